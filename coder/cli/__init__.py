@@ -1,0 +1,49 @@
+"""The `coder` command line: git-style subcommands, one module each.
+
+Each command module has `register(subparsers)`, which adds its parser and sets
+`run` (a function of the parsed arguments returning an exit code) as its default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from coder import __version__
+from coder.errors import CoderError
+
+# Module names under coder.cli, in the order `coder --help` lists them.
+COMMANDS = [
+    "init",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser with every subcommand registered."""
+    parser = argparse.ArgumentParser(
+        prog="coder",
+        description="Qualitative coding of free-text survey responses with a framework codebook.",
+    )
+    parser.add_argument("--version", action="version", version=f"coder {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"coder.cli.{name.replace('-', '_')}").register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return its exit code (0 ok, 1 bad input, 130 interrupted)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args) or 0
+    except CoderError as exc:
+        print(f"coder: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("coder: interrupted", file=sys.stderr)
+        return 130

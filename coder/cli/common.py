@@ -1,0 +1,30 @@
+"""Argument helpers shared by the command modules."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+from pathlib import Path
+
+
+def default_coder() -> str:
+    """The coder name used when none is given: the operating-system user name."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no user database entry (some containers)
+        return "coder"
+
+
+def add_project_argument(parser: argparse.ArgumentParser) -> None:
+    """The project file, always the first positional argument."""
+    parser.add_argument("project", type=Path, metavar="PROJECT", help="the project file (e.g. study.coder)")
+
+
+def add_coder_option(parser: argparse.ArgumentParser, *, default_all: bool = False) -> None:
+    """`--coder NAME`: whose decisions to use (default: the OS user, or all coders)."""
+    if default_all:
+        parser.add_argument("--coder", metavar="NAME", default=None,
+                            help="use only this coder's decisions (default: all coders)")
+    else:
+        parser.add_argument("--coder", metavar="NAME", default=default_coder(),
+                            help="who is coding (default: your user name)")

@@ -1,0 +1,11 @@
+"""The project file. Only this package speaks SQL.
+
+One module per table group; the functions take an open connection. Writes join
+the caller's transaction when there is one (see `transaction`), so a command can
+make several changes atomically.
+"""
+
+from coder.store.connection import (create_project, get_meta, now, open_project, set_meta,
+                                    transaction)
+
+__all__ = ["create_project", "open_project", "transaction", "get_meta", "set_meta", "now"]

@@ -1,0 +1,116 @@
+"""Codings: human decisions that a code applies to a response or a span of it."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Iterable
+
+from coder.records import Coding
+from coder.store.connection import now, transaction
+from coder.store.events import record_event
+
+_COLUMNS = 'id, response_id, code_id, coder, start, "end", origin, created_at'
+_QUALIFIED = 'c.id, c.response_id, c.code_id, c.coder, c.start, c."end", c.origin, c.created_at'
+
+
+def _coding(row: tuple) -> Coding:
+    id_, response_id, code_id, coder, start, end, origin, created_at = row
+    return Coding(response_id, code_id, coder, start, end, origin, created_at, id_)
+
+
+def _event_data(c: Coding) -> dict:
+    return {"response_id": c.response_id, "code_id": c.code_id, "coder": c.coder,
+            "start": c.start, "end": c.end, "origin": c.origin, "created_at": c.created_at}
+
+
+def find_coding(conn: sqlite3.Connection, response_id: str, code_id: str, coder: str,
+                start: int | None = None, end: int | None = None) -> Coding | None:
+    """The coding with exactly this response, code, coder and span, or None."""
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM codings WHERE response_id = ? AND code_id = ? AND coder = ? "
+        'AND start IS ? AND "end" IS ?', (response_id, code_id, coder, start, end)).fetchone()
+    return _coding(row) if row else None
+
+
+def add_coding(conn: sqlite3.Connection, response_id: str, code_id: str, coder: str, *,
+               start: int | None = None, end: int | None = None, origin: str = "manual",
+               created_at: str | None = None, log: bool = True) -> Coding | None:
+    """Apply a code; return the new coding, or None if exactly it exists already.
+
+    Logged as a `coding.add` event unless `log` is False (undo/redo log their own).
+    """
+    with transaction(conn):
+        if find_coding(conn, response_id, code_id, coder, start, end):
+            return None
+        stamp = created_at or now()
+        cursor = conn.execute(
+            'INSERT INTO codings(response_id, code_id, coder, start, "end", origin, created_at) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?)", (response_id, code_id, coder, start, end, origin, stamp))
+        coding = Coding(response_id, code_id, coder, start, end, origin, stamp, cursor.lastrowid)
+        if log:
+            record_event(conn, coder, "coding.add", response_id, _event_data(coding))
+        return coding
+
+
+def remove_coding(conn: sqlite3.Connection, response_id: str, code_id: str, coder: str, *,
+                  start: int | None = None, end: int | None = None,
+                  log: bool = True) -> Coding | None:
+    """Remove a coding; return what was removed, or None if there was none."""
+    with transaction(conn):
+        coding = find_coding(conn, response_id, code_id, coder, start, end)
+        if coding is None:
+            return None
+        conn.execute("DELETE FROM codings WHERE id = ?", (coding.id,))
+        if log:
+            record_event(conn, coder, "coding.remove", response_id, _event_data(coding))
+        return coding
+
+
+def import_codings(conn: sqlite3.Connection, codings: Iterable[tuple[str, str]], coder: str, *,
+                   origin: str = "imported", source: str = "") -> int:
+    """Bulk-apply whole-response (response_id, code_id) pairs for one coder.
+
+    Pairs already coded are left as they are. One `codings.import` event records
+    the import (file, coder, how many were added). Returns how many were added.
+    """
+    stamp = now()
+    with transaction(conn):
+        before = conn.total_changes
+        conn.executemany(
+            'INSERT OR IGNORE INTO codings(response_id, code_id, coder, start, "end", origin, created_at) '
+            "VALUES (?, ?, ?, NULL, NULL, ?, ?)",
+            ((rid, cid, coder, origin, stamp) for rid, cid in codings))
+        added = conn.total_changes - before
+        record_event(conn, coder, "codings.import", source,
+                     {"source": source, "origin": origin, "added": added})
+        return added
+
+
+def codings_for_response(conn: sqlite3.Connection, response_id: str,
+                         coder: str | None = None) -> list[Coding]:
+    """The codings of one response (one coder's, or everyone's), oldest first."""
+    sql = f"SELECT {_COLUMNS} FROM codings WHERE response_id = ?"
+    params: list = [response_id]
+    if coder is not None:
+        sql += " AND coder = ?"
+        params.append(coder)
+    return [_coding(row) for row in conn.execute(sql + " ORDER BY id", params)]
+
+
+def list_codings(conn: sqlite3.Connection, *, coder: str | None = None,
+                 code_id: str | None = None) -> list[Coding]:
+    """All codings, optionally one coder's or one code's, in project order."""
+    sql = f"SELECT {_QUALIFIED} FROM codings c JOIN responses r ON r.id = c.response_id WHERE 1 = 1"
+    params: list = []
+    if coder is not None:
+        sql += " AND c.coder = ?"
+        params.append(coder)
+    if code_id is not None:
+        sql += " AND c.code_id = ?"
+        params.append(code_id)
+    return [_coding(row) for row in conn.execute(sql + " ORDER BY r.position, c.id", params)]
+
+
+def coders(conn: sqlite3.Connection) -> list[str]:
+    """Everyone who has coded in this project, alphabetically."""
+    return [row[0] for row in conn.execute("SELECT DISTINCT coder FROM codings ORDER BY coder")]

@@ -1,0 +1,103 @@
+"""Responses: the texts being coded, keyed by the respondent's own id."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Iterable, Iterator
+
+from coder.records import Response
+from coder.store.connection import now, transaction
+
+
+def next_position(conn: sqlite3.Connection) -> int:
+    """The position the next imported response gets (responses keep import order)."""
+    return conn.execute("SELECT ifnull(max(position), -1) + 1 FROM responses").fetchone()[0]
+
+
+def insert_responses(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, dict]], *,
+                     source: str = "", replace: bool = False) -> int:
+    """Insert (id, text, attributes) rows after the existing ones; return how many.
+
+    With `replace`, a row whose id exists replaces the text and attributes but
+    keeps its position and codings. Without it, an existing id raises
+    sqlite3.IntegrityError (callers check duplicates first to report them).
+    """
+    stamp = now()
+    with transaction(conn):
+        start = next_position(conn)
+        if replace:
+            sql = ("INSERT INTO responses(id, text, position, attributes, imported_at, source) "
+                   "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET text = excluded.text, "
+                   "attributes = excluded.attributes, imported_at = excluded.imported_at, "
+                   "source = excluded.source")
+        else:
+            sql = ("INSERT INTO responses(id, text, position, attributes, imported_at, source) "
+                   "VALUES (?, ?, ?, ?, ?, ?)")
+        cursor = conn.executemany(sql, (
+            (rid, text, start + i, json.dumps(attrs, ensure_ascii=False), stamp, source)
+            for i, (rid, text, attrs) in enumerate(rows)))
+        return cursor.rowcount
+
+
+def existing_ids(conn: sqlite3.Connection, ids: Iterable[str]) -> set[str]:
+    """The subset of `ids` already in the project."""
+    found: set[str] = set()
+    batch: list[str] = []
+    for rid in ids:
+        batch.append(rid)
+        if len(batch) == 900:
+            found |= _existing(conn, batch)
+            batch = []
+    if batch:
+        found |= _existing(conn, batch)
+    return found
+
+
+def _existing(conn: sqlite3.Connection, batch: list[str]) -> set[str]:
+    marks = ",".join("?" * len(batch))
+    return {row[0] for row in conn.execute(f"SELECT id FROM responses WHERE id IN ({marks})", batch)}
+
+
+def count_responses(conn: sqlite3.Connection) -> int:
+    """How many responses the project holds."""
+    return conn.execute("SELECT count(*) FROM responses").fetchone()[0]
+
+
+def _response(row: tuple) -> Response:
+    rid, text, position, attributes = row
+    return Response(rid, text, position, json.loads(attributes))
+
+
+def get_response(conn: sqlite3.Connection, response_id: str) -> Response | None:
+    """One response by id, or None."""
+    row = conn.execute("SELECT id, text, position, attributes FROM responses WHERE id = ?",
+                       (response_id,)).fetchone()
+    return _response(row) if row else None
+
+
+def iter_responses(conn: sqlite3.Connection, *, chunk_size: int = 10_000,
+                   after_position: int = -1) -> Iterator[list[Response]]:
+    """All responses in import order, in chunks, reading only one chunk at a time."""
+    while True:
+        rows = conn.execute(
+            "SELECT id, text, position, attributes FROM responses WHERE position > ? "
+            "ORDER BY position LIMIT ?", (after_position, chunk_size)).fetchall()
+        if not rows:
+            return
+        yield [_response(row) for row in rows]
+        after_position = rows[-1][2]
+
+
+def response_ids(conn: sqlite3.Connection) -> list[str]:
+    """Every response id in import order."""
+    return [row[0] for row in conn.execute("SELECT id FROM responses ORDER BY position")]
+
+
+def attribute_names(conn: sqlite3.Connection) -> list[str]:
+    """Attribute names in use, in the order the first response that has them lists them."""
+    names: dict[str, None] = {}
+    for (attrs,) in conn.execute("SELECT DISTINCT attributes FROM responses LIMIT 10000"):
+        for key in json.loads(attrs):
+            names.setdefault(key, None)
+    return list(names)

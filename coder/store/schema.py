@@ -1,0 +1,139 @@
+"""The project file's schema: numbered forward migrations.
+
+The tables are a documented, stable format (see README "The project file"):
+researchers query them with SQL or pandas, so names and key columns do not change;
+later versions only add columns and tables. `MIGRATIONS[n]` takes a project from
+schema version n to n + 1.
+"""
+
+from __future__ import annotations
+
+SCHEMA_V1 = """
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE responses (
+    id          TEXT PRIMARY KEY,
+    text        TEXT NOT NULL,
+    position    INTEGER NOT NULL,
+    attributes  TEXT NOT NULL DEFAULT '{}',   -- JSON object: column -> value
+    imported_at TEXT NOT NULL,
+    source      TEXT                          -- file the response came from
+);
+CREATE INDEX responses_by_position ON responses(position);
+
+CREATE TABLE themes (
+    id          TEXT PRIMARY KEY,
+    "index"     TEXT NOT NULL,
+    label       TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    position    INTEGER NOT NULL,
+    retired     INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE codes (
+    id          TEXT PRIMARY KEY,
+    theme_id    TEXT NOT NULL REFERENCES themes(id),
+    "index"     TEXT NOT NULL,
+    label       TEXT NOT NULL,
+    definition  TEXT NOT NULL DEFAULT '',
+    include     TEXT NOT NULL DEFAULT '[]',   -- JSON list of rules
+    exclude     TEXT NOT NULL DEFAULT '[]',   -- JSON list of rules
+    keywords    TEXT NOT NULL DEFAULT '[]',   -- JSON list of words and phrases
+    color       TEXT,
+    key         TEXT,                         -- keyboard shortcut in the UI
+    position    INTEGER NOT NULL,
+    retired     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX codes_by_theme ON codes(theme_id, position);
+
+CREATE TABLE codings (
+    id          INTEGER PRIMARY KEY,
+    response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+    code_id     TEXT NOT NULL REFERENCES codes(id),
+    coder       TEXT NOT NULL,
+    start       INTEGER,                      -- code-point offsets; NULL = whole response
+    "end"       INTEGER,
+    origin      TEXT NOT NULL CHECK (origin IN ('manual', 'accepted', 'imported', 'consensus')),
+    created_at  TEXT NOT NULL,
+    CHECK ((start IS NULL) = ("end" IS NULL)),
+    CHECK (start IS NULL OR (start >= 0 AND "end" > start))
+);
+CREATE UNIQUE INDEX codings_unique
+    ON codings(response_id, code_id, coder, ifnull(start, -1), ifnull("end", -1));
+CREATE INDEX codings_by_code ON codings(code_id);
+CREATE INDEX codings_by_coder ON codings(coder, response_id);
+
+CREATE TABLE runs (
+    id          INTEGER PRIMARY KEY,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    status      TEXT NOT NULL DEFAULT 'running'
+                CHECK (status IN ('running', 'done', 'interrupted', 'failed')),
+    engine      TEXT NOT NULL,
+    scope       TEXT NOT NULL,
+    coder       TEXT,
+    params      TEXT NOT NULL DEFAULT '{}',   -- JSON: options the run was started with
+    total       INTEGER NOT NULL DEFAULT 0,
+    done        INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE suggestions (
+    response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+    code_id     TEXT NOT NULL REFERENCES codes(id),
+    score       REAL NOT NULL,
+    threshold   REAL NOT NULL,
+    engine      TEXT NOT NULL,
+    evidence    TEXT NOT NULL DEFAULT '{}',   -- JSON
+    run_id      INTEGER NOT NULL REFERENCES runs(id),
+    PRIMARY KEY (response_id, code_id)
+);
+CREATE INDEX suggestions_by_code ON suggestions(code_id);
+
+CREATE TABLE memos (
+    id          INTEGER PRIMARY KEY,
+    target_type TEXT NOT NULL CHECK (target_type IN ('project', 'response', 'theme', 'code')),
+    target_id   TEXT NOT NULL DEFAULT '',
+    coder       TEXT NOT NULL,
+    text        TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    UNIQUE (target_type, target_id, coder)
+);
+
+CREATE TABLE charts (
+    response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+    theme_id    TEXT NOT NULL REFERENCES themes(id),
+    coder       TEXT NOT NULL,
+    summary     TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (response_id, theme_id, coder)
+);
+
+-- Append-only: every change to codings, memos, charts and the codebook.
+-- `action` names the change (e.g. 'coding.add'); `data` is JSON with what is
+-- needed to apply and to invert it. `undoes` points at the event an undo or
+-- redo event reverses or re-applies.
+CREATE TABLE events (
+    id      INTEGER PRIMARY KEY,
+    at      TEXT NOT NULL,
+    coder   TEXT NOT NULL,
+    action  TEXT NOT NULL,
+    target  TEXT NOT NULL DEFAULT '',
+    data    TEXT NOT NULL DEFAULT '{}',
+    undoes  INTEGER REFERENCES events(id)
+);
+CREATE INDEX events_by_coder ON events(coder, id);
+
+CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+"""
+
+# MIGRATIONS[n] upgrades version n to n + 1; version 0 is an empty file.
+MIGRATIONS: list[str] = [SCHEMA_V1]
+
+SCHEMA_VERSION = len(MIGRATIONS)
