@@ -1,0 +1,177 @@
+"""The project file: creation, opening, migrations, transactions, the event log."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from coder.errors import ProjectError
+from coder.store import create_project, get_meta, open_project, transaction
+from coder.store.codings import add_coding, codings_for_response, import_codings, remove_coding
+from coder.store.events import list_events
+from coder.store.responses import (count_responses, existing_ids, get_response, insert_responses,
+                                   iter_responses)
+from coder.store.schema import SCHEMA_VERSION
+from helpers import file_digest
+
+
+def _add_code(conn, code_id="c1"):
+    # The codebook module owns theme/code writes; a bare row is enough for these tests.
+    with transaction(conn):
+        conn.execute("INSERT OR IGNORE INTO themes(id, \"index\", label, position) VALUES ('t', '1', 'T', 0)")
+        conn.execute("INSERT INTO codes(id, theme_id, \"index\", label, position) VALUES (?, 't', '1.1', ?, 0)",
+                     (code_id, code_id))
+
+
+def test_new_project_has_schema_wal_and_foreign_keys(conn):
+    meta = get_meta(conn)
+    assert meta["app"] == "coder"
+    assert int(meta["schema_version"]) == SCHEMA_VERSION
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"meta", "responses", "themes", "codes", "codings", "suggestions", "memos", "charts",
+            "events", "runs"} <= tables
+
+
+def test_create_refuses_an_existing_file(project_path):
+    before = file_digest(project_path)
+    with pytest.raises(ProjectError, match="already exists"):
+        create_project(project_path)
+    assert file_digest(project_path) == before
+
+
+def test_failed_setup_leaves_no_file(tmp_path):
+    def setup(conn):
+        conn.execute("INSERT INTO meta(key, value) VALUES ('x', 'y')")
+        raise ValueError("bad codebook")
+
+    with pytest.raises(ValueError):
+        create_project(tmp_path / "new.coder", setup=setup)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_open_rejects_missing_and_foreign_files(tmp_path):
+    with pytest.raises(ProjectError, match="no such project file"):
+        open_project(tmp_path / "missing.coder")
+    text_file = tmp_path / "notes.coder"
+    text_file.write_text("not a database")
+    with pytest.raises(ProjectError, match="not a coder project"):
+        open_project(text_file)
+    other_db = tmp_path / "other.db"
+    sqlite3.connect(other_db).execute("CREATE TABLE t(x)").connection.close()
+    with pytest.raises(ProjectError, match="not a coder project"):
+        open_project(other_db)
+
+
+def test_open_refuses_a_newer_schema_and_leaves_it_alone(project_path):
+    raw = sqlite3.connect(project_path)
+    raw.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION + 1),))
+    raw.commit()
+    raw.close()
+    before = file_digest(project_path)
+    with pytest.raises(ProjectError, match="newer coder"):
+        open_project(project_path)
+    assert file_digest(project_path) == before
+
+
+def test_transaction_rolls_back_everything_on_error(conn):
+    with pytest.raises(RuntimeError):
+        with transaction(conn):
+            insert_responses(conn, [("r1", "one", {})])
+            raise RuntimeError("stop")
+    assert count_responses(conn) == 0
+
+
+def test_responses_keep_order_attributes_and_detect_existing_ids(conn):
+    insert_responses(conn, [("b", "second?", {"setting": "adults"}), ("a", "first", {})], source="x.csv")
+    insert_responses(conn, [("c", "third", {"n": 3})])
+    assert [r.id for chunk in iter_responses(conn, chunk_size=2) for r in chunk] == ["b", "a", "c"]
+    assert get_response(conn, "b").attributes == {"setting": "adults"}
+    assert existing_ids(conn, ["a", "z", "c"]) == {"a", "c"}
+    with pytest.raises(sqlite3.IntegrityError):
+        insert_responses(conn, [("a", "again", {})])
+    insert_responses(conn, [("a", "replaced", {"k": 1})], replace=True)
+    assert get_response(conn, "a").text == "replaced"
+    assert get_response(conn, "a").position == 1
+
+
+def test_codings_are_logged_and_unique(conn):
+    insert_responses(conn, [("r1", "some text here", {})])
+    _add_code(conn)
+    assert add_coding(conn, "r1", "c1", "alice") is not None
+    assert add_coding(conn, "r1", "c1", "alice") is None  # already there
+    assert add_coding(conn, "r1", "c1", "alice", start=0, end=4) is not None
+    assert add_coding(conn, "r1", "c1", "bob") is not None
+    assert len(codings_for_response(conn, "r1", coder="alice")) == 2
+    removed = remove_coding(conn, "r1", "c1", "alice", start=0, end=4)
+    assert (removed.start, removed.end) == (0, 4)
+    assert remove_coding(conn, "r1", "c1", "alice", start=0, end=4) is None
+    actions = [(e.coder, e.action) for e in list_events(conn)]
+    assert actions == [("alice", "coding.add"), ("alice", "coding.add"), ("bob", "coding.add"),
+                       ("alice", "coding.remove")]
+
+
+def test_spans_must_be_well_formed(conn):
+    insert_responses(conn, [("r1", "text", {})])
+    _add_code(conn)
+    with pytest.raises(sqlite3.IntegrityError):
+        add_coding(conn, "r1", "c1", "alice", start=3, end=3)
+    with pytest.raises(sqlite3.IntegrityError):
+        add_coding(conn, "r1", "unknown-code", "alice")
+
+
+def test_import_codings_logs_one_event_and_skips_existing(conn):
+    insert_responses(conn, [("r1", "a", {}), ("r2", "b", {})])
+    _add_code(conn)
+    add_coding(conn, "r1", "c1", "alice")
+    assert import_codings(conn, [("r1", "c1"), ("r2", "c1")], "alice", source="old.csv") == 1
+    imports = [e for e in list_events(conn) if e.action == "codings.import"]
+    assert len(imports) == 1 and imports[0].data["added"] == 1
+
+
+def test_event_log_is_append_only(conn):
+    insert_responses(conn, [("r1", "a", {})])
+    _add_code(conn)
+    add_coding(conn, "r1", "c1", "alice")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("DELETE FROM events")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("UPDATE events SET coder = 'mallory'")
+
+
+def test_a_killed_writer_loses_no_committed_decision(project_path):
+    """SIGKILL in the middle of a stream of commits: every committed coding survives."""
+    conn = open_project(project_path)
+    insert_responses(conn, [(f"r{i}", f"text {i}", {}) for i in range(5000)])
+    _add_code(conn)
+    conn.close()
+    script = textwrap.dedent(f"""
+        import sys
+        from coder.store import open_project
+        from coder.store.codings import add_coding
+        conn = open_project({str(project_path)!r})
+        for i in range(5000):
+            add_coding(conn, f"r{{i}}", "c1", "alice")
+            print(i, flush=True)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    acknowledged = -1
+    for line in proc.stdout:
+        acknowledged = int(line)
+        if acknowledged >= 200:
+            break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    conn = open_project(project_path)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    stored = conn.execute("SELECT count(*) FROM codings").fetchone()[0]
+    logged = conn.execute("SELECT count(*) FROM events WHERE action = 'coding.add'").fetchone()[0]
+    assert stored >= acknowledged + 1
+    assert stored == logged
+    conn.close()
