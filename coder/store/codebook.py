@@ -1,0 +1,354 @@
+"""The codebook inside a project: themes and codes, and every change to them.
+
+Each function that changes the codebook runs in one transaction (joining the
+caller's, if any) and logs a `codebook.*` event whose data holds what is needed
+to audit and to invert the change (`before`/`after` records). Codes that have
+codings are never deleted: they are retired, which hides them from coding but
+keeps every decision made with them.
+
+Records are `coder.records.Theme` and `coder.records.Code`; positions order the
+themes and, within a theme, its codes (framework order).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+
+from coder.errors import CoderError
+from coder.records import Code, Codebook, Theme
+from coder.store.connection import get_meta, transaction
+from coder.store.events import record_event
+
+_THEME_COLUMNS = 'id, "index", label, description, position, retired'
+_CODE_COLUMNS = ('id, theme_id, "index", label, definition, include, exclude, keywords, color, '
+                 'key, position, retired')
+# Fields of a code that `update_code` may change (theme and position change by `move_code`).
+CODE_FIELDS = ("index", "label", "definition", "include", "exclude", "keywords", "color", "key")
+THEME_FIELDS = ("index", "label", "description")
+_LIST_FIELDS = ("include", "exclude", "keywords")
+_META_KEYS = {"name": "codebook_name", "version": "codebook_version", "method": "codebook_method"}
+
+
+def record_data(record: Theme | Code) -> dict:
+    """A theme or code as plain JSON-ready data (for events and exports)."""
+    data = dataclasses.asdict(record)
+    for name in _LIST_FIELDS:
+        if name in data:
+            data[name] = list(data[name])
+    return data
+
+
+def _theme(row: tuple) -> Theme:
+    id_, index, label, description, position, retired = row
+    return Theme(id_, index, label, description, position, bool(retired))
+
+
+def _code(row: tuple) -> Code:
+    (id_, theme_id, index, label, definition, include, exclude, keywords, color, key,
+     position, retired) = row
+    return Code(id_, theme_id, index, label, definition, tuple(json.loads(include)),
+                tuple(json.loads(exclude)), tuple(json.loads(keywords)), color, key, position,
+                bool(retired))
+
+
+def list_themes(conn: sqlite3.Connection) -> list[Theme]:
+    """All themes, retired included, in framework order."""
+    return [_theme(row) for row in conn.execute(
+        f"SELECT {_THEME_COLUMNS} FROM themes ORDER BY position, rowid")]
+
+
+def list_codes(conn: sqlite3.Connection) -> list[Code]:
+    """All codes, retired included, in framework order (by theme, then within it)."""
+    qualified = ", ".join(f"c.{col.strip()}" for col in _CODE_COLUMNS.split(","))
+    return [_code(row) for row in conn.execute(
+        f"SELECT {qualified} FROM codes c JOIN themes t ON t.id = c.theme_id "
+        "ORDER BY t.position, t.rowid, c.position, c.rowid")]
+
+
+def load_codebook(conn: sqlite3.Connection) -> Codebook:
+    """The project's whole codebook (retired themes and codes included).
+
+    Name, version and method come from the project metadata (set when a
+    codebook is loaded; the name defaults to the project name).
+    """
+    meta = get_meta(conn)
+    return Codebook(name=meta.get("codebook_name") or meta.get("name", ""),
+                    themes=tuple(list_themes(conn)), codes=tuple(list_codes(conn)),
+                    version=meta.get("codebook_version", ""),
+                    method=meta.get("codebook_method", ""))
+
+
+def set_codebook_info(conn: sqlite3.Connection, *, name: str, version: str = "",
+                      method: str = "") -> None:
+    """Store the codebook's name, version and method in the project metadata."""
+    with transaction(conn):
+        conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?) "
+                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                         [(_META_KEYS["name"], name), (_META_KEYS["version"], version),
+                          (_META_KEYS["method"], method)])
+
+
+def get_theme(conn: sqlite3.Connection, theme_id: str) -> Theme | None:
+    """One theme by id, or None."""
+    row = conn.execute(f"SELECT {_THEME_COLUMNS} FROM themes WHERE id = ?", (theme_id,)).fetchone()
+    return _theme(row) if row else None
+
+
+def get_code(conn: sqlite3.Connection, code_id: str) -> Code | None:
+    """One code by id, or None."""
+    row = conn.execute(f"SELECT {_CODE_COLUMNS} FROM codes WHERE id = ?", (code_id,)).fetchone()
+    return _code(row) if row else None
+
+
+def _require_theme(conn: sqlite3.Connection, theme_id: str) -> Theme:
+    theme = get_theme(conn, theme_id)
+    if theme is None:
+        raise CoderError(f"no theme with id {theme_id!r} in this project")
+    return theme
+
+
+def _require_code(conn: sqlite3.Connection, code_id: str) -> Code:
+    code = get_code(conn, code_id)
+    if code is None:
+        raise CoderError(f"no code with id {code_id!r} in this project")
+    return code
+
+
+def _check_new_id(conn: sqlite3.Connection, id_: str) -> None:
+    if not id_ or not id_.strip():
+        raise CoderError("a theme or code needs a non-empty id")
+    taken = conn.execute("SELECT 1 FROM themes WHERE id = ? UNION ALL SELECT 1 FROM codes WHERE id = ?",
+                         (id_, id_)).fetchone()
+    if taken:
+        raise CoderError(f"id {id_!r} is already used by a theme or code in this project "
+                         "(ids must be unique)")
+
+
+def add_theme(conn: sqlite3.Connection, theme: Theme, coder: str) -> Theme:
+    """Add a theme after the existing ones; return it as stored (with its position).
+
+    Logged as `codebook.theme.add` with the theme in `after`.
+    """
+    with transaction(conn):
+        _check_new_id(conn, theme.id)
+        position = conn.execute("SELECT ifnull(max(position), -1) + 1 FROM themes").fetchone()[0]
+        stored = dataclasses.replace(theme, position=position)
+        conn.execute(f"INSERT INTO themes({_THEME_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                     (stored.id, stored.index, stored.label, stored.description, stored.position,
+                      int(stored.retired)))
+        record_event(conn, coder, "codebook.theme.add", stored.id, {"after": record_data(stored)})
+        return stored
+
+
+def _next_code_position(conn: sqlite3.Connection, theme_id: str) -> int:
+    return conn.execute("SELECT ifnull(max(position), -1) + 1 FROM codes WHERE theme_id = ?",
+                        (theme_id,)).fetchone()[0]
+
+
+def _write_code(conn: sqlite3.Connection, code: Code) -> None:
+    conn.execute(
+        f"INSERT INTO codes({_CODE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(id) DO UPDATE SET theme_id = excluded.theme_id, \"index\" = excluded.\"index\", "
+        "label = excluded.label, definition = excluded.definition, include = excluded.include, "
+        "exclude = excluded.exclude, keywords = excluded.keywords, color = excluded.color, "
+        "key = excluded.key, position = excluded.position, retired = excluded.retired",
+        (code.id, code.theme_id, code.index, code.label, code.definition,
+         json.dumps(list(code.include), ensure_ascii=False),
+         json.dumps(list(code.exclude), ensure_ascii=False),
+         json.dumps(list(code.keywords), ensure_ascii=False),
+         code.color, code.key, code.position, int(code.retired)))
+
+
+def add_code(conn: sqlite3.Connection, code: Code, coder: str) -> Code:
+    """Add a code at the end of its theme; return it as stored (with its position).
+
+    The theme must exist. Logged as `codebook.code.add` with the code in `after`.
+    """
+    with transaction(conn):
+        _require_theme(conn, code.theme_id)
+        _check_new_id(conn, code.id)
+        stored = dataclasses.replace(code, position=_next_code_position(conn, code.theme_id))
+        _write_code(conn, stored)
+        record_event(conn, coder, "codebook.code.add", stored.id, {"after": record_data(stored)})
+        return stored
+
+
+def _normalise_changes(changes: dict, allowed: tuple[str, ...], what: str) -> dict:
+    unknown = sorted(set(changes) - set(allowed))
+    if unknown:
+        raise CoderError(f"cannot change {', '.join(unknown)} of a {what} "
+                         f"(changeable: {', '.join(allowed)})")
+    return {k: tuple(v) if k in _LIST_FIELDS else v for k, v in changes.items()}
+
+
+def _changed(before, after, fields) -> dict:
+    return {f: getattr(after, f) for f in fields if getattr(before, f) != getattr(after, f)}
+
+
+def update_code(conn: sqlite3.Connection, code_id: str, coder: str, **changes) -> Code:
+    """Change fields of a code (any of CODE_FIELDS); return the code as stored.
+
+    `update_code(conn, "stress", "alice", label="Stress", keywords=["stress"])`.
+    Logged as `codebook.code.update` with `before` and `after` of the changed
+    fields only; a call that changes nothing logs nothing.
+    """
+    changes = _normalise_changes(changes, CODE_FIELDS, "code")
+    if "label" in changes and not str(changes["label"]).strip():
+        raise CoderError(f"code {code_id!r}: the label cannot be empty")
+    with transaction(conn):
+        before = _require_code(conn, code_id)
+        after = dataclasses.replace(before, **changes)
+        changed = _changed(before, after, CODE_FIELDS)
+        if changed:
+            _write_code(conn, after)
+            record_event(conn, coder, "codebook.code.update", code_id, {
+                "before": _plain({f: getattr(before, f) for f in changed}),
+                "after": _plain(changed)})
+        return after
+
+
+def update_theme(conn: sqlite3.Connection, theme_id: str, coder: str, **changes) -> Theme:
+    """Change a theme's index, label or description; logged as `codebook.theme.update`."""
+    changes = _normalise_changes(changes, THEME_FIELDS, "theme")
+    if "label" in changes and not str(changes["label"]).strip():
+        raise CoderError(f"theme {theme_id!r}: the label cannot be empty")
+    with transaction(conn):
+        before = _require_theme(conn, theme_id)
+        after = dataclasses.replace(before, **changes)
+        changed = _changed(before, after, THEME_FIELDS)
+        if changed:
+            conn.execute('UPDATE themes SET "index" = ?, label = ?, description = ? WHERE id = ?',
+                         (after.index, after.label, after.description, theme_id))
+            record_event(conn, coder, "codebook.theme.update", theme_id, {
+                "before": {f: getattr(before, f) for f in changed}, "after": changed})
+        return after
+
+
+def _plain(data: dict) -> dict:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
+
+
+def move_code(conn: sqlite3.Connection, code_id: str, theme_id: str, coder: str, *,
+              position: int | None = None) -> Code:
+    """Move a code to a theme (possibly its own), at `position` or at the end.
+
+    Codes after the insertion point shift down one. Logged as `codebook.code.move`
+    with the theme and position before and after.
+    """
+    with transaction(conn):
+        before = _require_code(conn, code_id)
+        _require_theme(conn, theme_id)
+        siblings = [c.id for c in list_codes(conn) if c.theme_id == theme_id and c.id != code_id]
+        at = len(siblings) if position is None else max(0, min(position, len(siblings)))
+        siblings.insert(at, code_id)
+        conn.execute("UPDATE codes SET theme_id = ? WHERE id = ?", (theme_id, code_id))
+        conn.executemany("UPDATE codes SET position = ? WHERE id = ?",
+                         [(i, cid) for i, cid in enumerate(siblings)])
+        after = dataclasses.replace(before, theme_id=theme_id, position=at)
+        record_event(conn, coder, "codebook.code.move", code_id, {
+            "before": {"theme_id": before.theme_id, "position": before.position},
+            "after": {"theme_id": theme_id, "position": at}})
+        return after
+
+
+def set_code_retired(conn: sqlite3.Connection, code_id: str, retired: bool, coder: str) -> Code:
+    """Retire a code (hidden from coding, its codings kept) or bring it back.
+
+    Logged as `codebook.code.retire` or `codebook.code.unretire`; no event when
+    the code is already in that state.
+    """
+    with transaction(conn):
+        code = _require_code(conn, code_id)
+        if code.retired == retired:
+            return code
+        conn.execute("UPDATE codes SET retired = ? WHERE id = ?", (int(retired), code_id))
+        action = "codebook.code.retire" if retired else "codebook.code.unretire"
+        record_event(conn, coder, action, code_id,
+                     {"before": {"retired": code.retired}, "after": {"retired": retired}})
+        return dataclasses.replace(code, retired=retired)
+
+
+def set_theme_retired(conn: sqlite3.Connection, theme_id: str, retired: bool, coder: str) -> Theme:
+    """Retire a theme or bring it back (`codebook.theme.retire` / `.unretire`).
+
+    Its codes keep their own retired flag; a retired theme's codes are shown
+    as retired by the UI and offered for nothing new.
+    """
+    with transaction(conn):
+        theme = _require_theme(conn, theme_id)
+        if theme.retired == retired:
+            return theme
+        conn.execute("UPDATE themes SET retired = ? WHERE id = ?", (int(retired), theme_id))
+        action = "codebook.theme.retire" if retired else "codebook.theme.unretire"
+        record_event(conn, coder, action, theme_id,
+                     {"before": {"retired": theme.retired}, "after": {"retired": retired}})
+        return dataclasses.replace(theme, retired=retired)
+
+
+def merge_codes(conn: sqlite3.Connection, source_id: str, target_id: str, coder: str) -> dict:
+    """Merge code `source_id` into `target_id`: its codings become the target's.
+
+    A coding that would duplicate one the target already has (same response,
+    coder and span) is dropped. The source's suggestions are removed (the next
+    suggestion run recomputes them) and the source is retired. Logged as one
+    `codebook.code.merge` event whose data lists the moved coding ids and the
+    dropped codings in full, so the merge can be audited and undone. Returns
+    {"moved": n, "dropped": n}.
+    """
+    if source_id == target_id:
+        raise CoderError(f"cannot merge code {source_id!r} into itself")
+    with transaction(conn):
+        source = _require_code(conn, source_id)
+        _require_code(conn, target_id)
+        duplicate = ('EXISTS (SELECT 1 FROM codings t WHERE t.code_id = ? AND '
+                     't.response_id = s.response_id AND t.coder = s.coder AND '
+                     't.start IS s.start AND t."end" IS s."end")')
+        dropped = [dict(zip(("id", "response_id", "coder", "start", "end", "origin", "created_at"), row))
+                   for row in conn.execute(
+                       'SELECT s.id, s.response_id, s.coder, s.start, s."end", s.origin, s.created_at '
+                       f"FROM codings s WHERE s.code_id = ? AND {duplicate} ORDER BY s.id",
+                       (source_id, target_id))]
+        conn.executemany("DELETE FROM codings WHERE id = ?", [(d["id"],) for d in dropped])
+        moved = [row[0] for row in conn.execute(
+            "SELECT id FROM codings WHERE code_id = ? ORDER BY id", (source_id,))]
+        conn.execute("UPDATE codings SET code_id = ? WHERE code_id = ?", (target_id, source_id))
+        conn.execute("DELETE FROM suggestions WHERE code_id = ?", (source_id,))
+        conn.execute("UPDATE codes SET retired = 1 WHERE id = ?", (source_id,))
+        record_event(conn, coder, "codebook.code.merge", source_id, {
+            "source": source_id, "target": target_id, "moved": moved, "dropped": dropped,
+            "before": {"retired": source.retired}, "after": {"retired": True}})
+        return {"moved": len(moved), "dropped": len(dropped)}
+
+
+def delete_unused_code(conn: sqlite3.Connection, code_id: str, coder: str) -> Code:
+    """Delete a code nobody has coded with (e.g. to undo adding it by mistake).
+
+    Raises CoderError if the code has codings (retire it instead). Its
+    suggestions go with it. Logged as `codebook.code.delete` with the code in
+    `before`.
+    """
+    with transaction(conn):
+        code = _require_code(conn, code_id)
+        if conn.execute("SELECT 1 FROM codings WHERE code_id = ? LIMIT 1", (code_id,)).fetchone():
+            raise CoderError(f"code {code_id!r} has codings and cannot be deleted (retire it instead)")
+        conn.execute("DELETE FROM suggestions WHERE code_id = ?", (code_id,))
+        conn.execute("DELETE FROM codes WHERE id = ?", (code_id,))
+        record_event(conn, coder, "codebook.code.delete", code_id, {"before": record_data(code)})
+        return code
+
+
+def codes_in_use(conn: sqlite3.Connection) -> set[str]:
+    """Ids of the codes that have at least one coding (by anyone)."""
+    return {row[0] for row in conn.execute("SELECT DISTINCT code_id FROM codings")}
+
+
+def responses_per_code(conn: sqlite3.Connection, coder: str | None = None) -> dict[str, int]:
+    """How many distinct responses each code is applied to (all coders, or one)."""
+    sql = "SELECT code_id, count(DISTINCT response_id) FROM codings"
+    params: tuple = ()
+    if coder is not None:
+        sql += " WHERE coder = ?"
+        params = (coder,)
+    return dict(conn.execute(sql + " GROUP BY code_id", params))
