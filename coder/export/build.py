@@ -1,0 +1,69 @@
+"""From project data to the tables of one kind of export (no files, no database)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from coder.errors import CoderError
+from coder.export.counts import counts_notes, theme_code_counts
+from coder.export.crosstab import MIN_EXPECTED, cooccurrence, cooccurrence_matrix, crosstab
+from coder.export.data import ProjectData, listed_framework, source_note
+from coder.export.records import binary_table, codings_table, framework_matrix
+from coder.export.tables import ExportTables
+
+TABLE_KINDS = ("counts", "crosstab", "cooccurrence", "matrix", "codings", "binary")
+BY_KINDS = ("counts", "crosstab", "chart")
+
+
+def check_by(kind: str, by: str | None) -> None:
+    """`--by` is required for crosstab and meaningless for the record tables."""
+    if kind == "crosstab" and not by:
+        raise CoderError("crosstab needs --by ATTR (the attribute whose values are the columns)")
+    if by and kind not in BY_KINDS:
+        raise CoderError(f"--by applies to {', '.join(BY_KINDS)}, not {kind}")
+
+
+def build_tables(kind: str, data: ProjectData, *, by: str | None = None) -> ExportTables:
+    """The tables and notes of export `kind` (one of TABLE_KINDS)."""
+    if kind not in TABLE_KINDS:
+        raise CoderError(f"unknown export kind {kind!r} (use one of {', '.join(TABLE_KINDS)})")
+    check_by(kind, by)
+    notes = [source_note(data.source, data.coder)]
+    book, segments, attrs = data.codebook, data.segments, data.attributes
+    if kind == "counts":
+        table = theme_code_counts(book, segments, attrs, by=by)
+        return ExportTables({"counts": table}, notes + counts_notes(len(attrs), by), csv_notes=True)
+    if kind == "crosstab":
+        table = crosstab(book, segments, attrs, by)
+        notes += counts_notes(len(attrs), by) + [
+            f"chi2/df/p: Pearson chi-square of having the code against {by} ((missing) left out; "
+            f"Yates-corrected for two values); warning when an expected count is below "
+            f"{MIN_EXPECTED}"]
+        return ExportTables({"crosstab": table}, notes, csv_notes=True)
+    if kind == "cooccurrence":
+        sheets = {"pairs": cooccurrence(book, segments),
+                  "responses": cooccurrence_matrix(book, segments),
+                  "jaccard": cooccurrence_matrix(book, segments, measure="jaccard")}
+        notes.append("responses_both: responses coded with both codes; jaccard: responses with "
+                     "both / responses with either")
+        return ExportTables(sheets, notes, csv_notes=True)
+    if kind == "matrix":
+        sheets = framework_matrix(book, segments, data.responses, attrs, data.charts)
+        notes.append("one row per response; per theme a summary column (chart summaries written "
+                      "in the UI) and one column per code with the coded excerpts")
+        return ExportTables(sheets, notes)
+    if kind == "codings":
+        notes.append("start/end: code-point offsets into the response; empty = whole response")
+        return ExportTables({"codings": codings_table(book, segments, data.responses)}, notes)
+    notes.append("1 = the response has the code; columns are code ids (see the codes sheet)")
+    return ExportTables({"binary": binary_table(book, segments, data.responses, attrs),
+                         "codes": _code_key(data)}, notes)
+
+
+def _code_key(data: ProjectData) -> pd.DataFrame:
+    """Code id, index, label and theme of each listed code: the key to binary columns."""
+    rows = [{"code_id": c.id, "code_index": c.index, "code_label": c.label,
+             "theme_index": t.index, "theme_label": t.label}
+            for t, codes in listed_framework(data.codebook, data.segments) for c in codes]
+    return pd.DataFrame(rows, columns=["code_id", "code_index", "code_label", "theme_index",
+                                       "theme_label"])

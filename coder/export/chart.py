@@ -1,0 +1,62 @@
+"""Bar charts of theme counts for reports (PNG, SVG or PDF, by the file name)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only: no display, safe in a terminal or CI
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from coder.errors import CoderError  # noqa: E402
+
+CHART_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+def theme_chart_data(counts: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """Percent of responses per theme (rows), one column per group ("all" without `by`).
+
+    `counts` is a `theme_code_counts` table (with the same `by`).
+    """
+    themes = counts[counts["row"] == "theme"]
+    labels = (themes["theme_index"] + " " + themes["theme_label"]).tolist()
+    if not by:
+        return pd.DataFrame({"all": themes["percent"].tolist()}, index=labels)
+    prefix = f"percent [{by}="
+    columns = [c for c in counts.columns if c.startswith(prefix)]
+    return pd.DataFrame({c[len(prefix):-1]: themes[c].tolist() for c in columns}, index=labels)
+
+
+def write_theme_chart(counts: pd.DataFrame, path: Path, *, by: str | None = None,
+                      title: str = "") -> None:
+    """Draw a horizontal bar chart of theme percentages (grouped by `by`) to `path`."""
+    path = Path(path)
+    if path.suffix.lower() not in CHART_SUFFIXES:
+        raise CoderError(f"--out {path}: name the chart .png, .svg or .pdf")
+    if not path.parent.exists():
+        raise CoderError(f"--out {path}: folder {path.parent} does not exist (create it first)")
+    data = theme_chart_data(counts, by).iloc[::-1]  # first theme at the top
+    height = 1.2 + 0.45 * len(data) * max(1, len(data.columns)) ** 0.5
+    fig, ax = plt.subplots(figsize=(8, height))
+    try:
+        data.plot.barh(ax=ax, legend=bool(by), width=0.8)
+        ax.set_xlabel("% of responses")
+        ax.set_xlim(0, 100)
+        ax.set_title(title)
+        if by:
+            ax.legend(title=by, loc="lower right", fontsize="small")
+        fig.tight_layout()
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+        os.close(fd)
+        try:
+            fig.savefig(tmp, dpi=150)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    finally:
+        plt.close(fig)

@@ -1,0 +1,119 @@
+"""Theme and code counts: how many responses carry each code and each theme.
+
+The table the social work literature prints ("70% cited paperwork"): a
+response counts once for a code however many coders or spans applied it, and
+once for a theme when it has any code of that theme. `segments` counts the
+segments themselves (codings, plus suggestions when included).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from coder.errors import CoderError
+from coder.export.data import display_label, listed_framework
+from coder.records import Codebook
+
+MISSING = "(missing)"
+LEAD_COLUMNS = ["row", "theme_index", "theme_label", "code_index", "code_label"]
+
+
+def group_values(attributes: pd.DataFrame, by: str) -> pd.Series:
+    """Each response's value of attribute `by` (empty or absent values become "(missing)")."""
+    if by not in attributes.columns:
+        known = ", ".join(attributes.columns) or "none"
+        raise CoderError(f"--by {by!r}: no such attribute (attributes: {known})")
+    values = attributes[by].fillna("").astype(str).str.strip()
+    return values.where(values != "", MISSING).rename(by)
+
+
+def group_order(groups: pd.Series) -> list[str]:
+    """Attribute values in a stable order: sorted, with "(missing)" last."""
+    values = sorted(set(groups) - {MISSING})
+    return values + ([MISSING] if MISSING in set(groups) else [])
+
+
+def percent(part: int, base: int) -> float:
+    """part / base as a percentage with one decimal (NaN when the base is zero)."""
+    return round(part / base * 100, 1) if base else float("nan")
+
+
+def theme_code_counts(codebook: Codebook, segments: pd.DataFrame, attributes: pd.DataFrame,
+                      by: str | None = None) -> pd.DataFrame:
+    """Responses and segments per theme and code, in framework order.
+
+    Rows: for each theme a `theme` row then its `code` rows, then `any code`
+    (responses with at least one code) and `base` (all responses: the percent
+    base). Columns: row, theme_index, theme_label, code_index, code_label,
+    responses, percent, segments; with `by`, also `responses [by=value]` and
+    `percent [by=value]` per attribute value, whose percent base is the
+    responses with that value. `attributes` must index every response (it is
+    the base); an unknown `by` raises CoderError.
+    """
+    groups = group_values(attributes, by) if by else None
+    pairs = segments[["response_id", "code_id"]].drop_duplicates()
+    theme_of = {c.id: c.theme_id for c in codebook.codes}
+    theme_pairs = (pairs.assign(theme_id=pairs["code_id"].map(theme_of))
+                   [["response_id", "theme_id"]].drop_duplicates())
+    seg_per_code = segments.groupby("code_id").size()
+    seg_per_theme = segments.assign(theme_id=segments["code_id"].map(theme_of)).groupby("theme_id").size()
+    per_code = _responses_per_key(pairs, "code_id", groups)
+    per_theme = _responses_per_key(theme_pairs, "theme_id", groups)
+    any_code = _responses_per_key(pairs[["response_id"]].drop_duplicates().assign(key="any"),
+                                  "key", groups)
+
+    rows = []
+    for theme, codes in listed_framework(codebook, segments):
+        rows.append(_row("theme", theme.index, display_label(theme), "", "",
+                         per_theme.get(theme.id, {}), int(seg_per_theme.get(theme.id, 0))))
+        for code in codes:
+            rows.append(_row("code", theme.index, display_label(theme), code.index,
+                             display_label(code), per_code.get(code.id, {}),
+                             int(seg_per_code.get(code.id, 0))))
+    rows.append(_row("any code", "", "Responses with any code", "", "", any_code.get("any", {}),
+                     len(segments)))
+    base = {"all": len(attributes)}
+    if groups is not None:
+        base.update(groups.value_counts().to_dict())
+    rows.append(_row("base", "", "All responses (percent base)", "", "", base, None))
+    return _with_percents(pd.DataFrame(rows), base, groups, by)
+
+
+def _responses_per_key(pairs: pd.DataFrame, key: str, groups: pd.Series | None) -> dict:
+    """{key value: {"all": n, group value: n, ...}} counting distinct responses."""
+    result: dict = {k: {"all": int(n)} for k, n in pairs.groupby(key).size().items()}
+    if groups is not None and not pairs.empty:
+        grouped = pairs.assign(group=pairs["response_id"].map(groups))
+        for (k, value), n in grouped.groupby([key, "group"]).size().items():
+            result[k][value] = int(n)
+    return result
+
+
+def _row(kind, theme_index, theme_label, code_index, code_label, counts, segments) -> dict:
+    return {"row": kind, "theme_index": theme_index, "theme_label": theme_label,
+            "code_index": code_index, "code_label": code_label, "counts": counts,
+            "segments": segments}
+
+
+def _with_percents(table: pd.DataFrame, base: dict, groups, by) -> pd.DataFrame:
+    out = table[LEAD_COLUMNS].copy()
+    counts = table["counts"]
+    out["responses"] = [c.get("all", 0) for c in counts]
+    out["percent"] = [percent(n, base["all"]) for n in out["responses"]]
+    out["segments"] = table["segments"].astype("Int64")
+    if groups is not None:
+        for value in group_order(groups):
+            n = [c.get(value, 0) for c in counts]
+            out[f"responses [{by}={value}]"] = n
+            out[f"percent [{by}={value}]"] = [percent(x, base[value]) for x in n]
+    return out
+
+
+def counts_notes(n_responses: int, by: str | None) -> list[str]:
+    """What the counts mean, for the notes that go with the table."""
+    notes = [f"percent base: all {n_responses} responses in the project",
+             "a response counts once per code (whatever the coders or spans) and once per theme "
+             "when it has any code of that theme; segments counts every coding (and suggestion)"]
+    if by:
+        notes.append(f"percent [{by}=value] base: the responses with that value of {by}")
+    return notes

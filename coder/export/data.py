@@ -1,0 +1,129 @@
+"""What every export is computed from: the codebook, the responses and the segments.
+
+A *segment* is one piece of evidence that a code applies to a response: a
+human coding (a span or the whole response) or, when asked for, a machine
+suggestion (score >= threshold, always the whole response). Every count, table
+and matrix is computed from one segments table, so `--source` and `--coder`
+mean the same thing for every kind of export.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+import pandas as pd
+
+from coder.errors import CoderError
+from coder.records import Code, Codebook, Theme
+from coder.store import tables
+from coder.store.codebook import load_codebook
+from coder.store.codings import coders
+
+SOURCES = ("coding", "suggestions", "both")
+SEGMENT_COLUMNS = ["response_id", "code_id", "coder", "start", "end", "origin", "created_at",
+                   "score"]
+SUGGESTION_ORIGIN = "suggestion"
+
+
+@dataclass(frozen=True)
+class ProjectData:
+    """A project's content as read for one export.
+
+    responses: response_id, text, position (import order).
+    attributes: one column per attribute, indexed by response id (all responses).
+    segments: SEGMENT_COLUMNS, one row per coding or suggestion (see module doc).
+    charts: framework-matrix summaries (coder/store/tables.CHART_COLUMNS).
+    memos: every memo (coder/store/tables.MEMO_COLUMNS).
+    source, coder: what the segments were selected by (for notes in the output).
+    """
+
+    codebook: Codebook
+    responses: pd.DataFrame
+    attributes: pd.DataFrame
+    segments: pd.DataFrame
+    charts: pd.DataFrame
+    memos: pd.DataFrame
+    source: str = "coding"
+    coder: str | None = None
+
+
+def segments_from(codings: pd.DataFrame, suggestions: pd.DataFrame, source: str) -> pd.DataFrame:
+    """The segments of one source: `coding`, `suggestions` or `both` (the union).
+
+    Codings keep their coder, span and origin; suggestions become whole-response
+    segments with origin "suggestion", the engine as coder and their score.
+    """
+    if source not in SOURCES:
+        raise CoderError(f"--source {source!r}: use one of {', '.join(SOURCES)}")
+    parts = []
+    if source in ("coding", "both"):
+        human = codings.assign(score=float("nan"))
+        parts.append(human[SEGMENT_COLUMNS])
+    if source in ("suggestions", "both"):
+        machine = pd.DataFrame({
+            "response_id": suggestions["response_id"], "code_id": suggestions["code_id"],
+            "coder": suggestions["engine"], "start": pd.array([pd.NA] * len(suggestions), "Int64"),
+            "end": pd.array([pd.NA] * len(suggestions), "Int64"), "origin": SUGGESTION_ORIGIN,
+            "created_at": "", "score": suggestions["score"].astype(float)})
+        parts.append(machine[SEGMENT_COLUMNS])
+    segments = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    return segments.reset_index(drop=True)
+
+
+def load_project_data(conn: sqlite3.Connection, *, source: str = "coding",
+                      coder: str | None = None) -> ProjectData:
+    """Read everything an export needs (nothing is written).
+
+    `coder` keeps only that coder's codings and chart summaries (suggestions
+    belong to no coder and are kept when `source` includes them); an unknown
+    coder is an error rather than an empty export.
+    """
+    if source not in SOURCES:
+        raise CoderError(f"--source {source!r}: use one of {', '.join(SOURCES)}")
+    codings = tables.codings_frame(conn, coder=coder)
+    if coder is not None and source != "suggestions" and codings.empty:
+        known = ", ".join(coders(conn)) or "nobody yet"
+        raise CoderError(f"--coder {coder!r}: no codings by this coder (coders: {known})")
+    return ProjectData(
+        codebook=load_codebook(conn),
+        responses=tables.responses_frame(conn),
+        attributes=tables.attributes_frame(conn),
+        segments=segments_from(codings, tables.suggestions_frame(conn), source),
+        charts=tables.charts_frame(conn, coder=coder),
+        memos=tables.memos_frame(conn),
+        source=source,
+        coder=coder,
+    )
+
+
+def source_note(source: str, coder: str | None) -> str:
+    """One line saying which decisions an export counted."""
+    who = f"coder {coder}" if coder else "all coders"
+    return {
+        "coding": f"source: human coding only ({who}); suggestions not counted",
+        "suggestions": "source: machine suggestions only (score >= threshold)",
+        "both": f"source: human coding ({who}) and machine suggestions (score >= threshold), "
+                "counted as one",
+    }[source]
+
+
+def listed_framework(codebook: Codebook, segments: pd.DataFrame) -> list[tuple[Theme, list[Code]]]:
+    """The themes and codes an export lists, in framework order.
+
+    Every code in use is listed; retired codes and themes are listed only when
+    some segment uses them (their decisions still count), so an export never
+    drops evidence and never shows codes nobody can apply any more.
+    """
+    used = set(segments["code_id"].unique())
+    listed = []
+    for theme in codebook.themes:
+        codes = [c for c in codebook.codes_of(theme.id) if c.id in used or not c.retired]
+        if codes or not theme.retired:
+            listed.append((theme, codes))
+    return listed
+
+
+def display_label(record: Theme | Code) -> str:
+    """A theme or code label, marked when retired."""
+    return f"{record.label} (retired)" if record.retired else record.label

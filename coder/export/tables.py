@@ -1,0 +1,131 @@
+"""Writing export tables to CSV or XLSX, safely.
+
+Every text cell (and header) that a spreadsheet would read as a formula, one
+starting with `=`, `+`, `-` or `@` (or a tab or carriage return, which some
+spreadsheets strip before looking), is prefixed with `'`, so a hostile
+response cannot run a formula in Excel. Numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from coder.errors import CoderError
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TABLE_SUFFIXES = (".csv", ".xlsx")
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+@dataclass(frozen=True)
+class ExportTables:
+    """An export's tables and the notes that say how to read them.
+
+    `sheets`: name -> table; the first is the main table (the only one a CSV
+    holds). `notes`: lines on source, percent base and tests. `csv_notes`: also
+    append the notes under the CSV table as "# ..." lines (summary tables only;
+    record tables stay clean for R/SPSS).
+    """
+
+    sheets: dict[str, pd.DataFrame]
+    notes: list[str] = field(default_factory=list)
+    csv_notes: bool = False
+
+
+def neutralise(value):
+    """A cell value made safe for spreadsheets (strings starting with a formula sign get `'`)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `frame` with every text cell and header neutralised."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(neutralise).astype(object)
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    return out
+
+
+def table_format(path: Path) -> str:
+    """`csv` or `xlsx` from the output file name; anything else is an error."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in TABLE_SUFFIXES:
+        raise CoderError(f"--out {path}: name the file .csv or .xlsx (the format follows the name)")
+    return suffix[1:]
+
+
+def write_tables(tables: ExportTables, path: Path, *, excel_bom: bool = False) -> None:
+    """Write to `path` (.csv: the main table; .xlsx: every sheet plus a notes sheet).
+
+    The file is written under a temporary name and moved into place, so a
+    failed export never leaves half a file. `excel_bom` writes UTF-8 with a BOM
+    so Excel opens the CSV with the right encoding.
+    """
+    path = Path(path)
+    fmt = table_format(path)
+    if not path.parent.exists():
+        raise CoderError(f"--out {path}: folder {path.parent} does not exist (create it first)")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".{fmt}", dir=path.parent)
+    os.close(fd)
+    try:
+        if fmt == "csv":
+            _write_csv(tables, Path(tmp), excel_bom)
+        else:
+            _write_xlsx(tables, Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write_csv(tables: ExportTables, path: Path, excel_bom: bool) -> None:
+    main = neutralise_frame(next(iter(tables.sheets.values())))
+    with open(path, "w", encoding="utf-8-sig" if excel_bom else "utf-8", newline="") as handle:
+        main.to_csv(handle, index=False, lineterminator="\r\n" if excel_bom else "\n")
+        if tables.csv_notes and tables.notes:
+            writer = csv.writer(handle, lineterminator="\r\n" if excel_bom else "\n")
+            writer.writerow([])
+            for note in tables.notes:
+                writer.writerow([f"# {note}"])
+
+
+def _write_xlsx(tables: ExportTables, path: Path) -> None:
+    names: set[str] = set()
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        sheets = dict(tables.sheets)
+        if tables.notes:
+            sheets["notes"] = pd.DataFrame({"note": tables.notes})
+        for name, frame in sheets.items():
+            _xlsx_safe(neutralise_frame(frame)).to_excel(
+                writer, sheet_name=_sheet_name(name, names), index=False)
+
+
+def _xlsx_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Control characters XLSX cannot hold (e.g. vertical tab) removed from text cells."""
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            frame[column] = frame[column].map(
+                lambda v: ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v)
+    return frame
+
+
+def _sheet_name(name: str, taken: set[str]) -> str:
+    """An Excel-legal, unique sheet name (max 31 characters, no []:*?/\\)."""
+    base = _SHEET_FORBIDDEN.sub(" ", name).strip("' ")[:31] or "sheet"
+    candidate, n = base, 2
+    while candidate.lower() in taken:
+        suffix = f" ({n})"
+        candidate, n = base[:31 - len(suffix)] + suffix, n + 1
+    taken.add(candidate.lower())
+    return candidate

@@ -1,0 +1,94 @@
+"""Read-only views of the project as pandas DataFrames, for exports and statistics.
+
+Each function reads one table group (joined where that saves the caller a
+merge) and returns a DataFrame with fixed column names, in project order
+(responses by import position). Nothing here writes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pandas as pd
+
+RESPONSE_COLUMNS = ["response_id", "text", "position"]
+CODING_COLUMNS = ["coding_id", "response_id", "code_id", "coder", "start", "end", "origin",
+                  "created_at"]
+SUGGESTION_COLUMNS = ["response_id", "code_id", "score", "threshold", "engine", "run_id"]
+CHART_COLUMNS = ["response_id", "theme_id", "coder", "summary", "updated_at"]
+MEMO_COLUMNS = ["memo_id", "target_type", "target_id", "coder", "text", "created_at", "updated_at"]
+
+
+def responses_frame(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Every response: response_id, text, position (import order)."""
+    return pd.read_sql('SELECT id AS response_id, text, position FROM responses ORDER BY position',
+                       conn)
+
+
+def attributes_frame(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Attribute values: one row per response (import order), one column per attribute.
+
+    Columns follow the order in which attributes first appear; a response
+    without an attribute has an empty string there. The index is the response id.
+    """
+    ids: list[str] = []
+    records: list[dict] = []
+    names: dict[str, None] = {}
+    for rid, attrs in conn.execute("SELECT id, attributes FROM responses ORDER BY position"):
+        values = json.loads(attrs)
+        ids.append(rid)
+        records.append(values)
+        for key in values:
+            names.setdefault(key, None)
+    rows = [[_attribute_text(values.get(name)) for name in names] for values in records]
+    return pd.DataFrame(rows, columns=list(names), index=pd.Index(ids, name="response_id"),
+                        dtype=object)
+
+
+def _attribute_text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def codings_frame(conn: sqlite3.Connection, *, coder: str | None = None) -> pd.DataFrame:
+    """Codings (one coder's, or everyone's), by response position then coding id."""
+    sql = ('SELECT c.id AS coding_id, c.response_id, c.code_id, c.coder, c.start, c."end" AS "end", '
+           "c.origin, c.created_at FROM codings c JOIN responses r ON r.id = c.response_id")
+    params: list = []
+    if coder is not None:
+        sql += " WHERE c.coder = ?"
+        params.append(coder)
+    frame = pd.read_sql(sql + " ORDER BY r.position, c.id", conn, params=params)
+    return _with_nullable_spans(frame)
+
+
+def suggestions_frame(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Suggestions that hold (score >= threshold), by response position."""
+    return pd.read_sql(
+        "SELECT s.response_id, s.code_id, s.score, s.threshold, s.engine, s.run_id "
+        "FROM suggestions s JOIN responses r ON r.id = s.response_id "
+        "WHERE s.score >= s.threshold ORDER BY r.position, s.code_id", conn)
+
+
+def charts_frame(conn: sqlite3.Connection, *, coder: str | None = None) -> pd.DataFrame:
+    """Framework-matrix cell summaries (one coder's, or everyone's)."""
+    sql = ("SELECT ch.response_id, ch.theme_id, ch.coder, ch.summary, ch.updated_at FROM charts ch "
+           "JOIN responses r ON r.id = ch.response_id")
+    params: list = []
+    if coder is not None:
+        sql += " WHERE ch.coder = ?"
+        params.append(coder)
+    return pd.read_sql(sql + " ORDER BY r.position, ch.coder", conn, params=params)
+
+
+def memos_frame(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Every memo, oldest first."""
+    return pd.read_sql("SELECT id AS memo_id, target_type, target_id, coder, text, created_at, "
+                       "updated_at FROM memos ORDER BY id", conn)
+
+
+def _with_nullable_spans(frame: pd.DataFrame) -> pd.DataFrame:
+    # A column of NULLs and integers reads as float; keep offsets whole numbers.
+    for column in ("start", "end"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
