@@ -126,6 +126,7 @@ CREATE TABLE events (
     undoes  INTEGER REFERENCES events(id)
 );
 CREATE INDEX events_by_coder ON events(coder, id);
+CREATE INDEX events_by_target ON events(target, coder);  -- a response's history (rejections)
 
 CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;

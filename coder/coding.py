@@ -1,0 +1,58 @@
+"""Coding decisions made in the UI: toggle a code on a response or a span, accept or
+reject a suggestion. Each call is one transaction and is logged (undoable by
+coder.history)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from coder.errors import CoderError
+from coder.store import transaction
+from coder.store.codebook import get_code
+from coder.store.codings import add_coding, remove_coding
+from coder.store.rejections import set_rejected
+from coder.store.responses import get_response
+
+
+def _check(conn: sqlite3.Connection, response_id: str, code_id: str,
+           start: int | None, end: int | None) -> None:
+    code = get_code(conn, code_id)
+    if code is None:
+        raise CoderError(f"no code with id {code_id!r} in this project")
+    if code.retired:
+        raise CoderError(f"code {code.index} {code.label!r} is retired and cannot be applied")
+    response = get_response(conn, response_id)
+    if response is None:
+        raise CoderError(f"no response with id {response_id!r} in this project")
+    if (start is None) != (end is None):
+        raise CoderError("a span needs both a start and an end offset")
+    if start is not None and not 0 <= start < end <= len(response.text):
+        raise CoderError(f"span {start}-{end} is outside response {response_id!r} "
+                         f"({len(response.text)} characters)")
+
+
+def toggle_code(conn: sqlite3.Connection, response_id: str, code_id: str, coder: str, *,
+                start: int | None = None, end: int | None = None) -> bool:
+    """Apply the code (to the span, if given) or remove it if the coder had applied
+    exactly it; return True if it is now applied."""
+    with transaction(conn):
+        if remove_coding(conn, response_id, code_id, coder, start=start, end=end):
+            return False
+        _check(conn, response_id, code_id, start, end)
+        add_coding(conn, response_id, code_id, coder, start=start, end=end)
+        return True
+
+
+def accept_suggestion(conn: sqlite3.Connection, response_id: str, code_id: str, coder: str) -> bool:
+    """Apply a suggested code to the whole response with origin `accepted`.
+
+    Returns False when the coder had already applied it to the whole response.
+    """
+    with transaction(conn):
+        _check(conn, response_id, code_id, None, None)
+        return add_coding(conn, response_id, code_id, coder, origin="accepted") is not None
+
+
+def reject_suggestion(conn: sqlite3.Connection, response_id: str, code_id: str, coder: str) -> bool:
+    """Record that the code does not apply here (the UI then hides the suggestion)."""
+    return set_rejected(conn, response_id, code_id, coder, True)

@@ -1,0 +1,121 @@
+"""Undo and redo for one coder, built on the event log (so it works across restarts).
+
+The log is replayed into two stacks. A change event (`coding.add`,
+`coding.remove`, `memo.set`, `chart.set`, `suggestion.reject`/`unreject`)
+goes on the undo stack and clears the redo stack. Undo applies the inverse of
+the top change and logs it with `undoes` = that change; the undo event goes on
+the redo stack. Redo applies the inverse of the top undo event and logs it
+with `undoes` = that undo event; it goes back on the undo stack. Another
+process (or an earlier session) writing the same coder's events is picked up
+by replaying only the events added since the last look.
+
+Codebook events are not undone here: the codebook store's functions log their
+own events without an `undoes` link.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from coder.store import transaction
+from coder.store.charts import set_chart
+from coder.store.codings import add_coding, remove_coding
+from coder.store.events import Event, list_events, record_event
+from coder.store.memos import set_memo
+from coder.store.rejections import REJECT, UNREJECT, set_rejected
+
+UNDOABLE = ("coding.add", "coding.remove", "memo.set", "chart.set", REJECT, UNREJECT)
+
+
+class History:
+    """One coder's undo and redo stacks over a project's event log."""
+
+    def __init__(self, conn: sqlite3.Connection, coder: str):
+        self.conn = conn
+        self.coder = coder
+        self._undo: list[Event] = []
+        self._redo: list[Event] = []
+        self._seen = 0
+
+    def refresh(self) -> None:
+        """Replay the coder's events logged since the last look."""
+        for event in list_events(self.conn, coder=self.coder, after_id=self._seen):
+            self._replay(event)
+            self._seen = event.id
+
+    def _replay(self, event: Event) -> None:
+        if event.action not in UNDOABLE:
+            return
+        if event.undoes is None:
+            self._undo.append(event)
+            self._redo.clear()
+        elif any(e.id == event.undoes for e in self._redo):
+            self._redo = [e for e in self._redo if e.id != event.undoes]
+            self._undo.append(event)
+        else:
+            self._undo = [e for e in self._undo if e.id != event.undoes]
+            self._redo.append(event)
+
+    @property
+    def can_undo(self) -> bool:
+        self.refresh()
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        self.refresh()
+        return bool(self._redo)
+
+    def undo(self) -> Event | None:
+        """Reverse the coder's latest change not yet undone; return the logged undo event."""
+        self.refresh()
+        return self._invert(self._undo[-1]) if self._undo else None
+
+    def redo(self) -> Event | None:
+        """Re-apply the latest undone change; return the logged redo event."""
+        self.refresh()
+        return self._invert(self._redo[-1]) if self._redo else None
+
+    def _invert(self, event: Event) -> Event:
+        with transaction(self.conn):
+            new_id = _apply_inverse(self.conn, event)
+        self.refresh()
+        return next(e for e in self._undo + self._redo if e.id == new_id)
+
+
+def _apply_inverse(conn: sqlite3.Connection, event: Event) -> int:
+    """Apply the inverse of `event` and log it with `undoes` = event; return the new id."""
+    d = event.data
+    if event.action in ("coding.add", "coding.remove"):
+        span = {"start": d["start"], "end": d["end"]}
+        if event.action == "coding.add":
+            remove_coding(conn, d["response_id"], d["code_id"], d["coder"], **span, log=False)
+            action = "coding.remove"
+        else:
+            add_coding(conn, d["response_id"], d["code_id"], d["coder"], **span,
+                       origin=d["origin"], created_at=d["created_at"], log=False)
+            action = "coding.add"
+        return record_event(conn, event.coder, action, event.target, d, undoes=event.id)
+    if event.action == "memo.set":
+        set_memo(conn, d["target_type"], d["target_id"], d["coder"], d["before"], undoes=event.id)
+    elif event.action == "chart.set":
+        set_chart(conn, d["response_id"], d["theme_id"], d["coder"], d["before"], undoes=event.id)
+    else:
+        set_rejected(conn, d["response_id"], d["code_id"], d["coder"], event.action == UNREJECT,
+                     undoes=event.id)
+    return conn.execute("SELECT max(id) FROM events").fetchone()[0]
+
+
+def describe(event: Event) -> str:
+    """A short line saying what an event did, for the UI's notifications."""
+    d = event.data
+    if event.action.startswith("coding."):
+        span = "" if d.get("start") is None else f" [{d['start']}-{d['end']}]"
+        verb = "applied" if event.action == "coding.add" else "removed"
+        return f"{d['code_id']} {verb} on {d['response_id']}{span}"
+    if event.action == "memo.set":
+        return f"memo on {d['target_type']} {d['target_id']} {'set' if d['after'] else 'cleared'}"
+    if event.action == "chart.set":
+        return f"chart {d['response_id']} × {d['theme_id']} {'set' if d['after'] else 'cleared'}"
+    verb = "rejected" if event.action == REJECT else "restored"
+    return f"suggestion {d['code_id']} {verb} on {d['response_id']}"

@@ -1,0 +1,164 @@
+"""Undo/redo over the event log, memos, charts, rejections and coding toggles."""
+
+from __future__ import annotations
+
+import pytest
+from tui_project import make_project
+
+from coder.coding import accept_suggestion, reject_suggestion, toggle_code
+from coder.errors import CoderError
+from coder.history import History, describe
+from coder.store import open_project
+from coder.store.charts import charts_for_response, get_chart, set_chart
+from coder.store.codings import codings_for_response
+from coder.store.events import list_events
+from coder.store.memos import get_memo, memos_of, set_memo, with_memos
+from coder.store.rejections import rejected_codes
+
+
+@pytest.fixture
+def db(tmp_path):
+    conn = open_project(make_project(tmp_path / "h.coder", n=5))
+    yield conn
+    conn.close()
+
+
+def _codes(conn, rid, coder="alice"):
+    return sorted(((c.code_id, c.start, c.end) for c in codings_for_response(conn, rid, coder)),
+                  key=lambda t: (t[0], -1 if t[1] is None else t[1]))
+
+
+def test_toggle_applies_then_removes_and_logs(db):
+    assert toggle_code(db, "q0001", "caseload", "alice") is True
+    assert _codes(db, "q0001") == [("caseload", None, None)]
+    assert toggle_code(db, "q0001", "caseload", "alice") is False
+    assert _codes(db, "q0001") == []
+    assert [e.action for e in list_events(db, coder="alice")] == ["coding.add", "coding.remove"]
+
+
+def test_toggle_span_is_separate_from_whole(db):
+    toggle_code(db, "q0001", "caseload", "alice")
+    toggle_code(db, "q0001", "caseload", "alice", start=0, end=7)
+    assert _codes(db, "q0001") == [("caseload", None, None), ("caseload", 0, 7)]
+
+
+def test_toggle_rejects_bad_span_and_unknown_code(db):
+    with pytest.raises(CoderError, match="outside"):
+        toggle_code(db, "q0001", "caseload", "alice", start=0, end=100_000)
+    with pytest.raises(CoderError, match="no code"):
+        toggle_code(db, "q0001", "nope", "alice")
+    assert _codes(db, "q0001") == [] and list_events(db, coder="alice") == []
+
+
+def test_undo_redo_codings(db):
+    toggle_code(db, "q0001", "caseload", "alice")
+    toggle_code(db, "q0002", "staffing", "alice")
+    history = History(db, "alice")
+    undone = history.undo()
+    assert undone.undoes is not None and describe(undone) == "staffing removed on q0002"
+    assert _codes(db, "q0002") == []
+    history.undo()
+    assert _codes(db, "q0001") == []
+    assert history.undo() is None
+    history.redo()
+    assert _codes(db, "q0001") == [("caseload", None, None)]
+    history.redo()
+    assert _codes(db, "q0002") == [("staffing", None, None)]
+    assert history.redo() is None
+
+
+def test_new_change_clears_redo(db):
+    toggle_code(db, "q0001", "caseload", "alice")
+    history = History(db, "alice")
+    history.undo()
+    toggle_code(db, "q0003", "paperwork", "alice")
+    assert not history.can_redo
+    assert history.can_undo
+
+
+def test_undo_is_per_coder(db):
+    toggle_code(db, "q0001", "caseload", "alice")
+    toggle_code(db, "q0001", "caseload", "bob")
+    History(db, "bob").undo()
+    assert _codes(db, "q0001", "alice") == [("caseload", None, None)]
+    assert _codes(db, "q0001", "bob") == []
+
+
+def test_undo_redo_across_reopening(tmp_path):
+    path = make_project(tmp_path / "r.coder", n=3)
+    conn = open_project(path)
+    toggle_code(conn, "q0001", "caseload", "alice")
+    toggle_code(conn, "q0001", "staffing", "alice")
+    History(conn, "alice").undo()
+    conn.close()
+    conn = open_project(path)
+    history = History(conn, "alice")
+    history.redo()
+    assert _codes(conn, "q0001") == [("caseload", None, None), ("staffing", None, None)]
+    history.undo()
+    history.undo()
+    assert _codes(conn, "q0001") == []
+    conn.close()
+
+
+def test_undo_restores_origin_of_accepted_coding(db):
+    assert accept_suggestion(db, "q0001", "caseload", "alice")
+    history = History(db, "alice")
+    history.undo()
+    history.redo()
+    (coding,) = codings_for_response(db, "q0001", "alice")
+    assert coding.origin == "accepted"
+
+
+def test_memo_set_clear_and_undo(db):
+    assert set_memo(db, "response", "q0001", "alice", "interesting") is True
+    assert set_memo(db, "response", "q0001", "alice", "interesting") is False
+    set_memo(db, "response", "q0001", "alice", "more so")
+    assert get_memo(db, "response", "q0001", "alice") == "more so"
+    assert with_memos(db, "response", ["q0001", "q0002"]) == {"q0001"}
+    assert memos_of(db, "response") == {"q0001": "[alice] more so"}
+    history = History(db, "alice")
+    history.undo()
+    assert get_memo(db, "response", "q0001", "alice") == "interesting"
+    history.undo()
+    assert get_memo(db, "response", "q0001", "alice") is None
+    history.redo()
+    assert get_memo(db, "response", "q0001", "alice") == "interesting"
+    set_memo(db, "response", "q0001", "alice", "  ")
+    assert get_memo(db, "response", "q0001", "alice") is None
+
+
+def test_memo_rejects_unknown_target(db):
+    with pytest.raises(CoderError, match="memo target"):
+        set_memo(db, "planet", "x", "alice", "hi")
+
+
+def test_chart_set_and_undo(db):
+    set_chart(db, "q0001", "workload", "alice", "overnight crisis check")
+    assert charts_for_response(db, "q0001", "alice") == {"workload": "overnight crisis check"}
+    History(db, "alice").undo()
+    assert get_chart(db, "q0001", "workload", "alice") is None
+
+
+def test_reject_and_undo(db):
+    assert reject_suggestion(db, "q0001", "caseload", "alice") is True
+    assert reject_suggestion(db, "q0001", "caseload", "alice") is False
+    assert rejected_codes(db, "q0001", "alice") == {"caseload"}
+    assert rejected_codes(db, "q0001", "bob") == set()
+    history = History(db, "alice")
+    history.undo()
+    assert rejected_codes(db, "q0001", "alice") == set()
+    history.redo()
+    assert rejected_codes(db, "q0001", "alice") == {"caseload"}
+
+
+def test_history_sees_another_connection(tmp_path):
+    path = make_project(tmp_path / "two.coder", n=3)
+    ui, other = open_project(path), open_project(path)
+    history = History(ui, "alice")
+    assert not history.can_undo
+    toggle_code(other, "q0002", "paperwork", "alice")
+    history.undo()
+    assert _codes(ui, "q0002") == []
+    ui.close()
+    other.close()
