@@ -23,3 +23,14 @@ def conn(project_path: Path):
     connection = open_project(project_path)
     yield connection
     connection.close()
+
+
+@pytest.fixture
+def codebook_project(tmp_path: Path) -> Path:
+    """A new project file (closed) with the shipped social work framework loaded."""
+    from coder.codebook import merge_codebook, read_codebook
+
+    codebook = read_codebook(Path(__file__).resolve().parents[1] / "codebooks" / "social_work_framework.yaml")
+    path = tmp_path / "framework.coder"
+    create_project(path, setup=lambda c: merge_codebook(c, codebook, "tester")).close()
+    return path

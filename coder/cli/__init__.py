@@ -16,6 +16,7 @@ from coder.errors import CoderError
 # Module names under coder.cli, in the order `coder --help` lists them.
 COMMANDS = [
     "init",
+    "codebook",
 ]
 
 

@@ -82,12 +82,15 @@ def load_codebook(conn: sqlite3.Connection) -> Codebook:
 
 def set_codebook_info(conn: sqlite3.Connection, *, name: str, version: str = "",
                       method: str = "") -> None:
-    """Store the codebook's name, version and method in the project metadata."""
+    """Store the codebook's name, version and method in the project metadata.
+
+    Empty values leave the stored ones as they are (a .qdc file has none).
+    """
+    values = {"name": name, "version": version, "method": method}
     with transaction(conn):
         conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?) "
                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                         [(_META_KEYS["name"], name), (_META_KEYS["version"], version),
-                          (_META_KEYS["method"], method)])
+                         [(_META_KEYS[k], v) for k, v in values.items() if v])
 
 
 def get_theme(conn: sqlite3.Connection, theme_id: str) -> Theme | None:

@@ -1,0 +1,50 @@
+"""Codebooks as files: read and write YAML or REFI-QDA `.qdc`, merge into a project.
+
+The codebook lives in the project (see `coder.store.codebook`); files are how
+it comes in and goes out. The format is chosen by the file's extension:
+`.yaml`/`.yml` (see `coder.codebook_yaml` and README "Codebook format") or
+`.qdc` (see `coder.refi.qdc`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from coder.codebook_merge import MergeReport, merge_codebook
+from coder.codebook_yaml import read_yaml_codebook, write_yaml_codebook
+from coder.errors import InputError
+from coder.records import Codebook
+from coder.refi.qdc import read_qdc, write_qdc
+
+__all__ = ["read_codebook", "write_codebook", "merge_codebook", "MergeReport", "FORMATS"]
+
+FORMATS = {".yaml": (read_yaml_codebook, write_yaml_codebook),
+           ".yml": (read_yaml_codebook, write_yaml_codebook),
+           ".qdc": (read_qdc, write_qdc)}
+
+
+def _format(path: Path) -> tuple:
+    handlers = FORMATS.get(path.suffix.lower())
+    if handlers is None:
+        raise InputError(f"unknown codebook format {path.suffix or '(no extension)'!r}",
+                         file=str(path), hint="use a .yaml, .yml or .qdc file")
+    return handlers
+
+
+def read_codebook(path: Path | str) -> Codebook:
+    """Read and validate a codebook file (.yaml, .yml or .qdc).
+
+    Raises InputError naming the file, line and field of the first problem
+    (malformed file, duplicate id or index, missing label, unknown key).
+    """
+    path = Path(path)
+    return _format(path)[0](path)
+
+
+def write_codebook(codebook: Codebook, path: Path | str) -> None:
+    """Write a codebook to a file; the format follows the extension (.yaml, .yml or .qdc)."""
+    path = Path(path)
+    handlers = _format(path)
+    if not path.parent.is_dir():
+        raise InputError("folder does not exist", file=str(path.parent), hint="create it first")
+    handlers[1](codebook, path)

@@ -1,0 +1,124 @@
+"""Merging a codebook file into a project's codebook, by id.
+
+New themes and codes are added at the end; existing ones take the file's
+text (index, label, definition, rules, keywords, colour) and theme; themes and
+codes the file no longer has are retired, never deleted, so every coding made
+with them is kept and the change can be undone by importing the old file
+again (which brings them back). All of it runs in one transaction, with one
+event per change plus a `codebook.import` event summing it up.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+from coder.records import Code, Codebook, Theme
+from coder.store import transaction
+from coder.store.codebook import (CODE_FIELDS, THEME_FIELDS, add_code, add_theme, codes_in_use,
+                                  list_codes, list_themes, move_code, set_code_retired,
+                                  set_codebook_info, set_theme_retired, update_code, update_theme)
+from coder.store.events import record_event
+
+
+@dataclass
+class MergeReport:
+    """What a merge changed, by id."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+    retired_in_use: list[str] = field(default_factory=list)
+    unretired: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for the user, e.g. '3 added, 1 updated, 2 retired (1 with codings)'."""
+        parts = [f"{len(self.added)} added", f"{len(self.updated)} updated"]
+        if self.moved:
+            parts.append(f"{len(self.moved)} moved")
+        retired = f"{len(self.retired)} retired"
+        if self.retired_in_use:
+            retired += f" ({len(self.retired_in_use)} with codings, kept)"
+        parts.append(retired)
+        if self.unretired:
+            parts.append(f"{len(self.unretired)} brought back")
+        return ", ".join(parts)
+
+    def as_dict(self) -> dict:
+        """The report as plain data (for the event log)."""
+        return {k: list(v) for k, v in self.__dict__.items()}
+
+
+def _changes(old, new, fields: tuple[str, ...]) -> dict:
+    return {f: getattr(new, f) for f in fields if getattr(old, f) != getattr(new, f)}
+
+
+def merge_codebook(conn: sqlite3.Connection, codebook: Codebook, coder: str, *,
+                   source: str = "") -> MergeReport:
+    """Merge `codebook` into the project by id; return what changed.
+
+    The project's codebook name, version and method become the file's.
+    """
+    report = MergeReport()
+    with transaction(conn):
+        themes = {t.id: t for t in list_themes(conn)}
+        codes = {c.id: c for c in list_codes(conn)}
+        for theme in codebook.themes:
+            _merge_theme(conn, themes.get(theme.id), theme, coder, report)
+        for code in codebook.codes:
+            _merge_code(conn, codes.get(code.id), code, coder, report)
+        _retire_missing(conn, codebook, themes, codes, coder, report)
+        set_codebook_info(conn, name=codebook.name, version=codebook.version, method=codebook.method)
+        record_event(conn, coder, "codebook.import", source, {"source": source, "name": codebook.name,
+                                                               **report.as_dict()})
+    return report
+
+
+def _merge_theme(conn, old: Theme | None, new: Theme, coder: str, report: MergeReport) -> None:
+    if old is None:
+        add_theme(conn, new, coder)
+        report.added.append(new.id)
+        return
+    changes = _changes(old, new, THEME_FIELDS)
+    if changes:
+        update_theme(conn, new.id, coder, **changes)
+        report.updated.append(new.id)
+    if old.retired != new.retired:
+        set_theme_retired(conn, new.id, new.retired, coder)
+        (report.retired if new.retired else report.unretired).append(new.id)
+
+
+def _merge_code(conn, old: Code | None, new: Code, coder: str, report: MergeReport) -> None:
+    if old is None:
+        add_code(conn, new, coder)
+        report.added.append(new.id)
+        return
+    changes = _changes(old, new, CODE_FIELDS)
+    if changes:
+        update_code(conn, new.id, coder, **changes)
+        report.updated.append(new.id)
+    if old.theme_id != new.theme_id:
+        move_code(conn, new.id, new.theme_id, coder)
+        report.moved.append(new.id)
+    if old.retired != new.retired:
+        set_code_retired(conn, new.id, new.retired, coder)
+        (report.retired if new.retired else report.unretired).append(new.id)
+
+
+def _retire_missing(conn, codebook: Codebook, themes: dict, codes: dict, coder: str,
+                    report: MergeReport) -> None:
+    """Retire what the file no longer has (never delete: codings must survive)."""
+    in_use = codes_in_use(conn)
+    kept_codes = {c.id for c in codebook.codes}
+    for code in codes.values():
+        if code.id not in kept_codes and not code.retired:
+            set_code_retired(conn, code.id, True, coder)
+            report.retired.append(code.id)
+            if code.id in in_use:
+                report.retired_in_use.append(code.id)
+    kept_themes = {t.id for t in codebook.themes}
+    for theme in themes.values():
+        if theme.id not in kept_themes and not theme.retired:
+            set_theme_retired(conn, theme.id, True, coder)
+            report.retired.append(theme.id)

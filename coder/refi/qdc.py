@@ -1,0 +1,270 @@
+"""REFI-QDA codebooks: the `CodeBook` element and `.qdc` files.
+
+Writing: each theme is a `Code` with isCodable="false" whose children are its
+codes (isCodable="true"). GUIDs are derived from the ids (uuid5), so the same
+code always gets the same GUID and exports from the same codebook line up.
+REFI has one free-text `Description` per code; coder writes the definition
+there, followed by what REFI has no field for, as plain lines a person can
+read in NVivo, ATLAS.ti, MAXQDA or QualCoder:
+
+    The number, mix or complexity of cases a worker holds ...
+
+    Include:
+    - high, rising or unmanageable caseloads
+    Exclude:
+    - vacancies or sickness as such (use staffing)
+    Keywords: caseload; case load; cases
+    Index: 1.1
+    Id: caseload
+
+Reading: any depth of nesting. Top-level codes with children become themes;
+their children become codes. Codes nested deeper are flattened into codes of
+their top-level theme, in document order, with an index path (1.2.1) and a
+label path ("Parent / Child"). Top-level codes without children become codes
+of a theme "Ungrouped codes" (id `ungrouped`). The lines above are read back
+when present; otherwise ids are made from the names and indexes from positions.
+"""
+
+from __future__ import annotations
+
+import uuid
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from xml.parsers import expat
+
+from coder.codebook_rules import UniqueValues, check_color, check_id, unique_slug
+from coder.errors import CoderError, InputError
+from coder.records import Code, Codebook, Theme
+
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+_GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "coder:refi-qda")
+UNGROUPED_THEME_ID = "ungrouped"
+_FOOTER_KEYS = {"keywords": "Keywords", "index": "Index", "id": "Id", "retired": "Retired"}
+
+
+def theme_guid(theme_id: str) -> str:
+    """The REFI GUID of a theme, derived from its id."""
+    return str(uuid.uuid5(_GUID_NAMESPACE, f"theme:{theme_id}"))
+
+
+def code_guid(code_id: str) -> str:
+    """The REFI GUID of a code, derived from its id (use it for CodeRef in projects)."""
+    return str(uuid.uuid5(_GUID_NAMESPACE, f"code:{code_id}"))
+
+
+def _description(definition: str, *, include=(), exclude=(), keywords=(), index: str, id_: str,
+                 retired: bool) -> str:
+    lines = [definition, ""] if definition else []
+    for title, rules in (("Include", include), ("Exclude", exclude)):
+        if rules:
+            lines.append(f"{title}:")
+            lines.extend(f"- {rule}" for rule in rules)
+    if keywords:
+        lines.append(f"Keywords: {'; '.join(keywords)}")
+    lines += [f"Index: {index}", f"Id: {id_}"]
+    if retired:
+        lines.append("Retired: yes")
+    return "\n".join(lines)
+
+
+def codebook_to_xml(codebook: Codebook, *, namespace: str = CODEBOOK_NS) -> ET.Element:
+    """The `CodeBook` element for a codebook (retired themes and codes included).
+
+    Use namespace=PROJECT_NS to place it inside a `.qdpx` project's `Project`.
+    Raises CoderError for a codebook without themes (REFI needs at least one code).
+    """
+    if not codebook.themes:
+        raise CoderError("the codebook is empty: REFI-QDA needs at least one code "
+                         "(import a codebook first)")
+    tag = lambda name: f"{{{namespace}}}{name}"  # noqa: E731 - a local shorthand
+    root = ET.Element(tag("CodeBook"))
+    codes_el = ET.SubElement(root, tag("Codes"))
+    for theme in codebook.themes:
+        theme_el = ET.SubElement(codes_el, tag("Code"), guid=theme_guid(theme.id), name=theme.label,
+                                 isCodable="false")
+        ET.SubElement(theme_el, tag("Description")).text = _description(
+            theme.description, index=theme.index, id_=theme.id, retired=theme.retired)
+        for code in codebook.codes_of(theme.id):
+            attrs = {"guid": code_guid(code.id), "name": code.label, "isCodable": "true"}
+            if code.color:
+                attrs["color"] = code.color
+            code_el = ET.SubElement(theme_el, tag("Code"), attrs)
+            ET.SubElement(code_el, tag("Description")).text = _description(
+                code.definition, include=code.include, exclude=code.exclude, keywords=code.keywords,
+                index=code.index, id_=code.id, retired=code.retired)
+    return root
+
+
+def write_qdc(codebook: Codebook, path: Path) -> None:
+    """Write a REFI-QDA codebook file (.qdc, UTF-8)."""
+    root = codebook_to_xml(codebook)
+    ET.indent(root)
+    # The default namespace (no prefix), as REFI's own examples write it. ElementTree's
+    # `default_namespace` option rejects unqualified attributes, so register it instead.
+    ET.register_namespace("", CODEBOOK_NS)
+    path.write_bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n")
+
+
+def _parse_with_lines(data: bytes, file: str) -> tuple[ET.Element, dict[int, int]]:
+    """Parse XML into ElementTree elements, remembering each element's line."""
+    builder = ET.TreeBuilder()
+    lines: dict[int, int] = {}
+    parser = expat.ParserCreate(namespace_separator="}")
+    clark = lambda name: "{" + name if "}" in name else name  # noqa: E731
+
+    def start(name, attrs):
+        element = builder.start(clark(name), {clark(k): v for k, v in attrs.items()})
+        lines[id(element)] = parser.CurrentLineNumber
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = lambda name: builder.end(clark(name))
+    parser.CharacterDataHandler = builder.data
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise InputError(f"not valid XML: {expat.ErrorString(exc.code)}", file=file,
+                         line=exc.lineno) from None
+    return builder.close(), lines
+
+
+def read_qdc(path: Path) -> Codebook:
+    """Read a REFI-QDA codebook file; InputError names the file, line and field."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", file=str(path)) from None
+    root, lines = _parse_with_lines(data, str(path))
+    return codebook_from_xml(root, file=str(path), lines=lines)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _children(element: ET.Element, name: str) -> list[ET.Element]:
+    return [child for child in element if _local(child.tag) == name]
+
+
+def _parse_description(text: str) -> dict:
+    """Split a Description into the definition and coder's labelled lines (if any)."""
+    found: dict = {"include": [], "exclude": []}
+    definition: list[str] = []
+    section = None
+    labels = {f"{title}:": key for key, title in _FOOTER_KEYS.items()}
+    for line in text.splitlines():
+        stripped = line.strip()
+        head, _, rest = stripped.partition(" ")
+        if stripped in ("Include:", "Exclude:"):
+            section = stripped[:-1].lower()
+        elif section and stripped.startswith("- "):
+            found[section].append(stripped[2:].strip())
+        elif head in labels:
+            found[labels[head]] = rest.strip()
+            section = None
+        elif section is None and not any(k in found for k in _FOOTER_KEYS):
+            definition.append(line)
+    found["definition"] = "\n".join(definition).strip()
+    return found
+
+
+class _Importer:
+    """Turns a tree of REFI codes into themes and codes, keeping ids and indexes unique."""
+
+    def __init__(self, file: str, lines: dict[int, int]):
+        self.file = file
+        self.lines = lines
+        self.ids = UniqueValues("id", file)
+        self.indexes = UniqueValues("index", file)
+        self.parsed: dict[int, dict] = {}
+
+    def line(self, element: ET.Element) -> int | None:
+        return self.lines.get(id(element))
+
+    def prepare(self, element: ET.Element) -> None:
+        """Parse every description and claim the ids written in them, before making new ones."""
+        for code_el in element.iter():
+            if _local(code_el.tag) != "Code":
+                continue
+            if not (code_el.get("name") or "").strip():
+                raise InputError("a Code has no name", file=self.file, line=self.line(code_el),
+                                 column="name", hint="every Code needs a name attribute")
+            description = _children(code_el, "Description")
+            info = _parse_description(description[0].text or "" if description else "")
+            if info.get("id"):
+                check_id(info["id"], file=self.file, line=self.line(code_el), field="Id")
+                self.ids.claim(info["id"], self.line(code_el), "Id")
+            self.parsed[id(code_el)] = info
+
+    def ident(self, element: ET.Element, label: str) -> str:
+        info = self.parsed[id(element)]
+        if not info.get("id"):
+            info["id"] = self.ids.claim(unique_slug(label, set(self.ids.seen)), None, "name")
+        return info["id"]
+
+    def index(self, element: ET.Element, default: str) -> str:
+        return self.indexes.claim(self.parsed[id(element)].get("index") or default,
+                                  self.line(element), "Index")
+
+    def code(self, element: ET.Element, theme: Theme, label: str, index: str, position: int) -> Code:
+        info = self.parsed[id(element)]
+        return Code(self.ident(element, label), theme.id, self.index(element, index), label,
+                    definition=info["definition"], include=tuple(info["include"]),
+                    exclude=tuple(info["exclude"]),
+                    keywords=tuple(k.strip() for k in info.get("keywords", "").split(";") if k.strip()),
+                    color=check_color(element.get("color"), file=self.file, line=self.line(element)),
+                    position=position, retired=info.get("retired", "").lower() == "yes")
+
+    def flatten(self, element: ET.Element, theme: Theme, label_path: str, index_path: str,
+                out: list[Code]) -> None:
+        for n, child in enumerate(_children(element, "Code"), start=1):
+            label = f"{label_path} / {child.get('name').strip()}" if label_path else child.get("name").strip()
+            index = f"{index_path}.{n}"
+            out.append(self.code(child, theme, label, index, len(out)))
+            self.flatten(child, theme, label, self.parsed[id(child)].get("index") or index, out)
+
+
+def codebook_from_xml(element: ET.Element, *, file: str = "", lines: dict[int, int] | None = None,
+                      name: str = "") -> Codebook:
+    """Read a `CodeBook` element (from a .qdc, or from inside a .qdpx project).
+
+    `lines` maps id(element) to its source line, for error messages (read_qdc
+    supplies it). Nesting of any depth is accepted; see the module docstring.
+    REFI codebooks carry no name or version: `name` is used as given (default
+    empty, which leaves a project's codebook name unchanged on import).
+    """
+    importer = _Importer(file, lines or {})
+    if _local(element.tag) != "CodeBook":
+        raise InputError(f"expected a CodeBook element, found {_local(element.tag)!r}", file=file,
+                         line=importer.line(element))
+    codes_el = _children(element, "Codes")
+    if not codes_el:
+        raise InputError("the CodeBook has no Codes element", file=file, line=importer.line(element))
+    importer.prepare(codes_el[0])
+    themes: list[Theme] = []
+    codes: list[Code] = []
+    ungrouped: list[ET.Element] = []
+    for top in _children(codes_el[0], "Code"):
+        if not _children(top, "Code"):
+            ungrouped.append(top)
+            continue
+        theme = _make_theme(importer, top, top.get("name").strip(), len(themes))
+        themes.append(theme)
+        theme_codes: list[Code] = []
+        importer.flatten(top, theme, "", theme.index, theme_codes)
+        codes.extend(theme_codes)
+    if ungrouped:
+        theme = Theme(importer.ids.claim(unique_slug(UNGROUPED_THEME_ID, set(importer.ids.seen)),
+                                         None, "name"),
+                      importer.indexes.claim(str(len(themes) + 1), None, "Index"),
+                      "Ungrouped codes", "Top-level codes of the imported codebook", len(themes))
+        themes.append(theme)
+        codes.extend(importer.code(el, theme, el.get("name").strip(), f"{theme.index}.{n}", n - 1)
+                     for n, el in enumerate(ungrouped, start=1))
+    return Codebook(name=name, themes=tuple(themes), codes=tuple(codes))
+
+
+def _make_theme(importer: _Importer, element: ET.Element, label: str, position: int) -> Theme:
+    info = importer.parsed[id(element)]
+    return Theme(importer.ident(element, label), importer.index(element, str(position + 1)), label,
+                 info["definition"], position, info.get("retired", "").lower() == "yes")

@@ -1,0 +1,144 @@
+"""REFI-QDA codebooks (.qdc): schema-valid export, round trip, deep nesting, bad files."""
+
+from __future__ import annotations
+
+import dataclasses
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from helpers import SHARED
+from lxml import etree
+
+from coder.codebook import read_codebook, write_codebook
+from coder.errors import CoderError, InputError
+from coder.records import Codebook
+from coder.refi import (CODEBOOK_NS, PROJECT_NS, code_guid, codebook_from_xml, codebook_to_xml,
+                        theme_guid)
+
+SHIPPED = Path(__file__).resolve().parents[1] / "codebooks" / "social_work_framework.yaml"
+
+
+def codebook_schema() -> etree.XMLSchema:
+    """REFI's Codebook.xsd: Project.xsd's types in the codebook namespace, root `CodeBook`.
+
+    Only Project.xsd is shared here; the codebook schema declares the same
+    CodeBookType under urn:QDA-XML:codebook:1.0 with CodeBook as root element.
+    """
+    text = (SHARED / "refi" / "Project.xsd").read_text(encoding="utf-8")
+    text = text.replace(PROJECT_NS, CODEBOOK_NS)
+    text = text.replace("<!-- ===== Type Definitions ===== -->",
+                        '<xsd:element name="CodeBook" type="CodeBookType"/>', 1)
+    return etree.XMLSchema(etree.fromstring(text.encode("utf-8")))
+
+
+def project_schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(SHARED / "refi" / "Project.xsd")))
+
+
+def test_export_validates_against_the_refi_schema(tmp_path):
+    out = tmp_path / "framework.qdc"
+    write_codebook(read_codebook(SHIPPED), out)
+    schema = codebook_schema()
+    document = etree.parse(str(out))
+    assert schema.validate(document), schema.error_log
+    codes = document.getroot()[0]
+    assert [c.get("isCodable") for c in codes] == ["false"] * 6
+    assert codes[0][1].get("name") == "Caseload size and allocation"
+    assert codes[0][1].get("guid") == code_guid("caseload")
+    assert codes[0].get("guid") == theme_guid("workload")
+
+
+def test_codebook_element_fits_inside_a_project():
+    element = codebook_to_xml(read_codebook(SHIPPED), namespace=PROJECT_NS)
+    project = ET.Element(f"{{{PROJECT_NS}}}Project", name="p")
+    project.append(element)
+    document = etree.fromstring(ET.tostring(project))
+    schema = project_schema()
+    assert schema.validate(document), schema.error_log
+
+
+def test_guids_are_stable_and_distinct():
+    assert code_guid("stress") == code_guid("stress") != code_guid("leaving")
+    assert theme_guid("stress") != code_guid("stress")
+
+
+def test_round_trip_keeps_codes_rules_keywords_and_retired(tmp_path):
+    book = read_codebook(SHIPPED)
+    book = dataclasses.replace(book, codes=tuple(
+        dataclasses.replace(c, retired=True, color="#aabbcc") if c.id == "leaving" else c
+        for c in book.codes))
+    out = tmp_path / "framework.qdc"
+    write_codebook(book, out)
+    back = read_codebook(out)
+    assert back.themes == book.themes and back.codes == book.codes
+    assert back.name == ""  # REFI codebooks carry no name
+
+
+def test_empty_codebook_cannot_be_exported(tmp_path):
+    with pytest.raises(CoderError, match="empty"):
+        write_codebook(Codebook("x", (), ()), tmp_path / "x.qdc")
+
+
+DEEP = f"""<?xml version="1.0" encoding="utf-8"?>
+<CodeBook xmlns="{CODEBOOK_NS}">
+  <Codes>
+    <Code guid="00000000-0000-0000-0000-000000000001" name="Workload" isCodable="true">
+      <Description>All about work</Description>
+      <Code guid="00000000-0000-0000-0000-000000000002" name="Caseload" isCodable="true" color="#112233">
+        <Code guid="00000000-0000-0000-0000-000000000003" name="Weighting" isCodable="true">
+          <Code guid="00000000-0000-0000-0000-000000000004" name="Points" isCodable="true"/>
+        </Code>
+      </Code>
+      <Code guid="00000000-0000-0000-0000-000000000005" name="Hours" isCodable="true"/>
+    </Code>
+    <Code guid="00000000-0000-0000-0000-000000000006" name="Loose end" isCodable="true"/>
+    <Code guid="00000000-0000-0000-0000-000000000007" name="Café" isCodable="true"/>
+  </Codes>
+</CodeBook>
+"""
+
+
+def test_import_flattens_any_depth_into_the_top_level_theme(tmp_path):
+    path = tmp_path / "deep.qdc"
+    path.write_text(DEEP, encoding="utf-8")
+    assert codebook_schema().validate(etree.parse(str(path)))
+    book = read_codebook(path)
+    assert [(t.id, t.index, t.label) for t in book.themes] == [
+        ("workload", "1", "Workload"), ("ungrouped", "2", "Ungrouped codes")]
+    assert book.themes[0].description == "All about work"
+    assert [(c.id, c.theme_id, c.index, c.label) for c in book.codes] == [
+        ("caseload", "workload", "1.1", "Caseload"),
+        ("caseload_weighting", "workload", "1.1.1", "Caseload / Weighting"),
+        ("caseload_weighting_points", "workload", "1.1.1.1", "Caseload / Weighting / Points"),
+        ("hours", "workload", "1.2", "Hours"),
+        ("loose_end", "ungrouped", "2.1", "Loose end"),
+        ("cafe", "ungrouped", "2.2", "Café"),
+    ]
+    assert book.codes[0].color == "#112233"
+    assert [c.position for c in book.codes_of("workload")] == [0, 1, 2, 3]
+
+
+def test_codebook_from_an_element_parsed_elsewhere():
+    book = codebook_from_xml(ET.fromstring(DEEP.split("?>", 1)[1]))
+    assert len(book.codes) == 6
+
+
+@pytest.mark.parametrize("text, line, reason", [
+    ("<CodeBook><Codes><Code name='a'>\n</Codes></CodeBook>", 2, "not valid XML"),
+    ("<Project/>", 1, "expected a CodeBook"),
+    ("<CodeBook>\n</CodeBook>", 1, "no Codes element"),
+    ("<CodeBook><Codes>\n<Code guid='x' isCodable='true'/></Codes></CodeBook>", 2, "has no name"),
+    ("<CodeBook><Codes>\n<Code name='a'><Description>Id: same</Description></Code>\n"
+     "<Code name='b'><Description>Id: same</Description></Code></Codes></CodeBook>", 3,
+     "duplicate id 'same'"),
+    ("<CodeBook><Codes>\n<Code name='a'>\n<Code name='b' color='blue'/></Code></Codes></CodeBook>",
+     3, "not #RRGGBB"),
+])
+def test_bad_qdc_files_name_the_line(tmp_path, text, line, reason):
+    path = tmp_path / "bad.qdc"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_codebook(path)
+    assert caught.value.line == line and reason in str(caught.value)
+    assert str(path) in str(caught.value)
