@@ -119,9 +119,12 @@ def _require_code(conn: sqlite3.Connection, code_id: str) -> Code:
     return code
 
 
-def _check_new_id(conn: sqlite3.Connection, id_: str) -> None:
-    if not id_ or not id_.strip():
-        raise CoderError("a theme or code needs a non-empty id")
+def _check_new(conn: sqlite3.Connection, record: Theme | Code) -> None:
+    id_ = record.id
+    if not id_ or not id_.strip() or any(ch.isspace() for ch in id_):
+        raise CoderError(f"id {id_!r}: a theme or code needs a non-empty id without spaces")
+    if not record.label.strip():
+        raise CoderError(f"{id_!r}: a theme or code needs a label")
     taken = conn.execute("SELECT 1 FROM themes WHERE id = ? UNION ALL SELECT 1 FROM codes WHERE id = ?",
                          (id_, id_)).fetchone()
     if taken:
@@ -135,7 +138,7 @@ def add_theme(conn: sqlite3.Connection, theme: Theme, coder: str) -> Theme:
     Logged as `codebook.theme.add` with the theme in `after`.
     """
     with transaction(conn):
-        _check_new_id(conn, theme.id)
+        _check_new(conn, theme)
         position = conn.execute("SELECT ifnull(max(position), -1) + 1 FROM themes").fetchone()[0]
         stored = dataclasses.replace(theme, position=position)
         conn.execute(f"INSERT INTO themes({_THEME_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
@@ -171,7 +174,7 @@ def add_code(conn: sqlite3.Connection, code: Code, coder: str) -> Code:
     """
     with transaction(conn):
         _require_theme(conn, code.theme_id)
-        _check_new_id(conn, code.id)
+        _check_new(conn, code)
         stored = dataclasses.replace(code, position=_next_code_position(conn, code.theme_id))
         _write_code(conn, stored)
         record_event(conn, coder, "codebook.code.add", stored.id, {"after": record_data(stored)})

@@ -1,0 +1,76 @@
+"""Editing the project's codebook from a label: what the UI's codebook screen calls.
+
+`coder.store.codebook` holds the changes themselves (each in one transaction,
+logged as a `codebook.*` event with before/after data); this module adds the
+choices a person should not have to make: a new theme or code gets an id made
+from its label (unique in the project) and the next free index (themes 1, 2 ...;
+codes within a theme 2.1, 2.2 ...), unless given.
+
+The rest of the editing API is the store's, re-exported here so the screen
+needs one import: update_code, update_theme, move_code, merge_codes,
+set_code_retired, set_theme_retired, delete_unused_code, load_codebook.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from coder.codebook_rules import unique_slug
+from coder.errors import CoderError
+from coder.records import Code, Codebook, Theme
+from coder.store.codebook import (add_code, add_theme, delete_unused_code, load_codebook,
+                                  merge_codes, move_code, set_code_retired, set_theme_retired,
+                                  update_code, update_theme)
+
+__all__ = ["new_theme", "new_code", "next_theme_index", "next_code_index", "update_code",
+           "update_theme", "move_code", "merge_codes", "set_code_retired", "set_theme_retired",
+           "delete_unused_code", "load_codebook"]
+
+
+def _last_number(index: str) -> int:
+    tail = index.rsplit(".", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+def next_theme_index(codebook: Codebook) -> str:
+    """The index a new theme gets: one more than the highest numeric theme index."""
+    return str(max((_last_number(t.index) for t in codebook.themes), default=0) + 1)
+
+
+def next_code_index(codebook: Codebook, theme_id: str) -> str:
+    """The index a new code in `theme_id` gets: the theme's index, a dot, the next number."""
+    theme = next(t for t in codebook.themes if t.id == theme_id)
+    taken = [_last_number(c.index) for c in codebook.codes
+             if c.theme_id == theme_id and c.index.startswith(f"{theme.index}.")]
+    return f"{theme.index}.{max(taken, default=0) + 1}"
+
+
+def _taken_ids(codebook: Codebook) -> set[str]:
+    return {t.id for t in codebook.themes} | {c.id for c in codebook.codes}
+
+
+def new_theme(conn: sqlite3.Connection, label: str, coder: str, *, description: str = "",
+              index: str | None = None, id: str | None = None) -> Theme:  # noqa: A002 - field name
+    """Add a theme at the end; id from the label and the next index unless given."""
+    codebook = load_codebook(conn)
+    theme = Theme(id or unique_slug(label, _taken_ids(codebook)),
+                  index or next_theme_index(codebook), label.strip(), description)
+    return add_theme(conn, theme, coder)
+
+
+def new_code(conn: sqlite3.Connection, theme_id: str, label: str, coder: str, *,
+             index: str | None = None, id: str | None = None, **fields) -> Code:  # noqa: A002
+    """Add a code at the end of a theme; id from the label and the next index unless given.
+
+    `fields` are any other Code fields: definition, include, exclude, keywords, color, key.
+    Raises CoderError if the theme does not exist or the id is taken.
+    """
+    codebook = load_codebook(conn)
+    if not any(t.id == theme_id for t in codebook.themes):
+        raise CoderError(f"no theme with id {theme_id!r} in this project")
+    for name in ("include", "exclude", "keywords"):
+        if name in fields:
+            fields[name] = tuple(fields[name])
+    code = Code(id or unique_slug(label, _taken_ids(codebook)), theme_id,
+                index or next_code_index(codebook, theme_id), label.strip(), **fields)
+    return add_code(conn, code, coder)

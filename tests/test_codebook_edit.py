@@ -1,0 +1,55 @@
+"""Editing the codebook from labels: ids and indexes chosen for the user, changes logged."""
+
+from __future__ import annotations
+
+import pytest
+
+from coder.codebook_edit import new_code, new_theme, next_code_index, next_theme_index
+from coder.errors import CoderError
+from coder.records import Code, Codebook, Theme
+from coder.store import open_project
+from coder.store.codebook import load_codebook
+from coder.store.events import list_events
+
+
+@pytest.fixture
+def framework(codebook_project):
+    conn = open_project(codebook_project)
+    yield conn
+    conn.close()
+
+
+def test_new_code_gets_an_id_from_its_label_and_the_next_index(framework):
+    code = new_code(framework, "workload", "Caseload size and allocation", "alice",
+                    keywords=["cases"], definition="d")
+    assert (code.id, code.index, code.theme_id) == ("caseload_size_and_allocation", "1.4", "workload")
+    assert code.keywords == ("cases",) and code.position == 3
+    again = new_code(framework, "workload", "Caseload size and allocation", "alice")
+    assert (again.id, again.index) == ("caseload_size_and_allocation_2", "1.5")
+    assert [e.action for e in list_events(framework)][-2:] == ["codebook.code.add"] * 2
+
+
+def test_new_theme_at_the_end(framework):
+    theme = new_theme(framework, "Covid-19 & remote work", "alice", description="new")
+    assert (theme.id, theme.index, theme.position) == ("covid_19_remote_work", "7", 6)
+    code = new_code(framework, theme.id, "Working from home", "alice")
+    assert code.index == "7.1"
+    assert load_codebook(framework).codes[-1].id == "working_from_home"
+
+
+def test_bad_edits_are_refused(framework):
+    with pytest.raises(CoderError, match="no theme"):
+        new_code(framework, "nowhere", "X", "alice")
+    with pytest.raises(CoderError, match="needs a label"):
+        new_code(framework, "workload", "  ", "alice")
+    with pytest.raises(CoderError, match="already used"):
+        new_code(framework, "workload", "X", "alice", id="stress")
+    with pytest.raises(CoderError, match="without spaces"):
+        new_theme(framework, "X", "alice", id="two words")
+
+
+def test_next_indexes_skip_non_numeric_ones():
+    book = Codebook("b", (Theme("a", "A", "A"), Theme("b", "3", "B")),
+                    (Code("x", "b", "3.2", "X"), Code("y", "b", "3.x", "Y"), Code("z", "a", "A.1", "Z")))
+    assert next_theme_index(book) == "4"
+    assert next_code_index(book, "b") == "3.3" and next_code_index(book, "a") == "A.2"
