@@ -1,7 +1,8 @@
 """The `coder` command line: git-style subcommands, one module each.
 
-Each command module has `register(subparsers)`, which adds its parser and sets
-`run` (a function of the parsed arguments returning an exit code) as its default.
+Each command module has `register(subparsers)`, which adds its parser (named
+as the user types it, e.g. `import-codes`) and sets `run` (a function of the
+parsed arguments returning an exit code) as its default.
 """
 
 from __future__ import annotations
@@ -13,10 +14,14 @@ import sys
 from coder import __version__
 from coder.errors import CoderError
 
-# Module names under coder.cli, in the order `coder --help` lists them.
+# Modules under coder.cli, one per command, in the order `coder --help` lists them.
 COMMANDS = [
     "init",
+    "import_responses",
     "codebook",
+    "agreement",
+    "export",
+    "import_qdpx",
 ]
 
 
@@ -29,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"coder {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        importlib.import_module(f"coder.cli.{name.replace('-', '_')}").register(subparsers)
+        importlib.import_module(f"coder.cli.{name}").register(subparsers)
     return parser
 
 
