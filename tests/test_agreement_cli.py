@@ -1,0 +1,49 @@
+"""`coder agreement` on a real project file, run as the real CLI."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from coder.store import open_project
+from coder.store.codings import add_coding
+from coder.store.responses import insert_responses
+from helpers import file_digest, run_cli
+
+
+def _double_coded(path):
+    conn = open_project(path)
+    insert_responses(conn, [(f"r{i}", f"response {i}", {}) for i in range(1, 6)])
+    for rid, alice, bob in [("r1", ["paperwork"], ["paperwork"]),
+                            ("r2", ["paperwork", "caseload"], ["paperwork"]),
+                            ("r3", ["caseload"], ["caseload"]),
+                            ("r4", ["caseload"], [])]:          # bob has not reached r4
+        for code in alice:
+            add_coding(conn, rid, code, "alice")
+        for code in bob:
+            add_coding(conn, rid, code, "bob")
+    conn.close()
+
+
+def test_agreement_reports_per_code_and_writes_tables(codebook_project, tmp_path):
+    _double_coded(codebook_project)
+    before = file_digest(codebook_project)
+    out, dis = tmp_path / "agreement.xlsx", tmp_path / "disagreements.csv"
+    result = run_cli("agreement", codebook_project, "--out", out, "--disagreements", dis)
+    assert result.returncode == 0, result.stderr
+    assert "Responses coded by all of alice, bob: 3" in result.stdout
+    table = pd.read_excel(out, sheet_name="agreement").set_index("code id")
+    assert table.loc["paperwork", "agreement %"] == 100.0
+    assert table.loc["caseload", "agreement %"] == round(100 * 2 / 3, 1)
+    assert table.loc["caseload", "applied by alice"] == 2
+    rows = pd.read_csv(dis)
+    assert rows[["response id", "applied by", "not applied by"]].values.tolist() == [["r2", "alice", "bob"]]
+    assert file_digest(codebook_project) == before
+
+
+def test_agreement_needs_two_known_coders(codebook_project):
+    _double_coded(codebook_project)
+    result = run_cli("agreement", codebook_project, "--coders", "alice", "carol")
+    assert result.returncode == 1
+    assert "no coding by carol" in result.stderr
+    result = run_cli("agreement", codebook_project, "--coders", "alice")
+    assert result.returncode == 1 and "two or more coders" in result.stderr
