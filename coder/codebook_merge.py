@@ -1,7 +1,8 @@
 """Merging a codebook file into a project's codebook, by id.
 
-New themes and codes are added at the end; existing ones take the file's
-text (index, label, definition, rules, keywords, colour) and theme; themes and
+New themes and codes are added; existing ones take the file's text (index,
+label, definition, rules, keywords, colour) and theme; the file's order is
+kept (what the project alone has follows, retired); themes and
 codes the file no longer has are retired, never deleted, so every coding made
 with them is kept and the change can be undone by importing the old file
 again (which brings them back). All of it runs in one transaction, with one
@@ -16,7 +17,8 @@ from dataclasses import dataclass, field
 from coder.records import Code, Codebook, Theme
 from coder.store import transaction
 from coder.store.codebook import (CODE_FIELDS, THEME_FIELDS, add_code, add_theme, codes_in_use,
-                                  list_codes, list_themes, move_code, set_code_retired,
+                                  list_codes, list_themes, move_code, reorder_codes,
+                                  reorder_themes, set_code_retired,
                                   set_codebook_info, set_theme_retired, update_code, update_theme)
 from coder.store.events import record_event
 
@@ -69,6 +71,9 @@ def merge_codebook(conn: sqlite3.Connection, codebook: Codebook, coder: str, *,
         for code in codebook.codes:
             _merge_code(conn, codes.get(code.id), code, coder, report)
         _retire_missing(conn, codebook, themes, codes, coder, report)
+        reorder_themes(conn, [t.id for t in codebook.themes], coder)
+        for theme in codebook.themes:
+            reorder_codes(conn, theme.id, [c.id for c in codebook.codes_of(theme.id)], coder)
         set_codebook_info(conn, name=codebook.name, version=codebook.version, method=codebook.method)
         record_event(conn, coder, "codebook.import", source, {"source": source, "name": codebook.name,
                                                                **report.as_dict()})

@@ -98,6 +98,17 @@ def test_importing_the_old_file_again_brings_codes_back(project, tmp_path):
     assert get_code(project, "caseload").label == "Caseload size and allocation"
 
 
+def test_merge_follows_the_file_order(project, tmp_path):
+    path = tmp_path / "edited.yaml"
+    path.write_text(EDITED.replace("  - id: newtheme", "  - id: zero\n    label: Z\n  - id: newtheme"),
+                    encoding="utf-8")
+    merge_codebook(project, read_codebook(path), "bob")
+    book = load_codebook(project)
+    assert [t.id for t in book.themes][:3] == ["workload", "zero", "newtheme"]
+    assert [c.id for c in book.codes_of("workload")] == ["caseload", "stress", "staffing",
+                                                         "time_pressure"]
+
+
 def test_merging_the_same_codebook_changes_nothing(project):
     before = len(list_events(project))
     report = merge_codebook(project, read_codebook(SHIPPED), "bob")

@@ -13,8 +13,8 @@ from lxml import etree
 from coder.codebook import read_codebook, write_codebook
 from coder.errors import CoderError, InputError
 from coder.records import Codebook
-from coder.refi import (CODEBOOK_NS, PROJECT_NS, code_guid, codebook_from_xml, codebook_to_xml,
-                        theme_guid)
+from coder.refi import (CODEBOOK_NS, PROJECT_NS, code_guid, codebook_and_guids_from_xml,
+                        codebook_from_xml, codebook_to_xml, normal_guid, theme_guid)
 
 SHIPPED = Path(__file__).resolve().parents[1] / "codebooks" / "social_work_framework.yaml"
 
@@ -119,9 +119,19 @@ def test_import_flattens_any_depth_into_the_top_level_theme(tmp_path):
     assert [c.position for c in book.codes_of("workload")] == [0, 1, 2, 3]
 
 
-def test_codebook_from_an_element_parsed_elsewhere():
-    book = codebook_from_xml(ET.fromstring(DEEP.split("?>", 1)[1]))
-    assert len(book.codes) == 6
+def test_codebook_from_an_element_parsed_elsewhere_with_its_guids():
+    element = ET.fromstring(DEEP.split("?>", 1)[1])
+    assert len(codebook_from_xml(element).codes) == 6
+    book, guids = codebook_and_guids_from_xml(element)
+    assert guids[normal_guid("{00000000-0000-0000-0000-000000000004}")] == "caseload_weighting_points"
+    assert guids["00000000-0000-0000-0000-000000000001"] == "workload"
+    assert len(guids) == 7
+
+
+def test_guids_of_our_own_export_map_back_to_the_ids():
+    element = codebook_to_xml(read_codebook(SHIPPED))
+    _, guids = codebook_and_guids_from_xml(element)
+    assert guids[code_guid("stress")] == "stress" and guids[theme_guid("wellbeing")] == "wellbeing"
 
 
 @pytest.mark.parametrize("text, line, reason", [

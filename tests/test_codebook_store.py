@@ -8,7 +8,7 @@ from coder.errors import CoderError
 from coder.records import Code, Theme
 from coder.store.codebook import (add_code, add_theme, codes_in_use, delete_unused_code,
                                   get_code, load_codebook, merge_codes, move_code,
-                                  responses_per_code, set_code_retired, set_theme_retired,
+                                  reorder_codes, reorder_themes, responses_per_code, set_code_retired, set_theme_retired,
                                   update_code, update_theme)
 from coder.store.codings import add_coding, codings_for_response
 from coder.store.events import list_events
@@ -59,6 +59,10 @@ def test_update_code_logs_changed_fields_only(small):
         update_code(small, "caseload", "bob", theme_id="people")
     with pytest.raises(CoderError, match="label cannot be empty"):
         update_code(small, "caseload", "bob", label=" ")
+    with pytest.raises(CoderError, match="not #RRGGBB"):
+        update_code(small, "caseload", "bob", color="red")
+    assert update_code(small, "caseload", "bob", color="#abc").color == "#abc"
+    assert update_code(small, "caseload", "bob", color=None).color is None
     assert update_theme(small, "work", "bob", label="Work").label == "Work"
 
 
@@ -105,3 +109,16 @@ def test_codes_in_use_are_never_deleted(small):
     delete_unused_code(small, "team", "alice")
     assert get_code(small, "team") is None
     assert list_events(small, newest_first=True, limit=1)[0].action == "codebook.code.delete"
+
+
+def test_reorder_codes_and_themes_logs_before_and_after(small):
+    assert reorder_codes(small, "work", ["hours", "team"], "alice") == ["hours", "caseload"]
+    assert [c.id for c in load_codebook(small).codes_of("work")] == ["hours", "caseload"]
+    event = list_events(small, newest_first=True, limit=1)[0]
+    assert (event.action, event.target) == ("codebook.code.reorder", "work")
+    assert event.data == {"before": ["caseload", "hours"], "after": ["hours", "caseload"]}
+    before = len(list_events(small))
+    reorder_codes(small, "work", ["hours"], "alice")  # unchanged: nothing logged
+    assert len(list_events(small)) == before
+    assert reorder_themes(small, ["people"], "alice") == ["people", "work"]
+    assert [t.id for t in load_codebook(small).themes] == ["people", "work"]

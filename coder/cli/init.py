@@ -29,7 +29,10 @@ def run(args: argparse.Namespace) -> int:
         def setup(conn):
             merge_codebook(conn, codebook, args.coder, source=str(args.codebook))
     create_project(args.project, name=args.name, setup=setup).close()
-    what = (f"codebook {codebook.name or args.codebook!r} ({len(codebook.themes)} themes, {len(codebook.codes)} codes)"
-            if codebook else "no codebook yet (add one with `coder codebook import`)")
+    if codebook is None:
+        what = "no codebook yet (add one with `coder codebook import`)"
+    else:
+        what = (f"codebook {codebook.name or args.codebook!r} "
+                f"({len(codebook.themes)} themes, {len(codebook.codes)} codes)")
     print(f"Created {args.project} with {what}")
     return 0

@@ -177,6 +177,7 @@ class _Importer:
         self.ids = UniqueValues("id", file)
         self.indexes = UniqueValues("index", file)
         self.parsed: dict[int, dict] = {}
+        self.guids: dict[str, str] = {}
 
     def line(self, element: ET.Element) -> int | None:
         return self.lines.get(id(element))
@@ -200,6 +201,8 @@ class _Importer:
         info = self.parsed[id(element)]
         if not info.get("id"):
             info["id"] = self.ids.claim(unique_slug(label, set(self.ids.seen)), None, "name")
+        if element.get("guid"):
+            self.guids[normal_guid(element.get("guid"))] = info["id"]
         return info["id"]
 
     def index(self, element: ET.Element, default: str) -> str:
@@ -233,6 +236,22 @@ def codebook_from_xml(element: ET.Element, *, file: str = "", lines: dict[int, i
     REFI codebooks carry no name or version: `name` is used as given (default
     empty, which leaves a project's codebook name unchanged on import).
     """
+    return codebook_and_guids_from_xml(element, file=file, lines=lines, name=name)[0]
+
+
+def normal_guid(guid: str) -> str:
+    """A GUID as the keys of `codebook_and_guids_from_xml` hold it: lower case, no braces."""
+    return guid.strip().strip("{}").lower()
+
+
+def codebook_and_guids_from_xml(element: ET.Element, *, file: str = "",
+                                lines: dict[int, int] | None = None,
+                                name: str = "") -> tuple[Codebook, dict[str, str]]:
+    """`codebook_from_xml`, plus a map from each Code's GUID to the id it became.
+
+    The map (keys made by `normal_guid`) resolves a project's CodeRef GUIDs to
+    code ids; a GUID mapped to a theme id was a top-level code with children.
+    """
     importer = _Importer(file, lines or {})
     if _local(element.tag) != "CodeBook":
         raise InputError(f"expected a CodeBook element, found {_local(element.tag)!r}", file=file,
@@ -261,7 +280,7 @@ def codebook_from_xml(element: ET.Element, *, file: str = "", lines: dict[int, i
         themes.append(theme)
         codes.extend(importer.code(el, theme, el.get("name").strip(), f"{theme.index}.{n}", n - 1)
                      for n, el in enumerate(ungrouped, start=1))
-    return Codebook(name=name, themes=tuple(themes), codes=tuple(codes))
+    return Codebook(name=name, themes=tuple(themes), codes=tuple(codes)), importer.guids
 
 
 def _make_theme(importer: _Importer, element: ET.Element, label: str, position: int) -> Theme:

@@ -16,6 +16,7 @@ import dataclasses
 import json
 import sqlite3
 
+from coder.codebook_rules import is_color
 from coder.errors import CoderError
 from coder.records import Code, Codebook, Theme
 from coder.store.connection import get_meta, transaction
@@ -125,11 +126,18 @@ def _check_new(conn: sqlite3.Connection, record: Theme | Code) -> None:
         raise CoderError(f"id {id_!r}: a theme or code needs a non-empty id without spaces")
     if not record.label.strip():
         raise CoderError(f"{id_!r}: a theme or code needs a label")
+    if isinstance(record, Code):
+        _check_color(record.color)
     taken = conn.execute("SELECT 1 FROM themes WHERE id = ? UNION ALL SELECT 1 FROM codes WHERE id = ?",
                          (id_, id_)).fetchone()
     if taken:
         raise CoderError(f"id {id_!r} is already used by a theme or code in this project "
                          "(ids must be unique)")
+
+
+def _check_color(color: str | None) -> None:
+    if color is not None and not is_color(color):
+        raise CoderError(f"colour {color!r} is not #RRGGBB (e.g. #1f77b4)")
 
 
 def add_theme(conn: sqlite3.Connection, theme: Theme, coder: str) -> Theme:
@@ -203,6 +211,7 @@ def update_code(conn: sqlite3.Connection, code_id: str, coder: str, **changes) -
     changes = _normalise_changes(changes, CODE_FIELDS, "code")
     if "label" in changes and not str(changes["label"]).strip():
         raise CoderError(f"code {code_id!r}: the label cannot be empty")
+    _check_color(changes.get("color"))
     with transaction(conn):
         before = _require_code(conn, code_id)
         after = dataclasses.replace(before, **changes)
@@ -257,6 +266,38 @@ def move_code(conn: sqlite3.Connection, code_id: str, theme_id: str, coder: str,
             "before": {"theme_id": before.theme_id, "position": before.position},
             "after": {"theme_id": theme_id, "position": at}})
         return after
+
+
+def _reorder(conn: sqlite3.Connection, table: str, current: list[str], wanted: list[str],
+             action: str, target: str, coder: str) -> list[str]:
+    order = [i for i in wanted if i in current] + [i for i in current if i not in wanted]
+    order = list(dict.fromkeys(order))
+    if order != current:
+        conn.executemany(f"UPDATE {table} SET position = ? WHERE id = ?",
+                         [(position, id_) for position, id_ in enumerate(order)])
+        record_event(conn, coder, action, target, {"before": current, "after": order})
+    return order
+
+
+def reorder_codes(conn: sqlite3.Connection, theme_id: str, code_ids: list[str],
+                  coder: str) -> list[str]:
+    """Put a theme's codes in the order of `code_ids`; return the new order.
+
+    Codes of the theme not named keep their order after the named ones; ids
+    of other themes' codes are ignored. Logged as `codebook.code.reorder` with
+    the order before and after (nothing is logged when the order is unchanged).
+    """
+    with transaction(conn):
+        _require_theme(conn, theme_id)
+        current = [c.id for c in list_codes(conn) if c.theme_id == theme_id]
+        return _reorder(conn, "codes", current, code_ids, "codebook.code.reorder", theme_id, coder)
+
+
+def reorder_themes(conn: sqlite3.Connection, theme_ids: list[str], coder: str) -> list[str]:
+    """Put the themes in the order of `theme_ids` (others after); `codebook.theme.reorder`."""
+    with transaction(conn):
+        current = [t.id for t in list_themes(conn)]
+        return _reorder(conn, "themes", current, theme_ids, "codebook.theme.reorder", "", coder)
 
 
 def set_code_retired(conn: sqlite3.Connection, code_id: str, retired: bool, coder: str) -> Code:
