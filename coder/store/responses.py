@@ -9,6 +9,21 @@ from typing import Iterable, Iterator
 from coder.records import Response
 from coder.store.connection import now, transaction
 
+_encode_string = json.encoder.encode_basestring   # JSON string literal, non-ASCII kept
+
+
+def attributes_json(attributes: dict) -> str:
+    """`json.dumps(attributes, ensure_ascii=False)`, fast when keys and values are strings.
+
+    Bulk imports encode a million small dicts; building the text directly is
+    about twice as fast as json.dumps and gives exactly the same string.
+    """
+    try:
+        return "{" + ", ".join([f"{_encode_string(k)}: {_encode_string(v)}"
+                                for k, v in attributes.items()]) + "}"
+    except TypeError:   # a number, list, None ... : let json handle it
+        return json.dumps(attributes, ensure_ascii=False)
+
 
 def next_position(conn: sqlite3.Connection) -> int:
     """The position the next imported response gets (responses keep import order)."""
@@ -35,7 +50,7 @@ def insert_responses(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, di
             sql = ("INSERT INTO responses(id, text, position, attributes, imported_at, source) "
                    "VALUES (?, ?, ?, ?, ?, ?)")
         cursor = conn.executemany(sql, (
-            (rid, text, start + i, json.dumps(attrs, ensure_ascii=False), stamp, source)
+            (rid, text, start + i, attributes_json(attrs), stamp, source)
             for i, (rid, text, attrs) in enumerate(rows)))
         return cursor.rowcount
 

@@ -1,0 +1,124 @@
+"""Which text encoding a file is in, checked over the whole file before reading it.
+
+Tried in order: UTF-8 (with or without a byte-order mark), then Windows-1252
+(what Excel writes for "CSV" on Windows). A UTF-16 byte-order mark (Excel's
+"Unicode text") is honoured. `--encoding` forces one; either way a byte that
+does not decode, or a NUL character, is an error naming the line and byte offset.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+
+from coder.errors import InputError
+
+CHUNK_BYTES = 1 << 20
+NAMES = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "cp1252": "Windows-1252", "utf-16": "UTF-16"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """The first place a file cannot be read as text in some encoding."""
+
+    reason: str
+    line: int
+    offset: int | None = None     # byte offset, when the problem is an undecodable byte
+
+
+def describe(encoding: str, bom: bool = False) -> str:
+    """A readable name for an encoding (for import summaries)."""
+    name = NAMES.get(codecs.lookup(encoding).name, encoding)
+    return f"{name} with BOM" if bom and name == "UTF-8" else name
+
+
+def detect_encoding(path: Path, forced: str | None = None) -> str:
+    """The encoding to read `path` with; raises InputError if no encoding fits.
+
+    Returns a Python codec name: "utf-8-sig" (which also reads files without a
+    BOM), "utf-16", "cp1252", or the forced one once the whole file decodes in it.
+    """
+    if forced:
+        try:
+            codecs.lookup(forced)
+        except LookupError:
+            raise InputError(f"unknown encoding {forced!r}", file=str(path),
+                             hint="e.g. --encoding utf-8, cp1252, latin-1 or utf-16") from None
+        problem = find_problem(path, forced)
+        if problem:
+            raise _problem_error(path, problem, forced, _suggestion(path, forced))
+        return forced
+    with path.open("rb") as f:
+        start = f.read(4)
+    candidates = ["utf-16"] if start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) \
+        else ["utf-8-sig", "cp1252"]
+    first = None
+    for encoding in candidates:
+        problem = find_problem(path, encoding)
+        if problem is None:
+            return encoding
+        if problem.reason.startswith("NUL"):
+            raise _problem_error(path, problem, None, "the file may be binary or UTF-16 "
+                                 "without a byte-order mark; save it as UTF-8 text")
+        first = first or problem
+    raise _problem_error(path, first, None,
+                         "neither UTF-8 nor Windows-1252; give the encoding, e.g. --encoding latin-1")
+
+
+def has_bom(path: Path) -> bool:
+    """Whether the file starts with a UTF-8 byte-order mark."""
+    with path.open("rb") as f:
+        return f.read(3) == codecs.BOM_UTF8
+
+
+def find_problem(path: Path, encoding: str) -> Problem | None:
+    """The first undecodable byte or NUL character of `path` in `encoding`, or None."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    name = codecs.lookup(encoding).name
+    ascii_compatible = "utf-16" not in name and "utf-32" not in name
+    consumed = 0   # bytes read before the current chunk
+    lines = 1      # line number at the start of the current chunk's decoded text
+    with path.open("rb") as f:
+        while True:
+            chunk = f.read(CHUNK_BYTES)
+            buffered = decoder.getstate()[0]   # an incomplete sequence from the last chunk
+            try:
+                text = decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                data = buffered + chunk
+                line = lines + data[:exc.start].count(b"\n")
+                return Problem(f"byte 0x{data[exc.start]:02x} is not valid {describe(encoding)}",
+                               line, consumed - len(buffered) + exc.start)
+            if ascii_compatible:   # search the bytes: faster, and gives the byte offset
+                nul = chunk.find(b"\0")
+                if nul >= 0:
+                    return Problem("NUL byte in the text", lines + chunk.count(b"\n", 0, nul),
+                                   consumed + nul)
+                lines += chunk.count(b"\n")
+            else:
+                nul = text.find("\0")
+                if nul >= 0:
+                    return Problem("NUL character in the text", lines + text.count("\n", 0, nul))
+                lines += text.count("\n")
+            consumed += len(chunk)
+            if not chunk:
+                return None
+
+
+def _suggestion(path: Path, forced: str) -> str:
+    for encoding, option in (("utf-8-sig", "utf-8"), ("cp1252", "cp1252")):
+        if codecs.lookup(encoding).name != codecs.lookup(forced).name \
+                and find_problem(path, encoding) is None:
+            return f"the file reads as {describe(encoding)}: try --encoding {option}, or leave it out"
+    return "try --encoding cp1252 or latin-1, or leave --encoding out to detect it"
+
+
+def _problem_error(path: Path, problem: Problem, encoding: str | None, hint: str) -> InputError:
+    reason = problem.reason
+    if encoding:
+        reason = f"cannot be read as {encoding}: {reason}"
+    if problem.offset is not None:
+        reason += f" (byte offset {problem.offset})"
+    return InputError(reason, file=str(path),
+                      line=problem.line, hint=hint)

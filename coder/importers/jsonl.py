@@ -1,0 +1,48 @@
+"""JSON Lines: one JSON object per line; its keys are the columns.
+
+Values keep their JSON types (numbers stay numbers; nested lists and objects
+are kept as they are in attributes). Blank lines are ignored.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterator
+
+from coder.errors import InputError
+from coder.importers.encoding import describe, detect_encoding
+from coder.importers.table import SourceRow, Table
+
+HEADER_SAMPLE = 1000   # objects whose keys make the column list
+
+
+def open_jsonl(path: Path, encoding: str | None = None) -> Table:
+    """A JSON Lines file as a Table; columns are the keys of its first objects, in order."""
+    encoding = detect_encoding(path, encoding)
+
+    def rows() -> Iterator[SourceRow]:
+        number = 0
+        with path.open(encoding=encoding) as f:
+            for line_number, line in enumerate(f, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    values = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise table.error(f"not valid JSON: {exc.msg} at character {exc.colno}",
+                                      line_number) from None
+                if not isinstance(values, dict):
+                    raise table.error("each line must be a JSON object ({...})", line_number)
+                number += 1
+                yield number, line_number, values
+
+    columns: dict[str, None] = {}
+    for number, _, values in rows():
+        columns.update(dict.fromkeys(values))
+        if number >= HEADER_SAMPLE:
+            break
+    if not columns:
+        raise InputError("the file holds no JSON objects", file=str(path))
+    table = Table(path, f"JSON Lines, {describe(encoding)}", tuple(columns), rows)
+    return table

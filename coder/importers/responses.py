@@ -1,0 +1,179 @@
+"""Importing responses from a file into a project: check the whole file, then write it.
+
+`check_responses` reads the file once without writing: it chooses the id and
+text columns, validates every row and finds duplicate ids (within the file and
+against the project). `write_responses` then streams the file again into the
+project in one transaction, in chunks, so a million rows never sit in memory.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from coder.errors import InputError
+from coder.importers import open_table
+from coder.importers.columns import choose_id_column, choose_text_column
+from coder.importers.table import Table, row_id
+from coder.store import transaction
+from coder.store.responses import count_responses, existing_ids, insert_responses
+
+ON_DUPLICATE = ("error", "skip", "replace")
+CHUNK_ROWS = 10_000
+SHOWN_IDS = 5
+
+
+@dataclass
+class ResponsePlan:
+    """A checked file, ready to write: the columns chosen and what the rows hold."""
+
+    table: Table
+    id_column: str
+    text_column: str
+    id_prefix: str = ""
+    on_duplicate: str = "error"
+    rows_read: int = 0
+    empty_text: int = 0
+    repeated_ids: set[str] = field(default_factory=set)   # ids on more than one row
+    existing_ids: set[str] = field(default_factory=set)   # ids already in the project
+
+    @property
+    def attribute_columns(self) -> list[str]:
+        """The columns stored as attributes (all but the id and text columns)."""
+        return [c for c in self.table.columns if c not in (self.id_column, self.text_column)]
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import did, for the summary printed afterwards."""
+
+    file: str
+    description: str
+    id_column: str
+    text_column: str
+    attributes: tuple[str, ...]
+    rows_read: int
+    imported: int
+    skipped_empty: int
+    skipped_duplicate: int
+    replaced: int
+
+
+def _id_and_text(plan: ResponsePlan, number: int, place: int, values: dict) -> tuple[str, str]:
+    """The row's id and text ("" when the text is empty)."""
+    text = values.get(plan.text_column)
+    if type(text) is not str:   # the common case, a string, skips these checks
+        if isinstance(text, (dict, list)):
+            raise plan.table.error("the text is not a single value", place,
+                                   column=plan.text_column)
+        text = "" if text is None else str(text)
+    if not text or text.isspace():
+        return "", ""
+    return row_id(plan.table, plan.id_column, plan.id_prefix, number, place, values), text
+
+
+def check_responses(conn: sqlite3.Connection, path: Path | str, *, id_col: str | None = None,
+                    text_col: str | None = None, sheet: str | None = None,
+                    encoding: str | None = None, on_duplicate: str = "error",
+                    id_prefix: str = "") -> ResponsePlan:
+    """Read and validate the whole file without writing; return the plan to write.
+
+    Raises InputError for an unreadable file, columns that cannot be chosen,
+    a bad row, or (with on_duplicate="error") ids repeated in the file or
+    already in the project, listing the first of them.
+    """
+    if on_duplicate not in ON_DUPLICATE:
+        raise InputError(f"--on-duplicate must be one of {', '.join(ON_DUPLICATE)}")
+    table = open_table(path, sheet=sheet, encoding=encoding)
+    id_column = choose_id_column(table, id_col)
+    text_column = choose_text_column(table, text_col, id_column)
+    if id_column == text_column:
+        raise table.error(f"the id and the text cannot both be column {id_column!r}",
+                          hint="give --id-col and --text-col")
+    plan = ResponsePlan(table, id_column, text_column, id_prefix, on_duplicate)
+    seen: set[str] = set()
+    first_repeats: list[str] = []
+    for number, place, values in table.rows():
+        plan.rows_read += 1
+        rid, _ = _id_and_text(plan, number, place, values)
+        if not rid:
+            plan.empty_text += 1
+        elif rid in seen:
+            if rid not in plan.repeated_ids and len(first_repeats) < SHOWN_IDS:
+                first_repeats.append(f"{rid} ({table.unit} {place})")
+            plan.repeated_ids.add(rid)
+        else:
+            seen.add(rid)
+    if seen and count_responses(conn):
+        plan.existing_ids = existing_ids(conn, seen)
+    if on_duplicate == "error" and (plan.repeated_ids or plan.existing_ids):
+        raise _duplicates_error(table, plan, first_repeats)
+    return plan
+
+
+def _duplicates_error(table: Table, plan: ResponsePlan, first_repeats: list[str]) -> InputError:
+    parts = []
+    if plan.repeated_ids:
+        parts.append(f"{len(plan.repeated_ids):,} ids repeat in the file, first: "
+                     + ", ".join(first_repeats))
+    if plan.existing_ids:
+        shown = sorted(plan.existing_ids)[:SHOWN_IDS]
+        parts.append(f"{len(plan.existing_ids):,} ids are already in the project, e.g. "
+                     + ", ".join(shown))
+    return table.error("duplicate ids: " + "; ".join(parts),
+                       hint="--on-duplicate skip keeps the first, replace keeps the last; "
+                            f"or --id-col @row to number the rows")
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def write_responses(conn: sqlite3.Connection, plan: ResponsePlan, *,
+                    advance: Callable[[int], None] | None = None) -> ImportSummary:
+    """Write a checked file into the project in one transaction; return the summary.
+
+    `advance(n)` is called as rows are read (for a progress bar over `plan.rows_read`).
+    Duplicates follow `plan.on_duplicate`: "skip" keeps the first row with an id
+    (and the project's own response), "replace" lets the last row win (a replaced
+    response keeps its place and its codings).
+    """
+    counts = {"imported": 0, "duplicate": 0, "replaced": 0}
+    excluded = {plan.id_column, plan.text_column}
+    skip = plan.on_duplicate == "skip"
+    written: set[str] = set()   # repeated ids already written once
+
+    def records() -> Iterator[tuple[str, str, dict]]:
+        for read, (number, place, values) in enumerate(plan.table.rows(), start=1):
+            if advance and read % CHUNK_ROWS == 0:
+                advance(CHUNK_ROWS)
+            rid, text = _id_and_text(plan, number, place, values)
+            if not rid:
+                continue
+            again = rid in plan.existing_ids or (rid in plan.repeated_ids and rid in written)
+            if rid in plan.repeated_ids:
+                written.add(rid)
+            if again:
+                counts["duplicate" if skip else "replaced"] += 1
+                if skip:
+                    continue
+            else:
+                counts["imported"] += 1
+            yield rid, text, {k: v for k, v in values.items()
+                              if k not in excluded and v != "" and v is not None}
+
+    with transaction(conn):
+        for chunk in _chunks(records(), CHUNK_ROWS):
+            insert_responses(conn, chunk, source=plan.table.path.name,
+                             replace=plan.on_duplicate == "replace")
+    if advance:
+        advance(plan.rows_read % CHUNK_ROWS)
+    return ImportSummary(str(plan.table.path), plan.table.description, plan.id_column,
+                         plan.text_column, tuple(plan.attribute_columns), plan.rows_read,
+                         counts["imported"], plan.empty_text, counts["duplicate"],
+                         counts["replaced"])

@@ -1,0 +1,128 @@
+"""Excel workbooks: XLSX (openpyxl, read-only streaming) and legacy XLS (xlrd).
+
+The first row of the sheet is the header. Numbers stay numbers (whole numbers
+as integers), dates and times become ISO 8601 strings, empty cells are None.
+Empty rows and empty columns past the header are ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+from typing import Iterator
+
+from coder.errors import InputError
+from coder.importers.table import SourceRow, Table, check_header, list_columns
+
+
+def cell_value(value):
+    """A cell as an attribute value: dates as ISO strings, whole floats as ints."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value == "":
+        return None
+    return value
+
+
+def _choose_sheet(names: list[str], sheet: str | None, path: Path) -> int:
+    """The index of the sheet named (or numbered from 1) by `sheet`; the first by default."""
+    if sheet is None:
+        return 0
+    if sheet in names:
+        return names.index(sheet)
+    if sheet.isdigit() and 1 <= int(sheet) <= len(names):
+        return int(sheet) - 1
+    raise InputError(f"no sheet {sheet!r}; sheets are: {list_columns(names)}", file=str(path),
+                     hint="give --sheet NAME or its number from 1")
+
+
+def _table(path: Path, description: str, raw_rows) -> Table:
+    """A Table over `raw_rows()`, a function yielding each sheet row as a tuple of values."""
+    reader = raw_rows()
+    first = next(reader, None)
+    reader.close()
+    header_cells = [cell_value(c) for c in first] if first is not None else None
+    if header_cells is None or all(c is None for c in header_cells):
+        raise InputError("the sheet is empty (no header row)", file=str(path), row=1)
+    while header_cells and header_cells[-1] in (None, ""):
+        header_cells.pop()
+    columns = check_header(header_cells, path, unit="row")
+    width = len(columns)
+
+    def rows() -> Iterator[SourceRow]:
+        number = 0
+        for sheet_row, cells in enumerate(raw_rows(), start=1):
+            if sheet_row == 1:
+                continue
+            values = [cell_value(c) for c in cells]
+            if all(v is None for v in values):
+                continue
+            extra = next((i for i in range(width, len(values)) if values[i] is not None), None)
+            if extra is not None:
+                raise table.error(f"a value in column {extra + 1}, which has no header",
+                                  sheet_row, hint="name the column in row 1, or delete the value")
+            number += 1
+            yield number, sheet_row, {name: v for name, v in zip(columns, values) if v is not None}
+
+    table = Table(path, description, columns, rows, unit="row")
+    return table
+
+
+def open_xlsx(path: Path, sheet: str | None = None) -> Table:
+    """One sheet of an XLSX workbook as a Table, streamed row by row."""
+    import openpyxl
+
+    def load():
+        try:
+            return openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise InputError(f"not a readable XLSX workbook ({exc})", file=str(path),
+                             hint="save it from Excel as .xlsx, or as CSV UTF-8") from None
+
+    workbook = load()
+    names = workbook.sheetnames
+    workbook.close()
+    index = _choose_sheet(names, sheet, path)
+
+    def raw_rows():
+        book = load()
+        try:
+            yield from book.worksheets[index].iter_rows(values_only=True)
+        finally:
+            book.close()
+
+    return _table(path, f"XLSX, sheet {names[index]!r}", raw_rows)
+
+
+def open_xls(path: Path, sheet: str | None = None) -> Table:
+    """One sheet of a legacy XLS workbook as a Table."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(str(path), on_demand=True)
+    except xlrd.XLRDError as exc:
+        raise InputError(f"not a readable XLS workbook ({exc})", file=str(path),
+                         hint="save it from Excel as .xlsx, or as CSV UTF-8") from None
+    names = book.sheet_names()
+    index = _choose_sheet(names, sheet, path)
+
+    def value(cell):
+        if cell.ctype == xlrd.XL_CELL_DATE:
+            return xlrd.xldate_as_datetime(cell.value, book.datemode)
+        if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+            return bool(cell.value)
+        if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+            return None
+        return cell.value
+
+    def raw_rows():
+        data = book.sheet_by_index(index)
+        for r in range(data.nrows):
+            yield tuple(value(cell) for cell in data.row(r))
+
+    return _table(path, f"XLS, sheet {names[index]!r}", raw_rows)

@@ -1,0 +1,88 @@
+"""A table read from a file: its column names and a way to stream its rows.
+
+Every format module (delimited text, spreadsheets, JSON Lines, plain text)
+returns a `Table`. Rows are streamed, never loaded whole: `rows()` starts a
+fresh pass over the file each time it is called, so an import can check the
+whole file first and write it in a second pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from coder.errors import InputError
+
+ROW_ID = "@row"
+"""The pseudo-column that numbers data rows 1, 2 ... (the first row under the header is 1)."""
+
+# One data row: (row number: 1 for the first data row, place: the line or sheet
+# row to name in errors, values: column name -> value; absent keys are empty).
+SourceRow = tuple[int, int, dict]
+
+
+@dataclass(frozen=True)
+class Table:
+    """Column names and a streaming reader over the data rows of one file."""
+
+    path: Path
+    description: str                      # e.g. "CSV, comma-separated, UTF-8"
+    columns: tuple[str, ...]
+    rows: Callable[[], Iterator[SourceRow]]
+    unit: str = "line"                    # how errors locate a row: "line" or "row"
+    default_id: str | None = None         # id column to use when none is given (TXT: @row)
+
+    def error(self, reason: str, place: int | None = None, column: str | None = None,
+              hint: str | None = None) -> InputError:
+        """An InputError located in this file at `place` (a line or a sheet row)."""
+        where = {self.unit: place} if place is not None else {}
+        return InputError(reason, file=str(self.path), column=column, hint=hint, **where)
+
+    def require_column(self, name: str, option: str) -> str:
+        """`name` if it is a column of this table, else an error listing the columns."""
+        if name == ROW_ID or name in self.columns:
+            return name
+        raise self.error(f"no column {name!r} (given by {option}); columns are: "
+                         f"{list_columns(self.columns)}")
+
+
+def list_columns(columns) -> str:
+    """Column names as one line for error messages."""
+    return ", ".join(repr(c) for c in columns) if columns else "(none)"
+
+
+def check_header(names: list, table_path: Path, unit: str = "line") -> tuple[str, ...]:
+    """Header cells as column names: stripped, none empty, none repeated."""
+    columns = [("" if name is None else str(name)).strip() for name in names]
+    seen: set[str] = set()
+    for number, name in enumerate(columns, start=1):
+        if not name:
+            raise InputError(f"column {number} of the header has no name (name it, or delete "
+                             "the column)", file=str(table_path), **{unit: 1})
+        if name in seen:
+            raise InputError(f"the header names column {name!r} twice (rename one)",
+                             file=str(table_path), **{unit: 1})
+        seen.add(name)
+    return tuple(columns)
+
+
+def row_id(table: Table, column: str, prefix: str, number: int, place: int, values: dict) -> str:
+    """The response id of one row: its `column` cell, or its row number for @row; plus prefix.
+
+    Whole numbers read from spreadsheets as 12.0 give "12". An empty id is an error.
+    """
+    if column == ROW_ID:
+        return f"{prefix}{number}"
+    value = values.get(column)
+    if type(value) is not str:   # the common case, a string, skips these checks
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, (dict, list)):
+            raise table.error("the id is not a single value", place, column=column)
+        value = "" if value is None else str(value)
+    value = value.strip()
+    if not value:
+        raise table.error("empty id", place, column=column,
+                          hint=f"give every row an id, or use --id-col {ROW_ID} to number the rows")
+    return prefix + value if prefix else value
