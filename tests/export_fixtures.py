@@ -21,8 +21,10 @@ from pathlib import Path
 
 from coder.records import Code, Theme
 from coder.store import create_project, transaction
+from coder.store.charts import set_chart
 from coder.store.codebook import add_code, add_theme
 from coder.store.codings import add_coding
+from coder.store.memos import set_memo
 from coder.store.responses import insert_responses
 
 TEXTS = {
@@ -63,10 +65,10 @@ def fill_small_project(conn) -> None:
         conn.execute("INSERT INTO runs(id, started_at, engine, scope) VALUES (1, 'now', 'keywords', 'all')")
         conn.executemany("INSERT INTO suggestions(response_id, code_id, score, threshold, engine, run_id) "
                          "VALUES (?, ?, ?, ?, 'keywords', 1)", SUGGESTIONS)
-        conn.execute("INSERT INTO charts(response_id, theme_id, coder, summary, updated_at) "
-                     "VALUES ('r1', 'workload', 'alice', 'rising cases', 'now')")
-        conn.execute("INSERT INTO memos(target_type, target_id, coder, text, created_at, updated_at) "
-                     "VALUES ('response', 'r3', 'alice', 'check staffing', 'now', 'now')")
+        set_chart(conn, "r1", "workload", "alice", "rising cases")
+        set_memo(conn, "response", "r3", "alice", "check staffing")
+        set_memo(conn, "code", "caseload", "bob", "includes duty work")
+        set_memo(conn, "project", "", "alice", "pilot coding round")
 
 
 def make_small_project(path: Path) -> Path:

@@ -6,20 +6,31 @@ stats screen), plus writers for CSV/XLSX (formula-safe) and charts:
     from coder.export import load_project_data, theme_code_counts
     data = load_project_data(conn, source="coding", coder=None)
     table = theme_code_counts(data.codebook, data.segments, data.attributes, by="setting")
+
+Names are imported from their modules on first use, so `import coder.export`
+(and every `coder` command) stays fast; pandas, scipy and matplotlib load only
+when an export runs.
 """
 
-from coder.export.build import TABLE_KINDS, build_tables
-from coder.export.chart import theme_chart_data, write_theme_chart
-from coder.export.counts import group_values, theme_code_counts
-from coder.export.crosstab import cooccurrence, cooccurrence_counts, cooccurrence_matrix, crosstab, jaccard
-from coder.export.data import SOURCES, ProjectData, load_project_data, segments_from, source_note
-from coder.export.records import binary_table, codings_table, framework_matrix
-from coder.export.tables import ExportTables, neutralise, neutralise_frame, write_tables
+import importlib
 
-__all__ = [
-    "TABLE_KINDS", "SOURCES", "ProjectData", "ExportTables", "load_project_data", "segments_from",
-    "source_note", "build_tables", "theme_code_counts", "group_values", "crosstab", "cooccurrence",
-    "cooccurrence_counts", "cooccurrence_matrix", "jaccard", "codings_table", "binary_table",
-    "framework_matrix", "theme_chart_data", "write_theme_chart", "neutralise", "neutralise_frame",
-    "write_tables",
-]
+_HOMES = {
+    "build_tables": "build", "check_by": "build",
+    "theme_chart_data": "chart", "write_theme_chart": "chart",
+    "theme_code_counts": "counts", "group_values": "counts", "counts_notes": "counts",
+    "crosstab": "crosstabs", "cooccurrence": "crosstabs", "cooccurrence_counts": "crosstabs",
+    "cooccurrence_matrix": "crosstabs", "jaccard": "crosstabs",
+    "ProjectData": "data", "load_project_data": "data", "segments_from": "data",
+    "source_note": "data", "listed_framework": "data",
+    "TABLE_KINDS": "kinds", "SOURCES": "kinds",
+    "binary_table": "records", "codings_table": "records", "framework_matrix": "records",
+    "ExportTables": "tables", "neutralise": "tables", "neutralise_frame": "tables",
+    "write_tables": "tables",
+}
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str):
+    if name not in _HOMES:
+        raise AttributeError(f"module 'coder.export' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"coder.export.{_HOMES[name]}"), name)

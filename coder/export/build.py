@@ -6,12 +6,12 @@ import pandas as pd
 
 from coder.errors import CoderError
 from coder.export.counts import counts_notes, theme_code_counts
-from coder.export.crosstab import MIN_EXPECTED, cooccurrence, cooccurrence_matrix, crosstab
+from coder.export.crosstabs import MIN_EXPECTED, cooccurrence, cooccurrence_matrix, crosstab
 from coder.export.data import ProjectData, listed_framework, source_note
+from coder.export.kinds import TABLE_KINDS
 from coder.export.records import binary_table, codings_table, framework_matrix
 from coder.export.tables import ExportTables
 
-TABLE_KINDS = ("counts", "crosstab", "cooccurrence", "matrix", "codings", "binary")
 BY_KINDS = ("counts", "crosstab", "chart")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.stats import chi2_contingency
 
 from coder.export.counts import MISSING, group_order, group_values, theme_code_counts
 from coder.export.data import display_label, listed_framework
@@ -40,6 +39,8 @@ def _chi_square(row: pd.Series, values: list[str], bases: pd.Series, by: str) ->
     present = np.array([row[f"responses [{by}={v}]"] for v in values], dtype=float)
     absent = np.array([bases[v] for v in values], dtype=float) - present
     observed = np.vstack([present, absent])
+    from scipy.stats import chi2_contingency  # slow to import: only when a crosstab is made
+
     if len(values) < 2 or (observed.sum(axis=1) == 0).any():
         return {"warning": "not testable (needs 2+ values and responses with and without the code)"}
     chi2, p, df, expected = chi2_contingency(observed)

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from coder.errors import CoderError
+from coder.export.kinds import SOURCES
 from coder.records import Code, Codebook, Theme
 from coder.store import tables
 from coder.store.codebook import load_codebook
 from coder.store.codings import coders
 
-SOURCES = ("coding", "suggestions", "both")
 SEGMENT_COLUMNS = ["response_id", "code_id", "coder", "start", "end", "origin", "created_at",
                    "score"]
 SUGGESTION_ORIGIN = "suggestion"

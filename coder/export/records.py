@@ -90,7 +90,8 @@ def framework_matrix(codebook: Codebook, segments: pd.DataFrame, responses: pd.D
     blocks = []
     for theme, codes in listed_framework(codebook, segments):
         block = pd.DataFrame(index=lead.index)
-        block[f"{theme.index} summary"] = lead["response_id"].map(_summaries(charts, theme.id)).fillna("")
+        summaries = _summaries(charts, theme.id)
+        block[f"{theme.index} summary"] = [summaries.get(rid, "") for rid in lead["response_id"]]
         for code in codes:
             block[f"{code.index} {display_label(code)}"] = [joined.get((rid, code.id), "")
                                                             for rid in lead["response_id"]]
@@ -99,9 +100,9 @@ def framework_matrix(codebook: Codebook, segments: pd.DataFrame, responses: pd.D
     return {"all": pd.concat([lead, *blocks], axis=1), **sheets}
 
 
-def _summaries(charts: pd.DataFrame, theme_id: str) -> pd.Series:
+def _summaries(charts: pd.DataFrame, theme_id: str) -> dict[str, str]:
     """response_id -> the chart summary of one theme (coder-prefixed when several wrote one)."""
     rows = charts[charts["theme_id"] == theme_id]
     several = rows.groupby("response_id")["coder"].transform("size") > 1
     text = rows["summary"].where(~several, rows["coder"] + ": " + rows["summary"])
-    return text.groupby(rows["response_id"]).agg("\n".join)
+    return text.groupby(rows["response_id"]).agg("\n".join).to_dict()

@@ -1,0 +1,73 @@
+"""`coder export PROJECT KIND --out FILE`: counts, crosstabs, matrix, codings, 0/1, qdpx, chart."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from coder.cli.common import add_coder_option, add_project_argument
+from coder.errors import CoderError
+from coder.export.kinds import SOURCES, TABLE_KINDS
+
+KINDS = (*TABLE_KINDS, "qdpx", "chart")
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "export", help="export counts, crosstabs, the framework matrix, codings or a REFI-QDA project",
+        description="Export results for Excel, R, SPSS or another QDA tool. Tables are .csv or "
+                    ".xlsx by the --out name; chart is .png, .svg or .pdf; qdpx is a REFI-QDA "
+                    "project for NVivo, ATLAS.ti, MAXQDA and QualCoder. The project is opened "
+                    "read-only and never changed.",
+        epilog="kinds: counts (responses per theme and code, %% of responses), crosstab (codes x "
+               "attribute values with chi-square; needs --by), cooccurrence (code pairs, Jaccard), "
+               "matrix (framework matrix: responses x codes by theme), codings (one row per "
+               "coding), binary (one 0/1 column per code), qdpx (REFI-QDA project), chart (bar "
+               "chart of theme counts)")
+    add_project_argument(parser)
+    parser.add_argument("kind", choices=KINDS, metavar="KIND", help=f"one of: {', '.join(KINDS)}")
+    parser.add_argument("--out", required=True, type=Path, metavar="FILE",
+                        help="the file to write (.csv/.xlsx; .png/.svg/.pdf for chart; .qdpx)")
+    parser.add_argument("--by", metavar="ATTR",
+                        help="split counts, crosstab and chart by this attribute's values")
+    add_coder_option(parser, default_all=True)
+    parser.add_argument("--source", choices=SOURCES, default="coding",
+                        help="count human coding (default), machine suggestions, or both")
+    parser.add_argument("--excel", action="store_true",
+                        help="CSV as UTF-8 with a byte-order mark and CRLF, for Excel")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    # Imported here: pandas, scipy and matplotlib would slow every other command.
+    from coder.export import (build_tables, check_by, load_project_data, source_note,
+                              theme_code_counts, write_tables, write_theme_chart)
+    from coder.refi.writer import write_qdpx
+    from coder.store import get_meta, open_project
+
+    check_by(args.kind, args.by)
+    conn = open_project(args.project, readonly=True)
+    try:
+        if args.kind == "qdpx":
+            if args.source != "coding":
+                raise CoderError("qdpx holds human coding only: leave out --source")
+            summary = write_qdpx(conn, args.out, coder=args.coder)
+            print(f"Wrote {args.out}: REFI-QDA project with {summary}")
+            return 0
+        data = load_project_data(conn, source=args.source, coder=args.coder)
+        if args.kind == "chart":
+            counts = theme_code_counts(data.codebook, data.segments, data.attributes, by=args.by)
+            title = f"{get_meta(conn).get('name', '')}: % of {len(data.attributes)} responses per theme"
+            write_theme_chart(counts, args.out, by=args.by, title=title)
+            notes = [source_note(data.source, data.coder),
+                     "bars: % of responses with any code of the theme"]
+        else:
+            tables = build_tables(args.kind, data, by=args.by)
+            write_tables(tables, args.out, excel_bom=args.excel)
+            notes = tables.notes
+    finally:
+        conn.close()
+    print(f"Wrote {args.kind} to {args.out}")
+    for note in notes:
+        print(f"  {note}")
+    return 0

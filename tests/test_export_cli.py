@@ -1,0 +1,130 @@
+"""`coder export` and `coder import-qdpx` end to end, in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections import Counter
+
+import pandas as pd
+import pytest
+from export_fixtures import make_small_project
+from helpers import SHARED, file_digest, run_cli
+from lxml import etree
+from openpyxl import load_workbook
+
+from coder.cli import main
+from coder.store import open_project, transaction
+from coder.store.codings import import_codings
+from coder.store.responses import insert_responses
+
+CORPUS = SHARED / "corpus" / "social_work_comments.jsonl"
+GOLD = SHARED / "gold" / "dev.jsonl"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The social work framework, the demo corpus and the gold coding as coder "gold"."""
+    path = tmp_path_factory.mktemp("demo") / "demo.coder"
+    done = run_cli("init", path, "--codebook", SHARED / "codebooks" / "social_work_framework.yaml")
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+    gold = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines()]
+    conn = open_project(path)
+    with transaction(conn):
+        insert_responses(conn, [(r["id"], r["text"], {"setting": r["setting"], "year": r["year"]})
+                                for r in rows])
+        import_codings(conn, [(g["id"], code) for g in gold for code in g["codes"]], "gold")
+    conn.close()
+    return path
+
+
+def test_counts_csv_on_demo_match_the_gold_file(demo, tmp_path):
+    before = file_digest(demo)
+    out = tmp_path / "counts.csv"
+    done = run_cli("export", demo, "counts", "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert "source: human coding only (all coders)" in done.stdout
+    table = pd.read_csv(out, comment="#", dtype=str, keep_default_na=False)
+    expected = Counter(code for line in GOLD.read_text().splitlines() for code in json.loads(line)["codes"])
+    codes = table[table["row"] == "code"]
+    yaml_ids = {"paperwork": "2.1", "caseload": "1.1", "staffing": "1.2"}
+    for code_id, index in yaml_ids.items():
+        row = codes[codes["code_index"] == index].iloc[0]
+        assert int(row["responses"]) == expected[code_id]
+        assert float(row["percent"]) == round(expected[code_id] / 371 * 100, 1)
+    assert table[table["row"] == "base"].iloc[0]["responses"] == "371"
+    assert file_digest(demo) == before  # an export never changes the project
+
+
+def test_every_kind_writes_on_demo(demo, tmp_path, capsys):
+    for kind, name, extra in [("counts", "c.xlsx", ["--by", "setting"]),
+                              ("crosstab", "x.csv", ["--by", "setting"]),
+                              ("cooccurrence", "o.xlsx", []), ("matrix", "m.xlsx", []),
+                              ("codings", "k.csv", ["--excel"]), ("binary", "b.csv", []),
+                              ("chart", "t.png", ["--by", "setting"]), ("qdpx", "p.qdpx", [])]:
+        assert main(["export", str(demo), kind, "--out", str(tmp_path / name), *extra]) == 0, \
+            capsys.readouterr().err
+        assert (tmp_path / name).stat().st_size > 0
+    assert (tmp_path / "t.png").read_bytes().startswith(b"\x89PNG")
+    assert (tmp_path / "k.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    binary = pd.read_csv(tmp_path / "b.csv")
+    assert len(binary) == 371 and list(binary.columns[:3]) == ["response_id", "setting", "year"]
+    assert load_workbook(tmp_path / "m.xlsx").sheetnames[:2] == ["all", "1 Workload and caseloads"]
+    schema = etree.XMLSchema(etree.parse(str(SHARED / "refi" / "Project.xsd")))
+    with zipfile.ZipFile(tmp_path / "p.qdpx") as archive:
+        assert schema.validate(etree.fromstring(archive.read("project.qde"))), schema.error_log
+
+
+def test_qdpx_round_trip_through_the_cli(demo, tmp_path):
+    assert run_cli("export", demo, "qdpx", "--out", tmp_path / "d.qdpx").returncode == 0
+    done = run_cli("import-qdpx", tmp_path / "d.qdpx", tmp_path / "back.coder")
+    assert done.returncode == 0, done.stderr
+    assert "371 responses" in done.stdout
+    for project, name in ((demo, "a.csv"), (tmp_path / "back.coder", "b.csv")):
+        assert main(["export", str(project), "codings", "--out", str(tmp_path / name)]) == 0
+    columns = ["response_id", "code_id", "coder", "start", "end", "excerpt"]
+    original = pd.read_csv(tmp_path / "a.csv", dtype=str)[columns]
+    copy = pd.read_csv(tmp_path / "b.csv", dtype=str)[columns]
+    pd.testing.assert_frame_equal(original, copy)
+
+
+def test_source_and_coder_options(tmp_path, capsys):
+    project = make_small_project(tmp_path / "s.coder")
+    out = tmp_path / "c.csv"
+    assert main(["export", str(project), "counts", "--out", str(out), "--source", "both",
+                 "--coder", "bob"]) == 0
+    assert "Wrote counts to" in capsys.readouterr().out
+    text = out.read_text()
+    assert "# source: human coding (coder bob) and machine suggestions" in text
+    table = pd.read_csv(out, comment="#", dtype=str, keep_default_na=False)
+    assert table[table["code_index"] == "2.1"].iloc[0]["responses"] == "1"  # r6's suggestion only
+
+
+@pytest.mark.parametrize("args, message", [
+    (["crosstab", "--out", "x.csv"], "crosstab needs --by"),
+    (["counts", "--out", "x.txt"], ".csv or .xlsx"),
+    (["counts", "--out", "x.csv", "--by", "region"], "no such attribute"),
+    (["counts", "--out", "x.csv", "--coder", "carol"], "no codings by this coder"),
+    (["binary", "--out", "x.csv", "--by", "setting"], "--by applies to"),
+    (["chart", "--out", "x.csv"], ".png, .svg or .pdf"),
+    (["qdpx", "--out", "x.qdpx", "--source", "both"], "human coding only"),
+])
+def test_bad_options_fail_with_one_line_and_leave_project(tmp_path, args, message, capsys,
+                                                         monkeypatch):
+    project = make_small_project(tmp_path / "s.coder")
+    before = file_digest(project)
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", str(project), *args]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("coder: error:") and message in err
+    assert len(err.strip().splitlines()) == 1
+    assert file_digest(project) == before
+    assert not list(tmp_path.glob("x.*"))
+
+
+def test_import_qdpx_bad_file(tmp_path):
+    (tmp_path / "bad.qdpx").write_text("not a zip")
+    done = run_cli("import-qdpx", tmp_path / "bad.qdpx", tmp_path / "new.coder")
+    assert done.returncode == 1 and "bad.qdpx" in done.stderr
+    assert not (tmp_path / "new.coder").exists()

@@ -1,0 +1,218 @@
+"""REFI-QDA projects: export validates against the XSD, round trips, foreign imports."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from export_fixtures import CODINGS, TEXTS, make_small_project
+from helpers import SHARED
+from lxml import etree
+
+from coder.errors import InputError
+from coder.refi.reader import import_qdpx, read_qdpx
+from coder.refi.writer import write_qdpx
+from coder.store import open_project, tables
+from coder.store.codebook import load_codebook
+
+XSD = SHARED / "refi" / "Project.xsd"
+
+
+@pytest.fixture(scope="module")
+def schema():
+    return etree.XMLSchema(etree.parse(str(XSD)))
+
+
+@pytest.fixture
+def small(tmp_path):
+    conn = open_project(make_small_project(tmp_path / "small.coder"), readonly=True)
+    yield conn
+    conn.close()
+
+
+def exported(conn, path: Path) -> bytes:
+    write_qdpx(conn, path)
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("project.qde")
+
+
+def test_export_validates_against_xsd(small, tmp_path, schema):
+    xml = exported(small, tmp_path / "s.qdpx")
+    assert schema.validate(etree.fromstring(xml)), schema.error_log
+    with zipfile.ZipFile(tmp_path / "s.qdpx") as archive:
+        names = archive.namelist()
+        assert names[0] == "project.qde"
+        texts = sorted(archive.read(n).decode() for n in names if n.startswith("sources/"))
+    assert texts == sorted(TEXTS.values())
+
+
+def test_export_content(small, tmp_path):
+    root = etree.fromstring(exported(small, tmp_path / "s.qdpx"))
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    assert [u.get("name") for u in root.findall("q:Users/q:User", ns)] == ["alice", "bob"]
+    themes = root.findall("q:CodeBook/q:Codes/q:Code", ns)
+    assert [(t.get("name"), t.get("isCodable")) for t in themes] == [("Workload", "false"),
+                                                                    ("Paperwork", "false")]
+    assert [c.get("name") for c in themes[0].findall("q:Code", ns)] == ["Caseload", "Staffing"]
+    selections = root.findall(".//q:PlainTextSelection", ns)
+    assert len(selections) == len(CODINGS)
+    spans = sorted((int(s.get("startPosition")), int(s.get("endPosition"))) for s in selections)
+    assert (0, 5) in spans and (10, 15) in spans and (0, len(TEXTS["r1"])) in spans
+    case = root.find("q:Cases/q:Case[@name='r1']", ns)
+    assert case.find("q:VariableValue/q:TextValue", ns).text == "children"
+    notes = {n.findtext("q:PlainTextContent", namespaces=ns) for n in root.findall("q:Notes/q:Note", ns)}
+    assert notes == {"check staffing", "includes duty work", "pilot coding round"}
+    assert len(root.findall("q:NoteRef", ns)) == 1  # the project memo
+
+
+def test_export_is_deterministic(small, tmp_path):
+    assert exported(small, tmp_path / "a.qdpx") == exported(small, tmp_path / "b.qdpx")
+
+
+def test_round_trip_same_codings_codebook_memos_attributes(small, tmp_path):
+    write_qdpx(small, tmp_path / "s.qdpx")
+    import_qdpx(tmp_path / "s.qdpx", tmp_path / "back.coder")
+    back = open_project(tmp_path / "back.coder", readonly=True)
+    columns = ["response_id", "code_id", "coder", "start", "end", "created_at"]
+    key = lambda frame: sorted(map(str, frame[columns].itertuples(index=False)))  # noqa: E731
+    assert key(tables.codings_frame(back)) == key(tables.codings_frame(small))
+    assert set(tables.codings_frame(back)["origin"]) == {"imported"}
+    memo_cols = ["target_type", "target_id", "coder", "text"]
+    assert (tables.memos_frame(back)[memo_cols].values.tolist()
+            == tables.memos_frame(small)[memo_cols].values.tolist())
+    assert tables.responses_frame(back)[["response_id", "text"]].values.tolist() == \
+        tables.responses_frame(small)[["response_id", "text"]].values.tolist()
+    original, copy = load_codebook(small), load_codebook(back)
+    strip = lambda book: [(c.id, c.theme_id, c.index, c.label, c.retired) for c in book.codes]  # noqa: E731
+    assert strip(copy) == strip(original)
+    assert tables.attributes_frame(back).loc["r3", "setting"] == "adults"
+    back.close()
+
+
+FOREIGN = """<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Interviews" origin="OtherQDA 2.0">
+  <Users>
+    <User guid="{11111111-1111-1111-1111-111111111111}" name="Ana"/>
+    <User guid="22222222-2222-2222-2222-222222222222" id="ben"/>
+  </Users>
+  <CodeBook><Codes>
+    <Code guid="aaaaaaaa-0000-0000-0000-000000000001" name="Barriers" isCodable="true">
+      <Code guid="aaaaaaaa-0000-0000-0000-000000000002" name="Time" isCodable="true">
+        <NoteRef targetGUID="dddddddd-0000-0000-0000-000000000002"/>
+        <Code guid="aaaaaaaa-0000-0000-0000-000000000003" name="Evenings" isCodable="true"/>
+      </Code>
+      <Code guid="aaaaaaaa-0000-0000-0000-000000000004" name="Money" isCodable="true"/>
+    </Code>
+    <Code guid="aaaaaaaa-0000-0000-0000-000000000005" name="Loose code" isCodable="true"/>
+  </Codes></CodeBook>
+  <Variables>
+    <Variable guid="eeeeeeee-0000-0000-0000-000000000001" name="age" typeOfVariable="Integer"/>
+    <Variable guid="eeeeeeee-0000-0000-0000-000000000002" name="site" typeOfVariable="Text"/>
+  </Variables>
+  <Cases>
+    <Case guid="cccccccc-0000-0000-0000-000000000001" name="P1">
+      <VariableValue><VariableRef targetGUID="eeeeeeee-0000-0000-0000-000000000001"/><IntegerValue>34</IntegerValue></VariableValue>
+      <SourceRef targetGUID="bbbbbbbb-0000-0000-0000-000000000001"/>
+    </Case>
+  </Cases>
+  <Sources>
+    <TextSource guid="bbbbbbbb-0000-0000-0000-000000000001" name="Interview 1" plainTextPath="internal://one.txt">
+      <PlainTextSelection guid="ffffffff-0000-0000-0000-000000000001" startPosition="0" endPosition="12" creatingUser="11111111-1111-1111-1111-111111111111">
+        <Coding guid="ffffffff-1000-0000-0000-000000000001" creatingUser="11111111-1111-1111-1111-111111111111"><CodeRef targetGUID="aaaaaaaa-0000-0000-0000-000000000003"/></Coding>
+        <NoteRef targetGUID="dddddddd-0000-0000-0000-000000000001"/>
+      </PlainTextSelection>
+      <PlainTextSelection guid="ffffffff-0000-0000-0000-000000000002" startPosition="5" endPosition="20" creatingUser="22222222-2222-2222-2222-222222222222">
+        <Coding guid="ffffffff-1000-0000-0000-000000000002" creatingUser="22222222-2222-2222-2222-222222222222"><CodeRef targetGUID="aaaaaaaa-0000-0000-0000-000000000003"/></Coding>
+        <Coding guid="ffffffff-1000-0000-0000-000000000003" creatingUser="22222222-2222-2222-2222-222222222222"><CodeRef targetGUID="aaaaaaaa-0000-0000-0000-000000000001"/></Coding>
+      </PlainTextSelection>
+      <VariableValue><VariableRef targetGUID="eeeeeeee-0000-0000-0000-000000000002"/><TextValue>Leeds</TextValue></VariableValue>
+    </TextSource>
+    <TextSource guid="bbbbbbbb-0000-0000-0000-000000000002" name="Interview 2">
+      <PlainTextContent>Money is tight — £20 a week.</PlainTextContent>
+      <PlainTextSelection guid="ffffffff-0000-0000-0000-000000000003" startPosition="0" endPosition="28">
+        <Coding guid="ffffffff-1000-0000-0000-000000000005"><CodeRef targetGUID="aaaaaaaa-0000-0000-0000-000000000005"/></Coding>
+      </PlainTextSelection>
+      <Coding guid="ffffffff-1000-0000-0000-000000000004" creatingUser="{11111111-1111-1111-1111-111111111111}"><CodeRef targetGUID="aaaaaaaa-0000-0000-0000-000000000004"/></Coding>
+    </TextSource>
+  </Sources>
+  <Notes>
+    <Note guid="dddddddd-0000-0000-0000-000000000001" creatingUser="11111111-1111-1111-1111-111111111111"><PlainTextContent>late shifts again</PlainTextContent></Note>
+    <Note guid="dddddddd-0000-0000-0000-000000000002" creatingUser="22222222-2222-2222-2222-222222222222"><PlainTextContent>time covers rotas</PlainTextContent></Note>
+    <Note guid="dddddddd-0000-0000-0000-000000000003"><PlainTextContent>overall impressions</PlainTextContent></Note>
+  </Notes>
+</Project>
+"""
+ONE_TXT = "Evenings are when I can finally think about work."
+
+
+def foreign_qdpx(path: Path, xml: str = FOREIGN, files: dict | None = None) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", xml)
+        for name, text in (files if files is not None else {"sources/one.txt": ONE_TXT}).items():
+            archive.writestr(name, text)
+    return path
+
+
+def test_foreign_fixture_is_valid_refi(schema):
+    assert schema.validate(etree.fromstring(FOREIGN.encode())), schema.error_log
+
+
+def test_import_nested_codes_two_users_overlapping_selections(tmp_path):
+    content = import_qdpx(foreign_qdpx(tmp_path / "f.qdpx"), tmp_path / "f.coder")
+    assert "2 responses" in content.summary()
+    conn = open_project(tmp_path / "f.coder", readonly=True)
+    book = load_codebook(conn)
+    assert [t.label for t in book.themes] == ["Barriers", "Ungrouped codes"]
+    labels = {c.label: c for c in book.codes}
+    assert labels["Time / Evenings"].index == "1.1.1"
+    assert labels["Barriers (general)"].theme_id == book.themes[0].id  # coding on the parent
+    codings = tables.codings_frame(conn)
+    by_label = {c.id: c.label for c in book.codes}
+    span = lambda value: None if pd.isna(value) else int(value)  # noqa: E731
+    rows = sorted((r.response_id, by_label[r.code_id], r.coder, span(r.start), span(r.end))
+                  for r in codings.itertuples())
+    assert rows == sorted([
+        ("Interview 1", "Time / Evenings", "Ana", 0, 12),
+        ("Interview 1", "Time / Evenings", "ben", 5, 20),      # overlaps Ana's selection
+        ("Interview 1", "Barriers (general)", "ben", 5, 20),
+        ("Interview 2", "Money", "Ana", None, None),           # Coding on the source itself
+        ("Interview 2", "Loose code", "imported", None, None),  # whole text, no user
+    ])
+    attrs = tables.attributes_frame(conn)
+    assert attrs.loc["Interview 1", "age"] == "34" and attrs.loc["Interview 1", "site"] == "Leeds"
+    memos = {(m.target_type, m.coder, m.text) for m in tables.memos_frame(conn).itertuples()}
+    time_code = labels["Time"].id
+    assert memos == {("response", "Ana", "late shifts again"), ("project", "imported", "overall impressions"),
+                     ("code", "ben", "time covers rotas")}
+    assert tables.memos_frame(conn).set_index("text").loc["time covers rotas", "target_id"] == time_code
+    conn.close()
+
+
+@pytest.mark.parametrize("xml, files, message", [
+    (FOREIGN.replace('endPosition="20"', 'endPosition="99"'), None, "outside its text"),
+    (FOREIGN.replace('<CodeRef targetGUID="aaaaaaaa-0000-0000-0000-000000000004"/>',
+                     '<CodeRef targetGUID="aaaaaaaa-0000-0000-0000-000000000099"/>'), None,
+     "CodeBook does not have"),
+    (FOREIGN, {}, "not inside the .qdpx"),
+    (FOREIGN.replace("</Project>", ""), None, "not valid XML"),
+    (FOREIGN.replace('startPosition="0" endPosition="12"', 'startPosition="x" endPosition="12"'),
+     None, "whole numbers"),
+])
+def test_bad_qdpx_leaves_no_project(tmp_path, xml, files, message):
+    source = foreign_qdpx(tmp_path / "bad.qdpx", xml, files)
+    with pytest.raises(InputError, match=message) as error:
+        import_qdpx(source, tmp_path / "bad.coder")
+    assert "bad.qdpx" in str(error.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.qdpx"]
+
+
+def test_not_a_qdpx(tmp_path):
+    (tmp_path / "x.qdpx").write_text("hello")
+    with pytest.raises(InputError, match="zip"):
+        read_qdpx(tmp_path / "x.qdpx")
+    with zipfile.ZipFile(tmp_path / "y.qdpx", "w") as archive:
+        archive.writestr("readme.txt", "no project")
+    with pytest.raises(InputError, match="no project.qde"):
+        read_qdpx(tmp_path / "y.qdpx")
