@@ -18,67 +18,24 @@ import sqlite3
 
 from coder.codebook_rules import is_color
 from coder.errors import CoderError
-from coder.records import Code, Codebook, Theme
-from coder.store.connection import get_meta, transaction
+from coder.records import Code, Theme
+from coder.store.codebook_read import (CODE_COLUMNS, CODE_FIELDS, LIST_FIELDS, META_KEYS,
+                                       THEME_COLUMNS, THEME_FIELDS, codes_in_use, get_code,
+                                       get_theme, list_codes, list_themes, load_codebook,
+                                       record_data, require_code, require_theme,
+                                       responses_per_code)
+from coder.store.connection import transaction
 from coder.store.events import record_event
 
-_THEME_COLUMNS = 'id, "index", label, description, position, retired'
-_CODE_COLUMNS = ('id, theme_id, "index", label, definition, include, exclude, keywords, color, '
-                 'key, position, retired')
-# Fields of a code that `update_code` may change (theme and position change by `move_code`).
-CODE_FIELDS = ("index", "label", "definition", "include", "exclude", "keywords", "color", "key")
-THEME_FIELDS = ("index", "label", "description")
-_LIST_FIELDS = ("include", "exclude", "keywords")
-_META_KEYS = {"name": "codebook_name", "version": "codebook_version", "method": "codebook_method"}
-
-
-def record_data(record: Theme | Code) -> dict:
-    """A theme or code as plain JSON-ready data (for events and exports)."""
-    data = dataclasses.asdict(record)
-    for name in _LIST_FIELDS:
-        if name in data:
-            data[name] = list(data[name])
-    return data
-
-
-def _theme(row: tuple) -> Theme:
-    id_, index, label, description, position, retired = row
-    return Theme(id_, index, label, description, position, bool(retired))
-
-
-def _code(row: tuple) -> Code:
-    (id_, theme_id, index, label, definition, include, exclude, keywords, color, key,
-     position, retired) = row
-    return Code(id_, theme_id, index, label, definition, tuple(json.loads(include)),
-                tuple(json.loads(exclude)), tuple(json.loads(keywords)), color, key, position,
-                bool(retired))
-
-
-def list_themes(conn: sqlite3.Connection) -> list[Theme]:
-    """All themes, retired included, in framework order."""
-    return [_theme(row) for row in conn.execute(
-        f"SELECT {_THEME_COLUMNS} FROM themes ORDER BY position, rowid")]
-
-
-def list_codes(conn: sqlite3.Connection) -> list[Code]:
-    """All codes, retired included, in framework order (by theme, then within it)."""
-    qualified = ", ".join(f"c.{col.strip()}" for col in _CODE_COLUMNS.split(","))
-    return [_code(row) for row in conn.execute(
-        f"SELECT {qualified} FROM codes c JOIN themes t ON t.id = c.theme_id "
-        "ORDER BY t.position, t.rowid, c.position, c.rowid")]
-
-
-def load_codebook(conn: sqlite3.Connection) -> Codebook:
-    """The project's whole codebook (retired themes and codes included).
-
-    Name, version and method come from the project metadata (set when a
-    codebook is loaded; the name defaults to the project name).
-    """
-    meta = get_meta(conn)
-    return Codebook(name=meta.get("codebook_name") or meta.get("name", ""),
-                    themes=tuple(list_themes(conn)), codes=tuple(list_codes(conn)),
-                    version=meta.get("codebook_version", ""),
-                    method=meta.get("codebook_method", ""))
+__all__ = [
+    # reading (from coder.store.codebook_read)
+    "load_codebook", "list_themes", "list_codes", "get_theme", "get_code", "codes_in_use",
+    "responses_per_code", "record_data", "CODE_FIELDS", "THEME_FIELDS",
+    # changing
+    "set_codebook_info", "add_theme", "add_code", "update_code", "update_theme", "move_code",
+    "reorder_codes", "reorder_themes", "set_code_retired", "set_theme_retired", "merge_codes",
+    "delete_unused_code",
+]
 
 
 def set_codebook_info(conn: sqlite3.Connection, *, name: str, version: str = "",
@@ -91,33 +48,7 @@ def set_codebook_info(conn: sqlite3.Connection, *, name: str, version: str = "",
     with transaction(conn):
         conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?) "
                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                         [(_META_KEYS[k], v) for k, v in values.items() if v])
-
-
-def get_theme(conn: sqlite3.Connection, theme_id: str) -> Theme | None:
-    """One theme by id, or None."""
-    row = conn.execute(f"SELECT {_THEME_COLUMNS} FROM themes WHERE id = ?", (theme_id,)).fetchone()
-    return _theme(row) if row else None
-
-
-def get_code(conn: sqlite3.Connection, code_id: str) -> Code | None:
-    """One code by id, or None."""
-    row = conn.execute(f"SELECT {_CODE_COLUMNS} FROM codes WHERE id = ?", (code_id,)).fetchone()
-    return _code(row) if row else None
-
-
-def _require_theme(conn: sqlite3.Connection, theme_id: str) -> Theme:
-    theme = get_theme(conn, theme_id)
-    if theme is None:
-        raise CoderError(f"no theme with id {theme_id!r} in this project")
-    return theme
-
-
-def _require_code(conn: sqlite3.Connection, code_id: str) -> Code:
-    code = get_code(conn, code_id)
-    if code is None:
-        raise CoderError(f"no code with id {code_id!r} in this project")
-    return code
+                         [(META_KEYS[k], v) for k, v in values.items() if v])
 
 
 def _check_new(conn: sqlite3.Connection, record: Theme | Code) -> None:
@@ -149,7 +80,7 @@ def add_theme(conn: sqlite3.Connection, theme: Theme, coder: str) -> Theme:
         _check_new(conn, theme)
         position = conn.execute("SELECT ifnull(max(position), -1) + 1 FROM themes").fetchone()[0]
         stored = dataclasses.replace(theme, position=position)
-        conn.execute(f"INSERT INTO themes({_THEME_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+        conn.execute(f"INSERT INTO themes({THEME_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
                      (stored.id, stored.index, stored.label, stored.description, stored.position,
                       int(stored.retired)))
         record_event(conn, coder, "codebook.theme.add", stored.id, {"after": record_data(stored)})
@@ -163,7 +94,7 @@ def _next_code_position(conn: sqlite3.Connection, theme_id: str) -> int:
 
 def _write_code(conn: sqlite3.Connection, code: Code) -> None:
     conn.execute(
-        f"INSERT INTO codes({_CODE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        f"INSERT INTO codes({CODE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(id) DO UPDATE SET theme_id = excluded.theme_id, \"index\" = excluded.\"index\", "
         "label = excluded.label, definition = excluded.definition, include = excluded.include, "
         "exclude = excluded.exclude, keywords = excluded.keywords, color = excluded.color, "
@@ -181,7 +112,7 @@ def add_code(conn: sqlite3.Connection, code: Code, coder: str) -> Code:
     The theme must exist. Logged as `codebook.code.add` with the code in `after`.
     """
     with transaction(conn):
-        _require_theme(conn, code.theme_id)
+        require_theme(conn, code.theme_id)
         _check_new(conn, code)
         stored = dataclasses.replace(code, position=_next_code_position(conn, code.theme_id))
         _write_code(conn, stored)
@@ -194,7 +125,7 @@ def _normalise_changes(changes: dict, allowed: tuple[str, ...], what: str) -> di
     if unknown:
         raise CoderError(f"cannot change {', '.join(unknown)} of a {what} "
                          f"(changeable: {', '.join(allowed)})")
-    return {k: tuple(v) if k in _LIST_FIELDS else v for k, v in changes.items()}
+    return {k: tuple(v) if k in LIST_FIELDS else v for k, v in changes.items()}
 
 
 def _changed(before, after, fields) -> dict:
@@ -213,7 +144,7 @@ def update_code(conn: sqlite3.Connection, code_id: str, coder: str, **changes) -
         raise CoderError(f"code {code_id!r}: the label cannot be empty")
     _check_color(changes.get("color"))
     with transaction(conn):
-        before = _require_code(conn, code_id)
+        before = require_code(conn, code_id)
         after = dataclasses.replace(before, **changes)
         changed = _changed(before, after, CODE_FIELDS)
         if changed:
@@ -230,7 +161,7 @@ def update_theme(conn: sqlite3.Connection, theme_id: str, coder: str, **changes)
     if "label" in changes and not str(changes["label"]).strip():
         raise CoderError(f"theme {theme_id!r}: the label cannot be empty")
     with transaction(conn):
-        before = _require_theme(conn, theme_id)
+        before = require_theme(conn, theme_id)
         after = dataclasses.replace(before, **changes)
         changed = _changed(before, after, THEME_FIELDS)
         if changed:
@@ -253,8 +184,8 @@ def move_code(conn: sqlite3.Connection, code_id: str, theme_id: str, coder: str,
     with the theme and position before and after.
     """
     with transaction(conn):
-        before = _require_code(conn, code_id)
-        _require_theme(conn, theme_id)
+        before = require_code(conn, code_id)
+        require_theme(conn, theme_id)
         siblings = [c.id for c in list_codes(conn) if c.theme_id == theme_id and c.id != code_id]
         at = len(siblings) if position is None else max(0, min(position, len(siblings)))
         siblings.insert(at, code_id)
@@ -288,7 +219,7 @@ def reorder_codes(conn: sqlite3.Connection, theme_id: str, code_ids: list[str],
     the order before and after (nothing is logged when the order is unchanged).
     """
     with transaction(conn):
-        _require_theme(conn, theme_id)
+        require_theme(conn, theme_id)
         current = [c.id for c in list_codes(conn) if c.theme_id == theme_id]
         return _reorder(conn, "codes", current, code_ids, "codebook.code.reorder", theme_id, coder)
 
@@ -307,7 +238,7 @@ def set_code_retired(conn: sqlite3.Connection, code_id: str, retired: bool, code
     the code is already in that state.
     """
     with transaction(conn):
-        code = _require_code(conn, code_id)
+        code = require_code(conn, code_id)
         if code.retired == retired:
             return code
         conn.execute("UPDATE codes SET retired = ? WHERE id = ?", (int(retired), code_id))
@@ -324,7 +255,7 @@ def set_theme_retired(conn: sqlite3.Connection, theme_id: str, retired: bool, co
     as retired by the UI and offered for nothing new.
     """
     with transaction(conn):
-        theme = _require_theme(conn, theme_id)
+        theme = require_theme(conn, theme_id)
         if theme.retired == retired:
             return theme
         conn.execute("UPDATE themes SET retired = ? WHERE id = ?", (int(retired), theme_id))
@@ -347,8 +278,8 @@ def merge_codes(conn: sqlite3.Connection, source_id: str, target_id: str, coder:
     if source_id == target_id:
         raise CoderError(f"cannot merge code {source_id!r} into itself")
     with transaction(conn):
-        source = _require_code(conn, source_id)
-        _require_code(conn, target_id)
+        source = require_code(conn, source_id)
+        require_code(conn, target_id)
         duplicate = ('EXISTS (SELECT 1 FROM codings t WHERE t.code_id = ? AND '
                      't.response_id = s.response_id AND t.coder = s.coder AND '
                      't.start IS s.start AND t."end" IS s."end")')
@@ -377,25 +308,10 @@ def delete_unused_code(conn: sqlite3.Connection, code_id: str, coder: str) -> Co
     `before`.
     """
     with transaction(conn):
-        code = _require_code(conn, code_id)
+        code = require_code(conn, code_id)
         if conn.execute("SELECT 1 FROM codings WHERE code_id = ? LIMIT 1", (code_id,)).fetchone():
             raise CoderError(f"code {code_id!r} has codings and cannot be deleted (retire it instead)")
         conn.execute("DELETE FROM suggestions WHERE code_id = ?", (code_id,))
         conn.execute("DELETE FROM codes WHERE id = ?", (code_id,))
         record_event(conn, coder, "codebook.code.delete", code_id, {"before": record_data(code)})
         return code
-
-
-def codes_in_use(conn: sqlite3.Connection) -> set[str]:
-    """Ids of the codes that have at least one coding (by anyone)."""
-    return {row[0] for row in conn.execute("SELECT DISTINCT code_id FROM codings")}
-
-
-def responses_per_code(conn: sqlite3.Connection, coder: str | None = None) -> dict[str, int]:
-    """How many distinct responses each code is applied to (all coders, or one)."""
-    sql = "SELECT code_id, count(DISTINCT response_id) FROM codings"
-    params: tuple = ()
-    if coder is not None:
-        sql += " WHERE coder = ?"
-        params = (coder,)
-    return dict(conn.execute(sql + " GROUP BY code_id", params))

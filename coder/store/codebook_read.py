@@ -1,0 +1,114 @@
+"""Reading the codebook inside a project: themes, codes and how much each code is used.
+
+`coder.store.codebook` re-exports everything here, next to the functions that
+change the codebook; import from there.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+
+from coder.errors import CoderError
+from coder.records import Code, Codebook, Theme
+from coder.store.connection import get_meta
+
+THEME_COLUMNS = 'id, "index", label, description, position, retired'
+CODE_COLUMNS = ('id, theme_id, "index", label, definition, include, exclude, keywords, color, '
+                'key, position, retired')
+# Fields of a code that `update_code` may change (theme and position change by `move_code`).
+CODE_FIELDS = ("index", "label", "definition", "include", "exclude", "keywords", "color", "key")
+THEME_FIELDS = ("index", "label", "description")
+LIST_FIELDS = ("include", "exclude", "keywords")
+META_KEYS = {"name": "codebook_name", "version": "codebook_version", "method": "codebook_method"}
+
+
+def record_data(record: Theme | Code) -> dict:
+    """A theme or code as plain JSON-ready data (for events and exports)."""
+    data = dataclasses.asdict(record)
+    for name in LIST_FIELDS:
+        if name in data:
+            data[name] = list(data[name])
+    return data
+
+
+def _theme(row: tuple) -> Theme:
+    id_, index, label, description, position, retired = row
+    return Theme(id_, index, label, description, position, bool(retired))
+
+
+def _code(row: tuple) -> Code:
+    (id_, theme_id, index, label, definition, include, exclude, keywords, color, key,
+     position, retired) = row
+    return Code(id_, theme_id, index, label, definition, tuple(json.loads(include)),
+                tuple(json.loads(exclude)), tuple(json.loads(keywords)), color, key, position,
+                bool(retired))
+
+
+def list_themes(conn: sqlite3.Connection) -> list[Theme]:
+    """All themes, retired included, in framework order."""
+    return [_theme(row) for row in conn.execute(
+        f"SELECT {THEME_COLUMNS} FROM themes ORDER BY position, rowid")]
+
+
+def list_codes(conn: sqlite3.Connection) -> list[Code]:
+    """All codes, retired included, in framework order (by theme, then within it)."""
+    qualified = ", ".join(f"c.{col.strip()}" for col in CODE_COLUMNS.split(","))
+    return [_code(row) for row in conn.execute(
+        f"SELECT {qualified} FROM codes c JOIN themes t ON t.id = c.theme_id "
+        "ORDER BY t.position, t.rowid, c.position, c.rowid")]
+
+
+def load_codebook(conn: sqlite3.Connection) -> Codebook:
+    """The project's whole codebook (retired themes and codes included).
+
+    Name, version and method come from the project metadata (set when a
+    codebook is loaded; the name defaults to the project name).
+    """
+    meta = get_meta(conn)
+    return Codebook(name=meta.get("codebook_name") or meta.get("name", ""),
+                    themes=tuple(list_themes(conn)), codes=tuple(list_codes(conn)),
+                    version=meta.get("codebook_version", ""),
+                    method=meta.get("codebook_method", ""))
+
+
+def get_theme(conn: sqlite3.Connection, theme_id: str) -> Theme | None:
+    """One theme by id, or None."""
+    row = conn.execute(f"SELECT {THEME_COLUMNS} FROM themes WHERE id = ?", (theme_id,)).fetchone()
+    return _theme(row) if row else None
+
+
+def get_code(conn: sqlite3.Connection, code_id: str) -> Code | None:
+    """One code by id, or None."""
+    row = conn.execute(f"SELECT {CODE_COLUMNS} FROM codes WHERE id = ?", (code_id,)).fetchone()
+    return _code(row) if row else None
+
+
+def require_theme(conn: sqlite3.Connection, theme_id: str) -> Theme:
+    theme = get_theme(conn, theme_id)
+    if theme is None:
+        raise CoderError(f"no theme with id {theme_id!r} in this project")
+    return theme
+
+
+def require_code(conn: sqlite3.Connection, code_id: str) -> Code:
+    code = get_code(conn, code_id)
+    if code is None:
+        raise CoderError(f"no code with id {code_id!r} in this project")
+    return code
+
+
+def codes_in_use(conn: sqlite3.Connection) -> set[str]:
+    """Ids of the codes that have at least one coding (by anyone)."""
+    return {row[0] for row in conn.execute("SELECT DISTINCT code_id FROM codings")}
+
+
+def responses_per_code(conn: sqlite3.Connection, coder: str | None = None) -> dict[str, int]:
+    """How many distinct responses each code is applied to (all coders, or one)."""
+    sql = "SELECT code_id, count(DISTINCT response_id) FROM codings"
+    params: tuple = ()
+    if coder is not None:
+        sql += " WHERE coder = ?"
+        params = (coder,)
+    return dict(conn.execute(sql + " GROUP BY code_id", params))
