@@ -18,7 +18,11 @@ from coder.errors import CoderError
 COMMANDS = [
     "init",
     "import_responses",
+    "import_codes",
     "codebook",
+    "code",
+    "suggest",
+    "evaluate",
     "agreement",
     "export",
     "import_qdpx",

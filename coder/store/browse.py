@@ -11,9 +11,12 @@ double coding).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Iterable
+
+from coder.records import Suggestion
 
 SNIPPET_CHARS = 160
 
@@ -118,6 +121,22 @@ def row_summaries(conn: sqlite3.Connection, ids: Iterable[str],
             for rid in ids if rid in texts}
 
 
+def first_uncoded(conn: sqlite3.Connection, ids: list[str], coder: str | None,
+                  chunk: int = 500) -> str | None:
+    """The first of `ids` (in that order) nobody in scope has coded, or None."""
+    who, who_params = _coder_clause(coder)
+    for at in range(0, len(ids), chunk):
+        batch = ids[at:at + chunk]
+        marks = ",".join("?" * len(batch))
+        coded = {row[0] for row in conn.execute(
+            f"SELECT DISTINCT c.response_id FROM codings c WHERE c.response_id IN ({marks}){who}",
+            batch + who_params)}
+        for rid in batch:
+            if rid not in coded:
+                return rid
+    return None
+
+
 def coded_counts(conn: sqlite3.Connection, coder: str | None) -> tuple[int, dict[str, int]]:
     """Responses coded at all, and responses coded under each theme (theme id -> n)."""
     who, who_params = _coder_clause(coder)
@@ -139,3 +158,12 @@ def change_marker(conn: sqlite3.Connection) -> tuple:
         "SELECT (SELECT ifnull(max(id), 0) FROM events), "
         "(SELECT ifnull(max(rowid), 0) FROM suggestions), "
         "(SELECT id || ':' || done || ':' || status FROM runs ORDER BY id DESC LIMIT 1)").fetchone()
+
+
+def response_suggestions(conn: sqlite3.Connection, response_id: str) -> list[Suggestion]:
+    """The suggestions of one response at or above their threshold, best first."""
+    return [Suggestion(rid, code_id, score, threshold, engine, json.loads(evidence or "{}"), run_id)
+            for rid, code_id, score, threshold, engine, evidence, run_id in conn.execute(
+                "SELECT response_id, code_id, score, threshold, engine, evidence, run_id "
+                "FROM suggestions WHERE response_id = ? AND score >= threshold ORDER BY score DESC",
+                (response_id,))]

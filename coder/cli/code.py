@@ -1,0 +1,38 @@
+"""`coder code PROJECT`: open the coding UI."""
+
+from __future__ import annotations
+
+import argparse
+
+from coder.cli.common import add_coder_option, add_project_argument
+from coder.errors import CoderError
+from coder.store import open_project
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "code", help="code responses in the terminal UI",
+        description="Open the coding UI. Every decision is written to the project the moment "
+                    "you make it, tagged with --coder. Press ? in the UI for every key.")
+    add_project_argument(parser)
+    add_coder_option(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.coder or not args.coder.strip():
+        raise CoderError("--coder: give a non-empty name")
+    open_ui(args.project, args.coder.strip())
+    return 0
+
+
+def open_ui(project, coder: str) -> None:
+    """Open the project and run the UI until the user quits."""
+    from coder.tui.app import CoderApp
+    from coder.tui.session import Session
+
+    conn = open_project(project)
+    try:
+        CoderApp(Session(conn, coder, project)).run()
+    finally:
+        conn.close()

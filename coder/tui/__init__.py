@@ -1,0 +1,1 @@
+"""The coding UI (`coder code PROJECT`): a Textual app over the coder library."""

@@ -1,0 +1,65 @@
+"""The coder app: opens the coding screen and wires the other screens to keys.
+
+Screens other than coding live in their own modules and are found by name:
+`coder.tui.screens.codebook_screen.CodebookScreen` (F2) and
+`coder.tui.screens.stats_screen.StatsScreen` (F3), each built with the
+`Session`. The coding screen picks up their changes when it is shown again.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from coder.tui.screens.coding_screen import CodingScreen
+from coder.tui.session import Session
+
+# Key, command-palette title, module under coder.tui.screens, class.
+SCREENS = [
+    ("f2", "Codebook screen", "codebook_screen", "CodebookScreen"),
+    ("f3", "Stats screen", "stats_screen", "StatsScreen"),
+]
+
+
+class CoderApp(App):
+    """`coder code PROJECT`: keyboard-first coding of one project by one coder."""
+
+    TITLE = "coder"
+    BINDINGS = [Binding(key, f"open_screen('{module}')", title.split()[0], show=True)
+                for key, title, module, _ in SCREENS]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.sub_title = f"{session.path.name} — {session.coder}"
+
+    def on_mount(self) -> None:
+        self.push_screen(CodingScreen(self.session))
+
+    def _screen_class(self, module: str) -> type[Screen] | None:
+        try:
+            found = importlib.import_module(f"coder.tui.screens.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"coder.tui.screens.{module}":
+                return None
+            raise
+        return getattr(found, next(cls for _, _, m, cls in SCREENS if m == module))
+
+    def action_open_screen(self, module: str) -> None:
+        """Show the codebook or stats screen over the coding screen."""
+        cls = self._screen_class(module)
+        if cls is None:
+            self.notify("That screen is not part of this version of coder.", severity="warning")
+        elif not isinstance(self.screen, cls):
+            self.push_screen(cls(self.session))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for key, title, module, _ in SCREENS:
+            if self._screen_class(module) is not None:
+                yield SystemCommand(title, f"Open the {title.lower()} ({key.upper()})",
+                                    lambda m=module: self.action_open_screen(m))

@@ -1,0 +1,1 @@
+"""Screens of the UI: coding (default), codebook, stats, and the dialogs they open."""

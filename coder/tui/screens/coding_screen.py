@@ -1,0 +1,429 @@
+"""The coding screen: response list, response view, suggestions and codebook panel.
+
+Every decision is committed through the library the moment a key is pressed.
+Key handlers stay cheap: they update the one list row and the panels, never
+reload the list. Writes by another process (a batch suggestion run) are picked
+up by polling a change marker every two seconds.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Key
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+
+from coder.coding import accept_suggestion, reject_suggestion, toggle_code
+from coder.errors import CoderError
+from coder.history import History, describe
+from coder.records import Code
+from coder.store import transaction
+from coder.store.browse import (ListFilter, change_marker, coded_counts, filtered_ids,
+                                first_uncoded, row_summaries)
+from coder.store.charts import charts_for_response, set_chart
+from coder.store.codebook import load_codebook
+from coder.store.codings import codings_for_response
+from coder.store.memos import get_memo, memos_of, set_memo
+from coder.store.responses import attribute_names, count_responses, get_response
+from coder.tui.code_picker import CodePicker
+from coder.tui.colours import code_colours
+from coder.tui.evidence import evidence_spans
+from coder.tui.keys import assign_keys
+from coder.tui.screens.filter_dialog import FilterDialog
+from coder.tui.screens.help_screen import HelpScreen
+from coder.tui.screens.note_editor import NoteEditor
+from coder.tui.session import Session
+from coder.tui.suggestions import visible_suggestions
+from coder.tui.widgets.codebook_panel import CodebookPanel
+from coder.tui.widgets.progress import ProgressLine
+from coder.tui.widgets.response_list import ResponseList
+from coder.tui.widgets.response_view import ResponseView
+from coder.tui.widgets.suggestions_panel import SuggestionsPanel
+
+POLL_SECONDS = 2.0
+
+
+class CodingScreen(Screen):
+    """The default screen: read, code, accept or reject suggestions."""
+
+    DEFAULT_CSS = """
+    #main { height: 1fr; }
+    #left { width: 1fr; min-width: 24; max-width: 64; }
+    #center { width: 2fr; border-left: vkey $primary-muted; }
+    CodebookPanel { width: 1fr; min-width: 26; max-width: 56; border-left: vkey $primary-muted; }
+    #search { display: none; }
+    #search.visible { display: block; }
+    """
+    BINDINGS = [
+        Binding("j", "step(1)", "Next"),
+        Binding("k", "step(-1)", "Prev"),
+        Binding("n", "next_uncoded", "Uncoded"),
+        Binding("c", "pick_code", "Code…"),
+        Binding("enter", "accept", "Accept", show=False),
+        Binding("A", "accept_all", "Accept all"),
+        Binding("x", "reject", "Reject"),
+        Binding("u", "undo", "Undo"),
+        Binding("ctrl+r", "redo", "Redo"),
+        Binding("m", "memo", "Memo"),
+        Binding("M", "code_memo", "Code memo", show=False),
+        Binding("s", "chart", "Chart"),
+        Binding("slash", "search", "Search"),
+        Binding("f", "filter", "Filter"),
+        Binding("ctrl+o", "toggle_everyone", "Everyone", show=False),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("question_mark", "help", "Keys"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+    COMMANDS = {CodePicker}
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.filter = ListFilter()
+        self.everyone = False
+        self.history = History(session.conn, session.coder)
+        self.total = count_responses(session.conn)
+        self.coded = 0
+        self.per_theme: dict[str, int] = {}
+        self.shown_suggestions: list = []
+        self._marker: tuple = ()
+
+    # ----- layout and loading
+
+    def compose(self):
+        yield ProgressLine(id="progress")
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield ResponseList(self._rows, self._code_indexes, id="list")
+                yield Input(placeholder="search text (enter)", id="search")
+            with Vertical(id="center"):
+                yield ResponseView(id="view")
+                yield SuggestionsPanel(id="suggestions")
+            yield CodebookPanel(id="codebook")
+        yield Footer()
+
+    @property
+    def conn(self):
+        return self.session.conn
+
+    @property
+    def coder(self) -> str:
+        return self.session.coder
+
+    @property
+    def scope(self) -> str | None:
+        """Whose coding is shown: the coder's own (blind coding) or everyone's (None)."""
+        return None if self.everyone else self.coder
+
+    @property
+    def response_list(self) -> ResponseList:
+        return self.query_one(ResponseList)
+
+    def on_mount(self) -> None:
+        self.load_codebook()
+        self.reload_list()
+        self.refresh_progress()
+        self.response_list.focus()
+        self._marker = change_marker(self.conn)
+        self.set_interval(POLL_SECONDS, self.poll_changes)
+
+    def on_screen_resume(self) -> None:
+        if self._marker and change_marker(self.conn) != self._marker:
+            self.poll_changes()
+
+    def load_codebook(self) -> None:
+        """Read the codebook, bind keys to codes, and draw the codebook panel."""
+        self.codebook = load_codebook(self.conn)
+        self.codes: dict[str, Code] = {c.id: c for c in self.codebook.codes}
+        retired_themes = {t.id for t in self.codebook.themes if t.retired}
+        self.active = [c for c in self.codebook.codes
+                       if not c.retired and c.theme_id not in retired_themes]
+        self.keys = assign_keys(self.codebook)
+        self.colours = code_colours(self.codebook)
+        self.query_one(CodebookPanel).set_codebook(self.codebook, self.keys,
+                                                   memos_of(self.conn, "code", self.coder))
+
+    def active_codes(self) -> list[Code]:
+        """Codes that can be applied, in framework order (for the code picker)."""
+        return self.active
+
+    def reload_list(self) -> None:
+        """Run the filter again and show its ids, keeping the cursor where it was if possible."""
+        ids = filtered_ids(self.conn, self.filter, self.scope)
+        self.response_list.set_ids(ids, keep=self.response_list.current)
+
+    def refresh_progress(self, recount: bool = True) -> None:
+        if recount:
+            self.coded, self.per_theme = coded_counts(self.conn, self.coder)
+        self.query_one(ProgressLine).show(self.coder, self.everyone, self.coded, self.total,
+                                          self.per_theme, self.codebook,
+                                          len(self.response_list.ids), self.filter.describe())
+
+    def _rows(self, ids: list[str]):
+        return row_summaries(self.conn, ids, self.scope)
+
+    def _code_indexes(self, code_ids: tuple[str, ...]) -> str:
+        return ",".join(self.codes[c].index if c in self.codes else c for c in code_ids)
+
+    # ----- showing the current response
+
+    def on_response_list_highlighted(self, event: ResponseList.Highlighted) -> None:
+        self.show_current()
+
+    def show_current(self) -> None:
+        """Draw the response under the cursor in the view, codebook and suggestions panels."""
+        rid = self.response_list.current
+        view = self.query_one(ResponseView)
+        panel = self.query_one(SuggestionsPanel)
+        if rid is None:
+            view.show(None, [], self.codes, self.colours, [], None, {}, self.coder)
+            self.query_one(CodebookPanel).set_applied({})
+            panel.show([], self.codes, self.colours, "")
+            return
+        response = get_response(self.conn, rid)
+        codings = codings_for_response(self.conn, rid, self.scope)
+        state: dict[str, str] = {}
+        for c in codings:
+            if c.coder == self.coder:
+                state[c.code_id] = "whole" if c.start is None or state.get(c.code_id) == "whole" else "span"
+            else:
+                state.setdefault(c.code_id, "others")
+        self.shown_suggestions = visible_suggestions(self.conn, rid, self.coder, state, self.active)
+        evidence = [span for s in self.shown_suggestions for span in evidence_spans(s.evidence)]
+        charts = {self._theme_index(t): text
+                  for t, text in charts_for_response(self.conn, rid, self.coder).items()}
+        view.show(response, codings, self.codes, self.colours, evidence,
+                  get_memo(self.conn, "response", rid, self.coder), charts, self.coder)
+        self.query_one(CodebookPanel).set_applied(state)
+        panel.show(self.shown_suggestions, self.codes, self.colours, response.text)
+
+    def _theme_index(self, theme_id: str) -> str:
+        theme = next((t for t in self.codebook.themes if t.id == theme_id), None)
+        return f"{theme.index} {theme.label}" if theme else theme_id
+
+    def _own_codes(self, rid: str) -> set[str]:
+        return {c.code_id for c in codings_for_response(self.conn, rid, self.coder)}
+
+    def after_change(self, rid: str, before: set[str]) -> None:
+        """Update the list row, the panels and the progress after a write to one response."""
+        after = self._own_codes(rid)
+        self.coded += bool(after) - bool(before)
+        themes_before = {self.codes[c].theme_id for c in before if c in self.codes}
+        themes_after = {self.codes[c].theme_id for c in after if c in self.codes}
+        for theme in themes_before ^ themes_after:
+            self.per_theme[theme] = self.per_theme.get(theme, 0) + (1 if theme in themes_after else -1)
+        self.response_list.invalidate([rid])
+        if rid == self.response_list.current:
+            self.show_current()
+        self.refresh_progress(recount=False)
+        self._marker = change_marker(self.conn)
+
+    # ----- coding
+
+    def on_key(self, event: Key) -> None:
+        code_id = self.keys.get(event.character or "")
+        if code_id is not None and not isinstance(self.focused, Input):
+            event.stop()
+            event.prevent_default()
+            self.toggle_code(code_id)
+
+    def on_codebook_panel_code_chosen(self, event: CodebookPanel.CodeChosen) -> None:
+        self.toggle_code(event.code_id)
+
+    def toggle_code(self, code_id: str) -> None:
+        """Toggle a code on the current response, or on the selected text only."""
+        rid = self.response_list.current
+        if rid is None:
+            return
+        span = self.query_one(ResponseView).text_widget.selected_span()
+        before = self._own_codes(rid)
+        try:
+            toggle_code(self.conn, rid, code_id, self.coder,
+                        start=span[0] if span else None, end=span[1] if span else None)
+        except CoderError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if span:
+            self.clear_selection()
+        self.after_change(rid, before)
+
+    def action_step(self, delta: int) -> None:
+        self.response_list.action_move(delta)
+
+    def action_next_uncoded(self) -> None:
+        ids = self.response_list.ids
+        at = self.response_list.cursor
+        rid = first_uncoded(self.conn, ids[at + 1:] + ids[:at], self.coder)
+        if rid is None:
+            self.notify("Every response in the list is coded.")
+        else:
+            self.response_list.move_to(ids.index(rid, at + 1) if rid in ids[at + 1:] else ids.index(rid))
+
+    def action_pick_code(self) -> None:
+        from textual.command import CommandPalette
+
+        self.app.push_screen(CommandPalette(providers=[CodePicker],
+                                            placeholder="Code: type part of a label or an index…"))
+
+    # ----- suggestions
+
+    def on_option_list_option_selected(self, event: SuggestionsPanel.OptionSelected) -> None:
+        event.stop()
+        self._accept([event.option.id])
+
+    def action_accept(self) -> None:
+        code_id = self.query_one(SuggestionsPanel).highlighted_code
+        if code_id:
+            self._accept([code_id])
+
+    def action_accept_all(self) -> None:
+        self._accept([s.code_id for s in self.shown_suggestions])
+
+    def _accept(self, code_ids: list[str]) -> None:
+        rid = self.response_list.current
+        if rid is None or not code_ids:
+            return
+        before = self._own_codes(rid)
+        with transaction(self.conn):
+            for code_id in code_ids:
+                accept_suggestion(self.conn, rid, code_id, self.coder)
+        self.after_change(rid, before)
+
+    def action_reject(self) -> None:
+        rid = self.response_list.current
+        code_id = self.query_one(SuggestionsPanel).highlighted_code
+        if rid and code_id:
+            reject_suggestion(self.conn, rid, code_id, self.coder)
+            self.after_change(rid, self._own_codes(rid))
+
+    # ----- undo and redo
+
+    def action_undo(self) -> None:
+        self._history_step(self.history.undo(), "Nothing to undo.", "Undone")
+
+    def action_redo(self) -> None:
+        self._history_step(self.history.redo(), "Nothing to redo.", "Redone")
+
+    def _history_step(self, event, nothing: str, done: str) -> None:
+        if event is None:
+            self.notify(nothing)
+            return
+        self.notify(f"{done}: {describe(event)}")
+        if event.action == "memo.set" and event.data["target_type"] == "code":
+            self.query_one(CodebookPanel).set_code_memo(event.data["target_id"], event.data["after"])
+        rid = event.data.get("response_id") or (
+            event.data["target_id"] if event.data.get("target_type") == "response" else None)
+        ids = self.response_list.ids
+        if rid and rid != self.response_list.current and rid in ids:
+            self.response_list.move_to(ids.index(rid))
+        if rid:
+            self.response_list.invalidate([rid])
+        self.show_current()
+        self.refresh_progress()
+        self._marker = change_marker(self.conn)
+
+    # ----- memos and charts
+
+    def action_memo(self) -> None:
+        rid = self.response_list.current
+        if rid is None:
+            return
+        self._edit_note(f"Memo on response {rid}", get_memo(self.conn, "response", rid, self.coder),
+                        lambda text: set_memo(self.conn, "response", rid, self.coder, text), rid)
+
+    def action_code_memo(self) -> None:
+        code_id = self.query_one(CodebookPanel).highlighted_code
+        if code_id is None:
+            self.notify("Highlight a code in the codebook panel first (tab to it).")
+            return
+        code = self.codes[code_id]
+
+        def save(text: str) -> None:
+            set_memo(self.conn, "code", code_id, self.coder, text)
+            self.query_one(CodebookPanel).set_code_memo(code_id, get_memo(self.conn, "code", code_id,
+                                                                          self.coder))
+        self._edit_note(f"Memo on code {code.index} {code.label}",
+                        get_memo(self.conn, "code", code_id, self.coder), save, None)
+
+    def action_chart(self) -> None:
+        rid = self.response_list.current
+        if rid is None:
+            return
+        theme_id = self.query_one(CodebookPanel).highlighted_theme
+        if theme_id is None:
+            own = [self.codes[c] for c in self._own_codes(rid) if c in self.codes]
+            theme_id = own[0].theme_id if own else None
+        if theme_id is None:
+            self.notify("Highlight a theme or code in the codebook panel first (tab to it).")
+            return
+        self._edit_note(f"Chart summary: response {rid} under theme {self._theme_index(theme_id)}",
+                        charts_for_response(self.conn, rid, self.coder).get(theme_id),
+                        lambda text: set_chart(self.conn, rid, theme_id, self.coder, text), rid)
+
+    def _edit_note(self, title: str, text: str | None, save, rid: str | None) -> None:
+        def done(result: str | None) -> None:
+            if result is None:
+                return
+            save(result)
+            if rid is not None:
+                self.after_change(rid, self._own_codes(rid))
+            else:
+                self._marker = change_marker(self.conn)
+        self.app.push_screen(NoteEditor(title, text), done)
+
+    # ----- filters and search
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.add_class("visible")
+        search.value = self.filter.text
+        search.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "search":
+            event.input.remove_class("visible")
+            self._set_filter(ListFilter(**{**self.filter.__dict__, "text": event.value.strip()}),
+                             self.everyone)
+            self.response_list.focus()
+
+    def action_filter(self) -> None:
+        def done(result) -> None:
+            if result is not None:
+                self._set_filter(*result)
+        self.app.push_screen(FilterDialog(self.filter, self.everyone, self.codebook,
+                                          attribute_names(self.conn)), done)
+
+    def action_toggle_everyone(self) -> None:
+        self._set_filter(self.filter, not self.everyone)
+        self.notify("Showing everyone's coding." if self.everyone else "Showing only your coding.")
+
+    def action_clear_filter(self) -> None:
+        self.query_one("#search", Input).remove_class("visible")
+        self.response_list.focus()
+        if self.filter != ListFilter():
+            self._set_filter(ListFilter(), self.everyone)
+
+    def _set_filter(self, flt: ListFilter, everyone: bool) -> None:
+        self.filter, self.everyone = flt, everyone
+        self.reload_list()
+        self.show_current()
+        self.refresh_progress(recount=False)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen([(k, self.codes[c]) for k, c in self.keys.items()]))
+
+    # ----- another process writing
+
+    def poll_changes(self) -> None:
+        """Pick up writes by another process (suggestion runs, a second window)."""
+        marker = change_marker(self.conn)
+        if marker == self._marker:
+            return
+        self._marker = marker
+        if load_codebook(self.conn) != self.codebook:
+            self.load_codebook()
+        self.total = count_responses(self.conn)
+        self.response_list.invalidate()
+        self.show_current()
+        self.refresh_progress()

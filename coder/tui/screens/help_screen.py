@@ -1,0 +1,58 @@
+"""The key reference (`?`): every key of the coding screen and the code keys."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from coder.records import Code
+
+KEYS = [
+    ("j / k, ↓ / ↑", "next / previous response"),
+    ("n", "next uncoded response"),
+    ("1-9, letters", "toggle the code bound to that key (on the selected text only, if any)"),
+    ("c", "code picker: apply any code by typing part of its label or index"),
+    ("enter", "accept the highlighted suggestion (in the codebook tree: toggle that code)"),
+    ("A", "accept all suggestions"),
+    ("x", "reject the highlighted suggestion"),
+    ("u / ctrl+r", "undo / redo (your own changes, also from earlier sessions)"),
+    ("m", "memo on the response"),
+    ("M", "memo on the highlighted code"),
+    ("s", "chart summary: the response under the highlighted code's theme"),
+    ("/", "search the text"),
+    ("f", "filter: uncoded, coded with, suggested, attribute, everyone's coding"),
+    ("ctrl+o", "show everyone's coding / only mine"),
+    ("escape", "clear the filter and search"),
+    ("tab / shift+tab", "move between panels"),
+    ("F2 / F3", "codebook screen / stats screen"),
+    ("ctrl+p", "command palette"),
+    ("?", "this help"),
+    ("q", "quit (everything is already saved)"),
+]
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists the keys; any of escape, q or ? closes it."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll { width: 90; max-width: 100%; height: 90%;
+                                  border: thick $primary; background: $surface; padding: 0 1; }
+    """
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+
+    def __init__(self, code_keys: list[tuple[str, Code]]) -> None:
+        super().__init__()
+        self.code_keys = code_keys
+
+    def compose(self):
+        parts: list = [("Keys\n", "bold")]
+        parts += [item for key, what in KEYS for item in ((f"{key:>16}", "bold"), f"  {what}\n")]
+        parts.append(("\nCode keys\n", "bold"))
+        parts += [item for key, code in self.code_keys
+                  for item in ((f"{key:>16}", "bold"), f"  {code.index} {code.label}\n")]
+        with VerticalScroll():
+            yield Static(Content.assemble(*parts))

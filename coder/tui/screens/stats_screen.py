@@ -1,0 +1,294 @@
+"""The stats screen (F3): responses per theme and code, a bar chart, a crosstab.
+
+Every number comes from `coder.export` (the tables `coder export counts` and
+`coder export crosstab` write), for one coder or all, from human coding,
+suggestions or both. Reading and counting run in a worker thread, so opening
+the screen on a large project never freezes the UI.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Select, Static, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
+
+from coder.export.kinds import SOURCES
+from coder.store.browse import change_marker
+from coder.store.codings import coders
+from coder.store.responses import attribute_names
+from coder.tui.session import Session
+from coder.tui.widgets.bar_chart import BarChart, BarGroup, bar_text
+
+ALL_CODERS = ""  # the coder choice meaning everyone (a coder's name is never empty)
+
+
+@dataclass(frozen=True)
+class StatsChoice:
+    """What to count: whose coding (None = all), which source, and the attribute to cross by."""
+
+    coder: str | None = None
+    source: str = "coding"
+    by: str | None = None
+
+
+@dataclass(frozen=True)
+class Stats:
+    """The counted tables for one choice."""
+
+    choice: StatsChoice
+    table: object  # pandas DataFrame: crosstab(...) with `by`, else theme_code_counts(...)
+    chart: object  # pandas DataFrame: theme_chart_data(table, by)
+    note: str
+
+
+def compute_stats(conn, choice: StatsChoice) -> Stats:
+    """Read the project and count it with the export library (the same numbers as `coder export`)."""
+    from coder.export import (crosstab, load_project_data, source_note, theme_chart_data,
+                              theme_code_counts)
+
+    data = load_project_data(conn, source=choice.source, coder=choice.coder)
+    args = (data.codebook, data.segments, data.attributes)
+    table = crosstab(*args, by=choice.by) if choice.by else theme_code_counts(*args)
+    return Stats(choice, table, theme_chart_data(table, choice.by),
+                 source_note(choice.source, choice.coder))
+
+
+def _number(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return f"{value:.1f}" if isinstance(value, float) else str(value)
+
+
+def _label(row) -> Text:
+    """Theme rows bold, code rows indented under them, totals in italics."""
+    if row["row"] == "theme":
+        return Text(str(row["theme_label"]), style="bold")
+    if row["row"] == "code":
+        return Text("  " + str(row["code_label"]))
+    return Text(str(row["theme_label"]), style="italic")
+
+
+def _index(row) -> str:
+    return str(row["code_index"] if row["row"] == "code" else row["theme_index"])
+
+
+class StatsScreen(Screen):
+    """Counts, chart and crosstab for a chosen coder (or all), source and attribute."""
+
+    DEFAULT_CSS = """
+    StatsScreen #summary { height: auto; background: $panel; color: $foreground; padding: 0 1; }
+    StatsScreen #choices { height: auto; }
+    StatsScreen #choices Label { padding: 1 0 0 1; width: auto; }
+    StatsScreen #coder { width: 1fr; max-width: 32; }
+    StatsScreen #source { width: 19; }
+    StatsScreen #by { width: 1fr; max-width: 32; }
+    StatsScreen TabbedContent { height: 1fr; }
+    StatsScreen TabPane { padding: 0; }
+    StatsScreen DataTable { height: 1fr; }
+    StatsScreen #crosstab-hint { padding: 1 2; color: $text-muted; }
+    StatsScreen #chart-scroll { padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "Back"),
+        Binding("o", "choose('coder')", "Coder"),
+        Binding("s", "choose('source')", "Source"),
+        Binding("b", "choose('by')", "By"),
+        Binding("1", "tab('counts')", "Counts"),
+        Binding("2", "tab('chart')", "Chart"),
+        Binding("3", "tab('crosstab')", "Crosstab"),
+        Binding("r", "recount", "Recount", show=False),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.stats: Stats | None = None
+        self._asked: StatsChoice | None = None
+        self._marker: tuple = ()
+
+    @property
+    def conn(self):
+        return self.session.conn
+
+    def compose(self):
+        yield Static("Counting…", id="summary")
+        with Horizontal(id="choices"):
+            names = coders(self.conn)
+            yield Label("Coder")
+            yield Select(self._coder_options(names), allow_blank=False, id="coder",
+                         value=self.session.coder if self.session.coder in names else ALL_CODERS)
+            yield Label("Source")
+            yield Select([(s, s) for s in SOURCES], value="coding",
+                         allow_blank=False, id="source")
+            yield Label("By")
+            yield Select([(a, a) for a in attribute_names(self.conn)], id="by",
+                         prompt="(no attribute)")
+        with TabbedContent(initial="counts"):
+            with TabPane("Counts [1]", id="counts"):
+                yield DataTable(id="counts-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("Chart [2]", id="chart"):
+                with VerticalScroll(id="chart-scroll"):
+                    yield BarChart(id="bars")
+            with TabPane("Crosstab [3]", id="crosstab"):
+                yield Static("Choose an attribute (b) to crosstab the themes and codes by it.",
+                             id="crosstab-hint")
+                yield DataTable(id="crosstab-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    @staticmethod
+    def _coder_options(names: list[str]) -> list[tuple[str, str]]:
+        return [("All coders", ALL_CODERS)] + [(n, n) for n in names]
+
+    def on_mount(self) -> None:
+        self.query_one("#counts-table", DataTable).focus()
+        self.recount()
+
+    def on_screen_resume(self) -> None:
+        if self._marker and change_marker(self.conn) != self._marker:
+            self.action_recount()
+
+    def _refresh_choices(self) -> None:
+        """Offer everyone who has coded and every attribute, keeping the choices still valid."""
+        names = coders(self.conn)
+        select = self.query_one("#coder", Select)
+        kept = select.value if select.value in names else ALL_CODERS
+        select.set_options(self._coder_options(names))
+        select.value = kept
+        by = self.query_one("#by", Select)
+        chosen, attributes = by.value, attribute_names(self.conn)
+        by.set_options([(a, a) for a in attributes])
+        if chosen in attributes:
+            by.value = chosen
+
+    @property
+    def choice(self) -> StatsChoice:
+        """What the selects ask for now."""
+        coder = self.query_one("#coder", Select).value
+        by = self.query_one("#by", Select).value
+        return StatsChoice(coder=None if coder in (ALL_CODERS, Select.NULL) else coder,
+                           source=self.query_one("#source", Select).value,
+                           by=None if by is Select.NULL else by)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if self.choice != self._asked:
+            self.recount()
+
+    def recount(self) -> None:
+        """Count again in a worker thread; the tables update when it is done."""
+        self._marker = change_marker(self.conn)
+        self.query_one("#summary", Static).update("Counting…")
+        choice = self._asked = self.choice
+        self.run_worker(lambda: compute_stats(self.conn, choice), thread=True, exclusive=True,
+                        group="stats", exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "stats":
+            return
+        if event.state == WorkerState.SUCCESS:
+            self.show(event.worker.result)
+        elif event.state == WorkerState.ERROR:
+            self.query_one("#summary", Static).update(str(event.worker.error))
+            self.notify(str(event.worker.error), severity="error")
+
+    # ----- drawing
+
+    def show(self, stats: Stats) -> None:
+        """Draw the summary line, the counts table, the chart and the crosstab."""
+        self.stats = stats
+        table = stats.table
+        base = int(table[table["row"] == "base"]["responses"].iloc[0])
+        any_code = table[table["row"] == "any code"].iloc[0]
+        self.query_one("#summary", Static).update(Text.assemble(
+            (f"{any_code['responses']:,} of {base:,} responses coded ({_number(any_code['percent'])}%)",
+             "bold"), f"  │ {stats.note}"))
+        self._show_counts()
+        self._show_chart()
+        self._show_crosstab()
+
+    def on_resize(self) -> None:
+        if self.stats is not None:
+            self._show_counts()
+
+    def _show_counts(self) -> None:
+        grid = self.query_one("#counts-table", DataTable)
+        grid.clear(columns=True)
+        table = self.stats.table
+        listed = table[table["row"].isin(["theme", "code"])]
+        label_width = min(max(len(_label(row)) for _, row in table.iterrows()), 48)
+        grid.add_column("Index", key="index")
+        grid.add_column("Theme / code", key="label", width=label_width)
+        grid.add_column("Responses", key="responses")
+        grid.add_column("%", key="percent")
+        grid.add_column("Segments", key="segments")
+        bar_width = max(8, self.size.width - label_width - 46)
+        grid.add_column("", key="bar", width=bar_width)
+        top = max([p for p in listed["percent"] if not math.isnan(p)] + [0.0])
+        for _, row in table.iterrows():
+            counted = row["row"] in ("theme", "code")
+            bar = bar_text(row["percent"], top, bar_width) if counted else ""
+            grid.add_row(_index(row), _label(row), _number(row["responses"]),
+                         _number(row["percent"]) if row["row"] != "base" else "",
+                         _number(row["segments"]) if row["row"] != "base" else "",
+                         Text(bar, style="#4e79a7" if row["row"] == "code" else "bold #f28e2b"))
+
+    def _show_chart(self) -> None:
+        chart = self.stats.chart
+        groups = [BarGroup(str(label), tuple(float(v) for v in values), bold=True)
+                  for label, values in zip(chart.index, chart.to_numpy())]
+        series = ["all responses"] if list(chart.columns) == ["all"] else [str(c) for c in chart.columns]
+        title = f" by {self.stats.choice.by}" if self.stats.choice.by else ""
+        self.query_one(BarChart).border_title = f"% of responses per theme{title}"
+        self.query_one(BarChart).show(series, groups, "No themes to chart.")
+
+    def _show_crosstab(self) -> None:
+        grid = self.query_one("#crosstab-table", DataTable)
+        by = self.stats.choice.by
+        self.query_one("#crosstab-hint").display = by is None
+        grid.display = by is not None
+        grid.clear(columns=True)
+        if by is None:
+            return
+        table = self.stats.table
+        prefix = f"responses [{by}="
+        values = [c[len(prefix):-1] for c in table.columns if c.startswith(prefix)]
+        grid.add_column("Index", key="index")
+        grid.add_column("Theme / code", key="label")
+        grid.add_column("All", key="all")
+        for value in values:
+            grid.add_column(value, key=f"value:{value}")
+        grid.add_column("χ² p", key="p")
+        grid.add_column("Note", key="warning")
+        for _, row in table.iterrows():
+            cells = [_index(row), _label(row), self._cell(row["responses"], row["percent"], row)]
+            cells += [self._cell(row[f"responses [{by}={v}]"], row[f"percent [{by}={v}]"], row)
+                      for v in values]
+            cells += [_number(row["p"]) if row["p"] != "" else "",
+                      Text("⚠ " + row["warning"], style="italic") if row["warning"] else ""]
+            grid.add_row(*cells)
+
+    @staticmethod
+    def _cell(n, pct, row) -> str:
+        return f"{n:,}" if row["row"] == "base" else f"{n:,} ({_number(pct)}%)"
+
+    # ----- keys
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
+
+    def action_choose(self, name: str) -> None:
+        select = self.query_one(f"#{name}", Select)
+        select.focus()
+        select.expanded = True
+
+    def action_tab(self, pane: str) -> None:
+        self.query_one(TabbedContent).active = pane
+
+    def action_recount(self) -> None:
+        self._refresh_choices()
+        self.recount()

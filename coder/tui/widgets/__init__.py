@@ -1,0 +1,1 @@
+"""Widgets of the coding screen, one module per screen region."""

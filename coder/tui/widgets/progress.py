@@ -1,0 +1,23 @@
+"""The progress line: who is coding, coded / total, and per theme; the active filter."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from coder.records import Codebook
+
+
+class ProgressLine(Static):
+    """One line at the top of the coding screen."""
+
+    DEFAULT_CSS = "ProgressLine { height: 1; background: $panel; color: $foreground; padding: 0 1; }"
+
+    def show(self, coder: str, everyone: bool, coded: int, total: int, per_theme: dict[str, int],
+             codebook: Codebook, listed: int, filter_text: str) -> None:
+        pct = 100.0 * coded / total if total else 0.0
+        themes = " ".join(f"{t.index}:{per_theme.get(t.id, 0)}" for t in codebook.themes if not t.retired)
+        who = f"{coder} (showing everyone)" if everyone else coder
+        shown = f"  │ list {listed:,}" + (f" [{filter_text}]" if filter_text else "")
+        self.update(Content.assemble((who, "bold"), f"  coded {coded:,}/{total:,} ({pct:.0f}%)",
+                                     f"  │ themes {themes}", shown))

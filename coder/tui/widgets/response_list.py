@@ -1,0 +1,178 @@
+"""The response list: a virtual list drawn line by line (ScrollView + render_line).
+
+It holds only the ordered ids; the rows it draws (snippet, status, codes) are
+fetched a page at a time when they scroll into view and cached, so opening and
+scrolling 100,000+ responses costs the same as 100.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from coder.store.browse import RowSummary
+
+PAGE = 100
+
+
+class ResponseList(ScrollView, can_focus=True):
+    """Ordered response ids with a cursor; posts `Highlighted` when the cursor moves."""
+
+    COMPONENT_CLASSES = {"response-list--cursor", "response-list--coded", "response-list--uncoded",
+                         "response-list--suggested", "response-list--codes"}
+    DEFAULT_CSS = """
+    ResponseList { background: $surface; overflow-x: hidden; height: 1fr; }
+    ResponseList > .response-list--cursor { background: $block-cursor-blurred-background; }
+    ResponseList:focus > .response-list--cursor { background: $block-cursor-background;
+                                                  color: $block-cursor-foreground; }
+    ResponseList > .response-list--coded { color: $success; }
+    ResponseList > .response-list--uncoded { color: $text-muted; }
+    ResponseList > .response-list--suggested { color: $warning; }
+    ResponseList > .response-list--codes { color: $accent; text-style: bold; }
+    """
+    BINDINGS = [
+        Binding("down", "move(1)", "Next", show=False),
+        Binding("up", "move(-1)", "Previous", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("home", "jump(0)", "First", show=False),
+        Binding("end", "jump(-1)", "Last", show=False),
+    ]
+
+    class Highlighted(Message):
+        """The cursor moved onto a response (None when the list is empty)."""
+
+        def __init__(self, response_id: str | None) -> None:
+            super().__init__()
+            self.response_id = response_id
+
+    def __init__(self, fetch: Callable[[list[str]], dict[str, RowSummary]],
+                 code_labels: Callable[[tuple[str, ...]], str], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._fetch = fetch
+        self._code_labels = code_labels
+        self.ids: list[str] = []
+        self.cursor = 0
+        self._pages: dict[int, list[RowSummary | None]] = {}
+        self._id_width = 6
+
+    @property
+    def current(self) -> str | None:
+        """The id under the cursor."""
+        return self.ids[self.cursor] if self.ids else None
+
+    def set_ids(self, ids: list[str], keep: str | None = None) -> None:
+        """Show these ids; keep the cursor on `keep` if it is among them."""
+        self.ids = ids
+        self._pages.clear()
+        self._id_width = min(14, max(map(len, ids[:10_000]), default=2))
+        self.virtual_size = Size(self.size.width, len(ids))
+        index = 0
+        if keep is not None:
+            try:
+                index = ids.index(keep)
+            except ValueError:
+                index = 0
+        self.cursor = -1
+        self.move_to(index, force=True)
+        self.refresh()
+
+    def invalidate(self, response_ids: list[str] | None = None) -> None:
+        """Forget cached rows (these, or all) so they are fetched again when drawn."""
+        if response_ids is None:
+            self._pages.clear()
+            self.refresh()
+            return
+        for rid in response_ids:
+            for page, rows in list(self._pages.items()):
+                if any(r is not None and r.id == rid for r in rows):
+                    del self._pages[page]
+                    start = page * PAGE - round(self.scroll_offset.y)
+                    self.refresh(Region(0, start, self.size.width, PAGE))
+
+    def move_to(self, index: int, *, force: bool = False) -> None:
+        """Put the cursor on row `index` (clamped), scroll it into view, post Highlighted."""
+        if not self.ids:
+            self.cursor = 0
+            self.post_message(self.Highlighted(None))
+            return
+        index = max(0, min(index, len(self.ids) - 1))
+        if index == self.cursor and not force:
+            return
+        old, self.cursor = self.cursor, index
+        self._refresh_row(old)
+        self._refresh_row(index)
+        top = round(self.scroll_offset.y)
+        height = max(1, self.scrollable_content_region.height)
+        if index < top:
+            self.scroll_to(y=index, animate=False, immediate=True)
+        elif index >= top + height:
+            self.scroll_to(y=index - height + 1, animate=False, immediate=True)
+        self.post_message(self.Highlighted(self.ids[index]))
+
+    def _refresh_row(self, index: int) -> None:
+        if index >= 0:
+            self.refresh(Region(0, index - round(self.scroll_offset.y), self.size.width, 1))
+
+    def action_move(self, delta: int) -> None:
+        self.move_to(self.cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        self.move_to(self.cursor + direction * max(1, self.scrollable_content_region.height - 1))
+
+    def action_jump(self, index: int) -> None:
+        self.move_to(index if index >= 0 else len(self.ids) - 1)
+
+    def on_click(self, event) -> None:
+        self.move_to(event.y + round(self.scroll_offset.y))
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.ids))
+
+    def _row(self, index: int) -> RowSummary | None:
+        page = index // PAGE
+        rows = self._pages.get(page)
+        if rows is None:
+            ids = self.ids[page * PAGE:(page + 1) * PAGE]
+            found = self._fetch(ids)
+            rows = self._pages[page] = [found.get(rid) for rid in ids]
+        return rows[index - page * PAGE]
+
+    def render_line(self, y: int) -> Strip:
+        index = y + round(self.scroll_offset.y)
+        width = self.size.width
+        base = self.rich_style
+        if index >= len(self.ids):
+            return Strip.blank(width, base)
+        row = self._row(index)
+        if index == self.cursor:
+            base = base + self.get_component_rich_style("response-list--cursor")
+        segments = self._segments(row, self.ids[index], base)
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _segments(self, row: RowSummary | None, rid: str, base: Style) -> list[Segment]:
+        if row is None:
+            return [Segment(f"  {rid}", base)]
+        if row.code_ids:
+            glyph, cls = "●", "response-list--coded"
+        elif row.suggested:
+            glyph, cls = "◆", "response-list--suggested"
+        else:
+            glyph, cls = "○", "response-list--uncoded"
+        status_style = base + Style(color=self.get_component_rich_style(cls).color)
+        codes = self._code_labels(row.code_ids)
+        parts = [Segment(glyph, status_style), Segment("✎" if row.memo else " ", base),
+                 Segment(f"{rid[:self._id_width]:<{self._id_width}} ", base)]
+        if codes:
+            codes_style = base + Style(color=self.get_component_rich_style("response-list--codes").color,
+                                       bold=True)
+            parts.append(Segment(codes + " ", codes_style))
+        parts.append(Segment(row.snippet, base))
+        return parts

@@ -1,0 +1,25 @@
+"""`coder code` on the command line: bad input is refused with one line."""
+
+from __future__ import annotations
+
+from helpers import file_digest, run_cli
+from tui_project import make_project
+
+
+def test_code_refuses_missing_project(tmp_path):
+    result = run_cli("code", tmp_path / "nope.coder")
+    assert result.returncode == 1
+    assert result.stderr.startswith("coder: error:") and "no such project file" in result.stderr
+
+
+def test_code_refuses_empty_coder_and_leaves_project(tmp_path):
+    project = make_project(tmp_path / "p.coder", n=3)
+    before = file_digest(project)
+    result = run_cli("code", project, "--coder", " ")
+    assert result.returncode == 1 and "--coder" in result.stderr
+    assert file_digest(project) == before
+
+
+def test_code_help_mentions_coder():
+    result = run_cli("code", "--help")
+    assert result.returncode == 0 and "--coder" in result.stdout

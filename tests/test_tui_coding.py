@@ -1,0 +1,290 @@
+"""The coding screen driven through Textual's pilot: keys, spans, undo, memos, filters."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from textual.geometry import Offset
+from textual.selection import Selection
+from textual.widgets import Input, Select, TextArea, Tree
+from tui_driver import running, screen_text
+from tui_project import make_project
+
+from coder.coding import toggle_code
+from coder.store import open_project
+from coder.store.charts import get_chart
+from coder.store.codings import codings_for_response
+from coder.store.events import list_events
+from coder.store.memos import get_memo
+from coder.tui.screens.help_screen import HelpScreen
+from coder.tui.widgets.codebook_panel import CodebookPanel
+from coder.tui.widgets.response_view import ResponseText
+
+
+@pytest.fixture
+def project(tmp_path):
+    return make_project(tmp_path / "ui.coder", n=30)
+
+
+def codes_of(path, rid, coder="alice"):
+    conn = open_project(path)
+    try:
+        return sorted((c.code_id, c.start, c.end, c.origin)
+                      for c in codings_for_response(conn, rid, coder))
+    finally:
+        conn.close()
+
+
+def run(scenario):
+    asyncio.run(scenario())
+
+
+def test_code_and_uncode_by_key(project):
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            assert screen.response_list.current == "q0001"
+            await pilot.press("j", "1", "4")
+            assert codes_of(project, "q0002") == [("caseload", None, None, "manual"),
+                                                  ("paperwork", None, None, "manual")]
+            assert screen.coded == 1 and screen.per_theme == {"workload": 1, "recording": 1}
+            await pilot.press("1")
+            assert codes_of(project, "q0002") == [("paperwork", None, None, "manual")]
+            assert screen.per_theme == {"workload": 0, "recording": 1}
+            await pilot.press("k")
+            assert screen.response_list.current == "q0001"
+            await pilot.pause()
+            assert "coded 1/30" in screen_text(app)
+    run(scenario)
+
+
+def test_decisions_survive_without_quitting(project):
+    """Each key commits at once: a second connection sees it while the UI is still open."""
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.press("3")
+            assert codes_of(project, "q0001") == [("time_pressure", None, None, "manual")]
+    run(scenario)
+
+
+def test_span_coding_from_selection(project):
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            text = screen.query_one(ResponseText)
+            # "Turning on the computer ..." : select "computer" on the first line.
+            start = text.text.index("computer")
+            screen.selections = {text: Selection(Offset(start - 1, 0), Offset(start + 8, 0))}
+            await pilot.press("5")
+            assert codes_of(project, "q0001") == [("it_systems", start, start + 8, "manual")]
+            assert screen.selections == {}
+            await pilot.pause()
+            assert "~ IT systems" in screen_text(app)
+    run(scenario)
+
+
+def test_undo_redo_and_after_reopening(project):
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.press("1", "j", "2")
+            await pilot.press("u")
+            assert codes_of(project, "q0002") == []
+            await pilot.press("u")
+            assert codes_of(project, "q0001") == []
+            assert screen.response_list.current == "q0001"
+            await pilot.press("ctrl+r")
+            assert codes_of(project, "q0001") == [("caseload", None, None, "manual")]
+        async with running(project) as (app, pilot, screen):
+            await pilot.press("ctrl+r")
+            assert codes_of(project, "q0002") == [("staffing", None, None, "manual")]
+            assert screen.response_list.current == "q0002"
+            await pilot.press("u", "u")
+            assert codes_of(project, "q0001") == [] and codes_of(project, "q0002") == []
+            assert screen.coded == 0
+    run(scenario)
+
+
+def test_next_uncoded(project):
+    conn = open_project(project)
+    for rid in ("q0002", "q0003"):
+        toggle_code(conn, rid, "caseload", "alice")
+    toggle_code(conn, "q0004", "caseload", "bob")
+    conn.close()
+
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.press("n")
+            assert screen.response_list.current == "q0004"  # bob's coding does not count
+    run(scenario)
+
+
+def test_blind_coding_and_everyone(project):
+    conn = open_project(project)
+    toggle_code(conn, "q0001", "staffing", "bob")
+    conn.close()
+
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.pause()
+            assert "Staff shortages (bob)" not in screen_text(app)
+            await pilot.press("ctrl+o")
+            await pilot.pause()
+            assert "Staff shortages (bob)" in screen_text(app)
+            assert screen.scope is None
+    run(scenario)
+
+
+def test_search_filters_the_list(project):
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.press("slash")
+            assert isinstance(screen.focused, Input)
+            await pilot.press(*"caseload", "enter")
+            ids = screen.response_list.ids
+            assert ids and len(ids) < 30
+            conn = screen.conn
+            assert all("caseload" in conn.execute("SELECT lower(text) FROM responses WHERE id = ?",
+                                                  (rid,)).fetchone()[0] for rid in ids)
+            await pilot.press("escape")
+            assert len(screen.response_list.ids) == 30
+    run(scenario)
+
+
+def test_filter_dialog_uncoded_and_attribute(project):
+    conn = open_project(project)
+    toggle_code(conn, "q0001", "caseload", "alice")
+    conn.close()
+
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.press("f")
+            dialog = app.screen
+            dialog.query_one("#status", Select).value = "uncoded"
+            await pilot.click("#apply")
+            assert "q0001" not in screen.response_list.ids
+            assert len(screen.response_list.ids) == 29
+            await pilot.press("f")
+            dialog = app.screen
+            dialog.query_one("#status", Select).value = "coded"
+            dialog.query_one("#coded_with", Select).value = "caseload"
+            await pilot.click("#apply")
+            assert screen.response_list.ids == ["q0001"]
+            await pilot.press("f")
+            await pilot.click("#clear")
+            await pilot.press("f")
+            dialog = app.screen
+            dialog.query_one("#attr_name", Select).value = "year"
+            dialog.query_one("#attr_value", Input).value = "2014"
+            await pilot.click("#apply")
+            ids = screen.response_list.ids
+            assert 0 < len(ids) <= 30
+            assert all(screen.conn.execute(
+                "SELECT json_extract(attributes, '$.year') FROM responses WHERE id = ?",
+                (rid,)).fetchone()[0] == 2014 for rid in ids)
+    run(scenario)
+
+
+def test_memo_on_response_and_code(project):
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.press("m")
+            assert isinstance(app.screen.focused, TextArea)
+            await pilot.press(*"check later", "escape")
+            assert get_memo(screen.conn, "response", "q0001", "alice") == "check later"
+            await pilot.pause()
+            assert "memo: check later" in screen_text(app)
+            screen.query_one(Tree).focus()
+            await pilot.press("down", "down")
+            code_id = screen.query_one(CodebookPanel).highlighted_code
+            assert code_id is not None
+            await pilot.press("M", *"tricky", "escape")
+            assert get_memo(screen.conn, "code", code_id, "alice") == "tricky"
+            await pilot.pause()
+            assert "Memo: tricky" in screen_text(app)
+            await pilot.press("u")
+            assert get_memo(screen.conn, "code", code_id, "alice") is None
+    run(scenario)
+
+
+def test_chart_summary_under_highlighted_theme(project):
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            screen.query_one(Tree).focus()
+            await pilot.press("down")
+            await pilot.press("s", *"crisis check", "escape")
+            assert get_chart(screen.conn, "q0001", "workload", "alice") == "crisis check"
+            await pilot.pause()
+            assert "crisis check" in screen_text(app)
+    run(scenario)
+
+
+def test_codebook_tree_enter_toggles_and_shows_rules(project):
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            screen.query_one(Tree).focus()
+            await pilot.press("down", "down", "enter")
+            assert codes_of(project, "q0001") == [("caseload", None, None, "manual")]
+            await pilot.pause()
+            text = screen_text(app)
+            assert "high caseloads" in text and "Keywords: caseload, cases" in text
+    run(scenario)
+
+
+def test_code_picker(project):
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.press("c")
+            await pilot.press(*"paperw")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert codes_of(project, "q0001") == [("paperwork", None, None, "manual")]
+    run(scenario)
+
+
+def test_picks_up_another_process(project):
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            other = open_project(project)
+            toggle_code(other, "q0001", "paperwork", "alice")
+            other.close()
+            screen.poll_changes()
+            await pilot.pause()
+            assert screen.coded == 1
+            assert "2.1 Paperwork burden" in screen_text(app)
+            # Undo sees the other window's change as the coder's latest.
+            await pilot.press("u")
+            assert codes_of(project, "q0001") == []
+    run(scenario)
+
+
+def test_events_tag_the_coder(project):
+    async def scenario():
+        async with running(project, coder="carol") as (app, pilot, screen):
+            await pilot.press("2")
+    run(scenario)
+    conn = open_project(project)
+    assert [(e.coder, e.action) for e in list_events(conn, coder="carol")] == [("carol", "coding.add")]
+    conn.close()
+
+
+def test_help_lists_code_keys(project):
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            assert "next uncoded response" in screen_text(app)
+            assert ("5", screen.codes["it_systems"]) in app.screen.code_keys
+            await pilot.press("escape")
+            assert app.screen is screen
+    run(scenario)
+
+
+def test_small_terminal(project):
+    async def scenario():
+        async with running(project, size=(80, 24)) as (app, pilot, screen):
+            await pilot.press("j", "1")
+            await pilot.pause()
+            text = screen_text(app)
+            assert "coded 1/30" in text and "1.1 Caseload size" in text
+    run(scenario)
