@@ -11,12 +11,9 @@ double coding).
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Iterable
-
-from coder.records import Suggestion
 
 SNIPPET_CHARS = 160
 
@@ -159,11 +156,3 @@ def change_marker(conn: sqlite3.Connection) -> tuple:
         "(SELECT ifnull(max(rowid), 0) FROM suggestions), "
         "(SELECT id || ':' || done || ':' || status FROM runs ORDER BY id DESC LIMIT 1)").fetchone()
 
-
-def response_suggestions(conn: sqlite3.Connection, response_id: str) -> list[Suggestion]:
-    """The suggestions of one response at or above their threshold, best first."""
-    return [Suggestion(rid, code_id, score, threshold, engine, json.loads(evidence or "{}"), run_id)
-            for rid, code_id, score, threshold, engine, evidence, run_id in conn.execute(
-                "SELECT response_id, code_id, score, threshold, engine, evidence, run_id "
-                "FROM suggestions WHERE response_id = ? AND score >= threshold ORDER BY score DESC",
-                (response_id,))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from coder.records import Code, Suggestion
-from coder.store.browse import response_suggestions
+from coder.store.suggestions import suggestions_for_response
 from coder.store.rejections import rejected_codes
 
 
@@ -13,7 +13,7 @@ def visible_suggestions(conn: sqlite3.Connection, response_id: str, coder: str,
                         applied: dict[str, str], active: list[Code]) -> list[Suggestion]:
     """Suggestions at or above threshold for codes that can be applied, that the coder
     has not applied to the whole response and has not rejected; best first."""
-    found = response_suggestions(conn, response_id)
+    found = [s for s in suggestions_for_response(conn, response_id) if s.score >= s.threshold]
     if not found:
         return []
     usable = {c.id for c in active}

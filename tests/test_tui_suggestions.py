@@ -1,0 +1,116 @@
+"""Suggestions in the coding UI: accept one, accept all, reject, and runs by another process."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from tui_driver import running, screen_text
+from tui_project import make_project
+
+from coder.records import Suggestion
+from coder.store import open_project
+from coder.store.codings import codings_for_response
+from coder.store.rejections import rejected_codes
+from coder.store.suggestions import finish_run, start_run, write_chunk
+from coder.tui.widgets.suggestions_panel import SuggestionsPanel, score_bar
+
+
+def write_run(path, suggestions: list[Suggestion]) -> None:
+    """Store one finished keyword run, as `coder suggest` would (through its store module)."""
+    conn = open_project(path)
+    run_id = start_run(conn, engine="keywords", scope="all", coder=None, params={},
+                       total=len({s.response_id for s in suggestions}))
+    write_chunk(conn, run_id, suggestions, [], done=len({s.response_id for s in suggestions}))
+    finish_run(conn, run_id)
+    conn.close()
+
+
+def kw(rid, code, score, start=None, end=None, text=""):
+    evidence = {"matches": [{"start": start, "end": end, "text": text}]} if start is not None else {}
+    return Suggestion(rid, code, score, 0.5, "keywords", evidence)
+
+
+@pytest.fixture
+def project(tmp_path):
+    path = make_project(tmp_path / "s.coder", n=10)
+    # q0001: "Turning on the computer to see if any crisis has occurred on my caseload overnight"
+    write_run(path, [kw("q0001", "caseload", 0.75, 64, 72, "caseload"),
+                     kw("q0001", "it_systems", 0.6, 15, 23, "computer"),
+                     kw("q0001", "staffing", 0.3),
+                     kw("q0002", "caseload", 0.5, 0, 3, "Res"),
+                     kw("q0002", "time_pressure", 0.9)])
+    return path
+
+
+def origins(path, rid):
+    conn = open_project(path)
+    try:
+        return sorted((c.code_id, c.origin) for c in codings_for_response(conn, rid, "alice"))
+    finally:
+        conn.close()
+
+
+def run(scenario):
+    asyncio.run(scenario())
+
+
+def test_panel_lists_suggestions_above_threshold_with_evidence(project):
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            panel = screen.query_one(SuggestionsPanel)
+            assert [s.code_id for s in panel.suggestions] == ["caseload", "it_systems"]
+            text = screen_text(app)
+            assert "Suggestions (2)" in text and "keywords" in text and "computer" in text
+    run(scenario)
+
+
+def test_accept_one_with_enter_records_accepted(project):
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.press("enter")
+            assert origins(project, "q0001") == [("caseload", "accepted")]
+            panel = screen.query_one(SuggestionsPanel)
+            assert [s.code_id for s in panel.suggestions] == ["it_systems"]
+            assert screen.coded == 1
+    run(scenario)
+
+
+def test_reject_hides_and_is_undoable(project):
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            panel = screen.query_one(SuggestionsPanel)
+            panel.highlighted = 1
+            await pilot.press("x")
+            assert rejected_codes(screen.conn, "q0001", "alice") == {"it_systems"}
+            assert [s.code_id for s in panel.suggestions] == ["caseload"]
+            assert origins(project, "q0001") == []
+            await pilot.press("u")
+            assert [s.code_id for s in panel.suggestions] == ["caseload", "it_systems"]
+    run(scenario)
+
+
+def test_accept_all(project):
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.press("j", "A")
+            assert origins(project, "q0002") == [("caseload", "accepted"), ("time_pressure", "accepted")]
+            assert screen.query_one(SuggestionsPanel).suggestions == []
+    run(scenario)
+
+
+def test_run_by_another_process_is_picked_up(project):
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.press("j", "j")
+            assert screen.query_one(SuggestionsPanel).suggestions == []
+            write_run(project, [kw("q0003", "paperwork", 0.8, 0, 9, "Reviewing")])
+            screen.poll_changes()
+            await pilot.pause()
+            assert [s.code_id for s in screen.query_one(SuggestionsPanel).suggestions] == ["paperwork"]
+    run(scenario)
+
+
+def test_score_bar_marks_threshold():
+    assert score_bar(0.75, 0.5) == "████████░░"
+    assert score_bar(0.2, 0.5) == "██░░░│░░░░"
