@@ -67,9 +67,9 @@ def merge_codebook(conn: sqlite3.Connection, codebook: Codebook, coder: str, *,
         themes = {t.id: t for t in list_themes(conn)}
         codes = {c.id: c for c in list_codes(conn)}
         for theme in codebook.themes:
-            _merge_theme(conn, themes.get(theme.id), theme, coder, report)
+            _merge_record(conn, themes.get(theme.id), theme, _THEME_OPS, coder, report)
         for code in codebook.codes:
-            _merge_code(conn, codes.get(code.id), code, coder, report)
+            _merge_record(conn, codes.get(code.id), code, _CODE_OPS, coder, report)
         _retire_missing(conn, codebook, themes, codes, coder, report)
         reorder_themes(conn, [t.id for t in codebook.themes], coder)
         for theme in codebook.themes:
@@ -80,34 +80,27 @@ def merge_codebook(conn: sqlite3.Connection, codebook: Codebook, coder: str, *,
     return report
 
 
-def _merge_theme(conn, old: Theme | None, new: Theme, coder: str, report: MergeReport) -> None:
-    if old is None:
-        add_theme(conn, new, coder)
-        report.added.append(new.id)
-        return
-    changes = _changes(old, new, THEME_FIELDS)
-    if changes:
-        update_theme(conn, new.id, coder, **changes)
-        report.updated.append(new.id)
-    if old.retired != new.retired:
-        set_theme_retired(conn, new.id, new.retired, coder)
-        (report.retired if new.retired else report.unretired).append(new.id)
+# How to add, update and retire each kind of record, and which fields a merge compares.
+_THEME_OPS = (add_theme, update_theme, set_theme_retired, THEME_FIELDS)
+_CODE_OPS = (add_code, update_code, set_code_retired, CODE_FIELDS)
 
 
-def _merge_code(conn, old: Code | None, new: Code, coder: str, report: MergeReport) -> None:
+def _merge_record(conn, old: Theme | Code | None, new: Theme | Code, ops: tuple, coder: str,
+                  report: MergeReport) -> None:
+    add, update, set_retired, fields = ops
     if old is None:
-        add_code(conn, new, coder)
+        add(conn, new, coder)
         report.added.append(new.id)
         return
-    changes = _changes(old, new, CODE_FIELDS)
+    changes = _changes(old, new, fields)
     if changes:
-        update_code(conn, new.id, coder, **changes)
+        update(conn, new.id, coder, **changes)
         report.updated.append(new.id)
-    if old.theme_id != new.theme_id:
+    if isinstance(new, Code) and old.theme_id != new.theme_id:
         move_code(conn, new.id, new.theme_id, coder)
         report.moved.append(new.id)
     if old.retired != new.retired:
-        set_code_retired(conn, new.id, new.retired, coder)
+        set_retired(conn, new.id, new.retired, coder)
         (report.retired if new.retired else report.unretired).append(new.id)
 
 

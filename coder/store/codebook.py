@@ -238,14 +238,17 @@ def set_code_retired(conn: sqlite3.Connection, code_id: str, retired: bool, code
     the code is already in that state.
     """
     with transaction(conn):
-        code = require_code(conn, code_id)
-        if code.retired == retired:
-            return code
-        conn.execute("UPDATE codes SET retired = ? WHERE id = ?", (int(retired), code_id))
-        action = "codebook.code.retire" if retired else "codebook.code.unretire"
-        record_event(conn, coder, action, code_id,
-                     {"before": {"retired": code.retired}, "after": {"retired": retired}})
-        return dataclasses.replace(code, retired=retired)
+        return _set_retired(conn, "codes", "code", require_code(conn, code_id), retired, coder)
+
+
+def _set_retired(conn: sqlite3.Connection, table: str, kind: str, record, retired: bool, coder: str):
+    if record.retired == retired:
+        return record
+    conn.execute(f"UPDATE {table} SET retired = ? WHERE id = ?", (int(retired), record.id))
+    action = f"codebook.{kind}.{'retire' if retired else 'unretire'}"
+    record_event(conn, coder, action, record.id,
+                 {"before": {"retired": record.retired}, "after": {"retired": retired}})
+    return dataclasses.replace(record, retired=retired)
 
 
 def set_theme_retired(conn: sqlite3.Connection, theme_id: str, retired: bool, coder: str) -> Theme:
@@ -255,14 +258,7 @@ def set_theme_retired(conn: sqlite3.Connection, theme_id: str, retired: bool, co
     as retired by the UI and offered for nothing new.
     """
     with transaction(conn):
-        theme = require_theme(conn, theme_id)
-        if theme.retired == retired:
-            return theme
-        conn.execute("UPDATE themes SET retired = ? WHERE id = ?", (int(retired), theme_id))
-        action = "codebook.theme.retire" if retired else "codebook.theme.unretire"
-        record_event(conn, coder, action, theme_id,
-                     {"before": {"retired": theme.retired}, "after": {"retired": retired}})
-        return dataclasses.replace(theme, retired=retired)
+        return _set_retired(conn, "themes", "theme", require_theme(conn, theme_id), retired, coder)
 
 
 def merge_codes(conn: sqlite3.Connection, source_id: str, target_id: str, coder: str) -> dict:
