@@ -134,3 +134,16 @@ def test_by_rules(data):
         build_tables("crosstab", data)
     with pytest.raises(CoderError, match="--by applies to"):
         build_tables("codings", data, by="setting")
+
+
+def test_theme_chart_data_and_file(data, tmp_path):
+    from coder.export import theme_chart_data, theme_code_counts, write_theme_chart
+    counts = theme_code_counts(data.codebook, data.segments, data.attributes, by="setting")
+    chart = theme_chart_data(counts, by="setting")
+    assert list(chart.index) == ["1 Workload", "2 Paperwork"]
+    assert list(chart.columns) == ["adults", "children", "(missing)"]
+    assert chart.loc["1 Workload", "children"] == 100.0  # r1 r2 of r1 r2
+    assert chart.loc["2 Paperwork", "adults"] == 66.7    # r4 r5 of r3 r4 r5
+    assert theme_chart_data(counts)["all"].tolist() == [50.0, 50.0]
+    write_theme_chart(counts, tmp_path / "t.svg", by="setting")
+    assert "<svg" in (tmp_path / "t.svg").read_text()

@@ -39,16 +39,22 @@ def write_theme_chart(counts: pd.DataFrame, path: Path, *, by: str | None = None
         raise CoderError(f"--out {path}: name the chart .png, .svg or .pdf")
     if not path.parent.exists():
         raise CoderError(f"--out {path}: folder {path.parent} does not exist (create it first)")
-    data = theme_chart_data(counts, by).iloc[::-1]  # first theme at the top
+    # barh draws bottom-up: reverse rows and groups so the first theme and value are on top
+    data = theme_chart_data(counts, by).iloc[::-1, ::-1]
+    if by:  # say how many responses each bar's percent is of
+        base = counts[counts["row"] == "base"].iloc[0]
+        data.columns = [f"{v} (n={base[f'responses [{by}={v}]']})" for v in data.columns]
     height = 1.2 + 0.45 * len(data) * max(1, len(data.columns)) ** 0.5
-    fig, ax = plt.subplots(figsize=(8, height))
+    fig, ax = plt.subplots(figsize=(10 if by else 8, height))
     try:
         data.plot.barh(ax=ax, legend=bool(by), width=0.8)
         ax.set_xlabel("% of responses")
-        ax.set_xlim(0, 100)
+        ax.set_xlim(0, min(100, max(10, float(data.max().max()) * 1.15)))
         ax.set_title(title)
         if by:
-            ax.legend(title=by, loc="lower right", fontsize="small")
+            handles, labels = ax.get_legend_handles_labels()
+            ax.legend(handles[::-1], labels[::-1], title=by, loc="upper left",
+                      bbox_to_anchor=(1.01, 1), fontsize="small")
         fig.tight_layout()
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
         os.close(fd)

@@ -52,13 +52,10 @@ def _attribute_text(value) -> str:
 
 def codings_frame(conn: sqlite3.Connection, *, coder: str | None = None) -> pd.DataFrame:
     """Codings (one coder's, or everyone's), by response position then coding id."""
-    sql = ('SELECT c.id AS coding_id, c.response_id, c.code_id, c.coder, c.start, c."end" AS "end", '
-           "c.origin, c.created_at FROM codings c JOIN responses r ON r.id = c.response_id")
-    params: list = []
-    if coder is not None:
-        sql += " WHERE c.coder = ?"
-        params.append(coder)
-    frame = pd.read_sql(sql + " ORDER BY r.position, c.id", conn, params=params)
+    frame = _read_by_coder(
+        conn, 'SELECT c.id AS coding_id, c.response_id, c.code_id, c.coder, c.start, '
+        'c."end" AS "end", c.origin, c.created_at FROM codings c '
+        "JOIN responses r ON r.id = c.response_id", "c.coder", coder, "r.position, c.id")
     return _with_nullable_spans(frame)
 
 
@@ -72,13 +69,17 @@ def suggestions_frame(conn: sqlite3.Connection) -> pd.DataFrame:
 
 def charts_frame(conn: sqlite3.Connection, *, coder: str | None = None) -> pd.DataFrame:
     """Framework-matrix cell summaries (one coder's, or everyone's)."""
-    sql = ("SELECT ch.response_id, ch.theme_id, ch.coder, ch.summary, ch.updated_at FROM charts ch "
-           "JOIN responses r ON r.id = ch.response_id")
-    params: list = []
-    if coder is not None:
-        sql += " WHERE ch.coder = ?"
-        params.append(coder)
-    return pd.read_sql(sql + " ORDER BY r.position, ch.coder", conn, params=params)
+    return _read_by_coder(
+        conn, "SELECT ch.response_id, ch.theme_id, ch.coder, ch.summary, ch.updated_at "
+        "FROM charts ch JOIN responses r ON r.id = ch.response_id", "ch.coder", coder,
+        "r.position, ch.coder")
+
+
+def _read_by_coder(conn: sqlite3.Connection, select: str, coder_column: str, coder: str | None,
+                   order: str) -> pd.DataFrame:
+    """`select`, restricted to one coder when given, in `order`."""
+    where, params = (f" WHERE {coder_column} = ?", [coder]) if coder is not None else ("", [])
+    return pd.read_sql(f"{select}{where} ORDER BY {order}", conn, params=params)
 
 
 def memos_frame(conn: sqlite3.Connection) -> pd.DataFrame:
