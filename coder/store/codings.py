@@ -114,3 +114,9 @@ def list_codings(conn: sqlite3.Connection, *, coder: str | None = None,
 def coders(conn: sqlite3.Connection) -> list[str]:
     """Everyone who has coded in this project, alphabetically."""
     return [row[0] for row in conn.execute("SELECT DISTINCT coder FROM codings ORDER BY coder")]
+
+
+def coding_counts(conn: sqlite3.Connection) -> dict[str, tuple[int, int]]:
+    """Per coder: (codings, distinct responses coded)."""
+    return {coder: (n, responses) for coder, n, responses in conn.execute(
+        "SELECT coder, count(*), count(DISTINCT response_id) FROM codings GROUP BY coder ORDER BY coder")}

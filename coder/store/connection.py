@@ -69,6 +69,7 @@ def create_project(path: Path | str, *, name: str | None = None,
         raise ProjectError(f"{path.parent}: folder does not exist (create it first)")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".creating", dir=path.parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a project is shared like any file
     try:
         conn = _connect(tmp)
         try:
@@ -89,6 +90,12 @@ def create_project(path: Path | str, *, name: str | None = None,
         Path(tmp).unlink(missing_ok=True)
         raise
     return open_project(path)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def open_project(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
