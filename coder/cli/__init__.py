@@ -24,6 +24,7 @@ COMMANDS = [
     "suggest",
     "evaluate",
     "agreement",
+    "demo",
     "export",
     "import_qdpx",
 ]
@@ -57,3 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("coder: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `coder ... | head`): stop quietly, like other tools.
+        sys.stderr.close()
+        return 141
