@@ -1,0 +1,63 @@
+"""`coder import-codes PROJECT FILE --coder NAME`: existing coding from another tool."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from coder.cli.common import add_coder_option, add_project_argument
+from coder.coding_import import LAYOUTS, CodingSummary, read_codings, write_codings
+from coder.store import open_project
+
+
+def register(subparsers) -> None:
+    """Add the `import-codes` command."""
+    parser = subparsers.add_parser(
+        "import-codes", help="import existing coding (long, wide 0/1 or Code 1, Code 2 ... layout)",
+        description="Import one coder's existing coding of the project's responses, with "
+                    "origin 'imported'. Codes are matched by id, index (e.g. 2.2) or label, "
+                    "optionally as theme->code or theme/code. The whole file is checked first.")
+    add_project_argument(parser)
+    parser.add_argument("file", type=Path, metavar="FILE",
+                        help=".csv/.tsv, .xlsx, .xls or .jsonl")
+    add_coder_option(parser)
+    parser.add_argument("--format", choices=LAYOUTS, default="auto", dest="layout",
+                        help="long: one row per id and code; wide: one 0/1 column per code; "
+                             "columns: cells Code 1, Code 2 ... naming codes (default: auto)")
+    parser.add_argument("--id-col", metavar="C",
+                        help="response id column (default: the first column); @row numbers "
+                             "the rows 1, 2 ... as `coder import --id-col @row` does")
+    parser.add_argument("--id-prefix", metavar="P", default="",
+                        help="put P before every id (as given to `coder import`)")
+    parser.add_argument("--code-col", metavar="C",
+                        help="code column of the long layout (default: the column named code)")
+    parser.add_argument("--add-codes", action="store_true",
+                        help="create codes missing from the codebook under a theme 'imported'")
+    parser.add_argument("--sheet", metavar="S", help="workbook sheet, by name or number from 1")
+    parser.add_argument("--encoding", metavar="E", help="text encoding (default: detect)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the file, apply it in one transaction, print what was done."""
+    conn = open_project(args.project)
+    try:
+        plan = read_codings(conn, args.file, layout=args.layout, id_col=args.id_col,
+                            code_col=args.code_col, sheet=args.sheet, encoding=args.encoding,
+                            id_prefix=args.id_prefix, add_codes=args.add_codes)
+        summary = write_codings(conn, plan, args.coder)
+    finally:
+        conn.close()
+    print(format_summary(summary, args.coder))
+    return 0
+
+
+def format_summary(summary: CodingSummary, coder: str) -> str:
+    """The lines printed after an import of coding."""
+    lines = [f"read {summary.rows_read:,} rows from {summary.file} ({summary.layout} layout)",
+             f"{summary.pairs:,} codings of {summary.responses:,} responses: {summary.added:,} "
+             f"added for {coder}, {summary.pairs - summary.added:,} already there"]
+    if summary.created_codes:
+        lines.append(f"created {len(summary.created_codes)} codes under theme 'imported': "
+                     + ", ".join(summary.created_codes))
+    return "\n".join(lines)
