@@ -51,7 +51,7 @@ def open_delimited(path: Path, encoding: str | None = None) -> Table:
     delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else sniff_delimiter(sample)
     csv.field_size_limit(sys.maxsize)
     with path.open(encoding=encoding, newline="") as f:
-        reader = csv.reader(f, delimiter=delimiter)
+        reader = csv.reader(f, delimiter=delimiter, strict=True)
         header = next((row for row in reader if row), None)
         header_line = reader.line_num
     if header is None:
@@ -64,22 +64,22 @@ def open_delimited(path: Path, encoding: str | None = None) -> Table:
 
     def rows() -> Iterator[SourceRow]:
         with path.open(encoding=encoding, newline="") as f:
-            reader = csv.reader(f, delimiter=delimiter)
-            number = 0
+            reader = csv.reader(f, delimiter=delimiter, strict=True)
+            number, start = 0, 1   # start: the line the next row begins on
             try:
                 for row in reader:
-                    if reader.line_num <= header_line or not row:
+                    line, start = start, reader.line_num + 1
+                    if line <= header_line or not row:
                         continue
                     if len(row) != width:
                         raise table.error(
-                            f"{len(row)} cells where the header has {width} columns",
-                            reader.line_num,
+                            f"{len(row)} cells where the header has {width} columns", line,
                             hint="check quotes and delimiters in that line, or fix the header")
                     number += 1
-                    yield number, reader.line_num, dict(zip(columns, row))
+                    yield number, line, dict(zip(columns, row))
             except csv.Error as exc:
-                raise table.error(f"not readable as CSV: {exc}", reader.line_num + 1,
-                                  hint="check the quotes in that line") from None
+                raise table.error(f"not readable as CSV ({exc})", start,
+                                  hint="check the quotes in the row that starts there") from None
 
     table = Table(path, description, columns, rows)
     return table

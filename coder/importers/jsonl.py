@@ -6,6 +6,7 @@ are kept as they are in attributes). Blank lines are ignored.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Iterator
@@ -37,6 +38,7 @@ def open_jsonl(path: Path, encoding: str | None = None) -> Table:
                 number += 1
                 yield number, line_number, values
 
+    table = Table(path, f"JSON Lines, {describe(encoding)}", (), rows)
     columns: dict[str, None] = {}
     for number, _, values in rows():
         columns.update(dict.fromkeys(values))
@@ -44,5 +46,5 @@ def open_jsonl(path: Path, encoding: str | None = None) -> Table:
             break
     if not columns:
         raise InputError("the file holds no JSON objects", file=str(path))
-    table = Table(path, f"JSON Lines, {describe(encoding)}", tuple(columns), rows)
+    table = dataclasses.replace(table, columns=tuple(columns))
     return table

@@ -1,0 +1,147 @@
+"""Bad input files for `coder import`: a one-line error naming the place, and the
+project left byte-identical."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import file_digest
+from import_files import write_csv
+
+from coder.errors import InputError
+from coder.importers.responses import check_responses, write_responses
+from coder.store import open_project
+
+
+@pytest.fixture
+def project(project_path, tmp_path):
+    """A project that already holds responses R1 and R2."""
+    conn = open_project(project_path)
+    rows = [["id", "comment"], ["R1", "already here"], ["R2", "also here"]]
+    write_responses(conn, check_responses(conn, write_csv(tmp_path / "first.csv", rows)))
+    conn.close()
+    return project_path
+
+
+def fails(project: Path, file: Path, pattern: str, **options) -> str:
+    """Import `file`, expect an InputError matching `pattern`; check the project is untouched."""
+    before = file_digest(project)
+    conn = open_project(project)
+    try:
+        with pytest.raises(InputError, match=pattern) as caught:
+            write_responses(conn, check_responses(conn, file, **options))
+    finally:
+        conn.close()
+    assert file_digest(project) == before
+    message = str(caught.value)
+    assert "\n" not in message
+    return message
+
+
+def test_missing_file(project, tmp_path):
+    fails(project, tmp_path / "nope.csv", r"nope\.csv: no such file")
+
+
+def test_unknown_file_type(project, tmp_path):
+    file = tmp_path / "a.docx"
+    file.write_text("x")
+    fails(project, file, r"unknown file type '\.docx'.*\.csv, \.tsv, \.xlsx")
+
+
+def test_unknown_column(project, tmp_path):
+    file = write_csv(tmp_path / "a.csv", [["id", "comment"], ["1", "x"]])
+    fails(project, file, r"no column 'resp' \(given by --id-col\); columns are: 'id', 'comment'",
+          id_col="resp")
+    fails(project, file, r"no column 'txt' \(given by --text-col\)", text_col="txt")
+
+
+def test_no_text_column(project, tmp_path):
+    file = write_csv(tmp_path / "a.csv", [["id", "region", "role"], ["1", "North", "manager"]])
+    fails(project, file, r"no column looks like the text; columns are: 'id', 'region', 'role' "
+                         r"\(give --text-col NAME\)")
+
+
+def test_ragged_rows(project, tmp_path):
+    file = tmp_path / "a.csv"
+    file.write_text("id,region,comment\n1,North,fine\n2,South,too,many,cells\n", encoding="utf-8")
+    fails(project, file, r"a\.csv, line 3: 5 cells where the header has 3 columns")
+
+
+def test_a_forced_encoding_that_does_not_fit(project, tmp_path):
+    file = write_csv(tmp_path / "a.csv", [["id", "comment"], ["1", "fine"], ["2", "café"]],
+                     encoding="cp1252")
+    message = fails(project, file, r"a\.csv, line 3: cannot be read as utf-8: byte 0xe9 is not "
+                                   r"valid UTF-8 \(byte offset 25\)", encoding="utf-8")
+    assert "--encoding cp1252" in message
+
+
+def test_bytes_neither_utf8_nor_windows_1252(project, tmp_path):
+    file = tmp_path / "a.csv"
+    file.write_bytes(b"id,comment\n1,ok\n2,bad \x81 byte\n")
+    fails(project, file, r"line 3: byte 0x81 is not valid UTF-8 \(byte offset 22\).*--encoding")
+
+
+def test_unknown_encoding_name(project, tmp_path):
+    fails(project, write_csv(tmp_path / "a.csv"), r"unknown encoding 'klingon'", encoding="klingon")
+
+
+def test_nul_bytes(project, tmp_path):
+    file = tmp_path / "a.csv"
+    file.write_bytes(b"id,comment\n1,ok\n2,bad\x00text\n")
+    fails(project, file, r"a\.csv, line 3: NUL byte in the text \(byte offset 21\)")
+
+
+def test_utf16_without_bom_is_reported_as_nul_bytes(project, tmp_path):
+    file = tmp_path / "a.csv"
+    file.write_bytes("id,comment\n1,ok\n".encode("utf-16-le"))
+    fails(project, file, r"line 1: NUL byte.*UTF-16 without a byte-order mark")
+
+
+def test_duplicate_ids_in_the_file(project, tmp_path):
+    rows = [["id", "comment"], ["A", "x"], ["B", "y"], ["A", "z"], ["B", "w"], ["A", "v"]]
+    fails(project, write_csv(tmp_path / "a.csv", rows),
+          r"duplicate ids: 2 ids repeat in the file, first: A \(line 4\), B \(line 5\) "
+          r"\(--on-duplicate skip")
+
+
+def test_duplicate_ids_against_the_project(project, tmp_path):
+    rows = [["id", "comment"], ["R2", "x"], ["R9", "y"], ["R1", "z"]]
+    fails(project, write_csv(tmp_path / "a.csv", rows),
+          r"2 ids are already in the project, e.g. R1, R2")
+
+
+def test_empty_id(project, tmp_path):
+    rows = [["id", "comment"], ["R7", "x"], [" ", "y"]]
+    fails(project, write_csv(tmp_path / "a.csv", rows), r"line 3, column 'id': empty id")
+
+
+def test_header_problems(project, tmp_path):
+    fails(project, write_csv(tmp_path / "a.csv", [["id", "", "comment"], ["1", "", "x"]]),
+          r"line 1: column 2 of the header has no name")
+    fails(project, write_csv(tmp_path / "b.csv", [["id", "comment", "comment"]]),
+          r"line 1: the header names column 'comment' twice")
+    empty = tmp_path / "c.csv"
+    empty.write_text("\n\n")
+    fails(project, empty, r"the file is empty")
+
+
+def test_bad_json_line(project, tmp_path):
+    file = tmp_path / "a.jsonl"
+    file.write_text('{"id": "1", "text": "fine"}\n{"id": "2", "text": oops}\n[1, 2]\n')
+    fails(project, file, r"a\.jsonl, line 2: not valid JSON")
+    file.write_text('{"id": "1", "text": "fine"}\n[1, 2]\n')
+    fails(project, file, r"line 2: each line must be a JSON object")
+
+
+def test_not_a_workbook(project, tmp_path):
+    file = tmp_path / "a.xlsx"
+    file.write_text("id,comment\n1,x\n")
+    fails(project, file, r"a\.xlsx: not a readable XLSX workbook")
+
+
+def test_unclosed_quote_with_a_huge_cell(project, tmp_path):
+    # An unclosed quote swallows the rest of the file into one cell: the row count is wrong.
+    file = tmp_path / "a.csv"
+    file.write_text('id,comment\n1,"never closed\n2,more\n3,text\n', encoding="utf-8")
+    fails(project, file, r"a\.csv, line 2: not readable as CSV \(unexpected end of data\)")

@@ -1,0 +1,173 @@
+"""`coder import` through the library: every format, column choice, encodings, duplicates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from import_files import DATA, ROWS, imported, write_csv, write_xlsx
+
+from coder.errors import InputError
+from coder.importers.responses import check_responses, write_responses
+from coder.store import open_project
+
+
+def run_import(project: Path, file: Path, **options):
+    conn = open_project(project)
+    try:
+        plan = check_responses(conn, file, **options)
+        return write_responses(conn, plan)
+    finally:
+        conn.close()
+
+
+EXPECTED = {"R1": ("Too many cases and not enough staff to cover them", {"setting": "adults"}),
+            "R2": ("Paperwork takes all of my time these days", {"setting": "children"}),
+            "R3": ("Good supervision keeps me going", {"setting": "adults"})}
+
+
+@pytest.mark.parametrize("delimiter,suffix", [(",", ".csv"), (";", ".csv"), ("\t", ".csv"),
+                                              ("\t", ".tsv")])
+def test_delimited_files_are_sniffed_and_imported(project_path, tmp_path, delimiter, suffix):
+    file = write_csv(tmp_path / f"answers{suffix}", delimiter=delimiter)
+    summary = run_import(project_path, file)
+    assert imported(project_path) == EXPECTED
+    assert (summary.id_column, summary.text_column) == ("respondent_id", "comment")
+    assert (summary.rows_read, summary.imported, summary.attributes) == (3, 3, ("setting",))
+
+
+def test_semicolon_file_with_commas_in_the_text(project_path, tmp_path):
+    rows = [["id", "region", "answer"], ["1", "North", "Cases, cases, and more cases"],
+            ["2", "South", "Admin; forms, and more forms"]]
+    run_import(project_path, write_csv(tmp_path / "a.csv", rows, delimiter=";"))
+    assert imported(project_path)["1"] == ("Cases, cases, and more cases", {"region": "North"})
+
+
+@pytest.mark.parametrize("encoding,described", [("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 with BOM"),
+                                                ("cp1252", "Windows-1252"), ("utf-16", "UTF-16")])
+def test_encodings_are_detected(project_path, tmp_path, encoding, described):
+    rows = [["id", "comment"], ["é1", "Café staff say “we’re stretched” – £5 cuts"]]
+    summary = run_import(project_path, write_csv(tmp_path / "a.csv", rows, encoding=encoding))
+    assert imported(project_path) == {"é1": ("Café staff say “we’re stretched” – £5 cuts", {})}
+    assert summary.description.endswith(described)
+
+
+def test_a_forced_encoding_is_used(project_path, tmp_path):
+    rows = [["id", "comment"], ["1", "Ça va, naïve"]]
+    run_import(project_path, write_csv(tmp_path / "a.csv", rows, encoding="latin-1"),
+               encoding="latin-1")
+    assert imported(project_path)["1"][0] == "Ça va, naïve"
+
+
+def test_xlsx_keeps_numbers_and_writes_dates_as_iso(project_path, tmp_path):
+    import datetime as dt
+    rows = [["ID", "Comment", "age", "score", "interviewed", "note"],
+            [7, "Too much paperwork", 34, 2.5, dt.datetime(2024, 3, 5), None],
+            [8, "Not enough time for families", 51, 3.0, dt.datetime(2024, 3, 6, 14, 30), "late"]]
+    summary = run_import(project_path, write_xlsx(tmp_path / "a.xlsx", rows))
+    assert imported(project_path) == {
+        "7": ("Too much paperwork", {"age": 34, "score": 2.5, "interviewed": "2024-03-05"}),
+        "8": ("Not enough time for families",
+              {"age": 51, "score": 3, "interviewed": "2024-03-06T14:30:00", "note": "late"})}
+    assert summary.description == "XLSX, sheet 'answers'"
+
+
+@pytest.mark.parametrize("sheet", ["second", "2"])
+def test_xlsx_sheet_by_name_or_number(project_path, tmp_path, sheet):
+    file = write_xlsx(tmp_path / "a.xlsx", [["x"], [1]], sheets={"second": ROWS})
+    run_import(project_path, file, sheet=sheet)
+    assert imported(project_path) == EXPECTED
+
+
+def test_xlsx_unknown_sheet_lists_the_sheets(project_path, tmp_path):
+    file = write_xlsx(tmp_path / "a.xlsx", sheets={"second": ROWS})
+    with pytest.raises(InputError, match=r"no sheet 'third'; sheets are: 'answers', 'second'"):
+        run_import(project_path, file, sheet="third")
+
+
+def test_xls_legacy_workbook(project_path):
+    # tests/data/import_responses.xls was written once with xlwt (not a dependency).
+    summary = run_import(project_path, DATA / "import_responses.xls")
+    assert imported(project_path) == {
+        "101": ("Too many cases to hold safely", {"age": 34, "interviewed": "2024-03-05"}),
+        "102": ("Supervision helps me cope", {"age": 51.5})}
+    assert summary.skipped_empty == 1
+
+
+def test_jsonl_keys_are_columns_and_values_keep_their_types(project_path, tmp_path):
+    file = tmp_path / "a.jsonl"
+    lines = [{"id": "a", "text": "Stressed every day", "year": 2014, "tags": ["x"]},
+             {"id": "b", "text": "Love the team", "year": 2016, "extra": True}]
+    file.write_text("\n".join(json.dumps(o) for o in lines) + "\n\n", encoding="utf-8")
+    run_import(project_path, file)
+    assert imported(project_path) == {"a": ("Stressed every day", {"year": 2014, "tags": ["x"]}),
+                                      "b": ("Love the team", {"year": 2016, "extra": True})}
+
+
+def test_txt_one_response_per_non_empty_line_ids_are_line_numbers(project_path, tmp_path):
+    file = tmp_path / "a.txt"
+    file.write_text("First answer\n\n   \nSecond answer\r\nThird\n", encoding="utf-8")
+    summary = run_import(project_path, file)
+    assert imported(project_path) == {"1": ("First answer", {}), "4": ("Second answer", {}),
+                                      "5": ("Third", {})}
+    assert summary.skipped_empty == 0
+
+
+def test_free_text_column_is_found_when_no_name_says_so(project_path, tmp_path):
+    rows = [["caseid", "region", "what they said"],
+            ["1", "North", "There are far too many cases on my list to manage"],
+            ["2", "South", "Supervision is rare and rushed when it happens at all"]]
+    summary = run_import(project_path, write_csv(tmp_path / "a.csv", rows))
+    assert summary.text_column == "what they said"
+
+
+def test_ambiguous_columns_stop_with_the_column_list(project_path, tmp_path):
+    rows = [["id", "respondent", "comment"], ["1", "a", "x y z"]]
+    with pytest.raises(InputError, match=r"several columns look like ids \(id, respondent\); "
+                                         r"columns are: 'id', 'respondent', 'comment'"):
+        run_import(project_path, write_csv(tmp_path / "a.csv", rows))
+    rows = [["key", "comment"], ["1", "x y z"]]
+    with pytest.raises(InputError, match=r"no column looks like an id.*--id-col @row"):
+        run_import(project_path, write_csv(tmp_path / "b.csv", rows))
+
+
+def test_given_columns_and_row_numbers_with_a_prefix(project_path, tmp_path):
+    rows = [["caseID", "verbatim"], ["1", "first"], ["1", "  "], ["3", "third"]]
+    summary = run_import(project_path, write_csv(tmp_path / "a.csv", rows), id_col="@row",
+                         text_col="verbatim", id_prefix="train-")
+    # Row numbers count every data row, so a file aligned by row still matches.
+    assert imported(project_path) == {"train-1": ("first", {"caseID": "1"}),
+                                      "train-3": ("third", {"caseID": "3"})}
+    assert (summary.rows_read, summary.imported, summary.skipped_empty) == (3, 2, 1)
+
+
+def test_empty_cells_are_left_out_of_attributes(project_path, tmp_path):
+    rows = [["id", "role", "comment"], ["1", "", "some text"]]
+    run_import(project_path, write_csv(tmp_path / "a.csv", rows))
+    assert imported(project_path)["1"] == ("some text", {})
+
+
+def test_duplicates_skip_keeps_the_first_and_the_project_response(project_path, tmp_path):
+    run_import(project_path, write_csv(tmp_path / "a.csv", [["id", "text"], ["1", "old one"]]))
+    rows = [["id", "text"], ["1", "new one"], ["2", "first two"], ["2", "second two"]]
+    summary = run_import(project_path, write_csv(tmp_path / "b.csv", rows), on_duplicate="skip")
+    assert imported(project_path) == {"1": ("old one", {}), "2": ("first two", {})}
+    assert (summary.imported, summary.skipped_duplicate) == (1, 2)
+
+
+def test_duplicates_replace_keeps_the_last_and_the_position(project_path, tmp_path):
+    run_import(project_path, write_csv(tmp_path / "a.csv", [["id", "text"], ["1", "old"],
+                                                            ["9", "other"]]))
+    rows = [["id", "text"], ["1", "new one"], ["2", "first two"], ["2", "second two"]]
+    summary = run_import(project_path, write_csv(tmp_path / "b.csv", rows),
+                         on_duplicate="replace")
+    assert list(imported(project_path).items()) == [
+        ("1", ("new one", {})), ("9", ("other", {})), ("2", ("second two", {}))]
+    assert (summary.imported, summary.replaced) == (1, 2)
+
+
+def test_a_large_cell_imports(project_path, tmp_path):
+    big = "word " * (1024 * 1024)   # 5 MB in one cell
+    run_import(project_path, write_csv(tmp_path / "a.csv", [["id", "text"], ["1", big]]))
+    assert imported(project_path)["1"][0] == big
