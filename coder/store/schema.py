@@ -92,6 +92,39 @@ CREATE TABLE suggestions (
 );
 CREATE INDEX suggestions_by_code ON suggestions(code_id);
 
+-- Per response scored by a run: how unsure the engine was (1 = a score at a
+-- threshold) and its best code, for the active-learning queue.
+CREATE TABLE suggestion_scores (
+    response_id TEXT PRIMARY KEY REFERENCES responses(id) ON DELETE CASCADE,
+    run_id      INTEGER NOT NULL REFERENCES runs(id),
+    uncertainty REAL NOT NULL,
+    best_code   TEXT,
+    best_score  REAL NOT NULL DEFAULT 0
+);
+CREATE INDEX suggestion_scores_by_uncertainty ON suggestion_scores(uncertainty DESC);
+
+-- Cross-validated quality of suggestions (`coder evaluate`), per code.
+CREATE TABLE evaluations (
+    id          INTEGER PRIMARY KEY,
+    created_at  TEXT NOT NULL,
+    coder       TEXT,                         -- whose coding; NULL = everyone's
+    engine      TEXT NOT NULL,
+    folds       INTEGER NOT NULL,
+    texts       INTEGER NOT NULL,
+    overall     TEXT NOT NULL DEFAULT '{}',   -- JSON: micro/macro/samples F1, exact match
+    curve       TEXT NOT NULL DEFAULT '[]'    -- JSON: learning curve points
+);
+CREATE TABLE evaluation_codes (
+    evaluation_id INTEGER NOT NULL REFERENCES evaluations(id) ON DELETE CASCADE,
+    code_id       TEXT NOT NULL,
+    positives     INTEGER NOT NULL,
+    precision     REAL NOT NULL,
+    recall        REAL NOT NULL,
+    f1            REAL NOT NULL,
+    engine        TEXT NOT NULL,
+    PRIMARY KEY (evaluation_id, code_id)
+);
+
 CREATE TABLE memos (
     id          INTEGER PRIMARY KEY,
     target_type TEXT NOT NULL CHECK (target_type IN ('project', 'response', 'theme', 'code')),

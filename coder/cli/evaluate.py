@@ -1,0 +1,82 @@
+"""`coder evaluate PROJECT`: how far to trust suggestions, by cross-validation on the coding."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from coder.cli.common import add_project_argument
+from coder.errors import CoderError
+from coder.store import open_project
+from coder.store.codebook import load_codebook
+from coder.suggest import ENGINES
+
+if TYPE_CHECKING:
+    from coder.suggest.evaluate import Evaluation
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "evaluate", help="cross-validate suggestions against the human coding",
+        description="k-fold cross-validation on the coded responses: each fold is suggested by an "
+                    "engine trained on the other folds (thresholds chosen inside them). Prints per "
+                    "code: coded positives, precision, recall, F1 and engine; overall micro, macro "
+                    "and sample-based F1 and exact-match rate; and F1 with 25/50/75/100%% of the "
+                    "training data (a rising curve means more coding will still help).")
+    add_project_argument(parser)
+    parser.add_argument("--coder", metavar="NAME", default=None,
+                        help="evaluate against this coder's decisions (default: all coders')")
+    parser.add_argument("--folds", type=int, default=5, metavar="K", help="number of folds (default 5)")
+    parser.add_argument("--engine", choices=ENGINES, default="auto", help="engine to evaluate (default auto)")
+    parser.add_argument("--at-least-one", action="store_true",
+                        help="evaluate with every response given at least its best code")
+    parser.add_argument("--out", type=Path, metavar="FILE", help="write the per-code table to .csv or .xlsx")
+    parser.set_defaults(run=run)
+
+
+def evaluation_table(result: Evaluation, labels: dict[str, tuple[str, str]]):
+    """One row per code (a DataFrame): index, id, label, positives, precision, recall, F1, engine."""
+    import pandas as pd  # deferred: keeps `coder --help` fast
+
+    return pd.DataFrame([{"index": labels[c.code_id][0], "code id": c.code_id, "code": labels[c.code_id][1],
+                          "positives": c.positives, "precision": round(c.precision, 3),
+                          "recall": round(c.recall, 3), "F1": round(c.f1, 3), "engine": c.engine}
+                         for c in result.codes])
+
+
+def overall_lines(result: Evaluation) -> list[str]:
+    """The overall figures and learning curve as readable lines."""
+    o = result.overall
+    lines = [f"coded responses: {result.texts}, {result.folds}-fold cross-validation",
+             f"micro F1 {o['micro_f1']:.3f}   macro F1 {o['macro_f1']:.3f}   "
+             f"sample F1 {o['samples_f1']:.3f}   exact match {o['exact_match']:.3f}"]
+    lines += [f"learning curve: {p['fraction']:.0%} of the data ({p['texts']} responses): "
+              f"micro F1 {p['micro_f1']:.3f}, sample F1 {p['samples_f1']:.3f}" for p in result.learning_curve]
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    from coder.export.tables import ExportTables, table_format, write_tables
+    from coder.suggest.project import evaluate_project  # deferred: keeps `coder --help` fast
+
+    if args.folds < 2:
+        raise CoderError(f"--folds {args.folds}: use 2 or more")
+    if args.out:
+        table_format(args.out)
+    conn = open_project(args.project)
+    try:
+        result = evaluate_project(conn, coder=args.coder, folds=args.folds, engine=args.engine,
+                                  at_least_one=args.at_least_one)
+        labels = {c.id: (c.index, c.label) for c in load_codebook(conn).codes}
+    finally:
+        conn.close()
+    table = evaluation_table(result, labels)
+    print(table.to_string(index=False))
+    print()
+    lines = overall_lines(result)
+    print("\n".join(lines))
+    if args.out:
+        write_tables(ExportTables({"evaluation": table}, lines, csv_notes=True), args.out)
+        print(f"Wrote {args.out}")
+    return 0

@@ -1,0 +1,153 @@
+"""Suggestion runs, their suggestions, and stored evaluations.
+
+A run replaces the previous run's suggestions: `start_run` clears them, each
+chunk of results is written in one transaction by `write_chunk`, and
+`finish_run` marks the run done. Human codings are never touched here.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Iterable, Iterator
+
+from coder.records import Suggestion
+from coder.store.connection import now, transaction
+
+
+def start_run(conn: sqlite3.Connection, *, engine: str, scope: str, coder: str | None,
+              params: dict, total: int) -> int:
+    """Open a new run (clearing the previous run's suggestions); return its id."""
+    with transaction(conn):
+        conn.execute("DELETE FROM suggestions")
+        conn.execute("DELETE FROM suggestion_scores")
+        conn.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+        cursor = conn.execute(
+            "INSERT INTO runs(started_at, engine, scope, coder, params, total) VALUES (?, ?, ?, ?, ?, ?)",
+            (now(), engine, scope, coder, json.dumps(params), total))
+        return cursor.lastrowid
+
+
+def write_chunk(conn: sqlite3.Connection, run_id: int, suggestions: Iterable[Suggestion],
+                scored: Iterable[tuple[str, float, str | None, float]], done: int) -> None:
+    """Store one chunk's suggestions and per-response (id, uncertainty, best code, best score).
+
+    `done` is how many responses the chunk covered (added to the run's count).
+    """
+    with transaction(conn):
+        conn.executemany(
+            "INSERT OR REPLACE INTO suggestions(response_id, code_id, score, threshold, engine, evidence, run_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ((s.response_id, s.code_id, s.score, s.threshold, s.engine,
+              json.dumps(s.evidence, ensure_ascii=False), run_id) for s in suggestions))
+        conn.executemany(
+            "INSERT OR REPLACE INTO suggestion_scores(response_id, run_id, uncertainty, best_code, best_score) "
+            "VALUES (?, ?, ?, ?, ?)", ((rid, run_id, u, best, score) for rid, u, best, score in scored))
+        conn.execute("UPDATE runs SET done = done + ? WHERE id = ?", (done, run_id))
+
+
+def finish_run(conn: sqlite3.Connection, run_id: int, status: str = "done") -> None:
+    """Mark a run finished (`done`, `interrupted` or `failed`)."""
+    with transaction(conn):
+        conn.execute("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?", (status, now(), run_id))
+
+
+def latest_run(conn: sqlite3.Connection) -> dict | None:
+    """The newest run as a dict of its columns, or None."""
+    cursor = conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 1")
+    row = cursor.fetchone()
+    return dict(zip([c[0] for c in cursor.description], row)) if row else None
+
+
+def suggestions_for_response(conn: sqlite3.Connection, response_id: str) -> list[Suggestion]:
+    """Every stored suggestion of one response, best score first."""
+    return [Suggestion(rid, code_id, score, threshold, engine, json.loads(evidence), run_id)
+            for rid, code_id, score, threshold, engine, evidence, run_id in conn.execute(
+                "SELECT response_id, code_id, score, threshold, engine, evidence, run_id "
+                "FROM suggestions WHERE response_id = ? ORDER BY score DESC", (response_id,))]
+
+
+def suggestion_counts(conn: sqlite3.Connection) -> tuple[int, int]:
+    """(suggestions stored, responses with at least one suggestion)."""
+    return conn.execute("SELECT count(*), count(DISTINCT response_id) FROM suggestions").fetchone()
+
+
+def uncertain_uncoded(conn: sqlite3.Connection, *, coder: str | None = None,
+                      limit: int = 1000) -> list[tuple[str, float, str | None]]:
+    """Scored responses nobody (or `coder`) has coded: (id, uncertainty, best code), most unsure first."""
+    coder_clause = "AND c.coder = ?" if coder is not None else ""
+    params = ([coder] if coder is not None else []) + [limit]
+    return conn.execute(
+        "SELECT s.response_id, s.uncertainty, s.best_code FROM suggestion_scores s "
+        "JOIN responses r ON r.id = s.response_id WHERE NOT EXISTS (SELECT 1 FROM codings c "
+        f"WHERE c.response_id = s.response_id {coder_clause}) "
+        "ORDER BY s.uncertainty DESC, r.position LIMIT ?", params).fetchall()
+
+
+def coded_examples(conn: sqlite3.Connection, coder: str | None = None) -> list[tuple[str, str, set[str]]]:
+    """Responses with human coding: (id, text, codes applied anywhere in it), in project order."""
+    coder_clause = "WHERE c.coder = ?" if coder is not None else ""
+    examples: dict[str, tuple[str, str, set[str]]] = {}
+    for rid, text, code_id in conn.execute(
+            "SELECT r.id, r.text, c.code_id FROM codings c JOIN responses r ON r.id = c.response_id "
+            f"{coder_clause} ORDER BY r.position", [coder] if coder is not None else []):
+        examples.setdefault(rid, (rid, text, set()))[2].add(code_id)
+    return list(examples.values())
+
+
+def count_to_score(conn: sqlite3.Connection, scope: str, coder: str | None = None) -> int:
+    """How many responses a run with this scope (`all` or `uncoded`) scores."""
+    where, params = _scope_clause(scope, coder)
+    return conn.execute(f"SELECT count(*) FROM responses r {where}", params).fetchone()[0]
+
+
+def iter_to_score(conn: sqlite3.Connection, scope: str, coder: str | None = None, *,
+                  chunk_size: int = 5000) -> Iterator[list[tuple[str, str]]]:
+    """(id, text) of the responses to score, in import order, one chunk at a time."""
+    where, params = _scope_clause(scope, coder)
+    where = (where + " AND" if where else "WHERE") + " r.position > ?"
+    after = -1
+    while True:
+        rows = conn.execute(f"SELECT r.id, r.text, r.position FROM responses r {where} "
+                            "ORDER BY r.position LIMIT ?", params + [after, chunk_size]).fetchall()
+        if not rows:
+            return
+        yield [(rid, text) for rid, text, _ in rows]
+        after = rows[-1][2]
+
+
+def sample_texts(conn: sqlite3.Connection, limit: int) -> list[str]:
+    """Up to `limit` response texts spread evenly over the project (for word statistics)."""
+    total = conn.execute("SELECT count(*) FROM responses").fetchone()[0]
+    step = max(1, -(-total // limit)) if limit else total + 1
+    return [text for (text,) in conn.execute(
+        "SELECT text FROM responses WHERE position % ? = 0 ORDER BY position LIMIT ?", (step, limit))]
+
+
+def _scope_clause(scope: str, coder: str | None) -> tuple[str, list]:
+    if scope == "all":
+        return "", []
+    if coder is not None:
+        return ("WHERE NOT EXISTS (SELECT 1 FROM codings c WHERE c.response_id = r.id AND c.coder = ?)",
+                [coder])
+    return "WHERE NOT EXISTS (SELECT 1 FROM codings c WHERE c.response_id = r.id)", []
+
+
+def save_evaluation(conn: sqlite3.Connection, *, coder: str | None, engine: str, folds: int, texts: int,
+                    overall: dict, curve: list[dict], codes: Iterable[tuple]) -> int:
+    """Store an evaluation; `codes` rows are (code_id, positives, precision, recall, f1, engine)."""
+    with transaction(conn):
+        cursor = conn.execute(
+            "INSERT INTO evaluations(created_at, coder, engine, folds, texts, overall, curve) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)", (now(), coder, engine, folds, texts, json.dumps(overall),
+                                             json.dumps(curve)))
+        conn.executemany("INSERT INTO evaluation_codes VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         ((cursor.lastrowid, *row) for row in codes))
+        return cursor.lastrowid
+
+
+def latest_code_f1(conn: sqlite3.Connection) -> dict[str, tuple[float, str]]:
+    """Per code, (F1, engine) from the newest evaluation (empty if none was run)."""
+    return {code_id: (f1, engine) for code_id, f1, engine in conn.execute(
+        "SELECT code_id, f1, engine FROM evaluation_codes WHERE evaluation_id = "
+        "(SELECT max(id) FROM evaluations)")}

@@ -1,0 +1,128 @@
+"""How far to trust suggestions: k-fold cross-validation on the human coding.
+
+Each fold's texts are suggested by a Suggester trained on the other folds only;
+that training chooses its own calibration and thresholds by an inner
+cross-validation on its own texts, so nothing is tuned on the texts being
+scored (nested cross-validation). Metrics are pure functions of 0/1 matrices.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+from sklearn.model_selection import KFold
+
+from coder.records import Code
+from coder.suggest.model import decide, train
+from coder.nlp import parse
+
+CURVE_FRACTIONS = (0.25, 0.5, 0.75, 1.0)
+
+
+@dataclass(frozen=True)
+class CodeScore:
+    """Cross-validated figures for one code."""
+
+    code_id: str
+    positives: int
+    precision: float
+    recall: float
+    f1: float
+    engine: str
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Per-code and overall figures, and F1 by share of the training data used."""
+
+    codes: tuple[CodeScore, ...]
+    overall: dict
+    texts: int
+    folds: int
+    learning_curve: tuple[dict, ...] = field(default=())
+
+
+def per_code_metrics(truth: np.ndarray, predicted: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Precision, recall and F1 per column (0 where undefined)."""
+    t, p = np.asarray(truth, dtype=bool), np.asarray(predicted, dtype=bool)
+    tp = (t & p).sum(axis=0).astype(float)
+    precision = np.divide(tp, p.sum(axis=0), out=np.zeros_like(tp), where=p.sum(axis=0) > 0)
+    recall = np.divide(tp, t.sum(axis=0), out=np.zeros_like(tp), where=t.sum(axis=0) > 0)
+    denominator = t.sum(axis=0) + p.sum(axis=0)
+    f1 = np.divide(2 * tp, denominator, out=np.zeros_like(tp), where=denominator > 0)
+    return precision, recall, f1
+
+
+def overall_metrics(truth: np.ndarray, predicted: np.ndarray) -> dict:
+    """Micro, macro and sample-based F1, and the exact-match rate.
+
+    Macro F1 averages over codes with at least one true or predicted text;
+    sample-based F1 counts a text with no codes, true or predicted, as 1.
+    """
+    t, p = np.asarray(truth, dtype=bool), np.asarray(predicted, dtype=bool)
+    tp = (t & p).sum()
+    denominator = t.sum() + p.sum()
+    _, _, f1 = per_code_metrics(t, p)
+    used = (t.sum(axis=0) + p.sum(axis=0)) > 0
+    row_tp = (t & p).sum(axis=1)
+    row_denominator = t.sum(axis=1) + p.sum(axis=1)
+    samples = np.where(row_denominator > 0, 2 * row_tp / np.maximum(row_denominator, 1), 1.0)
+    return {
+        "micro_f1": float(2 * tp / denominator) if denominator else 1.0,
+        "macro_f1": float(f1[used].mean()) if used.any() else 1.0,
+        "samples_f1": float(samples.mean()) if len(samples) else 1.0,
+        "exact_match": float((t == p).all(axis=1).mean()) if len(t) else 1.0,
+    }
+
+
+def cross_validated_predictions(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
+                                corpus: Sequence[str] = (), folds: int = 5, engine: str = "auto",
+                                at_least_one: bool = False, fraction: float = 1.0,
+                                seed: int = 0) -> tuple[np.ndarray, list[str]]:
+    """Out-of-fold 0/1 suggestions for every text, and the engine each code used most.
+
+    With `fraction` < 1, each fold trains on that share of its training texts
+    (a point on the learning curve); the held-out texts are the same.
+    """
+    labels = np.asarray(labels, dtype=bool)
+    predicted = np.zeros_like(labels)
+    engines: list[Counter] = [Counter() for _ in codes]
+    rng = np.random.default_rng(seed)
+    splitter = KFold(n_splits=folds, shuffle=True, random_state=seed)
+    for train_rows, test_rows in splitter.split(np.arange(len(texts))):
+        if fraction < 1.0:
+            keep = max(2, int(round(len(train_rows) * fraction)))
+            train_rows = np.sort(rng.choice(train_rows, size=keep, replace=False))
+        suggester = train([texts[i] for i in train_rows], labels[train_rows], codes,
+                          corpus=corpus, engine=engine, seed=seed)
+        scores, _ = suggester.score_docs(list(parse(texts[i] for i in test_rows)))
+        predicted[test_rows] = decide(scores, suggester.thresholds, at_least_one=at_least_one)
+        for counter, model in zip(engines, suggester.models):
+            counter[model.engine] += 1
+    return predicted, [c.most_common(1)[0][0] for c in engines]
+
+
+def evaluate(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
+             corpus: Sequence[str] = (), folds: int = 5, engine: str = "auto",
+             at_least_one: bool = False, curve: Sequence[float] = CURVE_FRACTIONS,
+             seed: int = 0) -> Evaluation:
+    """Cross-validate suggestions against the human coding: per code, overall, learning curve."""
+    if len(texts) < folds or folds < 2:
+        raise ValueError(f"need at least {max(folds, 2)} coded texts for {folds}-fold cross-validation")
+    labels = np.asarray(labels, dtype=bool)
+    options = dict(corpus=corpus, folds=folds, engine=engine, at_least_one=at_least_one, seed=seed)
+    predicted, engines = cross_validated_predictions(texts, labels, codes, **options)
+    precision, recall, f1 = per_code_metrics(labels, predicted)
+    per_code = tuple(CodeScore(code.id, int(labels[:, j].sum()), float(precision[j]), float(recall[j]),
+                               float(f1[j]), engines[j]) for j, code in enumerate(codes))
+    overall = overall_metrics(labels, predicted)
+    points = []
+    for fraction in curve:
+        curve_predicted = predicted if fraction >= 1.0 else cross_validated_predictions(
+            texts, labels, codes, fraction=fraction, **options)[0]
+        points.append({"fraction": fraction, "texts": int(round(len(texts) * (folds - 1) / folds * fraction)),
+                       **overall_metrics(labels, curve_predicted)})
+    return Evaluation(per_code, overall, len(texts), folds, tuple(points))

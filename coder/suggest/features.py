@@ -1,0 +1,213 @@
+"""Sparse text features: lemma unigrams and bigrams, and character n-grams.
+
+Built for speed on large corpora. Everything a word contributes (its lemma's
+column, its character n-gram columns) is worked out once per word type and
+cached; a batch of docs then becomes a few numpy operations over token arrays
+(no per-token Python), so featurising costs little beyond spaCy's tokenizer.
+
+Two blocks, each TF-IDF weighted (sublinear term frequency, smoothed IDF fitted
+on the whole corpus, coded or not) and L2-normalised per text:
+- words: lemma unigrams and adjacent-lemma bigrams;
+- chars: character 3- to 5-grams inside each word (padded with spaces), which
+  carry spelling variants and word parts the lemma table does not know.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from spacy.attrs import LOWER
+from spacy.tokens import Doc
+
+from coder.nlp import lemmatize_lower, strings
+
+CHAR_NGRAMS = (3, 5)
+
+
+class Featurizer:
+    """Learns a vocabulary and IDF weights from a corpus, then turns docs into sparse rows."""
+
+    def __init__(self, *, min_df: int = 2, char_weight: float = 1.0):
+        self.min_df = min_df
+        self.char_weight = char_weight
+        self.words: list[str] = []
+        self.chars: list[str] = []
+
+    # -- fitting -------------------------------------------------------------
+
+    def fit(self, docs: Sequence[Doc]) -> "Featurizer":
+        """Choose the vocabulary (features in at least `min_df` texts) and IDF weights."""
+        min_df = self.min_df if len(docs) >= 20 else 1
+        lemma_ids: dict[str, int] = {}
+        char_ids: dict[str, int] = {}
+        type_info: dict[int, tuple[int, list[int]]] = {}
+        doc_lemmas, doc_chars = [], []
+        for doc in docs:
+            lemmas, chars = [], set()
+            for h in doc.to_array(LOWER).tolist():
+                info = type_info.get(h)
+                if info is None:
+                    lower = strings()[h]
+                    info = (-1, []) if not lower.strip() else (
+                        lemma_ids.setdefault(lemmatize_lower(lower), len(lemma_ids)),
+                        [char_ids.setdefault(g, len(char_ids)) for g in _char_ngrams(lower)])
+                    type_info[h] = info
+                lemmas.append(info[0])
+                chars.update(info[1])
+            doc_lemmas.append(np.asarray(lemmas, dtype=np.int64))
+            doc_chars.append(np.fromiter(chars, dtype=np.int64, count=len(chars)))
+        n = len(docs)
+        lemma_df = _document_frequency(doc_lemmas, len(lemma_ids))
+        keep_lemma = np.flatnonzero(lemma_df >= min_df)
+        lemma_names = np.array(list(lemma_ids), dtype=object)
+        self.words = list(lemma_names[keep_lemma])
+        self._word_col = {w: i for i, w in enumerate(self.words)}
+        remap = np.full(len(lemma_ids) + 1, -1, dtype=np.int64)
+        remap[keep_lemma] = np.arange(len(keep_lemma))
+        bigram_keys = [_bigram_keys(remap[lem], len(self.words)) for lem in doc_lemmas]
+        keys, key_df = np.unique(np.concatenate([np.unique(k) for k in bigram_keys] or [[]]).astype(np.int64),
+                                 return_counts=True)
+        self._bigram_keys = keys[key_df >= min_df]
+        self._n_unigrams = len(self.words)
+        word_df = np.concatenate([lemma_df[keep_lemma], key_df[key_df >= min_df]])
+        u = self._n_unigrams
+        self.words += [f"{self.words[k // u]} {self.words[k % u]}" for k in self._bigram_keys.tolist()]
+        char_df = _document_frequency(doc_chars, len(char_ids))
+        keep_char = np.flatnonzero(char_df >= min_df)
+        char_names = np.array(list(char_ids), dtype=object)
+        self.chars = list(char_names[keep_char])
+        self._char_col = {g: i for i, g in enumerate(self.chars)}
+        self._word_idf = _idf(word_df, n)
+        self._char_idf = _idf(char_df[keep_char], n)
+        self._types: dict[int, tuple[int, np.ndarray]] = {}
+        return self
+
+    @property
+    def n_features(self) -> int:
+        """Columns of a transformed matrix: words, then character n-grams."""
+        return len(self.words) + len(self.chars)
+
+    @property
+    def n_word_features(self) -> int:
+        """Columns of the word block (the first columns)."""
+        return len(self.words)
+
+    def feature_name(self, column: int) -> str:
+        """A readable name for a column (a lemma, a lemma pair, or a quoted n-gram)."""
+        if column < len(self.words):
+            return self.words[column]
+        return repr(self.chars[column - len(self.words)])
+
+    # -- transforming --------------------------------------------------------
+
+    def word_type(self, lower_hash: int) -> tuple[int, np.ndarray]:
+        """A word type's unigram column (-1 if none) and character n-gram columns (cached)."""
+        info = self._types.get(lower_hash)
+        if info is None:
+            lower = strings()[lower_hash]
+            if not lower.strip():
+                info = (-1, np.empty(0, dtype=np.int64))
+            else:
+                cols = {self._char_col[g] for g in _char_ngrams(lower) if g in self._char_col}
+                info = (self._word_col.get(lemmatize_lower(lower), -1),
+                        np.fromiter(sorted(cols), dtype=np.int64, count=len(cols)))
+            self._types[lower_hash] = info
+        return info
+
+    def token_columns(self, doc: Doc) -> list[list[int]]:
+        """Per token, the columns it feeds: its word, its character n-grams, its bigram with the next.
+
+        Used to explain a score (which words pushed it up); bigram columns are
+        listed under both of their tokens.
+        """
+        infos = [self.word_type(h) for h in doc.to_array(LOWER).tolist()]
+        offset = len(self.words)
+        columns = [([w] if w >= 0 else []) + (chars + offset).tolist() for w, chars in infos]
+        for k in range(len(infos) - 1):
+            bigram = self._bigram_column(infos[k][0], infos[k + 1][0])
+            if bigram >= 0:
+                columns[k].append(bigram)
+                columns[k + 1].append(bigram)
+        return columns
+
+    def _bigram_column(self, first: int, second: int) -> int:
+        if first < 0 or second < 0 or not len(self._bigram_keys):
+            return -1
+        key = first * self._n_unigrams + second
+        pos = int(np.searchsorted(self._bigram_keys, key))
+        found = pos < len(self._bigram_keys) and self._bigram_keys[pos] == key
+        return self._n_unigrams + pos if found else -1
+
+    def transform(self, docs: Sequence[Doc]) -> sp.csr_matrix:
+        """One L2-normalised TF-IDF row per doc: [words | chars]."""
+        n = len(docs)
+        arrays = [doc.to_array(LOWER) for doc in docs]
+        lengths = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=n)
+        doc_of_token = np.repeat(np.arange(n), lengths)
+        hashes = np.concatenate(arrays) if n else np.empty(0, dtype=np.uint64)
+        uniq, inverse = np.unique(hashes, return_inverse=True)
+        infos = [self.word_type(h) for h in uniq.tolist()]
+        type_word = np.fromiter((i[0] for i in infos), dtype=np.int64, count=len(infos))
+        token_word = type_word[inverse]
+        words = _word_counts(token_word, doc_of_token, n, self._n_unigrams, self._bigram_keys)
+        type_chars = _rows_matrix([i[1] for i in infos], len(self.chars))
+        doc_types = sp.csr_matrix((np.ones(len(inverse)), (doc_of_token, inverse)), shape=(n, len(uniq)))
+        chars = (doc_types @ type_chars).tocsr()
+        blocks = [_tfidf(words, self._word_idf), _tfidf(chars, self._char_idf) * self.char_weight]
+        return sp.hstack(blocks, format="csr")
+
+
+def _char_ngrams(lower: str) -> list[str]:
+    padded = f" {lower} "
+    low, high = CHAR_NGRAMS
+    return [padded[i:i + k] for k in range(low, high + 1) for i in range(len(padded) - k + 1)]
+
+
+def _document_frequency(per_doc: list[np.ndarray], size: int) -> np.ndarray:
+    present = [np.unique(a[a >= 0]) for a in per_doc]
+    flat = np.concatenate(present) if present else np.empty(0, dtype=np.int64)
+    return np.bincount(flat.astype(np.int64), minlength=size)
+
+
+def _bigram_keys(word_cols: np.ndarray, n_unigrams: int) -> np.ndarray:
+    first, second = word_cols[:-1], word_cols[1:]
+    valid = (first >= 0) & (second >= 0)
+    return first[valid] * n_unigrams + second[valid]
+
+
+def _word_counts(token_word: np.ndarray, doc_of_token: np.ndarray, n_docs: int,
+                 n_unigrams: int, bigram_keys: np.ndarray) -> sp.csr_matrix:
+    unigram = token_word >= 0
+    rows, cols = [doc_of_token[unigram]], [token_word[unigram]]
+    if len(bigram_keys) and len(token_word) > 1:
+        first, second = token_word[:-1], token_word[1:]
+        valid = (first >= 0) & (second >= 0) & (doc_of_token[:-1] == doc_of_token[1:])
+        keys = first[valid] * n_unigrams + second[valid]
+        pos = np.minimum(np.searchsorted(bigram_keys, keys), len(bigram_keys) - 1)
+        found = bigram_keys[pos] == keys
+        rows.append(doc_of_token[:-1][valid][found])
+        cols.append(n_unigrams + pos[found])
+    rows_a, cols_a = np.concatenate(rows), np.concatenate(cols)
+    return sp.csr_matrix((np.ones(len(rows_a)), (rows_a, cols_a)),
+                         shape=(n_docs, n_unigrams + len(bigram_keys)))
+
+
+def _rows_matrix(rows: list[np.ndarray], width: int) -> sp.csr_matrix:
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([len(r) for r in rows], out=indptr[1:])
+    indices = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
+    return sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(rows), width))
+
+
+def _idf(df: np.ndarray, n_docs: int) -> np.ndarray:
+    return np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+
+
+def _tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    counts.sum_duplicates()
+    counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
+    norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ counts)

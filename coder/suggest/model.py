@@ -1,0 +1,189 @@
+"""Training a `Suggester` from coded texts, and scoring new texts with it.
+
+One linear model per code (logistic regression on the sparse text features
+plus codebook-derived features), its decision values calibrated with Platt
+scaling and a decision threshold chosen to maximise F1, both on out-of-fold
+decision values inside the training data. A code with fewer than
+`MIN_POSITIVES` human-coded positives uses the keyword engine instead.
+
+Small data is the normal case, so the features carry what generalises from few
+examples: TF-IDF fitted on the whole corpus (coded and uncoded), each code's
+keyword matches, and each text's similarity to each code's codebook entry
+(label, definition, include rules and keywords).
+
+A trained Suggester lives in memory only (never pickled); `score_docs` is a
+pure function of the docs, so a batch run can fork workers that share it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold
+from spacy.tokens import Doc
+
+from coder.nlp import parse
+from coder.records import Code
+from coder.suggest import ENGINES
+from coder.suggest.features import Featurizer
+from coder.suggest.keywords import KEYWORD_THRESHOLD, KeywordMatcher, keyword_scores
+from coder.suggest.thresholds import best_f1_threshold, calibrate, fit_platt
+
+MIN_POSITIVES = 5
+INNER_FOLDS = 3
+REGULARISATION_C = 2.0
+CODEBOOK_WEIGHT = 1.0   # scale of the keyword and codebook-similarity columns
+
+
+@dataclass(frozen=True)
+class CodeModel:
+    """How one code is scored: engine, coefficients' column, calibration, threshold."""
+
+    code_id: str
+    engine: str            # "model" or "keywords"
+    threshold: float
+    positives: int
+    calibration: tuple[float, ...] = ()  # Platt weights for (decision, keywords, similarity), bias
+
+
+class Suggester:
+    """Everything needed to score texts for every code, trained once, held in memory."""
+
+    def __init__(self, codes: Sequence[Code], featurizer: Featurizer, keywords: KeywordMatcher,
+                 codebook_rows: sp.csr_matrix):
+        self.codes = list(codes)
+        self.featurizer = featurizer
+        self.keywords = keywords
+        self.codebook_rows = codebook_rows
+        self.models: list[CodeModel] = []
+        self.coef = np.zeros((0, len(self.codes)))
+        self.intercept = np.zeros(len(self.codes))
+
+    def features(self, docs: Sequence[Doc]) -> tuple[sp.csr_matrix, np.ndarray]:
+        """The model's feature matrix for docs, and the raw keyword match counts."""
+        text = self.featurizer.transform(docs)
+        counts = self.keywords.counts(docs)
+        words = text[:, :self.featurizer.n_word_features]
+        similarity = (words @ self.codebook_rows.T).toarray()
+        codebook = np.hstack([np.log1p(counts), similarity]) * CODEBOOK_WEIGHT
+        return sp.hstack([text, sp.csr_matrix(codebook)], format="csr"), counts
+
+    def score_docs(self, docs: Sequence[Doc]) -> tuple[np.ndarray, sp.csr_matrix]:
+        """Calibrated scores (one row per doc, one column per code) and the feature rows."""
+        x, counts = self.features(docs)
+        scores = keyword_scores(counts)
+        model_cols = [i for i, m in enumerate(self.models) if m.engine == "model"]
+        if model_cols:
+            decisions = x @ self.coef[:, model_cols] + self.intercept[model_cols]
+            for j, col in enumerate(model_cols):
+                inputs = self.calibration_inputs(decisions[:, j], x, col)
+                scores[:, col] = calibrate(inputs, self.models[col].calibration)
+        return scores, x
+
+    def calibration_inputs(self, decisions: np.ndarray, x: sp.csr_matrix, column: int) -> np.ndarray:
+        """What a code's score is calibrated from: its model's decision value, its
+        keyword matches and its codebook similarity (the last feature columns)."""
+        n = len(self.codes)
+        codebook = x[:, [x.shape[1] - 2 * n + column, x.shape[1] - n + column]].toarray()
+        return np.column_stack([decisions, codebook])
+
+    @property
+    def thresholds(self) -> np.ndarray:
+        """Per-code decision thresholds, in code order."""
+        return np.array([m.threshold for m in self.models])
+
+    def predict(self, texts: Sequence[str], *, at_least_one: bool = False) -> np.ndarray:
+        """0/1 decisions (texts x codes): score >= threshold (plus the best code if asked)."""
+        scores, _ = self.score_docs(list(parse(texts)))
+        return decide(scores, self.thresholds, at_least_one=at_least_one)
+
+
+def decide(scores: np.ndarray, thresholds: np.ndarray, *, at_least_one: bool = False) -> np.ndarray:
+    """Which codes are suggested: score >= threshold; with `at_least_one`, each row's best too."""
+    chosen = scores >= thresholds
+    if at_least_one and len(scores):
+        empty = ~chosen.any(axis=1)
+        chosen[np.flatnonzero(empty), np.argmax(scores[empty], axis=1)] = True
+    return chosen
+
+
+def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
+          corpus: Sequence[str] = (), engine: str = "auto", min_positives: int = MIN_POSITIVES,
+          seed: int = 0) -> Suggester:
+    """Train a Suggester from coded texts.
+
+    `labels` is a 0/1 matrix (texts x codes, in `codes` order); `corpus` is
+    further uncoded text used only to learn vocabulary and word weights.
+    `engine` "keywords" skips the models; "model" and "auto" train a model for
+    every code with at least `min_positives` positives (and two negatives).
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}")
+    labels = np.asarray(labels, dtype=bool).reshape(len(texts), len(codes))
+    docs = list(parse(texts))
+    featurizer = Featurizer().fit(docs + list(parse(corpus)))
+    codebook_docs = list(parse(codebook_text(code) for code in codes))
+    codebook_rows = featurizer.transform(codebook_docs)[:, :featurizer.n_word_features]
+    suggester = Suggester(codes, featurizer, KeywordMatcher(codes), codebook_rows)
+    x, counts = suggester.features(docs)
+    keyword_hits = counts >= 1
+    positives = labels.sum(axis=0)
+    suggester.coef = np.zeros((x.shape[1], len(codes)))
+    for j, code in enumerate(codes):
+        y = labels[:, j]
+        model = None
+        if engine != "keywords" and positives[j] >= min_positives and len(y) - positives[j] >= 2:
+            model = _train_code(suggester, x, y, j, seed)
+            if engine == "auto" and code.keywords and _f1(keyword_hits[:, j], y) > model[1]:
+                model = None
+        if model is None:
+            suggester.models.append(CodeModel(code.id, "keywords", KEYWORD_THRESHOLD, int(positives[j])))
+        else:
+            suggester.models.append(model[0])
+    return suggester
+
+
+def _train_code(suggester: Suggester, x: sp.csr_matrix, y: np.ndarray, column: int,
+                seed: int) -> tuple[CodeModel, float]:
+    """Fit one code's model into `column`; return its CodeModel and out-of-fold F1."""
+    inputs = suggester.calibration_inputs(_out_of_fold_decisions(x, y, seed), x, column)
+    calibration = fit_platt(inputs, y)
+    oof_scores = calibrate(inputs, calibration)
+    threshold = best_f1_threshold(oof_scores, y)
+    classifier = _classifier().fit(x, y)
+    suggester.coef[:, column] = classifier.coef_[0]
+    suggester.intercept[column] = classifier.intercept_[0]
+    model = CodeModel(suggester.codes[column].id, "model", threshold, int(y.sum()), calibration)
+    return model, _f1(oof_scores >= threshold, y)
+
+
+def _f1(predicted: np.ndarray, truth: np.ndarray) -> float:
+    denominator = predicted.sum() + truth.sum()
+    return float(2 * (predicted & truth).sum() / denominator) if denominator else 0.0
+
+
+def codebook_text(code: Code) -> str:
+    """A code's codebook entry as one text: label, definition, include rules, keywords."""
+    return ". ".join([code.label, code.definition, *code.include, ", ".join(code.keywords)])
+
+
+def _classifier() -> LogisticRegression:
+    return LogisticRegression(C=REGULARISATION_C, class_weight="balanced", solver="liblinear", dual=True,
+                              max_iter=1000)
+
+
+def _out_of_fold_decisions(x: sp.csr_matrix, y: np.ndarray, seed: int) -> np.ndarray:
+    """Decision values for each training text from a model trained without it."""
+    folds = KFold(n_splits=min(INNER_FOLDS, len(y)), shuffle=True, random_state=seed)
+    out = np.zeros(len(y))
+    for fit_rows, held_rows in folds.split(x):
+        y_fit = y[fit_rows]
+        if y_fit.all() or not y_fit.any():
+            out[held_rows] = 1.0 if y_fit.all() else -1.0
+            continue
+        out[held_rows] = _classifier().fit(x[fit_rows], y_fit).decision_function(x[held_rows])
+    return out

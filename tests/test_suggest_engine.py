@@ -1,0 +1,124 @@
+"""The suggestion engine on tiny corpora where the right answer is obvious."""
+
+import json
+
+import numpy as np
+import pytest
+from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+
+from coder.nlp import parse
+from coder.records import Code
+from coder.suggest.evaluate import evaluate, overall_metrics, per_code_metrics
+from coder.suggest.evidence import token_contributions
+from coder.suggest.keywords import KeywordMatcher, keyword_scores
+from coder.suggest.model import decide, train
+from coder.suggest.queue import diverse_order
+from coder.suggest.scoring import suggest_texts, uncertainty
+from coder.suggest.thresholds import best_f1_threshold, calibrate, fit_platt
+from suggest_fixtures import codes, corpus
+
+
+def test_keywords_match_on_lemmas_and_lower_case_with_offsets():
+    code = Code("ics", "t", "2.2", "ICS", keywords=("system", "crash", "case load", "ICS"))
+    matcher = KeywordMatcher([code])
+    text = "Crashing systems: the ics and my case loads."
+    (doc,) = parse([text])
+    found = matcher.evidence(doc, 0)
+    assert [(e["text"], text[e["start"]:e["end"]]) for e in found] == [
+        ("Crashing", "Crashing"), ("systems", "systems"), ("ics", "ics"), ("case loads", "case loads")]
+    assert matcher.counts([doc]).tolist() == [[4.0]]
+    assert keyword_scores(np.array([[0.0, 1.0, 2.0]])).tolist() == [[0.0, 0.5, 0.75]]
+
+
+def test_a_code_learned_from_ten_examples_is_suggested_on_matching_text_only():
+    texts, labels = corpus()
+    suggester = train(texts, labels, codes())
+    assert [m.engine for m in suggester.models] == ["model", "model"]
+    results = suggest_texts(suggester, ["new", "unrelated"],
+                            ["The printer jammed and is broken", "We talked about the weather and the bus"])
+    assert [s.code_id for s in results[0].suggestions] == ["printer"]
+    assert results[1].suggestions == ()
+    evidence = results[0].suggestions[0].evidence
+    text = "The printer jammed and is broken"
+    assert {text[t["start"]:t["end"]] for t in evidence["terms"][:2]} <= {"printer", "jammed", "broken"}
+    assert text[slice(*evidence["sentence"])] == text
+    json.dumps(evidence)  # storable as JSON
+
+
+def test_codes_with_few_examples_fall_back_to_keywords():
+    texts, labels = corpus()
+    labels[:, 1] = False
+    labels[len(texts) - 3:, 1] = True  # only three lunch positives
+    suggester = train(texts, labels, codes(lunch_keywords=["lunch"]))
+    assert [m.engine for m in suggester.models] == ["model", "keywords"]
+    (result,) = suggest_texts(suggester, ["x"], ["lunch in the canteen"])
+    assert [(s.code_id, s.engine, s.score) for s in result.suggestions] == [("lunch", "keywords", 0.5)]
+    assert result.suggestions[0].evidence == {"keywords": [{"start": 0, "end": 5, "text": "lunch"}]}
+    assert train(texts, labels, codes(), engine="keywords").models[0].engine == "keywords"
+
+
+def test_thresholds_are_chosen_per_code():
+    assert best_f1_threshold(np.array([0.9, 0.8, 0.3, 0.1]), np.array([1, 1, 0, 0])) == pytest.approx(0.55)
+    assert best_f1_threshold(np.array([0.9, 0.2, 0.15, 0.1]), np.array([1, 1, 0, 0])) == pytest.approx(0.175)
+    assert best_f1_threshold(np.array([0.5, 0.4]), np.array([0, 0])) == 1.0
+    texts, labels = corpus()
+    thresholds = train(texts, labels, codes()).thresholds
+    assert thresholds.shape == (2,) and thresholds[0] != thresholds[1]
+
+
+def test_platt_scaling_is_monotone_and_in_unit_range():
+    decisions = np.array([-3.0, -1.0, 0.5, 2.0, 4.0])
+    calibration = fit_platt(decisions, np.array([0, 0, 1, 1, 1]))
+    scores = calibrate(decisions, calibration)
+    assert np.all(np.diff(scores) > 0) and scores.min() > 0 and scores.max() < 1
+
+
+def test_decide_and_at_least_one():
+    scores = np.array([[0.9, 0.2], [0.1, 0.3], [0.0, 0.0]])
+    thresholds = np.array([0.5, 0.4])
+    assert decide(scores, thresholds).tolist() == [[True, False], [False, False], [False, False]]
+    assert decide(scores, thresholds, at_least_one=True)[1].tolist() == [False, True]
+    assert uncertainty(np.array([[0.5, 0.0], [1.0, 0.0]]), np.array([0.5, 0.5])).tolist() == [1.0, 0.0]
+
+
+def test_token_contributions_add_up_to_the_text_part_of_the_decision():
+    texts, labels = corpus()
+    suggester = train(texts, labels, codes())
+    docs = list(parse(["the printer jammed and the printer broke"]))
+    x = suggester.featurizer.transform(docs)
+    row = dict(zip(x.indices.tolist(), x.data.tolist()))
+    weights = suggester.coef[:, 0]
+    parts = token_contributions(suggester.featurizer, docs[0], row, weights)
+    assert parts.sum() == pytest.approx((x @ weights[:x.shape[1]])[0])
+
+
+def test_metrics_match_scikit_learn():
+    truth = np.array([[1, 0, 1], [0, 1, 0], [1, 1, 0], [0, 0, 1], [1, 0, 0]], dtype=bool)
+    predicted = np.array([[1, 0, 0], [0, 1, 1], [1, 0, 0], [0, 0, 1], [0, 1, 0]], dtype=bool)
+    precision, recall, f1 = per_code_metrics(truth, predicted)
+    p, r, f, _ = precision_recall_fscore_support(truth, predicted, zero_division=0)
+    assert np.allclose(precision, p) and np.allclose(recall, r) and np.allclose(f1, f)
+    overall = overall_metrics(truth, predicted)
+    assert overall["micro_f1"] == pytest.approx(f1_score(truth, predicted, average="micro"))
+    assert overall["macro_f1"] == pytest.approx(f1_score(truth, predicted, average="macro"))
+    assert overall["samples_f1"] == pytest.approx(f1_score(truth, predicted, average="samples"))
+    assert overall["exact_match"] == pytest.approx(accuracy_score(truth, predicted))
+
+
+def test_evaluate_reports_per_code_overall_and_learning_curve():
+    texts, labels = corpus()
+    result = evaluate(texts, labels, codes(), folds=3)
+    assert [c.code_id for c in result.codes] == ["printer", "lunch"]
+    assert [c.positives for c in result.codes] == [10, 8]
+    assert result.codes[0].f1 > 0.7 and result.overall["micro_f1"] > 0.7
+    assert [p["fraction"] for p in result.learning_curve] == [0.25, 0.5, 0.75, 1.0]
+    assert result.learning_curve[-1]["micro_f1"] == result.overall["micro_f1"]
+    with pytest.raises(ValueError):
+        evaluate(texts[:2], labels[:2], codes(), folds=5)
+
+
+def test_queue_mixes_best_codes():
+    candidates = [("a", 0.9, "x"), ("b", 0.8, "x"), ("c", 0.7, "x"), ("d", 0.6, "y"), ("e", 0.5, "z")]
+    assert diverse_order(candidates, 4) == ["a", "d", "e", "b"]
+    assert diverse_order(candidates, 10) == ["a", "d", "e", "b", "c"]
+    assert diverse_order([], 3) == []

@@ -1,0 +1,120 @@
+"""Suggestion runs and evaluation on real project files, and the CLI end to end."""
+
+import csv
+import json
+
+import pytest
+
+from coder.store import create_project, open_project
+from coder.store.codebook import add_code, add_theme
+from coder.store.codings import import_codings, list_codings
+from coder.store.responses import insert_responses
+from coder.store.suggestions import latest_code_f1, latest_run, suggestions_for_response
+from coder.records import Code, Theme
+from coder.suggest.project import coding_queue, evaluate_project, run_suggestions
+from helpers import SHARED, file_digest, run_cli
+from suggest_fixtures import corpus
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    """A project with the tiny printer/lunch corpus, coded by `ann`, plus three uncoded texts."""
+    path = tmp_path / "tiny.coder"
+
+    def setup(conn):
+        add_theme(conn, Theme("t", "1", "Things"), "tester")
+        add_code(conn, Code("printer", "t", "1.1", "Printer trouble", keywords=("printer",)), "tester")
+        add_code(conn, Code("lunch", "t", "1.2", "Lunch", keywords=("lunch",)), "tester")
+
+    create_project(path, setup=setup).close()
+    texts, labels = corpus()
+    conn = open_project(path)
+    rows = [(f"r{i}", t, {}) for i, t in enumerate(texts)]
+    rows += [("new1", "the printer jammed again", {}), ("new2", "rain fell over the hills", {}),
+             ("new3", "lunch in the sun", {})]
+    insert_responses(conn, rows)
+    pairs = [(f"r{i}", code) for i in range(len(texts))
+             for j, code in enumerate(["printer", "lunch"]) if labels[i, j]]
+    import_codings(conn, pairs, "ann")
+    yield conn
+    conn.close()
+
+
+def test_a_run_stores_suggestions_for_uncoded_responses_and_leaves_codings(tiny):
+    before = list_codings(tiny)
+    summary = run_suggestions(tiny)
+    assert summary.scored == 3 + 12  # the uncoded: three new texts and the OTHER texts
+    assert summary.model_codes == ["printer", "lunch"]
+    assert [s.code_id for s in suggestions_for_response(tiny, "new1")] == ["printer"]
+    assert suggestions_for_response(tiny, "new2") == []
+    assert suggestions_for_response(tiny, "r0") == []  # coded: out of scope
+    assert list_codings(tiny) == before
+    assert latest_run(tiny)["status"] == "done" and latest_run(tiny)["done"] == 15
+    (suggestion,) = suggestions_for_response(tiny, "new1")
+    assert suggestion.score >= suggestion.threshold and suggestion.run_id == summary.run_id
+
+
+def test_a_new_run_replaces_the_previous_one_and_at_least_one_fills_every_response(tiny):
+    first = run_suggestions(tiny)
+    second = run_suggestions(tiny, scope="all", at_least_one=True)
+    assert second.run_id > first.run_id
+    rows = tiny.execute("SELECT DISTINCT run_id FROM suggestions").fetchall()
+    assert rows == [(second.run_id,)]
+    assert second.with_suggestions == second.scored == 33
+    best = suggestions_for_response(tiny, "new2")
+    assert len(best) == 1 and best[0].score >= best[0].threshold
+    assert "best_code" in best[0].evidence
+
+
+def test_queue_lists_uncoded_responses_once(tiny):
+    run_suggestions(tiny)
+    queue = coding_queue(tiny, 5)
+    assert len(queue) == len(set(queue)) == 5
+    assert not set(queue) & {f"r{i}" for i in range(18)}
+
+
+def test_evaluation_is_stored_with_per_code_f1(tiny):
+    result = evaluate_project(tiny, folds=3)
+    stored = latest_code_f1(tiny)
+    assert set(stored) == {"printer", "lunch"}
+    assert stored["printer"] == (pytest.approx(result.codes[0].f1), result.codes[0].engine)
+
+
+def test_cli_evaluate_refuses_too_little_coding_and_leaves_the_project_as_it_was(tmp_path):
+    path = tmp_path / "uncoded.coder"
+    assert run_cli("init", path, "--codebook", SHARED / "codebooks" / "social_work_framework.yaml").returncode == 0
+    digest = file_digest(path)
+    done = run_cli("evaluate", path)
+    assert done.returncode == 1 and "coded responses" in done.stderr
+    done = run_cli("evaluate", path, "--out", tmp_path / "x.txt")
+    assert done.returncode == 1 and ".csv or .xlsx" in done.stderr
+    assert file_digest(path) == digest
+
+
+def test_cli_suggest_and_evaluate_on_the_demo_corpus(tmp_path):
+    path = tmp_path / "demo.coder"
+    codebook = SHARED / "codebooks" / "social_work_framework.yaml"
+    assert run_cli("init", path, "--codebook", codebook).returncode == 0
+    done = run_cli("import", path, SHARED / "corpus" / "social_work_comments.jsonl")
+    assert done.returncode == 0, done.stderr
+    with open(SHARED / "gold" / "dev.csv", newline="") as handle:
+        pairs = [(row["id"], row["code"]) for row in csv.DictReader(handle)]
+    first_coded = sorted({rid for rid, _ in pairs})[:60]  # keeps the test quick
+    pairs = [(rid, code) for rid, code in pairs if rid in first_coded]
+    conn = open_project(path)
+    import_codings(conn, pairs, "gold")
+    conn.close()
+    done = run_cli("suggest", path, "--queue", "3")
+    assert done.returncode == 0, done.stderr
+    assert "Codes on the model" in done.stdout and "Most worth coding next" in done.stdout
+    conn = open_project(path)
+    stored = conn.execute("SELECT evidence FROM suggestions").fetchall()
+    assert stored and all("keywords" in json.loads(e) for (e,) in stored)
+    conn.close()
+    out = tmp_path / "evaluation.csv"
+    done = run_cli("evaluate", path, "--folds", "3", "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert "micro F1" in done.stdout and "learning curve" in done.stdout
+    with open(out, newline="") as handle:
+        header = next(csv.reader(handle))
+    assert header == ["index", "code id", "code", "positives", "precision", "recall", "F1", "engine"]
