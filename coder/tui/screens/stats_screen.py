@@ -65,6 +65,13 @@ def _number(value) -> str:
     return f"{value:.1f}" if isinstance(value, float) else str(value)
 
 
+def _p_value(p) -> str:
+    """A chi-square p-value to three decimals ("" when the test was not run)."""
+    if p == "" or p is None:
+        return ""
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
 def _label(row) -> Text:
     """Theme rows bold, code rows indented under them, totals in italics."""
     if row["row"] == "theme":
@@ -92,7 +99,7 @@ class StatsScreen(Screen):
     StatsScreen TabPane { padding: 0; }
     StatsScreen DataTable { height: 1fr; }
     StatsScreen #crosstab-hint { padding: 1 2; color: $text-muted; }
-    StatsScreen #chart-scroll { padding: 0 1; }
+    StatsScreen #bars { border: round $primary-muted; border-title-color: $foreground; padding: 0 1; }
     """
     BINDINGS = [
         Binding("escape", "close", "Back"),
@@ -133,7 +140,7 @@ class StatsScreen(Screen):
             with TabPane("Counts [1]", id="counts"):
                 yield DataTable(id="counts-table", cursor_type="row", zebra_stripes=True)
             with TabPane("Chart [2]", id="chart"):
-                with VerticalScroll(id="chart-scroll"):
+                with VerticalScroll():
                     yield BarChart(id="bars")
             with TabPane("Crosstab [3]", id="crosstab"):
                 yield Static("Choose an attribute (b) to crosstab the themes and codes by it.",
@@ -226,9 +233,9 @@ class StatsScreen(Screen):
         grid.add_column("Responses", key="responses")
         grid.add_column("%", key="percent")
         grid.add_column("Segments", key="segments")
-        bar_width = max(8, self.size.width - label_width - 46)
-        grid.add_column("", key="bar", width=bar_width)
+        bar_width = max(12, self.size.width - label_width - 46)
         top = max([p for p in listed["percent"] if not math.isnan(p)] + [0.0])
+        grid.add_column(f"█ = % (full: {top:.1f}%)", key="bar", width=bar_width)
         for _, row in table.iterrows():
             counted = row["row"] in ("theme", "code")
             bar = bar_text(row["percent"], top, bar_width) if counted else ""
@@ -268,7 +275,7 @@ class StatsScreen(Screen):
             cells = [_index(row), _label(row), self._cell(row["responses"], row["percent"], row)]
             cells += [self._cell(row[f"responses [{by}={v}]"], row[f"percent [{by}={v}]"], row)
                       for v in values]
-            cells += [_number(row["p"]) if row["p"] != "" else "",
+            cells += [_p_value(row["p"]),
                       Text("⚠ " + row["warning"], style="italic") if row["warning"] else ""]
             grid.add_row(*cells)
 
@@ -284,7 +291,7 @@ class StatsScreen(Screen):
     def action_choose(self, name: str) -> None:
         select = self.query_one(f"#{name}", Select)
         select.focus()
-        select.expanded = True
+        select.action_show_overlay()
 
     def action_tab(self, pane: str) -> None:
         self.query_one(TabbedContent).active = pane

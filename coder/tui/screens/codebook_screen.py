@@ -1,0 +1,378 @@
+"""The codebook screen (F2): browse the framework and change it from the keyboard.
+
+Every change goes through `coder.codebook_edit` (the codebook store), which
+writes it in one transaction and logs it as a `codebook.*` event; the coding
+screen picks the new codebook up (panel and keys) when it is shown again.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static, Tree
+
+from coder import codebook_edit as edit
+from coder.errors import CoderError
+from coder.records import Code, Codebook, Theme
+from coder.store import transaction
+from coder.store.codebook import reorder_themes, responses_per_code
+from coder.tui.colours import code_colours
+from coder.tui.keys import RESERVED, assign_keys
+from coder.tui.screens.codebook_forms import ChoiceDialog, ConfirmDialog, Field, RecordForm
+from coder.tui.session import Session
+
+THEME_PREFIX = "theme:"
+
+
+def code_fields(code: Code | None, next_index: str) -> list[Field]:
+    """The form fields of a code (empty for a new one, whose index defaults to the next free)."""
+    return [
+        Field("label", "Label", value=code.label if code else ""),
+        Field("index", "Index", value=code.index if code else "",
+              placeholder=f"{next_index} (next free)"),
+        Field("definition", "Definition", "text", code.definition if code else ""),
+        Field("include", "Include", "lines", code.include if code else ()),
+        Field("exclude", "Exclude", "lines", code.exclude if code else ()),
+        Field("keywords", "Keywords", "words", code.keywords if code else (),
+              placeholder="comma-separated, e.g. caseload, too many cases"),
+        Field("color", "Colour", value=(code.color or "") if code else "",
+              placeholder="#RRGGBB (empty: automatic)"),
+        Field("key", "Key", value=(code.key or "") if code else "", max_length=1,
+              placeholder="one key to apply it (empty: automatic)"),
+    ]
+
+
+def theme_fields(theme: Theme | None, next_index: str) -> list[Field]:
+    """The form fields of a theme."""
+    return [
+        Field("label", "Label", value=theme.label if theme else ""),
+        Field("index", "Index", value=theme.index if theme else "",
+              placeholder=f"{next_index} (next free)"),
+        Field("description", "Description", "text", theme.description if theme else ""),
+    ]
+
+
+class CodebookScreen(Screen):
+    """Themes and codes (retired ones dimmed) with the highlighted one's full record."""
+
+    DEFAULT_CSS = """
+    CodebookScreen #codebook-main { height: 1fr; }
+    CodebookScreen #codebook-tree { width: 1fr; min-width: 30; }
+    CodebookScreen #details { width: 1fr; border-left: vkey $primary-muted; padding: 0 1; }
+    CodebookScreen.-wide #codebook-tree { max-width: 80; }
+    CodebookScreen #codebook-summary { height: 1; background: $panel; color: $foreground;
+                                        padding: 0 1; }
+    """
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    BINDINGS = [
+        Binding("escape", "close", "Back"),
+        Binding("a", "add_code", "Add code"),
+        Binding("t", "add_theme", "Add theme"),
+        Binding("e", "edit", "Edit"),
+        Binding("v", "move", "Move"),
+        Binding("g", "merge", "Merge"),
+        Binding("r", "retire", "Retire"),
+        Binding("K", "shift(-1)", "Up", show=False),
+        Binding("J", "shift(1)", "Down", show=False),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.codebook: Codebook = edit.load_codebook(session.conn)
+        self._order: list[str] = []
+
+    @property
+    def conn(self):
+        return self.session.conn
+
+    @property
+    def coder(self) -> str:
+        return self.session.coder
+
+    def compose(self):
+        yield Static(id="codebook-summary")
+        with Horizontal(id="codebook-main"):
+            tree: Tree[str] = Tree("Codebook", id="codebook-tree")
+            tree.show_root = False
+            tree.auto_expand = False
+            tree.guide_depth = 2
+            yield tree
+            with VerticalScroll(id="details"):
+                yield Static(id="details-text")
+        yield Footer()
+
+    @property
+    def tree(self) -> Tree:
+        return self.query_one("#codebook-tree", Tree)
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.tree.focus()
+
+    def on_screen_resume(self) -> None:
+        if edit.load_codebook(self.conn) != self.codebook:
+            self.reload(self.highlighted)
+
+    # ----- drawing
+
+    def reload(self, keep: str | None = None) -> None:
+        """Read the codebook again, redraw the tree and put the cursor on `keep` (a node's data)."""
+        self.codebook = edit.load_codebook(self.conn)
+        self.used = responses_per_code(self.conn)
+        self.keys = {code_id: key for key, code_id in assign_keys(self.codebook).items()}
+        colours = code_colours(self.codebook)
+        tree = self.tree
+        tree.clear()
+        self._order = []
+        for theme in self.codebook.themes:
+            node = tree.root.add(self._theme_label(theme), data=THEME_PREFIX + theme.id, expand=True)
+            self._order.append(THEME_PREFIX + theme.id)
+            for code in self.codebook.codes_of(theme.id):
+                node.add_leaf(self._code_label(code, colours[code.id], theme.retired), data=code.id)
+                self._order.append(code.id)
+        retired = sum(c.retired for c in self.codebook.codes)
+        self.query_one("#codebook-summary", Static).update(
+            f"{self.codebook.name or 'Codebook'}: {len(self.codebook.themes)} themes, "
+            f"{len(self.codebook.codes)} codes ({retired} retired) · "
+            f"responses coded with each code (all coders) in brackets")
+        if self._order:
+            line = self._order.index(keep) if keep in self._order else min(1, len(self._order) - 1)
+            tree.move_cursor_to_line(line)
+        self.show_details()
+
+    @staticmethod
+    def _theme_label(theme: Theme) -> Text:
+        text = Text(f"{theme.index} {theme.label}", style="bold")
+        if theme.retired:
+            text.stylize("dim strike")
+            text.append(" (retired)", style="italic")
+        return text
+
+    def _code_label(self, code: Code, colour: str, theme_retired: bool) -> Text:
+        key = self.keys.get(code.id, " ")
+        text = Text.assemble(("● ", colour), (key, "bold reverse" if key != " " else ""),
+                             f" {code.index} {code.label}")
+        text.append(f" ({self.used.get(code.id, 0)})", style="dim")
+        if code.retired or theme_retired:
+            text.stylize("dim")
+            text.append(" (retired)", style="italic")
+        return text
+
+    @property
+    def highlighted(self) -> str | None:
+        """The data of the node under the cursor: a code id or `theme:<id>`."""
+        node = self.tree.cursor_node
+        return node.data if node is not None else None
+
+    def highlighted_code(self) -> Code | None:
+        return next((c for c in self.codebook.codes if c.id == self.highlighted), None)
+
+    def highlighted_theme(self) -> Theme | None:
+        """The highlighted theme, or the theme of the highlighted code."""
+        data = self.highlighted or ""
+        code = self.highlighted_code()
+        theme_id = code.theme_id if code else data.removeprefix(THEME_PREFIX)
+        return next((t for t in self.codebook.themes if t.id == theme_id), None)
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        event.stop()
+        self.show_details()
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def show_details(self) -> None:
+        """Show every field of the highlighted code or theme."""
+        code, theme = self.highlighted_code(), self.highlighted_theme()
+        target = self.query_one("#details-text", Static)
+        if code is not None:
+            target.update(self._code_details(code, theme))
+        elif theme is not None:
+            codes = self.codebook.codes_of(theme.id)
+            target.update(Content.assemble(
+                (f"Theme {theme.index} {theme.label}\n", "bold"),
+                f"id {theme.id} · {len(codes)} codes ({sum(c.retired for c in codes)} retired)"
+                + (" · retired" if theme.retired else "") + "\n\n",
+                theme.description or ("No description (e to edit).", "italic")))
+        else:
+            target.update(Content("No themes yet: press t to add one."))
+
+    def _code_details(self, code: Code, theme: Theme) -> Content:
+        key = self.keys.get(code.id)
+        key_text = (f"{key} (set)" if key and key == code.key else
+                    f"{key} (automatic)" if key else "none")
+        parts: list = [(f"{code.index} {code.label}\n", "bold"),
+                       f"id {code.id} · theme {theme.index} {theme.label}\n",
+                       f"key {key_text} · colour {code.color or 'automatic'} · "
+                       f"{self.used.get(code.id, 0)} responses coded"
+                       + (" · retired" if code.retired else "") + "\n\n"]
+        parts.append(code.definition or ("No definition.", "italic"))
+        parts.append("\n")
+        for title, items in (("Include", code.include), ("Exclude", code.exclude)):
+            if items:
+                parts.append((f"\n{title}:\n", "bold"))
+                parts += [f" • {item}\n" for item in items]
+        if code.keywords:
+            parts += [("\nKeywords: ", "bold"), ", ".join(code.keywords)]
+        return Content.assemble(*parts)
+
+    # ----- changing the codebook
+
+    def _apply(self, change: Callable[[], object], keep: str | None) -> None:
+        """Run one change through the library; report its error or redraw."""
+        try:
+            change()
+        except CoderError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.reload(keep)
+
+    def action_add_theme(self) -> None:
+        def save(values: dict) -> None:
+            theme = edit.new_theme(self.conn, values["label"], self.coder,
+                                   description=values["description"], index=values["index"] or None)
+            self.reload(THEME_PREFIX + theme.id)
+        self.app.push_screen(RecordForm("New theme", theme_fields(None, edit.next_theme_index(
+            self.codebook)), save))
+
+    def action_add_code(self) -> None:
+        theme = self.highlighted_theme()
+        if theme is None:
+            self.notify("Add a theme first (t).", severity="warning")
+            return
+
+        def save(values: dict) -> None:
+            fields = self._checked_code_values(values, None)
+            index = fields.pop("index") or None
+            code = edit.new_code(self.conn, theme.id, fields.pop("label"), self.coder,
+                                 index=index, **fields)
+            self.reload(code.id)
+        self.app.push_screen(RecordForm(f"New code in theme {theme.index} {theme.label}",
+                                        code_fields(None, edit.next_code_index(self.codebook, theme.id)),
+                                        save))
+
+    def action_edit(self) -> None:
+        code, theme = self.highlighted_code(), self.highlighted_theme()
+        if code is not None:
+            def save_code(values: dict) -> None:
+                if not values["index"]:
+                    raise CoderError("the index cannot be empty (e.g. 1.4)")
+                edit.update_code(self.conn, code.id, self.coder,
+                                 **self._checked_code_values(values, code))
+                self.reload(code.id)
+            self.app.push_screen(RecordForm(f"Edit code {code.index} {code.label}",
+                                            code_fields(code, code.index), save_code))
+        elif theme is not None:
+            def save_theme(values: dict) -> None:
+                if not values["index"]:
+                    raise CoderError("the index cannot be empty (e.g. 3)")
+                edit.update_theme(self.conn, theme.id, self.coder, **values)
+                self.reload(THEME_PREFIX + theme.id)
+            self.app.push_screen(RecordForm(f"Edit theme {theme.index} {theme.label}",
+                                            theme_fields(theme, theme.index), save_theme))
+
+    def _checked_code_values(self, values: dict, code: Code | None) -> dict:
+        """Form values as code fields; a key must be free for codes and not a coding-screen key."""
+        key = values["key"] or None
+        if key is not None:
+            if key in RESERVED:
+                raise CoderError(f"key {key!r} is taken by a command on the coding screen "
+                                 f"(not free: {' '.join(sorted(RESERVED))})")
+            holder = next((c for c in self.codebook.codes
+                           if c.key == key and (code is None or c.id != code.id)), None)
+            if holder is not None:
+                raise CoderError(f"key {key!r} is already set for code {holder.index} {holder.label}")
+        return {**values, "key": key, "color": values["color"] or None}
+
+    def action_move(self) -> None:
+        code = self.highlighted_code()
+        if code is None:
+            self.notify("Highlight a code to move it to another theme.", severity="warning")
+            return
+        themes = [(f"{t.index} {t.label}", t.id) for t in self.codebook.themes
+                  if t.id != code.theme_id]
+        if not themes:
+            self.notify("There is no other theme to move it to (t adds one).", severity="warning")
+            return
+
+        def done(theme_id: str | None) -> None:
+            if theme_id is not None:
+                self._apply(lambda: self._move(code, theme_id), code.id)
+        self.app.push_screen(ChoiceDialog(
+            f"Move code {code.index} {code.label} to theme…",
+            "It goes to the end of that theme; an index numbered after its old theme is renumbered.",
+            themes), done)
+
+    def _move(self, code: Code, theme_id: str) -> None:
+        """Move a code; renumber its index when it followed the old theme's (1.3 -> 2.4)."""
+        old_theme = next(t for t in self.codebook.themes if t.id == code.theme_id)
+        with transaction(self.conn):
+            new_index = edit.next_code_index(self.codebook, theme_id)
+            edit.move_code(self.conn, code.id, theme_id, self.coder)
+            if code.index.startswith(f"{old_theme.index}."):
+                edit.update_code(self.conn, code.id, self.coder, index=new_index)
+
+    def action_merge(self) -> None:
+        code = self.highlighted_code()
+        if code is None:
+            self.notify("Highlight the code to merge into another.", severity="warning")
+            return
+        targets = [(f"{c.index} {c.label}", c.id) for c in self.codebook.codes
+                   if c.id != code.id and not c.retired]
+
+        def chosen(target_id: str | None) -> None:
+            if target_id is None:
+                return
+            target = next(c for c in self.codebook.codes if c.id == target_id)
+
+            def confirmed(yes: bool) -> None:
+                if yes:
+                    self._apply(lambda: self._merge(code, target), target.id)
+            self.app.push_screen(ConfirmDialog(
+                "Merge codes",
+                f"Merge {code.index} {code.label} into {target.index} {target.label}?\n"
+                f"Its codings ({self.used.get(code.id, 0)} responses) become "
+                f"{target.label}'s, and {code.label} is retired."), confirmed)
+        self.app.push_screen(ChoiceDialog(f"Merge code {code.index} {code.label} into…",
+                                          "Choose the code that stays.", targets), chosen)
+
+    def _merge(self, code: Code, target: Code) -> None:
+        result = edit.merge_codes(self.conn, code.id, target.id, self.coder)
+        self.notify(f"Merged {code.label} into {target.label}: {result['moved']} codings moved, "
+                    f"{result['dropped']} duplicates dropped; {code.label} retired.")
+
+    def action_retire(self) -> None:
+        code, theme = self.highlighted_code(), self.highlighted_theme()
+        if code is not None:
+            self._apply(lambda: edit.set_code_retired(self.conn, code.id, not code.retired,
+                                                      self.coder), code.id)
+        elif theme is not None:
+            self._apply(lambda: edit.set_theme_retired(self.conn, theme.id, not theme.retired,
+                                                       self.coder), THEME_PREFIX + theme.id)
+
+    def action_shift(self, delta: int) -> None:
+        """Move the highlighted code (within its theme) or theme one place up or down."""
+        code, theme = self.highlighted_code(), self.highlighted_theme()
+        if code is not None:
+            siblings = [c.id for c in self.codebook.codes_of(code.theme_id)]
+            at = siblings.index(code.id) + delta
+            if 0 <= at < len(siblings):
+                self._apply(lambda: edit.move_code(self.conn, code.id, code.theme_id, self.coder,
+                                                   position=at), code.id)
+        elif theme is not None:
+            order = [t.id for t in self.codebook.themes]
+            at = order.index(theme.id) + delta
+            if 0 <= at < len(order):
+                order.insert(at, order.pop(order.index(theme.id)))
+                self._apply(lambda: reorder_themes(self.conn, order, self.coder),
+                            THEME_PREFIX + theme.id)
+
+    def action_close(self) -> None:
+        self.app.pop_screen()

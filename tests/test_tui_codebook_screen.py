@@ -1,0 +1,316 @@
+"""The codebook screen (F2) under Textual's pilot: every kind of edit lands in the
+project and in the event log, bad input changes nothing, and the coding screen
+follows the edits. Update the snapshots after an intended change with
+`pytest tests/test_tui_codebook_screen.py --snapshot-update`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from helpers import file_digest
+from textual.widgets import TextArea
+from tui_driver import running, screen_text
+from tui_project import make_project
+
+from coder.coding import toggle_code
+from coder.store import open_project
+from coder.store.codebook import load_codebook, set_code_retired
+from coder.store.codings import list_codings
+from coder.store.events import list_events
+from coder.tui.app import CoderApp
+from coder.tui.screens.codebook_forms import ChoiceDialog, RecordForm
+from coder.tui.screens.codebook_screen import CodebookScreen
+from coder.tui.screens.coding_screen import CodingScreen
+from coder.tui.session import Session
+from coder.tui.widgets.codebook_panel import CodebookPanel
+
+
+@pytest.fixture
+def project(tmp_path):
+    return make_project(tmp_path / "codebook.coder", n=10)
+
+
+def run(scenario):
+    asyncio.run(scenario())
+
+
+def read(path):
+    """(codebook, codebook.* events) as stored in the project now."""
+    conn = open_project(path)
+    try:
+        events = [e for e in list_events(conn) if e.action.startswith("codebook.") and e.coder == "alice"]
+        return load_codebook(conn), events
+    finally:
+        conn.close()
+
+
+def code(codebook, code_id):
+    return next(c for c in codebook.codes if c.id == code_id)
+
+
+async def open_codebook(app, pilot, at: str | None = None) -> CodebookScreen:
+    """Open the codebook screen with the cursor on `at` (a code id or theme:<id>)."""
+    await pilot.press("f2")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, CodebookScreen)
+    if at is not None:
+        screen.tree.move_cursor_to_line(screen._order.index(at))
+        await pilot.pause()
+    return screen
+
+
+async def fill(app, pilot, values: dict) -> None:
+    """Replace the text of form fields (by name) in the open form."""
+    form = app.screen
+    assert isinstance(form, RecordForm)
+    for name, value in values.items():
+        editor = form.query_one(f"#field-{name}")
+        if isinstance(editor, TextArea):
+            editor.text = value
+        else:
+            editor.value = value
+    await pilot.pause()
+
+
+def test_add_a_theme_and_a_code(project):
+    async def scenario():
+        async with running(project) as (app, pilot, _):
+            screen = await open_codebook(app, pilot)
+            await pilot.press("t")
+            await pilot.press(*"Wellbeing", "ctrl+s")
+            await pilot.pause()
+            assert screen.highlighted == "theme:wellbeing"
+            await pilot.press("a")
+            await fill(app, pilot, {"label": "Burnout", "definition": "Exhaustion from work.",
+                                    "include": "feeling drained\nsick leave",
+                                    "keywords": "burnout, exhausted"})
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert screen.highlighted == "burnout"
+            assert "3.1 Burnout" in screen_text(app)
+        codebook, events = read(project)
+        added = code(codebook, "burnout")
+        assert (added.theme_id, added.index, added.definition, added.include, added.keywords) == (
+            "wellbeing", "3.1", "Exhaustion from work.", ("feeling drained", "sick leave"),
+            ("burnout", "exhausted"))
+        assert [t.label for t in codebook.themes][-1] == "Wellbeing"
+        assert [(e.action, e.target) for e in events] == [("codebook.theme.add", "wellbeing"),
+                                                          ("codebook.code.add", "burnout")]
+    run(scenario)
+
+
+def test_edit_every_field_of_a_code(project):
+    async def scenario():
+        async with running(project) as (app, pilot, _):
+            await open_codebook(app, pilot, at="staffing")
+            await pilot.press("e")
+            await fill(app, pilot, {"label": "Staffing gaps", "index": "1.2a",
+                                    "definition": "Posts unfilled.", "include": "vacancies",
+                                    "exclude": "sickness\nleave", "keywords": "vacancy, agency staff",
+                                    "color": "#1f77b4", "key": "z"})
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert not isinstance(app.screen, RecordForm)
+        codebook, events = read(project)
+        edited = code(codebook, "staffing")
+        assert (edited.label, edited.index, edited.definition, edited.include, edited.exclude,
+                edited.keywords, edited.color, edited.key) == (
+            "Staffing gaps", "1.2a", "Posts unfilled.", ("vacancies",), ("sickness", "leave"),
+            ("vacancy", "agency staff"), "#1f77b4", "z")
+        assert len(events) == 1 and events[0].action == "codebook.code.update"
+        assert events[0].data["before"]["label"] == "Staff shortages"
+        assert set(events[0].data["after"]) == {"label", "index", "definition", "include", "exclude",
+                                                "keywords", "color", "key"}
+    run(scenario)
+
+
+def test_edit_a_theme(project):
+    async def scenario():
+        async with running(project) as (app, pilot, _):
+            await open_codebook(app, pilot, at="theme:recording")
+            await pilot.press("enter")  # enter edits too
+            await fill(app, pilot, {"label": "Recording and IT", "description": "Systems."})
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+        codebook, events = read(project)
+        theme = next(t for t in codebook.themes if t.id == "recording")
+        assert (theme.label, theme.description) == ("Recording and IT", "Systems.")
+        assert [e.action for e in events] == ["codebook.theme.update"]
+    run(scenario)
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"color": "red"}, "is not #RRGGBB"),
+    ({"label": ""}, "label cannot be empty"),
+    ({"key": "j"}, "taken by a command on the coding screen"),
+])
+def test_bad_input_is_shown_and_changes_nothing(project, values, message):
+    before = file_digest(project)
+
+    async def scenario():
+        async with running(project) as (app, pilot, _):
+            await open_codebook(app, pilot, at="caseload")
+            await pilot.press("e")
+            await fill(app, pilot, values)
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, RecordForm)  # still open, nothing typed is lost
+            assert message in screen_text(app)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, CodebookScreen)
+    run(scenario)
+    codebook, events = read(project)
+    assert code(codebook, "caseload").label == "Caseload size" and events == []
+    assert file_digest(project) == before
+
+
+def test_move_a_code_to_another_theme(project):
+    async def scenario():
+        async with running(project) as (app, pilot, _):
+            screen = await open_codebook(app, pilot, at="time_pressure")
+            await pilot.press("v")
+            assert isinstance(app.screen, ChoiceDialog)
+            await pilot.press(*"paper", "enter")
+            await pilot.pause()
+            assert screen.highlighted == "time_pressure"
+        codebook, events = read(project)
+        moved = code(codebook, "time_pressure")
+        assert (moved.theme_id, moved.index) == ("recording", "2.3")
+        assert [c.id for c in codebook.codes_of("recording")] == ["paperwork", "it_systems",
+                                                                  "time_pressure"]
+        assert [e.action for e in events] == ["codebook.code.move", "codebook.code.update"]
+        assert events[0].data["after"]["theme_id"] == "recording"
+    run(scenario)
+
+
+def test_reorder_codes_and_themes(project):
+    async def scenario():
+        async with running(project) as (app, pilot, _):
+            screen = await open_codebook(app, pilot, at="caseload")
+            await pilot.press("J")
+            assert screen.highlighted == "caseload"
+            screen.tree.move_cursor_to_line(screen._order.index("theme:recording"))
+            await pilot.press("K")
+        codebook, events = read(project)
+        assert [c.id for c in codebook.codes_of("workload")] == ["staffing", "caseload",
+                                                                 "time_pressure"]
+        assert [t.id for t in codebook.themes] == ["recording", "workload"]
+        assert [e.action for e in events] == ["codebook.code.move", "codebook.theme.reorder"]
+    run(scenario)
+
+
+def test_merge_two_codes(project):
+    conn = open_project(project)
+    toggle_code(conn, "q0001", "caseload", "alice")
+    toggle_code(conn, "q0001", "staffing", "alice")
+    toggle_code(conn, "q0002", "staffing", "bob")
+    conn.close()
+
+    async def scenario():
+        async with running(project) as (app, pilot, _):
+            await open_codebook(app, pilot, at="staffing")
+            await pilot.press("g", *"caseload", "enter")
+            await pilot.pause()
+            assert "Merge 1.2 Staff shortages into 1.1 Caseload size?" in screen_text(app)
+            await pilot.press("y")
+            await pilot.pause()
+            assert "(retired)" in screen_text(app)
+    run(scenario)
+    codebook, events = read(project)
+    assert code(codebook, "staffing").retired
+    conn = open_project(project)
+    try:
+        assert sorted((c.response_id, c.coder) for c in list_codings(conn, code_id="caseload")) == [
+            ("q0001", "alice"), ("q0002", "bob")]
+        assert list_codings(conn, code_id="staffing") == []
+    finally:
+        conn.close()
+    assert [e.action for e in events] == ["codebook.code.merge"]
+    assert events[0].data["target"] == "caseload" and len(events[0].data["dropped"]) == 1
+
+
+def test_merge_can_be_called_off(project):
+    async def scenario():
+        async with running(project) as (app, pilot, _):
+            await open_codebook(app, pilot, at="staffing")
+            await pilot.press("g", *"caseload", "enter", "n")
+            await pilot.pause()
+            assert isinstance(app.screen, CodebookScreen)
+    run(scenario)
+    codebook, events = read(project)
+    assert not code(codebook, "staffing").retired and events == []
+
+
+def test_retire_and_restore(project):
+    async def scenario():
+        async with running(project) as (app, pilot, _):
+            await open_codebook(app, pilot, at="it_systems")
+            await pilot.press("r")
+            assert code(read(project)[0], "it_systems").retired
+            await pilot.press("r")
+            await open_codebook(app, pilot, at="theme:workload")
+            await pilot.press("r")
+    run(scenario)
+    codebook, events = read(project)
+    assert not code(codebook, "it_systems").retired
+    assert next(t for t in codebook.themes if t.id == "workload").retired
+    assert [e.action for e in events] == ["codebook.code.retire", "codebook.code.unretire",
+                                          "codebook.theme.retire"]
+
+
+def test_coding_screen_follows_codebook_edits(project):
+    async def scenario():
+        async with running(project) as (app, pilot, coding):
+            assert coding.keys["2"] == "staffing"
+            await open_codebook(app, pilot, at="caseload")
+            await pilot.press("e")
+            await fill(app, pilot, {"label": "Caseload size and mix", "key": "z"})
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            app.screen.tree.move_cursor_to_line(app.screen._order.index("staffing"))
+            await pilot.press("r", "escape")
+            await pilot.pause()
+            assert isinstance(app.screen, CodingScreen)
+            assert coding.keys["z"] == "caseload" and "staffing" not in coding.keys.values()
+            panel = coding.query_one(CodebookPanel).tree
+            labels = [str(node.label) for theme in panel.root.children for node in theme.children]
+            assert "☐ z 1.1 Caseload size and mix" in labels
+            assert not any("Staff shortages" in label for label in labels)
+            await pilot.press("z")
+        conn = open_project(project)
+        try:
+            assert [c.code_id for c in list_codings(conn, coder="alice")] == ["caseload"]
+        finally:
+            conn.close()
+    run(scenario)
+
+
+@pytest.fixture
+def app(project):
+    conn = open_project(project)
+    toggle_code(conn, "q0001", "caseload", "alice")
+    toggle_code(conn, "q0002", "caseload", "bob")
+    toggle_code(conn, "q0002", "paperwork", "alice")
+    set_code_retired(conn, "it_systems", True, "alice")
+    yield CoderApp(Session(conn, "alice", project))
+    conn.close()
+
+
+def test_snapshot_80x24(snap_compare, app):
+    assert snap_compare(app, terminal_size=(80, 24), press=["f2"])
+
+
+def test_snapshot_large_light(snap_compare, app):
+    async def light(pilot):
+        pilot.app.theme = "textual-light"
+        await pilot.press("f2")
+        await pilot.pause()
+    assert snap_compare(app, terminal_size=(140, 40), run_before=light)
+
+
+def test_snapshot_code_form_80x24(snap_compare, app):
+    assert snap_compare(app, terminal_size=(80, 24), press=["f2", "e"])

@@ -1,0 +1,210 @@
+"""The stats screen (F3) under Textual's pilot: its numbers are the export library's.
+
+The project is the small export project (tests/export_fixtures.py): counts known
+by hand, two coders, suggestions, and a `setting` attribute with a missing value.
+Update the snapshots after an intended change with
+`pytest tests/test_tui_stats_screen.py --snapshot-update`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from export_fixtures import make_small_project
+from textual.widgets import DataTable
+from tui_driver import running, screen_text
+
+from coder.export import crosstab, load_project_data, theme_chart_data, theme_code_counts
+from coder.store import open_project
+from coder.tui.app import CoderApp
+from coder.tui.screens.stats_screen import StatsScreen
+from coder.tui.session import Session
+from coder.tui.widgets.bar_chart import BarChart, bar_text
+
+
+@pytest.fixture
+def project(tmp_path):
+    return make_small_project(tmp_path / "stats.coder")
+
+
+def run(scenario):
+    asyncio.run(scenario())
+
+
+async def settle(app, pilot):
+    await pilot.pause()
+    await app.screen.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_stats(app, pilot) -> StatsScreen:
+    await pilot.press("f3")
+    await settle(app, pilot)
+    assert isinstance(app.screen, StatsScreen)
+    return app.screen
+
+
+def library_table(path, coder, by=None, source="coding"):
+    conn = open_project(path)
+    try:
+        data = load_project_data(conn, coder=coder, source=source)
+        args = (data.codebook, data.segments, data.attributes)
+        return crosstab(*args, by=by) if by else theme_code_counts(*args)
+    finally:
+        conn.close()
+
+
+def rows_of(grid: DataTable) -> list[list[str]]:
+    return [[str(cell).strip() for cell in grid.get_row_at(i)] for i in range(grid.row_count)]
+
+
+def shown_counts(screen) -> list[tuple[str, str, str, str]]:
+    """(label, responses, percent, segments) of every row of the counts table."""
+    return [(r[1], r[2], r[3], r[4]) for r in rows_of(screen.query_one("#counts-table", DataTable))]
+
+
+def expected_counts(table) -> list[tuple[str, str, str, str]]:
+    out = []
+    for _, row in table.iterrows():
+        label = row["code_label"] if row["row"] == "code" else row["theme_label"]
+        base = row["row"] == "base"
+        out.append((label, str(row["responses"]), "" if base else f"{row['percent']:.1f}",
+                    "" if base else str(row["segments"])))
+    return out
+
+
+def test_counts_for_the_coder_then_for_all(project):
+    async def scenario():
+        async with running(project, coder="alice") as (app, pilot, _):
+            screen = await open_stats(app, pilot)
+            assert screen.choice.coder == "alice"
+            shown = shown_counts(screen)
+            assert shown == expected_counts(library_table(project, "alice"))
+            # By hand (alice): caseload r1 r3 = 2 of 6 (33.3%) in 3 segments.
+            assert ("Caseload", "2", "33.3", "3") in shown
+            assert "5 of 6 responses coded (83.3%)" in screen_text(app)
+
+            await pilot.press("o", "up", "enter")  # "All coders" is above alice
+            await settle(app, pilot)
+            assert screen.choice.coder is None
+            shown = shown_counts(screen)
+            assert shown == expected_counts(library_table(project, None))
+            assert ("Caseload", "3", "50.0", "5") in shown and ("Workload", "3", "50.0", "7") in shown
+            assert ("Old code (retired)", "1", "16.7", "1") in shown
+    run(scenario)
+
+
+def test_counts_of_another_coder_and_of_suggestions(project):
+    async def scenario():
+        async with running(project, coder="carol") as (app, pilot, _):
+            screen = await open_stats(app, pilot)
+            assert screen.choice.coder is None  # carol has not coded: everyone's counts
+            await pilot.press("o", "down", "down", "enter")  # All coders, alice, bob
+            await settle(app, pilot)
+            assert screen.choice.coder == "bob"
+            assert shown_counts(screen) == expected_counts(library_table(project, "bob"))
+            await pilot.press("s", "down", "enter")  # coding -> suggestions
+            await settle(app, pilot)
+            assert screen.choice.source == "suggestions"
+            assert shown_counts(screen) == expected_counts(
+                library_table(project, "bob", source="suggestions"))
+    run(scenario)
+
+
+def test_crosstab_by_an_attribute(project):
+    async def scenario():
+        async with running(project, coder="alice") as (app, pilot, _):
+            screen = await open_stats(app, pilot)
+            await pilot.press("3")
+            assert "Choose an attribute" in screen_text(app)
+            await pilot.press("b", "down", "enter")  # first attribute: setting
+            await settle(app, pilot)
+            assert screen.choice.by == "setting"
+            grid = screen.query_one("#crosstab-table", DataTable)
+            headers = [str(c.label) for c in grid.columns.values()]
+            assert headers == ["Index", "Theme / code", "All", "adults", "children", "(missing)",
+                               "χ² p", "Note"]
+            table = library_table(project, "alice", by="setting")
+            shown = rows_of(grid)
+            for (_, row), cells in zip(table.iterrows(), shown, strict=True):
+                for value, cell in zip(["adults", "children", "(missing)"], cells[3:6]):
+                    n = row[f"responses [setting={value}]"]
+                    pct = row[f"percent [setting={value}]"]
+                    assert cell == (str(n) if row["row"] == "base" else f"{n} ({pct:.1f}%)")
+                p = row["p"]
+                assert cells[6] == ("" if p == "" else "<0.001" if p < 0.001 else f"{p:.3f}")
+            # By hand: alice's caseload is r1 (children) and r3 (adults): 1 of 3 adults, 1 of 2 children.
+            caseload = next(cells for cells in shown if cells[1] == "Caseload")
+            assert caseload[3:6] == ["1 (33.3%)", "1 (50.0%)", "0 (0.0%)"]
+    run(scenario)
+
+
+def test_chart_shows_theme_percentages(project):
+    async def scenario():
+        async with running(project, coder="alice", size=(100, 30)) as (app, pilot, _):
+            screen = await open_stats(app, pilot)
+            await pilot.press("2", "b", "down", "enter")
+            await settle(app, pilot)
+            chart = screen.query_one(BarChart)
+            expected = theme_chart_data(library_table(project, "alice", by="setting"), "setting")
+            assert chart.series == list(expected.columns)
+            assert [g.label for g in chart.groups] == list(expected.index)
+            assert [list(g.values) for g in chart.groups] == expected.to_numpy().tolist()
+            text = screen_text(app)
+            assert "% of responses per theme by setting" in text and "1 Workload" in text
+    run(scenario)
+
+
+def test_stats_follow_new_coding(project):
+    """Codes applied on the coding screen count when the stats screen is shown again."""
+    async def scenario():
+        async with running(project, coder="alice") as (app, pilot, _):
+            await open_stats(app, pilot)
+            await pilot.press("escape")
+            await pilot.pause()
+            app.screen.response_list.move_to(app.screen.response_list.ids.index("r6"))
+            await pilot.press("1")  # caseload on r6
+            screen = await open_stats(app, pilot)
+            assert ("Caseload", "3", "50.0", "4") in shown_counts(screen)
+    run(scenario)
+
+
+def test_bar_text():
+    assert bar_text(50, 100, 10) == "█" * 5
+    assert bar_text(100, 100, 4) == "████"
+    assert bar_text(1, 8, 1) == "▏"
+    assert bar_text(0, 100, 10) == "" and bar_text(float("nan"), 100, 10) == ""
+    assert bar_text(5, 0, 10) == ""
+
+
+@pytest.fixture
+def app(project):
+    conn = open_project(project)
+    yield CoderApp(Session(conn, "alice", project))
+    conn.close()
+
+
+async def _open_stats(pilot, *keys):
+    await pilot.press("f3")
+    await settle(pilot.app, pilot)
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot.app, pilot)
+
+
+def test_snapshot_counts_80x24(snap_compare, app):
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_open_stats)
+
+
+def test_snapshot_crosstab_large_light(snap_compare, app):
+    async def light_crosstab(pilot):
+        pilot.app.theme = "textual-light"
+        await _open_stats(pilot, "b", "down", "enter", "3")
+    assert snap_compare(app, terminal_size=(140, 40), run_before=light_crosstab)
+
+
+def test_snapshot_chart_large(snap_compare, app):
+    async def chart(pilot):
+        await _open_stats(pilot, "b", "down", "enter", "2")
+    assert snap_compare(app, terminal_size=(140, 40), run_before=chart)
