@@ -74,7 +74,15 @@ class ResponseView(VerticalScroll):
     ResponseView #notes { color: $text-muted; padding: 0 1; text-style: italic; }
     """
 
+    def _set(self, selector: str, content) -> None:
+        """Update a part only when it changes: every update costs a layout pass."""
+        widget = self.query_one(selector, Static)
+        if self._shown.get(selector) != content:
+            self._shown[selector] = content
+            widget.update(content)
+
     def compose(self):
+        self._shown: dict[str, object] = {}
         yield Static(id="meta")
         yield Static(id="chips")
         yield ResponseText(id="text")
@@ -88,19 +96,16 @@ class ResponseView(VerticalScroll):
              colours: dict[str, str], evidence: list[tuple[int, int]], memo: str | None,
              charts: dict[str, str], own_coder: str) -> None:
         """Draw a response with its codings (already limited to what the coder may see)."""
-        meta = self.query_one("#meta", Static)
-        chips = self.query_one("#chips", Static)
-        notes = self.query_one("#notes", Static)
         if response is None:
-            meta.update("No response matches the filter.")
-            chips.update("")
+            self._set("#meta", Content("No response matches the filter."))
+            self._set("#chips", Content(""))
             self.text_widget.show("", Content(""))
-            notes.update("")
+            self._set("#notes", Content(""))
             return
         attrs = " · ".join(f"{k}: {v}" for k, v in response.attributes.items() if v not in ("", None))
-        meta.update(Content.assemble((response.id, "bold"), "  ", attrs,
+        self._set("#meta", Content.assemble((response.id, "bold"), "  ", attrs,
                                      ("  ✎ memo", "bold") if memo else ""))
-        chips.update(self._chips(codings, codes, colours, own_coder))
+        self._set("#chips", self._chips(codings, codes, colours, own_coder))
         content = Content(display_text(response.text))
         for start, end in evidence:
             content = content.stylize("underline", start, end)
@@ -110,8 +115,9 @@ class ResponseView(VerticalScroll):
         self.text_widget.show(response.text, content)
         lines = [f"memo: {memo}"] if memo else []
         lines += [f"chart {codes_theme}: {summary}" for codes_theme, summary in charts.items()]
-        notes.update(Content("\n".join(lines)))
-        self.scroll_home(animate=False)
+        self._set("#notes", Content("\n".join(lines)))
+        if self.scroll_y:
+            self.scroll_home(animate=False)
 
     @staticmethod
     def _chips(codings: list[Coding], codes: dict[str, Code], colours: dict[str, str],

@@ -38,13 +38,16 @@ class SuggestionsPanel(OptionList):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.border_title = "Suggestions"
+        self.border_title = "Suggestions (none)"
         self.suggestions: list[Suggestion] = []
 
     def show(self, suggestions: list[Suggestion], codes: dict[str, Code], colours: dict[str, str],
              text: str) -> None:
         """List the suggestions (already without applied or rejected codes)."""
-        self.suggestions = sorted(suggestions, key=lambda s: -s.score)
+        ranked = sorted(suggestions, key=lambda s: -s.score)
+        if not ranked and not self.suggestions and self.option_count == 0:
+            return  # nothing before, nothing now: spare the redraw (most keypresses)
+        self.suggestions = ranked
         self.clear_options()
         for s in self.suggestions:
             code = codes[s.code_id]
