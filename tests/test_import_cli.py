@@ -1,0 +1,57 @@
+"""The real `coder import` and `coder import-codes` commands in a subprocess."""
+
+from __future__ import annotations
+
+from helpers import SHARED, file_digest, run_cli
+from import_files import codings_of, imported, write_csv
+
+
+def test_import_then_import_codes_of_the_anes_layout(codebook_project, tmp_path):
+    x = write_csv(tmp_path / "Xtrain.csv", [["caseID", "verbatim"], ["4", "jobs and the economy"],
+                                            ["4", "  "], ["9", "health care for all"]])
+    y = write_csv(tmp_path / "ytrain.csv", [["1", "97"], ["1", "0"], ["0", "1"], ["0", "1"]])
+    done = run_cli("import", codebook_project, x, "--id-col", "@row")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        f"read 3 rows from {x} (CSV, comma-separated, UTF-8)",
+        "id: @row, text: verbatim, attributes: caseID",
+        "imported 2 new responses",
+        "skipped 1: 1 with empty text"]
+    assert imported(codebook_project) == {"1": ("jobs and the economy", {"caseID": "4"}),
+                                          "3": ("health care for all", {"caseID": "9"})}
+    # Row 2 was skipped (empty text) but is coded: the ids no longer line up, so nothing is written.
+    before = file_digest(codebook_project)
+    done = run_cli("import-codes", codebook_project, y, "--coder", "anes", "--id-col", "@row",
+                   "--add-codes")
+    assert done.returncode == 1
+    assert done.stderr == (f"coder: error: {y}, column '@row': 1 response ids are not in the "
+                           "project: 2 (import the responses first with `coder import` "
+                           "--id-col @row)\n")
+    assert file_digest(codebook_project) == before
+    write_csv(y, [["1", "97"], ["1", "0"], ["0", "0"], ["0", "1"]])
+    done = run_cli("import-codes", codebook_project, y, "--coder", "anes", "--id-col", "@row",
+                   "--add-codes")
+    assert done.returncode == 0, done.stderr
+    assert "created 2 codes under theme 'imported': 1, 97" in done.stdout
+    assert codings_of(codebook_project, "anes") == {("1", "1", "imported"),
+                                                    ("3", "97", "imported")}
+
+
+def test_import_errors_are_one_line_and_leave_the_project(project_path, tmp_path):
+    file = tmp_path / "a.csv"
+    file.write_bytes(b"id,comment\n1,caf\xe9\n")
+    before = file_digest(project_path)
+    done = run_cli("import", project_path, file, "--encoding", "utf-8")
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and "line 2" in done.stderr
+    assert "--encoding cp1252" in done.stderr
+    assert file_digest(project_path) == before
+
+
+def test_import_the_demo_corpus_and_gold_coding(codebook_project):
+    corpus = SHARED / "corpus" / "social_work_comments.jsonl"
+    assert run_cli("import", codebook_project, corpus).returncode == 0
+    done = run_cli("import-codes", codebook_project, SHARED / "gold" / "dev.csv", "--coder", "gold")
+    assert done.returncode == 0, done.stderr
+    assert "340 codings of 187 responses: 340 added for gold" in done.stdout
+    assert len(imported(codebook_project)) == 371

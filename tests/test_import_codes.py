@@ -1,0 +1,168 @@
+"""`coder import-codes` through the library: the three layouts, code matching, bad inputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from helpers import file_digest
+from import_files import codings_of, write_csv, write_xlsx
+
+from coder.coding_import import CodeMatcher, read_codings, write_codings
+from coder.errors import InputError
+from coder.importers.responses import check_responses, write_responses
+from coder.store import open_project
+from coder.store.codebook import load_codebook
+from coder.store.events import list_events
+
+
+@pytest.fixture
+def project(codebook_project, tmp_path):
+    """The social work framework and responses R1..R3."""
+    rows = [["id", "comment"], ["R1", "Too many cases"], ["R2", "Forms all day"],
+            ["R3", "Good supervision"]]
+    conn = open_project(codebook_project)
+    write_responses(conn, check_responses(conn, write_csv(tmp_path / "responses.csv", rows)))
+    conn.close()
+    return codebook_project
+
+
+def import_codes(project: Path, file: Path, coder: str = "alice", **options):
+    conn = open_project(project)
+    try:
+        return write_codings(conn, read_codings(conn, file, **options), coder)
+    finally:
+        conn.close()
+
+
+def test_long_layout_matches_codes_by_id_index_and_label(project, tmp_path):
+    rows = [["respondent", "code", "note"], ["R1", "caseload", "x"], ["R1", "1.2", ""],
+            ["R2", "paperwork and recording burden", ""], ["R3", "", ""]]
+    summary = import_codes(project, write_csv(tmp_path / "c.csv", rows))
+    assert codings_of(project, "alice") == {("R1", "caseload", "imported"),
+                                            ("R1", "staffing", "imported"),
+                                            ("R2", "paperwork", "imported")}
+    assert (summary.layout, summary.rows_read, summary.added) == ("long", 4, 3)
+
+
+def test_long_layout_with_a_named_code_column_and_a_jsonl_list(project, tmp_path):
+    rows = [["c", "rid", "label"], ["x", "R1", "Caseload size and allocation"]]
+    import_codes(project, write_csv(tmp_path / "c.csv", rows), id_col="rid", code_col="label")
+    file = tmp_path / "c.jsonl"
+    file.write_text(json.dumps({"id": "R2", "codes": ["ics", "2.3"]}) + "\n")
+    import_codes(project, file)
+    assert codings_of(project, "alice") == {("R1", "caseload", "imported"),
+                                            ("R2", "ics", "imported"),
+                                            ("R2", "bureaucracy", "imported")}
+
+
+def test_wide_layout_one_01_column_per_code(project, tmp_path):
+    rows = [["id", "caseload", "2.1", "Staff shortages and vacancies"],
+            ["R1", 1, 0, 1], ["R2", 0, 1, None], ["R3", 0, 0, 0]]
+    summary = import_codes(project, write_xlsx(tmp_path / "w.xlsx", rows))
+    assert codings_of(project, "alice") == {("R1", "caseload", "imported"),
+                                            ("R1", "staffing", "imported"),
+                                            ("R2", "paperwork", "imported")}
+    assert summary.layout == "wide"
+
+
+def test_columns_layout_with_hierarchy(project, tmp_path):
+    rows = [["Respondent", "Code 1", "Code 2", "text"],
+            ["R1", "Workload and caseloads->Caseload size and allocation", "recording/ics",
+             "ignored"],
+            ["R2", "2->2.3", "", "ignored"]]
+    summary = import_codes(project, write_csv(tmp_path / "c.csv", rows))
+    assert codings_of(project, "alice") == {("R1", "caseload", "imported"),
+                                            ("R1", "ics", "imported"),
+                                            ("R2", "bureaucracy", "imported")}
+    assert summary.layout == "columns"
+
+
+def test_reimport_adds_nothing_and_one_event_per_import(project, tmp_path):
+    file = write_csv(tmp_path / "c.csv", [["id", "code"], ["R1", "caseload"]])
+    import_codes(project, file)
+    summary = import_codes(project, file)
+    assert summary.added == 0
+    conn = open_project(project)
+    actions = [e.action for e in list_events(conn, coder="alice")]
+    conn.close()
+    assert actions == ["codings.import", "codings.import"]
+
+
+def test_add_codes_creates_them_under_theme_imported(project, tmp_path):
+    rows = [["id", "Fear of litigation", "caseload", "Fear of litigation!"],
+            ["R1", 1, 1, 0], ["R2", 0, 0, 1]]
+    summary = import_codes(project, write_csv(tmp_path / "w.csv", rows), add_codes=True)
+    assert summary.created_codes == ("fear_of_litigation", "fear_of_litigation_2")
+    conn = open_project(project)
+    codebook = load_codebook(conn)
+    conn.close()
+    theme = next(t for t in codebook.themes if t.id == "imported")
+    assert (theme.index, theme.label) == ("7", "Imported")
+    assert [(c.id, c.index, c.label) for c in codebook.codes_of("imported")] == [
+        ("fear_of_litigation", "7.1", "Fear of litigation"),
+        ("fear_of_litigation_2", "7.2", "Fear of litigation!")]
+    assert codings_of(project, "alice") == {("R1", "fear_of_litigation", "imported"),
+                                            ("R1", "caseload", "imported"),
+                                            ("R2", "fear_of_litigation_2", "imported")}
+
+
+def test_rows_aligned_with_an_import_by_row_number(codebook_project, tmp_path):
+    x = write_csv(tmp_path / "x.csv", [["caseID", "verbatim"], ["5", "a"], ["5", "b"]])
+    y = write_csv(tmp_path / "y.csv", [["1", "95"], ["0", "1"], ["1", "1"]])
+    conn = open_project(codebook_project)
+    write_responses(conn, check_responses(conn, x, id_col="@row", id_prefix="test-"))
+    write_codings(conn, read_codings(conn, y, id_col="@row", id_prefix="test-", add_codes=True),
+                  "anes")
+    conn.close()
+    assert codings_of(codebook_project, "anes") == {("test-1", "95", "imported"),
+                                                    ("test-2", "1", "imported"),
+                                                    ("test-2", "95", "imported")}
+
+
+def test_matcher_reads_index_with_label_and_theme_paths(project):
+    conn = open_project(project)
+    matcher = CodeMatcher(load_codebook(conn))
+    conn.close()
+    assert matcher.match(" 1.1 ") == "caseload"
+    assert matcher.match("1.1 Caseload size") == "caseload"
+    assert matcher.match("workload/nope") is None
+    assert matcher.match("Workload and caseloads") is None   # a theme, not a code
+
+
+def fails(project: Path, file: Path, pattern: str, **options) -> None:
+    before = file_digest(project)
+    with pytest.raises(InputError, match=pattern):
+        import_codes(project, file, **options)
+    assert file_digest(project) == before
+
+
+def test_unknown_codes_are_listed(project, tmp_path):
+    rows = [["id", "code"], ["R1", "caseload"], ["R1", "nope"], ["R2", "zilch"]]
+    fails(project, write_csv(tmp_path / "c.csv", rows),
+          r"2 codes not in the codebook \(by id, index or label\): 'nope', 'zilch' .*--add-codes")
+
+
+def test_unknown_response_ids_are_listed(project, tmp_path):
+    rows = [["id", "code"], ["R1", "caseload"], ["R8", "caseload"], ["R9", "1.2"]]
+    fails(project, write_csv(tmp_path / "c.csv", rows),
+          r"column 'id': 2 response ids are not in the project: R8, R9")
+
+
+def test_a_wide_cell_that_is_not_01(project, tmp_path):
+    rows = [["id", "caseload", "staffing"], ["R1", "1", "0"], ["R2", "0", "often"]]
+    fails(project, write_csv(tmp_path / "w.csv", rows),
+          r"w\.csv, line 3, column 'staffing': 'often' is not 0 or 1")
+
+
+def test_long_layout_without_the_code_column(project, tmp_path):
+    rows = [["id", "what"], ["R1", "caseload"]]
+    fails(project, write_csv(tmp_path / "c.csv", rows),
+          r"no column 'kode' \(given by --code-col\); columns are: 'id', 'what'", code_col="kode")
+
+
+def test_add_codes_failure_leaves_no_new_codes(project, tmp_path):
+    rows = [["id", "code"], ["R1", "brand new"], ["R7", "caseload"]]
+    fails(project, write_csv(tmp_path / "c.csv", rows), r"response ids are not in the project: R7",
+          add_codes=True)
