@@ -9,6 +9,7 @@ it comes in and goes out. The format is chosen by the file's extension:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterable
 
 from coder.codebook_merge import MergeReport, merge_codebook
 from coder.codebook_yaml import read_yaml_codebook, write_yaml_codebook
@@ -31,14 +32,19 @@ def _format(path: Path) -> tuple:
     return handlers
 
 
-def read_codebook(path: Path | str) -> Codebook:
+def read_codebook(path: Path | str, *, known_ids: Iterable[str] = ()) -> Codebook:
     """Read and validate a codebook file (.yaml, .yml or .qdc).
 
     Raises InputError naming the file, line and field of the first problem
     (malformed file, duplicate id or index, missing label, unknown key).
+    `known_ids` (the project's theme and code ids) lets a .qdc code without an
+    `Id:` line keep the id its GUID was made from (see `coder.refi.qdc`).
     """
     path = Path(path)
-    return _format(path)[0](path)
+    reader = _format(path)[0]
+    if reader is read_qdc:
+        return read_qdc(path, known_ids=known_ids)
+    return reader(path)
 
 
 def write_codebook(codebook: Codebook, path: Path | str) -> None:

@@ -152,3 +152,13 @@ def test_bad_qdc_files_name_the_line(tmp_path, text, line, reason):
         read_codebook(path)
     assert caught.value.line == line and reason in str(caught.value)
     assert str(path) in str(caught.value)
+
+
+def test_codes_that_lost_their_id_line_keep_their_id_by_guid(tmp_path):
+    out = tmp_path / "framework.qdc"
+    write_codebook(read_codebook(SHIPPED), out)
+    text = out.read_text(encoding="utf-8").replace("Id: caseload", "").replace("Id: workload", "")
+    out.write_text(text, encoding="utf-8")
+    assert read_codebook(out).codes[0].id == "caseload_size_and_allocation"
+    book = read_codebook(out, known_ids=["caseload", "workload", "staffing"])
+    assert book.codes[0].id == "caseload" and book.themes[0].id == "workload"

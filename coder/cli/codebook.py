@@ -72,9 +72,11 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    codebook = read_codebook(args.file)  # validated before the project is touched
     conn = open_project(args.project)
     try:
+        known = load_codebook(conn)
+        # Read and validated before the project is changed.
+        codebook = read_codebook(args.file, known_ids=[r.id for r in known.themes + known.codes])
         with transaction(conn):
             report = merge_codebook(conn, codebook, args.coder, source=str(args.file))
     finally:

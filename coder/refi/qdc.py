@@ -22,7 +22,9 @@ their children become codes. Codes nested deeper are flattened into codes of
 their top-level theme, in document order, with an index path (1.2.1) and a
 label path ("Parent / Child"). Top-level codes without children become codes
 of a theme "Ungrouped codes" (id `ungrouped`). The lines above are read back
-when present; otherwise ids are made from the names and indexes from positions.
+when present; otherwise a code whose GUID is one coder gave a project code
+keeps that code's id (`known_ids`), and other ids are made from the names;
+indexes come from positions.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from __future__ import annotations
 import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Iterable
 from xml.parsers import expat
 
 from coder.codebook_rules import UniqueValues, check_color, check_id, unique_slug
@@ -128,14 +131,18 @@ def _parse_with_lines(data: bytes, file: str) -> tuple[ET.Element, dict[int, int
     return builder.close(), lines
 
 
-def read_qdc(path: Path) -> Codebook:
-    """Read a REFI-QDA codebook file; InputError names the file, line and field."""
+def read_qdc(path: Path, *, known_ids: Iterable[str] = ()) -> Codebook:
+    """Read a REFI-QDA codebook file; InputError names the file, line and field.
+
+    `known_ids`: ids of the project's themes and codes; a Code without an `Id:`
+    line whose GUID is the one coder gives one of them (`code_guid`) keeps that id.
+    """
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError("no such file", file=str(path)) from None
     root, lines = _parse_with_lines(data, str(path))
-    return codebook_from_xml(root, file=str(path), lines=lines)
+    return codebook_from_xml(root, file=str(path), lines=lines, known_ids=known_ids)
 
 
 def _local(tag: str) -> str:
@@ -171,9 +178,10 @@ def _parse_description(text: str) -> dict:
 class _Importer:
     """Turns a tree of REFI codes into themes and codes, keeping ids and indexes unique."""
 
-    def __init__(self, file: str, lines: dict[int, int]):
+    def __init__(self, file: str, lines: dict[int, int], known_ids: Iterable[str]):
         self.file = file
         self.lines = lines
+        self.known_guids = {guid(i): i for i in known_ids for guid in (code_guid, theme_guid)}
         self.ids = UniqueValues("id", file)
         self.indexes = UniqueValues("index", file)
         self.parsed: dict[int, dict] = {}
@@ -196,6 +204,11 @@ class _Importer:
                 check_id(info["id"], file=self.file, line=self.line(code_el), field="Id")
                 self.ids.claim(info["id"], self.line(code_el), "Id")
             self.parsed[id(code_el)] = info
+        for code_el in element.iter():  # then codes coder exported once, by their GUID
+            info = self.parsed.get(id(code_el))
+            known = self.known_guids.get(normal_guid(code_el.get("guid") or ""))
+            if info is not None and not info.get("id") and known and known not in self.ids.seen:
+                info["id"] = self.ids.claim(known, self.line(code_el), "guid")
 
     def ident(self, element: ET.Element, label: str) -> str:
         info = self.parsed[id(element)]
@@ -228,15 +241,17 @@ class _Importer:
 
 
 def codebook_from_xml(element: ET.Element, *, file: str = "", lines: dict[int, int] | None = None,
-                      name: str = "") -> Codebook:
+                      name: str = "", known_ids: Iterable[str] = ()) -> Codebook:
     """Read a `CodeBook` element (from a .qdc, or from inside a .qdpx project).
 
     `lines` maps id(element) to its source line, for error messages (read_qdc
     supplies it). Nesting of any depth is accepted; see the module docstring.
     REFI codebooks carry no name or version: `name` is used as given (default
     empty, which leaves a project's codebook name unchanged on import).
+    `known_ids` as for `read_qdc`.
     """
-    return codebook_and_guids_from_xml(element, file=file, lines=lines, name=name)[0]
+    return codebook_and_guids_from_xml(element, file=file, lines=lines, name=name,
+                                       known_ids=known_ids)[0]
 
 
 def normal_guid(guid: str) -> str:
@@ -246,13 +261,14 @@ def normal_guid(guid: str) -> str:
 
 def codebook_and_guids_from_xml(element: ET.Element, *, file: str = "",
                                 lines: dict[int, int] | None = None,
-                                name: str = "") -> tuple[Codebook, dict[str, str]]:
+                                name: str = "",
+                                known_ids: Iterable[str] = ()) -> tuple[Codebook, dict[str, str]]:
     """`codebook_from_xml`, plus a map from each Code's GUID to the id it became.
 
     The map (keys made by `normal_guid`) resolves a project's CodeRef GUIDs to
     code ids; a GUID mapped to a theme id was a top-level code with children.
     """
-    importer = _Importer(file, lines or {})
+    importer = _Importer(file, lines or {}, known_ids)
     if _local(element.tag) != "CodeBook":
         raise InputError(f"expected a CodeBook element, found {_local(element.tag)!r}", file=file,
                          line=importer.line(element))
