@@ -10,7 +10,10 @@ import sqlite3
 from pathlib import Path
 
 import openpyxl
+import pytest
+from helpers import file_digest
 
+from coder.errors import InputError
 from coder.store import open_project
 from coder.store.responses import iter_responses
 
@@ -60,3 +63,17 @@ def codings_of(path: Path, coder: str) -> set[tuple[str, str, str]]:
                                 (coder,)))
     finally:
         conn.close()
+
+
+def fails_untouched(project: Path, action, pattern: str) -> str:
+    """Run `action()`, expect a one-line InputError matching `pattern`; the project is unchanged.
+
+    Returns the error message.
+    """
+    before = file_digest(project)
+    with pytest.raises(InputError, match=pattern) as caught:
+        action()
+    assert file_digest(project) == before
+    message = str(caught.value)
+    assert "\n" not in message
+    return message

@@ -6,10 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import file_digest
-from import_files import write_csv
+from import_files import fails_untouched, write_csv
 
-from coder.errors import InputError
 from coder.importers.responses import check_responses, write_responses
 from coder.store import open_project
 
@@ -26,17 +24,13 @@ def project(project_path, tmp_path):
 
 def fails(project: Path, file: Path, pattern: str, **options) -> str:
     """Import `file`, expect an InputError matching `pattern`; check the project is untouched."""
-    before = file_digest(project)
-    conn = open_project(project)
-    try:
-        with pytest.raises(InputError, match=pattern) as caught:
+    def action():
+        conn = open_project(project)
+        try:
             write_responses(conn, check_responses(conn, file, **options))
-    finally:
-        conn.close()
-    assert file_digest(project) == before
-    message = str(caught.value)
-    assert "\n" not in message
-    return message
+        finally:
+            conn.close()
+    return fails_untouched(project, action, pattern)
 
 
 def test_missing_file(project, tmp_path):

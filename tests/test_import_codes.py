@@ -6,11 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import file_digest
-from import_files import codings_of, write_csv, write_xlsx
+from import_files import codings_of, fails_untouched, write_csv, write_xlsx
 
 from coder.coding_import import CodeMatcher, read_codings, write_codings
-from coder.errors import InputError
 from coder.importers.responses import check_responses, write_responses
 from coder.store import open_project
 from coder.store.codebook import load_codebook
@@ -132,10 +130,7 @@ def test_matcher_reads_index_with_label_and_theme_paths(project):
 
 
 def fails(project: Path, file: Path, pattern: str, **options) -> None:
-    before = file_digest(project)
-    with pytest.raises(InputError, match=pattern):
-        import_codes(project, file, **options)
-    assert file_digest(project) == before
+    fails_untouched(project, lambda: import_codes(project, file, **options), pattern)
 
 
 def test_unknown_codes_are_listed(project, tmp_path):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from coder.cli.common import add_coder_option, add_project_argument
+from coder.cli.import_responses import add_input_file_arguments
 from coder.coding_import import LAYOUTS, CodingSummary, read_codings, write_codings
 from coder.store import open_project
 
@@ -18,8 +18,7 @@ def register(subparsers) -> None:
                     "origin 'imported'. Codes are matched by id, index (e.g. 2.2) or label, "
                     "optionally as theme->code or theme/code. The whole file is checked first.")
     add_project_argument(parser)
-    parser.add_argument("file", type=Path, metavar="FILE",
-                        help=".csv/.tsv, .xlsx, .xls or .jsonl")
+    add_input_file_arguments(parser)
     add_coder_option(parser)
     parser.add_argument("--format", choices=LAYOUTS, default="auto", dest="layout",
                         help="long: one row per id and code; wide: one 0/1 column per code; "
@@ -27,14 +26,10 @@ def register(subparsers) -> None:
     parser.add_argument("--id-col", metavar="C",
                         help="response id column (default: the first column); @row numbers "
                              "the rows 1, 2 ... as `coder import --id-col @row` does")
-    parser.add_argument("--id-prefix", metavar="P", default="",
-                        help="put P before every id (as given to `coder import`)")
     parser.add_argument("--code-col", metavar="C",
                         help="code column of the long layout (default: the column named code)")
     parser.add_argument("--add-codes", action="store_true",
                         help="create codes missing from the codebook under a theme 'imported'")
-    parser.add_argument("--sheet", metavar="S", help="workbook sheet, by name or number from 1")
-    parser.add_argument("--encoding", metavar="E", help="text encoding (default: detect)")
     parser.set_defaults(run=run)
 
 

@@ -21,28 +21,33 @@ def register(subparsers) -> None:
                     "are found by name when not given; every other column becomes an attribute. "
                     "The whole file is checked before anything is written.")
     add_project_argument(parser)
-    parser.add_argument("file", type=Path, metavar="FILE",
-                        help=".csv/.tsv (delimiter sniffed), .xlsx, .xls, .jsonl or .txt "
-                             "(one response per line)")
+    add_input_file_arguments(parser)
     parser.add_argument("--id-col", metavar="C",
                         help="column holding the respondent id; @row numbers the rows 1, 2 ... "
                              "(default: a column named id, respondent_id, caseid ...)")
     parser.add_argument("--text-col", metavar="C",
                         help="column holding the text (default: a column named text, comment, "
                              "response, answer or verbatim, else the only free-text column)")
-    parser.add_argument("--id-prefix", metavar="P", default="",
-                        help="put P before every id (e.g. train- and test- for two files "
-                             "numbered with @row)")
-    parser.add_argument("--sheet", metavar="S", help="workbook sheet, by name or number from 1 "
-                                                     "(default: the first)")
-    parser.add_argument("--encoding", metavar="E",
-                        help="text encoding, e.g. utf-8, cp1252, latin-1 (default: detect "
-                             "UTF-8, UTF-8 with BOM, UTF-16 with BOM or Windows-1252)")
     parser.add_argument("--on-duplicate", choices=ON_DUPLICATE, default="error",
                         help="an id already in the project or repeated in the file: stop "
                              "(error, the default), keep the first (skip) or take the new row "
                              "(replace: text and attributes change, codings stay)")
     parser.set_defaults(run=run)
+
+
+def add_input_file_arguments(parser: argparse.ArgumentParser) -> None:
+    """FILE and the options that say how to read it (shared with `import-codes`)."""
+    parser.add_argument("file", type=Path, metavar="FILE",
+                        help=".csv/.tsv (delimiter sniffed), .xlsx, .xls, .jsonl or .txt "
+                             "(one response per line)")
+    parser.add_argument("--id-prefix", metavar="P", default="",
+                        help="put P before every id (e.g. train- and test- for two files "
+                             "numbered with --id-col @row)")
+    parser.add_argument("--sheet", metavar="S", help="workbook sheet, by name or number from 1 "
+                                                     "(default: the first)")
+    parser.add_argument("--encoding", metavar="E",
+                        help="text encoding, e.g. utf-8, cp1252, latin-1 (default: detect "
+                             "UTF-8, UTF-8 with BOM, UTF-16 with BOM or Windows-1252)")
 
 
 def run(args: argparse.Namespace) -> int:
