@@ -147,3 +147,11 @@ def test_theme_chart_data_and_file(data, tmp_path):
     assert theme_chart_data(counts)["all"].tolist() == [50.0, 50.0]
     write_theme_chart(counts, tmp_path / "t.svg", by="setting")
     assert "<svg" in (tmp_path / "t.svg").read_text()
+
+
+def test_xlsx_row_limit_is_a_clear_error(tmp_path, monkeypatch):
+    import coder.export.tables as tables_module
+    monkeypatch.setattr(tables_module, "XLSX_MAX_ROWS", 2)
+    with pytest.raises(CoderError, match="do not fit in an XLSX sheet"):
+        write_tables(ExportTables({"t": pd.DataFrame({"a": [1, 2, 3]})}), tmp_path / "t.xlsx")
+    assert not list(tmp_path.iterdir())

@@ -216,3 +216,11 @@ def test_not_a_qdpx(tmp_path):
         archive.writestr("readme.txt", "no project")
     with pytest.raises(InputError, match="no project.qde"):
         read_qdpx(tmp_path / "y.qdpx")
+
+
+def test_guid_is_uuid5():
+    import uuid
+
+    from coder.refi.writer import _GUIDS, guid
+    for kind, key in [("source", "r1"), ("user", "Ana"), ("selection", "12345")]:
+        assert guid(kind, key) == str(uuid.uuid5(_GUIDS, f"{kind}:{key}"))

@@ -22,6 +22,7 @@ from coder.errors import CoderError
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TABLE_SUFFIXES = (".csv", ".xlsx")
+XLSX_MAX_ROWS = 1_048_575  # Excel's limit, less the header row
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -101,6 +102,10 @@ def _write_csv(tables: ExportTables, path: Path, excel_bom: bool) -> None:
 
 
 def _write_xlsx(tables: ExportTables, path: Path) -> None:
+    for name, frame in tables.sheets.items():
+        if len(frame) > XLSX_MAX_ROWS:
+            raise CoderError(f"{name}: {len(frame)} rows do not fit in an XLSX sheet "
+                             f"({XLSX_MAX_ROWS} at most); write a .csv instead")
     names: set[str] = set()
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         sheets = dict(tables.sheets)

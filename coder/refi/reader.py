@@ -30,6 +30,7 @@ import dataclasses
 import posixpath
 import xml.etree.ElementTree as ET
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -190,7 +191,6 @@ def read_qdpx(path: Path | str) -> QdpxContent:
 def _content(reader: _Reader) -> QdpxContent:
     root = reader.root
     people = reader.users()
-    who = lambda el: people.get(_guid(el.get("creatingUser")), IMPORTED_CODER)  # noqa: E731
     books = _kids(root, "CodeBook")
     if not books:
         raise InputError("the project has no CodeBook (nothing to code with)", file=reader.where)
@@ -199,26 +199,55 @@ def _content(reader: _Reader) -> QdpxContent:
     theme_ids = {t.id for t in codebook.themes}
     theme_by_guid = {g: i for g, i in ids.items() if i in theme_ids}
     code_by_guid = {g: i for g, i in ids.items() if i not in theme_ids}
+    content = QdpxContent(root.get("name", ""), codebook, users=sorted(set(people.values())))
+    note_targets: dict[str, tuple[str, str]] = {}
+    raw_codings = _read_sources(reader, content, people, note_targets)
+    _resolve_codings(reader, content, raw_codings, code_by_guid, theme_by_guid)
+    for code_el in books[0].iter():
+        code_guid = _guid(code_el.get("guid")) if _local(code_el.tag) == "Code" else ""
+        target = (("theme", theme_by_guid[code_guid]) if code_guid in theme_by_guid
+                  else ("code", code_by_guid[code_guid]) if code_guid in code_by_guid else None)
+        for ref in _kids(code_el, "NoteRef") if target else []:
+            note_targets.setdefault(_guid(ref.get("targetGUID")), target)
+    for ref in _kids(root, "NoteRef"):
+        note_targets.setdefault(_guid(ref.get("targetGUID")), ("project", ""))
+    _read_notes(reader, content, people, note_targets)
+    return content
+
+
+def _author(people: dict[str, str], *elements: ET.Element) -> str:
+    """The coder of the first element that names a user (else "imported")."""
+    for element in elements:
+        if element.get("creatingUser"):
+            return people.get(_guid(element.get("creatingUser")), IMPORTED_CODER)
+    return IMPORTED_CODER
+
+
+def _source_ids(sources: list[ET.Element]) -> dict[str, str]:
+    """Source GUID -> response id: the source's name, or its GUID when that is empty or shared."""
+    names = Counter((s.get("name") or "").strip() for s in sources)
+    ids = {}
+    for source in sources:
+        name = (source.get("name") or "").strip()
+        ids[_guid(source.get("guid"))] = name if name and names[name] == 1 else _guid(source.get("guid"))
+    return ids
+
+
+def _read_sources(reader: _Reader, content: QdpxContent, people: dict[str, str],
+                  note_targets: dict[str, tuple[str, str]]) -> list[dict]:
+    """Fill in the responses (with case and source attributes); return the raw codings."""
+    root = reader.root
     variables = {_guid(v.get("guid")): v.get("name", "") for vs in _kids(root, "Variables")
                  for v in _kids(vs, "Variable")}
-
     sources = [s for group in _kids(root, "Sources") for s in _kids(group, "TextSource")]
-    names = [s.get("name") or "" for s in sources]
-    source_ids: dict[str, str] = {}
-    for source, name in zip(sources, names):
-        unique = name.strip() and names.count(name) == 1
-        source_ids[_guid(source.get("guid"))] = name.strip() if unique else _guid(source.get("guid"))
-    attributes = {sid: {} for sid in source_ids.values()}
-    for cases in _kids(root, "Cases"):
-        for case in _kids(cases, "Case"):
-            values = _values(case, variables)
-            for ref in _kids(case, "SourceRef"):
-                if _guid(ref.get("targetGUID")) in source_ids:
-                    attributes[source_ids[_guid(ref.get("targetGUID"))]].update(values)
-
-    content = QdpxContent(root.get("name", ""), codebook, users=sorted(set(people.values())))
-    raw_codings: list[dict] = []
-    note_targets: dict[str, tuple[str, str]] = {}
+    source_ids = _source_ids(sources)
+    attributes: dict[str, dict] = {rid: {} for rid in source_ids.values()}
+    for case in (c for cases in _kids(root, "Cases") for c in _kids(cases, "Case")):
+        values = _values(case, variables)
+        for ref in _kids(case, "SourceRef"):
+            if _guid(ref.get("targetGUID")) in source_ids:
+                attributes[source_ids[_guid(ref.get("targetGUID"))]].update(values)
+    raw: list[dict] = []
     for source in sources:
         rid = source_ids[_guid(source.get("guid"))]
         text = reader.text_of(source)
@@ -226,9 +255,8 @@ def _content(reader: _Reader) -> QdpxContent:
         content.responses.append((rid, text, attributes[rid]))
         for ref in _kids(source, "NoteRef"):
             note_targets.setdefault(_guid(ref.get("targetGUID")), ("response", rid))
-        for coding in _kids(source, "Coding"):
-            raw_codings.append({"response_id": rid, "coding": coding, "start": None, "end": None,
-                                "coder": who(coding)})
+        raw.extend({"response_id": rid, "coding": coding, "start": None, "end": None,
+                    "coder": _author(people, coding)} for coding in _kids(source, "Coding"))
         for selection in _kids(source, "PlainTextSelection"):
             start, end = _span(reader, selection, len(text))
             for ref in _kids(selection, "NoteRef"):
@@ -237,32 +265,24 @@ def _content(reader: _Reader) -> QdpxContent:
                 content.skipped += 1
                 continue
             whole = start == 0 and end == len(text)
-            for coding in _kids(selection, "Coding"):
-                raw_codings.append({"response_id": rid, "coding": coding,
-                                    "start": None if whole else start, "end": None if whole else end,
-                                    "coder": who(coding) if coding.get("creatingUser") else who(selection),
-                                    "created": selection.get("creationDateTime")})
-    _resolve_codings(reader, content, raw_codings, code_by_guid, theme_by_guid)
-    for code_el in books[0].iter():
-        if _local(code_el.tag) != "Code":
-            continue
-        code_guid = _guid(code_el.get("guid"))
-        target = (("theme", theme_by_guid[code_guid]) if code_guid in theme_by_guid
-                  else ("code", code_by_guid[code_guid]) if code_guid in code_by_guid else None)
-        for ref in _kids(code_el, "NoteRef") if target else []:
-            note_targets.setdefault(_guid(ref.get("targetGUID")), target)
-    for ref in _kids(root, "NoteRef"):
-        note_targets.setdefault(_guid(ref.get("targetGUID")), ("project", ""))
-    for notes in _kids(root, "Notes"):
-        for note in _kids(notes, "Note"):
-            kind, target = note_targets.get(_guid(note.get("guid")), ("project", ""))
-            text = _first_text(note, "PlainTextContent")
-            if text is None and note.get("plainTextPath"):
-                text = reader.text_of(note)
-            if text and text.strip():
-                key = (kind, target, who(note))
-                content.memos[key] = f"{content.memos[key]}\n\n{text}" if key in content.memos else text
-    return content
+            raw.extend({"response_id": rid, "coding": coding, "start": None if whole else start,
+                        "end": None if whole else end, "coder": _author(people, coding, selection),
+                        "created": selection.get("creationDateTime")}
+                       for coding in _kids(selection, "Coding"))
+    return raw
+
+
+def _read_notes(reader: _Reader, content: QdpxContent, people: dict[str, str],
+                note_targets: dict[str, tuple[str, str]]) -> None:
+    """Notes -> memos on their targets (project when nothing refers to them)."""
+    for note in (n for notes in _kids(reader.root, "Notes") for n in _kids(notes, "Note")):
+        kind, target = note_targets.get(_guid(note.get("guid")), ("project", ""))
+        text = _first_text(note, "PlainTextContent")
+        if text is None and note.get("plainTextPath"):
+            text = reader.text_of(note)
+        if text and text.strip():
+            key = (kind, target, _author(people, note))
+            content.memos[key] = f"{content.memos[key]}\n\n{text}" if key in content.memos else text
 
 
 def _span(reader: _Reader, selection: ET.Element, length: int) -> tuple[int, int]:

@@ -1,0 +1,93 @@
+"""Benchmark: exports on a large project (speed and peak memory).
+
+Builds a project from /work/shared/bench/make_big_corpus.py (N responses with
+setting/role/region/year), the social work codebook, and random whole-response
+codings (0-3 codes per response by "a", and a second coder "b" on 10%), then
+times each export kind. Prints one line per step.
+
+    python tests/bench/bench_export.py --n 100000 [--dir /tmp/bench_export]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from coder.codebook import read_codebook
+from coder.codebook_merge import merge_codebook
+from coder.export import build_tables, load_project_data, write_tables
+from coder.refi.writer import write_qdpx
+from coder.store import create_project, open_project
+from coder.store.codings import import_codings
+from coder.store.responses import insert_responses
+
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def step(label: str, started: float) -> float:
+    now = time.perf_counter()
+    print(f"{label:<36} {now - started:8.2f} s   peak RSS {peak_mib():8.0f} MiB", flush=True)
+    return now
+
+
+def build(folder: Path, n: int) -> Path:
+    corpus = folder / "big.csv"
+    subprocess.run([sys.executable, str(SHARED / "bench" / "make_big_corpus.py"), "--n", str(n),
+                    "--out", str(corpus)], check=True, capture_output=True)
+    codebook = read_codebook(SHARED / "codebooks" / "social_work_framework.yaml")
+    codes = [c.id for c in codebook.codes]
+    rng = random.Random(1)
+    with corpus.open(newline="", encoding="utf-8") as handle:
+        rows = [(r["respondent_id"], r["comment"], {k: r[k] for k in ("setting", "role", "region", "year")})
+                for r in csv.DictReader(handle)]
+    pairs_a = [(rid, code) for rid, _, _ in rows for code in rng.sample(codes, rng.randint(0, 3))]
+    pairs_b = [(rid, code) for rid, _, _ in rows[: n // 10] for code in rng.sample(codes, 1)]
+
+    def setup(conn):
+        merge_codebook(conn, codebook, "bench")
+        insert_responses(conn, rows)
+        import_codings(conn, pairs_a, "a")
+        import_codings(conn, pairs_b, "b")
+
+    path = folder / "big.coder"
+    path.unlink(missing_ok=True)
+    create_project(path, setup=setup).close()
+    print(f"project: {n} responses, {len(pairs_a) + len(pairs_b)} codings, {len(codes)} codes")
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/bench_export"))
+    args = parser.parse_args()
+    args.dir.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    path = build(args.dir, args.n)
+    t = step("build project", t)
+    conn = open_project(path, readonly=True)
+    data = load_project_data(conn)
+    t = step("load_project_data", t)
+    for kind, by, name in [("counts", None, "counts.csv"), ("counts", "region", "counts_by.xlsx"),
+                           ("crosstab", "setting", "crosstab.csv"), ("cooccurrence", None, "co.csv"),
+                           ("binary", None, "binary.csv"), ("codings", None, "codings.csv"),
+                           ("matrix", None, "matrix.csv")]:
+        write_tables(build_tables(kind, data, by=by), args.dir / name)
+        t = step(f"{kind}{' --by ' + by if by else ''} -> {name}", t)
+    write_qdpx(conn, args.dir / "big.qdpx")
+    step("qdpx", t)
+    conn.close()
+
+
+if __name__ == "__main__":
+    main()
