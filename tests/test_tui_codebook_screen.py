@@ -16,7 +16,7 @@ from tui_project import make_project
 
 from coder.coding import toggle_code
 from coder.store import open_project
-from coder.store.codebook import load_codebook, set_code_retired
+from coder.store.codebook import load_codebook, set_code_retired, update_code
 from coder.store.codings import list_codings
 from coder.store.events import list_events
 from coder.tui.app import CoderApp
@@ -142,26 +142,32 @@ def test_edit_a_theme(project):
     run(scenario)
 
 
-@pytest.mark.parametrize("values, message", [
-    ({"color": "red"}, "is not #RRGGBB"),
-    ({"label": ""}, "label cannot be empty"),
-    ({"key": "j"}, "taken by a command on the coding screen"),
-])
-def test_bad_input_is_shown_and_changes_nothing(project, values, message):
+BAD_EDITS = [({"color": "red"}, "is not #RRGGBB"),
+             ({"label": ""}, "label cannot be empty"),
+             ({"index": ""}, "index cannot be empty"),
+             ({"key": "j"}, "taken by a command on the coding screen"),
+             ({"key": "4"}, "already set for code 2.1 Paperwork burden")]
+
+
+def test_bad_input_is_shown_and_changes_nothing(project):
+    conn = open_project(project)
+    update_code(conn, "paperwork", "setup", key="4")
+    conn.close()
     before = file_digest(project)
 
     async def scenario():
         async with running(project) as (app, pilot, _):
             await open_codebook(app, pilot, at="caseload")
-            await pilot.press("e")
-            await fill(app, pilot, values)
-            await pilot.press("ctrl+s")
-            await pilot.pause()
-            assert isinstance(app.screen, RecordForm)  # still open, nothing typed is lost
-            assert message in screen_text(app)
-            await pilot.press("escape")
-            await pilot.pause()
-            assert isinstance(app.screen, CodebookScreen)
+            for values, message in BAD_EDITS:
+                await pilot.press("e")
+                await fill(app, pilot, values)
+                await pilot.press("ctrl+s")
+                await pilot.pause()
+                assert isinstance(app.screen, RecordForm)  # still open, nothing typed is lost
+                assert message in screen_text(app)
+                await pilot.press("escape")
+                await pilot.pause()
+                assert isinstance(app.screen, CodebookScreen)
     run(scenario)
     codebook, events = read(project)
     assert code(codebook, "caseload").label == "Caseload size" and events == []
@@ -212,7 +218,10 @@ def test_merge_two_codes(project):
 
     async def scenario():
         async with running(project) as (app, pilot, _):
-            await open_codebook(app, pilot, at="staffing")
+            screen = await open_codebook(app, pilot, at="staffing")
+            await pilot.press("g", *"caseload", "enter", "n")  # called off: nothing changes
+            await pilot.pause()
+            assert app.screen is screen and read(project) == (screen.codebook, [])
             await pilot.press("g", *"caseload", "enter")
             await pilot.pause()
             assert "Merge 1.2 Staff shortages into 1.1 Caseload size?" in screen_text(app)
@@ -231,18 +240,6 @@ def test_merge_two_codes(project):
         conn.close()
     assert [e.action for e in events] == ["codebook.code.merge"]
     assert events[0].data["target"] == "caseload" and len(events[0].data["dropped"]) == 1
-
-
-def test_merge_can_be_called_off(project):
-    async def scenario():
-        async with running(project) as (app, pilot, _):
-            await open_codebook(app, pilot, at="staffing")
-            await pilot.press("g", *"caseload", "enter", "n")
-            await pilot.pause()
-            assert isinstance(app.screen, CodebookScreen)
-    run(scenario)
-    codebook, events = read(project)
-    assert not code(codebook, "staffing").retired and events == []
 
 
 def test_retire_and_restore(project):

@@ -77,8 +77,8 @@ class CodebookScreen(Screen):
         Binding("v", "move", "Move"),
         Binding("g", "merge", "Merge"),
         Binding("r", "retire", "Retire"),
-        Binding("K", "shift(-1)", "Up", show=False),
-        Binding("J", "shift(1)", "Down", show=False),
+        Binding("K", "shift(-1)", "Move up"),
+        Binding("J", "shift(1)", "Move down"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -139,8 +139,7 @@ class CodebookScreen(Screen):
         retired = sum(c.retired for c in self.codebook.codes)
         self.query_one("#codebook-summary", Static).update(
             f"{self.codebook.name or 'Codebook'}: {len(self.codebook.themes)} themes, "
-            f"{len(self.codebook.codes)} codes ({retired} retired) · "
-            f"responses coded with each code (all coders) in brackets")
+            f"{len(self.codebook.codes)} codes ({retired} retired) · (n) responses coded, all coders")
         if self._order:
             line = self._order.index(keep) if keep in self._order else min(1, len(self._order) - 1)
             tree.move_cursor_to_line(line)

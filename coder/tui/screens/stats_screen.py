@@ -197,7 +197,7 @@ class StatsScreen(Screen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "stats":
             return
-        if event.state == WorkerState.SUCCESS:
+        if event.state == WorkerState.SUCCESS and event.worker.result.choice == self._asked:
             self.show(event.worker.result)
         elif event.state == WorkerState.ERROR:
             self.query_one("#summary", Static).update(str(event.worker.error))
@@ -211,9 +211,9 @@ class StatsScreen(Screen):
         table = stats.table
         base = int(table[table["row"] == "base"]["responses"].iloc[0])
         any_code = table[table["row"] == "any code"].iloc[0]
-        self.query_one("#summary", Static).update(Text.assemble(
-            (f"{any_code['responses']:,} of {base:,} responses coded ({_number(any_code['percent'])}%)",
-             "bold"), f"  │ {stats.note}"))
+        coded = (f"{any_code['responses']:,} of {base:,} responses coded "
+                 f"({_number(any_code['percent'])}%)" if base else "No responses yet")
+        self.query_one("#summary", Static).update(Text.assemble((coded, "bold"), f"  │ {stats.note}"))
         self._show_counts()
         self._show_chart()
         self._show_crosstab()
@@ -235,7 +235,7 @@ class StatsScreen(Screen):
         grid.add_column("Segments", key="segments")
         bar_width = max(12, self.size.width - label_width - 46)
         top = max([p for p in listed["percent"] if not math.isnan(p)] + [0.0])
-        grid.add_column(f"█ = % (full: {top:.1f}%)", key="bar", width=bar_width)
+        grid.add_column(f"0–{top:.1f}%", key="bar", width=bar_width)
         for _, row in table.iterrows():
             counted = row["row"] in ("theme", "code")
             bar = bar_text(row["percent"], top, bar_width) if counted else ""
