@@ -128,3 +128,4 @@ def test_import_qdpx_bad_file(tmp_path):
     done = run_cli("import-qdpx", tmp_path / "bad.qdpx", tmp_path / "new.coder")
     assert done.returncode == 1 and "bad.qdpx" in done.stderr
     assert not (tmp_path / "new.coder").exists()
+

@@ -14,7 +14,8 @@ KINDS = (*TABLE_KINDS, "qdpx", "chart")
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "export", help="export counts, crosstabs, the framework matrix, codings or a REFI-QDA project",
+        "export",
+        help="export counts, crosstabs, the framework matrix, codings or a REFI-QDA project",
         description="Export results for Excel, R, SPSS or another QDA tool. Tables are .csv or "
                     ".xlsx by the --out name; chart is .png, .svg or .pdf; qdpx is a REFI-QDA "
                     "project for NVivo, ATLAS.ti, MAXQDA and QualCoder. The project is opened "
@@ -57,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
         data = load_project_data(conn, source=args.source, coder=args.coder)
         if args.kind == "chart":
             counts = theme_code_counts(data.codebook, data.segments, data.attributes, by=args.by)
-            title = f"{get_meta(conn).get('name', '')}: % of {len(data.attributes)} responses per theme"
+            name = get_meta(conn).get("name", "")
+            title = f"{name}: % of {len(data.attributes)} responses per theme"
             write_theme_chart(counts, args.out, by=args.by, title=title)
             notes = [source_note(data.source, data.coder),
                      "bars: % of responses with any code of the theme"]

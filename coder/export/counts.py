@@ -56,7 +56,7 @@ def theme_code_counts(codebook: Codebook, segments: pd.DataFrame, attributes: pd
     theme_pairs = (pairs.assign(theme_id=pairs["code_id"].map(theme_of))
                    [["response_id", "theme_id"]].drop_duplicates())
     seg_per_code = segments.groupby("code_id").size()
-    seg_per_theme = segments.assign(theme_id=segments["code_id"].map(theme_of)).groupby("theme_id").size()
+    seg_per_theme = segments.groupby(segments["code_id"].map(theme_of)).size()
     per_code = _responses_per_key(pairs, "code_id", groups)
     per_theme = _responses_per_key(theme_pairs, "theme_id", groups)
     any_code = _responses_per_key(pairs[["response_id"]].drop_duplicates().assign(key="any"),

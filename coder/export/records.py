@@ -84,7 +84,8 @@ def framework_matrix(codebook: Codebook, segments: pd.DataFrame, responses: pd.D
     joined: dict[tuple[str, str], str] = {}
     for rid, code_id, text in cells.drop_duplicates(["response_id", "code_id", "excerpt"])[
             ["response_id", "code_id", "excerpt"]].itertuples(index=False):
-        joined[(rid, code_id)] = f"{joined[(rid, code_id)]}\n{text}" if (rid, code_id) in joined else text
+        key = (rid, code_id)
+        joined[key] = f"{joined[key]}\n{text}" if key in joined else text
     lead = responses[["response_id"]].join(attributes, on="response_id").reset_index(drop=True)
     sheets: dict[str, pd.DataFrame] = {}
     blocks = []

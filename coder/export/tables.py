@@ -52,8 +52,12 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of `frame` with every text cell and header neutralised."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(neutralise).astype(object)
+        values = out[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            values = values.astype(object)
+            risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_STARTS))
+            values[risky] = "'" + values[risky]
+            out[column] = values
     out.columns = [neutralise(str(c)) for c in out.columns]
     return out
 

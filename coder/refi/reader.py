@@ -229,7 +229,8 @@ def _source_ids(sources: list[ET.Element]) -> dict[str, str]:
     ids = {}
     for source in sources:
         name = (source.get("name") or "").strip()
-        ids[_guid(source.get("guid"))] = name if name and names[name] == 1 else _guid(source.get("guid"))
+        guid = _guid(source.get("guid"))
+        ids[guid] = name if name and names[name] == 1 else guid
     return ids
 
 
@@ -325,7 +326,8 @@ def _resolve_codings(reader: _Reader, content: QdpxContent, raw: list[dict],
                                 "start": key[3], "end": key[4], "created_at": stamp})
 
 
-def import_qdpx(path: Path | str, project: Path | str, *, coder: str = IMPORTED_CODER) -> QdpxContent:
+def import_qdpx(path: Path | str, project: Path | str, *,
+                coder: str = IMPORTED_CODER) -> QdpxContent:
     """Create a new project from a .qdpx; return what was imported.
 
     Everything is read and checked first, then written in the creating

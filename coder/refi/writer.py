@@ -131,7 +131,8 @@ def project_to_xml(conn, *, coder: str | None = None) -> tuple[ET.Element, dict[
         for memo in memos.itertuples():
             note = _sub(notes_el, "Note", guid=guid("note", str(memo.memo_id)),
                         name=f"{memo.target_type} memo {memo.target_id}".strip(),
-                        creatingUser=guid("user", memo.coder), creationDateTime=_datetime(memo.created_at),
+                        creatingUser=guid("user", memo.coder),
+                        creationDateTime=_datetime(memo.created_at),
                         modifiedDateTime=_datetime(memo.updated_at))
             _sub(note, "PlainTextContent", memo.text)
     for note_guid in notes.get(("project", ""), []):
@@ -140,7 +141,7 @@ def project_to_xml(conn, *, coder: str | None = None) -> tuple[ET.Element, dict[
 
 
 def _notes(memos: pd.DataFrame, codebook, responses: pd.DataFrame) -> dict[tuple, list[str]]:
-    """(target kind, target guid-or-id) -> note GUIDs; memos on missing targets go to the project."""
+    """(target kind, guid or id) -> note GUIDs; memos on missing targets go to the project."""
     known = {"theme": {t.id for t in codebook.themes}, "code": {c.id for c in codebook.codes},
              "response": set(responses["response_id"])}
     refs: dict[tuple, list[str]] = {}
