@@ -19,7 +19,7 @@ from coder.store.events import list_events
 from coder.store.memos import get_memo
 from coder.tui.screens.help_screen import HelpScreen
 from coder.tui.widgets.codebook_panel import CodebookPanel
-from coder.tui.widgets.response_view import ResponseText
+from coder.tui.widgets.response_view import ResponseView, wrap_ranges
 
 
 @pytest.fixture
@@ -70,16 +70,26 @@ def test_decisions_survive_without_quitting(project):
 def test_span_coding_from_selection(project):
     async def scenario():
         async with running(project) as (app, pilot, screen):
-            text = screen.query_one(ResponseText)
-            # "Turning on the computer ..." : select "computer" on the first line.
-            start = text.text.index("computer")
-            screen.selections = {text: Selection(Offset(start - 1, 0), Offset(start + 8, 0))}
+            view = screen.query_one(ResponseView)
+            # "Turning on the computer ..." : select " computer" in its drawn line.
+            row, (plain, offset) = next((i, r) for i, r in enumerate(view.rows)
+                                        if r[1] is not None and "computer" in r[0])
+            x = plain.index("computer")
+            screen.selections = {view: Selection(Offset(x - 1, row), Offset(x + 8, row))}
+            start = offset + x
+            assert view.selected_span() == (start, start + 8)
             await pilot.press("5")
             assert codes_of(project, "q0001") == [("it_systems", start, start + 8, "manual")]
             assert screen.selections == {}
             await pilot.pause()
             assert "~ IT systems" in screen_text(app)
     run(scenario)
+
+
+def test_wrap_ranges_cover_the_text():
+    text = "one two three\nfour fivesixseveneight"
+    ranges = wrap_ranges(text, 8)
+    assert [text[a:b] for a, b in ranges] == ["one two ", "three", "four ", "fivesixs", "eveneigh", "t"]
 
 
 def test_undo_redo_and_after_reopening(project):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from textual.widgets import Checkbox
 from tui_driver import running, screen_text
 from tui_project import make_project
 
@@ -12,16 +13,19 @@ from coder.records import Suggestion
 from coder.store import open_project
 from coder.store.codings import codings_for_response
 from coder.store.rejections import rejected_codes
-from coder.store.suggestions import finish_run, start_run, write_chunk
+from coder.store.suggestions import finish_run, save_evaluation, start_run, write_chunk
 from coder.tui.widgets.suggestions_panel import SuggestionsPanel, score_bar
 
 
-def write_run(path, suggestions: list[Suggestion]) -> None:
-    """Store one finished keyword run, as `coder suggest` would (through its store module)."""
+def write_run(path, suggestions: list[Suggestion], scored=()) -> None:
+    """Store one finished keyword run, as `coder suggest` would (through its store module).
+
+    `scored` rows are (response id, uncertainty, best code, best score) for active learning.
+    """
     conn = open_project(path)
     run_id = start_run(conn, engine="keywords", scope="all", coder=None, params={},
                        total=len({s.response_id for s in suggestions}))
-    write_chunk(conn, run_id, suggestions, [], done=len({s.response_id for s in suggestions}))
+    write_chunk(conn, run_id, suggestions, list(scored), done=len({s.response_id for s in suggestions}))
     finish_run(conn, run_id)
     conn.close()
 
@@ -108,6 +112,36 @@ def test_run_by_another_process_is_picked_up(project):
             screen.poll_changes()
             await pilot.pause()
             assert [s.code_id for s in screen.query_one(SuggestionsPanel).suggestions] == ["paperwork"]
+    run(scenario)
+
+
+def test_queue_orders_most_uncertain_first(project):
+    write_run(project, [kw("q0004", "caseload", 0.55)],
+              scored=[("q0001", 0.2, "it_systems", 0.6), ("q0004", 0.9, "caseload", 0.55),
+                      ("q0002", 0.7, "paperwork", 0.45)])
+
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.press("f")
+            app.screen.query_one("#queue", Checkbox).value = True
+            await pilot.click("#apply")
+            assert screen.response_list.ids == ["q0004", "q0002", "q0001"]
+            assert screen.response_list.current == "q0004"
+            await pilot.pause()
+            assert "most uncertain first" in screen_text(app)
+    run(scenario)
+
+
+def test_panel_shows_f1_from_latest_evaluation(project):
+    conn = open_project(project)
+    save_evaluation(conn, coder=None, engine="keywords", folds=5, texts=10, overall={}, curve=[],
+                    codes=[("caseload", 4, 0.8, 0.7, 0.75, "keywords")])
+    conn.close()
+
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.pause()
+            assert "keywords F1 0.75" in screen_text(app)
     run(scenario)
 
 

@@ -27,6 +27,7 @@ class ListFilter:
     suggested: str | None = None     # code id suggested (score >= threshold)
     attribute: tuple[str, str] | None = None   # (name, value)
     text: str = ""                   # substring of the text or the id (case-insensitive for ASCII)
+    queue: bool = False              # order by the active-learning queue (applied by the caller)
 
     def describe(self) -> str:
         """A short human-readable summary ('' when nothing filters)."""
@@ -39,6 +40,8 @@ class ListFilter:
             parts.append(f"{self.attribute[0]}={self.attribute[1]}")
         if self.text:
             parts.append(f"/{self.text}")
+        if self.queue:
+            parts.append("most uncertain first")
         return ", ".join(parts)
 
 

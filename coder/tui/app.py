@@ -37,8 +37,8 @@ class CoderApp(App):
         self.session = session
         self.sub_title = f"{session.path.name} — {session.coder}"
 
-    def on_mount(self) -> None:
-        self.push_screen(CodingScreen(self.session))
+    def get_default_screen(self) -> Screen:
+        return CodingScreen(self.session)
 
     def _screen_class(self, module: str) -> type[Screen] | None:
         try:

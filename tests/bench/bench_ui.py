@@ -83,10 +83,10 @@ async def time_keys(app: App, keys: list[str], ready) -> tuple[float, list[float
 
 
 def first_response_shown(app) -> bool:
-    from coder.tui.widgets.response_view import ResponseText
+    from coder.tui.widgets.response_view import ResponseView
 
     try:
-        return bool(app.screen.query_one(ResponseText).text)
+        return app.screen.query_one(ResponseView).response_id is not None
     except Exception:
         return False
 

@@ -26,6 +26,8 @@ from coder.store.codebook import load_codebook
 from coder.store.codings import codings_for_response
 from coder.store.memos import get_memo, memos_of, set_memo
 from coder.store.responses import attribute_names, count_responses, get_response
+from coder.store.suggestions import latest_code_f1, uncertain_uncoded
+from coder.suggest.queue import diverse_order
 from coder.tui.code_picker import CodePicker
 from coder.tui.colours import code_colours
 from coder.tui.evidence import evidence_spans
@@ -42,6 +44,7 @@ from coder.tui.widgets.response_view import ResponseView
 from coder.tui.widgets.suggestions_panel import SuggestionsPanel
 
 POLL_SECONDS = 2.0
+QUEUE_SIZE = 2000  # responses in the active-learning queue
 
 
 class CodingScreen(Screen):
@@ -121,6 +124,7 @@ class CodingScreen(Screen):
         return self.query_one(ResponseList)
 
     def on_mount(self) -> None:
+        self.f1 = latest_code_f1(self.conn)
         self.load_codebook()
         self.reload_list()
         self.refresh_progress()
@@ -148,10 +152,17 @@ class CodingScreen(Screen):
         """Codes that can be applied, in framework order (for the code picker)."""
         return self.active
 
-    def reload_list(self) -> None:
-        """Run the filter again and show its ids, keeping the cursor where it was if possible."""
+    def reload_list(self, keep: bool = True) -> None:
+        """Run the filter again and show its ids, keeping the cursor where it was if possible
+        (with `keep`) or else starting at the top."""
         ids = filtered_ids(self.conn, self.filter, self.scope)
-        self.response_list.set_ids(ids, keep=self.response_list.current)
+        if self.filter.queue:
+            # As coder.suggest.project.coding_queue, without importing the NLP stack (seconds).
+            allowed = set(ids)
+            queue = diverse_order(uncertain_uncoded(self.conn, coder=self.coder, limit=QUEUE_SIZE * 5),
+                                  QUEUE_SIZE)
+            ids = [rid for rid in queue if rid in allowed]
+        self.response_list.set_ids(ids, keep=self.response_list.current if keep else None)
 
     def refresh_progress(self, recount: bool = True) -> None:
         if recount:
@@ -179,7 +190,7 @@ class CodingScreen(Screen):
         if rid is None:
             view.show(None, [], self.codes, self.colours, [], None, {}, self.coder)
             self.query_one(CodebookPanel).set_applied({})
-            panel.show([], self.codes, self.colours, "")
+            panel.show([], self.codes, self.colours, "", self.f1)
             return
         response = get_response(self.conn, rid)
         codings = codings_for_response(self.conn, rid, self.scope)
@@ -196,7 +207,7 @@ class CodingScreen(Screen):
         view.show(response, codings, self.codes, self.colours, evidence,
                   get_memo(self.conn, "response", rid, self.coder), charts, self.coder)
         self.query_one(CodebookPanel).set_applied(state)
-        panel.show(self.shown_suggestions, self.codes, self.colours, response.text)
+        panel.show(self.shown_suggestions, self.codes, self.colours, response.text, self.f1)
 
     def _theme_index(self, theme_id: str) -> str:
         theme = next((t for t in self.codebook.themes if t.id == theme_id), None)
@@ -236,7 +247,7 @@ class CodingScreen(Screen):
         rid = self.response_list.current
         if rid is None:
             return
-        span = self.query_one(ResponseView).text_widget.selected_span()
+        span = self.query_one(ResponseView).selected_span()
         before = self._own_codes(rid)
         try:
             toggle_code(self.conn, rid, code_id, self.coder,
@@ -405,8 +416,9 @@ class CodingScreen(Screen):
             self._set_filter(ListFilter(), self.everyone)
 
     def _set_filter(self, flt: ListFilter, everyone: bool) -> None:
+        new_queue = flt.queue and not self.filter.queue  # a new order starts at its top
         self.filter, self.everyone = flt, everyone
-        self.reload_list()
+        self.reload_list(keep=not new_queue)
         self.show_current()
         self.refresh_progress(recount=False)
 
@@ -424,6 +436,7 @@ class CodingScreen(Screen):
         if load_codebook(self.conn) != self.codebook:
             self.load_codebook()
         self.total = count_responses(self.conn)
+        self.f1 = latest_code_f1(self.conn)
         self.response_list.invalidate()
         self.show_current()
         self.refresh_progress()

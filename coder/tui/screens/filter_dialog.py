@@ -1,5 +1,6 @@
 """The filter dialog (`f`): status, code applied, code suggested, attribute value,
-text, and whether to show everyone's coding or only the coder's own."""
+text, the active-learning order, and whether to show everyone's coding or only
+the coder's own."""
 
 from __future__ import annotations
 
@@ -57,6 +58,8 @@ class FilterDialog(ModalScreen[tuple[ListFilter, bool] | None]):
             with Horizontal():
                 yield Label("Text")
                 yield Input(cur.text, placeholder="words in the text or id", id="text")
+            yield Checkbox("Most uncertain first: the active-learning queue of the latest "
+                           "suggestion run (uncoded responses only)", cur.queue, id="queue")
             yield Checkbox("Show everyone's coding (not only mine)", self.everyone, id="everyone")
             with Horizontal(id="buttons"):
                 yield Button("Apply", variant="primary", id="apply")
@@ -86,7 +89,8 @@ class FilterDialog(ModalScreen[tuple[ListFilter, bool] | None]):
             coded_with=self._value("#coded_with"),
             suggested=self._value("#suggested"),
             attribute=(name, value) if name and value else None,
-            text=self.query_one("#text", Input).value.strip()),
+            text=self.query_one("#text", Input).value.strip(),
+            queue=self.query_one("#queue", Checkbox).value),
             self.query_one("#everyone", Checkbox).value))
 
     def action_cancel(self) -> None:

@@ -9,7 +9,7 @@ from coder.records import Codebook
 
 
 class ProgressLine(Static):
-    """One line at the top of the coding screen."""
+    """One line at the top of the coding screen (fixed height: updates need no layout pass)."""
 
     DEFAULT_CSS = "ProgressLine { height: 1; background: $panel; color: $foreground; padding: 0 1; }"
 
@@ -20,4 +20,4 @@ class ProgressLine(Static):
         who = f"{coder} (showing everyone)" if everyone else coder
         shown = f"  │ list {listed:,}" + (f" [{filter_text}]" if filter_text else "")
         self.update(Content.assemble((who, "bold"), f"  coded {coded:,}/{total:,} ({pct:.0f}%)",
-                                     f"  │ themes {themes}", shown))
+                                     f"  │ themes {themes}", shown), layout=False)

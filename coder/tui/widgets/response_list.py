@@ -61,6 +61,8 @@ class ResponseList(ScrollView, can_focus=True):
         self.ids: list[str] = []
         self.cursor = 0
         self._pages: dict[int, list[RowSummary | None]] = {}
+        self._strips: dict[int, Strip] = {}
+        self._styles: dict[str, Style] = {}  # looked up once per style change, not per line
         self._id_width = 6
 
     @property
@@ -72,6 +74,7 @@ class ResponseList(ScrollView, can_focus=True):
         """Show these ids; keep the cursor on `keep` if it is among them."""
         self.ids = ids
         self._pages.clear()
+        self._strips.clear()
         self._id_width = min(14, max(map(len, ids[:10_000]), default=2))
         self.virtual_size = Size(self.size.width, len(ids))
         index = 0
@@ -86,6 +89,7 @@ class ResponseList(ScrollView, can_focus=True):
 
     def invalidate(self, response_ids: list[str] | None = None) -> None:
         """Forget cached rows (these, or all) so they are fetched again when drawn."""
+        self._strips.clear()
         if response_ids is None:
             self._pages.clear()
             self.refresh()
@@ -118,6 +122,7 @@ class ResponseList(ScrollView, can_focus=True):
         self.post_message(self.Highlighted(self.ids[index]))
 
     def _refresh_row(self, index: int) -> None:
+        self._strips.pop(index, None)
         if index >= 0:
             self.refresh(Region(0, index - round(self.scroll_offset.y), self.size.width, 1))
 
@@ -134,7 +139,18 @@ class ResponseList(ScrollView, can_focus=True):
         self.move_to(event.y + round(self.scroll_offset.y))
 
     def on_resize(self) -> None:
+        self._strips.clear()
         self.virtual_size = Size(self.size.width, len(self.ids))
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+        self._styles.clear()
+
+    def _style(self, name: str) -> Style:
+        if name not in self._styles:
+            self._styles[name] = self.rich_style if name == "base" else self.get_component_rich_style(name)
+        return self._styles[name]
 
     def _row(self, index: int) -> RowSummary | None:
         page = index // PAGE
@@ -148,14 +164,19 @@ class ResponseList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         index = y + round(self.scroll_offset.y)
         width = self.size.width
-        base = self.rich_style
+        base = self._style("base")
         if index >= len(self.ids):
             return Strip.blank(width, base)
+        if index in self._strips:
+            return self._strips[index]
         row = self._row(index)
         if index == self.cursor:
-            base = base + self.get_component_rich_style("response-list--cursor")
-        segments = self._segments(row, self.ids[index], base)
-        return Strip(segments).adjust_cell_length(width, base)
+            base = base + self._style("response-list--cursor")
+        strip = Strip(self._segments(row, self.ids[index], base)).adjust_cell_length(width, base)
+        if len(self._strips) > 2 * PAGE:
+            self._strips.clear()  # keep only about a screenful or two
+        self._strips[index] = strip
+        return strip
 
     def _segments(self, row: RowSummary | None, rid: str, base: Style) -> list[Segment]:
         if row is None:
@@ -166,13 +187,12 @@ class ResponseList(ScrollView, can_focus=True):
             glyph, cls = "◆", "response-list--suggested"
         else:
             glyph, cls = "○", "response-list--uncoded"
-        status_style = base + Style(color=self.get_component_rich_style(cls).color)
+        status_style = base + Style(color=self._style(cls).color)
         codes = self._code_labels(row.code_ids)
         parts = [Segment(glyph, status_style), Segment("✎" if row.memo else " ", base),
                  Segment(f"{rid[:self._id_width]:<{self._id_width}} ", base)]
         if codes:
-            codes_style = base + Style(color=self.get_component_rich_style("response-list--codes").color,
-                                       bold=True)
+            codes_style = base + Style(color=self._style("response-list--codes").color, bold=True)
             parts.append(Segment(codes + " ", codes_style))
         parts.append(Segment(row.snippet, base))
         return parts

@@ -1,127 +1,212 @@
-"""The response view: attributes, the full text with coded spans in their code's colour
-and suggestion evidence underlined, whole-response codes as chips, memo and chart notes.
+"""The response view: attributes, codes applied to the whole response as coloured chips,
+the full text with coded spans in their code's colour and suggestion evidence
+underlined, and memo and chart notes.
 
-Text selected with the mouse in the text maps back to code-point offsets
-(`selected_span`), so a code key can code just that span.
+Drawn with the line API (ScrollView + render_line) over lines wrapped here, so
+showing another response repaints this widget only and never re-lays-out the
+screen (that keeps a keypress cheap). Each text line knows the offset in the
+response it starts at, so text selected with the mouse maps back to code-point
+offsets (`selected_span`) and a code key can code just that span.
 """
 
 from __future__ import annotations
 
-import re
-
-from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Static
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.selection import Selection
+from textual.strip import Strip
+from textual.style import Style
 
 from coder.records import Code, Coding, Response
 from coder.tui.colours import chip_style
 
-# Line breaks other than "\n" that str.splitlines() honours, mapped to "\n"
-# one for one so that offsets in the shown text are offsets in the response.
-_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+# Characters drawn as a space: control characters that would upset the terminal
+# and line breaks other than "\n" (one for one, so offsets stay offsets).
+_BLANKS = {ord(c): " " for c in "\r\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
 
 
-def display_text(text: str) -> str:
-    """The response text with every line break as a lone "\n", same length as `text`."""
-    return _BREAKS.sub(lambda m: " \n" if m.group() == "\r\n" else "\n", text)
+def wrap_ranges(text: str, width: int) -> list[tuple[int, int]]:
+    """(start, end) of each line when `text` is word-wrapped to `width` characters.
+
+    Line breaks end a line (the "\\n" itself is in no range); a long word is
+    cut at the width. Spaces at a wrap point stay at the end of their line.
+    """
+    width = max(1, width)
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    for paragraph in text.split("\n"):
+        at, end = start, start + len(paragraph)
+        while end - at > width:
+            cut = text.rfind(" ", at, at + width + 1)
+            cut = cut + 1 if cut > at else at + width
+            ranges.append((at, cut))
+            at = cut
+        ranges.append((at, end))
+        start = end + 1
+    return ranges
 
 
-class ResponseText(Static):
-    """The response text itself; selectable."""
+class ResponseView(ScrollView, can_focus=False):
+    """One response in full, scrollable."""
 
-    DEFAULT_CSS = "ResponseText { padding: 0 1; }"
+    DEFAULT_CSS = "ResponseView { height: 1fr; overflow-x: hidden; padding: 0 1; }"
 
     def __init__(self, **kwargs) -> None:
-        super().__init__("", **kwargs)
+        super().__init__(**kwargs)
+        self.response_id: str | None = None
         self.text = ""
+        self._header: list[Content] = []
+        self._body = Content("")
+        self._notes: list[Content] = []
+        # Per drawn line: its content and, for lines of the text, the offset it starts at.
+        self._lines: list[tuple[Content, int | None]] = []
+        self._width = 0
+        self._strips: dict[int, Strip] = {}
+        self._base: tuple | None = None  # (rich style, visual style), reset on style changes
 
-    def show(self, text: str, content: Content) -> None:
-        self.text = display_text(text)
-        self.update(content)
+    def show(self, response: Response | None, codings: list[Coding], codes: dict[str, Code],
+             colours: dict[str, str], evidence: list[tuple[int, int]], memo: str | None,
+             charts: dict[str, str], own_coder: str) -> None:
+        """Draw a response with its codings (already limited to what the coder may see)."""
+        self.clear_selection_here()
+        drawn = len(self._lines)
+        if response is None:
+            self.response_id, self.text = None, ""
+            self._header, self._body, self._notes = [Content("No response matches the filter.")], \
+                Content(""), []
+        else:
+            self.response_id, self.text = response.id, response.text
+            attrs = " · ".join(f"{k}: {v}" for k, v in response.attributes.items() if v not in ("", None))
+            meta = Content.assemble((response.id, "bold"), "  ", (attrs, "dim"),
+                                    ("  ✎ memo", "bold") if memo else "")
+            chips = self._chips(codings, codes, colours, own_coder)
+            self._header = [meta] + ([chips] if chips else [])
+            body = Content(response.text.translate(_BLANKS))
+            for start, end in evidence:
+                body = body.stylize("underline", start, end)
+            for coding in codings:
+                if coding.start is not None and coding.code_id in colours:
+                    body = body.stylize(chip_style(colours[coding.code_id]), coding.start, coding.end)
+            self._body = body
+            notes = [f"memo: {memo}"] if memo else []
+            notes += [f"chart {theme}: {summary}" for theme, summary in charts.items()]
+            self._notes = [Content.styled(line, "italic") for line in notes]
+        self._layout_lines()
+        if self.scroll_offset.y:
+            self.scroll_to(y=0, animate=False, immediate=True)
+            self.refresh()
+        else:  # repaint only the rows drawn before or now, not the whole height
+            self.refresh(Region(0, 0, self.size.width, max(drawn, len(self._lines))))
+
+    def _layout_lines(self) -> None:
+        width = max(1, self.scrollable_content_region.width)
+        self._width = width
+        lines: list[tuple[Content, int | None]] = []
+        for part in self._header:
+            lines += [(line, None) for line in part.wrap(width)]
+        lines += [(self._body[start:end], start) for start, end in wrap_ranges(self._body.plain, width)]
+        for note in self._notes:
+            lines += [(line, None) for line in note.wrap(width)]
+        self._lines = lines
+        self._strips.clear()
+        size, height = Size(width, len(lines)), self.scrollable_content_region.height
+        if size.width == self.virtual_size.width and max(size.height, self.virtual_size.height) <= height:
+            # Fits before and after: no scrollbar change, so skip the layout pass
+            # a change of virtual size would cost the whole screen.
+            self.set_reactive(ResponseView.virtual_size, size)
+        else:
+            self.virtual_size = size
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+        self._base = None
+
+    def _styles(self) -> tuple:
+        # Looking styles up costs about a millisecond: once per style change, not per line.
+        if self._base is None:
+            self._base = (self.rich_style, self.visual_style)
+        return self._base
+
+    def on_resize(self) -> None:
+        self._strips.clear()
+        if self.scrollable_content_region.width != self._width:
+            self._layout_lines()
+            self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        index = y + round(self.scroll_offset.y)
+        width = self._width
+        base, visual = self._styles()
+        if index >= len(self._lines):
+            return Strip.blank(width, base)
+        selection = self.text_selection
+        span = selection.get_span(index) if selection is not None else None
+        if span is None and index in self._strips:
+            return self._strips[index]
+        content, _ = self._lines[index]
+        if span is not None:
+            start, end = span
+            end = len(content) if end == -1 else end
+            style = Style.from_rich_style(self.screen.get_component_rich_style("screen--selection"))
+            content = content.stylize(style, start, end)
+        strip = Strip(content.render_segments(visual)).apply_offsets(0, index)
+        strip = strip.adjust_cell_length(width, base)
+        if span is None:
+            self._strips[index] = strip
+        return strip
+
+    @property
+    def rows(self) -> list[tuple[str, int | None]]:
+        """The drawn lines: plain text and, for lines of the response text, their start offset."""
+        return [(line.plain, offset) for line, offset in self._lines]
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        return selection.extract("\n".join(plain for plain, _ in self.rows)), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self._strips.clear()
+        self.refresh()
+
+    def clear_selection_here(self) -> None:
+        """Drop a selection in this view (it belonged to the response shown before)."""
+        if self.text_selection is not None:
+            selections = dict(self.screen.selections)
+            selections.pop(self, None)
+            self.screen.selections = selections
 
     def selected_span(self) -> tuple[int, int] | None:
-        """The selected text as (start, end) offsets into the response, or None."""
+        """The selected part of the response text as (start, end) offsets, or None.
+
+        Parts of the selection outside the text (attributes, notes) are ignored;
+        spaces at either end are trimmed.
+        """
         selection = self.text_selection
-        if selection is None or not self.text:
+        text_rows = [i for i, (_, offset) in enumerate(self._lines) if offset is not None]
+        if selection is None or not text_rows or not self.text:
             return None
-        lines = self.text.split("\n")
-        starts = [0]
-        for line in lines[:-1]:
-            starts.append(starts[-1] + len(line) + 1)
 
         def offset(point, default: int) -> int:
             if point is None:
                 return default
-            row = min(point.y, len(lines) - 1)
-            return starts[row] + min(point.x, len(lines[row]))
+            if point.y < text_rows[0]:
+                return 0
+            if point.y > text_rows[-1]:
+                return len(self.text)
+            line, start = self._lines[point.y]
+            return start + min(point.x, len(line))
 
         start, end = offset(selection.start, 0), offset(selection.end, len(self.text))
-        # Selections often run over surrounding spaces; a span is the words in it.
         while start < end and self.text[start].isspace():
             start += 1
         while end > start and self.text[end - 1].isspace():
             end -= 1
         return (start, end) if end > start else None
 
-
-class ResponseView(VerticalScroll):
-    """One response in full."""
-
-    DEFAULT_CSS = """
-    ResponseView { height: 1fr; }
-    ResponseView #meta { color: $text-muted; padding: 0 1; }
-    ResponseView #chips { padding: 0 1; }
-    ResponseView #notes { color: $text-muted; padding: 0 1; text-style: italic; }
-    """
-
-    def _set(self, selector: str, content) -> None:
-        """Update a part only when it changes: every update costs a layout pass."""
-        widget = self.query_one(selector, Static)
-        if self._shown.get(selector) != content:
-            self._shown[selector] = content
-            widget.update(content)
-
-    def compose(self):
-        self._shown: dict[str, object] = {}
-        yield Static(id="meta")
-        yield Static(id="chips")
-        yield ResponseText(id="text")
-        yield Static(id="notes")
-
-    @property
-    def text_widget(self) -> ResponseText:
-        return self.query_one(ResponseText)
-
-    def show(self, response: Response | None, codings: list[Coding], codes: dict[str, Code],
-             colours: dict[str, str], evidence: list[tuple[int, int]], memo: str | None,
-             charts: dict[str, str], own_coder: str) -> None:
-        """Draw a response with its codings (already limited to what the coder may see)."""
-        if response is None:
-            self._set("#meta", Content("No response matches the filter."))
-            self._set("#chips", Content(""))
-            self.text_widget.show("", Content(""))
-            self._set("#notes", Content(""))
-            return
-        attrs = " · ".join(f"{k}: {v}" for k, v in response.attributes.items() if v not in ("", None))
-        self._set("#meta", Content.assemble((response.id, "bold"), "  ", attrs,
-                                     ("  ✎ memo", "bold") if memo else ""))
-        self._set("#chips", self._chips(codings, codes, colours, own_coder))
-        content = Content(display_text(response.text))
-        for start, end in evidence:
-            content = content.stylize("underline", start, end)
-        for coding in codings:
-            if coding.start is not None and coding.code_id in colours:
-                content = content.stylize(chip_style(colours[coding.code_id]), coding.start, coding.end)
-        self.text_widget.show(response.text, content)
-        lines = [f"memo: {memo}"] if memo else []
-        lines += [f"chart {codes_theme}: {summary}" for codes_theme, summary in charts.items()]
-        self._set("#notes", Content("\n".join(lines)))
-        if self.scroll_y:
-            self.scroll_home(animate=False)
-
     @staticmethod
     def _chips(codings: list[Coding], codes: dict[str, Code], colours: dict[str, str],
-               own_coder: str) -> Content:
+               own_coder: str) -> Content | None:
         parts: list = []
         seen: set[tuple[str, str]] = set()
         for coding in codings:
@@ -133,4 +218,4 @@ class ResponseView(VerticalScroll):
             span = "" if coding.start is None else "~"
             who = "" if coding.coder == own_coder else f" ({coding.coder})"
             parts += [(f" {code.index}{span} {code.label}{who} ", chip_style(colours[code.id])), " "]
-        return Content.assemble(*parts) if parts else Content("")
+        return Content.assemble(*parts) if parts else None

@@ -42,8 +42,9 @@ class SuggestionsPanel(OptionList):
         self.suggestions: list[Suggestion] = []
 
     def show(self, suggestions: list[Suggestion], codes: dict[str, Code], colours: dict[str, str],
-             text: str) -> None:
-        """List the suggestions (already without applied or rejected codes)."""
+             text: str, f1: dict[str, tuple[float, str]]) -> None:
+        """List the suggestions (already without applied or rejected codes), with each
+        code's F1 from the latest evaluation when there is one."""
         ranked = sorted(suggestions, key=lambda s: -s.score)
         if not ranked and not self.suggestions and self.option_count == 0:
             return  # nothing before, nothing now: spare the redraw (most keypresses)
@@ -52,10 +53,11 @@ class SuggestionsPanel(OptionList):
         for s in self.suggestions:
             code = codes[s.code_id]
             terms = ", ".join(evidence_terms(s.evidence, text))
+            quality = f" F1 {f1[s.code_id][0]:.2f}" if s.code_id in f1 else ""
             prompt = Content.assemble(
                 (f" {code.index} ", chip_style(colours[code.id])), f" {code.label}\n",
                 f"   {score_bar(s.score, s.threshold)} {s.score:.2f} ",
-                (f"{s.engine}", "italic"), (f"  {terms}" if terms else "", "dim"))
+                (f"{s.engine}{quality}", "italic"), (f"  {terms}" if terms else "", "dim"))
             self.add_option(Option(prompt, id=s.code_id))
         self.border_title = f"Suggestions ({len(self.suggestions)})" if self.suggestions else \
             "Suggestions (none)"
