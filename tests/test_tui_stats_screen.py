@@ -112,15 +112,18 @@ def test_counts_of_another_coder_and_of_suggestions(project):
     run(scenario)
 
 
-def test_crosstab_by_an_attribute(project):
+def test_crosstab_and_chart_by_an_attribute(project):
     async def scenario():
-        async with running(project, coder="alice") as (app, pilot, _):
+        async with running(project, coder="alice", size=(100, 30)) as (app, pilot, _):
             screen = await open_stats(app, pilot)
+            read_before = [id(data) for data in screen._loaded.values()]
             await pilot.press("3")
             assert "Choose an attribute" in screen_text(app)
             await pilot.press("b", "down", "enter")  # first attribute: setting
             await settle(app, pilot)
             assert screen.choice.by == "setting"
+            # Counted again, not read again: the same data object serves the new attribute.
+            assert [id(data) for data in screen._loaded.values()] == read_before
             grid = screen.query_one("#crosstab-table", DataTable)
             headers = [str(c.label) for c in grid.columns.values()]
             assert headers == ["Index", "Theme / code", "All", "adults", "children", "(missing)",
@@ -137,17 +140,11 @@ def test_crosstab_by_an_attribute(project):
             # By hand: alice's caseload is r1 (children) and r3 (adults): 1 of 3 adults, 1 of 2 children.
             caseload = next(cells for cells in shown if cells[1] == "Caseload")
             assert caseload[3:6] == ["1 (33.3%)", "1 (50.0%)", "0 (0.0%)"]
-    run(scenario)
 
-
-def test_chart_shows_theme_percentages(project):
-    async def scenario():
-        async with running(project, coder="alice", size=(100, 30)) as (app, pilot, _):
-            screen = await open_stats(app, pilot)
-            await pilot.press("2", "b", "down", "enter")
-            await settle(app, pilot)
+            await pilot.press("2")
+            await pilot.pause()
             chart = screen.query_one(BarChart)
-            expected = theme_chart_data(library_table(project, "alice", by="setting"), "setting")
+            expected = theme_chart_data(table, "setting")
             assert chart.series == list(expected.columns)
             assert [g.label for g in chart.groups] == list(expected.index)
             assert [list(g.values) for g in chart.groups] == expected.to_numpy().tolist()

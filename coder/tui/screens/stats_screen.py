@@ -3,7 +3,8 @@
 Every number comes from `coder.export` (the tables `coder export counts` and
 `coder export crosstab` write), for one coder or all, from human coding,
 suggestions or both. Reading and counting run in a worker thread, so opening
-the screen on a large project never freezes the UI.
+the screen on a large project never freezes the UI; the data read is kept while
+nothing changes, so crossing by another attribute only counts again.
 """
 
 from __future__ import annotations
@@ -47,12 +48,11 @@ class Stats:
     note: str
 
 
-def compute_stats(conn, choice: StatsChoice) -> Stats:
-    """Read the project and count it with the export library (the same numbers as `coder export`)."""
-    from coder.export import (crosstab, load_project_data, source_note, theme_chart_data,
-                              theme_code_counts)
+def compute_stats(data, choice: StatsChoice) -> Stats:
+    """Count a project's data (`coder.export.load_project_data`) with the export library:
+    the same numbers `coder export counts` and `coder export crosstab` write."""
+    from coder.export import crosstab, source_note, theme_chart_data, theme_code_counts
 
-    data = load_project_data(conn, source=choice.source, coder=choice.coder)
     args = (data.codebook, data.segments, data.attributes)
     table = crosstab(*args, by=choice.by) if choice.by else theme_code_counts(*args)
     return Stats(choice, table, theme_chart_data(table, choice.by),
@@ -117,6 +117,7 @@ class StatsScreen(Screen):
         self.session = session
         self.stats: Stats | None = None
         self._asked: StatsChoice | None = None
+        self._loaded: dict = {}
         self._marker: tuple = ()
 
     @property
@@ -191,8 +192,20 @@ class StatsScreen(Screen):
         self._marker = change_marker(self.conn)
         self.query_one("#summary", Static).update("Counting…")
         choice = self._asked = self.choice
-        self.run_worker(lambda: compute_stats(self.conn, choice), thread=True, exclusive=True,
+        self.run_worker(lambda: self._count(choice, self._marker), thread=True, exclusive=True,
                         group="stats", exit_on_error=False)
+
+    def _count(self, choice: StatsChoice, marker: tuple) -> Stats:
+        """Read the project unless the last read still holds (same coder, source and no
+        change since), then count: choosing another attribute does not read it again."""
+        from coder.export import load_project_data
+
+        key = (marker, choice.source, choice.coder)
+        data = self._loaded.get(key)
+        if data is None:
+            data = load_project_data(self.conn, source=choice.source, coder=choice.coder)
+            self._loaded = {key: data}
+        return compute_stats(data, choice)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "stats":
