@@ -23,6 +23,7 @@ place for them); codings are human decisions only.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import tempfile
 import uuid
@@ -30,6 +31,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from datetime import datetime
 from pathlib import Path
+from xml.sax.saxutils import quoteattr
 
 import pandas as pd
 
@@ -38,7 +40,7 @@ from coder.errors import CoderError
 from coder.refi.qdc import PROJECT_NS, code_guid, codebook_to_xml, theme_guid
 from coder.store import get_meta, tables
 from coder.store.codebook import load_codebook
-from coder.store.responses import iter_responses
+from coder.store.responses import existing_ids, iter_responses
 
 _GUIDS = uuid.uuid5(uuid.NAMESPACE_URL, "coder:refi-qda:project")
 
@@ -65,28 +67,32 @@ def _datetime(value) -> str | None:
     return str(value)
 
 
-def _tag(name: str) -> str:
-    return f"{{{PROJECT_NS}}}{name}"
-
-
 def _sub(parent: ET.Element, element_name: str, text: str | None = None, **attrs) -> ET.Element:
-    element = ET.SubElement(parent, _tag(element_name),
+    """A child element with the given attributes (None values left out) and text."""
+    element = ET.SubElement(parent, element_name,
                             {k: str(v) for k, v in attrs.items() if v is not None})
     if text is not None:
         element.text = text
     return element
 
 
-def variable_type(values: list) -> str:
-    """The REFI typeOfVariable for a list of JSON attribute values (None = missing)."""
-    present = [v for v in values if v is not None and v != ""]
-    if present and all(isinstance(v, bool) for v in present):
+def _element(element_name: str, **attrs) -> ET.Element:
+    return ET.Element(element_name, {k: str(v) for k, v in attrs.items() if v is not None})
+
+
+def _value_kind(value) -> str:
+    if isinstance(value, bool):
         return "Boolean"
-    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+    if isinstance(value, int):
         return "Integer"
-    if present and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
-        return "Float"
-    return "Text"
+    return "Float" if isinstance(value, float) else "Text"
+
+
+def variable_type(kinds: set[str]) -> str:
+    """The REFI typeOfVariable of an attribute from the kinds of its values (see _value_kind)."""
+    if kinds in ({"Boolean"}, {"Integer"}, {"Float"}):
+        return next(iter(kinds))
+    return "Float" if kinds == {"Integer", "Float"} else "Text"
 
 
 _VALUE_ELEMENT = {"Text": "TextValue", "Boolean": "BooleanValue", "Integer": "IntegerValue",
@@ -101,49 +107,135 @@ def _value_text(value, kind: str) -> str:
     return str(value)
 
 
-def project_to_xml(conn, *, coder: str | None = None) -> tuple[ET.Element, dict[str, str]]:
-    """The `Project` element and the source texts ({zip path: text}) for a project.
+def _present(value) -> bool:
+    return value is not None and value != ""
 
-    `coder` exports only that coder's codings (and everyone's memos).
+
+class _ProjectWriter:
+    """Streams project.qde: small pieces built with ElementTree, written one at a time.
+
+    Elements are built without a namespace and written inside the root, whose
+    default namespace (urn:QDA-XML:project:1.0) they take, so memory stays flat
+    however many responses the project has.
     """
-    codebook = load_codebook(conn)
-    responses = tables.responses_frame(conn)
-    codings = tables.codings_frame(conn, coder=coder)
-    memos = tables.memos_frame(conn)
-    raw_attributes = {r.id: r.attributes for chunk in iter_responses(conn) for r in chunk}
-    meta = get_meta(conn)
-    people = sorted(set(codings["coder"]) | set(memos["coder"]))
 
-    root = ET.Element(_tag("Project"), {"name": meta.get("name", "coder project"),
-                                        "origin": f"coder {__version__}"})
-    if people:
-        users = _sub(root, "Users")
-        for person in people:
-            _sub(users, "User", guid=guid("user", person), name=person)
-    book = codebook_to_xml(codebook, namespace=PROJECT_NS)
-    root.append(book)
-    notes = _notes(memos, codebook, responses)
-    _attach_code_notes(book, notes)
-    _write_cases(root, responses, raw_attributes)
-    texts = _write_sources(root, responses, codings, notes)
-    if not memos.empty:
-        notes_el = _sub(root, "Notes")
-        for memo in memos.itertuples():
-            note = _sub(notes_el, "Note", guid=guid("note", str(memo.memo_id)),
+    def __init__(self, conn, out, coder: str | None):
+        self.conn = conn
+        self.out = out
+        self.codings = tables.codings_frame(conn, coder=coder)
+        self.memos = tables.memos_frame(conn)
+        self.codebook = load_codebook(conn)
+        self.book = codebook_to_xml(self.codebook, namespace=PROJECT_NS)  # raises when empty
+        self.users = {p: guid("user", p)
+                      for p in sorted(set(self.codings["coder"]) | set(self.memos["coder"]))}
+        self.counts = {"sources": 0, "selections": 0, "notes": len(self.memos)}
+
+    def piece(self, element: ET.Element) -> None:
+        ET.indent(element, space="  ", level=1)
+        self.out.write("  " + ET.tostring(element, encoding="unicode") + "\n")
+
+    def write(self) -> dict[str, int]:
+        meta = get_meta(self.conn)
+        self.out.write('<?xml version="1.0" encoding="utf-8"?>\n'
+                       f'<Project xmlns="{PROJECT_NS}" name={quoteattr(meta.get("name", "coder"))} '
+                       f'origin={quoteattr(f"coder {__version__}")}>\n')
+        if self.users:
+            users = _element("Users")
+            for person, user_guid in self.users.items():
+                _sub(users, "User", guid=user_guid, name=person)
+            self.piece(users)
+        notes = _note_targets(self.memos, self.codebook, self.conn)
+        _attach_code_notes(self.book, notes)
+        ET.register_namespace("", PROJECT_NS)
+        self.piece(self.book)
+        self.write_cases()
+        self.write_sources(notes)
+        if not self.memos.empty:
+            self.write_notes()
+        for note_guid in notes.get(("project", ""), []):
+            self.piece(_element("NoteRef", targetGUID=note_guid))
+        self.out.write("</Project>\n")
+        return self.counts
+
+    def write_cases(self) -> None:
+        kinds: dict[str, set[str]] = {}
+        for chunk in iter_responses(self.conn):
+            for response in chunk:
+                for name, value in response.attributes.items():
+                    kinds.setdefault(name, set())
+                    if _present(value):
+                        kinds[name].add(_value_kind(value))
+        if not kinds:
+            return
+        types = {name: variable_type(found) for name, found in kinds.items()}
+        variable_guids = {name: guid("variable", name) for name in types}
+        variables = _element("Variables")
+        for name, kind in types.items():
+            _sub(variables, "Variable", guid=variable_guids[name], name=name, typeOfVariable=kind)
+        self.piece(variables)
+        self.out.write("  <Cases>\n")
+        for chunk in iter_responses(self.conn):
+            for response in chunk:
+                case = _element("Case", guid=guid("case", response.id), name=response.id)
+                for name, value in response.attributes.items():
+                    if _present(value):
+                        holder = _sub(case, "VariableValue")
+                        _sub(holder, "VariableRef", targetGUID=variable_guids[name])
+                        _sub(holder, _VALUE_ELEMENT[types[name]], _value_text(value, types[name]))
+                _sub(case, "SourceRef", targetGUID=guid("source", response.id))
+                self.piece(case)
+        self.out.write("  </Cases>\n")
+
+    def write_sources(self, notes: dict[tuple, list[str]]) -> None:
+        by_response: dict[str, list[tuple]] = {}
+        for row in self.codings[["coding_id", "response_id", "code_id", "coder", "start", "end",
+                                 "created_at"]].itertuples(index=False, name=None):
+            by_response.setdefault(row[1], []).append(row)
+        self.out.write("  <Sources>\n")
+        for chunk in iter_responses(self.conn):
+            for response in chunk:
+                self.piece(self.source(response.id, response.text, by_response.get(response.id, ()),
+                                       notes.get(("response", response.id), [])))
+                self.counts["sources"] += 1
+        self.out.write("  </Sources>\n")
+
+    def source(self, rid: str, text: str, codings, note_guids: list[str]) -> ET.Element:
+        source_guid = guid("source", rid)
+        source = _element("TextSource", guid=source_guid, name=rid,
+                          plainTextPath=f"internal://{source_guid}.txt")
+        for coding_id, _, code_id, coder, start, end, created_at in codings:
+            start, end = (0, len(text)) if pd.isna(start) else (int(start), int(end))
+            if end <= start:
+                continue  # a whole-response coding of an empty text has nothing to select
+            user, stamp = self.users[coder], _datetime(created_at)
+            selection = _sub(source, "PlainTextSelection", guid=guid("selection", str(coding_id)),
+                             name=text[start:end][:60], startPosition=start, endPosition=end,
+                             creatingUser=user, creationDateTime=stamp)
+            coding = _sub(selection, "Coding", guid=guid("coding", str(coding_id)),
+                          creatingUser=user, creationDateTime=stamp)
+            _sub(coding, "CodeRef", targetGUID=code_guid(code_id))
+            self.counts["selections"] += 1
+        for note_guid in note_guids:
+            _sub(source, "NoteRef", targetGUID=note_guid)
+        return source
+
+    def write_notes(self) -> None:
+        notes = _element("Notes")
+        for memo in self.memos.itertuples():
+            note = _sub(notes, "Note", guid=guid("note", str(memo.memo_id)),
                         name=f"{memo.target_type} memo {memo.target_id}".strip(),
-                        creatingUser=guid("user", memo.coder),
+                        creatingUser=self.users[memo.coder],
                         creationDateTime=_datetime(memo.created_at),
                         modifiedDateTime=_datetime(memo.updated_at))
             _sub(note, "PlainTextContent", memo.text)
-    for note_guid in notes.get(("project", ""), []):
-        _sub(root, "NoteRef", targetGUID=note_guid)
-    return root, texts
+        self.piece(notes)
 
 
-def _notes(memos: pd.DataFrame, codebook, responses: pd.DataFrame) -> dict[tuple, list[str]]:
+def _note_targets(memos: pd.DataFrame, codebook, conn) -> dict[tuple, list[str]]:
     """(target kind, guid or id) -> note GUIDs; memos on missing targets go to the project."""
     known = {"theme": {t.id for t in codebook.themes}, "code": {c.id for c in codebook.codes},
-             "response": set(responses["response_id"])}
+             "response": existing_ids(conn, memos.loc[memos["target_type"] == "response",
+                                                      "target_id"])}
     refs: dict[tuple, list[str]] = {}
     for memo in memos.itertuples():
         kind, target = memo.target_type, memo.target_id
@@ -161,94 +253,43 @@ def _notes(memos: pd.DataFrame, codebook, responses: pd.DataFrame) -> dict[tuple
 
 def _attach_code_notes(book: ET.Element, notes: dict[tuple, list[str]]) -> None:
     """NoteRefs on theme and code elements (after Description, before child codes)."""
-    for code_el in book.iter(_tag("Code")):
+    tag = f"{{{PROJECT_NS}}}"
+    for code_el in book.iter(tag + "Code"):
         refs = notes.get(("code", code_el.get("guid")), [])
-        at = 1 if len(code_el) and code_el[0].tag == _tag("Description") else 0
+        at = 1 if len(code_el) and code_el[0].tag == tag + "Description" else 0
         for n, note_guid in enumerate(refs):
-            code_el.insert(at + n, ET.Element(_tag("NoteRef"), targetGUID=note_guid))
-
-
-def _write_cases(root: ET.Element, responses: pd.DataFrame, raw: dict[str, dict]) -> None:
-    names: dict[str, None] = {}
-    for attrs in raw.values():
-        names.update(dict.fromkeys(attrs))
-    if not names:
-        return
-    kinds = {name: variable_type([attrs.get(name) for attrs in raw.values()]) for name in names}
-    variables = _sub(root, "Variables")
-    variable_guids = {name: guid("variable", name) for name in kinds}
-    for name, kind in kinds.items():
-        _sub(variables, "Variable", guid=variable_guids[name], name=name, typeOfVariable=kind)
-    cases = _sub(root, "Cases")
-    for rid in responses["response_id"]:
-        case = _sub(cases, "Case", guid=guid("case", rid), name=rid)
-        for name, value in raw.get(rid, {}).items():
-            if value is None or value == "":
-                continue
-            holder = _sub(case, "VariableValue")
-            _sub(holder, "VariableRef", targetGUID=variable_guids[name])
-            _sub(holder, _VALUE_ELEMENT[kinds[name]], _value_text(value, kinds[name]))
-        _sub(case, "SourceRef", targetGUID=guid("source", rid))
-
-
-def _write_sources(root: ET.Element, responses: pd.DataFrame, codings: pd.DataFrame,
-                   notes: dict[tuple, list[str]]) -> dict[str, str]:
-    texts: dict[str, str] = {}
-    by_response: dict[str, list[tuple]] = {}
-    users = {person: guid("user", person) for person in set(codings["coder"])}
-    for row in codings[["coding_id", "response_id", "code_id", "coder", "start", "end",
-                        "created_at"]].itertuples(index=False, name=None):
-        by_response.setdefault(row[1], []).append(row)
-    sources = _sub(root, "Sources")
-    for rid, text in zip(responses["response_id"], responses["text"]):
-        source_guid = guid("source", rid)
-        source = _sub(sources, "TextSource", guid=source_guid, name=rid,
-                      plainTextPath=f"internal://{source_guid}.txt")
-        texts[f"sources/{source_guid}.txt"] = text
-        for coding_id, _, code_id, coder, start, end, created_at in by_response.get(rid, ()):
-            start, end = (0, len(text)) if pd.isna(start) else (int(start), int(end))
-            if end <= start:
-                continue  # a whole-response coding of an empty text has nothing to select
-            user, stamp = users[coder], _datetime(created_at)
-            selection = _sub(source, "PlainTextSelection", guid=guid("selection", str(coding_id)),
-                             name=text[start:end][:60], startPosition=start, endPosition=end,
-                             creatingUser=user, creationDateTime=stamp)
-            coding = _sub(selection, "Coding", guid=guid("coding", str(coding_id)),
-                          creatingUser=user, creationDateTime=stamp)
-            _sub(coding, "CodeRef", targetGUID=code_guid(code_id))
-        for note_guid in notes.get(("response", rid), []):
-            _sub(source, "NoteRef", targetGUID=note_guid)
-    return texts
+            code_el.insert(at + n, ET.Element(tag + "NoteRef", targetGUID=note_guid))
 
 
 def write_qdpx(conn, path: Path | str, *, coder: str | None = None) -> str:
     """Write the project to a .qdpx file; return a one-line summary of what it holds.
 
-    Written under a temporary name and moved into place, so a failure leaves
-    no half-written file. Raises CoderError for a name not ending in .qdpx.
+    `coder` exports only that coder's codings (and everyone's memos). Streamed
+    (memory stays flat) and written under a temporary name, then moved into
+    place, so a failure leaves no half-written file. Raises CoderError for a
+    name not ending in .qdpx or a project without a codebook.
     """
     path = Path(path)
     if path.suffix.lower() != ".qdpx":
         raise CoderError(f"--out {path}: name the REFI-QDA project .qdpx")
     if not path.parent.exists():
         raise CoderError(f"--out {path}: folder {path.parent} does not exist (create it first)")
-    root, texts = project_to_xml(conn, coder=coder)
-    ET.indent(root)
-    ET.register_namespace("", PROJECT_NS)
-    # Serialising to str and encoding once is several times faster than encoding="utf-8".
-    xml = ('<?xml version="1.0" encoding="utf-8"?>\n'
-           + ET.tostring(root, encoding="unicode")).encode("utf-8")
+    project = _ProjectWriter(conn, None, coder)  # reads and checks all before a file exists
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".qdpx", dir=path.parent)
     os.close(fd)
     try:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr("project.qde", xml)
-            for name, text in texts.items():
-                archive.writestr(name, text.encode("utf-8"))
+            with archive.open("project.qde", "w") as raw:
+                project.out = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+                counts = project.write()
+                project.out.detach()  # flushes; the archive entry is closed by `with`
+            for chunk in iter_responses(conn):
+                for response in chunk:
+                    archive.writestr(f"sources/{guid('source', response.id)}.txt",
+                                     response.text.encode("utf-8"))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    count = lambda name: len(list(root.iter(_tag(name))))  # noqa: E731
-    return (f"{len(texts)} sources, {count('PlainTextSelection')} coded selections, "
-            f"{count('User')} users, {count('Note')} notes")
+    return (f"{counts['sources']} sources, {counts['selections']} coded selections, "
+            f"{len(project.users)} users, {counts['notes']} notes")
