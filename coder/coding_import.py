@@ -98,6 +98,7 @@ class CodingSummary:
     """What an import of coding did."""
 
     file: str
+    description: str
     layout: str
     rows_read: int
     pairs: int
@@ -220,8 +221,9 @@ def write_codings(conn: sqlite3.Connection, plan: CodingPlan, coder: str) -> Cod
         created = _create_codes(conn, plan, coder)
         added = import_codings(conn, ((rid, plan.codes[name]) for rid, name in plan.pairs), coder,
                                origin="imported", source=plan.file.name)
-    return CodingSummary(str(plan.file), plan.layout, plan.rows_read, len(plan.pairs),
-                         len({rid for rid, _ in plan.pairs}), added, tuple(created))
+    return CodingSummary(str(plan.file), plan.description, plan.layout, plan.rows_read,
+                         len(plan.pairs), len({rid for rid, _ in plan.pairs}), added,
+                         tuple(created))
 
 
 def _create_codes(conn: sqlite3.Connection, plan: CodingPlan, coder: str) -> list[str]:

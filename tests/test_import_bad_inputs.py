@@ -3,11 +3,15 @@ project left byte-identical."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
+from helpers import file_digest
 from import_files import fails_untouched, write_csv
 
+from coder.errors import InputError
+from coder.importers.background import in_background
 from coder.importers.responses import check_responses, write_responses
 from coder.store import open_project
 
@@ -139,3 +143,43 @@ def test_unclosed_quote_with_a_huge_cell(project, tmp_path):
     file = tmp_path / "a.csv"
     file.write_text('id,comment\n1,"never closed\n2,more\n3,text\n', encoding="utf-8")
     fails(project, file, r"a\.csv, line 2: not readable as CSV \(unexpected end of data\)")
+
+
+def test_a_file_changed_between_check_and_write_rolls_back(project, tmp_path):
+    # Rows past the first chunk are parsed in a background thread during the write.
+    rows = [["id", "comment"]] + [[f"N{i}", f"text {i}"] for i in range(25_000)]
+    file = write_csv(tmp_path / "a.csv", rows)
+    before = file_digest(project)
+    conn = open_project(project)
+    try:
+        plan = check_responses(conn, file)
+        with file.open("a", encoding="utf-8") as f:
+            f.write("N9,late,ragged\n")
+        with pytest.raises(InputError, match=r"line 25002: 3 cells where the header has 2"):
+            write_responses(conn, plan)
+    finally:
+        conn.close()
+    assert file_digest(project) == before
+
+
+def test_background_reading_hands_over_items_and_errors():
+    assert list(in_background(iter(range(100)), depth=2)) == list(range(100))
+
+    def broken():
+        yield 1
+        raise ValueError("bad row")
+
+    with pytest.raises(ValueError, match="bad row"):
+        list(in_background(broken()))
+    produced = []
+
+    def endless():
+        while True:
+            produced.append(1)
+            yield len(produced)
+
+    reader = in_background(endless(), depth=2)
+    assert next(reader) == 1
+    reader.close()   # stops the producer thread and waits for it
+    assert not any(t.name == "coder-import-reader" for t in threading.enumerate())
+    assert len(produced) <= 5

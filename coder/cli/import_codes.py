@@ -49,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
 
 def format_summary(summary: CodingSummary, coder: str) -> str:
     """The lines printed after an import of coding."""
-    lines = [f"read {summary.rows_read:,} rows from {summary.file} ({summary.layout} layout)",
+    lines = [f"read {summary.rows_read:,} rows from {summary.file} ({summary.description}; "
+             f"{summary.layout} layout)",
              f"{summary.pairs:,} codings of {summary.responses:,} responses: {summary.added:,} "
              f"added for {coder}, {summary.pairs - summary.added:,} already there"]
     if summary.created_codes:

@@ -16,10 +16,12 @@ from typing import Callable, Iterable, Iterator
 
 from coder.errors import InputError
 from coder.importers import open_table
+from coder.importers.background import in_background
 from coder.importers.columns import choose_id_column, choose_text_column
 from coder.importers.table import Table, row_id
 from coder.store import transaction
-from coder.store.responses import count_responses, existing_ids, insert_responses
+from coder.store.responses import (attributes_json, count_responses, existing_ids,
+                                    insert_responses)
 
 ON_DUPLICATE = ("error", "skip", "replace")
 CHUNK_ROWS = 10_000
@@ -138,20 +140,19 @@ def write_responses(conn: sqlite3.Connection, plan: ResponsePlan, *,
                     advance: Callable[[int], None] | None = None) -> ImportSummary:
     """Write a checked file into the project in one transaction; return the summary.
 
-    `advance(n)` is called as rows are read (for a progress bar over `plan.rows_read`).
+    `advance(n)` is called as rows are written (for a progress bar over `plan.rows_read`).
     Duplicates follow `plan.on_duplicate`: "skip" keeps the first row with an id
     (and the project's own response), "replace" lets the last row win (a replaced
     response keeps its place and its codings).
     """
-    counts = {"imported": 0, "duplicate": 0, "replaced": 0}
+    counts = {"read": 0, "imported": 0, "duplicate": 0, "replaced": 0}
     excluded = {plan.id_column, plan.text_column}
     skip = plan.on_duplicate == "skip"
     written: set[str] = set()   # repeated ids already written once
 
-    def records() -> Iterator[tuple[str, str, dict]]:
-        for read, (number, place, values) in enumerate(plan.table.rows(), start=1):
-            if advance and read % CHUNK_ROWS == 0:
-                advance(CHUNK_ROWS)
+    def records() -> Iterator[tuple[str, str, str]]:
+        for number, place, values in plan.table.rows():
+            counts["read"] += 1
             rid, text = _id_and_text(plan, number, place, values)
             if not rid:
                 continue
@@ -164,15 +165,24 @@ def write_responses(conn: sqlite3.Connection, plan: ResponsePlan, *,
                     continue
             else:
                 counts["imported"] += 1
-            yield rid, text, {k: v for k, v in values.items()
-                              if k not in excluded and v != "" and v is not None}
+            yield rid, text, attributes_json({k: v for k, v in values.items()
+                                              if k not in excluded and v != "" and v is not None})
 
-    with transaction(conn):
+    def chunks() -> Iterator[tuple[list, int]]:
         for chunk in _chunks(records(), CHUNK_ROWS):
+            yield chunk, counts["read"]
+
+    reported = 0
+    with transaction(conn):
+        # The file is parsed in a thread while SQLite inserts the previous chunk.
+        for chunk, read in in_background(chunks()):
             insert_responses(conn, chunk, source=plan.table.path.name,
                              replace=plan.on_duplicate == "replace")
-    if advance:
-        advance(plan.rows_read % CHUNK_ROWS)
+            if advance:
+                advance(read - reported)
+                reported = read
+    if advance and plan.rows_read > reported:
+        advance(plan.rows_read - reported)
     return ImportSummary(str(plan.table.path), plan.table.description, plan.id_column,
                          plan.text_column, tuple(plan.attribute_columns), plan.rows_read,
                          counts["imported"], plan.empty_text, counts["duplicate"],

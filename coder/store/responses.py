@@ -30,9 +30,12 @@ def next_position(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT ifnull(max(position), -1) + 1 FROM responses").fetchone()[0]
 
 
-def insert_responses(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, dict]], *,
+def insert_responses(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, dict | str]], *,
                      source: str = "", replace: bool = False) -> int:
     """Insert (id, text, attributes) rows after the existing ones; return how many.
+
+    `attributes` is a dict, or the JSON text of one (see `attributes_json`), which
+    lets a bulk import encode it off the writing thread.
 
     With `replace`, a row whose id exists replaces the text and attributes but
     keeps its position and codings. Without it, an existing id raises
@@ -50,7 +53,8 @@ def insert_responses(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, di
             sql = ("INSERT INTO responses(id, text, position, attributes, imported_at, source) "
                    "VALUES (?, ?, ?, ?, ?, ?)")
         cursor = conn.executemany(sql, (
-            (rid, text, start + i, attributes_json(attrs), stamp, source)
+            (rid, text, start + i, attrs if isinstance(attrs, str) else attributes_json(attrs),
+             stamp, source)
             for i, (rid, text, attrs) in enumerate(rows)))
         return cursor.rowcount
 
