@@ -21,20 +21,20 @@ from coder.records import Code
 from coder.store import transaction
 from coder.store.browse import (ListFilter, change_marker, coded_counts, filtered_ids,
                                 first_uncoded, row_summaries)
-from coder.store.charts import charts_for_response, set_chart
+from coder.store.charts import charts_for_response
 from coder.store.codebook import load_codebook
 from coder.store.codings import codings_for_response
-from coder.store.memos import get_memo, memos_of, set_memo
-from coder.store.responses import attribute_names, count_responses, get_response
+from coder.store.memos import get_memo, memos_of
+from coder.store.responses import count_responses, get_response
 from coder.store.suggestions import latest_code_f1, uncertain_uncoded
 from coder.suggest.queue import diverse_order
 from coder.tui.code_picker import CodePicker
 from coder.tui.colours import code_colours
 from coder.tui.evidence import evidence_spans
 from coder.tui.keys import assign_keys
-from coder.tui.screens.filter_dialog import FilterDialog
+from coder.tui.screens.coding_filters import FilterActions
+from coder.tui.screens.coding_notes import NoteActions
 from coder.tui.screens.help_screen import HelpScreen
-from coder.tui.screens.note_editor import NoteEditor
 from coder.tui.session import Session
 from coder.tui.suggestions import visible_suggestions
 from coder.tui.widgets.codebook_panel import CodebookPanel
@@ -47,7 +47,7 @@ POLL_SECONDS = 2.0
 QUEUE_SIZE = 2000  # responses in the active-learning queue
 
 
-class CodingScreen(Screen):
+class CodingScreen(NoteActions, FilterActions, Screen):
     """The default screen: read, code, accept or reject suggestions."""
 
     DEFAULT_CSS = """
@@ -333,94 +333,6 @@ class CodingScreen(Screen):
         self.show_current()
         self.refresh_progress()
         self._marker = change_marker(self.conn)
-
-    # ----- memos and charts
-
-    def action_memo(self) -> None:
-        rid = self.response_list.current
-        if rid is None:
-            return
-        self._edit_note(f"Memo on response {rid}", get_memo(self.conn, "response", rid, self.coder),
-                        lambda text: set_memo(self.conn, "response", rid, self.coder, text), rid)
-
-    def action_code_memo(self) -> None:
-        code_id = self.query_one(CodebookPanel).highlighted_code
-        if code_id is None:
-            self.notify("Highlight a code in the codebook panel first (tab to it).")
-            return
-        code = self.codes[code_id]
-
-        def save(text: str) -> None:
-            set_memo(self.conn, "code", code_id, self.coder, text)
-            self.query_one(CodebookPanel).set_code_memo(code_id, get_memo(self.conn, "code", code_id,
-                                                                          self.coder))
-        self._edit_note(f"Memo on code {code.index} {code.label}",
-                        get_memo(self.conn, "code", code_id, self.coder), save, None)
-
-    def action_chart(self) -> None:
-        rid = self.response_list.current
-        if rid is None:
-            return
-        theme_id = self.query_one(CodebookPanel).highlighted_theme
-        if theme_id is None:
-            own = [self.codes[c] for c in self._own_codes(rid) if c in self.codes]
-            theme_id = own[0].theme_id if own else None
-        if theme_id is None:
-            self.notify("Highlight a theme or code in the codebook panel first (tab to it).")
-            return
-        self._edit_note(f"Chart summary: response {rid} under theme {self._theme_index(theme_id)}",
-                        charts_for_response(self.conn, rid, self.coder).get(theme_id),
-                        lambda text: set_chart(self.conn, rid, theme_id, self.coder, text), rid)
-
-    def _edit_note(self, title: str, text: str | None, save, rid: str | None) -> None:
-        def done(result: str | None) -> None:
-            if result is None:
-                return
-            save(result)
-            if rid is not None:
-                self.after_change(rid, self._own_codes(rid))
-            else:
-                self._marker = change_marker(self.conn)
-        self.app.push_screen(NoteEditor(title, text), done)
-
-    # ----- filters and search
-
-    def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.add_class("visible")
-        search.value = self.filter.text
-        search.focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "search":
-            event.input.remove_class("visible")
-            self._set_filter(ListFilter(**{**self.filter.__dict__, "text": event.value.strip()}),
-                             self.everyone)
-            self.response_list.focus()
-
-    def action_filter(self) -> None:
-        def done(result) -> None:
-            if result is not None:
-                self._set_filter(*result)
-        self.app.push_screen(FilterDialog(self.filter, self.everyone, self.codebook,
-                                          attribute_names(self.conn)), done)
-
-    def action_toggle_everyone(self) -> None:
-        self._set_filter(self.filter, not self.everyone)
-        self.notify("Showing everyone's coding." if self.everyone else "Showing only your coding.")
-
-    def action_clear_filter(self) -> None:
-        self.query_one("#search", Input).remove_class("visible")
-        self.response_list.focus()
-        if self.filter != ListFilter():
-            self._set_filter(ListFilter(), self.everyone)
-
-    def _set_filter(self, flt: ListFilter, everyone: bool) -> None:
-        new_queue = flt.queue and not self.filter.queue  # a new order starts at its top
-        self.filter, self.everyone = flt, everyone
-        self.reload_list(keep=not new_queue)
-        self.show_current()
-        self.refresh_progress(recount=False)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen([(k, self.codes[c]) for k, c in self.keys.items()]))
