@@ -1,0 +1,64 @@
+"""The real `coder code` in a terminal, killed with SIGKILL: what it showed as applied is kept."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import time
+
+from tui_project import make_project
+
+from coder.store import open_project
+from coder.store.codings import codings_for_response
+
+WAIT = 120.0  # seconds; a loaded CI machine starts Textual slowly
+
+
+def _read_until(fd: int, needle: bytes, deadline: float) -> bytes:
+    seen = b""
+    while needle not in seen:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the UI never showed {needle!r}; it showed {seen[-400:]!r}")
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                seen += os.read(fd, 65536)
+            except OSError:
+                break
+    return seen
+
+
+def test_kill_during_session_keeps_decisions(tmp_path):
+    project = make_project(tmp_path / "kill.coder", n=5)
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+    proc = subprocess.Popen([sys.executable, "-m", "coder", "code", str(project), "--coder", "alice"],
+                            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
+    os.close(slave)
+    try:
+        deadline = time.monotonic() + WAIT
+        _read_until(master, b"coded", deadline)
+        os.write(master, b"4")
+        _read_until(master, b"coded 1/5", deadline)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+        os.close(master)
+    conn = open_project(project)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert [(c.code_id, c.origin) for c in codings_for_response(conn, "q0001", "alice")] == \
+            [("paperwork", "manual")]
+    finally:
+        conn.close()
