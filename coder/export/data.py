@@ -33,8 +33,8 @@ class ProjectData:
     responses: response_id, text, position (import order).
     attributes: one column per attribute, indexed by response id (all responses).
     segments: SEGMENT_COLUMNS, one row per coding or suggestion (see module doc).
-    charts: framework-matrix summaries (coder/store/tables.CHART_COLUMNS).
-    memos: every memo (coder/store/tables.MEMO_COLUMNS).
+    charts: framework-matrix summaries (coder.store.tables.charts_frame).
+    memos: every memo (coder.store.tables.memos_frame).
     source, coder: what the segments were selected by (for notes in the output).
     """
 

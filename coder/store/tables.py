@@ -12,14 +12,6 @@ import sqlite3
 
 import pandas as pd
 
-RESPONSE_COLUMNS = ["response_id", "text", "position"]
-CODING_COLUMNS = ["coding_id", "response_id", "code_id", "coder", "start", "end", "origin",
-                  "created_at"]
-SUGGESTION_COLUMNS = ["response_id", "code_id", "score", "threshold", "engine", "run_id"]
-CHART_COLUMNS = ["response_id", "theme_id", "coder", "summary", "updated_at"]
-MEMO_COLUMNS = ["memo_id", "target_type", "target_id", "coder", "text", "created_at", "updated_at"]
-
-
 def responses_frame(conn: sqlite3.Connection) -> pd.DataFrame:
     """Every response: response_id, text, position (import order)."""
     return pd.read_sql('SELECT id AS response_id, text, position FROM responses ORDER BY position',
@@ -51,7 +43,11 @@ def _attribute_text(value) -> str:
 
 
 def codings_frame(conn: sqlite3.Connection, *, coder: str | None = None) -> pd.DataFrame:
-    """Codings (one coder's, or everyone's), by response position then coding id."""
+    """Codings (one coder's, or everyone's), by response position then coding id.
+
+    Columns: coding_id, response_id, code_id, coder, start, end (nullable
+    integers), origin, created_at.
+    """
     frame = _read_by_coder(
         conn, 'SELECT c.id AS coding_id, c.response_id, c.code_id, c.coder, c.start, '
         'c."end" AS "end", c.origin, c.created_at FROM codings c '
@@ -60,7 +56,10 @@ def codings_frame(conn: sqlite3.Connection, *, coder: str | None = None) -> pd.D
 
 
 def suggestions_frame(conn: sqlite3.Connection) -> pd.DataFrame:
-    """Suggestions that hold (score >= threshold), by response position."""
+    """Suggestions that hold (score >= threshold), by response position.
+
+    Columns: response_id, code_id, score, threshold, engine, run_id.
+    """
     return pd.read_sql(
         "SELECT s.response_id, s.code_id, s.score, s.threshold, s.engine, s.run_id "
         "FROM suggestions s JOIN responses r ON r.id = s.response_id "
@@ -68,7 +67,10 @@ def suggestions_frame(conn: sqlite3.Connection) -> pd.DataFrame:
 
 
 def charts_frame(conn: sqlite3.Connection, *, coder: str | None = None) -> pd.DataFrame:
-    """Framework-matrix cell summaries (one coder's, or everyone's)."""
+    """Framework-matrix cell summaries (one coder's, or everyone's).
+
+    Columns: response_id, theme_id, coder, summary, updated_at.
+    """
     return _read_by_coder(
         conn, "SELECT ch.response_id, ch.theme_id, ch.coder, ch.summary, ch.updated_at "
         "FROM charts ch JOIN responses r ON r.id = ch.response_id", "ch.coder", coder,
@@ -83,7 +85,8 @@ def _read_by_coder(conn: sqlite3.Connection, select: str, coder_column: str, cod
 
 
 def memos_frame(conn: sqlite3.Connection) -> pd.DataFrame:
-    """Every memo, oldest first."""
+    """Every memo, oldest first: memo_id, target_type, target_id, coder, text, created_at,
+    updated_at."""
     return pd.read_sql("SELECT id AS memo_id, target_type, target_id, coder, text, created_at, "
                        "updated_at FROM memos ORDER BY id", conn)
 
