@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Footer, Label, Select, Static, TabbedCont
 from textual.worker import Worker, WorkerState
 
 from coder.export.kinds import SOURCES
+from coder.store import open_project
 from coder.store.browse import change_marker
 from coder.store.codings import coders
 from coder.store.responses import attribute_names
@@ -203,7 +204,12 @@ class StatsScreen(Screen):
         key = (marker, choice.source, choice.coder)
         data = self._loaded.get(key)
         if data is None:
-            data = load_project_data(self.conn, source=choice.source, coder=choice.coder)
+            # A connection of the thread's own: the UI's keeps serving (and writing) meanwhile.
+            conn = open_project(self.session.path, readonly=True)
+            try:
+                data = load_project_data(conn, source=choice.source, coder=choice.coder)
+            finally:
+                conn.close()
             self._loaded = {key: data}
         return compute_stats(data, choice)
 
