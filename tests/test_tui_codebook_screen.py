@@ -259,6 +259,28 @@ def test_retire_and_restore(project):
                                           "codebook.theme.retire"]
 
 
+def test_delete_an_unused_code_only(project):
+    conn = open_project(project)
+    toggle_code(conn, "q0001", "caseload", "alice")
+    conn.close()
+
+    async def scenario():
+        async with running(project) as (app, pilot, _):
+            screen = await open_codebook(app, pilot, at="caseload")
+            await pilot.press("D")
+            await pilot.pause()
+            assert app.screen is screen  # no question asked for a code in use
+            assert "retire it (r) instead" in [n.message for n in app._notifications][-1]
+            screen.tree.move_cursor_to_line(screen._order.index("staffing"))
+            await pilot.press("D", "y")
+            await pilot.pause()
+            assert screen.highlighted == "caseload"
+    run(scenario)
+    codebook, events = read(project)
+    assert "staffing" not in {c.id for c in codebook.codes}
+    assert [(e.action, e.target) for e in events] == [("codebook.code.delete", "staffing")]
+
+
 def test_coding_screen_follows_codebook_edits(project):
     async def scenario():
         async with running(project) as (app, pilot, coding):

@@ -71,12 +71,14 @@ class CodebookScreen(Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = [
         Binding("escape", "close", "Back"),
+        Binding("question_mark", "keys", "Keys"),
         Binding("a", "add_code", "Add code"),
         Binding("t", "add_theme", "Add theme"),
         Binding("e", "edit", "Edit"),
         Binding("v", "move", "Move"),
         Binding("g", "merge", "Merge"),
         Binding("r", "retire", "Retire"),
+        Binding("D", "delete", "Delete unused"),
         Binding("K", "shift(-1)", "Move up"),
         Binding("J", "shift(1)", "Move down"),
     ]
@@ -356,6 +358,23 @@ class CodebookScreen(Screen):
             self._apply(lambda: edit.set_theme_retired(self.conn, theme.id, not theme.retired,
                                                        self.coder), THEME_PREFIX + theme.id)
 
+    def action_delete(self) -> None:
+        """Delete a code nobody has coded with (a code in use can only be retired)."""
+        code = self.highlighted_code()
+        if code is None:
+            self.notify("Highlight a code to delete it.", severity="warning")
+            return
+        if self.used.get(code.id):
+            self.notify(f"{code.label} has codings: retire it (r) instead.", severity="warning")
+            return
+        before = self._order[self._order.index(code.id) - 1]
+
+        def confirmed(yes: bool) -> None:
+            if yes:
+                self._apply(lambda: edit.delete_unused_code(self.conn, code.id, self.coder), before)
+        self.app.push_screen(ConfirmDialog("Delete code", f"Delete {code.index} {code.label}? "
+                                           "Nobody has coded with it."), confirmed)
+
     def action_shift(self, delta: int) -> None:
         """Move the highlighted code (within its theme) or theme one place up or down."""
         code, theme = self.highlighted_code(), self.highlighted_theme()
@@ -375,3 +394,10 @@ class CodebookScreen(Screen):
 
     def action_close(self) -> None:
         self.app.pop_screen()
+
+    def action_keys(self) -> None:
+        """Show or hide the panel listing every key of this screen."""
+        if self.query("HelpPanel"):
+            self.app.action_hide_help_panel()
+        else:
+            self.app.action_show_help_panel()

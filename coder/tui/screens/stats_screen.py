@@ -104,6 +104,7 @@ class StatsScreen(Screen):
     """
     BINDINGS = [
         Binding("escape", "close", "Back"),
+        Binding("question_mark", "keys", "Keys"),
         Binding("o", "choose('coder')", "Coder"),
         Binding("s", "choose('source')", "Source"),
         Binding("b", "choose('by')", "By"),
@@ -306,6 +307,13 @@ class StatsScreen(Screen):
 
     def action_close(self) -> None:
         self.app.pop_screen()
+
+    def action_keys(self) -> None:
+        """Show or hide the panel listing every key of this screen."""
+        if self.query("HelpPanel"):
+            self.app.action_hide_help_panel()
+        else:
+            self.app.action_show_help_panel()
 
     def action_choose(self, name: str) -> None:
         select = self.query_one(f"#{name}", Select)
