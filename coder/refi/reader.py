@@ -83,6 +83,7 @@ class _Reader:
     def __init__(self, archive: zipfile.ZipFile, file: str):
         self.archive = archive
         self.file = file
+        self.names = set(archive.namelist())
         self.qde = self._qde_name()
         try:
             self.root = ET.fromstring(archive.read(self.qde))
@@ -95,7 +96,7 @@ class _Reader:
         self.where = f"{file}:{self.qde}"
 
     def _qde_name(self) -> str:
-        names = [n for n in self.archive.namelist() if n.lower().endswith(".qde")]
+        names = [n for n in self.names if n.lower().endswith(".qde")]
         if not names:
             raise InputError("no project.qde inside (is this a REFI-QDA .qdpx?)", file=self.file)
         return "project.qde" if "project.qde" in names else sorted(names, key=len)[0]
@@ -125,7 +126,7 @@ class _Reader:
         inner = path.split("://", 1)[1] if path.startswith("internal://") else posixpath.basename(
             path.replace("\\", "/"))
         for candidate in (f"sources/{inner}", f"Sources/{inner}", inner):
-            if candidate in self.archive.namelist():
+            if candidate in self.names:
                 return self.archive.read(candidate).decode("utf-8-sig")
         self.fail(f"its text {path!r} is not inside the .qdpx", source, "plainTextPath")
 
