@@ -1,15 +1,22 @@
-"""`coder suggest PROJECT`: train on the human coding and store suggestions for responses."""
+"""`coder suggest PROJECT`: train on the human coding and store suggestions for responses.
+
+Also scores a file without importing it (`--input/--output`), locally or on a
+Dask cluster (`--dask`), and resumes an interrupted run (`--resume`).
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from coder.cli.common import add_project_argument
 from coder.cli.progress import Progress
+from coder.errors import CoderError
 from coder.store import open_project
 from coder.store.responses import get_response
-from coder.store.suggestions import count_to_score
 from coder.suggest import ENGINES
+
+CHUNK_SIZE = 5_000   # as coder.suggest.project.CHUNK_SIZE (not imported: keeps `coder --help` fast)
 
 
 def register(subparsers) -> None:
@@ -18,7 +25,10 @@ def register(subparsers) -> None:
         description="Train on the human coding (one coder's, or everyone's) and suggest codes for "
                     "the responses in scope. Each code uses a model once it has enough coded "
                     "examples and its codebook keywords until then. Suggestions (score, threshold, "
-                    "engine, evidence) replace the previous run's; human coding is never changed.")
+                    "engine, evidence) replace the previous run's; human coding is never changed. "
+                    "Responses are scored in chunks by parallel workers; each chunk is stored as it "
+                    "finishes, so an interrupted run keeps its work and --resume continues it. "
+                    "With --input and --output, score a file instead, without importing it.")
     add_project_argument(parser)
     parser.add_argument("--engine", choices=ENGINES, default="auto",
                         help="auto: a model per code where it beats the keywords (default); "
@@ -32,20 +42,69 @@ def register(subparsers) -> None:
                         help="give every response its best code even if no code clears its threshold")
     parser.add_argument("--queue", type=int, metavar="N", default=0,
                         help="then print the N uncoded responses most worth coding next")
+    parser.add_argument("--workers", type=int, metavar="N", default=None,
+                        help="processes scoring chunks in parallel (default: one per core)")
+    parser.add_argument("--chunk-size", type=int, metavar="N", default=CHUNK_SIZE,
+                        help=f"responses per chunk, each stored in one transaction (default {CHUNK_SIZE:,})")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue the last run where it stopped (with its own options and the "
+                             "same model; refused if the coding changed since)")
+    batch = parser.add_argument_group("scoring a file without importing it")
+    batch.add_argument("--input", metavar="FILE", default=None,
+                       help="responses to score (CSV, TSV, XLSX, XLS, JSONL or TXT); needs --output")
+    batch.add_argument("--output", metavar="FILE", default=None,
+                       help="CSV to write: id, codes, scores, best_code, best_score, uncertainty")
+    batch.add_argument("--id-col", metavar="C", default=None, help="the input's id column (as in coder import)")
+    batch.add_argument("--text-col", metavar="C", default=None, help="the input's text column")
+    batch.add_argument("--sheet", metavar="S", default=None, help="the input workbook's sheet")
+    batch.add_argument("--encoding", metavar="E", default=None, help="the input's text encoding")
+    batch.add_argument("--dask", metavar="SCHEDULER", default=None,
+                       help="score --input on this Dask cluster (e.g. tcp://host:8786; "
+                            "needs the optional extra: pip install 'coder[dask]')")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from coder.suggest.project import coding_queue, run_suggestions  # deferred: keeps `coder --help` fast
+    if (args.input is None) != (args.output is None):
+        raise CoderError("--input and --output go together (score a file into a CSV)")
+    if args.dask and not args.input:
+        raise CoderError("--dask scores a file: give --input and --output too")
+    if args.input and (args.resume or args.queue):
+        raise CoderError("--resume and --queue are for runs on the project, not with --input")
+    if args.workers is not None and args.workers < 1:
+        raise CoderError("--workers must be at least 1")
+    if args.chunk_size < 1:
+        raise CoderError("--chunk-size must be at least 1")
+    return _score_file(args) if args.input else _run_on_project(args)
+
+
+def _run_on_project(args: argparse.Namespace) -> int:
+    from coder.suggest.batch import run_batch            # deferred: keeps `coder --help` fast
+    from coder.suggest.project import coding_queue
 
     conn = open_project(args.project)
+    progress = None
     try:
-        total = count_to_score(conn, args.scope, args.coder)
-        with Progress("Suggesting", total) as progress:
-            summary = run_suggestions(conn, engine=args.engine, coder=args.coder, scope=args.scope,
-                                      at_least_one=args.at_least_one, advance=progress.advance)
+        def started(run: dict) -> None:
+            nonlocal progress
+            progress = Progress("Suggesting", run["total"] - run["done"]).__enter__()
+
+        try:
+            summary = run_batch(conn, engine=args.engine, coder=args.coder, scope=args.scope,
+                                at_least_one=args.at_least_one, chunk_size=args.chunk_size,
+                                workers=args.workers, resume=args.resume, started=started,
+                                advance=lambda n: progress.advance(n))
+        except KeyboardInterrupt:
+            if progress is not None:
+                progress.__exit__(None, None, None)
+                print(f"coder: stopped after {progress.done:,} more responses; every finished chunk is "
+                      f"stored (continue with: coder suggest {args.project} --resume)", file=sys.stderr)
+            raise
+        progress.__exit__(None, None, None)
         print(f"Run {summary.run_id}: scored {summary.scored:,} responses; "
               f"{summary.with_suggestions:,} have suggestions ({summary.suggestions:,} in all)")
+        print(f"Scored {progress.done:,} responses in {progress.elapsed:,.1f} s "
+              f"({progress.rate():,.0f} per second)")
         print(f"Codes on the model ({len(summary.model_codes)}): {', '.join(summary.model_codes) or 'none'}")
         print(f"Codes on keywords ({len(summary.keyword_codes)}): "
               f"{', '.join(summary.keyword_codes) or 'none'}")
@@ -56,4 +115,29 @@ def run(args: argparse.Namespace) -> int:
                 print(f"  {rid}  {text[:70] + ('...' if len(text) > 70 else '')}")
     finally:
         conn.close()
+    return 0
+
+
+def _score_file(args: argparse.Namespace) -> int:
+    from coder.suggest.headless import score_file      # deferred: keeps `coder --help` fast
+
+    conn = open_project(args.project, readonly=True)
+    progress = Progress("Scoring", 0)
+    try:
+        def started(total: int) -> None:
+            progress.total = total
+            progress.__enter__()
+
+        summary = score_file(conn, args.input, args.output, engine=args.engine, coder=args.coder,
+                             at_least_one=args.at_least_one, id_col=args.id_col, text_col=args.text_col,
+                             sheet=args.sheet, encoding=args.encoding, chunk_size=args.chunk_size,
+                             workers=args.workers, scheduler=args.dask, started=started,
+                             advance=progress.advance)
+    finally:
+        progress.__exit__(None, None, None)
+        conn.close()
+    print(f"Scored {summary.scored:,} responses from {summary.input} (id: {summary.id_column}, "
+          f"text: {summary.text_column}) in {progress.elapsed:,.1f} s ({progress.rate():,.0f} per second); "
+          f"{summary.with_suggestions:,} have suggestions")
+    print(f"Wrote {summary.output}")
     return 0

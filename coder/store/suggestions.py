@@ -34,12 +34,26 @@ def write_chunk(conn: sqlite3.Connection, run_id: int, suggestions: Iterable[Sug
 
     `done` is how many responses the chunk covered (added to the run's count).
     """
+    write_chunk_rows(conn, run_id, (suggestion_row(s) for s in suggestions), scored, done)
+
+
+def suggestion_row(s: Suggestion) -> tuple[str, str, float, float, str, str]:
+    """A suggestion as the row `write_chunk_rows` stores: evidence as JSON text."""
+    return (s.response_id, s.code_id, s.score, s.threshold, s.engine, json.dumps(s.evidence, ensure_ascii=False))
+
+
+def write_chunk_rows(conn: sqlite3.Connection, run_id: int, suggestions: Iterable[tuple],
+                     scored: Iterable[tuple[str, float, str | None, float]], done: int) -> None:
+    """`write_chunk` for suggestions already made rows by `suggestion_row` (e.g. in a worker process).
+
+    The chunk's suggestion_scores rows are the run's record of which responses
+    it has finished (see `iter_to_score(unfinished_run=...)`), written in the
+    same transaction as its suggestions, so an interrupted run resumes exactly.
+    """
     with transaction(conn):
         conn.executemany(
             "INSERT OR REPLACE INTO suggestions(response_id, code_id, score, threshold, engine, evidence, run_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            ((s.response_id, s.code_id, s.score, s.threshold, s.engine,
-              json.dumps(s.evidence, ensure_ascii=False), run_id) for s in suggestions))
+            "VALUES (?, ?, ?, ?, ?, ?, ?)", (row + (run_id,) for row in suggestions))
         conn.executemany(
             "INSERT OR REPLACE INTO suggestion_scores(response_id, run_id, uncertainty, best_code, best_score) "
             "VALUES (?, ?, ?, ?, ?)", ((rid, run_id, u, best, score) for rid, u, best, score in scored))
@@ -50,6 +64,12 @@ def finish_run(conn: sqlite3.Connection, run_id: int, status: str = "done") -> N
     """Mark a run finished (`done`, `interrupted` or `failed`)."""
     with transaction(conn):
         conn.execute("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?", (status, now(), run_id))
+
+
+def reopen_run(conn: sqlite3.Connection, run_id: int) -> None:
+    """Mark an interrupted run running again (to resume it)."""
+    with transaction(conn):
+        conn.execute("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?", (run_id,))
 
 
 def latest_run(conn: sqlite3.Connection) -> dict | None:
@@ -102,9 +122,16 @@ def count_to_score(conn: sqlite3.Connection, scope: str, coder: str | None = Non
 
 
 def iter_to_score(conn: sqlite3.Connection, scope: str, coder: str | None = None, *,
-                  chunk_size: int = 5000) -> Iterator[list[tuple[str, str]]]:
-    """(id, text) of the responses to score, in import order, one chunk at a time."""
+                  chunk_size: int = 5000, unfinished_run: int | None = None) -> Iterator[list[tuple[str, str]]]:
+    """(id, text) of the responses to score, in import order, one chunk at a time.
+
+    With `unfinished_run`, only those that run has not scored yet (to resume it).
+    """
     where, params = _scope_clause(scope, coder)
+    if unfinished_run is not None:
+        where = (where + " AND" if where else "WHERE") + (
+            " NOT EXISTS (SELECT 1 FROM suggestion_scores s WHERE s.response_id = r.id AND s.run_id = ?)")
+        params = params + [unfinished_run]
     where = (where + " AND" if where else "WHERE") + " r.position > ?"
     after = -1
     while True:
@@ -116,12 +143,18 @@ def iter_to_score(conn: sqlite3.Connection, scope: str, coder: str | None = None
         after = rows[-1][2]
 
 
-def sample_texts(conn: sqlite3.Connection, limit: int) -> list[str]:
-    """Up to `limit` response texts spread evenly over the project (for word statistics)."""
-    total = conn.execute("SELECT count(*) FROM responses").fetchone()[0]
+def sample_texts(conn: sqlite3.Connection, limit: int, coder: str | None = None) -> list[str]:
+    """Up to `limit` uncoded response texts spread evenly over the project (for word statistics).
+
+    Uncoded means not coded by `coder` (or by anyone): the coded texts are
+    already in the training data and must not count twice.
+    """
+    where, params = _scope_clause("uncoded", coder)
+    total = count_to_score(conn, "uncoded", coder)
     step = max(1, -(-total // limit)) if limit else total + 1
     return [text for (text,) in conn.execute(
-        "SELECT text FROM responses WHERE position % ? = 0 ORDER BY position LIMIT ?", (step, limit))]
+        f"SELECT text FROM (SELECT r.text, row_number() OVER (ORDER BY r.position) - 1 AS k "
+        f"FROM responses r {where}) WHERE k % ? = 0 LIMIT ?", params + [step, limit])]
 
 
 def _scope_clause(scope: str, coder: str | None) -> tuple[str, list]:
@@ -131,6 +164,18 @@ def _scope_clause(scope: str, coder: str | None) -> tuple[str, list]:
         return ("WHERE NOT EXISTS (SELECT 1 FROM codings c WHERE c.response_id = r.id AND c.coder = ?)",
                 [coder])
     return "WHERE NOT EXISTS (SELECT 1 FROM codings c WHERE c.response_id = r.id)", []
+
+
+def training_marker(conn: sqlite3.Connection) -> tuple:
+    """What a trained model depends on: the project file, its last event, its responses.
+
+    Equal markers mean the coding, the codebook and the corpus are unchanged.
+    """
+    database = conn.execute("PRAGMA database_list").fetchone()[2]
+    events, responses, last = conn.execute(
+        "SELECT (SELECT ifnull(max(id), 0) FROM events), (SELECT count(*) FROM responses), "
+        "(SELECT ifnull(max(position), -1) FROM responses)").fetchone()
+    return database, events, responses, last
 
 
 def save_evaluation(conn: sqlite3.Connection, *, coder: str | None, engine: str, folds: int, texts: int,

@@ -1,0 +1,116 @@
+"""Batch suggestion runs over a whole project: streamed, parallel, resumable.
+
+The parent process trains once, reads the responses in scope chunk by chunk,
+has forked workers score them (`coder.suggest.workers`), and writes each
+chunk's suggestions in one short transaction, so memory stays flat, the UI can
+keep working on the project (WAL; it waits at most one chunk's write), and a
+run stopped by Ctrl-C or killed keeps every finished chunk.
+
+A run records the responses it has finished (their suggestion_scores rows,
+written with each chunk) and a fingerprint of its trained model (in the run's
+params). `resume=True` retrains, checks the fingerprint, and scores only what
+the run has not finished, so the result equals an uninterrupted run's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from typing import Callable, Sequence
+
+import numpy as np
+
+from coder.errors import CoderError
+from coder.store.suggestions import (count_to_score, finish_run, iter_to_score, latest_run, reopen_run,
+                                     start_run, suggestion_counts, suggestion_row, write_chunk_rows)
+from coder.suggest.model import Suggester
+from coder.suggest.project import CHUNK_SIZE, RunSummary, project_suggester
+from coder.suggest.scoring import suggest_texts
+from coder.suggest.workers import default_workers, map_chunks
+
+ChunkRows = tuple[list[tuple], list[tuple], int]
+
+
+def score_chunk(suggester: Suggester, rows: Sequence[tuple[str, str]], *,
+                at_least_one: bool = False) -> ChunkRows:
+    """Score (id, text) rows: (suggestion rows, per-response score rows, responses scored).
+
+    The rows are what `write_chunk_rows` stores (evidence already JSON), so a
+    worker process does all the work but the write.
+    """
+    results = suggest_texts(suggester, [r[0] for r in rows], [r[1] for r in rows], at_least_one=at_least_one)
+    return ([suggestion_row(s) for r in results for s in r.suggestions],
+            [(r.response_id, r.uncertainty, r.best_code, r.best_score) for r in results], len(rows))
+
+
+def model_fingerprint(suggester: Suggester) -> str:
+    """A digest of everything a trained Suggester scores with (to check a retrained model is the same)."""
+    digest = hashlib.sha256()
+    for array in (suggester.coef, suggester.intercept):
+        digest.update(np.ascontiguousarray(array, dtype=np.float64).tobytes())
+    digest.update(repr((suggester.models, suggester.featurizer.words, suggester.featurizer.chars)).encode())
+    return digest.hexdigest()[:32]
+
+
+def run_batch(conn: sqlite3.Connection, *, engine: str = "auto", coder: str | None = None,
+              scope: str = "uncoded", at_least_one: bool = False, chunk_size: int = CHUNK_SIZE,
+              workers: int | None = None, resume: bool = False,
+              started: Callable[[dict], None] | None = None,
+              advance: Callable[[int], None] | None = None) -> RunSummary:
+    """Train, then score the responses in scope as a new run (or resume the last one).
+
+    `workers` processes score chunks in parallel (default: one per core).
+    With `resume`, the options are the unfinished run's own and the others are
+    ignored. `started(run)` is called once the run is open (its row, with
+    `total` and `done`); `advance(n)` after each chunk is stored.
+    """
+    if chunk_size < 1:
+        raise CoderError("--chunk-size must be at least 1")
+    workers = default_workers() if workers is None else workers
+    if resume:
+        run = _run_to_resume(conn)
+        params = json.loads(run["params"])
+        engine, coder, scope = run["engine"], run["coder"], run["scope"]
+        at_least_one, chunk_size = params["at_least_one"], params["chunk_size"]
+    suggester = project_suggester(conn, engine=engine, coder=coder)
+    fingerprint = model_fingerprint(suggester)
+    if resume:
+        if params.get("model") != fingerprint:
+            raise CoderError(f"run {run['id']} cannot be resumed: the coding or the codebook changed since "
+                             "it started, so its model cannot be rebuilt (start a new run without --resume)")
+        run_id = run["id"]
+        reopen_run(conn, run_id)
+    else:
+        run_id = start_run(conn, engine=engine, scope=scope, coder=coder, total=count_to_score(conn, scope, coder),
+                           params={"at_least_one": at_least_one, "chunk_size": chunk_size, "model": fingerprint})
+    if started:
+        started(latest_run(conn))
+    chunks = iter_to_score(conn, scope, coder, chunk_size=chunk_size, unfinished_run=run_id if resume else None)
+    try:
+        for suggestions, scored, done in map_chunks(score_chunk, suggester, chunks, workers=workers,
+                                                    at_least_one=at_least_one):
+            write_chunk_rows(conn, run_id, suggestions, scored, done)
+            if advance:
+                advance(done)
+    except BaseException:
+        finish_run(conn, run_id, "interrupted")
+        raise
+    finish_run(conn, run_id)
+    stored, with_suggestions = suggestion_counts(conn)
+    return RunSummary(run_id, latest_run(conn)["done"], with_suggestions, stored,
+                      [m.code_id for m in suggester.models if m.engine == "model"],
+                      [m.code_id for m in suggester.models if m.engine == "keywords"])
+
+
+def _run_to_resume(conn: sqlite3.Connection) -> dict:
+    run = latest_run(conn)
+    if run is None:
+        raise CoderError("there is no run to resume (start one with `coder suggest` without --resume)")
+    if run["status"] == "done":
+        raise CoderError(f"run {run['id']} finished; there is nothing to resume "
+                         "(start a new run without --resume)")
+    if "model" not in json.loads(run["params"]):
+        raise CoderError(f"run {run['id']} recorded no model fingerprint, so it cannot be resumed "
+                         "(start a new run without --resume)")
+    return run

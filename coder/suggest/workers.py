@@ -1,0 +1,69 @@
+"""Scoring chunks in parallel: forked worker processes that share one trained Suggester.
+
+The parent trains the Suggester, then forks the pool: each worker inherits the
+model copy-on-write (nothing is pickled or stored; only chunks of texts go to
+the workers and plain rows come back over the pool's pipes). At most
+`IN_FLIGHT_PER_WORKER` chunks per worker are pending at any time, so memory
+stays flat however long the input is; results come back in input order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections import deque
+from typing import Callable, Iterable, Iterator, TypeVar
+
+from coder.suggest.model import Suggester
+
+IN_FLIGHT_PER_WORKER = 2
+
+Chunk = TypeVar("Chunk")
+Result = TypeVar("Result")
+
+# The job of the current pool, set in the parent just before forking; workers inherit it.
+_job: tuple[Callable, Suggester, dict] | None = None
+
+
+def default_workers() -> int:
+    """The number of cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def map_chunks(score: Callable[..., Result], suggester: Suggester, chunks: Iterable[Chunk], *,
+               workers: int = 1, **options) -> Iterator[Result]:
+    """`score(suggester, chunk, **options)` for each chunk, in order, on `workers` processes.
+
+    With one worker (or where fork is unavailable) the chunks are scored in
+    this process. Closing the iterator early (an error, Ctrl-C) stops the
+    workers; results not yet taken are dropped.
+    """
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for chunk in chunks:
+            yield score(suggester, chunk, **options)
+        return
+    global _job
+    _job = (score, suggester, options)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_sigint) as pool:
+            pending: deque = deque()
+            for chunk in chunks:
+                pending.append(pool.apply_async(_run_job, (chunk,)))
+                if len(pending) >= IN_FLIGHT_PER_WORKER * workers:
+                    yield pending.popleft().get()
+            while pending:
+                yield pending.popleft().get()
+    finally:
+        _job = None
+
+
+def _run_job(chunk):
+    score, suggester, options = _job
+    return score(suggester, chunk, **options)
+
+
+def _ignore_sigint() -> None:
+    # Ctrl-C goes to the whole process group: the parent handles it (stores what
+    # is finished, marks the run interrupted) and stops the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -1,0 +1,163 @@
+"""Batch runs on a project: chunk boundaries, parallel workers, progress, resume after Ctrl-C or a kill."""
+
+import io
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from batch_fixtures import make_project, run_results
+from coder.cli.progress import Progress
+from coder.errors import CoderError
+from coder.store import open_project
+from coder.store.codings import import_codings
+from coder.store.suggestions import latest_run
+from coder.suggest.batch import run_batch
+from helpers import run_cli
+
+from suggest_fixtures import OTHER
+
+CHUNK = 20
+UNCODED = len(OTHER)   # the tiny corpus's texts with no code are in scope too
+SIZES = [CHUNK - 1, CHUNK, CHUNK + 1]
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """Each size's results from one single-process run in one chunk."""
+    out = {}
+    for n in SIZES:
+        conn = open_project(make_project(tmp_path_factory.mktemp("ref") / "p.coder", n - UNCODED))
+        run_batch(conn, chunk_size=10_000, workers=1)
+        out[n] = run_results(conn)
+        conn.close()
+    return out
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("workers", [1, 2])
+def test_every_response_is_scored_once_whatever_the_chunk_boundaries(tmp_path, reference, n, workers):
+    conn = open_project(make_project(tmp_path / "p.coder", n - UNCODED))
+    done = []
+    summary = run_batch(conn, chunk_size=CHUNK, workers=workers, advance=done.append)
+    assert summary.scored == n and sum(done) == n
+    assert done == [CHUNK] * (n // CHUNK) + ([n % CHUNK] if n % CHUNK else [])
+    run = latest_run(conn)
+    assert (run["status"], run["total"], run["done"]) == ("done", n, n)
+    assert run_results(conn) == reference[n]
+    conn.close()
+
+
+def test_progress_prints_plain_lines_when_not_on_a_terminal(tmp_path):
+    conn = open_project(make_project(tmp_path / "p.coder", 50 - UNCODED))
+    stream = io.StringIO()
+    with Progress("Suggesting", 50, stream=stream, interval=0) as progress:
+        run_batch(conn, chunk_size=CHUNK, workers=1, advance=progress.advance)
+    lines = stream.getvalue().splitlines()
+    assert [line.split(",")[0] for line in lines] == [
+        "Suggesting: 20/50 (40%)", "Suggesting: 40/50 (80%)", "Suggesting: 50/50 (100%)"]
+    assert all(line.endswith(" s left") and "/s" in line for line in lines)
+
+
+def test_the_cli_ends_with_a_summary_and_the_rate(tmp_path):
+    path = make_project(tmp_path / "p.coder", 40 - UNCODED)
+    done = run_cli("suggest", path, "--workers", "2", "--chunk-size", "15")
+    assert done.returncode == 0, done.stderr
+    assert "Run 1: scored 40 responses" in done.stdout
+    assert "Scored 40 responses in " in done.stdout and " per second)" in done.stdout
+
+
+def _start_run(path, *extra):
+    return subprocess.Popen([sys.executable, "-m", "coder", "suggest", str(path), "--chunk-size", "20",
+                             "--workers", "2", *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+
+
+def _wait_for_chunks(path, process, chunks):
+    """Wait until the run in `process` has stored `chunks` chunks."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None:
+        conn = sqlite3.connect(path, timeout=30)
+        try:
+            done = conn.execute("SELECT done FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+        except sqlite3.OperationalError:   # the run has not created its tables' rows yet
+            done = None
+        finally:
+            conn.close()
+        if done and done[0] >= chunks * 20:
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"the run did not store {chunks} chunks: {process.communicate()}")
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "kill"])
+def test_an_interrupted_run_keeps_its_chunks_and_resume_finishes_it_identically(tmp_path, how):
+    n = 1000
+    path = make_project(tmp_path / "p.coder", n - UNCODED)
+    shutil.copy(path, tmp_path / "whole.coder")
+    process = _start_run(path)
+    _wait_for_chunks(path, process, 3)
+    if how == "ctrl-c":
+        os.killpg(process.pid, signal.SIGINT)
+    else:
+        os.killpg(process.pid, signal.SIGKILL)
+    out, err = process.communicate(timeout=120)
+    if how == "ctrl-c":
+        assert process.returncode == 130
+        assert "--resume" in err and "every finished chunk is stored" in err
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    status, done, total = conn.execute("SELECT status, done, total FROM runs").fetchone()
+    assert status == ("interrupted" if how == "ctrl-c" else "running")
+    assert 60 <= done < total == n and done % 20 == 0
+    assert conn.execute("SELECT count(*) FROM suggestion_scores").fetchone()[0] == done
+    conn.close()
+
+    resumed = run_cli("suggest", path, "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"Run 1: scored {n:,} responses" in resumed.stdout
+    assert run_cli("suggest", tmp_path / "whole.coder", "--chunk-size", "20").returncode == 0
+    first, second = open_project(path), open_project(tmp_path / "whole.coder")
+    assert latest_run(first)["status"] == "done" and latest_run(first)["done"] == n
+    assert run_results(first) == run_results(second)
+    first.close()
+    second.close()
+
+
+def test_resume_is_refused_when_the_coding_changed_or_nothing_is_unfinished(tmp_path):
+    conn = open_project(make_project(tmp_path / "p.coder", 30 - UNCODED))
+    with pytest.raises(CoderError, match="no run to resume"):
+        run_batch(conn, resume=True)
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(conn, chunk_size=CHUNK, workers=1, advance=_interrupt_after_first_chunk())
+    assert (latest_run(conn)["status"], latest_run(conn)["done"]) == ("interrupted", CHUNK)
+    import_codings(conn, [("u0", "lunch")], "ann")
+    with pytest.raises(CoderError, match="coding or the codebook changed"):
+        run_batch(conn, resume=True)
+    assert latest_run(conn)["status"] == "interrupted"
+    run_batch(conn, workers=1)
+    with pytest.raises(CoderError, match="finished; there is nothing to resume"):
+        run_batch(conn, resume=True)
+    conn.close()
+
+
+def _interrupt_after_first_chunk():
+    def advance(n):
+        raise KeyboardInterrupt
+    return advance
+
+
+def test_bad_batch_options_are_one_line_errors(tmp_path):
+    path = make_project(tmp_path / "p.coder", 5)
+    for args, message in [(["--workers", "0"], "--workers must be at least 1"),
+                          (["--chunk-size", "0"], "--chunk-size must be at least 1"),
+                          (["--input", "x.csv"], "--input and --output go together"),
+                          (["--dask", "tcp://127.0.0.1:1"], "--dask scores a file")]:
+        done = run_cli("suggest", path, *args)
+        assert done.returncode == 1
+        assert done.stderr.startswith(f"coder: error: {message}") and done.stderr.count("\n") == 1
