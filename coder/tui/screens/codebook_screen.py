@@ -87,7 +87,9 @@ class CodebookScreen(Screen):
         super().__init__()
         self.session = session
         self.codebook: Codebook = edit.load_codebook(session.conn)
-        self._order: list[str] = []
+        self.used: dict[str, int] = {}  # code id -> responses coded with it (all coders)
+        self.keys: dict[str, str] = {}  # code id -> the key that applies it on the coding screen
+        self._order: list[str] = []  # node data (code id or theme:<id>) in tree line order
 
     @property
     def conn(self):
