@@ -18,15 +18,18 @@ from coder.suggest.thresholds import best_f1_threshold, calibrate, fit_platt
 from suggest_fixtures import codes, corpus
 
 
-def test_keywords_match_on_lemmas_and_lower_case_with_offsets():
-    code = Code("ics", "t", "2.2", "ICS", keywords=("system", "crash", "case load", "ICS"))
+def test_keywords_match_on_lemmas_with_offsets_and_acronyms_as_written():
+    code = Code("ics", "t", "2.2", "ICS", keywords=("system", "crash", "case load", "ICS", "IT"))
     matcher = KeywordMatcher([code])
-    text = "Crashing systems: the ics and my case loads."
+    text = "Crashing systems: the ICS and my case loads; it is the IT."
     (doc,) = parse([text])
     found = matcher.evidence(doc, 0)
     assert [(e["text"], text[e["start"]:e["end"]]) for e in found] == [
-        ("Crashing", "Crashing"), ("systems", "systems"), ("ics", "ics"), ("case loads", "case loads")]
-    assert matcher.counts([doc]).tolist() == [[4.0]]
+        ("Crashing", "Crashing"), ("systems", "systems"), ("ICS", "ICS"), ("case loads", "case loads"),
+        ("IT", "IT")]
+    assert matcher.counts([doc]).tolist() == [[5.0]]
+    (lower,) = parse(["the ics and it"])
+    assert matcher.counts([lower]).tolist() == [[0.0]]
     assert keyword_scores(np.array([[0.0, 1.0, 2.0]])).tolist() == [[0.0, 0.5, 0.75]]
 
 

@@ -11,11 +11,10 @@ Offsets are Unicode code points into the response text.
 
 from __future__ import annotations
 
-from collections import Counter
-
 import numpy as np
 from spacy.tokens import Doc
 
+from coder.nlp import sentences
 from coder.suggest.features import Featurizer
 
 TOP_TERMS = 5
@@ -29,10 +28,11 @@ def token_contributions(featurizer: Featurizer, doc: Doc, row: dict[int, float],
     tokens that produce it, so the token contributions add up to the text
     features' part of the decision value.
     """
-    columns = featurizer.token_columns(doc)
-    shares = Counter(col for cols in columns for col in cols)
-    return np.array([sum(row.get(col, 0.0) * weights[col] / shares[col] for col in cols)
-                     for cols in columns])
+    tokens, columns = featurizer.token_incidence(doc)
+    unique, inverse, shares = np.unique(columns, return_inverse=True, return_counts=True)
+    values = np.fromiter((row.get(col, 0.0) for col in unique.tolist()), dtype=float, count=len(unique))
+    per_column = values * weights[unique] / shares
+    return np.bincount(tokens, weights=per_column[inverse], minlength=len(doc))
 
 
 def model_evidence(featurizer: Featurizer, doc: Doc, row: dict[int, float],
@@ -43,8 +43,8 @@ def model_evidence(featurizer: Featurizer, doc: Doc, row: dict[int, float],
     if not len(contributions):
         return evidence
     order = [k for k in np.argsort(-contributions, kind="stable")[:TOP_TERMS] if contributions[k] > 0]
-    evidence["terms"] = [{"term": doc[k].lemma_, "start": doc[k].idx, "end": doc[k].idx + len(doc[k].text),
+    evidence["terms"] = [{"term": doc[k].norm_, "start": doc[k].idx, "end": doc[k].idx + len(doc[k].text),
                           "weight": round(float(contributions[k]), 4)} for k in order]
-    best = max(doc.sents, key=lambda s: contributions[s.start:s.end].sum())
+    best = max(sentences(doc), key=lambda s: contributions[s.start:s.end].sum())
     evidence["sentence"] = [best.start_char, best.end_char]
     return evidence

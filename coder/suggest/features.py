@@ -116,29 +116,32 @@ class Featurizer:
             self._types[lower_hash] = info
         return info
 
-    def token_columns(self, doc: Doc) -> list[list[int]]:
-        """Per token, the columns it feeds: its word, its character n-grams, its bigram with the next.
+    def token_incidence(self, doc: Doc) -> tuple[np.ndarray, np.ndarray]:
+        """Which columns each token feeds, as aligned (token index, column) arrays.
 
-        Used to explain a score (which words pushed it up); bigram columns are
-        listed under both of their tokens.
+        A token feeds its word's column, its character n-gram columns and its
+        bigram columns (a bigram is listed under both of its tokens). Used to
+        explain a score (which words pushed it up); vectorised, as a batch run
+        explains every suggestion it stores.
         """
         infos = [self.word_type(h) for h in doc.to_array(LOWER).tolist()]
-        offset = len(self.words)
-        columns = [([w] if w >= 0 else []) + (chars + offset).tolist() for w, chars in infos]
-        for k in range(len(infos) - 1):
-            bigram = self._bigram_column(infos[k][0], infos[k + 1][0])
-            if bigram >= 0:
-                columns[k].append(bigram)
-                columns[k + 1].append(bigram)
-        return columns
-
-    def _bigram_column(self, first: int, second: int) -> int:
-        if first < 0 or second < 0 or not len(self._bigram_keys):
-            return -1
-        key = first * self._n_unigrams + second
-        pos = int(np.searchsorted(self._bigram_keys, key))
-        found = pos < len(self._bigram_keys) and self._bigram_keys[pos] == key
-        return self._n_unigrams + pos if found else -1
+        n = len(infos)
+        if not n:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        word = np.fromiter((i[0] for i in infos), dtype=np.int64, count=n)
+        chars = [i[1] for i in infos]
+        has_word = np.flatnonzero(word >= 0)
+        tokens = [has_word, np.repeat(np.arange(n), [len(c) for c in chars])]
+        columns = [word[has_word], np.concatenate(chars) + len(self.words)]
+        if len(self._bigram_keys) and n > 1:
+            first = np.flatnonzero((word[:-1] >= 0) & (word[1:] >= 0))
+            keys = word[first] * self._n_unigrams + word[first + 1]
+            pos = np.minimum(np.searchsorted(self._bigram_keys, keys), len(self._bigram_keys) - 1)
+            found = self._bigram_keys[pos] == keys
+            bigram = self._n_unigrams + pos[found]
+            tokens += [first[found], first[found] + 1]
+            columns += [bigram, bigram]
+        return np.concatenate(tokens), np.concatenate(columns)
 
     def transform(self, docs: Sequence[Doc]) -> sp.csr_matrix:
         """One L2-normalised TF-IDF row per doc: [words | chars]."""

@@ -1,9 +1,9 @@
 """The keyword engine: codebook keywords matched on lemmas and lower-cased forms.
 
 Works from the codebook alone (cold start). Each keyword or phrase is matched
-twice with spaCy's PhraseMatcher, on lemmas ("crashing systems" matches the
-keywords `crash` and `system`) and on lower-cased forms (so a keyword the
-lemmatizer would change, such as "cases", still matches itself). A code's score
+with spaCy's PhraseMatcher on lemmas of the lower-cased words ("Crashing
+systems" matches the keywords `crash` and `system`, and "cases" matches itself),
+except all-caps acronyms, which match as written. A code's score
 grows with the number of distinct matched spans: 1 - 0.5 ** n, so one match
 scores 0.5 (the keyword threshold) and each further match closes half the gap to 1.
 """
@@ -28,36 +28,55 @@ class KeywordMatcher:
     def __init__(self, codes: Sequence[Code]):
         self.code_ids = [code.id for code in codes]
         vocab = pipeline().vocab
-        self._matchers = [PhraseMatcher(vocab, attr="LEMMA"), PhraseMatcher(vocab, attr="LOWER")]
+        # Lemmas (our NORM, see coder.nlp) are looked up from lower-cased words, so matching lemmas also matches
+        # each keyword's own form in any case. All-caps keywords (acronyms such as IT
+        # or PI) match only as written, or "IT" would match every "it".
+        by_lemma, as_written = PhraseMatcher(vocab, attr="NORM"), PhraseMatcher(vocab, attr="ORTH")
+        self._matchers = [by_lemma, as_written]
         for code in codes:
             phrases = [k for k in dict.fromkeys(k.strip() for k in code.keywords) if k]
-            if phrases:
-                patterns = list(parse(phrases))
-                for matcher in self._matchers:
-                    matcher.add(code.id, patterns)
+            for matcher, group in ((by_lemma, [k for k in phrases if not _acronym(k)]),
+                                   (as_written, [k for k in phrases if _acronym(k)])):
+                if group:
+                    matcher.add(code.id, list(parse(group)))
         self._index = {vocab.strings[cid]: i for i, cid in enumerate(self.code_ids)}
 
     def spans(self, doc: Doc) -> list[list[tuple[int, int]]]:
         """Per code (in codebook order), the distinct matched token spans (start, end)."""
-        found: list[set[tuple[int, int]]] = [set() for _ in self.code_ids]
+        found: list[list[tuple[int, int]]] = [[] for _ in self.code_ids]
+        for column, spans in self._matched(doc).items():
+            found[column] = spans
+        return found
+
+    def _matched(self, doc: Doc) -> dict[int, list[tuple[int, int]]]:
+        # Only the codes that matched: most texts match few of the codes.
+        found: dict[int, set[tuple[int, int]]] = {}
         for matcher in self._matchers:
             for match_id, start, end in matcher(doc):
-                found[self._index[match_id]].add((start, end))
-        return [_outermost(sorted(s)) for s in found]
+                found.setdefault(self._index[match_id], set()).add((start, end))
+        return {column: _outermost(sorted(s)) for column, s in found.items()}
 
     def counts(self, docs: Sequence[Doc]) -> np.ndarray:
         """Matched-span counts, one row per doc and one column per code."""
         out = np.zeros((len(docs), len(self.code_ids)), dtype=np.float32)
         for row, doc in enumerate(docs):
-            for col, spans in enumerate(self.spans(doc)):
-                out[row, col] = len(spans)
+            for column, spans in self._matched(doc).items():
+                out[row, column] = len(spans)
         return out
 
     def evidence(self, doc: Doc, column: int) -> list[dict]:
         """The matched spans of one code in a doc, as character offsets and text."""
-        spans = self.spans(doc)[column]
-        return [{"start": doc[s].idx, "end": doc[e - 1].idx + len(doc[e - 1].text),
-                 "text": doc[s:e].text} for s, e in spans]
+        return span_evidence(doc, self.spans(doc)[column])
+
+
+def span_evidence(doc: Doc, spans: list[tuple[int, int]]) -> list[dict]:
+    """Matched token spans (from `KeywordMatcher.spans`) as character offsets and text."""
+    return [{"start": doc[s].idx, "end": doc[e - 1].idx + len(doc[e - 1].text),
+             "text": doc[s:e].text} for s, e in spans]
+
+
+def _acronym(keyword: str) -> bool:
+    return keyword.isupper() and " " not in keyword
 
 
 def keyword_scores(counts: np.ndarray) -> np.ndarray:

@@ -35,8 +35,10 @@ from coder.suggest.thresholds import best_f1_threshold, calibrate, fit_platt
 
 MIN_POSITIVES = 5
 INNER_FOLDS = 3
-REGULARISATION_C = 2.0
+REGULARISATION_C = 4.0
+STACK_C = 0.3           # regularisation of the second stage (calibration over all codes)
 CODEBOOK_WEIGHT = 1.0   # scale of the keyword and codebook-similarity columns
+KEYWORD_MARGIN = 0.05   # auto: how much better than keywords a model must do (its own F1 is optimistic)
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class CodeModel:
     engine: str            # "model" or "keywords"
     threshold: float
     positives: int
-    calibration: tuple[float, ...] = ()  # Platt weights for (decision, keywords, similarity), bias
+    calibration: tuple[float, ...] = ()  # weights on `Suggester.stack_inputs`, then the bias
 
 
 class Suggester:
@@ -76,20 +78,18 @@ class Suggester:
         """Calibrated scores (one row per doc, one column per code) and the feature rows."""
         x, counts = self.features(docs)
         scores = keyword_scores(counts)
-        model_cols = [i for i, m in enumerate(self.models) if m.engine == "model"]
+        model_cols = [j for j, m in enumerate(self.models) if m.engine == "model"]
         if model_cols:
-            decisions = x @ self.coef[:, model_cols] + self.intercept[model_cols]
-            for j, col in enumerate(model_cols):
-                inputs = self.calibration_inputs(decisions[:, j], x, col)
-                scores[:, col] = calibrate(inputs, self.models[col].calibration)
+            stacked = self.stack_inputs(x @ self.coef + self.intercept, x)
+            weights = np.array([self.models[j].calibration for j in model_cols]).T
+            scores[:, model_cols] = calibrate(stacked, weights)
         return scores, x
 
-    def calibration_inputs(self, decisions: np.ndarray, x: sp.csr_matrix, column: int) -> np.ndarray:
-        """What a code's score is calibrated from: its model's decision value, its
-        keyword matches and its codebook similarity (the last feature columns)."""
-        n = len(self.codes)
-        codebook = x[:, [x.shape[1] - 2 * n + column, x.shape[1] - n + column]].toarray()
-        return np.column_stack([decisions, codebook])
+    def stack_inputs(self, decisions: np.ndarray, x: sp.csr_matrix) -> np.ndarray:
+        """What each code's score is calibrated from: every code's model decision value
+        (so codes that go together inform each other) and every code's keyword matches
+        and codebook similarity (the last feature columns)."""
+        return np.hstack([decisions, x[:, x.shape[1] - 2 * len(self.codes):].toarray()])
 
     @property
     def thresholds(self) -> np.ndarray:
@@ -130,35 +130,27 @@ def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
     codebook_rows = featurizer.transform(codebook_docs)[:, :featurizer.n_word_features]
     suggester = Suggester(codes, featurizer, KeywordMatcher(codes), codebook_rows)
     x, counts = suggester.features(docs)
-    keyword_hits = counts >= 1
     positives = labels.sum(axis=0)
+    trainable = [j for j in range(len(codes)) if engine != "keywords" and positives[j] >= min_positives
+                 and len(texts) - positives[j] >= 2]
     suggester.coef = np.zeros((x.shape[1], len(codes)))
-    for j, code in enumerate(codes):
+    decisions = np.zeros((len(texts), len(codes)))
+    for j in trainable:  # first stage: a linear model per code on the text features
+        decisions[:, j] = _out_of_fold_decisions(x, labels[:, j], seed)
+        classifier = _classifier().fit(x, labels[:, j])
+        suggester.coef[:, j] = classifier.coef_[0]
+        suggester.intercept[j] = classifier.intercept_[0]
+    stacked = suggester.stack_inputs(decisions, x)
+    for j, code in enumerate(codes):  # second stage: calibrated score and threshold per code
         y = labels[:, j]
-        model = None
-        if engine != "keywords" and positives[j] >= min_positives and len(y) - positives[j] >= 2:
-            model = _train_code(suggester, x, y, j, seed)
-            if engine == "auto" and code.keywords and _f1(keyword_hits[:, j], y) > model[1]:
-                model = None
-        if model is None:
-            suggester.models.append(CodeModel(code.id, "keywords", KEYWORD_THRESHOLD, int(positives[j])))
-        else:
-            suggester.models.append(model[0])
+        model = CodeModel(code.id, "keywords", KEYWORD_THRESHOLD, int(positives[j]))
+        if j in trainable:
+            scores = _out_of_fold_scores(stacked, y, seed)
+            threshold = best_f1_threshold(scores, y)
+            if engine == "model" or not code.keywords or _f1(scores >= threshold, y) >= _f1(counts[:, j] >= 1, y) + KEYWORD_MARGIN:
+                model = CodeModel(code.id, "model", threshold, int(positives[j]), fit_platt(stacked, y, c=STACK_C))
+        suggester.models.append(model)
     return suggester
-
-
-def _train_code(suggester: Suggester, x: sp.csr_matrix, y: np.ndarray, column: int,
-                seed: int) -> tuple[CodeModel, float]:
-    """Fit one code's model into `column`; return its CodeModel and out-of-fold F1."""
-    inputs = suggester.calibration_inputs(_out_of_fold_decisions(x, y, seed), x, column)
-    calibration = fit_platt(inputs, y)
-    oof_scores = calibrate(inputs, calibration)
-    threshold = best_f1_threshold(oof_scores, y)
-    classifier = _classifier().fit(x, y)
-    suggester.coef[:, column] = classifier.coef_[0]
-    suggester.intercept[column] = classifier.intercept_[0]
-    model = CodeModel(suggester.codes[column].id, "model", threshold, int(y.sum()), calibration)
-    return model, _f1(oof_scores >= threshold, y)
 
 
 def _f1(predicted: np.ndarray, truth: np.ndarray) -> float:
@@ -172,8 +164,10 @@ def codebook_text(code: Code) -> str:
 
 
 def _classifier() -> LogisticRegression:
-    return LogisticRegression(C=REGULARISATION_C, class_weight="balanced", solver="liblinear", dual=True,
-                              max_iter=1000)
+    # A fixed random_state: liblinear's dual solver shuffles, and a resumed batch
+    # run must retrain exactly the model it started with.
+    return LogisticRegression(C=REGULARISATION_C, solver="liblinear", dual=True,
+                              max_iter=1000, random_state=0)
 
 
 def _out_of_fold_decisions(x: sp.csr_matrix, y: np.ndarray, seed: int) -> np.ndarray:
@@ -186,4 +180,13 @@ def _out_of_fold_decisions(x: sp.csr_matrix, y: np.ndarray, seed: int) -> np.nda
             out[held_rows] = 1.0 if y_fit.all() else -1.0
             continue
         out[held_rows] = _classifier().fit(x[fit_rows], y_fit).decision_function(x[held_rows])
+    return out
+
+
+def _out_of_fold_scores(stacked: np.ndarray, y: np.ndarray, seed: int) -> np.ndarray:
+    """Second-stage calibrated scores for each training text from a fit without it."""
+    folds = KFold(n_splits=min(INNER_FOLDS, len(y)), shuffle=True, random_state=seed + 1)
+    out = np.zeros(len(y))
+    for fit_rows, held_rows in folds.split(stacked):
+        out[held_rows] = calibrate(stacked[held_rows], fit_platt(stacked[fit_rows], y[fit_rows], c=STACK_C))
     return out

@@ -16,10 +16,8 @@ import numpy as np
 from coder.errors import CoderError
 from coder.records import Code
 from coder.store.codebook import load_codebook
-from coder.store.events import last_event_id
-from coder.store.responses import count_responses
 from coder.store.suggestions import (coded_examples, count_to_score, finish_run, iter_to_score,
-                                     sample_texts, save_evaluation, start_run,
+                                     sample_texts, save_evaluation, start_run, training_marker,
                                      uncertain_uncoded, write_chunk)
 from coder.suggest.evaluate import Evaluation, evaluate
 from coder.suggest.model import Suggester, train
@@ -70,13 +68,12 @@ def training_set(conn: sqlite3.Connection, coder: str | None = None) -> Training
 def project_suggester(conn: sqlite3.Connection, *, engine: str = "auto",
                       coder: str | None = None) -> Suggester:
     """A Suggester trained on the project's current coding (cached while the project is unchanged)."""
-    database = conn.execute("PRAGMA database_list").fetchone()[2]
-    key = (database, last_event_id(conn), count_responses(conn), engine, coder)
+    key = (*training_marker(conn), engine, coder)
     if key not in _suggesters:
         data = training_set(conn, coder)
         _suggesters.clear()
         _suggesters[key] = train(data.texts, data.labels, data.codes,
-                                 corpus=sample_texts(conn, CORPUS_SAMPLE), engine=engine)
+                                 corpus=sample_texts(conn, CORPUS_SAMPLE, coder), engine=engine)
     return _suggesters[key]
 
 
@@ -132,8 +129,9 @@ def evaluate_project(conn: sqlite3.Connection, *, coder: str | None = None, fold
         raise CoderError(f"only {len(data.texts)} coded responses"
                          f"{' by ' + coder if coder else ''}; {folds}-fold evaluation needs at least "
                          f"{2 * folds} (code more, or use --folds with a smaller number)")
-    result = evaluate(data.texts, data.labels, data.codes, corpus=sample_texts(conn, CORPUS_SAMPLE),
-                      folds=folds, engine=engine, at_least_one=at_least_one)
+    corpus = sample_texts(conn, CORPUS_SAMPLE, coder)
+    result = evaluate(data.texts, data.labels, data.codes, corpus=corpus, folds=folds, engine=engine,
+                      at_least_one=at_least_one)
     save_evaluation(conn, coder=coder, engine=engine, folds=folds, texts=result.texts,
                     overall=result.overall, curve=list(result.learning_curve),
                     codes=[(c.code_id, c.positives, c.precision, c.recall, c.f1, c.engine)

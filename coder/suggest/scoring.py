@@ -17,6 +17,7 @@ import numpy as np
 from coder.nlp import parse
 from coder.records import Suggestion
 from coder.suggest.evidence import model_evidence
+from coder.suggest.keywords import span_evidence
 from coder.suggest.model import Suggester, decide
 
 
@@ -50,27 +51,33 @@ def suggest_texts(suggester: Suggester, ids: Sequence[str], texts: Sequence[str]
     thresholds = suggester.thresholds
     cleared = scores >= thresholds
     chosen = decide(scores, thresholds, at_least_one=at_least_one)
-    unsure = uncertainty(scores, thresholds)
-    best = np.argmax(scores, axis=1) if scores.shape[1] else np.zeros(len(docs), dtype=int)
-    out = []
-    for i, (rid, doc) in enumerate(zip(ids, docs)):
-        columns = np.flatnonzero(chosen[i])
-        row = dict(zip(x.indices[x.indptr[i]:x.indptr[i + 1]].tolist(),
-                       x.data[x.indptr[i]:x.indptr[i + 1]].tolist())) if len(columns) else {}
-        found = []
-        for j in columns[np.argsort(-scores[i, columns], kind="stable")]:
-            model = suggester.models[j]
-            keywords = suggester.keywords.evidence(doc, j)
-            if model.engine == "model":
-                evidence = model_evidence(suggester.featurizer, doc, row, suggester.coef[:, j], keywords)
-            else:
-                evidence = {"keywords": keywords}
-            threshold = float(thresholds[j])
-            if not cleared[i, j]:  # the best code given by --at-least-one
-                evidence["best_code"] = {"code_threshold": round(threshold, 4)}
-                threshold = float(scores[i, j])
-            found.append(Suggestion(rid, model.code_id, float(scores[i, j]), threshold, model.engine, evidence))
-        best_code = suggester.models[best[i]].code_id if scores.shape[1] else None
-        out.append(ScoredText(rid, tuple(found), float(unsure[i]), best_code,
-                              float(scores[i, best[i]]) if scores.shape[1] else 0.0))
-    return out
+    unsure = uncertainty(scores, thresholds).tolist()
+    n, n_codes = scores.shape
+    best = np.argmax(scores, axis=1) if n_codes else np.zeros(n, dtype=int)
+    best_scores = scores[np.arange(n), best].tolist() if n_codes else [0.0] * n
+    best_codes = [suggester.models[j].code_id for j in best.tolist()] if n_codes else [None] * n
+    found = {i: _explain(suggester, docs[i], ids[i], x, i, scores[i], thresholds, cleared[i], chosen[i])
+             for i in np.flatnonzero(chosen.any(axis=1)).tolist()}  # only texts with suggestions need evidence
+    return [ScoredText(rid, found.get(i, ()), unsure[i], best_codes[i], best_scores[i]) for i, rid in enumerate(ids)]
+
+
+def _explain(suggester: Suggester, doc, rid: str, x, i: int, scores: np.ndarray, thresholds: np.ndarray,
+             cleared: np.ndarray, chosen: np.ndarray) -> tuple[Suggestion, ...]:
+    """One text's suggestions, best first, each with its evidence."""
+    columns = np.flatnonzero(chosen)
+    row = dict(zip(x.indices[x.indptr[i]:x.indptr[i + 1]].tolist(), x.data[x.indptr[i]:x.indptr[i + 1]].tolist()))
+    matched = suggester.keywords.spans(doc)
+    found = []
+    for j in columns[np.argsort(-scores[columns], kind="stable")].tolist():
+        model = suggester.models[j]
+        keywords = span_evidence(doc, matched[j])
+        if model.engine == "model":
+            evidence = model_evidence(suggester.featurizer, doc, row, suggester.coef[:, j], keywords)
+        else:
+            evidence = {"keywords": keywords}
+        threshold = float(thresholds[j])
+        if not cleared[j]:  # the best code given by --at-least-one
+            evidence["best_code"] = {"code_threshold": round(threshold, 4)}
+            threshold = float(scores[j])
+        found.append(Suggestion(rid, model.code_id, float(scores[j]), threshold, model.engine, evidence))
+    return tuple(found)

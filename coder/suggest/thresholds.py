@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 
 def fit_platt(inputs: np.ndarray, labels: np.ndarray, *, c: float = 100.0) -> tuple[float, ...]:
@@ -18,25 +17,51 @@ def fit_platt(inputs: np.ndarray, labels: np.ndarray, *, c: float = 100.0) -> tu
     `inputs` is one decision value per text, or several columns (the decision
     value and other evidence, such as keyword matches). Uses Platt's smoothed
     targets, which keep the fit finite when the classes separate perfectly
-    (common with a handful of positives): each text counts as a positive with
-    weight `target` and as a negative with `1 - target`. Returns (*w, b).
+    (common with a handful of positives); an L2 penalty of 1 / c on the
+    weights (not the bias) keeps many inputs from overfitting. Returns (*w, b).
     """
     z = np.asarray(inputs, dtype=float)
-    z = z.reshape(len(z), -1)
+    z = np.column_stack([z.reshape(len(z), -1), np.ones(len(z))])
     y = np.asarray(labels, dtype=bool)
     n_pos, n_neg = int(y.sum()), int((~y).sum())
     target = np.where(y, (n_pos + 1.0) / (n_pos + 2.0), 1.0 / (n_neg + 2.0))
-    both = np.concatenate([np.ones(len(z)), np.zeros(len(z))])
-    fit = LogisticRegression(C=c, max_iter=1000).fit(
-        np.vstack([z, z]), both, sample_weight=np.concatenate([target, 1 - target]))
-    return (*map(float, fit.coef_[0]), float(fit.intercept_[0]))
+    penalty = np.full(z.shape[1], 1.0 / c)
+    penalty[-1] = 0.0  # the bias is not shrunk
+    w = np.zeros(z.shape[1])
+    w[-1] = np.log((n_pos + 1.0) / (n_neg + 1.0))
+    loss = _platt_loss(z, target, w, penalty)
+    for _ in range(50):  # Newton's method with step halving: a small, convex problem
+        p = _sigmoid(z @ w)
+        gradient = z.T @ (p - target) + penalty * w
+        hessian = (z * (p * (1 - p))[:, None]).T @ z + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hessian, gradient)
+        for _ in range(30):
+            new_loss = _platt_loss(z, target, w - step, penalty)
+            if new_loss <= loss:
+                break
+            step = step / 2
+        w, improvement, loss = w - step, loss - new_loss, new_loss
+        if improvement < 1e-10 * max(1.0, abs(loss)):
+            break
+    return tuple(float(v) for v in w)
 
 
-def calibrate(inputs: np.ndarray, calibration: Sequence[float]) -> np.ndarray:
-    """Calibrated scores in [0, 1] from the inputs `fit_platt` was fitted on."""
+def _platt_loss(z: np.ndarray, target: np.ndarray, w: np.ndarray, penalty: np.ndarray) -> float:
+    margin = z @ w
+    # cross-entropy with soft targets: log(1 + e^m) - t * m, computed stably
+    return float(np.sum(np.logaddexp(0.0, margin) - target * margin) + 0.5 * np.sum(penalty * w * w))
+
+
+def calibrate(inputs: np.ndarray, calibration: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Calibrated scores in [0, 1] from the inputs `fit_platt` was fitted on.
+
+    `calibration` is one (*w, b) from `fit_platt`, or a matrix with one such
+    column per code (then one score column per code).
+    """
     z = np.asarray(inputs, dtype=float)
     z = z.reshape(len(z), -1)
-    return _sigmoid(z @ np.asarray(calibration[:-1]) + calibration[-1])
+    weights = np.asarray(calibration, dtype=float)
+    return _sigmoid(z @ weights[:-1] + weights[-1])
 
 
 def best_f1_threshold(scores: np.ndarray, labels: np.ndarray) -> float:
