@@ -9,8 +9,9 @@ with `undoes` = that undo event; it goes back on the undo stack. Another
 process (or an earlier session) writing the same coder's events is picked up
 by replaying only the events added since the last look.
 
-Codebook events are not undone here: the codebook store's functions log their
-own events without an `undoes` link.
+Codebook edits (update, move, reorder, retire, add, delete; not merges) are
+undone through the codebook store, linked by a `history.codebook` event (see
+coder.history_codebook).
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from __future__ import annotations
 import sqlite3
 
 from coder.store import transaction
+from coder.history_codebook import INVERSE, LINK, edit_of, invert
 from coder.store.charts import set_chart
 from coder.store.codings import add_coding, remove_coding
 from coder.store.events import Event, list_events, record_event
 from coder.store.memos import set_memo
 from coder.store.rejections import REJECT, UNREJECT, set_rejected
 
-UNDOABLE = ("coding.add", "coding.remove", "memo.set", "chart.set", REJECT, UNREJECT)
+UNDOABLE = {"coding.add", "coding.remove", "memo.set", "chart.set", REJECT, UNREJECT, LINK, *INVERSE}
 
 
 class History:
@@ -36,6 +38,9 @@ class History:
         self._undo: list[Event] = []
         self._redo: list[Event] = []
         self._seen = 0
+        # The latest plain change and the redo stack it cleared: a codebook undo
+        # logs the store's own event first, then the link that takes it back.
+        self._last_plain: tuple[int, list[Event]] | None = None
 
     def refresh(self) -> None:
         """Replay the coder's events logged since the last look."""
@@ -46,7 +51,13 @@ class History:
     def _replay(self, event: Event) -> None:
         if event.action not in UNDOABLE:
             return
+        if event.action == LINK:
+            applied = event.data.get("applied")
+            if self._last_plain is not None and self._last_plain[0] == applied:
+                self._undo = [e for e in self._undo if e.id != applied]
+                self._redo = self._last_plain[1]
         if event.undoes is None:
+            self._last_plain = (event.id, list(self._redo))
             self._undo.append(event)
             self._redo.clear()
         elif any(e.id == event.undoes for e in self._redo):
@@ -85,6 +96,8 @@ class History:
 
 def _apply_inverse(conn: sqlite3.Connection, event: Event) -> int:
     """Apply the inverse of `event` and log it with `undoes` = event; return the new id."""
+    if event.action == LINK or event.action in INVERSE:
+        return invert(conn, event)
     d = event.data
     if event.action in ("coding.add", "coding.remove"):
         span = {"start": d["start"], "end": d["end"]}
@@ -108,6 +121,9 @@ def _apply_inverse(conn: sqlite3.Connection, event: Event) -> int:
 
 def describe(event: Event) -> str:
     """A short line saying what an event did, for the UI's notifications."""
+    if event.action == LINK or event.action in INVERSE:
+        action, target, _ = edit_of(event)
+        return f"codebook {action.removeprefix('codebook.').replace('.', ' ')} {target}"
     d = event.data
     if event.action.startswith("coding."):
         span = "" if d.get("start") is None else f" [{d['start']}-{d['end']}]"

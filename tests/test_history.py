@@ -162,3 +162,48 @@ def test_history_sees_another_connection(tmp_path):
     assert _codes(ui, "q0002") == []
     ui.close()
     other.close()
+
+
+def test_undo_redo_codebook_edits(db):
+    from coder.store.codebook import get_code, move_code, set_code_retired, update_code
+
+    update_code(db, "caseload", "alice", label="Caseloads", keywords=["caseload"])
+    move_code(db, "paperwork", "workload", "alice")
+    set_code_retired(db, "staffing", True, "alice")
+    history = History(db, "alice")
+    assert describe(history.undo()) == "codebook code unretire staffing"
+    assert not get_code(db, "staffing").retired
+    history.undo()
+    assert get_code(db, "paperwork").theme_id == "recording"
+    history.undo()
+    code = get_code(db, "caseload")
+    assert code.label == "Caseload size" and code.keywords == ("caseload", "cases")
+    assert history.undo() is None
+    history.redo()
+    assert get_code(db, "caseload").label == "Caseloads"
+    history.redo()
+    assert get_code(db, "paperwork").theme_id == "workload"
+    # A fresh replay (another session) agrees on what comes next.
+    again = History(db, "alice")
+    again.redo()
+    assert get_code(db, "staffing").retired
+    assert again.redo() is None
+    again.undo()
+    assert not get_code(db, "staffing").retired
+
+
+def test_undo_code_add_and_mixed_with_codings(db):
+    from coder.records import Code
+    from coder.store.codebook import add_code, get_code
+
+    add_code(db, Code("morale", "workload", "1.4", "Morale"), "alice")
+    toggle_code(db, "q0001", "caseload", "alice")
+    history = History(db, "alice")
+    history.undo()
+    assert _codes(db, "q0001") == []
+    history.undo()
+    assert get_code(db, "morale") is None
+    history.redo()
+    assert get_code(db, "morale").label == "Morale"
+    history.redo()
+    assert _codes(db, "q0001") == [("caseload", None, None)]

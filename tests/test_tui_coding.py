@@ -298,3 +298,19 @@ def test_small_terminal(project):
             text = screen_text(app)
             assert "coded 1/30" in text and "1.1 Caseload size" in text
     run(scenario)
+
+
+def test_undo_a_codebook_edit_from_the_coding_screen(project):
+    from coder.store.codebook import update_code
+
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            update_code(screen.conn, "caseload", "alice", label="Caseloads held")
+            screen.poll_changes()
+            await pilot.pause()
+            assert "Caseloads held" in screen_text(app)
+            await pilot.press("u")
+            await pilot.pause()
+            assert screen.codes["caseload"].label == "Caseload size"
+            assert "1.1 Caseload size" in screen_text(app)
+    run(scenario)

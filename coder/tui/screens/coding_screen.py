@@ -17,6 +17,7 @@ from textual.widgets import Footer, Input
 from coder.coding import accept_suggestion, reject_suggestion, toggle_code
 from coder.errors import CoderError
 from coder.history import History, describe
+from coder.history_codebook import LINK
 from coder.records import Code
 from coder.store import transaction
 from coder.store.browse import (ListFilter, change_marker, coded_counts, filtered_ids,
@@ -311,16 +312,24 @@ class CodingScreen(NoteActions, FilterActions, Screen):
     # ----- undo and redo
 
     def action_undo(self) -> None:
-        self._history_step(self.history.undo(), "Nothing to undo.", "Undone")
+        self._history_step(self.history.undo, "Nothing to undo.", "Undone")
 
     def action_redo(self) -> None:
-        self._history_step(self.history.redo(), "Nothing to redo.", "Redone")
+        self._history_step(self.history.redo, "Nothing to redo.", "Redone")
 
-    def _history_step(self, event, nothing: str, done: str) -> None:
+    def _history_step(self, step, nothing: str, done: str) -> None:
+        try:
+            event = step()
+        except CoderError as exc:  # e.g. undoing the addition of a code now in use
+            self.notify(str(exc), severity="error")
+            return
         if event is None:
             self.notify(nothing)
             return
         self.notify(f"{done}: {describe(event)}")
+        if event.action == LINK:
+            self.load_codebook()
+            self.response_list.invalidate()
         if event.action == "memo.set" and event.data["target_type"] == "code":
             self.query_one(CodebookPanel).set_code_memo(event.data["target_id"], event.data["after"])
         rid = event.data.get("response_id") or (

@@ -18,7 +18,7 @@ KEYS = [
     ("enter", "accept the highlighted suggestion (in the codebook tree: toggle that code)"),
     ("A", "accept all suggestions"),
     ("x", "reject the highlighted suggestion"),
-    ("u / ctrl+r", "undo / redo (your own changes, also from earlier sessions)"),
+    ("u / ctrl+r", "undo / redo your own changes (also codebook edits, and from earlier sessions)"),
     ("m", "memo on the response"),
     ("M", "memo on the highlighted code"),
     ("s", "chart summary: the response under the highlighted code's theme"),

@@ -1,0 +1,83 @@
+"""Undoing and redoing codebook edits (part of coder.history).
+
+The codebook store logs its own `codebook.*` events, without an `undoes` link.
+So undoing a codebook edit applies the inverse edit through the codebook store
+(which logs it as usual) and then logs a `history.codebook` event that carries
+the link: `undoes` = the event undone or redone, and in `data` the edit that
+was applied (`action`, `target`, `data`, as a codebook event would hold them)
+and the id of the event the store logged for it (`applied`, None if the
+codebook already read so). History replay treats that pair as one step.
+
+Merges are not undone this way (their inverse is not a codebook edit).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from coder.records import Code
+from coder.store.codebook import (add_code, delete_unused_code, move_code,
+                                  reorder_codes, reorder_themes, set_code_retired,
+                                  set_theme_retired, update_code, update_theme)
+from coder.store.events import Event, last_event_id, record_event
+
+LINK = "history.codebook"
+
+# Each undoable codebook action and the action that reverses it.
+INVERSE = {
+    "codebook.code.update": "codebook.code.update",
+    "codebook.theme.update": "codebook.theme.update",
+    "codebook.code.move": "codebook.code.move",
+    "codebook.code.reorder": "codebook.code.reorder",
+    "codebook.theme.reorder": "codebook.theme.reorder",
+    "codebook.code.retire": "codebook.code.unretire",
+    "codebook.code.unretire": "codebook.code.retire",
+    "codebook.theme.retire": "codebook.theme.unretire",
+    "codebook.theme.unretire": "codebook.theme.retire",
+    "codebook.code.add": "codebook.code.delete",
+    "codebook.code.delete": "codebook.code.add",
+}
+_LISTS = ("include", "exclude", "keywords")
+
+
+def edit_of(event: Event) -> tuple[str, str, dict]:
+    """The codebook edit an event stands for: (action, target, data)."""
+    if event.action == LINK:
+        return event.data["action"], event.data["target"], event.data["data"]
+    return event.action, event.target, event.data
+
+
+def invert(conn: sqlite3.Connection, event: Event) -> int:
+    """Apply the inverse of a codebook event (or of a link event); return the link's id."""
+    action, target, data = edit_of(event)
+    inverse = (INVERSE[action], target,
+               {k: v for k, v in {"before": data.get("after"), "after": data.get("before")}.items()
+                if v is not None})
+    before = last_event_id(conn)
+    _apply(conn, event.coder, *inverse)
+    applied = last_event_id(conn)
+    return record_event(conn, event.coder, LINK, target, {
+        "applied": applied if applied != before else None,
+        "action": inverse[0], "target": target, "data": inverse[2]}, undoes=event.id)
+
+
+def _apply(conn: sqlite3.Connection, coder: str, action: str, target: str, data: dict) -> None:
+    after = data.get("after")
+    kind = action.split(".")[1]
+    if action == "codebook.code.update":
+        update_code(conn, target, coder, **after)
+    elif action == "codebook.theme.update":
+        update_theme(conn, target, coder, **after)
+    elif action == "codebook.code.move":
+        move_code(conn, target, after["theme_id"], coder, position=after["position"])
+    elif action == "codebook.code.reorder":
+        reorder_codes(conn, target, after, coder)
+    elif action == "codebook.theme.reorder":
+        reorder_themes(conn, after, coder)
+    elif action.endswith("retire"):
+        setter = set_code_retired if kind == "code" else set_theme_retired
+        setter(conn, target, after["retired"], coder)
+    elif action == "codebook.code.add":
+        add_code(conn, Code(**{k: tuple(v) if k in _LISTS else v for k, v in after.items()}), coder)
+    else:  # codebook.code.delete
+        delete_unused_code(conn, target, coder)
