@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from textual.geometry import Offset
 from textual.selection import Selection
 from textual.widgets import Input, Select, TextArea, Tree
-from tui_driver import running, screen_text
+from tui_driver import run, running, screen_text, stored_codings
 from tui_project import make_project
 
 from coder.coding import toggle_code
 from coder.store import open_project
 from coder.store.charts import get_chart
-from coder.store.codings import codings_for_response
 from coder.store.events import list_events
 from coder.store.memos import get_memo
 from coder.tui.screens.help_screen import HelpScreen
@@ -27,29 +24,16 @@ def project(tmp_path):
     return make_project(tmp_path / "ui.coder", n=30)
 
 
-def codes_of(path, rid, coder="alice"):
-    conn = open_project(path)
-    try:
-        return sorted((c.code_id, c.start, c.end, c.origin)
-                      for c in codings_for_response(conn, rid, coder))
-    finally:
-        conn.close()
-
-
-def run(scenario):
-    asyncio.run(scenario())
-
-
 def test_code_and_uncode_by_key(project):
     async def scenario():
         async with running(project) as (app, pilot, screen):
             assert screen.response_list.current == "q0001"
             await pilot.press("j", "1", "4")
-            assert codes_of(project, "q0002") == [("caseload", None, None, "manual"),
+            assert stored_codings(project, "q0002") == [("caseload", None, None, "manual"),
                                                   ("paperwork", None, None, "manual")]
             assert screen.coded == 1 and screen.per_theme == {"workload": 1, "recording": 1}
             await pilot.press("1")
-            assert codes_of(project, "q0002") == [("paperwork", None, None, "manual")]
+            assert stored_codings(project, "q0002") == [("paperwork", None, None, "manual")]
             assert screen.per_theme == {"workload": 0, "recording": 1}
             await pilot.press("k")
             assert screen.response_list.current == "q0001"
@@ -63,7 +47,7 @@ def test_decisions_survive_without_quitting(project):
     async def scenario():
         async with running(project) as (app, pilot, screen):
             await pilot.press("3")
-            assert codes_of(project, "q0001") == [("time_pressure", None, None, "manual")]
+            assert stored_codings(project, "q0001") == [("time_pressure", None, None, "manual")]
     run(scenario)
 
 
@@ -79,7 +63,7 @@ def test_span_coding_from_selection(project):
             start = offset + x
             assert view.selected_span() == (start, start + 8)
             await pilot.press("5")
-            assert codes_of(project, "q0001") == [("it_systems", start, start + 8, "manual")]
+            assert stored_codings(project, "q0001") == [("it_systems", start, start + 8, "manual")]
             assert screen.selections == {}
             await pilot.pause()
             assert "~ IT systems" in screen_text(app)
@@ -97,18 +81,18 @@ def test_undo_redo_and_after_reopening(project):
         async with running(project) as (app, pilot, screen):
             await pilot.press("1", "j", "2")
             await pilot.press("u")
-            assert codes_of(project, "q0002") == []
+            assert stored_codings(project, "q0002") == []
             await pilot.press("u")
-            assert codes_of(project, "q0001") == []
+            assert stored_codings(project, "q0001") == []
             assert screen.response_list.current == "q0001"
             await pilot.press("ctrl+r")
-            assert codes_of(project, "q0001") == [("caseload", None, None, "manual")]
+            assert stored_codings(project, "q0001") == [("caseload", None, None, "manual")]
         async with running(project) as (app, pilot, screen):
             await pilot.press("ctrl+r")
-            assert codes_of(project, "q0002") == [("staffing", None, None, "manual")]
+            assert stored_codings(project, "q0002") == [("staffing", None, None, "manual")]
             assert screen.response_list.current == "q0002"
             await pilot.press("u", "u")
-            assert codes_of(project, "q0001") == [] and codes_of(project, "q0002") == []
+            assert stored_codings(project, "q0001") == [] and stored_codings(project, "q0002") == []
             assert screen.coded == 0
     run(scenario)
 
@@ -232,7 +216,7 @@ def test_codebook_tree_enter_toggles_and_shows_rules(project):
         async with running(project) as (app, pilot, screen):
             screen.query_one(Tree).focus()
             await pilot.press("down", "down", "enter")
-            assert codes_of(project, "q0001") == [("caseload", None, None, "manual")]
+            assert stored_codings(project, "q0001") == [("caseload", None, None, "manual")]
             await pilot.pause()
             text = screen_text(app)
             assert "high caseloads" in text and "Keywords: caseload, cases" in text
@@ -247,7 +231,7 @@ def test_code_picker(project):
             await pilot.pause(0.3)
             await pilot.press("enter")
             await pilot.pause()
-            assert codes_of(project, "q0001") == [("paperwork", None, None, "manual")]
+            assert stored_codings(project, "q0001") == [("paperwork", None, None, "manual")]
     run(scenario)
 
 
@@ -263,7 +247,7 @@ def test_picks_up_another_process(project):
             assert "2.1 Paperwork burden" in screen_text(app)
             # Undo sees the other window's change as the coder's latest.
             await pilot.press("u")
-            assert codes_of(project, "q0001") == []
+            assert stored_codings(project, "q0001") == []
     run(scenario)
 
 

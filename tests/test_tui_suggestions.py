@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from textual.widgets import Checkbox
-from tui_driver import running, screen_text
+from tui_driver import run, running, screen_text, stored_codings
 from tui_project import make_project
 
 from coder.records import Suggestion
 from coder.store import open_project
-from coder.store.codings import codings_for_response
 from coder.store.rejections import rejected_codes
 from coder.store.suggestions import finish_run, save_evaluation, start_run, write_chunk
 from coder.tui.widgets.suggestions_panel import SuggestionsPanel, score_bar
@@ -48,15 +45,7 @@ def project(tmp_path):
 
 
 def origins(path, rid):
-    conn = open_project(path)
-    try:
-        return sorted((c.code_id, c.origin) for c in codings_for_response(conn, rid, "alice"))
-    finally:
-        conn.close()
-
-
-def run(scenario):
-    asyncio.run(scenario())
+    return [(code, origin) for code, _, _, origin in stored_codings(path, rid)]
 
 
 def test_panel_lists_suggestions_above_threshold_with_evidence(project):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from coder.store import open_project
+from coder.store.codings import codings_for_response
 from coder.tui.app import CoderApp
 from coder.tui.session import Session
 
@@ -26,3 +28,18 @@ async def running(path: Path, coder: str = "alice", size: tuple[int, int] = (110
 def screen_text(app) -> str:
     """The screen as plain text, one line per terminal row."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def run(scenario) -> None:
+    """Run an async pilot scenario (a coroutine function) to the end."""
+    asyncio.run(scenario())
+
+
+def stored_codings(path: Path, rid: str, coder: str = "alice") -> list[tuple]:
+    """(code, start, end, origin) of a coder's codings of a response, read from the file."""
+    conn = open_project(path)
+    try:
+        return sorted(((c.code_id, c.start, c.end, c.origin) for c in codings_for_response(conn, rid, coder)),
+                      key=lambda t: (t[0], -1 if t[1] is None else t[1]))
+    finally:
+        conn.close()
