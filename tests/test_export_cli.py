@@ -109,6 +109,8 @@ def test_source_and_coder_options(tmp_path, capsys):
     (["binary", "--out", "x.csv", "--by", "setting"], "--by applies to"),
     (["chart", "--out", "x.csv"], ".png, .svg or .pdf"),
     (["qdpx", "--out", "x.qdpx", "--source", "both"], "human coding only"),
+    (["qdpx", "--out", "x.zip"], "name the file .qdpx"),
+    (["matrix", "--out", "nowhere/x.csv"], "does not exist"),
 ])
 def test_bad_options_fail_with_one_line_and_leave_project(tmp_path, args, message, capsys,
                                                          monkeypatch):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from coder.cli.common import add_coder_option, add_project_argument
 from coder.errors import CoderError
-from coder.export.kinds import SOURCES, TABLE_KINDS
+from coder.export.kinds import SOURCES, TABLE_KINDS, check_output
 
 KINDS = (*TABLE_KINDS, "qdpx", "chart")
 
@@ -47,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from coder.store import get_meta, open_project
 
     check_by(args.kind, args.by)
+    check_output(args.kind, args.out)
     conn = open_project(args.project, readonly=True)
     try:
         if args.kind == "qdpx":

@@ -12,9 +12,7 @@ matplotlib.use("Agg")  # files only: no display, safe in a terminal or CI
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from coder.errors import CoderError  # noqa: E402
-
-CHART_SUFFIXES = (".png", ".svg", ".pdf")
+from coder.export.kinds import check_output  # noqa: E402
 
 
 def theme_chart_data(counts: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
@@ -35,10 +33,7 @@ def write_theme_chart(counts: pd.DataFrame, path: Path, *, by: str | None = None
                       title: str = "") -> None:
     """Draw a horizontal bar chart of theme percentages (grouped by `by`) to `path`."""
     path = Path(path)
-    if path.suffix.lower() not in CHART_SUFFIXES:
-        raise CoderError(f"--out {path}: name the chart .png, .svg or .pdf")
-    if not path.parent.exists():
-        raise CoderError(f"--out {path}: folder {path.parent} does not exist (create it first)")
+    check_output("chart", path)
     # barh draws bottom-up: reverse rows and groups so the first theme and value are on top
     data = theme_chart_data(counts, by).iloc[::-1, ::-1]
     if by:  # say how many responses each bar's percent is of

@@ -19,9 +19,9 @@ import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from coder.errors import CoderError
+from coder.export.kinds import check_output
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-TABLE_SUFFIXES = (".csv", ".xlsx")
 XLSX_MAX_ROWS = 1_048_575  # Excel's limit, less the header row
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
@@ -63,11 +63,8 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def table_format(path: Path) -> str:
-    """`csv` or `xlsx` from the output file name; anything else is an error."""
-    suffix = Path(path).suffix.lower()
-    if suffix not in TABLE_SUFFIXES:
-        raise CoderError(f"--out {path}: name the file .csv or .xlsx (the format follows the name)")
-    return suffix[1:]
+    """`csv` or `xlsx` from the output file name; anything else is a CoderError."""
+    return check_output("table", path)
 
 
 def write_tables(tables: ExportTables, path: Path, *, excel_bom: bool = False) -> None:
@@ -79,8 +76,6 @@ def write_tables(tables: ExportTables, path: Path, *, excel_bom: bool = False) -
     """
     path = Path(path)
     fmt = table_format(path)
-    if not path.parent.exists():
-        raise CoderError(f"--out {path}: folder {path.parent} does not exist (create it first)")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".{fmt}", dir=path.parent)
     os.close(fd)
     try:

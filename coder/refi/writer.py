@@ -36,7 +36,7 @@ from xml.sax.saxutils import quoteattr
 import pandas as pd
 
 from coder import __version__
-from coder.errors import CoderError
+from coder.export.kinds import check_output
 from coder.refi.qdc import PROJECT_NS, code_guid, codebook_to_xml, theme_guid
 from coder.store import get_meta, tables
 from coder.store.codebook import load_codebook
@@ -270,10 +270,7 @@ def write_qdpx(conn, path: Path | str, *, coder: str | None = None) -> str:
     name not ending in .qdpx or a project without a codebook.
     """
     path = Path(path)
-    if path.suffix.lower() != ".qdpx":
-        raise CoderError(f"--out {path}: name the REFI-QDA project .qdpx")
-    if not path.parent.exists():
-        raise CoderError(f"--out {path}: folder {path.parent} does not exist (create it first)")
+    check_output("qdpx", path)
     project = _ProjectWriter(conn, None, coder)  # reads and checks all before a file exists
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".qdpx", dir=path.parent)
     os.close(fd)
