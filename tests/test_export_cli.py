@@ -110,6 +110,7 @@ def test_source_and_coder_options(tmp_path, capsys):
     (["chart", "--out", "x.csv"], ".png, .svg or .pdf"),
     (["qdpx", "--out", "x.qdpx", "--source", "both"], "human coding only"),
     (["qdpx", "--out", "x.zip"], "name the file .qdpx"),
+    (["qdpx", "--out", "x.qdpx", "--coder", "carol"], "no codings by this coder"),
     (["matrix", "--out", "nowhere/x.csv"], "does not exist"),
 ])
 def test_bad_options_fail_with_one_line_and_leave_project(tmp_path, args, message, capsys,

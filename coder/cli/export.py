@@ -41,8 +41,8 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # Imported here: pandas, scipy and matplotlib would slow every other command.
-    from coder.export import (build_tables, check_by, load_project_data, source_note,
-                              theme_code_counts, write_tables, write_theme_chart)
+    from coder.export import (build_tables, check_by, check_coder, load_project_data,
+                              source_note, theme_code_counts, write_tables, write_theme_chart)
     from coder.refi.writer import write_qdpx
     from coder.store import get_meta, open_project
 
@@ -53,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
         if args.kind == "qdpx":
             if args.source != "coding":
                 raise CoderError("qdpx holds human coding only: leave out --source")
+            check_coder(conn, args.coder)
             summary = write_qdpx(conn, args.out, coder=args.coder)
             print(f"Wrote {args.out}: REFI-QDA project with {summary}")
             return 0

@@ -81,10 +81,9 @@ def load_project_data(conn: sqlite3.Connection, *, source: str = "coding",
     """
     if source not in SOURCES:
         raise CoderError(f"--source {source!r}: use one of {', '.join(SOURCES)}")
+    if source != "suggestions":
+        check_coder(conn, coder)
     codings = tables.codings_frame(conn, coder=coder)
-    if coder is not None and source != "suggestions" and codings.empty:
-        known = ", ".join(coders(conn)) or "nobody yet"
-        raise CoderError(f"--coder {coder!r}: no codings by this coder (coders: {known})")
     return ProjectData(
         codebook=load_codebook(conn),
         responses=tables.responses_frame(conn),
@@ -95,6 +94,14 @@ def load_project_data(conn: sqlite3.Connection, *, source: str = "coding",
         source=source,
         coder=coder,
     )
+
+
+def check_coder(conn: sqlite3.Connection, coder: str | None) -> None:
+    """CoderError when `coder` has made no coding (an export of nothing is a typo)."""
+    known = coders(conn)
+    if coder is not None and coder not in known:
+        raise CoderError(f"--coder {coder!r}: no codings by this coder "
+                         f"(coders: {', '.join(known) or 'nobody yet'})")
 
 
 def source_note(source: str, coder: str | None) -> str:
