@@ -84,8 +84,11 @@ def run_batch(conn: sqlite3.Connection, *, engine: str = "auto", coder: str | No
     else:
         run_id = start_run(conn, engine=engine, scope=scope, coder=coder, total=count_to_score(conn, scope, coder),
                            params={"at_least_one": at_least_one, "chunk_size": chunk_size, "model": fingerprint})
+    run = latest_run(conn)
     if started:
-        started(latest_run(conn))
+        started(run)
+    # No more workers than chunks: forking costs more than a small run takes.
+    workers = max(1, min(workers, -(-(run["total"] - run["done"]) // chunk_size)))
     chunks = iter_to_score(conn, scope, coder, chunk_size=chunk_size, unfinished_run=run_id if resume else None)
     try:
         for suggestions, scored, done in map_chunks(score_chunk, suggester, chunks, workers=workers,
