@@ -298,3 +298,19 @@ def test_undo_a_codebook_edit_from_the_coding_screen(project):
             assert screen.codes["caseload"].label == "Caseload size"
             assert "1.1 Caseload size" in screen_text(app)
     run(scenario)
+
+
+def test_empty_project_says_what_to_do(tmp_path):
+    from coder.store import create_project
+
+    path = tmp_path / "empty.coder"
+    create_project(path).close()
+
+    async def scenario():
+        async with running(path, size=(80, 24)) as (app, pilot, screen):
+            await pilot.press("j", "1", "n", "u", "A", "x", "enter")
+            await pilot.pause()
+            shown = " ".join(plain.strip() for plain, _ in screen.query_one(ResponseView).rows)
+            assert "has no responses yet: add them with `coder import`" in shown
+            assert screen.response_list.current is None
+    run(scenario)

@@ -189,7 +189,9 @@ class CodingScreen(NoteActions, FilterActions, Screen):
         view = self.query_one(ResponseView)
         panel = self.query_one(SuggestionsPanel)
         if rid is None:
-            view.show(None, [], self.codes, self.colours, [], None, {}, self.coder)
+            view.show(None, [], self.codes, self.colours, [], None, {}, self.coder,
+                      "No response matches the filter (escape clears it)." if self.total else
+                      "This project has no responses yet: add them with `coder import`.")
             self.query_one(CodebookPanel).set_applied({})
             panel.show([], self.codes, self.colours, "", self.f1)
             return

@@ -67,13 +67,15 @@ class ResponseView(ScrollView, can_focus=False):
 
     def show(self, response: Response | None, codings: list[Coding], codes: dict[str, Code],
              colours: dict[str, str], evidence: list[tuple[int, int]], memo: str | None,
-             charts: dict[str, str], own_coder: str) -> None:
-        """Draw a response with its codings (already limited to what the coder may see)."""
+             charts: dict[str, str], own_coder: str,
+             nothing: str = "No response matches the filter.") -> None:
+        """Draw a response with its codings (already limited to what the coder may see),
+        or, for no response, the `nothing` message."""
         self.clear_selection_here()
         drawn = len(self._lines)
         if response is None:
             self.response_id, self.text = None, ""
-            self._header, self._body, self._notes = [Content("No response matches the filter.")], \
+            self._header, self._body, self._notes = [Content(nothing)], \
                 Content(""), []
         else:
             self.response_id, self.text = response.id, response.text
