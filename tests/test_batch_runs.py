@@ -16,6 +16,7 @@ from coder.cli.progress import Progress
 from coder.errors import CoderError
 from coder.store import open_project
 from coder.store.codings import import_codings
+from coder.store.memos import set_memo
 from coder.store.suggestions import latest_run
 from coder.suggest.batch import run_batch
 from helpers import run_cli
@@ -102,6 +103,9 @@ def test_an_interrupted_run_keeps_its_chunks_and_resume_finishes_it_identically(
     shutil.copy(path, tmp_path / "whole.coder")
     process = _start_run(path)
     _wait_for_chunks(path, process, 3)
+    ui = open_project(path)   # the UI keeps writing while the run writes (WAL, one chunk per transaction)
+    set_memo(ui, "project", "", "ann", "written during the run")
+    ui.close()
     if how == "ctrl-c":
         os.killpg(process.pid, signal.SIGINT)
     else:
@@ -116,6 +120,7 @@ def test_an_interrupted_run_keeps_its_chunks_and_resume_finishes_it_identically(
     assert status == ("interrupted" if how == "ctrl-c" else "running")
     assert 60 <= done < total == n and done % 20 == 0
     assert conn.execute("SELECT count(*) FROM suggestion_scores").fetchone()[0] == done
+    assert conn.execute("SELECT text FROM memos").fetchall() == [("written during the run",)]
     conn.close()
 
     resumed = run_cli("suggest", path, "--resume")

@@ -66,6 +66,17 @@ def finish_run(conn: sqlite3.Connection, run_id: int, status: str = "done") -> N
         conn.execute("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?", (status, now(), run_id))
 
 
+def interrupt_run(conn: sqlite3.Connection, run_id: int) -> None:
+    """Mark a run interrupted after Ctrl-C or an error, dropping a chunk write it cut short.
+
+    Ctrl-C can land between BEGIN and the block that would roll it back; the
+    chunks already committed stay.
+    """
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+    finish_run(conn, run_id, "interrupted")
+
+
 def reopen_run(conn: sqlite3.Connection, run_id: int) -> None:
     """Mark an interrupted run running again (to resume it)."""
     with transaction(conn):

@@ -22,8 +22,9 @@ from typing import Callable, Sequence
 import numpy as np
 
 from coder.errors import CoderError
-from coder.store.suggestions import (count_to_score, finish_run, iter_to_score, latest_run, reopen_run,
-                                     start_run, suggestion_counts, suggestion_row, write_chunk_rows)
+from coder.store.suggestions import (count_to_score, finish_run, interrupt_run, iter_to_score, latest_run,
+                                     reopen_run, start_run, suggestion_counts, suggestion_row,
+                                     write_chunk_rows)
 from coder.suggest.model import Suggester
 from coder.suggest.project import CHUNK_SIZE, RunSummary, project_suggester
 from coder.suggest.scoring import suggest_texts
@@ -97,7 +98,7 @@ def run_batch(conn: sqlite3.Connection, *, engine: str = "auto", coder: str | No
             if advance:
                 advance(done)
     except BaseException:
-        finish_run(conn, run_id, "interrupted")
+        interrupt_run(conn, run_id)
         raise
     finish_run(conn, run_id)
     stored, with_suggestions = suggestion_counts(conn)
