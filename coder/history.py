@@ -22,7 +22,7 @@ from coder.store import transaction
 from coder.history_codebook import INVERSE, LINK, edit_of, invert
 from coder.store.charts import set_chart
 from coder.store.codings import add_coding, remove_coding
-from coder.store.events import Event, list_events, record_event
+from coder.store.events import Event, last_event_id, list_events, record_event
 from coder.store.memos import set_memo
 from coder.store.rejections import REJECT, UNREJECT, set_rejected
 
@@ -116,7 +116,7 @@ def _apply_inverse(conn: sqlite3.Connection, event: Event) -> int:
     else:
         set_rejected(conn, d["response_id"], d["code_id"], d["coder"], event.action == UNREJECT,
                      undoes=event.id)
-    return conn.execute("SELECT max(id) FROM events").fetchone()[0]
+    return last_event_id(conn)
 
 
 def describe(event: Event) -> str:

@@ -6,13 +6,9 @@ import os
 import tempfile
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
 
-matplotlib.use("Agg")  # files only: no display, safe in a terminal or CI
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from coder.export.kinds import check_output  # noqa: E402
+from coder.export.kinds import check_output
 
 
 def theme_chart_data(counts: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
@@ -32,6 +28,12 @@ def theme_chart_data(counts: pd.DataFrame, by: str | None = None) -> pd.DataFram
 def write_theme_chart(counts: pd.DataFrame, path: Path, *, by: str | None = None,
                       title: str = "") -> None:
     """Draw a horizontal bar chart of theme percentages (grouped by `by`) to `path`."""
+    # matplotlib loads here, not at import: the UI's stats screen uses theme_chart_data only.
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only: no display, safe in a terminal or CI
+    import matplotlib.pyplot as plt
+
     path = Path(path)
     check_output("chart", path)
     # barh draws bottom-up: reverse rows and groups so the first theme and value are on top
