@@ -1,9 +1,10 @@
 """The coder app: opens the coding screen and wires the other screens to keys.
 
-Screens other than coding live in their own modules and are found by name:
-`coder.tui.screens.codebook_screen.CodebookScreen` (F2) and
-`coder.tui.screens.stats_screen.StatsScreen` (F3), each built with the
-`Session`. The coding screen picks up their changes when it is shown again.
+Screens other than coding live in their own modules, imported when first
+opened so start-up stays fast: `coder.tui.screens.codebook_screen.CodebookScreen`
+(F2) and `coder.tui.screens.stats_screen.StatsScreen` (F3), each built with the
+`Session`. At most one of them is open over the coding screen at a time. The
+coding screen picks up their changes when it is shown again.
 """
 
 from __future__ import annotations
@@ -40,26 +41,23 @@ class CoderApp(App):
     def get_default_screen(self) -> Screen:
         return CodingScreen(self.session)
 
-    def _screen_class(self, module: str) -> type[Screen] | None:
-        try:
-            found = importlib.import_module(f"coder.tui.screens.{module}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"coder.tui.screens.{module}":
-                return None
-            raise
+    @staticmethod
+    def _screen_class(module: str) -> type[Screen]:
+        found = importlib.import_module(f"coder.tui.screens.{module}")
         return getattr(found, next(cls for _, _, m, cls in SCREENS if m == module))
 
     def action_open_screen(self, module: str) -> None:
-        """Show the codebook or stats screen over the coding screen."""
+        """Show the codebook or stats screen over the coding screen (replacing the other one)."""
         cls = self._screen_class(module)
-        if cls is None:
-            self.notify("That screen is not part of this version of coder.", severity="warning")
-        elif not isinstance(self.screen, cls):
+        if isinstance(self.screen, cls):
+            return
+        if isinstance(self.screen, CodingScreen):
             self.push_screen(cls(self.session))
+        else:
+            self.switch_screen(cls(self.session))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for key, title, module, _ in SCREENS:
-            if self._screen_class(module) is not None:
-                yield SystemCommand(title, f"Open the {title.lower()} ({key.upper()})",
-                                    lambda m=module: self.action_open_screen(m))
+            yield SystemCommand(title, f"Open the {title.lower()} ({key.upper()})",
+                                lambda m=module: self.action_open_screen(m))
