@@ -1,10 +1,14 @@
 """Training a `Suggester` from coded texts, and scoring new texts with it.
 
-One linear model per code (logistic regression on the sparse text features
-plus codebook-derived features), its decision values calibrated with Platt
-scaling and a decision threshold chosen to maximise F1, both on out-of-fold
-decision values inside the training data. A code with fewer than
-`MIN_POSITIVES` human-coded positives uses the keyword engine instead.
+Two stages. First, one linear model per code (logistic regression on the
+sparse text features plus codebook-derived features). Second, per code, a
+Platt-style calibration over every code's first-stage decision value and
+keyword and codebook features (so codes that go together inform each other),
+fitted on out-of-fold first-stage values; its threshold maximises F1 on
+out-of-fold second-stage scores. Nothing is tuned on the texts it is scored
+on. A code with fewer than `MIN_POSITIVES` human-coded positives uses the
+keyword engine instead, and so does one whose model does not beat its
+keywords by `KEYWORD_MARGIN` in F1 (with engine "auto").
 
 Small data is the normal case, so the features carry what generalises from few
 examples: TF-IDF fitted on the whole corpus (coded and uncoded), each code's
@@ -96,11 +100,6 @@ class Suggester:
         """Per-code decision thresholds, in code order."""
         return np.array([m.threshold for m in self.models])
 
-    def predict(self, texts: Sequence[str], *, at_least_one: bool = False) -> np.ndarray:
-        """0/1 decisions (texts x codes): score >= threshold (plus the best code if asked)."""
-        scores, _ = self.score_docs(list(parse(texts)))
-        return decide(scores, self.thresholds, at_least_one=at_least_one)
-
 
 def decide(scores: np.ndarray, thresholds: np.ndarray, *, at_least_one: bool = False) -> np.ndarray:
     """Which codes are suggested: score >= threshold; with `at_least_one`, each row's best too."""
@@ -118,8 +117,9 @@ def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
 
     `labels` is a 0/1 matrix (texts x codes, in `codes` order); `corpus` is
     further uncoded text used only to learn vocabulary and word weights.
-    `engine` "keywords" skips the models; "model" and "auto" train a model for
-    every code with at least `min_positives` positives (and two negatives).
+    `engine` "keywords" skips the models; "model" uses a model for every code
+    with at least `min_positives` positives (and two negatives); "auto" does
+    too unless the code's keywords did as well (see the module docstring).
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}")
@@ -147,8 +147,10 @@ def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
         if j in trainable:
             scores = _out_of_fold_scores(stacked, y, seed)
             threshold = best_f1_threshold(scores, y)
-            if engine == "model" or not code.keywords or _f1(scores >= threshold, y) >= _f1(counts[:, j] >= 1, y) + KEYWORD_MARGIN:
-                model = CodeModel(code.id, "model", threshold, int(positives[j]), fit_platt(stacked, y, c=STACK_C))
+            model_f1, keyword_f1 = _f1(scores >= threshold, y), _f1(counts[:, j] >= 1, y)
+            if engine == "model" or not code.keywords or model_f1 >= keyword_f1 + KEYWORD_MARGIN:
+                calibration = fit_platt(stacked, y, c=STACK_C)
+                model = CodeModel(code.id, "model", threshold, int(positives[j]), calibration)
         suggester.models.append(model)
     return suggester
 
