@@ -13,7 +13,6 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
 
 from coder import codebook_edit as edit
@@ -24,6 +23,7 @@ from coder.store.codebook import reorder_themes, responses_per_code
 from coder.tui.colours import code_colours
 from coder.tui.keys import RESERVED, assign_keys
 from coder.tui.screens.codebook_forms import ChoiceDialog, ConfirmDialog, Field, RecordForm
+from coder.tui.screens.side_screen import SideScreen
 from coder.tui.session import Session
 
 THEME_PREFIX = "theme:"
@@ -57,7 +57,7 @@ def theme_fields(theme: Theme | None, next_index: str) -> list[Field]:
     ]
 
 
-class CodebookScreen(Screen):
+class CodebookScreen(SideScreen):
     """Themes and codes (retired ones dimmed) with the highlighted one's full record."""
 
     DEFAULT_CSS = """
@@ -70,8 +70,6 @@ class CodebookScreen(Screen):
     """
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = [
-        Binding("escape", "close", "Back"),
-        Binding("question_mark", "keys", "Keys"),
         Binding("a", "add_code", "Add code"),
         Binding("t", "add_theme", "Add theme"),
         Binding("e", "edit", "Edit"),
@@ -394,12 +392,3 @@ class CodebookScreen(Screen):
                 self._apply(lambda: reorder_themes(self.conn, order, self.coder),
                             THEME_PREFIX + theme.id)
 
-    def action_close(self) -> None:
-        self.app.pop_screen()
-
-    def action_keys(self) -> None:
-        """Show or hide the panel listing every key of this screen."""
-        if self.query("HelpPanel"):
-            self.app.action_hide_help_panel()
-        else:
-            self.app.action_show_help_panel()

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Select, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
@@ -24,6 +23,7 @@ from coder.store import open_project
 from coder.store.browse import change_marker
 from coder.store.codings import coders
 from coder.store.responses import attribute_names
+from coder.tui.screens.side_screen import SideScreen
 from coder.tui.session import Session
 from coder.tui.widgets.bar_chart import BarChart, BarGroup, bar_text
 
@@ -86,7 +86,7 @@ def _index(row) -> str:
     return str(row["code_index"] if row["row"] == "code" else row["theme_index"])
 
 
-class StatsScreen(Screen):
+class StatsScreen(SideScreen):
     """Counts, chart and crosstab for a chosen coder (or all), source and attribute."""
 
     DEFAULT_CSS = """
@@ -103,8 +103,6 @@ class StatsScreen(Screen):
     StatsScreen #bars { border: round $primary-muted; border-title-color: $foreground; padding: 0 1; }
     """
     BINDINGS = [
-        Binding("escape", "close", "Back"),
-        Binding("question_mark", "keys", "Keys"),
         Binding("o", "choose('coder')", "Coder"),
         Binding("s", "choose('source')", "Source"),
         Binding("b", "choose('by')", "By"),
@@ -305,15 +303,6 @@ class StatsScreen(Screen):
 
     # ----- keys
 
-    def action_close(self) -> None:
-        self.app.pop_screen()
-
-    def action_keys(self) -> None:
-        """Show or hide the panel listing every key of this screen."""
-        if self.query("HelpPanel"):
-            self.app.action_hide_help_panel()
-        else:
-            self.app.action_show_help_panel()
 
     def action_choose(self, name: str) -> None:
         select = self.query_one(f"#{name}", Select)
