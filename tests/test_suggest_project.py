@@ -11,7 +11,8 @@ from coder.store.codings import import_codings, list_codings
 from coder.store.responses import insert_responses
 from coder.store.suggestions import latest_code_f1, latest_run, suggestions_for_response
 from coder.records import Code, Theme
-from coder.suggest.project import coding_queue, evaluate_project, run_suggestions
+from coder.suggest.batch import run_batch
+from coder.suggest.project import coding_queue, evaluate_project
 from helpers import SHARED, file_digest, run_cli
 from suggest_fixtures import corpus
 
@@ -42,7 +43,7 @@ def tiny(tmp_path):
 
 def test_a_run_stores_suggestions_for_uncoded_responses_and_leaves_codings(tiny):
     before = list_codings(tiny)
-    summary = run_suggestions(tiny)
+    summary = run_batch(tiny, workers=1)
     assert summary.scored == 3 + 12  # the uncoded: three new texts and the OTHER texts
     assert summary.model_codes == ["printer", "lunch"]
     assert [s.code_id for s in suggestions_for_response(tiny, "new1")] == ["printer"]
@@ -55,8 +56,8 @@ def test_a_run_stores_suggestions_for_uncoded_responses_and_leaves_codings(tiny)
 
 
 def test_a_new_run_replaces_the_previous_one_and_at_least_one_fills_every_response(tiny):
-    first = run_suggestions(tiny)
-    second = run_suggestions(tiny, engine="keywords", scope="all", at_least_one=True)
+    first = run_batch(tiny, workers=1)
+    second = run_batch(tiny, engine="keywords", scope="all", at_least_one=True, workers=1)
     assert second.run_id > first.run_id
     rows = tiny.execute("SELECT DISTINCT run_id FROM suggestions").fetchall()
     assert rows == [(second.run_id,)]
@@ -73,7 +74,7 @@ def test_a_new_run_replaces_the_previous_one_and_at_least_one_fills_every_respon
 
 
 def test_queue_lists_uncoded_responses_once(tiny):
-    run_suggestions(tiny)
+    run_batch(tiny, workers=1)
     queue = coding_queue(tiny, 5)
     assert len(queue) == len(set(queue)) == 5
     assert not set(queue) & {f"r{i}" for i in range(18)}

@@ -24,11 +24,11 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     # Read and validate the codebook before anything is created: a bad one leaves no file.
     codebook = read_codebook(args.codebook) if args.codebook else None
-    setup = None
-    if codebook is not None:
-        def setup(conn):
-            merge_codebook(conn, codebook, args.coder, source=str(args.codebook))
-    create_project(args.project, name=args.name, setup=setup).close()
+
+    def load_codebook(conn) -> None:
+        merge_codebook(conn, codebook, args.coder, source=str(args.codebook))
+
+    create_project(args.project, name=args.name, setup=load_codebook if codebook else None).close()
     if codebook is None:
         what = "no codebook yet (add one with `coder codebook import`)"
     else:

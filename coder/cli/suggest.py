@@ -109,7 +109,7 @@ def _run_on_project(args: argparse.Namespace) -> int:
         print(f"Codes on keywords ({len(summary.keyword_codes)}): "
               f"{', '.join(summary.keyword_codes) or 'none'}")
         if args.queue > 0:
-            print(f"\nMost worth coding next:")
+            print("\nMost worth coding next:")
             for rid in coding_queue(conn, args.queue, coder=args.coder):
                 text = " ".join(get_response(conn, rid).text.split())
                 print(f"  {rid}  {text[:70] + ('...' if len(text) > 70 else '')}")

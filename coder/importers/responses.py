@@ -127,7 +127,7 @@ def _duplicates_error(table: Table, plan: ResponsePlan, first_repeats: list[str]
                      + ", ".join(shown))
     return table.error("duplicate ids: " + "; ".join(parts),
                        hint="--on-duplicate skip keeps the first, replace keeps the last; "
-                            f"or --id-col @row to number the rows")
+                            "or --id-col @row to number the rows")
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
@@ -26,11 +27,23 @@ from coder.store.suggestions import (count_to_score, finish_run, interrupt_run, 
                                      reopen_run, start_run, suggestion_counts, suggestion_row,
                                      write_chunk_rows)
 from coder.suggest.model import Suggester
-from coder.suggest.project import CHUNK_SIZE, RunSummary, project_suggester
+from coder.suggest.project import CHUNK_SIZE, project_suggester
 from coder.suggest.scoring import suggest_texts
 from coder.suggest.workers import default_workers, map_chunks
 
 ChunkRows = tuple[list[tuple], list[tuple], int]
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What a suggestion run did."""
+
+    run_id: int
+    scored: int
+    with_suggestions: int
+    suggestions: int
+    model_codes: list[str]
+    keyword_codes: list[str]
 
 
 def score_chunk(suggester: Suggester, rows: Sequence[tuple[str, str]], *,

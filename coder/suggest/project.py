@@ -1,4 +1,6 @@
-"""Suggestion engine on a project: read the human coding, train, score, store a run.
+"""Suggestion engine on a project: read the human coding, train, evaluate, queue.
+
+Scoring a project's responses as a stored run is `coder.suggest.batch.run_batch`.
 
 Trained Suggesters are cached in memory for the life of the process, keyed by
 the project file and a marker of its state (last event, number of responses),
@@ -9,20 +11,17 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
 from coder.errors import CoderError
 from coder.records import Code
 from coder.store.codebook import load_codebook
-from coder.store.suggestions import (coded_examples, count_to_score, finish_run, iter_to_score,
-                                     sample_texts, save_evaluation, start_run, training_marker,
-                                     uncertain_uncoded, write_chunk)
+from coder.store.suggestions import (coded_examples, sample_texts, save_evaluation, training_marker,
+                                     uncertain_uncoded)
 from coder.suggest.evaluate import Evaluation, evaluate
 from coder.suggest.model import Suggester, train
 from coder.suggest.queue import diverse_order
-from coder.suggest.scoring import suggest_texts
 
 CORPUS_SAMPLE = 20_000   # uncoded texts used for word statistics
 CHUNK_SIZE = 5_000
@@ -38,18 +37,6 @@ class TrainingSet:
     texts: list[str]
     labels: np.ndarray
     codes: list[Code]
-
-
-@dataclass(frozen=True)
-class RunSummary:
-    """What a suggestion run did."""
-
-    run_id: int
-    scored: int
-    with_suggestions: int
-    suggestions: int
-    model_codes: list[str]
-    keyword_codes: list[str]
 
 
 def training_set(conn: sqlite3.Connection, coder: str | None = None) -> TrainingSet:
@@ -75,41 +62,6 @@ def project_suggester(conn: sqlite3.Connection, *, engine: str = "auto",
         _suggesters[key] = train(data.texts, data.labels, data.codes,
                                  corpus=sample_texts(conn, CORPUS_SAMPLE, coder), engine=engine)
     return _suggesters[key]
-
-
-def run_suggestions(conn: sqlite3.Connection, *, engine: str = "auto", coder: str | None = None,
-                    scope: str = "uncoded", at_least_one: bool = False, chunk_size: int = CHUNK_SIZE,
-                    advance: Callable[[int], None] | None = None) -> RunSummary:
-    """Train, score the responses in scope chunk by chunk, and store them as a new run.
-
-    Replaces the previous run's suggestions; human codings are not touched.
-    `advance(n)` is called after each chunk with the number of responses done.
-    """
-    suggester = project_suggester(conn, engine=engine, coder=coder)
-    params = {"at_least_one": at_least_one, "chunk_size": chunk_size}
-    run_id = start_run(conn, engine=engine, scope=scope, coder=coder, params=params,
-                       total=count_to_score(conn, scope, coder))
-    scored = with_suggestions = stored = 0
-    try:
-        for chunk in iter_to_score(conn, scope, coder, chunk_size=chunk_size):
-            results = suggest_texts(suggester, [r[0] for r in chunk], [r[1] for r in chunk],
-                                    at_least_one=at_least_one)
-            suggestions = [s for r in results for s in r.suggestions]
-            write_chunk(conn, run_id, suggestions,
-                        [(r.response_id, r.uncertainty, r.best_code, r.best_score) for r in results],
-                        len(chunk))
-            scored += len(chunk)
-            with_suggestions += sum(1 for r in results if r.suggestions)
-            stored += len(suggestions)
-            if advance:
-                advance(len(chunk))
-    except BaseException:
-        finish_run(conn, run_id, "interrupted")
-        raise
-    finish_run(conn, run_id)
-    return RunSummary(run_id, scored, with_suggestions, stored,
-                      [m.code_id for m in suggester.models if m.engine == "model"],
-                      [m.code_id for m in suggester.models if m.engine == "keywords"])
 
 
 def coding_queue(conn: sqlite3.Connection, n: int, *, coder: str | None = None) -> list[str]:

@@ -16,7 +16,6 @@ Built projects are kept in --workdir and reused (importing 10^6 responses takes 
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import re
 import resource
