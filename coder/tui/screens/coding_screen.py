@@ -46,6 +46,7 @@ from coder.tui.widgets.suggestions_panel import SuggestionsPanel
 
 POLL_SECONDS = 2.0
 QUEUE_SIZE = 2000  # responses in the active-learning queue
+_NOTHING_SHOWN = object()
 
 
 class CodingScreen(NoteActions, FilterActions, Screen):
@@ -87,6 +88,7 @@ class CodingScreen(NoteActions, FilterActions, Screen):
         self.filter = ListFilter()
         self.everyone = False
         self.history = History(session.conn, session.coder)
+        self._displayed: str | None | object = _NOTHING_SHOWN   # the response the view shows
         self.total = count_responses(session.conn)
         self.coded = 0
         self.per_theme: dict[str, int] = {}
@@ -181,11 +183,13 @@ class CodingScreen(NoteActions, FilterActions, Screen):
     # ----- showing the current response
 
     def on_response_list_highlighted(self, event: ResponseList.Highlighted) -> None:
-        self.show_current()
+        if event.response_id != self._displayed:
+            self.show_current()
 
     def show_current(self) -> None:
         """Draw the response under the cursor in the view, codebook and suggestions panels."""
         rid = self.response_list.current
+        self._displayed = rid
         view = self.query_one(ResponseView)
         panel = self.query_one(SuggestionsPanel)
         if rid is None:
@@ -263,7 +267,11 @@ class CodingScreen(NoteActions, FilterActions, Screen):
         self.after_change(rid, before)
 
     def action_step(self, delta: int) -> None:
+        # Show the response now rather than on the list's Highlighted message, so the
+        # list and the view are redrawn in one frame instead of two.
         self.response_list.action_move(delta)
+        if self.response_list.current != self._displayed:
+            self.show_current()
 
     def action_next_uncoded(self) -> None:
         ids = self.response_list.ids
