@@ -91,9 +91,16 @@ class Suggester:
 
     def stack_inputs(self, decisions: np.ndarray, x: sp.csr_matrix) -> np.ndarray:
         """What each code's score is calibrated from: every code's model decision value
-        (so codes that go together inform each other) and every code's keyword matches
-        and codebook similarity (the last feature columns)."""
-        return np.hstack([decisions, x[:, x.shape[1] - 2 * len(self.codes):].toarray()])
+        (so codes that go together inform each other), every code's keyword matches
+        and codebook similarity (the last feature columns), and whether the text has
+        no known word at all (its decision values are then just the intercepts, which
+        class-balanced weights raise: this lets calibration hold such texts down)."""
+        row_of_entry = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+        known = np.bincount(row_of_entry, weights=x.indices < self.featurizer.n_features,
+                            minlength=x.shape[0])
+        unknown = known == 0
+        return np.hstack([decisions, x[:, x.shape[1] - 2 * len(self.codes):].toarray(),
+                          unknown[:, None].astype(float)])
 
     @property
     def thresholds(self) -> np.ndarray:
@@ -167,9 +174,10 @@ def codebook_text(code: Code) -> str:
 
 def _classifier() -> LogisticRegression:
     # A fixed random_state: liblinear's dual solver shuffles, and a resumed batch
-    # run must retrain exactly the model it started with.
+    # run must retrain exactly the model it started with. Balanced class weights:
+    # most codes are rare, and unweighted fits rank their few positives too low.
     return LogisticRegression(C=REGULARISATION_C, solver="liblinear", dual=True,
-                              max_iter=1000, random_state=0)
+                              max_iter=1000, random_state=0, class_weight="balanced")
 
 
 def _out_of_fold_decisions(x: sp.csr_matrix, y: np.ndarray, seed: int) -> np.ndarray:
