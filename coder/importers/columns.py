@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from coder.importers import open_table
 from coder.importers.table import ROW_ID, Table, list_columns
 
 ID_NAMES = {"id", "respondent", "respondent_id", "respondentid", "caseid", "case_id",
@@ -74,3 +75,15 @@ def choose_text_column(table: Table, given: str | None, id_column: str) -> str:
         f"several columns could be the text ({', '.join(found)})"
     raise table.error(f"{what}; columns are: {list_columns(table.columns)}",
                       hint="give --text-col NAME")
+
+
+def open_response_table(path, *, id_col: str | None = None, text_col: str | None = None,
+                        sheet: str | None = None, encoding: str | None = None) -> tuple[Table, str, str]:
+    """Open a file of responses and choose its id and text columns: (table, id column, text column)."""
+    table = open_table(path, sheet=sheet, encoding=encoding)
+    id_column = choose_id_column(table, id_col)
+    text_column = choose_text_column(table, text_col, id_column)
+    if id_column == text_column:
+        raise table.error(f"the id and the text cannot both be column {id_column!r}",
+                          hint="give --id-col and --text-col")
+    return table, id_column, text_column

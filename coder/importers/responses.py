@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from coder.errors import InputError
-from coder.importers import open_table
 from coder.importers.background import in_background
-from coder.importers.columns import choose_id_column, choose_text_column
+from coder.importers.columns import open_response_table
 from coder.importers.table import Table, row_id
 from coder.store import transaction
 from coder.store.responses import (attributes_json, count_responses, existing_ids,
@@ -89,12 +88,8 @@ def check_responses(conn: sqlite3.Connection, path: Path | str, *, id_col: str |
     """
     if on_duplicate not in ON_DUPLICATE:
         raise InputError(f"--on-duplicate must be one of {', '.join(ON_DUPLICATE)}")
-    table = open_table(path, sheet=sheet, encoding=encoding)
-    id_column = choose_id_column(table, id_col)
-    text_column = choose_text_column(table, text_col, id_column)
-    if id_column == text_column:
-        raise table.error(f"the id and the text cannot both be column {id_column!r}",
-                          hint="give --id-col and --text-col")
+    table, id_column, text_column = open_response_table(path, id_col=id_col, text_col=text_col,
+                                                         sheet=sheet, encoding=encoding)
     plan = ResponsePlan(table, id_column, text_column, id_prefix, on_duplicate)
     seen: set[str] = set()
     first_repeats: list[str] = []

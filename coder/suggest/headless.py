@@ -20,8 +20,7 @@ from typing import Callable, Iterator, Sequence
 
 from coder.errors import InputError
 from coder.export.tables import neutralise
-from coder.importers import open_table
-from coder.importers.columns import choose_id_column, choose_text_column
+from coder.importers.columns import open_response_table
 from coder.importers.table import Table, row_id
 from coder.nlp import parse
 from coder.suggest.model import Suggester, decide
@@ -66,18 +65,6 @@ def score_rows(suggester: Suggester, rows: Sequence[tuple[str, str]], *,
     return out
 
 
-def read_input(path: Path | str, *, id_col: str | None = None, text_col: str | None = None,
-               sheet: str | None = None, encoding: str | None = None) -> tuple[Table, str, str]:
-    """Open the input file and choose its id and text columns (as `coder import` does)."""
-    table = open_table(path, sheet=sheet, encoding=encoding)
-    id_column = choose_id_column(table, id_col)
-    text_column = choose_text_column(table, text_col, id_column)
-    if id_column == text_column:
-        raise table.error(f"the id and the text cannot both be column {id_column!r}",
-                          hint="give --id-col and --text-col")
-    return table, id_column, text_column
-
-
 def input_chunks(table: Table, id_column: str, text_column: str, size: int) -> Iterator[list[tuple[str, str]]]:
     """(id, text) rows of the input, `size` at a time (an empty text scores as no suggestions)."""
     rows = ((row_id(table, id_column, "", number, place, values), _text(values.get(text_column)))
@@ -106,7 +93,7 @@ def score_file(conn: sqlite3.Connection, input_path: Path | str, output_path: Pa
     output_path = Path(output_path)
     if not output_path.parent.is_dir():
         raise InputError("the output folder does not exist (create it first)", file=str(output_path))
-    table, id_column, text_column = read_input(input_path, id_col=id_col, text_col=text_col,
+    table, id_column, text_column = open_response_table(input_path, id_col=id_col, text_col=text_col,
                                                sheet=sheet, encoding=encoding)
     if started:
         started(sum(1 for _ in table.rows()))
