@@ -14,3 +14,17 @@ class Session:
     conn: sqlite3.Connection
     coder: str
     path: Path
+
+
+class UsesSession:
+    """For screens that hold `self.session`: its connection and coder as attributes."""
+
+    session: Session
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.session.conn
+
+    @property
+    def coder(self) -> str:
+        return self.session.coder

@@ -24,7 +24,7 @@ from coder.tui.colours import code_colours
 from coder.tui.keys import RESERVED, assign_keys
 from coder.tui.screens.codebook_forms import ChoiceDialog, ConfirmDialog, Field, RecordForm
 from coder.tui.screens.side_screen import SideScreen
-from coder.tui.session import Session
+from coder.tui.session import Session, UsesSession
 
 THEME_PREFIX = "theme:"
 
@@ -57,7 +57,7 @@ def theme_fields(theme: Theme | None, next_index: str) -> list[Field]:
     ]
 
 
-class CodebookScreen(SideScreen):
+class CodebookScreen(UsesSession, SideScreen):
     """Themes and codes (retired ones dimmed) with the highlighted one's full record."""
 
     DEFAULT_CSS = """
@@ -88,14 +88,6 @@ class CodebookScreen(SideScreen):
         self.used: dict[str, int] = {}  # code id -> responses coded with it (all coders)
         self.keys: dict[str, str] = {}  # code id -> the key that applies it on the coding screen
         self._order: list[str] = []  # node data (code id or theme:<id>) in tree line order
-
-    @property
-    def conn(self):
-        return self.session.conn
-
-    @property
-    def coder(self) -> str:
-        return self.session.coder
 
     def compose(self):
         yield Static(id="codebook-summary")

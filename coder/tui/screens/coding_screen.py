@@ -36,7 +36,7 @@ from coder.tui.keys import assign_keys
 from coder.tui.screens.coding_filters import FilterActions
 from coder.tui.screens.coding_notes import NoteActions
 from coder.tui.screens.help_screen import HelpScreen
-from coder.tui.session import Session
+from coder.tui.session import Session, UsesSession
 from coder.tui.suggestions import visible_suggestions
 from coder.tui.widgets.codebook_panel import CodebookPanel
 from coder.tui.widgets.progress import ProgressLine
@@ -49,7 +49,7 @@ QUEUE_SIZE = 2000  # responses in the active-learning queue
 _NOTHING_SHOWN = object()
 
 
-class CodingScreen(NoteActions, FilterActions, Screen):
+class CodingScreen(UsesSession, NoteActions, FilterActions, Screen):
     """The default screen: read, code, accept or reject suggestions."""
 
     DEFAULT_CSS = """
@@ -108,14 +108,6 @@ class CodingScreen(NoteActions, FilterActions, Screen):
                 yield SuggestionsPanel(id="suggestions")
             yield CodebookPanel(id="codebook")
         yield Footer()
-
-    @property
-    def conn(self):
-        return self.session.conn
-
-    @property
-    def coder(self) -> str:
-        return self.session.coder
 
     @property
     def scope(self) -> str | None:

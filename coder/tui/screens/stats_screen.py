@@ -24,7 +24,7 @@ from coder.store.browse import change_marker
 from coder.store.codings import coders
 from coder.store.responses import attribute_names
 from coder.tui.screens.side_screen import SideScreen
-from coder.tui.session import Session
+from coder.tui.session import Session, UsesSession
 from coder.tui.widgets.bar_chart import BarChart, BarGroup, bar_text
 
 ALL_CODERS = ""  # the coder choice meaning everyone (a coder's name is never empty)
@@ -86,7 +86,7 @@ def _index(row) -> str:
     return str(row["code_index"] if row["row"] == "code" else row["theme_index"])
 
 
-class StatsScreen(SideScreen):
+class StatsScreen(UsesSession, SideScreen):
     """Counts, chart and crosstab for a chosen coder (or all), source and attribute."""
 
     DEFAULT_CSS = """
@@ -119,10 +119,6 @@ class StatsScreen(SideScreen):
         self._asked: StatsChoice | None = None
         self._loaded: dict = {}
         self._marker: tuple = ()
-
-    @property
-    def conn(self):
-        return self.session.conn
 
     def compose(self):
         yield Static("Counting…", id="summary")
