@@ -1,6 +1,6 @@
 """The shared spaCy pipeline: lemmas from the lookup table, code-point offsets, sentences."""
 
-from coder.nlp import analyse, lemmatize_lower, parse, pipeline
+from coder.nlp import analyse, lemmatize_lower, parse, pipeline, token_arrays
 
 
 def test_lemmas_come_from_the_lookup_table_on_lower_case():
@@ -24,3 +24,13 @@ def test_batch_keeps_order_and_empty_texts():
     assert [len(d) for d in docs] == [1, 0, 3]
     assert pipeline() is pipeline()
     assert pipeline().pipe_names == ["coder_lemmatizer", "sentencizer"]
+
+
+def test_sentence_starts_from_token_arrays_match_the_sentencizer():
+    texts = ["Café staff — crashing. Second one here!", "No end", "", "?! Starts with marks. Then (text).",
+             "Wait... what?? Yes!  Two spaces. \"Quoted.\" After", "a.b c. d", "Ends with. ", "..."]
+    docs = list(parse(texts))
+    tokens = token_arrays(docs)
+    for i, doc in enumerate(docs):
+        pipeline().get_pipe("sentencizer")(doc)
+        assert tokens.sentences(i) == [(s.start_char, s.end_char) for s in doc.sents]

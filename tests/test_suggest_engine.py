@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 
-from coder.nlp import parse
+from coder.nlp import parse, token_arrays
 from coder.records import Code
 from coder.suggest.evaluate import evaluate, overall_metrics, per_code_metrics
 from coder.suggest.evidence import token_contributions
@@ -87,12 +87,15 @@ def test_decide_and_at_least_one():
 def test_token_contributions_add_up_to_the_text_part_of_the_decision():
     texts, labels = corpus()
     suggester = train(texts, labels, codes())
-    docs = list(parse(["the printer jammed and the printer broke"]))
-    x = suggester.featurizer.transform(docs)
-    row = dict(zip(x.indices.tolist(), x.data.tolist()))
-    weights = suggester.coef[:, 0]
-    parts = token_contributions(suggester.featurizer, docs[0], row, weights)
-    assert parts.sum() == pytest.approx((x @ weights[:x.shape[1]])[0])
+    docs = list(parse(["the weather", "the printer jammed and the printer broke", "printer printer"]))
+    tokens = token_arrays(docs)
+    x = suggester.featurizer.transform_tokens(tokens)
+    weights = suggester.coef[:x.shape[1]]
+    parts = token_contributions(suggester.featurizer, tokens, x, np.array([1, 2]), weights)
+    assert len(parts) == len(docs[1]) + len(docs[2])  # the first doc was not asked for
+    per_doc = np.add.reduceat(parts, [0, len(docs[1])], axis=0)
+    assert per_doc == pytest.approx(np.asarray(x @ weights)[1:])
+    assert parts[1, 0] > 0  # "printer" pushes the printer code up
 
 
 def test_metrics_match_scikit_learn():

@@ -7,44 +7,91 @@ Evidence is a JSON object:
 - `sentence` (model engine): `[start, end]` of the sentence whose words
   contributed most.
 Offsets are Unicode code points into the response text.
+
+Token contributions are worked out for a whole chunk at once (one sparse
+product), as a batch run explains every suggestion it stores.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from spacy.tokens import Doc
+import scipy.sparse as sp
 
-from coder.nlp import sentences
-from coder.suggest.features import Featurizer
+from coder.nlp import Tokens, strings
+from coder.suggest.features import Featurizer, concatenated_ranges
 
 TOP_TERMS = 5
 
 
-def token_contributions(featurizer: Featurizer, doc: Doc, row: dict[int, float],
+def token_contributions(featurizer: Featurizer, tokens: Tokens, text: sp.csr_matrix, docs: np.ndarray,
                         weights: np.ndarray) -> np.ndarray:
-    """How much each token adds to the model's decision value for one code.
+    """How much each token of `docs` adds to each model's decision value.
 
+    `text` is the chunk's text features, `weights` a (text columns x k) slice
+    of the model coefficients. Returns one row per token of `docs` (their
+    token ranges one after another, in the order of `docs`) and k columns.
     A feature's contribution (value x weight) is shared equally among the
-    tokens that produce it, so the token contributions add up to the text
-    features' part of the decision value.
+    tokens that produce it, so a doc's token contributions add up to the text
+    features' part of its decision value.
     """
-    tokens, columns = featurizer.token_incidence(doc)
-    unique, inverse, shares = np.unique(columns, return_inverse=True, return_counts=True)
-    values = np.fromiter((row.get(col, 0.0) for col in unique.tolist()), dtype=float, count=len(unique))
-    per_column = values * weights[unique] / shares
-    return np.bincount(tokens, weights=per_column[inverse], minlength=len(doc))
+    docs = np.asarray(docs, dtype=np.int64)
+    token, column = featurizer.incidence(tokens, docs)
+    lengths = tokens.bounds[docs + 1] - tokens.bounds[docs]
+    first_row = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    local = np.full(text.shape[0], -1, dtype=np.int64)
+    local[docs] = np.arange(len(docs))
+    doc = local[tokens.doc_of_token[token]]
+    row = first_row[doc] + token - tokens.bounds[docs][doc]
+    n_columns = text.shape[1]
+    unique, inverse, shares = np.unique(doc * n_columns + column, return_inverse=True, return_counts=True)
+    rows = text[docs]
+    rows.sort_indices()
+    entry_rows = np.repeat(np.arange(len(docs), dtype=np.int64), np.diff(rows.indptr))
+    position = np.searchsorted(entry_rows * n_columns + rows.indices, unique)  # every column a token feeds is in its row
+    share = (rows.data[position] / shares)[inverse.reshape(-1)]
+    per_token = sp.csr_matrix((share, (row, column)), shape=(int(lengths.sum()), n_columns))
+    return np.asarray(per_token @ weights)
 
 
-def model_evidence(featurizer: Featurizer, doc: Doc, row: dict[int, float],
-                   weights: np.ndarray, keywords: list[dict]) -> dict:
-    """Evidence for a model-engine suggestion: keywords, top terms and best sentence."""
-    contributions = token_contributions(featurizer, doc, row, weights)
-    evidence: dict = {"keywords": keywords}
-    if not len(contributions):
-        return evidence
-    order = [k for k in np.argsort(-contributions, kind="stable")[:TOP_TERMS] if contributions[k] > 0]
-    evidence["terms"] = [{"term": doc[k].norm_, "start": doc[k].idx, "end": doc[k].idx + len(doc[k].text),
-                          "weight": round(float(contributions[k]), 4)} for k in order]
-    best = max(sentences(doc), key=lambda s: contributions[s.start:s.end].sum())
-    evidence["sentence"] = [best.start_char, best.end_char]
-    return evidence
+def model_evidence(tokens: Tokens, docs: np.ndarray, contributions: np.ndarray, pairs: np.ndarray,
+                   codes: np.ndarray) -> list[dict]:
+    """Terms and best sentence for model-engine suggestions, one dict per (doc, code) pair.
+
+    `contributions` is `token_contributions` for `docs` (a column per code);
+    pair k is doc `docs[pairs[k]]` and column `codes[k]`. Worked out for all
+    pairs at once: each pair's tokens are ranked by contribution (ties in text
+    order) and its sentences summed, with numpy over the concatenated token ranges.
+    """
+    doc_lengths = tokens.bounds[docs + 1] - tokens.bounds[docs]
+    doc_rows = np.concatenate([[0], np.cumsum(doc_lengths)[:-1]]).astype(np.int64)
+    lengths = doc_lengths[pairs]
+    row = concatenated_ranges(doc_rows[pairs], lengths)
+    token = concatenated_ranges(tokens.bounds[docs[pairs]], lengths)
+    pair = np.repeat(np.arange(len(pairs)), lengths)
+    value = contributions[row, codes[pair]]
+    order = np.lexsort((-value, pair))
+    first_of_pair = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    rank = np.arange(len(order)) - first_of_pair[pair[order]]
+    top = order[(rank < TOP_TERMS) & (value[order] > 0)]
+    names = strings()
+    terms: list[list[dict]] = [[] for _ in range(len(pairs))]
+    starts, ends = tokens.start[token[top]].tolist(), (tokens.start + tokens.length)[token[top]].tolist()
+    for p, norm, start, end, v in zip(pair[top].tolist(), tokens.norm[token[top]].tolist(), starts, ends,
+                                      value[top].tolist()):
+        terms[p].append({"term": names[norm], "start": start, "end": end, "weight": round(v, 4)})
+    sentence = np.cumsum(tokens.sentence_start) - 1
+    n_sentences = int(sentence[-1]) + 1 if len(sentence) else 1
+    key = pair * n_sentences + sentence[token]  # sorted: pairs in order, tokens in order within each
+    unique, inverse = np.unique(key, return_inverse=True)
+    sums = np.bincount(inverse.reshape(-1), weights=value, minlength=len(unique))
+    unique_pair = unique // n_sentences
+    best = np.lexsort((-sums, unique_pair))  # by pair, then the largest sum, then the earliest sentence
+    is_first = np.ones(len(best), dtype=bool)
+    is_first[1:] = unique_pair[best][1:] != unique_pair[best][:-1]
+    first_token = np.flatnonzero(tokens.sentence_start)
+    last_token = np.append(first_token[1:], len(tokens.start)) - 1
+    out: list[dict] = [{"terms": terms[p]} if n else {} for p, n in enumerate(lengths.tolist())]
+    for p, s in zip(unique_pair[best][is_first].tolist(), (unique[best][is_first] % n_sentences).tolist()):
+        a, b = first_token[s], last_token[s]
+        out[p]["sentence"] = [int(tokens.start[a]), int(tokens.start[b] + tokens.length[b])]
+    return out

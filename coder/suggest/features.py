@@ -21,7 +21,7 @@ import scipy.sparse as sp
 from spacy.attrs import LOWER
 from spacy.tokens import Doc
 
-from coder.nlp import lemmatize_lower, strings
+from coder.nlp import Tokens, lemmatize_lower, strings, token_arrays
 
 CHAR_NGRAMS = (3, 5)
 
@@ -116,50 +116,76 @@ class Featurizer:
             self._types[lower_hash] = info
         return info
 
-    def token_incidence(self, doc: Doc) -> tuple[np.ndarray, np.ndarray]:
-        """Which columns each token feeds, as aligned (token index, column) arrays.
+    def _chunk_types(self, lower: np.ndarray) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix]:
+        """For tokens' lower-case hashes: each token's type, each type's unigram column
+        (-1 if none), and each type's character n-gram columns (a types x chars matrix)."""
+        uniq, inverse = np.unique(lower, return_inverse=True)
+        infos = [self.word_type(h) for h in uniq.tolist()]
+        type_word = np.fromiter((i[0] for i in infos), dtype=np.int64, count=len(infos))
+        return inverse.reshape(-1), type_word, _rows_matrix([i[1] for i in infos], len(self.chars))
+
+    def incidence(self, tokens: Tokens, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which columns the tokens of `docs` feed, as aligned (token index, column) arrays.
 
         A token feeds its word's column, its character n-gram columns and its
-        bigram columns (a bigram is listed under both of its tokens). Used to
-        explain a score (which words pushed it up); vectorised, as a batch run
-        explains every suggestion it stores.
+        bigram columns (a bigram is listed under both of its tokens). Token
+        indices are positions in `tokens`. Used to explain scores (which words
+        pushed them up), for a whole chunk's suggestions at once.
         """
-        infos = [self.word_type(h) for h in doc.to_array(LOWER).tolist()]
-        n = len(infos)
-        if not n:
-            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-        word = np.fromiter((i[0] for i in infos), dtype=np.int64, count=n)
-        chars = [i[1] for i in infos]
+        docs = np.asarray(docs, dtype=np.int64)
+        lengths = tokens.bounds[docs + 1] - tokens.bounds[docs]
+        token = concatenated_ranges(tokens.bounds[docs], lengths)
+        if not len(token):
+            return token, token.copy()
+        inverse, type_word, type_chars = self._chunk_types(tokens.lower[token])
+        word = type_word[inverse]
         has_word = np.flatnonzero(word >= 0)
-        tokens = [has_word, np.repeat(np.arange(n), [len(c) for c in chars])]
-        columns = [word[has_word], np.concatenate(chars) + len(self.words)]
-        if len(self._bigram_keys) and n > 1:
-            first = np.flatnonzero((word[:-1] >= 0) & (word[1:] >= 0))
-            keys = word[first] * self._n_unigrams + word[first + 1]
-            pos = np.minimum(np.searchsorted(self._bigram_keys, keys), len(self._bigram_keys) - 1)
-            found = self._bigram_keys[pos] == keys
-            bigram = self._n_unigrams + pos[found]
-            tokens += [first[found], first[found] + 1]
-            columns += [bigram, bigram]
-        return np.concatenate(tokens), np.concatenate(columns)
+        per_token = np.diff(type_chars.indptr)[inverse]
+        char_entries = concatenated_ranges(type_chars.indptr[inverse], per_token)
+        pieces = [(token[has_word], word[has_word]),
+                  (np.repeat(token, per_token), type_chars.indices[char_entries] + len(self.words))]
+        if len(self._bigram_keys) and len(token) > 1:
+            doc = np.repeat(np.arange(len(docs)), lengths)
+            same_doc = doc[1:] == doc[:-1]
+            first = np.flatnonzero((word[:-1] >= 0) & (word[1:] >= 0) & same_doc)
+            bigram, found = self._bigram_columns(word[first] * self._n_unigrams + word[first + 1])
+            pieces += [(token[first[found]], bigram), (token[first[found] + 1], bigram)]
+        return (np.concatenate([p[0] for p in pieces]).astype(np.int64),
+                np.concatenate([p[1] for p in pieces]).astype(np.int64))
+
+    def _bigram_columns(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The columns of the bigram keys that are in the vocabulary, and which keys those are."""
+        pos = np.minimum(np.searchsorted(self._bigram_keys, keys), len(self._bigram_keys) - 1)
+        found = self._bigram_keys[pos] == keys
+        return self._n_unigrams + pos[found], found
 
     def transform(self, docs: Sequence[Doc]) -> sp.csr_matrix:
         """One L2-normalised TF-IDF row per doc: [words | chars]."""
-        n = len(docs)
-        arrays = [doc.to_array(LOWER) for doc in docs]
-        lengths = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=n)
-        doc_of_token = np.repeat(np.arange(n), lengths)
-        hashes = np.concatenate(arrays) if n else np.empty(0, dtype=np.uint64)
-        uniq, inverse = np.unique(hashes, return_inverse=True)
-        infos = [self.word_type(h) for h in uniq.tolist()]
-        type_word = np.fromiter((i[0] for i in infos), dtype=np.int64, count=len(infos))
-        token_word = type_word[inverse]
-        words = _word_counts(token_word, doc_of_token, n, self._n_unigrams, self._bigram_keys)
-        type_chars = _rows_matrix([i[1] for i in infos], len(self.chars))
-        doc_types = sp.csr_matrix((np.ones(len(inverse)), (doc_of_token, inverse)), shape=(n, len(uniq)))
+        return self.transform_tokens(token_arrays(docs))
+
+    def transform_tokens(self, tokens: Tokens) -> sp.csr_matrix:
+        """`transform` for docs already turned into token arrays."""
+        n = len(tokens.bounds) - 1
+        doc_of_token = tokens.doc_of_token
+        inverse, type_word, type_chars = self._chunk_types(tokens.lower)
+        words = self._word_counts(type_word[inverse], doc_of_token, n)
+        doc_types = sp.csr_matrix((np.ones(len(inverse)), (doc_of_token, inverse)),
+                                  shape=(n, type_chars.shape[0]))
         chars = (doc_types @ type_chars).tocsr()
         blocks = [_tfidf(words, self._word_idf), _tfidf(chars, self._char_idf) * self.char_weight]
         return sp.hstack(blocks, format="csr")
+
+    def _word_counts(self, token_word: np.ndarray, doc_of_token: np.ndarray, n_docs: int) -> sp.csr_matrix:
+        unigram = token_word >= 0
+        rows, cols = [doc_of_token[unigram]], [token_word[unigram]]
+        if len(self._bigram_keys) and len(token_word) > 1:
+            first, second = token_word[:-1], token_word[1:]
+            valid = (first >= 0) & (second >= 0) & (doc_of_token[:-1] == doc_of_token[1:])
+            bigram, found = self._bigram_columns(first[valid] * self._n_unigrams + second[valid])
+            rows.append(doc_of_token[:-1][valid][found])
+            cols.append(bigram)
+        rows_a, cols_a = np.concatenate(rows), np.concatenate(cols)
+        return sp.csr_matrix((np.ones(len(rows_a)), (rows_a, cols_a)), shape=(n_docs, len(self.words)))
 
 
 def _char_ngrams(lower: str) -> list[str]:
@@ -180,28 +206,21 @@ def _bigram_keys(word_cols: np.ndarray, n_unigrams: int) -> np.ndarray:
     return first[valid] * n_unigrams + second[valid]
 
 
-def _word_counts(token_word: np.ndarray, doc_of_token: np.ndarray, n_docs: int,
-                 n_unigrams: int, bigram_keys: np.ndarray) -> sp.csr_matrix:
-    unigram = token_word >= 0
-    rows, cols = [doc_of_token[unigram]], [token_word[unigram]]
-    if len(bigram_keys) and len(token_word) > 1:
-        first, second = token_word[:-1], token_word[1:]
-        valid = (first >= 0) & (second >= 0) & (doc_of_token[:-1] == doc_of_token[1:])
-        keys = first[valid] * n_unigrams + second[valid]
-        pos = np.minimum(np.searchsorted(bigram_keys, keys), len(bigram_keys) - 1)
-        found = bigram_keys[pos] == keys
-        rows.append(doc_of_token[:-1][valid][found])
-        cols.append(n_unigrams + pos[found])
-    rows_a, cols_a = np.concatenate(rows), np.concatenate(cols)
-    return sp.csr_matrix((np.ones(len(rows_a)), (rows_a, cols_a)),
-                         shape=(n_docs, n_unigrams + len(bigram_keys)))
-
-
 def _rows_matrix(rows: list[np.ndarray], width: int) -> sp.csr_matrix:
     indptr = np.zeros(len(rows) + 1, dtype=np.int64)
     np.cumsum([len(r) for r in rows], out=indptr[1:])
     indices = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
     return sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(rows), width))
+
+
+def concatenated_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The concatenation of range(start, start + count) for each pair, without a Python loop."""
+    starts, counts = np.asarray(starts, dtype=np.int64), np.asarray(counts, dtype=np.int64)
+    total = int(counts.sum())
+    if not total:
+        return np.empty(0, dtype=np.int64)
+    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+    return offsets + np.arange(total)
 
 
 def _idf(df: np.ndarray, n_docs: int) -> np.ndarray:

@@ -49,7 +49,7 @@ def score_rows(suggester: Suggester, rows: Sequence[tuple[str, str]], *,
     """Output rows (see OUTPUT_COLUMNS) for (id, text) rows: scores and decisions, no evidence."""
     if not len(rows):
         return []
-    scores, _ = suggester.score_docs(list(parse([text for _, text in rows])))
+    scores = suggester.score_docs(list(parse([text for _, text in rows])))
     chosen = decide(scores, suggester.thresholds, at_least_one=at_least_one)
     unsure = uncertainty(scores, suggester.thresholds)
     code_ids = [m.code_id for m in suggester.models]

@@ -16,7 +16,7 @@ import numpy as np
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from coder.nlp import parse, pipeline
+from coder.nlp import Tokens, parse, pipeline, token_arrays
 from coder.records import Code
 
 KEYWORD_THRESHOLD = 0.5
@@ -44,35 +44,49 @@ class KeywordMatcher:
     def spans(self, doc: Doc) -> list[list[tuple[int, int]]]:
         """Per code (in codebook order), the distinct matched token spans (start, end)."""
         found: list[list[tuple[int, int]]] = [[] for _ in self.code_ids]
-        for column, spans in self._matched(doc).items():
+        for column, spans in self.matches([doc])[0].items():
             found[column] = spans
         return found
 
-    def _matched(self, doc: Doc) -> dict[int, list[tuple[int, int]]]:
-        # Only the codes that matched: most texts match few of the codes.
-        found: dict[int, set[tuple[int, int]]] = {}
-        for matcher in self._matchers:
-            for match_id, start, end in matcher(doc):
-                found.setdefault(self._index[match_id], set()).add((start, end))
-        return {column: _outermost(sorted(s)) for column, s in found.items()}
+    def matches(self, docs: Sequence[Doc]) -> list[dict[int, list[tuple[int, int]]]]:
+        """Per doc, the codes (columns) whose keywords matched, each with its distinct token spans."""
+        out = []
+        for doc in docs:
+            # Only the codes that matched: most texts match few of the codes.
+            found: dict[int, set[tuple[int, int]]] = {}
+            for matcher in self._matchers:
+                for match_id, start, end in matcher(doc):
+                    found.setdefault(self._index[match_id], set()).add((start, end))
+            out.append({column: _outermost(sorted(s)) for column, s in found.items()})
+        return out
 
     def counts(self, docs: Sequence[Doc]) -> np.ndarray:
         """Matched-span counts, one row per doc and one column per code."""
-        out = np.zeros((len(docs), len(self.code_ids)), dtype=np.float32)
-        for row, doc in enumerate(docs):
-            for column, spans in self._matched(doc).items():
-                out[row, column] = len(spans)
-        return out
+        return match_counts(self.matches(docs), len(self.code_ids))
 
     def evidence(self, doc: Doc, column: int) -> list[dict]:
         """The matched spans of one code in a doc, as character offsets and text."""
-        return span_evidence(doc, self.spans(doc)[column])
+        return span_evidence(doc.text, token_arrays([doc]), 0, self.spans(doc)[column])
 
 
-def span_evidence(doc: Doc, spans: list[tuple[int, int]]) -> list[dict]:
-    """Matched token spans (from `KeywordMatcher.spans`) as character offsets and text."""
-    return [{"start": doc[s].idx, "end": doc[e - 1].idx + len(doc[e - 1].text),
-             "text": doc[s:e].text} for s, e in spans]
+def match_counts(matches: Sequence[dict[int, list]], n_codes: int) -> np.ndarray:
+    """Matched-span counts (docs x codes) from `KeywordMatcher.matches`."""
+    out = np.zeros((len(matches), n_codes), dtype=np.float32)
+    for row, found in enumerate(matches):
+        for column, spans in found.items():
+            out[row, column] = len(spans)
+    return out
+
+
+def span_evidence(text: str, tokens: Tokens, doc: int, spans: list[tuple[int, int]]) -> list[dict]:
+    """Matched token spans of doc number `doc` in `tokens` as character offsets and text."""
+    base = int(tokens.bounds[doc])
+    out = []
+    for s, e in spans:
+        start = int(tokens.start[base + s])
+        end = int(tokens.start[base + e - 1] + tokens.length[base + e - 1])
+        out.append({"start": start, "end": end, "text": text[start:end]})
+    return out
 
 
 def _acronym(keyword: str) -> bool:

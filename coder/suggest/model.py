@@ -15,7 +15,7 @@ examples: TF-IDF fitted on the whole corpus (coded and uncoded), each code's
 keyword matches, and each text's similarity to each code's codebook entry
 (label, definition, include rules and keywords).
 
-A trained Suggester lives in memory only (never pickled); `score_docs` is a
+A trained Suggester lives in memory only (never pickled); `score` is a
 pure function of the docs, so a batch run can fork workers that share it.
 """
 
@@ -30,11 +30,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 from spacy.tokens import Doc
 
-from coder.nlp import parse
+from coder.nlp import Tokens, parse, token_arrays
 from coder.records import Code
 from coder.suggest import ENGINES
 from coder.suggest.features import Featurizer
-from coder.suggest.keywords import KEYWORD_THRESHOLD, KeywordMatcher, keyword_scores
+from coder.suggest.keywords import KEYWORD_THRESHOLD, KeywordMatcher, keyword_scores, match_counts
 from coder.suggest.thresholds import best_f1_threshold, calibrate, fit_platt
 
 MIN_POSITIVES = 5
@@ -56,6 +56,16 @@ class CodeModel:
     calibration: tuple[float, ...] = ()  # weights on `Suggester.stack_inputs`, then the bias
 
 
+@dataclass(frozen=True)
+class Scored:
+    """A chunk's calibrated scores and what explaining them needs."""
+
+    scores: np.ndarray                                # docs x codes
+    tokens: Tokens                                    # the chunk's tokens
+    text: sp.csr_matrix                               # text features (words | chars)
+    keyword_matches: list[dict[int, list[tuple[int, int]]]]  # per doc: code column -> token spans
+
+
 class Suggester:
     """Everything needed to score texts for every code, trained once, held in memory."""
 
@@ -69,38 +79,46 @@ class Suggester:
         self.coef = np.zeros((0, len(self.codes)))
         self.intercept = np.zeros(len(self.codes))
 
-    def features(self, docs: Sequence[Doc]) -> tuple[sp.csr_matrix, np.ndarray]:
-        """The model's feature matrix for docs, and the raw keyword match counts."""
+    def codebook_features(self, text: sp.csr_matrix, counts: np.ndarray) -> np.ndarray:
+        """The last feature columns: each code's keyword matches and codebook similarity."""
+        similarity = (text[:, :self.featurizer.n_word_features] @ self.codebook_rows.T).toarray()
+        return np.hstack([np.log1p(counts), similarity]) * CODEBOOK_WEIGHT
+
+    def features(self, docs: Sequence[Doc]) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+        """Text features, codebook features (see `codebook_features`) and raw keyword match counts."""
         text = self.featurizer.transform(docs)
         counts = self.keywords.counts(docs)
-        words = text[:, :self.featurizer.n_word_features]
-        similarity = (words @ self.codebook_rows.T).toarray()
-        codebook = np.hstack([np.log1p(counts), similarity]) * CODEBOOK_WEIGHT
-        return sp.hstack([text, sp.csr_matrix(codebook)], format="csr"), counts
+        return text, self.codebook_features(text, counts), counts
 
-    def score_docs(self, docs: Sequence[Doc]) -> tuple[np.ndarray, sp.csr_matrix]:
-        """Calibrated scores (one row per doc, one column per code) and the feature rows."""
-        x, counts = self.features(docs)
+    def score(self, docs: Sequence[Doc]) -> Scored:
+        """Calibrated scores for docs (one row per doc, one column per code), with their features."""
+        tokens = token_arrays(docs)
+        text = self.featurizer.transform_tokens(tokens)
+        matches = self.keywords.matches(docs)
+        counts = match_counts(matches, len(self.codes))
         scores = keyword_scores(counts)
         model_cols = [j for j, m in enumerate(self.models) if m.engine == "model"]
         if model_cols:
-            stacked = self.stack_inputs(x @ self.coef + self.intercept, x)
+            codebook = self.codebook_features(text, counts)
+            n_text = text.shape[1]
+            decisions = text @ self.coef[:n_text] + codebook @ self.coef[n_text:] + self.intercept
+            stacked = self.stack_inputs(decisions, codebook, np.diff(text.indptr) == 0)
             weights = np.array([self.models[j].calibration for j in model_cols]).T
             scores[:, model_cols] = calibrate(stacked, weights)
-        return scores, x
+        return Scored(scores, tokens, text, matches)
 
-    def stack_inputs(self, decisions: np.ndarray, x: sp.csr_matrix) -> np.ndarray:
+    def score_docs(self, docs: Sequence[Doc]) -> np.ndarray:
+        """Calibrated scores, one row per doc and one column per code."""
+        return self.score(docs).scores
+
+    @staticmethod
+    def stack_inputs(decisions: np.ndarray, codebook: np.ndarray, unknown: np.ndarray) -> np.ndarray:
         """What each code's score is calibrated from: every code's model decision value
         (so codes that go together inform each other), every code's keyword matches
-        and codebook similarity (the last feature columns), and whether the text has
-        no known word at all (its decision values are then just the intercepts, which
-        class-balanced weights raise: this lets calibration hold such texts down)."""
-        row_of_entry = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
-        known = np.bincount(row_of_entry, weights=x.indices < self.featurizer.n_features,
-                            minlength=x.shape[0])
-        unknown = known == 0
-        return np.hstack([decisions, x[:, x.shape[1] - 2 * len(self.codes):].toarray(),
-                          unknown[:, None].astype(float)])
+        and codebook similarity, and whether the text has no known word at all (its
+        decision values are then just the intercepts, which class-balanced weights
+        raise: this lets calibration hold such texts down)."""
+        return np.hstack([decisions, codebook, unknown[:, None].astype(float)])
 
     @property
     def thresholds(self) -> np.ndarray:
@@ -136,7 +154,8 @@ def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
     codebook_docs = list(parse(codebook_text(code) for code in codes))
     codebook_rows = featurizer.transform(codebook_docs)[:, :featurizer.n_word_features]
     suggester = Suggester(codes, featurizer, KeywordMatcher(codes), codebook_rows)
-    x, counts = suggester.features(docs)
+    text, codebook, counts = suggester.features(docs)
+    x = sp.hstack([text, sp.csr_matrix(codebook)], format="csr")
     positives = labels.sum(axis=0)
     trainable = [j for j in range(len(codes)) if engine != "keywords" and positives[j] >= min_positives
                  and len(texts) - positives[j] >= 2]
@@ -147,7 +166,7 @@ def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
         classifier = _classifier().fit(x, labels[:, j])
         suggester.coef[:, j] = classifier.coef_[0]
         suggester.intercept[j] = classifier.intercept_[0]
-    stacked = suggester.stack_inputs(decisions, x)
+    stacked = suggester.stack_inputs(decisions, codebook, np.diff(text.indptr) == 0)
     for j, code in enumerate(codes):  # second stage: calibrated score and threshold per code
         y = labels[:, j]
         model = CodeModel(code.id, "keywords", KEYWORD_THRESHOLD, int(positives[j]))

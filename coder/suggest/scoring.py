@@ -16,9 +16,9 @@ import numpy as np
 
 from coder.nlp import parse
 from coder.records import Suggestion
-from coder.suggest.evidence import model_evidence
+from coder.suggest.evidence import model_evidence, token_contributions
 from coder.suggest.keywords import span_evidence
-from coder.suggest.model import Suggester, decide
+from coder.suggest.model import Scored, Suggester, decide
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,8 @@ def suggest_texts(suggester: Suggester, ids: Sequence[str], texts: Sequence[str]
     docs = list(parse(texts))
     if not docs:
         return []
-    scores, x = suggester.score_docs(docs)
-    thresholds = suggester.thresholds
+    scored = suggester.score(docs)
+    scores, thresholds = scored.scores, suggester.thresholds
     cleared = scores >= thresholds
     chosen = decide(scores, thresholds, at_least_one=at_least_one)
     unsure = uncertainty(scores, thresholds).tolist()
@@ -56,28 +56,33 @@ def suggest_texts(suggester: Suggester, ids: Sequence[str], texts: Sequence[str]
     best = np.argmax(scores, axis=1) if n_codes else np.zeros(n, dtype=int)
     best_scores = scores[np.arange(n), best].tolist() if n_codes else [0.0] * n
     best_codes = [suggester.models[j].code_id for j in best.tolist()] if n_codes else [None] * n
-    found = {i: _explain(suggester, docs[i], ids[i], x, i, scores[i], thresholds, cleared[i], chosen[i])
-             for i in np.flatnonzero(chosen.any(axis=1)).tolist()}  # only texts with suggestions need evidence
+    explained = _model_evidence(suggester, scored, chosen)
+    engines = [m.engine for m in suggester.models]
+    found = {}
+    for i in np.flatnonzero(chosen.any(axis=1)).tolist():  # only texts with suggestions need evidence
+        columns = np.flatnonzero(chosen[i])
+        suggestions = []
+        for j in columns[np.argsort(-scores[i, columns], kind="stable")].tolist():
+            evidence = {"keywords": span_evidence(texts[i], scored.tokens, i, scored.keyword_matches[i].get(j, []))}
+            evidence.update(explained.get((i, j), {}))
+            threshold = float(thresholds[j])
+            if not cleared[i, j]:  # the best code given by --at-least-one
+                evidence["best_code"] = {"code_threshold": round(threshold, 4)}
+                threshold = float(scores[i, j])
+            suggestions.append(Suggestion(ids[i], suggester.models[j].code_id, float(scores[i, j]), threshold,
+                                          engines[j], evidence))
+        found[i] = tuple(suggestions)
     return [ScoredText(rid, found.get(i, ()), unsure[i], best_codes[i], best_scores[i]) for i, rid in enumerate(ids)]
 
 
-def _explain(suggester: Suggester, doc, rid: str, x, i: int, scores: np.ndarray, thresholds: np.ndarray,
-             cleared: np.ndarray, chosen: np.ndarray) -> tuple[Suggestion, ...]:
-    """One text's suggestions, best first, each with its evidence."""
-    columns = np.flatnonzero(chosen)
-    row = dict(zip(x.indices[x.indptr[i]:x.indptr[i + 1]].tolist(), x.data[x.indptr[i]:x.indptr[i + 1]].tolist()))
-    matched = suggester.keywords.spans(doc)
-    found = []
-    for j in columns[np.argsort(-scores[columns], kind="stable")].tolist():
-        model = suggester.models[j]
-        keywords = span_evidence(doc, matched[j])
-        if model.engine == "model":
-            evidence = model_evidence(suggester.featurizer, doc, row, suggester.coef[:, j], keywords)
-        else:
-            evidence = {"keywords": keywords}
-        threshold = float(thresholds[j])
-        if not cleared[j]:  # the best code given by --at-least-one
-            evidence["best_code"] = {"code_threshold": round(threshold, 4)}
-            threshold = float(scores[j])
-        found.append(Suggestion(rid, model.code_id, float(scores[j]), threshold, model.engine, evidence))
-    return tuple(found)
+def _model_evidence(suggester: Suggester, scored: Scored, chosen: np.ndarray) -> dict[tuple[int, int], dict]:
+    """Terms and best sentence for each chosen (doc, code) pair scored by a model."""
+    is_model = np.array([m.engine == "model" for m in suggester.models], dtype=bool)
+    pair_docs, pair_codes = np.nonzero(chosen & is_model)
+    if not len(pair_docs):
+        return {}
+    docs, pairs = np.unique(pair_docs, return_inverse=True)
+    contributions = token_contributions(suggester.featurizer, scored.tokens, scored.text, docs,
+                                        suggester.coef[:scored.text.shape[1]])
+    explained = model_evidence(scored.tokens, docs, contributions, pairs.reshape(-1), pair_codes)
+    return dict(zip(zip(pair_docs.tolist(), pair_codes.tolist()), explained))
