@@ -1,11 +1,11 @@
 """Text analysis: the one spaCy pipeline the library uses.
 
-`spacy.blank("en")` with a sentencizer and a lookup lemmatizer (the English
-table from spacy-lookups-data); no model is downloaded. The lemmatizer looks up
-the lower-cased form ("Crashing" -> "crash") once per distinct word and stores
-it as the word's NORM, so a token's lemma is `token.norm_` and costs nothing
-per token: scoring a large corpus stays close to the speed of spaCy's bare
-tokenizer.
+`spacy.blank("en")` with lookup lemmas (the English table from
+spacy-lookups-data) and a sentencizer; no model is downloaded. A word's lemma,
+looked up from its lower-cased form ("Crashing" -> "crash"), is stored as its
+NORM when the word enters the vocabulary, so a token's lemma is `token.norm_`
+and costs nothing per token: scoring a large corpus stays close to the speed of
+spaCy's bare tokenizer.
 
 Character offsets (`Token.idx`, sentence `start_char`) are Python string
 indices, i.e. Unicode code points, which is what the project stores.
@@ -19,77 +19,67 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 import spacy
-from spacy.attrs import IDX, IS_PUNCT, LENGTH, LOWER, NORM, ORTH
+from spacy.attrs import IDX, NORM, ORTH
 from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.tokens import Doc
-from spacy.util import minibatch
+from spacy.vocab import Vocab
 
 BATCH_SIZE = 1000
 
 
-class LookupLemmatizer:
-    """Sets each word's lemma, looked up from its lower-cased form, as its NORM.
+class LookupLemmas:
+    """Lemmas from spaCy's English lookup table (spacy-lookups-data), as each word's NORM.
 
-    The lemma is stored on the vocabulary entry (`Lexeme.norm_`), once per
-    distinct word form, so a token's `norm_` is its lemma ("Crashing" ->
-    "crash") at no per-token cost; tokenizer exceptions keep their own norms
-    ("n't" -> "not"). Batches are handled with one pass over their distinct forms.
+    The lemma of a word's lower-cased form ("Crashing" -> "crash") is set on
+    its vocabulary entry (`Lexeme.norm_`) when the word first enters the
+    vocabulary, so a token's `norm_` is its lemma at no per-token or per-doc
+    cost: scoring a large corpus stays close to the speed of spaCy's bare
+    tokenizer. Tokenizer exceptions keep their own norms ("n't" -> "not").
     """
 
-    def __init__(self, nlp: Language):
-        self.vocab = nlp.vocab
+    def __init__(self):
         self.table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
-        self.done: set[int] = set()
 
     def lemma(self, lower: str) -> str:
         """The lemma of one lower-cased word; unknown words are their own lemma."""
         return self.table.get(lower, lower)
 
-    def _annotate(self, orths: np.ndarray) -> None:
-        for orth in np.unique(orths).tolist():
-            if orth not in self.done:
-                lexeme = self.vocab[orth]
-                lexeme.norm_ = self.lemma(lexeme.lower_)
-                self.done.add(orth)
-
-    def __call__(self, doc: Doc) -> Doc:
-        self._annotate(doc.to_array(ORTH))
-        return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = BATCH_SIZE) -> Iterator[Doc]:
-        for batch in minibatch(docs, size=batch_size):
-            if batch:
-                self._annotate(np.concatenate([doc.to_array(ORTH) for doc in batch]))
-            yield from batch
+    def install(self, vocab: Vocab) -> None:
+        """Make lemmas the norms of the vocabulary's words, present and future."""
+        vocab.lex_attr_getters[NORM] = lambda text: self.lemma(text.lower())
+        for lexeme in vocab:
+            lexeme.norm_ = self.lemma(lexeme.lower_)
 
 
-@Language.factory("coder_lemmatizer")
-def _make_lemmatizer(nlp: Language, name: str) -> LookupLemmatizer:
-    return LookupLemmatizer(nlp)
+@lru_cache(maxsize=1)
+def lemmas() -> LookupLemmas:
+    """The lookup table (loaded once)."""
+    return LookupLemmas()
 
 
 @lru_cache(maxsize=1)
 def pipeline() -> Language:
-    """The shared pipeline: tokenizer, lookup lemmatizer, sentencizer (built once)."""
+    """The shared pipeline: tokenizer with lookup lemmas as norms, and a sentencizer (built once)."""
     nlp = spacy.blank("en")
-    nlp.add_pipe("coder_lemmatizer")
+    lemmas().install(nlp.vocab)
     nlp.add_pipe("sentencizer")
     return nlp
 
 
 def parse(texts: Iterable[str], *, batch_size: int = BATCH_SIZE) -> Iterator[Doc]:
-    """spaCy Docs (tokens and lemmas) for texts, in order, via `nlp.pipe`.
+    """spaCy Docs (tokens, with lemmas as norms) for texts, in order: the tokenizer alone.
 
-    The sentencizer is left out (walking Token objects costs a quarter of the
-    time); `token_arrays` finds the same sentence boundaries with numpy.
+    Lemmas come with the vocabulary, and the sentencizer is left out (walking
+    Token objects costs a quarter of the time; `token_arrays` finds the same
+    sentence boundaries with numpy), so no pipeline component needs to run.
     """
-    return pipeline().pipe(texts, batch_size=batch_size, disable=["sentencizer"])
+    return pipeline().tokenizer.pipe(texts, batch_size=batch_size)
 
 
 def lemmatize_lower(lower: str) -> str:
     """The lemma of one lower-cased word ("crashing" -> "crash"); unknown words stay as they are."""
-    return pipeline().get_pipe("coder_lemmatizer").lemma(lower)
+    return lemmas().lemma(lower)
 
 
 def strings() -> "spacy.strings.StringStore":
@@ -101,11 +91,14 @@ def strings() -> "spacy.strings.StringStore":
 class Tokens:
     """The tokens of a batch of docs as flat arrays, docs one after another.
 
-    Doc i's tokens are `bounds[i]:bounds[i + 1]`. Built with one `to_array`
-    call per doc, so the scoring path works on whole chunks with numpy instead
-    of walking Token objects.
+    Doc i's tokens are `bounds[i]:bounds[i + 1]`. Only each token's word form,
+    offset and lemma are read from the docs (one `to_array` call per doc); the
+    rest is looked up per distinct word form (`types`), so the scoring path
+    works on whole chunks with numpy instead of walking Token objects.
     """
 
+    types: np.ndarray           # the distinct word forms (ORTH hashes, uint64), sorted
+    type_of_token: np.ndarray   # for each token, its index in `types`
     lower: np.ndarray           # hashes of the lower-cased forms (uint64)
     norm: np.ndarray            # hashes of the lemmas (uint64)
     start: np.ndarray           # character offsets (int64)
@@ -126,25 +119,47 @@ class Tokens:
         return [(int(self.start[a]), int(self.start[b - 1] + self.length[b - 1])) for a, b in zip(starts, ends)]
 
 
+_LOWER, _LENGTH, _PUNCT, _FINAL = range(4)
+_word_forms: dict[int, tuple[int, int, int, int]] = {}
+
+
 def token_arrays(docs: Sequence[Doc]) -> Tokens:
-    """Lower-cased form, lemma, offset, length and sentence starts of every token of `docs`, as flat arrays."""
-    arrays = [doc.to_array([LOWER, NORM, IDX, LENGTH, ORTH, IS_PUNCT]) for doc in docs]
+    """Lower-cased form, lemma, offset, length and sentence starts of every token of `docs`, as flat arrays.
+
+    Lemmas are read per token: a tokenizer exception has its own ("n't" -> "not").
+    """
+    arrays = [doc.to_array([ORTH, IDX, NORM]) for doc in docs]
     bounds = np.zeros(len(arrays) + 1, dtype=np.int64)
     np.cumsum([len(a) for a in arrays], out=bounds[1:])
-    table = np.concatenate(arrays) if arrays else np.empty((0, 6), dtype=np.uint64)
-    table = table.reshape(-1, 6)
-    starts = _sentence_starts(table[:, 4], table[:, 5].astype(bool), bounds)
-    return Tokens(table[:, 0], table[:, 1], table[:, 2].astype(np.int64), table[:, 3].astype(np.int64),
-                  starts, bounds)
+    table = np.concatenate(arrays).reshape(-1, 3) if arrays else np.empty((0, 3), dtype=np.uint64)
+    types, type_of_token = np.unique(table[:, 0], return_inverse=True)
+    type_of_token = type_of_token.reshape(-1)
+    forms = _form_table(types)[type_of_token]
+    return Tokens(types, type_of_token, forms[:, _LOWER], table[:, 2], table[:, 1].astype(np.int64),
+                  forms[:, _LENGTH].astype(np.int64),
+                  _sentence_starts(forms[:, _FINAL].astype(bool), forms[:, _PUNCT].astype(bool), bounds), bounds)
 
 
-def _sentence_starts(orth: np.ndarray, is_punct: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+def _form_table(orths: np.ndarray) -> np.ndarray:
+    """Per word form: lower-case hash, length, is punctuation, ends a sentence (cached)."""
+    rows = []
+    for orth in orths.tolist():
+        row = _word_forms.get(orth)
+        if row is None:
+            lexeme = pipeline().vocab[orth]
+            row = (lexeme.lower, len(lexeme.orth_), int(lexeme.is_punct),
+                   int(lexeme.orth_ in _final_punctuation()))
+            _word_forms[orth] = row
+        rows.append(row)
+    return np.array(rows, dtype=np.uint64).reshape(-1, 4)
+
+
+def _sentence_starts(final: np.ndarray, is_punct: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     """spaCy's Sentencizer rule over token arrays: a doc's first token starts a
     sentence, and so does the first token after sentence-final punctuation that
     is not punctuation itself."""
-    final = np.isin(orth, _final_punctuation())
     other = np.flatnonzero(~final & ~is_punct)
-    starts = np.zeros(len(orth), dtype=bool)
+    starts = np.zeros(len(final), dtype=bool)
     starts[bounds[:-1][np.diff(bounds) > 0]] = True
     if len(other):
         doc = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))[other]
@@ -156,9 +171,8 @@ def _sentence_starts(orth: np.ndarray, is_punct: np.ndarray, bounds: np.ndarray)
 
 
 @lru_cache(maxsize=1)
-def _final_punctuation() -> np.ndarray:
-    nlp = pipeline()
-    return np.array([nlp.vocab.strings.add(c) for c in nlp.get_pipe("sentencizer").punct_chars], dtype=np.uint64)
+def _final_punctuation() -> frozenset[str]:
+    return frozenset(pipeline().get_pipe("sentencizer").punct_chars)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,12 @@ def test_batch_keeps_order_and_empty_texts():
     docs = list(parse(["one", "", "three words here"]))
     assert [len(d) for d in docs] == [1, 0, 3]
     assert pipeline() is pipeline()
-    assert pipeline().pipe_names == ["coder_lemmatizer", "sentencizer"]
+    assert pipeline().pipe_names == ["sentencizer"]
+
+
+def test_words_new_to_the_vocabulary_get_their_lemma_as_norm():
+    (doc,) = parse(["Zorbling geese, Mice and the UK's £5"])
+    assert [t.norm_ for t in doc][:4] == ["zorbling", "goose", ",", "mouse"]
 
 
 def test_sentence_starts_from_token_arrays_match_the_sentencizer():

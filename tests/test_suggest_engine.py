@@ -91,7 +91,7 @@ def test_token_contributions_add_up_to_the_text_part_of_the_decision():
     tokens = token_arrays(docs)
     x = suggester.featurizer.transform_tokens(tokens)
     weights = suggester.coef[:x.shape[1]]
-    parts = token_contributions(suggester.featurizer, tokens, x, np.array([1, 2]), weights)
+    parts = token_contributions(suggester.featurizer, tokens, x[[1, 2]], np.array([1, 2]), weights)
     assert len(parts) == len(docs[1]) + len(docs[2])  # the first doc was not asked for
     per_doc = np.add.reduceat(parts, [0, len(docs[1])], axis=0)
     assert per_doc == pytest.approx(np.asarray(x @ weights)[1:])

@@ -37,9 +37,17 @@ def write_chunk(conn: sqlite3.Connection, run_id: int, suggestions: Iterable[Sug
     write_chunk_rows(conn, run_id, (suggestion_row(s) for s in suggestions), scored, done)
 
 
+_EVIDENCE_ENCODER = json.JSONEncoder(ensure_ascii=False)  # made once: json.dumps with options makes one per call
+
+
+def evidence_json(evidence: dict) -> str:
+    """Evidence as the JSON text the suggestions table stores."""
+    return _EVIDENCE_ENCODER.encode(evidence)
+
+
 def suggestion_row(s: Suggestion) -> tuple[str, str, float, float, str, str]:
     """A suggestion as the row `write_chunk_rows` stores: evidence as JSON text."""
-    return (s.response_id, s.code_id, s.score, s.threshold, s.engine, json.dumps(s.evidence, ensure_ascii=False))
+    return (s.response_id, s.code_id, s.score, s.threshold, s.engine, evidence_json(s.evidence))
 
 
 def write_chunk_rows(conn: sqlite3.Connection, run_id: int, suggestions: Iterable[tuple],

@@ -24,11 +24,11 @@ import numpy as np
 
 from coder.errors import CoderError
 from coder.store.suggestions import (count_to_score, finish_run, interrupt_run, iter_to_score, latest_run,
-                                     reopen_run, start_run, suggestion_counts, suggestion_row,
+                                     reopen_run, start_run, suggestion_counts, evidence_json,
                                      write_chunk_rows)
 from coder.suggest.model import Suggester
 from coder.suggest.project import CHUNK_SIZE, project_suggester
-from coder.suggest.scoring import suggest_texts
+from coder.suggest.scoring import chunk_rows
 from coder.suggest.workers import default_workers, map_chunks
 
 ChunkRows = tuple[list[tuple], list[tuple], int]
@@ -53,9 +53,9 @@ def score_chunk(suggester: Suggester, rows: Sequence[tuple[str, str]], *,
     The rows are what `write_chunk_rows` stores (evidence already JSON), so a
     worker process does all the work but the write.
     """
-    results = suggest_texts(suggester, [r[0] for r in rows], [r[1] for r in rows], at_least_one=at_least_one)
-    return ([suggestion_row(s) for r in results for s in r.suggestions],
-            [(r.response_id, r.uncertainty, r.best_code, r.best_score) for r in results], len(rows))
+    suggestions, scored = chunk_rows(suggester, [r[0] for r in rows], [r[1] for r in rows],
+                                     at_least_one=at_least_one)
+    return [row[:5] + (evidence_json(row[5]),) for row in suggestions], scored, len(rows)
 
 
 def model_fingerprint(suggester: Suggester) -> str:

@@ -23,28 +23,28 @@ from coder.suggest.features import Featurizer, concatenated_ranges
 TOP_TERMS = 5
 
 
-def token_contributions(featurizer: Featurizer, tokens: Tokens, text: sp.csr_matrix, docs: np.ndarray,
+def token_contributions(featurizer: Featurizer, tokens: Tokens, rows: sp.csr_matrix, docs: np.ndarray,
                         weights: np.ndarray) -> np.ndarray:
     """How much each token of `docs` adds to each model's decision value.
 
-    `text` is the chunk's text features, `weights` a (text columns x k) slice
-    of the model coefficients. Returns one row per token of `docs` (their
-    token ranges one after another, in the order of `docs`) and k columns.
-    A feature's contribution (value x weight) is shared equally among the
-    tokens that produce it, so a doc's token contributions add up to the text
-    features' part of its decision value.
+    `rows` are the text features of `docs` (one row each, in that order),
+    `weights` a (text columns x k) slice of the model coefficients. Returns
+    one row per token of `docs` (their token ranges one after another) and k
+    columns. A feature's contribution (value x weight) is shared equally
+    among the tokens that produce it, so a doc's token contributions add up
+    to the text features' part of its decision value.
     """
     docs = np.asarray(docs, dtype=np.int64)
     token, column = featurizer.incidence(tokens, docs)
     lengths = tokens.bounds[docs + 1] - tokens.bounds[docs]
     first_row = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-    local = np.full(text.shape[0], -1, dtype=np.int64)
+    local = np.full(len(tokens.bounds) - 1, -1, dtype=np.int64)
     local[docs] = np.arange(len(docs))
     doc = local[tokens.doc_of_token[token]]
     row = first_row[doc] + token - tokens.bounds[docs][doc]
-    n_columns = text.shape[1]
+    n_columns = rows.shape[1]
     unique, inverse, shares = np.unique(doc * n_columns + column, return_inverse=True, return_counts=True)
-    rows = text[docs]
+    rows = rows.copy()
     rows.sort_indices()
     entry_rows = np.repeat(np.arange(len(docs), dtype=np.int64), np.diff(rows.indptr))
     position = np.searchsorted(entry_rows * n_columns + rows.indices, unique)  # every column a token feeds is in its row

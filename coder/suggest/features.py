@@ -102,27 +102,26 @@ class Featurizer:
 
     # -- transforming --------------------------------------------------------
 
-    def word_type(self, lower_hash: int) -> tuple[int, np.ndarray]:
-        """A word type's unigram column (-1 if none) and character n-gram columns (cached)."""
-        info = self._types.get(lower_hash)
+    def word_type(self, orth: int) -> tuple[int, np.ndarray]:
+        """A word form's unigram column (-1 if none) and character n-gram columns (cached)."""
+        info = self._types.get(orth)
         if info is None:
-            lower = strings()[lower_hash]
+            lower = strings()[orth].lower()
             if not lower.strip():
                 info = (-1, np.empty(0, dtype=np.int64))
             else:
                 cols = {self._char_col[g] for g in _char_ngrams(lower) if g in self._char_col}
                 info = (self._word_col.get(lemmatize_lower(lower), -1),
                         np.fromiter(sorted(cols), dtype=np.int64, count=len(cols)))
-            self._types[lower_hash] = info
+            self._types[orth] = info
         return info
 
-    def _chunk_types(self, lower: np.ndarray) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix]:
-        """For tokens' lower-case hashes: each token's type, each type's unigram column
-        (-1 if none), and each type's character n-gram columns (a types x chars matrix)."""
-        uniq, inverse = np.unique(lower, return_inverse=True)
-        infos = [self.word_type(h) for h in uniq.tolist()]
+    def _chunk_types(self, tokens: Tokens) -> tuple[np.ndarray, sp.csr_matrix]:
+        """For the word forms of a chunk (`tokens.types`): each one's unigram column
+        (-1 if none) and character n-gram columns (a forms x chars matrix)."""
+        infos = [self.word_type(h) for h in tokens.types.tolist()]
         type_word = np.fromiter((i[0] for i in infos), dtype=np.int64, count=len(infos))
-        return inverse.reshape(-1), type_word, _rows_matrix([i[1] for i in infos], len(self.chars))
+        return type_word, _rows_matrix([i[1] for i in infos], len(self.chars))
 
     def incidence(self, tokens: Tokens, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Which columns the tokens of `docs` feed, as aligned (token index, column) arrays.
@@ -137,7 +136,8 @@ class Featurizer:
         token = concatenated_ranges(tokens.bounds[docs], lengths)
         if not len(token):
             return token, token.copy()
-        inverse, type_word, type_chars = self._chunk_types(tokens.lower[token])
+        type_word, type_chars = self._chunk_types(tokens)
+        inverse = tokens.type_of_token[token]
         word = type_word[inverse]
         has_word = np.flatnonzero(word >= 0)
         per_token = np.diff(type_chars.indptr)[inverse]
@@ -165,15 +165,19 @@ class Featurizer:
 
     def transform_tokens(self, tokens: Tokens) -> sp.csr_matrix:
         """`transform` for docs already turned into token arrays."""
+        return sp.hstack(self.transform_blocks(tokens), format="csr")
+
+    def transform_blocks(self, tokens: Tokens) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """The two blocks of `transform_tokens`, each L2-normalised: (words, chars)."""
         n = len(tokens.bounds) - 1
         doc_of_token = tokens.doc_of_token
-        inverse, type_word, type_chars = self._chunk_types(tokens.lower)
+        type_word, type_chars = self._chunk_types(tokens)
+        inverse = tokens.type_of_token
         words = self._word_counts(type_word[inverse], doc_of_token, n)
         doc_types = sp.csr_matrix((np.ones(len(inverse)), (doc_of_token, inverse)),
                                   shape=(n, type_chars.shape[0]))
         chars = (doc_types @ type_chars).tocsr()
-        blocks = [_tfidf(words, self._word_idf), _tfidf(chars, self._char_idf) * self.char_weight]
-        return sp.hstack(blocks, format="csr")
+        return _tfidf(words, self._word_idf), _tfidf(chars, self._char_idf, self.char_weight)
 
     def _word_counts(self, token_word: np.ndarray, doc_of_token: np.ndarray, n_docs: int) -> sp.csr_matrix:
         unigram = token_word >= 0
@@ -227,9 +231,13 @@ def _idf(df: np.ndarray, n_docs: int) -> np.ndarray:
     return np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
 
 
-def _tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
-    counts.sum_duplicates()
-    counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
-    norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+def _tfidf(counts: sp.csr_matrix, idf: np.ndarray, length: float = 1.0) -> sp.csr_matrix:
+    """Sublinear TF-IDF with each row scaled to `length`, in place (counts without duplicates)."""
+    data = (1.0 + np.log(counts.data)) * idf[counts.indices]
+    row_length = np.diff(counts.indptr)
+    squares = np.bincount(np.repeat(np.arange(counts.shape[0]), row_length), weights=data * data,
+                          minlength=counts.shape[0])
+    norms = np.sqrt(squares)
     norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms) @ counts)
+    counts.data = data * np.repeat(length / norms, row_length)
+    return counts

@@ -62,8 +62,13 @@ class Scored:
 
     scores: np.ndarray                                # docs x codes
     tokens: Tokens                                    # the chunk's tokens
-    text: sp.csr_matrix                               # text features (words | chars)
+    words: sp.csr_matrix                              # text features: the word block
+    chars: sp.csr_matrix                              # text features: the character n-gram block
     keyword_matches: list[dict[int, list[tuple[int, int]]]]  # per doc: code column -> token spans
+
+    def text(self, docs: np.ndarray) -> sp.csr_matrix:
+        """The text features of some docs as the model sees them: [words | chars], a row per doc."""
+        return sp.hstack([self.words[docs], self.chars[docs]], format="csr")
 
 
 class Suggester:
@@ -79,33 +84,35 @@ class Suggester:
         self.coef = np.zeros((0, len(self.codes)))
         self.intercept = np.zeros(len(self.codes))
 
-    def codebook_features(self, text: sp.csr_matrix, counts: np.ndarray) -> np.ndarray:
+    def codebook_features(self, words: sp.csr_matrix, counts: np.ndarray) -> np.ndarray:
         """The last feature columns: each code's keyword matches and codebook similarity."""
-        similarity = (text[:, :self.featurizer.n_word_features] @ self.codebook_rows.T).toarray()
+        similarity = (words @ self.codebook_rows.T).toarray()
         return np.hstack([np.log1p(counts), similarity]) * CODEBOOK_WEIGHT
 
     def features(self, docs: Sequence[Doc]) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
         """Text features, codebook features (see `codebook_features`) and raw keyword match counts."""
-        text = self.featurizer.transform(docs)
+        words, chars = self.featurizer.transform_blocks(token_arrays(docs))
         counts = self.keywords.counts(docs)
-        return text, self.codebook_features(text, counts), counts
+        return sp.hstack([words, chars], format="csr"), self.codebook_features(words, counts), counts
 
     def score(self, docs: Sequence[Doc]) -> Scored:
         """Calibrated scores for docs (one row per doc, one column per code), with their features."""
         tokens = token_arrays(docs)
-        text = self.featurizer.transform_tokens(tokens)
+        words, chars = self.featurizer.transform_blocks(tokens)
         matches = self.keywords.matches(docs)
         counts = match_counts(matches, len(self.codes))
         scores = keyword_scores(counts)
         model_cols = [j for j, m in enumerate(self.models) if m.engine == "model"]
         if model_cols:
-            codebook = self.codebook_features(text, counts)
-            n_text = text.shape[1]
-            decisions = text @ self.coef[:n_text] + codebook @ self.coef[n_text:] + self.intercept
-            stacked = self.stack_inputs(decisions, codebook, np.diff(text.indptr) == 0)
+            codebook = self.codebook_features(words, counts)
+            n_words, n_text = words.shape[1], words.shape[1] + chars.shape[1]
+            decisions = (words @ self.coef[:n_words] + chars @ self.coef[n_words:n_text]
+                         + codebook @ self.coef[n_text:] + self.intercept)
+            unknown = (np.diff(words.indptr) == 0) & (np.diff(chars.indptr) == 0)
+            stacked = self.stack_inputs(decisions, codebook, unknown)
             weights = np.array([self.models[j].calibration for j in model_cols]).T
             scores[:, model_cols] = calibrate(stacked, weights)
-        return Scored(scores, tokens, text, matches)
+        return Scored(scores, tokens, words, chars, matches)
 
     def score_docs(self, docs: Sequence[Doc]) -> np.ndarray:
         """Calibrated scores, one row per doc and one column per code."""

@@ -1,6 +1,6 @@
 """Scoring a chunk of texts: the suggestions to store and what active learning needs.
 
-`suggest_texts` is a pure function of a trained Suggester and a chunk of
+`chunk_rows` is a pure function of a trained Suggester and a chunk of
 texts, so a batch run can call it chunk by chunk (and in forked workers).
 Only suggestions at or above their code's threshold are returned, plus, with
 `at_least_one`, each text's best code when none clears its threshold; per text
@@ -19,6 +19,10 @@ from coder.records import Suggestion
 from coder.suggest.evidence import model_evidence, token_contributions
 from coder.suggest.keywords import span_evidence
 from coder.suggest.model import Scored, Suggester, decide
+
+
+SuggestionRow = tuple[str, str, float, float, str, dict]
+ScoreRow = tuple[str, float, "str | None", float]
 
 
 @dataclass(frozen=True)
@@ -41,38 +45,55 @@ def uncertainty(scores: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
     return np.clip(closeness, 0.0, 1.0).max(axis=1)
 
 
-def suggest_texts(suggester: Suggester, ids: Sequence[str], texts: Sequence[str], *,
-                  at_least_one: bool = False) -> list[ScoredText]:
-    """Suggestions with evidence for a chunk of texts (ids and texts aligned)."""
+def chunk_rows(suggester: Suggester, ids: Sequence[str], texts: Sequence[str], *,
+               at_least_one: bool = False) -> tuple[list[SuggestionRow], list[ScoreRow]]:
+    """Suggestions with evidence for a chunk of texts (ids and texts aligned), as plain rows.
+
+    Suggestion rows are (response id, code id, score, threshold, engine,
+    evidence), best first within each response; score rows are (response id,
+    uncertainty, best code, best score), one per text. Plain tuples, as a
+    batch run makes millions of them.
+    """
     docs = list(parse(texts))
     if not docs:
-        return []
+        return [], []
     scored = suggester.score(docs)
     scores, thresholds = scored.scores, suggester.thresholds
-    cleared = scores >= thresholds
-    chosen = decide(scores, thresholds, at_least_one=at_least_one)
-    unsure = uncertainty(scores, thresholds).tolist()
     n, n_codes = scores.shape
-    best = np.argmax(scores, axis=1) if n_codes else np.zeros(n, dtype=int)
-    best_scores = scores[np.arange(n), best].tolist() if n_codes else [0.0] * n
-    best_codes = [suggester.models[j].code_id for j in best.tolist()] if n_codes else [None] * n
-    explained = _model_evidence(suggester, scored, chosen)
+    code_ids = [m.code_id for m in suggester.models]
     engines = [m.engine for m in suggester.models]
-    found = {}
-    for i in np.flatnonzero(chosen.any(axis=1)).tolist():  # only texts with suggestions need evidence
-        columns = np.flatnonzero(chosen[i])
-        suggestions = []
-        for j in columns[np.argsort(-scores[i, columns], kind="stable")].tolist():
-            evidence = {"keywords": span_evidence(texts[i], scored.tokens, i, scored.keyword_matches[i].get(j, []))}
-            evidence.update(explained.get((i, j), {}))
-            threshold = float(thresholds[j])
-            if not cleared[i, j]:  # the best code given by --at-least-one
-                evidence["best_code"] = {"code_threshold": round(threshold, 4)}
-                threshold = float(scores[i, j])
-            suggestions.append(Suggestion(ids[i], suggester.models[j].code_id, float(scores[i, j]), threshold,
-                                          engines[j], evidence))
-        found[i] = tuple(suggestions)
-    return [ScoredText(rid, found.get(i, ()), unsure[i], best_codes[i], best_scores[i]) for i, rid in enumerate(ids)]
+    unsure = uncertainty(scores, thresholds).tolist()
+    if n_codes:
+        best = np.argmax(scores, axis=1)
+        score_rows = list(zip(ids, unsure, [code_ids[j] for j in best.tolist()],
+                              scores[np.arange(n), best].tolist()))
+    else:
+        score_rows = [(rid, u, None, 0.0) for rid, u in zip(ids, unsure)]
+    chosen = decide(scores, thresholds, at_least_one=at_least_one)
+    explained = _model_evidence(suggester, scored, chosen)
+    rows = []
+    docs_with, codes_with = np.nonzero(chosen)  # only texts with suggestions need evidence
+    values = scores[docs_with, codes_with]
+    order = np.lexsort((-values, docs_with))    # per text, best first
+    for i, j, score in zip(docs_with[order].tolist(), codes_with[order].tolist(), values[order].tolist()):
+        evidence = {"keywords": span_evidence(texts[i], scored.tokens, i, scored.keyword_matches[i].get(j, []))}
+        evidence.update(explained.get((i, j), {}))
+        threshold = float(thresholds[j])
+        if score < threshold:  # the best code given by --at-least-one
+            evidence["best_code"] = {"code_threshold": round(threshold, 4)}
+            threshold = score
+        rows.append((ids[i], code_ids[j], score, threshold, engines[j], evidence))
+    return rows, score_rows
+
+
+def suggest_texts(suggester: Suggester, ids: Sequence[str], texts: Sequence[str], *,
+                  at_least_one: bool = False) -> list[ScoredText]:
+    """`chunk_rows` as one ScoredText per text, holding its Suggestions."""
+    rows, score_rows = chunk_rows(suggester, ids, texts, at_least_one=at_least_one)
+    by_text: dict[str, list[Suggestion]] = {}
+    for row in rows:
+        by_text.setdefault(row[0], []).append(Suggestion(*row))
+    return [ScoredText(rid, tuple(by_text.get(rid, ())), u, best, score) for rid, u, best, score in score_rows]
 
 
 def _model_evidence(suggester: Suggester, scored: Scored, chosen: np.ndarray) -> dict[tuple[int, int], dict]:
@@ -82,7 +103,8 @@ def _model_evidence(suggester: Suggester, scored: Scored, chosen: np.ndarray) ->
     if not len(pair_docs):
         return {}
     docs, pairs = np.unique(pair_docs, return_inverse=True)
-    contributions = token_contributions(suggester.featurizer, scored.tokens, scored.text, docs,
-                                        suggester.coef[:scored.text.shape[1]])
+    rows = scored.text(docs)
+    contributions = token_contributions(suggester.featurizer, scored.tokens, rows, docs,
+                                        suggester.coef[:rows.shape[1]])
     explained = model_evidence(scored.tokens, docs, contributions, pairs.reshape(-1), pair_codes)
     return dict(zip(zip(pair_docs.tolist(), pair_codes.tolist()), explained))
