@@ -18,7 +18,6 @@ from typing import Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from spacy.attrs import LOWER
 from spacy.tokens import Doc
 
 from coder.nlp import Tokens, lemmatize_lower, strings, token_arrays
@@ -38,49 +37,48 @@ class Featurizer:
     # -- fitting -------------------------------------------------------------
 
     def fit(self, docs: Sequence[Doc]) -> "Featurizer":
-        """Choose the vocabulary (features in at least `min_df` texts) and IDF weights."""
+        """Choose the vocabulary (features in at least `min_df` texts) and IDF weights.
+
+        Vectorised like `transform`: each distinct word form is lemmatised and
+        cut into character n-grams once; document frequencies come from
+        de-duplicated (doc, feature) pairs. Columns are in alphabetical order.
+        """
         min_df = self.min_df if len(docs) >= 20 else 1
-        lemma_ids: dict[str, int] = {}
-        char_ids: dict[str, int] = {}
-        type_info: dict[int, tuple[int, list[int]]] = {}
-        doc_lemmas, doc_chars = [], []
-        for doc in docs:
-            lemmas, chars = [], set()
-            for h in doc.to_array(LOWER).tolist():
-                info = type_info.get(h)
-                if info is None:
-                    lower = strings()[h]
-                    info = (-1, []) if not lower.strip() else (
-                        lemma_ids.setdefault(lemmatize_lower(lower), len(lemma_ids)),
-                        [char_ids.setdefault(g, len(char_ids)) for g in _char_ngrams(lower)])
-                    type_info[h] = info
-                lemmas.append(info[0])
-                chars.update(info[1])
-            doc_lemmas.append(np.asarray(lemmas, dtype=np.int64))
-            doc_chars.append(np.fromiter(chars, dtype=np.int64, count=len(chars)))
         n = len(docs)
-        lemma_df = _document_frequency(doc_lemmas, len(lemma_ids))
+        tokens = token_arrays(docs)
+        doc = tokens.doc_of_token
+        lowers = [strings()[h].lower() for h in tokens.types.tolist()]
+        form_lemmas = [lemmatize_lower(lower) if lower.strip() else None for lower in lowers]
+        lemma_names = sorted({lemma for lemma in form_lemmas if lemma is not None})
+        lemma_index = {lemma: i for i, lemma in enumerate(lemma_names)}
+        form_lemma = np.array([-1 if lemma is None else lemma_index[lemma] for lemma in form_lemmas], dtype=np.int64)
+        token_lemma = form_lemma[tokens.type_of_token]
+        lemma_df = np.zeros(len(lemma_names), dtype=np.int64)
+        found, counts = _document_frequency(doc, token_lemma)
+        lemma_df[found] = counts
         keep_lemma = np.flatnonzero(lemma_df >= min_df)
-        lemma_names = np.array(list(lemma_ids), dtype=object)
-        self.words = list(lemma_names[keep_lemma])
+        self.words = [lemma_names[i] for i in keep_lemma.tolist()]
         self._word_col = {w: i for i, w in enumerate(self.words)}
-        remap = np.full(len(lemma_ids) + 1, -1, dtype=np.int64)
-        remap[keep_lemma] = np.arange(len(keep_lemma))
-        bigram_keys = [_bigram_keys(remap[lem], len(self.words)) for lem in doc_lemmas]
-        keys, key_df = np.unique(np.concatenate([np.unique(k) for k in bigram_keys] or [[]]).astype(np.int64),
-                                 return_counts=True)
+        u = self._n_unigrams = len(self.words)
+        remap = np.full(len(lemma_names) + 1, -1, dtype=np.int64)  # the last entry maps "no lemma" (-1)
+        remap[keep_lemma] = np.arange(u)
+        token_word = remap[token_lemma]
+        first, second = token_word[:-1], token_word[1:]
+        valid = (first >= 0) & (second >= 0) & (doc[:-1] == doc[1:])
+        keys, key_df = _document_frequency(doc[:-1][valid], first[valid] * u + second[valid])
         self._bigram_keys = keys[key_df >= min_df]
-        self._n_unigrams = len(self.words)
         word_df = np.concatenate([lemma_df[keep_lemma], key_df[key_df >= min_df]])
-        u = self._n_unigrams
         self.words += [f"{self.words[k // u]} {self.words[k % u]}" for k in self._bigram_keys.tolist()]
-        char_df = _document_frequency(doc_chars, len(char_ids))
-        keep_char = np.flatnonzero(char_df >= min_df)
-        char_names = np.array(list(char_ids), dtype=object)
-        self.chars = list(char_names[keep_char])
+        char_ids: dict[str, int] = {}
+        form_chars = [np.array(sorted({char_ids.setdefault(g, len(char_ids)) for g in _char_ngrams(lower)}),
+                               dtype=np.int64) if lower.strip() else np.empty(0, dtype=np.int64) for lower in lowers]
+        doc_forms = sp.csr_matrix((np.ones(len(doc)), (doc, tokens.type_of_token)), shape=(n, len(lowers)))
+        doc_chars = (doc_forms @ _rows_matrix(form_chars, len(char_ids))).tocsc()
+        char_df = np.diff(doc_chars.indptr)  # documents per n-gram
+        self.chars = sorted(g for g, i in char_ids.items() if char_df[i] >= min_df)
         self._char_col = {g: i for i, g in enumerate(self.chars)}
         self._word_idf = _idf(word_df, n)
-        self._char_idf = _idf(char_df[keep_char], n)
+        self._char_idf = _idf(char_df[[char_ids[g] for g in self.chars]], n)
         self._types: dict[int, tuple[int, np.ndarray]] = {}
         return self
 
@@ -198,16 +196,15 @@ def _char_ngrams(lower: str) -> list[str]:
     return [padded[i:i + k] for k in range(low, high + 1) for i in range(len(padded) - k + 1)]
 
 
-def _document_frequency(per_doc: list[np.ndarray], size: int) -> np.ndarray:
-    present = [np.unique(a[a >= 0]) for a in per_doc]
-    flat = np.concatenate(present) if present else np.empty(0, dtype=np.int64)
-    return np.bincount(flat.astype(np.int64), minlength=size)
-
-
-def _bigram_keys(word_cols: np.ndarray, n_unigrams: int) -> np.ndarray:
-    first, second = word_cols[:-1], word_cols[1:]
-    valid = (first >= 0) & (second >= 0)
-    return first[valid] * n_unigrams + second[valid]
+def _document_frequency(doc: np.ndarray, feature: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct features (ids >= 0) of per-token (doc, feature) pairs, and how many docs have each."""
+    keep = feature >= 0
+    doc, feature = doc[keep], feature[keep]
+    order = np.lexsort((feature, doc))
+    doc, feature = doc[order], feature[order]
+    first = np.ones(len(feature), dtype=bool)
+    first[1:] = (doc[1:] != doc[:-1]) | (feature[1:] != feature[:-1])
+    return np.unique(feature[first], return_counts=True)
 
 
 def _rows_matrix(rows: list[np.ndarray], width: int) -> sp.csr_matrix:
