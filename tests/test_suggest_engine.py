@@ -48,6 +48,22 @@ def test_a_code_learned_from_ten_examples_is_suggested_on_matching_text_only():
     json.dumps(evidence)  # storable as JSON
 
 
+def test_evidence_points_into_each_text_of_a_chunk_and_at_its_best_sentence():
+    texts, labels = corpus()
+    suggester = train(texts, labels, codes(lunch_keywords=["lunch"]))
+    chunk = ["We ate lunch outside.", "The bus was late. Then the printer jammed and broke!", "Lunch! Printer?"]
+    results = suggest_texts(suggester, ["a", "b", "c"], chunk, at_least_one=True)
+    by_code = {(r.response_id, s.code_id): s.evidence for r in results for s in r.suggestions}
+    printer = by_code[("b", "printer")]
+    assert chunk[1][slice(*printer["sentence"])] == "Then the printer jammed and broke!"
+    assert {chunk[1][t["start"]:t["end"]] for t in printer["terms"]} >= {"printer", "jammed"}
+    assert [t["weight"] for t in printer["terms"]] == sorted((t["weight"] for t in printer["terms"]), reverse=True)
+    for (rid, _), evidence in by_code.items():
+        text = chunk["abc".index(rid)]
+        for found in evidence["keywords"]:
+            assert text[found["start"]:found["end"]] == found["text"] and found["text"].lower() == "lunch"
+
+
 def test_codes_with_few_examples_fall_back_to_keywords():
     texts, labels = corpus()
     labels[:, 1] = False

@@ -1,0 +1,63 @@
+"""The text features: TF-IDF over lemma n-grams and character n-grams, checked against scikit-learn."""
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from coder.nlp import analyse, parse, token_arrays
+from coder.suggest.features import Featurizer, concatenated_ranges
+
+TEXTS = ["Crashing systems crash again and again.", "The caseloads are high; case loads rise!",
+         "Paperwork, paperwork  and more paperwork", "", "Systems crashed: ICS is down.",
+         "caseload high", "Nothing to add"]
+
+
+def _word_grams(text: str) -> list[str]:
+    """Lemma unigrams and adjacent-lemma bigrams, whitespace tokens breaking bigrams."""
+    (analysis,) = analyse([text])
+    runs, run = [], []
+    for token, lemma in zip(analysis.tokens, analysis.lemmas):
+        if token.strip():
+            run.append(lemma)
+        else:
+            runs.append(run)
+            run = []
+    runs.append(run)
+    return [g for r in runs for g in r + [f"{a} {b}" for a, b in zip(r, r[1:])]]
+
+
+def _char_grams(text: str) -> list[str]:
+    (analysis,) = analyse([text])
+    grams = []
+    for token in analysis.tokens:
+        if token.strip():
+            padded = f" {token.lower()} "
+            grams += sorted({padded[i:i + k] for k in range(3, 6) for i in range(len(padded) - k + 1)})
+    return grams
+
+
+@pytest.mark.parametrize("block, analyzer", [("words", _word_grams), ("chars", _char_grams)])
+def test_each_block_is_the_tfidf_scikit_learn_computes(block, analyzer):
+    docs = list(parse(TEXTS))
+    featurizer = Featurizer().fit(docs)
+    words, chars = featurizer.transform_blocks(token_arrays(docs))
+    ours, names = (words, featurizer.words) if block == "words" else (chars, featurizer.chars)
+    reference = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, smooth_idf=True, norm="l2")
+    expected = reference.fit_transform(TEXTS)
+    assert sorted(names) == sorted(reference.vocabulary_)
+    columns = [reference.vocabulary_[name] for name in names]
+    assert ours.toarray() == pytest.approx(expected[:, columns].toarray())
+
+
+def test_rare_features_are_dropped_once_the_corpus_is_large_enough():
+    texts = [f"common words here, plus rareword{i}" for i in range(25)]
+    featurizer = Featurizer().fit(list(parse(texts)))
+    assert "common" in featurizer.words and "common word" in featurizer.words
+    assert not any(w.startswith("rareword") for w in featurizer.words)
+    assert "d0 " not in featurizer.chars  # only in "rareword0"
+    assert "rd1" in featurizer.chars       # in "rareword1" and "rareword10" to "rareword19"
+
+
+def test_concatenated_ranges():
+    assert concatenated_ranges(np.array([5, 0, 9]), np.array([2, 0, 3])).tolist() == [5, 6, 9, 10, 11]
+    assert concatenated_ranges(np.array([], dtype=int), np.array([], dtype=int)).tolist() == []
