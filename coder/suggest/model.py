@@ -8,7 +8,9 @@ fitted on out-of-fold first-stage values; its threshold maximises F1 on
 out-of-fold second-stage scores. Nothing is tuned on the texts it is scored
 on. A code with fewer than `MIN_POSITIVES` human-coded positives uses the
 keyword engine instead, and so does one whose model does not beat its
-keywords by `KEYWORD_MARGIN` in F1 (with engine "auto").
+keywords by `KEYWORD_MARGIN` in F1, or whose out-of-fold F1 is below
+`MIN_MODEL_F1` (with engine "auto"; a code without keywords is then never
+suggested rather than suggested mostly wrongly).
 
 Small data is the normal case, so the features carry what generalises from few
 examples: TF-IDF fitted on the whole corpus (coded and uncoded), each code's
@@ -38,11 +40,15 @@ from coder.suggest.keywords import KEYWORD_THRESHOLD, KeywordMatcher, keyword_sc
 from coder.suggest.thresholds import best_f1_threshold, calibrate, fit_platt
 
 MIN_POSITIVES = 5
-INNER_FOLDS = 3
+INNER_FOLDS = 5         # 5 rather than 3: steadier out-of-fold values for calibration and thresholds
 REGULARISATION_C = 4.0
 STACK_C = 0.3           # regularisation of the second stage (calibration over all codes)
 CODEBOOK_WEIGHT = 1.0   # scale of the keyword and codebook-similarity columns
 KEYWORD_MARGIN = 0.05   # auto: how much better than keywords a model must do (its own F1 is optimistic)
+# auto: a model whose best out-of-fold F1 is below this is not used. Rare codes can
+# otherwise get a threshold near 0 (their few positives scored low out of fold) and
+# be suggested for a large share of new texts.
+MIN_MODEL_F1 = 0.2
 
 
 @dataclass(frozen=True)
@@ -151,7 +157,8 @@ def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
     further uncoded text used only to learn vocabulary and word weights.
     `engine` "keywords" skips the models; "model" uses a model for every code
     with at least `min_positives` positives (and two negatives); "auto" does
-    too unless the code's keywords did as well (see the module docstring).
+    too unless the code's keywords did as well or its model did poorly (see the
+    module docstring).
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}")
@@ -181,7 +188,8 @@ def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
             scores = _out_of_fold_scores(stacked, y, seed)
             threshold = best_f1_threshold(scores, y)
             model_f1, keyword_f1 = _f1(scores >= threshold, y), _f1(counts[:, j] >= 1, y)
-            if engine == "model" or not code.keywords or model_f1 >= keyword_f1 + KEYWORD_MARGIN:
+            if engine == "model" or (model_f1 >= MIN_MODEL_F1 and (
+                    not code.keywords or model_f1 >= keyword_f1 + KEYWORD_MARGIN)):
                 calibration = fit_platt(stacked, y, c=STACK_C)
                 model = CodeModel(code.id, "model", threshold, int(positives[j]), calibration)
         suggester.models.append(model)
