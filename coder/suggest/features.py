@@ -114,10 +114,10 @@ class Featurizer:
             self._types[orth] = info
         return info
 
-    def _chunk_types(self, tokens: Tokens) -> tuple[np.ndarray, sp.csr_matrix]:
-        """For the word forms of a chunk (`tokens.types`): each one's unigram column
-        (-1 if none) and character n-gram columns (a forms x chars matrix)."""
-        infos = [self.word_type(h) for h in tokens.types.tolist()]
+    def _form_columns(self, forms: np.ndarray) -> tuple[np.ndarray, sp.csr_matrix]:
+        """For word forms (ORTH hashes): each one's unigram column (-1 if none) and
+        character n-gram columns (a forms x chars matrix)."""
+        infos = [self.word_type(h) for h in forms.tolist()]
         type_word = np.fromiter((i[0] for i in infos), dtype=np.int64, count=len(infos))
         return type_word, _rows_matrix([i[1] for i in infos], len(self.chars))
 
@@ -134,8 +134,9 @@ class Featurizer:
         token = concatenated_ranges(tokens.bounds[docs], lengths)
         if not len(token):
             return token, token.copy()
-        type_word, type_chars = self._chunk_types(tokens)
-        inverse = tokens.type_of_token[token]
+        used, inverse = np.unique(tokens.type_of_token[token], return_inverse=True)
+        type_word, type_chars = self._form_columns(tokens.types[used])
+        inverse = inverse.reshape(-1)
         word = type_word[inverse]
         has_word = np.flatnonzero(word >= 0)
         per_token = np.diff(type_chars.indptr)[inverse]
@@ -169,7 +170,7 @@ class Featurizer:
         """The two blocks of `transform_tokens`, each L2-normalised: (words, chars)."""
         n = len(tokens.bounds) - 1
         doc_of_token = tokens.doc_of_token
-        type_word, type_chars = self._chunk_types(tokens)
+        type_word, type_chars = self._form_columns(tokens.types)
         inverse = tokens.type_of_token
         words = self._word_counts(type_word[inverse], doc_of_token, n)
         doc_types = sp.csr_matrix((np.ones(len(inverse)), (doc_of_token, inverse)),

@@ -66,6 +66,21 @@ def base_project(workdir: Path, n: int) -> tuple[Path, Path]:
     return corpus, project
 
 
+def cpu_ticks() -> tuple[int, int]:
+    """(steal, total) jiffies of all CPUs since boot, from /proc/stat (0, 0 where there is none)."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return 0, 0
+    return (fields[7] if len(fields) > 7 else 0), sum(fields[:8])
+
+
+def steal_share(before: tuple[int, int]) -> float:
+    """The share of CPU time the hypervisor took from this machine since `before` (from cpu_ticks)."""
+    steal, total = (now - then for now, then in zip(cpu_ticks(), before))
+    return steal / total if total else 0.0
+
+
 def measured(command: list[str]) -> tuple[float, float, int, int, str]:
     """Run a command; return its wall time, CPU time (whole tree), the peak summed PSS and RSS
     of its process tree (PSS counts pages the forked workers share once), and its stdout."""
@@ -98,9 +113,10 @@ def one_run(project: Path, workdir: Path, workers: int | None) -> dict:
     command = [sys.executable, "-m", "coder", "suggest", str(copy), "--coder", "reference", "--scope", "uncoded"]
     if workers:
         command += ["--workers", str(workers)]
+    ticks = cpu_ticks()
     wall, cpu, pss, rss, out = measured(command)
     scored, scoring = re.search(r"Scored ([\d,]+) responses in ([\d,.]+) s", out).groups()
-    return {"wall": wall, "cpu": cpu, "peak_mb": pss / 2**20, "rss_mb": rss / 2**20,
+    return {"wall": wall, "cpu": cpu, "peak_mb": pss / 2**20, "rss_mb": rss / 2**20, "steal": steal_share(ticks),
             "scored": int(scored.replace(",", "")), "scoring": float(scoring.replace(",", ""))}
 
 
@@ -130,7 +146,8 @@ def main() -> None:
             tokens.append(tokenizer_pass(corpus))
             r = runs[-1]
             print(f"n={n:,} run {i + 1}: wall {r['wall']:.1f} s (scoring {r['scoring']:.1f} s), CPU {r['cpu']:.1f} s, "
-                  f"{r['scored'] / r['wall']:,.0f}/s, peak PSS {r['peak_mb']:,.0f} MB (RSS sum {r['rss_mb']:,.0f}); "
+                  f"{r['scored'] / r['wall']:,.0f}/s, peak PSS {r['peak_mb']:,.0f} MB (RSS sum {r['rss_mb']:,.0f}), "
+                  f"CPU steal {r['steal']:.0%}; "
                   f"tokenizer {tokens[-1][0]:.1f} s wall, {tokens[-1][1]:.1f} s CPU; "
                   f"load {os.getloadavg()[0]:.1f}", flush=True)
         median = {key: statistics.median(r[key] for r in runs) for key in ("wall", "scoring", "cpu")}
