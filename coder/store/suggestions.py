@@ -163,17 +163,20 @@ def iter_to_score(conn: sqlite3.Connection, scope: str, coder: str | None = None
 
 
 def sample_texts(conn: sqlite3.Connection, limit: int, coder: str | None = None) -> list[str]:
-    """Up to `limit` uncoded response texts spread evenly over the project (for word statistics).
+    """About `limit` uncoded response texts spread over the project (for word statistics).
 
     Uncoded means not coded by `coder` (or by anyone): the coded texts are
-    already in the training data and must not count twice.
+    already in the training data and must not count twice. The sample is a
+    fixed pseudo-random 1-in-k of positions, so it is the same every time
+    (a resumed run rebuilds the same model), costs one pass over the
+    responses, and does not line up with a systematic sample the coders took.
     """
     where, params = _scope_clause("uncoded", coder)
     total = count_to_score(conn, "uncoded", coder)
     step = max(1, -(-total // limit)) if limit else total + 1
+    sampled = f"{' AND' if where else ' WHERE'} ((r.position * 1103515245 + 12345) % 2147483648) % ? = 0"
     return [text for (text,) in conn.execute(
-        f"SELECT text FROM (SELECT r.text, row_number() OVER (ORDER BY r.position) - 1 AS k "
-        f"FROM responses r {where}) WHERE k % ? = 0 LIMIT ?", params + [step, limit])]
+        f"SELECT r.text FROM responses r {where}{sampled} ORDER BY r.position LIMIT ?", params + [step, limit])]
 
 
 def _scope_clause(scope: str, coder: str | None) -> tuple[str, list]:
