@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 
-from coder.nlp import parse, token_arrays
+from coder.nlp import tokenize
 from coder.records import Code
 from coder.suggest.evaluate import evaluate, overall_metrics, per_code_metrics
 from coder.suggest.evidence import token_contributions
@@ -22,14 +22,12 @@ def test_keywords_match_on_lemmas_with_offsets_and_acronyms_as_written():
     code = Code("ics", "t", "2.2", "ICS", keywords=("system", "crash", "case load", "ICS", "IT"))
     matcher = KeywordMatcher([code])
     text = "Crashing systems: the ICS and my case loads; it is the IT."
-    (doc,) = parse([text])
-    found = matcher.evidence(doc, 0)
+    found = matcher.evidence(text, 0)
     assert [(e["text"], text[e["start"]:e["end"]]) for e in found] == [
         ("Crashing", "Crashing"), ("systems", "systems"), ("ICS", "ICS"), ("case loads", "case loads"),
         ("IT", "IT")]
-    assert matcher.counts([doc]).tolist() == [[5.0]]
-    (lower,) = parse(["the ics and it"])
-    assert matcher.counts([lower]).tolist() == [[0.0]]
+    assert matcher.counts(tokenize([text])).tolist() == [[5.0]]
+    assert matcher.counts(tokenize(["the ics and it"])).tolist() == [[0.0]]
     assert keyword_scores(np.array([[0.0, 1.0, 2.0]])).tolist() == [[0.0, 0.5, 0.75]]
 
 
@@ -103,13 +101,13 @@ def test_decide_and_at_least_one():
 def test_token_contributions_add_up_to_the_text_part_of_the_decision():
     texts, labels = corpus()
     suggester = train(texts, labels, codes())
-    docs = list(parse(["the weather", "the printer jammed and the printer broke", "printer printer"]))
-    tokens = token_arrays(docs)
-    x = suggester.featurizer.transform_tokens(tokens)
+    tokens = tokenize(["the weather", "the printer jammed and the printer broke", "printer printer"])
+    lengths = np.diff(tokens.bounds)
+    x = suggester.featurizer.transform(tokens)
     weights = suggester.coef[:x.shape[1]]
     parts = token_contributions(suggester.featurizer, tokens, x[[1, 2]], np.array([1, 2]), weights)
-    assert len(parts) == len(docs[1]) + len(docs[2])  # the first doc was not asked for
-    per_doc = np.add.reduceat(parts, [0, len(docs[1])], axis=0)
+    assert len(parts) == lengths[1] + lengths[2]  # the first text was not asked for
+    per_doc = np.add.reduceat(parts, [0, lengths[1]], axis=0)
     assert per_doc == pytest.approx(np.asarray(x @ weights)[1:])
     assert parts[1, 0] > 0  # "printer" pushes the printer code up
 

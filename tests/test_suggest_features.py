@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from coder.nlp import analyse, parse, token_arrays
-from coder.suggest.features import Featurizer, concatenated_ranges
+from coder.nlp import analyse, concatenated_ranges, tokenize
+from coder.suggest.features import Featurizer
 
 TEXTS = ["Crashing systems crash again and again.", "The caseloads are high; case loads rise!",
          "Paperwork, paperwork  and more paperwork", "", "Systems crashed: ICS is down.",
@@ -38,9 +38,9 @@ def _char_grams(text: str) -> list[str]:
 
 @pytest.mark.parametrize("block, analyzer", [("words", _word_grams), ("chars", _char_grams)])
 def test_each_block_is_the_tfidf_scikit_learn_computes(block, analyzer):
-    docs = list(parse(TEXTS))
-    featurizer = Featurizer().fit(docs)
-    words, chars = featurizer.transform_blocks(token_arrays(docs))
+    tokens = tokenize(TEXTS)
+    featurizer = Featurizer().fit(tokens)
+    words, chars = featurizer.transform_blocks(tokens)
     ours, names = (words, featurizer.words) if block == "words" else (chars, featurizer.chars)
     reference = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, smooth_idf=True, norm="l2")
     expected = reference.fit_transform(TEXTS)
@@ -51,7 +51,7 @@ def test_each_block_is_the_tfidf_scikit_learn_computes(block, analyzer):
 
 def test_rare_features_are_dropped_once_the_corpus_is_large_enough():
     texts = [f"common words here, plus rareword{i}" for i in range(25)]
-    featurizer = Featurizer().fit(list(parse(texts)))
+    featurizer = Featurizer().fit(tokenize(texts))
     assert "common" in featurizer.words and "common word" in featurizer.words
     assert not any(w.startswith("rareword") for w in featurizer.words)
     assert "d0 " not in featurizer.chars  # only in "rareword0"

@@ -24,8 +24,7 @@ import numpy as np
 
 from coder.errors import CoderError
 from coder.store.suggestions import (count_to_score, finish_run, interrupt_run, iter_to_score, latest_run,
-                                     reopen_run, start_run, suggestion_counts, evidence_json,
-                                     write_chunk_rows)
+                                     reopen_run, start_run, suggestion_counts, write_chunk_rows)
 from coder.suggest.model import Suggester
 from coder.suggest.project import CHUNK_SIZE, project_suggester
 from coder.suggest.scoring import chunk_rows
@@ -55,7 +54,7 @@ def score_chunk(suggester: Suggester, rows: Sequence[tuple[str, str]], *,
     """
     suggestions, scored = chunk_rows(suggester, [r[0] for r in rows], [r[1] for r in rows],
                                      at_least_one=at_least_one)
-    return [row[:5] + (evidence_json(row[5]),) for row in suggestions], scored, len(rows)
+    return suggestions, scored, len(rows)
 
 
 def model_fingerprint(suggester: Suggester) -> str:

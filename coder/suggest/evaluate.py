@@ -17,7 +17,6 @@ from sklearn.model_selection import KFold
 
 from coder.records import Code
 from coder.suggest.model import decide, train
-from coder.nlp import parse
 
 CURVE_FRACTIONS = (0.25, 0.5, 0.75, 1.0)
 
@@ -98,7 +97,7 @@ def cross_validated_predictions(texts: Sequence[str], labels: np.ndarray, codes:
             train_rows = np.sort(rng.choice(train_rows, size=keep, replace=False))
         suggester = train([texts[i] for i in train_rows], labels[train_rows], codes,
                           corpus=corpus, engine=engine, seed=seed)
-        scores = suggester.score_docs(list(parse(texts[i] for i in test_rows)))
+        scores = suggester.score_texts([texts[i] for i in test_rows])
         predicted[test_rows] = decide(scores, suggester.thresholds, at_least_one=at_least_one)
         for counter, model in zip(engines, suggester.models):
             counter[model.engine] += 1

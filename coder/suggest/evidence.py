@@ -9,16 +9,22 @@ Evidence is a JSON object:
 Offsets are Unicode code points into the response text.
 
 Token contributions are worked out for a whole chunk at once (one sparse
-product), as a batch run explains every suggestion it stores.
+product), as a batch run explains every suggestion it stores, and the JSON
+text is written directly (`evidence_json`), in the form `json.dumps` gives.
 """
 
 from __future__ import annotations
 
+import json
+from json.encoder import encode_basestring
+from typing import Sequence
+
 import numpy as np
 import scipy.sparse as sp
 
-from coder.nlp import Tokens, strings
-from coder.suggest.features import Featurizer, concatenated_ranges
+from coder.nlp import Tokens, concatenated_ranges, shared_lexicon
+from coder.suggest.features import Featurizer
+from coder.suggest.keywords import KeywordMatches
 
 TOP_TERMS = 5
 
@@ -73,7 +79,7 @@ def model_evidence(tokens: Tokens, docs: np.ndarray, contributions: np.ndarray, 
     first_of_pair = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
     rank = np.arange(len(order)) - first_of_pair[pair[order]]
     top = order[(rank < TOP_TERMS) & (value[order] > 0)]
-    names = strings()
+    names = shared_lexicon().norm_text
     terms: list[list[dict]] = [[] for _ in range(len(pairs))]
     starts, ends = tokens.start[token[top]].tolist(), (tokens.start + tokens.length)[token[top]].tolist()
     for p, norm, start, end, v in zip(pair[top].tolist(), tokens.norm[token[top]].tolist(), starts, ends,
@@ -95,3 +101,34 @@ def model_evidence(tokens: Tokens, docs: np.ndarray, contributions: np.ndarray, 
         a, b = first_token[s], last_token[s]
         out[p]["sentence"] = [int(tokens.start[a]), int(tokens.start[b] + tokens.length[b])]
     return out
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
+def evidence_json(texts: Sequence[str], tokens: Tokens, matches: KeywordMatches, docs: np.ndarray,
+                  codes: np.ndarray, model: dict[tuple[int, int], dict], fallback: np.ndarray) -> list[str]:
+    """The evidence of each suggestion (text `docs[k]`, code `codes[k]`) as the JSON text stored.
+
+    `model` holds the terms and sentence of model-engine suggestions (from
+    `model_evidence`, by (text, code)); `fallback[k]` is the code's own
+    threshold where suggestion k is only the text's best code (NaN elsewhere).
+    The output is what `json.dumps(evidence, ensure_ascii=False)` makes.
+    """
+    first, count = matches.ranges(docs, codes)
+    entries = concatenated_ranges(first, count)
+    base = tokens.bounds[matches.doc[entries]]
+    last = base + matches.end[entries] - 1
+    starts = tokens.start[base + matches.start[entries]].tolist()
+    ends = (tokens.start[last] + tokens.length[last]).tolist()
+    spans = [f'{{"start": {a}, "end": {b}, "text": {encode_basestring(texts[d][a:b])}}}'
+             for d, a, b in zip(matches.doc[entries].tolist(), starts, ends)]
+    at = np.concatenate([[0], np.cumsum(count)]).tolist()
+    keywords = [", ".join(spans[a:b]) for a, b in zip(at[:-1], at[1:])]
+    extra = [""] * len(keywords)
+    for k, (i, j) in enumerate(zip(docs.tolist(), codes.tolist())):
+        if (i, j) in model and model[i, j]:
+            extra[k] = ", " + _ENCODER.encode(model[i, j])[1:-1]
+    for k in np.flatnonzero(~np.isnan(fallback)).tolist():
+        extra[k] += f', "best_code": {{"code_threshold": {round(float(fallback[k]), 4)!r}}}'
+    return [f'{{"keywords": [{k}]{e}}}' for k, e in zip(keywords, extra)]

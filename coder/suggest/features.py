@@ -1,9 +1,10 @@
 """Sparse text features: lemma unigrams and bigrams, and character n-grams.
 
-Built for speed on large corpora. Everything a word contributes (its lemma's
-column, its character n-gram columns) is worked out once per word type and
-cached; a batch of docs then becomes a few numpy operations over token arrays
-(no per-token Python), so featurising costs little beyond spaCy's tokenizer.
+Built for speed on large corpora. Everything a word type contributes (its
+lemma's column, its character n-gram columns) is worked out once per type of
+the lexicon and kept in arrays indexed by type id; a batch of texts then
+becomes a few numpy and scipy operations over token arrays (no per-token
+Python), so featurising costs little beyond tokenizing.
 
 Two blocks, each TF-IDF weighted (sublinear term frequency, smoothed IDF fitted
 on the whole corpus, coded or not) and L2-normalised per text:
@@ -14,19 +15,17 @@ on the whole corpus, coded or not) and L2-normalised per text:
 
 from __future__ import annotations
 
-from typing import Sequence
-
 import numpy as np
 import scipy.sparse as sp
-from spacy.tokens import Doc
 
-from coder.nlp import Tokens, lemmatize_lower, strings, token_arrays
+from coder.nlp import Tokens, concatenated_ranges, lemmatize_lower, shared_lexicon
+from coder.nlp.lexicon import GrowingArray
 
 CHAR_NGRAMS = (3, 5)
 
 
 class Featurizer:
-    """Learns a vocabulary and IDF weights from a corpus, then turns docs into sparse rows."""
+    """Learns a vocabulary and IDF weights from a corpus, then turns token arrays into sparse rows."""
 
     def __init__(self, *, min_df: int = 2, char_weight: float = 1.0):
         self.min_df = min_df
@@ -36,23 +35,25 @@ class Featurizer:
 
     # -- fitting -------------------------------------------------------------
 
-    def fit(self, docs: Sequence[Doc]) -> "Featurizer":
+    def fit(self, tokens: Tokens) -> "Featurizer":
         """Choose the vocabulary (features in at least `min_df` texts) and IDF weights.
 
-        Vectorised like `transform`: each distinct word form is lemmatised and
+        Vectorised like `transform`: each distinct word type is lemmatised and
         cut into character n-grams once; document frequencies come from
         de-duplicated (doc, feature) pairs. Columns are in alphabetical order.
         """
-        min_df = self.min_df if len(docs) >= 20 else 1
-        n = len(docs)
-        tokens = token_arrays(docs)
+        n = len(tokens)
+        min_df = self.min_df if n >= 20 else 1
         doc = tokens.doc_of_token
-        lowers = [strings()[h].lower() for h in tokens.types.tolist()]
+        used, type_of_token = np.unique(tokens.type_of_token, return_inverse=True)
+        type_of_token = type_of_token.reshape(-1)
+        names = shared_lexicon().type_text
+        lowers = [names[t].lower() for t in used.tolist()]
         form_lemmas = [lemmatize_lower(lower) if lower.strip() else None for lower in lowers]
         lemma_names = sorted({lemma for lemma in form_lemmas if lemma is not None})
         lemma_index = {lemma: i for i, lemma in enumerate(lemma_names)}
         form_lemma = np.array([-1 if lemma is None else lemma_index[lemma] for lemma in form_lemmas], dtype=np.int64)
-        token_lemma = form_lemma[tokens.type_of_token]
+        token_lemma = form_lemma[type_of_token]
         lemma_df = np.zeros(len(lemma_names), dtype=np.int64)
         found, counts = _document_frequency(doc, token_lemma)
         lemma_df[found] = counts
@@ -72,14 +73,14 @@ class Featurizer:
         char_ids: dict[str, int] = {}
         form_chars = [np.array(sorted({char_ids.setdefault(g, len(char_ids)) for g in _char_ngrams(lower)}),
                                dtype=np.int64) if lower.strip() else np.empty(0, dtype=np.int64) for lower in lowers]
-        doc_forms = sp.csr_matrix((np.ones(len(doc)), (doc, tokens.type_of_token)), shape=(n, len(lowers)))
+        doc_forms = sp.csr_matrix((np.ones(len(doc)), (doc, type_of_token)), shape=(n, len(lowers)))
         doc_chars = (doc_forms @ _rows_matrix(form_chars, len(char_ids))).tocsc()
         char_df = np.diff(doc_chars.indptr)  # documents per n-gram
         self.chars = sorted(g for g, i in char_ids.items() if char_df[i] >= min_df)
         self._char_col = {g: i for i, g in enumerate(self.chars)}
         self._word_idf = _idf(word_df, n)
         self._char_idf = _idf(char_df[[char_ids[g] for g in self.chars]], n)
-        self._types: dict[int, tuple[int, np.ndarray]] = {}
+        self._types = _TypeColumns(self)
         return self
 
     @property
@@ -98,28 +99,30 @@ class Featurizer:
             return self.words[column]
         return repr(self.chars[column - len(self.words)])
 
+    def type_columns(self, lower: str) -> tuple[int, list[int]]:
+        """A lower-cased word form's unigram column (-1 if none) and character n-gram columns."""
+        if not lower.strip():
+            return -1, []
+        return (self._word_col.get(lemmatize_lower(lower), -1),
+                sorted({self._char_col[g] for g in _char_ngrams(lower) if g in self._char_col}))
+
     # -- transforming --------------------------------------------------------
 
-    def word_type(self, orth: int) -> tuple[int, np.ndarray]:
-        """A word form's unigram column (-1 if none) and character n-gram columns (cached)."""
-        info = self._types.get(orth)
-        if info is None:
-            lower = strings()[orth].lower()
-            if not lower.strip():
-                info = (-1, np.empty(0, dtype=np.int64))
-            else:
-                cols = {self._char_col[g] for g in _char_ngrams(lower) if g in self._char_col}
-                info = (self._word_col.get(lemmatize_lower(lower), -1),
-                        np.fromiter(sorted(cols), dtype=np.int64, count=len(cols)))
-            self._types[orth] = info
-        return info
+    def transform(self, tokens: Tokens) -> sp.csr_matrix:
+        """One L2-normalised TF-IDF row per text: [words | chars]."""
+        return sp.hstack(self.transform_blocks(tokens), format="csr")
 
-    def _form_columns(self, forms: np.ndarray) -> tuple[np.ndarray, sp.csr_matrix]:
-        """For word forms (ORTH hashes): each one's unigram column (-1 if none) and
-        character n-gram columns (a forms x chars matrix)."""
-        infos = [self.word_type(h) for h in forms.tolist()]
-        type_word = np.fromiter((i[0] for i in infos), dtype=np.int64, count=len(infos))
-        return type_word, _rows_matrix([i[1] for i in infos], len(self.chars))
+    def transform_blocks(self, tokens: Tokens) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """The two blocks of `transform`, each L2-normalised: (words, chars)."""
+        n = len(tokens)
+        type_word, type_chars = self._types.arrays(tokens.generation)
+        words = self._word_counts(type_word[tokens.type_of_token], tokens.doc_of_token, n)
+        # A text's rows of the (text x type) count matrix are its tokens' types:
+        # scipy sums the repeated ones as it multiplies.
+        doc_types = sp.csr_matrix((np.ones(len(tokens.type_of_token)), tokens.type_of_token, tokens.bounds),
+                                  shape=(n, type_chars.shape[0]))
+        chars = doc_types @ type_chars
+        return _tfidf(words, self._word_idf), _tfidf(chars, self._char_idf, self.char_weight)
 
     def incidence(self, tokens: Tokens, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Which columns the tokens of `docs` feed, as aligned (token index, column) arrays.
@@ -134,13 +137,12 @@ class Featurizer:
         token = concatenated_ranges(tokens.bounds[docs], lengths)
         if not len(token):
             return token, token.copy()
-        used, inverse = np.unique(tokens.type_of_token[token], return_inverse=True)
-        type_word, type_chars = self._form_columns(tokens.types[used])
-        inverse = inverse.reshape(-1)
-        word = type_word[inverse]
+        type_word, type_chars = self._types.arrays(tokens.generation)
+        types = tokens.type_of_token[token]
+        word = type_word[types]
         has_word = np.flatnonzero(word >= 0)
-        per_token = np.diff(type_chars.indptr)[inverse]
-        char_entries = concatenated_ranges(type_chars.indptr[inverse], per_token)
+        per_token = np.diff(type_chars.indptr)[types]
+        char_entries = concatenated_ranges(type_chars.indptr[types], per_token)
         pieces = [(token[has_word], word[has_word]),
                   (np.repeat(token, per_token), type_chars.indices[char_entries] + len(self.words))]
         if len(self._bigram_keys) and len(token) > 1:
@@ -158,26 +160,6 @@ class Featurizer:
         found = self._bigram_keys[pos] == keys
         return self._n_unigrams + pos[found], found
 
-    def transform(self, docs: Sequence[Doc]) -> sp.csr_matrix:
-        """One L2-normalised TF-IDF row per doc: [words | chars]."""
-        return self.transform_tokens(token_arrays(docs))
-
-    def transform_tokens(self, tokens: Tokens) -> sp.csr_matrix:
-        """`transform` for docs already turned into token arrays."""
-        return sp.hstack(self.transform_blocks(tokens), format="csr")
-
-    def transform_blocks(self, tokens: Tokens) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        """The two blocks of `transform_tokens`, each L2-normalised: (words, chars)."""
-        n = len(tokens.bounds) - 1
-        doc_of_token = tokens.doc_of_token
-        type_word, type_chars = self._form_columns(tokens.types)
-        inverse = tokens.type_of_token
-        words = self._word_counts(type_word[inverse], doc_of_token, n)
-        doc_types = sp.csr_matrix((np.ones(len(inverse)), (doc_of_token, inverse)),
-                                  shape=(n, type_chars.shape[0]))
-        chars = (doc_types @ type_chars).tocsr()
-        return _tfidf(words, self._word_idf), _tfidf(chars, self._char_idf, self.char_weight)
-
     def _word_counts(self, token_word: np.ndarray, doc_of_token: np.ndarray, n_docs: int) -> sp.csr_matrix:
         unigram = token_word >= 0
         rows, cols = [doc_of_token[unigram]], [token_word[unigram]]
@@ -189,6 +171,40 @@ class Featurizer:
             cols.append(bigram)
         rows_a, cols_a = np.concatenate(rows), np.concatenate(cols)
         return sp.csr_matrix((np.ones(len(rows_a)), (rows_a, cols_a)), shape=(n_docs, len(self.words)))
+
+
+class _TypeColumns:
+    """Each lexicon type's unigram column and character n-gram columns, extended as the lexicon grows."""
+
+    def __init__(self, featurizer: Featurizer):
+        self._featurizer = featurizer
+        self._generation = -1
+
+    def arrays(self, generation: int) -> tuple[np.ndarray, sp.csr_matrix]:
+        """(unigram column per type, types x n-gram columns matrix) for every type in the lexicon."""
+        lex = shared_lexicon()
+        if generation != lex.generation:
+            raise RuntimeError("tokens from an earlier lexicon generation (hold the lexicon while using them)")
+        if self._generation != generation:
+            self._generation = generation
+            self._word, self._indptr, self._indices = (GrowingArray(np.int64), GrowingArray(np.int64),
+                                                       GrowingArray(np.int64))
+            self._indptr.extend([0])
+            self._matrix = None
+        known = self._word.size
+        if known < len(lex.type_text) or self._matrix is None:
+            words, chars = [], []
+            for text in lex.type_text[known:]:
+                word, columns = self._featurizer.type_columns(text.lower())
+                words.append(word)
+                chars.append(columns)
+            self._word.extend(words)
+            self._indptr.extend(self._indices.size + np.cumsum([len(c) for c in chars], dtype=np.int64))
+            self._indices.extend([c for columns in chars for c in columns])
+            indices = self._indices.values
+            self._matrix = sp.csr_matrix((np.ones(len(indices)), indices, self._indptr.values),
+                                         shape=(self._word.size, len(self._featurizer.chars)))
+        return self._word.values, self._matrix
 
 
 def _char_ngrams(lower: str) -> list[str]:
@@ -213,16 +229,6 @@ def _rows_matrix(rows: list[np.ndarray], width: int) -> sp.csr_matrix:
     np.cumsum([len(r) for r in rows], out=indptr[1:])
     indices = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
     return sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(rows), width))
-
-
-def concatenated_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """The concatenation of range(start, start + count) for each pair, without a Python loop."""
-    starts, counts = np.asarray(starts, dtype=np.int64), np.asarray(counts, dtype=np.int64)
-    total = int(counts.sum())
-    if not total:
-        return np.empty(0, dtype=np.int64)
-    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
-    return offsets + np.arange(total)
 
 
 def _idf(df: np.ndarray, n_docs: int) -> np.ndarray:

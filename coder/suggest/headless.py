@@ -22,7 +22,6 @@ from coder.errors import InputError
 from coder.export.tables import neutralise
 from coder.importers.columns import open_response_table
 from coder.importers.table import Table, row_id
-from coder.nlp import parse
 from coder.suggest.model import Suggester, decide
 from coder.suggest.project import CHUNK_SIZE, project_suggester
 from coder.suggest.scoring import uncertainty
@@ -49,7 +48,7 @@ def score_rows(suggester: Suggester, rows: Sequence[tuple[str, str]], *,
     """Output rows (see OUTPUT_COLUMNS) for (id, text) rows: scores and decisions, no evidence."""
     if not len(rows):
         return []
-    scores = suggester.score_docs(list(parse([text for _, text in rows])))
+    scores = suggester.score_texts([text for _, text in rows])
     chosen = decide(scores, suggester.thresholds, at_least_one=at_least_one)
     unsure = uncertainty(scores, suggester.thresholds)
     code_ids = [m.code_id for m in suggester.models]

@@ -30,13 +30,11 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
-from spacy.tokens import Doc
-
-from coder.nlp import Tokens, parse, token_arrays
+from coder.nlp import Tokens, shared_lexicon, tokenize
 from coder.records import Code
 from coder.suggest import ENGINES
 from coder.suggest.features import Featurizer
-from coder.suggest.keywords import KEYWORD_THRESHOLD, KeywordMatcher, keyword_scores, match_counts
+from coder.suggest.keywords import KEYWORD_THRESHOLD, KeywordMatcher, KeywordMatches, keyword_scores
 from coder.suggest.thresholds import best_f1_threshold, calibrate, fit_platt
 
 MIN_POSITIVES = 5
@@ -70,7 +68,7 @@ class Scored:
     tokens: Tokens                                    # the chunk's tokens
     words: sp.csr_matrix                              # text features: the word block
     chars: sp.csr_matrix                              # text features: the character n-gram block
-    keyword_matches: list[dict[int, list[tuple[int, int]]]]  # per doc: code column -> token spans
+    keyword_matches: KeywordMatches                   # the chunk's keyword spans
 
     def text(self, docs: np.ndarray) -> sp.csr_matrix:
         """The text features of some docs as the model sees them: [words | chars], a row per doc."""
@@ -95,18 +93,17 @@ class Suggester:
         similarity = (words @ self.codebook_rows.T).toarray()
         return np.hstack([np.log1p(counts), similarity]) * CODEBOOK_WEIGHT
 
-    def features(self, docs: Sequence[Doc]) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    def features(self, tokens: Tokens) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
         """Text features, codebook features (see `codebook_features`) and raw keyword match counts."""
-        words, chars = self.featurizer.transform_blocks(token_arrays(docs))
-        counts = self.keywords.counts(docs)
+        words, chars = self.featurizer.transform_blocks(tokens)
+        counts = self.keywords.counts(tokens)
         return sp.hstack([words, chars], format="csr"), self.codebook_features(words, counts), counts
 
-    def score(self, docs: Sequence[Doc]) -> Scored:
-        """Calibrated scores for docs (one row per doc, one column per code), with their features."""
-        tokens = token_arrays(docs)
+    def score(self, tokens: Tokens) -> Scored:
+        """Calibrated scores for tokenized texts (one row per text, one column per code), with their features."""
         words, chars = self.featurizer.transform_blocks(tokens)
-        matches = self.keywords.matches(docs)
-        counts = match_counts(matches, len(self.codes))
+        matches = self.keywords.matches(tokens)
+        counts = matches.counts()
         scores = keyword_scores(counts)
         model_cols = [j for j, m in enumerate(self.models) if m.engine == "model"]
         if model_cols:
@@ -120,9 +117,9 @@ class Suggester:
             scores[:, model_cols] = calibrate(stacked, weights)
         return Scored(scores, tokens, words, chars, matches)
 
-    def score_docs(self, docs: Sequence[Doc]) -> np.ndarray:
-        """Calibrated scores, one row per doc and one column per code."""
-        return self.score(docs).scores
+    def score_texts(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated scores, one row per text and one column per code."""
+        return self.score(tokenize(texts)).scores
 
     @staticmethod
     def stack_inputs(decisions: np.ndarray, codebook: np.ndarray, unknown: np.ndarray) -> np.ndarray:
@@ -163,12 +160,12 @@ def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}")
     labels = np.asarray(labels, dtype=bool).reshape(len(texts), len(codes))
-    docs = list(parse(texts))
-    featurizer = Featurizer().fit(docs + list(parse(corpus)))
-    codebook_docs = list(parse(codebook_text(code) for code in codes))
-    codebook_rows = featurizer.transform(codebook_docs)[:, :featurizer.n_word_features]
-    suggester = Suggester(codes, featurizer, KeywordMatcher(codes), codebook_rows)
-    text, codebook, counts = suggester.features(docs)
+    with shared_lexicon().hold():
+        tokens = tokenize(list(texts) + list(corpus))
+        featurizer = Featurizer().fit(tokens)
+        codebook_rows = featurizer.transform(tokenize([codebook_text(code) for code in codes]))
+        suggester = Suggester(codes, featurizer, KeywordMatcher(codes), codebook_rows[:, :featurizer.n_word_features])
+        text, codebook, counts = suggester.features(tokens.head(len(texts)))
     x = sp.hstack([text, sp.csr_matrix(codebook)], format="csr")
     positives = labels.sum(axis=0)
     trainable = [j for j in range(len(codes)) if engine != "keywords" and positives[j] >= min_positives

@@ -9,19 +9,19 @@ it also returns one uncertainty figure and the best code, not every score.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
-from coder.nlp import parse
+from coder.nlp import tokenize
 from coder.records import Suggestion
-from coder.suggest.evidence import model_evidence, token_contributions
-from coder.suggest.keywords import span_evidence
+from coder.suggest.evidence import evidence_json, model_evidence, token_contributions
 from coder.suggest.model import Scored, Suggester, decide
 
 
-SuggestionRow = tuple[str, str, float, float, str, dict]
+SuggestionRow = tuple[str, str, float, float, str, str]
 ScoreRow = tuple[str, float, "str | None", float]
 
 
@@ -50,14 +50,13 @@ def chunk_rows(suggester: Suggester, ids: Sequence[str], texts: Sequence[str], *
     """Suggestions with evidence for a chunk of texts (ids and texts aligned), as plain rows.
 
     Suggestion rows are (response id, code id, score, threshold, engine,
-    evidence), best first within each response; score rows are (response id,
-    uncertainty, best code, best score), one per text. Plain tuples, as a
-    batch run makes millions of them.
+    evidence as JSON text), best first within each response; score rows are
+    (response id, uncertainty, best code, best score), one per text. Plain
+    tuples, as a batch run makes millions of them.
     """
-    docs = list(parse(texts))
-    if not docs:
+    if not len(texts):
         return [], []
-    scored = suggester.score(docs)
+    scored = suggester.score(tokenize(texts))
     scores, thresholds = scored.scores, suggester.thresholds
     n, n_codes = scores.shape
     code_ids = [m.code_id for m in suggester.models]
@@ -70,19 +69,18 @@ def chunk_rows(suggester: Suggester, ids: Sequence[str], texts: Sequence[str], *
     else:
         score_rows = [(rid, u, None, 0.0) for rid, u in zip(ids, unsure)]
     chosen = decide(scores, thresholds, at_least_one=at_least_one)
-    explained = _model_evidence(suggester, scored, chosen)
-    rows = []
     docs_with, codes_with = np.nonzero(chosen)  # only texts with suggestions need evidence
     values = scores[docs_with, codes_with]
     order = np.lexsort((-values, docs_with))    # per text, best first
-    for i, j, score in zip(docs_with[order].tolist(), codes_with[order].tolist(), values[order].tolist()):
-        evidence = {"keywords": span_evidence(texts[i], scored.tokens, i, scored.keyword_matches[i].get(j, []))}
-        evidence.update(explained.get((i, j), {}))
-        threshold = float(thresholds[j])
-        if score < threshold:  # the best code given by --at-least-one
-            evidence["best_code"] = {"code_threshold": round(threshold, 4)}
-            threshold = score
-        rows.append((ids[i], code_ids[j], score, threshold, engines[j], evidence))
+    docs_with, codes_with, values = docs_with[order], codes_with[order], values[order]
+    code_thresholds = thresholds[codes_with]
+    fallback = values < code_thresholds         # the best code given by --at-least-one
+    evidence = evidence_json(texts, scored.tokens, scored.keyword_matches, docs_with, codes_with,
+                             _model_evidence(suggester, scored, chosen),
+                             np.where(fallback, code_thresholds, np.nan))
+    rows = list(zip([ids[i] for i in docs_with.tolist()], [code_ids[j] for j in codes_with.tolist()],
+                    values.tolist(), np.where(fallback, values, code_thresholds).tolist(),
+                    [engines[j] for j in codes_with.tolist()], evidence))
     return rows, score_rows
 
 
@@ -92,7 +90,7 @@ def suggest_texts(suggester: Suggester, ids: Sequence[str], texts: Sequence[str]
     rows, score_rows = chunk_rows(suggester, ids, texts, at_least_one=at_least_one)
     by_text: dict[str, list[Suggestion]] = {}
     for row in rows:
-        by_text.setdefault(row[0], []).append(Suggestion(*row))
+        by_text.setdefault(row[0], []).append(Suggestion(*row[:5], json.loads(row[5])))
     return [ScoredText(rid, tuple(by_text.get(rid, ())), u, best, score) for rid, u, best, score in score_rows]
 
 

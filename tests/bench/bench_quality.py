@@ -9,7 +9,7 @@ Run: python tests/bench/bench_quality.py [--skip-demo] [--skip-anes] [--datasets
   numbers as ids), test rows imported uncoded, `coder suggest --at-least-one`,
   suggestions exported as 0/1 (`coder export binary --source suggestions`) and
   compared with ytest by sample-based F1. Times training plus suggestion.
-- Speed (--speed): the scoring path (parse, features, scores; then with
+- Speed (--speed): the scoring path (tokens, features, scores; then with
   evidence) against a bare `spacy.blank("en").pipe` pass over the same texts.
 """
 
@@ -91,7 +91,6 @@ def speed(n_texts: int = 50_000, chunk: int = 5_000) -> None:
 
     import spacy
 
-    from coder.nlp import parse
     from coder.suggest.project import training_set
     from coder.suggest.model import train
     from coder.suggest.scoring import suggest_texts
@@ -119,14 +118,14 @@ def speed(n_texts: int = 50_000, chunk: int = 5_000) -> None:
         bare = time.perf_counter() - started
         started = time.perf_counter()
         for i in range(0, n_texts, chunk):
-            suggester.score_docs(list(parse(texts[i:i + chunk])))
+            suggester.score_texts(texts[i:i + chunk])
         scored = time.perf_counter() - started
         started = time.perf_counter()
         for i in range(0, n_texts, chunk):
             suggest_texts(suggester, [str(k) for k in range(i, i + chunk)], texts[i:i + chunk])
         full = time.perf_counter() - started
     print(f"\n## Scoring speed ({n_texts:,} texts, chunks of {chunk:,}, one process)\n"
-          f"bare spacy.blank('en').pipe: {bare:.2f} s; parse + features + scores: {scored:.2f} s "
+          f"bare spacy.blank('en').pipe: {bare:.2f} s; tokens + features + scores: {scored:.2f} s "
           f"({scored / bare:.2f}x); with suggestions and evidence: {full:.2f} s ({full / bare:.2f}x)")
 
 
