@@ -151,6 +151,31 @@ def test_resume_is_refused_when_the_coding_changed_or_nothing_is_unfinished(tmp_
     conn.close()
 
 
+def _run_indexes(conn) -> set[str]:
+    return {name for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('suggestions', 'suggestion_scores') "
+        "AND sql IS NOT NULL")}
+
+
+def test_a_run_drops_its_indexes_while_it_writes_and_builds_them_when_it_ends(tmp_path):
+    conn = open_project(make_project(tmp_path / "p.coder", 60 - UNCODED))
+    built = {"suggestions_by_code", "suggestion_scores_by_uncertainty"}
+    assert _run_indexes(conn) == built
+    seen = []
+    run_batch(conn, chunk_size=CHUNK, workers=1, advance=lambda n: seen.append(_run_indexes(conn)))
+    assert seen == [set()] * 3 and _run_indexes(conn) == built
+    assert conn.execute("PRAGMA foreign_keys").fetchone() == (1,)   # as the caller's connection had it
+    first = run_results(conn)
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(conn, chunk_size=CHUNK, workers=1, advance=_interrupt_after_first_chunk())
+    assert _run_indexes(conn) == built   # an interrupted run's scores feed the coding queue too
+    assert conn.execute("SELECT count(*) FROM suggestion_scores").fetchone() == (CHUNK,)  # the last run's only
+    run_batch(conn, resume=True)
+    assert _run_indexes(conn) == built and run_results(conn) == first
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    conn.close()
+
+
 def _interrupt_after_first_chunk():
     def advance(n):
         raise KeyboardInterrupt

@@ -8,6 +8,14 @@ schema version n to n + 1.
 
 from __future__ import annotations
 
+# Indexes a suggestion run drops while it writes (rows at random places in an
+# index make each chunk's write several times dearer) and builds when it ends.
+RUN_INDEXES = {
+    "suggestions_by_code": "CREATE INDEX IF NOT EXISTS suggestions_by_code ON suggestions(code_id)",
+    "suggestion_scores_by_uncertainty":
+        "CREATE INDEX IF NOT EXISTS suggestion_scores_by_uncertainty ON suggestion_scores(uncertainty DESC)",
+}
+
 SCHEMA_V1 = """
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,

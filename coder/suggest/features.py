@@ -20,6 +20,7 @@ import scipy.sparse as sp
 
 from coder.nlp import Tokens, concatenated_ranges, lemmatize_lower, shared_lexicon
 from coder.nlp.lexicon import GrowingArray
+from coder.suggest.lookup import SortedLookup
 
 CHAR_NGRAMS = (3, 5)
 
@@ -67,9 +68,9 @@ class Featurizer:
         first, second = token_word[:-1], token_word[1:]
         valid = (first >= 0) & (second >= 0) & (doc[:-1] == doc[1:])
         keys, key_df = _document_frequency(doc[:-1][valid], first[valid] * u + second[valid])
-        self._bigram_keys = keys[key_df >= min_df]
+        self._bigrams = SortedLookup(keys[key_df >= min_df])
         word_df = np.concatenate([lemma_df[keep_lemma], key_df[key_df >= min_df]])
-        self.words += [f"{self.words[k // u]} {self.words[k % u]}" for k in self._bigram_keys.tolist()]
+        self.words += [f"{self.words[k // u]} {self.words[k % u]}" for k in self._bigrams.keys.tolist()]
         char_ids: dict[str, int] = {}
         form_chars = [np.array(sorted({char_ids.setdefault(g, len(char_ids)) for g in _char_ngrams(lower)}),
                                dtype=np.int64) if lower.strip() else np.empty(0, dtype=np.int64) for lower in lowers]
@@ -145,7 +146,7 @@ class Featurizer:
         char_entries = concatenated_ranges(type_chars.indptr[types], per_token)
         pieces = [(token[has_word], word[has_word]),
                   (np.repeat(token, per_token), type_chars.indices[char_entries] + len(self.words))]
-        if len(self._bigram_keys) and len(token) > 1:
+        if len(self._bigrams) and len(token) > 1:
             doc = np.repeat(np.arange(len(docs)), lengths)
             same_doc = doc[1:] == doc[:-1]
             first = np.flatnonzero((word[:-1] >= 0) & (word[1:] >= 0) & same_doc)
@@ -156,14 +157,14 @@ class Featurizer:
 
     def _bigram_columns(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The columns of the bigram keys that are in the vocabulary, and which keys those are."""
-        pos = np.minimum(np.searchsorted(self._bigram_keys, keys), len(self._bigram_keys) - 1)
-        found = self._bigram_keys[pos] == keys
-        return self._n_unigrams + pos[found], found
+        position = self._bigrams.find(keys)
+        found = position >= 0
+        return self._n_unigrams + position[found], found
 
     def _word_counts(self, token_word: np.ndarray, doc_of_token: np.ndarray, n_docs: int) -> sp.csr_matrix:
         unigram = token_word >= 0
         rows, cols = [doc_of_token[unigram]], [token_word[unigram]]
-        if len(self._bigram_keys) and len(token_word) > 1:
+        if len(self._bigrams) and len(token_word) > 1:
             first, second = token_word[:-1], token_word[1:]
             valid = (first >= 0) & (second >= 0) & (doc_of_token[:-1] == doc_of_token[1:])
             bigram, found = self._bigram_columns(first[valid] * self._n_unigrams + second[valid])

@@ -20,8 +20,9 @@ from typing import Sequence
 
 import numpy as np
 
-from coder.nlp import Tokens, shared_lexicon, tokenize
+from coder.nlp import Tokens, concatenated_ranges, shared_lexicon, tokenize
 from coder.records import Code
+from coder.suggest.lookup import SortedLookup
 
 KEYWORD_THRESHOLD = 0.5
 
@@ -122,60 +123,57 @@ class _PhraseTable:
         tokens = tokenize([keyword for _, keyword in phrases])
         values = attribute(tokens)
         sequences = [values[tokens.bounds[i]:tokens.bounds[i + 1]] for i in range(len(phrases))]
-        self.terms = np.unique(np.concatenate(sequences)) if sequences else np.zeros(0, dtype=np.uint64)
-        ids = [np.searchsorted(self.terms, s).tolist() for s in sequences]
-        self._levels: list[np.ndarray] = []    # level k: the sorted keys of the prefixes of length k + 2
-        self._complete: list[tuple[np.ndarray, np.ndarray]] = []   # per length: (prefix ids, code columns)
-        prefix = [[-1] * len(s) for s in ids]  # prefix[p][k]: the id of phrase p's first k + 1 terms
-        for p, s in enumerate(ids):
-            if s:
-                prefix[p][0] = s[0]
+        self._terms = SortedLookup(np.unique(np.concatenate(sequences)) if sequences
+                                   else np.zeros(0, dtype=np.uint64))
+        ids = [self._terms.find(s).tolist() for s in sequences]
+        self._levels: list[SortedLookup] = []   # level k: the prefixes of length k + 2
+        # Per length: for each prefix id of that length, the first of its codes and how many, then the codes.
+        self._complete: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        prefix = [s[:1] for s in ids]          # prefix[p][k]: the id of phrase p's first k + 1 terms
         for k in range(1, max((len(s) for s in ids), default=0)):
-            keys = np.unique([self._pair(prefix[p][k - 1], s[k]) for p, s in enumerate(ids) if len(s) > k])
-            self._levels.append(keys)
+            level = SortedLookup(np.unique([self._pair(prefix[p][k - 1], s[k])
+                                            for p, s in enumerate(ids) if len(s) > k]))
+            self._levels.append(level)
             for p, s in enumerate(ids):
                 if len(s) > k:
-                    prefix[p][k] = int(np.searchsorted(keys, self._pair(prefix[p][k - 1], s[k])))
+                    prefix[p].append(int(level.find(np.array([self._pair(prefix[p][k - 1], s[k])]))[0]))
         for length in range(1, len(self._levels) + 2):
+            prefixes = len(self._terms) if length == 1 else len(self._levels[length - 2])
             pairs = sorted((prefix[p][length - 1], column) for p, (column, _) in enumerate(phrases)
                            if len(ids[p]) == length)
-            self._complete.append((np.array([a for a, _ in pairs], dtype=np.int64),
+            count = np.bincount(np.array([a for a, _ in pairs], dtype=np.int64), minlength=prefixes)
+            self._complete.append((np.cumsum(count) - count, count,
                                    np.array([b for _, b in pairs], dtype=np.int64)))
 
     def _pair(self, prefix, term):
-        return prefix * len(self.terms) + term
+        return prefix * len(self._terms) + term
 
     def find(self, tokens: Tokens) -> tuple[np.ndarray, ...]:
         """(text, code, start, end) of every match, token positions within each text."""
         empty = np.zeros(0, dtype=np.int64)
-        if not len(self.terms) or not len(tokens.type_of_token):
+        if not len(self._terms) or not len(tokens.type_of_token):
             return empty, empty, empty, empty
-        values = self._attribute(tokens)
-        position = np.minimum(np.searchsorted(self.terms, values), len(self.terms) - 1)
-        term = np.where(self.terms[position] == values, position, -1).astype(np.int64)
+        term = self._terms.find(self._attribute(tokens))
         doc = tokens.doc_of_token
-        current = term                    # current[i]: the prefix id of the span starting at token i
+        at = np.flatnonzero(term >= 0)    # where spans that may match start
+        current = term[at]                # the prefix id of the span starting there
         out = []
-        for length, (ends, columns) in enumerate(self._complete, start=1):
+        for length, (code_first, code_count, columns) in enumerate(self._complete, start=1):
             if length > 1:
-                n = len(term) - length + 1
-                if n <= 0:
-                    break
-                keys = self._levels[length - 2]
-                last = term[length - 1:]
-                ok = (current[:n] >= 0) & (last >= 0) & (doc[:n] == doc[length - 1:])
-                pair = self._pair(current[:n], last)
-                at = np.minimum(np.searchsorted(keys, pair), len(keys) - 1)
-                current = np.where(ok & (keys[at] == pair), at, -1)
-            if not len(ends):
+                last = at + length - 1
+                ok = last < len(term)
+                at, current, last = at[ok], current[ok], last[ok]
+                ok = (term[last] >= 0) & (doc[last] == doc[at])
+                at, current = at[ok], self._levels[length - 2].find(self._pair(current[ok], term[last[ok]]))
+                ok = current >= 0
+                at, current = at[ok], current[ok]
+            if not len(columns):
                 continue
-            candidate = np.flatnonzero(current >= 0)
-            first = np.searchsorted(ends, current[candidate], side="left")
-            count = np.searchsorted(ends, current[candidate], side="right") - first
-            at = np.repeat(candidate, count)
-            entry = np.repeat(first - np.concatenate([[0], np.cumsum(count)[:-1]]), count) + np.arange(count.sum())
-            local = at - tokens.bounds[doc[at]]
-            out.append((doc[at], columns[entry], local, local + length))
+            first, count = code_first[current], code_count[current]
+            start = np.repeat(at, count)
+            entry = concatenated_ranges(first, count)
+            local = start - tokens.bounds[doc[start]]
+            out.append((doc[start], columns[entry], local, local + length))
         if not out:
             return empty, empty, empty, empty
         return tuple(np.concatenate([o[i] for o in out]).astype(np.int64) for i in range(4))

@@ -15,6 +15,8 @@ import signal
 from collections import deque
 from typing import Callable, Iterable, Iterator, TypeVar
 
+from threadpoolctl import threadpool_limits
+
 from coder.suggest.model import Suggester
 
 IN_FLIGHT_PER_WORKER = 2
@@ -37,16 +39,19 @@ def map_chunks(score: Callable[..., Result], suggester: Suggester, chunks: Itera
 
     With one worker (or where fork is unavailable) the chunks are scored in
     this process. Closing the iterator early (an error, Ctrl-C) stops the
-    workers; results not yet taken are dropped.
+    workers; results not yet taken are dropped. Each process scores on one
+    thread: the matrices of a chunk are too small for BLAS threads to pay,
+    and their spinning took half the CPU of a run.
     """
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for chunk in chunks:
-            yield score(suggester, chunk, **options)
+        with threadpool_limits(limits=1):
+            for chunk in chunks:
+                yield score(suggester, chunk, **options)
         return
     global _job
     _job = (score, suggester, options)
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_sigint) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker) as pool:
             pending: deque = deque()
             for chunk in chunks:
                 pending.append(pool.apply_async(_run_job, (chunk,)))
@@ -63,7 +68,8 @@ def _run_job(chunk):
     return score(suggester, chunk, **options)
 
 
-def _ignore_sigint() -> None:
+def _start_worker() -> None:
     # Ctrl-C goes to the whole process group: the parent handles it (stores what
     # is finished, marks the run interrupted) and stops the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threadpool_limits(limits=1)
