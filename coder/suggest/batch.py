@@ -17,8 +17,9 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections import deque
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -27,10 +28,8 @@ from coder.store.suggestions import (count_to_score, finish_run, interrupt_run, 
                                      reopen_run, start_run, suggestion_counts, write_chunk_rows)
 from coder.suggest.model import Suggester
 from coder.suggest.project import CHUNK_SIZE, project_suggester
-from coder.suggest.scoring import chunk_rows
+from coder.suggest.scoring import score_chunk
 from coder.suggest.workers import default_workers, map_chunks
-
-ChunkRows = tuple[list[tuple], list[tuple], int]
 
 
 @dataclass(frozen=True)
@@ -43,18 +42,6 @@ class RunSummary:
     suggestions: int
     model_codes: list[str]
     keyword_codes: list[str]
-
-
-def score_chunk(suggester: Suggester, rows: Sequence[tuple[str, str]], *,
-                at_least_one: bool = False) -> ChunkRows:
-    """Score (id, text) rows: (suggestion rows, per-response score rows, responses scored).
-
-    The rows are what `write_chunk_rows` stores (evidence already JSON), so a
-    worker process does all the work but the write.
-    """
-    suggestions, scored = chunk_rows(suggester, [r[0] for r in rows], [r[1] for r in rows],
-                                     at_least_one=at_least_one)
-    return suggestions, scored, len(rows)
 
 
 def model_fingerprint(suggester: Suggester) -> str:
@@ -103,12 +90,20 @@ def run_batch(conn: sqlite3.Connection, *, engine: str = "auto", coder: str | No
     # No more workers than chunks: forking costs more than a small run takes.
     workers = max(1, min(workers, -(-(run["total"] - run["done"]) // chunk_size)))
     chunks = iter_to_score(conn, scope, coder, chunk_size=chunk_size, unfinished_run=run_id if resume else None)
+    ids: deque[list[str]] = deque()   # the ids of the chunks out with the workers, in order
+
+    def texts() -> Iterator[list[str]]:
+        for rows in chunks:
+            ids.append([r[0] for r in rows])
+            yield [r[1] for r in rows]
+
     try:
-        for suggestions, scored, done in map_chunks(score_chunk, suggester, chunks, workers=workers,
-                                                    at_least_one=at_least_one):
-            write_chunk_rows(conn, run_id, suggestions, scored, done)
+        for result in map_chunks(score_chunk, suggester, texts(), workers=workers, at_least_one=at_least_one):
+            chunk_ids = ids.popleft()
+            write_chunk_rows(conn, run_id, result.suggestion_rows(chunk_ids), result.score_rows(chunk_ids),
+                             len(chunk_ids))
             if advance:
-                advance(done)
+                advance(len(chunk_ids))
     except BaseException:
         interrupt_run(conn, run_id)
         raise

@@ -20,7 +20,7 @@ import scipy.sparse as sp
 
 from coder.nlp import Tokens, concatenated_ranges, lemmatize_lower, shared_lexicon
 from coder.nlp.lexicon import GrowingArray
-from coder.suggest.lookup import SortedLookup
+from coder.suggest.lookup import KeyIndex
 
 CHAR_NGRAMS = (3, 5)
 
@@ -68,7 +68,7 @@ class Featurizer:
         first, second = token_word[:-1], token_word[1:]
         valid = (first >= 0) & (second >= 0) & (doc[:-1] == doc[1:])
         keys, key_df = _document_frequency(doc[:-1][valid], first[valid] * u + second[valid])
-        self._bigrams = SortedLookup(keys[key_df >= min_df])
+        self._bigrams = KeyIndex(keys[key_df >= min_df])
         word_df = np.concatenate([lemma_df[keep_lemma], key_df[key_df >= min_df]])
         self.words += [f"{self.words[k // u]} {self.words[k % u]}" for k in self._bigrams.keys.tolist()]
         char_ids: dict[str, int] = {}

@@ -22,7 +22,7 @@ import numpy as np
 
 from coder.nlp import Tokens, concatenated_ranges, shared_lexicon, tokenize
 from coder.records import Code
-from coder.suggest.lookup import SortedLookup
+from coder.suggest.lookup import KeyIndex
 
 KEYWORD_THRESHOLD = 0.5
 
@@ -123,15 +123,15 @@ class _PhraseTable:
         tokens = tokenize([keyword for _, keyword in phrases])
         values = attribute(tokens)
         sequences = [values[tokens.bounds[i]:tokens.bounds[i + 1]] for i in range(len(phrases))]
-        self._terms = SortedLookup(np.unique(np.concatenate(sequences)) if sequences
+        self._terms = KeyIndex(np.unique(np.concatenate(sequences)) if sequences
                                    else np.zeros(0, dtype=np.uint64))
         ids = [self._terms.find(s).tolist() for s in sequences]
-        self._levels: list[SortedLookup] = []   # level k: the prefixes of length k + 2
+        self._levels: list[KeyIndex] = []   # level k: the prefixes of length k + 2
         # Per length: for each prefix id of that length, the first of its codes and how many, then the codes.
         self._complete: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         prefix = [s[:1] for s in ids]          # prefix[p][k]: the id of phrase p's first k + 1 terms
         for k in range(1, max((len(s) for s in ids), default=0)):
-            level = SortedLookup(np.unique([self._pair(prefix[p][k - 1], s[k])
+            level = KeyIndex(np.unique([self._pair(prefix[p][k - 1], s[k])
                                             for p, s in enumerate(ids) if len(s) > k]))
             self._levels.append(level)
             for p, s in enumerate(ids):

@@ -1,17 +1,19 @@
 """Scoring a chunk of texts: the suggestions to store and what active learning needs.
 
-`chunk_rows` is a pure function of a trained Suggester and a chunk of
+`score_chunk` is a pure function of a trained Suggester and a chunk of
 texts, so a batch run can call it chunk by chunk (and in forked workers).
-Only suggestions at or above their code's threshold are returned, plus, with
+Only suggestions at or above their code's threshold are kept, plus, with
 `at_least_one`, each text's best code when none clears its threshold; per text
-it also returns one uncertainty figure and the best code, not every score.
+it also keeps one uncertainty figure and the best code, not every score.
+The result is columns of numbers and one list of evidence texts, which cost
+little to send between processes; the response ids stay with the caller.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -19,10 +21,6 @@ from coder.nlp import tokenize
 from coder.records import Suggestion
 from coder.suggest.evidence import evidence_json, model_evidence, token_contributions
 from coder.suggest.model import Scored, Suggester, decide
-
-
-SuggestionRow = tuple[str, str, float, float, str, str]
-ScoreRow = tuple[str, float, "str | None", float]
 
 
 @dataclass(frozen=True)
@@ -36,6 +34,34 @@ class ScoredText:
     best_score: float
 
 
+@dataclass(frozen=True)
+class ChunkScores:
+    """A scored chunk: its suggestions (best first within each text) and a few figures per text."""
+
+    doc: np.ndarray             # per suggestion: the index of its text in the chunk
+    code: np.ndarray            # per suggestion: the code's column
+    score: np.ndarray
+    threshold: np.ndarray       # the code's threshold, or the score for a best code given by --at-least-one
+    evidence: list[str]         # per suggestion: evidence as JSON text
+    uncertainty: np.ndarray     # per text
+    best_code: np.ndarray       # per text: the best code's column (-1 when there are no codes)
+    best_score: np.ndarray      # per text
+    code_ids: tuple[str, ...]
+    engines: tuple[str, ...]
+
+    def suggestion_rows(self, ids: Sequence[str]) -> Iterator[tuple[str, str, float, float, str, str]]:
+        """(response id, code id, score, threshold, engine, evidence) per suggestion, `ids` naming the texts."""
+        codes = self.code.tolist()
+        return zip([ids[i] for i in self.doc.tolist()], [self.code_ids[j] for j in codes], self.score.tolist(),
+                   self.threshold.tolist(), [self.engines[j] for j in codes], self.evidence)
+
+    def score_rows(self, ids: Sequence[str]) -> Iterator[tuple[str, float, str | None, float]]:
+        """(response id, uncertainty, best code, best score) per text."""
+        names = self.code_ids + (None,)   # column -1: no codes
+        return zip(ids, self.uncertainty.tolist(), [names[j] for j in self.best_code.tolist()],
+                   self.best_score.tolist())
+
+
 def uncertainty(scores: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
     """Per text, how close its closest call is: 1 at a threshold, 0 at 0 or 1 far from it."""
     if scores.shape[1] == 0:
@@ -45,53 +71,42 @@ def uncertainty(scores: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
     return np.clip(closeness, 0.0, 1.0).max(axis=1)
 
 
-def chunk_rows(suggester: Suggester, ids: Sequence[str], texts: Sequence[str], *,
-               at_least_one: bool = False) -> tuple[list[SuggestionRow], list[ScoreRow]]:
-    """Suggestions with evidence for a chunk of texts (ids and texts aligned), as plain rows.
-
-    Suggestion rows are (response id, code id, score, threshold, engine,
-    evidence as JSON text), best first within each response; score rows are
-    (response id, uncertainty, best code, best score), one per text. Plain
-    tuples, as a batch run makes millions of them.
-    """
+def score_chunk(suggester: Suggester, texts: Sequence[str], *, at_least_one: bool = False) -> ChunkScores:
+    """Suggestions with evidence, uncertainty and best code for a chunk of texts."""
+    code_ids = tuple(m.code_id for m in suggester.models)
+    engines = tuple(m.engine for m in suggester.models)
     if not len(texts):
-        return [], []
+        empty = np.zeros(0)
+        return ChunkScores(empty.astype(np.int64), empty.astype(np.int64), empty, empty, [], empty,
+                           empty.astype(np.int64), empty, code_ids, engines)
     scored = suggester.score(tokenize(texts))
     scores, thresholds = scored.scores, suggester.thresholds
     n, n_codes = scores.shape
-    code_ids = [m.code_id for m in suggester.models]
-    engines = [m.engine for m in suggester.models]
-    unsure = uncertainty(scores, thresholds).tolist()
-    if n_codes:
-        best = np.argmax(scores, axis=1)
-        score_rows = list(zip(ids, unsure, [code_ids[j] for j in best.tolist()],
-                              scores[np.arange(n), best].tolist()))
-    else:
-        score_rows = [(rid, u, None, 0.0) for rid, u in zip(ids, unsure)]
+    best = np.argmax(scores, axis=1) if n_codes else np.full(n, -1)
+    best_score = scores[np.arange(n), best] if n_codes else np.zeros(n)
     chosen = decide(scores, thresholds, at_least_one=at_least_one)
-    docs_with, codes_with = np.nonzero(chosen)  # only texts with suggestions need evidence
-    values = scores[docs_with, codes_with]
-    order = np.lexsort((-values, docs_with))    # per text, best first
-    docs_with, codes_with, values = docs_with[order], codes_with[order], values[order]
-    code_thresholds = thresholds[codes_with]
-    fallback = values < code_thresholds         # the best code given by --at-least-one
-    evidence = evidence_json(texts, scored.tokens, scored.keyword_matches, docs_with, codes_with,
+    docs, codes = np.nonzero(chosen)   # only texts with suggestions need evidence
+    values = scores[docs, codes]
+    order = np.lexsort((-values, docs))    # per text, best first
+    docs, codes, values = docs[order], codes[order], values[order]
+    code_thresholds = thresholds[codes]
+    fallback = values < code_thresholds    # the best code given by --at-least-one
+    evidence = evidence_json(texts, scored.tokens, scored.keyword_matches, docs, codes,
                              _model_evidence(suggester, scored, chosen),
                              np.where(fallback, code_thresholds, np.nan))
-    rows = list(zip([ids[i] for i in docs_with.tolist()], [code_ids[j] for j in codes_with.tolist()],
-                    values.tolist(), np.where(fallback, values, code_thresholds).tolist(),
-                    [engines[j] for j in codes_with.tolist()], evidence))
-    return rows, score_rows
+    return ChunkScores(docs, codes, values, np.where(fallback, values, code_thresholds), evidence,
+                       uncertainty(scores, thresholds), best, best_score, code_ids, engines)
 
 
 def suggest_texts(suggester: Suggester, ids: Sequence[str], texts: Sequence[str], *,
                   at_least_one: bool = False) -> list[ScoredText]:
-    """`chunk_rows` as one ScoredText per text, holding its Suggestions."""
-    rows, score_rows = chunk_rows(suggester, ids, texts, at_least_one=at_least_one)
+    """`score_chunk` as one ScoredText per text, holding its Suggestions."""
+    result = score_chunk(suggester, texts, at_least_one=at_least_one)
     by_text: dict[str, list[Suggestion]] = {}
-    for row in rows:
+    for row in result.suggestion_rows(ids):
         by_text.setdefault(row[0], []).append(Suggestion(*row[:5], json.loads(row[5])))
-    return [ScoredText(rid, tuple(by_text.get(rid, ())), u, best, score) for rid, u, best, score in score_rows]
+    return [ScoredText(rid, tuple(by_text.get(rid, ())), u, best, score)
+            for rid, u, best, score in result.score_rows(ids)]
 
 
 def _model_evidence(suggester: Suggester, scored: Scored, chosen: np.ndarray) -> dict[tuple[int, int], dict]:
