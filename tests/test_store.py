@@ -80,6 +80,20 @@ def test_open_refuses_a_newer_schema_and_leaves_it_alone(project_path):
     assert file_digest(project_path) == before
 
 
+def test_a_schema_1_project_is_upgraded_when_opened_for_writing(project_path):
+    raw = sqlite3.connect(project_path)
+    raw.execute("CREATE INDEX suggestions_by_code ON suggestions(code_id)")   # as schema 1 made it
+    raw.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    raw.commit()
+    raw.close()
+    with pytest.raises(ProjectError, match="schema 1 needs upgrading"):
+        open_project(project_path, readonly=True)
+    conn = open_project(project_path)
+    assert int(get_meta(conn)["schema_version"]) == SCHEMA_VERSION == 2
+    assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'suggestions_by_code'").fetchone()
+    conn.close()
+
+
 def test_transaction_rolls_back_everything_on_error(conn):
     with pytest.raises(RuntimeError):
         with transaction(conn):

@@ -118,8 +118,7 @@ class Lexicon:
         missing = np.flatnonzero(ids < 0)
         if len(missing):
             new = list(dict.fromkeys(pieces[i] for i in missing.tolist()))
-            for piece in new:
-                self._add(piece, self._piece_rows(piece))
+            self._add(new, [self._piece_rows(piece) for piece in new])
             ids[missing] = [self.pieces[pieces[i]] for i in missing.tolist()]
         return ids
 
@@ -139,7 +138,7 @@ class Lexicon:
     def whole_text_id(self, text: str) -> int:
         """A text tokenized by spaCy whole, as a piece of its own (for texts that `straddles`
         finds), kept only until the end of the `scratch` block it is made in."""
-        return self._add(text, _rows(self._tokenizer(text)), keep=False)
+        return self._add([text], [_rows(self._tokenizer(text))], keep=False)
 
     def straddles(self, ids: np.ndarray, same_text: np.ndarray) -> np.ndarray:
         """For each pair of neighbouring pieces, whether a special case could span them.
@@ -162,37 +161,49 @@ class Lexicon:
         rows[:, 2] -= len(context) - len(piece)
         return rows
 
-    def _add(self, piece: str, rows: np.ndarray, *, keep: bool = True) -> int:
-        """Record a piece and its tokens (`_rows`); `keep` makes it findable by its text."""
-        for orth in rows[:, 0].tolist():
-            if orth not in self.types:
-                self._add_type(self._vocab[orth])
-        for norm in rows[:, 1].tolist():
+    def _add(self, pieces: list[str], rows: list[np.ndarray], *, keep: bool = True) -> int:
+        """Record pieces and their tokens (`_rows` each); `keep` makes them findable by their text.
+
+        Returns the id of the first (the others follow in order).
+        """
+        table = np.concatenate(rows) if rows else np.zeros((0, 3), dtype=np.uint64)
+        orths, norms = table[:, 0].tolist(), table[:, 1].tolist()
+        self._add_types([orth for orth in dict.fromkeys(orths) if orth not in self.types])
+        for norm in dict.fromkeys(norms):
             if norm not in self.norm_text:
                 self.norm_text[norm] = self._vocab.strings[norm]
-        types = [self.types[orth] for orth in rows[:, 0].tolist()]
-        piece_id = self.piece_first.size
+        types = [self.types[orth] for orth in orths]
+        first_id = self.piece_first.size
         if keep:
-            self.pieces[piece] = piece_id
-        self.piece_first.extend([self.token_type.size])
-        self.piece_tokens.extend([len(types)])
-        self.piece_length.extend([len(piece)])
-        self.piece_space.extend([piece.isspace()])
-        first, last = (self.type_text[types[0]], self.type_text[types[-1]]) if types else ("", "")
-        self.piece_ends.extend([self._edges.end_class(piece, last)])
-        self.piece_starts.extend([self._edges.start_class(piece, first)])
+            self.pieces.update(zip(pieces, range(first_id, first_id + len(pieces))))
+        counts = [len(r) for r in rows]
+        self.piece_first.extend(self.token_type.size + np.cumsum(counts) - counts)
+        self.piece_tokens.extend(counts)
+        self.piece_length.extend([len(piece) for piece in pieces])
+        self.piece_space.extend([piece.isspace() for piece in pieces])
+        ends, starts, at = [], [], 0
+        for piece, count in zip(pieces, counts):
+            first, last = (self.type_text[types[at]], self.type_text[types[at + count - 1]]) if count else ("", "")
+            ends.append(self._edges.end_class(piece, last))
+            starts.append(self._edges.start_class(piece, first))
+            at += count
+        self.piece_ends.extend(ends)
+        self.piece_starts.extend(starts)
         self.token_type.extend(types)
-        self.token_norm.extend(rows[:, 1])
-        self.token_offset.extend(rows[:, 2].astype(np.int64))
-        return piece_id
+        self.token_norm.extend(table[:, 1])
+        self.token_offset.extend(table[:, 2].astype(np.int64))
+        return first_id
 
-    def _add_type(self, lexeme) -> None:
-        self.types[lexeme.orth] = len(self.type_text)
-        self.type_text.append(lexeme.orth_)
-        self.type_orth.extend(np.array([lexeme.orth], dtype=np.uint64))
-        self.type_length.extend([len(lexeme.orth_)])
-        self.type_punct.extend([lexeme.is_punct])
-        self.type_final.extend([lexeme.orth_ in final_punctuation()])
+    def _add_types(self, orths: list[int]) -> None:
+        lexemes = [self._vocab[orth] for orth in orths]
+        texts = [lexeme.orth_ for lexeme in lexemes]
+        self.types.update(zip(orths, range(len(self.type_text), len(self.type_text) + len(orths))))
+        self.type_text.extend(texts)
+        self.type_orth.extend(np.array(orths, dtype=np.uint64))
+        self.type_length.extend([len(text) for text in texts])
+        self.type_punct.extend([lexeme.is_punct for lexeme in lexemes])
+        final = final_punctuation()
+        self.type_final.extend([text in final for text in texts])
 
 
 def _rows(doc) -> np.ndarray:
@@ -230,7 +241,16 @@ class PatternEdges:
         self._second_lengths = sorted({len(b) for b in self._seconds})
         self._end_classes: dict[frozenset, int] = {frozenset(): 0}
         self._start_classes: dict[frozenset, int] = {frozenset(): 0}
-        self.table = np.zeros((1, 1), dtype=bool)
+        self._table = np.zeros((1, 1), dtype=bool)
+
+    @property
+    def table(self) -> np.ndarray:
+        """`table[end class, start class]`: whether a pattern can span such a pair of pieces."""
+        ends, starts = list(self._end_classes), list(self._start_classes)
+        if self._table.shape != (len(ends), len(starts)):
+            self._table = np.array([[any((a, b) in self.pairs for a in e for b in s) for s in starts]
+                                    for e in ends], dtype=bool).reshape(len(ends), len(starts))
+        return self._table
 
     def end_class(self, piece: str, last: str) -> int:
         """The class of the pattern tokens `piece` can end with, given its last token (0: none)."""
@@ -248,13 +268,9 @@ class PatternEdges:
             found = frozenset({first} & self._seconds)
         return self._class(self._start_classes, found)
 
-    def _class(self, classes: dict[frozenset, int], found: frozenset) -> int:
-        if found not in classes:
-            classes[found] = len(classes)
-            ends, starts = list(self._end_classes), list(self._start_classes)
-            self.table = np.array([[any((a, b) in self.pairs for a in e for b in s) for s in starts]
-                                   for e in ends], dtype=bool).reshape(len(ends), len(starts))
-        return classes[found]
+    @staticmethod
+    def _class(classes: dict[frozenset, int], found: frozenset) -> int:
+        return classes.setdefault(found, len(classes))
 
 
 @lru_cache(maxsize=1)

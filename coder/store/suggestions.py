@@ -4,11 +4,11 @@ A run replaces the previous run's suggestions: `start_run` clears them, each
 chunk of results is written in one transaction by `write_chunk`, and
 `finish_run` marks the run done. Human codings are never touched here.
 
-While a run writes, the two secondary indexes on its tables (`RUN_INDEXES`)
-are dropped: rows land at random places in them, which made every chunk's
-write about three times dearer. `finish_run` (also on interruption) builds
-them again; after a killed run they are missing until the next run ends or
-is resumed, which slows the coding queue but changes no result.
+While a run writes, the index of its scores by uncertainty (`RUN_INDEXES`)
+is dropped: rows land at random places in it, which made every chunk's write
+about twice as dear. `finish_run` (also on interruption) builds it again;
+after a killed run it is missing until the next run ends or is resumed,
+which slows the coding queue but changes no result.
 """
 
 from __future__ import annotations

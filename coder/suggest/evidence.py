@@ -15,7 +15,6 @@ text is written directly (`evidence_json`), in the form `json.dumps` gives.
 
 from __future__ import annotations
 
-import json
 from json.encoder import encode_basestring
 from typing import Sequence
 
@@ -25,6 +24,7 @@ import scipy.sparse as sp
 from coder.nlp import Tokens, concatenated_ranges, shared_lexicon
 from coder.suggest.features import Featurizer
 from coder.suggest.keywords import KeywordMatches
+from coder.suggest.lookup import KeyIndex
 
 TOP_TERMS = 5
 
@@ -41,32 +41,30 @@ def token_contributions(featurizer: Featurizer, tokens: Tokens, rows: sp.csr_mat
     to the text features' part of its decision value.
     """
     docs = np.asarray(docs, dtype=np.int64)
-    token, column = featurizer.incidence(tokens, docs)
+    row, column = featurizer.incidence(tokens, docs)
     lengths = tokens.bounds[docs + 1] - tokens.bounds[docs]
-    first_row = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-    local = np.full(len(tokens.bounds) - 1, -1, dtype=np.int64)
-    local[docs] = np.arange(len(docs))
-    doc = local[tokens.doc_of_token[token]]
-    row = first_row[doc] + token - tokens.bounds[docs][doc]
     n_columns = rows.shape[1]
-    unique, inverse, shares = np.unique(doc * n_columns + column, return_inverse=True, return_counts=True)
-    rows = rows.copy()
-    rows.sort_indices()
-    entry_rows = np.repeat(np.arange(len(docs), dtype=np.int64), np.diff(rows.indptr))
-    position = np.searchsorted(entry_rows * n_columns + rows.indices, unique)  # every column a token feeds is in its row
-    share = (rows.data[position] / shares)[inverse.reshape(-1)]
-    per_token = sp.csr_matrix((share, (row, column)), shape=(int(lengths.sum()), n_columns))
-    return np.asarray(per_token @ weights)
+    entry_doc = np.repeat(np.arange(len(docs), dtype=np.int64), np.diff(rows.indptr))
+    # Every column a token feeds is in its text's row; find which entry of `rows` it is.
+    entry = KeyIndex(entry_doc * n_columns + rows.indices).find(np.repeat(np.arange(len(docs)), lengths)[row]
+                                                                 * n_columns + column)
+    share = rows.data[entry] / np.bincount(entry, minlength=rows.nnz)[entry]
+    n_tokens = int(lengths.sum())
+    weights = np.asarray(weights).reshape(n_columns, -1)
+    return np.stack([np.bincount(row, weights=share * weights[column, k], minlength=n_tokens)
+                     for k in range(weights.shape[1])], axis=1).reshape(n_tokens, weights.shape[1])
 
 
 def model_evidence(tokens: Tokens, docs: np.ndarray, contributions: np.ndarray, pairs: np.ndarray,
-                   codes: np.ndarray) -> list[dict]:
-    """Terms and best sentence for model-engine suggestions, one dict per (doc, code) pair.
+                   codes: np.ndarray) -> list[str]:
+    """Terms and best sentence for model-engine suggestions, as JSON members, one per (doc, code) pair.
 
     `contributions` is `token_contributions` for `docs` (a column per code);
     pair k is doc `docs[pairs[k]]` and column `codes[k]`. Worked out for all
     pairs at once: each pair's tokens are ranked by contribution (ties in text
-    order) and its sentences summed, with numpy over the concatenated token ranges.
+    order) and its sentences summed, with numpy over the concatenated token
+    ranges. Each result is `"terms": [...], "sentence": [start, end]` (empty
+    for a text without tokens), to go inside the evidence object.
     """
     doc_lengths = tokens.bounds[docs + 1] - tokens.bounds[docs]
     doc_rows = np.concatenate([[0], np.cumsum(doc_lengths)[:-1]]).astype(np.int64)
@@ -78,13 +76,13 @@ def model_evidence(tokens: Tokens, docs: np.ndarray, contributions: np.ndarray, 
     order = np.lexsort((-value, pair))
     first_of_pair = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
     rank = np.arange(len(order)) - first_of_pair[pair[order]]
-    top = order[(rank < TOP_TERMS) & (value[order] > 0)]
+    top = order[(rank < TOP_TERMS) & (value[order] > 0)]   # by pair, strongest first
     names = shared_lexicon().norm_text
-    terms: list[list[dict]] = [[] for _ in range(len(pairs))]
-    starts, ends = tokens.start[token[top]].tolist(), (tokens.start + tokens.length)[token[top]].tolist()
-    for p, norm, start, end, v in zip(pair[top].tolist(), tokens.norm[token[top]].tolist(), starts, ends,
-                                      value[top].tolist()):
-        terms[p].append({"term": names[norm], "start": start, "end": end, "weight": round(v, 4)})
+    starts = tokens.start[token[top]]
+    terms = [f'{{"term": {encode_basestring(names[norm])}, "start": {a}, "end": {b}, "weight": {round(v, 4)!r}}}'
+             for norm, a, b, v in zip(tokens.norm[token[top]].tolist(), starts.tolist(),
+                                      (starts + tokens.length[token[top]]).tolist(), value[top].tolist())]
+    at = np.concatenate([[0], np.cumsum(np.bincount(pair[top], minlength=len(pairs)))]).tolist()
     sentence = np.cumsum(tokens.sentence_start) - 1
     n_sentences = int(sentence[-1]) + 1 if len(sentence) else 1
     key = pair * n_sentences + sentence[token]  # sorted: pairs in order, tokens in order within each
@@ -96,22 +94,20 @@ def model_evidence(tokens: Tokens, docs: np.ndarray, contributions: np.ndarray, 
     is_first[1:] = unique_pair[best][1:] != unique_pair[best][:-1]
     first_token = np.flatnonzero(tokens.sentence_start)
     last_token = np.append(first_token[1:], len(tokens.start)) - 1
-    out: list[dict] = [{"terms": terms[p]} if n else {} for p, n in enumerate(lengths.tolist())]
+    sentences = [""] * len(pairs)
     for p, s in zip(unique_pair[best][is_first].tolist(), (unique[best][is_first] % n_sentences).tolist()):
         a, b = first_token[s], last_token[s]
-        out[p]["sentence"] = [int(tokens.start[a]), int(tokens.start[b] + tokens.length[b])]
-    return out
-
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False)
+        sentences[p] = f', "sentence": [{int(tokens.start[a])}, {int(tokens.start[b] + tokens.length[b])}]'
+    return [f'"terms": [{", ".join(terms[at[p]:at[p + 1]])}]{sentences[p]}' if n else ""
+            for p, n in enumerate(lengths.tolist())]
 
 
 def evidence_json(texts: Sequence[str], tokens: Tokens, matches: KeywordMatches, docs: np.ndarray,
-                  codes: np.ndarray, model: dict[tuple[int, int], dict], fallback: np.ndarray) -> list[str]:
+                  codes: np.ndarray, model: dict[tuple[int, int], str], fallback: np.ndarray) -> list[str]:
     """The evidence of each suggestion (text `docs[k]`, code `codes[k]`) as the JSON text stored.
 
-    `model` holds the terms and sentence of model-engine suggestions (from
-    `model_evidence`, by (text, code)); `fallback[k]` is the code's own
+    `model` holds the terms and sentence of model-engine suggestions (JSON
+    members from `model_evidence`, by (text, code)); `fallback[k]` is the code's own
     threshold where suggestion k is only the text's best code (NaN elsewhere).
     The output is what `json.dumps(evidence, ensure_ascii=False)` makes.
     """
@@ -127,8 +123,8 @@ def evidence_json(texts: Sequence[str], tokens: Tokens, matches: KeywordMatches,
     keywords = [", ".join(spans[a:b]) for a, b in zip(at[:-1], at[1:])]
     extra = [""] * len(keywords)
     for k, (i, j) in enumerate(zip(docs.tolist(), codes.tolist())):
-        if (i, j) in model and model[i, j]:
-            extra[k] = ", " + _ENCODER.encode(model[i, j])[1:-1]
+        if model.get((i, j)):
+            extra[k] = ", " + model[i, j]
     for k in np.flatnonzero(~np.isnan(fallback)).tolist():
         extra[k] += f', "best_code": {{"code_threshold": {round(float(fallback[k]), 4)!r}}}'
     return [f'{{"keywords": [{k}]{e}}}' for k, e in zip(keywords, extra)]

@@ -48,23 +48,27 @@ class Featurizer:
         doc = tokens.doc_of_token
         used, type_of_token = np.unique(tokens.type_of_token, return_inverse=True)
         type_of_token = type_of_token.reshape(-1)
+        # A text's rows of the (text x form) count matrix are its tokens' forms:
+        # products with it sum the repeated ones.
+        doc_forms = sp.csr_matrix((np.ones(len(doc)), type_of_token, tokens.bounds), shape=(n, len(used)))
         names = shared_lexicon().type_text
         lowers = [names[t].lower() for t in used.tolist()]
         form_lemmas = [lemmatize_lower(lower) if lower.strip() else None for lower in lowers]
         lemma_names = sorted({lemma for lemma in form_lemmas if lemma is not None})
         lemma_index = {lemma: i for i, lemma in enumerate(lemma_names)}
         form_lemma = np.array([-1 if lemma is None else lemma_index[lemma] for lemma in form_lemmas], dtype=np.int64)
-        token_lemma = form_lemma[type_of_token]
-        lemma_df = np.zeros(len(lemma_names), dtype=np.int64)
-        found, counts = _document_frequency(doc, token_lemma)
-        lemma_df[found] = counts
+        has_lemma = form_lemma >= 0
+        form_lemmas_matrix = sp.csr_matrix((np.ones(int(has_lemma.sum())), form_lemma[has_lemma],
+                                            np.concatenate([[0], np.cumsum(has_lemma)])),
+                                           shape=(len(lowers), len(lemma_names)))
+        lemma_df = _column_df(doc_forms @ form_lemmas_matrix)
         keep_lemma = np.flatnonzero(lemma_df >= min_df)
         self.words = [lemma_names[i] for i in keep_lemma.tolist()]
         self._word_col = {w: i for i, w in enumerate(self.words)}
         u = self._n_unigrams = len(self.words)
         remap = np.full(len(lemma_names) + 1, -1, dtype=np.int64)  # the last entry maps "no lemma" (-1)
         remap[keep_lemma] = np.arange(u)
-        token_word = remap[token_lemma]
+        token_word = remap[form_lemma[type_of_token]]
         first, second = token_word[:-1], token_word[1:]
         valid = (first >= 0) & (second >= 0) & (doc[:-1] == doc[1:])
         keys, key_df = _document_frequency(doc[:-1][valid], first[valid] * u + second[valid])
@@ -74,9 +78,7 @@ class Featurizer:
         char_ids: dict[str, int] = {}
         form_chars = [np.array(sorted({char_ids.setdefault(g, len(char_ids)) for g in _char_ngrams(lower)}),
                                dtype=np.int64) if lower.strip() else np.empty(0, dtype=np.int64) for lower in lowers]
-        doc_forms = sp.csr_matrix((np.ones(len(doc)), (doc, type_of_token)), shape=(n, len(lowers)))
-        doc_chars = (doc_forms @ _rows_matrix(form_chars, len(char_ids))).tocsc()
-        char_df = np.diff(doc_chars.indptr)  # documents per n-gram
+        char_df = _column_df(doc_forms @ _rows_matrix(form_chars, len(char_ids)))
         self.chars = sorted(g for g, i in char_ids.items() if char_df[i] >= min_df)
         self._char_col = {g: i for i, g in enumerate(self.chars)}
         self._word_idf = _idf(word_df, n)
@@ -126,32 +128,33 @@ class Featurizer:
         return _tfidf(words, self._word_idf), _tfidf(chars, self._char_idf, self.char_weight)
 
     def incidence(self, tokens: Tokens, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Which columns the tokens of `docs` feed, as aligned (token index, column) arrays.
+        """Which columns the tokens of `docs` feed, as aligned (token, column) arrays.
 
-        A token feeds its word's column, its character n-gram columns and its
-        bigram columns (a bigram is listed under both of its tokens). Token
-        indices are positions in `tokens`. Used to explain scores (which words
-        pushed them up), for a whole chunk's suggestions at once.
+        Tokens are numbered through the token ranges of `docs`, one after
+        another. A token feeds its word's column, its character n-gram columns
+        and its bigram columns (a bigram is listed under both of its tokens).
+        Used to explain scores (which words pushed them up), for a whole
+        chunk's suggestions at once.
         """
         docs = np.asarray(docs, dtype=np.int64)
         lengths = tokens.bounds[docs + 1] - tokens.bounds[docs]
-        token = concatenated_ranges(tokens.bounds[docs], lengths)
-        if not len(token):
-            return token, token.copy()
+        types = tokens.type_of_token[concatenated_ranges(tokens.bounds[docs], lengths)]
+        row = np.arange(len(types))
+        if not len(types):
+            return row, row.copy()
         type_word, type_chars = self._types.arrays(tokens.generation)
-        types = tokens.type_of_token[token]
         word = type_word[types]
         has_word = np.flatnonzero(word >= 0)
         per_token = np.diff(type_chars.indptr)[types]
         char_entries = concatenated_ranges(type_chars.indptr[types], per_token)
-        pieces = [(token[has_word], word[has_word]),
-                  (np.repeat(token, per_token), type_chars.indices[char_entries] + len(self.words))]
-        if len(self._bigrams) and len(token) > 1:
+        pieces = [(has_word, word[has_word]),
+                  (np.repeat(row, per_token), type_chars.indices[char_entries] + len(self.words))]
+        if len(self._bigrams) and len(types) > 1:
             doc = np.repeat(np.arange(len(docs)), lengths)
             same_doc = doc[1:] == doc[:-1]
             first = np.flatnonzero((word[:-1] >= 0) & (word[1:] >= 0) & same_doc)
             bigram, found = self._bigram_columns(word[first] * self._n_unigrams + word[first + 1])
-            pieces += [(token[first[found]], bigram), (token[first[found] + 1], bigram)]
+            pieces += [(first[found], bigram), (first[found] + 1, bigram)]
         return (np.concatenate([p[0] for p in pieces]).astype(np.int64),
                 np.concatenate([p[1] for p in pieces]).astype(np.int64))
 
@@ -218,11 +221,14 @@ def _document_frequency(doc: np.ndarray, feature: np.ndarray) -> tuple[np.ndarra
     """The distinct features (ids >= 0) of per-token (doc, feature) pairs, and how many docs have each."""
     keep = feature >= 0
     doc, feature = doc[keep], feature[keep]
-    order = np.lexsort((feature, doc))
-    doc, feature = doc[order], feature[order]
-    first = np.ones(len(feature), dtype=bool)
-    first[1:] = (doc[1:] != doc[:-1]) | (feature[1:] != feature[:-1])
-    return np.unique(feature[first], return_counts=True)
+    span = int(feature.max()) + 1 if len(feature) else 1
+    pairs = np.unique(doc * span + feature)   # each (doc, feature) once
+    return np.unique(pairs % span, return_counts=True)
+
+
+def _column_df(counts: sp.csr_matrix) -> np.ndarray:
+    """Documents per column of a (doc x feature) count matrix with no repeated entries in a row."""
+    return np.bincount(counts.indices, minlength=counts.shape[1])
 
 
 def _rows_matrix(rows: list[np.ndarray], width: int) -> sp.csr_matrix:

@@ -27,9 +27,9 @@ class KeyIndex:
         while len(waiting):
             self._probes += 1
             free = waiting[self._slot_position[slot[waiting]] < 0]
-            taken, first = np.unique(slot[free], return_index=True)   # one key per free slot per round
-            self._slot_position[taken] = free[first]
-            self._slot_key[taken] = self.keys[free[first]]
+            self._slot_position[slot[free]] = free   # where keys want the same slot, one of them gets it
+            placed = self._slot_position[slot[free]] == free
+            self._slot_key[slot[free[placed]]] = self.keys[free[placed]]
             waiting = waiting[self._slot_position[slot[waiting]] != waiting]
             slot[waiting] = (slot[waiting] + 1) & (size - 1)
 

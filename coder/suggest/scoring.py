@@ -109,15 +109,16 @@ def suggest_texts(suggester: Suggester, ids: Sequence[str], texts: Sequence[str]
             for rid, u, best, score in result.score_rows(ids)]
 
 
-def _model_evidence(suggester: Suggester, scored: Scored, chosen: np.ndarray) -> dict[tuple[int, int], dict]:
-    """Terms and best sentence for each chosen (doc, code) pair scored by a model."""
+def _model_evidence(suggester: Suggester, scored: Scored, chosen: np.ndarray) -> dict[tuple[int, int], str]:
+    """Terms and best sentence (JSON members) for each chosen (doc, code) pair scored by a model."""
     is_model = np.array([m.engine == "model" for m in suggester.models], dtype=bool)
     pair_docs, pair_codes = np.nonzero(chosen & is_model)
     if not len(pair_docs):
         return {}
     docs, pairs = np.unique(pair_docs, return_inverse=True)
+    codes, columns = np.unique(pair_codes, return_inverse=True)   # only the codes asked about
     rows = scored.text(docs)
     contributions = token_contributions(suggester.featurizer, scored.tokens, rows, docs,
-                                        suggester.coef[:rows.shape[1]])
-    explained = model_evidence(scored.tokens, docs, contributions, pairs.reshape(-1), pair_codes)
+                                        suggester.coef[:rows.shape[1], codes])
+    explained = model_evidence(scored.tokens, docs, contributions, pairs.reshape(-1), columns.reshape(-1))
     return dict(zip(zip(pair_docs.tolist(), pair_codes.tolist()), explained))
