@@ -112,6 +112,19 @@ def test_token_contributions_add_up_to_the_text_part_of_the_decision():
     assert parts[1, 0] > 0  # "printer" pushes the printer code up
 
 
+def test_folded_stages_give_the_two_stage_scores():
+    texts, labels = corpus()
+    suggester = train(texts, labels, codes(lunch_keywords=["lunch"]), engine="model")
+    new = ["the printer jammed at lunch", "nothing", "", "lunch lunch printer"]
+    tokens = tokenize(new)
+    text, codebook, _ = suggester.features(tokens)
+    decisions = text @ suggester.coef[:text.shape[1]] + codebook @ suggester.coef[text.shape[1]:] + suggester.intercept
+    stacked = suggester.stack_inputs(decisions, codebook, np.diff(text.indptr) == 0)
+    expected = np.column_stack([calibrate(stacked, m.calibration) for m in suggester.models])
+    assert [m.engine for m in suggester.models] == ["model", "model"]
+    assert suggester.score(tokens).scores == pytest.approx(expected, rel=1e-6)   # scores are float32
+
+
 def test_metrics_match_scikit_learn():
     truth = np.array([[1, 0, 1], [0, 1, 0], [1, 1, 0], [0, 0, 1], [1, 0, 0]], dtype=bool)
     predicted = np.array([[1, 0, 0], [0, 1, 1], [1, 0, 0], [0, 0, 1], [0, 1, 0]], dtype=bool)

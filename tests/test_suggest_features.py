@@ -40,8 +40,10 @@ def _char_grams(text: str) -> list[str]:
 def test_each_block_is_the_tfidf_scikit_learn_computes(block, analyzer):
     tokens = tokenize(TEXTS)
     featurizer = Featurizer().fit(tokens)
-    words, chars = featurizer.transform_blocks(tokens)
-    ours, names = (words, featurizer.words) if block == "words" else (chars, featurizer.chars)
+    text = featurizer.transform(tokens)
+    n_words = featurizer.n_word_features
+    ours, names = ((text[:, :n_words], featurizer.words) if block == "words"
+                   else (text[:, n_words:], featurizer.chars))
     reference = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, smooth_idf=True, norm="l2")
     expected = reference.fit_transform(TEXTS)
     assert sorted(names) == sorted(reference.vocabulary_)

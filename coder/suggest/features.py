@@ -81,8 +81,7 @@ class Featurizer:
         char_df = _column_df(doc_forms @ _rows_matrix(form_chars, len(char_ids)))
         self.chars = sorted(g for g, i in char_ids.items() if char_df[i] >= min_df)
         self._char_col = {g: i for i, g in enumerate(self.chars)}
-        self._word_idf = _idf(word_df, n)
-        self._char_idf = _idf(char_df[[char_ids[g] for g in self.chars]], n)
+        self._idf = np.concatenate([_idf(word_df, n), _idf(char_df[[char_ids[g] for g in self.chars]], n)])
         self._types = _TypeColumns(self)
         return self
 
@@ -112,20 +111,28 @@ class Featurizer:
     # -- transforming --------------------------------------------------------
 
     def transform(self, tokens: Tokens) -> sp.csr_matrix:
-        """One L2-normalised TF-IDF row per text: [words | chars]."""
-        return sp.hstack(self.transform_blocks(tokens), format="csr")
+        """One TF-IDF row per text, [words | chars], each block L2-normalised.
 
-    def transform_blocks(self, tokens: Tokens) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        """The two blocks of `transform`, each L2-normalised: (words, chars)."""
+        All counts come from one sparse product: a text's row of the left
+        factor lists its tokens' types and its known bigrams, and the right
+        factor (`_TypeColumns`) maps a bigram to its column and a type to its
+        unigram and character n-gram columns; scipy sums repeats as it multiplies.
+        """
         n = len(tokens)
-        type_word, type_chars = self._types.arrays(tokens.generation)
-        words = self._word_counts(type_word[tokens.type_of_token], tokens.doc_of_token, n)
-        # A text's rows of the (text x type) count matrix are its tokens' types:
-        # scipy sums the repeated ones as it multiplies.
-        doc_types = sp.csr_matrix((np.ones(len(tokens.type_of_token)), tokens.type_of_token, tokens.bounds),
-                                  shape=(n, type_chars.shape[0]))
-        chars = doc_types @ type_chars
-        return _tfidf(words, self._word_idf), _tfidf(chars, self._char_idf, self.char_weight)
+        type_word, features = self._types.arrays(tokens.generation)
+        types = tokens.type_of_token
+        word = type_word[types]
+        # Two entries per token: its type, then the bigram it starts (or none).
+        entry = np.full(2 * len(types), -1, dtype=np.int64)
+        entry[0::2] = len(self._bigrams) + types
+        if len(self._bigrams) and len(types) > 1:
+            doc = tokens.doc_of_token
+            first = np.flatnonzero((word[:-1] >= 0) & (word[1:] >= 0) & (doc[:-1] == doc[1:]))
+            entry[2 * first + 1] = self._bigrams.find(word[first] * self._n_unigrams + word[first + 1])
+        kept = entry >= 0
+        indptr = np.concatenate([[0], np.cumsum(kept)])[2 * tokens.bounds]
+        left = sp.csr_matrix((np.ones(int(indptr[-1])), entry[kept], indptr), shape=(n, features.shape[0]))
+        return _tfidf(left @ features, self._idf, len(self.words), self.char_weight)
 
     def incidence(self, tokens: Tokens, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Which columns the tokens of `docs` feed, as aligned (token, column) arrays.
@@ -142,13 +149,11 @@ class Featurizer:
         row = np.arange(len(types))
         if not len(types):
             return row, row.copy()
-        type_word, type_chars = self._types.arrays(tokens.generation)
+        type_word, features = self._types.arrays(tokens.generation)
         word = type_word[types]
-        has_word = np.flatnonzero(word >= 0)
-        per_token = np.diff(type_chars.indptr)[types]
-        char_entries = concatenated_ranges(type_chars.indptr[types], per_token)
-        pieces = [(has_word, word[has_word]),
-                  (np.repeat(row, per_token), type_chars.indices[char_entries] + len(self.words))]
+        first_entry = features.indptr[len(self._bigrams) + types]   # a type's row: its unigram and n-grams
+        per_token = features.indptr[len(self._bigrams) + types + 1] - first_entry
+        pieces = [(np.repeat(row, per_token), features.indices[concatenated_ranges(first_entry, per_token)])]
         if len(self._bigrams) and len(types) > 1:
             doc = np.repeat(np.arange(len(docs)), lengths)
             same_doc = doc[1:] == doc[:-1]
@@ -164,51 +169,51 @@ class Featurizer:
         found = position >= 0
         return self._n_unigrams + position[found], found
 
-    def _word_counts(self, token_word: np.ndarray, doc_of_token: np.ndarray, n_docs: int) -> sp.csr_matrix:
-        unigram = token_word >= 0
-        rows, cols = [doc_of_token[unigram]], [token_word[unigram]]
-        if len(self._bigrams) and len(token_word) > 1:
-            first, second = token_word[:-1], token_word[1:]
-            valid = (first >= 0) & (second >= 0) & (doc_of_token[:-1] == doc_of_token[1:])
-            bigram, found = self._bigram_columns(first[valid] * self._n_unigrams + second[valid])
-            rows.append(doc_of_token[:-1][valid][found])
-            cols.append(bigram)
-        rows_a, cols_a = np.concatenate(rows), np.concatenate(cols)
-        return sp.csr_matrix((np.ones(len(rows_a)), (rows_a, cols_a)), shape=(n_docs, len(self.words)))
-
 
 class _TypeColumns:
-    """Each lexicon type's unigram column and character n-gram columns, extended as the lexicon grows."""
+    """The right factor of `Featurizer.transform`, extended as the lexicon grows.
+
+    Row b < (number of bigrams) is bigram b's column; row (bigrams + t) holds
+    lexicon type t's unigram column and character n-gram columns. Also each
+    type's unigram column (-1 if none) on its own.
+    """
 
     def __init__(self, featurizer: Featurizer):
         self._featurizer = featurizer
         self._generation = -1
 
     def arrays(self, generation: int) -> tuple[np.ndarray, sp.csr_matrix]:
-        """(unigram column per type, types x n-gram columns matrix) for every type in the lexicon."""
+        """(unigram column per type, the right factor) for every type in the lexicon."""
+        self._extend(generation)
+        return self._word.values, self._features
+
+    def _extend(self, generation: int) -> None:
         lex = shared_lexicon()
         if generation != lex.generation:
             raise RuntimeError("tokens from an earlier lexicon generation (hold the lexicon while using them)")
+        featurizer = self._featurizer
+        n_words, n_bigrams = len(featurizer.words), len(featurizer._bigrams)
         if self._generation != generation:
             self._generation = generation
             self._word, self._indptr, self._indices = (GrowingArray(np.int64), GrowingArray(np.int64),
                                                        GrowingArray(np.int64))
-            self._indptr.extend([0])
-            self._matrix = None
+            self._indptr.extend(np.arange(n_bigrams + 1))
+            self._indices.extend(featurizer._n_unigrams + np.arange(n_bigrams))
+            self._features = None
         known = self._word.size
-        if known < len(lex.type_text) or self._matrix is None:
-            words, chars = [], []
-            for text in lex.type_text[known:]:
-                word, columns = self._featurizer.type_columns(text.lower())
-                words.append(word)
-                chars.append(columns)
-            self._word.extend(words)
-            self._indptr.extend(self._indices.size + np.cumsum([len(c) for c in chars], dtype=np.int64))
-            self._indices.extend([c for columns in chars for c in columns])
-            indices = self._indices.values
-            self._matrix = sp.csr_matrix((np.ones(len(indices)), indices, self._indptr.values),
-                                         shape=(self._word.size, len(self._featurizer.chars)))
-        return self._word.values, self._matrix
+        if known == len(lex.type_text) and self._features is not None:
+            return
+        words, columns = [], []
+        for text in lex.type_text[known:]:
+            word, chars = featurizer.type_columns(text.lower())
+            words.append(word)
+            columns.append(([word] if word >= 0 else []) + [n_words + c for c in chars])
+        self._word.extend(words)
+        self._indptr.extend(self._indices.size + np.cumsum([len(c) for c in columns], dtype=np.int64))
+        self._indices.extend([c for row in columns for c in row])
+        indices, indptr = self._indices.values, self._indptr.values
+        self._features = sp.csr_matrix((np.ones(len(indices)), indices, indptr),
+                                       shape=(n_bigrams + self._word.size, featurizer.n_features))
 
 
 def _char_ngrams(lower: str) -> list[str]:
@@ -242,13 +247,29 @@ def _idf(df: np.ndarray, n_docs: int) -> np.ndarray:
     return np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
 
 
-def _tfidf(counts: sp.csr_matrix, idf: np.ndarray, length: float = 1.0) -> sp.csr_matrix:
-    """Sublinear TF-IDF with each row scaled to `length`, in place (counts without duplicates)."""
-    data = (1.0 + np.log(counts.data)) * idf[counts.indices]
-    row_length = np.diff(counts.indptr)
-    squares = np.bincount(np.repeat(np.arange(counts.shape[0]), row_length), weights=data * data,
-                          minlength=counts.shape[0])
-    norms = np.sqrt(squares)
-    norms[norms == 0] = 1.0
-    counts.data = data * np.repeat(length / norms, row_length)
+def _tfidf(counts: sp.csr_matrix, idf: np.ndarray, n_words: int, char_weight: float) -> sp.csr_matrix:
+    """Sublinear TF-IDF, in place (counts without repeated entries): in each row the word
+    columns (< n_words) are scaled to length 1 and the n-gram columns to `char_weight`."""
+    data = np.log(counts.data)
+    data += 1.0
+    data *= idf[counts.indices]
+    is_word = counts.indices < n_words
+    squares = data * data
+    lengths = np.diff(counts.indptr)
+    total, words = _row_sums(squares, counts.indptr), _row_sums(squares * is_word, counts.indptr)
+    word_norms, char_norms = np.sqrt(words), np.sqrt(np.maximum(total - words, 0.0))
+    word_norms[word_norms == 0] = 1.0
+    char_norms[char_norms == 0] = 1.0
+    char_scale = np.repeat(char_weight / char_norms, lengths)
+    data *= char_scale + is_word * (np.repeat(1.0 / word_norms, lengths) - char_scale)
+    counts.data = data
     return counts
+
+
+def _row_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """The sum of each CSR row's values (0 for an empty row)."""
+    sums = np.zeros(len(indptr) - 1)
+    filled = np.flatnonzero(np.diff(indptr) > 0)
+    if len(filled):
+        sums[filled] = np.add.reduceat(values, indptr[filled])
+    return sums

@@ -24,6 +24,7 @@ pure function of the docs, so a batch run can fork workers that share it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Sequence
 
 import numpy as np
@@ -35,7 +36,7 @@ from coder.records import Code
 from coder.suggest import ENGINES
 from coder.suggest.features import Featurizer
 from coder.suggest.keywords import KEYWORD_THRESHOLD, KeywordMatcher, KeywordMatches, keyword_scores
-from coder.suggest.thresholds import best_f1_threshold, calibrate, fit_platt
+from coder.suggest.thresholds import best_f1_threshold, calibrate, fit_platt, sigmoid
 
 MIN_POSITIVES = 5
 INNER_FOLDS = 5         # 5 rather than 3: steadier out-of-fold values for calibration and thresholds
@@ -66,13 +67,8 @@ class Scored:
 
     scores: np.ndarray                                # docs x codes
     tokens: Tokens                                    # the chunk's tokens
-    words: sp.csr_matrix                              # text features: the word block
-    chars: sp.csr_matrix                              # text features: the character n-gram block
+    text: sp.csr_matrix                               # text features, [words | chars]
     keyword_matches: KeywordMatches                   # the chunk's keyword spans
-
-    def text(self, docs: np.ndarray) -> sp.csr_matrix:
-        """The text features of some docs as the model sees them: [words | chars], a row per doc."""
-        return sp.hstack([self.words[docs], self.chars[docs]], format="csr")
 
 
 class Suggester:
@@ -83,39 +79,57 @@ class Suggester:
         self.codes = list(codes)
         self.featurizer = featurizer
         self.keywords = keywords
-        self.codebook_rows = codebook_rows
+        # Each code's codebook entry as word features (a column per code; the n-gram rows are empty).
+        self.codebook_columns = sp.vstack([codebook_rows.T, sp.csr_matrix(
+            (featurizer.n_features - codebook_rows.shape[1], len(self.codes)))], format="csr")
         self.models: list[CodeModel] = []
         self.coef = np.zeros((0, len(self.codes)))
         self.intercept = np.zeros(len(self.codes))
 
-    def codebook_features(self, words: sp.csr_matrix, counts: np.ndarray) -> np.ndarray:
-        """The last feature columns: each code's keyword matches and codebook similarity."""
-        similarity = (words @ self.codebook_rows.T).toarray()
+    def codebook_features(self, text: sp.csr_matrix, counts: np.ndarray) -> np.ndarray:
+        """The last feature columns: each code's keyword matches and codebook similarity (of the word block)."""
+        similarity = (text @ self.codebook_columns).toarray()
         return np.hstack([np.log1p(counts), similarity]) * CODEBOOK_WEIGHT
 
     def features(self, tokens: Tokens) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
         """Text features, codebook features (see `codebook_features`) and raw keyword match counts."""
-        words, chars = self.featurizer.transform_blocks(tokens)
+        text = self.featurizer.transform(tokens)
         counts = self.keywords.counts(tokens)
-        return sp.hstack([words, chars], format="csr"), self.codebook_features(words, counts), counts
+        return text, self.codebook_features(text, counts), counts
 
     def score(self, tokens: Tokens) -> Scored:
         """Calibrated scores for tokenized texts (one row per text, one column per code), with their features."""
-        words, chars = self.featurizer.transform_blocks(tokens)
+        text = self.featurizer.transform(tokens)
         matches = self.keywords.matches(tokens)
         counts = matches.counts()
         scores = keyword_scores(counts)
-        model_cols = [j for j, m in enumerate(self.models) if m.engine == "model"]
-        if model_cols:
-            codebook = self.codebook_features(words, counts)
-            n_words, n_text = words.shape[1], words.shape[1] + chars.shape[1]
-            decisions = (words @ self.coef[:n_words] + chars @ self.coef[n_words:n_text]
-                         + codebook @ self.coef[n_text:] + self.intercept)
-            unknown = (np.diff(words.indptr) == 0) & (np.diff(chars.indptr) == 0)
-            stacked = self.stack_inputs(decisions, codebook, unknown)
-            weights = np.array([self.models[j].calibration for j in model_cols]).T
-            scores[:, model_cols] = calibrate(stacked, weights)
-        return Scored(scores, tokens, words, chars, matches)
+        folded = self._folded_stages
+        if folded.codes:
+            codebook = self.codebook_features(text, counts)
+            logits = (text @ folded.text + codebook @ folded.codebook
+                      + np.outer(np.diff(text.indptr) == 0, folded.unknown) + folded.bias)
+            scores[:, folded.codes] = sigmoid(logits)
+        return Scored(scores, tokens, text, matches)
+
+    @cached_property
+    def _folded_stages(self) -> "_FoldedStages":
+        """The two stages of the model-engine codes folded into one linear map (set once trained).
+
+        A code's calibrated logit is linear in the first-stage decision values,
+        which are linear in the features, so scoring needs one column per
+        model-engine code instead of one per trainable code: the same scores,
+        with a fraction of the largest product of a run.
+        """
+        codes = [j for j, m in enumerate(self.models) if m.engine == "model"]
+        if not codes:
+            return _FoldedStages([], np.zeros((0, 0)), np.zeros((0, 0)), np.zeros(0), np.zeros(0))
+        n_codes, n_text = len(self.codes), self.featurizer.n_features
+        # Rows: weights on `stack_inputs` (decisions, codebook features, no known word), then the bias.
+        weights = np.array([self.models[j].calibration for j in codes], dtype=float).T
+        on_decisions = weights[:n_codes]
+        return _FoldedStages(codes, self.coef[:n_text] @ on_decisions,
+                             self.coef[n_text:] @ on_decisions + weights[n_codes:3 * n_codes],
+                             weights[3 * n_codes], self.intercept @ on_decisions + weights[3 * n_codes + 1])
 
     def score_texts(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated scores, one row per text and one column per code."""
@@ -134,6 +148,17 @@ class Suggester:
     def thresholds(self) -> np.ndarray:
         """Per-code decision thresholds, in code order."""
         return np.array([m.threshold for m in self.models])
+
+
+@dataclass(frozen=True)
+class _FoldedStages:
+    """Model-engine codes' logits as text @ text + codebook @ codebook + unknown * unknown + bias."""
+
+    codes: list[int]
+    text: np.ndarray       # text features x codes
+    codebook: np.ndarray   # codebook features x codes
+    unknown: np.ndarray    # per code, the weight of "no known word"
+    bias: np.ndarray
 
 
 def decide(scores: np.ndarray, thresholds: np.ndarray, *, at_least_one: bool = False) -> np.ndarray:

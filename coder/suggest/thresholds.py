@@ -31,7 +31,7 @@ def fit_platt(inputs: np.ndarray, labels: np.ndarray, *, c: float = 100.0) -> tu
     w[-1] = np.log((n_pos + 1.0) / (n_neg + 1.0))
     loss = _platt_loss(z, target, w, penalty)
     for _ in range(50):  # Newton's method with step halving: a small, convex problem
-        p = _sigmoid(z @ w)
+        p = sigmoid(z @ w)
         gradient = z.T @ (p - target) + penalty * w
         hessian = (z * (p * (1 - p))[:, None]).T @ z + np.diag(penalty + 1e-9)
         step = np.linalg.solve(hessian, gradient)
@@ -61,7 +61,7 @@ def calibrate(inputs: np.ndarray, calibration: Sequence[float] | np.ndarray) -> 
     z = np.asarray(inputs, dtype=float)
     z = z.reshape(len(z), -1)
     weights = np.asarray(calibration, dtype=float)
-    return _sigmoid(z @ weights[:-1] + weights[-1])
+    return sigmoid(z @ weights[:-1] + weights[-1])
 
 
 def best_f1_threshold(scores: np.ndarray, labels: np.ndarray) -> float:
@@ -88,5 +88,6 @@ def best_f1_threshold(scores: np.ndarray, labels: np.ndarray) -> float:
     return float((s_sorted[k] + below) / 2.0)
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """The logistic function, clipped so large inputs do not overflow."""
     return 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500)))

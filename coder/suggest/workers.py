@@ -9,6 +9,7 @@ stays flat however long the input is; results come back in input order.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -20,6 +21,9 @@ from threadpoolctl import threadpool_limits
 from coder.suggest.model import Suggester
 
 IN_FLIGHT_PER_WORKER = 2
+# glibc mallopt parameters, and what scoring sets them to (see `_reuse_freed_memory`).
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_KEEP_FREED, _HEAP_BELOW = 512 << 20, 256 << 20
 
 Chunk = TypeVar("Chunk")
 Result = TypeVar("Result")
@@ -44,6 +48,7 @@ def map_chunks(score: Callable[..., Result], suggester: Suggester, chunks: Itera
     and their spinning took half the CPU of a run.
     """
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        _reuse_freed_memory()
         with threadpool_limits(limits=1):
             for chunk in chunks:
                 yield score(suggester, chunk, **options)
@@ -73,3 +78,20 @@ def _start_worker() -> None:
     # is finished, marks the run interrupted) and stops the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threadpool_limits(limits=1)
+    _reuse_freed_memory()
+
+
+def _reuse_freed_memory() -> None:
+    """Keep the large arrays a chunk frees on the heap for the next chunk (glibc; elsewhere a no-op).
+
+    Every chunk makes the same large temporary numpy arrays. By default glibc
+    maps each from the kernel and unmaps it when freed, so their pages fault
+    in afresh every time: about half a million page faults and 5% of a run's
+    time on 10^6 responses. Memory stays bounded by what one chunk needs.
+    """
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    mallopt(_M_TRIM_THRESHOLD, _KEEP_FREED)
+    mallopt(_M_MMAP_THRESHOLD, _HEAP_BELOW)
