@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Sequence
 
 import numpy as np
@@ -95,34 +96,32 @@ def _cut(texts: Sequence[str]) -> tuple[list[str], np.ndarray, list[tuple[int, l
     spaCy's rule: a run of whitespace is a piece of its own, less the single
     space that trails the word before it (a run at the very start keeps all of
     it). Texts whose only whitespace is spaces inside them are cut with
-    `str.split(" ")` at C speed, a batch of them at once; their runs of
+    `str.split(" ")` at C speed, a run of such texts at once; their runs of
     several spaces show as empty parts, which `_merge_spaces` turns into
     pieces. Other texts (line breaks, tabs, spaces at either end) are cut by
     a regex into pieces and returned with their starts, as (first part, starts).
     """
+    n = len(texts)
+    per_text = np.fromiter(map(str.count, texts, repeat(" ")), dtype=np.int64, count=n) + 1
+    simple = (np.fromiter(map(str.isprintable, texts), dtype=bool, count=n)
+              & ~np.fromiter(map(str.startswith, texts, repeat(" ")), dtype=bool, count=n)
+              & ~np.fromiter(map(str.endswith, texts, repeat(" ")), dtype=bool, count=n)
+              & (np.fromiter(map(len, texts), dtype=np.int64, count=n) > 0))
     parts: list[str] = []
-    per_text = np.zeros(len(texts), dtype=np.int64)
     exact: list[tuple[int, list[int]]] = []
-    run: list[str] = []   # simple texts waiting to be cut together
-
-    def cut_run() -> None:
-        if run:
-            parts.extend(" ".join(run).split(" "))
-            run.clear()
-
-    for i, text in enumerate(texts):
-        if text and text.isprintable() and text[0] != " " and text[-1] != " ":
-            run.append(text)
-            per_text[i] = text.count(" ") + 1
-        elif text:
-            cut_run()
-            runs = [(m.start(), m.group()) for m in _RUNS.finditer(text)]
-            runs = [(s + 1, p[1:]) if p[0] == " " and s else (s, p) for s, p in runs]
-            runs = [(s, p) for s, p in runs if p]
-            exact.append((len(parts), [s for s, _ in runs]))
-            parts.extend(p for _, p in runs)
-            per_text[i] = len(runs)
-    cut_run()
+    done = 0
+    for i in np.flatnonzero(~simple).tolist():
+        if i > done:
+            parts.extend(" ".join(texts[done:i]).split(" "))
+        runs = [(m.start(), m.group()) for m in _RUNS.finditer(texts[i])]
+        runs = [(s + 1, p[1:]) if p[0] == " " and s else (s, p) for s, p in runs]
+        runs = [(s, p) for s, p in runs if p]
+        exact.append((len(parts), [s for s, _ in runs]))
+        parts.extend(p for _, p in runs)
+        per_text[i] = len(runs)
+        done = i + 1
+    if done < n:
+        parts.extend(" ".join(texts[done:]).split(" "))
     return parts, per_text, exact
 
 
@@ -155,7 +154,9 @@ def _merge_spaces(lex: Lexicon, ids: np.ndarray, starts: np.ndarray, text_of_pie
 def _whole(lex: Lexicon, texts, ids, per_text, starts, text_of_piece, whole: np.ndarray):
     """Replace the pieces of the texts in `whole` by one piece each: the text tokenized by spaCy whole."""
     first_piece = np.cumsum(per_text) - per_text
-    keep = ~np.isin(text_of_piece, whole)
+    replaced = np.zeros(len(texts), dtype=bool)
+    replaced[whole] = True
+    keep = ~replaced[text_of_piece]
     keep[first_piece[whole]] = True
     ids, starts = ids.copy(), starts.copy()
     ids[first_piece[whole]] = [lex.whole_text_id(texts[i]) for i in whole.tolist()]

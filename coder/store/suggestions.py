@@ -171,9 +171,16 @@ def coded_examples(conn: sqlite3.Connection, coder: str | None = None) -> list[t
 
 
 def count_to_score(conn: sqlite3.Connection, scope: str, coder: str | None = None) -> int:
-    """How many responses a run with this scope (`all` or `uncoded`) scores."""
-    where, params = _scope_clause(scope, coder)
-    return conn.execute(f"SELECT count(*) FROM responses r {where}", params).fetchone()[0]
+    """How many responses a run with this scope (`all` or `uncoded`) scores.
+
+    The uncoded are all responses less the coded ones (codings refer to
+    responses that exist): two index counts, not a probe per response.
+    """
+    total = conn.execute("SELECT count(*) FROM responses").fetchone()[0]
+    if scope == "all":
+        return total
+    who, params = ("WHERE coder = ?", [coder]) if coder is not None else ("", [])
+    return total - conn.execute(f"SELECT count(DISTINCT response_id) FROM codings {who}", params).fetchone()[0]
 
 
 def iter_to_score(conn: sqlite3.Connection, scope: str, coder: str | None = None, *,

@@ -105,8 +105,7 @@ class Suggester:
         scores = keyword_scores(counts)
         folded = self._folded_stages
         if folded.codes:
-            codebook = self.codebook_features(text, counts)
-            logits = (text @ folded.text + codebook @ folded.codebook
+            logits = (text @ folded.text + np.log1p(counts) @ folded.keywords
                       + np.outer(np.diff(text.indptr) == 0, folded.unknown) + folded.bias)
             scores[:, folded.codes] = sigmoid(logits)
         return Scored(scores, tokens, text, matches)
@@ -115,10 +114,11 @@ class Suggester:
     def _folded_stages(self) -> "_FoldedStages":
         """The two stages of the model-engine codes folded into one linear map (set once trained).
 
-        A code's calibrated logit is linear in the first-stage decision values,
-        which are linear in the features, so scoring needs one column per
-        model-engine code instead of one per trainable code: the same scores,
-        with a fraction of the largest product of a run.
+        A code's calibrated logit is linear in the first-stage decision values
+        and the codebook features, which are linear in the text features and
+        log keyword counts, so scoring multiplies the text features by one
+        column per model-engine code (instead of one per trainable code, plus
+        the codebook similarities): the same scores, for a fraction of the work.
         """
         codes = [j for j, m in enumerate(self.models) if m.engine == "model"]
         if not codes:
@@ -127,9 +127,11 @@ class Suggester:
         # Rows: weights on `stack_inputs` (decisions, codebook features, no known word), then the bias.
         weights = np.array([self.models[j].calibration for j in codes], dtype=float).T
         on_decisions = weights[:n_codes]
-        return _FoldedStages(codes, self.coef[:n_text] @ on_decisions,
-                             self.coef[n_text:] @ on_decisions + weights[n_codes:3 * n_codes],
-                             weights[3 * n_codes], self.intercept @ on_decisions + weights[3 * n_codes + 1])
+        # On the codebook features (see `codebook_features`): log keyword counts, then similarities.
+        on_codebook = (self.coef[n_text:] @ on_decisions + weights[n_codes:3 * n_codes]) * CODEBOOK_WEIGHT
+        return _FoldedStages(codes, self.coef[:n_text] @ on_decisions + self.codebook_columns @ on_codebook[n_codes:],
+                             on_codebook[:n_codes], weights[3 * n_codes],
+                             self.intercept @ on_decisions + weights[3 * n_codes + 1])
 
     def score_texts(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated scores, one row per text and one column per code."""
@@ -152,11 +154,11 @@ class Suggester:
 
 @dataclass(frozen=True)
 class _FoldedStages:
-    """Model-engine codes' logits as text @ text + codebook @ codebook + unknown * unknown + bias."""
+    """Model-engine codes' logits: text @ text + log1p(keyword counts) @ keywords + unknown * unknown + bias."""
 
     codes: list[int]
     text: np.ndarray       # text features x codes
-    codebook: np.ndarray   # codebook features x codes
+    keywords: np.ndarray   # all codes' log keyword counts x codes
     unknown: np.ndarray    # per code, the weight of "no known word"
     bias: np.ndarray
 
