@@ -217,9 +217,11 @@ def sample_texts(conn: sqlite3.Connection, limit: int, coder: str | None = None)
     where, params = _scope_clause("uncoded", coder)
     total = count_to_score(conn, "uncoded", coder)
     step = max(1, -(-total // limit)) if limit else total + 1
-    sampled = f"{' AND' if where else ' WHERE'} ((r.position * 1103515245 + 12345) % 2147483648) % ? = 0"
+    # The sampling test first: it rules out most responses before their codings are looked up.
+    sampled = "WHERE ((r.position * 1103515245 + 12345) % 2147483648) % ? = 0" + (
+        " AND " + where.removeprefix("WHERE ") if where else "")
     return [text for (text,) in conn.execute(
-        f"SELECT r.text FROM responses r {where}{sampled} ORDER BY r.position LIMIT ?", params + [step, limit])]
+        f"SELECT r.text FROM responses r {sampled} ORDER BY r.position LIMIT ?", [step] + params + [limit])]
 
 
 def _scope_clause(scope: str, coder: str | None) -> tuple[str, list]:
