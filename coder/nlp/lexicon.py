@@ -37,6 +37,7 @@ from spacy.language import Language
 from coder.nlp.pipeline import final_punctuation, new_pipeline, pipeline
 
 PIECE_LIMIT = 500_000
+_BETWEEN = " \n "   # what separates new pieces sent to spaCy together
 
 
 class GrowingArray:
@@ -118,7 +119,7 @@ class Lexicon:
         missing = np.flatnonzero(ids < 0)
         if len(missing):
             new = list(dict.fromkeys(pieces[i] for i in missing.tolist()))
-            self._add(new, [self._piece_rows(piece) for piece in new])
+            self._add(new, self._pieces_rows(new))
             ids[missing] = [self.pieces[pieces[i]] for i in missing.tolist()]
         return ids
 
@@ -149,10 +150,32 @@ class Lexicon:
             return np.zeros(0, dtype=bool)
         return self._edges.table[self.piece_ends.values[ids[:-1]], self.piece_starts.values[ids[1:]]] & same_text
 
-    def _piece_rows(self, piece: str) -> np.ndarray:
-        """ORTH, NORM and offset of each token of a piece, tokenized by spaCy."""
-        if not piece.isspace():
-            return _rows(self._tokenizer(piece))
+    def _pieces_rows(self, pieces: list[str]) -> list[np.ndarray]:
+        """ORTH, NORM and offset of each token of each piece, tokenized by spaCy.
+
+        The word pieces go through spaCy in one text, a line break between
+        each two: spaCy tokenizes each on its own as ever, and a special case
+        cannot span a line break, so every piece gets the tokens it gets alone
+        (and a spaCy call per piece cost more than the tokens).
+        """
+        words = [p for p in pieces if not p.isspace()]
+        out = dict(zip(words, self._words_rows(words)))
+        return [out[p] if p in out else self._space_rows(p) for p in pieces]
+
+    def _words_rows(self, words: list[str]) -> list[np.ndarray]:
+        if not words:
+            return []
+        lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+        starts = np.cumsum(lengths + len(_BETWEEN)) - lengths - len(_BETWEEN)
+        rows = _rows(self._tokenizer(_BETWEEN.join(words)))
+        offset = rows[:, 2].astype(np.int64)
+        piece = np.searchsorted(starts, offset, side="right") - 1
+        inside = offset < starts[piece] + lengths[piece]   # not the whitespace between pieces
+        rows, piece = rows[inside], piece[inside]
+        rows[:, 2] -= starts[piece].astype(np.uint64)
+        return np.split(rows, np.searchsorted(piece, np.arange(1, len(words))))
+
+    def _space_rows(self, piece: str) -> np.ndarray:
         # spaCy makes one token of a whitespace run, less the single space it
         # attaches to the word before; tokenize it between two words to get
         # exactly that token (a run of spaces keeps the leading one it drops).

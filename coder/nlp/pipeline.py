@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import spacy
-from spacy.attrs import NORM
+from spacy.attrs import IS_PUNCT, LOWER, NORM
 from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.vocab import Vocab
@@ -48,8 +48,17 @@ def pipeline() -> Language:
 
 
 def new_pipeline() -> Language:
-    """A pipeline like `pipeline()` with a vocabulary of its own."""
+    """A pipeline like `pipeline()` with a vocabulary of its own.
+
+    Only the word attributes coder reads are computed for new words: the
+    lemma (NORM), LOWER and IS_PUNCT (the sentencizer's rule). spaCy computes
+    some twenty (shape, like_num, like_url ...) for every word it has not
+    seen, which on a corpus with many new words cost more than tokenizing.
+    """
     nlp = spacy.blank("en")
+    getters = nlp.vocab.lex_attr_getters
+    for attr in [a for a in getters if a not in (LOWER, NORM, IS_PUNCT)]:
+        del getters[attr]
     lemmas().install(nlp.vocab)
     nlp.add_pipe("sentencizer")
     return nlp
