@@ -22,7 +22,10 @@ def test_keywords_match_on_lemmas_with_offsets_and_acronyms_as_written():
     code = Code("ics", "t", "2.2", "ICS", keywords=("system", "crash", "case load", "ICS", "IT"))
     matcher = KeywordMatcher([code])
     text = "Crashing systems: the ICS and my case loads; it is the IT."
-    found = matcher.evidence(text, 0)
+    texts, labels = corpus()
+    suggester = train(texts, np.zeros((len(texts), 1), dtype=bool), [code], engine="keywords")
+    ((suggestion,),) = [r.suggestions for r in suggest_texts(suggester, ["x"], [text])]
+    found = suggestion.evidence["keywords"]
     assert [(e["text"], text[e["start"]:e["end"]]) for e in found] == [
         ("Crashing", "Crashing"), ("systems", "systems"), ("ICS", "ICS"), ("case loads", "case loads"),
         ("IT", "IT")]

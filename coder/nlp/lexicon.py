@@ -30,9 +30,8 @@ from typing import Iterator, Sequence
 
 import numpy as np
 from spacy.attrs import IDX, NORM, ORTH
-from spacy.tokenizer import Tokenizer
-
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 
 from coder.nlp.pipeline import final_punctuation, new_pipeline, pipeline
 

@@ -21,7 +21,6 @@ import numpy as np
 from coder.nlp.lexicon import Lexicon, shared_lexicon
 
 _RUNS = re.compile(r"\S+|\s+")   # \s is str.isspace(), as in spaCy's tokenizer
-_SPACE_BREAKS = re.compile(r"^ +| {2,}| +$")
 
 
 @dataclass(frozen=True)

@@ -125,10 +125,8 @@ class Featurizer:
         # Two entries per token: its type, then the bigram it starts (or none).
         entry = np.full(2 * len(types), -1, dtype=np.int64)
         entry[0::2] = len(self._bigrams) + types
-        if len(self._bigrams) and len(types) > 1:
-            doc = tokens.doc_of_token
-            first = np.flatnonzero((word[:-1] >= 0) & (word[1:] >= 0) & (doc[:-1] == doc[1:]))
-            entry[2 * first + 1] = self._bigrams.find(word[first] * self._n_unigrams + word[first + 1])
+        first, bigram = self._known_bigrams(word, tokens.doc_of_token)
+        entry[2 * first + 1] = bigram
         kept = entry >= 0
         indptr = np.concatenate([[0], np.cumsum(kept)])[2 * tokens.bounds]
         left = sp.csr_matrix((np.ones(int(indptr[-1])), entry[kept], indptr), shape=(n, features.shape[0]))
@@ -153,21 +151,23 @@ class Featurizer:
         word = type_word[types]
         first_entry = features.indptr[len(self._bigrams) + types]   # a type's row: its unigram and n-grams
         per_token = features.indptr[len(self._bigrams) + types + 1] - first_entry
-        pieces = [(np.repeat(row, per_token), features.indices[concatenated_ranges(first_entry, per_token)])]
-        if len(self._bigrams) and len(types) > 1:
-            doc = np.repeat(np.arange(len(docs)), lengths)
-            same_doc = doc[1:] == doc[:-1]
-            first = np.flatnonzero((word[:-1] >= 0) & (word[1:] >= 0) & same_doc)
-            bigram, found = self._bigram_columns(word[first] * self._n_unigrams + word[first + 1])
-            pieces += [(first[found], bigram), (first[found] + 1, bigram)]
+        first, bigram = self._known_bigrams(word, np.repeat(np.arange(len(docs)), lengths))
+        column = self._n_unigrams + bigram
+        pieces = [(np.repeat(row, per_token), features.indices[concatenated_ranges(first_entry, per_token)]),
+                  (first, column), (first + 1, column)]
         return (np.concatenate([p[0] for p in pieces]).astype(np.int64),
                 np.concatenate([p[1] for p in pieces]).astype(np.int64))
 
-    def _bigram_columns(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The columns of the bigram keys that are in the vocabulary, and which keys those are."""
-        position = self._bigrams.find(keys)
-        found = position >= 0
-        return self._n_unigrams + position[found], found
+    def _known_bigrams(self, word: np.ndarray, doc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where the vocabulary's bigrams start among tokens (`word`: each token's unigram column,
+        `doc`: its text), and which bigram each is (its index among the bigrams)."""
+        empty = np.zeros(0, dtype=np.int64)
+        if not len(self._bigrams) or len(word) < 2:
+            return empty, empty
+        first = np.flatnonzero((word[:-1] >= 0) & (word[1:] >= 0) & (doc[:-1] == doc[1:]))
+        bigram = self._bigrams.find(word[first] * self._n_unigrams + word[first + 1])
+        found = bigram >= 0
+        return first[found], bigram[found]
 
 
 class _TypeColumns:

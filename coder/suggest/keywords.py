@@ -54,11 +54,6 @@ class KeywordMatches:
         first = np.searchsorted(keys, wanted, side="left")
         return first, np.searchsorted(keys, wanted, side="right") - first
 
-    def spans(self, doc: int, code: int) -> list[tuple[int, int]]:
-        """The token spans of one code in one text."""
-        (first,), (count,) = self.ranges(np.array([doc]), np.array([code]))
-        return list(zip(self.start[first:first + count].tolist(), self.end[first:first + count].tolist()))
-
 
 class KeywordMatcher:
     """Finds each code's keywords in tokenized texts."""
@@ -102,11 +97,6 @@ class KeywordMatcher:
     def counts(self, tokens: Tokens) -> np.ndarray:
         """Matched-span counts, one row per text and one column per code."""
         return self.matches(tokens).counts()
-
-    def evidence(self, text: str, column: int) -> list[dict]:
-        """The matched spans of one code in one text, as character offsets and text."""
-        tokens = tokenize([text])
-        return span_evidence(text, tokens, 0, self.matches(tokens).spans(0, column))
 
 
 class _PhraseTable:
@@ -185,17 +175,6 @@ def _norms(tokens: Tokens) -> np.ndarray:
 
 def _orths(tokens: Tokens) -> np.ndarray:
     return shared_lexicon().type_orth.values[tokens.type_of_token]
-
-
-def span_evidence(text: str, tokens: Tokens, doc: int, spans: list[tuple[int, int]]) -> list[dict]:
-    """Matched token spans of text number `doc` in `tokens` as character offsets and text."""
-    base = int(tokens.bounds[doc])
-    out = []
-    for s, e in spans:
-        start = int(tokens.start[base + s])
-        end = int(tokens.start[base + e - 1] + tokens.length[base + e - 1])
-        out.append({"start": start, "end": end, "text": text[start:end]})
-    return out
 
 
 def _acronym(keyword: str) -> bool:

@@ -18,7 +18,9 @@ keyword matches, and each text's similarity to each code's codebook entry
 (label, definition, include rules and keywords).
 
 A trained Suggester lives in memory only (never pickled); `score` is a
-pure function of the docs, so a batch run can fork workers that share it.
+pure function of the tokens, so a batch run can fork workers that share it.
+Scoring folds the two stages into one linear map per model-engine code
+(`Suggester._folded_stages`): the same scores, for a fraction of the work.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
+
 from coder.nlp import Tokens, shared_lexicon, tokenize
 from coder.records import Code
 from coder.suggest import ENGINES
