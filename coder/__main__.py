@@ -1,6 +1,6 @@
 """`python -m coder` runs the command-line interface."""
 
-from coder.cli import main
+from coder.cli import run
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

@@ -98,7 +98,7 @@ def _wait_for_chunks(path, process, chunks):
 
 @pytest.mark.parametrize("how", ["ctrl-c", "kill"])
 def test_an_interrupted_run_keeps_its_chunks_and_resume_finishes_it_identically(tmp_path, how):
-    n = 1000
+    n = 4000   # 200 chunks of 20: enough that the run cannot finish between the check and the signal
     path = make_project(tmp_path / "p.coder", n - UNCODED)
     shutil.copy(path, tmp_path / "whole.coder")
     process = _start_run(path)

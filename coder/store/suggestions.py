@@ -179,30 +179,40 @@ def count_to_score(conn: sqlite3.Connection, scope: str, coder: str | None = Non
     total = conn.execute("SELECT count(*) FROM responses").fetchone()[0]
     if scope == "all":
         return total
-    who, params = ("WHERE coder = ?", [coder]) if coder is not None else ("", [])
+    who, params = _coder_clause(coder)
     return total - conn.execute(f"SELECT count(DISTINCT response_id) FROM codings {who}", params).fetchone()[0]
 
 
 def iter_to_score(conn: sqlite3.Connection, scope: str, coder: str | None = None, *,
                   chunk_size: int = 5000, unfinished_run: int | None = None) -> Iterator[list[tuple[str, str]]]:
-    """(id, text) of the responses to score, in import order, one chunk at a time.
+    """(id, text) of the responses to score, in import order, `chunk_size` at a time.
 
-    With `unfinished_run`, only those that run has not scored yet (to resume it).
+    The scope is taken when the iteration starts: the responses coded then
+    (by `coder`, or anyone) are left out, as a set held in memory (human coding
+    is small) rather than a lookup per response. With `unfinished_run`, only
+    those that run has not scored yet (to resume it).
     """
-    where, params = _scope_clause(scope, coder)
+    coded: set[str] = set()
+    if scope != "all":
+        who, who_params = _coder_clause(coder)
+        coded = {rid for (rid,) in conn.execute(f"SELECT DISTINCT response_id FROM codings {who}", who_params)}
+    where, params = "WHERE r.position > ?", []
     if unfinished_run is not None:
-        where = (where + " AND" if where else "WHERE") + (
-            " NOT EXISTS (SELECT 1 FROM suggestion_scores s WHERE s.response_id = r.id AND s.run_id = ?)")
-        params = params + [unfinished_run]
-    where = (where + " AND" if where else "WHERE") + " r.position > ?"
-    after = -1
+        where += " AND NOT EXISTS (SELECT 1 FROM suggestion_scores s WHERE s.response_id = r.id AND s.run_id = ?)"
+        params = [unfinished_run]
+    after, waiting = -1, []
     while True:
         rows = conn.execute(f"SELECT r.id, r.text, r.position FROM responses r {where} "
-                            "ORDER BY r.position LIMIT ?", params + [after, chunk_size]).fetchall()
+                            "ORDER BY r.position LIMIT ?", [after] + params + [chunk_size]).fetchall()
         if not rows:
-            return
-        yield [(rid, text) for rid, text, _ in rows]
+            break
         after = rows[-1][2]
+        waiting += [(rid, text) for rid, text, _ in rows if rid not in coded]
+        while len(waiting) >= chunk_size:
+            yield waiting[:chunk_size]
+            waiting = waiting[chunk_size:]
+    if waiting:
+        yield waiting
 
 
 def sample_texts(conn: sqlite3.Connection, limit: int, coder: str | None = None) -> list[str]:
@@ -222,6 +232,11 @@ def sample_texts(conn: sqlite3.Connection, limit: int, coder: str | None = None)
         " AND " + where.removeprefix("WHERE ") if where else "")
     return [text for (text,) in conn.execute(
         f"SELECT r.text FROM responses r {sampled} ORDER BY r.position LIMIT ?", [step] + params + [limit])]
+
+
+def _coder_clause(coder: str | None) -> tuple[str, list]:
+    """The WHERE clause choosing one coder's codings (or everyone's)."""
+    return ("WHERE coder = ?", [coder]) if coder is not None else ("", [])
 
 
 def _scope_clause(scope: str, coder: str | None) -> tuple[str, list]:
