@@ -95,7 +95,10 @@ def measured(command: list[str]) -> tuple[float, float, int, int, str]:
             peak_rss = max(peak_rss, sum(m.rss for m in tree))
         except psutil.Error:
             pass
-        time.sleep(1.0)   # reading smaps for PSS costs CPU: sample once a second
+        try:
+            process.wait(timeout=1.0)   # sample memory once a second, but see the exit at once
+        except psutil.TimeoutExpired:
+            pass
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = process.stdout.read()
