@@ -35,7 +35,7 @@ from spacy.tokenizer import Tokenizer
 
 from coder.nlp.pipeline import final_punctuation, new_pipeline, pipeline
 
-PIECE_LIMIT = 500_000
+PIECE_LIMIT = 100_000
 _BETWEEN = " \n "   # what separates new pieces sent to spaCy together
 
 

@@ -10,6 +10,7 @@ stays flat however long the input is; results come back in input order.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -23,7 +24,7 @@ from coder.suggest.model import Suggester
 IN_FLIGHT_PER_WORKER = 2
 # glibc mallopt parameters, and what scoring sets them to (see `_reuse_freed_memory`).
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
-_KEEP_FREED, _HEAP_BELOW = 512 << 20, 256 << 20
+_KEEP_FREED, _HEAP_BELOW = 256 << 20, 128 << 20
 
 Chunk = TypeVar("Chunk")
 Result = TypeVar("Result")
@@ -55,6 +56,9 @@ def map_chunks(score: Callable[..., Result], suggester: Suggester, chunks: Itera
         return
     global _job
     _job = (score, suggester, options)
+    # Objects made so far (the model, the lexicon, modules) leave the garbage
+    # collector's view, so its passes in the workers do not copy their pages.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker) as pool:
             pending: deque = deque()
@@ -66,6 +70,7 @@ def map_chunks(score: Callable[..., Result], suggester: Suggester, chunks: Itera
                 yield pending.popleft().get()
     finally:
         _job = None
+        gc.unfreeze()
 
 
 def _run_job(chunk):

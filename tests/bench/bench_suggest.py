@@ -9,18 +9,22 @@ command reports it, and, in the same run, a bare `spacy.blank("en").pipe` pass
 over the same texts (one process, texts already in memory) as the reference.
 
     python tests/bench/bench_suggest.py --sizes 100000 1000000 --repeat 3 --workdir /tmp/bench
+    python tests/bench/bench_suggest.py --sizes 1000000 --new-words 0.2 --repeat 1   # growing vocabulary
 
-Built projects are kept in --workdir and reused (importing 10^6 responses takes minutes).
+Built projects are kept in --workdir and reused (importing 10^6 responses takes a while).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import os
+import random
 import re
 import resource
 import shutil
 import statistics
+import string
 import subprocess
 import sys
 import time
@@ -49,12 +53,19 @@ def coder(*args) -> subprocess.CompletedProcess:
     return done
 
 
-def base_project(workdir: Path, n: int) -> tuple[Path, Path]:
-    """The corpus CSV and the demo-plus-corpus project for size n (built once, kept)."""
+def base_project(workdir: Path, n: int, new_words: float = 0.0) -> tuple[Path, Path]:
+    """The corpus CSV and the demo-plus-corpus project for size n (built once, kept).
+
+    With `new_words`, that share of the corpus's words get three random letters
+    appended: a corpus whose vocabulary never stops growing (typos, names,
+    codes), unlike resampled sentences.
+    """
     corpus = workdir / f"big{n}.csv"
     if not corpus.exists():
         subprocess.run([sys.executable, MAKE_CORPUS, "--n", str(n), "--out", corpus], check=True)
-    project = workdir / f"base{n}.coder"
+    if new_words:
+        corpus = _with_new_words(corpus, workdir / f"big{n}_new{new_words:g}.csv", new_words)
+    project = workdir / f"base{n}{f'_new{new_words:g}' if new_words else ''}.coder"
     if not project.exists():
         demo = workdir / "demo"
         if not (demo / "demo.coder").exists():
@@ -64,6 +75,20 @@ def base_project(workdir: Path, n: int) -> tuple[Path, Path]:
         coder("import", building, corpus, "--id-col", "respondent_id", "--text-col", "comment")
         building.rename(project)
     return corpus, project
+
+
+def _with_new_words(corpus: Path, out: Path, share: float) -> Path:
+    if not out.exists():
+        rng = random.Random(11)
+        with corpus.open(newline="", encoding="utf-8") as f, out.open("w", newline="", encoding="utf-8") as g:
+            rows = csv.DictReader(f)
+            writer = csv.DictWriter(g, rows.fieldnames)
+            writer.writeheader()
+            for row in rows:
+                row["comment"] = " ".join(word + "".join(rng.choices(string.ascii_lowercase, k=3))
+                                          if rng.random() < share else word for word in row["comment"].split(" "))
+                writer.writerow(row)
+    return out
 
 
 def cpu_ticks() -> tuple[int, int]:
@@ -137,12 +162,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workers", type=int, default=None, help="passed to coder suggest (default: its own)")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/bench_suggest"))
+    parser.add_argument("--new-words", type=float, default=0.0, metavar="SHARE",
+                        help="make this share of the words unseen ones (a vocabulary that keeps growing)")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     print(f"cores: {os.cpu_count()}, load at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     rows = []
     for n in args.sizes:
-        corpus, project = base_project(args.workdir, n)
+        corpus, project = base_project(args.workdir, n, args.new_words)
         runs, tokens = [], []
         for i in range(args.repeat):
             runs.append(one_run(project, args.workdir, args.workers))
