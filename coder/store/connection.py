@@ -40,18 +40,43 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """Run the block in one write transaction: all of it is committed, or none.
 
     Nested use joins the outer transaction, so a command can wrap several
-    library calls that each open their own.
+    library calls that each open their own. A write the disk refuses (full,
+    failing, read-only) or a lock held too long by another program is a
+    ProjectError saying so; the project is then as it was before the block.
     """
     if conn.in_transaction:
         yield conn
         return
-    conn.execute("BEGIN IMMEDIATE")
     try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:   # SQLite has rolled back itself after some errors (a full disk)
+                conn.execute("ROLLBACK")
+            raise
+    except sqlite3.OperationalError as exc:
+        reason = _CANNOT_WRITE.get((getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF)
+        if reason is None:
+            raise
+        raise ProjectError(f"{_file_of(conn)}: could not save: {reason}; nothing was changed") from None
+
+
+# Why a write failed, and what to do, by SQLite's primary result code.
+_CANNOT_WRITE = {
+    sqlite3.SQLITE_FULL: "the disk is full (free some space and do it again)",
+    sqlite3.SQLITE_IOERR: "the disk could not be written (check the disk or free some space, and do it again)",
+    sqlite3.SQLITE_READONLY: "the file is read-only (check its permissions)",
+    sqlite3.SQLITE_BUSY: f"another program kept it locked for {BUSY_TIMEOUT_MS // 1000} s (do it again)",
+}
+
+
+def _file_of(conn: sqlite3.Connection) -> str:
+    try:
+        return conn.execute("PRAGMA database_list").fetchone()[2] or "the project"
+    except sqlite3.Error:
+        return "the project"
 
 
 def create_project(path: Path | str, *, name: str | None = None,

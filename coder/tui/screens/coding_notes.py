@@ -1,6 +1,7 @@
 """Memos and chart summaries on the coding screen (`m`, `M`, `s`).
 
-A mixin of CodingScreen: the note is committed the moment its editor closes.
+A mixin of CodingScreen: the note is committed the moment its editor closes;
+if it cannot be (a full disk), the editor opens again with the text typed.
 """
 
 from __future__ import annotations
@@ -55,7 +56,9 @@ class NoteActions:
         def done(result: str | None) -> None:
             if result is None:
                 return
-            save(result)
+            if not self.saved(lambda: save(result)):
+                self._edit_note(title, result, save, rid)   # the text typed stays, to save again
+                return
             if rid is not None:
                 self.after_change(rid, self._own_codes(rid))
             else:

@@ -8,6 +8,8 @@ up by polling a change marker every two seconds.
 
 from __future__ import annotations
 
+from typing import Callable
+
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Key
@@ -248,11 +250,8 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, Screen):
             return
         span = self.query_one(ResponseView).selected_span()
         before = self._own_codes(rid)
-        try:
-            toggle_code(self.conn, rid, code_id, self.coder,
-                        start=span[0] if span else None, end=span[1] if span else None)
-        except CoderError as exc:
-            self.notify(str(exc), severity="error")
+        if not self.saved(lambda: toggle_code(self.conn, rid, code_id, self.coder,
+                                              start=span[0] if span else None, end=span[1] if span else None)):
             return
         if span:
             self.clear_selection()
@@ -299,17 +298,32 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, Screen):
         if rid is None or not code_ids:
             return
         before = self._own_codes(rid)
-        with transaction(self.conn):
-            for code_id in code_ids:
-                accept_suggestion(self.conn, rid, code_id, self.coder)
-        self.after_change(rid, before)
+
+        def accept() -> None:
+            with transaction(self.conn):
+                for code_id in code_ids:
+                    accept_suggestion(self.conn, rid, code_id, self.coder)
+        if self.saved(accept):
+            self.after_change(rid, before)
 
     def action_reject(self) -> None:
         rid = self.response_list.current
         code_id = self.query_one(SuggestionsPanel).highlighted_code
-        if rid and code_id:
-            reject_suggestion(self.conn, rid, code_id, self.coder)
+        if rid and code_id and self.saved(lambda: reject_suggestion(self.conn, rid, code_id, self.coder)):
             self.after_change(rid, self._own_codes(rid))
+
+    def saved(self, write: Callable[[], object]) -> bool:
+        """Run one write to the project; if it fails (a full disk, say), say why and return False.
+
+        The project is then as it was: the decision was not made, and the coder
+        can make it again once the cause is fixed.
+        """
+        try:
+            write()
+        except CoderError as exc:
+            self.notify(str(exc), title="Not saved", severity="error", timeout=15)
+            return False
+        return True
 
     # ----- undo and redo
 
