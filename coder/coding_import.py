@@ -58,6 +58,10 @@ class CodeMatcher:
             found[key] = None if key in found and found[key] != code_id else code_id
         return found
 
+    def indexes_equal_to(self, number: float) -> list[str]:
+        """The code indexes a number cell may stand for: a spreadsheet keeps `1.10` as 1.1."""
+        return sorted({c.index for c in self._codes if _as_number(c.index) == number})
+
     def match(self, name: str) -> str | None:
         """The id of the code `name` refers to, or None when unknown or ambiguous."""
         name = name.strip()
@@ -125,6 +129,26 @@ def _name(value) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _as_number(index: str) -> float | None:
+    try:
+        return float(index)
+    except ValueError:
+        return None
+
+
+def _code_name(table: Table, matcher: CodeMatcher, value, place: int, column: str) -> str:
+    """A code cell as the name to match; a number cell (a spreadsheet's) as the one index it can be."""
+    if isinstance(value, float):
+        indexes = matcher.indexes_equal_to(value)
+        if len(indexes) > 1:
+            raise table.error(f"the number {value} could be code {' or '.join(indexes)}", place, column=column,
+                              hint="a spreadsheet keeps 1.10 as 1.1: format the column as text and type the "
+                                   "indexes again, or use code ids or labels")
+        if indexes:
+            return indexes[0]
+    return _name(value)
+
+
 def _marked(table: Table, value, place: int, column: str) -> bool:
     text = _name(value).casefold()
     if text in MARKED:
@@ -154,6 +178,7 @@ def read_codings(conn: sqlite3.Connection, path: Path | str, *, layout: str = "a
         layout = detect_layout(table, id_column, code_col)
     plan = CodingPlan(table.path, table.description, layout, id_column)
     code_columns = _code_columns(table, layout, id_column, code_col)
+    matcher = CodeMatcher(load_codebook(conn))
     if layout == "wide":   # every column is a code, used or not; keep the file's order
         plan.codes = dict.fromkeys(code_columns)
     for number, place, values in table.rows():
@@ -166,9 +191,9 @@ def read_codings(conn: sqlite3.Connection, path: Path | str, *, layout: str = "a
                     plan.pairs.append((rid, column))
             else:   # a JSON list cell holds several codes
                 for item in value if isinstance(value, list) else [value]:
-                    if _name(item):
-                        plan.pairs.append((rid, _name(item)))
-    _match_codes(conn, table, plan, add_codes)
+                    if name := _code_name(table, matcher, item, place, column):
+                        plan.pairs.append((rid, name))
+    _match_codes(table, plan, matcher, add_codes)
     _check_ids(conn, table, plan, id_prefix)
     return plan
 
@@ -188,8 +213,7 @@ def _code_columns(table: Table, layout: str, id_column: str, code_col: str | Non
     return others
 
 
-def _match_codes(conn: sqlite3.Connection, table: Table, plan: CodingPlan, add_codes: bool) -> None:
-    matcher = CodeMatcher(load_codebook(conn))
+def _match_codes(table: Table, plan: CodingPlan, matcher: CodeMatcher, add_codes: bool) -> None:
     for name in list(plan.codes) + [name for _, name in plan.pairs]:
         if plan.codes.get(name) is None:
             plan.codes[name] = matcher.match(name)

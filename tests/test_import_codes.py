@@ -9,9 +9,10 @@ import pytest
 from import_files import codings_of, fails_untouched, write_csv, write_xlsx
 
 from coder.coding_import import CodeMatcher, read_codings, write_codings
+from coder.records import Code
 from coder.importers.responses import check_responses, write_responses
 from coder.store import open_project
-from coder.store.codebook import load_codebook
+from coder.store.codebook import add_code, load_codebook
 from coder.store.events import list_events
 
 
@@ -53,6 +54,19 @@ def test_long_layout_with_a_named_code_column_and_a_jsonl_list(project, tmp_path
     assert codings_of(project, "alice") == {("R1", "caseload", "imported"),
                                             ("R2", "ics", "imported"),
                                             ("R2", "bureaucracy", "imported")}
+
+
+def test_a_spreadsheet_number_is_the_one_index_it_can_be(project, tmp_path):
+    conn = open_project(project)
+    add_code(conn, Code("caseload_mix", "workload", "1.10", "Mix of cases"), "alice")
+    conn.close()
+    rows = [["id", "code"], ["R1", 1.2], ["R2", 2.3]]   # number cells: 1.2 and 2.3 are each one index
+    import_codes(project, write_xlsx(tmp_path / "n.xlsx", rows))
+    assert codings_of(project, "alice") == {("R1", "staffing", "imported"), ("R2", "bureaucracy", "imported")}
+    message = fails_untouched(project, lambda: import_codes(project, write_xlsx(tmp_path / "a.xlsx",
+                                                                                 [["id", "code"], ["R3", 1.1]])),
+                              "the number 1.1 could be code 1.1 or 1.10")
+    assert "row 2" in message and "'code'" in message and "format the column as text" in message
 
 
 def test_wide_layout_one_01_column_per_code(project, tmp_path):
