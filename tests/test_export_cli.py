@@ -57,6 +57,21 @@ def test_counts_csv_on_demo_match_the_gold_file(demo, tmp_path):
     assert file_digest(demo) == before  # an export never changes the project
 
 
+def test_counts_of_the_coded_responses_mid_coding(demo, tmp_path):
+    out = tmp_path / "coded.csv"
+    done = run_cli("export", demo, "counts", "--base", "coded", "--out", out)
+    assert done.returncode == 0, done.stderr
+    coded = len({json.loads(line)["id"] for line in GOLD.read_text().splitlines() if json.loads(line)["codes"]})
+    assert f"percent base: the {coded} responses with any code (of 371 in the project)" in done.stdout
+    table = pd.read_csv(out, comment="#", dtype=str, keep_default_na=False)
+    assert table[table["row"] == "base"].iloc[0]["responses"] == str(coded)
+    paperwork = table[table["code_index"] == "2.1"].iloc[0]
+    assert float(paperwork["percent"]) == round(int(paperwork["responses"]) / coded * 100, 1)
+    chart = tmp_path / "coded.svg"
+    done = run_cli("export", demo, "chart", "--base", "coded", "--out", chart)
+    assert done.returncode == 0 and f"% of the {coded} coded responses" in done.stdout
+
+
 def test_every_kind_writes_on_demo(demo, tmp_path, capsys):
     for kind, name, extra in [("counts", "c.xlsx", ["--by", "setting"]),
                               ("crosstab", "x.csv", ["--by", "setting"]),
@@ -107,6 +122,7 @@ def test_source_and_coder_options(tmp_path, capsys):
     (["counts", "--out", "x.csv", "--by", "region"], "no such attribute"),
     (["counts", "--out", "x.csv", "--coder", "carol"], "no codings by this coder"),
     (["binary", "--out", "x.csv", "--by", "setting"], "--by applies to"),
+    (["codings", "--out", "x.csv", "--base", "coded"], "--base applies to"),
     (["chart", "--out", "x.csv"], ".png, .svg or .pdf"),
     (["qdpx", "--out", "x.qdpx", "--source", "both"], "human coding only"),
     (["qdpx", "--out", "x.zip"], "name the file .qdpx"),

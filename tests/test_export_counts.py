@@ -21,9 +21,9 @@ def small(tmp_path):
 
 
 def counts_of(conn, **kwargs):
-    by = kwargs.pop("by", None)
+    by, base = kwargs.pop("by", None), kwargs.pop("base", "all")
     data = load_project_data(conn, **kwargs)
-    table = theme_code_counts(data.codebook, data.segments, data.attributes, by=by)
+    table = theme_code_counts(data.codebook, data.segments, data.attributes, by=by, base=base)
     keyed = {(r["row"], r["code_index"] or r["theme_index"]): r for r in table.to_dict("records")}
     return table, keyed
 
@@ -78,6 +78,37 @@ def test_counts_by_attribute(small):
     assert caseload["percent [setting=adults]"] == 33.3
     base = rows[("base", "")]
     assert (base["responses [setting=adults]"], base["responses [setting=(missing)]"]) == (3, 1)
+
+
+def test_counts_with_the_coded_responses_as_base(small):
+    _, rows = counts_of(small, base="coded")
+    assert (rows[("theme", "1")]["responses"], rows[("theme", "1")]["percent"]) == (3, 60.0)   # 3 of 5 coded
+    assert (rows[("code", "2.3")]["percent"], rows[("any code", "")]["percent"]) == (20.0, 100.0)
+    assert rows[("base", "")]["responses"] == 5
+    assert rows[("base", "")]["theme_label"] == "Responses with any code (percent base)"
+    _, by_setting = counts_of(small, base="coded", by="setting")
+    coded = by_setting[("any code", "")]
+    for value in ("adults", "children", "(missing)"):
+        n = coded[f"responses [setting={value}]"]
+        assert by_setting[("base", "")][f"responses [setting={value}]"] == n
+        assert coded[f"percent [setting={value}]"] == 100.0 if n else math.isnan(coded[f"percent [setting={value}]"])
+    caseload = by_setting[("code", "1.1")]
+    assert caseload["percent [setting=adults]"] == round(100 * caseload["responses [setting=adults]"]
+                                                         / coded["responses [setting=adults]"], 1)
+    with pytest.raises(CoderError, match="--base"):
+        counts_of(small, base="some")
+
+
+def test_crosstab_among_coded_responses(small):
+    data = load_project_data(small)
+    table = crosstab(data.codebook, data.segments, data.attributes, "setting", base="coded")
+    caseload = table[table["code_index"] == "1.1"].iloc[0]
+    coded = table[table["row"] == "any code"].iloc[0]
+    present = [caseload[f"responses [setting={v}]"] for v in ("adults", "children")]
+    absent = [coded[f"responses [setting={v}]"] - n for v, n in zip(("adults", "children"), present)]
+    from scipy.stats import chi2_contingency
+    chi2, p, _, _ = chi2_contingency([present, absent])
+    assert math.isclose(caseload["chi2"], round(chi2, 3)) and math.isclose(caseload["p"], round(p, 4))
 
 
 def test_counts_by_with_suggestions_and_coder(small):

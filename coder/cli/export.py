@@ -20,7 +20,8 @@ def register(subparsers) -> None:
                     ".xlsx by the --out name; chart is .png, .svg or .pdf; qdpx is a REFI-QDA "
                     "project for NVivo, ATLAS.ti, MAXQDA and QualCoder. The project is opened "
                     "read-only and never changed.",
-        epilog="kinds: counts (responses per theme and code, %% of responses), crosstab (codes x "
+        epilog="kinds: counts (responses per theme and code, %% of responses, or of coded ones with "
+               "--base coded), crosstab (codes x "
                "attribute values with chi-square; needs --by), cooccurrence (code pairs, Jaccard), "
                "matrix (framework matrix: responses x codes by theme), codings (one row per "
                "coding), binary (one 0/1 column per code), qdpx (REFI-QDA project), chart (bar "
@@ -31,6 +32,9 @@ def register(subparsers) -> None:
                         help="the file to write (.csv/.xlsx; .png/.svg/.pdf for chart; .qdpx)")
     parser.add_argument("--by", metavar="ATTR",
                         help="split counts, crosstab and chart by this attribute's values")
+    parser.add_argument("--base", choices=("all", "coded"), default="all",
+                        help="percent base of counts, crosstab and chart: all responses (default), or "
+                             "those with any code (while coding is under way)")
     add_coder_option(parser, default_all=True)
     parser.add_argument("--source", choices=SOURCES, default="coding",
                         help="count human coding (default), machine suggestions, or both")
@@ -41,12 +45,13 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # Imported here: pandas, scipy and matplotlib would slow every other command.
-    from coder.export import (build_tables, check_by, check_coder, load_project_data,
+    from coder.export import (build_tables, check_base, check_by, check_coder, load_project_data,
                               source_note, theme_code_counts, write_tables, write_theme_chart)
     from coder.refi.writer import write_qdpx
     from coder.store import get_meta, open_project
 
     check_by(args.kind, args.by)
+    check_base(args.kind, args.base)
     check_output(args.kind, args.out)
     conn = open_project(args.project, readonly=True)
     try:
@@ -59,14 +64,16 @@ def run(args: argparse.Namespace) -> int:
             return 0
         data = load_project_data(conn, source=args.source, coder=args.coder)
         if args.kind == "chart":
-            counts = theme_code_counts(data.codebook, data.segments, data.attributes, by=args.by)
+            counts = theme_code_counts(data.codebook, data.segments, data.attributes, by=args.by,
+                                       base=args.base)
             name = get_meta(conn).get("name", "")
-            title = f"{name}: % of {len(data.attributes)} responses per theme"
-            write_theme_chart(counts, args.out, by=args.by, title=title)
+            base = int(counts.loc[counts["row"] == "base", "responses"].iloc[0])
+            of = f"{base} coded responses" if args.base == "coded" else f"{base} responses"
+            write_theme_chart(counts, args.out, by=args.by, title=f"{name}: % of {of} per theme")
             notes = [source_note(data.source, data.coder),
-                     "bars: % of responses with any code of the theme"]
+                     f"bars: % of the {of} with any code of the theme"]
         else:
-            tables = build_tables(args.kind, data, by=args.by)
+            tables = build_tables(args.kind, data, by=args.by, base=args.base)
             write_tables(tables, args.out, excel_bom=args.excel)
             notes = tables.notes
     finally:

@@ -15,7 +15,7 @@ when an export runs.
 import importlib
 
 _HOMES = {
-    "build_tables": "build", "check_by": "build",
+    "build_tables": "build", "check_by": "build", "check_base": "build",
     "theme_chart_data": "chart", "write_theme_chart": "chart",
     "theme_code_counts": "counts", "group_values": "counts", "counts_notes": "counts",
     "crosstab": "crosstabs", "cooccurrence": "crosstabs", "cooccurrence_counts": "crosstabs",

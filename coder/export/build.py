@@ -12,7 +12,7 @@ from coder.export.kinds import TABLE_KINDS
 from coder.export.records import binary_table, codings_table, framework_matrix
 from coder.export.tables import ExportTables
 
-BY_KINDS = ("counts", "crosstab", "chart")
+BY_KINDS = ("counts", "crosstab", "chart")   # the kinds --by and --base apply to
 
 
 def check_by(kind: str, by: str | None) -> None:
@@ -23,19 +23,27 @@ def check_by(kind: str, by: str | None) -> None:
         raise CoderError(f"--by applies to {', '.join(BY_KINDS)}, not {kind}")
 
 
-def build_tables(kind: str, data: ProjectData, *, by: str | None = None) -> ExportTables:
-    """The tables and notes of export `kind` (one of TABLE_KINDS)."""
+def check_base(kind: str, base: str) -> None:
+    """`--base coded` is for the kinds that give percentages."""
+    if base != "all" and kind not in BY_KINDS:
+        raise CoderError(f"--base applies to {', '.join(BY_KINDS)}, not {kind}")
+
+
+def build_tables(kind: str, data: ProjectData, *, by: str | None = None, base: str = "all") -> ExportTables:
+    """The tables and notes of export `kind` (one of TABLE_KINDS); `base` is the percent base."""
     if kind not in TABLE_KINDS:
         raise CoderError(f"unknown export kind {kind!r} (use one of {', '.join(TABLE_KINDS)})")
     check_by(kind, by)
+    check_base(kind, base)
     notes = [source_note(data.source, data.coder)]
     book, segments, attrs = data.codebook, data.segments, data.attributes
+    coded = segments["response_id"].nunique()
     if kind == "counts":
-        table = theme_code_counts(book, segments, attrs, by=by)
-        return ExportTables({"counts": table}, notes + counts_notes(len(attrs), by), csv_notes=True)
+        table = theme_code_counts(book, segments, attrs, by=by, base=base)
+        return ExportTables({"counts": table}, notes + counts_notes(len(attrs), by, base, coded), csv_notes=True)
     if kind == "crosstab":
-        table = crosstab(book, segments, attrs, by)
-        notes += counts_notes(len(attrs), by) + [
+        table = crosstab(book, segments, attrs, by, base)
+        notes += counts_notes(len(attrs), by, base, coded) + [
             f"chi2/df/p: Pearson chi-square of having the code against {by} ((missing) left out; "
             f"Yates-corrected for two values); warning when an expected count is below "
             f"{MIN_EXPECTED}"]

@@ -15,6 +15,7 @@ from coder.export.data import display_label, listed_framework
 from coder.records import Codebook
 
 MISSING = "(missing)"
+BASES = ("all", "coded")
 LEAD_COLUMNS = ["row", "theme_index", "theme_label", "code_index", "code_label"]
 
 
@@ -39,17 +40,21 @@ def percent(part: int, base: int) -> float:
 
 
 def theme_code_counts(codebook: Codebook, segments: pd.DataFrame, attributes: pd.DataFrame,
-                      by: str | None = None) -> pd.DataFrame:
+                      by: str | None = None, base: str = "all") -> pd.DataFrame:
     """Responses and segments per theme and code, in framework order.
 
     Rows: for each theme a `theme` row then its `code` rows, then `any code`
-    (responses with at least one code) and `base` (all responses: the percent
-    base). Columns: row, theme_index, theme_label, code_index, code_label,
-    responses, percent, segments; with `by`, also `responses [by=value]` and
-    `percent [by=value]` per attribute value, whose percent base is the
-    responses with that value. `attributes` must index every response (it is
-    the base); an unknown `by` raises CoderError.
+    (responses with at least one code) and `base` (the percent base: all
+    responses, or with `base="coded"` the responses with any code, for
+    figures while coding is under way). Columns: row, theme_index,
+    theme_label, code_index, code_label, responses, percent, segments; with
+    `by`, also `responses [by=value]` and `percent [by=value]` per attribute
+    value, whose percent base is the responses (or coded responses) with that
+    value. `attributes` must index every response; an unknown `by` raises
+    CoderError.
     """
+    if base not in BASES:
+        raise CoderError(f"--base must be one of {', '.join(BASES)}")
     groups = group_values(attributes, by) if by else None
     pairs = segments[["response_id", "code_id"]].drop_duplicates()
     theme_of = {c.id: c.theme_id for c in codebook.codes}
@@ -70,13 +75,15 @@ def theme_code_counts(codebook: Codebook, segments: pd.DataFrame, attributes: pd
             rows.append(_row("code", theme.index, display_label(theme), code.index,
                              display_label(code), per_code.get(code.id, {}),
                              int(seg_per_code.get(code.id, 0))))
-    rows.append(_row("any code", "", "Responses with any code", "", "", any_code.get("any", {}),
-                     len(segments)))
-    base = {"all": len(attributes)}
-    if groups is not None:
-        base.update(groups.value_counts().to_dict())
-    rows.append(_row("base", "", "All responses (percent base)", "", "", base, None))
-    return _with_percents(pd.DataFrame(rows), base, groups, by)
+    coded = any_code.get("any", {})
+    rows.append(_row("any code", "", "Responses with any code", "", "", coded, len(segments)))
+    if base == "coded":
+        bases = {"all": coded.get("all", 0), **({v: coded.get(v, 0) for v in set(groups)} if by else {})}
+        rows.append(_row("base", "", "Responses with any code (percent base)", "", "", bases, None))
+    else:
+        bases = {"all": len(attributes), **(groups.value_counts().to_dict() if by else {})}
+        rows.append(_row("base", "", "All responses (percent base)", "", "", bases, None))
+    return _with_percents(pd.DataFrame(rows), bases, groups, by)
 
 
 def _responses_per_key(pairs: pd.DataFrame, key: str, groups: pd.Series | None) -> dict:
@@ -109,11 +116,14 @@ def _with_percents(table: pd.DataFrame, base: dict, groups, by) -> pd.DataFrame:
     return out
 
 
-def counts_notes(n_responses: int, by: str | None) -> list[str]:
+def counts_notes(n_responses: int, by: str | None, base: str = "all", n_coded: int = 0) -> list[str]:
     """What the counts mean, for the notes that go with the table."""
-    notes = [f"percent base: all {n_responses} responses in the project",
+    whole = (f"the {n_coded} responses with any code (of {n_responses} in the project)" if base == "coded"
+             else f"all {n_responses} responses in the project")
+    notes = [f"percent base: {whole}",
              "a response counts once per code (whatever the coders or spans) and once per theme "
              "when it has any code of that theme; segments counts every coding (and suggestion)"]
     if by:
-        notes.append(f"percent [{by}=value] base: the responses with that value of {by}")
+        which = "coded responses" if base == "coded" else "responses"
+        notes.append(f"percent [{by}=value] base: the {which} with that value of {by}")
     return notes

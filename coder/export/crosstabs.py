@@ -14,7 +14,7 @@ MIN_EXPECTED = 5
 
 
 def crosstab(codebook: Codebook, segments: pd.DataFrame, attributes: pd.DataFrame,
-             by: str) -> pd.DataFrame:
+             by: str, base: str = "all") -> pd.DataFrame:
     """Themes and codes × values of attribute `by`, with a chi-square test per row.
 
     The counts are those of `theme_code_counts(..., by=by)` (responses and % of
@@ -22,12 +22,14 @@ def crosstab(codebook: Codebook, segments: pd.DataFrame, attributes: pd.DataFram
     of "has the code" against the attribute (a 2 × k table over the values,
     "(missing)" left out; scipy's Yates correction when k = 2): chi2, df, p,
     the smallest expected count, and a warning when an expected count is below 5
-    or the test cannot be run.
+    or the test cannot be run. With `base="coded"` the percentages and the
+    tests are among the responses with any code.
     """
-    table = theme_code_counts(codebook, segments, attributes, by=by)
+    table = theme_code_counts(codebook, segments, attributes, by=by, base=base)
     groups = group_values(attributes, by)
     values = [v for v in group_order(groups) if v != MISSING]
-    bases = groups.value_counts()
+    base_row = table[table["row"] == "base"].iloc[0]
+    bases = pd.Series({v: base_row[f"responses [{by}={v}]"] for v in values})
     tests = [_chi_square(row, values, bases, by) if row["row"] in ("theme", "code") else {}
              for _, row in table.iterrows()]
     for column in ("chi2", "df", "p", "min_expected", "warning"):
