@@ -43,3 +43,12 @@ class InputError(CoderError):
 
 class ProjectError(CoderError):
     """The project file is missing, not a coder project, or too new for this version."""
+
+
+class SaveError(ProjectError):
+    """A write the disk refused (full, failing, read-only) or a lock held too long; nothing of it was saved."""
+
+    def __init__(self, path: str, reason: str):
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: could not save: {reason}; nothing was changed")

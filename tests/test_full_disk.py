@@ -4,6 +4,7 @@ every committed decision kept, and the coding UI keeps running."""
 from __future__ import annotations
 
 import resource
+import shutil
 import signal
 import sqlite3
 import sys
@@ -11,6 +12,7 @@ import subprocess
 
 import pytest
 from textual.widgets import TextArea
+from batch_fixtures import make_project as make_batch_project, run_results
 from tui_driver import run, running, stored_codings
 from tui_project import make_project
 
@@ -19,7 +21,7 @@ from coder.errors import ProjectError
 from coder.store import open_project
 from coder.store.memos import get_memo, set_memo
 from coder.store.responses import insert_responses
-from helpers import file_digest
+from helpers import file_digest, run_cli
 
 
 @pytest.fixture
@@ -76,6 +78,32 @@ def test_the_cli_says_so_in_one_line_and_leaves_the_project_untouched(project, t
     assert done.stderr.startswith(f"coder: error: {project}: could not save: the disk")
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert file_digest(project) == digest and _contents(project) == before
+
+
+def test_a_batch_run_stops_in_one_line_keeps_its_chunks_and_resumes(tmp_path):
+    path = make_batch_project(tmp_path / "p.coder", 4000)
+    whole = tmp_path / "whole.coder"
+    shutil.copy(path, whole)
+    done = subprocess.run([sys.executable, "-m", "coder", "suggest", str(path), "--chunk-size", "20"],
+                          capture_output=True, text=True, timeout=300,
+                          preexec_fn=_file_size_limit(path.stat().st_size + 200_000))
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"coder: error: {path}: could not save: the disk")
+    assert f"every finished chunk is stored (continue with: coder suggest {path} --resume)" in done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    status, stored, total = conn.execute("SELECT status, done, total FROM runs").fetchone()
+    assert status == "interrupted" and 0 < stored < total and stored % 20 == 0
+    assert conn.execute("SELECT count(*) FROM suggestion_scores").fetchone() == (stored,)
+    conn.close()
+
+    assert run_cli("suggest", path, "--resume").returncode == 0   # space freed: the run finishes
+    assert run_cli("suggest", whole, "--chunk-size", "20").returncode == 0
+    first, second = open_project(path), open_project(whole)
+    assert run_results(first) == run_results(second)
+    first.close()
+    second.close()
 
 
 def test_the_coding_ui_keeps_running_and_the_typed_note_stays(project):

@@ -11,7 +11,7 @@ import sys
 
 from coder.cli.common import add_project_argument
 from coder.cli.progress import Progress
-from coder.errors import CoderError
+from coder.errors import CoderError, SaveError
 from coder.store import open_project
 from coder.store.responses import get_response
 from coder.suggest import ENGINES
@@ -78,6 +78,10 @@ def run(args: argparse.Namespace) -> int:
     return _score_file(args) if args.input else _run_on_project(args)
 
 
+def _kept(args: argparse.Namespace) -> str:
+    return f"every finished chunk is stored (continue with: coder suggest {args.project} --resume)"
+
+
 def _run_on_project(args: argparse.Namespace) -> int:
     from coder.suggest.batch import run_batch            # deferred: keeps `coder --help` fast
     from coder.suggest.project import coding_queue
@@ -97,9 +101,14 @@ def _run_on_project(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             if progress is not None:
                 progress.__exit__(None, None, None)
-                print(f"coder: stopped after {progress.done:,} more responses; every finished chunk is "
-                      f"stored (continue with: coder suggest {args.project} --resume)", file=sys.stderr)
+                print(f"coder: stopped after {progress.done:,} more responses; {_kept(args)}", file=sys.stderr)
             raise
+        except SaveError as exc:
+            if progress is None:
+                raise
+            progress.__exit__(None, None, None)
+            raise CoderError(f"{exc.path}: could not save: {exc.reason}; the run stopped after "
+                             f"{progress.done:,} more responses; {_kept(args)}") from None
         progress.__exit__(None, None, None)
         print(f"Run {summary.run_id}: scored {summary.scored:,} responses; "
               f"{summary.with_suggestions:,} have suggestions ({summary.suggestions:,} in all)")

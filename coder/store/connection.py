@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from coder import __version__
-from coder.errors import ProjectError
+from coder.errors import ProjectError, SaveError
 from coder.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 APP_ID = "coder"
@@ -42,7 +42,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     Nested use joins the outer transaction, so a command can wrap several
     library calls that each open their own. A write the disk refuses (full,
     failing, read-only) or a lock held too long by another program is a
-    ProjectError saying so; the project is then as it was before the block.
+    SaveError saying so; the project is then as it was before the block.
     """
     if conn.in_transaction:
         yield conn
@@ -60,7 +60,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         reason = _CANNOT_WRITE.get((getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF)
         if reason is None:
             raise
-        raise ProjectError(f"{_file_of(conn)}: could not save: {reason}; nothing was changed") from None
+        raise SaveError(_file_of(conn), reason) from None
 
 
 # Why a write failed, and what to do, by SQLite's primary result code.
