@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
+import pytest
 from helpers import file_digest, run_cli
 
 from coder.cli import main
 from coder.codebook import read_codebook
+from coder.records import Code
 from coder.store import open_project
-from coder.store.codebook import get_code, set_code_retired
+from coder.store.codebook import add_code, get_code, set_code_retired
 from coder.store.codings import add_coding
 from coder.store.responses import insert_responses
 
@@ -81,3 +87,17 @@ def test_export_of_an_empty_codebook_to_qdc_is_an_error(project_path, tmp_path, 
     assert main(["codebook", "export", str(project_path), str(tmp_path / "x.qdc")]) == 1
     assert "empty" in capsys.readouterr().err
     assert not (tmp_path / "x.qdc").exists()
+
+
+@pytest.mark.parametrize("extra_codes", [0, 400])   # output held to the end, or written while running
+def test_output_to_a_reader_that_went_away_ends_quietly(codebook_project, extra_codes):
+    conn = open_project(codebook_project)
+    for i in range(extra_codes):
+        add_code(conn, Code(f"extra{i}", "workload", f"1.{100 + i}", f"An extra code number {i}"), "tester")
+    conn.close()
+    read, write = os.pipe()
+    os.close(read)   # as `coder codebook show ... | head -1` once head has exited
+    done = subprocess.run([sys.executable, "-m", "coder", "codebook", "show", str(codebook_project)],
+                          stdout=write, stderr=subprocess.PIPE, text=True, timeout=120)
+    os.close(write)
+    assert (done.returncode, done.stderr) == (141, "")

@@ -74,9 +74,10 @@ def run() -> None:
     suggestion run.
     """
     code = main()
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except BrokenPipeError:
-        code = 141
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if not stream.closed:   # main closes stderr when the reader of its output went away
+                stream.flush()
+        except BrokenPipeError:
+            code = 141
     os._exit(code)
