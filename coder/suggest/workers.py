@@ -14,6 +14,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import sys
 from collections import deque
 from typing import Callable, Iterable, Iterator, TypeVar
 
@@ -94,9 +95,11 @@ def _reuse_freed_memory() -> None:
     in afresh every time: about half a million page faults and 5% of a run's
     time on 10^6 responses. Memory stays bounded by what one chunk needs.
     """
+    if not sys.platform.startswith("linux"):   # ctypes.CDLL(None) is a TypeError on Windows
+        return
     try:
         mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
+    except (OSError, AttributeError):   # not glibc
         return
     mallopt(_M_TRIM_THRESHOLD, _KEEP_FREED)
     mallopt(_M_MMAP_THRESHOLD, _HEAP_BELOW)
