@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from textual.widgets import Checkbox
 from tui_driver import run, running, screen_text, stored_codings
@@ -22,7 +24,8 @@ def write_run(path, suggestions: list[Suggestion], scored=()) -> None:
     conn = open_project(path)
     run_id = start_run(conn, engine="keywords", scope="all", coder=None, params={},
                        total=len({s.response_id for s in suggestions}))
-    write_chunk(conn, run_id, suggestions, list(scored), done=len({s.response_id for s in suggestions}))
+    rows = [(s.response_id, s.code_id, s.score, s.threshold, s.engine, json.dumps(s.evidence)) for s in suggestions]
+    write_chunk(conn, run_id, rows, list(scored), done=len({s.response_id for s in suggestions}))
     finish_run(conn, run_id)
     conn.close()
 

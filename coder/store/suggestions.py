@@ -2,12 +2,12 @@
 
 A run replaces the previous run's suggestions: `start_run` clears them, each
 chunk of results is written in one transaction by `write_chunk`, and
-`finish_run` marks the run done. Human codings are never touched here.
+`finish_run` marks the run done (`interrupt_run` interrupted). Human codings are never touched here.
 
 While a run writes, the index of its scores by uncertainty (`RUN_INDEXES`)
 is dropped: rows land at random places in it, which made every chunk's write
-about twice as dear. `finish_run` (also on interruption) builds it again;
-after a killed run it is missing until the next run ends or is resumed,
+about twice as dear. `finish_run` and `interrupt_run` build it again;
+after a killed run (or an interrupted one on a full disk) it is missing until the next run ends or is resumed,
 which slows the coding queue but changes no result.
 """
 
@@ -17,8 +17,9 @@ import json
 import sqlite3
 from typing import Iterable, Iterator
 
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
+from coder.errors import SaveError
 from coder.records import Suggestion
 from coder.store.connection import now, transaction
 from coder.store.schema import RUN_INDEXES
@@ -38,33 +39,12 @@ def start_run(conn: sqlite3.Connection, *, engine: str, scope: str, coder: str |
         return cursor.lastrowid
 
 
-def write_chunk(conn: sqlite3.Connection, run_id: int, suggestions: Iterable[Suggestion],
+def write_chunk(conn: sqlite3.Connection, run_id: int, suggestions: Iterable[tuple[str, str, float, float, str, str]],
                 scored: Iterable[tuple[str, float, str | None, float]], done: int) -> None:
-    """Store one chunk's suggestions and per-response (id, uncertainty, best code, best score).
+    """Store one chunk of a run: its suggestions as rows (response id, code, score, threshold,
+    engine, evidence as JSON text) and per response (id, uncertainty, best code, best score).
 
-    `done` is how many responses the chunk covered (added to the run's count).
-    """
-    write_chunk_rows(conn, run_id, (suggestion_row(s) for s in suggestions), scored, done)
-
-
-_EVIDENCE_ENCODER = json.JSONEncoder(ensure_ascii=False)  # made once: json.dumps with options makes one per call
-
-
-def evidence_json(evidence: dict) -> str:
-    """Evidence as the JSON text the suggestions table stores."""
-    return _EVIDENCE_ENCODER.encode(evidence)
-
-
-def suggestion_row(s: Suggestion) -> tuple[str, str, float, float, str, str]:
-    """A suggestion as the row `write_chunk_rows` stores: evidence as JSON text."""
-    return (s.response_id, s.code_id, s.score, s.threshold, s.engine, evidence_json(s.evidence))
-
-
-def write_chunk_rows(conn: sqlite3.Connection, run_id: int, suggestions: Iterable[tuple],
-                     scored: Iterable[tuple[str, float, str | None, float]], done: int) -> None:
-    """`write_chunk` for suggestions already made rows by `suggestion_row` (e.g. in a worker process).
-
-    The chunk's suggestion_scores rows are the run's record of which responses
+    `done` is how many responses the chunk covered (added to the run's count). The chunk's suggestion_scores rows are the run's record of which responses
     it has finished (see `iter_to_score(unfinished_run=...)`), written in the
     same transaction as its suggestions, so an interrupted run resumes exactly.
     """
@@ -80,23 +60,36 @@ def write_chunk_rows(conn: sqlite3.Connection, run_id: int, suggestions: Iterabl
         conn.execute("UPDATE runs SET done = done + ? WHERE id = ?", (done, run_id))
 
 
-def finish_run(conn: sqlite3.Connection, run_id: int, status: str = "done") -> None:
-    """Mark a run finished (`done`, `interrupted` or `failed`) and build the indexes it dropped."""
+def finish_run(conn: sqlite3.Connection, run_id: int) -> None:
+    """Mark a run done and build the indexes it dropped (both, or neither: then it can be resumed)."""
     with transaction(conn):
-        for statement in RUN_INDEXES.values():
-            conn.execute(statement)
-        conn.execute("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?", (status, now(), run_id))
+        _build_run_indexes(conn)
+        _mark_run(conn, run_id, "done")
 
 
 def interrupt_run(conn: sqlite3.Connection, run_id: int) -> None:
     """Mark a run interrupted after Ctrl-C or an error, dropping a chunk write it cut short.
 
     Ctrl-C can land between BEGIN and the block that would roll it back; the
-    chunks already committed stay.
+    chunks already committed stay. The run is marked first: building its
+    indexes needs room a full disk may not have (resuming builds them then).
     """
     if conn.in_transaction:
         conn.execute("ROLLBACK")
-    finish_run(conn, run_id, "interrupted")
+    with transaction(conn):
+        _mark_run(conn, run_id, "interrupted")
+    with suppress(SaveError):
+        with transaction(conn):
+            _build_run_indexes(conn)
+
+
+def _mark_run(conn: sqlite3.Connection, run_id: int, status: str) -> None:
+    conn.execute("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?", (status, now(), run_id))
+
+
+def _build_run_indexes(conn: sqlite3.Connection) -> None:
+    for statement in RUN_INDEXES.values():
+        conn.execute(statement)
 
 
 def reopen_run(conn: sqlite3.Connection, run_id: int) -> None:
@@ -124,7 +117,7 @@ def _quick_clear(conn: sqlite3.Connection):
         yield
     finally:
         conn.execute(f"PRAGMA foreign_keys = {int(foreign_keys)}")
-        conn.execute(f"PRAGMA secure_delete = {int(secure_delete)}")
+        conn.execute(f"PRAGMA secure_delete = {'FAST' if secure_delete == 2 else int(secure_delete)}")
 
 
 def latest_run(conn: sqlite3.Connection) -> dict | None:
@@ -224,28 +217,19 @@ def sample_texts(conn: sqlite3.Connection, limit: int, coder: str | None = None)
     (a resumed run rebuilds the same model), costs one pass over the
     responses, and does not line up with a systematic sample the coders took.
     """
-    where, params = _scope_clause("uncoded", coder)
     total = count_to_score(conn, "uncoded", coder)
     step = max(1, -(-total // limit)) if limit else total + 1
+    by_coder, params = ("AND c.coder = ?", [coder]) if coder is not None else ("", [])
     # The sampling test first: it rules out most responses before their codings are looked up.
-    sampled = "WHERE ((r.position * 1103515245 + 12345) % 2147483648) % ? = 0" + (
-        " AND " + where.removeprefix("WHERE ") if where else "")
     return [text for (text,) in conn.execute(
-        f"SELECT r.text FROM responses r {sampled} ORDER BY r.position LIMIT ?", [step] + params + [limit])]
+        "SELECT r.text FROM responses r WHERE ((r.position * 1103515245 + 12345) % 2147483648) % ? = 0 "
+        f"AND NOT EXISTS (SELECT 1 FROM codings c WHERE c.response_id = r.id {by_coder}) "
+        "ORDER BY r.position LIMIT ?", [step] + params + [limit])]
 
 
 def _coder_clause(coder: str | None) -> tuple[str, list]:
     """The WHERE clause choosing one coder's codings (or everyone's)."""
     return ("WHERE coder = ?", [coder]) if coder is not None else ("", [])
-
-
-def _scope_clause(scope: str, coder: str | None) -> tuple[str, list]:
-    if scope == "all":
-        return "", []
-    if coder is not None:
-        return ("WHERE NOT EXISTS (SELECT 1 FROM codings c WHERE c.response_id = r.id AND c.coder = ?)",
-                [coder])
-    return "WHERE NOT EXISTS (SELECT 1 FROM codings c WHERE c.response_id = r.id)", []
 
 
 def training_marker(conn: sqlite3.Connection) -> tuple:

@@ -25,7 +25,7 @@ import numpy as np
 
 from coder.errors import CoderError
 from coder.store.suggestions import (count_to_score, finish_run, interrupt_run, iter_to_score, latest_run,
-                                     reopen_run, start_run, suggestion_counts, write_chunk_rows)
+                                     reopen_run, start_run, suggestion_counts, write_chunk)
 from coder.suggest.model import Suggester
 from coder.suggest.project import CHUNK_SIZE, project_suggester
 from coder.suggest.scoring import score_chunk
@@ -100,7 +100,7 @@ def run_batch(conn: sqlite3.Connection, *, engine: str = "auto", coder: str | No
     try:
         for result in map_chunks(score_chunk, suggester, texts(), workers=workers, at_least_one=at_least_one):
             chunk_ids = ids.popleft()
-            write_chunk_rows(conn, run_id, result.suggestion_rows(chunk_ids), result.score_rows(chunk_ids),
+            write_chunk(conn, run_id, result.suggestion_rows(chunk_ids), result.score_rows(chunk_ids),
                              len(chunk_ids))
             if advance:
                 advance(len(chunk_ids))
