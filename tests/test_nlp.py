@@ -5,6 +5,7 @@ import random
 from pathlib import Path
 
 import numpy as np
+import pytest
 from spacy.attrs import IDX, NORM, ORTH
 
 from coder.nlp import analyse, lemmatize_lower, pipeline, shared_lexicon, tokenize
@@ -105,5 +106,10 @@ def test_a_full_lexicon_starts_again_with_the_same_tokens(monkeypatch):
     _assert_same_as_spacy(["a fresh start, for the lexicon", "another text"])
     assert lex.generation == generation + 1
     with lex.hold():
-        tokenize(["held: no fresh start while type ids are in use"])
+        held = tokenize(["held: no fresh start while type ids are in use"])
         assert lex.generation == generation + 1
+    assert held.lexicon().type_text[held.type_of_token[0]] == "held"
+    monkeypatch.setattr(lexicon_module, "PIECE_LIMIT", len(lex.pieces) - 1)
+    tokenize(["an unheld call starts again"])
+    with pytest.raises(RuntimeError, match="earlier lexicon generation"):
+        held.lexicon()   # its type ids would name other words now

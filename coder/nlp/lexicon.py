@@ -79,7 +79,6 @@ class Lexicon:
         self.piece_first = GrowingArray(np.int64)    # its first token in the token arrays
         self.piece_tokens = GrowingArray(np.int64)   # how many tokens it has
         self.piece_length = GrowingArray(np.int64)   # characters
-        self.piece_space = GrowingArray(bool)        # whether it is whitespace
         self.piece_ends = GrowingArray(np.int64)     # which pattern tokens it ends with (PatternEdges)
         self.piece_starts = GrowingArray(np.int64)   # which pattern tokens it starts with
         self.token_type = GrowingArray(np.int64)
@@ -129,7 +128,7 @@ class Lexicon:
         try:
             yield
         finally:
-            for array in (self.piece_first, self.piece_tokens, self.piece_length, self.piece_space,
+            for array in (self.piece_first, self.piece_tokens, self.piece_length,
                           self.piece_ends, self.piece_starts):
                 array.size = pieces
             for array in (self.token_type, self.token_norm, self.token_offset):
@@ -202,7 +201,6 @@ class Lexicon:
         self.piece_first.extend(self.token_type.size + np.cumsum(counts) - counts)
         self.piece_tokens.extend(counts)
         self.piece_length.extend([len(piece) for piece in pieces])
-        self.piece_space.extend([piece.isspace() for piece in pieces])
         ends, starts, at = [], [], 0
         for piece, count in zip(pieces, counts):
             first, last = (self.type_text[types[at]], self.type_text[types[at + count - 1]]) if count else ("", "")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import repeat
 from typing import Sequence
 
@@ -28,7 +29,7 @@ class Tokens:
     """The tokens of a batch of texts as flat arrays, texts one after another.
 
     Text i's tokens are `bounds[i]:bounds[i + 1]`. Types index the lexicon of
-    the generation the tokens were made in (`shared_lexicon().type_text` etc.).
+    the generation the tokens were made in (`tokens.lexicon().type_text` etc.).
     """
 
     type_of_token: np.ndarray   # word type ids (int64)
@@ -49,10 +50,21 @@ class Tokens:
         return Tokens(self.type_of_token[:end], self.norm[:end], self.start[:end], self.length[:end],
                       self.sentence_start[:end], self.bounds[:n + 1], self.generation)
 
-    @property
+    @cached_property
     def doc_of_token(self) -> np.ndarray:
         """For each token, the index of its text."""
         return np.repeat(np.arange(len(self.bounds) - 1), np.diff(self.bounds))
+
+    def lexicon(self) -> Lexicon:
+        """The lexicon whose type ids and norms these tokens hold.
+
+        An error if it has started again since they were made: hold it
+        (`shared_lexicon().hold()`) while tokens are in use.
+        """
+        lex = shared_lexicon()
+        if lex.generation != self.generation:
+            raise RuntimeError("tokens from an earlier lexicon generation (hold the lexicon while using them)")
+        return lex
 
     def sentences(self, doc: int) -> list[tuple[int, int]]:
         """(start, end) character offsets of each sentence of text number `doc`."""
@@ -204,7 +216,7 @@ class TextAnalysis:
 def analyse(texts: Sequence[str]) -> list[TextAnalysis]:
     """Tokens, lemmas, token offsets and sentence offsets for a batch of texts."""
     tokens = tokenize(texts)
-    lex = shared_lexicon()
+    lex = tokens.lexicon()
     out = []
     for i in range(len(texts)):
         span = slice(tokens.bounds[i], tokens.bounds[i + 1])

@@ -21,7 +21,7 @@ from typing import Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from coder.nlp import Tokens, concatenated_ranges, shared_lexicon
+from coder.nlp import Tokens, concatenated_ranges
 from coder.suggest.features import Featurizer
 from coder.suggest.keywords import KeywordMatches
 from coder.suggest.lookup import KeyIndex
@@ -77,7 +77,7 @@ def model_evidence(tokens: Tokens, docs: np.ndarray, contributions: np.ndarray, 
     first_of_pair = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
     rank = np.arange(len(order)) - first_of_pair[pair[order]]
     top = order[(rank < TOP_TERMS) & (value[order] > 0)]   # by pair, strongest first
-    names = shared_lexicon().norm_text
+    names = tokens.lexicon().norm_text
     starts = tokens.start[token[top]]
     terms = [f'{{"term": {encode_basestring(names[norm])}, "start": {a}, "end": {b}, "weight": {round(v, 4)!r}}}'
              for norm, a, b, v in zip(tokens.norm[token[top]].tolist(), starts.tolist(),

@@ -18,7 +18,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from coder.nlp import Tokens, concatenated_ranges, lemmatize_lower, shared_lexicon
+from coder.nlp import Tokens, concatenated_ranges, lemmatize_lower
+from coder.nlp.lexicon import Lexicon
 from coder.nlp.lexicon import GrowingArray
 from coder.suggest.lookup import KeyIndex
 
@@ -51,7 +52,7 @@ class Featurizer:
         # A text's rows of the (text x form) count matrix are its tokens' forms:
         # products with it sum the repeated ones.
         doc_forms = sp.csr_matrix((np.ones(len(doc)), type_of_token, tokens.bounds), shape=(n, len(used)))
-        names = shared_lexicon().type_text
+        names = tokens.lexicon().type_text
         lowers = [names[t].lower() for t in used.tolist()]
         form_lemmas = [lemmatize_lower(lower) if lower.strip() else None for lower in lowers]
         lemma_names = sorted({lemma for lemma in form_lemmas if lemma is not None})
@@ -119,7 +120,7 @@ class Featurizer:
         unigram and character n-gram columns; scipy sums repeats as it multiplies.
         """
         n = len(tokens)
-        type_word, features = self._types.arrays(tokens.generation)
+        type_word, features = self._types.arrays(tokens)
         types = tokens.type_of_token
         word = type_word[types]
         # Two entries per token: its type, then the bigram it starts (or none).
@@ -147,7 +148,7 @@ class Featurizer:
         row = np.arange(len(types))
         if not len(types):
             return row, row.copy()
-        type_word, features = self._types.arrays(tokens.generation)
+        type_word, features = self._types.arrays(tokens)
         word = type_word[types]
         first_entry = features.indptr[len(self._bigrams) + types]   # a type's row: its unigram and n-grams
         per_token = features.indptr[len(self._bigrams) + types + 1] - first_entry
@@ -182,15 +183,13 @@ class _TypeColumns:
         self._featurizer = featurizer
         self._generation = -1
 
-    def arrays(self, generation: int) -> tuple[np.ndarray, sp.csr_matrix]:
-        """(unigram column per type, the right factor) for every type in the lexicon."""
-        self._extend(generation)
+    def arrays(self, tokens: Tokens) -> tuple[np.ndarray, sp.csr_matrix]:
+        """(unigram column per type, the right factor) for every type in the lexicon of `tokens`."""
+        self._extend(tokens.lexicon())
         return self._word.values, self._features
 
-    def _extend(self, generation: int) -> None:
-        lex = shared_lexicon()
-        if generation != lex.generation:
-            raise RuntimeError("tokens from an earlier lexicon generation (hold the lexicon while using them)")
+    def _extend(self, lex: Lexicon) -> None:
+        generation = lex.generation
         featurizer = self._featurizer
         n_words, n_bigrams = len(featurizer.words), len(featurizer._bigrams)
         if self._generation != generation:

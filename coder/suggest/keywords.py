@@ -20,7 +20,7 @@ from typing import Sequence
 
 import numpy as np
 
-from coder.nlp import Tokens, concatenated_ranges, shared_lexicon, tokenize
+from coder.nlp import Tokens, concatenated_ranges, tokenize
 from coder.records import Code
 from coder.suggest.lookup import KeyIndex
 
@@ -174,7 +174,7 @@ def _norms(tokens: Tokens) -> np.ndarray:
 
 
 def _orths(tokens: Tokens) -> np.ndarray:
-    return shared_lexicon().type_orth.values[tokens.type_of_token]
+    return tokens.lexicon().type_orth.values[tokens.type_of_token]
 
 
 def _acronym(keyword: str) -> bool:
