@@ -1,7 +1,7 @@
 """Keyword matching on token arrays finds what spaCy's PhraseMatcher finds."""
 
 import json
-from pathlib import Path
+from helpers import SHARED
 
 from spacy.matcher import PhraseMatcher
 
@@ -9,8 +9,6 @@ from coder.codebook_yaml import read_yaml_codebook
 from coder.nlp import pipeline, tokenize
 from coder.records import Code
 from coder.suggest.keywords import KeywordMatcher
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 def _phrase_matcher_spans(codes: list[Code], texts: list[str]) -> list[dict[int, list[tuple[int, int]]]]:

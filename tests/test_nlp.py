@@ -2,7 +2,7 @@
 
 import json
 import random
-from pathlib import Path
+from helpers import SHARED
 
 import numpy as np
 import pytest
@@ -10,8 +10,6 @@ from spacy.attrs import IDX, NORM, ORTH
 
 from coder.nlp import analyse, lemmatize_lower, pipeline, shared_lexicon, tokenize
 from coder.nlp import lexicon as lexicon_module  # the module
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 def test_lemmas_come_from_the_lookup_table_on_lower_case():

@@ -43,7 +43,11 @@ def lemmas() -> LookupLemmas:
 
 @lru_cache(maxsize=1)
 def pipeline() -> Language:
-    """The shared pipeline: tokenizer with lookup lemmas as norms, and a sentencizer (built once)."""
+    """The shared pipeline: tokenizer with lookup lemmas as norms, and a sentencizer (built once).
+
+    Its new words carry only LOWER, NORM and IS_PUNCT (see `new_pipeline`):
+    `is_space`, `like_num`, `shape_` and the like read as empty or false.
+    """
     return new_pipeline()
 
 
