@@ -16,7 +16,7 @@ from coder.store.events import list_events
 from coder.store.memos import get_memo
 from coder.tui.screens.help_screen import HelpScreen
 from coder.tui.widgets.codebook_panel import CodebookPanel
-from coder.tui.widgets.response_view import ResponseView, wrap_ranges
+from coder.tui.widgets.response_view import ResponseView, sentence_ranges, wrap_ranges
 
 
 @pytest.fixture
@@ -67,6 +67,38 @@ def test_span_coding_from_selection(project):
             assert screen.selections == {}
             await pilot.pause()
             assert "~ IT systems" in screen_text(app)
+    run(scenario)
+
+
+def test_sentences_end_at_stops_and_line_breaks_without_their_spaces():
+    text = ' One. Two!!  "Three?" four 3.5 e-mail\nFive…  '
+    assert [text[a:b] for a, b in sentence_ranges(text)] == ["One.", "Two!!", '"Three?"', "four 3.5 e-mail", "Five…"]
+    assert sentence_ranges("   ") == [] and sentence_ranges("no stop") == [(0, 7)]
+
+
+def test_sentences_selected_by_key_are_coded_as_spans(project):
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.press(*["j"] * 16)
+            assert screen.response_list.current == "q0017"
+            view = screen.query_one(ResponseView)
+            first, second, third = sentence_ranges(view.text)
+            await pilot.press("right_square_bracket")
+            assert view.selected_span() == first
+            await pilot.press("2")
+            assert stored_codings(project, "q0017") == [("staffing", *first, "manual")]
+            assert view.selected_span() == first   # still selected: another code key codes it too
+            await pilot.press("right_square_bracket", "right_curly_bracket", "right_curly_bracket", "3")
+            assert stored_codings(project, "q0017")[1] == ("time_pressure", second[0], third[1], "manual")
+            await pilot.press("left_curly_bracket")
+            assert view.selected_span() == (first[0], third[1])
+            await pilot.press("left_square_bracket", "left_square_bracket", "right_curly_bracket")
+            assert view.selected_span() == (first[0], second[1])
+            await pilot.press("escape", "1")   # escape drops the selection: the code goes on the whole response
+            assert view.selected_span() is None
+            assert ("caseload", None, None, "manual") in stored_codings(project, "q0017")
+            await pilot.press("left_square_bracket", "j")
+            assert view.selected_span() is None   # another response: nothing selected
     run(scenario)
 
 

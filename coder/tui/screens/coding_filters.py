@@ -13,6 +13,7 @@ from textual.widgets import Input
 from coder.store.browse import ListFilter
 from coder.store.responses import attribute_names
 from coder.tui.screens.filter_dialog import FilterDialog
+from coder.tui.widgets.response_view import ResponseView
 
 
 class FilterActions:
@@ -43,6 +44,8 @@ class FilterActions:
         self.notify("Showing everyone's coding." if self.everyone else "Showing only your coding.")
 
     def action_clear_filter(self) -> None:
+        if self.query_one(ResponseView).clear_selection_here():
+            return   # escape drops a text selection first, then the filter
         self.query_one("#search", Input).remove_class("visible")
         self.response_list.focus()
         if self.filter != ListFilter():

@@ -75,6 +75,10 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, Screen):
         Binding("m", "memo", "Memo"),
         Binding("M", "code_memo", "Code memo", show=False),
         Binding("s", "chart", "Chart"),
+        Binding("right_square_bracket", "sentence(1)", "Next sentence", show=False),
+        Binding("left_square_bracket", "sentence(-1)", "Previous sentence", show=False),
+        Binding("right_curly_bracket", "sentence(1, True)", "Add the next sentence", show=False),
+        Binding("left_curly_bracket", "sentence(-1, True)", "Add the previous sentence", show=False),
         Binding("slash", "search", "Search"),
         Binding("f", "filter", "Filter"),
         Binding("ctrl+o", "toggle_everyone", "Everyone", show=False),
@@ -256,6 +260,10 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, Screen):
         if span:
             self.clear_selection()
         self.after_change(rid, before)
+
+    def action_sentence(self, delta: int, extend: bool = False) -> None:
+        """Select a sentence of the response (a code key then codes just it)."""
+        self.query_one(ResponseView).step_sentence(delta, extend)
 
     def action_step(self, delta: int) -> None:
         # Show the response now rather than on the list's Highlighted message, so the

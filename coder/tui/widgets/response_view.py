@@ -6,10 +6,13 @@ Drawn with the line API (ScrollView + render_line) over lines wrapped here, so
 showing another response repaints this widget only and never re-lays-out the
 screen (that keeps a keypress cheap). Each text line knows the offset in the
 response it starts at, so text selected with the mouse maps back to code-point
-offsets (`selected_span`) and a code key can code just that span.
+offsets (`selected_span`) and a code key can code just that span. Sentences can
+be selected from the keyboard too (`step_sentence`).
 """
 
 from __future__ import annotations
+
+import re
 
 from textual.content import Content
 from textual.geometry import Region, Size
@@ -24,6 +27,20 @@ from coder.tui.colours import chip_style
 # Characters drawn as a space: control characters that would upset the terminal
 # and line breaks other than "\n" (one for one, so offsets stay offsets).
 _BLANKS = {ord(c): " " for c in "\r\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
+# A sentence ends after . ! ? or … (and any closing quotes or brackets) before a space, or at a line break.
+_SENTENCE_END = re.compile(r"[.!?…]+[\"')\]’”]*(?=\s)|\n")
+
+
+def sentence_ranges(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text`, without the spaces around it."""
+    ranges, start = [], 0
+    for end in [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
+        piece = text[start:end]
+        if piece.strip():
+            first = start + len(piece) - len(piece.lstrip())
+            ranges.append((first, start + len(piece.rstrip())))
+        start = end
+    return ranges
 
 
 def wrap_ranges(text: str, width: int) -> list[tuple[int, int]]:
@@ -64,14 +81,18 @@ class ResponseView(ScrollView, can_focus=False):
         self._width = 0
         self._strips: dict[int, Strip] = {}
         self._base: tuple | None = None  # (rich style, visual style), reset on style changes
+        self._sentences: list[tuple[int, int]] | None = None   # of the text, made on first use
+        self._chosen: tuple[int, int] | None = None   # the first and last sentence selected by key
 
     def show(self, response: Response | None, codings: list[Coding], codes: dict[str, Code],
              colours: dict[str, str], evidence: list[tuple[int, int]], memo: str | None,
              charts: dict[str, str], own_coder: str,
              nothing: str = "No response matches the filter.") -> None:
         """Draw a response with its codings (already limited to what the coder may see),
-        or, for no response, the `nothing` message."""
-        self.clear_selection_here()
+        or, for no response, the `nothing` message. Sentences selected by key stay
+        selected while the same response is shown again (after coding them)."""
+        self.clear_selection_here(keep_sentences=response is not None and response.id == self.response_id
+                                  and response.text == self.text)
         drawn = len(self._lines)
         if response is None:
             self.response_id, self.text = None, ""
@@ -107,7 +128,11 @@ class ResponseView(ScrollView, can_focus=False):
         lines: list[tuple[Content, int | None]] = []
         for part in self._header:
             lines += [(line, None) for line in part.wrap(width)]
-        lines += [(self._body[start:end], start) for start, end in wrap_ranges(self._body.plain, width)]
+        body = self._body
+        if self._chosen is not None:
+            start, end = self._chosen_span()
+            body = body.stylize(self._selection_style(), start, end)
+        lines += [(body[start:end], start) for start, end in wrap_ranges(body.plain, width)]
         for note in self._notes:
             lines += [(line, None) for line in note.wrap(width)]
         self._lines = lines
@@ -151,8 +176,7 @@ class ResponseView(ScrollView, can_focus=False):
         if span is not None:
             start, end = span
             end = len(content) if end == -1 else end
-            style = Style.from_rich_style(self.screen.get_component_rich_style("screen--selection"))
-            content = content.stylize(style, start, end)
+            content = content.stylize(self._selection_style(), start, end)
         strip = Strip(content.render_segments(visual)).apply_offsets(0, index)
         strip = strip.adjust_cell_length(width, base)
         if span is None:
@@ -171,21 +195,68 @@ class ResponseView(ScrollView, can_focus=False):
         self._strips.clear()
         self.refresh()
 
-    def clear_selection_here(self) -> None:
-        """Drop a selection in this view (it belonged to the response shown before)."""
+    def _selection_style(self) -> Style:
+        return Style.from_rich_style(self.screen.get_component_rich_style("screen--selection"))
+
+    def clear_selection_here(self, keep_sentences: bool = False) -> bool:
+        """Drop a selection in this view (mouse, and unless `keep_sentences` keyboard); True if there was one."""
+        had = self.text_selection is not None or (self._chosen is not None and not keep_sentences)
         if self.text_selection is not None:
             selections = dict(self.screen.selections)
             selections.pop(self, None)
             self.screen.selections = selections
+        if not keep_sentences:
+            self._sentences = None
+            if self._chosen is not None:
+                self._chosen = None
+                self._layout_lines()
+                self.refresh()
+        return had
+
+    def step_sentence(self, delta: int, extend: bool = False) -> None:
+        """Select the next (`delta` 1) or previous (-1) sentence of the text; with `extend`,
+        add the sentence after (or before) the selection to it. The first step selects
+        the first (or last) sentence."""
+        if self._sentences is None:
+            self._sentences = sentence_ranges(self.text)
+        last_index = len(self._sentences) - 1
+        if last_index < 0:
+            return
+        if self._chosen is None:
+            first = last = 0 if delta > 0 else last_index
+        elif extend:
+            first, last = self._chosen
+            first, last = (first, min(last + 1, last_index)) if delta > 0 else (max(first - 1, 0), last)
+        else:
+            first = last = min(max((self._chosen[1] + 1) if delta > 0 else (self._chosen[0] - 1), 0), last_index)
+        self._chosen = (first, last)
+        self._layout_lines()
+        self.refresh()
+        self.scroll_to_region(Region(0, self._line_of(self._chosen_span()[0]), 1, 1), animate=False, immediate=True)
+
+    def _chosen_span(self) -> tuple[int, int]:
+        first, last = self._chosen
+        return self._sentences[first][0], self._sentences[last][1]
+
+    def _line_of(self, offset: int) -> int:
+        """The drawn line that holds text offset `offset`."""
+        line = 0
+        for i, (_, start) in enumerate(self._lines):
+            if start is not None and start <= offset:
+                line = i
+        return line
 
     def selected_span(self) -> tuple[int, int] | None:
         """The selected part of the response text as (start, end) offsets, or None.
 
-        Parts of the selection outside the text (attributes, notes) are ignored;
-        spaces at either end are trimmed.
+        A mouse selection counts first, then sentences selected by key. Parts of a
+        mouse selection outside the text (attributes, notes) are ignored; spaces
+        at either end are trimmed.
         """
         selection = self.text_selection
         text_rows = [i for i, (_, offset) in enumerate(self._lines) if offset is not None]
+        if selection is None and self._chosen is not None:
+            return self._chosen_span()
         if selection is None or not text_rows or not self.text:
             return None
 
