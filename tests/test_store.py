@@ -13,6 +13,7 @@ import pytest
 from coder.errors import ProjectError
 from coder.store import create_project, get_meta, open_project, transaction
 from coder.store.codings import add_coding, codings_for_response, import_codings, remove_coding
+from coder.store.drafts import draft_titles, drop_draft, get_draft, save_draft
 from coder.store.events import list_events
 from coder.store.responses import (count_responses, existing_ids, get_response, insert_responses,
                                    iter_responses)
@@ -83,15 +84,32 @@ def test_open_refuses_a_newer_schema_and_leaves_it_alone(project_path):
 def test_a_schema_1_project_is_upgraded_when_opened_for_writing(project_path):
     raw = sqlite3.connect(project_path)
     raw.execute("CREATE INDEX suggestions_by_code ON suggestions(code_id)")   # as schema 1 made it
+    raw.execute("DROP TABLE drafts")                                          # schema 3 added it
     raw.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     raw.commit()
     raw.close()
     with pytest.raises(ProjectError, match="schema 1 needs upgrading"):
         open_project(project_path, readonly=True)
     conn = open_project(project_path)
-    assert int(get_meta(conn)["schema_version"]) == SCHEMA_VERSION == 2
+    assert int(get_meta(conn)["schema_version"]) == SCHEMA_VERSION == 3
     assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'suggestions_by_code'").fetchone()
+    save_draft(conn, "alice", "memo:project:", "Project memo", "half a thought")
+    assert get_draft(conn, "alice", "memo:project:") == "half a thought"
     conn.close()
+
+
+def test_drafts_are_kept_per_coder_until_dropped(conn):
+    save_draft(conn, "alice", "memo:response:r1", "Memo on response r1", "first")
+    save_draft(conn, "alice", "memo:response:r1", "Memo on response r1", "first words, then more")
+    save_draft(conn, "bob", "memo:response:r1", "Memo on response r1", "bob's")
+    save_draft(conn, "alice", "chart:r1:t", "Chart summary: r1 under theme 1", "cell")
+    assert get_draft(conn, "alice", "memo:response:r1") == "first words, then more"
+    assert draft_titles(conn, "alice") == ["Memo on response r1", "Chart summary: r1 under theme 1"]
+    drop_draft(conn, "alice", "memo:response:r1")
+    assert get_draft(conn, "alice", "memo:response:r1") is None
+    assert get_draft(conn, "bob", "memo:response:r1") == "bob's"
+    assert draft_titles(conn, "alice") == ["Chart summary: r1 under theme 1"]
+    assert conn.execute("SELECT count(*) FROM events").fetchone() == (0,)   # drafts are not decisions
 
 
 def test_transaction_rolls_back_everything_on_error(conn):

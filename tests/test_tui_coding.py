@@ -12,9 +12,11 @@ from tui_project import make_project
 from coder.coding import toggle_code
 from coder.store import open_project
 from coder.store.charts import get_chart
+from coder.store.drafts import get_draft
 from coder.store.events import list_events
 from coder.store.memos import get_memo
 from coder.tui.screens.help_screen import HelpScreen
+from coder.tui.screens.note_editor import DRAFT_DELAY
 from coder.tui.widgets.codebook_panel import CodebookPanel
 from coder.tui.widgets.response_view import ResponseView, sentence_ranges, wrap_ranges
 
@@ -228,6 +230,38 @@ def test_memo_on_response_and_code(project):
             assert "Memo: tricky" in screen_text(app)
             await pilot.press("u")
             assert get_memo(screen.conn, "code", code_id, "alice") is None
+    run(scenario)
+
+
+def _draft(project, note):
+    conn = open_project(project)   # a second connection: what a restarted UI would find
+    try:
+        return get_draft(conn, "alice", note)
+    finally:
+        conn.close()
+
+
+def test_typed_note_text_is_kept_as_a_draft_until_saved_or_cancelled(project):
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.press("m", *"half a")
+            await pilot.pause(DRAFT_DELAY + 0.5)
+            assert _draft(project, "memo:response:q0001") == "half a"
+            await pilot.press("ctrl+g")   # cancelled: no memo, no draft
+            assert _draft(project, "memo:response:q0001") is None
+            assert get_memo(screen.conn, "response", "q0001", "alice") is None
+            await pilot.press("m", *"half a thought")
+            await pilot.pause(DRAFT_DELAY + 0.5)
+        # The app ends with the editor open (as a killed terminal would leave it).
+        assert _draft(project, "memo:response:q0001") == "half a thought"
+        async with running(project) as (app, pilot, screen):
+            assert any("Memo on response q0001" in n.message for n in app._notifications)
+            await pilot.press("m")
+            assert app.screen.focused.text == "half a thought"
+            assert "text you had not saved" in screen_text(app)
+            await pilot.press(*" to finish", "escape")
+            assert get_memo(screen.conn, "response", "q0001", "alice") == "half a thought to finish"
+            assert _draft(project, "memo:response:q0001") is None
     run(scenario)
 
 

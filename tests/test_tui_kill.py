@@ -1,4 +1,5 @@
-"""The real `coder code` in a terminal, killed with SIGKILL: what it showed as applied is kept."""
+"""The real `coder code` in a terminal, killed with SIGKILL: what it showed as applied is kept,
+and so is a memo's text typed but not yet saved."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from tui_project import make_project
 
 from coder.store import open_project
 from coder.store.codings import codings_for_response
+from coder.store.drafts import get_draft
 
 WAIT = 120.0  # seconds; a loaded CI machine starts Textual slowly
 
@@ -35,6 +37,19 @@ def _read_until(fd: int, needle: bytes, deadline: float) -> bytes:
     return seen
 
 
+def _wait_for_draft(project, deadline: float) -> None:
+    """Wait until the UI has kept the whole typed text as a draft (another connection sees it)."""
+    while time.monotonic() < deadline:
+        conn = open_project(project)
+        try:
+            if get_draft(conn, "alice", "memo:response:q0001") == "typed, never saved":
+                return
+        finally:
+            conn.close()
+        time.sleep(0.1)
+    raise AssertionError("the typed memo text never reached the project")
+
+
 def test_kill_during_session_keeps_decisions(tmp_path):
     project = make_project(tmp_path / "kill.coder", n=5)
     master, slave = pty.openpty()
@@ -48,6 +63,10 @@ def test_kill_during_session_keeps_decisions(tmp_path):
         _read_until(master, b"coded", deadline)
         os.write(master, b"4")
         _read_until(master, b"coded 1/5", deadline)
+        os.write(master, b"m")
+        _read_until(master, b"Memo on response q0001", deadline)
+        os.write(master, b"typed, never saved")
+        _wait_for_draft(project, deadline)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
     finally:
@@ -60,5 +79,6 @@ def test_kill_during_session_keeps_decisions(tmp_path):
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert [(c.code_id, c.origin) for c in codings_for_response(conn, "q0001", "alice")] == \
             [("paperwork", "manual")]
+        assert get_draft(conn, "alice", "memo:response:q0001") == "typed, never saved"
     finally:
         conn.close()

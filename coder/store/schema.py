@@ -181,7 +181,21 @@ SCHEMA_V2 = """
 DROP INDEX IF EXISTS suggestions_by_code;
 """
 
+# Version 3: drafts of notes (memos, chart summaries) as they are typed in the
+# coding UI, so a killed terminal loses no typed text. `note` is the UI's key of
+# what the note is on, `title` what the editor called it.
+SCHEMA_V3 = """
+CREATE TABLE drafts (
+    coder    TEXT NOT NULL,
+    note     TEXT NOT NULL,
+    title    TEXT NOT NULL,
+    text     TEXT NOT NULL,
+    saved_at TEXT NOT NULL,
+    PRIMARY KEY (coder, note)
+);
+"""
+
 # MIGRATIONS[n] upgrades version n to n + 1; version 0 is an empty file.
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2]
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3]
 
 SCHEMA_VERSION = len(MIGRATIONS)

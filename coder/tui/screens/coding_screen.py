@@ -132,6 +132,7 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, Screen):
         self.response_list.focus()
         self._marker = change_marker(self.conn)
         self.set_interval(POLL_SECONDS, self.poll_changes)
+        self.notify_drafts()
 
     def on_screen_resume(self) -> None:
         if self._marker and change_marker(self.conn) != self._marker:

@@ -1,15 +1,22 @@
 """A modal editor for a memo or a chart summary.
 
 Closing it (escape or ctrl+s) hands back the text, which the caller commits at
-once; an emptied text deletes the note; ctrl+g closes without a change.
+once; an emptied text deletes the note; ctrl+g closes without a change. While
+it is open, the text is handed to `keep_draft` a moment after each change, so
+the caller can keep it safe until then.
 """
 
 from __future__ import annotations
+
+from typing import Callable
 
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
+
+
+DRAFT_DELAY = 1.0   # seconds after the last change before the text is kept as a draft
 
 
 class NoteEditor(ModalScreen[str | None]):
@@ -28,10 +35,12 @@ class NoteEditor(ModalScreen[str | None]):
         Binding("ctrl+g", "cancel", "Cancel"),
     ]
 
-    def __init__(self, title: str, text: str | None) -> None:
+    def __init__(self, title: str, text: str | None, keep_draft: Callable[[str], None] | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.initial = text or ""
+        self._keep_draft = keep_draft
+        self._draft_timer = None
 
     def compose(self):
         with Vertical():
@@ -44,8 +53,20 @@ class NoteEditor(ModalScreen[str | None]):
         area.focus()
         area.move_cursor(area.document.end)
 
+    def on_text_area_changed(self) -> None:
+        if self._keep_draft is None:
+            return
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, lambda: self._keep_draft(self.query_one(TextArea).text))
+
+    def _close(self, result: str | None) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self.dismiss(result)
+
     def action_save(self) -> None:
-        self.dismiss(self.query_one(TextArea).text)
+        self._close(self.query_one(TextArea).text)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self._close(None)
