@@ -98,6 +98,22 @@ def test_a_schema_1_project_is_upgraded_when_opened_for_writing(project_path):
     conn.close()
 
 
+def test_a_schema_2_project_is_read_as_it_is_and_upgraded_only_for_writing(project_path):
+    raw = sqlite3.connect(project_path)
+    raw.execute("DROP TABLE drafts")
+    raw.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    raw.commit()
+    raw.close()
+    before = file_digest(project_path)
+    reader = open_project(project_path, readonly=True)   # an export after upgrading coder
+    assert count_responses(reader) == 0
+    reader.close()
+    assert file_digest(project_path) == before
+    conn = open_project(project_path)
+    assert int(get_meta(conn)["schema_version"]) == 3 and get_draft(conn, "alice", "x") is None
+    conn.close()
+
+
 def test_drafts_are_kept_per_coder_until_dropped(conn):
     save_draft(conn, "alice", "memo:response:r1", "Memo on response r1", "first")
     save_draft(conn, "alice", "memo:response:r1", "Memo on response r1", "first words, then more")

@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 
 from coder import __version__
 from coder.errors import ProjectError, SaveError
-from coder.store.schema import MIGRATIONS, SCHEMA_VERSION
+from coder.store.schema import MIGRATIONS, OLDEST_READABLE, SCHEMA_VERSION
 
 APP_ID = "coder"
 BUSY_TIMEOUT_MS = 10_000
@@ -126,8 +126,9 @@ def _umask() -> int:
 def open_project(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
     """Open an existing project, upgrading its schema if it is older than this coder.
 
-    With `readonly`, nothing can be written (exports, statistics) and an older
-    schema is an error rather than upgraded.
+    With `readonly`, nothing can be written (exports, statistics): a file older
+    than `OLDEST_READABLE` is an error rather than upgraded, a newer one is
+    read as it is.
     """
     path = Path(path)
     if not path.is_file():
@@ -147,11 +148,13 @@ def open_project(path: Path | str, *, readonly: bool = False) -> sqlite3.Connect
         raise ProjectError(f"{path}: made by a newer coder (schema {version}, this coder reads "
                            f"up to {SCHEMA_VERSION}); upgrade coder")
     if version < SCHEMA_VERSION:
-        if readonly:
+        if readonly and version < OLDEST_READABLE:
             conn.close()
-            raise ProjectError(f"{path}: schema {version} needs upgrading; open it once for writing")
-        with transaction(conn):
-            _migrate(conn, version)
+            raise ProjectError(f"{path}: schema {version} needs upgrading; open it once for writing "
+                               f"(e.g. `coder code {path}`)")
+        if not readonly:
+            with transaction(conn):
+                _migrate(conn, version)
     if not readonly:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")

@@ -199,3 +199,6 @@ CREATE TABLE drafts (
 MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3]
 
 SCHEMA_VERSION = len(MIGRATIONS)
+# A read-only open (exports, statistics) cannot upgrade a file, and needs not from
+# this version on: later versions only add what no reader uses (drafts).
+OLDEST_READABLE = 2
