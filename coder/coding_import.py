@@ -157,17 +157,19 @@ def _marked(table: Table, value, place: int, column: str) -> bool:
         return False
     raise table.error(f"{_name(value)[:40]!r} is not 0 or 1 (a wide file has one 0/1 column "
                       "per code)", place, column=column,
-                      hint="use --format long or columns if the file is laid out differently")
+                      hint=f"leave a column that is not a code out with --skip-col {column!r}, or use "
+                           "--format long or columns if the file is laid out differently")
 
 
 def read_codings(conn: sqlite3.Connection, path: Path | str, *, layout: str = "auto",
                  id_col: str | None = None, code_col: str | None = None,
                  sheet: str | None = None, encoding: str | None = None, id_prefix: str = "",
-                 add_codes: bool = False) -> CodingPlan:
+                 add_codes: bool = False, skip_cols: tuple[str, ...] = ()) -> CodingPlan:
     """Read and check a file of coding without writing; return the plan to write.
 
     `id_col` defaults to the first column (`@row` numbers the rows, as in
-    `coder import --id-col @row`, with the same `id_prefix`). Raises InputError
+    `coder import --id-col @row`, with the same `id_prefix`). `skip_cols` are
+    columns that hold no codes (text, attributes), for the wide layout. Raises InputError
     for unknown codes (unless `add_codes`) and for response ids not in the project.
     """
     if layout not in LAYOUTS:
@@ -177,7 +179,8 @@ def read_codings(conn: sqlite3.Connection, path: Path | str, *, layout: str = "a
     if layout == "auto":
         layout = detect_layout(table, id_column, code_col)
     plan = CodingPlan(table.path, table.description, layout, id_column)
-    code_columns = _code_columns(table, layout, id_column, code_col)
+    skipped = {table.require_column(c, "--skip-col") for c in skip_cols}
+    code_columns = _code_columns(table, layout, id_column, code_col, skipped)
     matcher = CodeMatcher(load_codebook(conn))
     if layout == "wide":   # every column is a code, used or not; keep the file's order
         plan.codes = dict.fromkeys(code_columns)
@@ -198,12 +201,13 @@ def read_codings(conn: sqlite3.Connection, path: Path | str, *, layout: str = "a
     return plan
 
 
-def _code_columns(table: Table, layout: str, id_column: str, code_col: str | None) -> list[str]:
-    """The columns holding codes: the code column (long), code cells (columns) or all (wide)."""
+def _code_columns(table: Table, layout: str, id_column: str, code_col: str | None,
+                  skipped: set[str]) -> list[str]:
+    """The columns holding codes: the code column (long), code cells (columns) or all not skipped (wide)."""
     if layout == "long":
         column = code_col or _code_column(table)
         return [table.require_column(column, "--code-col")]
-    others = [c for c in table.columns if c != id_column]
+    others = [c for c in table.columns if c != id_column and c not in skipped]
     if layout == "columns":
         others = [c for c in others if CODE_CELL.fullmatch(c)]
     if not others:

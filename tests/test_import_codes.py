@@ -79,6 +79,17 @@ def test_wide_layout_one_01_column_per_code(project, tmp_path):
     assert summary.layout == "wide"
 
 
+def test_wide_layout_leaves_out_the_columns_that_hold_no_codes(project, tmp_path):
+    rows = [["id", "comment", "caseload", "age", "2.1"],
+            ["R1", "Too many cases", 1, 34, 0], ["R2", "Forms all day", 0, 51, 1]]
+    file = write_xlsx(tmp_path / "w.xlsx", rows)
+    message = fails(project, file, r"w\.xlsx, row 2, column 'comment': 'Too many cases' is not 0 or 1")
+    assert "--skip-col 'comment'" in message
+    import_codes(project, file, skip_cols=("comment", "age"))
+    assert codings_of(project, "alice") == {("R1", "caseload", "imported"), ("R2", "paperwork", "imported")}
+    fails(project, file, r"no column 'agee' \(given by --skip-col\)", skip_cols=("comment", "agee"))
+
+
 def test_columns_layout_with_hierarchy(project, tmp_path):
     rows = [["Respondent", "Code 1", "Code 2", "text"],
             ["R1", "Workload and caseloads->Caseload size and allocation", "recording/ics",
@@ -143,8 +154,8 @@ def test_matcher_reads_index_with_label_and_theme_paths(project):
     assert matcher.match("Workload and caseloads") is None   # a theme, not a code
 
 
-def fails(project: Path, file: Path, pattern: str, **options) -> None:
-    fails_untouched(project, lambda: import_codes(project, file, **options), pattern)
+def fails(project: Path, file: Path, pattern: str, **options) -> str:
+    return fails_untouched(project, lambda: import_codes(project, file, **options), pattern)
 
 
 def test_unknown_codes_are_listed(project, tmp_path):

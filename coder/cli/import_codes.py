@@ -28,6 +28,9 @@ def register(subparsers) -> None:
                              "the rows 1, 2 ... as `coder import --id-col @row` does")
     parser.add_argument("--code-col", metavar="C",
                         help="code column of the long layout (default: the column named code)")
+    parser.add_argument("--skip-col", metavar="C", action="append", default=[],
+                        help="a column that holds no codes (text, attributes), left out of the "
+                             "wide layout; repeat for several")
     parser.add_argument("--add-codes", action="store_true",
                         help="create codes missing from the codebook under a theme 'imported'")
     parser.set_defaults(run=run)
@@ -39,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         plan = read_codings(conn, args.file, layout=args.layout, id_col=args.id_col,
                             code_col=args.code_col, sheet=args.sheet, encoding=args.encoding,
-                            id_prefix=args.id_prefix, add_codes=args.add_codes)
+                            id_prefix=args.id_prefix, add_codes=args.add_codes,
+                            skip_cols=tuple(args.skip_col))
         summary = write_codings(conn, plan, args.coder)
     finally:
         conn.close()
