@@ -3,15 +3,23 @@
 Builds a project from /work/shared/bench/make_big_corpus.py (N responses with
 setting/role/region/year), the social work codebook, and random whole-response
 codings (0-3 codes per response by "a", and a second coder "b" on 10%), then
-times each export kind. Prints one line per step.
+times each export kind, and `coder import-qdpx` of the exported .qdpx with the
+real CLI in a child process (its wall time, CPU time and max RSS). Prints one
+line per step.
 
     python tests/bench/bench_export.py --n 100000 [--dir /tmp/bench_export]
+    python tests/bench/bench_export.py --n 100000 --qdpx-only [--reuse]
+
+--qdpx-only skips the table exports; --reuse takes big.qdpx from --dir when it
+is there (made by an earlier run with the same --n), so the import can be
+measured again without building the project.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import resource
 import subprocess
@@ -28,6 +36,10 @@ from coder.store.codings import import_codings
 from coder.store.responses import insert_responses
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
+TABLE_EXPORTS = [("counts", None, "counts.csv"), ("counts", "region", "counts_by.xlsx"),
+                 ("crosstab", "setting", "crosstab.csv"), ("cooccurrence", None, "co.csv"),
+                 ("binary", None, "binary.csv"), ("codings", None, "codings.csv"),
+                 ("matrix", None, "matrix.csv")]
 
 
 def peak_mib() -> float:
@@ -38,6 +50,23 @@ def step(label: str, started: float) -> float:
     now = time.perf_counter()
     print(f"{label:<36} {now - started:8.2f} s   peak RSS {peak_mib():8.0f} MiB", flush=True)
     return now
+
+
+def import_qdpx_child(qdpx: Path, project: Path) -> str:
+    """Run `coder import-qdpx` in a child process; one line with its wall, CPU and max RSS."""
+    project.unlink(missing_ok=True)
+    load = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "coder", "import-qdpx", str(qdpx), str(project)],
+                          capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        sys.exit(f"import-qdpx failed: {done.stderr}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return (f"{'import-qdpx (child process)':<36} {wall:8.2f} s   CPU {cpu:.2f} s   "
+            f"max RSS {after.ru_maxrss / 1024:,.0f} MiB   load {load:.1f}\n  {done.stdout.strip()}")
 
 
 def build(folder: Path, n: int) -> Path:
@@ -66,27 +95,36 @@ def build(folder: Path, n: int) -> Path:
     return path
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--n", type=int, default=100_000)
-    parser.add_argument("--dir", type=Path, default=Path("/tmp/bench_export"))
-    args = parser.parse_args()
-    args.dir.mkdir(parents=True, exist_ok=True)
+def export(args: argparse.Namespace) -> None:
+    """Build the project and time each export (only qdpx with --qdpx-only)."""
     t = time.perf_counter()
     path = build(args.dir, args.n)
     t = step("build project", t)
     conn = open_project(path, readonly=True)
-    data = load_project_data(conn)
-    t = step("load_project_data", t)
-    for kind, by, name in [("counts", None, "counts.csv"), ("counts", "region", "counts_by.xlsx"),
-                           ("crosstab", "setting", "crosstab.csv"), ("cooccurrence", None, "co.csv"),
-                           ("binary", None, "binary.csv"), ("codings", None, "codings.csv"),
-                           ("matrix", None, "matrix.csv")]:
-        write_tables(build_tables(kind, data, by=by), args.dir / name)
-        t = step(f"{kind}{' --by ' + by if by else ''} -> {name}", t)
+    if not args.qdpx_only:
+        data = load_project_data(conn)
+        t = step("load_project_data", t)
+        for kind, by, name in TABLE_EXPORTS:
+            write_tables(build_tables(kind, data, by=by), args.dir / name)
+            t = step(f"{kind}{' --by ' + by if by else ''} -> {name}", t)
     write_qdpx(conn, args.dir / "big.qdpx")
     step("qdpx", t)
     conn.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/bench_export"))
+    parser.add_argument("--qdpx-only", action="store_true", help="skip the table exports")
+    parser.add_argument("--reuse", action="store_true",
+                        help="import DIR/big.qdpx of an earlier run instead of building it")
+    args = parser.parse_args()
+    args.dir.mkdir(parents=True, exist_ok=True)
+    qdpx = args.dir / "big.qdpx"
+    if not (args.reuse and qdpx.exists()):
+        export(args)
+    print(import_qdpx_child(qdpx, args.dir / "back.coder"), flush=True)
 
 
 if __name__ == "__main__":
