@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -205,6 +206,73 @@ def test_bad_qdpx_leaves_no_project(tmp_path, xml, files, message):
     with pytest.raises(InputError, match=message) as error:
         import_qdpx(source, tmp_path / "bad.coder")
     assert "bad.qdpx" in str(error.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.qdpx"]
+
+
+XSD_ORDER = ["Users", "CodeBook", "Variables", "Cases", "Sources", "Notes"]
+SECOND_CASE = """    <Case guid="cccccccc-0000-0000-0000-000000000002" name="P2">
+      <VariableValue><VariableRef targetGUID="eeeeeeee-0000-0000-0000-000000000002"/><TextValue>York</TextValue></VariableValue>
+      <SourceRef targetGUID="bbbbbbbb-0000-0000-0000-000000000001"/>
+      <SourceRef targetGUID="bbbbbbbb-0000-0000-0000-000000000002"/>
+    </Case>
+"""
+
+
+def reordered(xml: str, order: list[str]) -> str:
+    """The fixture with Project's sections (all of XSD_ORDER) in the given order."""
+    parts = {name: re.search(rf"  <{name}>.*?</{name}>\n", xml, re.S).group(0)
+             for name in XSD_ORDER}
+    return xml[:xml.index("  <Users>")] + "".join(parts[name] for name in order) + "</Project>\n"
+
+
+def imported(tmp_path: Path, name: str, xml: str) -> tuple:
+    """Responses (with attributes in order), codings and memos of a project imported from `xml`."""
+    content = import_qdpx(foreign_qdpx(tmp_path / f"{name}.qdpx", xml), tmp_path / f"{name}.coder")
+    conn = open_project(tmp_path / f"{name}.coder", readonly=True)
+    codings = sorted(map(str, tables.codings_frame(conn)[
+        ["response_id", "code_id", "coder", "start", "end"]].itertuples(index=False)))
+    memos = tables.memos_frame(conn)[["target_type", "target_id", "coder", "text"]].values.tolist()
+    conn.close()
+    responses = [(rid, text, list(attrs.items())) for rid, text, attrs in content.responses]
+    return responses, codings, memos
+
+
+@pytest.mark.parametrize("order", [
+    ["Users", "CodeBook", "Variables", "Sources", "Cases", "Notes"],   # a Case after its source
+    ["Notes", "Sources", "Cases", "Variables", "CodeBook", "Users"],   # everything backwards
+])
+def test_sections_in_any_order_import_the_same(tmp_path, order):
+    xml = FOREIGN.replace("  </Cases>", SECOND_CASE + "  </Cases>").replace(
+        'name="Money" isCodable="true"/>',   # a code refers to the note a selection refers to
+        'name="Money" isCodable="true"><NoteRef targetGUID="dddddddd-0000-0000-0000-000000000001"/></Code>')
+    expected = imported(tmp_path, "xsd", xml)
+    assert expected[0][0][2] == [("age", 34), ("site", "Leeds")]  # the source's own value wins
+    assert expected[0][1][2] == [("site", "York")]
+    assert ["response", "Interview 1", "Ana", "late shifts again"] in expected[2]  # so does its note
+    assert imported(tmp_path, "moved", reordered(xml, order)) == expected
+
+
+BAD_SPAN = FOREIGN.replace('startPosition="0" endPosition="28"',
+                           'startPosition="0" endPosition="99"')   # in the second source
+UNKNOWN_CODE = ("aaaaaaaa-0000-0000-0000-000000000003\"/></Coding>\n        <NoteRef",   # first source
+                "aaaaaaaa-0000-0000-0000-000000000099\"/></Coding>\n        <NoteRef")
+NOTE_FILE_GONE = ('"dddddddd-0000-0000-0000-000000000003"><PlainTextContent>overall impressions'
+                  '</PlainTextContent></Note>',
+                  '"dddddddd-0000-0000-0000-000000000003" plainTextPath="internal://gone.txt"/>')
+NAMELESS_CODE = ('name="Money" isCodable', 'name="" isCodable')
+
+
+@pytest.mark.parametrize("xml, message", [
+    (BAD_SPAN.replace("</Project>", ""), "not valid XML"),   # bad XML after a bad span
+    (BAD_SPAN.replace(*UNKNOWN_CODE), "outside its text"),   # every span before any CodeRef
+    (reordered(BAD_SPAN.replace(*NAMELESS_CODE), XSD_ORDER[:1] + XSD_ORDER[2:] + ["CodeBook"]),
+     "a Code has no name"),                                  # the CodeBook first, though last
+    (FOREIGN.replace(*UNKNOWN_CODE).replace(*NOTE_FILE_GONE), "CodeBook does not have"),
+])
+def test_of_several_errors_the_first_in_reading_order_is_reported(tmp_path, xml, message):
+    source = foreign_qdpx(tmp_path / "bad.qdpx", xml)
+    with pytest.raises(InputError, match=message):
+        import_qdpx(source, tmp_path / "bad.coder")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.qdpx"]
 
 

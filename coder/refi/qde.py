@@ -1,0 +1,150 @@
+"""The project.qde of a .qdpx, read as a stream, and the source files beside it.
+
+`QdeFile.records` parses project.qde with ElementTree's iterparse and hands
+over the elements under Project one at a time: each child of a section
+(a `User`, `Case`, `TextSource`, `Note` ...) when its end tag is read, then
+drops it from the tree, so memory holds one record, never the whole document.
+Only the `CodeBook` (small, and read as one tree by coder.refi.qdc) is kept whole.
+"""
+
+from __future__ import annotations
+
+import functools
+import posixpath
+import sys
+import xml.etree.ElementTree as ET
+import zipfile
+from typing import Iterable, Iterator, NoReturn
+
+from coder.errors import InputError
+from coder.refi.qdc import normal_guid
+
+IMPORTED_CODER = "imported"
+_KEPT_WHOLE = {"CodeBook"}
+
+
+@functools.lru_cache(maxsize=1024)
+def local(tag: str) -> str:
+    """An element's name without its namespace."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def guid_of(value: str | None) -> str:
+    """A GUID attribute as coder.refi.qdc keys them (see normal_guid); "" for none."""
+    return normal_guid(value or "")
+
+
+def children(element: ET.Element) -> dict[str, list[ET.Element]]:
+    """The element's children grouped by name (namespace dropped), each group in document order."""
+    groups: dict[str, list[ET.Element]] = {}
+    for child in element:
+        groups.setdefault(local(child.tag), []).append(child)
+    return groups
+
+
+def first_text(groups: dict[str, list[ET.Element]], name: str) -> str | None:
+    """The text of the first child called `name` ("" when empty), or None when there is none."""
+    found = groups.get(name)
+    return (found[0].text or "") if found else None
+
+
+def author(people: dict[str, str], *elements: ET.Element) -> str:
+    """The coder of the first element that names a user (else "imported")."""
+    for element in elements:
+        if element.get("creatingUser"):
+            return people.get(guid_of(element.get("creatingUser")), IMPORTED_CODER)
+    return IMPORTED_CODER
+
+
+def values(items: Iterable[ET.Element], variables: dict[str, str]) -> dict:
+    """Attribute name -> value of a case's or source's VariableValue elements."""
+    found = {}
+    for item in items:
+        ref = [child for child in item if local(child.tag) == "VariableRef"]
+        name = variables.get(guid_of(ref[0].get("targetGUID"))) if ref else None
+        for child in item:
+            kind = local(child.tag)
+            if kind.endswith("Value") and name:
+                text = (child.text or "").strip()
+                found[name] = (int(text) if kind == "IntegerValue" and text.lstrip("-").isdigit()
+                               else text.lower() == "true" if kind == "BooleanValue"
+                               else sys.intern(text))   # one string for each category
+    return found
+
+
+class QdeFile:
+    """project.qde inside an open .qdpx archive (see the module docstring)."""
+
+    def __init__(self, archive: zipfile.ZipFile, file: str):
+        self.archive = archive
+        self.file = file
+        self.names = set(archive.namelist())
+        self.qde = self._qde_name()
+        self.where = f"{file}:{self.qde}"
+        self.project_name = ""
+
+    def _qde_name(self) -> str:
+        names = [n for n in self.names if n.lower().endswith(".qde")]
+        if not names:
+            raise InputError("no project.qde inside (is this a REFI-QDA .qdpx?)", file=self.file)
+        return "project.qde" if "project.qde" in names else sorted(names, key=len)[0]
+
+    def records(self) -> Iterator[tuple[str, ET.Element]]:
+        """(parent name, element) for each element under Project's sections, in document order.
+
+        A section's children come with the section's name ("Sources", TextSource),
+        the sections themselves and the other children of Project with "Project"
+        (a section arrives emptied, the CodeBook whole). Each element is dropped
+        from the tree once the caller has had it: keep nothing but what you
+        extract. Sets `project_name` from the root. InputError for bad XML
+        anywhere in the file, else (once the whole file is parsed) for a root
+        other than Project.
+        """
+        stack: list[ET.Element] = []
+        root = ""
+        try:
+            with self.archive.open(self.qde) as stream:
+                for event, element in ET.iterparse(stream, events=("start", "end")):
+                    if event == "start":
+                        if not stack:
+                            root = local(element.tag)
+                            self.project_name = element.get("name", "")
+                        stack.append(element)
+                        continue
+                    stack.pop()
+                    depth = len(stack)
+                    if depth == 1 or (depth == 2 and local(stack[1].tag) not in _KEPT_WHOLE):
+                        if root == "Project":
+                            yield local(stack[-1].tag), element
+                        del stack[-1][:]
+        except ET.ParseError as exc:
+            raise InputError(f"not valid XML ({exc})", file=self.where,
+                             line=exc.position[0]) from None
+        if root != "Project":
+            raise InputError(f"the root element is {root!r}, not Project", file=self.where)
+
+    def fail(self, reason: str, element: str, guid: str | None,
+             attribute: str | None = None) -> NoReturn:
+        """Raise the InputError for an element (its name and GUID attribute) of project.qde."""
+        raise InputError(f"{element} {guid or ''}: {reason}".replace("  ", " "), file=self.where,
+                         column=attribute)
+
+    def text_of(self, source: ET.Element, groups: dict[str, list[ET.Element]]) -> str:
+        """A source's text: its PlainTextContent (in `groups`, its children), else its file."""
+        content = first_text(groups, "PlainTextContent")
+        if content is not None:
+            return content
+        path = source.get("plainTextPath")
+        if not path:
+            self.fail("has neither PlainTextContent nor plainTextPath", local(source.tag),
+                      source.get("guid"))
+        return self.file_text(path, local(source.tag), source.get("guid"))
+
+    def file_text(self, path: str, element: str, guid: str | None) -> str:
+        """The text of a plainTextPath (`internal://FILE` is sources/FILE in the zip)."""
+        inner = path.split("://", 1)[1] if path.startswith("internal://") else posixpath.basename(
+            path.replace("\\", "/"))
+        for candidate in (f"sources/{inner}", f"Sources/{inner}", inner):
+            if candidate in self.names:
+                return self.archive.read(candidate).decode("utf-8-sig")
+        self.fail(f"its text {path!r} is not inside the .qdpx", element, guid, "plainTextPath")

@@ -1,0 +1,77 @@
+"""The first, light pass over project.qde: what must be known before any source is read.
+
+Users, Variables, the CodeBook, every source's GUID and name (a response id is
+the name only when no other source has it) and the NoteRefs of codes and of
+the project. It parses the whole file, so bad XML anywhere is reported before
+any other error; the sources themselves are read in the second pass
+(coder.refi.sources).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from coder.errors import InputError
+from coder.records import Codebook
+from coder.refi.qdc import codebook_and_guids_from_xml
+from coder.refi.qde import QdeFile, guid_of, local
+
+
+@dataclass
+class Skeleton:
+    """The project around its sources (see the module docstring)."""
+
+    name: str
+    people: dict[str, str]          # user GUID -> coder name
+    variables: dict[str, str]       # variable GUID -> attribute name
+    codebook: Codebook
+    theme_by_guid: dict[str, str]   # Code GUID -> theme id (top-level codes with children)
+    code_by_guid: dict[str, str]    # Code GUID -> code id
+    source_ids: dict[str, str]      # source GUID -> response id
+    code_notes: list[tuple[str, tuple[str, str]]]   # (note GUID, ("theme" | "code", id))
+    project_notes: list[str]        # note GUIDs the project refers to
+
+
+def read_skeleton(qde: QdeFile) -> Skeleton:
+    """Read the skeleton; InputError for bad XML, a root other than Project or a bad CodeBook."""
+    people: dict[str, str] = {}
+    variables: dict[str, str] = {}
+    sources: list[tuple[str, str]] = []
+    project_notes: list[str] = []
+    book = None
+    for section, element in qde.records():
+        tag = local(element.tag)
+        if section == "Users" and tag == "User":
+            guid = guid_of(element.get("guid"))
+            people[guid] = element.get("name") or element.get("id") or f"user-{guid[:8]}"
+        elif section == "Variables" and tag == "Variable":
+            variables[guid_of(element.get("guid"))] = element.get("name", "")
+        elif section == "Sources" and tag == "TextSource":
+            sources.append((guid_of(element.get("guid")), (element.get("name") or "").strip()))
+        elif section == "Project" and tag == "CodeBook" and book is None:
+            book = element
+        elif section == "Project" and tag == "NoteRef":
+            project_notes.append(guid_of(element.get("targetGUID")))
+    if book is None:
+        raise InputError("the project has no CodeBook (nothing to code with)", file=qde.where)
+    codebook, ids = codebook_and_guids_from_xml(book, file=qde.where, name=qde.project_name)
+    theme_ids = {t.id for t in codebook.themes}
+    themes = {g: i for g, i in ids.items() if i in theme_ids}
+    codes = {g: i for g, i in ids.items() if i not in theme_ids}
+    code_notes = []
+    for code_el in book.iter():
+        code_guid = guid_of(code_el.get("guid")) if local(code_el.tag) == "Code" else ""
+        target = (("theme", themes[code_guid]) if code_guid in themes
+                  else ("code", codes[code_guid]) if code_guid in codes else None)
+        if target:
+            code_notes.extend((guid_of(ref.get("targetGUID")), target) for ref in code_el
+                              if local(ref.tag) == "NoteRef")
+    return Skeleton(qde.project_name, people, variables, codebook, themes, codes,
+                    _source_ids(sources), code_notes, project_notes)
+
+
+def _source_ids(sources: list[tuple[str, str]]) -> dict[str, str]:
+    """Source GUID -> response id: the source's name, or its GUID when that is empty or shared."""
+    names = Counter(name for _, name in sources)
+    return {guid: name if name and names[name] == 1 else guid for guid, name in sources}

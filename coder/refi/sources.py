@@ -1,0 +1,152 @@
+"""The second pass over project.qde: cases, sources and notes, one element at a time.
+
+Each `TextSource` becomes a response (text, attributes) and its codings become
+plain rows while it is read; nothing of the XML is kept. What can only be
+settled once everything is read is kept as data for coder.refi.reader: the
+case attributes (a Case may come after its source), the CodeRef GUIDs
+(mapped to codes there), the notes (their targets may be referred to later)
+and the first Coding whose CodeRef the CodeBook lacks (reported only once
+every text and span is checked; see coder.refi.reader for the order of errors).
+"""
+
+from __future__ import annotations
+
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+
+from coder.refi.qde import QdeFile, author, children, first_text, guid_of, local, values
+from coder.refi.skeleton import Skeleton
+
+
+@dataclass(slots=True)
+class RawCoding:
+    """A Coding as read: its CodeRef GUID is mapped to a code once all are known."""
+
+    response_id: str
+    code_ref: str
+    coder: str
+    start: int | None
+    end: int | None
+    created: str | None
+
+
+@dataclass(slots=True)
+class RawNote:
+    """A Note as read; a text in a file (`path`) is read after the codings are checked."""
+
+    guid: str | None
+    author: str
+    text: str | None
+    path: str | None
+
+
+@dataclass
+class SourcesRead:
+    """What the second pass found (see the module docstring)."""
+
+    responses: list[tuple[str, str, dict]] = field(default_factory=list)
+    codings: list[RawCoding] = field(default_factory=list)
+    notes: list[RawNote] = field(default_factory=list)
+    note_targets: dict[str, tuple[str, str]] = field(default_factory=dict)
+    skipped: int = 0
+    bad_coding: tuple[str | None, str] | None = None   # (Coding guid, its CodeRef GUID)
+
+
+def read_sources(qde: QdeFile, skeleton: Skeleton) -> SourcesRead:
+    """Read cases, sources and notes; InputError for a missing text or a bad span.
+
+    A response's attributes are its cases' values (in document order), then
+    the source's own VariableValues, which win.
+    """
+    return _SecondPass(qde, skeleton).run()
+
+
+class _SecondPass:
+    def __init__(self, qde: QdeFile, skeleton: Skeleton):
+        self.qde = qde
+        self.skeleton = skeleton
+        self.read = SourcesRead()
+        self.texts: list[tuple[str, str]] = []
+        self.attributes: dict[str, dict] = {}    # response id -> the source's own values
+        self.case_values: dict[str, dict] = {}   # response id -> its cases' values
+
+    def run(self) -> SourcesRead:
+        people = self.skeleton.people
+        for section, element in self.qde.records():
+            tag = local(element.tag)
+            if section == "Cases" and tag == "Case":
+                self.case(element)
+            elif section == "Sources" and tag == "TextSource":
+                self.source(element)
+            elif section == "Notes" and tag == "Note":
+                self.read.notes.append(RawNote(element.get("guid"), author(people, element),
+                                               first_text(children(element), "PlainTextContent"),
+                                               element.get("plainTextPath")))
+        for rid, found in self.case_values.items():
+            found.update(self.attributes[rid])
+            self.attributes[rid] = found
+        self.read.responses = [(rid, text, self.attributes[rid]) for rid, text in self.texts]
+        return self.read
+
+    def case(self, case: ET.Element) -> None:
+        """Add a case's values to those of each source it refers to."""
+        groups = children(case)
+        found = values(groups.get("VariableValue", ()), self.skeleton.variables)
+        for ref in groups.get("SourceRef", ()):
+            rid = self.skeleton.source_ids.get(guid_of(ref.get("targetGUID")))
+            if rid is not None:
+                self.case_values.setdefault(rid, {}).update(found)
+
+    def source(self, source: ET.Element) -> None:
+        """One TextSource: its text, own values, NoteRefs and codings (empty selections counted)."""
+        groups = children(source)
+        rid = self.skeleton.source_ids[guid_of(source.get("guid"))]
+        text = self.qde.text_of(source, groups)
+        self.texts.append((rid, text))
+        self.attributes.setdefault(rid, {}).update(
+            values(groups.get("VariableValue", ()), self.skeleton.variables))
+        people, read = self.skeleton.people, self.read
+        for ref in groups.get("NoteRef", ()):
+            read.note_targets.setdefault(guid_of(ref.get("targetGUID")), ("response", rid))
+        for coding in groups.get("Coding", ()):
+            self.coding(coding, rid, None, None, author(people, coding),
+                        coding.get("creationDateTime"))
+        for selection in groups.get("PlainTextSelection", ()):
+            start, end = _span(self.qde, selection, len(text))
+            parts = children(selection)
+            for ref in parts.get("NoteRef", ()):
+                read.note_targets.setdefault(guid_of(ref.get("targetGUID")), ("response", rid))
+            if start == end:
+                read.skipped += 1
+                continue
+            whole = start == 0 and end == len(text)
+            for coding in parts.get("Coding", ()):
+                self.coding(coding, rid, None if whole else start, None if whole else end,
+                            author(people, coding, selection),
+                            coding.get("creationDateTime") or selection.get("creationDateTime"))
+
+    def coding(self, coding: ET.Element, rid: str, start: int | None, end: int | None,
+               coder: str, created: str | None) -> None:
+        """Keep a Coding's row; remember the first whose CodeRef the CodeBook lacks."""
+        ref = next((child for child in coding if local(child.tag) == "CodeRef"), None)
+        target = guid_of(ref.get("targetGUID")) if ref is not None else ""
+        if (self.read.bad_coding is None and target not in self.skeleton.code_by_guid
+                and target not in self.skeleton.theme_by_guid):
+            self.read.bad_coding = (coding.get("guid"), target)
+        # CodeRef GUIDs and time stamps repeat: one string for each, not one per coding
+        self.read.codings.append(RawCoding(rid, sys.intern(target), coder, start, end,
+                                           sys.intern(created) if created else created))
+
+
+def _span(qde: QdeFile, selection: ET.Element, length: int) -> tuple[int, int]:
+    try:
+        start = int(selection.get("startPosition", ""))
+        end = int(selection.get("endPosition", ""))
+    except ValueError:
+        qde.fail("startPosition and endPosition must be whole numbers", local(selection.tag),
+                 selection.get("guid"), "startPosition")
+    if not 0 <= start <= end <= length:
+        qde.fail(f"span {start}-{end} is outside its text of {length} characters",
+                 local(selection.tag), selection.get("guid"), "endPosition")
+    return start, end
