@@ -17,6 +17,8 @@ from coder.refi.reader import import_qdpx, read_qdpx
 from coder.refi.writer import write_qdpx
 from coder.store import open_project, tables
 from coder.store.codebook import load_codebook
+from coder.store.codings import list_codings
+from coder.store.events import list_events
 
 XSD = SHARED / "refi" / "Project.xsd"
 
@@ -274,6 +276,19 @@ def test_of_several_errors_the_first_in_reading_order_is_reported(tmp_path, xml,
     with pytest.raises(InputError, match=message):
         import_qdpx(source, tmp_path / "bad.coder")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.qdpx"]
+
+
+def test_import_logs_each_coding_as_one_coding_add(tmp_path):
+    import_qdpx(foreign_qdpx(tmp_path / "f.qdpx"), tmp_path / "f.coder")
+    conn = open_project(tmp_path / "f.coder", readonly=True)
+    codings = [{"response_id": c.response_id, "code_id": c.code_id, "coder": c.coder,
+                "start": c.start, "end": c.end, "origin": c.origin, "created_at": c.created_at}
+               for c in list_codings(conn)]
+    events = [e for e in list_events(conn) if e.action == "coding.add"]
+    conn.close()
+    assert len(codings) == 5
+    assert sorted(map(repr, (e.data for e in events))) == sorted(map(repr, codings))
+    assert all((e.coder, e.target) == (e.data["coder"], e.data["response_id"]) for e in events)
 
 
 def test_not_a_qdpx(tmp_path):

@@ -42,12 +42,12 @@ from pathlib import Path
 
 from coder.codebook_merge import merge_codebook
 from coder.errors import InputError
-from coder.records import Code, Codebook
+from coder.records import Code, Codebook, Coding
 from coder.refi.qde import IMPORTED_CODER, QdeFile, guid_of
 from coder.refi.skeleton import Skeleton, read_skeleton
 from coder.refi.sources import SourcesRead, read_sources
 from coder.store import create_project, now, transaction
-from coder.store.codings import add_coding
+from coder.store.codings import add_new_codings
 from coder.store.memos import set_memo
 from coder.store.responses import insert_responses
 
@@ -176,9 +176,9 @@ def import_qdpx(path: Path | str, project: Path | str, *,
         with transaction(conn):
             merge_codebook(conn, content.codebook, coder, source=str(path))
             insert_responses(conn, content.responses, source=str(path))
-            for c in content.codings:
-                add_coding(conn, c["response_id"], c["code_id"], c["coder"], start=c["start"],
-                           end=c["end"], origin="imported", created_at=c["created_at"])
+            add_new_codings(conn, (Coding(c["response_id"], c["code_id"], c["coder"], c["start"],
+                                          c["end"], "imported", c["created_at"])
+                                   for c in content.codings))
             for (kind, target, who), text in content.memos.items():
                 set_memo(conn, kind, target, who, text)
 

@@ -52,6 +52,26 @@ def add_coding(conn: sqlite3.Connection, response_id: str, code_id: str, coder: 
         return coding
 
 
+def add_new_codings(conn: sqlite3.Connection, codings: Iterable[Coding]) -> int:
+    """Add codings that do not exist yet, in one statement; return how many.
+
+    The bulk form of add_coding for filling a new project (an import): the
+    same rows (each with its own origin and created_at) and the same
+    `coding.add` event for each. Duplicates are the caller's to drop: a
+    coding that exists already raises sqlite3.IntegrityError.
+    """
+    rows = list(codings)
+    with transaction(conn):
+        conn.executemany(
+            'INSERT INTO codings(response_id, code_id, coder, start, "end", origin, created_at) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ((c.response_id, c.code_id, c.coder, c.start, c.end, c.origin, c.created_at)
+             for c in rows))
+        for coding in rows:
+            record_event(conn, coding.coder, "coding.add", coding.response_id, _event_data(coding))
+    return len(rows)
+
+
 def remove_coding(conn: sqlite3.Connection, response_id: str, code_id: str, coder: str, *,
                   start: int | None = None, end: int | None = None,
                   log: bool = True) -> Coding | None:
