@@ -35,6 +35,8 @@ def test_agreement_reports_per_code_and_writes_tables(codebook_project, tmp_path
     assert table.loc["paperwork", "agreement %"] == 100.0
     assert table.loc["caseload", "agreement %"] == round(100 * 2 / 3, 1)
     assert table.loc["caseload", "applied by alice"] == 2
+    assert {"kappa 95% low", "kappa 95% high", "alpha 95% low", "alpha 95% high"} <= set(table.columns)
+    assert "alpha 95% CI" in result.stdout   # printed as one low-high column
     rows = pd.read_csv(dis)
     assert rows[["response id", "applied by", "not applied by"]].values.tolist() == [["r2", "alice", "bob"]]
     assert file_digest(codebook_project) == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 
 import pytest
 from sklearn.metrics import cohen_kappa_score
@@ -70,3 +71,45 @@ def test_three_coders_get_alpha_and_ac1_but_no_kappa():
     result = measure_agreement(sets, ["a", "b", "c"], ["x", "y"])
     assert math.isnan(result.codes[0].kappa)
     assert not math.isnan(result.codes[0].alpha)
+
+
+def _pairs(n: int, seed: int = 3) -> dict:
+    """Two coders on n responses: the code on about 30% of them, and they differ on about 10%."""
+    rng = random.Random(seed)
+    sets = {"a": {}, "b": {}}
+    for i in range(n):
+        a = rng.random() < 0.3
+        b = a if rng.random() < 0.9 else not a
+        sets["a"][f"r{i}"] = {"x"} if a else {"other"}
+        sets["b"][f"r{i}"] = {"x"} if b else {"other"}
+    return sets
+
+
+def test_bootstrap_intervals_hold_the_estimate_and_narrow_with_more_responses():
+    widths = {}
+    for n in (60, 2000):
+        (x,) = measure_agreement(_pairs(n), ["a", "b"], ["x"]).codes
+        for value, (low, high) in ((x.kappa, x.kappa_interval), (x.alpha, x.alpha_interval)):
+            assert low < value < high
+        widths[n] = x.alpha_interval[1] - x.alpha_interval[0]
+    assert widths[2000] < widths[60] / 3   # about 1/sqrt(n): 5.8x narrower
+    assert measure_agreement(_pairs(60), ["a", "b"], ["x"]).codes[0].alpha_interval == \
+        measure_agreement(_pairs(60), ["a", "b"], ["x"]).codes[0].alpha_interval   # same figures every time
+
+
+def test_bootstrap_matches_the_point_statistics_on_a_large_sample():
+    (x,) = measure_agreement(_pairs(5000), ["a", "b"], ["x"]).codes
+    # The resamples' statistics centre on the sample's own: the vectorised formulas are the same ones.
+    assert sum(x.alpha_interval) / 2 == pytest.approx(x.alpha, abs=0.01)
+    assert sum(x.kappa_interval) / 2 == pytest.approx(x.kappa, abs=0.01)
+
+
+def test_no_interval_for_a_code_too_rare_to_tell_or_kappa_with_three_coders():
+    sets = {c: {f"r{i}": {"y"} for i in range(40)} for c in ("a", "b")}
+    sets["a"]["r0"] = {"x", "y"}   # one application of x in 40 responses
+    (x, y) = measure_agreement(sets, ["a", "b"], ["x", "y"]).codes
+    assert all(math.isnan(v) for v in x.alpha_interval + x.kappa_interval + y.alpha_interval)
+    three = {c: dict(_pairs(100)["a"]) for c in ("a", "b", "c")}
+    three["c"].update(_pairs(100, seed=4)["b"])
+    (x,) = measure_agreement(three, ["a", "b", "c"], ["x"]).codes
+    assert math.isnan(x.kappa_interval[0]) and x.alpha_interval[0] < x.alpha < x.alpha_interval[1]

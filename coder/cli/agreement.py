@@ -6,13 +6,16 @@ import argparse
 import math
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coder.cli.common import add_project_argument
 from coder.errors import CoderError
-from coder.reliability import Agreement, measure_agreement
 from coder.store import open_project
 from coder.store.codebook import load_codebook
 from coder.store.codings import coders as project_coders, list_codings
+
+if TYPE_CHECKING:
+    from coder.reliability import Agreement
 
 
 def register(subparsers) -> None:
@@ -56,16 +59,32 @@ def agreement_table(result: Agreement, labels: dict[str, tuple[str, str]]):
         row.update({f"applied by {c}": n for c, n in code.applied.items()})
         row.update({"prevalence %": round(100 * code.prevalence, 1) if code.units else math.nan,
                     "agreement %": round(100 * code.agreement, 1) if code.units else math.nan,
-                    "kappa": round(code.kappa, 3), "alpha": round(code.alpha, 3),
+                    "kappa": round(code.kappa, 3),
+                    "kappa 95% low": round(code.kappa_interval[0], 3),
+                    "kappa 95% high": round(code.kappa_interval[1], 3),
+                    "alpha": round(code.alpha, 3),
+                    "alpha 95% low": round(code.alpha_interval[0], 3),
+                    "alpha 95% high": round(code.alpha_interval[1], 3),
                     "AC1": round(code.ac1, 3)})
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def console_table(table):
+    """The table as printed: each interval as one `low-high` column beside its statistic."""
+    shown = table.copy()
+    for name in ("kappa", "alpha"):
+        low, high = shown.pop(f"{name} 95% low"), shown.pop(f"{name} 95% high")
+        shown.insert(shown.columns.get_loc(name) + 1, f"{name} 95% CI",
+                     [_fmt(a) + "-" + _fmt(b) if not math.isnan(a) else "n/a" for a, b in zip(low, high)])
+    return shown
 
 
 def run(args: argparse.Namespace) -> int:
     import pandas as pd  # deferred: keeps `coder --help` fast
 
     from coder.export.tables import ExportTables, write_tables
+    from coder.reliability import RESAMPLES, measure_agreement   # deferred: numpy, for `coder --help`
 
     conn = open_project(args.project, readonly=True)
     try:
@@ -97,8 +116,10 @@ def run(args: argparse.Namespace) -> int:
     notes = [f"coders: {', '.join(coders)}; responses coded by all of them: {len(result.units)}",
              "a code counts as applied to a response if applied anywhere in it",
              "kappa: Cohen's (two coders only); alpha: Krippendorff's, nominal; AC1: Gwet's "
-             "(robust when a code is rare); n/a: undefined because no coder varied"]
-    print(table.to_string(index=False, na_rep="n/a"))
+             "(robust when a code is rare); n/a: undefined because no coder varied",
+             f"95% low/high: percentile bootstrap over the responses ({RESAMPLES} resamples, fixed seed); "
+             "n/a when too few responses have the code to tell"]
+    print(console_table(table).to_string(index=False, na_rep="n/a"))
     print()
     print(f"Responses coded by all of {', '.join(coders)}: {len(result.units)}")
     print(f"Exact match of whole code sets: {_fmt(result.exact_match)}   "
