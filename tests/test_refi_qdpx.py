@@ -193,6 +193,33 @@ def test_import_nested_codes_two_users_overlapping_selections(tmp_path):
     conn.close()
 
 
+SETS = """  <Sets>
+    <Set guid="99999999-0000-0000-0000-000000000001" name="Wave 1">
+      <MemberSource targetGUID="bbbbbbbb-0000-0000-0000-000000000001"/>
+      <MemberSource targetGUID="bbbbbbbb-0000-0000-0000-000000000002"/>
+      <MemberSource targetGUID="bbbbbbbb-0000-0000-0000-000000000099"/>
+    </Set>
+    <Set guid="99999999-0000-0000-0000-000000000002" name="Leeds pilot">
+      <Description>first site</Description>
+      <MemberSource targetGUID="bbbbbbbb-0000-0000-0000-000000000001"/>
+    </Set>
+    <Set guid="99999999-0000-0000-0000-000000000003" name="Key codes">
+      <MemberCode targetGUID="aaaaaaaa-0000-0000-0000-000000000004"/>
+    </Set>
+  </Sets>
+"""
+
+
+def test_sets_become_the_set_attribute_of_their_sources(tmp_path, schema):
+    xml = FOREIGN.replace("</Project>", SETS + "</Project>")
+    assert schema.validate(etree.fromstring(xml.encode())), schema.error_log
+    responses = {rid: dict(attrs) for rid, _, attrs in imported(tmp_path, "sets", xml)[0]}
+    assert responses["Interview 1"]["set"] == "Wave 1; Leeds pilot"   # a source in two sets
+    assert responses["Interview 2"] == {"set": "Wave 1"}                # a set of codes adds nothing
+    named = xml.replace('name="site"', 'name="set"')                    # a variable called set wins
+    assert dict(imported(tmp_path, "named", named)[0][0][2])["set"] == "Leeds"
+
+
 @pytest.mark.parametrize("xml, files, message", [
     (FOREIGN.replace('endPosition="20"', 'endPosition="99"'), None, "outside its text"),
     (FOREIGN.replace('<CodeRef targetGUID="aaaaaaaa-0000-0000-0000-000000000004"/>',

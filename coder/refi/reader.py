@@ -15,6 +15,9 @@ What maps to what:
   `plainTextPath` (`internal://FILE` = `sources/FILE` inside the zip)
 - `VariableValue`s of a `Case` -> attributes of each source the case refers
   to (`SourceRef`); `VariableValue`s on a source itself -> its attributes
+- `Set` -> attribute `set` of each source it holds (`MemberSource`): the set's
+  name, several joined by "; " (MAXQDA's document sets, ATLAS.ti's document
+  groups); a variable named `set` wins
 - `PlainTextSelection` + `Coding` -> a coding with start/end code points (a
   selection of the whole text is a whole-response coding), coder = the
   Coding's creatingUser (else the selection's); `Coding` directly on a

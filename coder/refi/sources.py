@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from coder.refi.qde import QdeFile, author, children, first_text, guid_of, local, values
 from coder.refi.skeleton import Skeleton
 
+SET_ATTRIBUTE = "set"   # the attribute holding the sets a source is in ("a; b" for several)
+
 
 @dataclass(slots=True)
 class RawCoding:
@@ -70,6 +72,7 @@ class _SecondPass:
         self.texts: list[tuple[str, str]] = []
         self.attributes: dict[str, dict] = {}    # response id -> the source's own values
         self.case_values: dict[str, dict] = {}   # response id -> its cases' values
+        self.sets: dict[str, list[str]] = {}     # response id -> the names of the sets it is in
 
     def run(self) -> SourcesRead:
         people = self.skeleton.people
@@ -79,6 +82,8 @@ class _SecondPass:
                 self.case(element)
             elif section == "Sources" and tag == "TextSource":
                 self.source(element)
+            elif section == "Sets" and tag == "Set":
+                self.set(element)
             elif section == "Notes" and tag == "Note":
                 self.read.notes.append(RawNote(element.get("guid"), author(people, element),
                                                first_text(children(element), "PlainTextContent"),
@@ -86,6 +91,9 @@ class _SecondPass:
         for rid, found in self.case_values.items():
             found.update(self.attributes[rid])
             self.attributes[rid] = found
+        for rid, names in self.sets.items():
+            if rid in self.attributes:   # a variable of that name wins
+                self.attributes[rid].setdefault(SET_ATTRIBUTE, "; ".join(dict.fromkeys(names)))
         self.read.responses = [(rid, text, self.attributes[rid]) for rid, text in self.texts]
         return self.read
 
@@ -97,6 +105,14 @@ class _SecondPass:
             rid = self.skeleton.source_ids.get(guid_of(ref.get("targetGUID")))
             if rid is not None:
                 self.case_values.setdefault(rid, {}).update(found)
+
+    def set(self, group: ET.Element) -> None:
+        """Note a set's name on each source it holds (MAXQDA document sets, ATLAS.ti groups)."""
+        name = (group.get("name") or "").strip()
+        for member in children(group).get("MemberSource", ()) if name else ():
+            rid = self.skeleton.source_ids.get(guid_of(member.get("targetGUID")))
+            if rid is not None:
+                self.sets.setdefault(rid, []).append(sys.intern(name))
 
     def source(self, source: ET.Element) -> None:
         """One TextSource: its text, own values, NoteRefs and codings (empty selections counted)."""
