@@ -21,6 +21,7 @@ from coder.errors import ProjectError
 from coder.store import open_project
 from coder.store.memos import get_memo, set_memo
 from coder.store.responses import insert_responses
+from coder.tui.screens.note_editor import DRAFT_DELAY
 from helpers import file_digest, run_cli
 
 
@@ -124,4 +125,18 @@ def test_the_coding_ui_keeps_running_and_the_typed_note_stays(project):
             await pilot.press("2")
             assert stored_codings(project, "q0001") == [("caseload", None, None, "manual"),
                                                   ("staffing", None, None, "manual")]
+    run(scenario)
+
+
+def test_a_note_that_cannot_be_saved_comes_back_with_all_its_text_not_an_older_draft(project):
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.press("m", *"first part")
+            await pilot.pause(DRAFT_DELAY + 0.5)   # kept as a draft
+            screen.conn.execute("PRAGMA query_only = ON")
+            await pilot.press(*" and the rest", "escape")
+            assert app.screen.focused.text == "first part and the rest"
+            screen.conn.execute("PRAGMA query_only = OFF")
+            await pilot.press("escape")
+            assert get_memo(screen.conn, "response", "q0001", "alice") == "first part and the rest"
     run(scenario)

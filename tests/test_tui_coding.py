@@ -10,11 +10,14 @@ from tui_driver import run, running, screen_text, stored_codings
 from tui_project import make_project
 
 from coder.coding import toggle_code
+from coder.records import Code, Codebook, Theme
 from coder.store import open_project
 from coder.store.charts import get_chart
 from coder.store.drafts import get_draft
 from coder.store.events import list_events
 from coder.store.memos import get_memo
+from coder.store.responses import insert_responses
+from coder.tui.keys import assign_keys
 from coder.tui.screens.help_screen import HelpScreen
 from coder.tui.screens.note_editor import DRAFT_DELAY
 from coder.tui.widgets.codebook_panel import CodebookPanel
@@ -92,8 +95,8 @@ def test_sentences_selected_by_key_are_coded_as_spans(project):
             assert view.selected_span() == first   # still selected: another code key codes it too
             await pilot.press("right_square_bracket", "right_curly_bracket", "right_curly_bracket", "3")
             assert stored_codings(project, "q0017")[1] == ("time_pressure", second[0], third[1], "manual")
-            await pilot.press("left_curly_bracket")
-            assert view.selected_span() == (first[0], third[1])
+            await pilot.press("left_curly_bracket", "4")   # all three sentences: the whole response, no span
+            assert ("paperwork", None, None, "manual") in stored_codings(project, "q0017")
             await pilot.press("left_square_bracket", "left_square_bracket", "right_curly_bracket")
             assert view.selected_span() == (first[0], second[1])
             await pilot.press("escape", "1")   # escape drops the selection: the code goes on the whole response
@@ -102,6 +105,37 @@ def test_sentences_selected_by_key_are_coded_as_spans(project):
             await pilot.press("left_square_bracket", "j")
             assert view.selected_span() is None   # another response: nothing selected
     run(scenario)
+
+
+def test_a_sentence_reached_by_key_is_scrolled_into_view_and_stays_there_after_coding(project):
+    conn = open_project(project)
+    insert_responses(conn, [("long", " ".join(f"Sentence number {i} is about caseloads." for i in range(150)), {})])
+    conn.close()
+
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.press("end")
+            view = screen.query_one(ResponseView)
+            assert view.response_id == "long"
+
+            def shows_selection_end() -> bool:
+                end = view.selected_span()[1] - 1
+                line = max(i for i, (_, start) in enumerate(view.rows) if start is not None and start <= end)
+                return view.scroll_offset.y <= line < view.scroll_offset.y + view.size.height
+
+            await pilot.press("right_square_bracket", *["right_curly_bracket"] * 60)
+            assert view.scroll_offset.y > 0 and shows_selection_end()
+            await pilot.press("3")   # coding it redraws the response: the view stays where it was
+            await pilot.pause()
+            assert view.scroll_offset.y > 0 and shows_selection_end()
+    run(scenario)
+
+
+def test_a_code_cannot_take_a_key_the_coding_screen_uses():
+    codes = tuple(Code(cid, "t", f"1.{i}", cid, key=key) for i, (cid, key) in
+                  enumerate([("a", "]"), ("b", "j"), ("c", "z"), ("d", "{")], start=1))
+    keys = assign_keys(Codebook("c", (Theme("t", "1", "T"),), codes))
+    assert keys == {"z": "c", "1": "a", "2": "b", "3": "d"}   # ] j { are the screen's own
 
 
 def test_wrap_ranges_cover_the_text():
@@ -250,7 +284,9 @@ def test_typed_note_text_is_kept_as_a_draft_until_saved_or_cancelled(project):
             await pilot.press("ctrl+g")   # cancelled: no memo, no draft
             assert _draft(project, "memo:response:q0001") is None
             assert get_memo(screen.conn, "response", "q0001", "alice") is None
-            await pilot.press("m", *"half a thought")
+            await pilot.press("m", *"half a")
+            await pilot.pause(DRAFT_DELAY + 0.5)
+            await pilot.press(*" thought")   # typing after a draft was kept keeps the new text too
             await pilot.pause(DRAFT_DELAY + 0.5)
         # The app ends with the editor open (as a killed terminal would leave it).
         assert _draft(project, "memo:response:q0001") == "half a thought"

@@ -9,6 +9,8 @@ that note is opened, the draft is in the editor.
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from coder.errors import SaveError
 from coder.store import transaction
 from coder.store.browse import change_marker
@@ -17,6 +19,8 @@ from coder.store.drafts import draft_titles, drop_draft, get_draft, save_draft
 from coder.store.memos import get_memo, set_memo
 from coder.tui.screens.note_editor import NoteEditor
 from coder.tui.widgets.codebook_panel import CodebookPanel
+
+SHOWN_DRAFTS = 5   # notes named in the start-up notice
 
 
 class NoteActions:
@@ -37,12 +41,11 @@ class NoteActions:
             return
         code = self.codes[code_id]
 
-        def save(text: str) -> None:
-            set_memo(self.conn, "code", code_id, self.coder, text)
-            self.query_one(CodebookPanel).set_code_memo(code_id, get_memo(self.conn, "code", code_id,
-                                                                          self.coder))
+        def shown() -> None:   # once the memo is committed
+            self.query_one(CodebookPanel).set_code_memo(code_id, get_memo(self.conn, "code", code_id, self.coder))
         self._edit_note(f"memo:code:{code_id}", f"Memo on code {code.index} {code.label}",
-                        get_memo(self.conn, "code", code_id, self.coder), save, None)
+                        get_memo(self.conn, "code", code_id, self.coder),
+                        lambda text: set_memo(self.conn, "code", code_id, self.coder, text), None, shown)
 
     def action_chart(self) -> None:
         rid = self.response_list.current
@@ -64,12 +67,18 @@ class NoteActions:
         """Say which notes have typed text that was never saved (a killed terminal, say)."""
         titles = draft_titles(self.conn, self.coder)
         if titles:
-            self.notify(f"Text typed but not saved, back in the editor when you open: {'; '.join(titles)}",
+            named = "; ".join(titles[:SHOWN_DRAFTS]) + (f"; and {len(titles) - SHOWN_DRAFTS} more"
+                                                       if len(titles) > SHOWN_DRAFTS else "")
+            self.notify(f"Text typed but not saved, back in the editor when you open: {named}",
                         title="Unsaved notes kept", timeout=15)
 
-    def _edit_note(self, note: str, title: str, text: str | None, save, rid: str | None) -> None:
-        """Open the editor on a note (`note` is its draft key), with its draft if one was kept."""
-        heading, draft = title, get_draft(self.conn, self.coder, note)
+    def _edit_note(self, note: str, title: str, text: str | None, save, rid: str | None,
+                   shown=None, *, use_draft: bool = True) -> None:
+        """Open the editor on a note (`note` is its draft key), with its draft if one was kept.
+
+        `save(text)` writes the note; `shown()`, if given, updates the screen once it is committed.
+        """
+        heading, draft = title, get_draft(self.conn, self.coder, note) if use_draft else None
         if draft is not None and draft != (text or ""):
             text, heading = draft, f"{title} (text you had not saved; ctrl+g drops it)"
 
@@ -80,11 +89,15 @@ class NoteActions:
 
         def done(result: str | None) -> None:
             if result is None:
-                self.saved(lambda: drop_draft(self.conn, self.coder, note))
+                with suppress(SaveError):   # a draft left on a full disk comes back next time: no loss
+                    drop_draft(self.conn, self.coder, note)
                 return
             if not self.saved(lambda: save_and_drop(result)):
-                self._edit_note(note, title, result, save, rid)   # the text typed stays, to save again
+                # The text just typed stays, to save again (not the older draft).
+                self._edit_note(note, title, result, save, rid, shown, use_draft=False)
                 return
+            if shown is not None:
+                shown()
             if rid is not None:
                 self.after_change(rid, self._own_codes(rid))
             else:
@@ -92,7 +105,5 @@ class NoteActions:
         self.app.push_screen(NoteEditor(heading, text, lambda typed: self._keep_draft(note, title, typed)), done)
 
     def _keep_draft(self, note: str, title: str, text: str) -> None:
-        try:
+        with suppress(SaveError):   # the disk is full: saving the note says so, and the editor keeps the text
             save_draft(self.conn, self.coder, note, title, text)
-        except SaveError:
-            pass   # the disk is full: saving the note says so, and the editor keeps the text

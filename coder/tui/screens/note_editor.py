@@ -57,7 +57,7 @@ class NoteEditor(ModalScreen[str | None]):
         if self._keep_draft is None:
             return
         if self._draft_timer is not None:
-            self._draft_timer.stop()
+            self._draft_timer.stop()   # a one-shot timer cannot be restarted once it has fired
         self._draft_timer = self.set_timer(DRAFT_DELAY, lambda: self._keep_draft(self.query_one(TextArea).text))
 
     def _close(self, result: str | None) -> None:

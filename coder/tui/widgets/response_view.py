@@ -91,8 +91,8 @@ class ResponseView(ScrollView, can_focus=False):
         """Draw a response with its codings (already limited to what the coder may see),
         or, for no response, the `nothing` message. Sentences selected by key stay
         selected while the same response is shown again (after coding them)."""
-        self.clear_selection_here(keep_sentences=response is not None and response.id == self.response_id
-                                  and response.text == self.text)
+        keep = response is not None and response.id == self.response_id and response.text == self.text
+        self.clear_selection_here(keep_sentences=keep, redraw=False)
         drawn = len(self._lines)
         if response is None:
             self.response_id, self.text = None, ""
@@ -116,9 +116,13 @@ class ResponseView(ScrollView, can_focus=False):
             notes += [f"chart {theme}: {summary}" for theme, summary in charts.items()]
             self._notes = [Content.styled(line, "italic") for line in notes]
         self._layout_lines()
-        if self.scroll_offset.y:
+        if self.scroll_offset.y and not keep:
             self.scroll_to(y=0, animate=False, immediate=True)
             self.refresh()
+        elif keep:   # the same response again (after coding it): stay where the reader is
+            self.refresh()
+            if self._chosen is not None:   # a new chip line may have pushed the selection down
+                self._scroll_to_offset(self._chosen_span()[1] - 1)
         else:  # repaint only the rows drawn before or now, not the whole height
             self.refresh(Region(0, 0, self.size.width, max(drawn, len(self._lines))))
 
@@ -198,8 +202,11 @@ class ResponseView(ScrollView, can_focus=False):
     def _selection_style(self) -> Style:
         return Style.from_rich_style(self.screen.get_component_rich_style("screen--selection"))
 
-    def clear_selection_here(self, keep_sentences: bool = False) -> bool:
-        """Drop a selection in this view (mouse, and unless `keep_sentences` keyboard); True if there was one."""
+    def clear_selection_here(self, keep_sentences: bool = False, redraw: bool = True) -> bool:
+        """Drop a selection in this view (mouse, and unless `keep_sentences` keyboard); True if there was one.
+
+        `redraw=False` leaves the redraw to the caller (`show`, which draws anew).
+        """
         had = self.text_selection is not None or (self._chosen is not None and not keep_sentences)
         if self.text_selection is not None:
             selections = dict(self.screen.selections)
@@ -209,8 +216,9 @@ class ResponseView(ScrollView, can_focus=False):
             self._sentences = None
             if self._chosen is not None:
                 self._chosen = None
-                self._layout_lines()
-                self.refresh()
+                if redraw:
+                    self._layout_lines()
+                    self.refresh()
         return had
 
     def step_sentence(self, delta: int, extend: bool = False) -> None:
@@ -232,27 +240,33 @@ class ResponseView(ScrollView, can_focus=False):
         self._chosen = (first, last)
         self._layout_lines()
         self.refresh()
-        self.scroll_to_region(Region(0, self._line_of(self._chosen_span()[0]), 1, 1), animate=False, immediate=True)
+        # Show the sentence the key reached: the last one going forward, the first going back.
+        self._scroll_to_offset(self._sentences[last][1] - 1 if delta > 0 else self._sentences[first][0])
 
     def _chosen_span(self) -> tuple[int, int]:
         first, last = self._chosen
         return self._sentences[first][0], self._sentences[last][1]
 
-    def _line_of(self, offset: int) -> int:
-        """The drawn line that holds text offset `offset`."""
-        line = 0
-        for i, (_, start) in enumerate(self._lines):
-            if start is not None and start <= offset:
-                line = i
-        return line
+    def _scroll_to_offset(self, offset: int) -> None:
+        """Scroll as little as needed to show the line holding text offset `offset`."""
+        line = max((i for i, (_, start) in enumerate(self._lines) if start is not None and start <= offset),
+                   default=0)
+        self.scroll_to_region(Region(0, line, 1, 1), animate=False, immediate=True)
 
     def selected_span(self) -> tuple[int, int] | None:
         """The selected part of the response text as (start, end) offsets, or None.
 
         A mouse selection counts first, then sentences selected by key. Parts of a
         mouse selection outside the text (attributes, notes) are ignored; spaces
-        at either end are trimmed.
+        at either end are trimmed. All of the text is no span (None): the code
+        then goes on the whole response.
         """
+        span = self._selected_part()
+        if span is not None and span == (len(self.text) - len(self.text.lstrip()), len(self.text.rstrip())):
+            return None
+        return span
+
+    def _selected_part(self) -> tuple[int, int] | None:
         selection = self.text_selection
         text_rows = [i for i, (_, offset) in enumerate(self._lines) if offset is not None]
         if selection is None and self._chosen is not None:
