@@ -152,29 +152,37 @@ def bootstrap_intervals(judgements: np.ndarray, *, resamples: int = RESAMPLES,
     undefined = [(math.nan, math.nan)] * codes
     if units < 2:
         return undefined, list(undefined)
-    ones = judgements.sum(axis=1).astype(float)                     # (units, codes)
-    zeros = coders - ones
-    # Per response: its coincidences (Krippendorff) and, for two coders, kappa's counts.
-    parts = [ones * (ones - 1) / (coders - 1), zeros * (zeros - 1) / (coders - 1), ones * zeros / (coders - 1)]
+    # Every statistic is a function of sums over the responses: of each response's count of
+    # coders applying the code (k) and its square, and for kappa of the two coders' values and
+    # their product. A resample's sums are its weights (how often it drew each response) times these.
     if coders == 2:
-        parts += [judgements[:, 0, :], judgements[:, 1, :], judgements[:, 0, :] == judgements[:, 1, :]]
-    per_unit = np.concatenate([np.asarray(p, dtype=float) for p in parts], axis=1)   # (units, k * codes)
+        a, b = judgements[:, 0, :], judgements[:, 1, :]
+        per_unit = np.concatenate([a, b, a & b], axis=1).astype(np.float32)
+    else:
+        k = judgements.sum(axis=1)
+        per_unit = np.concatenate([k, k * k], axis=1).astype(np.float32)
     rng = np.random.default_rng(seed)
     block = max(1, _WEIGHTS_PER_BLOCK // units)
-    totals = np.concatenate([rng.multinomial(units, np.full(units, 1 / units), size=min(block, resamples - done))
-                             @ per_unit for done in range(0, resamples, block)])
-    totals = totals.reshape(resamples, len(parts), codes)
+    sums = np.concatenate([rng.multinomial(units, np.full(units, 1 / units), size=min(block, resamples - done))
+                           .astype(np.float32) @ per_unit for done in range(0, resamples, block)])
+    sums = sums.astype(np.float64).reshape(resamples, -1, codes)
+    if coders == 2:
+        sum_a, sum_b, sum_ab = sums[:, 0], sums[:, 1], sums[:, 2]
+        sum_k, sum_k2 = sum_a + sum_b, sum_a + sum_b + 2 * sum_ab
+    else:
+        sum_k, sum_k2 = sums[:, 0], sums[:, 1]
     with np.errstate(divide="ignore", invalid="ignore"):
-        same_one, same_zero, mixed = totals[:, 0], totals[:, 1], totals[:, 2]
-        n1, n0 = same_one + mixed, same_zero + mixed
-        n = n0 + n1
+        n = units * coders                              # values per resample
+        mixed = (coders * sum_k - sum_k2) / (coders - 1)   # coincidences of a 1 with a 0
+        n1, n0 = sum_k, n - sum_k
         alpha = np.where((n0 > 0) & (n1 > 0), 1 - mixed * (n - 1) / (n0 * n1), np.nan)
-        kappa = None
-        if coders == 2:
-            pa, pb, po = totals[:, 3] / units, totals[:, 4] / units, totals[:, 5] / units
-            expected = pa * pb + (1 - pa) * (1 - pb)
-            kappa = np.where(expected < 1, (po - expected) / (1 - expected), np.nan)
-    return (_percentiles(kappa) if kappa is not None else list(undefined)), _percentiles(alpha)
+        if coders != 2:
+            return list(undefined), _percentiles(alpha)
+        pa, pb = sum_a / units, sum_b / units
+        observed = 1 - (sum_a + sum_b - 2 * sum_ab) / units
+        expected = pa * pb + (1 - pa) * (1 - pb)
+        kappa = np.where(expected < 1, (observed - expected) / (1 - expected), np.nan)
+    return _percentiles(kappa), _percentiles(alpha)
 
 
 def _percentiles(values: np.ndarray) -> list[Interval]:

@@ -71,12 +71,12 @@ def agreement_table(result: Agreement, labels: dict[str, tuple[str, str]]):
 
 
 def console_table(table):
-    """The table as printed: each interval as one `low-high` column beside its statistic."""
+    """The table as printed: each interval as one `[low, high]` column beside its statistic."""
     shown = table.copy()
     for name in ("kappa", "alpha"):
         low, high = shown.pop(f"{name} 95% low"), shown.pop(f"{name} 95% high")
         shown.insert(shown.columns.get_loc(name) + 1, f"{name} 95% CI",
-                     [_fmt(a) + "-" + _fmt(b) if not math.isnan(a) else "n/a" for a, b in zip(low, high)])
+                     [f"[{_fmt(a)}, {_fmt(b)}]" if not math.isnan(a) else "n/a" for a, b in zip(low, high)])
     return shown
 
 
