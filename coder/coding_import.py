@@ -16,6 +16,7 @@ then applies it in one transaction with origin `imported`.
 from __future__ import annotations
 
 import re
+import shlex
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,11 +112,12 @@ class CodingSummary:
     created_codes: tuple[str, ...]
 
 
-def detect_layout(table: Table, id_column: str, code_col: str | None) -> str:
-    """long when there is a code column, columns when there are `Code 1` ... cells, else wide."""
-    if code_col or _code_column(table) in table.columns:
+def detect_layout(table: Table, id_column: str, code_col: str | None, skipped: set[str] = frozenset()) -> str:
+    """long when there is a code column, columns when there are `Code 1` ... cells, else wide
+    (columns in `skipped` count for neither)."""
+    if code_col or (_code_column(table) in table.columns and _code_column(table) not in skipped):
         return "long"
-    if any(CODE_CELL.fullmatch(c) for c in table.columns if c != id_column):
+    if any(CODE_CELL.fullmatch(c) for c in table.columns if c != id_column and c not in skipped):
         return "columns"
     return "wide"
 
@@ -157,7 +159,7 @@ def _marked(table: Table, value, place: int, column: str) -> bool:
         return False
     raise table.error(f"{_name(value)[:40]!r} is not 0 or 1 (a wide file has one 0/1 column "
                       "per code)", place, column=column,
-                      hint=f"leave a column that is not a code out with --skip-col {column!r}, or use "
+                      hint=f"leave a column that is not a code out with --skip-col {shlex.quote(column)}, or use "
                            "--format long or columns if the file is laid out differently")
 
 
@@ -176,10 +178,13 @@ def read_codings(conn: sqlite3.Connection, path: Path | str, *, layout: str = "a
         raise InputError(f"--format must be one of {', '.join(LAYOUTS)}")
     table = open_table(path, sheet=sheet, encoding=encoding)
     id_column = table.require_column(id_col, "--id-col") if id_col else table.columns[0]
-    if layout == "auto":
-        layout = detect_layout(table, id_column, code_col)
-    plan = CodingPlan(table.path, table.description, layout, id_column)
     skipped = {table.require_column(c, "--skip-col") for c in skip_cols}
+    if layout == "auto":
+        layout = detect_layout(table, id_column, code_col, skipped)
+    if skipped and layout == "long":
+        raise table.error("--skip-col is for the wide layout; this file is read as long (one code column)",
+                          hint="leave --skip-col out, or give --format wide")
+    plan = CodingPlan(table.path, table.description, layout, id_column)
     code_columns = _code_columns(table, layout, id_column, code_col, skipped)
     matcher = CodeMatcher(load_codebook(conn))
     if layout == "wide":   # every column is a code, used or not; keep the file's order

@@ -84,10 +84,15 @@ def test_wide_layout_leaves_out_the_columns_that_hold_no_codes(project, tmp_path
             ["R1", "Too many cases", 1, 34, 0], ["R2", "Forms all day", 0, 51, 1]]
     file = write_xlsx(tmp_path / "w.xlsx", rows)
     message = fails(project, file, r"w\.xlsx, row 2, column 'comment': 'Too many cases' is not 0 or 1")
-    assert "--skip-col 'comment'" in message
+    assert "--skip-col comment" in message
     import_codes(project, file, skip_cols=("comment", "age"))
     assert codings_of(project, "alice") == {("R1", "caseload", "imported"), ("R2", "paperwork", "imported")}
     fails(project, file, r"no column 'agee' \(given by --skip-col\)", skip_cols=("comment", "agee"))
+    noted = write_csv(tmp_path / "noted.csv", [["id", "Code 1", "caseload"], ["R3", "a note", 1]])
+    import_codes(project, noted, skip_cols=("Code 1",))   # a skipped column does not make it the columns layout
+    assert ("R3", "caseload", "imported") in codings_of(project, "alice")
+    long = write_csv(tmp_path / "long.csv", [["id", "code", "note"], ["R1", "caseload", "x"]])
+    fails(project, long, r"--skip-col is for the wide layout", skip_cols=("note",))
 
 
 def test_columns_layout_with_hierarchy(project, tmp_path):
