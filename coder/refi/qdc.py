@@ -29,6 +29,7 @@ indexes come from positions.
 
 from __future__ import annotations
 
+import functools
 import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -145,12 +146,14 @@ def read_qdc(path: Path, *, known_ids: Iterable[str] = ()) -> Codebook:
     return codebook_from_xml(root, file=str(path), lines=lines, known_ids=known_ids)
 
 
-def _local(tag: str) -> str:
+@functools.lru_cache(maxsize=1024)
+def local(tag: str) -> str:
+    """An element's name without its namespace."""
     return tag.rsplit("}", 1)[-1]
 
 
 def _children(element: ET.Element, name: str) -> list[ET.Element]:
-    return [child for child in element if _local(child.tag) == name]
+    return [child for child in element if local(child.tag) == name]
 
 
 def _parse_description(text: str) -> dict:
@@ -193,7 +196,7 @@ class _Importer:
     def prepare(self, element: ET.Element) -> None:
         """Parse every description and claim the ids written in them, before making new ones."""
         for code_el in element.iter():
-            if _local(code_el.tag) != "Code":
+            if local(code_el.tag) != "Code":
                 continue
             if not (code_el.get("name") or "").strip():
                 raise InputError("a Code has no name", file=self.file, line=self.line(code_el),
@@ -269,8 +272,8 @@ def codebook_and_guids_from_xml(element: ET.Element, *, file: str = "",
     code ids; a GUID mapped to a theme id was a top-level code with children.
     """
     importer = _Importer(file, lines or {}, known_ids)
-    if _local(element.tag) != "CodeBook":
-        raise InputError(f"expected a CodeBook element, found {_local(element.tag)!r}", file=file,
+    if local(element.tag) != "CodeBook":
+        raise InputError(f"expected a CodeBook element, found {local(element.tag)!r}", file=file,
                          line=importer.line(element))
     codes_el = _children(element, "Codes")
     if not codes_el:

@@ -9,7 +9,6 @@ Only the `CodeBook` (small, and read as one tree by coder.refi.qdc) is kept whol
 
 from __future__ import annotations
 
-import functools
 import posixpath
 import sys
 import xml.etree.ElementTree as ET
@@ -17,16 +16,10 @@ import zipfile
 from typing import Iterable, Iterator, NoReturn
 
 from coder.errors import InputError
-from coder.refi.qdc import normal_guid
+from coder.refi.qdc import local, normal_guid
 
 IMPORTED_CODER = "imported"
 _KEPT_WHOLE = {"CodeBook"}
-
-
-@functools.lru_cache(maxsize=1024)
-def local(tag: str) -> str:
-    """An element's name without its namespace."""
-    return tag.rsplit("}", 1)[-1]
 
 
 def guid_of(value: str | None) -> str:

@@ -127,8 +127,8 @@ def open_project(path: Path | str, *, readonly: bool = False) -> sqlite3.Connect
     """Open an existing project, upgrading its schema if it is older than this coder.
 
     With `readonly`, nothing can be written (exports, statistics): a file older
-    than `OLDEST_READABLE` is an error rather than upgraded, a newer one is
-    read as it is.
+    than `OLDEST_READABLE` is an error rather than upgraded; one from
+    `OLDEST_READABLE` up to this coder's schema is read as it is.
     """
     path = Path(path)
     if not path.is_file():
