@@ -229,6 +229,9 @@ def test_sets_become_the_set_attribute_of_their_sources(tmp_path, schema):
     (FOREIGN.replace("</Project>", ""), None, "not valid XML"),
     (FOREIGN.replace('startPosition="0" endPosition="12"', 'startPosition="x" endPosition="12"'),
      None, "whole numbers"),
+    (FOREIGN.replace('bbbbbbbb-0000-0000-0000-000000000002" name="Interview 2"',
+                     'bbbbbbbb-0000-0000-0000-000000000001" name="Interview 2"'), None,
+     r"TextSource bbbbbbbb-0000-0000-0000-000000000001: another TextSource has this GUID too"),
 ])
 def test_bad_qdpx_leaves_no_project(tmp_path, xml, files, message):
     source = foreign_qdpx(tmp_path / "bad.qdpx", xml, files)

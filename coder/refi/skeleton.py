@@ -56,6 +56,9 @@ def read_skeleton(qde: QdeFile) -> Skeleton:
     if book is None:
         raise InputError("the project has no CodeBook (nothing to code with)", file=qde.where)
     codebook, ids = codebook_and_guids_from_xml(book, file=qde.where, name=qde.project_name)
+    twice = next((guid for guid, n in Counter(guid for guid, _ in sources).items() if n > 1), None)
+    if twice is not None:
+        qde.fail("another TextSource has this GUID too (each source needs its own)", "TextSource", twice, "guid")
     theme_ids = {t.id for t in codebook.themes}
     themes = {g: i for g, i in ids.items() if i in theme_ids}
     codes = {g: i for g, i in ids.items() if i not in theme_ids}
