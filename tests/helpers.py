@@ -1,17 +1,40 @@
-"""Helpers for tests: paths to shared data, file digests, running the real CLI.
+"""Helpers for tests: paths to the data the repository ships, file digests, running the real CLI.
 
-Import with `from helpers import ...` (pytest puts tests/ on sys.path).
+Import with `from helpers import ...` (pytest puts tests/ on sys.path). Every file a
+test reads lives inside the repository, so a fresh clone anywhere runs the suite.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import subprocess
 import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+CODEBOOK = REPO / "codebooks" / "social_work_framework.yaml"
+DEMO_CORPUS = REPO / "corpus" / "social_work_comments.csv"
+DEMO_REFERENCE = REPO / "corpus" / "social_work_reference.csv"
+PROJECT_XSD = REPO / "tests" / "data" / "refi" / "Project.xsd"
+
+
+def demo_comments() -> list[dict]:
+    """The shipped demo comments as dicts (column -> value; `year` as a number, as a survey file has it)."""
+    with DEMO_CORPUS.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        row["year"] = int(row["year"])
+    return rows
+
+
+def demo_reference() -> dict[str, list[str]]:
+    """The shipped reference coding: response id -> its codes, in file order."""
+    coded: dict[str, list[str]] = {}
+    with DEMO_REFERENCE.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            coded.setdefault(row["id"], []).append(row["code"])
+    return coded
 
 
 def file_digest(path: Path) -> str:

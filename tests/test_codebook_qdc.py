@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from helpers import SHARED
+from helpers import PROJECT_XSD
 from lxml import etree
 
 from coder.codebook import read_codebook, write_codebook
@@ -22,10 +22,10 @@ SHIPPED = Path(__file__).resolve().parents[1] / "codebooks" / "social_work_frame
 def codebook_schema() -> etree.XMLSchema:
     """REFI's Codebook.xsd: Project.xsd's types in the codebook namespace, root `CodeBook`.
 
-    Only Project.xsd is shared here; the codebook schema declares the same
+    Only Project.xsd ships here (tests/data/refi); the codebook schema declares the same
     CodeBookType under urn:QDA-XML:codebook:1.0 with CodeBook as root element.
     """
-    text = (SHARED / "refi" / "Project.xsd").read_text(encoding="utf-8")
+    text = PROJECT_XSD.read_text(encoding="utf-8")
     text = text.replace(PROJECT_NS, CODEBOOK_NS)
     text = text.replace("<!-- ===== Type Definitions ===== -->",
                         '<xsd:element name="CodeBook" type="CodeBookType"/>', 1)
@@ -33,7 +33,7 @@ def codebook_schema() -> etree.XMLSchema:
 
 
 def project_schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(SHARED / "refi" / "Project.xsd")))
+    return etree.XMLSchema(etree.parse(str(PROJECT_XSD)))
 
 
 def test_export_validates_against_the_refi_schema(tmp_path):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import zipfile
 from collections import Counter
 
 import pandas as pd
 import pytest
 from export_fixtures import make_small_project
-from helpers import SHARED, file_digest, run_cli
+from helpers import CODEBOOK, PROJECT_XSD, demo_comments, demo_reference, file_digest, run_cli
 from lxml import etree
 from openpyxl import load_workbook
 
@@ -18,23 +17,23 @@ from coder.store import open_project, transaction
 from coder.store.codings import import_codings
 from coder.store.responses import insert_responses
 
-CORPUS = SHARED / "corpus" / "social_work_comments.jsonl"
-GOLD = SHARED / "gold" / "dev.jsonl"
+pytestmark = pytest.mark.slow  # real processes or the full UI: `pytest -m "not slow"` skips them
+
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """The social work framework, the demo corpus and the gold coding as coder "gold"."""
     path = tmp_path_factory.mktemp("demo") / "demo.coder"
-    done = run_cli("init", path, "--codebook", SHARED / "codebooks" / "social_work_framework.yaml")
+    done = run_cli("init", path, "--codebook", CODEBOOK)
     assert done.returncode == 0, done.stderr
-    rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
-    gold = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines()]
+    rows = demo_comments()
+    gold = demo_reference()
     conn = open_project(path)
     with transaction(conn):
         insert_responses(conn, [(r["id"], r["text"], {"setting": r["setting"], "year": r["year"]})
                                 for r in rows])
-        import_codings(conn, [(g["id"], code) for g in gold for code in g["codes"]], "gold")
+        import_codings(conn, [(rid, code) for rid, codes in gold.items() for code in codes], "gold")
     conn.close()
     return path
 
@@ -46,7 +45,7 @@ def test_counts_csv_on_demo_match_the_gold_file(demo, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "source: human coding only (all coders)" in done.stdout
     table = pd.read_csv(out, comment="#", dtype=str, keep_default_na=False)
-    expected = Counter(code for line in GOLD.read_text().splitlines() for code in json.loads(line)["codes"])
+    expected = Counter(code for codes in demo_reference().values() for code in codes)
     codes = table[table["row"] == "code"]
     yaml_ids = {"paperwork": "2.1", "caseload": "1.1", "staffing": "1.2"}
     for code_id, index in yaml_ids.items():
@@ -61,7 +60,7 @@ def test_counts_of_the_coded_responses_mid_coding(demo, tmp_path):
     out = tmp_path / "coded.csv"
     done = run_cli("export", demo, "counts", "--base", "coded", "--out", out)
     assert done.returncode == 0, done.stderr
-    coded = len({json.loads(line)["id"] for line in GOLD.read_text().splitlines() if json.loads(line)["codes"]})
+    coded = len(demo_reference())
     assert f"percent base: the {coded} responses with any code (of 371 in the project)" in done.stdout
     table = pd.read_csv(out, comment="#", dtype=str, keep_default_na=False)
     assert table[table["row"] == "base"].iloc[0]["responses"] == str(coded)
@@ -86,7 +85,7 @@ def test_every_kind_writes_on_demo(demo, tmp_path, capsys):
     binary = pd.read_csv(tmp_path / "b.csv")
     assert len(binary) == 371 and list(binary.columns[:3]) == ["response_id", "setting", "year"]
     assert load_workbook(tmp_path / "m.xlsx").sheetnames[:2] == ["all", "1 Workload and caseloads"]
-    schema = etree.XMLSchema(etree.parse(str(SHARED / "refi" / "Project.xsd")))
+    schema = etree.XMLSchema(etree.parse(str(PROJECT_XSD)))
     with zipfile.ZipFile(tmp_path / "p.qdpx") as archive:
         assert schema.validate(etree.fromstring(archive.read("project.qde"))), schema.error_log
 

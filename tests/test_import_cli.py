@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers import SHARED, file_digest, run_cli
+from helpers import DEMO_CORPUS, DEMO_REFERENCE, file_digest, run_cli
 from import_files import codings_of, imported, write_csv
 
 
@@ -49,9 +49,8 @@ def test_import_errors_are_one_line_and_leave_the_project(project_path, tmp_path
 
 
 def test_import_the_demo_corpus_and_gold_coding(codebook_project):
-    corpus = SHARED / "corpus" / "social_work_comments.jsonl"
-    assert run_cli("import", codebook_project, corpus).returncode == 0
-    done = run_cli("import-codes", codebook_project, SHARED / "gold" / "dev.csv", "--coder", "gold")
+    assert run_cli("import", codebook_project, DEMO_CORPUS).returncode == 0
+    done = run_cli("import-codes", codebook_project, DEMO_REFERENCE, "--coder", "gold")
     assert done.returncode == 0, done.stderr
     assert "340 codings of 187 responses: 340 added for gold" in done.stdout
     assert len(imported(codebook_project)) == 371

@@ -1,7 +1,6 @@
 """Keyword matching on token arrays finds what spaCy's PhraseMatcher finds."""
 
-import json
-from helpers import SHARED
+from helpers import CODEBOOK, demo_comments
 
 from spacy.matcher import PhraseMatcher
 
@@ -45,9 +44,8 @@ def _our_spans(codes: list[Code], texts: list[str]) -> list[dict[int, list[tuple
 
 
 def test_the_shipped_codebook_matches_the_corpus_as_the_phrase_matcher_does():
-    codes = list(read_yaml_codebook(SHARED / "codebooks" / "social_work_framework.yaml").codes)
-    texts = [json.loads(line)["text"] for line in
-             (SHARED / "corpus" / "social_work_comments.jsonl").read_text(encoding="utf-8").splitlines()]
+    codes = list(read_yaml_codebook(CODEBOOK).codes)
+    texts = [row["text"] for row in demo_comments()]
     ours = _our_spans(codes, texts)
     assert ours == _phrase_matcher_spans(codes, texts)
     assert sum(len(spans) for found in ours for spans in found.values()) > 300

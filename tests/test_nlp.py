@@ -1,8 +1,7 @@
 """Tokens: spaCy's own tokens, lemmas from the lookup table, code-point offsets, sentences."""
 
-import json
 import random
-from helpers import SHARED
+from helpers import demo_comments
 
 import numpy as np
 import pytest
@@ -70,8 +69,7 @@ def _assert_same_as_spacy(texts: list[str]) -> None:
 
 
 def test_tokens_are_spacys_on_real_survey_text():
-    texts = [json.loads(line)["text"] for line in
-             (SHARED / "corpus" / "social_work_comments.jsonl").read_text(encoding="utf-8").splitlines()]
+    texts = [row["text"] for row in demo_comments()]
     _assert_same_as_spacy(texts)
     _assert_same_as_spacy(texts)  # a second time, from the lexicon alone
 

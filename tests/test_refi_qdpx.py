@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from export_fixtures import CODINGS, TEXTS, make_small_project
-from helpers import SHARED
+from helpers import PROJECT_XSD
 from lxml import etree
 
 from coder.errors import InputError
@@ -20,7 +20,7 @@ from coder.store.codebook import load_codebook
 from coder.store.codings import list_codings
 from coder.store.events import list_events
 
-XSD = SHARED / "refi" / "Project.xsd"
+XSD = PROJECT_XSD
 
 
 @pytest.fixture(scope="module")

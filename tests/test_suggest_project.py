@@ -13,7 +13,7 @@ from coder.store.suggestions import latest_code_f1, latest_run, suggestions_for_
 from coder.records import Code, Theme
 from coder.suggest.batch import run_batch
 from coder.suggest.project import coding_queue, evaluate_project
-from helpers import SHARED, file_digest, run_cli
+from helpers import CODEBOOK, DEMO_CORPUS, DEMO_REFERENCE, file_digest, run_cli
 from suggest_fixtures import corpus
 
 
@@ -87,9 +87,10 @@ def test_evaluation_is_stored_with_per_code_f1(tiny):
     assert stored["printer"] == (pytest.approx(result.codes[0].f1), result.codes[0].engine)
 
 
+@pytest.mark.slow
 def test_cli_evaluate_refuses_too_little_coding_and_leaves_the_project_as_it_was(tmp_path):
     path = tmp_path / "uncoded.coder"
-    assert run_cli("init", path, "--codebook", SHARED / "codebooks" / "social_work_framework.yaml").returncode == 0
+    assert run_cli("init", path, "--codebook", CODEBOOK).returncode == 0
     digest = file_digest(path)
     done = run_cli("evaluate", path)
     assert done.returncode == 1 and "coded responses" in done.stderr
@@ -98,13 +99,13 @@ def test_cli_evaluate_refuses_too_little_coding_and_leaves_the_project_as_it_was
     assert file_digest(path) == digest
 
 
+@pytest.mark.slow
 def test_cli_suggest_and_evaluate_on_the_demo_corpus(tmp_path):
     path = tmp_path / "demo.coder"
-    codebook = SHARED / "codebooks" / "social_work_framework.yaml"
-    assert run_cli("init", path, "--codebook", codebook).returncode == 0
-    done = run_cli("import", path, SHARED / "corpus" / "social_work_comments.jsonl")
+    assert run_cli("init", path, "--codebook", CODEBOOK).returncode == 0
+    done = run_cli("import", path, DEMO_CORPUS)
     assert done.returncode == 0, done.stderr
-    with open(SHARED / "gold" / "dev.csv", newline="") as handle:
+    with open(DEMO_REFERENCE, newline="") as handle:
         pairs = [(row["id"], row["code"]) for row in csv.DictReader(handle)]
     first_coded = sorted({rid for rid, _ in pairs})[:60]  # keeps the test quick
     pairs = [(rid, code) for rid, code in pairs if rid in first_coded]

@@ -3,10 +3,9 @@ demo-corpus responses with attributes. Import with `from tui_project import ...`
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from helpers import SHARED
+from helpers import demo_comments
 
 from coder.records import Code, Theme
 from coder.store import create_project
@@ -32,14 +31,8 @@ CODES = [
 
 def demo_rows(n: int) -> list[tuple[str, str, dict]]:
     """The first n demo comments as (id, text, attributes)."""
-    rows = []
-    with (SHARED / "corpus" / "social_work_comments.jsonl").open(encoding="utf-8") as f:
-        for line in f:
-            item = json.loads(line)
-            rows.append((item["id"], item["text"], {"setting": item["setting"], "year": item["year"]}))
-            if len(rows) == n:
-                break
-    return rows
+    return [(item["id"], item["text"], {"setting": item["setting"], "year": item["year"]})
+            for item in demo_comments()[:n]]
 
 
 def make_project(path: Path, n: int = 30) -> Path:

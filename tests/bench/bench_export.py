@@ -1,6 +1,6 @@
 """Benchmark: exports on a large project (speed and peak memory).
 
-Builds a project from /work/shared/bench/make_big_corpus.py (N responses with
+Builds a project from tests/bench/make_corpus.py (N responses with
 setting/role/region/year), the social work codebook, and random whole-response
 codings (0-3 codes per response by "a", and a second coder "b" on 10%), then
 times each export kind, and `coder import-qdpx` of the exported .qdpx with the
@@ -37,7 +37,8 @@ from coder.store import create_project, open_project
 from coder.store.codings import import_codings
 from coder.store.responses import insert_responses
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
+HERE = Path(__file__).resolve().parent
+CODEBOOK = HERE.parents[1] / "codebooks" / "social_work_framework.yaml"
 TABLE_EXPORTS = [("counts", None, "counts.csv"), ("counts", "region", "counts_by.xlsx"),
                  ("crosstab", "setting", "crosstab.csv"), ("cooccurrence", None, "co.csv"),
                  ("binary", None, "binary.csv"), ("codings", None, "codings.csv"),
@@ -87,9 +88,9 @@ def import_qdpx_child(qdpx: Path, project: Path) -> str:
 
 def build(folder: Path, n: int) -> Path:
     corpus = folder / "big.csv"
-    subprocess.run([sys.executable, str(SHARED / "bench" / "make_big_corpus.py"), "--n", str(n),
+    subprocess.run([sys.executable, str(HERE / "make_corpus.py"), "--n", str(n),
                     "--out", str(corpus)], check=True, capture_output=True)
-    codebook = read_codebook(SHARED / "codebooks" / "social_work_framework.yaml")
+    codebook = read_codebook(CODEBOOK)
     codes = [c.id for c in codebook.codes]
     rng = random.Random(1)
     with corpus.open(newline="", encoding="utf-8") as handle:

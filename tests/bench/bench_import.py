@@ -4,7 +4,7 @@
     python tests/bench/bench_import.py                 # 1,000,000 responses
     python tests/bench/bench_import.py --n 100000
 
-The corpus is made by /work/shared/bench/make_big_corpus.py (kept in /tmp and
+The corpus is made by tests/bench/make_corpus.py (kept in /tmp and
 reused). The real CLI runs in a child process on a fresh project; its peak
 memory is the child's max RSS. CLI start-up alone (`coder --help`) is measured
 too, since it is part of what a user waits for. Prints a Markdown block for
@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-MAKE_CORPUS = HERE.parents[2] / "shared" / "bench" / "make_big_corpus.py"
+MAKE_CORPUS = HERE / "make_corpus.py"
 
 
 def run_child(args: list[str]) -> dict:

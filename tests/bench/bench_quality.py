@@ -3,9 +3,9 @@
 Run: python tests/bench/bench_quality.py [--skip-demo] [--skip-anes] [--datasets 3 7]
 
 - Demo: a project with the social work codebook and corpus, the reference
-  coding (gold/dev.csv) imported; `coder evaluate` with the keyword engine alone
+  coding (corpus/social_work_reference.csv) imported; `coder evaluate` with the keyword engine alone
   and with the default engine (5-fold, per code and overall).
-- ANES (bench/anes): train rows imported with their codes (wide layout, row
+- ANES (tests/bench/data/anes): train rows imported with their codes (wide layout, row
   numbers as ids), test rows imported uncoded, `coder suggest --at-least-one`,
   suggestions exported as 0/1 (`coder export binary --source suggestions`) and
   compared with ytest by sample-based F1. Times training plus suggestion.
@@ -26,8 +26,11 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import f1_score
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
-ANES = SHARED / "bench" / "anes"
+REPO = Path(__file__).resolve().parents[2]
+ANES = REPO / "tests" / "bench" / "data" / "anes"
+CODEBOOK = REPO / "codebooks" / "social_work_framework.yaml"
+DEMO_CORPUS = REPO / "corpus" / "social_work_comments.csv"
+DEMO_REFERENCE = REPO / "corpus" / "social_work_reference.csv"
 
 
 def cli(*args) -> str:
@@ -39,9 +42,9 @@ def cli(*args) -> str:
 
 def demo(folder: Path) -> None:
     project = folder / "demo.coder"
-    cli("init", project, "--codebook", SHARED / "codebooks" / "social_work_framework.yaml")
-    cli("import", project, SHARED / "corpus" / "social_work_comments.jsonl")
-    cli("import-codes", project, SHARED / "gold" / "dev.csv", "--format", "long", "--coder", "gold")
+    cli("init", project, "--codebook", CODEBOOK)
+    cli("import", project, DEMO_CORPUS)
+    cli("import-codes", project, DEMO_REFERENCE, "--format", "long", "--coder", "gold")
     for engine in ("keywords", "auto"):
         started = time.perf_counter()
         out = cli("evaluate", project, "--engine", engine)
@@ -87,8 +90,6 @@ def _cell(row: dict, code: str) -> str:
 
 
 def speed(n_texts: int = 50_000, chunk: int = 5_000) -> None:
-    import json
-
     import spacy
 
     from coder.suggest.project import training_set
@@ -98,15 +99,15 @@ def speed(n_texts: int = 50_000, chunk: int = 5_000) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp) / "demo.coder"
-        cli("init", project, "--codebook", SHARED / "codebooks" / "social_work_framework.yaml")
-        cli("import", project, SHARED / "corpus" / "social_work_comments.jsonl")
-        cli("import-codes", project, SHARED / "gold" / "dev.csv", "--format", "long", "--coder", "gold")
+        cli("init", project, "--codebook", CODEBOOK)
+        cli("import", project, DEMO_CORPUS)
+        cli("import-codes", project, DEMO_REFERENCE, "--format", "long", "--coder", "gold")
         conn = open_project(project)
         data = training_set(conn)
         conn.close()
     suggester = train(data.texts, data.labels, data.codes)
-    with open(SHARED / "corpus" / "social_work_comments.jsonl") as handle:
-        texts = [json.loads(line)["text"] for line in handle]
+    with open(DEMO_CORPUS, newline="", encoding="utf-8") as handle:
+        texts = [row["text"] for row in csv.DictReader(handle)]
     with open(ANES / "dataset3_Xtrain.csv", newline="") as handle:
         texts += [row["verbatim"] for row in csv.DictReader(handle)]
     texts = (texts * (n_texts // len(texts) + 1))[:n_texts]

@@ -1,7 +1,7 @@
 """Benchmark: `coder suggest` over big corpora, against a bare spaCy tokenizer pass.
 
 For each size: a project made from the demo (its reference coding trains the
-model) plus the big corpus from /work/shared/bench/make_big_corpus.py, then
+model) plus the big corpus from tests/bench/make_corpus.py, then
 `coder suggest COPY --coder reference --scope uncoded` in a child process on a
 fresh copy. Reports wall time, responses per second, peak memory of the whole
 process tree (parent and workers, sampled), the scoring phase's time as the
@@ -32,7 +32,7 @@ from pathlib import Path
 
 import psutil
 
-MAKE_CORPUS = Path("/work/shared/bench/make_big_corpus.py")
+MAKE_CORPUS = Path(__file__).resolve().with_name("make_corpus.py")
 TOKENIZER_PASS = """
 import csv, sys, time
 import spacy

@@ -2,7 +2,7 @@
 
     python tests/bench/bench_ui.py [--n 100000] [--presses 300]
 
-Builds (once) a project of N responses from /work/shared/bench/make_big_corpus.py
+Builds (once) a project of N responses from tests/bench/make_corpus.py
 with the shipped framework, via the real CLI (`coder init`, `coder import`).
 Then, in one run, sends keys to this app and to an almost empty Textual app
 (a Static whose text a key changes, so it too draws a frame) and prints, for
@@ -32,7 +32,6 @@ from textual.binding import Binding
 from textual.widgets import Footer, Static
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
 
 
 def build_project(n: int, folder: Path) -> Path:
@@ -42,7 +41,7 @@ def build_project(n: int, folder: Path) -> Path:
         return project
     corpus = folder / f"big{n}.csv"
     if not corpus.exists():
-        subprocess.run([sys.executable, str(SHARED / "bench" / "make_big_corpus.py"), "--n", str(n),
+        subprocess.run([sys.executable, str(REPO / "tests" / "bench" / "make_corpus.py"), "--n", str(n),
                         "--out", str(corpus)], check=True)
     coder = [sys.executable, "-m", "coder"]
     subprocess.run([*coder, "init", str(project), "--codebook",
