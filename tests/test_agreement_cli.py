@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from coder.store import open_project
 from coder.store.codings import add_coding
 from coder.store.responses import insert_responses
 from helpers import file_digest, run_cli
+
+pytestmark = pytest.mark.slow  # real processes or the full UI: `pytest -m "not slow"` skips them
 
 
 def _double_coded(path):

@@ -10,6 +10,8 @@ from coder.suggest.batch import run_batch
 from coder.suggest.headless import OUTPUT_COLUMNS, score_file
 from helpers import file_digest, run_cli
 
+pytestmark = pytest.mark.slow  # real processes or the full UI: `pytest -m "not slow"` skips them
+
 
 @pytest.fixture
 def project(tmp_path):

@@ -23,6 +23,8 @@ from helpers import run_cli
 
 from suggest_fixtures import OTHER
 
+pytestmark = pytest.mark.slow  # real processes or the full UI: `pytest -m "not slow"` skips them
+
 CHUNK = 20
 UNCODED = len(OTHER)   # the tiny corpus's texts with no code are in scope too
 SIZES = [CHUNK - 1, CHUNK, CHUNK + 1]

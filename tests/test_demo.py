@@ -6,11 +6,15 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from coder.store import open_project
 from coder.store.codebook import load_codebook
 from coder.store.codings import coding_counts
 from coder.store.responses import count_responses, get_response
 from helpers import file_digest, run_cli
+
+pytestmark = pytest.mark.slow  # real processes or the full UI: `pytest -m "not slow"` skips them
 
 
 def test_demo_builds_once_and_reports_its_contents(tmp_path):
@@ -39,3 +43,10 @@ def test_demo_defaults_to_the_user_data_folder(tmp_path):
                             text=True, env={**os.environ, "XDG_DATA_HOME": str(env_home)}, timeout=600)
     assert result.returncode == 0, result.stderr
     assert (env_home / "coder" / "demo.coder").is_file()
+
+
+def test_demo_outside_a_terminal_reports_instead_of_opening_the_ui(tmp_path):
+    done = run_cli("demo", "--dir", tmp_path)  # no terminal: stdin and stdout are pipes
+    assert done.returncode == 0, done.stderr
+    assert "Not a terminal, so the coding UI was not opened." in done.stdout
+    assert f"Next: coder code {tmp_path / 'demo.coder'}" in done.stdout

@@ -24,6 +24,8 @@ from coder.store.responses import insert_responses
 from coder.tui.screens.note_editor import DRAFT_DELAY
 from helpers import file_digest, run_cli
 
+pytestmark = pytest.mark.slow  # real processes or the full UI: `pytest -m "not slow"` skips them
+
 
 @pytest.fixture
 def project(tmp_path):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from helpers import file_digest, run_cli
 from tui_project import make_project
+
+pytestmark = pytest.mark.slow  # real processes or the full UI: `pytest -m "not slow"` skips them
 
 
 def test_code_refuses_missing_project(tmp_path):

@@ -26,6 +26,8 @@ from coder.tui.screens.coding_screen import CodingScreen
 from coder.tui.session import Session
 from coder.tui.widgets.codebook_panel import CodebookPanel
 
+pytestmark = pytest.mark.slow  # real processes or the full UI: `pytest -m "not slow"` skips them
+
 
 @pytest.fixture
 def project(tmp_path):

@@ -23,6 +23,8 @@ from coder.tui.screens.note_editor import DRAFT_DELAY
 from coder.tui.widgets.codebook_panel import CodebookPanel
 from coder.tui.widgets.response_view import ResponseView, sentence_ranges, wrap_ranges
 
+pytestmark = pytest.mark.slow  # real processes or the full UI: `pytest -m "not slow"` skips them
+
 
 @pytest.fixture
 def project(tmp_path):

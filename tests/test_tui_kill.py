@@ -14,11 +14,14 @@ import sys
 import termios
 import time
 
+import pytest
 from tui_project import make_project
 
 from coder.store import open_project
 from coder.store.codings import codings_for_response
 from coder.store.drafts import get_draft
+
+pytestmark = pytest.mark.slow  # real processes or the full UI: `pytest -m "not slow"` skips them
 
 WAIT = 120.0  # seconds; a loaded CI machine starts Textual slowly
 

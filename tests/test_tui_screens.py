@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from tui_driver import run, running
 from tui_project import make_project
 
 from coder.tui.screens.codebook_screen import CodebookScreen
 from coder.tui.screens.coding_screen import CodingScreen
 from coder.tui.screens.stats_screen import StatsScreen
+
+pytestmark = pytest.mark.slow  # real processes or the full UI: `pytest -m "not slow"` skips them
 
 
 def test_f2_and_f3_replace_each_other_and_escape_returns_to_coding(tmp_path):

@@ -14,6 +14,8 @@ from coder.store import open_project
 from coder.tui.app import CoderApp
 from coder.tui.session import Session
 
+pytestmark = pytest.mark.slow  # real processes or the full UI: `pytest -m "not slow"` skips them
+
 
 @pytest.fixture
 def app(tmp_path):

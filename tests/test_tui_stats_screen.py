@@ -22,6 +22,8 @@ from coder.tui.screens.stats_screen import StatsScreen
 from coder.tui.session import Session
 from coder.tui.widgets.bar_chart import BarChart, bar_text
 
+pytestmark = pytest.mark.slow  # real processes or the full UI: `pytest -m "not slow"` skips them
+
 
 @pytest.fixture
 def project(tmp_path):

@@ -15,6 +15,8 @@ from coder.store.rejections import rejected_codes
 from coder.store.suggestions import finish_run, save_evaluation, start_run, write_chunk
 from coder.tui.widgets.suggestions_panel import SuggestionsPanel, score_bar
 
+pytestmark = pytest.mark.slow  # real processes or the full UI: `pytest -m "not slow"` skips them
+
 
 def write_run(path, suggestions: list[Suggestion], scored=()) -> None:
     """Store one finished keyword run, as `coder suggest` would (through its store module).
