@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from coder.cli.common import add_coder_option
@@ -18,7 +19,8 @@ def register(subparsers) -> None:
     parser.add_argument("--dir", type=Path, metavar="DIR",
                         help="put the project at DIR/demo.coder (default: your user data folder)")
     parser.add_argument("--no-ui", action="store_true",
-                        help="only print where the project is and what is in it")
+                        help="only print where the project is and what is in it (also what "
+                             "happens when it does not run in a terminal, as in a script or CI)")
     add_coder_option(parser)
     parser.set_defaults(run=run)
 
@@ -36,7 +38,10 @@ def run(args: argparse.Namespace) -> int:
         print(describe_project(conn, path))
     finally:
         conn.close()
-    if args.no_ui:
+    in_terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    if args.no_ui or not in_terminal:
+        if not args.no_ui:
+            print("\nNot a terminal, so the coding UI was not opened.")
         print(f"\nNext: coder code {path}   (or: coder suggest, coder evaluate, coder export ...)")
         return 0
     from coder.cli.code import open_ui
