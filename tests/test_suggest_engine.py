@@ -10,12 +10,13 @@ from coder.nlp import tokenize
 from coder.records import Code
 from coder.suggest.evaluate import evaluate, overall_metrics, per_code_metrics
 from coder.suggest.evidence import token_contributions
-from coder.suggest.keywords import KeywordMatcher, keyword_scores
+from coder.suggest.keyword_trust import COLD_START_PRECISION
+from coder.suggest.keywords import KeywordMatcher
 from coder.suggest.model import decide, train
 from coder.suggest.queue import diverse_order
 from coder.suggest.scoring import suggest_texts, uncertainty
 from coder.suggest.thresholds import best_f1_threshold, calibrate, fit_platt
-from suggest_fixtures import codes, corpus
+from suggest_fixtures import PRINTER, codes, corpus
 
 
 def test_keywords_match_on_lemmas_with_offsets_and_acronyms_as_written():
@@ -31,7 +32,11 @@ def test_keywords_match_on_lemmas_with_offsets_and_acronyms_as_written():
         ("IT", "IT")]
     assert matcher.counts(tokenize([text])).tolist() == [[5.0]]
     assert matcher.counts(tokenize(["the ics and it"])).tolist() == [[0.0]]
-    assert keyword_scores(np.array([[0.0, 1.0, 2.0]])).tolist() == [[0.0, 0.5, 0.75]]
+    # No keyword matched a coded text, so a match is worth the cold-start precision; distinct keywords add up
+    # as independent chances, a keyword matched twice does not.
+    scores = suggester.score_texts(["lunch", "a system crash", "crash crash crash", "nothing"])[:, 0]
+    p = COLD_START_PRECISION
+    assert scores == pytest.approx([0.0, 1 - (1 - p) ** 2, p, 0.0])
 
 
 def test_a_code_learned_from_ten_examples_is_suggested_on_matching_text_only():
@@ -68,13 +73,15 @@ def test_evidence_points_into_each_text_of_a_chunk_and_at_its_best_sentence():
 def test_codes_with_few_examples_fall_back_to_keywords():
     texts, labels = corpus()
     labels[:, 1] = False
-    labels[len(texts) - 3:, 1] = True  # only three lunch positives
+    labels[len(PRINTER):len(PRINTER) + 3, 1] = True  # only three lunch positives (of eight texts saying lunch)
     suggester = train(texts, labels, codes(lunch_keywords=["lunch"]))
     assert [m.engine for m in suggester.models] == ["model", "keywords"]
     (result,) = suggest_texts(suggester, ["x"], ["lunch in the canteen"])
-    assert [(s.code_id, s.engine, s.score) for s in result.suggestions] == [("lunch", "keywords", 0.5)]
+    assert [(s.code_id, s.engine) for s in result.suggestions] == [("lunch", "keywords")]
+    # The keyword matched eight coded texts and three had the code: its score says about that.
+    assert 3 / 8 - 0.05 < result.suggestions[0].score < 3 / 8 + 0.05
     assert result.suggestions[0].evidence == {"keywords": [{"start": 0, "end": 5, "text": "lunch"}]}
-    assert train(texts, labels, codes(), engine="keywords").models[0].engine == "keywords"
+    assert [m.engine for m in train(texts, labels, codes(), engine="keywords").models] == ["none", "none"]
 
 
 def test_thresholds_are_chosen_per_code():
@@ -120,12 +127,16 @@ def test_folded_stages_give_the_two_stage_scores():
     suggester = train(texts, labels, codes(lunch_keywords=["lunch"]), engine="model")
     new = ["the printer jammed at lunch", "nothing", "", "lunch lunch printer"]
     tokens = tokenize(new)
-    text, codebook, _ = suggester.features(tokens)
-    decisions = text @ suggester.coef[:text.shape[1]] + codebook @ suggester.coef[text.shape[1]:] + suggester.intercept
-    stacked = suggester.stack_inputs(decisions, codebook, np.diff(text.indptr) == 0)
-    expected = np.column_stack([calibrate(stacked, m.calibration) for m in suggester.models])
+    text = suggester.featurizer.transform(tokens)
+    decisions = text @ suggester.coef + suggester.intercept
+    evidence = suggester.trust.evidence(suggester.keywords.matches(tokens))
+    similarity = suggester.similarity(text)
+    expected = np.column_stack([
+        calibrate(suggester.stack_inputs(decisions[:, j], evidence[:, j], similarity[:, j],
+                                         np.diff(text.indptr) == 0), m.calibration)
+        for j, m in enumerate(suggester.models)])
     assert [m.engine for m in suggester.models] == ["model", "model"]
-    assert suggester.score(tokens).scores == pytest.approx(expected, rel=1e-6)   # scores are float32
+    assert suggester.score(tokens).scores == pytest.approx(expected, rel=1e-6)
 
 
 def test_metrics_match_scikit_learn():
@@ -158,3 +169,89 @@ def test_queue_mixes_best_codes():
     assert diverse_order(candidates, 4) == ["a", "d", "e", "b"]
     assert diverse_order(candidates, 10) == ["a", "d", "e", "b", "c"]
     assert diverse_order([], 3) == []
+
+
+def test_a_code_on_every_coded_text_is_suggested_from_its_base_rate():
+    texts, labels = corpus()
+    everywhere = Code("any", "t", "1.3", "Anything", "On every answer")
+    suggester = train(texts, np.column_stack([labels, np.ones(len(texts), dtype=bool)]), [*codes(), everywhere])
+    model = suggester.models[2]
+    assert (model.engine, model.positives) == ("base rate", len(texts))
+    assert model.base_rate == pytest.approx((len(texts) + 1) / (len(texts) + 2))
+    results = suggest_texts(suggester, ["a", "b"], ["the printer jammed", "something else entirely"])
+    assert all("any" in {s.code_id for s in r.suggestions} for r in results)
+
+
+def test_a_code_that_cannot_be_trained_is_reported_not_dropped():
+    texts, labels = corpus()
+    labels[:, 1] = False
+    labels[len(PRINTER):len(PRINTER) + 2, 1] = True   # two lunch positives, and no keywords
+    suggester = train(texts, labels, codes())
+    lunch = suggester.models[1]
+    assert (lunch.engine, lunch.note) == ("none", "not enough coding: 3 more coded examples needed")
+    assert suggester.score_texts(["lunch in the park"])[0, 1] == 0.0
+    result = evaluate(texts, labels, codes(), folds=3, curve=(1.0,))
+    assert (result.codes[1].engine, result.codes[1].note) == ("none", "not enough coding: 3 more coded examples needed")
+
+
+def test_a_keyword_the_coder_keeps_turning_down_loses_its_score():
+    texts, labels = corpus()
+    book = codes(printer_keywords=["printer"], lunch_keywords=["lunch", "cake"])
+    labels[:, 1] = False
+    labels[len(PRINTER):len(PRINTER) + 4, 1] = True   # four lunch texts coded: too few for a model
+    trained = train(texts, labels, book)
+    before = trained.score_texts(["lunch at noon", "cake at noon"])[:, 1]
+    assert before[0] >= trained.thresholds[1]      # "lunch" is suggested
+    # The coder codes six more texts that say lunch, none of them with the code.
+    more = [f"a lunch meeting about case {i}" for i in range(6)]
+    after = train(texts + more, np.vstack([labels, np.zeros((6, 2), dtype=bool)]), book)
+    assert after.models[1].engine == "keywords"
+    lunch, cake = after.score_texts(["lunch at noon", "cake at noon"])[:, 1]
+    assert lunch < before[0] - 0.1 and lunch < after.thresholds[1]   # trusted less, no longer suggested
+    assert before[1] - cake < before[0] - lunch    # "cake" loses less: only through its code's record
+
+
+def test_the_reliability_table_adds_up():
+    texts, labels = corpus()
+    result = evaluate(texts, labels, codes(lunch_keywords=["lunch"]), folds=3, curve=(1.0,))
+    table = result.reliability
+    assert len(table) == 10 and sum(row["pairs"] for row in table) == labels.size
+    filled = [row for row in table if row["pairs"]]
+    assert sum(row["observed"] * row["pairs"] for row in filled) == pytest.approx(labels.sum())
+    assert all(row["low"] <= row["mean_score"] <= row["high"] for row in filled)
+    gap = sum(row["pairs"] * abs(row["mean_score"] - row["observed"]) for row in filled) / labels.size
+    assert result.overall["ece"] == pytest.approx(gap)
+
+
+@pytest.mark.parametrize("case", ["no keywords", "one coded answer", "code on every answer", "code on none",
+                                  "empty after tokenizing", "nothing coded"])
+def test_odd_coding_gives_scores_not_errors(case):
+    texts, labels = corpus()
+    book = codes()
+    if case == "one coded answer":
+        texts, labels = texts[:1], labels[:1]
+    elif case == "code on every answer":
+        labels[:, 0] = True
+    elif case == "code on none":
+        labels[:, 1] = False
+    elif case == "empty after tokenizing":
+        texts = ["", "   ", "...", "!!"] + texts
+        labels = np.vstack([np.zeros((4, 2), dtype=bool), labels])
+    elif case == "nothing coded":
+        texts, labels = [], np.zeros((0, 2), dtype=bool)
+    suggester = train(texts, labels, book)
+    scores = suggester.score_texts(["the printer jammed", "", "lunch"])
+    assert scores.shape == (3, 2) and np.all((scores >= 0) & (scores <= 1))
+    assert all(m.engine in ("model", "keywords", "base rate", "none") for m in suggester.models)
+    assert all(m.note for m in suggester.models if m.engine == "none")
+
+
+def test_ten_thousand_codes_train_and_score():
+    texts, labels = corpus()
+    many = [Code(f"c{i}", "t", f"1.{i}", f"Code {i}", keywords=(f"word{i}",)) for i in range(10_000)]
+    many_labels = np.zeros((len(texts), len(many)), dtype=bool)
+    many_labels[:, :2] = labels
+    suggester = train(texts, many_labels, many)
+    assert [m.engine for m in suggester.models[:2]] == ["model", "model"]
+    scores = suggester.score_texts(["the printer jammed", "word77 and word78"])
+    assert scores.shape == (2, 10_000) and scores[1, 77] > 0 and scores[0, 0] > scores[0, 5]

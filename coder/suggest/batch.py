@@ -26,7 +26,7 @@ import numpy as np
 from coder.errors import CoderError
 from coder.store.suggestions import (count_to_score, finish_run, interrupt_run, iter_to_score, latest_run,
                                      reopen_run, start_run, suggestion_counts, write_chunk)
-from coder.suggest.model import Suggester
+from coder.suggest.model import CodeModel, Suggester
 from coder.suggest.project import CHUNK_SIZE, project_suggester
 from coder.suggest.scoring import score_chunk
 from coder.suggest.workers import default_workers, map_chunks
@@ -40,15 +40,19 @@ class RunSummary:
     scored: int
     with_suggestions: int
     suggestions: int
-    model_codes: list[str]
-    keyword_codes: list[str]
+    decisions: list[CodeModel]   # how each code was scored, and why one was not
+
+    def codes_on(self, engine: str) -> list[str]:
+        """The ids of the codes scored by `engine` ("model", "keywords", "base rate" or "none")."""
+        return [m.code_id for m in self.decisions if m.engine == engine]
 
 
 def model_fingerprint(suggester: Suggester) -> str:
     """A digest of everything a trained Suggester scores with (to check a retrained model is the same)."""
     digest = hashlib.sha256()
-    for array in (suggester.coef, suggester.intercept):
+    for array in (suggester.coef, suggester.intercept, suggester.trust.precision):
         digest.update(np.ascontiguousarray(array, dtype=np.float64).tobytes())
+    digest.update(repr((suggester.trust.calibration, suggester.trust.threshold)).encode())
     digest.update(repr((suggester.models, suggester.featurizer.words, suggester.featurizer.chars)).encode())
     return digest.hexdigest()[:32]
 
@@ -109,9 +113,7 @@ def run_batch(conn: sqlite3.Connection, *, engine: str = "auto", coder: str | No
         raise
     finish_run(conn, run_id)
     stored, with_suggestions = suggestion_counts(conn)
-    return RunSummary(run_id, latest_run(conn)["done"], with_suggestions, stored,
-                      [m.code_id for m in suggester.models if m.engine == "model"],
-                      [m.code_id for m in suggester.models if m.engine == "keywords"])
+    return RunSummary(run_id, latest_run(conn)["done"], with_suggestions, stored, list(suggester.models))
 
 
 def _run_to_resume(conn: sqlite3.Connection) -> dict:

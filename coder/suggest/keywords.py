@@ -3,10 +3,10 @@
 Works from the codebook alone (cold start). Each keyword or phrase is matched
 on the lemmas of the lower-cased words ("Crashing systems" matches the
 keywords `crash` and `system`, and "cases" matches itself), except all-caps
-acronyms, which match as written. A code's score grows with the number of
-distinct matched spans, a span inside a longer one of the same code not
-counted: 1 - 0.5 ** n, so one match scores 0.5 (the keyword threshold) and
-each further match closes half the gap to 1.
+acronyms, which match as written. A span inside a longer one of the same code
+is not counted. How much a match says about its code is learned from the
+researcher's coding (`coder.suggest.keyword_trust`): each match records which
+keyword (entry) it was.
 
 Matching works on a whole batch's token arrays at once: every phrase length
 is one vectorised lookup of consecutive tokens' lemmas (what spaCy's
@@ -24,7 +24,6 @@ from coder.nlp import Tokens, concatenated_ranges, tokenize
 from coder.records import Code
 from coder.suggest.lookup import KeyIndex
 
-KEYWORD_THRESHOLD = 0.5
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,8 @@ class KeywordMatches:
     """A batch's distinct keyword matches, sorted by text, code and position.
 
     Match k is code `code[k]` in text `doc[k]`, tokens `start[k]:end[k]`
-    (indices into that text's tokens).
+    (indices into that text's tokens), found by keyword entry `entry[k]` (see
+    `KeywordMatcher.entry_code`).
     """
 
     doc: np.ndarray
@@ -41,6 +41,7 @@ class KeywordMatches:
     end: np.ndarray
     n_docs: int
     n_codes: int
+    entry: np.ndarray
 
     def counts(self) -> np.ndarray:
         """Matched-span counts, one row per text and one column per code."""
@@ -60,30 +61,34 @@ class KeywordMatcher:
 
     def __init__(self, codes: Sequence[Code]):
         self.code_ids = [code.id for code in codes]
+        # Entries: one per distinct keyword of each code, numbered in code order.
+        entries = [(column, keyword) for column, code in enumerate(codes)
+                   for keyword in dict.fromkeys(k.strip() for k in code.keywords) if keyword]
+        self.entry_code = np.array([column for column, _ in entries], dtype=np.int64)
+        self.entry_text = [keyword for _, keyword in entries]
         # Lemmas (NORM, see coder.nlp) are looked up from lower-cased words, so matching lemmas also matches
         # each keyword's own form in any case. All-caps keywords (acronyms such as IT
         # or PI) match only as written, or "IT" would match every "it".
         by_lemma: list[tuple[int, str]] = []
         as_written: list[tuple[int, str]] = []
-        for column, code in enumerate(codes):
-            for keyword in dict.fromkeys(k.strip() for k in code.keywords):
-                if keyword:
-                    (as_written if _acronym(keyword) else by_lemma).append((column, keyword))
+        for entry, (_, keyword) in enumerate(entries):
+            (as_written if _acronym(keyword) else by_lemma).append((entry, keyword))
         self._by_lemma = _PhraseTable(by_lemma, _norms)
         self._as_written = _PhraseTable(as_written, _orths)
 
     def matches(self, tokens: Tokens) -> KeywordMatches:
         """Every code's distinct matched spans in each text, inner spans of the same code dropped."""
         found = [table.find(tokens) for table in (self._by_lemma, self._as_written)]
-        doc, code, start, end = (np.concatenate([f[i] for f in found]) for i in range(4))
+        doc, entry, start, end = (np.concatenate([f[i] for f in found]) for i in range(4))
+        code = self.entry_code[entry]
         # Distinct spans, sorted by (text, code, start, longest first): a span lies inside
         # another of its code exactly when an earlier one in its group reaches as far.
         order = np.lexsort((-end, start, code, doc))
-        doc, code, start, end = doc[order], code[order], start[order], end[order]
+        doc, code, start, end, entry = doc[order], code[order], start[order], end[order], entry[order]
         group = doc * len(self.code_ids) + code
         new = np.ones(len(doc), dtype=bool)
         new[1:] = (group[1:] != group[:-1]) | (start[1:] != start[:-1]) | (end[1:] != end[:-1])
-        doc, code, start, end, group = doc[new], code[new], start[new], end[new], group[new]
+        doc, code, start, end, entry, group = doc[new], code[new], start[new], end[new], entry[new], group[new]
         if len(doc):
             # Running maximum of end within each group, over the spans before each one.
             span = int(end.max()) + 1
@@ -91,8 +96,8 @@ class KeywordMatcher:
             inner = np.zeros(len(doc), dtype=bool)
             inner[1:] = (group[1:] == group[:-1]) & (reach[:-1] >= end[1:])
             keep = ~inner
-            doc, code, start, end = doc[keep], code[keep], start[keep], end[keep]
-        return KeywordMatches(doc, code, start, end, len(tokens), len(self.code_ids))
+            doc, code, start, end, entry = doc[keep], code[keep], start[keep], end[keep], entry[keep]
+        return KeywordMatches(doc, code, start, end, len(tokens), len(self.code_ids), entry)
 
     def counts(self, tokens: Tokens) -> np.ndarray:
         """Matched-span counts, one row per text and one column per code."""
@@ -100,7 +105,7 @@ class KeywordMatcher:
 
 
 class _PhraseTable:
-    """Phrases (as sequences of token hashes of one attribute) and the codes they belong to.
+    """Phrases (as sequences of token hashes of one attribute) and the entries they belong to.
 
     Phrase prefixes are numbered level by level: a prefix of length k is the
     pair (its prefix of length k - 1, its last term), looked up among the
@@ -139,7 +144,7 @@ class _PhraseTable:
         return prefix * len(self._terms) + term
 
     def find(self, tokens: Tokens) -> tuple[np.ndarray, ...]:
-        """(text, code, start, end) of every match, token positions within each text."""
+        """(text, entry, start, end) of every match, token positions within each text."""
         empty = np.zeros(0, dtype=np.int64)
         if not len(self._terms) or not len(tokens.type_of_token):
             return empty, empty, empty, empty
@@ -179,8 +184,3 @@ def _orths(tokens: Tokens) -> np.ndarray:
 
 def _acronym(keyword: str) -> bool:
     return keyword.isupper() and " " not in keyword
-
-
-def keyword_scores(counts: np.ndarray) -> np.ndarray:
-    """Scores in [0, 1) from match counts: 1 - 0.5 ** n."""
-    return 1.0 - np.power(0.5, counts)

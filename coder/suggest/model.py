@@ -1,26 +1,31 @@
 """Training a `Suggester` from coded texts, and scoring new texts with it.
 
-Two stages. First, one linear model per code (logistic regression on the
-sparse text features plus codebook-derived features). Second, per code, a
-Platt-style calibration over every code's first-stage decision value and
-keyword and codebook features (so codes that go together inform each other),
-fitted on out-of-fold first-stage values; its threshold maximises F1 on
-out-of-fold second-stage scores. Nothing is tuned on the texts it is scored
-on. A code with fewer than `MIN_POSITIVES` human-coded positives uses the
-keyword engine instead, and so does one whose model does not beat its
-keywords by `KEYWORD_MARGIN` in F1, or whose out-of-fold F1 is below
-`MIN_MODEL_F1` (with engine "auto"; a code without keywords is then never
-suggested rather than suggested mostly wrongly).
+Every code gets a decision, its `CodeModel.engine`:
+- "model": a linear model per code on the sparse text features (logistic
+  regression), then a Platt calibration over four inputs: its decision value,
+  its keyword evidence, the text's similarity to its codebook entry (label,
+  definition, include rules, keywords) and whether the text has no known word,
+  fitted on out-of-fold decision values; the threshold maximises F1 on
+  out-of-fold calibrated scores. Nothing is tuned on the texts it is scored on.
+- "keywords": the code's keyword evidence, trusted as far as the coding shows
+  (`coder.suggest.keyword_trust`). For codes with fewer than `min_positives`
+  coded examples, with the keywords engine, and (auto) where the model does
+  not beat the keywords by `KEYWORD_MARGIN` in out-of-fold F1.
+- "base rate": a code on (nearly) every coded text, with fewer than
+  `MIN_NEGATIVES` coded texts without it. No model can learn what it is not;
+  its score is its smoothed share of the coded texts, so it is suggested
+  everywhere.
+- "none": not suggested, and `CodeModel.note` says why (too few coded
+  examples and no keywords, or a model too weak to trust and no keywords).
 
 Small data is the normal case, so the features carry what generalises from few
-examples: TF-IDF fitted on the whole corpus (coded and uncoded), each code's
-keyword matches, and each text's similarity to each code's codebook entry
-(label, definition, include rules and keywords).
+examples: TF-IDF fitted on the whole corpus (coded and uncoded), keyword
+evidence and codebook similarity.
 
 A trained Suggester lives in memory only (never pickled); `score` is a
 pure function of the tokens, so a batch run can fork workers that share it.
-Scoring folds the two stages into one linear map per model-engine code
-(`Suggester._folded_stages`): the same scores, for a fraction of the work.
+Scoring folds each model code's calibration into one linear map over the text
+features (`Suggester._plan`): the same scores, for one sparse product.
 """
 
 from __future__ import annotations
@@ -38,16 +43,19 @@ from coder.nlp import Tokens, shared_lexicon, tokenize
 from coder.records import Code
 from coder.suggest import ENGINES
 from coder.suggest.features import Featurizer
-from coder.suggest.keywords import KEYWORD_THRESHOLD, KeywordMatcher, KeywordMatches, keyword_scores
+from coder.suggest.keyword_trust import KeywordTrust, learn_keyword_trust
+from coder.suggest.keywords import KeywordMatcher, KeywordMatches
 from coder.suggest.thresholds import best_f1_threshold, calibrate, fit_platt, sigmoid
 
 MIN_POSITIVES = 5
-INNER_FOLDS = 5         # 5 rather than 3: steadier out-of-fold values for calibration and thresholds
+MIN_NEGATIVES = 2       # fewer coded texts without a code than this: its base rate decides
+INNER_FOLDS = 5         # out-of-fold values for calibration and thresholds ...
+LARGE_TRAINING_SET = 2_000
+LARGE_INNER_FOLDS = 3   # ... fewer folds once there is plenty of coding (each fold is large already)
 REGULARISATION_C = 4.0
-STACK_C = 0.3           # regularisation of the second stage (calibration over all codes)
-CODEBOOK_WEIGHT = 1.0   # scale of the keyword and codebook-similarity columns
+CALIBRATION_C = 1.0     # regularisation of the calibration over the four inputs
 KEYWORD_MARGIN = 0.05   # auto: how much better than keywords a model must do (its own F1 is optimistic)
-# auto: a model whose best out-of-fold F1 is below this is not used. Rare codes can
+# A model whose best out-of-fold F1 is below this is not used. Rare codes can
 # otherwise get a threshold near 0 (their few positives scored low out of fold) and
 # be suggested for a large share of new texts.
 MIN_MODEL_F1 = 0.2
@@ -55,13 +63,15 @@ MIN_MODEL_F1 = 0.2
 
 @dataclass(frozen=True)
 class CodeModel:
-    """How one code is scored: engine, coefficients' column, calibration, threshold."""
+    """How one code is scored: engine, threshold, calibration, and why when it is not suggested."""
 
     code_id: str
-    engine: str            # "model" or "keywords"
+    engine: str            # "model", "keywords", "base rate" or "none"
     threshold: float
     positives: int
-    calibration: tuple[float, ...] = ()  # weights on `Suggester.stack_inputs`, then the bias
+    calibration: tuple[float, ...] = ()  # model: weights on `Suggester.stack_inputs`, then the bias
+    base_rate: float = 0.0               # base rate: the score of every text
+    note: str = ""                       # none: why the code is not suggested
 
 
 @dataclass(frozen=True)
@@ -85,69 +95,63 @@ class Suggester:
         # Each code's codebook entry as word features (a column per code; the n-gram rows are empty).
         self.codebook_columns = sp.vstack([codebook_rows.T, sp.csr_matrix(
             (featurizer.n_features - codebook_rows.shape[1], len(self.codes)))], format="csr")
+        self.trust: KeywordTrust | None = None
         self.models: list[CodeModel] = []
-        self.coef = np.zeros((0, len(self.codes)))
+        self.coef = np.zeros((featurizer.n_features, len(self.codes)))
         self.intercept = np.zeros(len(self.codes))
 
-    def codebook_features(self, text: sp.csr_matrix, counts: np.ndarray) -> np.ndarray:
-        """The last feature columns: each code's keyword matches and codebook similarity (of the word block)."""
-        similarity = (text @ self.codebook_columns).toarray()
-        return np.hstack([np.log1p(counts), similarity]) * CODEBOOK_WEIGHT
-
-    def features(self, tokens: Tokens) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
-        """Text features, codebook features (see `codebook_features`) and raw keyword match counts."""
-        text = self.featurizer.transform(tokens)
-        counts = self.keywords.counts(tokens)
-        return text, self.codebook_features(text, counts), counts
+    def similarity(self, text: sp.csr_matrix) -> np.ndarray:
+        """Each text's similarity to each code's codebook entry (of the word block)."""
+        return (text @ self.codebook_columns).toarray()
 
     def score(self, tokens: Tokens) -> Scored:
         """Calibrated scores for tokenized texts (one row per text, one column per code), with their features."""
         text = self.featurizer.transform(tokens)
         matches = self.keywords.matches(tokens)
-        counts = matches.counts()
-        scores = keyword_scores(counts)
-        folded = self._folded_stages
-        if folded.codes:
-            logits = (text @ folded.text + np.log1p(counts) @ folded.keywords
-                      + np.outer(np.diff(text.indptr) == 0, folded.unknown) + folded.bias)
-            scores[:, folded.codes] = sigmoid(logits)
+        evidence = self.trust.evidence(matches)
+        plan = self._plan
+        scores = np.zeros(evidence.shape)
+        scores[:, plan.keyword_codes] = self.trust.scores(evidence[:, plan.keyword_codes])
+        scores[:, plan.base_codes] = plan.base_rates
+        if len(plan.model_codes):
+            logits = (text @ plan.text + evidence[:, plan.model_codes] * plan.keyword
+                      + np.outer(np.diff(text.indptr) == 0, plan.unknown) + plan.bias)
+            scores[:, plan.model_codes] = sigmoid(logits)
         return Scored(scores, tokens, text, matches)
 
     @cached_property
-    def _folded_stages(self) -> "_FoldedStages":
-        """The two stages of the model-engine codes folded into one linear map (set once trained).
+    def _plan(self) -> "_ScoringPlan":
+        """Which codes each engine scores, with each model code's calibration folded in (set once trained).
 
-        A code's calibrated logit is linear in the first-stage decision values
-        and the codebook features, which are linear in the text features and
-        log keyword counts, so scoring multiplies the text features by one
-        column per model-engine code (instead of one per trainable code, plus
-        the codebook similarities): the same scores, for a fraction of the work.
+        A model code's calibrated logit is linear in its decision value and its
+        codebook similarity, both linear in the text features, so scoring
+        multiplies the text features by one column per model code.
         """
-        codes = [j for j, m in enumerate(self.models) if m.engine == "model"]
-        if not codes:
-            return _FoldedStages([], np.zeros((0, 0)), np.zeros((0, 0)), np.zeros(0), np.zeros(0))
-        n_codes, n_text = len(self.codes), self.featurizer.n_features
-        # Rows: weights on `stack_inputs` (decisions, codebook features, no known word), then the bias.
-        weights = np.array([self.models[j].calibration for j in codes], dtype=float).T
-        on_decisions = weights[:n_codes]
-        # On the codebook features (see `codebook_features`): log keyword counts, then similarities.
-        on_codebook = (self.coef[n_text:] @ on_decisions + weights[n_codes:3 * n_codes]) * CODEBOOK_WEIGHT
-        return _FoldedStages(codes, self.coef[:n_text] @ on_decisions + self.codebook_columns @ on_codebook[n_codes:],
-                             on_codebook[:n_codes], weights[3 * n_codes],
-                             self.intercept @ on_decisions + weights[3 * n_codes + 1])
+        def codes_of(engine: str) -> np.ndarray:
+            return np.array([j for j, m in enumerate(self.models) if m.engine == engine], dtype=np.int64)
+
+        model_codes = codes_of("model")
+        # Rows: weights on `stack_inputs` (decision, keyword evidence, similarity, no known word), then the bias.
+        weights = np.array([self.models[j].calibration for j in model_codes.tolist()], dtype=float).reshape(-1, 5).T
+        base_codes = codes_of("base rate")
+        return _ScoringPlan(
+            model_codes,
+            self.coef[:, model_codes] * weights[0] + self.codebook_columns[:, model_codes].toarray() * weights[2],
+            weights[1], weights[3], self.intercept[model_codes] * weights[0] + weights[4],
+            codes_of("keywords"), base_codes, np.array([self.models[j].base_rate for j in base_codes.tolist()]))
 
     def score_texts(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated scores, one row per text and one column per code."""
         return self.score(tokenize(texts)).scores
 
     @staticmethod
-    def stack_inputs(decisions: np.ndarray, codebook: np.ndarray, unknown: np.ndarray) -> np.ndarray:
-        """What each code's score is calibrated from: every code's model decision value
-        (so codes that go together inform each other), every code's keyword matches
-        and codebook similarity, and whether the text has no known word at all (its
-        decision values are then just the intercepts, which class-balanced weights
+    def stack_inputs(decision: np.ndarray, evidence: np.ndarray, similarity: np.ndarray,
+                     unknown: np.ndarray) -> np.ndarray:
+        """What a model code's score is calibrated from, one row per text: its model's decision
+        value, its keyword evidence, its codebook similarity, and whether the text has no known
+        word at all (its decision value is then just the intercept, which class-balanced weights
         raise: this lets calibration hold such texts down)."""
-        return np.hstack([decisions, codebook, unknown[:, None].astype(float)])
+        return np.column_stack([decision, evidence, similarity, np.asarray(unknown, dtype=float)])
 
     @property
     def thresholds(self) -> np.ndarray:
@@ -156,14 +160,17 @@ class Suggester:
 
 
 @dataclass(frozen=True)
-class _FoldedStages:
-    """Model-engine codes' logits: text @ text + log1p(keyword counts) @ keywords + unknown * unknown + bias."""
+class _ScoringPlan:
+    """Model codes' logits: text @ text + evidence * keyword + unknown * unknown + bias; the other engines' codes."""
 
-    codes: list[int]
-    text: np.ndarray       # text features x codes
-    keywords: np.ndarray   # all codes' log keyword counts x codes
-    unknown: np.ndarray    # per code, the weight of "no known word"
+    model_codes: np.ndarray
+    text: np.ndarray       # text features x model codes
+    keyword: np.ndarray    # per model code, the weight of its keyword evidence
+    unknown: np.ndarray    # per model code, the weight of "no known word"
     bias: np.ndarray
+    keyword_codes: np.ndarray
+    base_codes: np.ndarray
+    base_rates: np.ndarray
 
 
 def decide(scores: np.ndarray, thresholds: np.ndarray, *, at_least_one: bool = False) -> np.ndarray:
@@ -183,9 +190,9 @@ def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
     `labels` is a 0/1 matrix (texts x codes, in `codes` order); `corpus` is
     further uncoded text used only to learn vocabulary and word weights.
     `engine` "keywords" skips the models; "model" uses a model for every code
-    with at least `min_positives` positives (and two negatives); "auto" does
-    too unless the code's keywords did as well or its model did poorly (see the
-    module docstring).
+    with at least `min_positives` positives and `MIN_NEGATIVES` negatives;
+    "auto" does too unless the code's keywords did as well or its model did
+    poorly (see the module docstring).
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}")
@@ -195,32 +202,84 @@ def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
         featurizer = Featurizer().fit(tokens)
         codebook_rows = featurizer.transform(tokenize([codebook_text(code) for code in codes]))
         suggester = Suggester(codes, featurizer, KeywordMatcher(codes), codebook_rows[:, :featurizer.n_word_features])
-        text, codebook, counts = suggester.features(tokens.head(len(texts)))
-    x = sp.hstack([text, sp.csr_matrix(codebook)], format="csr")
-    positives = labels.sum(axis=0)
-    trainable = [j for j in range(len(codes)) if engine != "keywords" and positives[j] >= min_positives
-                 and len(texts) - positives[j] >= 2]
-    suggester.coef = np.zeros((x.shape[1], len(codes)))
-    decisions = np.zeros((len(texts), len(codes)))
-    for j in trainable:  # first stage: a linear model per code on the text features
-        decisions[:, j] = _out_of_fold_decisions(x, labels[:, j], seed)
-        classifier = _classifier().fit(x, labels[:, j])
-        suggester.coef[:, j] = classifier.coef_[0]
-        suggester.intercept[j] = classifier.intercept_[0]
-    stacked = suggester.stack_inputs(decisions, codebook, np.diff(text.indptr) == 0)
-    for j, code in enumerate(codes):  # second stage: calibrated score and threshold per code
+        coded = tokens.head(len(texts))
+        text = featurizer.transform(coded)
+        matches = suggester.keywords.matches(coded)
+    folds = _folds(len(texts), seed)
+    suggester.trust, evidence = learn_keyword_trust(matches, labels, suggester.keywords.entry_code, folds)
+    keyword_scores = suggester.trust.scores(evidence)
+    inputs = _CodeInputs(text, folds, evidence, suggester.similarity(text), np.diff(text.indptr) == 0)
+    has_keywords = np.bincount(suggester.keywords.entry_code, minlength=len(codes)) > 0
+    for j, code in enumerate(codes):
         y = labels[:, j]
-        model = CodeModel(code.id, "keywords", KEYWORD_THRESHOLD, int(positives[j]))
-        if j in trainable:
-            scores = _out_of_fold_scores(stacked, y, seed)
-            threshold = best_f1_threshold(scores, y)
-            model_f1, keyword_f1 = _f1(scores >= threshold, y), _f1(counts[:, j] >= 1, y)
-            if engine == "model" or (model_f1 >= MIN_MODEL_F1 and (
-                    not code.keywords or model_f1 >= keyword_f1 + KEYWORD_MARGIN)):
-                calibration = fit_platt(stacked, y, c=STACK_C)
-                model = CodeModel(code.id, "model", threshold, int(positives[j]), calibration)
+        positives = int(y.sum())
+        keywords = CodeModel(code.id, "keywords", suggester.trust.threshold, positives) if has_keywords[j] else None
+        if engine == "keywords":
+            model = keywords or CodeModel(code.id, "none", 1.0, positives, note="no keywords")
+        elif positives < min_positives:
+            model = keywords or CodeModel(code.id, "none", 1.0, positives, note=(
+                f"not enough coding: {min_positives - positives} more coded examples needed"))
+        elif len(y) - positives < MIN_NEGATIVES:
+            model = CodeModel(code.id, "base rate", 0.5, positives, base_rate=(positives + 1) / (len(y) + 2))
+        else:
+            fitted = _fit_code_model(inputs, j, y)
+            keyword_f1 = _f1(keyword_scores[:, j] >= suggester.trust.threshold, y)
+            if engine == "model" or (fitted.f1 >= MIN_MODEL_F1 and (
+                    keywords is None or fitted.f1 >= keyword_f1 + KEYWORD_MARGIN)):
+                model = CodeModel(code.id, "model", fitted.threshold, positives, fitted.calibration)
+                suggester.coef[:, j], suggester.intercept[j] = fitted.coef, fitted.intercept
+            else:
+                model = keywords or CodeModel(code.id, "none", 1.0, positives, note=(
+                    f"model too weak to trust (cross-validated F1 {fitted.f1:.2f})"))
         suggester.models.append(model)
     return suggester
+
+
+@dataclass(frozen=True)
+class _CodeInputs:
+    """What every code's model is fitted from: the coded texts' features and the folds."""
+
+    text: sp.csr_matrix
+    folds: list[tuple[np.ndarray, np.ndarray]]
+    evidence: np.ndarray        # out-of-fold keyword evidence, texts x codes
+    similarity: np.ndarray      # texts x codes
+    unknown: np.ndarray         # per text: no known word
+
+
+@dataclass(frozen=True)
+class _FittedCode:
+    coef: np.ndarray
+    intercept: float
+    calibration: tuple[float, ...]
+    threshold: float
+    f1: float                   # out of fold, at the threshold
+
+
+def _fit_code_model(inputs: _CodeInputs, j: int, y: np.ndarray) -> _FittedCode:
+    """A code's classifier, its calibration and threshold from out-of-fold decision values."""
+    decisions = np.zeros(len(y))
+    for fit_rows, held_rows in inputs.folds:
+        y_fit = y[fit_rows]
+        if y_fit.all() or not y_fit.any():
+            decisions[held_rows] = 1.0 if y_fit.all() else -1.0
+            continue
+        decisions[held_rows] = _classifier().fit(inputs.text[fit_rows], y_fit).decision_function(inputs.text[held_rows])
+    stacked = Suggester.stack_inputs(decisions, inputs.evidence[:, j], inputs.similarity[:, j], inputs.unknown)
+    scores = np.zeros(len(y))
+    for fit_rows, held_rows in inputs.folds:
+        scores[held_rows] = calibrate(stacked[held_rows], fit_platt(stacked[fit_rows], y[fit_rows], c=CALIBRATION_C))
+    threshold = best_f1_threshold(scores, y)
+    classifier = _classifier().fit(inputs.text, y)
+    return _FittedCode(classifier.coef_[0], float(classifier.intercept_[0]),
+                       fit_platt(stacked, y, c=CALIBRATION_C), threshold, _f1(scores >= threshold, y))
+
+
+def _folds(n: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The (fit rows, held rows) pairs every out-of-fold figure uses; none below two texts."""
+    if n < 2:
+        return []
+    k = min(LARGE_INNER_FOLDS if n >= LARGE_TRAINING_SET else INNER_FOLDS, n)
+    return list(KFold(n_splits=k, shuffle=True, random_state=seed).split(np.arange(n)))
 
 
 def _f1(predicted: np.ndarray, truth: np.ndarray) -> float:
@@ -239,25 +298,3 @@ def _classifier() -> LogisticRegression:
     # most codes are rare, and unweighted fits rank their few positives too low.
     return LogisticRegression(C=REGULARISATION_C, solver="liblinear", dual=True,
                               max_iter=1000, random_state=0, class_weight="balanced")
-
-
-def _out_of_fold_decisions(x: sp.csr_matrix, y: np.ndarray, seed: int) -> np.ndarray:
-    """Decision values for each training text from a model trained without it."""
-    folds = KFold(n_splits=min(INNER_FOLDS, len(y)), shuffle=True, random_state=seed)
-    out = np.zeros(len(y))
-    for fit_rows, held_rows in folds.split(x):
-        y_fit = y[fit_rows]
-        if y_fit.all() or not y_fit.any():
-            out[held_rows] = 1.0 if y_fit.all() else -1.0
-            continue
-        out[held_rows] = _classifier().fit(x[fit_rows], y_fit).decision_function(x[held_rows])
-    return out
-
-
-def _out_of_fold_scores(stacked: np.ndarray, y: np.ndarray, seed: int) -> np.ndarray:
-    """Second-stage calibrated scores for each training text from a fit without it."""
-    folds = KFold(n_splits=min(INNER_FOLDS, len(y)), shuffle=True, random_state=seed + 1)
-    out = np.zeros(len(y))
-    for fit_rows, held_rows in folds.split(stacked):
-        out[held_rows] = calibrate(stacked[held_rows], fit_platt(stacked[fit_rows], y[fit_rows], c=STACK_C))
-    return out

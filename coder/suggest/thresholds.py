@@ -64,12 +64,14 @@ def calibrate(inputs: np.ndarray, calibration: Sequence[float] | np.ndarray) -> 
     return sigmoid(z @ weights[:-1] + weights[-1])
 
 
-def best_f1_threshold(scores: np.ndarray, labels: np.ndarray) -> float:
+def best_f1_threshold(scores: np.ndarray, labels: np.ndarray, *, positives: int | None = None) -> float:
     """The threshold on `scores` that maximises F1 for these labels.
 
     Placed half-way between the last score kept and the next one below it, so a
     new text that scores like a borderline positive still clears it. With no
-    positives, returns 1.0 (never suggest).
+    positives, returns 1.0 (never suggest). `positives` counts every positive,
+    also those not among `scores` (which no threshold can find); default: the
+    positives among `labels`.
     """
     s = np.asarray(scores, dtype=float)
     y = np.asarray(labels, dtype=bool)
@@ -79,7 +81,7 @@ def best_f1_threshold(scores: np.ndarray, labels: np.ndarray) -> float:
     s_sorted, y_sorted = s[order], y[order]
     tp = np.cumsum(y_sorted)
     predicted = np.arange(1, len(s) + 1)
-    f1 = 2 * tp / (predicted + y.sum())
+    f1 = 2 * tp / (predicted + (y.sum() if positives is None else positives))
     # Only cut where the score changes, so ties fall on the same side.
     cut_ok = np.append(s_sorted[1:] < s_sorted[:-1], True)
     f1 = np.where(cut_ok, f1, -1.0)

@@ -1,0 +1,150 @@
+"""How far a keyword match can be trusted, learned from the researcher's own coding.
+
+A codebook keyword is a guess about wording; coding shows how good a guess it
+was. For each keyword entry (one keyword of one code) its precision, the share
+of coded texts it matches that carry its code, is estimated with shrinkage at
+two levels: an entry's towards its code's pooled keyword precision, a code's
+towards the project's, and the project's towards `COLD_START_PRECISION`. So a
+keyword that keeps matching texts the researcher did not give its code loses
+its weight, one that has matched twice keeps most of its prior, and with no
+coding at all every match is worth the cold-start figure.
+
+A text's keyword evidence for a code combines its matched entries' precisions
+as independent chances (noisy-OR: 1 - prod(1 - p)). Evidence is then
+calibrated (Platt scaling on its logit, fitted on out-of-fold evidence pooled
+over every code with keywords) so that a keyword score of 0.5 is right about
+half the time; the threshold for suggesting maximises F1 over the same pooled
+out-of-fold scores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from coder.suggest.keywords import KeywordMatches
+from coder.suggest.thresholds import best_f1_threshold, calibrate, fit_platt
+
+# Measured on the demo's reference coding before any learning: one keyword match
+# was right 36% of the time (the old score of 0.5 claimed half).
+COLD_START_PRECISION = 0.36
+COLD_START_THRESHOLD = 0.3     # with no coding, one match is suggested (at its cold-start score)
+PROJECT_PRIOR_WEIGHT = 10.0    # pseudo-matches behind each level's prior
+CODE_PRIOR_WEIGHT = 5.0
+ENTRY_PRIOR_WEIGHT = 3.0
+MIN_MATCHES_TO_CALIBRATE = 20  # matched (text, code) pairs among coded texts, with both outcomes present
+THRESHOLD_RANGE = (0.2, 0.6)   # a learned threshold is kept inside this range
+
+
+@dataclass(frozen=True)
+class KeywordTrust:
+    """Per-entry precisions, and the calibration and threshold of keyword scores."""
+
+    precision: np.ndarray              # per keyword entry
+    entry_code: np.ndarray             # per keyword entry: its code's column
+    calibration: tuple[float, float]   # (w, b) on the logit of the evidence
+    threshold: float
+
+    def evidence(self, matches: KeywordMatches) -> np.ndarray:
+        """Noisy-OR of the matched entries' precisions, one row per text and one column per code."""
+        return _noisy_or(matches, self.precision)
+
+    def scores(self, evidence: np.ndarray) -> np.ndarray:
+        """Calibrated keyword scores from `evidence` (0 where no keyword matched)."""
+        return _calibrated(evidence, self.calibration)
+
+
+def learn_keyword_trust(matches: KeywordMatches, labels: np.ndarray, entry_code: np.ndarray,
+                        folds: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[KeywordTrust, np.ndarray]:
+    """Learn keyword trust from coded texts; also their out-of-fold evidence (texts x codes).
+
+    `matches` are the coded texts' matches, `labels` their 0/1 codes, `folds`
+    (fit rows, held rows) pairs covering every text once as held out.
+    """
+    labels = np.asarray(labels, dtype=bool)
+    doc, entry = _distinct_pairs(matches)
+    out_of_fold = np.zeros(labels.shape)
+    for fit_rows, held_rows in folds:
+        fit, held = np.zeros(len(labels), dtype=bool), np.zeros(len(labels), dtype=bool)
+        fit[fit_rows], held[held_rows] = True, True
+        precision = _precision(doc[fit[doc]], entry[fit[doc]], labels, entry_code)
+        keep = held[doc]
+        out_of_fold += _combine(doc[keep], entry_code[entry[keep]], precision[entry[keep]], labels.shape)
+    precision = _precision(doc, entry, labels, entry_code)
+    has_keywords = np.zeros(labels.shape[1], dtype=bool)
+    has_keywords[entry_code] = True
+    calibration, threshold = _calibration_and_threshold(out_of_fold[:, has_keywords], labels[:, has_keywords])
+    return KeywordTrust(precision, entry_code, calibration, threshold), out_of_fold
+
+
+def _distinct_pairs(matches: KeywordMatches) -> tuple[np.ndarray, np.ndarray]:
+    """Each (text, entry) that matched, once."""
+    n_entries = int(matches.entry.max()) + 1 if len(matches.entry) else 1
+    pairs = np.unique(matches.doc * n_entries + matches.entry)
+    return pairs // n_entries, pairs % n_entries
+
+
+def _precision(doc: np.ndarray, entry: np.ndarray, labels: np.ndarray, entry_code: np.ndarray) -> np.ndarray:
+    """Shrunk precision of every entry from its (text, entry) matches among coded texts."""
+    n_codes = labels.shape[1]
+    code = entry_code[entry]
+    correct = labels[doc, code].astype(float)
+    entry_fires = np.bincount(entry, minlength=len(entry_code))
+    entry_hits = np.bincount(entry, weights=correct, minlength=len(entry_code))
+    # A code's keyword precision counts each (text, code) once, however many of its keywords matched.
+    code_pairs = np.unique(doc * n_codes + code)
+    pair_code = code_pairs % n_codes
+    code_fires = np.bincount(pair_code, minlength=n_codes)
+    code_hits = np.bincount(pair_code, weights=labels[code_pairs // n_codes, pair_code].astype(float),
+                            minlength=n_codes)
+    project = ((code_hits.sum() + PROJECT_PRIOR_WEIGHT * COLD_START_PRECISION)
+               / (code_fires.sum() + PROJECT_PRIOR_WEIGHT))
+    per_code = (code_hits + CODE_PRIOR_WEIGHT * project) / (code_fires + CODE_PRIOR_WEIGHT)
+    return (entry_hits + ENTRY_PRIOR_WEIGHT * per_code[entry_code]) / (entry_fires + ENTRY_PRIOR_WEIGHT)
+
+
+def _combine(doc: np.ndarray, code: np.ndarray, precision: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """Noisy-OR per (text, code) of the given matched entries' precisions."""
+    log_miss = np.bincount(doc * shape[1] + code, weights=np.log1p(-np.minimum(precision, 1 - 1e-9)),
+                           minlength=shape[0] * shape[1])
+    return -np.expm1(log_miss).reshape(shape)
+
+
+def _noisy_or(matches: KeywordMatches, precision: np.ndarray) -> np.ndarray:
+    doc, entry = _distinct_pairs(matches)
+    codes = np.asarray(matches.code)
+    code_of_entry = np.zeros(max(len(precision), 1), dtype=np.int64)
+    code_of_entry[matches.entry] = codes   # every matched entry's code
+    return _combine(doc, code_of_entry[entry], precision[entry], (matches.n_docs, matches.n_codes))
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p) - np.log1p(-p)
+
+
+def _calibrated(evidence: np.ndarray, calibration: tuple[float, float]) -> np.ndarray:
+    matched = evidence > 0
+    out = np.zeros(evidence.shape)
+    if matched.any():
+        out[matched] = calibrate(_logit(evidence[matched]), calibration)
+    return out
+
+
+def _calibration_and_threshold(evidence: np.ndarray, labels: np.ndarray) -> tuple[tuple[float, float], float]:
+    """Platt scaling on the evidence's logit and the F1-best threshold, pooled over codes.
+
+    Identity and the cold-start threshold while the coding has too few matches
+    to learn from.
+    """
+    matched = evidence > 0
+    y = labels[matched]
+    if matched.sum() < MIN_MATCHES_TO_CALIBRATE or y.all() or not y.any():
+        return (1.0, 0.0), COLD_START_THRESHOLD
+    calibration = fit_platt(_logit(evidence[matched]), y)
+    calibration = (calibration[0], calibration[1])
+    # Positives no keyword matched count against every threshold (as missed).
+    threshold = best_f1_threshold(_calibrated(evidence, calibration)[matched], y, positives=int(labels.sum()))
+    return calibration, float(np.clip(threshold, *THRESHOLD_RANGE))
