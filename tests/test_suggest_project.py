@@ -45,7 +45,7 @@ def test_a_run_stores_suggestions_for_uncoded_responses_and_leaves_codings(tiny)
     before = list_codings(tiny)
     summary = run_batch(tiny, workers=1)
     assert summary.scored == 3 + 12  # the uncoded: three new texts and the OTHER texts
-    assert summary.model_codes == ["printer", "lunch"]
+    assert summary.codes_on("model") == ["printer", "lunch"]
     assert [s.code_id for s in suggestions_for_response(tiny, "new1")] == ["printer"]
     assert [s.code_id for s in suggestions_for_response(tiny, "new3")] == ["lunch"]
     assert suggestions_for_response(tiny, "r0") == []  # coded: out of scope
@@ -125,4 +125,29 @@ def test_cli_suggest_and_evaluate_on_the_demo_corpus(tmp_path):
     assert "micro F1" in done.stdout and "learning curve" in done.stdout
     with open(out, newline="") as handle:
         header = next(csv.reader(handle))
-    assert header == ["index", "code id", "code", "positives", "precision", "recall", "F1", "engine"]
+    assert header == ["index", "code id", "code", "positives", "precision", "recall", "F1", "engine", "note"]
+
+
+@pytest.mark.slow
+def test_cli_says_which_codes_are_not_suggested_and_how_well_scores_are_calibrated(tmp_path):
+    path = tmp_path / "few.coder"
+
+    def setup(conn):
+        add_theme(conn, Theme("t", "1", "Things"), "tester")
+        add_code(conn, Code("printer", "t", "1.1", "Printer trouble", keywords=("toner",)), "tester")
+        add_code(conn, Code("lunch", "t", "1.2", "Lunch"), "tester")
+        texts, labels = corpus()
+        insert_responses(conn, [(f"r{i}", t, {}) for i, t in enumerate(texts)] + [("new", "lunch at noon", {})])
+        lunch = [i for i in range(len(texts)) if labels[i, 1]][:2]   # only two lunch texts coded lunch
+        import_codings(conn, [(f"r{i}", "printer") for i in range(len(texts)) if labels[i, 0]]
+                       + [(f"r{i}", "lunch") for i in lunch] + [("r29", "printer")], "ann")
+
+    create_project(path, setup=setup).close()
+    done = run_cli("suggest", path)
+    assert done.returncode == 0, done.stderr
+    assert "Codes on the model (1): printer" in done.stdout
+    assert "Codes not suggested (1):\n  lunch: not enough coding: 3 more coded examples needed" in done.stdout
+    done = run_cli("evaluate", path, "--folds", "3")
+    assert done.returncode == 0, done.stderr
+    assert "not enough coding: 3 more coded examples needed" in done.stdout
+    assert "calibration:" in done.stdout and "expected calibration error:" in done.stdout

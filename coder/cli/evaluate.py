@@ -21,9 +21,11 @@ def register(subparsers) -> None:
         "evaluate", help="cross-validate suggestions against the human coding",
         description="k-fold cross-validation on the coded responses: each fold is suggested by an "
                     "engine trained on the other folds (thresholds chosen inside them). Prints per "
-                    "code: coded positives, precision, recall, F1 and engine; overall micro, macro "
-                    "and sample-based F1 and exact-match rate; and F1 with 25/50/75/100%% of the "
-                    "training data (a rising curve means more coding will still help).")
+                    "code: coded positives, precision, recall, F1, engine and why a code is not "
+                    "suggested; overall micro, macro and sample-based F1 and exact-match rate; F1 "
+                    "with 25/50/75/100%% of the training data (a rising curve means more coding will "
+                    "still help); and a reliability table: scores against how often they were right, "
+                    "with the expected calibration error.")
     add_project_argument(parser)
     parser.add_argument("--coder", metavar="NAME", default=None,
                         help="evaluate against this coder's decisions (default: all coders')")
@@ -36,13 +38,13 @@ def register(subparsers) -> None:
 
 
 def evaluation_table(result: Evaluation, labels: dict[str, tuple[str, str]]):
-    """One row per code (a DataFrame): index, id, label, positives, precision, recall, F1, engine."""
+    """One row per code (a DataFrame): index, id, label, positives, precision, recall, F1, engine, note."""
     import pandas as pd  # deferred: keeps `coder --help` fast
 
     return pd.DataFrame([{"index": labels[c.code_id][0], "code id": c.code_id, "code": labels[c.code_id][1],
                           "positives": c.positives, "precision": round(c.precision, 3),
-                          "recall": round(c.recall, 3), "F1": round(c.f1, 3), "engine": c.engine}
-                         for c in result.codes])
+                          "recall": round(c.recall, 3), "F1": round(c.f1, 3), "engine": c.engine,
+                          "note": c.note} for c in result.codes])
 
 
 def overall_lines(result: Evaluation) -> list[str]:
@@ -53,7 +55,19 @@ def overall_lines(result: Evaluation) -> list[str]:
              f"sample F1 {o['samples_f1']:.3f}   exact match {o['exact_match']:.3f}"]
     lines += [f"learning curve: {p['fraction']:.0%} of the data ({p['texts']} responses): "
               f"micro F1 {p['micro_f1']:.3f}, sample F1 {p['samples_f1']:.3f}" for p in result.learning_curve]
-    return lines
+    return lines + [""] + calibration_lines(result)
+
+
+def calibration_lines(result: Evaluation) -> list[str]:
+    """The reliability table (out-of-fold scores against how often they were right) and its ECE."""
+    lines = ["calibration: out-of-fold scores of every response and code against how often the code was there",
+             f"  {'score':<9} {'pairs':>8} {'mean score':>11} {'right':>7}"]
+    for row in result.reliability:
+        if row["pairs"]:
+            lines.append(f"  {row['low']:.1f}-{row['high']:.1f}   {row['pairs']:>8,} {row['mean_score']:>11.3f} "
+                         f"{row['observed']:>7.3f}")
+    return lines + [f"expected calibration error: {result.overall['ece']:.3f} "
+                    "(the pair-weighted gap between score and how often it was right)"]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ import argparse
 import sys
 
 from coder.cli.common import add_project_argument
+from coder.cli.decisions import decision_lines
 from coder.cli.progress import Progress
 from coder.errors import CoderError, SaveError
 from coder.store import open_project
@@ -114,9 +115,7 @@ def _run_on_project(args: argparse.Namespace) -> int:
               f"{summary.with_suggestions:,} have suggestions ({summary.suggestions:,} in all)")
         print(f"Scored {progress.done:,} responses in {progress.elapsed:,.1f} s "
               f"({progress.rate():,.0f} per second)")
-        print(f"Codes on the model ({len(summary.model_codes)}): {', '.join(summary.model_codes) or 'none'}")
-        print(f"Codes on keywords ({len(summary.keyword_codes)}): "
-              f"{', '.join(summary.keyword_codes) or 'none'}")
+        print("\n".join(decision_lines(summary.decisions)))
         if args.queue > 0:
             print("\nMost worth coding next:")
             for rid in coding_queue(conn, args.queue, coder=args.coder):

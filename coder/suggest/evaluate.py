@@ -4,11 +4,12 @@ Each fold's texts are suggested by a Suggester trained on the other folds only;
 that training chooses its own calibration and thresholds by an inner
 cross-validation on its own texts, so nothing is tuned on the texts being
 scored (nested cross-validation). Metrics are pure functions of 0/1 matrices.
+Each code's engine (and why a code is not suggested) is what training on all
+the coding decides, as `coder suggest` would now.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -19,6 +20,7 @@ from coder.records import Code
 from coder.suggest.model import decide, train
 
 CURVE_FRACTIONS = (0.25, 0.5, 0.75, 1.0)
+CALIBRATION_BINS = 10
 
 
 @dataclass(frozen=True)
@@ -31,17 +33,27 @@ class CodeScore:
     recall: float
     f1: float
     engine: str
+    note: str = ""      # engine "none": why the code is not suggested
 
 
 @dataclass(frozen=True)
 class Evaluation:
-    """Per-code and overall figures, and F1 by share of the training data used."""
+    """Per-code and overall figures, F1 by share of the training data used, and calibration."""
 
     codes: tuple[CodeScore, ...]
     overall: dict
     texts: int
     folds: int
     learning_curve: tuple[dict, ...] = field(default=())
+    reliability: tuple[dict, ...] = field(default=())   # see `reliability_table`
+
+
+@dataclass(frozen=True)
+class CrossValidated:
+    """Out-of-fold scores and suggestions for every coded text."""
+
+    scores: np.ndarray          # texts x codes
+    predicted: np.ndarray       # texts x codes, 0/1
 
 
 def per_code_metrics(truth: np.ndarray, predicted: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -77,18 +89,42 @@ def overall_metrics(truth: np.ndarray, predicted: np.ndarray) -> dict:
     }
 
 
+def reliability_table(scores: np.ndarray, labels: np.ndarray, bins: int = CALIBRATION_BINS) -> tuple[dict, ...]:
+    """Scores against how often they were right: one row per score bin of equal width.
+
+    Every (text, code) pair falls in one bin (a score of 1 in the last): `pairs`
+    in it, their `mean_score`, and `observed`, the share that carried the code
+    (None for an empty bin).
+    """
+    s, y = np.asarray(scores, dtype=float).ravel(), np.asarray(labels, dtype=bool).ravel()
+    which = np.minimum((s * bins).astype(np.int64), bins - 1)
+    pairs = np.bincount(which, minlength=bins)
+    score_sums = np.bincount(which, weights=s, minlength=bins)
+    hits = np.bincount(which, weights=y.astype(float), minlength=bins)
+    return tuple({"low": b / bins, "high": (b + 1) / bins, "pairs": int(pairs[b]),
+                  "mean_score": float(score_sums[b] / pairs[b]) if pairs[b] else None,
+                  "observed": float(hits[b] / pairs[b]) if pairs[b] else None} for b in range(bins))
+
+
+def expected_calibration_error(table: Sequence[dict]) -> float:
+    """The pair-weighted mean gap between a bin's mean score and how often it was right."""
+    total = sum(row["pairs"] for row in table)
+    return float(sum(row["pairs"] * abs(row["mean_score"] - row["observed"]) for row in table
+                     if row["pairs"]) / total) if total else 0.0
+
+
 def cross_validated_predictions(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
                                 corpus: Sequence[str] = (), folds: int = 5, engine: str = "auto",
                                 at_least_one: bool = False, fraction: float = 1.0,
-                                seed: int = 0) -> tuple[np.ndarray, list[str]]:
-    """Out-of-fold 0/1 suggestions for every text, and the engine each code used most.
+                                seed: int = 0) -> CrossValidated:
+    """Out-of-fold scores and 0/1 suggestions for every text.
 
     With `fraction` < 1, each fold trains on that share of its training texts
     (a point on the learning curve); the held-out texts are the same.
     """
     labels = np.asarray(labels, dtype=bool)
     predicted = np.zeros_like(labels)
-    engines: list[Counter] = [Counter() for _ in codes]
+    scores = np.zeros(labels.shape)
     rng = np.random.default_rng(seed)
     splitter = KFold(n_splits=folds, shuffle=True, random_state=seed)
     for train_rows, test_rows in splitter.split(np.arange(len(texts))):
@@ -97,11 +133,9 @@ def cross_validated_predictions(texts: Sequence[str], labels: np.ndarray, codes:
             train_rows = np.sort(rng.choice(train_rows, size=keep, replace=False))
         suggester = train([texts[i] for i in train_rows], labels[train_rows], codes,
                           corpus=corpus, engine=engine, seed=seed)
-        scores = suggester.score_texts([texts[i] for i in test_rows])
-        predicted[test_rows] = decide(scores, suggester.thresholds, at_least_one=at_least_one)
-        for counter, model in zip(engines, suggester.models):
-            counter[model.engine] += 1
-    return predicted, [c.most_common(1)[0][0] for c in engines]
+        scores[test_rows] = suggester.score_texts([texts[i] for i in test_rows])
+        predicted[test_rows] = decide(scores[test_rows], suggester.thresholds, at_least_one=at_least_one)
+    return CrossValidated(scores, predicted)
 
 
 def evaluate(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
@@ -113,15 +147,18 @@ def evaluate(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
         raise ValueError(f"need at least {max(folds, 2)} coded texts for {folds}-fold cross-validation")
     labels = np.asarray(labels, dtype=bool)
     options = dict(corpus=corpus, folds=folds, engine=engine, at_least_one=at_least_one, seed=seed)
-    predicted, engines = cross_validated_predictions(texts, labels, codes, **options)
-    precision, recall, f1 = per_code_metrics(labels, predicted)
+    full = cross_validated_predictions(texts, labels, codes, **options)
+    # How each code is decided on all the coding: what `coder suggest` would do now.
+    decided = train(texts, labels, codes, corpus=corpus, engine=engine, seed=seed).models
+    precision, recall, f1 = per_code_metrics(labels, full.predicted)
     per_code = tuple(CodeScore(code.id, int(labels[:, j].sum()), float(precision[j]), float(recall[j]),
-                               float(f1[j]), engines[j]) for j, code in enumerate(codes))
-    overall = overall_metrics(labels, predicted)
+                               float(f1[j]), decided[j].engine, decided[j].note) for j, code in enumerate(codes))
+    reliability = reliability_table(full.scores, labels)
+    overall = {**overall_metrics(labels, full.predicted), "ece": expected_calibration_error(reliability)}
     points = []
     for fraction in curve:
-        curve_predicted = predicted if fraction >= 1.0 else cross_validated_predictions(
-            texts, labels, codes, fraction=fraction, **options)[0]
+        curve_predicted = full.predicted if fraction >= 1.0 else cross_validated_predictions(
+            texts, labels, codes, fraction=fraction, **options).predicted
         points.append({"fraction": fraction, "texts": int(round(len(texts) * (folds - 1) / folds * fraction)),
                        **overall_metrics(labels, curve_predicted)})
-    return Evaluation(per_code, overall, len(texts), folds, tuple(points))
+    return Evaluation(per_code, overall, len(texts), folds, tuple(points), reliability)

@@ -1,0 +1,29 @@
+"""How each code is suggested, as lines for the terminal (`coder suggest` and `coder evaluate`)."""
+
+from __future__ import annotations
+
+from typing import Iterable, Protocol
+
+
+class Decision(Protocol):
+    code_id: str
+    engine: str
+    note: str
+
+
+TITLES = {"model": "Codes on the model", "keywords": "Codes on keywords",
+          "base rate": "Codes on their base rate (on nearly every coded response, suggested for all)",
+          "none": "Codes not suggested"}
+
+
+def decision_lines(decisions: Iterable[Decision]) -> list[str]:
+    """One line per engine in use (model and keywords always), and one per code not suggested, with why."""
+    decisions = list(decisions)
+    lines = []
+    for engine, title in TITLES.items():
+        codes = [d for d in decisions if d.engine == engine]
+        if engine == "none":
+            lines += [f"{title} ({len(codes)}):"] * bool(codes) + [f"  {d.code_id}: {d.note}" for d in codes]
+        elif codes or engine in ("model", "keywords"):
+            lines.append(f"{title} ({len(codes)}): {', '.join(d.code_id for d in codes) or 'none'}")
+    return lines
