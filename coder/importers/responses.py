@@ -79,7 +79,7 @@ def _id_and_text(plan: ResponsePlan, number: int, place: int, values: dict) -> t
 def check_responses(conn: sqlite3.Connection, path: Path | str, *, id_col: str | None = None,
                     text_col: str | None = None, sheet: str | None = None,
                     encoding: str | None = None, on_duplicate: str = "error",
-                    id_prefix: str = "") -> ResponsePlan:
+                    id_prefix: str = "", max_unzip_mb: int | None = None) -> ResponsePlan:
     """Read and validate the whole file without writing; return the plan to write.
 
     Raises InputError for an unreadable file, columns that cannot be chosen,
@@ -89,7 +89,8 @@ def check_responses(conn: sqlite3.Connection, path: Path | str, *, id_col: str |
     if on_duplicate not in ON_DUPLICATE:
         raise InputError(f"--on-duplicate must be one of {', '.join(ON_DUPLICATE)}")
     table, id_column, text_column = open_response_table(path, id_col=id_col, text_col=text_col,
-                                                         sheet=sheet, encoding=encoding)
+                                                         sheet=sheet, encoding=encoding,
+                                                         max_unzip_mb=max_unzip_mb)
     plan = ResponsePlan(table, id_column, text_column, id_prefix, on_duplicate)
     seen: set[str] = set()
     first_repeats: list[str] = []
