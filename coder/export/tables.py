@@ -9,9 +9,7 @@ response cannot run a formula in Excel. Numbers stay numbers.
 from __future__ import annotations
 
 import csv
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from coder.errors import CoderError
 from coder.export.kinds import check_output
+from coder.files import replacing
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAX_ROWS = 1_048_575  # Excel's limit, less the header row
@@ -76,17 +75,11 @@ def write_tables(tables: ExportTables, path: Path, *, excel_bom: bool = False) -
     """
     path = Path(path)
     fmt = table_format(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".{fmt}", dir=path.parent)
-    os.close(fd)
-    try:
+    with replacing(path, f".{fmt}") as tmp:
         if fmt == "csv":
-            _write_csv(tables, Path(tmp), excel_bom)
+            _write_csv(tables, tmp, excel_bom)
         else:
-            _write_xlsx(tables, Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+            _write_xlsx(tables, tmp)
 
 
 def _write_csv(tables: ExportTables, path: Path, excel_bom: bool) -> None:

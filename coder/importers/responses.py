@@ -19,6 +19,7 @@ from coder.importers.background import in_background
 from coder.importers.columns import open_response_table
 from coder.importers.table import Table, row_id
 from coder.store import transaction
+from coder.store.backup import safety_copy
 from coder.store.responses import (attributes_json, count_responses, existing_ids,
                                     insert_responses)
 
@@ -139,7 +140,8 @@ def write_responses(conn: sqlite3.Connection, plan: ResponsePlan, *,
     `advance(n)` is called as rows are written (for a progress bar over `plan.rows_read`).
     Duplicates follow `plan.on_duplicate`: "skip" keeps the first row with an id
     (and the project's own response), "replace" lets the last row win (a replaced
-    response keeps its place and its codings).
+    response keeps its place and its codings); a safety copy of the project is
+    made first when responses will be replaced (see `coder.store.backup`).
     """
     counts = {"read": 0, "imported": 0, "duplicate": 0, "replaced": 0}
     excluded = {plan.id_column, plan.text_column}
@@ -168,6 +170,8 @@ def write_responses(conn: sqlite3.Connection, plan: ResponsePlan, *,
         for chunk in _chunks(records(), CHUNK_ROWS):
             yield chunk, counts["read"]
 
+    if plan.on_duplicate == "replace" and plan.existing_ids and not conn.in_transaction:
+        safety_copy(conn)
     reported = 0
     with transaction(conn):
         # The file is parsed in a thread while SQLite inserts the previous chunk.
