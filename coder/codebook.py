@@ -11,13 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from coder.codebook_merge import MergeReport, merge_codebook
+from coder.codebook_merge import MergeReport, merge_codebook, retires_any
 from coder.codebook_yaml import read_yaml_codebook, write_yaml_codebook
 from coder.errors import InputError
 from coder.records import Codebook
 from coder.refi.qdc import read_qdc, write_qdc
 
-__all__ = ["read_codebook", "write_codebook", "merge_codebook", "MergeReport", "FORMATS"]
+__all__ = ["read_codebook", "write_codebook", "merge_codebook", "retires_any", "MergeReport",
+           "FORMATS"]
 
 FORMATS = {".yaml": (read_yaml_codebook, write_yaml_codebook),
            ".yml": (read_yaml_codebook, write_yaml_codebook),

@@ -12,6 +12,7 @@ event per change plus a `codebook.import` event summing it up.
 from __future__ import annotations
 
 import sqlite3
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from coder.records import Code, Codebook, Theme
@@ -56,6 +57,12 @@ def _changes(old, new, fields: tuple[str, ...]) -> dict:
     return {f: getattr(new, f) for f in fields if getattr(old, f) != getattr(new, f)}
 
 
+def retires_any(known: Codebook, incoming: Codebook) -> bool:
+    """Whether merging `incoming` into the project's `known` codebook retires a theme or code."""
+    kept = {r.id for r in incoming.themes + incoming.codes}
+    return any(not r.retired and r.id not in kept for r in known.themes + known.codes)
+
+
 def merge_codebook(conn: sqlite3.Connection, codebook: Codebook, coder: str, *,
                    source: str = "") -> MergeReport:
     """Merge `codebook` into the project by id; return what changed.
@@ -72,8 +79,11 @@ def merge_codebook(conn: sqlite3.Connection, codebook: Codebook, coder: str, *,
             _merge_record(conn, codes.get(code.id), code, _CODE_OPS, coder, report)
         _retire_missing(conn, codebook, themes, codes, coder, report)
         reorder_themes(conn, [t.id for t in codebook.themes], coder)
+        order: dict[str, list[str]] = defaultdict(list)   # codes_of per theme would be quadratic
+        for code in codebook.codes:
+            order[code.theme_id].append(code.id)
         for theme in codebook.themes:
-            reorder_codes(conn, theme.id, [c.id for c in codebook.codes_of(theme.id)], coder)
+            reorder_codes(conn, theme.id, order[theme.id], coder)
         set_codebook_info(conn, name=codebook.name, version=codebook.version, method=codebook.method)
         record_event(conn, coder, "codebook.import", source, {"source": source, "name": codebook.name,
                                                                **report.as_dict()})

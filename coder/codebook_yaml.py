@@ -39,6 +39,11 @@ TOP_KEYS = ("name", "version", "method", "description", "themes")
 THEME_KEYS = ("id", "index", "label", "description", "codes", "retired")
 CODE_KEYS = ("id", "index", "label", "definition", "include", "exclude", "keywords", "color",
              "key", "retired")
+# A codebook nests five levels (codebook, themes, a theme, codes, a code, a list);
+# PyYAML builds nodes recursively, so thousands of levels would overflow the stack.
+MAX_DEPTH = 50
+# libyaml's parser when PyYAML has it (ten times faster on a large codebook).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TRUE = {"true", "yes", "on"}
 _FALSE = {"false", "no", "off", ""}
 
@@ -167,16 +172,35 @@ def read_yaml_codebook(path: Path) -> Codebook:
         raise InputError(f"not UTF-8 text ({exc.reason})", file=file,
                          hint="save the file as UTF-8") from None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        _check_depth(text, file)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise InputError(f"not valid YAML: {exc.problem or exc.context}", file=file,
                          line=mark.line + 1 if mark else None) from None
+    except yaml.reader.ReaderError as exc:   # a character YAML does not allow
+        raise InputError(f"not valid YAML: character {exc.character!r} is not allowed ({exc.reason})",
+                         file=file, line=text[:exc.position].count("\n") + 1,
+                         hint="remove it, or save the file as plain UTF-8 text") from None
     except yaml.YAMLError as exc:
-        raise InputError(f"not valid YAML: {exc}", file=file) from None
+        raise InputError(f"not valid YAML: {str(exc).splitlines()[0]}", file=file) from None
     if root is None:
         raise InputError("the codebook is empty", file=file, hint="see README 'Codebook format'")
     return _Reader(file).codebook(root, default_name=path.stem)
+
+
+def _check_depth(text: str, file: str) -> None:
+    """Raise InputError if lists and mappings nest deeper than MAX_DEPTH (PyYAML's parser is not recursive)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise InputError(f"lists and mappings nest more than {MAX_DEPTH} levels deep",
+                                 file=file, line=event.start_mark.line + 1,
+                                 hint="a codebook nests five; see README 'Codebook format'")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def codebook_to_data(codebook: Codebook) -> dict:

@@ -166,17 +166,19 @@ def _marked(table: Table, value, place: int, column: str) -> bool:
 def read_codings(conn: sqlite3.Connection, path: Path | str, *, layout: str = "auto",
                  id_col: str | None = None, code_col: str | None = None,
                  sheet: str | None = None, encoding: str | None = None, id_prefix: str = "",
-                 add_codes: bool = False, skip_cols: tuple[str, ...] = ()) -> CodingPlan:
+                 add_codes: bool = False, skip_cols: tuple[str, ...] = (),
+                 max_unzip_mb: int | None = None) -> CodingPlan:
     """Read and check a file of coding without writing; return the plan to write.
 
     `id_col` defaults to the first column (`@row` numbers the rows, as in
     `coder import --id-col @row`, with the same `id_prefix`). `skip_cols` are
-    columns that hold no codes (text, attributes), for the wide layout. Raises InputError
+    columns that hold no codes (text, attributes), for the wide layout; `max_unzip_mb`
+    is `open_table`'s. Raises InputError
     for unknown codes (unless `add_codes`) and for response ids not in the project.
     """
     if layout not in LAYOUTS:
         raise InputError(f"--format must be one of {', '.join(LAYOUTS)}")
-    table = open_table(path, sheet=sheet, encoding=encoding)
+    table = open_table(path, sheet=sheet, encoding=encoding, max_unzip_mb=max_unzip_mb)
     id_column = table.require_column(id_col, "--id-col") if id_col else table.columns[0]
     skipped = {table.require_column(c, "--skip-col") for c in skip_cols}
     if layout == "auto":

@@ -45,6 +45,16 @@ class ProjectError(CoderError):
     """The project file is missing, not a coder project, or too new for this version."""
 
 
+class DamagedProjectError(ProjectError):
+    """A project file that is not whole (a table missing, metadata not as written, corrupt pages)."""
+
+    def __init__(self, path: str, what: str, recovery: str):
+        self.path = path
+        self.what = what
+        super().__init__(f"{path}: the project file is damaged: {what} ({recovery}; "
+                         f"`coder check {path}` tells more)")
+
+
 class SaveError(ProjectError):
     """A write the disk refused (full, failing, read-only) or a lock held too long; nothing of it was saved."""
 

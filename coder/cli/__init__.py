@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import sqlite3
 import sys
 
 from coder import __version__
@@ -28,6 +29,8 @@ COMMANDS = [
     "demo",
     "export",
     "import_qdpx",
+    "check",
+    "backup",
 ]
 
 
@@ -63,6 +66,15 @@ def main(argv: list[str] | None = None) -> int:
         # The reader went away (e.g. `coder ... | head`): stop quietly, like other tools.
         sys.stderr.close()
         return 141
+    except OSError as exc:   # a file the library did not expect to fail (permissions, a full disk)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"coder: error: {where}{exc.strerror or exc} (nothing was changed)", file=sys.stderr)
+        return 1
+    except sqlite3.DatabaseError as exc:   # met mid-command: a file damaged since it was opened
+        project = getattr(args, "project", None)
+        advice = f" (check the project with `coder check {project}`)" if project else ""
+        print(f"coder: error: {exc}{advice}", file=sys.stderr)
+        return 1
 
 
 def run() -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 
 from coder.cli.common import add_coder_option, add_project_argument
-from coder.codebook import merge_codebook, read_codebook, write_codebook
+from coder.codebook import merge_codebook, read_codebook, retires_any, write_codebook
 from coder.records import Codebook
 from coder.store import open_project, transaction
+from coder.store.backup import safety_copy
 from coder.store.codebook import load_codebook, responses_per_code
 
 
@@ -77,11 +78,14 @@ def run_import(args: argparse.Namespace) -> int:
         known = load_codebook(conn)
         # Read and validated before the project is changed.
         codebook = read_codebook(args.file, known_ids=[r.id for r in known.themes + known.codes])
+        copy = safety_copy(conn) if retires_any(known, codebook) else None
         with transaction(conn):
             report = merge_codebook(conn, codebook, args.coder, source=str(args.file))
     finally:
         conn.close()
     print(f"Imported {args.file} into {args.project}: {report.summary()}")
+    if copy:
+        print(f"  a copy from before the import: {copy}")
     return 0
 
 

@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         plan = read_codings(conn, args.file, layout=args.layout, id_col=args.id_col,
                             code_col=args.code_col, sheet=args.sheet, encoding=args.encoding,
                             id_prefix=args.id_prefix, add_codes=args.add_codes,
-                            skip_cols=tuple(args.skip_col))
+                            skip_cols=tuple(args.skip_col), max_unzip_mb=args.max_unzip_mb)
         summary = write_codings(conn, plan, args.coder)
     finally:
         conn.close()

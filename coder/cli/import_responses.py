@@ -48,6 +48,10 @@ def add_input_file_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--encoding", metavar="E",
                         help="text encoding, e.g. utf-8, cp1252, latin-1 (default: detect "
                              "UTF-8, UTF-8 with BOM, UTF-16 with BOM or Windows-1252)")
+    parser.add_argument("--max-unzip-mb", metavar="MB", type=int,
+                        help="let one part of an .xlsx expand to MB megabytes, for a genuinely "
+                             "huge workbook (default: 128 MB, 1024 MB for a sheet, and at most "
+                             "100 times its compressed size)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -56,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         plan = check_responses(conn, args.file, id_col=args.id_col, text_col=args.text_col,
                                sheet=args.sheet, encoding=args.encoding,
-                               on_duplicate=args.on_duplicate, id_prefix=args.id_prefix)
+                               on_duplicate=args.on_duplicate, id_prefix=args.id_prefix,
+                               max_unzip_mb=args.max_unzip_mb)
         with Progress("importing", plan.rows_read,
                       enabled=plan.rows_read > PROGRESS_FROM_ROWS) as bar:
             summary = write_responses(conn, plan, advance=bar.advance)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from coder.errors import CoderError
 from coder.export.kinds import check_output
+from coder.files import replacing
 
 
 def theme_chart_data(counts: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
@@ -38,6 +38,8 @@ def write_theme_chart(counts: pd.DataFrame, path: Path, *, by: str | None = None
     check_output("chart", path)
     # barh draws bottom-up: reverse rows and groups so the first theme and value are on top
     data = theme_chart_data(counts, by).iloc[::-1, ::-1]
+    if data.empty:
+        raise CoderError(f"{path}: no themes to chart (the project has no codebook yet)")
     if by:  # say how many responses each bar's percent is of
         base = counts[counts["row"] == "base"].iloc[0]
         data.columns = [f"{v} (n={base[f'responses [{by}={v}]']})" for v in data.columns]
@@ -53,13 +55,7 @@ def write_theme_chart(counts: pd.DataFrame, path: Path, *, by: str | None = None
             ax.legend(handles[::-1], labels[::-1], title=by, loc="upper left",
                       bbox_to_anchor=(1.01, 1), fontsize="small")
         fig.tight_layout()
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-        os.close(fd)
-        try:
+        with replacing(path, path.suffix) as tmp:
             fig.savefig(tmp, dpi=150)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
     finally:
         plt.close(fig)

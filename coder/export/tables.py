@@ -2,16 +2,15 @@
 
 Every text cell (and header) that a spreadsheet would read as a formula, one
 starting with `=`, `+`, `-` or `@` (or a tab or carriage return, which some
-spreadsheets strip before looking), is prefixed with `'`, so a hostile
-response cannot run a formula in Excel. Numbers stay numbers.
+spreadsheets strip before looking, or those after leading spaces, which some
+strip too), is prefixed with `'`, so a hostile response cannot run a formula in
+Excel. Numbers stay numbers.
 """
 
 from __future__ import annotations
 
 import csv
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +19,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from coder.errors import CoderError
 from coder.export.kinds import check_output
+from coder.files import replacing
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_SIGNS = re.compile(r"[ \t\r\n]*[=+\-@]")
 XLSX_MAX_ROWS = 1_048_575  # Excel's limit, less the header row
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
@@ -41,11 +42,15 @@ class ExportTables:
     csv_notes: bool = False
 
 
+def is_risky(value) -> bool:
+    """Whether a spreadsheet could read `value` as a formula (see the module's docstring)."""
+    return isinstance(value, str) and (value.startswith(FORMULA_STARTS)
+                                       or FORMULA_SIGNS.match(value) is not None)
+
+
 def neutralise(value):
     """A cell value made safe for spreadsheets (strings starting with a formula sign get `'`)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return "'" + value if is_risky(value) else value
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -55,7 +60,7 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
         values = out[column]
         if values.dtype == object or pd.api.types.is_string_dtype(values):
             values = values.astype(object)
-            risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_STARTS))
+            risky = values.map(is_risky)
             values[risky] = "'" + values[risky]
             out[column] = values
     out.columns = [neutralise(str(c)) for c in out.columns]
@@ -76,17 +81,11 @@ def write_tables(tables: ExportTables, path: Path, *, excel_bom: bool = False) -
     """
     path = Path(path)
     fmt = table_format(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".{fmt}", dir=path.parent)
-    os.close(fd)
-    try:
+    with replacing(path, f".{fmt}") as tmp:
         if fmt == "csv":
-            _write_csv(tables, Path(tmp), excel_bom)
+            _write_csv(tables, tmp, excel_bom)
         else:
-            _write_xlsx(tables, Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+            _write_xlsx(tables, tmp)
 
 
 def _write_csv(tables: ExportTables, path: Path, excel_bom: bool) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from coder.errors import InputError
+from coder.importers.archive import ZipLimits
 from coder.importers.delimited import open_delimited
 from coder.importers.jsonl import open_jsonl
 from coder.importers.spreadsheet import open_xls, open_xlsx
@@ -26,11 +27,12 @@ FORMATS = {
 
 
 def open_table(path: Path | str, *, sheet: str | None = None,
-               encoding: str | None = None) -> Table:
+               encoding: str | None = None, max_unzip_mb: int | None = None) -> Table:
     """Open a file of rows as a Table, by its extension (see FORMATS).
 
     `sheet` picks a workbook's sheet (name or number from 1); `encoding` forces
-    a text file's encoding (detected otherwise). Raises InputError when the file
+    a text file's encoding (detected otherwise); `max_unzip_mb` raises what one
+    part of an .xlsx may expand to (see `coder.importers.archive`). Raises InputError when the file
     is missing, of an unknown kind, empty or unreadable.
     """
     path = Path(path)
@@ -41,7 +43,7 @@ def open_table(path: Path | str, *, sheet: str | None = None,
         raise InputError(f"unknown file type {path.suffix or '(no extension)'!r}", file=str(path),
                          hint="use .csv, .tsv, .xlsx, .xls, .jsonl or .txt")
     if kind == "xlsx":
-        return open_xlsx(path, sheet)
+        return open_xlsx(path, sheet, ZipLimits.raised_to(max_unzip_mb))
     if kind == "xls":
         return open_xls(path, sheet)
     if kind == "jsonl":

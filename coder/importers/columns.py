@@ -78,9 +78,10 @@ def choose_text_column(table: Table, given: str | None, id_column: str) -> str:
 
 
 def open_response_table(path, *, id_col: str | None = None, text_col: str | None = None,
-                        sheet: str | None = None, encoding: str | None = None) -> tuple[Table, str, str]:
+                        sheet: str | None = None, encoding: str | None = None,
+                        max_unzip_mb: int | None = None) -> tuple[Table, str, str]:
     """Open a file of responses and choose its id and text columns: (table, id column, text column)."""
-    table = open_table(path, sheet=sheet, encoding=encoding)
+    table = open_table(path, sheet=sheet, encoding=encoding, max_unzip_mb=max_unzip_mb)
     id_column = choose_id_column(table, id_col)
     text_column = choose_text_column(table, text_col, id_column)
     if id_column == text_column:

@@ -52,7 +52,11 @@ def open_delimited(path: Path, encoding: str | None = None) -> Table:
     csv.field_size_limit(sys.maxsize)
     with path.open(encoding=encoding, newline="") as f:
         reader = csv.reader(f, delimiter=delimiter, strict=True)
-        header = next((row for row in reader if row), None)
+        try:
+            header = next((row for row in reader if row), None)
+        except csv.Error as exc:
+            raise InputError(f"the header is not readable as CSV ({exc})", file=str(path), line=1,
+                             hint="check the quotes in the first row") from None
         header_line = reader.line_num
     if header is None:
         raise InputError("the file is empty (no header row)", file=str(path))

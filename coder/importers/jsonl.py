@@ -13,7 +13,7 @@ from typing import Iterator
 
 from coder.errors import InputError
 from coder.importers.encoding import describe, detect_encoding
-from coder.importers.table import SourceRow, Table
+from coder.importers.table import SourceRow, Table, check_width
 
 HEADER_SAMPLE = 1000   # objects whose keys make the column list
 
@@ -33,6 +33,9 @@ def open_jsonl(path: Path, encoding: str | None = None) -> Table:
                 except json.JSONDecodeError as exc:
                     raise table.error(f"not valid JSON: {exc.msg} at character {exc.colno}",
                                       line_number) from None
+                except RecursionError:
+                    raise table.error("lists or objects nested too deeply to read", line_number,
+                                      hint="flatten the line's values") from None
                 if not isinstance(values, dict):
                     raise table.error("each line must be a JSON object ({...})", line_number)
                 number += 1
@@ -40,8 +43,9 @@ def open_jsonl(path: Path, encoding: str | None = None) -> Table:
 
     table = Table(path, f"JSON Lines, {describe(encoding)}", (), rows)
     columns: dict[str, None] = {}
-    for number, _, values in rows():
+    for number, line, values in rows():
         columns.update(dict.fromkeys(values))
+        check_width(len(columns), path, place=line)
         if number >= HEADER_SAMPLE:
             break
     if not columns:

@@ -19,6 +19,7 @@ from coder.importers.background import in_background
 from coder.importers.columns import open_response_table
 from coder.importers.table import Table, row_id
 from coder.store import transaction
+from coder.store.backup import safety_copy
 from coder.store.responses import (attributes_json, count_responses, existing_ids,
                                     insert_responses)
 
@@ -79,7 +80,7 @@ def _id_and_text(plan: ResponsePlan, number: int, place: int, values: dict) -> t
 def check_responses(conn: sqlite3.Connection, path: Path | str, *, id_col: str | None = None,
                     text_col: str | None = None, sheet: str | None = None,
                     encoding: str | None = None, on_duplicate: str = "error",
-                    id_prefix: str = "") -> ResponsePlan:
+                    id_prefix: str = "", max_unzip_mb: int | None = None) -> ResponsePlan:
     """Read and validate the whole file without writing; return the plan to write.
 
     Raises InputError for an unreadable file, columns that cannot be chosen,
@@ -89,7 +90,8 @@ def check_responses(conn: sqlite3.Connection, path: Path | str, *, id_col: str |
     if on_duplicate not in ON_DUPLICATE:
         raise InputError(f"--on-duplicate must be one of {', '.join(ON_DUPLICATE)}")
     table, id_column, text_column = open_response_table(path, id_col=id_col, text_col=text_col,
-                                                         sheet=sheet, encoding=encoding)
+                                                         sheet=sheet, encoding=encoding,
+                                                         max_unzip_mb=max_unzip_mb)
     plan = ResponsePlan(table, id_column, text_column, id_prefix, on_duplicate)
     seen: set[str] = set()
     first_repeats: list[str] = []
@@ -138,7 +140,8 @@ def write_responses(conn: sqlite3.Connection, plan: ResponsePlan, *,
     `advance(n)` is called as rows are written (for a progress bar over `plan.rows_read`).
     Duplicates follow `plan.on_duplicate`: "skip" keeps the first row with an id
     (and the project's own response), "replace" lets the last row win (a replaced
-    response keeps its place and its codings).
+    response keeps its place and its codings); a safety copy of the project is
+    made first when responses will be replaced (see `coder.store.backup`).
     """
     counts = {"read": 0, "imported": 0, "duplicate": 0, "replaced": 0}
     excluded = {plan.id_column, plan.text_column}
@@ -167,6 +170,8 @@ def write_responses(conn: sqlite3.Connection, plan: ResponsePlan, *,
         for chunk in _chunks(records(), CHUNK_ROWS):
             yield chunk, counts["read"]
 
+    if plan.on_duplicate == "replace" and plan.existing_ids and not conn.in_transaction:
+        safety_copy(conn)
     reported = 0
     with transaction(conn):
         # The file is parsed in a thread while SQLite inserts the previous chunk.

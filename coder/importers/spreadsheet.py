@@ -9,11 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Iterator
 
 from coder.errors import InputError
+from coder.importers.archive import ZipLimits, check_zip_members
 from coder.importers.table import SourceRow, Table, check_header, list_columns
+
+# What a damaged or hostile workbook makes openpyxl raise, while opening or while
+# streaming rows: a bad zip, a missing part, junk XML (lxml's and ElementTree's
+# syntax errors are SyntaxErrors), values of the wrong type.
+_UNREADABLE = (zipfile.BadZipFile, zlib.error, KeyError, OSError, ValueError, TypeError,
+               AttributeError, IndexError, EOFError, SyntaxError)
 
 
 def cell_value(value):
@@ -73,16 +81,27 @@ def _table(path: Path, description: str, raw_rows) -> Table:
     return table
 
 
-def open_xlsx(path: Path, sheet: str | None = None) -> Table:
-    """One sheet of an XLSX workbook as a Table, streamed row by row."""
+def _unreadable(path: Path, exc: Exception) -> InputError:
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return InputError(f"not a readable XLSX workbook ({reason})", file=str(path),
+                      hint="save it from Excel as .xlsx, or as CSV UTF-8")
+
+
+def open_xlsx(path: Path, sheet: str | None = None, limits: ZipLimits = ZipLimits()) -> Table:
+    """One sheet of an XLSX workbook as a Table, streamed row by row.
+
+    The workbook's parts are held to `limits` before anything is parsed (see
+    `coder.importers.archive`).
+    """
     import openpyxl
+
+    check_zip_members(path, limits, streamed_prefix="xl/worksheets/")
 
     def load():
         try:
             return openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise InputError(f"not a readable XLSX workbook ({exc})", file=str(path),
-                             hint="save it from Excel as .xlsx, or as CSV UTF-8") from None
+        except _UNREADABLE as exc:
+            raise _unreadable(path, exc) from None
 
     workbook = load()
     names = workbook.sheetnames
@@ -92,7 +111,15 @@ def open_xlsx(path: Path, sheet: str | None = None) -> Table:
     def raw_rows():
         book = load()
         try:
-            yield from book.worksheets[index].iter_rows(values_only=True)
+            rows = book.worksheets[index].iter_rows(values_only=True)
+            while True:
+                try:
+                    row = next(rows, None)
+                except _UNREADABLE as exc:
+                    raise _unreadable(path, exc) from None
+                if row is None:
+                    return
+                yield row
         finally:
             book.close()
 

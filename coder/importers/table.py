@@ -14,6 +14,10 @@ from typing import Callable, Iterator
 
 from coder.errors import InputError
 
+# Columns a file may have: attributes become columns of every export (200,000 made
+# `export binary --out x.xlsx` run for minutes); survey exports stay far below this.
+MAX_COLUMNS = 2000
+
 ROW_ID = "@row"
 """The pseudo-column that numbers data rows 1, 2 ... (the first row under the header is 1)."""
 
@@ -52,8 +56,17 @@ def list_columns(columns) -> str:
     return ", ".join(repr(c) for c in columns) if columns else "(none)"
 
 
+def check_width(count: int, table_path: Path, unit: str = "line", place: int = 1) -> None:
+    """Raise InputError if a file has more than MAX_COLUMNS columns (found at `place`)."""
+    if count > MAX_COLUMNS:
+        raise InputError(f"{count:,} columns, more than the {MAX_COLUMNS:,} an import takes",
+                         file=str(table_path), hint="keep only the id, the text and the attribute "
+                                                   "columns you need", **{unit: place})
+
+
 def check_header(names: list, table_path: Path, unit: str = "line") -> tuple[str, ...]:
-    """Header cells as column names: stripped, none empty, none repeated."""
+    """Header cells as column names: stripped, none empty, none repeated, at most MAX_COLUMNS."""
+    check_width(len(names), table_path, unit)
     columns = [("" if name is None else str(name)).strip() for name in names]
     seen: set[str] = set()
     for number, name in enumerate(columns, start=1):

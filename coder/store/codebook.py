@@ -201,7 +201,8 @@ def move_code(conn: sqlite3.Connection, code_id: str, theme_id: str, coder: str,
 
 def _reorder(conn: sqlite3.Connection, table: str, current: list[str], wanted: list[str],
              action: str, target: str, coder: str) -> list[str]:
-    order = [i for i in wanted if i in current] + [i for i in current if i not in wanted]
+    present, named = set(current), set(wanted)
+    order = [i for i in wanted if i in present] + [i for i in current if i not in named]
     order = list(dict.fromkeys(order))
     if order != current:
         conn.executemany(f"UPDATE {table} SET position = ? WHERE id = ?",
@@ -220,7 +221,8 @@ def reorder_codes(conn: sqlite3.Connection, theme_id: str, code_ids: list[str],
     """
     with transaction(conn):
         require_theme(conn, theme_id)
-        current = [c.id for c in list_codes(conn) if c.theme_id == theme_id]
+        current = [row[0] for row in conn.execute(
+            "SELECT id FROM codes WHERE theme_id = ? ORDER BY position, rowid", (theme_id,))]
         return _reorder(conn, "codes", current, code_ids, "codebook.code.reorder", theme_id, coder)
 
 

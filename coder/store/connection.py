@@ -9,13 +9,17 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator
 
 from coder import __version__
-from coder.errors import ProjectError, SaveError
+from coder.errors import DamagedProjectError, ProjectError, SaveError
+from coder.files import shared_mode
+from coder.store.backup import recovery_hint, safety_copy
 from coder.store.schema import MIGRATIONS, OLDEST_READABLE, SCHEMA_VERSION
 
 APP_ID = "coder"
@@ -57,7 +61,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
                 conn.execute("ROLLBACK")
             raise
     except sqlite3.OperationalError as exc:
-        reason = _CANNOT_WRITE.get((getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF)
+        reason = _CANNOT_WRITE.get(_code(exc))
         if reason is None:
             raise
         raise SaveError(_file_of(conn), reason) from None
@@ -67,7 +71,8 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 _CANNOT_WRITE = {
     sqlite3.SQLITE_FULL: "the disk is full (free some space and do it again)",
     sqlite3.SQLITE_IOERR: "the disk could not be written (check the disk or free some space, and do it again)",
-    sqlite3.SQLITE_READONLY: "the file is read-only (check its permissions)",
+    sqlite3.SQLITE_READONLY: "the file is read-only (make it writable, or work on a copy; "
+                             "exports and statistics can read it as it is)",
     sqlite3.SQLITE_BUSY: f"another program kept it locked for {BUSY_TIMEOUT_MS // 1000} s (do it again)",
 }
 
@@ -94,7 +99,7 @@ def create_project(path: Path | str, *, name: str | None = None,
         raise ProjectError(f"{path.parent}: folder does not exist (create it first)")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".creating", dir=path.parent)
     os.close(fd)
-    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a project is shared like any file
+    shared_mode(tmp)  # mkstemp makes 0600; a project is shared like any file
     try:
         conn = _connect(tmp)
         try:
@@ -117,51 +122,123 @@ def create_project(path: Path | str, *, name: str | None = None,
     return open_project(path)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def open_project(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
     """Open an existing project, upgrading its schema if it is older than this coder.
 
     With `readonly`, nothing can be written (exports, statistics): a file older
     than `OLDEST_READABLE` is an error rather than upgraded; one from
-    `OLDEST_READABLE` up to this coder's schema is read as it is.
+    `OLDEST_READABLE` up to this coder's schema is read as it is. Before an
+    upgrade a safety copy is made (see `coder.store.backup`). A read-only file
+    or folder, a lock held too long, a damaged file: a ProjectError saying
+    what to do.
     """
     path = Path(path)
     if not path.is_file():
         raise ProjectError(f"{path}: no such project file (create one with `coder init {path}`)")
     try:
-        if readonly:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                                   isolation_level=None, check_same_thread=False)
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        else:
-            conn = _connect(path)
-        version = _schema_version(conn, path)
-    except sqlite3.DatabaseError as exc:
-        raise ProjectError(f"{path}: not a coder project file ({exc})") from None
-    if version > SCHEMA_VERSION:
-        conn.close()
-        raise ProjectError(f"{path}: made by a newer coder (schema {version}, this coder reads "
-                           f"up to {SCHEMA_VERSION}); upgrade coder")
-    if version < SCHEMA_VERSION:
-        if readonly and version < OLDEST_READABLE:
+        conn = connect_readonly(path) if readonly else _connect(path)
+        try:
+            version = schema_version_of(conn, path)
+            _check_version(conn, path, version, readonly)
+            if not readonly:
+                _set_wal(conn, path)
+                conn.execute("PRAGMA synchronous = FULL")
+        except BaseException:
             conn.close()
-            raise ProjectError(f"{path}: schema {version} needs upgrading; open it once for writing "
-                               f"(e.g. `coder code {path}`)")
-        if not readonly:
-            with transaction(conn):
-                _migrate(conn, version)
-    if not readonly:
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
+            raise
+    except sqlite3.DatabaseError as exc:
+        raise _open_error(path, exc, readonly) from None
     return conn
 
 
-def _schema_version(conn: sqlite3.Connection, path: Path) -> int:
+def _check_version(conn: sqlite3.Connection, path: Path, version: int, readonly: bool) -> None:
+    if version > SCHEMA_VERSION:
+        raise ProjectError(f"{path}: made by a newer coder (schema {version}, this coder reads "
+                           f"up to {SCHEMA_VERSION}); upgrade coder")
+    if version < SCHEMA_VERSION and readonly and version < OLDEST_READABLE:
+        raise ProjectError(f"{path}: schema {version} needs upgrading; open it once for writing "
+                           f"(e.g. `coder code {path}`)")
+    missing = missing_parts(conn, version)
+    if missing:   # checked before an upgrade too: a damaged file is not upgraded
+        raise damaged(path, "; ".join(missing))
+    if version < SCHEMA_VERSION and not readonly:
+        safety_copy(conn)
+        with transaction(conn):
+            _migrate(conn, version)
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """Open a project file for reading only (it is never changed).
+
+    In a folder SQLite cannot write, a file whose write-ahead log is empty is
+    read as immutable (SQLite cannot make the shared-memory file it would use).
+    """
+    uri = path.resolve().as_uri()
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None,
+                               check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+        return conn
+    except sqlite3.OperationalError as exc:
+        wal = path.with_name(path.name + "-wal")
+        if _code(exc) != sqlite3.SQLITE_CANTOPEN or _folder_writable(path) or \
+                (wal.exists() and wal.stat().st_size):
+            raise
+    return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None,
+                           check_same_thread=False)
+
+
+def _set_wal(conn: sqlite3.Connection, path: Path) -> None:
+    """Put the project in WAL mode; leaving rollback-journal mode waits out another writer's lock."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if _code(exc) != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _code(exc: sqlite3.Error) -> int:
+    """SQLite's primary result code of an error."""
+    return (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+
+
+def _folder_writable(path: Path) -> bool:
+    try:
+        with tempfile.TemporaryFile(dir=path.parent):
+            return True
+    except OSError:
+        return False
+
+
+def _open_error(path: Path, exc: sqlite3.DatabaseError, readonly: bool) -> ProjectError:
+    """A one-line ProjectError for a project file SQLite would not open, saying what to do."""
+    code = _code(exc)
+    if code == sqlite3.SQLITE_CORRUPT:
+        return damaged(path, str(exc))
+    if code == sqlite3.SQLITE_BUSY:
+        return ProjectError(f"{path}: another program kept it locked for {BUSY_TIMEOUT_MS // 1000} s "
+                            "(close it, or wait for it to finish, and do it again)")
+    if code == sqlite3.SQLITE_READONLY or (code == sqlite3.SQLITE_CANTOPEN
+                                           and not _folder_writable(path)):
+        where = "file" if code == sqlite3.SQLITE_READONLY else "folder"
+        return ProjectError(f"{path}: the project's {where} is read-only, so it cannot be opened for "
+                            "writing (copy the project to a folder you can write to; exports, "
+                            "agreement and `codebook show` only read it and work as it is)")
+    return ProjectError(f"{path}: not a coder project file ({exc})")
+
+
+def damaged(path: Path | str, what: str) -> DamagedProjectError:
+    """The error for a project file that is not whole: what is wrong, and how to recover."""
+    return DamagedProjectError(str(path), what, recovery_hint(path))
+
+
+def schema_version_of(conn: sqlite3.Connection, path: Path) -> int:
+    """The project's schema version; ProjectError if it is not a coder project or is damaged."""
     has_meta = conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
     if not has_meta:
@@ -169,7 +246,43 @@ def _schema_version(conn: sqlite3.Connection, path: Path) -> int:
     rows = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('app', 'schema_version')"))
     if rows.get("app") != APP_ID:
         raise ProjectError(f"{path}: not a coder project file")
-    return int(rows.get("schema_version", 0))
+    value = rows.get("schema_version", 0)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise damaged(path, f"schema_version {value!r} in meta is not a number") from None
+
+
+@lru_cache(maxsize=None)
+def _layout(version: int) -> dict[str, frozenset[str]]:
+    """The tables of a project at schema `version` and their columns (built in memory)."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        for step in range(version):
+            for statement in _statements(MIGRATIONS[step]):
+                conn.execute(statement)
+        return _tables(conn)
+    finally:
+        conn.close()
+
+
+def _tables(conn: sqlite3.Connection) -> dict[str, frozenset[str]]:
+    names = [row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    return {name: frozenset(row[1] for row in conn.execute(f'PRAGMA table_info("{name}")'))
+            for name in names}
+
+
+def missing_parts(conn: sqlite3.Connection, version: int) -> list[str]:
+    """Tables and columns a project of schema `version` must have but `conn`'s lacks."""
+    found = _tables(conn)
+    missing = []
+    for table, columns in _layout(version).items():
+        if table not in found:
+            missing.append(f"table {table} is missing")
+        elif columns - found[table]:
+            missing.append(f"table {table} lacks column {', '.join(sorted(columns - found[table]))}")
+    return missing
 
 
 def _migrate(conn: sqlite3.Connection, from_version: int) -> None:

@@ -1,0 +1,58 @@
+"""Writing an output file whole or not at all, with the permissions any new file gets.
+
+A file is written under a temporary name in its folder and moved into place
+when complete, so a failed write never leaves half a file. The temporary file
+is made private (mkstemp's 0600); it is given the mode the user's umask gives
+any new file before it is moved, so an export is shared like the project.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from coder.errors import CoderError
+
+
+def umask() -> int:
+    """The process's file-creation mask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def shared_mode(path: Path | str) -> None:
+    """Give `path` the mode a new file gets under the umask (e.g. 0644), not mkstemp's 0600."""
+    os.chmod(path, 0o666 & ~umask())
+
+
+@contextmanager
+def replacing(path: Path | str, suffix: str = "") -> Iterator[Path]:
+    """Yield a temporary file beside `path` to write; on success it replaces `path`.
+
+    A folder or file that cannot be written is a one-line CoderError naming it
+    (and nothing is left behind); any other failure removes the temporary file
+    and is raised as it is.
+    """
+    path = Path(path)
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    except OSError as exc:
+        raise CoderError(f"{path}: cannot write in folder {path.parent} ({exc.strerror}); "
+                         "choose a folder you can write to") from None
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        shared_mode(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise CoderError(f"{path}: could not be written ({exc.strerror or exc}); "
+                         "nothing was written") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

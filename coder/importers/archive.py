@@ -1,0 +1,79 @@
+"""How far the members of a zip archive (an .xlsx workbook) may expand, checked before reading.
+
+A few kilobytes of deflated data can expand to gigabytes (a "zip bomb"). Before
+a workbook is parsed, each member's declared size is held to a limit: a member
+read whole into memory (shared strings, styles, the workbook part) to
+`whole_mb`, a member read as a stream (a worksheet) to `streamed_mb`. A member
+over `ratio_from_mb` that expands more than `max_ratio` times is refused too,
+as no spreadsheet program writes such a thing. Only stored and deflated members
+are accepted: Python's zipfile decompresses others (bzip2, LZMA) a whole read at
+a time, without a bound.
+
+The declared size bounds what is actually read: Python's zipfile stops a member
+at its declared size (one that expands further fails its CRC check, an error).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from coder.errors import InputError
+
+MB = 1024 * 1024
+SAFE_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+LIMIT_OPTION = "--max-unzip-mb"
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    """What one member of an archive may expand to, in MB, and by what ratio."""
+
+    whole_mb: int = 128
+    streamed_mb: int = 1024
+    max_ratio: int = 100
+    ratio_from_mb: int = 16
+
+    @classmethod
+    def raised_to(cls, mb: int | None) -> ZipLimits:
+        """The default limits, or with both sizes set to `mb` and no ratio check (a genuine huge file)."""
+        if mb is None:
+            return cls()
+        if mb < 1:
+            raise InputError(f"{LIMIT_OPTION} must be at least 1 (megabytes)")
+        return cls(whole_mb=mb, streamed_mb=mb, max_ratio=0)
+
+
+def check_zip_members(path: Path, limits: ZipLimits, streamed_prefix: str) -> None:
+    """Raise InputError naming the file, the member and the limit if a member may expand too far.
+
+    Members whose name starts with `streamed_prefix` are read as a stream; the
+    others whole. A file that is not a zip archive is left to its reader.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return
+    for member in members:
+        _check_member(path, member, limits, member.filename.startswith(streamed_prefix))
+
+
+def _check_member(path: Path, member: zipfile.ZipInfo, limits: ZipLimits, streamed: bool) -> None:
+    if member.compress_type not in SAFE_COMPRESSION:
+        raise InputError(f"member {member.filename!r} uses compression method "
+                         f"{member.compress_type}, which is not read (only stored or deflated)",
+                         file=str(path), hint="save the workbook again from a spreadsheet program")
+    size_mb = member.file_size / MB
+    limit = limits.streamed_mb if streamed else limits.whole_mb
+    hint = (f"if the file is genuine, raise the limit with {LIMIT_OPTION} "
+            f"{max(int(size_mb) + 1, limit)}, or save it as CSV")
+    if size_mb > limit:
+        raise InputError(f"member {member.filename!r} expands to {size_mb:,.0f} MB, over the limit "
+                         f"of {limit:,} MB for one part of a workbook", file=str(path), hint=hint)
+    ratio = member.file_size / max(member.compress_size, 1)
+    if limits.max_ratio and size_mb > limits.ratio_from_mb and ratio > limits.max_ratio:
+        raise InputError(f"member {member.filename!r} expands {ratio:,.0f} times "
+                         f"({member.compress_size / MB:,.1f} MB to {size_mb:,.0f} MB), over the "
+                         f"limit of {limits.max_ratio} times (a zip bomb?)", file=str(path), hint=hint)

@@ -1,0 +1,103 @@
+"""`coder check`: is a project file whole? Integrity, foreign keys, schema and metadata.
+
+The file is opened read-only and never changed or upgraded, so a damaged or
+too-new project can be looked at safely.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coder.errors import DamagedProjectError, ProjectError
+from coder.store.backup import recovery_hint
+from coder.store.connection import APP_ID, connect_readonly, missing_parts, schema_version_of
+from coder.store.schema import SCHEMA_VERSION
+
+SHOWN = 3   # problems of one kind named in the line
+
+
+@dataclass
+class CheckReport:
+    """What `check_project` found: problems (empty when the file is whole) and what it holds."""
+
+    path: Path
+    problems: list[str] = field(default_factory=list)
+    schema: int | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is wrong."""
+        return not self.problems
+
+    def line(self) -> str:
+        """The one line `coder check` prints."""
+        if self.ok:
+            held = ", ".join(f"{n:,} {what}" for what, n in self.counts.items())
+            return f"{self.path}: ok (schema {self.schema}; {held})"
+        return f"{self.path}: damaged: {'; '.join(self.problems)} ({recovery_hint(self.path)})"
+
+
+def check_project(path: Path | str) -> CheckReport:
+    """Check the project file at `path` without changing it; see CheckReport.
+
+    Raises ProjectError only when the file is missing or not SQLite at all.
+    """
+    report = CheckReport(Path(path))
+    if not report.path.is_file():
+        raise ProjectError(f"{report.path}: no such project file")
+    try:
+        conn = connect_readonly(report.path)
+    except sqlite3.DatabaseError as exc:
+        raise ProjectError(f"{report.path}: not a coder project file ({exc})") from None
+    try:
+        integrity = [row[0] for row in conn.execute("PRAGMA integrity_check(10)")]
+        if integrity != ["ok"]:
+            report.problems.append("integrity check: " + "; ".join(integrity[:SHOWN]))
+        _check_meta(conn, report)
+        if report.schema is not None:
+            report.problems.extend(missing_parts(conn, report.schema))
+        _check_foreign_keys(conn, report)
+        if report.ok:
+            report.counts = {what: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                             for what, table in (("responses", "responses"), ("codes", "codes"),
+                                                 ("codings", "codings"), ("events", "events"))}
+    except sqlite3.DatabaseError as exc:
+        report.problems.append(str(exc))
+    finally:
+        conn.close()
+    return report
+
+
+def _check_meta(conn: sqlite3.Connection, report: CheckReport) -> None:
+    try:
+        report.schema = schema_version_of(conn, report.path)
+    except DamagedProjectError as exc:
+        report.problems.append(exc.what)
+        return
+    except ProjectError as exc:   # not a coder project at all
+        report.problems.append(str(exc).split(": ", 1)[-1])
+        return
+    if report.schema > SCHEMA_VERSION:
+        report.problems.append(f"schema {report.schema} is newer than this coder reads "
+                               f"({SCHEMA_VERSION}); upgrade coder")
+        report.schema = None
+        return
+    meta = dict(conn.execute("SELECT key, value FROM meta"))
+    if meta.get("app") != APP_ID:
+        report.problems.append(f"meta app is {meta.get('app')!r}, not {APP_ID!r}")
+    for key in ("name", "created_at"):
+        if not meta.get(key):
+            report.problems.append(f"meta {key} is missing")
+
+
+def _check_foreign_keys(conn: sqlite3.Connection, report: CheckReport) -> None:
+    rows = {(table, rowid) for table, rowid, *_ in conn.execute("PRAGMA foreign_key_check")}
+    broken: dict[str, int] = {}
+    for table, _ in rows:
+        broken[table] = broken.get(table, 0) + 1
+    if broken:
+        report.problems.append("rows pointing at nothing: " + ", ".join(
+            f"{n:,} in {table}" for table, n in list(broken.items())[:SHOWN]))
