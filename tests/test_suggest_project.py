@@ -151,3 +151,9 @@ def test_cli_says_which_codes_are_not_suggested_and_how_well_scores_are_calibrat
     assert done.returncode == 0, done.stderr
     assert "not enough coding: 3 more coded examples needed" in done.stdout
     assert "calibration:" in done.stdout and "expected calibration error:" in done.stdout
+
+
+def test_a_response_coded_after_the_run_started_is_not_scored_and_the_summary_says_so(tiny):
+    summary = run_batch(tiny, workers=1, started=lambda run: import_codings(tiny, [("new3", "lunch")], "ann"))
+    assert (summary.total, summary.scored) == (15, 14)
+    assert latest_run(tiny)["status"] == "done" and suggestions_for_response(tiny, "new3") == []

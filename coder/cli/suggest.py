@@ -113,6 +113,9 @@ def _run_on_project(args: argparse.Namespace) -> int:
         progress.__exit__(None, None, None)
         print(f"Run {summary.run_id}: scored {summary.scored:,} responses; "
               f"{summary.with_suggestions:,} have suggestions ({summary.suggestions:,} in all)")
+        if summary.scored < summary.total:
+            print(f"{summary.total - summary.scored:,} of the {summary.total:,} responses in scope when the run "
+                  "started were coded during it, so they were not scored")
         print(f"Scored {progress.done:,} responses in {progress.elapsed:,.1f} s "
               f"({progress.rate():,.0f} per second)")
         print("\n".join(decision_lines(summary.decisions)))

@@ -38,6 +38,7 @@ class RunSummary:
 
     run_id: int
     scored: int
+    total: int                   # in scope when the run started (coding during a run can leave fewer to score)
     with_suggestions: int
     suggestions: int
     decisions: list[CodeModel]   # how each code was scored, and why one was not
@@ -87,7 +88,9 @@ def run_batch(conn: sqlite3.Connection, *, engine: str = "auto", coder: str | No
         reopen_run(conn, run_id)
     else:
         run_id = start_run(conn, engine=engine, scope=scope, coder=coder, total=count_to_score(conn, scope, coder),
-                           params={"at_least_one": at_least_one, "chunk_size": chunk_size, "model": fingerprint})
+                           params={"at_least_one": at_least_one, "chunk_size": chunk_size, "model": fingerprint,
+                                   "not_suggested": {m.code_id: m.note for m in suggester.models
+                                                     if m.engine == "none"}})
     run = latest_run(conn)
     if started:
         started(run)
@@ -113,7 +116,8 @@ def run_batch(conn: sqlite3.Connection, *, engine: str = "auto", coder: str | No
         raise
     finish_run(conn, run_id)
     stored, with_suggestions = suggestion_counts(conn)
-    return RunSummary(run_id, latest_run(conn)["done"], with_suggestions, stored, list(suggester.models))
+    finished = latest_run(conn)
+    return RunSummary(run_id, finished["done"], finished["total"], with_suggestions, stored, list(suggester.models))
 
 
 def _run_to_resume(conn: sqlite3.Connection) -> dict:
