@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from textual.widgets import Checkbox
+from textual.widgets import Checkbox, Static, Tree
 from tui_driver import run, running, screen_text, stored_codings
 from tui_project import make_project
 
@@ -142,3 +142,24 @@ def test_panel_shows_f1_from_latest_evaluation(project):
 def test_score_bar_marks_threshold():
     assert score_bar(0.75, 0.5) == "████████░░"
     assert score_bar(0.2, 0.5) == "██░░░│░░░░"
+
+
+def test_a_code_the_run_could_not_suggest_says_why_with_its_rules(tmp_path):
+    path = make_project(tmp_path / "n.coder", n=5)
+    conn = open_project(path)
+    run_id = start_run(conn, engine="auto", scope="all", coder=None, total=0,
+                       params={"not_suggested": {"caseload": "not enough coding: 5 more coded examples needed"}})
+    finish_run(conn, run_id)
+    conn.close()
+
+    async def scenario():
+        async with running(path) as (app, pilot, screen):
+            screen.query_one(Tree).focus()
+            rules = screen.query_one("#rules-text", Static)
+            await pilot.press("down", "down")      # 1.1 caseload
+            await pilot.pause()
+            assert "Not suggested: not enough coding: 5 more coded examples needed" in str(rules.render())
+            await pilot.press("down")      # 1.2 staffing: suggested as usual
+            await pilot.pause()
+            assert "Staff shortages" in str(rules.render()) and "Not suggested" not in str(rules.render())
+    run(scenario)

@@ -257,6 +257,12 @@ def save_evaluation(conn: sqlite3.Connection, *, coder: str | None, engine: str,
         return cursor.lastrowid
 
 
+def not_suggested_codes(conn: sqlite3.Connection) -> dict[str, str]:
+    """Per code the latest run did not suggest, why (empty before any run)."""
+    row = conn.execute("SELECT params FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+    return json.loads(row[0]).get("not_suggested", {}) if row else {}
+
+
 def latest_code_f1(conn: sqlite3.Connection) -> dict[str, tuple[float, str]]:
     """Per code, (F1, engine) from the newest evaluation (empty if none was run)."""
     return {code_id: (f1, engine) for code_id, f1, engine in conn.execute(

@@ -29,7 +29,7 @@ from coder.store.codebook import load_codebook
 from coder.store.codings import codings_for_response
 from coder.store.memos import get_memo, memos_of
 from coder.store.responses import count_responses, get_response
-from coder.store.suggestions import latest_code_f1, uncertain_uncoded
+from coder.store.suggestions import latest_code_f1, not_suggested_codes, uncertain_uncoded
 from coder.suggest.queue import diverse_order
 from coder.tui.code_picker import CodePicker
 from coder.tui.colours import code_colours
@@ -125,8 +125,8 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, Screen):
         return self.query_one(ResponseList)
 
     def on_mount(self) -> None:
-        self.f1 = latest_code_f1(self.conn)
         self.load_codebook()
+        self.load_suggestion_figures()
         self.reload_list()
         self.refresh_progress()
         self.response_list.focus()
@@ -149,6 +149,11 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, Screen):
         self.colours = code_colours(self.codebook)
         self.query_one(CodebookPanel).set_codebook(self.codebook, self.keys,
                                                    memos_of(self.conn, "code", self.coder))
+
+    def load_suggestion_figures(self) -> None:
+        """Each code's F1 from the latest evaluation, and why the latest run left codes out."""
+        self.f1 = latest_code_f1(self.conn)
+        self.query_one(CodebookPanel).set_not_suggested(not_suggested_codes(self.conn))
 
     def active_codes(self) -> list[Code]:
         """Codes that can be applied, in framework order (for the code picker)."""
@@ -382,7 +387,7 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, Screen):
         if load_codebook(self.conn) != self.codebook:
             self.load_codebook()
         self.total = count_responses(self.conn)
-        self.f1 = latest_code_f1(self.conn)
+        self.load_suggestion_figures()
         self.response_list.invalidate()
         self.show_current()
         self.refresh_progress()

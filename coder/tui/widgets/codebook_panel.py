@@ -1,5 +1,6 @@
 """The codebook panel: themes and codes as a tree (index, key, applied mark) and the
-highlighted code's definition, include and exclude rules."""
+highlighted code's definition, include and exclude rules (and why the latest suggestion
+run did not suggest it, when it did not)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ class CodebookPanel(Vertical):
         self._key_of: dict[str, str] = {}
         self._state: dict[str, str | None] = {}
         self._memos: dict[str, str] = {}
+        self._not_suggested: dict[str, str] = {}
 
     def compose(self):
         tree: Tree[str] = Tree("Codebook", id="tree")
@@ -95,6 +97,11 @@ class CodebookPanel(Vertical):
             self._code_nodes[code_id].set_label(self._label(self._codes[code_id]))
         self._show_rules(self.highlighted_code)
 
+    def set_not_suggested(self, notes: dict[str, str]) -> None:
+        """Codes the latest suggestion run could not suggest, with why (shown with their rules)."""
+        self._not_suggested = notes
+        self._show_rules(self.highlighted_code)
+
     @property
     def highlighted_code(self) -> str | None:
         node = self.tree.cursor_node
@@ -134,6 +141,8 @@ class CodebookPanel(Vertical):
                 parts += [f" • {rule}\n" for rule in rules]
         if code.keywords:
             parts += [("Keywords: ", "bold"), ", ".join(code.keywords) + "\n"]
+        if code_id in self._not_suggested:
+            parts += [("Not suggested: ", "bold"), self._not_suggested[code_id] + "\n"]
         if code_id in self._memos:
             parts += [("Memo: ", "bold"), self._memos[code_id]]
         text.update(Content.assemble(*parts))
