@@ -33,6 +33,9 @@ def register(subparsers) -> None:
     parser.add_argument("--engine", choices=ENGINES, default="auto", help="engine to evaluate (default auto)")
     parser.add_argument("--at-least-one", action="store_true",
                         help="evaluate with every response given at least its best code")
+    parser.add_argument("--seed", type=int, default=0, metavar="S",
+                        help="how the responses are dealt into folds (default 0): a few seeds show how "
+                             "much the figures move by chance")
     parser.add_argument("--out", type=Path, metavar="FILE", help="write the per-code table to .csv or .xlsx")
     parser.set_defaults(run=run)
 
@@ -81,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     conn = open_project(args.project)
     try:
         result = evaluate_project(conn, coder=args.coder, folds=args.folds, engine=args.engine,
-                                  at_least_one=args.at_least_one)
+                                  at_least_one=args.at_least_one, seed=args.seed)
         labels = {c.id: (c.index, c.label) for c in load_codebook(conn).codes}
     finally:
         conn.close()

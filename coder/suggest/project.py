@@ -74,8 +74,8 @@ def coding_queue(conn: sqlite3.Connection, n: int, *, coder: str | None = None) 
 
 
 def evaluate_project(conn: sqlite3.Connection, *, coder: str | None = None, folds: int = 5,
-                     engine: str = "auto", at_least_one: bool = False) -> Evaluation:
-    """Cross-validate suggestions on the project's human coding and store the result."""
+                     engine: str = "auto", at_least_one: bool = False, seed: int = 0) -> Evaluation:
+    """Cross-validate suggestions on the project's human coding and store the result (`seed` deals the folds)."""
     data = training_set(conn, coder)
     if len(data.texts) < 2 * folds:
         raise CoderError(f"only {len(data.texts)} coded responses"
@@ -83,7 +83,7 @@ def evaluate_project(conn: sqlite3.Connection, *, coder: str | None = None, fold
                          f"{2 * folds} (code more, or use --folds with a smaller number)")
     corpus = sample_texts(conn, CORPUS_SAMPLE, coder)
     result = evaluate(data.texts, data.labels, data.codes, corpus=corpus, folds=folds, engine=engine,
-                      at_least_one=at_least_one)
+                      at_least_one=at_least_one, seed=seed)
     save_evaluation(conn, coder=coder, engine=engine, folds=folds, texts=result.texts,
                     overall=result.overall, curve=list(result.learning_curve),
                     codes=[(c.code_id, c.positives, c.precision, c.recall, c.f1, c.engine)
