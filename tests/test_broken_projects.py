@@ -20,6 +20,8 @@ from coder.errors import ProjectError
 from coder.store import create_project, open_project
 from coder.store.backup import KEEP, safety_copies, safety_copy
 
+pytestmark = pytest.mark.slow  # real processes, lock timeouts: `pytest -m "not slow"` skips them
+
 FRAMEWORK = REPO / "codebooks" / "social_work_framework.yaml"
 
 

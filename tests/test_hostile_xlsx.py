@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import zipfile
 
+import pytest
 from helpers import file_digest, run_cli
 from hostile_files import (SHARED_STRINGS, SHEET, inline_sheet, set_declared_size,
                            shared_strings_bomb, xlsx_with)
@@ -52,6 +53,7 @@ def test_a_member_expanding_past_its_declared_size_is_an_error(project_path, tmp
     refused(project_path, file, [str(file), "not a readable XLSX workbook"])
 
 
+@pytest.mark.slow
 def test_a_large_repetitive_sheet_as_spreadsheets_write_it_is_read(project_path, tmp_path):
     file = xlsx_with(tmp_path, "repetitive.xlsx", {SHEET: inline_sheet(30_000, 40)})  # 23 MB, 60x
     result = run_cli("import", project_path, file)
@@ -59,6 +61,7 @@ def test_a_large_repetitive_sheet_as_spreadsheets_write_it_is_read(project_path,
     assert len(imported(project_path)) == 30_000
 
 
+@pytest.mark.slow
 def test_raising_the_limit_lets_a_genuine_large_part_through(project_path, tmp_path):
     file = xlsx_with(tmp_path, "repetitive.xlsx", {SHEET: inline_sheet(6000, 200)})  # 20 MB, 160x
     refused(project_path, file, [SHEET, "expands 1"])
