@@ -15,7 +15,7 @@ from coder.suggest.keywords import KeywordMatcher
 from coder.suggest.model import decide, train
 from coder.suggest.queue import diverse_order
 from coder.suggest.scoring import suggest_texts, uncertainty
-from coder.suggest.thresholds import best_f1_threshold, calibrate, fit_platt
+from coder.suggest.thresholds import best_f1_threshold, calibrate, fit_platt, half_best_f1_threshold
 from suggest_fixtures import PRINTER, codes, corpus
 
 
@@ -88,6 +88,10 @@ def test_thresholds_are_chosen_per_code():
     assert best_f1_threshold(np.array([0.9, 0.8, 0.3, 0.1]), np.array([1, 1, 0, 0])) == pytest.approx(0.55)
     assert best_f1_threshold(np.array([0.9, 0.2, 0.15, 0.1]), np.array([1, 1, 0, 0])) == pytest.approx(0.175)
     assert best_f1_threshold(np.array([0.5, 0.4]), np.array([0, 0])) == 1.0
+    # Calibrated scores: half the best F1 (here 0.8, keeping the top three).
+    assert half_best_f1_threshold(np.array([0.9, 0.6, 0.5, 0.1]), np.array([1, 0, 1, 0])) == pytest.approx(0.4)
+    assert half_best_f1_threshold(np.array([0.9, 0.2, 0.15, 0.1]), np.array([1, 1, 0, 0])) == pytest.approx(0.5)
+    assert half_best_f1_threshold(np.array([0.5, 0.4]), np.array([0, 0])) == 1.0
     texts, labels = corpus()
     thresholds = train(texts, labels, codes()).thresholds
     assert thresholds.shape == (2,) and thresholds[0] != thresholds[1]

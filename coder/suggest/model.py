@@ -5,8 +5,9 @@ Every code gets a decision, its `CodeModel.engine`:
   regression), then a Platt calibration over four inputs: its decision value,
   its keyword evidence, the text's similarity to its codebook entry (label,
   definition, include rules, keywords) and whether the text has no known word,
-  fitted on out-of-fold decision values; the threshold maximises F1 on
-  out-of-fold calibrated scores. Nothing is tuned on the texts it is scored on.
+  fitted on out-of-fold decision values; the threshold is half the best F1
+  reached on out-of-fold calibrated scores (the F1-optimal threshold for
+  calibrated probabilities). Nothing is tuned on the texts it is scored on.
 - "keywords": the code's keyword evidence, trusted as far as the coding shows
   (`coder.suggest.keyword_trust`). For codes with fewer than `min_positives`
   coded examples, with the keywords engine, and (auto) where the model does
@@ -45,7 +46,7 @@ from coder.suggest import ENGINES
 from coder.suggest.features import Featurizer
 from coder.suggest.keyword_trust import KeywordTrust, learn_keyword_trust
 from coder.suggest.keywords import KeywordMatcher, KeywordMatches
-from coder.suggest.thresholds import best_f1_threshold, calibrate, fit_platt, sigmoid
+from coder.suggest.thresholds import calibrate, fit_platt, half_best_f1_threshold, sigmoid
 
 MIN_POSITIVES = 5
 MIN_NEGATIVES = 2       # fewer coded texts without a code than this: its base rate decides
@@ -268,7 +269,7 @@ def _fit_code_model(inputs: _CodeInputs, j: int, y: np.ndarray) -> _FittedCode:
     scores = np.zeros(len(y))
     for fit_rows, held_rows in inputs.folds:
         scores[held_rows] = calibrate(stacked[held_rows], fit_platt(stacked[fit_rows], y[fit_rows], c=CALIBRATION_C))
-    threshold = best_f1_threshold(scores, y)
+    threshold = half_best_f1_threshold(scores, y)
     classifier = _classifier().fit(inputs.text, y)
     return _FittedCode(classifier.coef_[0], float(classifier.intercept_[0]),
                        fit_platt(stacked, y, c=CALIBRATION_C), threshold, _f1(scores >= threshold, y))
