@@ -1,0 +1,25 @@
+"""Suggestion evidence as the coding UI shows it: words, not records; only terms that carry weight."""
+
+from coder.tui.evidence import evidence_spans, evidence_terms
+
+TEXT = "Responding to a duty call: one of the children on my caseload had not had his immunisations"
+MODEL = {"keywords": [{"start": 53, "end": 61, "text": "caseload"}],
+         "terms": [{"term": "caseload", "start": 53, "end": 61, "weight": 1.19},
+                   {"term": "child", "start": 38, "end": 46, "weight": 0.33},
+                   {"term": ":", "start": 25, "end": 26, "weight": 0.18},
+                   {"term": "respond", "start": 0, "end": 10, "weight": 0.07}],
+         "sentence": [0, 91]}
+
+
+def test_model_terms_are_listed_as_words_strongest_first_and_weak_ones_left_out():
+    assert evidence_terms(MODEL, TEXT) == ["caseload", "child"]
+
+
+def test_only_keywords_and_strong_terms_are_underlined():
+    assert evidence_spans(MODEL) == [(38, 46), (53, 61)]
+
+
+def test_keyword_evidence_and_unknown_shapes_still_read():
+    assert evidence_terms({"keywords": [{"start": 0, "end": 10, "text": "Responding"}]}, TEXT) == ["Responding"]
+    assert evidence_terms({"matches": [{"start": 16, "end": 20}]}, TEXT) == ["duty"]
+    assert evidence_terms({"terms": "not a list"}, TEXT) == [] and evidence_spans(None) == []
