@@ -45,6 +45,19 @@ def test_a_file_of_too_many_columns_is_refused(project_path, tmp_path):
         conn.close()
 
 
+def test_a_quote_left_open_over_a_huge_file_is_one_line_at_the_row_it_starts(project_path, tmp_path):
+    open_quote = tmp_path / "open.csv"
+    with open_quote.open("w", newline="") as f:
+        f.write('id,text\nR1,fine\nR2,"never closed\n')
+        f.write(("more words on another line\n" * 400_000))   # about 11 million characters
+    conn = open_project(project_path)
+    try:
+        fails_untouched(project_path, lambda: check_responses(conn, open_quote),
+                        r"open\.csv, line 3: a cell is over 10 million characters.*quote is probably left open")
+    finally:
+        conn.close()
+
+
 def test_a_json_lines_file_of_too_many_keys_is_refused_at_its_line(project_path, tmp_path):
     wide = tmp_path / "wide.jsonl"
     wide.write_text(json.dumps({"id": "R1", "text": "a"}) + "\n"

@@ -1,15 +1,16 @@
 """CSV and other delimited text: comma, semicolon or tab, sniffed from the file.
 
-Rows are streamed with the standard csv module (cells of any size are read:
-the field size limit is lifted). Every row must have as many cells as the
-header; a blank line is ignored.
+Rows are streamed with the standard csv module. A cell may hold up to
+`MAX_CELL_CHARS` characters (far beyond any survey answer; a longer one is almost
+always a quote left open, which makes the rest of the file one cell), so memory
+stays bounded whatever the file. Every row must have as many cells as the header;
+a blank line is ignored.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import sys
 from pathlib import Path
 from typing import Iterator
 
@@ -19,6 +20,8 @@ from coder.importers.table import SourceRow, Table, check_header
 
 DELIMITERS = {",": "comma-separated", ";": "semicolon-separated", "\t": "tab-separated"}
 SNIFF_CHARS = 64 * 1024
+MAX_CELL_CHARS = 10 * 1024 * 1024
+_CELL_TOO_LONG = "field larger than field limit"
 
 
 def sniff_delimiter(sample: str) -> str:
@@ -49,7 +52,7 @@ def open_delimited(path: Path, encoding: str | None = None) -> Table:
     with path.open(encoding=encoding, newline="") as f:
         sample = f.read(SNIFF_CHARS)
     delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else sniff_delimiter(sample)
-    csv.field_size_limit(sys.maxsize)
+    csv.field_size_limit(MAX_CELL_CHARS)
     with path.open(encoding=encoding, newline="") as f:
         reader = csv.reader(f, delimiter=delimiter, strict=True)
         try:
@@ -82,6 +85,10 @@ def open_delimited(path: Path, encoding: str | None = None) -> Table:
                     number += 1
                     yield number, line, dict(zip(columns, row))
             except csv.Error as exc:
+                if _CELL_TOO_LONG in str(exc):
+                    raise table.error(f"a cell is over {MAX_CELL_CHARS // (1024 * 1024)} million characters", start,
+                                      hint="a quote is probably left open in the row that starts there, "
+                                           "making the rest of the file one cell") from None
                 raise table.error(f"not readable as CSV ({exc})", start,
                                   hint="check the quotes in the row that starts there") from None
 

@@ -65,7 +65,7 @@ def cases(d: Path):
     yield "csv: 200,000 columns", lambda: (
         "import", project("g"), _write(d / "wide.csv", (",".join(["id", "text"] + [f"a{i}" for i in range(200_000)])
                                                        + "\n").encode()))
-    yield "csv: one 100 MB field (imports)", lambda: (
+    yield "csv: one 100 MB field (a quote left open)", lambda: (
         "import", project("h"), _write(d / "huge.csv", b"id,text\n1,\"" + b"word " * 20_000_000 + b"\"\n"))
     yield "jsonl: 100,000 nested lists", lambda: (
         "import", project("i"), _write(d / "deep.jsonl", b'{"id": 1, "text": ' + b"[" * 100_000
