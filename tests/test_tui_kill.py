@@ -85,3 +85,49 @@ def test_kill_during_session_keeps_decisions(tmp_path):
         assert get_draft(conn, "alice", "memo:response:q0001") == "typed, never saved"
     finally:
         conn.close()
+
+
+def _drain_until_quiet(fd: int, quiet: float, deadline: float) -> None:
+    """Read the terminal until it has been silent for `quiet` seconds: the UI has drawn all it was asked."""
+    last = time.monotonic()
+    while time.monotonic() - last < quiet:
+        if time.monotonic() > deadline:
+            raise AssertionError("the UI never went quiet")
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                if os.read(fd, 65536):
+                    last = time.monotonic()
+            except OSError:
+                return
+
+
+def test_kill_right_after_a_burst_of_200_coding_keys_keeps_every_decision(tmp_path):
+    project = make_project(tmp_path / "burst.coder", n=100)
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+    proc = subprocess.Popen([sys.executable, "-m", "coder", "code", str(project), "--coder", "alice"],
+                            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
+    os.close(slave)
+    try:
+        deadline = time.monotonic() + WAIT
+        _read_until(master, b"coded", deadline)
+        _drain_until_quiet(master, 1.0, deadline)   # the first screen is up
+        os.write(master, b"4j" * 100)            # code each response with 2.1 and go on: 200 keys at once
+        _drain_until_quiet(master, 2.0, deadline)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+        os.close(master)
+    conn = open_project(project)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        coded = [rid for (rid,) in conn.execute(
+            "SELECT response_id FROM codings WHERE coder = 'alice' AND code_id = 'paperwork' ORDER BY response_id")]
+        assert coded == [f"q{i:04d}" for i in range(1, 101)]
+    finally:
+        conn.close()

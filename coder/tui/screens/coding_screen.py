@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal, Vertical
-from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
@@ -146,6 +145,7 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, Screen):
         self.active = [c for c in self.codebook.codes
                        if not c.retired and c.theme_id not in retired_themes]
         self.keys = assign_keys(self.codebook)
+        self._bind_code_keys()
         self.colours = code_colours(self.codebook)
         self.query_one(CodebookPanel).set_codebook(self.codebook, self.keys,
                                                    memos_of(self.conn, "code", self.coder))
@@ -243,12 +243,22 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, Screen):
 
     # ----- coding
 
-    def on_key(self, event: Key) -> None:
-        code_id = self.keys.get(event.character or "")
-        if code_id is not None and not isinstance(self.focused, Input):
-            event.stop()
-            event.prevent_default()
-            self.toggle_code(code_id)
+    def _bind_code_keys(self) -> None:
+        """Make each code key a binding of this screen, as j, k and the other keys are.
+
+        Bindings run when a key has bubbled up to the app; a key handled on the
+        way (in on_key) ran one hop earlier, so "4j4j" typed fast coded whichever
+        response the cursor had reached by then. A focused text field still takes
+        its own keys before any binding sees them.
+        """
+        self._bindings = self._merged_bindings.copy() if self._merged_bindings else BindingsMap()
+        for key, code_id in self.keys.items():
+            self._bindings.bind(key, f"code({code_id!r})", show=False)
+        self.refresh_bindings()
+
+    def action_code(self, code_id: str) -> None:
+        """Toggle a code (bound to its key)."""
+        self.toggle_code(code_id)
 
     def on_codebook_panel_code_chosen(self, event: CodebookPanel.CodeChosen) -> None:
         self.toggle_code(event.code_id)
