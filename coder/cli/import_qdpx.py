@@ -19,10 +19,14 @@ def register(subparsers) -> None:
     parser.add_argument("qdpx", type=Path, metavar="FILE.qdpx", help="the REFI-QDA project to read")
     parser.add_argument("project", type=Path, metavar="PROJECT",
                         help="the new project file to create")
+    parser.add_argument("--max-unzip-mb", metavar="MB", type=int,
+                        help="let one file inside the .qdpx expand to MB megabytes, for a genuinely huge "
+                             "project (default: 128 MB for a source text, 1024 MB for project.qde, and at "
+                             "most 100 times its compressed size)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    content = import_qdpx(args.qdpx, args.project)
+    content = import_qdpx(args.qdpx, args.project, max_unzip_mb=args.max_unzip_mb)
     print(f"Created {args.project} from {args.qdpx}: {content.summary()}")
     return 0

@@ -1,4 +1,4 @@
-"""How far the members of a zip archive (an .xlsx workbook) may expand, checked before reading.
+"""How far the members of a zip archive (an .xlsx workbook, a .qdpx project) may expand, checked before reading.
 
 A few kilobytes of deflated data can expand to gigabytes (a "zip bomb"). Before
 a workbook is parsed, each member's declared size is held to a limit: a member
@@ -45,7 +45,19 @@ class ZipLimits:
         return cls(whole_mb=mb, streamed_mb=mb, max_ratio=0)
 
 
-def check_zip_members(path: Path, limits: ZipLimits, streamed_prefix: str) -> None:
+@dataclass(frozen=True)
+class ArchiveKind:
+    """What kind of archive is read, for the messages: its name and what else the user can do."""
+
+    name: str                 # "workbook"
+    resave: str               # how to write the file again with safe compression
+    alternative: str = ""     # another way round a genuine huge file, e.g. ", or save it as CSV"
+
+
+WORKBOOK = ArchiveKind("workbook", "save the workbook again from a spreadsheet program", ", or save it as CSV")
+
+
+def check_zip_members(path: Path, limits: ZipLimits, streamed_prefix: str, kind: ArchiveKind = WORKBOOK) -> None:
     """Raise InputError naming the file, the member and the limit if a member may expand too far.
 
     Members whose name starts with `streamed_prefix` are read as a stream; the
@@ -57,21 +69,22 @@ def check_zip_members(path: Path, limits: ZipLimits, streamed_prefix: str) -> No
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return
     for member in members:
-        _check_member(path, member, limits, member.filename.startswith(streamed_prefix))
+        _check_member(path, member, limits, member.filename.startswith(streamed_prefix), kind)
 
 
-def _check_member(path: Path, member: zipfile.ZipInfo, limits: ZipLimits, streamed: bool) -> None:
+def _check_member(path: Path, member: zipfile.ZipInfo, limits: ZipLimits, streamed: bool,
+                  kind: ArchiveKind) -> None:
     if member.compress_type not in SAFE_COMPRESSION:
         raise InputError(f"member {member.filename!r} uses compression method "
                          f"{member.compress_type}, which is not read (only stored or deflated)",
-                         file=str(path), hint="save the workbook again from a spreadsheet program")
+                         file=str(path), hint=kind.resave)
     size_mb = member.file_size / MB
     limit = limits.streamed_mb if streamed else limits.whole_mb
     hint = (f"if the file is genuine, raise the limit with {LIMIT_OPTION} "
-            f"{max(int(size_mb) + 1, limit)}, or save it as CSV")
+            f"{max(int(size_mb) + 1, limit)}{kind.alternative}")
     if size_mb > limit:
         raise InputError(f"member {member.filename!r} expands to {size_mb:,.0f} MB, over the limit "
-                         f"of {limit:,} MB for one part of a workbook", file=str(path), hint=hint)
+                         f"of {limit:,} MB for one part of a {kind.name}", file=str(path), hint=hint)
     ratio = member.file_size / max(member.compress_size, 1)
     if limits.max_ratio and size_mb > limits.ratio_from_mb and ratio > limits.max_ratio:
         raise InputError(f"member {member.filename!r} expands {ratio:,.0f} times "

@@ -178,6 +178,9 @@ def _parse_description(text: str) -> dict:
     return found
 
 
+MAX_CODE_DEPTH = 100   # NVivo's deepest trees seen are 6 levels; flattening recurses once per level
+
+
 class _Importer:
     """Turns a tree of REFI codes into themes and codes, keeping ids and indexes unique."""
 
@@ -193,8 +196,20 @@ class _Importer:
     def line(self, element: ET.Element) -> int | None:
         return self.lines.get(id(element))
 
+    def check_depth(self, element: ET.Element) -> None:
+        """One line, not a RecursionError, for codes nested deeper than `MAX_CODE_DEPTH`."""
+        stack = [(child, 1) for child in _children(element, "Code")]
+        while stack:
+            code_el, depth = stack.pop()
+            if depth > MAX_CODE_DEPTH:
+                raise InputError(f"codes nest more than {MAX_CODE_DEPTH} levels deep", file=self.file,
+                                 line=self.line(code_el),
+                                 hint="QDA programs nest a handful of levels; check how the file was made")
+            stack.extend((child, depth + 1) for child in _children(code_el, "Code"))
+
     def prepare(self, element: ET.Element) -> None:
         """Parse every description and claim the ids written in them, before making new ones."""
+        self.check_depth(element)
         for code_el in element.iter():
             if local(code_el.tag) != "Code":
                 continue

@@ -45,6 +45,7 @@ from pathlib import Path
 
 from coder.codebook_merge import merge_codebook
 from coder.errors import InputError
+from coder.importers.archive import ArchiveKind, ZipLimits, check_zip_members
 from coder.records import Code, Codebook, Coding
 from coder.refi.qde import IMPORTED_CODER, QdeFile, guid_of
 from coder.refi.skeleton import Skeleton, read_skeleton
@@ -75,13 +76,20 @@ class QdpxContent:
         return text + (f" ({self.skipped} empty selections skipped)" if self.skipped else "")
 
 
-def read_qdpx(path: Path | str) -> QdpxContent:
+QDPX = ArchiveKind("REFI-QDA project", "export it again from the program that made it")
+
+
+def read_qdpx(path: Path | str, limits: ZipLimits = ZipLimits()) -> QdpxContent:
     """Read a .qdpx into coder's terms (see the module docstring); nothing is written.
 
     Raises InputError naming the file (and element or attribute) for a file
-    that is not a REFI-QDA project or refers to things it does not hold.
+    that is not a REFI-QDA project or refers to things it does not hold, or one
+    of whose members would expand past `limits` (project.qde is read as a
+    stream; each source text file is read whole).
     """
     path = Path(path)
+    if path.is_file():
+        check_zip_members(path, limits, streamed_prefix="project.qde", kind=QDPX)
     try:
         archive = zipfile.ZipFile(path)
     except FileNotFoundError:
@@ -166,14 +174,15 @@ def _read_notes(qde: QdeFile, content: QdpxContent, read: SourcesRead, skeleton:
 
 
 def import_qdpx(path: Path | str, project: Path | str, *,
-                coder: str = IMPORTED_CODER) -> QdpxContent:
+                coder: str = IMPORTED_CODER, max_unzip_mb: int | None = None) -> QdpxContent:
     """Create a new project from a .qdpx; return what was imported.
 
     Everything is read and checked first, then written in the creating
     transaction: a bad file leaves no project behind. `coder` is the name the
-    codebook changes are logged under.
+    codebook changes are logged under; `max_unzip_mb` raises what one member of
+    the archive may expand to (for a genuinely huge project).
     """
-    content = read_qdpx(path)
+    content = read_qdpx(path, ZipLimits.raised_to(max_unzip_mb))
 
     def fill(conn) -> None:
         with transaction(conn):

@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import tempfile
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
@@ -37,6 +35,7 @@ import pandas as pd
 
 from coder import __version__
 from coder.export.kinds import check_output
+from coder.files import replacing
 from coder.refi.qdc import PROJECT_NS, code_guid, codebook_to_xml, theme_guid
 from coder.store import get_meta, tables
 from coder.store.codebook import load_codebook
@@ -266,27 +265,20 @@ def write_qdpx(conn, path: Path | str, *, coder: str | None = None) -> str:
 
     `coder` exports only that coder's codings (and everyone's memos). Streamed
     (memory stays flat) and written under a temporary name, then moved into
-    place, so a failure leaves no half-written file. Raises CoderError for a
-    name not ending in .qdpx or a project without a codebook.
+    place (with the mode the umask gives new files), so a failure leaves no
+    half-written file. Raises CoderError for a name not ending in .qdpx, a
+    project without a codebook or a folder that cannot be written.
     """
     path = Path(path)
     check_output("qdpx", path)
     project = _ProjectWriter(conn, None, coder)  # reads and checks all before a file exists
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".qdpx", dir=path.parent)
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
-            with archive.open("project.qde", "w") as raw:
-                project.out = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
-                counts = project.write()
-                project.out.detach()  # flushes; the archive entry is closed by `with`
-            for chunk in iter_responses(conn):
-                for response in chunk:
-                    archive.writestr(f"sources/{guid('source', response.id)}.txt",
-                                     response.text.encode("utf-8"))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with replacing(path, ".qdpx") as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("project.qde", "w") as raw:
+            project.out = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+            counts = project.write()
+            project.out.detach()  # flushes; the archive entry is closed by `with`
+        for chunk in iter_responses(conn):
+            for response in chunk:
+                archive.writestr(f"sources/{guid('source', response.id)}.txt", response.text.encode("utf-8"))
     return (f"{counts['sources']} sources, {counts['selections']} coded selections, "
             f"{len(project.users)} users, {counts['notes']} notes")

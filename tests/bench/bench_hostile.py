@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # tests/: the file makers
@@ -77,6 +78,13 @@ def cases(d: Path):
         _write(d / "deep2.yaml", ("themes:\n" + "".join("  " * i + "- a:\n" for i in range(3000))).encode()))
     yield "yaml codebook: 20,000 codes (imports)", lambda: (
         "codebook", "import", project("l"), _big_codebook(d / "big.yaml", 20_000, 100))
+    yield "qdpx: a source text expanding to 1 GB", lambda: ("import-qdpx", _qdpx_bomb(d / "bomb.qdpx", 1024), d / "q.coder")
+    yield "qdpx: code tree 3,000 levels deep", lambda: (
+        "import-qdpx", _qdpx(d / "deep.qdpx", _nested_codes(3000)), d / "r.coder")
+    yield "qdc codebook: code tree 3,000 levels deep", lambda: (
+        "codebook", "import", project("s"), _write(d / "deep.qdc", (
+            '<?xml version="1.0" encoding="utf-8"?>\n<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+            + _nested_codes(3000) + "</Codes></CodeBook>\n").encode()))
     yield "project: table dropped", lambda: (
         "export", _tampered(project("m"), "DROP TABLE codings"), "counts", "--out", d / "out.csv")
     yield "project: schema_version not a number", lambda: (
@@ -84,6 +92,34 @@ def cases(d: Path):
     yield "project: not SQLite", lambda: ("check", _write(d / "junk.coder", b"hello" * 1000))
     yield "export: folder does not exist", lambda: (
         "export", project("o"), "counts", "--out", d / "nowhere" / "c.csv")
+
+
+QDE = ('<?xml version="1.0" encoding="utf-8"?>\n<Project name="p" xmlns="urn:QDA-XML:project:1.0">'
+       "<CodeBook><Codes>{codes}</Codes></CodeBook><Sources>"
+       '<TextSource guid="bbbbbbbb-0000-0000-0000-000000000001" name="big" plainTextPath="internal://big.txt"/>'
+       "</Sources></Project>\n")
+
+
+def _nested_codes(depth: int) -> str:
+    return "".join(f'<Code guid="aaaaaaaa-0000-0000-0000-{n:012d}" name="c{n}" isCodable="true">'
+                   for n in range(depth)) + "</Code>" * depth
+
+
+def _qdpx(path: Path, codes: str, text_mb: int = 0) -> Path:
+    """A .qdpx with the given code tree and one source of `text_mb` MB of one letter (streamed in)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("project.qde", QDE.format(codes=codes))
+        with archive.open("sources/big.txt", "w", force_zip64=True) as member:
+            block = b"a" * (1024 * 1024)
+            for _ in range(text_mb):
+                member.write(block)
+            if not text_mb:
+                member.write(b"some words")
+    return path
+
+
+def _qdpx_bomb(path: Path, text_mb: int) -> Path:
+    return _qdpx(path, '<Code guid="aaaaaaaa-0000-0000-0000-000000000001" name="T" isCodable="true"/>', text_mb)
 
 
 def _write(path: Path, data: bytes) -> Path:

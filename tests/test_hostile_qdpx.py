@@ -1,0 +1,96 @@
+"""Hostile .qdpx and .qdc files: a source that expands past the cap and code trees nested
+thousands deep are one line naming the file and what to do, and leave no project behind."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+from helpers import run_cli
+
+from coder.errors import InputError
+from coder.refi.reader import import_qdpx
+from coder.store import open_project
+
+PROJECT = """<?xml version="1.0" encoding="utf-8"?>
+<Project name="p" xmlns="urn:QDA-XML:project:1.0">
+  <CodeBook><Codes>{codes}</Codes></CodeBook>
+  <Sources>
+    <TextSource guid="bbbbbbbb-0000-0000-0000-000000000001" name="big" plainTextPath="internal://big.txt"/>
+  </Sources>
+</Project>
+"""
+ONE_CODE = '<Code guid="aaaaaaaa-0000-0000-0000-000000000001" name="Theme" isCodable="true"/>'
+
+
+def nested_codes(depth: int) -> str:
+    opening = "".join(f'<Code guid="aaaaaaaa-0000-0000-0000-{n:012d}" name="c{n}" isCodable="true">'
+                      for n in range(depth))
+    return opening + "</Code>" * depth
+
+
+def qdpx(path, codes: str = ONE_CODE, text: bytes = b"some words") -> str:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("project.qde", PROJECT.format(codes=codes))
+        archive.writestr("sources/big.txt", text)
+    return str(path)
+
+
+def test_a_source_that_expands_past_the_cap_is_refused_and_the_limit_can_be_raised(tmp_path):
+    bomb = qdpx(tmp_path / "bomb.qdpx", text=b"a" * (20 * 1024 * 1024))   # 20 MB in about 20 KB
+    done = run_cli("import-qdpx", bomb, tmp_path / "p.coder")
+    assert done.returncode == 1 and done.stderr.count("\n") == 1
+    assert "bomb.qdpx: member 'sources/big.txt' expands" in done.stderr and "over the limit of 100 times" in done.stderr
+    assert "--max-unzip-mb" in done.stderr and not (tmp_path / "p.coder").exists()
+    done = run_cli("import-qdpx", bomb, tmp_path / "p.coder", "--max-unzip-mb", "64")
+    assert done.returncode == 0, done.stderr
+    conn = open_project(tmp_path / "p.coder", readonly=True)
+    assert conn.execute("SELECT length(text) FROM responses").fetchone()[0] == 20 * 1024 * 1024
+    conn.close()
+
+
+def test_a_member_declaring_more_than_the_cap_is_refused_before_reading(tmp_path):
+    path = qdpx(tmp_path / "big.qdpx")
+    data = bytearray(open(path, "rb").read())
+    # Declare 300 MB for sources/big.txt in its central-directory entry (uncompressed size field).
+    entry = data.rfind(b"PK\x01\x02", 0, data.rfind(b"sources/big.txt"))
+    data[entry + 24:entry + 28] = (300 * 1024 * 1024).to_bytes(4, "little")
+    open(path, "wb").write(bytes(data))
+    with pytest.raises(InputError, match=r"member 'sources/big.txt' expands to 300 MB, over the limit of 128 MB"):
+        import_qdpx(path, tmp_path / "p.coder")
+    assert not (tmp_path / "p.coder").exists()
+
+
+def test_a_code_tree_nested_thousands_deep_is_one_line(tmp_path):
+    path = qdpx(tmp_path / "deep.qdpx", codes=nested_codes(3000))
+    done = run_cli("import-qdpx", path, tmp_path / "p.coder")
+    assert done.returncode == 1 and done.stderr.count("\n") == 1
+    assert "codes nest more than 100 levels deep" in done.stderr and not (tmp_path / "p.coder").exists()
+    qdc = tmp_path / "deep.qdc"
+    qdc.write_text('<?xml version="1.0" encoding="utf-8"?>\n<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+                   + nested_codes(3000) + "</Codes></CodeBook>\n")
+    assert run_cli("init", tmp_path / "q.coder").returncode == 0
+    done = run_cli("codebook", "import", tmp_path / "q.coder", qdc)
+    assert done.returncode == 1 and done.stderr.count("\n") == 1
+    assert "deep.qdc, line 2: codes nest more than 100 levels deep" in done.stderr
+
+
+def test_a_tree_a_hundred_levels_deep_still_imports(tmp_path):
+    done = run_cli("import-qdpx", qdpx(tmp_path / "ok.qdpx", codes=nested_codes(100)), tmp_path / "p.coder")
+    assert done.returncode == 0, done.stderr
+
+
+def test_an_exported_qdpx_gets_the_umask_mode_and_an_unwritable_folder_is_one_line(tmp_path):
+    import os
+
+    source = qdpx(tmp_path / "in.qdpx")
+    assert run_cli("import-qdpx", source, tmp_path / "p.coder").returncode == 0
+    old = os.umask(0o022)
+    try:
+        done = run_cli("export", tmp_path / "p.coder", "qdpx", "--out", tmp_path / "out.qdpx")
+    finally:
+        os.umask(old)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out.qdpx").stat().st_mode & 0o777 == 0o644
+    done = run_cli("export", tmp_path / "p.coder", "qdpx", "--out", tmp_path / "no" / "such" / "out.qdpx")
+    assert done.returncode == 1 and done.stderr.count("\n") == 1 and "out.qdpx" in done.stderr
