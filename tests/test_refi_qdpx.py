@@ -48,7 +48,8 @@ def test_export_validates_against_xsd(small, tmp_path, schema):
         names = archive.namelist()
         assert names[0] == "project.qde"
         texts = sorted(archive.read(n).decode() for n in names if n.startswith("sources/"))
-    assert texts == sorted(TEXTS.values())
+    # The responses' texts, and each memo's text (Notes refer to their files, as QualCoder needs).
+    assert texts == sorted([*TEXTS.values(), "check staffing", "includes duty work", "pilot coding round"])
 
 
 def test_export_content(small, tmp_path):
@@ -68,6 +69,18 @@ def test_export_content(small, tmp_path):
     notes = {n.findtext("q:PlainTextContent", namespaces=ns) for n in root.findall("q:Notes/q:Note", ns)}
     assert notes == {"check staffing", "includes duty work", "pilot coding round"}
     assert len(root.findall("q:NoteRef", ns)) == 1  # the project memo
+    with zipfile.ZipFile(tmp_path / "s.qdpx") as archive:
+        for note in root.findall("q:Notes/q:Note", ns):
+            path = note.get("plainTextPath")
+            assert path.startswith("internal://")
+            assert archive.read("sources/" + path[len("internal://"):]).decode() == \
+                note.findtext("q:PlainTextContent", namespaces=ns)
+    # Each response's attributes on its source too (QualCoder ignores a named Case's SourceRef),
+    # with a date, and every code with the colour coder shows it in.
+    source = root.find("q:Sources/q:TextSource[@name='r1']", ns)
+    assert source.find("q:VariableValue/q:TextValue", ns).text == "children"
+    assert source.get("creationDateTime")
+    assert all(c.get("color", "").startswith("#") for c in root.findall(".//q:Code[@isCodable='true']", ns))
 
 
 def test_export_is_deterministic(small, tmp_path):
@@ -337,3 +350,38 @@ def test_guid_is_uuid5():
     from coder.refi.writer import _GUIDS, guid
     for kind, key in [("source", "r1"), ("user", "Ana"), ("selection", "12345")]:
         assert guid(kind, key) == str(uuid.uuid5(_GUIDS, f"{kind}:{key}"))
+
+
+CLIENT_SHAPED = """<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="From a client">
+  <Users><User guid="11111111-1111-1111-1111-111111111111" name="Ana"/></Users>
+  <CodeBook><Codes><Code guid="aaaaaaaa-0000-0000-0000-000000000001" name="Time" isCodable="true"/></Codes></CodeBook>
+  <Sources>
+    <TextSource guid="bbbbbbbb-0000-0000-0000-000000000001" plainTextPath="internal://board_2017.txt"
+                creatingUser="11111111-1111-1111-1111-111111111111">
+      <Description>read twice</Description>
+      <PlainTextSelection guid="ffffffff-0000-0000-0000-000000000001" startPosition="0" endPosition="8"
+                          creatingUser="11111111-1111-1111-1111-111111111111">
+        <Description>a turning point</Description>
+        <Coding guid="ffffffff-1000-0000-0000-000000000001"><CodeRef targetGUID="aaaaaaaa-0000-0000-0000-000000000001"/></Coding>
+      </PlainTextSelection>
+    </TextSource>
+  </Sources>
+  <Description>the project memo</Description>
+</Project>
+"""
+
+
+def test_descriptions_are_memos_and_a_nameless_source_is_named_by_its_file(tmp_path, schema):
+    """As QualCoder keeps memos (Project, source and span Descriptions) and qc names sources (files only)."""
+    assert schema.validate(etree.fromstring(CLIENT_SHAPED.encode()))
+    content = import_qdpx(foreign_qdpx(tmp_path / "c.qdpx", CLIENT_SHAPED,
+                                       {"sources/board_2017.txt": "Evenings are long."}), tmp_path / "c.coder")
+    conn = open_project(tmp_path / "c.coder", readonly=True)
+    memos = tables.memos_frame(conn)[["target_type", "target_id", "coder", "text"]].values.tolist()
+    conn.close()
+    responses = content.responses
+    assert [rid for rid, _, _ in responses] == ["board_2017"]
+    assert sorted(map(tuple, memos)) == [
+        ("project", "", "imported", "the project memo"),
+        ("response", "board_2017", "Ana", "read twice\n\n“Evenings”: a turning point")]

@@ -37,6 +37,7 @@ from typing import Iterable
 from xml.parsers import expat
 
 from coder.codebook_rules import UniqueValues, check_color, check_id, unique_slug
+from coder.colours import code_colours
 from coder.errors import CoderError, InputError
 from coder.records import Code, Codebook, Theme
 
@@ -72,16 +73,21 @@ def _description(definition: str, *, include=(), exclude=(), keywords=(), index:
     return "\n".join(lines)
 
 
-def codebook_to_xml(codebook: Codebook, *, namespace: str = CODEBOOK_NS) -> ET.Element:
+def codebook_to_xml(codebook: Codebook, *, namespace: str = CODEBOOK_NS, all_colours: bool = False) -> ET.Element:
     """The `CodeBook` element for a codebook (retired themes and codes included).
 
     Use namespace=PROJECT_NS to place it inside a `.qdpx` project's `Project`.
-    Raises CoderError for a codebook without themes (REFI needs at least one code).
+    With `all_colours`, a code without a colour of its own gets the one coder
+    shows it in (a project for another tool, which would otherwise pick random
+    ones); without, only colours the codebook sets are written (a codebook file
+    stays as the researcher wrote it). Raises CoderError for a codebook without
+    themes (REFI needs at least one code).
     """
     if not codebook.themes:
         raise CoderError("the codebook is empty: REFI-QDA needs at least one code "
                          "(import a codebook first)")
     tag = lambda name: f"{{{namespace}}}{name}"  # noqa: E731 - a local shorthand
+    colours = code_colours(codebook) if all_colours else {c.id: c.color for c in codebook.codes}
     root = ET.Element(tag("CodeBook"))
     codes_el = ET.SubElement(root, tag("Codes"))
     for theme in codebook.themes:
@@ -91,8 +97,8 @@ def codebook_to_xml(codebook: Codebook, *, namespace: str = CODEBOOK_NS) -> ET.E
             theme.description, index=theme.index, id_=theme.id, retired=theme.retired)
         for code in codebook.codes_of(theme.id):
             attrs = {"guid": code_guid(code.id), "name": code.label, "isCodable": "true"}
-            if code.color:
-                attrs["color"] = code.color
+            if colours[code.id]:
+                attrs["color"] = colours[code.id]
             code_el = ET.SubElement(theme_el, tag("Code"), attrs)
             ET.SubElement(code_el, tag("Description")).text = _description(
                 code.definition, include=code.include, exclude=code.exclude, keywords=code.keywords,

@@ -29,6 +29,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from datetime import datetime
 from pathlib import Path
+from typing import Iterator
 from xml.sax.saxutils import quoteattr
 
 import pandas as pd
@@ -124,10 +125,12 @@ class _ProjectWriter:
         self.codings = tables.codings_frame(conn, coder=coder)
         self.memos = tables.memos_frame(conn)
         self.codebook = load_codebook(conn)
-        self.book = codebook_to_xml(self.codebook, namespace=PROJECT_NS)  # raises when empty
+        self.book = codebook_to_xml(self.codebook, namespace=PROJECT_NS, all_colours=True)  # raises when empty
         self.users = {p: guid("user", p)
                       for p in sorted(set(self.codings["coder"]) | set(self.memos["coder"]))}
         self.counts = {"sources": 0, "selections": 0, "notes": len(self.memos)}
+        self.types: dict[str, str] = {}   # attribute -> REFI variable type (set by write_cases)
+        self.created: str | None = None
 
     def piece(self, element: ET.Element) -> None:
         ET.indent(element, space="  ", level=1)
@@ -135,6 +138,7 @@ class _ProjectWriter:
 
     def write(self) -> dict[str, int]:
         meta = get_meta(self.conn)
+        self.created = _datetime(meta.get("created_at"))   # when the project (and so its sources) began
         self.out.write('<?xml version="1.0" encoding="utf-8"?>\n'
                        f'<Project xmlns="{PROJECT_NS}" name={quoteattr(meta.get("name", "coder"))} '
                        f'origin={quoteattr(f"coder {__version__}")}>\n')
@@ -166,24 +170,27 @@ class _ProjectWriter:
                         kinds[name].add(_value_kind(value))
         if not kinds:
             return
-        types = {name: variable_type(found) for name, found in kinds.items()}
-        variable_guids = {name: guid("variable", name) for name in types}
+        self.types = {name: variable_type(found) for name, found in kinds.items()}
         variables = _element("Variables")
-        for name, kind in types.items():
-            _sub(variables, "Variable", guid=variable_guids[name], name=name, typeOfVariable=kind)
+        for name, kind in self.types.items():
+            _sub(variables, "Variable", guid=guid("variable", name), name=name, typeOfVariable=kind)
         self.piece(variables)
         self.out.write("  <Cases>\n")
         for chunk in iter_responses(self.conn):
             for response in chunk:
                 case = _element("Case", guid=guid("case", response.id), name=response.id)
-                for name, value in response.attributes.items():
-                    if _present(value):
-                        holder = _sub(case, "VariableValue")
-                        _sub(holder, "VariableRef", targetGUID=variable_guids[name])
-                        _sub(holder, _VALUE_ELEMENT[types[name]], _value_text(value, types[name]))
+                self.values(case, response.attributes)
                 _sub(case, "SourceRef", targetGUID=guid("source", response.id))
                 self.piece(case)
         self.out.write("  </Cases>\n")
+
+    def values(self, parent: ET.Element, attributes: dict) -> None:
+        """A VariableValue under `parent` for each attribute that has a value."""
+        for name, value in attributes.items():
+            if _present(value):
+                holder = _sub(parent, "VariableValue")
+                _sub(holder, "VariableRef", targetGUID=guid("variable", name))
+                _sub(holder, _VALUE_ELEMENT[self.types[name]], _value_text(value, self.types[name]))
 
     def write_sources(self, notes: dict[tuple, list[str]]) -> None:
         by_response: dict[str, list[tuple]] = {}
@@ -193,15 +200,17 @@ class _ProjectWriter:
         self.out.write("  <Sources>\n")
         for chunk in iter_responses(self.conn):
             for response in chunk:
-                self.piece(self.source(response.id, response.text, by_response.get(response.id, ()),
+                self.piece(self.source(response, by_response.get(response.id, ()),
                                        notes.get(("response", response.id), [])))
                 self.counts["sources"] += 1
         self.out.write("  </Sources>\n")
 
-    def source(self, rid: str, text: str, codings, note_guids: list[str]) -> ET.Element:
+    def source(self, response, codings, note_guids: list[str]) -> ET.Element:
+        rid, text = response.id, response.text
         source_guid = guid("source", rid)
-        source = _element("TextSource", guid=source_guid, name=rid,
-                          plainTextPath=f"internal://{source_guid}.txt")
+        # The attributes go on the source too (QualCoder ignores a named Case's SourceRef).
+        source = _element("TextSource", guid=source_guid, name=rid, plainTextPath=f"internal://{source_guid}.txt",
+                          creationDateTime=self.created)
         for coding_id, _, code_id, coder, start, end, created_at in codings:
             start, end = (0, len(text)) if pd.isna(start) else (int(start), int(end))
             if end <= start:
@@ -216,18 +225,24 @@ class _ProjectWriter:
             self.counts["selections"] += 1
         for note_guid in note_guids:
             _sub(source, "NoteRef", targetGUID=note_guid)
+        self.values(source, response.attributes)
         return source
 
     def write_notes(self) -> None:
         notes = _element("Notes")
         for memo in self.memos.itertuples():
-            note = _sub(notes, "Note", guid=guid("note", str(memo.memo_id)),
-                        name=f"{memo.target_type} memo {memo.target_id}".strip(),
-                        creatingUser=self.users[memo.coder],
+            note_guid = guid("note", str(memo.memo_id))
+            note = _sub(notes, "Note", guid=note_guid, name=f"{memo.target_type} memo {memo.target_id}".strip(),
+                        plainTextPath=f"internal://{note_guid}.txt", creatingUser=self.users[memo.coder],
                         creationDateTime=_datetime(memo.created_at),
                         modifiedDateTime=_datetime(memo.updated_at))
             _sub(note, "PlainTextContent", memo.text)
         self.piece(notes)
+
+    def note_files(self) -> Iterator[tuple[str, str]]:
+        """(archive name, text) of every memo: clients such as QualCoder keep a Note only with its file."""
+        for memo in self.memos.itertuples():
+            yield f"sources/{guid('note', str(memo.memo_id))}.txt", memo.text
 
 
 def _note_targets(memos: pd.DataFrame, codebook, conn) -> dict[tuple, list[str]]:
@@ -280,5 +295,7 @@ def write_qdpx(conn, path: Path | str, *, coder: str | None = None) -> str:
         for chunk in iter_responses(conn):
             for response in chunk:
                 archive.writestr(f"sources/{guid('source', response.id)}.txt", response.text.encode("utf-8"))
+        for name, text in project.note_files():
+            archive.writestr(name, text.encode("utf-8"))
     return (f"{counts['sources']} sources, {counts['selections']} coded selections, "
             f"{len(project.users)} users, {counts['notes']} notes")

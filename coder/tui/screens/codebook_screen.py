@@ -20,7 +20,7 @@ from coder.errors import CoderError
 from coder.records import Code, Codebook, Theme
 from coder.store import transaction
 from coder.store.codebook import reorder_themes, responses_per_code
-from coder.tui.colours import code_colours
+from coder.colours import code_colours
 from coder.tui.keys import RESERVED, assign_keys
 from coder.tui.screens.codebook_forms import ChoiceDialog, ConfirmDialog, Field, RecordForm
 from coder.tui.screens.side_screen import SideScreen

@@ -31,7 +31,7 @@ from coder.store.responses import count_responses, get_response
 from coder.store.suggestions import latest_code_f1, not_suggested_codes, uncertain_uncoded
 from coder.suggest.queue import diverse_order
 from coder.tui.code_picker import CodePicker
-from coder.tui.colours import code_colours
+from coder.colours import code_colours
 from coder.tui.evidence import evidence_spans
 from coder.tui.keys import assign_keys
 from coder.tui.screens.coding_filters import FilterActions

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widget import Widget
 
-from coder.tui.colours import PALETTE
+from coder.colours import PALETTE
 
 EIGHTHS = " ▏▎▍▌▋▊▉"
 FULL = "█"
