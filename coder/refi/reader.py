@@ -154,7 +154,8 @@ def _resolve_codings(qde: QdeFile, content: QdpxContent, read: SourcesRead,
 
 
 def _read_notes(qde: QdeFile, content: QdpxContent, read: SourcesRead, skeleton: Skeleton) -> None:
-    """Notes -> memos on their targets (project when nothing refers to them).
+    """Notes -> memos on their targets (project when nothing refers to them); the project's
+    Description, and those of sources and coded selections, are memos too.
 
     A source's or selection's NoteRef wins over a code's, which wins over the project's.
     """
@@ -168,9 +169,17 @@ def _read_notes(qde: QdeFile, content: QdpxContent, read: SourcesRead, skeleton:
         text = note.text
         if text is None and note.path:
             text = qde.file_text(note.path, "Note", note.guid)
-        if text and text.strip():
-            key = (kind, target, note.author)
-            content.memos[key] = f"{content.memos[key]}\n\n{text}" if key in content.memos else text
+        _add_memo(content, (kind, target, note.author), text)
+    _add_memo(content, ("project", "", IMPORTED_CODER), skeleton.description)
+    for rid, who, text in read.descriptions:
+        _add_memo(content, ("response", rid, who), text)
+
+
+def _add_memo(content: QdpxContent, key: tuple[str, str, str], text: str | None) -> None:
+    """Add a memo's text (after the memo already on that target by that coder, if any)."""
+    if not text or not text.strip():
+        return
+    content.memos[key] = f"{content.memos[key]}\n\n{text}" if key in content.memos else text
 
 
 def import_qdpx(path: Path | str, project: Path | str, *,

@@ -1,7 +1,7 @@
 """The first, light pass over project.qde: what must be known before any source is read.
 
-Users, Variables, the CodeBook, every source's GUID and name (a response id is
-the name only when no other source has it) and the NoteRefs of codes and of
+Users, Variables, the CodeBook, every source's GUID and name (its file name when
+it has none; a response id is the name only when no other source has it) and the NoteRefs of codes and of
 the project. It parses the whole file, so bad XML anywhere is reported before
 any other error; the sources themselves are read in the second pass
 (coder.refi.sources).
@@ -31,6 +31,7 @@ class Skeleton:
     source_ids: dict[str, str]      # source GUID -> response id
     code_notes: list[tuple[str, tuple[str, str]]]   # (note GUID, ("theme" | "code", id))
     project_notes: list[str]        # note GUIDs the project refers to
+    description: str = ""           # Project/Description (QualCoder keeps its project memo there)
 
 
 def read_skeleton(qde: QdeFile) -> Skeleton:
@@ -39,6 +40,7 @@ def read_skeleton(qde: QdeFile) -> Skeleton:
     variables: dict[str, str] = {}
     sources: list[tuple[str, str]] = []
     project_notes: list[str] = []
+    description = ""
     book = None
     for section, element in qde.records():
         tag = local(element.tag)
@@ -48,11 +50,14 @@ def read_skeleton(qde: QdeFile) -> Skeleton:
         elif section == "Variables" and tag == "Variable":
             variables[guid_of(element.get("guid"))] = element.get("name", "")
         elif section == "Sources" and tag == "TextSource":
-            sources.append((guid_of(element.get("guid")), (element.get("name") or "").strip()))
+            sources.append((guid_of(element.get("guid")),
+                            (element.get("name") or "").strip() or _file_stem(element.get("plainTextPath"))))
         elif section == "Project" and tag == "CodeBook" and book is None:
             book = element
         elif section == "Project" and tag == "NoteRef":
             project_notes.append(guid_of(element.get("targetGUID")))
+        elif section == "Project" and tag == "Description":
+            description = element.text or ""
     if book is None:
         raise InputError("the project has no CodeBook (nothing to code with)", file=qde.where)
     codebook, ids = codebook_and_guids_from_xml(book, file=qde.where, name=qde.project_name)
@@ -71,7 +76,13 @@ def read_skeleton(qde: QdeFile) -> Skeleton:
             code_notes.extend((guid_of(ref.get("targetGUID")), target) for ref in code_el
                               if local(ref.tag) == "NoteRef")
     return Skeleton(qde.project_name, people, variables, codebook, themes, codes,
-                    _source_ids(sources), code_notes, project_notes)
+                    _source_ids(sources), code_notes, project_notes, description)
+
+
+def _file_stem(path: str | None) -> str:
+    """A source's file name without its folder and extension (qc names sources only so)."""
+    name = (path or "").split("://", 1)[-1].replace("\\", "/").rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0].strip() if "." in name else name.strip()
 
 
 def _source_ids(sources: list[tuple[str, str]]) -> dict[str, str]:

@@ -51,6 +51,8 @@ class SourcesRead:
     codings: list[RawCoding] = field(default_factory=list)
     notes: list[RawNote] = field(default_factory=list)
     note_targets: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Descriptions of sources and coded selections: (response id, author, text), read as response memos
+    descriptions: list[tuple[str, str, str]] = field(default_factory=list)
     skipped: int = 0
     bad_coding: tuple[str | None, str] | None = None   # (Coding guid, its CodeRef GUID)
 
@@ -123,6 +125,8 @@ class _SecondPass:
         self.attributes.setdefault(rid, {}).update(
             values(groups.get("VariableValue", ()), self.skeleton.variables))
         people, read = self.skeleton.people, self.read
+        if (first_text(groups, "Description") or "").strip():
+            read.descriptions.append((rid, author(people, source), first_text(groups, "Description")))
         for ref in groups.get("NoteRef", ()):
             read.note_targets.setdefault(guid_of(ref.get("targetGUID")), ("response", rid))
         for coding in groups.get("Coding", ()):
@@ -131,6 +135,9 @@ class _SecondPass:
         for selection in groups.get("PlainTextSelection", ()):
             start, end = _span(self.qde, selection, len(text))
             parts = children(selection)
+            if (first_text(parts, "Description") or "").strip():   # a memo on a coded span: quote the span
+                read.descriptions.append((rid, author(people, selection),
+                                          f"“{text[start:end]}”: {first_text(parts, 'Description')}"))
             for ref in parts.get("NoteRef", ()):
                 read.note_targets.setdefault(guid_of(ref.get("targetGUID")), ("response", rid))
             if start == end:
