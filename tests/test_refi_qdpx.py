@@ -385,3 +385,13 @@ def test_descriptions_are_memos_and_a_nameless_source_is_named_by_its_file(tmp_p
     assert sorted(map(tuple, memos)) == [
         ("project", "", "imported", "the project memo"),
         ("response", "board_2017", "Ana", "read twice\n\n“Evenings”: a turning point")]
+
+
+def test_a_case_linked_to_no_source_is_counted_in_the_summary(tmp_path):
+    xml = FOREIGN.replace('<SourceRef targetGUID="bbbbbbbb-0000-0000-0000-000000000001"/>',
+                          '<SourceRef targetGUID="bbbbbbbb-0000-0000-0000-000000000001"/>'
+                          '<SourceRef targetGUID="bbbbbbbb-0000-0000-0000-00000000dead"/>')
+    content = import_qdpx(foreign_qdpx(tmp_path / "u.qdpx", xml), tmp_path / "u.coder")
+    assert content.unlinked == 1
+    assert content.summary().endswith("(1 case link to sources the project does not hold left out)")
+

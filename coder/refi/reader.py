@@ -67,13 +67,17 @@ class QdpxContent:
     memos: dict[tuple[str, str, str], str] = field(default_factory=dict)
     users: list[str] = field(default_factory=list)
     skipped: int = 0
+    unlinked: int = 0   # a Case's SourceRefs to no source in the project (their values go nowhere)
 
     def summary(self) -> str:
-        """One line on what the import holds."""
+        """One line on what the import holds, and what it could not place."""
         text = (f"{len(self.responses)} responses, {len(self.codebook.themes)} themes, "
                 f"{len(self.codebook.codes)} codes, {len(self.codings)} codings by "
                 f"{len({c['coder'] for c in self.codings})} coders, {len(self.memos)} memos")
-        return text + (f" ({self.skipped} empty selections skipped)" if self.skipped else "")
+        notes = ([f"{self.skipped} empty selections skipped"] * bool(self.skipped)
+                 + [f"{self.unlinked} case link{'s' * (self.unlinked != 1)} to sources the project does not hold left out"]
+                 * bool(self.unlinked))
+        return text + (f" ({'; '.join(notes)})" if notes else "")
 
 
 QDPX = ArchiveKind("REFI-QDA project", "export it again from the program that made it")
@@ -101,7 +105,8 @@ def read_qdpx(path: Path | str, limits: ZipLimits = ZipLimits()) -> QdpxContent:
         skeleton = read_skeleton(qde)
         read = read_sources(qde, skeleton)
         content = QdpxContent(skeleton.name, skeleton.codebook, read.responses,
-                              users=sorted(set(skeleton.people.values())), skipped=read.skipped)
+                              users=sorted(set(skeleton.people.values())), skipped=read.skipped,
+                              unlinked=read.unlinked)
         _resolve_codings(qde, content, read, skeleton)
         _read_notes(qde, content, read, skeleton)
         return content

@@ -54,6 +54,7 @@ class SourcesRead:
     # Descriptions of sources and coded selections: (response id, author, text), read as response memos
     descriptions: list[tuple[str, str, str]] = field(default_factory=list)
     skipped: int = 0
+    unlinked: int = 0   # SourceRefs of cases that name no source
     bad_coding: tuple[str | None, str] | None = None   # (Coding guid, its CodeRef GUID)
 
 
@@ -105,7 +106,9 @@ class _SecondPass:
         found = values(groups.get("VariableValue", ()), self.skeleton.variables)
         for ref in groups.get("SourceRef", ()):
             rid = self.skeleton.source_ids.get(guid_of(ref.get("targetGUID")))
-            if rid is not None:
+            if rid is None:
+                self.read.unlinked += 1
+            else:
                 self.case_values.setdefault(rid, {}).update(found)
 
     def set(self, group: ET.Element) -> None:
