@@ -13,6 +13,7 @@ import subprocess
 import sys
 import termios
 import time
+from contextlib import contextmanager
 
 import pytest
 from tui_project import make_project
@@ -24,6 +25,29 @@ from coder.store.drafts import get_draft
 pytestmark = pytest.mark.slow  # real processes or the full UI: `pytest -m "not slow"` skips them
 
 WAIT = 120.0  # seconds; a loaded CI machine starts Textual slowly
+
+
+@contextmanager
+def coding_ui_in_a_terminal(project):
+    """`coder code PROJECT` in a real 80x24 pseudo-terminal; yields the terminal's master end.
+
+    The UI is killed with SIGKILL when the block ends (the point of these tests).
+    """
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+    proc = subprocess.Popen([sys.executable, "-m", "coder", "code", str(project), "--coder", "alice"],
+                            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
+    os.close(slave)
+    try:
+        yield master
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+        os.close(master)
 
 
 def _read_until(fd: int, needle: bytes, deadline: float) -> bytes:
@@ -55,13 +79,7 @@ def _wait_for_draft(project, deadline: float) -> None:
 
 def test_kill_during_session_keeps_decisions(tmp_path):
     project = make_project(tmp_path / "kill.coder", n=5)
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
-    proc = subprocess.Popen([sys.executable, "-m", "coder", "code", str(project), "--coder", "alice"],
-                            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
-    os.close(slave)
-    try:
+    with coding_ui_in_a_terminal(project) as master:
         deadline = time.monotonic() + WAIT
         _read_until(master, b"coded", deadline)
         os.write(master, b"4")
@@ -70,13 +88,6 @@ def test_kill_during_session_keeps_decisions(tmp_path):
         _read_until(master, b"Memo on response q0001", deadline)
         os.write(master, b"typed, never saved")
         _wait_for_draft(project, deadline)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=30)
-        os.close(master)
     conn = open_project(project)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -104,25 +115,12 @@ def _drain_until_quiet(fd: int, quiet: float, deadline: float) -> None:
 
 def test_kill_right_after_a_burst_of_200_coding_keys_keeps_every_decision(tmp_path):
     project = make_project(tmp_path / "burst.coder", n=100)
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
-    proc = subprocess.Popen([sys.executable, "-m", "coder", "code", str(project), "--coder", "alice"],
-                            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
-    os.close(slave)
-    try:
+    with coding_ui_in_a_terminal(project) as master:
         deadline = time.monotonic() + WAIT
         _read_until(master, b"coded", deadline)
         _drain_until_quiet(master, 1.0, deadline)   # the first screen is up
         os.write(master, b"4j" * 100)            # code each response with 2.1 and go on: 200 keys at once
         _drain_until_quiet(master, 2.0, deadline)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=30)
-        os.close(master)
     conn = open_project(project)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
