@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from rich.style import Style as RichStyle
 from textual.content import Content
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
@@ -22,7 +23,7 @@ from textual.strip import Strip
 from textual.style import Style
 
 from coder.records import Code, Coding, Response
-from coder.tui.colours import chip_style
+from coder.tui.colours import chip_style, text_on
 
 # Characters drawn as a space: control characters that would upset the terminal
 # and line breaks other than "\n" (one for one, so offsets stay offsets).
@@ -200,7 +201,16 @@ class ResponseView(ScrollView, can_focus=False):
         self.refresh()
 
     def _selection_style(self) -> Style:
-        return Style.from_rich_style(self.screen.get_component_rich_style("screen--selection"))
+        """The theme's selection background, with black or white text, whichever reads on it.
+
+        The theme's own selection style sets no text colour, so selected text kept its
+        colour, which some themes and terminals (256 colours) draw as the background.
+        """
+        background = self.screen.get_component_rich_style("screen--selection").bgcolor
+        if background is None:
+            return Style.from_rich_style(RichStyle(reverse=True))
+        hex_colour = background.get_truecolor().hex
+        return Style.from_rich_style(RichStyle(color=text_on(hex_colour), bgcolor=hex_colour))
 
     def clear_selection_here(self, keep_sentences: bool = False, redraw: bool = True) -> bool:
         """Drop a selection in this view (mouse, and unless `keep_sentences` keyboard); True if there was one.

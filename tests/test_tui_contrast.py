@@ -1,0 +1,47 @@
+"""Every highlight the coding view draws is readable: WCAG contrast of at least 4.5 between
+its text and its background, in every theme the app offers, worked out from the styles."""
+
+from __future__ import annotations
+
+import pytest
+from tui_driver import run, running
+from tui_project import make_project
+
+from coder.colours import PALETTE
+from coder.tui.colours import text_on
+from coder.tui.widgets.response_view import ResponseView
+
+pytestmark = pytest.mark.slow  # the full UI
+
+
+def luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("colour", PALETTE + ["#000000", "#ffffff", "#777777", "#ff0000", "#0000ff", "#00ff00"])
+def test_text_on_any_code_colour_is_readable(colour):
+    assert contrast(text_on(colour), colour) >= 4.5
+
+
+def test_selected_text_is_readable_in_every_theme(tmp_path):
+    project = make_project(tmp_path / "c.coder", n=3)
+
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            view = screen.query_one(ResponseView)
+            themes = sorted(app.available_themes)
+            assert len(themes) > 5
+            for theme in themes:
+                app.theme = theme
+                await pilot.pause()
+                style = view._selection_style().rich_style
+                foreground, background = (c.get_truecolor().hex for c in (style.color, style.bgcolor))
+                assert contrast(foreground, background) >= 4.5, (theme, foreground, background)
+    run(scenario)
