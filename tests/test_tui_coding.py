@@ -418,3 +418,23 @@ def test_empty_project_says_what_to_do(tmp_path):
             assert "has no responses yet: add them with `coder import`" in shown
             assert screen.response_list.current is None
     run(scenario)
+
+
+def test_reopening_starts_where_this_coder_left_off(project):
+    conn = open_project(project)
+    toggle_code(conn, "q0002", "caseload", "alice")
+    toggle_code(conn, "q0004", "caseload", "alice")
+    toggle_code(conn, "q0004", "caseload", "alice")   # uncoding counts as working on it too
+    toggle_code(conn, "q0006", "caseload", "bob")     # another coder's work does not move alice
+    conn.close()
+
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            assert screen.response_list.current == "q0004"
+            await pilot.press("j", "1")
+        async with running(project) as (app, pilot, screen):
+            assert screen.response_list.current == "q0005"
+        async with running(project, coder="carol") as (app, pilot, screen):
+            assert screen.response_list.current == "q0001"   # nothing yet: the first response
+    run(scenario)
+

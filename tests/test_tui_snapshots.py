@@ -23,9 +23,9 @@ def app(tmp_path):
     write_run(path, [kw("q0001", "caseload", 0.75, 64, 72, "caseload"),
                      kw("q0001", "it_systems", 0.6, 15, 23, "computer")])
     conn = open_project(path)
-    toggle_code(conn, "q0001", "time_pressure", "alice")
-    toggle_code(conn, "q0001", "it_systems", "alice", start=15, end=23)
     toggle_code(conn, "q0003", "paperwork", "alice")
+    toggle_code(conn, "q0001", "time_pressure", "alice")   # q0001 last: the UI reopens where alice left off
+    toggle_code(conn, "q0001", "it_systems", "alice", start=15, end=23)
     toggle_code(conn, "q0001", "staffing", "bob")
     yield CoderApp(Session(conn, "alice", path))
     conn.close()

@@ -149,6 +149,19 @@ def coded_counts(conn: sqlite3.Connection, coder: str | None) -> tuple[int, dict
     return total, per_theme
 
 
+# Logged actions whose target is a response id: what "working on a response" leaves in the log.
+_RESPONSE_ACTIONS = ("coding.add", "coding.remove", "suggestion.reject", "suggestion.unreject")
+
+
+def last_worked_on(conn: sqlite3.Connection, coder: str) -> str | None:
+    """The response this coder last coded, uncoded or turned a suggestion down on (None if none)."""
+    row = conn.execute(
+        f"SELECT e.target FROM events e JOIN responses r ON r.id = e.target WHERE e.coder = ? AND e.action IN "
+        f"({', '.join('?' * len(_RESPONSE_ACTIONS))}) ORDER BY e.id DESC LIMIT 1",
+        (coder, *_RESPONSE_ACTIONS)).fetchone()
+    return row[0] if row else None
+
+
 def change_marker(conn: sqlite3.Connection) -> tuple:
     """A cheap fingerprint of the writes that concern the UI (events, suggestions, runs).
 

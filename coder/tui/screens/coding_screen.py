@@ -21,8 +21,8 @@ from coder.history import History, describe
 from coder.history_codebook import LINK
 from coder.records import Code
 from coder.store import transaction
-from coder.store.browse import (ListFilter, change_marker, coded_counts, filtered_ids,
-                                first_uncoded, row_summaries)
+from coder.store.browse import (ListFilter, change_marker, coded_counts, filtered_ids, first_uncoded,
+                                last_worked_on, row_summaries)
 from coder.store.charts import charts_for_response
 from coder.store.codebook import load_codebook
 from coder.store.codings import codings_for_response
@@ -127,6 +127,7 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, Screen):
         self.load_codebook()
         self.load_suggestion_figures()
         self.reload_list()
+        self.resume_where_left_off()
         self.refresh_progress()
         self.response_list.focus()
         self._marker = change_marker(self.conn)
@@ -170,6 +171,12 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, Screen):
                                   QUEUE_SIZE)
             ids = [rid for rid in queue if rid in allowed]
         self.response_list.set_ids(ids, keep=self.response_list.current if keep else None)
+
+    def resume_where_left_off(self) -> None:
+        """Put the cursor on the response this coder last worked on (the first one otherwise)."""
+        rid = last_worked_on(self.conn, self.coder)
+        if rid is not None and rid in self.response_list.ids:
+            self.response_list.move_to(self.response_list.ids.index(rid))
 
     def refresh_progress(self, recount: bool = True) -> None:
         if recount:
