@@ -119,19 +119,27 @@ def _apply_inverse(conn: sqlite3.Connection, event: Event) -> int:
     return last_event_id(conn)
 
 
-def describe(event: Event) -> str:
-    """A short line saying what an event did, for the UI's notifications."""
+def describe(event: Event, names: dict[str, str] | None = None) -> str:
+    """A short line saying what an event did, verb first ("removed 1.2 Staffing from q0002"),
+    for the UI's notifications; `names` gives codes and themes as the researcher knows them
+    (index and label), else their ids are used."""
+    name = (names or {}).get
     if event.action == LINK or event.action in INVERSE:
         action, target, _ = edit_of(event)
-        return f"codebook {action.removeprefix('codebook.').replace('.', ' ')} {target}"
+        return f"codebook {action.removeprefix('codebook.').replace('.', ' ')} {name(target, target)}"
     d = event.data
     if event.action.startswith("coding."):
-        span = "" if d.get("start") is None else f" [{d['start']}-{d['end']}]"
-        verb = "applied" if event.action == "coding.add" else "removed"
-        return f"{d['code_id']} {verb} on {d['response_id']}{span}"
+        span = "" if d.get("start") is None else f" (characters {d['start']}-{d['end']})"
+        code = name(d["code_id"], d["code_id"])
+        if event.action == "coding.add":
+            return f"applied {code} to {d['response_id']}{span}"
+        return f"removed {code} from {d['response_id']}{span}"
     if event.action == "memo.set":
-        return f"memo on {d['target_type']} {d['target_id']} {'set' if d['after'] else 'cleared'}"
+        memo = ("the project memo" if d["target_type"] == "project"
+                else f"the memo on {d['target_type']} {name(d['target_id'], d['target_id'])}")
+        return f"{'set' if d['after'] else 'cleared'} {memo}"
     if event.action == "chart.set":
-        return f"chart {d['response_id']} × {d['theme_id']} {'set' if d['after'] else 'cleared'}"
-    verb = "rejected" if event.action == REJECT else "restored"
-    return f"suggestion {d['code_id']} {verb} on {d['response_id']}"
+        return (f"{'set' if d['after'] else 'cleared'} the chart summary of {d['response_id']} × "
+                f"{name(d['theme_id'], d['theme_id'])}")
+    verb = "turned down" if event.action == REJECT else "restored"
+    return f"{verb} the suggestion {name(d['code_id'], d['code_id'])} on {d['response_id']}"

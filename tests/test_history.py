@@ -55,7 +55,8 @@ def test_undo_redo_codings(db):
     toggle_code(db, "q0002", "staffing", "alice")
     history = History(db, "alice")
     undone = history.undo()
-    assert undone.undoes is not None and describe(undone) == "staffing removed on q0002"
+    assert undone.undoes is not None and describe(undone) == "removed staffing from q0002"
+    assert describe(undone, {"staffing": "1.2 Staff shortages"}) == "removed 1.2 Staff shortages from q0002"
     assert _codes(db, "q0002") == []
     history.undo()
     assert _codes(db, "q0001") == []

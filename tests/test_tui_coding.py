@@ -438,3 +438,15 @@ def test_reopening_starts_where_this_coder_left_off(project):
             assert screen.response_list.current == "q0001"   # nothing yet: the first response
     run(scenario)
 
+
+def test_undo_says_what_it_did_with_the_code_as_the_researcher_knows_it(project):
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.press("1", "u")
+            await pilot.pause()
+            assert [n.message for n in app._notifications][-1] == "Undo: removed 1.1 Caseload size from q0001"
+            await pilot.press("ctrl+r")
+            await pilot.pause()
+            assert [n.message for n in app._notifications][-1] == "Redo: applied 1.1 Caseload size to q0001"
+    run(scenario)
+

@@ -359,10 +359,10 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, Screen):
     # ----- undo and redo
 
     def action_undo(self) -> None:
-        self._history_step(self.history.undo, "Nothing to undo.", "Undone")
+        self._history_step(self.history.undo, "Nothing to undo.", "Undo")
 
     def action_redo(self) -> None:
-        self._history_step(self.history.redo, "Nothing to redo.", "Redone")
+        self._history_step(self.history.redo, "Nothing to redo.", "Redo")
 
     def _history_step(self, step, nothing: str, done: str) -> None:
         try:
@@ -373,7 +373,9 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, Screen):
         if event is None:
             self.notify(nothing)
             return
-        self.notify(f"{done}: {describe(event)}")
+        names = {c.id: f"{c.index} {c.label}" for c in self.codebook.codes}
+        names.update({t.id: f"{t.index} {t.label}" for t in self.codebook.themes})
+        self.notify(f"{done}: {describe(event, names)}")
         if event.action == LINK:
             self.load_codebook()
             self.response_list.invalidate()
