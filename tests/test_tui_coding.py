@@ -450,3 +450,17 @@ def test_undo_says_what_it_did_with_the_code_as_the_researcher_knows_it(project)
             assert [n.message for n in app._notifications][-1] == "Redo: applied 1.1 Caseload size to q0001"
     run(scenario)
 
+
+def test_a_code_on_a_span_and_on_the_whole_response_reads_whole_in_the_chip_and_the_tree(project):
+    conn = open_project(project)
+    toggle_code(conn, "q0001", "caseload", "alice", start=0, end=7)
+    toggle_code(conn, "q0001", "caseload", "alice")
+    conn.close()
+
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            text = screen_text(app)
+            assert " 1.1 Caseload size " in text and "1.1~" not in text
+            assert "☑" in text
+    run(scenario)
+

@@ -304,15 +304,16 @@ class ResponseView(ScrollView, can_focus=False):
     @staticmethod
     def _chips(codings: list[Coding], codes: dict[str, Code], colours: dict[str, str],
                own_coder: str) -> Content | None:
-        parts: list = []
-        seen: set[tuple[str, str]] = set()
+        # One chip per code and coder, in order of first coding; "~" only when every coding
+        # of it is a span (a whole-response coding of the code makes it whole, as in the tree).
+        spans_only: dict[tuple[str, str], bool] = {}
         for coding in codings:
-            code = codes.get(coding.code_id)
-            key = (coding.code_id, coding.coder)
-            if code is None or key in seen:
-                continue
-            seen.add(key)
-            span = "" if coding.start is None else "~"
-            who = "" if coding.coder == own_coder else f" ({coding.coder})"
-            parts += [(f" {code.index}{span} {code.label}{who} ", chip_style(colours[code.id])), " "]
+            if coding.code_id in codes:
+                key = (coding.code_id, coding.coder)
+                spans_only[key] = spans_only.get(key, True) and coding.start is not None
+        parts: list = []
+        for (code_id, coder), span in spans_only.items():
+            code = codes[code_id]
+            who = "" if coder == own_coder else f" ({coder})"
+            parts += [(f" {code.index}{'~' if span else ''} {code.label}{who} ", chip_style(colours[code.id])), " "]
         return Content.assemble(*parts) if parts else None
