@@ -99,6 +99,9 @@ def test_sentences_selected_by_key_are_coded_as_spans(project):
             assert stored_codings(project, "q0017")[1] == ("time_pressure", second[0], third[1], "manual")
             await pilot.press("left_curly_bracket", "4")   # all three sentences: the whole response, no span
             assert ("paperwork", None, None, "manual") in stored_codings(project, "q0017")
+            await pilot.pause()
+            assert [n.message for n in app._notifications][-1] == \
+                "All of the text was selected, so the code went on the whole response."
             await pilot.press("left_square_bracket", "left_square_bracket", "right_curly_bracket")
             assert view.selected_span() == (first[0], second[1])
             await pilot.press("escape", "1")   # escape drops the selection: the code goes on the whole response

@@ -275,13 +275,17 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, Screen):
         rid = self.response_list.current
         if rid is None:
             return
-        span = self.query_one(ResponseView).selected_span()
+        view = self.query_one(ResponseView)
+        span = view.selected_span()
+        all_selected = span is None and view.has_selection()
         before = self._own_codes(rid)
         if not self.saved(lambda: toggle_code(self.conn, rid, code_id, self.coder,
                                               start=span[0] if span else None, end=span[1] if span else None)):
             return
         if span:
             self.clear_selection()
+        if all_selected:
+            self.notify("All of the text was selected, so the code went on the whole response.")
         self.after_change(rid, before)
 
     def action_sentence(self, delta: int, extend: bool = False) -> None:

@@ -276,6 +276,10 @@ class ResponseView(ScrollView, can_focus=False):
             return None
         return span
 
+    def has_selection(self) -> bool:
+        """Whether any of the response text is selected (by mouse or by key)."""
+        return self._selected_part() is not None
+
     def _selected_part(self) -> tuple[int, int] | None:
         selection = self.text_selection
         text_rows = [i for i, (_, offset) in enumerate(self._lines) if offset is not None]
