@@ -62,6 +62,8 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, Screen):
     #search.visible { display: block; }
     """
     BINDINGS = [
+        # "? Keys" first: the footer is cut at the terminal's width, and the help it opens lists every key.
+        Binding("question_mark", "help", "Keys"),
         Binding("j", "step(1)", "Next"),
         Binding("k", "step(-1)", "Prev"),
         Binding("n", "next_uncoded", "Uncoded"),
@@ -82,7 +84,6 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, Screen):
         Binding("f", "filter", "Filter"),
         Binding("ctrl+o", "toggle_everyone", "Everyone", show=False),
         Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("question_mark", "help", "Keys"),
         Binding("q", "app.quit", "Quit"),
     ]
     COMMANDS = {CodePicker}
