@@ -20,6 +20,8 @@ from coder.errors import CoderError
 from coder.importers.responses import check_responses, write_responses
 from coder.store import open_project
 
+pytestmark = pytest.mark.slow  # many generated files, or real processes: `pytest -m "not slow"` skips them
+
 SETTINGS = settings(max_examples=25, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])

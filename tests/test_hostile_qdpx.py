@@ -12,6 +12,8 @@ from coder.errors import InputError
 from coder.refi.reader import import_qdpx
 from coder.store import open_project
 
+pytestmark = pytest.mark.slow  # many generated files, or real processes: `pytest -m "not slow"` skips them
+
 PROJECT = """<?xml version="1.0" encoding="utf-8"?>
 <Project name="p" xmlns="urn:QDA-XML:project:1.0">
   <CodeBook><Codes>{codes}</Codes></CodeBook>

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import zipfile
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coder.errors import CoderError
 from coder.refi.qdc import read_qdc
 from coder.refi.reader import import_qdpx
+
+pytestmark = pytest.mark.slow  # many generated files, or real processes: `pytest -m "not slow"` skips them
 
 SETTINGS = settings(max_examples=25, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

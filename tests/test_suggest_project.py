@@ -80,6 +80,7 @@ def test_queue_lists_uncoded_responses_once(tiny):
     assert not set(queue) & {f"r{i}" for i in range(18)}
 
 
+@pytest.mark.slow
 def test_evaluation_is_stored_with_per_code_f1(tiny):
     result = evaluate_project(tiny, folds=3)
     stored = latest_code_f1(tiny)
