@@ -16,9 +16,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from coder.coding import accept_suggestion, reject_suggestion, toggle_code
+from coder.colours import code_colours
 from coder.errors import CoderError
-from coder.history import History, describe
-from coder.history_codebook import LINK
+from coder.history import History
 from coder.records import Code
 from coder.store import transaction
 from coder.store.browse import (ListFilter, change_marker, coded_counts, filtered_ids, first_uncoded,
@@ -31,10 +31,10 @@ from coder.store.responses import count_responses, get_response
 from coder.store.suggestions import latest_code_f1, not_suggested_codes, uncertain_uncoded
 from coder.suggest.queue import diverse_order
 from coder.tui.code_picker import CodePicker
-from coder.colours import code_colours
 from coder.tui.evidence import evidence_spans
 from coder.tui.keys import assign_keys
 from coder.tui.screens.coding_filters import FilterActions
+from coder.tui.screens.coding_history import HistoryActions
 from coder.tui.screens.coding_notes import NoteActions
 from coder.tui.screens.help_screen import HelpScreen
 from coder.tui.session import Session, UsesSession
@@ -50,7 +50,7 @@ QUEUE_SIZE = 2000  # responses in the active-learning queue
 _NOTHING_SHOWN = object()
 
 
-class CodingScreen(UsesSession, NoteActions, FilterActions, Screen):
+class CodingScreen(UsesSession, NoteActions, FilterActions, HistoryActions, Screen):
     """The default screen: read, code, accept or reject suggestions."""
 
     DEFAULT_CSS = """
@@ -360,42 +360,6 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, Screen):
             self.notify(str(exc), title="Not saved", severity="error", timeout=15)
             return False
         return True
-
-    # ----- undo and redo
-
-    def action_undo(self) -> None:
-        self._history_step(self.history.undo, "Nothing to undo.", "Undo")
-
-    def action_redo(self) -> None:
-        self._history_step(self.history.redo, "Nothing to redo.", "Redo")
-
-    def _history_step(self, step, nothing: str, done: str) -> None:
-        try:
-            event = step()
-        except CoderError as exc:  # e.g. undoing the addition of a code now in use
-            self.notify(str(exc), severity="error")
-            return
-        if event is None:
-            self.notify(nothing)
-            return
-        names = {c.id: f"{c.index} {c.label}" for c in self.codebook.codes}
-        names.update({t.id: f"{t.index} {t.label}" for t in self.codebook.themes})
-        self.notify(f"{done}: {describe(event, names)}")
-        if event.action == LINK:
-            self.load_codebook()
-            self.response_list.invalidate()
-        if event.action == "memo.set" and event.data["target_type"] == "code":
-            self.query_one(CodebookPanel).set_code_memo(event.data["target_id"], event.data["after"])
-        rid = event.data.get("response_id") or (
-            event.data["target_id"] if event.data.get("target_type") == "response" else None)
-        ids = self.response_list.ids
-        if rid and rid != self.response_list.current and rid in ids:
-            self.response_list.move_to(ids.index(rid))
-        if rid:
-            self.response_list.invalidate([rid])
-        self.show_current()
-        self.refresh_progress()
-        self._marker = change_marker(self.conn)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen([(k, self.codes[c]) for k, c in self.keys.items()]))

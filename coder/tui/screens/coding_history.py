@@ -1,0 +1,52 @@
+"""Undo and redo on the coding screen (`u`, `ctrl+r`).
+
+A mixin of CodingScreen: each step goes through coder.history (the event log),
+says what it did with codes named as the researcher knows them, and shows the
+response it changed.
+"""
+
+from __future__ import annotations
+
+from coder.errors import CoderError
+from coder.history import describe
+from coder.history_codebook import LINK
+from coder.store.browse import change_marker
+from coder.tui.widgets.codebook_panel import CodebookPanel
+
+
+class HistoryActions:
+    """`action_undo` and `action_redo` for the coding screen."""
+
+    def action_undo(self) -> None:
+        self._history_step(self.history.undo, "Nothing to undo.", "Undo")
+
+    def action_redo(self) -> None:
+        self._history_step(self.history.redo, "Nothing to redo.", "Redo")
+
+    def _history_step(self, step, nothing: str, done: str) -> None:
+        try:
+            event = step()
+        except CoderError as exc:  # e.g. undoing the addition of a code now in use
+            self.notify(str(exc), severity="error")
+            return
+        if event is None:
+            self.notify(nothing)
+            return
+        names = {c.id: f"{c.index} {c.label}" for c in self.codebook.codes}
+        names.update({t.id: f"{t.index} {t.label}" for t in self.codebook.themes})
+        self.notify(f"{done}: {describe(event, names)}")
+        if event.action == LINK:
+            self.load_codebook()
+            self.response_list.invalidate()
+        if event.action == "memo.set" and event.data["target_type"] == "code":
+            self.query_one(CodebookPanel).set_code_memo(event.data["target_id"], event.data["after"])
+        rid = event.data.get("response_id") or (
+            event.data["target_id"] if event.data.get("target_type") == "response" else None)
+        ids = self.response_list.ids
+        if rid and rid != self.response_list.current and rid in ids:
+            self.response_list.move_to(ids.index(rid))
+        if rid:
+            self.response_list.invalidate([rid])
+        self.show_current()
+        self.refresh_progress()
+        self._marker = change_marker(self.conn)
