@@ -30,19 +30,23 @@ def test_a_codebook_nested_thousands_deep_is_one_line(project_path, tmp_path, te
     assert line.startswith(f"coder: error: {deep}, line ") and "nest" in line, line
 
 
+def import_fails(project_path, path, pattern: str) -> None:
+    """Checking `path` for import is a one-line error matching `pattern`; the project stays as it was."""
+    conn = open_project(project_path)
+    try:
+        fails_untouched(project_path, lambda: check_responses(conn, path), pattern)
+    finally:
+        conn.close()
+
+
 def test_a_file_of_too_many_columns_is_refused(project_path, tmp_path):
     wide = tmp_path / "wide.csv"
     with wide.open("w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["id", "text", *(f"a{n}" for n in range(MAX_COLUMNS))])
         writer.writerow(["R1", "some words", *range(MAX_COLUMNS)])
-    conn = open_project(project_path)
-    try:
-        fails_untouched(project_path, lambda: check_responses(conn, wide),
-                        rf"wide\.csv, line 1: {MAX_COLUMNS + 2:,} columns, more than the "
-                        rf"{MAX_COLUMNS:,} an import takes")
-    finally:
-        conn.close()
+    import_fails(project_path, wide, rf"wide\.csv, line 1: {MAX_COLUMNS + 2:,} columns, more than the "
+                                     rf"{MAX_COLUMNS:,} an import takes")
 
 
 def test_a_quote_left_open_over_a_huge_file_is_one_line_at_the_row_it_starts(project_path, tmp_path):
@@ -50,24 +54,15 @@ def test_a_quote_left_open_over_a_huge_file_is_one_line_at_the_row_it_starts(pro
     with open_quote.open("w", newline="") as f:
         f.write('id,text\nR1,fine\nR2,"never closed\n')
         f.write(("more words on another line\n" * 400_000))   # about 11 million characters
-    conn = open_project(project_path)
-    try:
-        fails_untouched(project_path, lambda: check_responses(conn, open_quote),
-                        r"open\.csv, line 3: a cell is over 10 million characters.*quote is probably left open")
-    finally:
-        conn.close()
+    import_fails(project_path, open_quote,
+                 r"open\.csv, line 3: a cell is over 10 million characters.*quote is probably left open")
 
 
 def test_a_json_lines_file_of_too_many_keys_is_refused_at_its_line(project_path, tmp_path):
     wide = tmp_path / "wide.jsonl"
     wide.write_text(json.dumps({"id": "R1", "text": "a"}) + "\n"
                     + json.dumps({f"k{n}": n for n in range(MAX_COLUMNS)}) + "\n")
-    conn = open_project(project_path)
-    try:
-        fails_untouched(project_path, lambda: check_responses(conn, wide),
-                        r"wide\.jsonl, line 2: 2,002 columns")
-    finally:
-        conn.close()
+    import_fails(project_path, wide, r"wide\.jsonl, line 2: 2,002 columns")
 
 
 @pytest.mark.parametrize("cell", ["  =1+1", " \t+SUM(A1)", "\n@cmd", "   -2+3"])
