@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Collection, Mapping, Sequence
 
 import numpy as np
 
@@ -77,10 +77,11 @@ class Agreement:
         return rows
 
 
-def shared_units(code_sets: CodeSets, coders: Sequence[str]) -> list[str]:
-    """Responses every one of `coders` has coded, in a stable order."""
+def shared_units(code_sets: CodeSets, coders: Sequence[str],
+                 within: Collection[str] | None = None) -> list[str]:
+    """Responses every one of `coders` has coded (of those `within`, if given), in a stable order."""
     common = set.intersection(*(set(k for k, v in code_sets.get(c, {}).items() if v) for c in coders))
-    return sorted(common)
+    return sorted(common if within is None else common & set(within))
 
 
 def cohen_kappa(a: Sequence[bool], b: Sequence[bool]) -> float:
@@ -199,11 +200,13 @@ def _percentiles(values: np.ndarray) -> list[Interval]:
     return out
 
 
-def measure_agreement(code_sets: CodeSets, coders: Sequence[str], code_ids: Sequence[str]) -> Agreement:
-    """Agreement of `coders` on `code_ids` over the responses they all coded."""
+def measure_agreement(code_sets: CodeSets, coders: Sequence[str], code_ids: Sequence[str],
+                      within: Collection[str] | None = None) -> Agreement:
+    """Agreement of `coders` on `code_ids` over the responses they all coded (of those
+    `within`, e.g. a sample's, if given)."""
     if len(coders) < 2:
         raise ValueError("agreement needs at least two coders")
-    units = shared_units(code_sets, coders)
+    units = shared_units(code_sets, coders, within)
     judgements = np.array([[[code in code_sets[c][u] for code in code_ids] for c in coders] for u in units],
                           dtype=bool).reshape(len(units), len(coders), len(code_ids))
     kappa_intervals, alpha_intervals = bootstrap_intervals(judgements)

@@ -85,13 +85,15 @@ def test_a_schema_1_project_is_upgraded_when_opened_for_writing(project_path):
     raw = sqlite3.connect(project_path)
     raw.execute("CREATE INDEX suggestions_by_code ON suggestions(code_id)")   # as schema 1 made it
     raw.execute("DROP TABLE drafts")                                          # schema 3 added it
+    raw.execute("DROP TABLE sample_responses")                                # schema 4 added them
+    raw.execute("DROP TABLE samples")
     raw.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     raw.commit()
     raw.close()
     with pytest.raises(ProjectError, match="schema 1 needs upgrading"):
         open_project(project_path, readonly=True)
     conn = open_project(project_path)
-    assert int(get_meta(conn)["schema_version"]) == SCHEMA_VERSION == 3
+    assert int(get_meta(conn)["schema_version"]) == SCHEMA_VERSION == 4
     assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'suggestions_by_code'").fetchone()
     save_draft(conn, "alice", "memo:project:", "Project memo", "half a thought")
     assert get_draft(conn, "alice", "memo:project:") == "half a thought"
@@ -100,7 +102,8 @@ def test_a_schema_1_project_is_upgraded_when_opened_for_writing(project_path):
 
 def test_a_schema_2_project_is_read_as_it_is_and_upgraded_only_for_writing(project_path):
     raw = sqlite3.connect(project_path)
-    raw.execute("DROP TABLE drafts")
+    for table in ("drafts", "sample_responses", "samples"):   # what schemas 3 and 4 added
+        raw.execute(f"DROP TABLE {table}")
     raw.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     raw.commit()
     raw.close()
@@ -110,7 +113,7 @@ def test_a_schema_2_project_is_read_as_it_is_and_upgraded_only_for_writing(proje
     reader.close()
     assert file_digest(project_path) == before
     conn = open_project(project_path)
-    assert int(get_meta(conn)["schema_version"]) == 3 and get_draft(conn, "alice", "x") is None
+    assert int(get_meta(conn)["schema_version"]) == SCHEMA_VERSION and get_draft(conn, "alice", "x") is None
     conn.close()
 
 

@@ -26,6 +26,7 @@ COMMANDS = [
     "suggest",
     "evaluate",
     "agreement",
+    "sample",
     "demo",
     "export",
     "import_qdpx",

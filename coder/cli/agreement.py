@@ -13,6 +13,7 @@ from coder.errors import CoderError
 from coder.store import open_project
 from coder.store.codebook import load_codebook
 from coder.store.codings import coders as project_coders, list_codings
+from coder.store.samples import sample_response_ids
 
 if TYPE_CHECKING:
     from coder.reliability import Agreement
@@ -33,6 +34,8 @@ def register(subparsers) -> None:
                         help="write the per-code table to .csv or .xlsx (XLSX adds the disagreements)")
     parser.add_argument("--disagreements", type=Path, metavar="FILE",
                         help="write every (response, code) the coders disagree on to .csv or .xlsx")
+    parser.add_argument("--sample", metavar="NAME",
+                        help="measure on this sample's responses only (see `coder sample`)")
     parser.set_defaults(run=run)
 
 
@@ -99,12 +102,13 @@ def run(args: argparse.Namespace) -> int:
                              f"(coders in this project: {', '.join(available) or 'none'}); use --coders")
         codebook = load_codebook(conn)
         code_sets = _code_sets(conn, coders)
+        within = sample_response_ids(conn, args.sample) if args.sample else None
     finally:
         conn.close()
     used = set().union(*(codes for per in code_sets.values() for codes in per.values()))
     code_ids = [c.id for c in codebook.codes if not c.retired or c.id in used]
     labels = {c.id: (c.index, c.label) for c in codebook.codes}
-    result = measure_agreement(code_sets, coders, code_ids)
+    result = measure_agreement(code_sets, coders, code_ids, within)
     if not result.units:
         raise CoderError(f"{args.project}: no response has been coded by all of {', '.join(coders)}")
     table = agreement_table(result, labels)

@@ -195,10 +195,30 @@ CREATE TABLE drafts (
 );
 """
 
+# Version 4: samples of responses drawn for double coding (`coder sample`): what
+# each was drawn with, and its responses with the stratum each came from.
+SCHEMA_V4 = """
+CREATE TABLE samples (
+    name         TEXT PRIMARY KEY,
+    size         INTEGER NOT NULL,
+    by_attribute TEXT,                        -- stratified by this attribute; NULL = simple random
+    seed         INTEGER NOT NULL,
+    created_at   TEXT NOT NULL,
+    created_by   TEXT NOT NULL
+);
+CREATE TABLE sample_responses (
+    sample      TEXT NOT NULL REFERENCES samples(name) ON DELETE CASCADE,
+    response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+    stratum     TEXT,                         -- the attribute value it was drawn under
+    PRIMARY KEY (sample, response_id)
+);
+"""
+
 # MIGRATIONS[n] upgrades version n to n + 1; version 0 is an empty file.
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3]
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 # A read-only open (exports, statistics) cannot upgrade a file, and needs not from
-# this version on: later versions only add what no reader uses (drafts).
+# this version on: later versions only add what readers do without (drafts; samples,
+# which a schema 2 or 3 file cannot hold).
 OLDEST_READABLE = 2
