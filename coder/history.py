@@ -11,7 +11,8 @@ by replaying only the events added since the last look.
 
 Codebook edits (update, move, reorder, retire, add, delete; not merges) are
 undone through the codebook store, linked by a `history.codebook` event (see
-coder.history_codebook).
+coder.history_codebook). A merge of another project file (`project.merge`) is
+one step, taken back by `project.unmerge` (see coder.store.merge).
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from coder.store.charts import set_chart
 from coder.store.codings import add_coding, remove_coding
 from coder.store.events import Event, last_event_id, list_events, record_event
 from coder.store.memos import set_memo
+from coder.store.merge import MERGE, UNMERGE, invert_merge
 from coder.store.rejections import REJECT, UNREJECT, set_rejected
 
-UNDOABLE = {"coding.add", "coding.remove", "memo.set", "chart.set", REJECT, UNREJECT, LINK, *INVERSE}
+UNDOABLE = {"coding.add", "coding.remove", "memo.set", "chart.set", REJECT, UNREJECT, LINK, *INVERSE,
+            MERGE, UNMERGE}
 
 
 class History:
@@ -98,6 +101,8 @@ def _apply_inverse(conn: sqlite3.Connection, event: Event) -> int:
     """Apply the inverse of `event` and log it with `undoes` = event; return the new id."""
     if event.action == LINK or event.action in INVERSE:
         return invert(conn, event)
+    if event.action in (MERGE, UNMERGE):
+        return invert_merge(conn, event)
     d = event.data
     if event.action in ("coding.add", "coding.remove"):
         span = {"start": d["start"], "end": d["end"]}
@@ -128,6 +133,9 @@ def describe(event: Event, names: dict[str, str] | None = None) -> str:
         action, target, _ = edit_of(event)
         return f"codebook {action.removeprefix('codebook.').replace('.', ' ')} {name(target, target)}"
     d = event.data
+    if event.action in (MERGE, UNMERGE):
+        return (f"{'merged' if event.action == MERGE else 'took back the merge of'} {d['source']} "
+                f"({len(d.get('codings', [])):,} codings)")
     if event.action.startswith("coding."):
         span = "" if d.get("start") is None else f" (characters {d['start']}-{d['end']})"
         code = name(d["code_id"], d["code_id"])

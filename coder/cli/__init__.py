@@ -27,6 +27,7 @@ COMMANDS = [
     "evaluate",
     "agreement",
     "sample",
+    "merge",
     "demo",
     "export",
     "import_qdpx",

@@ -1,0 +1,228 @@
+"""Merging another coder's copy of a project into this one (`coder merge`).
+
+The usual way a team works: each coder codes a copy of the project, then the
+lead merges the copies into one. A merge brings in the other file's codings,
+memos, chart summaries (and so its coders), and the themes and codes this
+project lacks; the codebooks are reconciled by id and responses are matched by
+id and text. Nothing is dropped without a word:
+
+- a conflict is a response both files hold with different text, one the other
+  file codes (or has notes on) that this project lacks, a theme or code both
+  hold whose label (or a code's theme) differs, an id that is a theme in one
+  file and a code in the other, or a memo or summary both hold, by the same
+  coder on the same thing, with different text. With any conflict nothing is
+  merged unless asked (`skip_conflicts`), and then what a conflict touches
+  (the codings of a conflicting code or response, ...) is held back and counted;
+- rows both files hold alike are counted as already present, so merging the
+  same file twice adds nothing;
+- the other file's event log, suggestions, samples and drafts stay with it
+  (its history is its own; the merge is logged here as one event naming it).
+
+The merge is one transaction and one `project.merge` event, which history
+undoes as one step; a safety copy of the project is made before it writes.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coder.errors import CoderError
+from coder.store import transaction
+from coder.store.backup import project_file
+from coder.store.merge import (KEYS, Rows, apply_merge, next_positions, read_other, response_texts,
+                               safety_copy_as_committed, table_rows)
+
+SHOWN = 20   # conflicts listed before "... and N more"
+NOTES = ("memos", "charts")
+_NAMES = {"codings": "codings", "memos": "memos", "charts": "chart summaries"}
+
+
+@dataclass
+class MergeReport:
+    """What a merge found and did; `added` and `present` count rows per table."""
+
+    source: Path
+    added: dict[str, int] = field(default_factory=dict)
+    present: dict[str, int] = field(default_factory=dict)
+    held_back: dict[str, int] = field(default_factory=dict)
+    conflicts: list[str] = field(default_factory=list)
+    coders: list[str] = field(default_factory=list)
+    new_coders: list[str] = field(default_factory=list)
+    left_out: int = 0            # responses only the other file holds, with nothing on them
+    backup: Path | None = None
+    event_id: int | None = None
+
+    def conflict_lines(self, shown: int = SHOWN) -> list[str]:
+        """One line per conflict, the first `shown` of them, then how many more."""
+        lines = self.conflicts[:shown]
+        if len(self.conflicts) > shown:
+            lines.append(f"... and {len(self.conflicts) - shown:,} more conflicts")
+        return lines
+
+    def lines(self) -> list[str]:
+        """The summary `coder merge` prints."""
+        lines = [f"{_NAMES[t]}: {self.added.get(t, 0):,} added, {self.present.get(t, 0):,} already present"
+                 for t in _NAMES]
+        lines.append(f"codebook: themes {self.added.get('themes', 0):,} added, "
+                     f"codes {self.added.get('codes', 0):,} added")
+        lines.append(f"coders: {', '.join(self.coders) or 'none'}"
+                     + (f" (new here: {', '.join(self.new_coders)})" if self.new_coders else ""))
+        held = ", ".join(f"{n:,} {_NAMES.get(t, t)}" for t, n in self.held_back.items() if n)
+        lines.append(f"conflicts: {len(self.conflicts):,}" + (f" (held back: {held})" if held else ""))
+        lines += [f"  {line}" for line in self.conflict_lines()]
+        if self.left_out:
+            lines.append(f"responses only in {self.source.name}, not coded there: {self.left_out:,} "
+                         "(not brought in; `coder import` them if wanted)")
+        if self.backup:
+            lines.append(f"safety copy: {self.backup}")
+        return lines
+
+
+class MergeConflicts(CoderError):
+    """A merge that found conflicts and was not asked to skip them; nothing was merged."""
+
+    def __init__(self, report: MergeReport, project: Path):
+        self.report = report
+        super().__init__(
+            f"{report.source}: {len(report.conflicts):,} conflicts with {project.name}; nothing was "
+            "merged (settle them, or merge the rest with --skip-conflicts)")
+
+
+def merge_project(conn: sqlite3.Connection, other: Path | str, coder: str, *,
+                  skip_conflicts: bool = False) -> MergeReport:
+    """Merge the project file `other` into the open project `conn`, logged as `coder`'s change.
+
+    `other` is only read. Raises MergeConflicts (project unchanged) when there
+    are conflicts and `skip_conflicts` is False; a CoderError for the same file
+    as the project, or one that is not a whole project.
+    """
+    other = Path(other)
+    if other.exists() and os.path.samefile(other, project_file(conn)):
+        raise CoderError(f"{other}: is the project itself (merge another coder's copy into it)")
+    theirs, their_texts = read_other(other)
+    with transaction(conn):   # compared and written under one lock: nobody writes in between
+        report, rows = _plan(conn, theirs, their_texts, other)
+        if report.conflicts and not skip_conflicts:
+            raise MergeConflicts(report, project_file(conn))
+        if any(rows.values()):
+            report.backup = safety_copy_as_committed(conn)
+            report.event_id = apply_merge(conn, rows, coder, other.name)
+    return report
+
+
+def _key(table: str, row: dict) -> tuple:
+    return tuple(row[c] for c in KEYS[table])
+
+
+def _plan(conn: sqlite3.Connection, theirs: Rows, their_texts: dict[str, str],
+          other: Path) -> tuple[MergeReport, Rows]:
+    """What to add and what conflicts, comparing the project with the other file's rows."""
+    report = MergeReport(other)
+    ours = {table: {_key(table, row): row for row in table_rows(conn, table)} for table in KEYS}
+    our_texts = response_texts(conn)
+    used = _referenced_responses(theirs)
+    blocked: set[tuple[str, str]] = set()   # (kind, id) of responses, themes and codes in conflict
+    for rid, text in their_texts.items():
+        if rid in our_texts and our_texts[rid] != text:
+            report.conflicts.append(f"response {rid}: text differs")
+            blocked.add(("response", rid))
+        elif rid not in our_texts and rid in used:
+            report.conflicts.append(f"response {rid}: not in this project, but coded or noted in {other.name}")
+            blocked.add(("response", rid))
+    report.left_out = sum(1 for rid in their_texts if rid not in our_texts and rid not in used)
+    _check_codebook(ours, theirs, report, blocked)
+    rows = _new_codebook_rows(conn, ours, theirs, blocked)
+    for table in ("codings", *NOTES):
+        rows[table] = _new_rows(table, ours[table], theirs[table], blocked, report)
+    report.added = {table: len(found) for table, found in rows.items()}
+    everyone = {row["coder"] for table in ("codings", *NOTES) for row in theirs[table]}
+    ours_coders = {row["coder"] for table in ("codings", *NOTES) for row in ours[table].values()}
+    report.coders = sorted(everyone)
+    report.new_coders = sorted(everyone - ours_coders)
+    return report, rows
+
+
+def _referenced_responses(theirs: Rows) -> set[str]:
+    found = {row["response_id"] for table in ("codings", "charts") for row in theirs[table]}
+    return found | {row["target_id"] for row in theirs["memos"] if row["target_type"] == "response"}
+
+
+def _check_codebook(ours: dict, theirs: Rows, report: MergeReport, blocked: set) -> None:
+    """Themes and codes both files hold that differ (label, a code's theme, kind) are conflicts."""
+    for table, kind, other_kind in (("themes", "theme", "code"), ("codes", "code", "theme")):
+        other_table = "codes" if table == "themes" else "themes"
+        for row in theirs[table]:
+            mine = ours[table].get((row["id"],))
+            if (row["id"],) in ours[other_table]:
+                report.conflicts.append(f"{kind} {row['id']}: is a {other_kind} in this project")
+            elif mine is None:
+                continue
+            elif mine["label"] != row["label"]:
+                report.conflicts.append(f"{kind} {row['id']}: label {mine['label']!r} here, "
+                                        f"{row['label']!r} in {report.source.name}")
+            elif table == "codes" and mine["theme_id"] != row["theme_id"]:
+                report.conflicts.append(f"code {row['id']}: under theme {mine['theme_id']} here, "
+                                        f"{row['theme_id']} in {report.source.name}")
+            else:
+                continue
+            blocked.add((kind, row["id"]))
+
+
+def _new_codebook_rows(conn: sqlite3.Connection, ours: dict, theirs: Rows, blocked: set) -> Rows:
+    """Themes and codes the project lacks, placed after its own (in the other file's order).
+
+    A new code whose theme is held back by a conflict is held back too (added to `blocked`).
+    """
+    theme_position, code_positions = next_positions(conn)
+    themes = []
+    for row in theirs["themes"]:
+        if (row["id"],) not in ours["themes"] and ("theme", row["id"]) not in blocked:
+            themes.append({**row, "position": theme_position})
+            theme_position += 1
+    homes = {key[0] for key in ours["themes"]} | {row["id"] for row in themes}
+    codes = []
+    for row in theirs["codes"]:
+        if (row["id"],) in ours["codes"] or ("code", row["id"]) in blocked:
+            continue
+        if row["theme_id"] not in homes:   # its theme is a code here: held back with it
+            blocked.add(("code", row["id"]))
+        else:
+            position = code_positions.get(row["theme_id"], 0)
+            codes.append({**row, "position": position})
+            code_positions[row["theme_id"]] = position + 1
+    return {"themes": themes, "codes": codes}
+
+
+def _depends_on(table: str, row: dict) -> list[tuple[str, str]]:
+    """The responses, themes and codes a coding, memo or summary is about."""
+    if table == "codings":
+        return [("response", row["response_id"]), ("code", row["code_id"])]
+    if table == "charts":
+        return [("response", row["response_id"]), ("theme", row["theme_id"])]
+    return [(row["target_type"], row["target_id"])]
+
+
+def _new_rows(table: str, ours: dict, theirs: list[dict], blocked: set, report: MergeReport) -> list[dict]:
+    """The other file's rows of `table` to add; counts those present and those held back."""
+    text = {"memos": "text", "charts": "summary"}.get(table)
+    added, present, held = [], 0, 0
+    for row in theirs:
+        mine = ours.get(_key(table, row))
+        if mine is not None and (text is None or mine[text] == row[text]):
+            present += 1
+        elif any(dep in blocked for dep in _depends_on(table, row)):
+            held += 1
+        elif mine is not None:
+            what = "memo" if table == "memos" else "chart summary"
+            on = (f"{row['target_type']} {row['target_id']}".strip() if table == "memos"
+                  else f"response {row['response_id']} under theme {row['theme_id']}")
+            report.conflicts.append(f"{what} by {row['coder']} on {on}: text differs")
+            held += 1
+        else:
+            added.append(row)
+    report.present[table] = present
+    report.held_back[table] = held
+    return added

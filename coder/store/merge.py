@@ -1,0 +1,171 @@
+"""Reading another project file for a merge, and writing (or taking back) what it brings.
+
+The other file is never changed: it is copied into a temporary folder, where
+an older schema is upgraded by the usual open code, and read there (see
+`read_other`).
+
+What a merge adds (themes, codes, codings, memos, chart summaries) is written
+as rows of those tables and logged as one `project.merge` event whose data
+holds every row, so history can take the merge back as one step
+(`project.unmerge`) and redo it. Rows are keyed as the tables key them; rows a
+merge finds already present are left alone.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from coder.errors import ProjectError
+from coder.store.backup import backup_to, project_file, safety_copy
+from coder.store.connection import connect_readonly, open_project, transaction
+from coder.store.events import Event, record_event
+
+MERGE = "project.merge"
+UNMERGE = "project.unmerge"
+
+# The tables a merge brings in, in the order they are written (each refers to the ones before),
+# and the columns that identify a row of each.
+KEYS = {
+    "themes": ("id",),
+    "codes": ("id",),
+    "codings": ("response_id", "code_id", "coder", "start", "end"),
+    "memos": ("target_type", "target_id", "coder"),
+    "charts": ("response_id", "theme_id", "coder"),
+}
+# Columns the receiving project numbers itself.
+_OWN_IDS = {"codings": "id", "memos": "id"}
+# What must still read as merged for taking a merge back to remove a row (a memo or
+# summary edited since is kept), and what must not refer to a theme or code it removes.
+_UNCHANGED = {"memos": "text", "charts": "summary"}
+_IN_USE = {
+    "codes": ("SELECT 1 FROM codings WHERE code_id = :id UNION ALL "
+              "SELECT 1 FROM suggestions WHERE code_id = :id"),
+    "themes": "SELECT 1 FROM codes WHERE theme_id = :id UNION ALL SELECT 1 FROM charts WHERE theme_id = :id",
+}
+
+Rows = dict[str, list[dict]]   # table -> rows as column -> value
+
+
+def read_other(path: Path | str) -> tuple[Rows, dict[str, str]]:
+    """The merged tables' rows and the response texts of the project file at `path`.
+
+    The file is never changed, nor is anything made beside it: it is copied
+    into a temporary folder (as bytes when its write-ahead log is empty, else
+    with SQLite's backup API) and read there, upgraded first if its schema is
+    older. A file that is missing, not a project, damaged or too new is a
+    ProjectError naming it.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ProjectError(f"{path}: no such project file")
+    folder = Path(tempfile.mkdtemp(prefix="coder-merge-"))
+    copy = folder / path.name
+    try:
+        try:
+            _copy(path, copy)
+            conn = open_project(copy)
+            try:
+                return {table: table_rows(conn, table) for table in KEYS}, response_texts(conn)
+            finally:
+                conn.close()
+        except ProjectError as exc:
+            raise ProjectError(str(exc).replace(str(copy), str(path))) from None
+        except sqlite3.DatabaseError as exc:
+            raise ProjectError(f"{path}: could not be read ({exc}); `coder check {path}` tells more") from None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _copy(path: Path, target: Path) -> None:
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size:   # changes not yet in the file: let SQLite read both
+        source = open_project(path, readonly=True)
+        try:
+            backup_to(source, target)
+        finally:
+            source.close()
+    else:
+        shutil.copyfile(path, target)
+
+
+def safety_copy_as_committed(conn: sqlite3.Connection) -> Path:
+    """A safety copy (see coder.store.backup) of the project as last committed.
+
+    Made through a read-only connection of its own, so it works while `conn`
+    holds the write lock (a backup through `conn` itself would wait for it).
+    """
+    reader = connect_readonly(project_file(conn))
+    try:
+        return safety_copy(reader)
+    finally:
+        reader.close()
+
+
+def table_rows(conn: sqlite3.Connection, table: str) -> list[dict]:
+    """Every row of a merged table as column -> value (without the project's own row ids)."""
+    cursor = conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid')
+    names = [d[0] for d in cursor.description]
+    skip = _OWN_IDS.get(table)
+    return [{k: v for k, v in zip(names, row) if k != skip} for row in cursor]
+
+
+def response_texts(conn: sqlite3.Connection) -> dict[str, str]:
+    """Every response's text by id."""
+    return dict(conn.execute("SELECT id, text FROM responses"))
+
+
+def next_positions(conn: sqlite3.Connection) -> tuple[int, dict[str, int]]:
+    """The position a new theme gets, and per theme the position its next new code gets."""
+    theme = conn.execute("SELECT ifnull(max(position), -1) + 1 FROM themes").fetchone()[0]
+    codes = dict(conn.execute("SELECT t.id, ifnull(max(c.position), -1) + 1 FROM themes t "
+                              "LEFT JOIN codes c ON c.theme_id = t.id GROUP BY t.id"))
+    return theme, codes
+
+
+def _insert(conn: sqlite3.Connection, rows: Rows) -> None:
+    for table in KEYS:
+        for row in rows.get(table, []):
+            columns = ", ".join(f'"{c}"' for c in row)
+            conn.execute(f'INSERT OR IGNORE INTO "{table}"({columns}) VALUES '
+                         f"({', '.join('?' * len(row))})", list(row.values()))
+
+
+def _remove(conn: sqlite3.Connection, rows: Rows) -> None:
+    for table in reversed(KEYS):
+        checks = [*KEYS[table], *([_UNCHANGED[table]] if table in _UNCHANGED else [])]
+        where = " AND ".join(f'"{c}" IS :{c}' for c in checks)
+        if table in _IN_USE:
+            where += f" AND NOT EXISTS ({_IN_USE[table]})"
+        for row in rows.get(table, []):
+            conn.execute(f'DELETE FROM "{table}" WHERE {where}', row)
+
+
+def apply_merge(conn: sqlite3.Connection, rows: Rows, coder: str, source: str) -> int:
+    """Write the rows a merge brings, in one transaction, logged as one `project.merge` event.
+
+    Returns the event's id. `source` names the file merged (the event's target).
+    """
+    with transaction(conn):
+        _insert(conn, rows)
+        return record_event(conn, coder, MERGE, source, {"source": source, **rows})
+
+
+def invert_merge(conn: sqlite3.Connection, event: Event) -> int:
+    """Take back a merge (or bring back one taken back); log it with `undoes` = event.
+
+    Taking back removes the rows the merge added, except memos and summaries
+    edited since, and themes and codes that are in use by then. Returns the id
+    of the logged event (`project.unmerge` or `project.merge`).
+    """
+    rows = {table: event.data.get(table, []) for table in KEYS}
+    with transaction(conn):
+        if event.action == MERGE:
+            _remove(conn, rows)
+            action = UNMERGE
+        else:
+            _insert(conn, rows)
+            action = MERGE
+        return record_event(conn, event.coder, action, event.target, event.data, undoes=event.id)

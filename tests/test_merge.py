@@ -1,0 +1,206 @@
+"""`coder merge`: two coders' copies of a project merged into one, on real project files."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from helpers import file_digest, run_cli
+from import_files import write_csv
+from team_projects import ANSWERS, cli, codings, copy_project, count, import_codes, new_project
+
+from coder.cli import main
+from coder.errors import CoderError
+from coder.history import History, describe
+from coder.merge import MergeConflicts, merge_project
+from coder.store import open_project
+from coder.store.charts import get_chart, set_chart
+from coder.store.codebook import update_code
+from coder.store.memos import get_memo, set_memo
+
+ALICE = [("R1", "caseload"), ("R1", "staffing"), ("R2", "paperwork"), ("R3", "supervision")]
+BOB = [("R1", "caseload"), ("R2", "paperwork"), ("R2", "caseload"), ("R4", "caseload")]
+
+
+@pytest.fixture
+def copies(tmp_path):
+    """(alice's copy, bob's copy) of one project, each coded by its coder with `import-codes`."""
+    base = new_project(tmp_path / "study.coder")
+    alice = copy_project(base, tmp_path / "alice.coder")
+    bob = copy_project(base, tmp_path / "bob.coder")
+    import_codes(alice, "alice", ALICE)
+    import_codes(bob, "bob", BOB)
+    return alice, bob
+
+
+def merge(project, other, *options) -> int:
+    return main(["merge", str(project), str(other), "--coder", "lead", *options])
+
+
+def test_two_copies_merge_into_the_union_of_their_codings(copies, capsys):
+    alice, bob = copies
+    union = codings(alice) | codings(bob)
+    before = file_digest(bob)
+    assert merge(alice, bob) == 0
+    assert codings(alice) == union
+    out = capsys.readouterr().out
+    assert "codings: 4 added, 0 already present" in out
+    assert "coders: bob (new here: bob)" in out and "conflicts: 0" in out
+    assert file_digest(bob) == before
+    assert sorted(p.name for p in bob.parent.glob("bob.coder*")) == ["bob.coder"]   # nothing made beside it
+
+
+def test_merging_the_same_file_twice_adds_nothing(copies, capsys):
+    alice, bob = copies
+    assert merge(alice, bob) == 0
+    after_first, events = codings(alice), count(alice, "events")
+    capsys.readouterr()
+    assert merge(alice, bob) == 0
+    assert codings(alice) == after_first and count(alice, "events") == events
+    out = capsys.readouterr().out
+    assert out.startswith("Nothing new to merge") and "codings: 0 added, 4 already present" in out
+
+
+def test_a_response_whose_text_differs_is_listed_and_leaves_the_project_unchanged(copies, capsys):
+    alice, bob = copies
+    changed = [ANSWERS[0], ["R2", "children", "Paperwork, and nothing but paperwork"]]
+    cli("import", bob, write_csv(bob.with_name("changed.csv"), changed), "--id-col", "id",
+        "--text-col", "comment", "--on-duplicate", "replace")
+    before = file_digest(alice)
+    assert merge(alice, bob) == 1
+    err = capsys.readouterr().err
+    assert "response R2: text differs" in err and "nothing was merged" in err
+    assert file_digest(alice) == before
+    assert merge(alice, bob, "--skip-conflicts") == 0
+    out = capsys.readouterr().out
+    assert "held back: 2 codings" in out
+    assert {("R1", "caseload", "bob", None, None, "imported"),
+            ("R4", "caseload", "bob", None, None, "imported")} <= codings(alice)
+    assert not {c for c in codings(alice) if c[0] == "R2" and c[2] == "bob"}
+
+
+def test_a_code_whose_label_or_theme_differs_is_a_conflict(copies):
+    alice, bob = copies
+    conn = open_project(bob)
+    update_code(conn, "caseload", "bob", label="Cases held")
+    conn.close()
+    conn = open_project(alice)
+    try:
+        with pytest.raises(MergeConflicts) as caught:
+            merge_project(conn, bob, "lead")
+    finally:
+        conn.close()
+    assert caught.value.report.conflicts == [
+        "code caseload: label 'Caseload size and allocation' here, 'Cases held' in bob.coder"]
+
+
+def test_conflicts_are_listed_one_a_line_up_to_a_cap(tmp_path, capsys):
+    rows = [["id", "comment"]] + [[f"R{i}", f"answer {i}"] for i in range(30)]
+    ours = new_project(tmp_path / "ours.coder", rows)
+    theirs = new_project(tmp_path / "theirs.coder", [rows[0]] + [[r[0], r[1] + "!"] for r in rows[1:]])
+    assert merge(ours, theirs) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 22 and lines[20] == "... and 10 more conflicts"
+    assert lines[-1].startswith("coder: error: ") and "30 conflicts" in lines[-1]
+
+
+def test_memos_charts_and_new_codes_come_in_and_undo_takes_the_merge_back(copies):
+    alice, bob = copies
+    import_codes(bob, "bob", [("R5", "evenings")], "--add-codes")
+    conn = open_project(bob)
+    set_memo(conn, "response", "R5", "bob", "writing up at home")
+    set_chart(conn, "R2", "workload", "bob", "paperwork eats the week")
+    conn.close()
+    before = (codings(alice), count(alice, "codes"), count(alice, "themes"))
+    conn = open_project(alice)
+    try:
+        report = merge_project(conn, bob, "lead")
+        assert report.added == {"themes": 1, "codes": 1, "codings": 5, "memos": 1, "charts": 1}
+        assert get_memo(conn, "response", "R5", "bob") == "writing up at home"
+        assert get_chart(conn, "R2", "workload", "bob") == "paperwork eats the week"
+        assert codings(report.backup) == before[0]   # the safety copy is the project before the merge
+        history = History(conn, "lead")
+        assert describe(history.undo()) == "took back the merge of bob.coder (5 codings)"
+        assert (codings(alice), count(alice, "codes"), count(alice, "themes")) == before
+        assert get_memo(conn, "response", "R5", "bob") is None
+        history.redo()
+        assert ("R5", "evenings", "bob", None, None, "imported") in codings(alice)
+        assert get_chart(conn, "R2", "workload", "bob") == "paperwork eats the week"
+    finally:
+        conn.close()
+
+
+def test_an_older_schema_is_read_from_a_copy_and_left_as_it_is(copies):
+    alice, bob = copies
+    raw = sqlite3.connect(bob)
+    for table in ("drafts", "sample_responses", "samples"):
+        raw.execute(f"DROP TABLE {table}")
+    raw.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    raw.commit()
+    raw.close()
+    before = file_digest(bob)
+    assert merge(alice, bob) == 0
+    assert file_digest(bob) == before
+    assert ("R4", "caseload", "bob", None, None, "imported") in codings(alice)
+
+
+def test_the_project_itself_is_refused(copies):
+    alice, _ = copies
+    conn = open_project(alice)
+    try:
+        with pytest.raises(CoderError, match="is the project itself"):
+            merge_project(conn, alice.parent / "." / alice.name, "lead")
+    finally:
+        conn.close()
+
+
+def one_line_error(result) -> str:
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    return lines[0]
+
+
+@pytest.mark.slow
+def test_merge_end_to_end_as_the_real_cli(copies):
+    alice, bob = copies
+    union = codings(alice) | codings(bob)
+    result = run_cli("merge", alice, bob, "--coder", "lead")
+    assert result.returncode == 0, result.stderr
+    assert codings(alice) == union and "safety copy: " in result.stdout
+    again = run_cli("merge", alice, bob, "--coder", "lead")
+    assert again.returncode == 0 and "codings: 0 added, 4 already present" in again.stdout
+    assert codings(alice) == union
+
+
+@pytest.mark.slow
+def test_bad_files_are_one_line_and_leave_the_project_untouched(copies, tmp_path):
+    alice, bob = copies
+    junk = tmp_path / "junk.coder"
+    junk.write_bytes(b"hello" * 1000)
+    damaged = tmp_path / "damaged.coder"
+    damaged.write_bytes(bob.read_bytes()[:20_000])
+    before = file_digest(alice)
+    for other, what in [(junk, "not a coder project file"), (damaged, "damaged"),
+                        (alice, "is the project itself"), (tmp_path / "none.coder", "no such project file")]:
+        line = one_line_error(run_cli("merge", alice, other))
+        assert what in line and str(other.name) in line, line
+    assert file_digest(alice) == before
+
+
+@pytest.mark.slow
+def test_a_locked_project_is_one_line_and_untouched(copies):
+    alice, bob = copies
+    raw = sqlite3.connect(alice)
+    raw.execute("PRAGMA journal_mode = DELETE")
+    raw.close()
+    before = file_digest(alice)
+    holder = sqlite3.connect(alice, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        line = one_line_error(run_cli("merge", alice, bob))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert "locked" in line
+    assert file_digest(alice) == before
