@@ -9,7 +9,8 @@ id and text. Nothing is dropped without a word:
 - a conflict is a response both files hold with different text, one the other
   file codes (or has notes on) that this project lacks, a theme or code both
   hold whose label (or a code's theme) differs, an id that is a theme in one
-  file and a code in the other, or a memo or summary both hold, by the same
+  file and a code in the other, a new theme or code whose index (or key) is
+  another's here, or a memo or summary both hold, by the same
   coder on the same thing, with different text. With any conflict nothing is
   merged unless asked (`skip_conflicts`), and then what a conflict touches
   (the codings of a conflicting code or response, ...) is held back and counted;
@@ -151,13 +152,21 @@ def _referenced_responses(theirs: Rows) -> set[str]:
 
 
 def _check_codebook(ours: dict, theirs: Rows, report: MergeReport, blocked: set) -> None:
-    """Themes and codes both files hold that differ (label, a code's theme, kind) are conflicts."""
+    """Themes and codes both files hold that differ (label, a code's theme, kind) are conflicts,
+    and so is a new one whose index (or a code's key) is another's here."""
     for table, kind, other_kind in (("themes", "theme", "code"), ("codes", "code", "theme")):
         other_table = "codes" if table == "themes" else "themes"
+        taken = {(field, row[field]): row["id"] for row in ours[table].values()
+                 for field in ("index", "key") if row.get(field) is not None}
         for row in theirs[table]:
             mine = ours[table].get((row["id"],))
+            clash = next(((field, taken[field, row[field]]) for field in ("index", "key")
+                          if (field, row.get(field)) in taken), None)
             if (row["id"],) in ours[other_table]:
                 report.conflicts.append(f"{kind} {row['id']}: is a {other_kind} in this project")
+            elif mine is None and clash:
+                report.conflicts.append(f"{kind} {row['id']}: its {clash[0]} {row[clash[0]]!r} is taken "
+                                        f"by {kind} {clash[1]} in this project")
             elif mine is None:
                 continue
             elif mine["label"] != row["label"]:

@@ -204,3 +204,13 @@ def test_a_locked_project_is_one_line_and_untouched(copies):
         holder.close()
     assert "locked" in line
     assert file_digest(alice) == before
+
+
+def test_a_new_code_numbered_as_another_here_is_a_conflict(copies, capsys):
+    alice, bob = copies
+    import_codes(alice, "alice", [("R6", "weekends")], "--add-codes")
+    import_codes(bob, "bob", [("R5", "evenings")], "--add-codes")
+    before = file_digest(alice)
+    assert merge(alice, bob) == 1
+    assert "code evenings: its index '7.1' is taken by code weekends in this project" in capsys.readouterr().err
+    assert file_digest(alice) == before
