@@ -214,3 +214,16 @@ def test_a_new_code_numbered_as_another_here_is_a_conflict(copies, capsys):
     assert merge(alice, bob) == 1
     assert "code evenings: its index '7.1' is taken by code weekends in this project" in capsys.readouterr().err
     assert file_digest(alice) == before
+
+
+def test_a_copy_still_being_coded_is_read_with_its_write_ahead_log(copies):
+    alice, bob = copies
+    coding = open_project(bob)   # bob is still coding: his latest change is in bob.coder-wal
+    try:
+        cli("import-codes", bob, write_csv(bob.with_name("late.csv"), [["id", "code"], ["R8", "risk"]]),
+            "--coder", "bob")
+        assert bob.with_name("bob.coder-wal").stat().st_size
+        assert merge(alice, bob) == 0
+    finally:
+        coding.close()
+    assert ("R8", "risk", "bob", None, None, "imported") in codings(alice)

@@ -53,8 +53,8 @@ def read_other(path: Path | str) -> tuple[Rows, dict[str, str]]:
     """The merged tables' rows and the response texts of the project file at `path`.
 
     The file is never changed, nor is anything made beside it: it is copied
-    into a temporary folder (as bytes when its write-ahead log is empty, else
-    with SQLite's backup API) and read there, upgraded first if its schema is
+    into a temporary folder (as bytes when no journal beside it holds changes,
+    else with SQLite's backup API) and read there, upgraded first if its schema is
     older. A file that is missing, not a project, damaged or too new is a
     ProjectError naming it.
     """
@@ -80,8 +80,8 @@ def read_other(path: Path | str) -> tuple[Rows, dict[str, str]]:
 
 
 def _copy(path: Path, target: Path) -> None:
-    wal = path.with_name(path.name + "-wal")
-    if wal.exists() and wal.stat().st_size:   # changes not yet in the file: let SQLite read both
+    journals = [path.with_name(path.name + end) for end in ("-wal", "-journal")]
+    if any(j.exists() and j.stat().st_size for j in journals):   # the file alone is not the project
         source = open_project(path, readonly=True)
         try:
             backup_to(source, target)
