@@ -37,7 +37,7 @@ from coder.store.merge import (KEYS, Rows, apply_merge, next_positions, read_oth
                                safety_copy_as_committed, table_rows)
 
 SHOWN = 20   # conflicts listed before "... and N more"
-NOTES = ("memos", "charts")
+_NOTES = ("memos", "charts")
 _NAMES = {"codings": "codings", "memos": "memos", "charts": "chart summaries"}
 
 
@@ -136,11 +136,14 @@ def _plan(conn: sqlite3.Connection, theirs: Rows, their_texts: dict[str, str],
     report.left_out = sum(1 for rid in their_texts if rid not in our_texts and rid not in used)
     _check_codebook(ours, theirs, report, blocked)
     rows = _new_codebook_rows(conn, ours, theirs, blocked)
-    for table in ("codings", *NOTES):
+    for table in ("codings", *_NOTES):
         rows[table] = _new_rows(table, ours[table], theirs[table], blocked, report)
+    for table, kind in (("themes", "theme"), ("codes", "code")):
+        report.held_back[table] = sum(1 for row in theirs[table]
+                                      if (row["id"],) not in ours[table] and (kind, row["id"]) in blocked)
     report.added = {table: len(found) for table, found in rows.items()}
-    everyone = {row["coder"] for table in ("codings", *NOTES) for row in theirs[table]}
-    ours_coders = {row["coder"] for table in ("codings", *NOTES) for row in ours[table].values()}
+    everyone = {row["coder"] for table in ("codings", *_NOTES) for row in theirs[table]}
+    ours_coders = {row["coder"] for table in ("codings", *_NOTES) for row in ours[table].values()}
     report.coders = sorted(everyone)
     report.new_coders = sorted(everyone - ours_coders)
     return report, rows

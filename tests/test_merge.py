@@ -214,6 +214,9 @@ def test_a_new_code_numbered_as_another_here_is_a_conflict(copies, capsys):
     assert merge(alice, bob) == 1
     assert "code evenings: its index '7.1' is taken by code weekends in this project" in capsys.readouterr().err
     assert file_digest(alice) == before
+    assert merge(alice, bob, "--skip-conflicts") == 0
+    assert "conflicts: 1 (held back: 1 codings, 1 codes)" in capsys.readouterr().out
+    assert ("R5", "evenings", "bob", None, None, "imported") not in codings(alice)
 
 
 def test_a_copy_still_being_coded_is_read_with_its_write_ahead_log(copies):
