@@ -230,3 +230,43 @@ def test_a_copy_still_being_coded_is_read_with_its_write_ahead_log(copies):
     finally:
         coding.close()
     assert ("R8", "risk", "bob", None, None, "imported") in codings(alice)
+
+
+def test_a_response_only_the_copy_holds_and_a_memo_that_differs_are_conflicts(copies):
+    alice, bob = copies
+    extra = [ANSWERS[0], ["R9", "adults", "Added to bob's copy only"], ["R10", "adults", "Not coded"]]
+    cli("import", bob, write_csv(bob.with_name("extra.csv"), extra), "--id-col", "id", "--text-col", "comment")
+    import_codes(bob, "bob", [("R9", "risk")])
+    for path, text in ((alice, "pilot in March"), (bob, "pilot in April")):
+        conn = open_project(path)
+        set_memo(conn, "project", "", "carol", text)
+        conn.close()
+    conn = open_project(alice)
+    try:
+        with pytest.raises(MergeConflicts) as caught:
+            merge_project(conn, bob, "lead")
+        report = caught.value.report
+        assert report.conflicts == ["response R9: not in this project, but coded or noted in bob.coder",
+                                    "memo by carol on project: text differs"]
+        assert report.left_out == 1   # R10: nothing on it, counted, not a conflict
+        report = merge_project(conn, bob, "lead", skip_conflicts=True)
+        assert report.held_back == {"codings": 1, "memos": 1, "charts": 0, "themes": 0, "codes": 0}
+        assert get_memo(conn, "project", "", "carol") == "pilot in March"
+    finally:
+        conn.close()
+
+
+def test_undoing_a_merge_keeps_what_was_changed_since(copies):
+    alice, bob = copies
+    conn = open_project(bob)
+    set_memo(conn, "response", "R1", "bob", "first thoughts")
+    conn.close()
+    conn = open_project(alice)
+    try:
+        merge_project(conn, bob, "lead")
+        set_memo(conn, "response", "R1", "bob", "second thoughts")
+        History(conn, "lead").undo()
+        assert get_memo(conn, "response", "R1", "bob") == "second thoughts"
+        assert ("R4", "caseload", "bob", None, None, "imported") not in codings(alice)
+    finally:
+        conn.close()
