@@ -46,3 +46,11 @@ def run_cli(*args, cwd: Path | None = None, input: str | None = None) -> subproc
     """Run the real `coder` CLI in a subprocess; returns the completed process."""
     return subprocess.run([sys.executable, "-m", "coder", *map(str, args)], cwd=cwd, input=input,
                           capture_output=True, text=True, timeout=600)
+
+
+def one_line_error(result: subprocess.CompletedProcess) -> str:
+    """The one line a CLI run that failed on bad input printed (it must have exited 1, no traceback)."""
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    return lines[0]

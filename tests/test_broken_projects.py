@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import REPO, file_digest, run_cli
+from helpers import REPO, file_digest, one_line_error, run_cli
 from import_files import write_csv
 
 from coder.errors import ProjectError
@@ -23,13 +23,6 @@ from coder.store.backup import KEEP, safety_copies, safety_copy
 pytestmark = pytest.mark.slow  # real processes, lock timeouts: `pytest -m "not slow"` skips them
 
 FRAMEWORK = REPO / "codebooks" / "social_work_framework.yaml"
-
-
-def one_line_error(result) -> str:
-    assert result.returncode == 1, result.stdout + result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
-    return lines[0]
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from helpers import file_digest, run_cli
+from helpers import file_digest, one_line_error, run_cli
 from import_files import write_csv
 from team_projects import ANSWERS, cli, codings, copy_project, count, import_codes, new_project
 
@@ -34,6 +34,7 @@ def copies(tmp_path):
 
 
 def merge(project, other, *options) -> int:
+    """`coder merge PROJECT OTHER` by the lead, in this process; returns the exit code."""
     return main(["merge", str(project), str(other), "--coder", "lead", *options])
 
 
@@ -152,13 +153,6 @@ def test_the_project_itself_is_refused(copies):
             merge_project(conn, alice.parent / "." / alice.name, "lead")
     finally:
         conn.close()
-
-
-def one_line_error(result) -> str:
-    assert result.returncode == 1, result.stdout + result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
-    return lines[0]
 
 
 @pytest.mark.slow

@@ -36,6 +36,7 @@ def test_the_same_seed_draws_the_same_sample():
 
 @pytest.fixture
 def project(tmp_path):
+    """A project of the eight answers in two settings, made by `coder init` and `coder import`."""
     return new_project(tmp_path / "study.coder")
 
 
