@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from coder.cli.common import add_coder_option, add_project_argument
+from coder.cli.common import add_project_argument, default_coder
 from coder.merge import MergeConflicts, merge_project
 from coder.store import open_project
 
@@ -27,7 +27,8 @@ def register(subparsers) -> None:
     parser.add_argument("other", type=Path, metavar="OTHER", help="the project file to merge in")
     parser.add_argument("--skip-conflicts", action="store_true",
                         help="merge all but what the conflicts touch (which is counted as held back)")
-    add_coder_option(parser)
+    parser.add_argument("--coder", metavar="NAME", default=default_coder(),
+                        help="who merges: the merge is a change in their history, which their undo takes back (default: your user name)")
     parser.set_defaults(run=run)
 
 

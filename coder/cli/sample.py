@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from coder.cli.common import add_coder_option, add_project_argument
+from coder.cli.common import add_project_argument, default_coder
 from coder.sample import draw_sample
 from coder.store import open_project
 
@@ -27,7 +27,8 @@ def register(subparsers) -> None:
                         help="the sample's name (default: sample)")
     parser.add_argument("--replace", action="store_true",
                         help="draw again a sample whose name is in use (replacing it)")
-    add_coder_option(parser)
+    parser.add_argument("--coder", metavar="NAME", default=default_coder(),
+                        help="who draws the sample, as the project's history records it (default: your user name)")
     parser.set_defaults(run=run)
 
 
