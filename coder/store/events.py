@@ -57,13 +57,6 @@ def list_events(conn: sqlite3.Connection, *, coder: str | None = None,
     return [_event(row) for row in conn.execute(sql, params)]
 
 
-def get_event(conn: sqlite3.Connection, event_id: int) -> Event | None:
-    """One event by id, or None."""
-    row = conn.execute("SELECT id, at, coder, action, target, data, undoes FROM events WHERE id = ?",
-                       (event_id,)).fetchone()
-    return _event(row) if row else None
-
-
 def last_event_id(conn: sqlite3.Connection) -> int:
     """The id of the newest event (0 for none): a cheap change marker for the UI."""
     return conn.execute("SELECT ifnull(max(id), 0) FROM events").fetchone()[0]
