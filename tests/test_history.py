@@ -208,3 +208,23 @@ def test_undo_code_add_and_mixed_with_codings(db):
     assert get_code(db, "morale").label == "Morale"
     history.redo()
     assert _codes(db, "q0001") == [("caseload", None, None)]
+
+
+def test_every_logged_action_is_a_named_action(db):
+    from coder.store.codebook import set_code_retired, update_code
+    from coder.store.events import Action
+
+    toggle_code(db, "q0001", "caseload", "alice")
+    set_memo(db, "code", "caseload", "alice", "a memo")
+    set_chart(db, "q0001", "workload", "alice", "a summary")
+    reject_suggestion(db, "q0002", "paperwork", "alice")
+    update_code(db, "caseload", "alice", label="Caseloads")
+    set_code_retired(db, "staffing", True, "alice")
+    history = History(db, "alice")
+    history.undo()
+    history.undo()
+    history.redo()
+    actions = [event.action for event in list_events(db)]
+    assert len(actions) >= 9
+    assert all(action in set(Action) for action in actions), actions
+    assert {Action.HISTORY_CODEBOOK, Action.CODE_UNRETIRE, Action.SUGGESTION_REJECT} <= set(actions)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 
 from coder.store.connection import now, transaction
-from coder.store.events import record_event
+from coder.store.events import Action, record_event
 
 
 def get_chart(conn: sqlite3.Connection, response_id: str, theme_id: str, coder: str) -> str | None:
@@ -41,7 +41,7 @@ def set_chart(conn: sqlite3.Connection, response_id: str, theme_id: str, coder: 
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT(response_id, theme_id, coder) "
                 "DO UPDATE SET summary = excluded.summary, updated_at = excluded.updated_at",
                 (response_id, theme_id, coder, after, now()))
-        record_event(conn, coder, "chart.set", response_id,
+        record_event(conn, coder, Action.CHART_SET, response_id,
                      {"response_id": response_id, "theme_id": theme_id, "coder": coder,
                       "before": before, "after": after}, undoes=undoes)
         return True

@@ -12,7 +12,7 @@ from typing import Iterable
 
 from coder.errors import CoderError
 from coder.store.connection import now, transaction
-from coder.store.events import record_event
+from coder.store.events import Action, record_event
 
 TARGET_TYPES = ("project", "response", "theme", "code")
 
@@ -49,7 +49,7 @@ def set_memo(conn: sqlite3.Connection, target_type: str, target_id: str, coder: 
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(target_type, target_id, coder) "
                 "DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
                 (target_type, target_id, coder, after, stamp, stamp))
-        record_event(conn, coder, "memo.set", f"{target_type}:{target_id}",
+        record_event(conn, coder, Action.MEMO_SET, f"{target_type}:{target_id}",
                      {"target_type": target_type, "target_id": target_id, "coder": coder,
                       "before": before, "after": after}, undoes=undoes)
         return True
