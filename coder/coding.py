@@ -8,7 +8,7 @@ import sqlite3
 
 from coder.errors import CoderError
 from coder.store import transaction
-from coder.store.codebook import get_code
+from coder.store.codebook_read import get_code
 from coder.store.codings import add_coding, remove_coding
 from coder.store.rejections import set_rejected
 from coder.store.responses import get_response

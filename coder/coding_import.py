@@ -26,7 +26,8 @@ from coder.importers import open_table
 from coder.importers.table import ROW_ID, Table, list_columns, row_id
 from coder.records import Code, Codebook, Theme
 from coder.store import transaction
-from coder.store.codebook import add_code, add_theme, load_codebook
+from coder.store.codebook import add_code, add_theme
+from coder.store.codebook_read import load_codebook
 from coder.store.codings import import_codings
 from coder.store.responses import existing_ids
 

@@ -11,7 +11,7 @@ by replaying only the events added since the last look.
 
 Codebook edits (update, move, reorder, retire, add, delete; not merges) are
 undone through the codebook store, linked by a `history.codebook` event (see
-coder.history_codebook).
+coder.codebook.undo).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from __future__ import annotations
 import sqlite3
 
 from coder.store import transaction
-from coder.history_codebook import INVERSE, edit_of, invert
+from coder.codebook.undo import INVERSE, edit_of, invert
 from coder.store.charts import set_chart
 from coder.store.codings import add_coding, remove_coding
 from coder.store.events import Action, Event, last_event_id, list_events, record_event

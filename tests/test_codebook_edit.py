@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from coder.codebook_edit import new_code, new_theme, next_code_index, next_theme_index
+from coder.codebook.edit import move_code_to_theme, new_code, new_theme, next_code_index, next_theme_index
 from coder.errors import CoderError
 from coder.records import Code, Codebook, Theme
 from coder.store import open_project
-from coder.store.codebook import load_codebook
+from coder.store.codebook import update_code
+from coder.store.codebook_read import load_codebook
 from coder.store.events import list_events
 
 
@@ -53,3 +54,18 @@ def test_next_indexes_skip_non_numeric_ones():
                     (Code("x", "b", "3.2", "X"), Code("y", "b", "3.x", "Y"), Code("z", "a", "A.1", "Z")))
     assert next_theme_index(book) == "4"
     assert next_code_index(book, "b") == "3.3" and next_code_index(book, "a") == "A.2"
+
+
+def test_moving_a_code_renumbers_an_index_that_followed_its_old_theme(framework):
+    conn = framework
+    codebook = load_codebook(conn)
+    code = next(c for c in codebook.codes if c.index.startswith("1."))
+    target = next(t for t in codebook.themes if t.id != code.theme_id)
+    taken = [c.index for c in codebook.codes if c.theme_id == target.id]
+    moved = move_code_to_theme(conn, code.id, target.id, "alice")
+    assert moved.theme_id == target.id and moved.index == f"{target.index}.{len(taken) + 1}"
+    other = next(c for c in load_codebook(conn).codes if c.theme_id == code.theme_id)
+    update_code(conn, other.id, "alice", index="A")
+    assert move_code_to_theme(conn, other.id, target.id, "alice").index == "A"   # the researcher's own
+    assert [e.action for e in list_events(conn)][-4:] == ["codebook.code.move", "codebook.code.update",
+                                                          "codebook.code.update", "codebook.code.move"]

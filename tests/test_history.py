@@ -166,7 +166,8 @@ def test_history_sees_another_connection(tmp_path):
 
 
 def test_undo_redo_codebook_edits(db):
-    from coder.store.codebook import get_code, move_code, set_code_retired, update_code
+    from coder.store.codebook import move_code, set_code_retired, update_code
+    from coder.store.codebook_read import get_code
 
     update_code(db, "caseload", "alice", label="Caseloads", keywords=["caseload"])
     move_code(db, "paperwork", "workload", "alice")
@@ -195,7 +196,8 @@ def test_undo_redo_codebook_edits(db):
 
 def test_undo_code_add_and_mixed_with_codings(db):
     from coder.records import Code
-    from coder.store.codebook import add_code, get_code
+    from coder.store.codebook import add_code
+    from coder.store.codebook_read import get_code
 
     add_code(db, Code("morale", "workload", "1.4", "Morale"), "alice")
     toggle_code(db, "q0001", "caseload", "alice")

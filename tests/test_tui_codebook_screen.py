@@ -16,7 +16,8 @@ from tui_project import make_project
 
 from coder.coding import toggle_code
 from coder.store import open_project
-from coder.store.codebook import load_codebook, set_code_retired, update_code
+from coder.store.codebook import set_code_retired, update_code
+from coder.store.codebook_read import load_codebook
 from coder.store.codings import list_codings
 from coder.store.events import list_events
 from coder.tui.app import CoderApp

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from coder.cli.common import add_project_argument
 from coder.errors import CoderError
 from coder.store import open_project
-from coder.store.codebook import load_codebook
+from coder.store.codebook_read import load_codebook
 from coder.store.codings import coders as project_coders, list_codings
 
 if TYPE_CHECKING:

@@ -16,27 +16,14 @@ import dataclasses
 import json
 import sqlite3
 
-from coder.codebook_rules import is_color
+from coder.codebook.rules import check_color
 from coder.errors import CoderError
 from coder.records import Code, Theme
 from coder.store.codebook_read import (CODE_COLUMNS, CODE_FIELDS, LIST_FIELDS, META_KEYS,
-                                       THEME_COLUMNS, THEME_FIELDS, codes_in_use, get_code,
-                                       get_theme, list_codes, list_themes, load_codebook,
-                                       record_data, require_code, require_theme,
-                                       responses_per_code)
+                                       THEME_COLUMNS, THEME_FIELDS, list_codes, list_themes,
+                                       record_data, require_code, require_theme)
 from coder.store.connection import transaction
 from coder.store.events import Action, record_event
-
-__all__ = [
-    # reading (from coder.store.codebook_read)
-    "load_codebook", "list_themes", "list_codes", "get_theme", "get_code", "codes_in_use",
-    "responses_per_code", "record_data", "CODE_FIELDS", "THEME_FIELDS",
-    # changing
-    "set_codebook_info", "add_theme", "add_code", "update_code", "update_theme", "move_code",
-    "reorder_codes", "reorder_themes", "set_code_retired", "set_theme_retired", "merge_codes",
-    "delete_unused_code",
-]
-
 
 def set_codebook_info(conn: sqlite3.Connection, *, name: str, version: str = "",
                       method: str = "") -> None:
@@ -58,17 +45,12 @@ def _check_new(conn: sqlite3.Connection, record: Theme | Code) -> None:
     if not record.label.strip():
         raise CoderError(f"{id_!r}: a theme or code needs a label")
     if isinstance(record, Code):
-        _check_color(record.color)
+        check_color(record.color, column=None)
     taken = conn.execute("SELECT 1 FROM themes WHERE id = ? UNION ALL SELECT 1 FROM codes WHERE id = ?",
                          (id_, id_)).fetchone()
     if taken:
         raise CoderError(f"id {id_!r} is already used by a theme or code in this project "
                          "(ids must be unique)")
-
-
-def _check_color(color: str | None) -> None:
-    if color is not None and not is_color(color):
-        raise CoderError(f"colour {color!r} is not #RRGGBB (e.g. #1f77b4)")
 
 
 def add_theme(conn: sqlite3.Connection, theme: Theme, coder: str) -> Theme:
@@ -142,7 +124,7 @@ def update_code(conn: sqlite3.Connection, code_id: str, coder: str, **changes) -
     changes = _normalise_changes(changes, CODE_FIELDS, "code")
     if "label" in changes and not str(changes["label"]).strip():
         raise CoderError(f"code {code_id!r}: the label cannot be empty")
-    _check_color(changes.get("color"))
+    check_color(changes.get("color"), column=None)
     with transaction(conn):
         before = require_code(conn, code_id)
         after = dataclasses.replace(before, **changes)

@@ -24,12 +24,12 @@ from coder.store import transaction
 from coder.store.browse import (ListFilter, change_marker, coded_counts, filtered_ids, first_uncoded,
                                 last_worked_on, row_summaries)
 from coder.store.charts import charts_for_response
-from coder.store.codebook import load_codebook
+from coder.store.codebook_read import load_codebook
 from coder.store.codings import codings_for_response
 from coder.store.memos import get_memo, memos_of
 from coder.store.responses import count_responses, get_response
-from coder.store.suggestions import latest_code_f1, not_suggested_codes, uncertain_uncoded
-from coder.suggest.queue import diverse_order
+from coder.store.suggestions import latest_code_f1, not_suggested_codes
+from coder.suggest.queue import coding_queue
 from coder.tui.code_picker import CodePicker
 from coder.tui.evidence import evidence_spans
 from coder.tui.keys import assign_keys
@@ -166,11 +166,8 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, HistoryActions, Scre
         (with `keep`) or else starting at the top."""
         ids = filtered_ids(self.conn, self.filter, self.scope)
         if self.filter.queue:
-            # As coder.suggest.project.coding_queue, without importing the NLP stack (seconds).
             allowed = set(ids)
-            queue = diverse_order(uncertain_uncoded(self.conn, coder=self.coder, limit=QUEUE_SIZE * 5),
-                                  QUEUE_SIZE)
-            ids = [rid for rid in queue if rid in allowed]
+            ids = [rid for rid in coding_queue(self.conn, QUEUE_SIZE, coder=self.coder) if rid in allowed]
         self.response_list.set_ids(ids, keep=self.response_list.current if keep else None)
 
     def resume_where_left_off(self) -> None:

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 
 from coder.records import Code, Codebook, Theme
 from coder.store import transaction
-from coder.store.codebook import (CODE_FIELDS, THEME_FIELDS, add_code, add_theme, codes_in_use,
-                                  list_codes, list_themes, move_code, reorder_codes,
-                                  reorder_themes, set_code_retired,
-                                  set_codebook_info, set_theme_retired, update_code, update_theme)
+from coder.store.codebook import (add_code, add_theme, move_code, reorder_codes, reorder_themes,
+                                  set_code_retired, set_codebook_info, set_theme_retired, update_code,
+                                  update_theme)
+from coder.store.codebook_read import CODE_FIELDS, THEME_FIELDS, codes_in_use, list_codes, list_themes
 from coder.store.events import Action, record_event
 
 
