@@ -53,6 +53,12 @@ def accept_suggestion(conn: sqlite3.Connection, response_id: str, code_id: str, 
         return add_coding(conn, response_id, code_id, coder, origin="accepted") is not None
 
 
+def accept_suggestions(conn: sqlite3.Connection, response_id: str, code_ids: list[str], coder: str) -> int:
+    """Accept several suggestions on a response in one transaction (all or none); return how many were new."""
+    with transaction(conn):
+        return sum(accept_suggestion(conn, response_id, code_id, coder) for code_id in code_ids)
+
+
 def reject_suggestion(conn: sqlite3.Connection, response_id: str, code_id: str, coder: str) -> bool:
     """Record that the code does not apply here (the UI then hides the suggestion)."""
     return set_rejected(conn, response_id, code_id, coder, True)

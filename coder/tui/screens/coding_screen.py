@@ -15,12 +15,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
-from coder.coding import accept_suggestion, reject_suggestion, toggle_code
+from coder.coding import accept_suggestions, reject_suggestion, toggle_code
 from coder.colours import code_colours
 from coder.errors import CoderError
 from coder.history import History
 from coder.records import Code
-from coder.store import transaction
 from coder.store.browse import (ListFilter, change_marker, coded_counts, filtered_ids, first_uncoded,
                                 last_worked_on, row_summaries)
 from coder.store.charts import charts_for_response
@@ -332,11 +331,7 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, HistoryActions, Scre
             return
         before = self._own_codes(rid)
 
-        def accept() -> None:
-            with transaction(self.conn):
-                for code_id in code_ids:
-                    accept_suggestion(self.conn, rid, code_id, self.coder)
-        if self.saved(accept):
+        if self.saved(lambda: accept_suggestions(self.conn, rid, code_ids, self.coder)):
             self.after_change(rid, before)
 
     def action_reject(self) -> None:
