@@ -8,8 +8,8 @@ import random
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from coder.reliability import (cohen_kappa, gwet_ac1, krippendorff_alpha_binary, measure_agreement,
-                               shared_units)
+from coder.reliability.measures import (cohen_kappa, gwet_ac1, krippendorff_alpha_binary, measure_agreement,
+                                        shared_units)
 
 A = [True, False, True, False]
 B = [True, False, False, False]
