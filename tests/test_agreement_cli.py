@@ -40,6 +40,11 @@ def test_agreement_reports_per_code_and_writes_tables(codebook_project, tmp_path
     assert table.loc["caseload", "applied by alice"] == 2
     assert {"kappa 95% low", "kappa 95% high", "alpha 95% low", "alpha 95% high"} <= set(table.columns)
     assert "alpha 95% CI" in result.stdout   # printed as one low-high column
+    # Codes no one applied to r1..r3 are not assessable: no AC1 of 1.0, left out of the pooled figures.
+    unused = table[table["note"].str.startswith("not assessable", na=False)]
+    assert set(unused.index) == set(table.index) - {"paperwork", "caseload"}
+    assert unused["AC1"].isna().all() and unused["agreement %"].isna().all()
+    assert f"left out of pooled kappa and mean alpha: {len(unused)} of {len(table)} codes" in result.stdout
     rows = pd.read_csv(dis)
     assert rows[["response id", "applied by", "not applied by"]].values.tolist() == [["r2", "alice", "bob"]]
     assert file_digest(codebook_project) == before

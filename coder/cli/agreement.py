@@ -59,6 +59,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"Responses coded by all of {', '.join(report.coders)}: {len(result.units)}")
     print(f"Exact match of whole code sets: {_fmt(result.exact_match)}   "
           f"pooled kappa: {_fmt(result.pooled_kappa)}   mean alpha: {_fmt(result.mean_alpha)}")
+    if result.left_out:
+        print(f"Not assessable (no coder applied them in these responses), left out of pooled kappa "
+              f"and mean alpha: {len(result.left_out)} of {len(result.codes)} codes")
     print(f"Disagreements: {len(report.disagreements)} (response, code) pairs")
     if args.out:
         write_tables(ExportTables({"agreement": report.table, "disagreements": report.disagreements}, notes),

@@ -105,7 +105,8 @@ def agreement_table(result: Agreement, labels: dict[str, tuple[str, str]]) -> pd
                     "alpha": round(code.alpha, 3),
                     "alpha 95% low": round(code.alpha_interval[0], 3),
                     "alpha 95% high": round(code.alpha_interval[1], 3),
-                    "AC1": round(code.ac1, 3)})
+                    "AC1": round(code.ac1, 3),
+                    "note": code.note})
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -116,5 +117,7 @@ def _notes(coders: Sequence[str], result: Agreement) -> tuple[str, ...]:
             "a code counts as applied to a response if applied anywhere in it",
             "kappa: Cohen's (two coders only); alpha: Krippendorff's, nominal; AC1: Gwet's "
             "(robust when a code is rare); n/a: undefined because no coder varied",
+            "not assessable: no coder applied the code in these responses, so there was nothing to agree "
+            "on; such codes are left out of the pooled kappa and the mean alpha",
             f"95% low/high: percentile bootstrap over the responses ({RESAMPLES} resamples, fixed seed); "
             "n/a when too few responses have the code to tell")
