@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 from coder.cli.common import add_project_argument
+from coder.reliability import UNITS
 from coder.store import open_project
 
 
@@ -16,12 +17,17 @@ def register(subparsers) -> None:
         "agreement", help="agreement between coders per code (kappa, alpha, AC1)",
         description="Measure how far coders who coded the same responses blind agree, code by "
                     "code: observed agreement, Cohen's kappa (two coders), Krippendorff's alpha "
-                    "and Gwet's AC1, over the responses every named coder has coded. A code "
-                    "counts as applied to a response whether it was applied to a span or to "
-                    "the whole response.")
+                    "and Gwet's AC1, over the responses every named coder has coded. By "
+                    "default the unit is the response: a code counts as applied to it whether "
+                    "it was applied to a span or to the whole response. With --unit span the "
+                    "unit is the character, as NVivo's coding comparison counts.")
     add_project_argument(parser)
     parser.add_argument("--coders", nargs="+", metavar="NAME",
                         help="the coders to compare (default: all, when there are two or more)")
+    parser.add_argument("--unit", choices=UNITS, default="response",
+                        help="response: was the code applied anywhere in the response (default); "
+                             "span: which characters each coder coded with it (whole-response "
+                             "coding covers every character)")
     parser.add_argument("--out", type=Path, metavar="FILE",
                         help="write the per-code table to .csv or .xlsx (XLSX adds the disagreements)")
     parser.add_argument("--disagreements", type=Path, metavar="FILE",
@@ -50,14 +56,16 @@ def run(args: argparse.Namespace) -> int:
 
     conn = open_project(args.project, readonly=True)
     try:
-        report = agreement_report(conn, args.coders, where=str(args.project))
+        report = agreement_report(conn, args.coders, unit=args.unit, where=str(args.project))
     finally:
         conn.close()
     result, notes = report.result, list(report.notes)
     print(console_table(report.table).to_string(index=False, na_rep="n/a"))
     print()
-    print(f"Responses coded by all of {', '.join(report.coders)}: {len(result.units)}")
-    print(f"Exact match of whole code sets: {_fmt(result.exact_match)}   "
+    characters = f" ({result.codes[0].units:,} characters)" if report.unit == "span" and result.codes else ""
+    print(f"Responses coded by all of {', '.join(report.coders)}: {len(result.units)}{characters}")
+    print(f"Exact match of whole code sets{' (per character)' if report.unit == 'span' else ''}: "
+          f"{_fmt(result.exact_match)}   "
           f"pooled kappa: {_fmt(result.pooled_kappa)}   mean alpha: {_fmt(result.mean_alpha)}")
     if result.left_out:
         print(f"Not assessable (no coder applied them in these responses), left out of pooled kappa "

@@ -8,3 +8,6 @@
 
 Each name is imported from its own module.
 """
+
+UNITS = ("response", "span")
+"""What agreement is measured over: the response (a code applied anywhere in it) or the character."""

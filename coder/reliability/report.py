@@ -1,7 +1,9 @@
 """A project's agreement between coders: which coders and codes to compare, and the tables.
 
 The CLI prints an `AgreementReport` and writes its tables; the UI can show the
-same figures and list the same disagreements, so both read them from here.
+same figures and list the same disagreements, so both read them from here. The
+unit is the response (was the code applied anywhere in it) or, for `span`, the
+character (see `coder.reliability.spans`).
 """
 
 from __future__ import annotations
@@ -13,15 +15,19 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from coder.errors import CoderError
+from coder.reliability import UNITS
 from coder.reliability.bootstrap import RESAMPLES
-from coder.reliability.measures import Agreement, CodeSets, measure_agreement
+from coder.reliability.measures import Agreement, CodeSets, measure_agreement, shared_units
+from coder.reliability.spans import SpanSets, measure_span_agreement, span_disagreements
 from coder.store.codebook_read import load_codebook
 from coder.store.codings import coders as project_coders, list_codings
+from coder.store.responses import get_response
 
 if TYPE_CHECKING:
     import pandas as pd
 
 DISAGREEMENT_COLUMNS = ["response id", "code index", "code", "applied by", "not applied by"]
+DIFFERING = "characters differing"
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,7 @@ class AgreementReport:
     """Agreement of some coders in a project, with its tables and the notes that explain them."""
 
     coders: tuple[str, ...]
+    unit: str                     # "response" or "span" (characters)
     result: Agreement
     table: pd.DataFrame           # one row per code (see `agreement_table`)
     disagreements: pd.DataFrame   # one row per (response, code) the coders differ on
@@ -48,13 +55,19 @@ def choose_coders(available: Sequence[str], requested: Sequence[str] | None, whe
     return chosen
 
 
-def code_sets(conn: sqlite3.Connection, coders: Sequence[str]) -> dict[str, dict[str, set[str]]]:
-    """coder -> response -> the codes they applied to it (anywhere in it), for `coders`."""
-    sets: dict[str, dict[str, set[str]]] = {c: defaultdict(set) for c in coders}
+def coded_extents(conn: sqlite3.Connection, coders: Sequence[str]) -> dict[str, dict[str, dict[str, list]]]:
+    """coder -> response -> code -> the (start, end) extents they coded it at, for `coders`
+    ((None, None) for the whole response)."""
+    extents: dict[str, dict[str, dict[str, list]]] = {c: defaultdict(lambda: defaultdict(list)) for c in coders}
     for coding in list_codings(conn):
-        if coding.coder in sets:
-            sets[coding.coder][coding.response_id].add(coding.code_id)
-    return sets
+        if coding.coder in extents:
+            extents[coding.coder][coding.response_id][coding.code_id].append((coding.start, coding.end))
+    return extents
+
+
+def code_sets(extents: SpanSets) -> CodeSets:
+    """coder -> response -> the codes applied anywhere in it."""
+    return {coder: {rid: set(codes) for rid, codes in per.items()} for coder, per in extents.items()}
 
 
 def compared_codes(codebook, sets: CodeSets) -> list[str]:
@@ -64,38 +77,54 @@ def compared_codes(codebook, sets: CodeSets) -> list[str]:
 
 
 def agreement_report(conn: sqlite3.Connection, coders: Sequence[str] | None = None, *,
-                     where: str = "project") -> AgreementReport:
+                     unit: str = "response", where: str = "project") -> AgreementReport:
     """Agreement of `coders` (default: everyone who coded) over the responses they all coded.
 
-    `where` names the project in errors: unknown coders, fewer than two, or no
-    response coded by all of them.
+    `unit` is "response" (a code applied anywhere in a response) or "span" (the
+    characters each coder coded with it). `where` names the project in errors:
+    unknown coders, fewer than two, or no response coded by all of them.
     """
     import pandas as pd  # deferred: keeps `coder --help` fast
 
+    if unit not in UNITS:
+        raise CoderError(f"--unit must be one of {', '.join(UNITS)}")
     chosen = choose_coders(project_coders(conn), coders, where)
     codebook = load_codebook(conn)
-    sets = code_sets(conn, chosen)
-    result = measure_agreement(sets, chosen, compared_codes(codebook, sets))
+    extents = coded_extents(conn, chosen)
+    sets = code_sets(extents)
+    code_ids = compared_codes(codebook, sets)
+    if unit == "span":
+        lengths = {rid: len(get_response(conn, rid).text) for rid in shared_units(sets, chosen)}
+        result = measure_span_agreement(extents, lengths, chosen, code_ids)
+        differing = span_disagreements(extents, lengths, chosen, result.units)
+    else:
+        result = measure_agreement(sets, chosen, code_ids)
+        differing = [(r, c, who, None) for r, c, who in result.disagreements(sets)]
     if not result.units:
         raise CoderError(f"{where}: no response has been coded by all of {', '.join(chosen)}")
     labels = {c.id: (c.index, c.label) for c in codebook.codes}
     disagreements = pd.DataFrame(
         [{"response id": r, "code index": labels[c][0], "code": labels[c][1],
-          "applied by": ", ".join(who), "not applied by": ", ".join(x for x in chosen if x not in who)}
-         for r, c, who in result.disagreements(sets)],
-        columns=DISAGREEMENT_COLUMNS)
-    return AgreementReport(tuple(chosen), result, agreement_table(result, labels), disagreements,
-                           _notes(chosen, result))
+          "applied by": ", ".join(who), "not applied by": ", ".join(x for x in chosen if x not in who),
+          **({DIFFERING: chars} if unit == "span" else {})}
+         for r, c, who, chars in differing],
+        columns=DISAGREEMENT_COLUMNS + ([DIFFERING] if unit == "span" else []))
+    return AgreementReport(tuple(chosen), unit, result, agreement_table(result, labels, unit), disagreements,
+                           _notes(chosen, result, unit))
 
 
-def agreement_table(result: Agreement, labels: dict[str, tuple[str, str]]) -> pd.DataFrame:
-    """One row per code (a DataFrame): index, label, applied by each coder, the statistics."""
+def agreement_table(result: Agreement, labels: dict[str, tuple[str, str]], unit: str = "response") -> pd.DataFrame:
+    """One row per code (a DataFrame): index, label, units, applied by each coder, the statistics.
+
+    The units (and the applied counts) are responses, or characters for `span`.
+    """
     import pandas as pd  # deferred: keeps `coder --help` fast
 
     rows = []
     for code in result.codes:
         index, label = labels[code.code_id]
-        row = {"code index": index, "code id": code.code_id, "code": label, "responses": code.units}
+        row = {"code index": index, "code id": code.code_id, "code": label,
+               "characters" if unit == "span" else "responses": code.units}
         row.update({f"applied by {c}": n for c, n in code.applied.items()})
         row.update({"prevalence %": round(100 * code.prevalence, 1) if code.units else math.nan,
                     "agreement %": round(100 * code.agreement, 1) if code.units else math.nan,
@@ -111,13 +140,19 @@ def agreement_table(result: Agreement, labels: dict[str, tuple[str, str]]) -> pd
     return pd.DataFrame(rows)
 
 
-def _notes(coders: Sequence[str], result: Agreement) -> tuple[str, ...]:
+def _notes(coders: Sequence[str], result: Agreement, unit: str) -> tuple[str, ...]:
     """How to read the tables, written with them (a notes sheet, or lines under a CSV)."""
-    return (f"coders: {', '.join(coders)}; responses coded by all of them: {len(result.units)}",
-            "a code counts as applied to a response if applied anywhere in it",
+    if unit == "span":
+        how = ("unit: the character; per code, the characters of these responses each coder coded with it "
+               "(a coding of the whole response covers all its characters), as NVivo's coding comparison counts")
+        intervals = "95% low/high: not given over characters (the characters of a response are not independent)"
+    else:
+        how = "unit: the response; a code counts as applied to a response if applied anywhere in it"
+        intervals = (f"95% low/high: percentile bootstrap over the responses ({RESAMPLES} resamples, fixed "
+                     "seed); n/a when too few responses have the code to tell")
+    return (f"coders: {', '.join(coders)}; responses coded by all of them: {len(result.units)}", how,
             "kappa: Cohen's (two coders only); alpha: Krippendorff's, nominal; AC1: Gwet's "
             "(robust when a code is rare); n/a: undefined because no coder varied",
             "not assessable: no coder applied the code in these responses, so there was nothing to agree "
             "on; such codes are left out of the pooled kappa and the mean alpha",
-            f"95% low/high: percentile bootstrap over the responses ({RESAMPLES} resamples, fixed seed); "
-            "n/a when too few responses have the code to tell")
+            intervals)
