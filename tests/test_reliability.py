@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
+from coder.reliability.bootstrap import bootstrap_intervals
 from coder.reliability.measures import (NO_VARIATION, NOT_ASSESSABLE, cohen_kappa, gwet_ac1,
                                         krippendorff_alpha_binary, measure_agreement, shared_units)
 
@@ -191,3 +192,20 @@ def test_one_disagreement_in_four_by_hand_through_measure_agreement():
     assert (x.agreement, x.kappa, x.alpha) == (pytest.approx(3 / 4), pytest.approx(1 / 2), pytest.approx(8 / 15))
     assert x.marked == (2, 1, 1)
     assert y.note == NO_VARIATION
+
+
+def test_bootstrap_intervals_equal_a_resample_by_resample_computation():
+    # The same draws (seed 0, one multinomial draw of response counts per resample), with each
+    # resample's kappa from scikit-learn and alpha from the krippendorff package.
+    sets, resamples = _pairs(60), 400
+    units = sorted(sets["a"])
+    values = np.array([["x" in sets[c][u] for u in units] for c in ("a", "b")])
+    ((kappa_interval,), (alpha_interval,)) = bootstrap_intervals(values.T[:, :, None], resamples=resamples)
+    draws = np.random.default_rng(0).multinomial(len(units), np.full(len(units), 1 / len(units)), size=resamples)
+    kappas, alphas = [], []
+    for counts in draws:
+        sample = np.repeat(values, counts, axis=1)
+        kappas.append(cohen_kappa_score(*sample))
+        alphas.append(krippendorff.alpha(reliability_data=sample.astype(float), level_of_measurement="nominal"))
+    assert kappa_interval == pytest.approx(tuple(np.percentile(kappas, [2.5, 97.5])))
+    assert alpha_interval == pytest.approx(tuple(np.percentile(alphas, [2.5, 97.5])))
