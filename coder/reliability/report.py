@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from coder.errors import CoderError
+from coder.records import Codebook
 from coder.reliability import UNITS
 from coder.reliability.bootstrap import RESAMPLES
 from coder.reliability.measures import Agreement, CodeSets, measure_agreement, shared_units
@@ -70,7 +71,7 @@ def code_sets(extents: SpanSets) -> CodeSets:
     return {coder: {rid: set(codes) for rid, codes in per.items()} for coder, per in extents.items()}
 
 
-def compared_codes(codebook, sets: CodeSets) -> list[str]:
+def compared_codes(codebook: Codebook, sets: CodeSets) -> list[str]:
     """The codes to measure, in codebook order: every code in use, and retired ones only if applied."""
     used = set().union(*(codes for per in sets.values() for codes in per.values()))
     return [c.id for c in codebook.codes if not c.retired or c.id in used]
@@ -87,7 +88,7 @@ def agreement_report(conn: sqlite3.Connection, coders: Sequence[str] | None = No
     import pandas as pd  # deferred: keeps `coder --help` fast
 
     if unit not in UNITS:
-        raise CoderError(f"--unit must be one of {', '.join(UNITS)}")
+        raise CoderError(f"the unit of agreement must be one of {', '.join(UNITS)}, not {unit!r}")
     chosen = choose_coders(project_coders(conn), coders, where)
     codebook = load_codebook(conn)
     extents = coded_extents(conn, chosen)
