@@ -46,6 +46,8 @@ def test_agreement_reports_per_code_and_writes_tables(codebook_project, tmp_path
     assert set(unused.index) == set(table.index) - {"paperwork", "caseload"}
     assert unused["AC1"].isna().all() and unused["agreement %"].isna().all()
     assert f"left out of pooled kappa and mean alpha: {len(unused)} of {len(table)} codes" in result.stdout
+    notes = pd.read_excel(out, sheet_name="notes")["note"].tolist()
+    assert any(f"{len(unused)} of {len(table)} codes, left out of the pooled kappa" in note for note in notes)
     rows = pd.read_csv(dis)
     assert rows[["response id", "applied by", "not applied by"]].values.tolist() == [["r2", "alice", "bob"]]
     assert file_digest(codebook_project) == before

@@ -154,6 +154,6 @@ def _notes(coders: Sequence[str], result: Agreement, unit: str) -> tuple[str, ..
     return (f"coders: {', '.join(coders)}; responses coded by all of them: {len(result.units)}", how,
             "kappa: Cohen's (two coders only); alpha: Krippendorff's, nominal; AC1: Gwet's "
             "(robust when a code is rare); n/a: undefined because no coder varied",
-            "not assessable: no coder applied the code in these responses, so there was nothing to agree "
-            "on; such codes are left out of the pooled kappa and the mean alpha",
+            f"not assessable: no coder applied the code in these responses, so there was nothing to agree "
+            f"on; {len(result.left_out)} of {len(result.codes)} codes, left out of the pooled kappa and the mean alpha",
             intervals)
