@@ -8,7 +8,7 @@ import sqlite3
 
 from coder.errors import CoderError
 from coder.store import transaction
-from coder.store.codebook import get_code
+from coder.store.codebook_read import get_code
 from coder.store.codings import add_coding, remove_coding
 from coder.store.rejections import set_rejected
 from coder.store.responses import get_response
@@ -51,6 +51,12 @@ def accept_suggestion(conn: sqlite3.Connection, response_id: str, code_id: str, 
     with transaction(conn):
         _check(conn, response_id, code_id, None, None)
         return add_coding(conn, response_id, code_id, coder, origin="accepted") is not None
+
+
+def accept_suggestions(conn: sqlite3.Connection, response_id: str, code_ids: list[str], coder: str) -> int:
+    """Accept several suggestions on a response in one transaction (all or none); return how many were new."""
+    with transaction(conn):
+        return sum(accept_suggestion(conn, response_id, code_id, coder) for code_id in code_ids)
 
 
 def reject_suggestion(conn: sqlite3.Connection, response_id: str, code_id: str, coder: str) -> bool:

@@ -10,7 +10,8 @@ import os
 import sys
 from pathlib import Path
 
-from coder.codebook import merge_codebook, read_codebook
+from coder.codebook.files import read_codebook
+from coder.codebook.merge import merge_codebook
 from coder.coding_import import read_codings, write_codings
 from coder.errors import CoderError
 from coder.importers.responses import check_responses, write_responses

@@ -11,7 +11,7 @@ by replaying only the events added since the last look.
 
 Codebook edits (update, move, reorder, retire, add, delete; not merges) are
 undone through the codebook store, linked by a `history.codebook` event (see
-coder.history_codebook). A merge of another project file (`project.merge`) is
+coder.codebook.undo). A merge of another project file (`project.merge`) is
 one step, taken back by `project.unmerge` (see coder.store.merge).
 """
 
@@ -20,16 +20,17 @@ from __future__ import annotations
 import sqlite3
 
 from coder.store import transaction
-from coder.history_codebook import INVERSE, LINK, edit_of, invert
+from coder.codebook.undo import INVERSE, edit_of, invert
 from coder.store.charts import set_chart
 from coder.store.codings import add_coding, remove_coding
-from coder.store.events import Event, last_event_id, list_events, record_event
+from coder.store.events import Action, Event, last_event_id, list_events, record_event
 from coder.store.memos import set_memo
-from coder.store.merge import MERGE, UNMERGE, invert_merge
-from coder.store.rejections import REJECT, UNREJECT, set_rejected
+from coder.store.merge import invert_merge
+from coder.store.rejections import set_rejected
 
-UNDOABLE = {"coding.add", "coding.remove", "memo.set", "chart.set", REJECT, UNREJECT, LINK, *INVERSE,
-            MERGE, UNMERGE}
+UNDOABLE = {Action.CODING_ADD, Action.CODING_REMOVE, Action.MEMO_SET, Action.CHART_SET, Action.SUGGESTION_REJECT, Action.SUGGESTION_UNREJECT, Action.HISTORY_CODEBOOK, *INVERSE,
+            Action.PROJECT_MERGE, Action.PROJECT_UNMERGE}
+_MERGES = (Action.PROJECT_MERGE, Action.PROJECT_UNMERGE)
 
 
 class History:
@@ -54,7 +55,7 @@ class History:
     def _replay(self, event: Event) -> None:
         if event.action not in UNDOABLE:
             return
-        if event.action == LINK:
+        if event.action == Action.HISTORY_CODEBOOK:
             applied = event.data.get("applied")
             if self._last_plain is not None and self._last_plain[0] == applied:
                 self._undo = [e for e in self._undo if e.id != applied]
@@ -99,27 +100,27 @@ class History:
 
 def _apply_inverse(conn: sqlite3.Connection, event: Event) -> int:
     """Apply the inverse of `event` and log it with `undoes` = event; return the new id."""
-    if event.action == LINK or event.action in INVERSE:
+    if event.action == Action.HISTORY_CODEBOOK or event.action in INVERSE:
         return invert(conn, event)
-    if event.action in (MERGE, UNMERGE):
+    if event.action in _MERGES:
         return invert_merge(conn, event)
     d = event.data
-    if event.action in ("coding.add", "coding.remove"):
+    if event.action in (Action.CODING_ADD, Action.CODING_REMOVE):
         span = {"start": d["start"], "end": d["end"]}
-        if event.action == "coding.add":
+        if event.action == Action.CODING_ADD:
             remove_coding(conn, d["response_id"], d["code_id"], d["coder"], **span, log=False)
-            action = "coding.remove"
+            action = Action.CODING_REMOVE
         else:
             add_coding(conn, d["response_id"], d["code_id"], d["coder"], **span,
                        origin=d["origin"], created_at=d["created_at"], log=False)
-            action = "coding.add"
+            action = Action.CODING_ADD
         return record_event(conn, event.coder, action, event.target, d, undoes=event.id)
-    if event.action == "memo.set":
+    if event.action == Action.MEMO_SET:
         set_memo(conn, d["target_type"], d["target_id"], d["coder"], d["before"], undoes=event.id)
-    elif event.action == "chart.set":
+    elif event.action == Action.CHART_SET:
         set_chart(conn, d["response_id"], d["theme_id"], d["coder"], d["before"], undoes=event.id)
     else:
-        set_rejected(conn, d["response_id"], d["code_id"], d["coder"], event.action == UNREJECT,
+        set_rejected(conn, d["response_id"], d["code_id"], d["coder"], event.action == Action.SUGGESTION_UNREJECT,
                      undoes=event.id)
     return last_event_id(conn)
 
@@ -129,25 +130,25 @@ def describe(event: Event, names: dict[str, str] | None = None) -> str:
     for the UI's notifications; `names` gives codes and themes as the researcher knows them
     (index and label), else their ids are used."""
     name = (names or {}).get
-    if event.action == LINK or event.action in INVERSE:
+    if event.action == Action.HISTORY_CODEBOOK or event.action in INVERSE:
         action, target, _ = edit_of(event)
         return f"codebook {action.removeprefix('codebook.').replace('.', ' ')} {name(target, target)}"
     d = event.data
-    if event.action in (MERGE, UNMERGE):
-        return (f"{'merged' if event.action == MERGE else 'took back the merge of'} {d['source']} "
-                f"({len(d.get('codings', [])):,} codings)")
+    if event.action in _MERGES:
+        return (f"{'merged' if event.action == Action.PROJECT_MERGE else 'took back the merge of'} "
+                f"{d['source']} ({len(d.get('codings', [])):,} codings)")
     if event.action.startswith("coding."):
         span = "" if d.get("start") is None else f" (characters {d['start']}-{d['end']})"
         code = name(d["code_id"], d["code_id"])
-        if event.action == "coding.add":
+        if event.action == Action.CODING_ADD:
             return f"applied {code} to {d['response_id']}{span}"
         return f"removed {code} from {d['response_id']}{span}"
-    if event.action == "memo.set":
+    if event.action == Action.MEMO_SET:
         memo = ("the project memo" if d["target_type"] == "project"
                 else f"the memo on {d['target_type']} {name(d['target_id'], d['target_id'])}")
         return f"{'set' if d['after'] else 'cleared'} {memo}"
-    if event.action == "chart.set":
+    if event.action == Action.CHART_SET:
         return (f"{'set' if d['after'] else 'cleared'} the chart summary of {d['response_id']} × "
                 f"{name(d['theme_id'], d['theme_id'])}")
-    verb = "turned down" if event.action == REJECT else "restored"
+    verb = "turned down" if event.action == Action.SUGGESTION_REJECT else "restored"
     return f"{verb} the suggestion {name(d['code_id'], d['code_id'])} on {d['response_id']}"

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from coder.store import get_meta
-from coder.store.codebook import load_codebook
+from coder.store.codebook_read import load_codebook
 from coder.store.codings import coding_counts
 from coder.store.responses import attribute_names, count_responses
 

@@ -28,7 +28,8 @@ def conn(project_path: Path):
 @pytest.fixture
 def codebook_project(tmp_path: Path) -> Path:
     """A new project file (closed) with the shipped social work framework loaded."""
-    from coder.codebook import merge_codebook, read_codebook
+    from coder.codebook.files import read_codebook
+    from coder.codebook.merge import merge_codebook
 
     codebook = read_codebook(Path(__file__).resolve().parents[1] / "codebooks" / "social_work_framework.yaml")
     path = tmp_path / "framework.coder"

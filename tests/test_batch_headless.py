@@ -7,7 +7,8 @@ import pytest
 from batch_fixtures import make_project, uncoded_texts
 from coder.store import open_project
 from coder.suggest.batch import run_batch
-from coder.suggest.headless import OUTPUT_COLUMNS, score_file
+from coder.suggest.file_rows import OUTPUT_COLUMNS
+from coder.suggest.headless import score_file
 from helpers import file_digest, run_cli
 
 pytestmark = pytest.mark.slow  # real processes or the full UI: `pytest -m "not slow"` skips them

@@ -10,10 +10,11 @@ import pytest
 from helpers import file_digest, run_cli
 
 from coder.cli import main
-from coder.codebook import read_codebook
+from coder.codebook.files import read_codebook
 from coder.records import Code
 from coder.store import open_project
-from coder.store.codebook import add_code, get_code, set_code_retired
+from coder.store.codebook import add_code, set_code_retired
+from coder.store.codebook_read import get_code
 from coder.store.codings import add_coding
 from coder.store.responses import insert_responses
 

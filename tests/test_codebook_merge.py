@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from helpers import file_digest
 
-from coder.codebook import merge_codebook, read_codebook
+from coder.codebook.files import read_codebook
+from coder.codebook.merge import merge_codebook
 from coder.errors import CoderError, InputError
 from coder.store import open_project
-from coder.store.codebook import get_code, get_theme, load_codebook
+from coder.store.codebook_read import get_code, get_theme, load_codebook
 from coder.store.codings import add_coding, codings_for_response
 from coder.store.events import list_events
 from coder.store.responses import insert_responses

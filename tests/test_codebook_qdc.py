@@ -10,11 +10,11 @@ import pytest
 from helpers import PROJECT_XSD
 from lxml import etree
 
-from coder.codebook import read_codebook, write_codebook
+from coder.codebook.files import read_codebook, write_codebook
 from coder.errors import CoderError, InputError
 from coder.records import Codebook
-from coder.refi import (CODEBOOK_NS, PROJECT_NS, code_guid, codebook_and_guids_from_xml,
-                        codebook_from_xml, codebook_to_xml, normal_guid, theme_guid)
+from coder.codebook.qdc import (CODEBOOK_NS, PROJECT_NS, code_guid, codebook_and_guids_from_xml,
+                                codebook_from_xml, codebook_to_xml, normal_guid, theme_guid)
 
 SHIPPED = Path(__file__).resolve().parents[1] / "codebooks" / "social_work_framework.yaml"
 

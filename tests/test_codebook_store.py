@@ -6,10 +6,10 @@ import pytest
 
 from coder.errors import CoderError
 from coder.records import Code, Theme
-from coder.store.codebook import (add_code, add_theme, codes_in_use, delete_unused_code,
-                                  get_code, load_codebook, merge_codes, move_code,
-                                  reorder_codes, reorder_themes, responses_per_code, set_code_retired, set_theme_retired,
+from coder.store.codebook import (add_code, add_theme, delete_unused_code, merge_codes, move_code,
+                                  reorder_codes, reorder_themes, set_code_retired, set_theme_retired,
                                   update_code, update_theme)
+from coder.store.codebook_read import codes_in_use, get_code, load_codebook, responses_per_code
 from coder.store.codings import add_coding, codings_for_response
 from coder.store.events import list_events
 from coder.store.responses import insert_responses

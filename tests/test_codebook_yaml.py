@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from helpers import CODEBOOK
 
-from coder.codebook import read_codebook, write_codebook
+from coder.codebook.files import read_codebook, write_codebook
 from coder.errors import InputError
 
 SHIPPED = CODEBOOK

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from coder.store import open_project
-from coder.store.codebook import load_codebook
+from coder.store.codebook_read import load_codebook
 from coder.store.codings import coding_counts
 from coder.store.responses import count_responses, get_response
 from helpers import file_digest, run_cli

@@ -166,7 +166,8 @@ def test_history_sees_another_connection(tmp_path):
 
 
 def test_undo_redo_codebook_edits(db):
-    from coder.store.codebook import get_code, move_code, set_code_retired, update_code
+    from coder.store.codebook import move_code, set_code_retired, update_code
+    from coder.store.codebook_read import get_code
 
     update_code(db, "caseload", "alice", label="Caseloads", keywords=["caseload"])
     move_code(db, "paperwork", "workload", "alice")
@@ -195,7 +196,8 @@ def test_undo_redo_codebook_edits(db):
 
 def test_undo_code_add_and_mixed_with_codings(db):
     from coder.records import Code
-    from coder.store.codebook import add_code, get_code
+    from coder.store.codebook import add_code
+    from coder.store.codebook_read import get_code
 
     add_code(db, Code("morale", "workload", "1.4", "Morale"), "alice")
     toggle_code(db, "q0001", "caseload", "alice")
@@ -208,3 +210,23 @@ def test_undo_code_add_and_mixed_with_codings(db):
     assert get_code(db, "morale").label == "Morale"
     history.redo()
     assert _codes(db, "q0001") == [("caseload", None, None)]
+
+
+def test_every_logged_action_is_a_named_action(db):
+    from coder.store.codebook import set_code_retired, update_code
+    from coder.store.events import Action
+
+    toggle_code(db, "q0001", "caseload", "alice")
+    set_memo(db, "code", "caseload", "alice", "a memo")
+    set_chart(db, "q0001", "workload", "alice", "a summary")
+    reject_suggestion(db, "q0002", "paperwork", "alice")
+    update_code(db, "caseload", "alice", label="Caseloads")
+    set_code_retired(db, "staffing", True, "alice")
+    history = History(db, "alice")
+    history.undo()
+    history.undo()
+    history.redo()
+    actions = [event.action for event in list_events(db)]
+    assert len(actions) >= 9
+    assert all(action in set(Action) for action in actions), actions
+    assert {Action.HISTORY_CODEBOOK, Action.CODE_UNRETIRE, Action.SUGGESTION_REJECT} <= set(actions)

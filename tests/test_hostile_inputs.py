@@ -10,7 +10,8 @@ import pytest
 from helpers import run_cli
 from import_files import fails_untouched
 
-from coder.codebook import merge_codebook, read_codebook
+from coder.codebook.files import read_codebook
+from coder.codebook.merge import merge_codebook
 from coder.export.tables import neutralise
 from coder.importers.responses import check_responses
 from coder.importers.table import MAX_COLUMNS

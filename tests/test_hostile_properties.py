@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from import_files import write_xlsx
 
-from coder.codebook_yaml import read_yaml_codebook
+from coder.codebook.yaml_file import read_yaml_codebook
 from coder.errors import CoderError
 from coder.importers.responses import check_responses, write_responses
 from coder.store import open_project

@@ -12,7 +12,8 @@ from coder.coding_import import CodeMatcher, read_codings, write_codings
 from coder.records import Code
 from coder.importers.responses import check_responses, write_responses
 from coder.store import open_project
-from coder.store.codebook import add_code, load_codebook
+from coder.store.codebook import add_code
+from coder.store.codebook_read import load_codebook
 from coder.store.events import list_events
 
 

@@ -8,7 +8,7 @@ from helpers import run_cli
 
 from coder.cli import main
 from coder.store import get_meta, open_project
-from coder.store.codebook import load_codebook
+from coder.store.codebook_read import load_codebook
 from coder.store.events import list_events
 
 SHIPPED = Path(__file__).resolve().parents[1] / "codebooks" / "social_work_framework.yaml"

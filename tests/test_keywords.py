@@ -4,7 +4,7 @@ from helpers import CODEBOOK, demo_comments
 
 from spacy.matcher import PhraseMatcher
 
-from coder.codebook_yaml import read_yaml_codebook
+from coder.codebook.yaml_file import read_yaml_codebook
 from coder.nlp import pipeline, tokenize
 from coder.records import Code
 from coder.suggest.keywords import KeywordMatcher

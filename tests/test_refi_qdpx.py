@@ -16,7 +16,7 @@ from coder.errors import InputError
 from coder.refi.reader import import_qdpx, read_qdpx
 from coder.refi.writer import write_qdpx
 from coder.store import open_project, tables
-from coder.store.codebook import load_codebook
+from coder.store.codebook_read import load_codebook
 from coder.store.codings import list_codings
 from coder.store.events import list_events
 

@@ -89,8 +89,9 @@ def test_agreement_on_a_sample_uses_its_responses_only(project, capsys):
     import_codes(project, "bob", both)
     cli("sample", project, "--n", 3, "--seed", 4, "--name", "double")
     capsys.readouterr()
-    cli("agreement", project, "--sample", "double")
-    assert "Responses coded by all of alice, bob: 3" in capsys.readouterr().out
+    for unit in ("response", "span"):
+        cli("agreement", project, "--sample", "double", "--unit", unit)
+        assert "Responses coded by all of alice, bob: 3" in capsys.readouterr().out
     assert main(["agreement", str(project), "--sample", "nope"]) == 1
     assert "no sample named 'nope' in this project (samples: double)" in capsys.readouterr().err
 

@@ -12,7 +12,8 @@ from coder.store.responses import insert_responses
 from coder.store.suggestions import latest_code_f1, latest_run, suggestions_for_response
 from coder.records import Code, Theme
 from coder.suggest.batch import run_batch
-from coder.suggest.project import coding_queue, evaluate_project
+from coder.suggest.project import evaluate_project
+from coder.suggest.queue import coding_queue
 from helpers import CODEBOOK, DEMO_CORPUS, DEMO_REFERENCE, file_digest, run_cli
 from suggest_fixtures import corpus
 

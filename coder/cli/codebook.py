@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 
 from coder.cli.common import add_coder_option, add_project_argument
-from coder.codebook import merge_codebook, read_codebook, retires_any, write_codebook
+from coder.codebook.files import read_codebook, write_codebook
+from coder.codebook.merge import merge_codebook, retires_any
 from coder.records import Codebook
 from coder.store import open_project, transaction
 from coder.store.backup import safety_copy
-from coder.store.codebook import load_codebook, responses_per_code
+from coder.store.codebook_read import load_codebook, responses_per_code
 
 
 def register(subparsers) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from coder.cli.common import add_project_argument
 from coder.errors import CoderError
 from coder.store import open_project
-from coder.store.codebook import load_codebook
+from coder.store.codebook_read import load_codebook
 from coder.suggest import ENGINES
 
 if TYPE_CHECKING:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 from coder.cli.common import add_coder_option, add_project_argument
-from coder.codebook import merge_codebook, read_codebook
+from coder.codebook.files import read_codebook
+from coder.codebook.merge import merge_codebook
 from coder.store import create_project
 
 

@@ -85,7 +85,7 @@ def _kept(args: argparse.Namespace) -> str:
 
 def _run_on_project(args: argparse.Namespace) -> int:
     from coder.suggest.batch import run_batch            # deferred: keeps `coder --help` fast
-    from coder.suggest.project import coding_queue
+    from coder.suggest.queue import coding_queue
 
     conn = open_project(args.project)
     progress = None

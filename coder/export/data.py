@@ -18,7 +18,7 @@ from coder.errors import CoderError
 from coder.export.kinds import SOURCES
 from coder.records import Code, Codebook, Theme
 from coder.store import tables
-from coder.store.codebook import load_codebook
+from coder.store.codebook_read import load_codebook
 from coder.store.codings import coders
 
 SEGMENT_COLUMNS = ["response_id", "code_id", "coder", "start", "end", "origin", "created_at",

@@ -4,7 +4,7 @@
 over the elements under Project one at a time: each child of a section
 (a `User`, `Case`, `TextSource`, `Note` ...) when its end tag is read, then
 drops it from the tree, so memory holds one record, never the whole document.
-Only the `CodeBook` (small, and read as one tree by coder.refi.qdc) is kept whole.
+Only the `CodeBook` (small, and read as one tree by coder.codebook.qdc) is kept whole.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ import zipfile
 from typing import Iterable, Iterator, NoReturn
 
 from coder.errors import InputError
-from coder.refi.qdc import local, normal_guid
+from coder.codebook.qdc import local, normal_guid
 
 IMPORTED_CODER = "imported"
 _KEPT_WHOLE = {"CodeBook"}
 
 
 def guid_of(value: str | None) -> str:
-    """A GUID attribute as coder.refi.qdc keys them (see normal_guid); "" for none."""
+    """A GUID attribute as coder.codebook.qdc keys them (see normal_guid); "" for none."""
     return normal_guid(value or "")
 
 

@@ -5,7 +5,7 @@ What maps to what:
 - `User` -> coder name (its `name`, else its `id`, else "user-" + the first 8
   characters of its GUID); codings and notes without a known user belong to
   coder "imported"
-- `CodeBook` -> themes and codes (coder.refi.qdc.codebook_from_xml: top-level
+- `CodeBook` -> themes and codes (coder.codebook.qdc.codebook_from_xml: top-level
   codes with children are themes, deeper codes are flattened into their
   theme with index paths; top-level codes without children go to a theme
   "Ungrouped codes"). Codings on a theme's own code go to an extra code
@@ -43,7 +43,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coder.codebook_merge import merge_codebook
+from coder.codebook.merge import merge_codebook
 from coder.errors import InputError
 from coder.importers.archive import ArchiveKind, ZipLimits, check_zip_members
 from coder.records import Code, Codebook, Coding

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from coder.errors import InputError
 from coder.records import Codebook
-from coder.refi.qdc import codebook_and_guids_from_xml
+from coder.codebook.qdc import codebook_and_guids_from_xml
 from coder.refi.qde import QdeFile, guid_of, local
 
 

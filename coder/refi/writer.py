@@ -4,7 +4,7 @@ The .qdpx is a zip holding `project.qde` (QDA-XML 1.0, urn:QDA-XML:project:1.0)
 and `sources/<guid>.txt`, one UTF-8 text per response. What goes where:
 
 - coders -> `Users`; the codebook -> `CodeBook` (themes are parent codes that
-  cannot be coded, their codes are children; see coder.refi.qdc)
+  cannot be coded, their codes are children; see coder.codebook.qdc)
 - each response -> a `TextSource` named by its response id, text in `sources/`
 - each response's attributes -> a `Case` (named by the response id) with one
   `VariableValue` per attribute and a `SourceRef` to its text; `Variables`
@@ -37,9 +37,9 @@ import pandas as pd
 from coder import __version__
 from coder.export.kinds import check_output
 from coder.files import replacing
-from coder.refi.qdc import PROJECT_NS, code_guid, codebook_to_xml, theme_guid
+from coder.codebook.qdc import PROJECT_NS, code_guid, codebook_to_xml, theme_guid
 from coder.store import get_meta, tables
-from coder.store.codebook import load_codebook
+from coder.store.codebook_read import load_codebook
 from coder.store.responses import existing_ids, iter_responses
 
 _GUIDS = uuid.uuid5(uuid.NAMESPACE_URL, "coder:refi-qda:project")

@@ -15,6 +15,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Iterable
 
+from coder.store.events import Action
+
 SNIPPET_CHARS = 160
 
 
@@ -79,7 +81,7 @@ def filtered_ids(conn: sqlite3.Connection, flt: ListFilter, coder: str | None) -
         params.append(flt.suggested)
     if flt.attribute:
         name, value = flt.attribute
-        where.append("CAST(json_extract(r.attributes, ?) AS TEXT) = ?")
+        where.append("CAST(json_extract(r.attributes, ?) AS TEXT) = ? COLLATE NOCASE")
         params += ['$."' + name.replace('"', '\\"') + '"', value]
     if flt.text:
         where.append("(instr(lower(r.text), lower(?)) > 0 OR instr(lower(r.id), lower(?)) > 0)")
@@ -150,7 +152,8 @@ def coded_counts(conn: sqlite3.Connection, coder: str | None) -> tuple[int, dict
 
 
 # Logged actions whose target is a response id: what "working on a response" leaves in the log.
-_RESPONSE_ACTIONS = ("coding.add", "coding.remove", "suggestion.reject", "suggestion.unreject")
+_RESPONSE_ACTIONS = (Action.CODING_ADD, Action.CODING_REMOVE,
+                     Action.SUGGESTION_REJECT, Action.SUGGESTION_UNREJECT)
 
 
 def last_worked_on(conn: sqlite3.Connection, coder: str) -> str | None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from coder.store.connection import now, transaction
-from coder.store.events import record_event
+from coder.store.events import Action
+from coder.store.notes import set_logged_note
 
 
 def get_chart(conn: sqlite3.Connection, response_id: str, theme_id: str, coder: str) -> str | None:
@@ -27,24 +27,9 @@ def set_chart(conn: sqlite3.Connection, response_id: str, theme_id: str, coder: 
     nothing) when the cell already reads exactly so, unless it undoes or redoes
     an event (history must log every step).
     """
-    after = summary if summary and summary.strip() else None
-    with transaction(conn):
-        before = get_chart(conn, response_id, theme_id, coder)
-        if before == after and undoes is None:
-            return False
-        if after is None:
-            conn.execute("DELETE FROM charts WHERE response_id = ? AND theme_id = ? AND coder = ?",
-                         (response_id, theme_id, coder))
-        else:
-            conn.execute(
-                "INSERT INTO charts(response_id, theme_id, coder, summary, updated_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(response_id, theme_id, coder) "
-                "DO UPDATE SET summary = excluded.summary, updated_at = excluded.updated_at",
-                (response_id, theme_id, coder, after, now()))
-        record_event(conn, coder, "chart.set", response_id,
-                     {"response_id": response_id, "theme_id": theme_id, "coder": coder,
-                      "before": before, "after": after}, undoes=undoes)
-        return True
+    return set_logged_note(conn, "charts", {"response_id": response_id, "theme_id": theme_id, "coder": coder},
+                           summary, column="summary", stamps=("updated_at",), action=Action.CHART_SET,
+                           target=response_id, undoes=undoes)
 
 
 def charts_for_response(conn: sqlite3.Connection, response_id: str,

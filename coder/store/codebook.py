@@ -16,27 +16,14 @@ import dataclasses
 import json
 import sqlite3
 
-from coder.codebook_rules import is_color
+from coder.codebook.rules import check_color
 from coder.errors import CoderError
 from coder.records import Code, Theme
 from coder.store.codebook_read import (CODE_COLUMNS, CODE_FIELDS, LIST_FIELDS, META_KEYS,
-                                       THEME_COLUMNS, THEME_FIELDS, codes_in_use, get_code,
-                                       get_theme, list_codes, list_themes, load_codebook,
-                                       record_data, require_code, require_theme,
-                                       responses_per_code)
+                                       THEME_COLUMNS, THEME_FIELDS, list_codes, list_themes,
+                                       record_data, require_code, require_theme)
 from coder.store.connection import transaction
-from coder.store.events import record_event
-
-__all__ = [
-    # reading (from coder.store.codebook_read)
-    "load_codebook", "list_themes", "list_codes", "get_theme", "get_code", "codes_in_use",
-    "responses_per_code", "record_data", "CODE_FIELDS", "THEME_FIELDS",
-    # changing
-    "set_codebook_info", "add_theme", "add_code", "update_code", "update_theme", "move_code",
-    "reorder_codes", "reorder_themes", "set_code_retired", "set_theme_retired", "merge_codes",
-    "delete_unused_code",
-]
-
+from coder.store.events import Action, record_event
 
 def set_codebook_info(conn: sqlite3.Connection, *, name: str, version: str = "",
                       method: str = "") -> None:
@@ -58,17 +45,12 @@ def _check_new(conn: sqlite3.Connection, record: Theme | Code) -> None:
     if not record.label.strip():
         raise CoderError(f"{id_!r}: a theme or code needs a label")
     if isinstance(record, Code):
-        _check_color(record.color)
+        check_color(record.color, column=None)
     taken = conn.execute("SELECT 1 FROM themes WHERE id = ? UNION ALL SELECT 1 FROM codes WHERE id = ?",
                          (id_, id_)).fetchone()
     if taken:
         raise CoderError(f"id {id_!r} is already used by a theme or code in this project "
                          "(ids must be unique)")
-
-
-def _check_color(color: str | None) -> None:
-    if color is not None and not is_color(color):
-        raise CoderError(f"colour {color!r} is not #RRGGBB (e.g. #1f77b4)")
 
 
 def add_theme(conn: sqlite3.Connection, theme: Theme, coder: str) -> Theme:
@@ -83,7 +65,7 @@ def add_theme(conn: sqlite3.Connection, theme: Theme, coder: str) -> Theme:
         conn.execute(f"INSERT INTO themes({THEME_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
                      (stored.id, stored.index, stored.label, stored.description, stored.position,
                       int(stored.retired)))
-        record_event(conn, coder, "codebook.theme.add", stored.id, {"after": record_data(stored)})
+        record_event(conn, coder, Action.THEME_ADD, stored.id, {"after": record_data(stored)})
         return stored
 
 
@@ -116,7 +98,7 @@ def add_code(conn: sqlite3.Connection, code: Code, coder: str) -> Code:
         _check_new(conn, code)
         stored = dataclasses.replace(code, position=_next_code_position(conn, code.theme_id))
         _write_code(conn, stored)
-        record_event(conn, coder, "codebook.code.add", stored.id, {"after": record_data(stored)})
+        record_event(conn, coder, Action.CODE_ADD, stored.id, {"after": record_data(stored)})
         return stored
 
 
@@ -142,17 +124,29 @@ def update_code(conn: sqlite3.Connection, code_id: str, coder: str, **changes) -
     changes = _normalise_changes(changes, CODE_FIELDS, "code")
     if "label" in changes and not str(changes["label"]).strip():
         raise CoderError(f"code {code_id!r}: the label cannot be empty")
-    _check_color(changes.get("color"))
+    check_color(changes.get("color"), column=None)
     with transaction(conn):
         before = require_code(conn, code_id)
         after = dataclasses.replace(before, **changes)
         changed = _changed(before, after, CODE_FIELDS)
         if changed:
             _write_code(conn, after)
-            record_event(conn, coder, "codebook.code.update", code_id, {
+            record_event(conn, coder, Action.CODE_UPDATE, code_id, {
                 "before": _plain({f: getattr(before, f) for f in changed}),
                 "after": _plain(changed)})
         return after
+
+
+def store_code_keys(conn: sqlite3.Connection, keys: dict[str, str]) -> None:
+    """Give codes that had no keyboard key one (code id -> key), in one transaction.
+
+    Not logged: a key chosen for a code that had none is how the screen shows
+    the codebook, not a decision of the coder's (a key the coder sets or
+    changes is a logged `update_code`).
+    """
+    with transaction(conn):
+        conn.executemany("UPDATE codes SET key = ? WHERE id = ? AND key IS NULL",
+                         [(key, cid) for cid, key in keys.items()])
 
 
 def update_theme(conn: sqlite3.Connection, theme_id: str, coder: str, **changes) -> Theme:
@@ -167,7 +161,7 @@ def update_theme(conn: sqlite3.Connection, theme_id: str, coder: str, **changes)
         if changed:
             conn.execute('UPDATE themes SET "index" = ?, label = ?, description = ? WHERE id = ?',
                          (after.index, after.label, after.description, theme_id))
-            record_event(conn, coder, "codebook.theme.update", theme_id, {
+            record_event(conn, coder, Action.THEME_UPDATE, theme_id, {
                 "before": {f: getattr(before, f) for f in changed}, "after": changed})
         return after
 
@@ -193,7 +187,7 @@ def move_code(conn: sqlite3.Connection, code_id: str, theme_id: str, coder: str,
         conn.executemany("UPDATE codes SET position = ? WHERE id = ?",
                          [(i, cid) for i, cid in enumerate(siblings)])
         after = dataclasses.replace(before, theme_id=theme_id, position=at)
-        record_event(conn, coder, "codebook.code.move", code_id, {
+        record_event(conn, coder, Action.CODE_MOVE, code_id, {
             "before": {"theme_id": before.theme_id, "position": before.position},
             "after": {"theme_id": theme_id, "position": at}})
         return after
@@ -223,14 +217,14 @@ def reorder_codes(conn: sqlite3.Connection, theme_id: str, code_ids: list[str],
         require_theme(conn, theme_id)
         current = [row[0] for row in conn.execute(
             "SELECT id FROM codes WHERE theme_id = ? ORDER BY position, rowid", (theme_id,))]
-        return _reorder(conn, "codes", current, code_ids, "codebook.code.reorder", theme_id, coder)
+        return _reorder(conn, "codes", current, code_ids, Action.CODE_REORDER, theme_id, coder)
 
 
 def reorder_themes(conn: sqlite3.Connection, theme_ids: list[str], coder: str) -> list[str]:
     """Put the themes in the order of `theme_ids` (others after); `codebook.theme.reorder`."""
     with transaction(conn):
         current = [t.id for t in list_themes(conn)]
-        return _reorder(conn, "themes", current, theme_ids, "codebook.theme.reorder", "", coder)
+        return _reorder(conn, "themes", current, theme_ids, Action.THEME_REORDER, "", coder)
 
 
 def set_code_retired(conn: sqlite3.Connection, code_id: str, retired: bool, coder: str) -> Code:
@@ -247,7 +241,7 @@ def _set_retired(conn: sqlite3.Connection, table: str, kind: str, record, retire
     if record.retired == retired:
         return record
     conn.execute(f"UPDATE {table} SET retired = ? WHERE id = ?", (int(retired), record.id))
-    action = f"codebook.{kind}.{'retire' if retired else 'unretire'}"
+    action = Action(f"codebook.{kind}.{'retire' if retired else 'unretire'}")
     record_event(conn, coder, action, record.id,
                  {"before": {"retired": record.retired}, "after": {"retired": retired}})
     return dataclasses.replace(record, retired=retired)
@@ -292,7 +286,7 @@ def merge_codes(conn: sqlite3.Connection, source_id: str, target_id: str, coder:
         conn.execute("UPDATE codings SET code_id = ? WHERE code_id = ?", (target_id, source_id))
         conn.execute("DELETE FROM suggestions WHERE code_id = ?", (source_id,))
         conn.execute("UPDATE codes SET retired = 1 WHERE id = ?", (source_id,))
-        record_event(conn, coder, "codebook.code.merge", source_id, {
+        record_event(conn, coder, Action.CODE_MERGE, source_id, {
             "source": source_id, "target": target_id, "moved": moved, "dropped": dropped,
             "before": {"retired": source.retired}, "after": {"retired": True}})
         return {"moved": len(moved), "dropped": len(dropped)}
@@ -311,5 +305,5 @@ def delete_unused_code(conn: sqlite3.Connection, code_id: str, coder: str) -> Co
             raise CoderError(f"code {code_id!r} has codings and cannot be deleted (retire it instead)")
         conn.execute("DELETE FROM suggestions WHERE code_id = ?", (code_id,))
         conn.execute("DELETE FROM codes WHERE id = ?", (code_id,))
-        record_event(conn, coder, "codebook.code.delete", code_id, {"before": record_data(code)})
+        record_event(conn, coder, Action.CODE_DELETE, code_id, {"before": record_data(code)})
         return code

@@ -7,7 +7,7 @@ from typing import Iterable
 
 from coder.records import Coding
 from coder.store.connection import now, transaction
-from coder.store.events import record_event
+from coder.store.events import Action, record_event
 
 _COLUMNS = 'id, response_id, code_id, coder, start, "end", origin, created_at'
 _QUALIFIED = 'c.id, c.response_id, c.code_id, c.coder, c.start, c."end", c.origin, c.created_at'
@@ -48,7 +48,7 @@ def add_coding(conn: sqlite3.Connection, response_id: str, code_id: str, coder: 
             "VALUES (?, ?, ?, ?, ?, ?, ?)", (response_id, code_id, coder, start, end, origin, stamp))
         coding = Coding(response_id, code_id, coder, start, end, origin, stamp, cursor.lastrowid)
         if log:
-            record_event(conn, coder, "coding.add", response_id, _event_data(coding))
+            record_event(conn, coder, Action.CODING_ADD, response_id, _event_data(coding))
         return coding
 
 
@@ -68,7 +68,7 @@ def add_new_codings(conn: sqlite3.Connection, codings: Iterable[Coding]) -> int:
             ((c.response_id, c.code_id, c.coder, c.start, c.end, c.origin, c.created_at)
              for c in rows))
         for coding in rows:
-            record_event(conn, coding.coder, "coding.add", coding.response_id, _event_data(coding))
+            record_event(conn, coding.coder, Action.CODING_ADD, coding.response_id, _event_data(coding))
     return len(rows)
 
 
@@ -82,7 +82,7 @@ def remove_coding(conn: sqlite3.Connection, response_id: str, code_id: str, code
             return None
         conn.execute("DELETE FROM codings WHERE id = ?", (coding.id,))
         if log:
-            record_event(conn, coder, "coding.remove", response_id, _event_data(coding))
+            record_event(conn, coder, Action.CODING_REMOVE, response_id, _event_data(coding))
         return coding
 
 
@@ -101,7 +101,7 @@ def import_codings(conn: sqlite3.Connection, codings: Iterable[tuple[str, str]],
             "VALUES (?, ?, ?, NULL, NULL, ?, ?)",
             ((rid, cid, coder, origin, stamp) for rid, cid in codings))
         added = conn.total_changes - before
-        record_event(conn, coder, "codings.import", source,
+        record_event(conn, coder, Action.CODINGS_IMPORT, source,
                      {"source": source, "origin": origin, "added": added})
         return added
 

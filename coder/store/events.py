@@ -11,8 +11,39 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from enum import StrEnum
 
 from coder.store.connection import now
+
+
+class Action(StrEnum):
+    """Every kind of change the log records (the `action` column): one name for each."""
+
+    CODING_ADD = "coding.add"
+    CODING_REMOVE = "coding.remove"
+    CODINGS_IMPORT = "codings.import"
+    MEMO_SET = "memo.set"
+    CHART_SET = "chart.set"
+    SUGGESTION_REJECT = "suggestion.reject"
+    SUGGESTION_UNREJECT = "suggestion.unreject"
+    CODEBOOK_IMPORT = "codebook.import"
+    THEME_ADD = "codebook.theme.add"
+    THEME_UPDATE = "codebook.theme.update"
+    THEME_REORDER = "codebook.theme.reorder"
+    THEME_RETIRE = "codebook.theme.retire"
+    THEME_UNRETIRE = "codebook.theme.unretire"
+    CODE_ADD = "codebook.code.add"
+    CODE_UPDATE = "codebook.code.update"
+    CODE_MOVE = "codebook.code.move"
+    CODE_REORDER = "codebook.code.reorder"
+    CODE_RETIRE = "codebook.code.retire"
+    CODE_UNRETIRE = "codebook.code.unretire"
+    CODE_MERGE = "codebook.code.merge"
+    CODE_DELETE = "codebook.code.delete"
+    HISTORY_CODEBOOK = "history.codebook"   # links an undone codebook edit to its inverse
+    PROJECT_MERGE = "project.merge"         # another project file merged in (coder.store.merge)
+    PROJECT_UNMERGE = "project.unmerge"     # a merge taken back
+    SAMPLE_DRAW = "sample.draw"
 
 
 @dataclass(frozen=True)
@@ -28,7 +59,7 @@ class Event:
     undoes: int | None
 
 
-def record_event(conn: sqlite3.Connection, coder: str, action: str, target: str = "",
+def record_event(conn: sqlite3.Connection, coder: str, action: Action, target: str = "",
                  data: dict | None = None, undoes: int | None = None) -> int:
     """Append an event and return its id (call inside the change's transaction)."""
     cursor = conn.execute(
@@ -55,13 +86,6 @@ def list_events(conn: sqlite3.Connection, *, coder: str | None = None,
         sql += " LIMIT ?"
         params.append(limit)
     return [_event(row) for row in conn.execute(sql, params)]
-
-
-def get_event(conn: sqlite3.Connection, event_id: int) -> Event | None:
-    """One event by id, or None."""
-    row = conn.execute("SELECT id, at, coder, action, target, data, undoes FROM events WHERE id = ?",
-                       (event_id,)).fetchone()
-    return _event(row) if row else None
 
 
 def last_event_id(conn: sqlite3.Connection) -> int:

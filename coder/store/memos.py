@@ -11,8 +11,8 @@ import sqlite3
 from typing import Iterable
 
 from coder.errors import CoderError
-from coder.store.connection import now, transaction
-from coder.store.events import record_event
+from coder.store.events import Action
+from coder.store.notes import set_logged_note
 
 TARGET_TYPES = ("project", "response", "theme", "code")
 
@@ -34,25 +34,9 @@ def set_memo(conn: sqlite3.Connection, target_type: str, target_id: str, coder: 
     """
     if target_type not in TARGET_TYPES:
         raise CoderError(f"memo target must be one of {', '.join(TARGET_TYPES)}, not {target_type!r}")
-    after = text if text and text.strip() else None
-    with transaction(conn):
-        before = get_memo(conn, target_type, target_id, coder)
-        if before == after and undoes is None:
-            return False
-        stamp = now()
-        if after is None:
-            conn.execute("DELETE FROM memos WHERE target_type = ? AND target_id = ? AND coder = ?",
-                         (target_type, target_id, coder))
-        else:
-            conn.execute(
-                "INSERT INTO memos(target_type, target_id, coder, text, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(target_type, target_id, coder) "
-                "DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
-                (target_type, target_id, coder, after, stamp, stamp))
-        record_event(conn, coder, "memo.set", f"{target_type}:{target_id}",
-                     {"target_type": target_type, "target_id": target_id, "coder": coder,
-                      "before": before, "after": after}, undoes=undoes)
-        return True
+    return set_logged_note(conn, "memos", {"target_type": target_type, "target_id": target_id, "coder": coder},
+                           text, column="text", stamps=("created_at", "updated_at"),
+                           action=Action.MEMO_SET, target=f"{target_type}:{target_id}", undoes=undoes)
 
 
 def memos_of(conn: sqlite3.Connection, target_type: str, coder: str | None = None) -> dict[str, str]:

@@ -21,10 +21,10 @@ from pathlib import Path
 from coder.errors import ProjectError
 from coder.store.backup import backup_to, project_file, safety_copy
 from coder.store.connection import connect_readonly, open_project, transaction
-from coder.store.events import Event, record_event
+from coder.store.events import Action, Event, record_event
 
-MERGE = "project.merge"
-UNMERGE = "project.unmerge"
+MERGE = Action.PROJECT_MERGE
+UNMERGE = Action.PROJECT_UNMERGE
 
 # The tables a merge brings in, in the order they are written (each refers to the ones before),
 # and the columns that identify a row of each.

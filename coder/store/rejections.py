@@ -11,10 +11,8 @@ from __future__ import annotations
 import sqlite3
 
 from coder.store.connection import transaction
-from coder.store.events import record_event
+from coder.store.events import Action, record_event
 
-REJECT = "suggestion.reject"
-UNREJECT = "suggestion.unreject"
 
 
 def set_rejected(conn: sqlite3.Connection, response_id: str, code_id: str, coder: str,
@@ -28,7 +26,7 @@ def set_rejected(conn: sqlite3.Connection, response_id: str, code_id: str, coder
         already = (code_id in rejected_codes(conn, response_id, coder)) == rejected
         if already and undoes is None:
             return False
-        record_event(conn, coder, REJECT if rejected else UNREJECT, response_id,
+        record_event(conn, coder, Action.SUGGESTION_REJECT if rejected else Action.SUGGESTION_UNREJECT, response_id,
                      {"response_id": response_id, "code_id": code_id, "coder": coder}, undoes=undoes)
         return True
 
@@ -39,8 +37,8 @@ def rejected_codes(conn: sqlite3.Connection, response_id: str, coder: str) -> se
     for action, code_id in conn.execute(
             "SELECT action, json_extract(data, '$.code_id') FROM events "
             "WHERE target = ? AND coder = ? AND action IN (?, ?) ORDER BY id",
-            (response_id, coder, REJECT, UNREJECT)):
-        if action == REJECT:
+            (response_id, coder, Action.SUGGESTION_REJECT, Action.SUGGESTION_UNREJECT)):
+        if action == Action.SUGGESTION_REJECT:
             rejected.add(code_id)
         else:
             rejected.discard(code_id)

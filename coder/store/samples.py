@@ -15,7 +15,7 @@ from typing import Iterable
 
 from coder.errors import CoderError
 from coder.store.connection import now, transaction
-from coder.store.events import record_event
+from coder.store.events import Action, record_event
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,6 @@ def save_sample(conn: sqlite3.Connection, info: SampleInfo,
                       info.created_by))
         conn.executemany("INSERT INTO sample_responses(sample, response_id, stratum) VALUES (?, ?, ?)",
                          ((info.name, rid, stratum) for rid, stratum in rows))
-        record_event(conn, info.created_by, "sample.draw", info.name,
+        record_event(conn, info.created_by, Action.SAMPLE_DRAW, info.name,
                      {"name": info.name, "size": info.size, "by": info.by, "seed": info.seed,
                       "replaced": bool(exists), "response_ids": [rid for rid, _ in rows]})

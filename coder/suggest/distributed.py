@@ -23,7 +23,7 @@ from typing import Iterable, Iterator
 
 from coder.errors import CoderError
 from coder.store.suggestions import sample_texts
-from coder.suggest.headless import score_rows
+from coder.suggest.file_rows import score_rows
 from coder.suggest.model import Suggester, train
 from coder.suggest.project import CORPUS_SAMPLE, training_set
 

@@ -96,12 +96,6 @@ class Featurizer:
         """Columns of the word block (the first columns)."""
         return len(self.words)
 
-    def feature_name(self, column: int) -> str:
-        """A readable name for a column (a lemma, a lemma pair, or a quoted n-gram)."""
-        if column < len(self.words):
-            return self.words[column]
-        return repr(self.chars[column - len(self.words)])
-
     def type_columns(self, lower: str) -> tuple[int, list[int]]:
         """A lower-cased word form's unigram column (-1 if none) and character n-gram columns."""
         if not lower.strip():

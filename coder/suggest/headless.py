@@ -11,25 +11,20 @@ from __future__ import annotations
 
 import csv
 import itertools
-import os
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterator
 
 from coder.errors import InputError
 from coder.export.tables import neutralise
+from coder.files import replacing
 from coder.importers.columns import open_response_table
 from coder.importers.table import Table, row_id
-from coder.suggest.model import Suggester, decide
+from coder.suggest.distributed import map_chunks_on_dask, training_inputs
+from coder.suggest.file_rows import OUTPUT_COLUMNS, score_rows
 from coder.suggest.project import CHUNK_SIZE, project_suggester
-from coder.suggest.scoring import uncertainty
 from coder.suggest.workers import default_workers, map_chunks
-
-OUTPUT_COLUMNS = ("id", "codes", "scores", "best_code", "best_score", "uncertainty")
-SCORE_DIGITS = 4
-
 
 @dataclass(frozen=True)
 class FileSummary:
@@ -41,27 +36,6 @@ class FileSummary:
     text_column: str
     scored: int
     with_suggestions: int
-
-
-def score_rows(suggester: Suggester, rows: Sequence[tuple[str, str]], *,
-               at_least_one: bool = False) -> list[tuple[str, str, str, str, float, float]]:
-    """Output rows (see OUTPUT_COLUMNS) for (id, text) rows: scores and decisions, no evidence."""
-    if not len(rows):
-        return []
-    scores = suggester.score_texts([text for _, text in rows])
-    chosen = decide(scores, suggester.thresholds, at_least_one=at_least_one)
-    unsure = uncertainty(scores, suggester.thresholds)
-    code_ids = [m.code_id for m in suggester.models]
-    out = []
-    for i, (rid, _) in enumerate(rows):
-        columns = sorted(chosen[i].nonzero()[0], key=lambda j: -scores[i, j])
-        best = int(scores[i].argmax()) if code_ids else -1
-        out.append((rid, ";".join(code_ids[j] for j in columns),
-                    ";".join(f"{scores[i, j]:.{SCORE_DIGITS}f}" for j in columns),
-                    code_ids[best] if best >= 0 else "",
-                    round(float(scores[i, best]), SCORE_DIGITS) if best >= 0 else 0.0,
-                    round(float(unsure[i]), SCORE_DIGITS)))
-    return out
 
 
 def input_chunks(table: Table, id_column: str, text_column: str, size: int) -> Iterator[list[tuple[str, str]]]:
@@ -98,8 +72,6 @@ def score_file(conn: sqlite3.Connection, input_path: Path | str, output_path: Pa
         started(sum(1 for _ in table.rows()))
     chunks = input_chunks(table, id_column, text_column, chunk_size)
     if scheduler:
-        from coder.suggest.distributed import map_chunks_on_dask, training_inputs
-
         results = map_chunks_on_dask(scheduler, training_inputs(conn, engine=engine, coder=coder), chunks,
                                      at_least_one=at_least_one)
     else:
@@ -107,19 +79,13 @@ def score_file(conn: sqlite3.Connection, input_path: Path | str, output_path: Pa
         results = map_chunks(score_rows, suggester, chunks, at_least_one=at_least_one,
                              workers=default_workers() if workers is None else workers)
     scored = with_suggestions = 0
-    fd, tmp = tempfile.mkstemp(prefix=f".{output_path.name}.", suffix=".part", dir=output_path.parent)
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
-            writer.writerow(OUTPUT_COLUMNS)
-            for rows in results:
-                writer.writerows([neutralise(v) for v in row] for row in rows)
-                scored += len(rows)
-                with_suggestions += sum(1 for row in rows if row[1])
-                if advance:
-                    advance(len(rows))
-        os.replace(tmp, output_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with replacing(output_path, ".part") as tmp, open(tmp, "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(OUTPUT_COLUMNS)
+        for rows in results:
+            writer.writerows([neutralise(v) for v in row] for row in rows)
+            scored += len(rows)
+            with_suggestions += sum(1 for row in rows if row[1])
+            if advance:
+                advance(len(rows))
     return FileSummary(str(input_path), str(output_path), id_column, text_column, scored, with_suggestions)

@@ -1,6 +1,7 @@
-"""Suggestion engine on a project: read the human coding, train, evaluate, queue.
+"""Suggestion engine on a project: read the human coding, train, evaluate.
 
-Scoring a project's responses as a stored run is `coder.suggest.batch.run_batch`.
+Scoring a project's responses as a stored run is `coder.suggest.batch.run_batch`; the coding
+queue built from a run is `coder.suggest.queue.coding_queue`.
 
 Trained Suggesters are cached in memory for the life of the process, keyed by
 the project file and a marker of its state (last event, number of responses),
@@ -16,12 +17,10 @@ import numpy as np
 
 from coder.errors import CoderError
 from coder.records import Code
-from coder.store.codebook import load_codebook
-from coder.store.suggestions import (coded_examples, sample_texts, save_evaluation, training_marker,
-                                     uncertain_uncoded)
+from coder.store.codebook_read import load_codebook
+from coder.store.suggestions import coded_examples, sample_texts, save_evaluation, training_marker
 from coder.suggest.evaluate import Evaluation, evaluate
 from coder.suggest.model import Suggester, train
-from coder.suggest.queue import diverse_order
 
 CORPUS_SAMPLE = 20_000   # uncoded texts used for word statistics
 CHUNK_SIZE = 5_000
@@ -62,15 +61,6 @@ def project_suggester(conn: sqlite3.Connection, *, engine: str = "auto",
         _suggesters[key] = train(data.texts, data.labels, data.codes,
                                  corpus=sample_texts(conn, CORPUS_SAMPLE, coder), engine=engine)
     return _suggesters[key]
-
-
-def coding_queue(conn: sqlite3.Connection, n: int, *, coder: str | None = None) -> list[str]:
-    """The `n` uncoded responses most worth coding next, from the latest run's scores.
-
-    Least certain first, interleaved across their best codes so the queue is
-    not all one theme.
-    """
-    return diverse_order(uncertain_uncoded(conn, coder=coder, limit=max(n, 1) * 5), n)
 
 
 def evaluate_project(conn: sqlite3.Connection, *, coder: str | None = None, folds: int = 5,

@@ -2,12 +2,16 @@
 
 The engine learns most from responses it is least sure about, but the most
 uncertain responses often share one theme; interleaving them by their best
-code keeps the queue varied.
+code keeps the queue varied. Importing this module loads no NLP or model code,
+so the UI can order its list without the seconds that costs.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Sequence
+
+from coder.store.suggestions import uncertain_uncoded
 
 
 def diverse_order(candidates: Sequence[tuple[str, float, str | None]], n: int) -> list[str]:
@@ -26,3 +30,12 @@ def diverse_order(candidates: Sequence[tuple[str, float, str | None]], n: int) -
         order.extend(rid for rid, _ in picks)
         depth += 1
     return order[:n]
+
+
+def coding_queue(conn: sqlite3.Connection, n: int, *, coder: str | None = None) -> list[str]:
+    """The `n` uncoded responses most worth coding next, from the latest run's scores.
+
+    Least certain first, interleaved across their best codes so the queue is
+    not all one theme.
+    """
+    return diverse_order(uncertain_uncoded(conn, coder=coder, limit=max(n, 1) * 5), n)

@@ -29,8 +29,8 @@ from pathlib import Path
 
 import psutil
 
-from coder.codebook import read_codebook
-from coder.codebook_merge import merge_codebook
+from coder.codebook.files import read_codebook
+from coder.codebook.merge import merge_codebook
 from coder.export import build_tables, load_project_data, write_tables
 from coder.refi.writer import write_qdpx
 from coder.store import create_project, open_project

@@ -25,7 +25,7 @@ from bench_ui import build_project  # noqa: E402
 
 from coder.export import load_project_data  # noqa: E402
 from coder.store import open_project  # noqa: E402
-from coder.store.codebook import load_codebook  # noqa: E402
+from coder.store.codebook_read import load_codebook  # noqa: E402
 from coder.store.codings import coders, import_codings  # noqa: E402
 from coder.store.responses import response_ids  # noqa: E402
 from coder.tui.app import CoderApp  # noqa: E402

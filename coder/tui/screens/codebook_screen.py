@@ -1,6 +1,6 @@
 """The codebook screen (F2): browse the framework and change it from the keyboard.
 
-Every change goes through `coder.codebook_edit` (the codebook store), which
+Every change goes through `coder.codebook.edit` (the codebook store), which
 writes it in one transaction and logs it as a `codebook.*` event; the coding
 screen picks the new codebook up (panel and keys) when it is shown again.
 """
@@ -15,13 +15,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Static, Tree
 
-from coder import codebook_edit as edit
+from coder.codebook.edit import move_code_to_theme, new_code, new_theme, next_code_index, next_theme_index
 from coder.errors import CoderError
 from coder.records import Code, Codebook, Theme
-from coder.store import transaction
-from coder.store.codebook import reorder_themes, responses_per_code
+from coder.store.codebook import (delete_unused_code, merge_codes, move_code, reorder_themes, set_code_retired,
+                                  set_theme_retired, update_code, update_theme)
+from coder.store.codebook_read import load_codebook, responses_per_code
 from coder.colours import code_colours
-from coder.tui.keys import RESERVED, assign_keys
+from coder.codebook.keys import RESERVED, assign_keys
 from coder.tui.screens.codebook_forms import ChoiceDialog, ConfirmDialog, Field, RecordForm
 from coder.tui.screens.side_screen import SideScreen
 from coder.tui.session import Session, UsesSession
@@ -62,7 +63,8 @@ class CodebookScreen(UsesSession, SideScreen):
 
     DEFAULT_CSS = """
     CodebookScreen #codebook-main { height: 1fr; }
-    CodebookScreen #codebook-tree { width: 1fr; min-width: 30; }
+    CodebookScreen #codebook-tree { width: 1fr; min-width: 30; overflow-x: hidden;
+                                    scrollbar-size-vertical: 1; }
     CodebookScreen #details { width: 1fr; border-left: vkey $primary-muted; padding: 0 1; }
     CodebookScreen.-wide #codebook-tree { max-width: 80; }
     CodebookScreen #codebook-summary { height: 1; background: $panel; color: $foreground;
@@ -84,7 +86,7 @@ class CodebookScreen(UsesSession, SideScreen):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.codebook: Codebook = edit.load_codebook(session.conn)
+        self.codebook: Codebook = load_codebook(session.conn)
         self.used: dict[str, int] = {}  # code id -> responses coded with it (all coders)
         self.keys: dict[str, str] = {}  # code id -> the key that applies it on the coding screen
         self._order: list[str] = []  # node data (code id or theme:<id>) in tree line order
@@ -110,14 +112,14 @@ class CodebookScreen(UsesSession, SideScreen):
         self.tree.focus()
 
     def on_screen_resume(self) -> None:
-        if edit.load_codebook(self.conn) != self.codebook:
+        if load_codebook(self.conn) != self.codebook:
             self.reload(self.highlighted)
 
     # ----- drawing
 
     def reload(self, keep: str | None = None) -> None:
         """Read the codebook again, redraw the tree and put the cursor on `keep` (a node's data)."""
-        self.codebook = edit.load_codebook(self.conn)
+        self.codebook = load_codebook(self.conn)
         self.used = responses_per_code(self.conn)
         self.keys = {code_id: key for key, code_id in assign_keys(self.codebook).items()}
         colours = code_colours(self.codebook)
@@ -199,8 +201,7 @@ class CodebookScreen(UsesSession, SideScreen):
 
     def _code_details(self, code: Code, theme: Theme) -> Content:
         key = self.keys.get(code.id)
-        key_text = (f"{key} (set)" if key and key == code.key else
-                    f"{key} (automatic)" if key else "none")
+        key_text = f"{key} (stays with the code; e changes it)" if key else "none (apply it with c)"
         parts: list = [(f"{code.index} {code.label}\n", "bold"),
                        f"id {code.id} · theme {theme.index} {theme.label}\n",
                        f"key {key_text} · colour {code.color or 'automatic'} · "
@@ -229,10 +230,10 @@ class CodebookScreen(UsesSession, SideScreen):
 
     def action_add_theme(self) -> None:
         def save(values: dict) -> None:
-            theme = edit.new_theme(self.conn, values["label"], self.coder,
+            theme = new_theme(self.conn, values["label"], self.coder,
                                    description=values["description"], index=values["index"] or None)
             self.reload(THEME_PREFIX + theme.id)
-        self.app.push_screen(RecordForm("New theme", theme_fields(None, edit.next_theme_index(
+        self.app.push_screen(RecordForm("New theme", theme_fields(None, next_theme_index(
             self.codebook)), save))
 
     def action_add_code(self) -> None:
@@ -244,11 +245,11 @@ class CodebookScreen(UsesSession, SideScreen):
         def save(values: dict) -> None:
             fields = self._checked_code_values(values, None)
             index = fields.pop("index") or None
-            code = edit.new_code(self.conn, theme.id, fields.pop("label"), self.coder,
+            code = new_code(self.conn, theme.id, fields.pop("label"), self.coder,
                                  index=index, **fields)
             self.reload(code.id)
         self.app.push_screen(RecordForm(f"New code in theme {theme.index} {theme.label}",
-                                        code_fields(None, edit.next_code_index(self.codebook, theme.id)),
+                                        code_fields(None, next_code_index(self.codebook, theme.id)),
                                         save))
 
     def action_edit(self) -> None:
@@ -257,7 +258,7 @@ class CodebookScreen(UsesSession, SideScreen):
             def save_code(values: dict) -> None:
                 if not values["index"]:
                     raise CoderError("the index cannot be empty (e.g. 1.4)")
-                edit.update_code(self.conn, code.id, self.coder,
+                update_code(self.conn, code.id, self.coder,
                                  **self._checked_code_values(values, code))
                 self.reload(code.id)
             self.app.push_screen(RecordForm(f"Edit code {code.index} {code.label}",
@@ -266,7 +267,7 @@ class CodebookScreen(UsesSession, SideScreen):
             def save_theme(values: dict) -> None:
                 if not values["index"]:
                     raise CoderError("the index cannot be empty (e.g. 3)")
-                edit.update_theme(self.conn, theme.id, self.coder, **values)
+                update_theme(self.conn, theme.id, self.coder, **values)
                 self.reload(THEME_PREFIX + theme.id)
             self.app.push_screen(RecordForm(f"Edit theme {theme.index} {theme.label}",
                                             theme_fields(theme, theme.index), save_theme))
@@ -297,20 +298,11 @@ class CodebookScreen(UsesSession, SideScreen):
 
         def done(theme_id: str | None) -> None:
             if theme_id is not None:
-                self._apply(lambda: self._move(code, theme_id), code.id)
+                self._apply(lambda: move_code_to_theme(self.conn, code.id, theme_id, self.coder), code.id)
         self.app.push_screen(ChoiceDialog(
             f"Move code {code.index} {code.label} to theme…",
             "It goes to the end of that theme; an index numbered after its old theme is renumbered.",
             themes), done)
-
-    def _move(self, code: Code, theme_id: str) -> None:
-        """Move a code; renumber its index when it followed the old theme's (1.3 -> 2.4)."""
-        old_theme = next(t for t in self.codebook.themes if t.id == code.theme_id)
-        with transaction(self.conn):
-            new_index = edit.next_code_index(self.codebook, theme_id)
-            edit.move_code(self.conn, code.id, theme_id, self.coder)
-            if code.index.startswith(f"{old_theme.index}."):
-                edit.update_code(self.conn, code.id, self.coder, index=new_index)
 
     def action_merge(self) -> None:
         code = self.highlighted_code()
@@ -337,17 +329,17 @@ class CodebookScreen(UsesSession, SideScreen):
                                           "Choose the code that stays.", targets), chosen)
 
     def _merge(self, code: Code, target: Code) -> None:
-        result = edit.merge_codes(self.conn, code.id, target.id, self.coder)
+        result = merge_codes(self.conn, code.id, target.id, self.coder)
         self.notify(f"Merged {code.label} into {target.label}: {result['moved']} codings moved, "
                     f"{result['dropped']} duplicates dropped; {code.label} retired.")
 
     def action_retire(self) -> None:
         code, theme = self.highlighted_code(), self.highlighted_theme()
         if code is not None:
-            self._apply(lambda: edit.set_code_retired(self.conn, code.id, not code.retired,
+            self._apply(lambda: set_code_retired(self.conn, code.id, not code.retired,
                                                       self.coder), code.id)
         elif theme is not None:
-            self._apply(lambda: edit.set_theme_retired(self.conn, theme.id, not theme.retired,
+            self._apply(lambda: set_theme_retired(self.conn, theme.id, not theme.retired,
                                                        self.coder), THEME_PREFIX + theme.id)
 
     def action_delete(self) -> None:
@@ -363,7 +355,7 @@ class CodebookScreen(UsesSession, SideScreen):
 
         def confirmed(yes: bool) -> None:
             if yes:
-                self._apply(lambda: edit.delete_unused_code(self.conn, code.id, self.coder), before)
+                self._apply(lambda: delete_unused_code(self.conn, code.id, self.coder), before)
         self.app.push_screen(ConfirmDialog("Delete code", f"Delete {code.index} {code.label}? "
                                            "Nobody has coded with it."), confirmed)
 
@@ -374,7 +366,7 @@ class CodebookScreen(UsesSession, SideScreen):
             siblings = [c.id for c in self.codebook.codes_of(code.theme_id)]
             at = siblings.index(code.id) + delta
             if 0 <= at < len(siblings):
-                self._apply(lambda: edit.move_code(self.conn, code.id, code.theme_id, self.coder,
+                self._apply(lambda: move_code(self.conn, code.id, code.theme_id, self.coder,
                                                    position=at), code.id)
         elif theme is not None:
             order = [t.id for t in self.codebook.themes]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from coder.errors import CoderError
 from coder.history import describe
-from coder.history_codebook import LINK
+from coder.store.events import Action
 from coder.store.browse import change_marker
 from coder.tui.widgets.codebook_panel import CodebookPanel
 
@@ -35,10 +35,10 @@ class HistoryActions:
         names = {c.id: f"{c.index} {c.label}" for c in self.codebook.codes}
         names.update({t.id: f"{t.index} {t.label}" for t in self.codebook.themes})
         self.notify(f"{done}: {describe(event, names)}")
-        if event.action == LINK:
+        if event.action == Action.HISTORY_CODEBOOK:
             self.load_codebook()
             self.response_list.invalidate()
-        if event.action == "memo.set" and event.data["target_type"] == "code":
+        if event.action == Action.MEMO_SET and event.data["target_type"] == "code":
             self.query_one(CodebookPanel).set_code_memo(event.data["target_id"], event.data["after"])
         rid = event.data.get("response_id") or (
             event.data["target_id"] if event.data.get("target_type") == "response" else None)

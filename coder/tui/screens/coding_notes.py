@@ -12,11 +12,9 @@ from __future__ import annotations
 from contextlib import suppress
 
 from coder.errors import SaveError
-from coder.store import transaction
+from coder.notes import Note, chart_note, discard_draft, draft_of, keep_draft, memo_note, read_note, save_note
 from coder.store.browse import change_marker
-from coder.store.charts import charts_for_response, set_chart
-from coder.store.drafts import draft_titles, drop_draft, get_draft, save_draft
-from coder.store.memos import get_memo, set_memo
+from coder.store.drafts import draft_titles
 from coder.tui.screens.note_editor import NoteEditor
 from coder.tui.widgets.codebook_panel import CodebookPanel
 
@@ -28,24 +26,20 @@ class NoteActions:
 
     def action_memo(self) -> None:
         rid = self.response_list.current
-        if rid is None:
-            return
-        self._edit_note(f"memo:response:{rid}", f"Memo on response {rid}",
-                        get_memo(self.conn, "response", rid, self.coder),
-                        lambda text: set_memo(self.conn, "response", rid, self.coder, text), rid)
+        if rid is not None:
+            self._edit_note(memo_note("response", rid), f"Memo on response {rid}", rid)
 
     def action_code_memo(self) -> None:
         code_id = self.query_one(CodebookPanel).highlighted_code
         if code_id is None:
             self.notify("Highlight a code in the codebook panel first (tab to it).")
             return
-        code = self.codes[code_id]
+        code, note = self.codes[code_id], memo_note("code", code_id)
 
         def shown() -> None:   # once the memo is committed
-            self.query_one(CodebookPanel).set_code_memo(code_id, get_memo(self.conn, "code", code_id, self.coder))
-        self._edit_note(f"memo:code:{code_id}", f"Memo on code {code.index} {code.label}",
-                        get_memo(self.conn, "code", code_id, self.coder),
-                        lambda text: set_memo(self.conn, "code", code_id, self.coder, text), None, shown)
+            self.query_one(CodebookPanel).set_code_memo(code_id, read_note(self.conn, note, self.coder))
+            self.show_rules(code_id, "memo saved")
+        self._edit_note(note, f"Memo on code {code.index} {code.label}", None, shown)
 
     def action_chart(self) -> None:
         rid = self.response_list.current
@@ -58,10 +52,8 @@ class NoteActions:
         if theme_id is None:
             self.notify("Highlight a theme or code in the codebook panel first (tab to it).")
             return
-        self._edit_note(f"chart:{rid}:{theme_id}",
-                        f"Chart summary: response {rid} under theme {self._theme_index(theme_id)}",
-                        charts_for_response(self.conn, rid, self.coder).get(theme_id),
-                        lambda text: set_chart(self.conn, rid, theme_id, self.coder, text), rid)
+        self._edit_note(chart_note(rid, theme_id),
+                        f"Chart summary: response {rid} under theme {self._theme_index(theme_id)}", rid)
 
     def notify_drafts(self) -> None:
         """Say which notes have typed text that was never saved (a killed terminal, say)."""
@@ -72,29 +64,26 @@ class NoteActions:
             self.notify(f"Text typed but not saved, back in the editor when you open: {named}",
                         title="Unsaved notes kept", timeout=15)
 
-    def _edit_note(self, note: str, title: str, text: str | None, save, rid: str | None,
-                   shown=None, *, use_draft: bool = True) -> None:
-        """Open the editor on a note (`note` is its draft key), with its draft if one was kept.
+    def _edit_note(self, note: Note, title: str, rid: str | None, shown=None, *,
+                   text: str | None = None, use_draft: bool = True) -> None:
+        """Open the editor on a note (its saved text, or its draft if one was kept; or `text`).
 
-        `save(text)` writes the note; `shown()`, if given, updates the screen once it is committed.
+        `shown()`, if given, updates the screen once the note is committed.
         """
-        heading, draft = title, get_draft(self.conn, self.coder, note) if use_draft else None
+        if text is None:
+            text = read_note(self.conn, note, self.coder)
+        heading, draft = title, draft_of(self.conn, note, self.coder) if use_draft else None
         if draft is not None and draft != (text or ""):
             text, heading = draft, f"{title} (text you had not saved; ctrl+g drops it)"
-
-        def save_and_drop(result: str) -> None:
-            with transaction(self.conn):
-                save(result)
-                drop_draft(self.conn, self.coder, note)
 
         def done(result: str | None) -> None:
             if result is None:
                 with suppress(SaveError):   # a draft left on a full disk comes back next time: no loss
-                    drop_draft(self.conn, self.coder, note)
+                    discard_draft(self.conn, note, self.coder)
                 return
-            if not self.saved(lambda: save_and_drop(result)):
+            if not self.saved(lambda: save_note(self.conn, note, self.coder, result)):
                 # The text just typed stays, to save again (not the older draft).
-                self._edit_note(note, title, result, save, rid, shown, use_draft=False)
+                self._edit_note(note, title, rid, shown, text=result, use_draft=False)
                 return
             if shown is not None:
                 shown()
@@ -102,8 +91,8 @@ class NoteActions:
                 self.after_change(rid, self._own_codes(rid))
             else:
                 self._marker = change_marker(self.conn)
-        self.app.push_screen(NoteEditor(heading, text, lambda typed: self._keep_draft(note, title, typed)), done)
 
-    def _keep_draft(self, note: str, title: str, text: str) -> None:
-        with suppress(SaveError):   # the disk is full: saving the note says so, and the editor keeps the text
-            save_draft(self.conn, self.coder, note, title, text)
+        def typed(current: str) -> None:
+            with suppress(SaveError):   # the disk is full: saving the note says so, and the editor keeps the text
+                keep_draft(self.conn, note, self.coder, title, current)
+        self.app.push_screen(NoteEditor(heading, text, typed), done)

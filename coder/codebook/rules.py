@@ -24,17 +24,13 @@ def check_id(value: str, *, file: str, line: int | None, field: str = "id") -> s
     return value
 
 
-def is_color(value: str) -> bool:
-    """True for a colour coder and REFI accept: `#RRGGBB` or `#RGB`."""
-    return bool(_COLOR.match(value))
-
-
-def check_color(value: str | None, *, file: str, line: int | None) -> str | None:
+def check_color(value: str | None, *, file: str | None = None, line: int | None = None,
+                column: str | None = "color") -> str | None:
     """Return a colour `#RRGGBB`/`#RGB` (or None), else raise InputError naming where."""
     if value in (None, ""):
         return None
-    if not is_color(value):
-        raise InputError(f"colour {value!r} is not #RRGGBB", file=file, line=line, column="color",
+    if not _COLOR.match(value):
+        raise InputError(f"colour {value!r} is not #RRGGBB", file=file, line=line, column=column,
                          hint="e.g. #1f77b4")
     return value
 

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Iterable
 from xml.parsers import expat
 
-from coder.codebook_rules import UniqueValues, check_color, check_id, unique_slug
+from coder.codebook.rules import UniqueValues, check_color, check_id, unique_slug
 from coder.colours import code_colours
 from coder.errors import CoderError, InputError
 from coder.records import Code, Codebook, Theme

@@ -1,9 +1,9 @@
-"""Codebooks as files: read and write YAML or REFI-QDA `.qdc`, merge into a project.
+"""Codebooks as files: read and write YAML or REFI-QDA `.qdc` (merging into a project: `merge`).
 
 The codebook lives in the project (see `coder.store.codebook`); files are how
 it comes in and goes out. The format is chosen by the file's extension:
-`.yaml`/`.yml` (see `coder.codebook_yaml` and README "Codebook format") or
-`.qdc` (see `coder.refi.qdc`).
+`.yaml`/`.yml` (see `coder.codebook.yaml_file` and README "Codebook format") or
+`.qdc` (see `coder.codebook.qdc`).
 """
 
 from __future__ import annotations
@@ -11,14 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from coder.codebook_merge import MergeReport, merge_codebook, retires_any
-from coder.codebook_yaml import read_yaml_codebook, write_yaml_codebook
+from coder.codebook.yaml_file import read_yaml_codebook, write_yaml_codebook
 from coder.errors import InputError
 from coder.records import Codebook
-from coder.refi.qdc import read_qdc, write_qdc
-
-__all__ = ["read_codebook", "write_codebook", "merge_codebook", "retires_any", "MergeReport",
-           "FORMATS"]
+from coder.codebook.qdc import read_qdc, write_qdc
 
 FORMATS = {".yaml": (read_yaml_codebook, write_yaml_codebook),
            ".yml": (read_yaml_codebook, write_yaml_codebook),
@@ -39,7 +35,7 @@ def read_codebook(path: Path | str, *, known_ids: Iterable[str] = ()) -> Codeboo
     Raises InputError naming the file, line and field of the first problem
     (malformed file, duplicate id or index, missing label, unknown key).
     `known_ids` (the project's theme and code ids) lets a .qdc code without an
-    `Id:` line keep the id its GUID was made from (see `coder.refi.qdc`).
+    `Id:` line keep the id its GUID was made from (see `coder.codebook.qdc`).
     """
     path = Path(path)
     reader = _format(path)[0]

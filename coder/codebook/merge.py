@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 
 from coder.records import Code, Codebook, Theme
 from coder.store import transaction
-from coder.store.codebook import (CODE_FIELDS, THEME_FIELDS, add_code, add_theme, codes_in_use,
-                                  list_codes, list_themes, move_code, reorder_codes,
-                                  reorder_themes, set_code_retired,
-                                  set_codebook_info, set_theme_retired, update_code, update_theme)
-from coder.store.events import record_event
+from coder.store.codebook import (add_code, add_theme, move_code, reorder_codes, reorder_themes,
+                                  set_code_retired, set_codebook_info, set_theme_retired, update_code,
+                                  update_theme)
+from coder.store.codebook_read import CODE_FIELDS, THEME_FIELDS, codes_in_use, list_codes, list_themes
+from coder.store.events import Action, record_event
 
 
 @dataclass
@@ -85,7 +85,7 @@ def merge_codebook(conn: sqlite3.Connection, codebook: Codebook, coder: str, *,
         for theme in codebook.themes:
             reorder_codes(conn, theme.id, order[theme.id], coder)
         set_codebook_info(conn, name=codebook.name, version=codebook.version, method=codebook.method)
-        record_event(conn, coder, "codebook.import", source, {"source": source, "name": codebook.name,
+        record_event(conn, coder, Action.CODEBOOK_IMPORT, source, {"source": source, "name": codebook.name,
                                                                **report.as_dict()})
     return report
 

@@ -16,33 +16,30 @@ from __future__ import annotations
 import sqlite3
 
 from coder.records import Code
-from coder.store.codebook import (add_code, delete_unused_code, move_code,
-                                  reorder_codes, reorder_themes, set_code_retired,
-                                  set_theme_retired, update_code, update_theme)
-from coder.store.events import Event, last_event_id, record_event
-
-LINK = "history.codebook"
+from coder.store.codebook import (add_code, delete_unused_code, move_code, reorder_codes, reorder_themes,
+                                  set_code_retired, set_theme_retired, update_code, update_theme)
+from coder.store.events import Action, Event, last_event_id, record_event
 
 # Each undoable codebook action and the action that reverses it.
 INVERSE = {
-    "codebook.code.update": "codebook.code.update",
-    "codebook.theme.update": "codebook.theme.update",
-    "codebook.code.move": "codebook.code.move",
-    "codebook.code.reorder": "codebook.code.reorder",
-    "codebook.theme.reorder": "codebook.theme.reorder",
-    "codebook.code.retire": "codebook.code.unretire",
-    "codebook.code.unretire": "codebook.code.retire",
-    "codebook.theme.retire": "codebook.theme.unretire",
-    "codebook.theme.unretire": "codebook.theme.retire",
-    "codebook.code.add": "codebook.code.delete",
-    "codebook.code.delete": "codebook.code.add",
+    Action.CODE_UPDATE: Action.CODE_UPDATE,
+    Action.THEME_UPDATE: Action.THEME_UPDATE,
+    Action.CODE_MOVE: Action.CODE_MOVE,
+    Action.CODE_REORDER: Action.CODE_REORDER,
+    Action.THEME_REORDER: Action.THEME_REORDER,
+    Action.CODE_RETIRE: Action.CODE_UNRETIRE,
+    Action.CODE_UNRETIRE: Action.CODE_RETIRE,
+    Action.THEME_RETIRE: Action.THEME_UNRETIRE,
+    Action.THEME_UNRETIRE: Action.THEME_RETIRE,
+    Action.CODE_ADD: Action.CODE_DELETE,
+    Action.CODE_DELETE: Action.CODE_ADD,
 }
 _LISTS = ("include", "exclude", "keywords")
 
 
 def edit_of(event: Event) -> tuple[str, str, dict]:
     """The codebook edit an event stands for: (action, target, data)."""
-    if event.action == LINK:
+    if event.action == Action.HISTORY_CODEBOOK:
         return event.data["action"], event.data["target"], event.data["data"]
     return event.action, event.target, event.data
 
@@ -56,7 +53,7 @@ def invert(conn: sqlite3.Connection, event: Event) -> int:
     before = last_event_id(conn)
     _apply(conn, event.coder, *inverse)
     applied = last_event_id(conn)
-    return record_event(conn, event.coder, LINK, target, {
+    return record_event(conn, event.coder, Action.HISTORY_CODEBOOK, target, {
         "applied": applied if applied != before else None,
         "action": inverse[0], "target": target, "data": inverse[2]}, undoes=event.id)
 
@@ -64,20 +61,20 @@ def invert(conn: sqlite3.Connection, event: Event) -> int:
 def _apply(conn: sqlite3.Connection, coder: str, action: str, target: str, data: dict) -> None:
     after = data.get("after")
     kind = action.split(".")[1]
-    if action == "codebook.code.update":
+    if action == Action.CODE_UPDATE:
         update_code(conn, target, coder, **after)
-    elif action == "codebook.theme.update":
+    elif action == Action.THEME_UPDATE:
         update_theme(conn, target, coder, **after)
-    elif action == "codebook.code.move":
+    elif action == Action.CODE_MOVE:
         move_code(conn, target, after["theme_id"], coder, position=after["position"])
-    elif action == "codebook.code.reorder":
+    elif action == Action.CODE_REORDER:
         reorder_codes(conn, target, after, coder)
-    elif action == "codebook.theme.reorder":
+    elif action == Action.THEME_REORDER:
         reorder_themes(conn, after, coder)
     elif action.endswith("retire"):
         setter = set_code_retired if kind == "code" else set_theme_retired
         setter(conn, target, after["retired"], coder)
-    elif action == "codebook.code.add":
+    elif action == Action.CODE_ADD:
         add_code(conn, Code(**{k: tuple(v) if k in _LISTS else v for k, v in after.items()}), coder)
     else:  # codebook.code.delete
         delete_unused_code(conn, target, coder)

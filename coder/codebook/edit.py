@@ -6,26 +6,21 @@ choices a person should not have to make: a new theme or code gets an id made
 from its label (unique in the project) and the next free index (themes 1, 2 ...;
 codes within a theme 2.1, 2.2 ...), unless given.
 
-The rest of the editing API is the store's, re-exported here so the screen
-needs one import: update_code, update_theme, move_code, merge_codes,
-set_code_retired, set_theme_retired, delete_unused_code, load_codebook.
+The plain changes (update, move, merge, retire, delete, reorder) are the
+store's own functions in `coder.store.codebook`, each one transaction.
 """
 
 from __future__ import annotations
 
 import sqlite3
 
-from coder.codebook_rules import unique_slug
+from coder.codebook.keys import keys_to_store
+from coder.codebook.rules import unique_slug
 from coder.errors import CoderError
 from coder.records import Code, Codebook, Theme
-from coder.store.codebook import (add_code, add_theme, delete_unused_code, load_codebook,
-                                  merge_codes, move_code, set_code_retired, set_theme_retired,
-                                  update_code, update_theme)
-
-__all__ = ["new_theme", "new_code", "next_theme_index", "next_code_index", "update_code",
-           "update_theme", "move_code", "merge_codes", "set_code_retired", "set_theme_retired",
-           "delete_unused_code", "load_codebook"]
-
+from coder.store.codebook import add_code, add_theme, move_code, store_code_keys, update_code
+from coder.store.codebook_read import load_codebook, require_code
+from coder.store.connection import transaction
 
 def _last_number(index: str) -> int:
     tail = index.rsplit(".", 1)[-1]
@@ -74,3 +69,38 @@ def new_code(conn: sqlite3.Connection, theme_id: str, label: str, coder: str, *,
     code = Code(id or unique_slug(label, _taken_ids(codebook)), theme_id,
                 index or next_code_index(codebook, theme_id), label.strip(), **fields)
     return add_code(conn, code, coder)
+
+
+def move_code_to_theme(conn: sqlite3.Connection, code_id: str, theme_id: str, coder: str) -> Code:
+    """Move a code to the end of another theme, in one transaction; return it as stored.
+
+    An index numbered after its old theme's (1.3) is renumbered into the new
+    theme (2.4); an index of the researcher's own making is kept.
+    """
+    with transaction(conn):
+        codebook = load_codebook(conn)
+        code = require_code(conn, code_id)
+        old_theme = next(t for t in codebook.themes if t.id == code.theme_id)
+        new_index = next_code_index(codebook, theme_id) if theme_id != code.theme_id else code.index
+        moved = move_code(conn, code_id, theme_id, coder)
+        if code.index.startswith(f"{old_theme.index}.") and new_index != code.index:
+            moved = update_code(conn, code_id, coder, index=new_index)
+        return moved
+
+
+def settle_keys(conn: sqlite3.Connection) -> Codebook:
+    """Store a key with every code that can be applied and has none; return the codebook.
+
+    From then on each keeps its key, whatever codes are added (see
+    `coder.codebook.keys`). A project that cannot be written (read-only, a full
+    disk) keeps working with the keys chosen afresh, as before.
+    """
+    codebook = load_codebook(conn)
+    missing = keys_to_store(codebook)
+    if not missing:
+        return codebook
+    try:
+        store_code_keys(conn, missing)
+    except CoderError:
+        return codebook
+    return load_codebook(conn)

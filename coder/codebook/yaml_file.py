@@ -30,10 +30,10 @@ from pathlib import Path
 import yaml
 
 from coder import __version__
-from coder.codebook_rules import UniqueValues, check_color, check_id
+from coder.codebook.rules import UniqueValues, check_color, check_id
 from coder.errors import InputError
 from coder.records import Code, Codebook, Theme
-from coder.store.codebook import record_data
+from coder.store.codebook_read import record_data
 
 TOP_KEYS = ("name", "version", "method", "description", "themes")
 THEME_KEYS = ("id", "index", "label", "description", "codes", "retired")

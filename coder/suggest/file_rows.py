@@ -1,0 +1,37 @@
+"""One output row per scored response: the shape of a headless run's CSV.
+
+Shared by local scoring (`headless`) and cluster scoring (`distributed`), so
+both write the same columns from the same function.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from coder.suggest.model import Suggester, decide
+from coder.suggest.scoring import uncertainty
+
+OUTPUT_COLUMNS = ("id", "codes", "scores", "best_code", "best_score", "uncertainty")
+SCORE_DIGITS = 4
+
+
+
+def score_rows(suggester: Suggester, rows: Sequence[tuple[str, str]], *,
+               at_least_one: bool = False) -> list[tuple[str, str, str, str, float, float]]:
+    """Output rows (see OUTPUT_COLUMNS) for (id, text) rows: scores and decisions, no evidence."""
+    if not len(rows):
+        return []
+    scores = suggester.score_texts([text for _, text in rows])
+    chosen = decide(scores, suggester.thresholds, at_least_one=at_least_one)
+    unsure = uncertainty(scores, suggester.thresholds)
+    code_ids = [m.code_id for m in suggester.models]
+    out = []
+    for i, (rid, _) in enumerate(rows):
+        columns = sorted(chosen[i].nonzero()[0], key=lambda j: -scores[i, j])
+        best = int(scores[i].argmax()) if code_ids else -1
+        out.append((rid, ";".join(code_ids[j] for j in columns),
+                    ";".join(f"{scores[i, j]:.{SCORE_DIGITS}f}" for j in columns),
+                    code_ids[best] if best >= 0 else "",
+                    round(float(scores[i, best]), SCORE_DIGITS) if best >= 0 else 0.0,
+                    round(float(unsure[i]), SCORE_DIGITS)))
+    return out

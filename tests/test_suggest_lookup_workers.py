@@ -1,0 +1,79 @@
+"""The key index batch scoring looks features up in, and the forked worker pool it scores on."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+import numpy as np
+import pytest
+
+from coder.suggest.file_rows import score_rows
+from coder.suggest.lookup import KeyIndex
+from coder.suggest.model import train
+from coder.suggest.workers import default_workers, map_chunks
+from tests.suggest_fixtures import codes, corpus
+
+
+def _expected(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
+    position = {int(k): i for i, k in enumerate(keys)}
+    return np.array([position.get(int(v), -1) for v in values], dtype=np.int64)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_key_index_finds_every_key_and_nothing_else(seed):
+    rng = np.random.default_rng(seed)
+    keys = rng.choice(np.arange(-10**12, 10**12, 7919, dtype=np.int64), size=5_000, replace=False)
+    absent = keys + 1   # a multiple of 7919 plus one is never a key
+    values = rng.permutation(np.concatenate([keys, absent, keys[:100]]))
+    assert (KeyIndex(keys).find(values) == _expected(keys, values)).all()
+
+
+def test_key_index_with_structured_keys_that_share_home_slots():
+    # Pairs of ids packed as high << 32 | low: the low bits barely vary, the
+    # shape that made naive modulo hashing probe long chains.
+    keys = np.array([(a << 32) | b for a in range(60) for b in range(3)], dtype=np.int64)
+    index = KeyIndex(keys)
+    values = np.concatenate([keys[::-1], keys + (1 << 40)])
+    assert (index.find(values) == _expected(keys, values)).all()
+    assert len(index) == len(keys)
+
+
+def test_key_index_with_no_keys_finds_nothing():
+    index = KeyIndex(np.array([], dtype=np.int64))
+    assert index.find(np.array([0, 5, -3])).tolist() == [-1, -1, -1]
+    assert index.find(np.array([], dtype=np.int64)).tolist() == []
+
+
+def _chunks(texts: list[str], size: int):
+    rows = [(f"r{i}", text) for i, text in enumerate(texts)]
+    return [rows[i:i + size] for i in range(0, len(rows), size)]
+
+
+@pytest.fixture(scope="module")
+def suggester():
+    texts, labels = corpus()
+    return train(texts, labels, codes(printer_keywords=["printer"]), corpus=texts)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the pool forks")
+def test_forked_workers_give_the_rows_one_process_gives_in_input_order(suggester):
+    texts = corpus()[0] * 7
+    chunks = _chunks(texts, 9)
+    alone = list(map_chunks(score_rows, suggester, chunks, workers=1, at_least_one=True))
+    pooled = list(map_chunks(score_rows, suggester, chunks, workers=2, at_least_one=True))
+    assert pooled == alone
+    assert [row[0] for rows in pooled for row in rows] == [f"r{i}" for i in range(len(texts))]
+
+
+def test_closing_the_results_early_stops_the_pool(suggester):
+    results = map_chunks(score_rows, suggester, _chunks(corpus()[0] * 20, 5), workers=2)
+    first = next(results)
+    results.close()   # what an error or Ctrl-C in the consumer does
+    assert [row[0] for row in first] == [f"r{i}" for i in range(5)]
+    assert not multiprocessing.active_children()
+
+
+def test_default_workers_is_the_cores_this_process_may_use():
+    expected = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert default_workers() == expected >= 1
