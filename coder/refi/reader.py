@@ -3,8 +3,8 @@
 What maps to what:
 
 - `User` -> coder name (its `name`, else its `id`, else "user-" + the first 8
-  characters of its GUID); codings and notes without a known user belong to
-  coder "imported"
+  characters of its GUID), a coder of the project even without codings;
+  codings and notes without a known user belong to coder "imported"
 - `CodeBook` -> themes and codes (coder.codebook.qdc.codebook_from_xml: top-level
   codes with children are themes, deeper codes are flattened into their
   theme with index paths; top-level codes without children go to a theme
@@ -52,6 +52,7 @@ from coder.refi.skeleton import Skeleton, read_skeleton
 from coder.refi.sources import SourcesRead, read_sources
 from coder.store import create_project, now, transaction
 from coder.store.codings import add_new_codings
+from coder.store.exchange import add_coders
 from coder.store.memos import set_memo
 from coder.store.responses import insert_responses
 
@@ -71,9 +72,12 @@ class QdpxContent:
 
     def summary(self) -> str:
         """One line on what the import holds, and what it could not place."""
+        coders = {c["coder"] for c in self.codings}
+        idle = len(set(self.users) - coders)
         text = (f"{len(self.responses)} responses, {len(self.codebook.themes)} themes, "
                 f"{len(self.codebook.codes)} codes, {len(self.codings)} codings by "
-                f"{len({c['coder'] for c in self.codings})} coders, {len(self.memos)} memos")
+                f"{len(coders)} coders" + f" (and {idle} without codings)" * bool(idle)
+                + f", {len(self.memos)} memos")
         notes = ([f"{self.skipped} empty selections skipped"] * bool(self.skipped)
                  + [f"{self.unlinked} case link{'s' * (self.unlinked != 1)} to sources the project does not hold left out"]
                  * bool(self.unlinked))
@@ -207,6 +211,7 @@ def import_qdpx(path: Path | str, project: Path | str, *,
                                    for c in content.codings))
             for (kind, target, who), text in content.memos.items():
                 set_memo(conn, kind, target, who, text)
+            add_coders(conn, content.users)
 
     create_project(project, name=content.name or None, setup=fill).close()
     return content

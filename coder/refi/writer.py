@@ -3,7 +3,8 @@
 The .qdpx is a zip holding `project.qde` (QDA-XML 1.0, urn:QDA-XML:project:1.0)
 and `sources/<guid>.txt`, one UTF-8 text per response. What goes where:
 
-- coders -> `Users`; the codebook -> `CodeBook` (themes are parent codes that
+- coders (who coded, wrote memos, or are known without either, such as the
+  users of an imported file) -> `Users`; the codebook -> `CodeBook` (themes are parent codes that
   cannot be coded, their codes are children; see coder.codebook.qdc)
 - each response -> a `TextSource` named by its response id, text in `sources/`
 - each response's attributes -> a `Case` (named by the response id) with one
@@ -40,6 +41,7 @@ from coder.files import replacing
 from coder.codebook.qdc import PROJECT_NS, code_guid, codebook_to_xml, theme_guid
 from coder.store import get_meta, tables
 from coder.store.codebook_read import load_codebook
+from coder.store.exchange import known_coders
 from coder.store.responses import existing_ids, iter_responses
 
 _GUIDS = uuid.uuid5(uuid.NAMESPACE_URL, "coder:refi-qda:project")
@@ -126,8 +128,8 @@ class _ProjectWriter:
         self.memos = tables.memos_frame(conn)
         self.codebook = load_codebook(conn)
         self.book = codebook_to_xml(self.codebook, namespace=PROJECT_NS, all_colours=True)  # raises when empty
-        self.users = {p: guid("user", p)
-                      for p in sorted(set(self.codings["coder"]) | set(self.memos["coder"]))}
+        people = set(self.codings["coder"]) | set(self.memos["coder"]) | set(known_coders(conn))
+        self.users = {p: guid("user", p) for p in sorted(people)}
         self.counts = {"sources": 0, "selections": 0, "notes": len(self.memos)}
         self.types: dict[str, str] = {}   # attribute -> REFI variable type (set by write_cases)
         self.created: str | None = None
