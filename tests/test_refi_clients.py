@@ -83,3 +83,97 @@ def test_nvivo_users_without_codings_are_kept_as_coders_and_exported(tmp_path, s
     conn.close()
     root = export(tmp_path / "nv.coder", tmp_path / "back.qdpx", schema)
     assert [u.get("name") for u in root.findall("q:Users/q:User", NS)] == ["Researcher A", "Researcher B"]
+
+
+def nvivo_tree(count: list[int], depth: int, widths: tuple[int, ...]) -> str:
+    """Codes NVivo-style (codable at every level, GUIDs in capitals, some in braces), `widths` per level."""
+    if depth == len(widths):
+        return ""
+    parts = []
+    for _ in range(widths[depth]):
+        count[0] += 1
+        n = count[0]
+        spelt = f"C{n:07X}-0000-4000-8000-{n:012X}"
+        parts.append(f'<Code guid="{"{" + spelt + "}" if n % 50 == 0 else spelt}" name="code {n}" '
+                     f'isCodable="true">{nvivo_tree(count, depth + 1, widths)}</Code>')
+    return "".join(parts)
+
+
+def code_guid_of(n: int) -> str:
+    return f"C{n:07X}-0000-4000-8000-{n:012X}"
+
+
+USER_A, USER_B = "A3000000-0000-0000-0000-00000000000A", "{A3000000-0000-0000-0000-00000000000B}"
+SOURCE_1, SOURCE_2 = "B3000000-0000-0000-0000-000000000001", "B3000000-0000-0000-0000-000000000002"
+
+
+def nvivo_project() -> str:
+    """A project shaped like NVivo's: 262 codes six levels deep, two users, shared and unnamed selections."""
+    count = [0]
+    deep = nvivo_tree(count, 0, (6, 3, 3, 3))                       # 6 trees of 1 + 3 + 9 + 27 codes
+    chain = nvivo_tree(count, 0, (1, 1, 1, 1, 1, 1))                # one path 6 deep ...
+    loose = nvivo_tree(count, 0, (16,))                             # ... and 16 codes without children
+    assert count[0] == 262
+    coding = '<Coding guid="{}" creatingUser="{}"><CodeRef targetGUID="{}"/></Coding>'.format
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="nv" origin="NVivo 15">
+  <Users><User guid="{USER_A}" name="Researcher A"/><User guid="{USER_B}" name="Researcher B"/></Users>
+  <CodeBook><Codes>{deep}{chain}{loose}</Codes></CodeBook>
+  <Variables><Variable guid="E3000000-0000-0000-0000-000000000001" name="region" typeOfVariable="Text"/></Variables>
+  <Sources>
+    <TextSource guid="{SOURCE_1}" name="Interview A" plainTextPath="internal://{SOURCE_1}.txt">
+      <PlainTextSelection guid="F3000000-0000-0000-0000-000000000001" name="Café" startPosition="0" endPosition="4" creatingUser="{USER_A}">
+        {coding("F4000000-0000-0000-0000-000000000001", USER_A, code_guid_of(2))}
+        {coding("F4000000-0000-0000-0000-000000000002", USER_A, code_guid_of(246))}
+      </PlainTextSelection>
+      <PlainTextSelection guid="F3000000-0000-0000-0000-000000000002" startPosition="5" endPosition="10" creatingUser="{USER_B}">
+        {coding("F4000000-0000-0000-0000-000000000003", USER_B, code_guid_of(50))}
+        <NoteRef targetGUID="90000000-0000-0000-0000-00000000000A"/>
+      </PlainTextSelection>
+      <VariableValue><VariableRef targetGUID="E3000000-0000-0000-0000-000000000001"/><TextValue>North</TextValue></VariableValue>
+    </TextSource>
+    <TextSource guid="{SOURCE_2}" name="Interview B" plainTextPath="internal://{SOURCE_2}.txt">
+      <PlainTextSelection guid="F3000000-0000-0000-0000-000000000003" name="all of it" startPosition="0" endPosition="9" creatingUser="{USER_B}">
+        {coding("F4000000-0000-0000-0000-000000000004", USER_B, code_guid_of(262))}
+      </PlainTextSelection>
+    </TextSource>
+  </Sources>
+  <Notes>
+    <Note guid="90000000-0000-0000-0000-00000000000A" name="span memo" creatingUser="{USER_B}"><PlainTextContent>raised voice</PlainTextContent></Note>
+  </Notes>
+</Project>
+"""
+
+
+NVIVO_TEXTS = {f"sources/{SOURCE_1}.txt": "Café staff leave early.", f"sources/{SOURCE_2}.txt": "Forms. Ok."}
+
+
+def identities(root: etree._Element) -> dict[str, dict[str, str | None]]:
+    """Element name -> {GUID as written: its name attribute} of every element with a GUID."""
+    found: dict[str, dict[str, str | None]] = {}
+    for element in root.iter():
+        if element.get("guid"):
+            found.setdefault(etree.QName(element).localname, {})[element.get("guid")] = element.get("name")
+    return found
+
+
+def test_a_262_code_nvivo_project_keeps_every_guid_and_selection_name_through_coder(tmp_path, schema):
+    original = etree.fromstring(nvivo_project().encode())
+    assert schema.validate(original), schema.error_log
+    source = make_qdpx(tmp_path / "nv.qdpx", nvivo_project(), NVIVO_TEXTS)
+    content = import_qdpx(source, tmp_path / "nv.coder")
+    assert len(content.codebook.codes) + len(content.codebook.themes) == 262 + 1   # "Ungrouped codes"
+    root = export(tmp_path / "nv.coder", tmp_path / "back.qdpx", schema)
+    before, after = identities(original), identities(root)
+    assert set(before["Code"]) <= set(after["Code"])   # (names: sub-codes are flattened, see issue 16)
+    for element in ("User", "Variable", "TextSource", "PlainTextSelection", "Coding", "Note"):
+        kept = {g: after.get(element, {}).get(g, "(missing)") for g in before[element]}
+        assert kept == before[element], element   # every GUID, spelt as it came, and its name
+    assert len(after["Code"]) == 262 + 1          # and the theme coder adds for the loose codes
+    shared = root.find(".//q:PlainTextSelection[@guid='F3000000-0000-0000-0000-000000000001']", NS)
+    assert [ref.get("targetGUID") for ref in shared.iterfind("q:Coding/q:CodeRef", NS)] == [
+        code_guid_of(2), code_guid_of(246)]       # two codings of one selection stay together
+    assert root.find(f".//q:TextSource[@guid='{SOURCE_2}']/q:PlainTextSelection", NS).get("name") == "all of it"
+    again = tmp_path / "again.coder"
+    import_qdpx(tmp_path / "back.qdpx", again)
+    assert identities(export(again, tmp_path / "again.qdpx", schema)) == after   # stable from then on

@@ -347,7 +347,7 @@ def test_not_a_qdpx(tmp_path):
 def test_guid_is_uuid5():
     import uuid
 
-    from coder.refi.writer import _GUIDS, guid
+    from coder.refi.guids import _GUIDS, guid
     for kind, key in [("source", "r1"), ("user", "Ana"), ("selection", "12345")]:
         assert guid(kind, key) == str(uuid.uuid5(_GUIDS, f"{kind}:{key}"))
 

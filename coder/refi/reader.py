@@ -25,6 +25,9 @@ What maps to what:
 - `Note` -> a memo on the project, a response (NoteRef on a source or a
   selection), a theme or a code (NoteRef on a code); notes nobody refers to
   are project memos; several notes on one target by one coder are joined
+- the GUIDs of users, variables, sources, codes, notes (the first of those
+  joined, with its name), codings and selections (with their names) -> kept
+  (coder.store.exchange), and written back by an export
 
 project.qde is read as a stream in two passes (coder.refi.qde): first what
 must be known before any source (coder.refi.skeleton), then the cases,
@@ -47,12 +50,12 @@ from coder.codebook.merge import merge_codebook
 from coder.errors import InputError
 from coder.importers.archive import ArchiveKind, ZipLimits, check_zip_members
 from coder.records import Code, Codebook, Coding
-from coder.refi.qde import IMPORTED_CODER, QdeFile, guid_of
+from coder.refi.qde import IMPORTED_CODER, QdeFile, guid_of, written_guid
 from coder.refi.skeleton import Skeleton, read_skeleton
 from coder.refi.sources import SourcesRead, read_sources
 from coder.store import create_project, now, transaction
 from coder.store.codings import add_new_codings
-from coder.store.exchange import add_coders
+from coder.store.exchange import add_coders, coding_key, keep_guids, memo_key
 from coder.store.memos import set_memo
 from coder.store.responses import insert_responses
 
@@ -67,6 +70,7 @@ class QdpxContent:
     codings: list[dict] = field(default_factory=list)
     memos: dict[tuple[str, str, str], str] = field(default_factory=dict)
     users: list[str] = field(default_factory=list)
+    guids: list[tuple[str, str, str, str | None]] = field(default_factory=list)   # see keep_guids
     skipped: int = 0
     unlinked: int = 0   # a Case's SourceRefs to no source in the project (their values go nowhere)
 
@@ -109,7 +113,8 @@ def read_qdpx(path: Path | str, limits: ZipLimits = ZipLimits()) -> QdpxContent:
         skeleton = read_skeleton(qde)
         read = read_sources(qde, skeleton)
         content = QdpxContent(skeleton.name, skeleton.codebook, read.responses,
-                              users=sorted(set(skeleton.people.values())), skipped=read.skipped,
+                              users=sorted(set(skeleton.people.values())), guids=skeleton.guids,
+                              skipped=read.skipped,
                               unlinked=read.unlinked)
         _resolve_codings(qde, content, read, skeleton)
         _read_notes(qde, content, read, skeleton)
@@ -160,6 +165,10 @@ def _resolve_codings(qde: QdeFile, content: QdpxContent, read: SourcesRead,
         content.codings.append({"response_id": key[0], "code_id": key[1], "coder": key[2],
                                 "start": key[3], "end": key[4],
                                 "created_at": item.created or now()})
+        if item.guid:
+            content.guids.append(("coding", coding_key(*key), item.guid, None))
+        if item.selection:
+            content.guids.append(("selection", coding_key(*key), *item.selection))
 
 
 def _read_notes(qde: QdeFile, content: QdpxContent, read: SourcesRead, skeleton: Skeleton) -> None:
@@ -178,6 +187,9 @@ def _read_notes(qde: QdeFile, content: QdpxContent, read: SourcesRead, skeleton:
         text = note.text
         if text is None and note.path:
             text = qde.file_text(note.path, "Note", note.guid)
+        spelt = written_guid(note.guid)
+        if spelt and text and text.strip() and (kind, target, note.author) not in content.memos:
+            content.guids.append(("note", memo_key(kind, target, note.author), spelt, note.name))
         _add_memo(content, (kind, target, note.author), text)
     _add_memo(content, ("project", "", IMPORTED_CODER), skeleton.description)
     for rid, who, text in read.descriptions:
@@ -212,6 +224,7 @@ def import_qdpx(path: Path | str, project: Path | str, *,
             for (kind, target, who), text in content.memos.items():
                 set_memo(conn, kind, target, who, text)
             add_coders(conn, content.users)
+            keep_guids(conn, content.guids)
 
     create_project(project, name=content.name or None, setup=fill).close()
     return content

@@ -16,16 +16,15 @@ and `sources/<guid>.txt`, one UTF-8 text per response. What goes where:
 - memos -> `Notes`, referenced (`NoteRef`) from the project, the response's
   source, or the theme's or code's `Code`
 
-GUIDs are derived from ids (uuid5), so exporting the same project twice gives
-the same file. Suggestions and chart summaries are not exported (REFI has no
+Elements imported from a .qdpx keep their GUIDs (and selections their names);
+other GUIDs are derived from ids, so exporting the same project twice gives
+the same file (coder.refi.guids). Suggestions and chart summaries are not exported (REFI has no
 place for them); codings are human decisions only.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
-import uuid
 import xml.etree.ElementTree as ET
 import zipfile
 from datetime import datetime
@@ -38,27 +37,12 @@ import pandas as pd
 from coder import __version__
 from coder.export.kinds import check_output
 from coder.files import replacing
-from coder.codebook.qdc import PROJECT_NS, code_guid, codebook_to_xml, theme_guid
+from coder.refi.guids import ExportGuids, guid
+from coder.codebook.qdc import PROJECT_NS, codebook_to_xml
 from coder.store import get_meta, tables
 from coder.store.codebook_read import load_codebook
-from coder.store.exchange import known_coders
+from coder.store.exchange import coding_key, known_coders
 from coder.store.responses import existing_ids, iter_responses
-
-_GUIDS = uuid.uuid5(uuid.NAMESPACE_URL, "coder:refi-qda:project")
-
-
-def guid(kind: str, key: str) -> str:
-    """A stable GUID for one object of a kind (user, source, case, variable, selection, note).
-
-    The same value as str(uuid.uuid5(namespace, "kind:key")), formatted directly
-    because building UUID objects dominates the export of large projects.
-    """
-    digest = bytearray(hashlib.sha1(_GUIDS.bytes + f"{kind}:{key}".encode()).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
-    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
-    text = digest.hex()
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
-
 
 def _datetime(value) -> str | None:
     """An ISO 8601 timestamp as REFI wants it, or None when the value is not one."""
@@ -128,8 +112,10 @@ class _ProjectWriter:
         self.memos = tables.memos_frame(conn)
         self.codebook = load_codebook(conn)
         self.book = codebook_to_xml(self.codebook, namespace=PROJECT_NS, all_colours=True)  # raises when empty
+        self.guids = ExportGuids(conn, self.codebook)
+        self.guids.apply_to(self.book)
         people = set(self.codings["coder"]) | set(self.memos["coder"]) | set(known_coders(conn))
-        self.users = {p: guid("user", p) for p in sorted(people)}
+        self.users = {p: self.guids.of("user", p) for p in sorted(people)}
         self.counts = {"sources": 0, "selections": 0, "notes": len(self.memos)}
         self.types: dict[str, str] = {}   # attribute -> REFI variable type (set by write_cases)
         self.created: str | None = None
@@ -149,7 +135,7 @@ class _ProjectWriter:
             for person, user_guid in self.users.items():
                 _sub(users, "User", guid=user_guid, name=person)
             self.piece(users)
-        notes = _note_targets(self.memos, self.codebook, self.conn)
+        notes = _note_targets(self.memos, self.codebook, self.conn, self.guids)
         _attach_code_notes(self.book, notes)
         ET.register_namespace("", PROJECT_NS)
         self.piece(self.book)
@@ -175,14 +161,14 @@ class _ProjectWriter:
         self.types = {name: variable_type(found) for name, found in kinds.items()}
         variables = _element("Variables")
         for name, kind in self.types.items():
-            _sub(variables, "Variable", guid=guid("variable", name), name=name, typeOfVariable=kind)
+            _sub(variables, "Variable", guid=self.guids.of("variable", name), name=name, typeOfVariable=kind)
         self.piece(variables)
         self.out.write("  <Cases>\n")
         for chunk in iter_responses(self.conn):
             for response in chunk:
                 case = _element("Case", guid=guid("case", response.id), name=response.id)
                 self.values(case, response.attributes)
-                _sub(case, "SourceRef", targetGUID=guid("source", response.id))
+                _sub(case, "SourceRef", targetGUID=self.guids.of("source", response.id))
                 self.piece(case)
         self.out.write("  </Cases>\n")
 
@@ -191,7 +177,7 @@ class _ProjectWriter:
         for name, value in attributes.items():
             if _present(value):
                 holder = _sub(parent, "VariableValue")
-                _sub(holder, "VariableRef", targetGUID=guid("variable", name))
+                _sub(holder, "VariableRef", targetGUID=self.guids.of("variable", name))
                 _sub(holder, _VALUE_ELEMENT[self.types[name]], _value_text(value, self.types[name]))
 
     def write_sources(self, notes: dict[tuple, list[str]]) -> None:
@@ -209,22 +195,32 @@ class _ProjectWriter:
 
     def source(self, response, codings, note_guids: list[str]) -> ET.Element:
         rid, text = response.id, response.text
-        source_guid = guid("source", rid)
+        source_guid = self.guids.of("source", rid)
         # The attributes go on the source too (QualCoder ignores a named Case's SourceRef).
         source = _element("TextSource", guid=source_guid, name=rid, plainTextPath=f"internal://{source_guid}.txt",
                           creationDateTime=self.created)
+        shared: dict[str, ET.Element] = {}   # kept GUID -> the selection imported codings share
         for coding_id, _, code_id, coder, start, end, created_at in codings:
-            start, end = (0, len(text)) if pd.isna(start) else (int(start), int(end))
+            whole = pd.isna(start)
+            start, end = (0, len(text)) if whole else (int(start), int(end))
             if end <= start:
                 continue  # a whole-response coding of an empty text has nothing to select
+            key = (coding_key(rid, code_id, coder, None if whole else start, None if whole else end)
+                   if self.guids.keyed else None)
+            kept = self.guids.selection(key)
             user, stamp = self.users[coder], _datetime(created_at)
-            selection = _sub(source, "PlainTextSelection", guid=guid("selection", str(coding_id)),
-                             name=text[start:end][:60], startPosition=start, endPosition=end,
-                             creatingUser=user, creationDateTime=stamp)
-            coding = _sub(selection, "Coding", guid=guid("coding", str(coding_id)),
-                          creatingUser=user, creationDateTime=stamp)
-            _sub(coding, "CodeRef", targetGUID=code_guid(code_id))
-            self.counts["selections"] += 1
+            selection = shared.get(kept[0]) if kept else None
+            if selection is None:
+                selection = _sub(source, "PlainTextSelection",
+                                 guid=kept[0] if kept else guid("selection", str(coding_id)),
+                                 name=kept[1] if kept else text[start:end][:60], startPosition=start,
+                                 endPosition=end, creatingUser=user, creationDateTime=stamp)
+                if kept:
+                    shared[kept[0]] = selection
+                self.counts["selections"] += 1
+            coding = _sub(selection, "Coding", creatingUser=user, creationDateTime=stamp,
+                          guid=self.guids.of("coding", key, guid("coding", str(coding_id))))
+            _sub(coding, "CodeRef", targetGUID=self.guids.codes[code_id])
         for note_guid in note_guids:
             _sub(source, "NoteRef", targetGUID=note_guid)
         self.values(source, response.attributes)
@@ -233,8 +229,9 @@ class _ProjectWriter:
     def write_notes(self) -> None:
         notes = _element("Notes")
         for memo in self.memos.itertuples():
-            note_guid = guid("note", str(memo.memo_id))
-            note = _sub(notes, "Note", guid=note_guid, name=f"{memo.target_type} memo {memo.target_id}".strip(),
+            note_guid, name = self.guids.note(memo)
+            note = _sub(notes, "Note", guid=note_guid,
+                        name=name or f"{memo.target_type} memo {memo.target_id}".strip(),
                         plainTextPath=f"internal://{note_guid}.txt", creatingUser=self.users[memo.coder],
                         creationDateTime=_datetime(memo.created_at),
                         modifiedDateTime=_datetime(memo.updated_at))
@@ -244,10 +241,10 @@ class _ProjectWriter:
     def note_files(self) -> Iterator[tuple[str, str]]:
         """(archive name, text) of every memo: clients such as QualCoder keep a Note only with its file."""
         for memo in self.memos.itertuples():
-            yield f"sources/{guid('note', str(memo.memo_id))}.txt", memo.text
+            yield f"sources/{self.guids.note(memo)[0]}.txt", memo.text
 
 
-def _note_targets(memos: pd.DataFrame, codebook, conn) -> dict[tuple, list[str]]:
+def _note_targets(memos: pd.DataFrame, codebook, conn, guids: ExportGuids) -> dict[tuple, list[str]]:
     """(target kind, guid or id) -> note GUIDs; memos on missing targets go to the project."""
     known = {"theme": {t.id for t in codebook.themes}, "code": {c.id for c in codebook.codes},
              "response": existing_ids(conn, memos.loc[memos["target_type"] == "response",
@@ -256,14 +253,14 @@ def _note_targets(memos: pd.DataFrame, codebook, conn) -> dict[tuple, list[str]]
     for memo in memos.itertuples():
         kind, target = memo.target_type, memo.target_id
         if kind == "theme" and target in known["theme"]:
-            key = ("code", theme_guid(target))
+            key = ("code", guids.themes[target])
         elif kind == "code" and target in known["code"]:
-            key = ("code", code_guid(target))
+            key = ("code", guids.codes[target])
         elif kind == "response" and target in known["response"]:
             key = ("response", target)
         else:
             key = ("project", "")
-        refs.setdefault(key, []).append(guid("note", str(memo.memo_id)))
+        refs.setdefault(key, []).append(guids.note(memo)[0])
     return refs
 
 
@@ -296,7 +293,8 @@ def write_qdpx(conn, path: Path | str, *, coder: str | None = None) -> str:
             project.out.detach()  # flushes; the archive entry is closed by `with`
         for chunk in iter_responses(conn):
             for response in chunk:
-                archive.writestr(f"sources/{guid('source', response.id)}.txt", response.text.encode("utf-8"))
+                archive.writestr(f"sources/{project.guids.of('source', response.id)}.txt",
+                                 response.text.encode("utf-8"))
         for name, text in project.note_files():
             archive.writestr(name, text.encode("utf-8"))
     return (f"{counts['sources']} sources, {counts['selections']} coded selections, "

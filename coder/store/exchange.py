@@ -4,7 +4,7 @@ A `refi_guids` row names an element by `kind` and a `key` in coder's terms:
 
     user       the coder's name            source     the response id
     theme      the theme id                code       the code id
-    variable   the attribute name          note       memo_key(...) of the memo
+    variable   the attribute name          note       memo_key(...) of the memo (GUID and name of its Note)
     selection  coding_key(...) of a coding (the GUID and name of its PlainTextSelection)
     coding     coding_key(...) of a coding (the GUID of its Coding element)
 

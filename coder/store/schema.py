@@ -200,7 +200,7 @@ CREATE TABLE drafts (
 # project who coded nothing); `refi_guids` the GUID each imported element had,
 # written back on export so the program that made the file sees its own elements
 # again. `kind` and `key` name the element in coder's terms (coder.store.exchange);
-# `name` is what a client showed for it where coder has no field (a selection's).
+# `name` is what a client called it where coder has no field (a selection's, a note's).
 SCHEMA_V4 = """
 CREATE TABLE coders (
     name     TEXT PRIMARY KEY,
