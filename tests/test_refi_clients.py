@@ -11,12 +11,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import PROJECT_XSD
+from export_fixtures import make_small_project
+from helpers import PROJECT_XSD, run_cli
 from lxml import etree
 
 from coder.refi.reader import import_qdpx
 from coder.refi.writer import write_qdpx
-from coder.store import open_project
+from coder.store import get_meta, open_project
+from coder.store.codebook import set_codebook_info
+from coder.store.codebook_read import load_codebook
 from coder.store.exchange import known_coders
 
 NS = {"q": "urn:QDA-XML:project:1.0"}
@@ -177,3 +180,28 @@ def test_a_262_code_nvivo_project_keeps_every_guid_and_selection_name_through_co
     again = tmp_path / "again.coder"
     import_qdpx(tmp_path / "back.qdpx", again)
     assert identities(export(again, tmp_path / "again.qdpx", schema)) == after   # stable from then on
+
+
+def test_the_codebook_keeps_its_name_version_and_method_apart_from_the_project(tmp_path, schema):
+    conn = open_project(make_small_project(tmp_path / "study.coder"))
+    set_codebook_info(conn, name="Workload framework", version="2.1", method="framework analysis")
+    conn.close()
+    export(tmp_path / "study.coder", tmp_path / "study.qdpx", schema)
+    import_qdpx(tmp_path / "study.qdpx", tmp_path / "back.coder")
+    back = open_project(tmp_path / "back.coder", readonly=True)
+    book = load_codebook(back)
+    assert (book.name, book.version, book.method) == ("Workload framework", "2.1", "framework analysis")
+    assert get_meta(back)["name"] == "study"
+    back.close()
+    import_qdpx(make_qdpx(tmp_path / "nv.qdpx", NVIVO, NVIVO_FILES), tmp_path / "nv.coder")
+    other = open_project(tmp_path / "nv.coder", readonly=True)
+    assert load_codebook(other).name == "nv"   # another program's file: named after its project
+    other.close()
+
+
+@pytest.mark.parametrize("text", ["[1, 2", '{"codebook": {"name": 3}}', "[]"])
+def test_a_coder_json_coder_did_not_write_is_one_line_and_no_project(tmp_path, text):
+    source = make_qdpx(tmp_path / "nv.qdpx", NVIVO, {**NVIVO_FILES, "coder.json": text})
+    result = run_cli("import-qdpx", source, tmp_path / "nv.coder")
+    assert result.returncode != 0 and "coder.json is not the JSON object coder writes" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "nv.coder").exists()

@@ -25,6 +25,8 @@ What maps to what:
 - `Note` -> a memo on the project, a response (NoteRef on a source or a
   selection), a theme or a code (NoteRef on a code); notes nobody refers to
   are project memos; several notes on one target by one coder are joined
+- `coder.json` (coder's own fields, see coder.refi.fields) -> the codebook's
+  name, version and method; without it the codebook takes the project's name
 - the GUIDs of users, variables, sources, codes, notes (the first of those
   joined, with its name), codings and selections (with their names) -> kept
   (coder.store.exchange), and written back by an export
@@ -36,7 +38,7 @@ what is extracted (texts, attributes, codings), not the XML tree. The order
 of the sections does not matter. Of several errors the first of these is
 reported: bad XML, a root other than Project, the CodeBook (missing or bad),
 a source's missing text or bad span (in document order), a CodeRef to a code
-the CodeBook lacks, a note's missing text file.
+the CodeBook lacks, a note's missing text file, a `coder.json` coder did not write.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from coder.codebook.merge import merge_codebook
 from coder.errors import InputError
 from coder.importers.archive import ArchiveKind, ZipLimits, check_zip_members
 from coder.records import Code, Codebook, Coding
+from coder.refi.fields import with_coder_fields
 from coder.refi.qde import IMPORTED_CODER, QdeFile, guid_of, written_guid
 from coder.refi.skeleton import Skeleton, read_skeleton
 from coder.refi.sources import SourcesRead, read_sources
@@ -118,6 +121,7 @@ def read_qdpx(path: Path | str, limits: ZipLimits = ZipLimits()) -> QdpxContent:
                               unlinked=read.unlinked)
         _resolve_codings(qde, content, read, skeleton)
         _read_notes(qde, content, read, skeleton)
+        content.codebook = with_coder_fields(qde, content.codebook)
         return content
 
 

@@ -1,11 +1,14 @@
 """Writing a project as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA and QualCoder.
 
-The .qdpx is a zip holding `project.qde` (QDA-XML 1.0, urn:QDA-XML:project:1.0)
-and `sources/<guid>.txt`, one UTF-8 text per response. What goes where:
+The .qdpx is a zip holding `project.qde` (QDA-XML 1.0, urn:QDA-XML:project:1.0),
+`sources/<guid>.txt` (one UTF-8 text per response and per memo) and
+`coder.json` (what REFI has no place for: the codebook's name, version and
+method; see coder.refi.fields). What goes where in project.qde:
 
 - coders (who coded, wrote memos, or are known without either, such as the
-  users of an imported file) -> `Users`; the codebook -> `CodeBook` (themes are parent codes that
-  cannot be coded, their codes are children; see coder.codebook.qdc)
+  users of an imported file) -> `Users`; the codebook -> `CodeBook` (themes
+  are parent codes that cannot be coded, their codes are children; see
+  coder.codebook.qdc)
 - each response -> a `TextSource` named by its response id, text in `sources/`
 - each response's attributes -> a `Case` (named by the response id) with one
   `VariableValue` per attribute and a `SourceRef` to its text; `Variables`
@@ -18,8 +21,8 @@ and `sources/<guid>.txt`, one UTF-8 text per response. What goes where:
 
 Elements imported from a .qdpx keep their GUIDs (and selections their names);
 other GUIDs are derived from ids, so exporting the same project twice gives
-the same file (coder.refi.guids). Suggestions and chart summaries are not exported (REFI has no
-place for them); codings are human decisions only.
+the same file (coder.refi.guids). Suggestions and chart summaries are not
+exported (REFI has no place for them); codings are human decisions only.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ import pandas as pd
 from coder import __version__
 from coder.export.kinds import check_output
 from coder.files import replacing
+from coder.refi.fields import CODER_FIELDS, coder_fields
 from coder.refi.guids import ExportGuids, guid
 from coder.codebook.qdc import PROJECT_NS, codebook_to_xml
 from coder.store import get_meta, tables
@@ -297,5 +301,6 @@ def write_qdpx(conn, path: Path | str, *, coder: str | None = None) -> str:
                                  response.text.encode("utf-8"))
         for name, text in project.note_files():
             archive.writestr(name, text.encode("utf-8"))
+        archive.writestr(CODER_FIELDS, coder_fields(project.codebook).encode("utf-8"))
     return (f"{counts['sources']} sources, {counts['selections']} coded selections, "
             f"{len(project.users)} users, {counts['notes']} notes")
