@@ -80,6 +80,7 @@ def test_export_content(small, tmp_path):
     source = root.find("q:Sources/q:TextSource[@name='r1']", ns)
     assert source.find("q:VariableValue/q:TextValue", ns).text == "children"
     assert source.get("creationDateTime")
+    assert source.get("creatingUser") == root.find("q:Users/q:User[@name='alice']", ns).get("guid")
     assert all(c.get("color", "").startswith("#") for c in root.findall(".//q:Code[@isCodable='true']", ns))
 
 

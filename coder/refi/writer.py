@@ -9,7 +9,8 @@ method; see coder.refi.fields). What goes where in project.qde:
   users of an imported file) -> `Users`; the codebook -> `CodeBook` (themes
   are parent codes that cannot be coded, their codes are children; see
   coder.codebook.qdc)
-- each response -> a `TextSource` named by its response id, text in `sources/`
+- each response -> a `TextSource` named by its response id, text in `sources/`,
+  made by the first user at the project's creation time
 - each response's attributes -> a `Case` (named by the response id) with one
   `VariableValue` per attribute and a `SourceRef` to its text; `Variables`
   declares each attribute (Integer, Float or Boolean when every value is one,
@@ -120,6 +121,9 @@ class _ProjectWriter:
         self.guids.apply_to(self.book)
         people = set(self.codings["coder"]) | set(self.memos["coder"]) | set(known_coders(conn))
         self.users = {p: self.guids.of("user", p) for p in sorted(people)}
+        # coder records no owner of a response: the first user stands for the team that imported
+        # them (without one, QualCoder and others make up an owner of their own)
+        self.owner = next(iter(self.users.values()), None)
         self.counts = {"sources": 0, "selections": 0, "notes": len(self.memos)}
         self.types: dict[str, str] = {}   # attribute -> REFI variable type (set by write_cases)
         self.created: str | None = None
@@ -202,7 +206,7 @@ class _ProjectWriter:
         source_guid = self.guids.of("source", rid)
         # The attributes go on the source too (QualCoder ignores a named Case's SourceRef).
         source = _element("TextSource", guid=source_guid, name=rid, plainTextPath=f"internal://{source_guid}.txt",
-                          creationDateTime=self.created)
+                          creatingUser=self.owner, creationDateTime=self.created)
         shared: dict[str, ET.Element] = {}   # kept GUID -> the selection imported codings share
         for coding_id, _, code_id, coder, start, end, created_at in codings:
             whole = pd.isna(start)
