@@ -11,10 +11,16 @@ method; see coder.refi.fields). What goes where in project.qde:
   coder.codebook.qdc)
 - each response -> a `TextSource` named by its response id, text in `sources/`,
   made by the first user at the project's creation time
-- each response's attributes -> a `Case` (named by the response id) with one
-  `VariableValue` per attribute and a `SourceRef` to its text; `Variables`
-  declares each attribute (Integer, Float or Boolean when every value is one,
-  else Text)
+- each response's attributes -> `VariableValue`s of its `TextSource` (the
+  schema allows them there; MAXQDA writes file variables so), one per
+  attribute, each declared in `Variables` (Integer, Float or Boolean when every
+  value is one, else Text); and a `Case` named by the response id with a
+  `SourceRef` to its text and no values of its own. QualCoder ignores a named
+  Case's SourceRef, takes its values as case attributes and then shows the
+  same variables on no file, so values on both would leave it with cases
+  without texts and no usable attribute; nameless Cases (its and Quirkos' way
+  to give a file values) next to the source's values would make it store each
+  value twice and stop on its unique constraint.
 - each coding -> a `PlainTextSelection` (code-point offsets; a whole-response
   coding spans the whole text) holding one `Coding` by its coder
 - memos -> `Notes`, referenced (`NoteRef`) from the project, the response's
@@ -174,8 +180,8 @@ class _ProjectWriter:
         self.out.write("  <Cases>\n")
         for chunk in iter_responses(self.conn):
             for response in chunk:
+                # The values are the source's own (see the module docstring): a case names its text.
                 case = _element("Case", guid=guid("case", response.id), name=response.id)
-                self.values(case, response.attributes)
                 _sub(case, "SourceRef", targetGUID=self.guids.of("source", response.id))
                 self.piece(case)
         self.out.write("  </Cases>\n")
@@ -204,7 +210,6 @@ class _ProjectWriter:
     def source(self, response, codings, note_guids: list[str]) -> ET.Element:
         rid, text = response.id, response.text
         source_guid = self.guids.of("source", rid)
-        # The attributes go on the source too (QualCoder ignores a named Case's SourceRef).
         source = _element("TextSource", guid=source_guid, name=rid, plainTextPath=f"internal://{source_guid}.txt",
                           creatingUser=self.owner, creationDateTime=self.created)
         shared: dict[str, ET.Element] = {}   # kept GUID -> the selection imported codings share
