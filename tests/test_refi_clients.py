@@ -205,3 +205,8 @@ def test_a_coder_json_coder_did_not_write_is_one_line_and_no_project(tmp_path, t
     result = run_cli("import-qdpx", source, tmp_path / "nv.coder")
     assert result.returncode != 0 and "coder.json is not the JSON object coder writes" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "nv.coder").exists()
+
+
+def test_a_project_with_a_codebook_and_no_responses_exports_a_valid_file(codebook_project, tmp_path, schema):
+    root = export(codebook_project, tmp_path / "new.qdpx", schema)   # had an empty, invalid Sources
+    assert root.find("q:Sources", NS) is None and root.find("q:CodeBook", NS) is not None

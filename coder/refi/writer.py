@@ -53,7 +53,7 @@ from coder.codebook.qdc import PROJECT_NS, codebook_to_xml
 from coder.store import get_meta, tables
 from coder.store.codebook_read import load_codebook
 from coder.store.exchange import coding_key, known_coders
-from coder.store.responses import existing_ids, iter_responses
+from coder.store.responses import count_responses, existing_ids, iter_responses
 
 def _datetime(value) -> str | None:
     """An ISO 8601 timestamp as REFI wants it, or None when the value is not one."""
@@ -195,6 +195,8 @@ class _ProjectWriter:
                 _sub(holder, _VALUE_ELEMENT[self.types[name]], _value_text(value, self.types[name]))
 
     def write_sources(self, notes: dict[tuple, list[str]]) -> None:
+        if not count_responses(self.conn):
+            return   # an empty Sources is not valid REFI: a project with a codebook only has none
         by_response: dict[str, list[tuple]] = {}
         for row in self.codings[["coding_id", "response_id", "code_id", "coder", "start", "end",
                                  "created_at"]].itertuples(index=False, name=None):
