@@ -7,6 +7,7 @@ against the REFI-QDA Project.xsd.
 
 from __future__ import annotations
 
+import dataclasses
 import zipfile
 from pathlib import Path
 
@@ -15,10 +16,11 @@ from export_fixtures import make_small_project
 from helpers import PROJECT_XSD, run_cli
 from lxml import etree
 
+from coder.records import Code, Theme
 from coder.refi.reader import import_qdpx
 from coder.refi.writer import write_qdpx
-from coder.store import get_meta, open_project
-from coder.store.codebook import set_codebook_info
+from coder.store import create_project, get_meta, open_project, transaction
+from coder.store.codebook import add_code, add_theme, set_codebook_info
 from coder.store.codebook_read import load_codebook
 from coder.store.exchange import known_coders
 
@@ -199,7 +201,8 @@ def test_the_codebook_keeps_its_name_version_and_method_apart_from_the_project(t
     other.close()
 
 
-@pytest.mark.parametrize("text", ["[1, 2", '{"codebook": {"name": 3}}', "[]"])
+@pytest.mark.parametrize("text", ["[1, 2", '{"codebook": {"name": 3}}', "[]",
+                                  '{"codes": {"C1": {"id": 3}}}', '{"codes": {"C1": {"keywords": [1]}}}'])
 def test_a_coder_json_coder_did_not_write_is_one_line_and_no_project(tmp_path, text):
     source = make_qdpx(tmp_path / "nv.qdpx", NVIVO, {**NVIVO_FILES, "coder.json": text})
     result = run_cli("import-qdpx", source, tmp_path / "nv.coder")
@@ -210,3 +213,43 @@ def test_a_coder_json_coder_did_not_write_is_one_line_and_no_project(tmp_path, t
 def test_a_project_with_a_codebook_and_no_responses_exports_a_valid_file(codebook_project, tmp_path, schema):
     root = export(codebook_project, tmp_path / "new.qdpx", schema)   # had an empty, invalid Sources
     assert root.find("q:Sources", NS) is None and root.find("q:CodeBook", NS) is not None
+
+
+def framework(conn) -> None:
+    with transaction(conn):
+        add_theme(conn, Theme("work", "3", "Work", "Pressures of the job.\nIndex: not a field"), "setup")
+        add_code(conn, Code("caseload", "work", "3.2", "Caseload", definition="Too many cases.",
+                            include=("rising caseloads",), exclude=("staffing as such",),
+                            keywords=("caseload", "case load"), color="#123456"), "setup")
+        add_code(conn, Code("forms", "work", "3.7", "Forms", retired=True), "setup")
+
+
+def test_descriptions_hold_the_researchers_text_and_coder_fields_travel_beside_them(tmp_path, schema):
+    create_project(tmp_path / "f.coder", setup=framework).close()
+    root = export(tmp_path / "f.coder", tmp_path / "f.qdpx", schema)
+    descriptions = {c.get("name"): c.findtext("q:Description", namespaces=NS) for c in root.iter(f"{{{NS['q']}}}Code")}
+    assert descriptions == {"Work": "Pressures of the job.\nIndex: not a field", "Caseload": "Too many cases.",
+                            "Forms": None}
+    import_qdpx(tmp_path / "f.qdpx", tmp_path / "back.coder")
+    first, back = (open_project(tmp_path / name, readonly=True) for name in ("f.coder", "back.coder"))
+    book, copy = load_codebook(first), load_codebook(back)
+    assert copy.themes == book.themes   # ids, indexes, descriptions (the "Index:" line too)
+    uncoloured = lambda b: [dataclasses.replace(c, color=None) for c in b.codes]  # noqa: E731
+    assert uncoloured(copy) == uncoloured(book)   # rules, keywords, retirement ...
+    assert copy.codes[0].color == "#123456"       # ... and its own colour (Forms got the palette's)
+    first.close()
+    back.close()
+
+
+def test_a_client_s_code_descriptions_come_back_unchanged(tmp_path, schema):
+    import_qdpx(make_qdpx(tmp_path / "nv.qdpx", nvivo_project(), NVIVO_TEXTS), tmp_path / "nv.coder")
+    root = export(tmp_path / "nv.coder", tmp_path / "back.qdpx", schema)
+    theirs = [c for c in root.iter(f"{{{NS['q']}}}Code") if c.get("name") != "Ungrouped codes"]
+    assert len(theirs) == 262 and not [c for c in theirs if c.find("q:Description", NS) is not None]
+    source = NVIVO.replace('<Code guid="C2000000-0000-0000-0000-000000000003" name="alignment" isCodable="true"/>',
+                           '<Code guid="C2000000-0000-0000-0000-000000000003" name="alignment" isCodable="true">'
+                           '<Description>Units match the standards.</Description></Code>')
+    import_qdpx(make_qdpx(tmp_path / "nv2.qdpx", source, NVIVO_FILES), tmp_path / "nv2.coder")
+    root = export(tmp_path / "nv2.coder", tmp_path / "back2.qdpx", schema)
+    code = root.find(".//q:Code[@guid='C2000000-0000-0000-0000-000000000003']", NS)
+    assert code.findtext("q:Description", namespaces=NS) == "Units match the standards."

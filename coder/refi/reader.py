@@ -26,7 +26,8 @@ What maps to what:
   selection), a theme or a code (NoteRef on a code); notes nobody refers to
   are project memos; several notes on one target by one coder are joined
 - `coder.json` (coder's own fields, see coder.refi.fields) -> the codebook's
-  name, version and method; without it the codebook takes the project's name
+  name, version and method, each code's id, index, rules, keywords and
+  retirement; without it the codebook takes the project's name
 - the GUIDs of users, variables, sources, codes, notes (the first of those
   joined, with its name), codings and selections (with their names) -> kept
   (coder.store.exchange), and written back by an export
@@ -36,9 +37,10 @@ must be known before any source (coder.refi.skeleton), then the cases,
 sources and notes one element at a time (coder.refi.sources), so memory holds
 what is extracted (texts, attributes, codings), not the XML tree. The order
 of the sections does not matter. Of several errors the first of these is
-reported: bad XML, a root other than Project, the CodeBook (missing or bad),
+reported: bad XML, a root other than Project, the CodeBook (missing, then a
+`coder.json` coder did not write, then a bad CodeBook),
 a source's missing text or bad span (in document order), a CodeRef to a code
-the CodeBook lacks, a note's missing text file, a `coder.json` coder did not write.
+the CodeBook lacks, a note's missing text file.
 """
 
 from __future__ import annotations
@@ -52,7 +54,6 @@ from coder.codebook.merge import merge_codebook
 from coder.errors import InputError
 from coder.importers.archive import ArchiveKind, ZipLimits, check_zip_members
 from coder.records import Code, Codebook, Coding
-from coder.refi.fields import with_coder_fields
 from coder.refi.qde import IMPORTED_CODER, QdeFile, guid_of, written_guid
 from coder.refi.skeleton import Skeleton, read_skeleton
 from coder.refi.sources import SourcesRead, read_sources
@@ -121,7 +122,6 @@ def read_qdpx(path: Path | str, limits: ZipLimits = ZipLimits()) -> QdpxContent:
                               unlinked=read.unlinked)
         _resolve_codings(qde, content, read, skeleton)
         _read_notes(qde, content, read, skeleton)
-        content.codebook = with_coder_fields(qde, content.codebook)
         return content
 
 

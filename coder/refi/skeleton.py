@@ -1,6 +1,7 @@
 """The first, light pass over project.qde: what must be known before any source is read.
 
-Users, Variables, the CodeBook, every source's GUID and name (its file name when
+Users, Variables, the CodeBook (with coder's own fields from `coder.json`,
+see coder.refi.fields), every source's GUID and name (its file name when
 it has none; a response id is the name only when no other source has it) and the NoteRefs of codes and of
 the project. It parses the whole file, so bad XML anywhere is reported before
 any other error; the sources themselves are read in the second pass
@@ -9,12 +10,14 @@ any other error; the sources themselves are read in the second pass
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 
 from coder.errors import InputError
 from coder.records import Codebook
 from coder.codebook.qdc import codebook_and_guids_from_xml
+from coder.refi.fields import read_coder_fields
 from coder.refi.qde import QdeFile, guid_of, local, written_guid
 
 
@@ -64,7 +67,10 @@ def read_skeleton(qde: QdeFile) -> Skeleton:
             description = element.text or ""
     if book is None:
         raise InputError("the project has no CodeBook (nothing to code with)", file=qde.where)
-    codebook, ids = codebook_and_guids_from_xml(book, file=qde.where, name=qde.project_name)
+    fields = read_coder_fields(qde)
+    codebook, ids = codebook_and_guids_from_xml(book, file=qde.where, name=qde.project_name,
+                                                fields=fields.codes)
+    codebook = dataclasses.replace(codebook, **fields.codebook)
     twice = next((guid for guid, n in Counter(guid for guid, _ in sources).items() if n > 1), None)
     if twice is not None:
         qde.fail("another TextSource has this GUID too (each source needs its own)", "TextSource", twice, "guid")

@@ -3,7 +3,8 @@
 The .qdpx is a zip holding `project.qde` (QDA-XML 1.0, urn:QDA-XML:project:1.0),
 `sources/<guid>.txt` (one UTF-8 text per response and per memo) and
 `coder.json` (what REFI has no place for: the codebook's name, version and
-method; see coder.refi.fields). What goes where in project.qde:
+method, each code's id, index, rules, keywords and retirement; see
+coder.refi.fields). What goes where in project.qde:
 
 - coders (who coded, wrote memos, or are known without either, such as the
   users of an imported file) -> `Users`; the codebook -> `CodeBook` (themes
@@ -122,7 +123,8 @@ class _ProjectWriter:
         self.codings = tables.codings_frame(conn, coder=coder)
         self.memos = tables.memos_frame(conn)
         self.codebook = load_codebook(conn)
-        self.book = codebook_to_xml(self.codebook, namespace=PROJECT_NS, all_colours=True)  # raises when empty
+        self.book = codebook_to_xml(self.codebook, namespace=PROJECT_NS, all_colours=True,
+                                    footer=False)   # raises when empty; coder's fields: coder.json
         self.guids = ExportGuids(conn, self.codebook)
         self.guids.apply_to(self.book)
         people = set(self.codings["coder"]) | set(self.memos["coder"]) | set(known_coders(conn))
@@ -312,6 +314,7 @@ def write_qdpx(conn, path: Path | str, *, coder: str | None = None) -> str:
                                  response.text.encode("utf-8"))
         for name, text in project.note_files():
             archive.writestr(name, text.encode("utf-8"))
-        archive.writestr(CODER_FIELDS, coder_fields(project.codebook).encode("utf-8"))
+        archive.writestr(CODER_FIELDS, coder_fields(project.codebook, project.guids.themes,
+                                                    project.guids.codes).encode("utf-8"))
     return (f"{counts['sources']} sources, {counts['selections']} coded selections, "
             f"{len(project.users)} users, {counts['notes']} notes")
