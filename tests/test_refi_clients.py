@@ -19,10 +19,11 @@ from lxml import etree
 from coder.records import Code, Theme
 from coder.refi.reader import import_qdpx
 from coder.refi.writer import write_qdpx
-from coder.store import create_project, get_meta, open_project, transaction
+from coder.store import create_project, get_meta, open_project, tables, transaction
 from coder.store.codebook import add_code, add_theme, set_codebook_info
 from coder.store.codebook_read import load_codebook
 from coder.store.exchange import known_coders
+from coder.store.memos import set_memo
 
 NS = {"q": "urn:QDA-XML:project:1.0"}
 
@@ -253,3 +254,25 @@ def test_a_client_s_code_descriptions_come_back_unchanged(tmp_path, schema):
     root = export(tmp_path / "nv2.coder", tmp_path / "back2.qdpx", schema)
     code = root.find(".//q:Code[@guid='C2000000-0000-0000-0000-000000000003']", NS)
     assert code.findtext("q:Description", namespaces=NS) == "Units match the standards."
+
+
+def test_memos_are_where_qualcoder_reads_them_and_come_back_once(tmp_path, schema):
+    conn = open_project(make_small_project(tmp_path / "s.coder"))
+    set_memo(conn, "response", "r3", "bob", "bob disagrees")   # two coders' memos on r3
+    conn.close()
+    root = export(tmp_path / "s.coder", tmp_path / "s.qdpx", schema)
+    assert root.findtext("q:Description", namespaces=NS) == "pilot coding round"   # QualCoder's project memo
+    r3 = root.find("q:Sources/q:TextSource[@name='r3']", NS)
+    assert r3.findtext("q:Description", namespaces=NS) == "[alice] check staffing\n\n[bob] bob disagrees"
+    import_qdpx(tmp_path / "s.qdpx", tmp_path / "back.coder")
+    assert memos(tmp_path / "back.coder") == memos(tmp_path / "s.coder")   # the Descriptions add none
+
+
+def memos(project: Path) -> list[tuple]:
+    """(target type, target id, coder, text) of every memo of a project."""
+    conn = open_project(project, readonly=True)
+    try:
+        frame = tables.memos_frame(conn)[["target_type", "target_id", "coder", "text"]]
+        return sorted(map(tuple, frame.values.tolist()))
+    finally:
+        conn.close()

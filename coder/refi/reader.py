@@ -54,6 +54,7 @@ from coder.codebook.merge import merge_codebook
 from coder.errors import InputError
 from coder.importers.archive import ArchiveKind, ZipLimits, check_zip_members
 from coder.records import Code, Codebook, Coding
+from coder.refi.memos import joined
 from coder.refi.qde import IMPORTED_CODER, QdeFile, guid_of, written_guid
 from coder.refi.skeleton import Skeleton, read_skeleton
 from coder.refi.sources import SourcesRead, read_sources
@@ -177,7 +178,8 @@ def _resolve_codings(qde: QdeFile, content: QdpxContent, read: SourcesRead,
 
 def _read_notes(qde: QdeFile, content: QdpxContent, read: SourcesRead, skeleton: Skeleton) -> None:
     """Notes -> memos on their targets (project when nothing refers to them); the project's
-    Description, and those of sources and coded selections, are memos too.
+    Description, and those of sources and coded selections, are memos too, unless one only
+    repeats the notes on its target (coder writes both, see coder.refi.memos).
 
     A source's or selection's NoteRef wins over a code's, which wins over the project's.
     """
@@ -186,6 +188,7 @@ def _read_notes(qde: QdeFile, content: QdpxContent, read: SourcesRead, skeleton:
         targets.setdefault(note_guid, target)
     for note_guid in skeleton.project_notes:
         targets.setdefault(note_guid, ("project", ""))
+    on_target: dict[tuple[str, str], list[tuple[str, str]]] = {}   # (kind, target) -> (coder, text)
     for note in read.notes:
         kind, target = targets.get(guid_of(note.guid), ("project", ""))
         text = note.text
@@ -194,10 +197,13 @@ def _read_notes(qde: QdeFile, content: QdpxContent, read: SourcesRead, skeleton:
         spelt = written_guid(note.guid)
         if spelt and text and text.strip() and (kind, target, note.author) not in content.memos:
             content.guids.append(("note", memo_key(kind, target, note.author), spelt, note.name))
+        if text and text.strip():
+            on_target.setdefault((kind, target), []).append((note.author, text))
         _add_memo(content, (kind, target, note.author), text)
-    _add_memo(content, ("project", "", IMPORTED_CODER), skeleton.description)
-    for rid, who, text in read.descriptions:
-        _add_memo(content, ("response", rid, who), text)
+    for kind, target, who, text in [("project", "", IMPORTED_CODER, skeleton.description),
+                                    *(("response", rid, who, text) for rid, who, text in read.descriptions)]:
+        if (kind, target) not in on_target or text.strip() != joined(on_target[(kind, target)]).strip():
+            _add_memo(content, (kind, target, who), text)   # not what coder wrote from the notes
 
 
 def _add_memo(content: QdpxContent, key: tuple[str, str, str], text: str | None) -> None:

@@ -24,8 +24,10 @@ coder.refi.fields). What goes where in project.qde:
   value twice and stop on its unique constraint.
 - each coding -> a `PlainTextSelection` (code-point offsets; a whole-response
   coding spans the whole text) holding one `Coding` by its coder
-- memos -> `Notes`, referenced (`NoteRef`) from the project, the response's
-  source, or the theme's or code's `Code`
+- memos -> `Notes` with their text also in a file (QualCoder keeps a Note
+  only so), referenced (`NoteRef`) from the project, the response's source,
+  or the theme's or code's `Code`; the project's and a source's memos also as
+  its `Description` (where QualCoder reads them; coder.refi.memos)
 
 Elements imported from a .qdpx keep their GUIDs (and selections their names);
 other GUIDs are derived from ids, so exporting the same project twice gives
@@ -50,6 +52,7 @@ from coder.export.kinds import check_output
 from coder.files import replacing
 from coder.refi.fields import CODER_FIELDS, coder_fields
 from coder.refi.guids import ExportGuids, guid
+from coder.refi.memos import joined
 from coder.codebook.qdc import PROJECT_NS, codebook_to_xml
 from coder.store import get_meta, tables
 from coder.store.codebook_read import load_codebook
@@ -152,15 +155,20 @@ class _ProjectWriter:
                 _sub(users, "User", guid=user_guid, name=person)
             self.piece(users)
         notes = _note_targets(self.memos, self.codebook, self.conn, self.guids)
-        _attach_code_notes(self.book, notes)
+        _attach_code_notes(self.book, notes, self.guids)
         ET.register_namespace("", PROJECT_NS)
         self.piece(self.book)
         self.write_cases()
         self.write_sources(notes)
         if not self.memos.empty:
             self.write_notes()
-        for note_guid in notes.get(("project", ""), []):
-            self.piece(_element("NoteRef", targetGUID=note_guid))
+        project_memos = notes.get(("project", ""), [])
+        if project_memos:   # QualCoder reads the project memo here (and keeps the Notes as journals)
+            description = _element("Description")
+            description.text = joined((m.coder, m.text) for m in project_memos)
+            self.piece(description)
+        for memo in project_memos:
+            self.piece(_element("NoteRef", targetGUID=self.guids.note(memo)[0]))
         self.out.write("</Project>\n")
         return self.counts
 
@@ -196,7 +204,7 @@ class _ProjectWriter:
                 _sub(holder, "VariableRef", targetGUID=self.guids.of("variable", name))
                 _sub(holder, _VALUE_ELEMENT[self.types[name]], _value_text(value, self.types[name]))
 
-    def write_sources(self, notes: dict[tuple, list[str]]) -> None:
+    def write_sources(self, notes: dict[tuple, list]) -> None:
         if not count_responses(self.conn):
             return   # an empty Sources is not valid REFI: a project with a codebook only has none
         by_response: dict[str, list[tuple]] = {}
@@ -211,11 +219,13 @@ class _ProjectWriter:
                 self.counts["sources"] += 1
         self.out.write("  </Sources>\n")
 
-    def source(self, response, codings, note_guids: list[str]) -> ET.Element:
+    def source(self, response, codings, memos: list) -> ET.Element:
         rid, text = response.id, response.text
         source_guid = self.guids.of("source", rid)
         source = _element("TextSource", guid=source_guid, name=rid, plainTextPath=f"internal://{source_guid}.txt",
                           creatingUser=self.owner, creationDateTime=self.created)
+        if memos:   # where QualCoder reads a source's memo
+            _sub(source, "Description", joined((m.coder, m.text) for m in memos))
         shared: dict[str, ET.Element] = {}   # kept GUID -> the selection imported codings share
         for coding_id, _, code_id, coder, start, end, created_at in codings:
             whole = pd.isna(start)
@@ -238,8 +248,8 @@ class _ProjectWriter:
             coding = _sub(selection, "Coding", creatingUser=user, creationDateTime=stamp,
                           guid=self.guids.of("coding", key, guid("coding", str(coding_id))))
             _sub(coding, "CodeRef", targetGUID=self.guids.codes[code_id])
-        for note_guid in note_guids:
-            _sub(source, "NoteRef", targetGUID=note_guid)
+        for memo in memos:
+            _sub(source, "NoteRef", targetGUID=self.guids.note(memo)[0])
         self.values(source, response.attributes)
         return source
 
@@ -261,12 +271,13 @@ class _ProjectWriter:
             yield f"sources/{self.guids.note(memo)[0]}.txt", memo.text
 
 
-def _note_targets(memos: pd.DataFrame, codebook, conn, guids: ExportGuids) -> dict[tuple, list[str]]:
-    """(target kind, guid or id) -> note GUIDs; memos on missing targets go to the project."""
+def _note_targets(memos: pd.DataFrame, codebook, conn, guids: ExportGuids) -> dict[tuple, list]:
+    """(target kind, code GUID or response id) -> its memos (memos_frame rows); memos on missing
+    targets go to the project."""
     known = {"theme": {t.id for t in codebook.themes}, "code": {c.id for c in codebook.codes},
              "response": existing_ids(conn, memos.loc[memos["target_type"] == "response",
                                                       "target_id"])}
-    refs: dict[tuple, list[str]] = {}
+    refs: dict[tuple, list] = {}
     for memo in memos.itertuples():
         kind, target = memo.target_type, memo.target_id
         if kind == "theme" and target in known["theme"]:
@@ -277,18 +288,18 @@ def _note_targets(memos: pd.DataFrame, codebook, conn, guids: ExportGuids) -> di
             key = ("response", target)
         else:
             key = ("project", "")
-        refs.setdefault(key, []).append(guids.note(memo)[0])
+        refs.setdefault(key, []).append(memo)
     return refs
 
 
-def _attach_code_notes(book: ET.Element, notes: dict[tuple, list[str]]) -> None:
+def _attach_code_notes(book: ET.Element, notes: dict[tuple, list], guids: ExportGuids) -> None:
     """NoteRefs on theme and code elements (after Description, before child codes)."""
     tag = f"{{{PROJECT_NS}}}"
     for code_el in book.iter(tag + "Code"):
         refs = notes.get(("code", code_el.get("guid")), [])
         at = 1 if len(code_el) and code_el[0].tag == tag + "Description" else 0
-        for n, note_guid in enumerate(refs):
-            code_el.insert(at + n, ET.Element(tag + "NoteRef", targetGUID=note_guid))
+        for n, memo in enumerate(refs):
+            code_el.insert(at + n, ET.Element(tag + "NoteRef", targetGUID=guids.note(memo)[0]))
 
 
 def write_qdpx(conn, path: Path | str, *, coder: str | None = None) -> str:
