@@ -43,12 +43,15 @@ class ExportGuids:
         self.themes = {t.id: self.of("theme", t.id, theme_guid(t.id)) for t in codebook.themes}
         self.codes = {c.id: self.of("code", c.id, code_guid(c.id)) for c in codebook.codes}
 
-    def of(self, kind: str, key: str, derived: str | None = None) -> str:
-        """The kept GUID of the element of `kind` with `key`, else `derived`, else guid(kind, key)."""
-        kept = self.kept[kind].get(key)
+    def of(self, kind: str, key: str | None, derived: str | None = None) -> str:
+        """The kept GUID of the element of `kind` with `key`, else `derived`, else guid(kind, key).
+
+        `key` None (a coding's, when nothing imported has a key) has no kept GUID.
+        """
+        kept = self.kept[kind].get(key) if key is not None else None
         if kept:
             return kept[0]
-        return derived or guid(kind, key)
+        return derived or guid(kind, str(key))
 
     def selection(self, key: str | None) -> tuple[str, str | None] | None:
         """(GUID, name) of the imported selection a coding (by coding_key) came from, if kept."""

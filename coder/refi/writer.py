@@ -48,16 +48,17 @@ from xml.sax.saxutils import quoteattr
 import pandas as pd
 
 from coder import __version__
+from coder.codebook.qdc import PROJECT_NS, codebook_to_xml
 from coder.export.kinds import check_output
 from coder.files import replacing
 from coder.refi.fields import CODER_FIELDS, coder_fields
 from coder.refi.guids import ExportGuids, guid
 from coder.refi.memos import joined
-from coder.codebook.qdc import PROJECT_NS, codebook_to_xml
 from coder.store import get_meta, tables
 from coder.store.codebook_read import load_codebook
 from coder.store.exchange import coding_key, known_coders
 from coder.store.responses import count_responses, existing_ids, iter_responses
+
 
 def _datetime(value) -> str | None:
     """An ISO 8601 timestamp as REFI wants it, or None when the value is not one."""
