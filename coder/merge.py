@@ -2,7 +2,7 @@
 
 The usual way a team works: each coder codes a copy of the project, then the
 lead merges the copies into one. A merge brings in the other file's codings,
-memos, chart summaries (and so its coders), and the themes and codes this
+memos, chart summaries and coders (those it knows without coding too), and the themes and codes this
 project lacks; the codebooks are reconciled by id and responses are matched by
 id and text. Nothing is dropped without a word:
 
@@ -141,9 +141,12 @@ def _plan(conn: sqlite3.Connection, theirs: Rows, their_texts: dict[str, str],
     for table, kind in (("themes", "theme"), ("codes", "code")):
         report.held_back[table] = sum(1 for row in theirs[table]
                                       if (row["id"],) not in ours[table] and (kind, row["id"]) in blocked)
+    rows["coders"] = [row for row in theirs["coders"] if _key("coders", row) not in ours["coders"]]
     report.added = {table: len(found) for table, found in rows.items()}
-    everyone = {row["coder"] for table in ("codings", *_NOTES) for row in theirs[table]}
-    ours_coders = {row["coder"] for table in ("codings", *_NOTES) for row in ours[table].values()}
+    everyone = ({row["coder"] for table in ("codings", *_NOTES) for row in theirs[table]}
+                | {row["name"] for row in theirs["coders"]})
+    ours_coders = ({row["coder"] for table in ("codings", *_NOTES) for row in ours[table].values()}
+                   | {key[0] for key in ours["coders"]})
     report.coders = sorted(everyone)
     report.new_coders = sorted(everyone - ours_coders)
     return report, rows

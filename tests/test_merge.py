@@ -16,6 +16,7 @@ from coder.merge import MergeConflicts, merge_project
 from coder.store import open_project
 from coder.store.charts import get_chart, set_chart
 from coder.store.codebook import update_code
+from coder.store.exchange import add_coders, known_coders
 from coder.store.memos import get_memo, set_memo
 
 ALICE = [("R1", "caseload"), ("R1", "staffing"), ("R2", "paperwork"), ("R3", "supervision")]
@@ -116,7 +117,7 @@ def test_memos_charts_and_new_codes_come_in_and_undo_takes_the_merge_back(copies
     conn = open_project(alice)
     try:
         report = merge_project(conn, bob, "lead")
-        assert report.added == {"themes": 1, "codes": 1, "codings": 5, "memos": 1, "charts": 1}
+        assert report.added == {"themes": 1, "codes": 1, "codings": 5, "memos": 1, "charts": 1, "coders": 0}
         assert get_memo(conn, "response", "R5", "bob") == "writing up at home"
         assert get_chart(conn, "R2", "workload", "bob") == "paperwork eats the week"
         assert codings(report.backup) == before[0]   # the safety copy is the project before the merge
@@ -134,7 +135,7 @@ def test_memos_charts_and_new_codes_come_in_and_undo_takes_the_merge_back(copies
 def test_an_older_schema_is_read_from_a_copy_and_left_as_it_is(copies):
     alice, bob = copies
     raw = sqlite3.connect(bob)
-    for table in ("drafts", "sample_responses", "samples"):
+    for table in ("drafts", "coders", "refi_guids", "sample_responses", "samples"):
         raw.execute(f"DROP TABLE {table}")
     raw.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     raw.commit()
@@ -262,5 +263,21 @@ def test_undoing_a_merge_keeps_what_was_changed_since(copies):
         History(conn, "lead").undo()
         assert get_memo(conn, "response", "R1", "bob") == "second thoughts"
         assert ("R4", "caseload", "bob", None, None, "imported") not in codings(alice)
+    finally:
+        conn.close()
+
+
+def test_a_coder_the_copy_knows_without_coding_comes_in_and_goes_with_undo(copies, capsys):
+    alice, bob = copies
+    conn = open_project(bob)
+    add_coders(conn, ["dana"])
+    conn.close()
+    assert merge(alice, bob) == 0
+    assert "coders: bob, dana (new here: bob, dana)" in capsys.readouterr().out
+    conn = open_project(alice)
+    try:
+        assert known_coders(conn) == ["dana"]
+        History(conn, "lead").undo()
+        assert known_coders(conn) == []
     finally:
         conn.close()

@@ -4,7 +4,7 @@ The other file is never changed: it is copied into a temporary folder, where
 an older schema is upgraded by the usual open code, and read there (see
 `read_other`).
 
-What a merge adds (themes, codes, codings, memos, chart summaries) is written
+What a merge adds (coders, themes, codes, codings, memos, chart summaries) is written
 as rows of those tables and logged as one `project.merge` event whose data
 holds every row, so history can take the merge back as one step
 (`project.unmerge`) and redo it. Rows are keyed as the tables key them; rows a
@@ -29,6 +29,7 @@ UNMERGE = Action.PROJECT_UNMERGE
 # The tables a merge brings in, in the order they are written (each refers to the ones before),
 # and the columns that identify a row of each.
 KEYS = {
+    "coders": ("name",),
     "themes": ("id",),
     "codes": ("id",),
     "codings": ("response_id", "code_id", "coder", "start", "end"),
@@ -38,9 +39,11 @@ KEYS = {
 # Columns the receiving project numbers itself.
 _OWN_IDS = {"codings": "id", "memos": "id"}
 # What must still read as merged for taking a merge back to remove a row (a memo or
-# summary edited since is kept), and what must not refer to a theme or code it removes.
+# summary edited since is kept), and what must not refer to a coder, theme or code it removes.
 _UNCHANGED = {"memos": "text", "charts": "summary"}
 _IN_USE = {
+    "coders": ("SELECT 1 FROM codings WHERE coder = :name UNION ALL SELECT 1 FROM memos WHERE coder = :name "
+               "UNION ALL SELECT 1 FROM charts WHERE coder = :name"),
     "codes": ("SELECT 1 FROM codings WHERE code_id = :id UNION ALL "
               "SELECT 1 FROM suggestions WHERE code_id = :id"),
     "themes": "SELECT 1 FROM codes WHERE theme_id = :id UNION ALL SELECT 1 FROM charts WHERE theme_id = :id",
