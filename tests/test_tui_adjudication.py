@@ -12,12 +12,14 @@ import csv
 
 import pytest
 from helpers import run_cli
+from textual.widgets import Select
 from tui_driver import run, running, screen_text, stored_codings
 from tui_project import CODES, make_project
 
 from coder.coding import toggle_code
 from coder.store import open_project
 from coder.tui.app import CoderApp
+from coder.tui.screens.coding_screen import CodingScreen
 from coder.tui.session import Session
 
 pytestmark = pytest.mark.slow  # the full UI and a real CLI process
@@ -154,6 +156,14 @@ def test_default_coders_and_a_project_with_nothing_to_settle(tmp_path):
             await pilot.pause()
             text = screen_text(app)
             assert "A: alice" in text and "B: carol" in text and "0 of 2 settled (differing)" in text
+            app.screen.query_one("#coder-b", Select).value = "bob"   # as `s` and the list would
+            await pilot.pause()
+            assert "B: bob" in screen_text(app) and "0 of 0 settled (differing)" in screen_text(app)
+            await pilot.press("f")
+            await pilot.pause()
+            assert "0 of 1 settled (double-coded)" in screen_text(app)
+            await pilot.press("escape")
+            assert isinstance(app.screen, CodingScreen)
         async with running(make_project(tmp_path / "empty.coder", n=2), "lead") as (app, pilot, screen):
             await pilot.press("f5", "A", "u")
             await pilot.pause()
