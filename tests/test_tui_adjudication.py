@@ -170,3 +170,22 @@ def test_default_coders_and_a_project_with_nothing_to_settle(tmp_path):
             assert "No two coders have coded the same responses yet." in screen_text(app)
 
     run(scenario)
+
+
+def test_a_long_response_scrolls_in_both_views_by_key(tmp_path):
+    path = make_project(tmp_path / "long.coder", n=18)
+    conn = open_project(path)
+    toggle_code(conn, "q0018", "caseload", "alice")   # 384 characters: more than the views hold at 80x24
+    toggle_code(conn, "q0018", "staffing", "bob")
+    conn.close()
+
+    async def scenario():
+        async with running(path, "lead", size=(80, 24)) as (app, pilot, screen):
+            await pilot.press("f5")
+            await pilot.pause()
+            assert "reduced or avoided." not in screen_text(app)
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
+            assert screen_text(app).count("reduced or avoided.") == 2
+
+    run(scenario)

@@ -13,7 +13,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding, BindingsMap
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
@@ -35,6 +35,7 @@ from coder.tui.widgets.response_view import ResponseView
 KEYS = [
     ("j / k, ↓ / ↑", "next / previous response"),
     ("n", "next response not settled yet"),
+    ("] / [", "scroll both texts down / up (a long response)"),
     ("A / B", "settle: take coder A's / coder B's codings"),
     ("U", "settle: take the union of both coders' codings"),
     ("1-9, letters", "edit the consensus: add or take out the code bound to that key"),
@@ -85,6 +86,8 @@ class AdjudicationScreen(UsesSession, SideScreen):
         Binding("s", "choose", "Coders"),
         Binding("j", "step(1)", "Next", show=False),
         Binding("k", "step(-1)", "Prev", show=False),
+        Binding("right_square_bracket", "scroll_texts(1)", "Scroll down", show=False),
+        Binding("left_square_bracket", "scroll_texts(-1)", "Scroll up", show=False),
     ]
     COMMANDS = {CodePicker}
 
@@ -113,7 +116,8 @@ class AdjudicationScreen(UsesSession, SideScreen):
                         with Vertical(classes="coder"):
                             yield Label("", id=f"name-{side}")
                             yield ResponseView(id=f"view-{side}")
-                yield Static("", id="codes")
+                with VerticalScroll(id="codes"):
+                    yield Static("", id="table")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -181,7 +185,7 @@ class AdjudicationScreen(UsesSession, SideScreen):
             self.query_one(f"#name-{side}", Label).update(f"{side.upper()}: {name}")
             self.query_one(f"#view-{side}", ResponseView).show(
                 response, codings, self.codes, self.colours, [], None, {}, name, nothing)
-        self.query_one("#codes", Static).update(self._codes_table(item) if item else MARKS)
+        self.query_one("#table", Static).update(self._codes_table(item) if item else MARKS)
 
     def _codes_table(self, item: DoubleCoded) -> Group:
         table = Table(box=None, padding=(0, 1))
@@ -232,6 +236,10 @@ class AdjudicationScreen(UsesSession, SideScreen):
     def action_step(self, delta: int) -> None:
         listing = self.query_one(OptionList)
         listing.action_cursor_down() if delta > 0 else listing.action_cursor_up()
+
+    def action_scroll_texts(self, delta: int) -> None:
+        for view in self.query(ResponseView):
+            view.scroll_page_down(animate=False) if delta > 0 else view.scroll_page_up(animate=False)
 
     def action_next_open(self) -> None:
         at = self.query_one(OptionList).highlighted or 0
