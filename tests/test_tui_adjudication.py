@@ -162,6 +162,12 @@ def test_default_coders_and_a_project_with_nothing_to_settle(tmp_path):
             await pilot.press("f")
             await pilot.pause()
             assert "0 of 1 settled (double-coded)" in screen_text(app)
+            other = open_project(path)   # bob codes on in another window: the screen picks it up
+            toggle_code(other, "q0002", "staffing", "bob")
+            other.close()
+            app.screen.poll_changes()
+            await pilot.pause()
+            assert "0 of 2 settled (double-coded)" in screen_text(app)
             await pilot.press("escape")
             assert isinstance(app.screen, CodingScreen)
         async with running(make_project(tmp_path / "empty.coder", n=2), "lead") as (app, pilot, screen):

@@ -23,10 +23,12 @@ from coder.colours import code_colours
 from coder.errors import CoderError
 from coder.history import History, describe
 from coder.records import Code, Coding
+from coder.store.browse import change_marker
 from coder.store.codebook_read import load_codebook
 from coder.store.responses import get_response
 from coder.tui.code_picker import CodePicker
 from coder.tui.keys import assign_keys
+from coder.tui.screens.coding_screen import POLL_SECONDS
 from coder.tui.screens.help_screen import HelpScreen
 from coder.tui.screens.side_screen import SideScreen
 from coder.tui.session import Session, UsesSession
@@ -136,6 +138,15 @@ class AdjudicationScreen(UsesSession, SideScreen):
         self.refresh_bindings()
         self.query_one(OptionList).focus()
         self.call_after_refresh(self.load)   # once laid out: the views wrap to their width
+        self._marker = change_marker(self.conn)
+        self.set_interval(POLL_SECONDS, self.poll_changes)
+
+    def poll_changes(self) -> None:
+        """Pick up coding by another process (a coder still at work, a merge) and list it."""
+        marker = change_marker(self.conn)
+        if marker != self._marker:
+            self._marker = marker
+            self.load(keep=self.current.response_id if self.current else None)
 
     # ----- what is shown
 
@@ -211,6 +222,7 @@ class AdjudicationScreen(UsesSession, SideScreen):
             self.notify(str(exc), title="Not saved", severity="error", timeout=15)
             return
         self.refresh_item(item.response_id)
+        self._marker = change_marker(self.conn)
 
     def action_settle(self, how: str) -> None:
         self._write(lambda rid: settle(self.conn, rid, *self.pair, how, self.coder))
@@ -290,6 +302,7 @@ class AdjudicationScreen(UsesSession, SideScreen):
         if rid in ids:
             self.query_one(OptionList).highlighted = ids.index(rid)
             self.refresh_item(rid)
+        self._marker = change_marker(self.conn)
 
     def action_keys(self) -> None:
         self.app.push_screen(HelpScreen([(k, self.codes[c]) for k, c in self.keys.items()], KEYS))
