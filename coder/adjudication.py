@@ -62,11 +62,17 @@ def coder_pairs(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
     return sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))
 
 
+def _check_pair(a: str, b: str) -> None:
+    if a == b:
+        raise CoderError("choose two different coders to compare")
+    if CONSENSUS in (a, b):
+        raise CoderError(f"{CONSENSUS!r} is what adjudication records: choose two other coders to compare")
+
+
 def double_coded(conn: sqlite3.Connection, a: str, b: str, *, differing: bool = True) -> list[DoubleCoded]:
     """The responses coders `a` and `b` both coded (only those where they differ, with
     `differing`), in project order, each with its codings and consensus."""
-    if a == b:
-        raise CoderError("choose two different coders to compare")
+    _check_pair(a, b)
     found: dict[str, DoubleCoded] = {}
     for coding in double_coded_codings(conn, a, b, CONSENSUS):
         item = found.setdefault(coding.response_id, DoubleCoded(coding.response_id))
@@ -95,6 +101,7 @@ def _settlement(item: DoubleCoded, how: str, code_ids: Iterable[str]) -> list[Co
 
 def double_coded_response(conn: sqlite3.Connection, response_id: str, a: str, b: str) -> DoubleCoded:
     """One response with the codings of `a`, `b` and the consensus; an error unless both coded it."""
+    _check_pair(a, b)
     item = DoubleCoded(response_id, *(codings_for_response(conn, response_id, who) for who in (a, b, CONSENSUS)))
     if not item.a or not item.b:
         raise CoderError(f"response {response_id!r} has not been coded by both {a} and {b}")

@@ -113,8 +113,8 @@ def _apply_inverse(conn: sqlite3.Connection, event: Event) -> int:
             action = Action.CODING_ADD
         return record_event(conn, event.coder, action, event.target, d, undoes=event.id)
     if event.action == Action.CONSENSUS_SET:
-        return set_consensus(conn, d["response_id"], d["coder"], logged_codings(d["response_id"], d["coder"], d["before"]),
-                             by=d["by"], how=d["how"], undoes=event.id)
+        before = logged_codings(d["response_id"], d["coder"], d["before"])
+        return set_consensus(conn, d["response_id"], d["coder"], before, by=d["by"], how=d["how"], undoes=event.id)
     if event.action == Action.MEMO_SET:
         set_memo(conn, d["target_type"], d["target_id"], d["coder"], d["before"], undoes=event.id)
     elif event.action == Action.CHART_SET:

@@ -44,6 +44,8 @@ def test_differing_responses_by_codes_and_by_spans(db):
     assert q2.code_ids() == ["caseload", "staffing", "paperwork"]
     with pytest.raises(CoderError, match="two different coders"):
         double_coded(db, "alice", "alice")
+    with pytest.raises(CoderError, match="two other coders"):
+        settle(db, "q0002", "alice", CONSENSUS, TAKE_A, "lead")
 
 
 def test_default_pair_is_the_one_with_most_shared_responses(db):
