@@ -174,8 +174,9 @@ def read_codings(conn: sqlite3.Connection, path: Path | str, *, layout: str = "a
     `id_col` defaults to the first column (`@row` numbers the rows, as in
     `coder import --id-col @row`, with the same `id_prefix`). `skip_cols` are
     columns that hold no codes (text, attributes), for the wide layout; `max_unzip_mb`
-    is `open_table`'s. Raises InputError
-    for unknown codes (unless `add_codes`) and for response ids not in the project.
+    is `open_table`'s. Raises InputError for unknown codes (unless `add_codes`),
+    for response ids not in the project, and for an id on two rows of the wide or
+    columns layout (one row per response: merging them would put one answer's codes on another).
     """
     if layout not in LAYOUTS:
         raise InputError(f"--format must be one of {', '.join(LAYOUTS)}")
@@ -192,9 +193,13 @@ def read_codings(conn: sqlite3.Connection, path: Path | str, *, layout: str = "a
     matcher = CodeMatcher(load_codebook(conn))
     if layout == "wide":   # every column is a code, used or not; keep the file's order
         plan.codes = dict.fromkeys(code_columns)
+    first_place: dict[str, int] = {}                 # wide, columns: the line where each id was first
+    repeated: dict[str, tuple[int, int]] = {}        # id -> its first line and the next line with it
     for number, place, values in table.rows():
         plan.rows_read += 1
         rid = row_id(table, id_column, id_prefix, number, place, values)
+        if layout != "long" and (first := first_place.setdefault(rid, place)) != place:
+            repeated.setdefault(rid, (first, place))
         for column in code_columns:
             value = values.get(column)
             if layout == "wide":
@@ -204,9 +209,22 @@ def read_codings(conn: sqlite3.Connection, path: Path | str, *, layout: str = "a
                 for item in value if isinstance(value, list) else [value]:
                     if name := _code_name(table, matcher, item, place, column):
                         plan.pairs.append((rid, name))
+    if repeated:
+        raise _repeated_ids_error(table, plan, repeated)
     _match_codes(table, plan, matcher, add_codes)
     _check_ids(conn, table, plan, id_prefix)
     return plan
+
+
+def _repeated_ids_error(table: Table, plan: CodingPlan, repeated: dict[str, tuple[int, int]]) -> InputError:
+    """Two rows of a one-row-per-response layout with one id: refused, never merged into one response."""
+    shown = ", ".join(f"{rid} ({table.unit}s {first} and {later})"
+                      for rid, (first, later) in list(repeated.items())[:SHOWN])
+    hint = (f"the {plan.layout} layout has one {table.unit} per response: give each its own id, "
+            f"use --id-col {ROW_ID} if the responses were imported with `coder import --id-col {ROW_ID}`, "
+            "or --format long for one code per line")
+    return table.error(f"duplicate ids: {len(repeated):,} ids repeat in the file, first: {shown}",
+                       column=plan.id_column, hint=hint)
 
 
 def _code_columns(table: Table, layout: str, id_column: str, code_col: str | None,

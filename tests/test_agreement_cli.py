@@ -8,6 +8,7 @@ import pytest
 from coder.store import open_project
 from coder.store.codings import add_coding
 from coder.store.responses import insert_responses
+from agreement_fixtures import code_spans
 from helpers import file_digest, run_cli
 
 pytestmark = pytest.mark.slow  # real processes or the full UI: `pytest -m "not slow"` skips them
@@ -40,6 +41,13 @@ def test_agreement_reports_per_code_and_writes_tables(codebook_project, tmp_path
     assert table.loc["caseload", "applied by alice"] == 2
     assert {"kappa 95% low", "kappa 95% high", "alpha 95% low", "alpha 95% high"} <= set(table.columns)
     assert "alpha 95% CI" in result.stdout   # printed as one low-high column
+    # Codes no one applied to r1..r3 are not assessable: no AC1 of 1.0, left out of the pooled figures.
+    unused = table[table["note"].str.startswith("not assessable", na=False)]
+    assert set(unused.index) == set(table.index) - {"paperwork", "caseload"}
+    assert unused["AC1"].isna().all() and unused["agreement %"].isna().all()
+    assert f"left out of pooled kappa and mean alpha: {len(unused)} of {len(table)} codes" in result.stdout
+    notes = pd.read_excel(out, sheet_name="notes")["note"].tolist()
+    assert any(f"{len(unused)} of {len(table)} codes, left out of the pooled kappa" in note for note in notes)
     rows = pd.read_csv(dis)
     assert rows[["response id", "applied by", "not applied by"]].values.tolist() == [["r2", "alice", "bob"]]
     assert file_digest(codebook_project) == before
@@ -52,3 +60,18 @@ def test_agreement_needs_two_known_coders(codebook_project):
     assert "no coding by carol" in result.stderr
     result = run_cli("agreement", codebook_project, "--coders", "alice")
     assert result.returncode == 1 and "two or more coders" in result.stderr
+
+
+def test_agreement_over_characters(codebook_project, tmp_path):
+    code_spans(codebook_project)   # the hand-worked example of test_reliability_spans.py
+    out = tmp_path / "spans.xlsx"
+    result = run_cli("agreement", codebook_project, "--unit", "span", "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert "Responses coded by all of alice, bob: 2 (15 characters)" in result.stdout
+    assert "Exact match of whole code sets (per character): 0.40" in result.stdout
+    table = pd.read_excel(out, sheet_name="agreement").set_index("code id")
+    assert table.loc["caseload", ["characters", "applied by alice", "applied by bob", "agreement %", "kappa"]
+                     ].tolist() == [15, 11, 6, 40.0, round(-4 / 41, 3)]
+    assert table["kappa 95% low"].isna().all()   # no intervals over characters
+    notes = pd.read_excel(out, sheet_name="notes")["note"].tolist()
+    assert any(note.startswith("unit: the character") for note in notes)

@@ -69,3 +69,34 @@ def test_moving_a_code_renumbers_an_index_that_followed_its_old_theme(framework)
     assert move_code_to_theme(conn, other.id, target.id, "alice").index == "A"   # the researcher's own
     assert [e.action for e in list_events(conn)][-4:] == ["codebook.code.move", "codebook.code.update",
                                                           "codebook.code.update", "codebook.code.move"]
+
+
+def test_a_new_code_takes_a_free_key_and_no_other_key_moves(framework):
+    from coder.codebook.edit import settle_keys
+    from coder.codebook.keys import assign_keys
+
+    before = assign_keys(settle_keys(framework))
+    first_theme = load_codebook(framework).themes[0]
+    added = new_code(framework, first_theme.id, "Brand new code", "alice")   # lands mid-framework
+    after = assign_keys(settle_keys(framework))
+    assert {k: v for k, v in after.items() if v != added.id} == before
+    assert after.get(next(k for k, v in after.items() if v == added.id)) == added.id
+    stored = {c.id: c.key for c in load_codebook(framework).codes}
+    assert all(stored[code_id] == key for key, code_id in after.items())
+    assert settle_keys(framework) == load_codebook(framework)   # nothing left to settle
+
+
+def test_a_retired_code_keeps_its_key_for_when_it_comes_back(framework):
+    from coder.codebook.edit import settle_keys
+    from coder.codebook.keys import assign_keys
+    from coder.store.codebook import set_code_retired
+
+    keys = assign_keys(settle_keys(framework))
+    key, code_id = next(iter(keys.items()))
+    set_code_retired(framework, code_id, True, "alice")
+    first_theme = load_codebook(framework).themes[0]
+    added = new_code(framework, first_theme.id, "Another code", "alice")
+    assert assign_keys(settle_keys(framework)).get(key) is None
+    set_code_retired(framework, code_id, False, "alice")
+    again = assign_keys(settle_keys(framework))
+    assert again[key] == code_id and added.id in again.values()

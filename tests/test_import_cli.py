@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers import DEMO_CORPUS, DEMO_REFERENCE, file_digest, run_cli
+from helpers import CODEBOOK, DEMO_CORPUS, DEMO_REFERENCE, file_digest, run_cli
 from import_files import codings_of, imported, write_csv
 
 
@@ -54,3 +54,30 @@ def test_import_the_demo_corpus_and_gold_coding(codebook_project):
     assert done.returncode == 0, done.stderr
     assert "340 codings of 187 responses: 340 added for gold" in done.stdout
     assert len(imported(codebook_project)) == 371
+
+
+def test_import_codes_refuses_two_rows_of_one_id_and_follows_row_numbers(codebook_project, tmp_path):
+    # Respondent 7 answered twice. `coder import --on-duplicate skip` keeps the first answer; the
+    # coding file must not pour the second answer's codes onto it.
+    answers = write_csv(tmp_path / "answers.csv", [["respondent", "answer", "Code 1"],
+                                                   ["7", "too many cases", "caseload"],
+                                                   ["8", "forms all day", "paperwork"],
+                                                   ["7", "we need more staff", "staffing"]])
+    assert run_cli("import", codebook_project, answers, "--id-col", "respondent",
+                   "--on-duplicate", "skip").returncode == 0
+    before = file_digest(codebook_project)
+    done = run_cli("import-codes", codebook_project, answers, "--coder", "lead")
+    assert done.returncode == 1
+    assert done.stderr == (f"coder: error: {answers}, column 'respondent': duplicate ids: 1 ids repeat in the "
+                           "file, first: 7 (lines 2 and 4) (the columns layout has one line per response: "
+                           "give each its own id, use --id-col @row if the responses were imported with "
+                           "`coder import --id-col @row`, or --format long for one code per line)\n")
+    assert file_digest(codebook_project) == before
+    # Responses numbered by row take their codes by row number, each answer its own.
+    numbered = tmp_path / "numbered.coder"
+    assert run_cli("init", numbered, "--codebook", CODEBOOK).returncode == 0
+    assert run_cli("import", numbered, answers, "--id-col", "@row").returncode == 0
+    done = run_cli("import-codes", numbered, answers, "--coder", "lead", "--id-col", "@row")
+    assert done.returncode == 0, done.stderr
+    assert codings_of(numbered, "lead") == {("1", "caseload", "imported"), ("2", "paperwork", "imported"),
+                                            ("3", "staffing", "imported")}

@@ -1,15 +1,18 @@
-"""Agreement statistics against hand-computed values and scikit-learn."""
+"""Agreement statistics against hand-computed values, scikit-learn and the krippendorff package."""
 
 from __future__ import annotations
 
 import math
 import random
 
+import krippendorff
+import numpy as np
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from coder.reliability import (cohen_kappa, gwet_ac1, krippendorff_alpha_binary, measure_agreement,
-                               shared_units)
+from coder.reliability.bootstrap import bootstrap_intervals
+from coder.reliability.measures import (NO_VARIATION, NOT_ASSESSABLE, cohen_kappa, gwet_ac1,
+                                        krippendorff_alpha_binary, measure_agreement, shared_units)
 
 A = [True, False, True, False]
 B = [True, False, False, False]
@@ -113,3 +116,96 @@ def test_no_interval_for_a_code_too_rare_to_tell_or_kappa_with_three_coders():
     three["c"].update(_pairs(100, seed=4)["b"])
     (x,) = measure_agreement(three, ["a", "b", "c"], ["x"]).codes
     assert math.isnan(x.kappa_interval[0]) and x.alpha_interval[0] < x.alpha < x.alpha_interval[1]
+
+
+def _fixed_coding(coders: int, seed: int = 11) -> dict:
+    """`coders` coders on 60 responses and codes a, b, c: shared habits plus each coder's own slips."""
+    rng = random.Random(seed)
+    sets: dict = {f"c{i}": {} for i in range(coders)}
+    for r in range(60):
+        truth = {code for code, p in (("a", 0.4), ("b", 0.15), ("c", 0.7)) if rng.random() < p}
+        for coder in sets:
+            sets[coder][f"r{r}"] = {code for code in "abc" if (code in truth) != (rng.random() < 0.12)} | {"z"}
+    return sets
+
+
+def _ac1_two_coders(a: list[bool], b: list[bool]) -> float:
+    """Gwet (2008), two raters: pa = agreement; pe = 2 q (1 - q), q = mean of the raters' 'yes' shares."""
+    n = len(a)
+    pa = sum(x == y for x, y in zip(a, b)) / n
+    q = (sum(a) + sum(b)) / (2 * n)
+    pe = 2 * q * (1 - q)
+    return (pa - pe) / (1 - pe)
+
+
+@pytest.mark.parametrize("coders", [2, 3])
+def test_every_statistic_equals_an_independent_computation(coders):
+    sets = _fixed_coding(coders)
+    names = list(sets)
+    result = measure_agreement(sets, names, ["a", "b", "c"])
+    units = result.units
+    for code in result.codes:
+        values = [[code.code_id in sets[c][u] for u in units] for c in names]
+        assert code.applied == {c: sum(v) for c, v in zip(names, values)}
+        assert code.agreement == pytest.approx(sum(len(set(col)) == 1 for col in zip(*values)) / len(units))
+        assert code.alpha == pytest.approx(krippendorff.alpha(reliability_data=np.array(values, dtype=float),
+                                                              level_of_measurement="nominal"))
+        if coders == 2:
+            assert code.kappa == pytest.approx(cohen_kappa_score(*values))
+            assert code.ac1 == pytest.approx(_ac1_two_coders(*values))
+    if coders == 2:
+        pooled = [[code in sets[c][u] for u in units for code in "abc"] for c in names]
+        assert result.pooled_kappa == pytest.approx(cohen_kappa_score(*pooled))
+    assert result.mean_alpha == pytest.approx(sum(c.alpha for c in result.codes) / 3)
+
+
+def test_a_code_nobody_applied_is_not_assessable_and_left_out_of_pooled_and_mean_figures():
+    sets = _fixed_coding(2)
+    names = list(sets)
+    with_unused = measure_agreement(sets, names, ["a", "unused", "b", "c"])
+    without = measure_agreement(sets, names, ["a", "b", "c"])
+    unused = with_unused.codes[1]
+    assert not unused.assessable and unused.note == NOT_ASSESSABLE
+    assert all(math.isnan(v) for v in (unused.agreement, unused.kappa, unused.alpha, unused.ac1))
+    assert unused.applied == {"c0": 0, "c1": 0} and unused.prevalence == 0
+    assert with_unused.left_out == ("unused",) and without.left_out == ()
+    assert with_unused.pooled_kappa == pytest.approx(without.pooled_kappa)   # not counted as agreement
+    assert with_unused.mean_alpha == pytest.approx(without.mean_alpha)
+
+
+def test_a_code_every_coder_applied_everywhere_has_no_kappa_or_alpha_and_says_why():
+    # Degenerate the other way: assessable (the coders did apply it), but with no variation
+    # kappa's and alpha's chance terms are 1 - 1 = 0; AC1 and the agreement are 1 by their formulas.
+    sets = {c: {f"r{i}": {"z"} for i in range(5)} for c in ("a", "b")}
+    (z,) = measure_agreement(sets, ["a", "b"], ["z"]).codes
+    assert z.assessable and z.note == NO_VARIATION
+    assert math.isnan(z.kappa) and math.isnan(z.alpha)
+    assert z.agreement == 1 and z.ac1 == 1
+
+
+def test_one_disagreement_in_four_by_hand_through_measure_agreement():
+    # Coder a: x on r1, r3; coder b: x on r1 only (A and B above). 2x2 table: both 1, a only 1,
+    # neither 2; po = 3/4, pe = (2/4)(1/4) + (2/4)(3/4) = 1/2, kappa = (3/4 - 1/2) / (1/2) = 1/2.
+    sets = {"a": {f"r{i}": ({"x"} if v else set()) | {"y"} for i, v in enumerate(A, 1)},
+            "b": {f"r{i}": ({"x"} if v else set()) | {"y"} for i, v in enumerate(B, 1)}}
+    x, y = measure_agreement(sets, ["a", "b"], ["x", "y"]).codes
+    assert (x.agreement, x.kappa, x.alpha) == (pytest.approx(3 / 4), pytest.approx(1 / 2), pytest.approx(8 / 15))
+    assert x.marked == (2, 1, 1)
+    assert y.note == NO_VARIATION
+
+
+def test_bootstrap_intervals_equal_a_resample_by_resample_computation():
+    # The same draws (seed 0, one multinomial draw of response counts per resample), with each
+    # resample's kappa from scikit-learn and alpha from the krippendorff package.
+    sets, resamples = _pairs(60), 400
+    units = sorted(sets["a"])
+    values = np.array([["x" in sets[c][u] for u in units] for c in ("a", "b")])
+    ((kappa_interval,), (alpha_interval,)) = bootstrap_intervals(values.T[:, :, None], resamples=resamples)
+    draws = np.random.default_rng(0).multinomial(len(units), np.full(len(units), 1 / len(units)), size=resamples)
+    kappas, alphas = [], []
+    for counts in draws:
+        sample = np.repeat(values, counts, axis=1)
+        kappas.append(cohen_kappa_score(*sample))
+        alphas.append(krippendorff.alpha(reliability_data=sample.astype(float), level_of_measurement="nominal"))
+    assert kappa_interval == pytest.approx(tuple(np.percentile(kappas, [2.5, 97.5])))
+    assert alpha_interval == pytest.approx(tuple(np.percentile(alphas, [2.5, 97.5])))

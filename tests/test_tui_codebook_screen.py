@@ -14,6 +14,7 @@ from textual.widgets import TextArea
 from tui_driver import running, screen_text
 from tui_project import make_project
 
+from coder.codebook.edit import settle_keys
 from coder.coding import toggle_code
 from coder.store import open_project
 from coder.store.codebook import set_code_retired, update_code
@@ -155,6 +156,7 @@ BAD_EDITS = [({"color": "red"}, "is not #RRGGBB"),
 def test_bad_input_is_shown_and_changes_nothing(project):
     conn = open_project(project)
     update_code(conn, "paperwork", "setup", key="4")
+    settle_keys(conn)   # as the coding screen does on opening: keys for codes that have none
     conn.close()
     before = file_digest(project)
 

@@ -9,6 +9,7 @@ from textual.widgets import Input, Select, TextArea, Tree
 from tui_driver import run, running, screen_text, stored_codings
 from tui_project import make_project
 
+from coder.codebook.keys import assign_keys
 from coder.coding import toggle_code
 from coder.records import Code, Codebook, Theme
 from coder.store import open_project
@@ -17,7 +18,6 @@ from coder.store.drafts import get_draft
 from coder.store.events import list_events
 from coder.store.memos import get_memo
 from coder.store.responses import insert_responses
-from coder.tui.keys import assign_keys
 from coder.tui.screens.help_screen import HelpScreen
 from coder.tui.screens.note_editor import DRAFT_DELAY
 from coder.tui.widgets.codebook_panel import CodebookPanel
@@ -240,7 +240,11 @@ def test_filter_dialog_uncoded_and_attribute(project):
             await pilot.press("f")
             dialog = app.screen
             dialog.query_one("#attr_name", Select).value = "year"
-            dialog.query_one("#attr_value", Input).value = "2014"
+            await pilot.pause()
+            values = dialog.query_one("#attr_value", Select)
+            offered = [str(prompt) for prompt, _ in values._options if _ is not Select.NULL]
+            assert offered and all(p.endswith(")") for p in offered)   # "2014 (n)": values with counts
+            values.value = "2014"
             await pilot.click("#apply")
             ids = screen.response_list.ids
             assert 0 < len(ids) <= 30
@@ -467,3 +471,15 @@ def test_a_code_on_a_span_and_on_the_whole_response_reads_whole_in_the_chip_and_
             assert "☑" in text
     run(scenario)
 
+
+def test_attribute_filter_matches_values_whatever_their_case(project):
+    from coder.store.browse import ListFilter, filtered_ids
+    from coder.store.responses import attribute_values
+
+    conn = open_project(project)
+    values, total = attribute_values(conn, "setting")
+    value, count = values[0]
+    assert total == len(values) and count == len(filtered_ids(conn, ListFilter(attribute=("setting", value)), None))
+    assert filtered_ids(conn, ListFilter(attribute=("setting", value.upper())), None) == \
+        filtered_ids(conn, ListFilter(attribute=("setting", value)), None)
+    conn.close()

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import sqlite3
 
+from coder.codebook.keys import keys_to_store
 from coder.codebook.rules import unique_slug
 from coder.errors import CoderError
 from coder.records import Code, Codebook, Theme
-from coder.store.codebook import add_code, add_theme, move_code, update_code
+from coder.store.codebook import add_code, add_theme, move_code, store_code_keys, update_code
 from coder.store.codebook_read import load_codebook, require_code
 from coder.store.connection import transaction
 
@@ -85,3 +86,21 @@ def move_code_to_theme(conn: sqlite3.Connection, code_id: str, theme_id: str, co
         if code.index.startswith(f"{old_theme.index}.") and new_index != code.index:
             moved = update_code(conn, code_id, coder, index=new_index)
         return moved
+
+
+def settle_keys(conn: sqlite3.Connection) -> Codebook:
+    """Store a key with every code that can be applied and has none; return the codebook.
+
+    From then on each keeps its key, whatever codes are added (see
+    `coder.codebook.keys`). A project that cannot be written (read-only, a full
+    disk) keeps working with the keys chosen afresh, as before.
+    """
+    codebook = load_codebook(conn)
+    missing = keys_to_store(codebook)
+    if not missing:
+        return codebook
+    try:
+        store_code_keys(conn, missing)
+    except CoderError:
+        return codebook
+    return load_codebook(conn)

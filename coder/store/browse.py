@@ -81,7 +81,7 @@ def filtered_ids(conn: sqlite3.Connection, flt: ListFilter, coder: str | None) -
         params.append(flt.suggested)
     if flt.attribute:
         name, value = flt.attribute
-        where.append("CAST(json_extract(r.attributes, ?) AS TEXT) = ?")
+        where.append("CAST(json_extract(r.attributes, ?) AS TEXT) = ? COLLATE NOCASE")
         params += ['$."' + name.replace('"', '\\"') + '"', value]
     if flt.text:
         where.append("(instr(lower(r.text), lower(?)) > 0 OR instr(lower(r.id), lower(?)) > 0)")

@@ -137,6 +137,18 @@ def update_code(conn: sqlite3.Connection, code_id: str, coder: str, **changes) -
         return after
 
 
+def store_code_keys(conn: sqlite3.Connection, keys: dict[str, str]) -> None:
+    """Give codes that had no keyboard key one (code id -> key), in one transaction.
+
+    Not logged: a key chosen for a code that had none is how the screen shows
+    the codebook, not a decision of the coder's (a key the coder sets or
+    changes is a logged `update_code`).
+    """
+    with transaction(conn):
+        conn.executemany("UPDATE codes SET key = ? WHERE id = ? AND key IS NULL",
+                         [(key, cid) for cid, key in keys.items()])
+
+
 def update_theme(conn: sqlite3.Connection, theme_id: str, coder: str, **changes) -> Theme:
     """Change a theme's index, label or description; logged as `codebook.theme.update`."""
     changes = _normalise_changes(changes, THEME_FIELDS, "theme")

@@ -120,3 +120,13 @@ def attribute_names(conn: sqlite3.Connection) -> list[str]:
         for key in json.loads(attrs):
             names.setdefault(key, None)
     return list(names)
+
+
+def attribute_values(conn: sqlite3.Connection, name: str, limit: int = 200) -> tuple[list[tuple[str, int]], int]:
+    """The values of one attribute with how many responses have each, most common first
+    (at most `limit`), and how many distinct values there are in all."""
+    path = '$."' + name.replace('"', '\\"') + '"'
+    rows = conn.execute(
+        "SELECT CAST(json_extract(attributes, ?) AS TEXT) AS v, count(*) FROM responses "
+        "WHERE v IS NOT NULL AND v != '' GROUP BY v ORDER BY count(*) DESC, v", (path,)).fetchall()
+    return [(value, n) for value, n in rows[:limit]], len(rows)

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from coder.adjudication import (CONSENSUS, TAKE_A, TAKE_B, UNION, DoubleCoded, coder_pairs, double_coded,
                                 double_coded_response, settle, toggle_consensus_code)
+from coder.codebook.keys import assign_keys
 from coder.colours import code_colours
 from coder.errors import CoderError
 from coder.history import History, describe
@@ -27,7 +28,6 @@ from coder.store.browse import change_marker
 from coder.store.codebook_read import load_codebook
 from coder.store.responses import get_response
 from coder.tui.code_picker import CodePicker
-from coder.tui.keys import assign_keys
 from coder.tui.screens.coding_screen import POLL_SECONDS
 from coder.tui.screens.help_screen import HelpScreen
 from coder.tui.screens.side_screen import SideScreen
@@ -38,6 +38,7 @@ KEYS = [
     ("j / k, ↓ / ↑", "next / previous response"),
     ("n", "next response not settled yet"),
     ("] / [", "scroll both texts down / up (a long response)"),
+    (".", "show all of the response's attributes / fold them to one line"),
     ("A / B", "settle: take coder A's / coder B's codings"),
     ("U", "settle: take the union of both coders' codings"),
     ("1-9, letters", "edit the consensus: add or take out the code bound to that key"),
@@ -90,6 +91,7 @@ class AdjudicationScreen(UsesSession, SideScreen):
         Binding("k", "step(-1)", "Prev", show=False),
         Binding("right_square_bracket", "scroll_texts(1)", "Scroll down", show=False),
         Binding("left_square_bracket", "scroll_texts(-1)", "Scroll up", show=False),
+        Binding("full_stop", "details", "Attributes", show=False),
     ]
     COMMANDS = {CodePicker}
 
@@ -252,6 +254,10 @@ class AdjudicationScreen(UsesSession, SideScreen):
     def action_scroll_texts(self, delta: int) -> None:
         for view in self.query(ResponseView):
             view.scroll_page_down(animate=False) if delta > 0 else view.scroll_page_up(animate=False)
+
+    def action_details(self) -> None:
+        for view in self.query(ResponseView):
+            view.toggle_details()
 
     def action_next_open(self) -> None:
         at = self.query_one(OptionList).highlighted or 0

@@ -22,7 +22,7 @@ from coder.store.codebook import (delete_unused_code, merge_codes, move_code, re
                                   set_theme_retired, update_code, update_theme)
 from coder.store.codebook_read import load_codebook, responses_per_code
 from coder.colours import code_colours
-from coder.tui.keys import RESERVED, assign_keys
+from coder.codebook.keys import RESERVED, assign_keys
 from coder.tui.screens.codebook_forms import ChoiceDialog, ConfirmDialog, Field, RecordForm
 from coder.tui.screens.side_screen import SideScreen
 from coder.tui.session import Session, UsesSession
@@ -63,7 +63,8 @@ class CodebookScreen(UsesSession, SideScreen):
 
     DEFAULT_CSS = """
     CodebookScreen #codebook-main { height: 1fr; }
-    CodebookScreen #codebook-tree { width: 1fr; min-width: 30; }
+    CodebookScreen #codebook-tree { width: 1fr; min-width: 30; overflow-x: hidden;
+                                    scrollbar-size-vertical: 1; }
     CodebookScreen #details { width: 1fr; border-left: vkey $primary-muted; padding: 0 1; }
     CodebookScreen.-wide #codebook-tree { max-width: 80; }
     CodebookScreen #codebook-summary { height: 1; background: $panel; color: $foreground;
@@ -200,8 +201,7 @@ class CodebookScreen(UsesSession, SideScreen):
 
     def _code_details(self, code: Code, theme: Theme) -> Content:
         key = self.keys.get(code.id)
-        key_text = (f"{key} (set)" if key and key == code.key else
-                    f"{key} (automatic)" if key else "none")
+        key_text = f"{key} (stays with the code; e changes it)" if key else "none (apply it with c)"
         parts: list = [(f"{code.index} {code.label}\n", "bold"),
                        f"id {code.id} · theme {theme.index} {theme.label}\n",
                        f"key {key_text} · colour {code.color or 'automatic'} · "

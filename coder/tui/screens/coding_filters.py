@@ -11,7 +11,7 @@ from dataclasses import replace
 from textual.widgets import Input
 
 from coder.store.browse import ListFilter
-from coder.store.responses import attribute_names
+from coder.store.responses import attribute_names, attribute_values
 from coder.tui.screens.filter_dialog import FilterDialog
 from coder.tui.widgets.response_view import ResponseView
 
@@ -36,8 +36,8 @@ class FilterActions:
         def done(result) -> None:
             if result is not None:
                 self._set_filter(*result)
-        self.app.push_screen(FilterDialog(self.filter, self.everyone, self.codebook,
-                                          attribute_names(self.conn)), done)
+        self.app.push_screen(FilterDialog(self.filter, self.everyone, self.codebook, attribute_names(self.conn),
+                                          lambda name: attribute_values(self.conn, name)), done)
 
     def action_toggle_everyone(self) -> None:
         self._set_filter(self.filter, not self.everyone)

@@ -38,6 +38,7 @@ class NoteActions:
 
         def shown() -> None:   # once the memo is committed
             self.query_one(CodebookPanel).set_code_memo(code_id, read_note(self.conn, note, self.coder))
+            self.show_rules(code_id, "memo saved")
         self._edit_note(note, f"Memo on code {code.index} {code.label}", None, shown)
 
     def action_chart(self) -> None:

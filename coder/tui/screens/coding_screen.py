@@ -8,14 +8,18 @@ up by polling a change marker every two seconds.
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
+from textual import events
 from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
-from coder.coding import accept_suggestions, reject_suggestion, toggle_code
+from coder.coding import toggle_code
+from coder.codebook.edit import settle_keys
+from coder.codebook.keys import assign_keys
 from coder.colours import code_colours
 from coder.errors import CoderError
 from coder.history import History
@@ -31,13 +35,14 @@ from coder.store.suggestions import latest_code_f1, not_suggested_codes
 from coder.suggest.queue import coding_queue
 from coder.tui.code_picker import CodePicker
 from coder.tui.evidence import evidence_spans
-from coder.tui.keys import assign_keys
 from coder.tui.screens.coding_filters import FilterActions
 from coder.tui.screens.coding_history import HistoryActions
 from coder.tui.screens.coding_notes import NoteActions
+from coder.tui.screens.coding_suggestions import SuggestionActions
 from coder.tui.screens.help_screen import HelpScreen
 from coder.tui.session import Session, UsesSession
 from coder.tui.suggestions import visible_suggestions
+from coder.tui.widgets.code_rules import CodeRules
 from coder.tui.widgets.codebook_panel import CodebookPanel
 from coder.tui.widgets.progress import ProgressLine
 from coder.tui.widgets.response_list import ResponseList
@@ -49,14 +54,14 @@ QUEUE_SIZE = 2000  # responses in the active-learning queue
 _NOTHING_SHOWN = object()
 
 
-class CodingScreen(UsesSession, NoteActions, FilterActions, HistoryActions, Screen):
+class CodingScreen(UsesSession, NoteActions, FilterActions, HistoryActions, SuggestionActions, Screen):
     """The default screen: read, code, accept or reject suggestions."""
 
     DEFAULT_CSS = """
     #main { height: 1fr; }
-    #left { width: 1fr; min-width: 24; max-width: 64; }
+    #left { width: 1fr; min-width: 20; max-width: 25%; }
     #center { width: 2fr; border-left: vkey $primary-muted; }
-    CodebookPanel { width: 1fr; min-width: 26; max-width: 56; border-left: vkey $primary-muted; }
+    CodebookPanel { min-width: 26; max-width: 34%; border-left: vkey $primary-muted; }
     #search { display: none; }
     #search.visible { display: block; }
     """
@@ -64,14 +69,14 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, HistoryActions, Scre
         # "? Keys" first: the footer is cut at the terminal's width, and the help it opens lists every key.
         Binding("question_mark", "help", "Keys"),
         Binding("j", "step(1)", "Next"),
-        Binding("k", "step(-1)", "Prev"),
+        Binding("k", "step(-1)", "Prev", show=False),
         Binding("n", "next_uncoded", "Uncoded"),
         Binding("c", "pick_code", "Code…"),
         Binding("enter", "accept", "Accept", show=False),
         Binding("A", "accept_all", "Accept all"),
         Binding("x", "reject", "Reject"),
         Binding("u", "undo", "Undo"),
-        Binding("ctrl+r", "redo", "Redo"),
+        Binding("ctrl+r", "redo", "Redo", show=False),
         Binding("m", "memo", "Memo"),
         Binding("M", "code_memo", "Code memo", show=False),
         Binding("s", "chart", "Chart"),
@@ -83,6 +88,7 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, HistoryActions, Scre
         Binding("f", "filter", "Filter"),
         Binding("ctrl+o", "toggle_everyone", "Everyone", show=False),
         Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("full_stop", "details", "More about the response", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
     COMMANDS = {CodePicker}
@@ -110,6 +116,7 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, HistoryActions, Scre
                 yield Input(placeholder="search text (enter)", id="search")
             with Vertical(id="center"):
                 yield ResponseView(id="view")
+                yield CodeRules(id="rules")
                 yield SuggestionsPanel(id="suggestions")
             yield CodebookPanel(id="codebook")
         yield Footer()
@@ -139,8 +146,8 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, HistoryActions, Scre
             self.poll_changes()
 
     def load_codebook(self) -> None:
-        """Read the codebook, bind keys to codes, and draw the codebook panel."""
-        self.codebook = load_codebook(self.conn)
+        """Read the codebook (keys settled on codes that had none), bind keys, draw the codebook panel."""
+        self.codebook = settle_keys(self.conn)
         self.codes: dict[str, Code] = {c.id: c for c in self.codebook.codes}
         retired_themes = {t.id for t in self.codebook.themes if t.retired}
         self.active = [c for c in self.codebook.codes
@@ -154,7 +161,7 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, HistoryActions, Scre
     def load_suggestion_figures(self) -> None:
         """Each code's F1 from the latest evaluation, and why the latest run left codes out."""
         self.f1 = latest_code_f1(self.conn)
-        self.query_one(CodebookPanel).set_not_suggested(not_suggested_codes(self.conn))
+        self.not_suggested = not_suggested_codes(self.conn)
 
     def active_codes(self) -> list[Code]:
         """Codes that can be applied, in framework order (for the code picker)."""
@@ -166,7 +173,11 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, HistoryActions, Scre
         ids = filtered_ids(self.conn, self.filter, self.scope)
         if self.filter.queue:
             allowed = set(ids)
-            ids = [rid for rid in coding_queue(self.conn, QUEUE_SIZE, coder=self.coder) if rid in allowed]
+            queue = coding_queue(self.conn, QUEUE_SIZE, coder=self.coder)
+            ids = [rid for rid in queue if rid in allowed]
+            if len(queue) == QUEUE_SIZE:
+                self.notify(f"Most uncertain first: the {QUEUE_SIZE:,} most uncertain uncoded responses "
+                            "are listed; code some and run `coder suggest` again for the next ones.")
         self.response_list.set_ids(ids, keep=self.response_list.current if keep else None)
 
     def resume_where_left_off(self) -> None:
@@ -219,8 +230,10 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, HistoryActions, Scre
         evidence = [span for s in self.shown_suggestions for span in evidence_spans(s.evidence)]
         charts = {self._theme_index(t): text
                   for t, text in charts_for_response(self.conn, rid, self.coder).items()}
+        matches = [m.span() for m in re.finditer(re.escape(self.filter.text), response.text, re.IGNORECASE)
+                   ] if self.filter.text else []
         view.show(response, codings, self.codes, self.colours, evidence,
-                  get_memo(self.conn, "response", rid, self.coder), charts, self.coder)
+                  get_memo(self.conn, "response", rid, self.coder), charts, self.coder, matches=matches)
         self.query_one(CodebookPanel).set_applied(state)
         panel.show(self.shown_suggestions, self.codes, self.colours, response.text, self.f1)
 
@@ -284,6 +297,17 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, HistoryActions, Scre
         if all_selected:
             self.notify("All of the text was selected, so the code went on the whole response.")
         self.after_change(rid, before)
+        self.show_rules(code_id, "just applied" if code_id in self._own_codes(rid) else "just removed")
+
+    def on_key(self, event: events.Key) -> None:
+        """A key that does nothing here says so, and where the keys are listed."""
+        if (event.is_printable and event.character and event.key not in self.active_bindings
+                and not isinstance(self.focused, Input)):
+            self.notify(f"{event.character!r} does nothing here: ? lists the keys.", timeout=3)
+
+    def action_details(self) -> None:
+        """Unfold (or fold) the response's attributes line."""
+        self.query_one(ResponseView).toggle_details()
 
     def action_sentence(self, delta: int, extend: bool = False) -> None:
         """Select a sentence of the response (a code key then codes just it)."""
@@ -310,35 +334,6 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, HistoryActions, Scre
 
         self.app.push_screen(CommandPalette(providers=[CodePicker],
                                             placeholder="Code: type part of a label or an index…"))
-
-    # ----- suggestions
-
-    def on_option_list_option_selected(self, event: SuggestionsPanel.OptionSelected) -> None:
-        event.stop()
-        self._accept([event.option.id])
-
-    def action_accept(self) -> None:
-        code_id = self.query_one(SuggestionsPanel).highlighted_code
-        if code_id:
-            self._accept([code_id])
-
-    def action_accept_all(self) -> None:
-        self._accept([s.code_id for s in self.shown_suggestions])
-
-    def _accept(self, code_ids: list[str]) -> None:
-        rid = self.response_list.current
-        if rid is None or not code_ids:
-            return
-        before = self._own_codes(rid)
-
-        if self.saved(lambda: accept_suggestions(self.conn, rid, code_ids, self.coder)):
-            self.after_change(rid, before)
-
-    def action_reject(self) -> None:
-        rid = self.response_list.current
-        code_id = self.query_one(SuggestionsPanel).highlighted_code
-        if rid and code_id and self.saved(lambda: reject_suggestion(self.conn, rid, code_id, self.coder)):
-            self.after_change(rid, self._own_codes(rid))
 
     def saved(self, write: Callable[[], object]) -> bool:
         """Run one write to the project; if it fails (a full disk, say), say why and return False.

@@ -5,7 +5,9 @@ the coder's own."""
 from __future__ import annotations
 
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from typing import Callable
+
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
@@ -18,57 +20,78 @@ class FilterDialog(ModalScreen[tuple[ListFilter, bool] | None]):
 
     DEFAULT_CSS = """
     FilterDialog { align: center middle; }
-    FilterDialog > Vertical { width: 70; max-width: 100%; height: auto; max-height: 100%;
+    FilterDialog > VerticalScroll { width: 70; max-width: 100%; height: auto; max-height: 100%;
                               border: thick $primary; background: $surface; padding: 0 1; }
     FilterDialog Horizontal { height: auto; }
-    FilterDialog Label { padding: 1 1 0 0; width: 14; }
+    FilterDialog Horizontal Label { padding: 0 1 0 0; width: 12; }
     FilterDialog Select, FilterDialog Input { width: 1fr; }
-    FilterDialog #buttons { padding-top: 1; }
+    FilterDialog Checkbox { margin-top: 1; }
+    FilterDialog #buttons Button { margin-right: 2; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, current: ListFilter, everyone: bool, codebook: Codebook,
-                 attributes: list[str]) -> None:
+    def __init__(self, current: ListFilter, everyone: bool, codebook: Codebook, attributes: list[str],
+                 values_of: Callable[[str], tuple[list[tuple[str, int]], int]]) -> None:
+        """`values_of(name)` gives an attribute's values with their counts, and how many there are."""
         super().__init__()
         self.current = current
         self.everyone = everyone
         self.codebook = codebook
         self.attributes = attributes
+        self.values_of = values_of
+
+    def _value_options(self, name: str | None) -> list[tuple[str, str]]:
+        if not name:
+            return []
+        values, total = self.values_of(name)
+        options = [(f"{value} ({n})", value) for value, n in values]
+        if total > len(values):
+            self.notify(f"{name}: the {len(values)} most common of {total} values are offered; "
+                        "the text filter finds the others.")
+        return options
 
     def compose(self):
         codes = [(f"{c.index} {c.label}", c.id) for c in self.codebook.codes if not c.retired]
         cur = self.current
         attr_name, attr_value = cur.attribute or (Select.NULL, "")
-        with Vertical():
-            yield Label("[b]Filter the response list[/b]")
+        with VerticalScroll():
+            yield Label("[b]Filter the response list[/b]", id="title")
             with Horizontal():
                 yield Label("Status")
                 yield Select([("all", "all"), ("uncoded", "uncoded"), ("coded", "coded")],
-                             value=cur.status, allow_blank=False, id="status")
+                             value=cur.status, allow_blank=False, id="status", compact=True)
             with Horizontal():
                 yield Label("Coded with")
-                yield Select(codes, value=cur.coded_with or Select.NULL, id="coded_with")
+                yield Select(codes, value=cur.coded_with or Select.NULL, id="coded_with", compact=True)
             with Horizontal():
                 yield Label("Suggested")
-                yield Select(codes, value=cur.suggested or Select.NULL, id="suggested")
+                yield Select(codes, value=cur.suggested or Select.NULL, id="suggested", compact=True)
             with Horizontal():
                 yield Label("Attribute")
-                yield Select([(a, a) for a in self.attributes], value=attr_name, id="attr_name")
-                yield Input(attr_value, placeholder="value", id="attr_value")
+                yield Select([(a, a) for a in self.attributes], value=attr_name, id="attr_name", compact=True,
+                             prompt="attribute")
+                options = self._value_options(cur.attribute[0] if cur.attribute else None)
+                yield Select(options, value=attr_value if any(v == attr_value for _, v in options) else Select.NULL,
+                             id="attr_value", prompt="value", compact=True)
             with Horizontal():
                 yield Label("Text")
-                yield Input(cur.text, placeholder="words in the text or id", id="text")
-            yield Checkbox("Most uncertain first: the active-learning queue of the latest "
-                           "suggestion run (uncoded responses only)", cur.queue, id="queue")
-            yield Checkbox("Show everyone's coding (not only mine)", self.everyone, id="everyone")
+                yield Input(cur.text, placeholder="words in the text or id", id="text", compact=True)
+            yield Checkbox("Most uncertain first (uncoded; latest suggestion run)", cur.queue, id="queue",
+                           compact=True)
+            yield Checkbox("Show everyone's coding (not only mine)", self.everyone, id="everyone", compact=True)
             with Horizontal(id="buttons"):
-                yield Button("Apply", variant="primary", id="apply")
-                yield Button("Clear", id="clear")
-                yield Button("Cancel", id="cancel")
+                yield Button("Apply", variant="primary", id="apply", compact=True)
+                yield Button("Clear", id="clear", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
 
     def _value(self, selector: str) -> str | None:
         value = self.query_one(selector, Select).value
         return None if value is Select.NULL else value
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "attr_name":
+            name = event.value if event.value is not Select.NULL else None
+            self.query_one("#attr_value", Select).set_options(self._value_options(name))
 
     def on_input_submitted(self) -> None:
         self._apply()
@@ -83,7 +106,7 @@ class FilterDialog(ModalScreen[tuple[ListFilter, bool] | None]):
 
     def _apply(self) -> None:
         name = self._value("#attr_name")
-        value = self.query_one("#attr_value", Input).value.strip()
+        value = self._value("#attr_value")
         self.dismiss((ListFilter(
             status=self._value("#status") or "all",
             coded_with=self._value("#coded_with"),

@@ -1,4 +1,5 @@
-"""A modal editor for a memo or a chart summary.
+"""A modal editor for a memo or a chart summary, at the foot of the screen (the response
+stays in sight above it).
 
 Closing it (escape or ctrl+s) hands back the text, which the caller commits at
 once; an emptied text deletes the note; ctrl+g closes without a change. While
@@ -23,8 +24,8 @@ class NoteEditor(ModalScreen[str | None]):
     """Edit a short text; dismisses with the text (escape/ctrl+s) or None (ctrl+g: cancel)."""
 
     DEFAULT_CSS = """
-    NoteEditor { align: center middle; }
-    NoteEditor > Vertical { width: 80%; max-width: 100; height: 60%; min-height: 10;
+    NoteEditor { align: center bottom; }
+    NoteEditor > Vertical { width: 100%; max-width: 120; height: 45%; min-height: 8;
                             border: thick $primary; background: $surface; padding: 0 1; }
     NoteEditor TextArea { height: 1fr; }
     NoteEditor .hint { color: $text-muted; }

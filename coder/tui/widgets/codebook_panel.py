@@ -1,14 +1,13 @@
-"""The codebook panel: themes and codes as a tree (index, key, applied mark) and the
-highlighted code's definition, include and exclude rules (and why the latest suggestion
-run did not suggest it, when it did not)."""
+"""The codebook panel: themes and codes as a tree (index, key, applied mark, memo mark),
+the whole height of the screen; moving the cursor posts `CodeHighlighted` so the screen
+shows that code's rules (`coder.tui.widgets.code_rules`)."""
 
 from __future__ import annotations
 
 from rich.text import Text
-from textual.containers import Vertical, VerticalScroll
-from textual.content import Content
+from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Static, Tree
+from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from coder.records import Code, Codebook
@@ -16,15 +15,30 @@ from coder.records import Code, Codebook
 # How a code stands on the current response: applied to all of it, to spans only,
 # by other coders only (when showing everyone's coding), or not at all.
 MARKS = {"whole": "☑", "span": "◩", "others": "◌", None: "☐"}
+LABEL_MARGIN = 5   # the tree's guide and the panel's border, beside the longest label
+
+
+def shorten(text: str, room: int) -> str:
+    """`text` cut to `room` cells at a word boundary, with "…" (whole when room is 0 or enough)."""
+    if not room or len(text) <= room:
+        return text
+    cut = text.rfind(" ", 0, room)
+    return (text[:cut] if cut > room // 2 else text[:room - 1]).rstrip(" ,;:-") + "…"
 
 
 class CodebookPanel(Vertical):
     """Tree of the framework plus the rules of the highlighted code."""
 
     DEFAULT_CSS = """
-    CodebookPanel Tree { height: 3fr; min-height: 5; }
-    CodebookPanel #rules { height: 2fr; min-height: 4; border-top: solid $primary-muted; padding: 0 1; }
+    CodebookPanel Tree { height: 1fr; overflow-x: hidden; scrollbar-size-vertical: 1; }
     """
+
+    class CodeHighlighted(Message):
+        """The cursor moved onto a code in the tree."""
+
+        def __init__(self, code_id: str) -> None:
+            super().__init__()
+            self.code_id = code_id
 
     class CodeChosen(Message):
         """The user pressed enter on (or clicked) a code in the tree."""
@@ -40,15 +54,14 @@ class CodebookPanel(Vertical):
         self._key_of: dict[str, str] = {}
         self._state: dict[str, str | None] = {}
         self._memos: dict[str, str] = {}
-        self._not_suggested: dict[str, str] = {}
+        self._room = 0   # cells a label may take in the tree (0: not laid out yet)
+        self._theme_names: dict[str, str] = {}
 
     def compose(self):
         tree: Tree[str] = Tree("Codebook", id="tree")
         tree.show_root = False
         tree.guide_depth = 2
         yield tree
-        with VerticalScroll(id="rules"):
-            yield Static(id="rules-text")
 
     @property
     def tree(self) -> Tree:
@@ -63,22 +76,35 @@ class CodebookPanel(Vertical):
         self._key_of = {code_id: key for key, code_id in keys.items()}
         self._memos = memos
         self._state = {}
+        longest = max((len(self._label(c, room=0)) for c in codebook.codes), default=20)
+        self.styles.width = longest + LABEL_MARGIN
         for theme in codebook.themes:
             if theme.retired:
                 continue
-            node = tree.root.add(Text(f"{theme.index} {theme.label}", style="bold"),
+            self._theme_names[f"theme:{theme.id}"] = f"{theme.index} {theme.label}"
+            node = tree.root.add(Text(shorten(f"{theme.index} {theme.label}", self._room), style="bold"),
                                  data=f"theme:{theme.id}", expand=True)
             for code in codebook.codes_of(theme.id):
                 if not code.retired:
                     self._code_nodes[code.id] = node.add_leaf(self._label(code), data=code.id)
-        self._show_rules(self.highlighted_code)
 
-    def _label(self, code: Code) -> Text:
+    def _label(self, code: Code, room: int | None = None) -> Text:
+        room = self._room if room is None else room
         mark = MARKS[self._state.get(code.id)]
         key = self._key_of.get(code.id, " ")
         memo = " ✎" if code.id in self._memos else ""
-        return Text.assemble(mark, " ", (key, "bold reverse" if key != " " else ""),
-                                f" {code.index} {code.label}{memo}")
+        name = shorten(f"{code.index} {code.label}", room - 4 - len(memo) if room else 0)
+        return Text.assemble(mark, " ", (key, "bold reverse" if key != " " else ""), f" {name}{memo}")
+
+    def on_resize(self) -> None:
+        room = max(8, self.tree.scrollable_content_region.width - 3)   # less the tree's guide
+        if room != self._room:
+            self._room = room
+            for code_id, node in self._code_nodes.items():
+                node.set_label(self._label(self._codes[code_id]))
+            for node in self.tree.root.children:
+                theme = str(node.label).rstrip("…")
+                node.set_label(Text(shorten(self._theme_names.get(node.data, theme), room + 1), style="bold"))
 
     def set_applied(self, state: dict[str, str]) -> None:
         """Mark codes as applied (code id -> 'whole' | 'span' | 'others'); relabel only changes."""
@@ -88,6 +114,10 @@ class CodebookPanel(Vertical):
                 self._code_nodes[code_id].set_label(self._label(self._codes[code_id]))
         self._state = {k: v for k, v in state.items() if v}
 
+    def code_memo(self, code_id: str) -> str | None:
+        """The coder's memo on a code, as the panel marks it."""
+        return self._memos.get(code_id)
+
     def set_code_memo(self, code_id: str, memo: str | None) -> None:
         if memo:
             self._memos[code_id] = memo
@@ -95,12 +125,6 @@ class CodebookPanel(Vertical):
             self._memos.pop(code_id, None)
         if code_id in self._code_nodes:
             self._code_nodes[code_id].set_label(self._label(self._codes[code_id]))
-        self._show_rules(self.highlighted_code)
-
-    def set_not_suggested(self, notes: dict[str, str]) -> None:
-        """Codes the latest suggestion run could not suggest, with why (shown with their rules)."""
-        self._not_suggested = notes
-        self._show_rules(self.highlighted_code)
 
     @property
     def highlighted_code(self) -> str | None:
@@ -119,30 +143,10 @@ class CodebookPanel(Vertical):
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
         event.stop()
-        self._show_rules(event.node.data if event.node.data in self._codes else None)
+        if event.node.data in self._codes:
+            self.post_message(self.CodeHighlighted(event.node.data))
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
         event.stop()
         if event.node.data in self._codes:
             self.post_message(self.CodeChosen(event.node.data))
-
-    def _show_rules(self, code_id: str | None) -> None:
-        text = self.query_one("#rules-text", Static)
-        code = self._codes.get(code_id) if code_id else None
-        if code is None:
-            text.update(Content("Highlight a code to see its rules."))
-            return
-        parts: list = [(f"{code.index} {code.label}\n", "bold")]
-        if code.definition:
-            parts.append(code.definition + "\n")
-        for title, rules in (("Include", code.include), ("Exclude", code.exclude)):
-            if rules:
-                parts.append((f"{title}:\n", "bold"))
-                parts += [f" • {rule}\n" for rule in rules]
-        if code.keywords:
-            parts += [("Keywords: ", "bold"), ", ".join(code.keywords) + "\n"]
-        if code_id in self._not_suggested:
-            parts += [("Not suggested: ", "bold"), self._not_suggested[code_id] + "\n"]
-        if code_id in self._memos:
-            parts += [("Memo: ", "bold"), self._memos[code_id]]
-        text.update(Content.assemble(*parts))

@@ -32,6 +32,10 @@ _BLANKS = {ord(c): " " for c in "\r\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
 _SENTENCE_END = re.compile(r"[.!?…]+[\"')\]’”]*(?=\s)|\n")
 
 
+SEARCH_MATCH = "bold reverse"   # how words found by the search are drawn
+FOLDED = " … (. more)"   # ends the attributes line when it is folded
+
+
 def sentence_ranges(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of `text`, without the spaces around it."""
     ranges, start = [], 0
@@ -84,11 +88,12 @@ class ResponseView(ScrollView, can_focus=False):
         self._base: tuple | None = None  # (rich style, visual style), reset on style changes
         self._sentences: list[tuple[int, int]] | None = None   # of the text, made on first use
         self._chosen: tuple[int, int] | None = None   # the first and last sentence selected by key
+        self.details = False   # the attributes line in full, or folded to one line
 
     def show(self, response: Response | None, codings: list[Coding], codes: dict[str, Code],
              colours: dict[str, str], evidence: list[tuple[int, int]], memo: str | None,
              charts: dict[str, str], own_coder: str,
-             nothing: str = "No response matches the filter.") -> None:
+             nothing: str = "No response matches the filter.", matches: list[tuple[int, int]] = ()) -> None:
         """Draw a response with its codings (already limited to what the coder may see),
         or, for no response, the `nothing` message. Sentences selected by key stay
         selected while the same response is shown again (after coding them)."""
@@ -112,6 +117,8 @@ class ResponseView(ScrollView, can_focus=False):
             for coding in codings:
                 if coding.start is not None and coding.code_id in colours:
                     body = body.stylize(chip_style(colours[coding.code_id]), coding.start, coding.end)
+            for start, end in matches:   # reversed: readable on any colour, as the text itself is
+                body = body.stylize(SEARCH_MATCH, start, end)
             self._body = body
             notes = [f"memo: {memo}"] if memo else []
             notes += [f"chart {theme}: {summary}" for theme, summary in charts.items()]
@@ -131,8 +138,11 @@ class ResponseView(ScrollView, can_focus=False):
         width = max(1, self.scrollable_content_region.width)
         self._width = width
         lines: list[tuple[Content, int | None]] = []
-        for part in self._header:
-            lines += [(line, None) for line in part.wrap(width)]
+        for number, part in enumerate(self._header):
+            wrapped = part.wrap(width)
+            if number == 0 and len(wrapped) > 1 and not self.details and self.response_id is not None:
+                wrapped = [wrapped[0][:max(0, width - len(FOLDED))] + Content.styled(FOLDED, "dim")]
+            lines += [(line, None) for line in wrapped]
         body = self._body
         if self._chosen is not None:
             start, end = self._chosen_span()
@@ -150,6 +160,12 @@ class ResponseView(ScrollView, can_focus=False):
         else:
             self.virtual_size = size
 
+    def toggle_details(self) -> None:
+        """Show the attributes line in full, or fold it to one line again."""
+        self.details = not self.details
+        self._layout_lines()
+        self.refresh()
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
@@ -166,6 +182,8 @@ class ResponseView(ScrollView, can_focus=False):
         if self.scrollable_content_region.width != self._width:
             self._layout_lines()
             self.refresh()
+        if self._chosen is not None:   # the panel below grew or shrank: keep the selection in sight
+            self.call_after_refresh(self._scroll_to_offset, self._chosen_span()[1] - 1)
 
     def render_line(self, y: int) -> Strip:
         index = y + round(self.scroll_offset.y)

@@ -1,0 +1,79 @@
+"""What a researcher hit in the first hour (issue 14): rules wherever focus is, search
+matches in the text, folded attributes, feedback for a key that does nothing."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+from tui_driver import run, running
+from tui_project import make_project
+
+from coder.tui.widgets.code_rules import CodeRules
+from coder.tui.widgets.response_view import FOLDED, SEARCH_MATCH, ResponseView
+
+
+@pytest.fixture
+def project(tmp_path):
+    return make_project(tmp_path / "p.coder", n=12)
+
+
+def test_the_rules_of_the_code_just_applied_show_wherever_focus_is(project):
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            rules = screen.query_one(CodeRules)
+            assert not rules.display   # nothing in question yet: the text has the room
+            await pilot.press("1")
+            await pilot.pause()
+            code = screen.codes[screen.keys["1"]]
+            assert rules.display and rules.border_title == f"{code.index} {code.label} — just applied"
+            assert code.definition in str(rules.query_one("#rules-text").render())
+            await pilot.press("1")
+            await pilot.pause()
+            assert rules.border_title.endswith("just removed")
+            screen.query_one("#codebook").tree.focus()
+            await pilot.press("down", "down", "down")
+            await pilot.pause()
+            assert rules.border_title.endswith("under the cursor")
+    run(scenario)
+
+
+def test_search_matches_are_marked_in_the_text_whatever_their_case(project):
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            view = screen.query_one(ResponseView)
+            word = next(w for w in view.text.split() if len(w) > 4 and w.isalpha())
+            await pilot.press("slash")
+            screen.query_one("#search", Input).value = word.upper()
+            await pilot.press("enter")
+            await pilot.pause()
+            marked = [line.plain[span.start:span.end] for line, offset in view._lines if offset is not None
+                      for span in line.spans if span.style == SEARCH_MATCH]
+            assert marked and all(m.lower() == word.lower() for m in marked)
+    run(scenario)
+
+
+def test_attributes_fold_to_one_line_and_unfold_with_a_key(project):
+    async def scenario():
+        async with running(project, size=(60, 24)) as (app, pilot, screen):
+            view = screen.query_one(ResponseView)
+            header = [plain for plain, offset in view.rows if offset is None]
+            assert header[0].endswith(FOLDED)
+            await pilot.press("full_stop")
+            await pilot.pause()
+            unfolded = [plain for plain, offset in view.rows if offset is None]
+            assert not unfolded[0].endswith(FOLDED) and len(unfolded) > len(header)
+            assert "setting" in " ".join(unfolded) and "year" in " ".join(unfolded)
+    run(scenario)
+
+
+def test_a_key_that_does_nothing_says_so(project):
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            free = next(k for k in "zyxwvutsrqpo" if k not in screen.active_bindings)
+            await pilot.press(free)
+            await pilot.pause()
+            assert any(n.message == f"'{free}' does nothing here: ? lists the keys." for n in app._notifications)
+            await pilot.press("j")   # a bound key says nothing
+            await pilot.pause()
+            assert sum("does nothing here" in n.message for n in app._notifications) == 1
+    run(scenario)
