@@ -178,7 +178,7 @@ def test_default_coders_and_a_project_with_nothing_to_settle(tmp_path):
     run(scenario)
 
 
-def test_a_long_response_scrolls_in_both_views_by_key(tmp_path):
+def test_a_long_response_scrolls_by_key_and_the_picker_edits_the_consensus(tmp_path):
     path = make_project(tmp_path / "long.coder", n=18)
     conn = open_project(path)
     toggle_code(conn, "q0018", "caseload", "alice")   # 384 characters: more than the views hold at 80x24
@@ -193,5 +193,9 @@ def test_a_long_response_scrolls_in_both_views_by_key(tmp_path):
             await pilot.press("right_square_bracket")
             await pilot.pause()
             assert screen_text(app).count("reduced or avoided.") == 2
+            await pilot.press("c", *"time", "enter")   # the picker puts a code no coder gave into the consensus
+            await pilot.pause()
+            assert "1 of 1 settled" in screen_text(app)
 
     run(scenario)
+    assert stored_codings(path, "q0018", "consensus") == [("time_pressure", None, None, "consensus")]

@@ -249,11 +249,17 @@ class AdjudicationScreen(UsesSession, SideScreen):
 
     def action_step(self, delta: int) -> None:
         listing = self.query_one(OptionList)
-        listing.action_cursor_down() if delta > 0 else listing.action_cursor_up()
+        if delta > 0:
+            listing.action_cursor_down()
+        else:
+            listing.action_cursor_up()
 
     def action_scroll_texts(self, delta: int) -> None:
         for view in self.query(ResponseView):
-            view.scroll_page_down(animate=False) if delta > 0 else view.scroll_page_up(animate=False)
+            if delta > 0:
+                view.scroll_page_down(animate=False)
+            else:
+                view.scroll_page_up(animate=False)
 
     def action_details(self) -> None:
         for view in self.query(ResponseView):
