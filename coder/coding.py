@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import sqlite3
 
+from coder.codebook.edit import new_code
 from coder.errors import CoderError
+from coder.records import Code
 from coder.store import transaction
 from coder.store.codebook_read import get_code
 from coder.store.codings import add_coding, remove_coding
@@ -57,6 +59,19 @@ def accept_suggestions(conn: sqlite3.Connection, response_id: str, code_ids: lis
     """Accept several suggestions on a response in one transaction (all or none); return how many were new."""
     with transaction(conn):
         return sum(accept_suggestion(conn, response_id, code_id, coder) for code_id in code_ids)
+
+
+def apply_new_code(conn: sqlite3.Connection, response_id: str, theme_id: str, label: str, coder: str, *,
+                   start: int | None = None, end: int | None = None, **fields) -> Code:
+    """Add a code to a theme and apply it to the response (or the span), in one transaction.
+
+    `fields` are the new code's other fields (index, definition, rules, key ...), as
+    `coder.codebook.edit.new_code` takes them. Returns the new code.
+    """
+    with transaction(conn):
+        code = new_code(conn, theme_id, label, coder, **fields)
+        toggle_code(conn, response_id, code.id, coder, start=start, end=end)
+        return code
 
 
 def reject_suggestion(conn: sqlite3.Connection, response_id: str, code_id: str, coder: str) -> bool:

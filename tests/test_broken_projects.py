@@ -19,6 +19,7 @@ from import_files import write_csv
 from coder.errors import ProjectError
 from coder.store import create_project, open_project
 from coder.store.backup import KEEP, safety_copies, safety_copy
+from coder.store.schema import SCHEMA_VERSION
 
 pytestmark = pytest.mark.slow  # real processes, lock timeouts: `pytest -m "not slow"` skips them
 
@@ -140,7 +141,7 @@ def test_a_tampered_project_is_called_damaged_with_the_way_back(project_path, tm
 def test_check_says_ok_with_what_the_project_holds(codebook_project):
     result = run_cli("check", codebook_project)
     assert result.returncode == 0
-    assert result.stdout.strip().startswith(f"{codebook_project}: ok (schema 3; 0 responses, ")
+    assert result.stdout.strip().startswith(f"{codebook_project}: ok (schema {SCHEMA_VERSION}; 0 responses, ")
 
 
 def test_check_finds_rows_pointing_at_nothing_and_names_the_safety_copy(project_path):
@@ -209,7 +210,8 @@ def test_an_import_replacing_responses_makes_a_safety_copy_first(project_path, t
 
 
 def test_a_schema_upgrade_makes_a_safety_copy_first(project_path):
-    tamper(project_path, "DROP TABLE drafts", "UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    tamper(project_path, "DROP TABLE drafts", "DROP TABLE coders", "DROP TABLE refi_guids",
+           "UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     open_project(project_path).close()
     [copy] = safety_copies(project_path)
     conn = open_project(copy, readonly=True)

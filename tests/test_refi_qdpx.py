@@ -64,8 +64,12 @@ def test_export_content(small, tmp_path):
     assert len(selections) == len(CODINGS)
     spans = sorted((int(s.get("startPosition")), int(s.get("endPosition"))) for s in selections)
     assert (0, 5) in spans and (10, 15) in spans and (0, len(TEXTS["r1"])) in spans
+    # Each response is a Case naming its text and nothing more; the values are the source's own
+    # (QualCoder ignores a named Case's SourceRef and would take values there for case attributes).
+    r1 = root.find("q:Sources/q:TextSource[@name='r1']", ns)
     case = root.find("q:Cases/q:Case[@name='r1']", ns)
-    assert case.find("q:VariableValue/q:TextValue", ns).text == "children"
+    assert [(etree.QName(e).localname, e.get("targetGUID")) for e in case] == [("SourceRef", r1.get("guid"))]
+    assert r1.find("q:VariableValue/q:TextValue", ns).text == "children"
     notes = {n.findtext("q:PlainTextContent", namespaces=ns) for n in root.findall("q:Notes/q:Note", ns)}
     assert notes == {"check staffing", "includes duty work", "pilot coding round"}
     assert len(root.findall("q:NoteRef", ns)) == 1  # the project memo
@@ -75,11 +79,9 @@ def test_export_content(small, tmp_path):
             assert path.startswith("internal://")
             assert archive.read("sources/" + path[len("internal://"):]).decode() == \
                 note.findtext("q:PlainTextContent", namespaces=ns)
-    # Each response's attributes on its source too (QualCoder ignores a named Case's SourceRef),
-    # with a date, and every code with the colour coder shows it in.
-    source = root.find("q:Sources/q:TextSource[@name='r1']", ns)
-    assert source.find("q:VariableValue/q:TextValue", ns).text == "children"
-    assert source.get("creationDateTime")
+    # Sources have a date and a maker, and every code has the colour coder shows it in.
+    assert r1.get("creationDateTime")
+    assert r1.get("creatingUser") == root.find("q:Users/q:User[@name='alice']", ns).get("guid")
     assert all(c.get("color", "").startswith("#") for c in root.findall(".//q:Code[@isCodable='true']", ns))
 
 
@@ -347,7 +349,7 @@ def test_not_a_qdpx(tmp_path):
 def test_guid_is_uuid5():
     import uuid
 
-    from coder.refi.writer import _GUIDS, guid
+    from coder.refi.guids import _GUIDS, guid
     for kind, key in [("source", "r1"), ("user", "Ana"), ("selection", "12345")]:
         assert guid(kind, key) == str(uuid.uuid5(_GUIDS, f"{kind}:{key}"))
 

@@ -15,6 +15,7 @@ from coder.store import create_project, get_meta, open_project, transaction
 from coder.store.codings import add_coding, codings_for_response, import_codings, remove_coding
 from coder.store.drafts import draft_titles, drop_draft, get_draft, save_draft
 from coder.store.events import list_events
+from coder.store.exchange import add_coders, keep_guids, kept_guids, known_coders
 from coder.store.responses import (count_responses, existing_ids, get_response, insert_responses,
                                    iter_responses)
 from coder.store.schema import SCHEMA_VERSION
@@ -85,13 +86,14 @@ def test_a_schema_1_project_is_upgraded_when_opened_for_writing(project_path):
     raw = sqlite3.connect(project_path)
     raw.execute("CREATE INDEX suggestions_by_code ON suggestions(code_id)")   # as schema 1 made it
     raw.execute("DROP TABLE drafts")                                          # schema 3 added it
+    raw.executescript("DROP TABLE coders; DROP TABLE refi_guids;")            # schema 4 added them
     raw.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     raw.commit()
     raw.close()
     with pytest.raises(ProjectError, match="schema 1 needs upgrading"):
         open_project(project_path, readonly=True)
     conn = open_project(project_path)
-    assert int(get_meta(conn)["schema_version"]) == SCHEMA_VERSION == 3
+    assert int(get_meta(conn)["schema_version"]) == SCHEMA_VERSION == 4
     assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'suggestions_by_code'").fetchone()
     save_draft(conn, "alice", "memo:project:", "Project memo", "half a thought")
     assert get_draft(conn, "alice", "memo:project:") == "half a thought"
@@ -101,17 +103,31 @@ def test_a_schema_1_project_is_upgraded_when_opened_for_writing(project_path):
 def test_a_schema_2_project_is_read_as_it_is_and_upgraded_only_for_writing(project_path):
     raw = sqlite3.connect(project_path)
     raw.execute("DROP TABLE drafts")
+    raw.executescript("DROP TABLE coders; DROP TABLE refi_guids;")
     raw.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     raw.commit()
     raw.close()
     before = file_digest(project_path)
     reader = open_project(project_path, readonly=True)   # an export after upgrading coder
     assert count_responses(reader) == 0
+    assert known_coders(reader) == [] and kept_guids(reader, "code") == {}   # no tables yet
     reader.close()
     assert file_digest(project_path) == before
     conn = open_project(project_path)
-    assert int(get_meta(conn)["schema_version"]) == 3 and get_draft(conn, "alice", "x") is None
+    assert int(get_meta(conn)["schema_version"]) == 4 and get_draft(conn, "alice", "x") is None
+    add_coders(conn, ["cy"])
+    assert known_coders(conn) == ["cy"]
     conn.close()
+
+
+def test_coders_and_kept_guids_are_stored_once_each(conn):
+    add_coders(conn, ["ben", "ana", "ben"])
+    add_coders(conn, ["ana"])
+    assert known_coders(conn) == ["ana", "ben"]
+    keep_guids(conn, [("code", "c1", "AAAA", None), ("selection", "k", "BBBB", "so cross")])
+    keep_guids(conn, [("code", "c1", "CCCC", None)])   # a second import of the same code wins
+    assert kept_guids(conn, "code") == {"c1": ("CCCC", None)}
+    assert kept_guids(conn, "selection") == {"k": ("BBBB", "so cross")}
 
 
 def test_drafts_are_kept_per_coder_until_dropped(conn):

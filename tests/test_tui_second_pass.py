@@ -3,13 +3,15 @@ matches in the text, folded attributes, feedback for a key that does nothing."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from textual.widgets import Input
 from tui_driver import run, running
 from tui_project import make_project
 
 from coder.tui.widgets.code_rules import CodeRules
-from coder.tui.widgets.response_view import FOLDED, SEARCH_MATCH, ResponseView
+from coder.tui.widgets.response_view import FOLDED, SEARCH_MATCH, ResponseView, sentence_ranges
 
 
 @pytest.fixture
@@ -77,3 +79,35 @@ def test_a_key_that_does_nothing_says_so(project):
             await pilot.pause()
             assert sum("does nothing here" in n.message for n in app._notifications) == 1
     run(scenario)
+
+
+def test_a_code_made_from_the_selected_text_is_applied_to_it_and_named_under_the_text(project):
+    from coder.store import open_project
+    from coder.store.codebook_read import load_codebook
+    from coder.store.codings import codings_for_response
+    from coder.tui.screens.codebook_forms import RecordForm
+
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            while len(sentence_ranges(screen.query_one(ResponseView).text)) < 2:
+                await pilot.press("j")
+            rid = screen.response_list.current
+            await pilot.press("right_square_bracket")   # the first sentence
+            span = screen.query_one(ResponseView).selected_span()
+            await pilot.press("plus")
+            await pilot.pause()
+            assert isinstance(app.screen, RecordForm) and "applied to the selected text" in app.screen.title_text
+            app.screen.query_one("#field-label").value = "Printer trouble"
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert not isinstance(app.screen, RecordForm)
+            legend = [plain for plain, offset in screen.query_one(ResponseView).rows if "Printer trouble" in plain]
+            assert any("Printer trouble: “" in line for line in legend)   # named by its code, not colour alone
+            return rid, span
+
+    rid, span = asyncio.run(scenario())
+    conn = open_project(project)
+    code = next(c for c in load_codebook(conn).codes if c.label == "Printer trouble")
+    assert [(c.code_id, c.start, c.end) for c in codings_for_response(conn, rid, "alice")] == [(code.id, *span)]
+    assert code.key is not None   # and it got a key of its own
+    conn.close()

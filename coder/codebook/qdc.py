@@ -17,6 +17,9 @@ read in NVivo, ATLAS.ti, MAXQDA or QualCoder:
     Index: 1.1
     Id: caseload
 
+(A .qdpx project carries these fields beside project.qde instead, so its
+Descriptions hold the definition alone: see coder.refi.fields.)
+
 Reading: any depth of nesting. Top-level codes with children become themes;
 their children become codes. Codes nested deeper are flattened into codes of
 their top-level theme, in document order, with an index path (1.2.1) and a
@@ -33,7 +36,7 @@ import functools
 import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 from xml.parsers import expat
 
 from coder.codebook.rules import UniqueValues, check_color, check_id, unique_slug
@@ -73,15 +76,18 @@ def _description(definition: str, *, include=(), exclude=(), keywords=(), index:
     return "\n".join(lines)
 
 
-def codebook_to_xml(codebook: Codebook, *, namespace: str = CODEBOOK_NS, all_colours: bool = False) -> ET.Element:
+def codebook_to_xml(codebook: Codebook, *, namespace: str = CODEBOOK_NS, all_colours: bool = False,
+                    footer: bool = True) -> ET.Element:
     """The `CodeBook` element for a codebook (retired themes and codes included).
 
     Use namespace=PROJECT_NS to place it inside a `.qdpx` project's `Project`.
     With `all_colours`, a code without a colour of its own gets the one coder
     shows it in (a project for another tool, which would otherwise pick random
     ones); without, only colours the codebook sets are written (a codebook file
-    stays as the researcher wrote it). Raises CoderError for a codebook without
-    themes (REFI needs at least one code).
+    stays as the researcher wrote it). With footer=False a Description holds
+    the definition alone, without coder's labelled lines (a .qdpx carries them
+    beside project.qde, see coder.refi.fields). Raises CoderError for a
+    codebook without themes (REFI needs at least one code).
     """
     if not codebook.themes:
         raise CoderError("the codebook is empty: REFI-QDA needs at least one code "
@@ -93,16 +99,20 @@ def codebook_to_xml(codebook: Codebook, *, namespace: str = CODEBOOK_NS, all_col
     for theme in codebook.themes:
         theme_el = ET.SubElement(codes_el, tag("Code"), guid=theme_guid(theme.id), name=theme.label,
                                  isCodable="false")
-        ET.SubElement(theme_el, tag("Description")).text = _description(
-            theme.description, index=theme.index, id_=theme.id, retired=theme.retired)
+        text = (_description(theme.description, index=theme.index, id_=theme.id, retired=theme.retired)
+                if footer else theme.description)
+        if text:
+            ET.SubElement(theme_el, tag("Description")).text = text
         for code in codebook.codes_of(theme.id):
             attrs = {"guid": code_guid(code.id), "name": code.label, "isCodable": "true"}
             if colours[code.id]:
                 attrs["color"] = colours[code.id]
             code_el = ET.SubElement(theme_el, tag("Code"), attrs)
-            ET.SubElement(code_el, tag("Description")).text = _description(
-                code.definition, include=code.include, exclude=code.exclude, keywords=code.keywords,
-                index=code.index, id_=code.id, retired=code.retired)
+            text = _description(code.definition, include=code.include, exclude=code.exclude,
+                                keywords=code.keywords, index=code.index, id_=code.id,
+                                retired=code.retired) if footer else code.definition
+            if text:
+                ET.SubElement(code_el, tag("Description")).text = text
     return root
 
 
@@ -190,9 +200,11 @@ MAX_CODE_DEPTH = 100   # NVivo's deepest trees seen are 6 levels; flattening rec
 class _Importer:
     """Turns a tree of REFI codes into themes and codes, keeping ids and indexes unique."""
 
-    def __init__(self, file: str, lines: dict[int, int], known_ids: Iterable[str]):
+    def __init__(self, file: str, lines: dict[int, int], known_ids: Iterable[str],
+                 fields: Mapping[str, dict]):
         self.file = file
         self.lines = lines
+        self.fields = fields
         self.known_guids = {guid(i): i for i in known_ids for guid in (code_guid, theme_guid)}
         self.ids = UniqueValues("id", file)
         self.indexes = UniqueValues("index", file)
@@ -223,7 +235,10 @@ class _Importer:
                 raise InputError("a Code has no name", file=self.file, line=self.line(code_el),
                                  column="name", hint="every Code needs a name attribute")
             description = _children(code_el, "Description")
-            info = _parse_description(description[0].text or "" if description else "")
+            text = description[0].text or "" if description else ""
+            extra = self.fields.get(normal_guid(code_el.get("guid") or ""))
+            info = (_parse_description(text) if extra is None
+                    else {"include": [], "exclude": [], "definition": text.strip(), **extra})
             if info.get("id"):
                 check_id(info["id"], file=self.file, line=self.line(code_el), field="Id")
                 self.ids.claim(info["id"], self.line(code_el), "Id")
@@ -286,13 +301,18 @@ def normal_guid(guid: str) -> str:
 def codebook_and_guids_from_xml(element: ET.Element, *, file: str = "",
                                 lines: dict[int, int] | None = None,
                                 name: str = "",
-                                known_ids: Iterable[str] = ()) -> tuple[Codebook, dict[str, str]]:
+                                known_ids: Iterable[str] = (),
+                                fields: Mapping[str, dict] | None = None) -> tuple[Codebook, dict[str, str]]:
     """`codebook_from_xml`, plus a map from each Code's GUID to the id it became.
 
     The map (keys made by `normal_guid`) resolves a project's CodeRef GUIDs to
     code ids; a GUID mapped to a theme id was a top-level code with children.
+    `fields` maps a Code's GUID (normal_guid) to what a Description's labelled
+    lines would give (id, index, include, exclude, keywords as "a; b", retired
+    as "yes"): coder's own fields carried beside a .qdpx (coder.refi.fields).
+    A Code that has them takes its whole Description as its definition.
     """
-    importer = _Importer(file, lines or {}, known_ids)
+    importer = _Importer(file, lines or {}, known_ids, fields or {})
     if local(element.tag) != "CodeBook":
         raise InputError(f"expected a CodeBook element, found {local(element.tag)!r}", file=file,
                          line=importer.line(element))

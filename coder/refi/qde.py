@@ -10,6 +10,7 @@ Only the `CodeBook` (small, and read as one tree by coder.codebook.qdc) is kept 
 from __future__ import annotations
 
 import posixpath
+import re
 import sys
 import xml.etree.ElementTree as ET
 import zipfile
@@ -20,11 +21,19 @@ from coder.codebook.qdc import local, normal_guid
 
 IMPORTED_CODER = "imported"
 _KEPT_WHOLE = {"CodeBook"}
+_HEX_GUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+_GUID_TYPE = re.compile(rf"{_HEX_GUID}|\{{{_HEX_GUID}\}}")   # the schema's GUIDType
 
 
 def guid_of(value: str | None) -> str:
     """A GUID attribute as coder.codebook.qdc keys them (see normal_guid); "" for none."""
     return normal_guid(value or "")
+
+
+def written_guid(value: str | None) -> str | None:
+    """A GUID attribute as the file spells it, to write back on export; None unless the schema allows it."""
+    value = (value or "").strip()
+    return value if _GUID_TYPE.fullmatch(value) else None
 
 
 def children(element: ET.Element) -> dict[str, list[ET.Element]]:

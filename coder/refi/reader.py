@@ -3,8 +3,8 @@
 What maps to what:
 
 - `User` -> coder name (its `name`, else its `id`, else "user-" + the first 8
-  characters of its GUID); codings and notes without a known user belong to
-  coder "imported"
+  characters of its GUID), a coder of the project even without codings;
+  codings and notes without a known user belong to coder "imported"
 - `CodeBook` -> themes and codes (coder.codebook.qdc.codebook_from_xml: top-level
   codes with children are themes, deeper codes are flattened into their
   theme with index paths; top-level codes without children go to a theme
@@ -25,13 +25,20 @@ What maps to what:
 - `Note` -> a memo on the project, a response (NoteRef on a source or a
   selection), a theme or a code (NoteRef on a code); notes nobody refers to
   are project memos; several notes on one target by one coder are joined
+- `coder.json` (coder's own fields, see coder.refi.fields) -> the codebook's
+  name, version and method, each code's id, index, rules, keywords and
+  retirement; without it the codebook takes the project's name
+- the GUIDs of users, variables, sources, codes, notes (the first of those
+  joined, with its name), codings and selections (with their names) -> kept
+  (coder.store.exchange), and written back by an export
 
 project.qde is read as a stream in two passes (coder.refi.qde): first what
 must be known before any source (coder.refi.skeleton), then the cases,
 sources and notes one element at a time (coder.refi.sources), so memory holds
 what is extracted (texts, attributes, codings), not the XML tree. The order
 of the sections does not matter. Of several errors the first of these is
-reported: bad XML, a root other than Project, the CodeBook (missing or bad),
+reported: bad XML, a root other than Project, the CodeBook (missing, then a
+`coder.json` coder did not write, then a bad CodeBook),
 a source's missing text or bad span (in document order), a CodeRef to a code
 the CodeBook lacks, a note's missing text file.
 """
@@ -47,11 +54,13 @@ from coder.codebook.merge import merge_codebook
 from coder.errors import InputError
 from coder.importers.archive import ArchiveKind, ZipLimits, check_zip_members
 from coder.records import Code, Codebook, Coding
-from coder.refi.qde import IMPORTED_CODER, QdeFile, guid_of
+from coder.refi.memos import joined
+from coder.refi.qde import IMPORTED_CODER, QdeFile, guid_of, written_guid
 from coder.refi.skeleton import Skeleton, read_skeleton
 from coder.refi.sources import SourcesRead, read_sources
 from coder.store import create_project, now, transaction
 from coder.store.codings import add_new_codings
+from coder.store.exchange import add_coders, coding_key, keep_guids, memo_key
 from coder.store.memos import set_memo
 from coder.store.responses import insert_responses
 
@@ -66,14 +75,18 @@ class QdpxContent:
     codings: list[dict] = field(default_factory=list)
     memos: dict[tuple[str, str, str], str] = field(default_factory=dict)
     users: list[str] = field(default_factory=list)
+    guids: list[tuple[str, str, str, str | None]] = field(default_factory=list)   # see keep_guids
     skipped: int = 0
     unlinked: int = 0   # a Case's SourceRefs to no source in the project (their values go nowhere)
 
     def summary(self) -> str:
         """One line on what the import holds, and what it could not place."""
+        coders = {c["coder"] for c in self.codings}
+        idle = len(set(self.users) - coders)
         text = (f"{len(self.responses)} responses, {len(self.codebook.themes)} themes, "
                 f"{len(self.codebook.codes)} codes, {len(self.codings)} codings by "
-                f"{len({c['coder'] for c in self.codings})} coders, {len(self.memos)} memos")
+                f"{len(coders)} coders" + f" (and {idle} without codings)" * bool(idle)
+                + f", {len(self.memos)} memos")
         notes = ([f"{self.skipped} empty selections skipped"] * bool(self.skipped)
                  + [f"{self.unlinked} case link{'s' * (self.unlinked != 1)} to sources the project does not hold left out"]
                  * bool(self.unlinked))
@@ -105,7 +118,8 @@ def read_qdpx(path: Path | str, limits: ZipLimits = ZipLimits()) -> QdpxContent:
         skeleton = read_skeleton(qde)
         read = read_sources(qde, skeleton)
         content = QdpxContent(skeleton.name, skeleton.codebook, read.responses,
-                              users=sorted(set(skeleton.people.values())), skipped=read.skipped,
+                              users=sorted(set(skeleton.people.values())), guids=skeleton.guids,
+                              skipped=read.skipped,
                               unlinked=read.unlinked)
         _resolve_codings(qde, content, read, skeleton)
         _read_notes(qde, content, read, skeleton)
@@ -156,11 +170,16 @@ def _resolve_codings(qde: QdeFile, content: QdpxContent, read: SourcesRead,
         content.codings.append({"response_id": key[0], "code_id": key[1], "coder": key[2],
                                 "start": key[3], "end": key[4],
                                 "created_at": item.created or now()})
+        if item.guid:
+            content.guids.append(("coding", coding_key(*key), item.guid, None))
+        if item.selection:
+            content.guids.append(("selection", coding_key(*key), *item.selection))
 
 
 def _read_notes(qde: QdeFile, content: QdpxContent, read: SourcesRead, skeleton: Skeleton) -> None:
     """Notes -> memos on their targets (project when nothing refers to them); the project's
-    Description, and those of sources and coded selections, are memos too.
+    Description, and those of sources and coded selections, are memos too, unless one only
+    repeats the notes on its target (coder writes both, see coder.refi.memos).
 
     A source's or selection's NoteRef wins over a code's, which wins over the project's.
     """
@@ -169,15 +188,22 @@ def _read_notes(qde: QdeFile, content: QdpxContent, read: SourcesRead, skeleton:
         targets.setdefault(note_guid, target)
     for note_guid in skeleton.project_notes:
         targets.setdefault(note_guid, ("project", ""))
+    on_target: dict[tuple[str, str], list[tuple[str, str]]] = {}   # (kind, target) -> (coder, text)
     for note in read.notes:
         kind, target = targets.get(guid_of(note.guid), ("project", ""))
         text = note.text
         if text is None and note.path:
             text = qde.file_text(note.path, "Note", note.guid)
+        spelt = written_guid(note.guid)
+        if spelt and text and text.strip() and (kind, target, note.author) not in content.memos:
+            content.guids.append(("note", memo_key(kind, target, note.author), spelt, note.name))
+        if text and text.strip():
+            on_target.setdefault((kind, target), []).append((note.author, text))
         _add_memo(content, (kind, target, note.author), text)
-    _add_memo(content, ("project", "", IMPORTED_CODER), skeleton.description)
-    for rid, who, text in read.descriptions:
-        _add_memo(content, ("response", rid, who), text)
+    for kind, target, who, text in [("project", "", IMPORTED_CODER, skeleton.description),
+                                    *(("response", rid, who, text) for rid, who, text in read.descriptions)]:
+        if (kind, target) not in on_target or text.strip() != joined(on_target[(kind, target)]).strip():
+            _add_memo(content, (kind, target, who), text)   # not what coder wrote from the notes
 
 
 def _add_memo(content: QdpxContent, key: tuple[str, str, str], text: str | None) -> None:
@@ -207,6 +233,8 @@ def import_qdpx(path: Path | str, project: Path | str, *,
                                    for c in content.codings))
             for (kind, target, who), text in content.memos.items():
                 set_memo(conn, kind, target, who, text)
+            add_coders(conn, content.users)
+            keep_guids(conn, content.guids)
 
     create_project(project, name=content.name or None, setup=fill).close()
     return content

@@ -1,6 +1,7 @@
 """The first, light pass over project.qde: what must be known before any source is read.
 
-Users, Variables, the CodeBook, every source's GUID and name (its file name when
+Users, Variables, the CodeBook (with coder's own fields from `coder.json`,
+see coder.refi.fields), every source's GUID and name (its file name when
 it has none; a response id is the name only when no other source has it) and the NoteRefs of codes and of
 the project. It parses the whole file, so bad XML anywhere is reported before
 any other error; the sources themselves are read in the second pass
@@ -9,13 +10,15 @@ any other error; the sources themselves are read in the second pass
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from coder.errors import InputError
 from coder.records import Codebook
 from coder.codebook.qdc import codebook_and_guids_from_xml
-from coder.refi.qde import QdeFile, guid_of, local
+from coder.refi.fields import read_coder_fields
+from coder.refi.qde import QdeFile, guid_of, local, written_guid
 
 
 @dataclass
@@ -32,6 +35,9 @@ class Skeleton:
     code_notes: list[tuple[str, tuple[str, str]]]   # (note GUID, ("theme" | "code", id))
     project_notes: list[str]        # note GUIDs the project refers to
     description: str = ""           # Project/Description (QualCoder keeps its project memo there)
+    # (kind, key, GUID as the file spells it, None) of users, variables, sources, themes and codes:
+    # rows for coder.store.exchange.keep_guids
+    guids: list[tuple[str, str, str, None]] = field(default_factory=list)
 
 
 def read_skeleton(qde: QdeFile) -> Skeleton:
@@ -41,16 +47,17 @@ def read_skeleton(qde: QdeFile) -> Skeleton:
     sources: list[tuple[str, str]] = []
     project_notes: list[str] = []
     description = ""
+    written: dict[str, str] = {}    # GUID as coder keys it -> as the file spells it
     book = None
     for section, element in qde.records():
         tag = local(element.tag)
         if section == "Users" and tag == "User":
-            guid = guid_of(element.get("guid"))
+            guid = _remember(written, element)
             people[guid] = element.get("name") or element.get("id") or f"user-{guid[:8]}"
         elif section == "Variables" and tag == "Variable":
-            variables[guid_of(element.get("guid"))] = element.get("name", "")
+            variables[_remember(written, element)] = element.get("name", "")
         elif section == "Sources" and tag == "TextSource":
-            sources.append((guid_of(element.get("guid")),
+            sources.append((_remember(written, element),
                             (element.get("name") or "").strip() or _file_stem(element.get("plainTextPath"))))
         elif section == "Project" and tag == "CodeBook" and book is None:
             book = element
@@ -60,7 +67,10 @@ def read_skeleton(qde: QdeFile) -> Skeleton:
             description = element.text or ""
     if book is None:
         raise InputError("the project has no CodeBook (nothing to code with)", file=qde.where)
-    codebook, ids = codebook_and_guids_from_xml(book, file=qde.where, name=qde.project_name)
+    fields = read_coder_fields(qde)
+    codebook, ids = codebook_and_guids_from_xml(book, file=qde.where, name=qde.project_name,
+                                                fields=fields.codes)
+    codebook = dataclasses.replace(codebook, **fields.codebook)
     twice = next((guid for guid, n in Counter(guid for guid, _ in sources).items() if n > 1), None)
     if twice is not None:
         qde.fail("another TextSource has this GUID too (each source needs its own)", "TextSource", twice, "guid")
@@ -69,14 +79,27 @@ def read_skeleton(qde: QdeFile) -> Skeleton:
     codes = {g: i for g, i in ids.items() if i not in theme_ids}
     code_notes = []
     for code_el in book.iter():
-        code_guid = guid_of(code_el.get("guid")) if local(code_el.tag) == "Code" else ""
+        code_guid = _remember(written, code_el) if local(code_el.tag) == "Code" else ""
         target = (("theme", themes[code_guid]) if code_guid in themes
                   else ("code", codes[code_guid]) if code_guid in codes else None)
         if target:
             code_notes.extend((guid_of(ref.get("targetGUID")), target) for ref in code_el
                               if local(ref.tag) == "NoteRef")
+    source_ids = _source_ids(sources)
+    found = [("user", people), ("variable", variables), ("source", source_ids), ("theme", themes),
+             ("code", codes)]
+    guids = [(kind, key, written[guid], None) for kind, keys in found for guid, key in keys.items()
+             if key and guid in written]
     return Skeleton(qde.project_name, people, variables, codebook, themes, codes,
-                    _source_ids(sources), code_notes, project_notes, description)
+                    source_ids, code_notes, project_notes, description, guids)
+
+
+def _remember(written: dict[str, str], element) -> str:
+    """The element's GUID as coder keys it; notes how the file spells it when the schema allows it."""
+    guid, spelt = guid_of(element.get("guid")), written_guid(element.get("guid"))
+    if spelt:
+        written.setdefault(guid, spelt)
+    return guid
 
 
 def _file_stem(path: str | None) -> str:

@@ -15,7 +15,7 @@ import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from coder.refi.qde import QdeFile, author, children, first_text, guid_of, local, values
+from coder.refi.qde import QdeFile, author, children, first_text, guid_of, local, values, written_guid
 from coder.refi.skeleton import Skeleton
 
 SET_ATTRIBUTE = "set"   # the attribute holding the sets a source is in ("a; b" for several)
@@ -31,6 +31,8 @@ class RawCoding:
     start: int | None
     end: int | None
     created: str | None
+    guid: str | None                              # the Coding's GUID, as the file spells it
+    selection: tuple[str, str | None] | None      # its PlainTextSelection's GUID (so spelt) and name
 
 
 @dataclass(slots=True)
@@ -38,6 +40,7 @@ class RawNote:
     """A Note as read; a text in a file (`path`) is read after the codings are checked."""
 
     guid: str | None
+    name: str | None
     author: str
     text: str | None
     path: str | None
@@ -88,7 +91,8 @@ class _SecondPass:
             elif section == "Sets" and tag == "Set":
                 self.set(element)
             elif section == "Notes" and tag == "Note":
-                self.read.notes.append(RawNote(element.get("guid"), author(people, element),
+                self.read.notes.append(RawNote(element.get("guid"), element.get("name"),
+                                               author(people, element),
                                                first_text(children(element), "PlainTextContent"),
                                                element.get("plainTextPath")))
         for rid, found in self.case_values.items():
@@ -134,7 +138,7 @@ class _SecondPass:
             read.note_targets.setdefault(guid_of(ref.get("targetGUID")), ("response", rid))
         for coding in groups.get("Coding", ()):
             self.coding(coding, rid, None, None, author(people, coding),
-                        coding.get("creationDateTime"))
+                        coding.get("creationDateTime"), None)
         for selection in groups.get("PlainTextSelection", ()):
             start, end = _span(self.qde, selection, len(text))
             parts = children(selection)
@@ -147,13 +151,15 @@ class _SecondPass:
                 read.skipped += 1
                 continue
             whole = start == 0 and end == len(text)
+            spelt = written_guid(selection.get("guid"))
             for coding in parts.get("Coding", ()):
                 self.coding(coding, rid, None if whole else start, None if whole else end,
                             author(people, coding, selection),
-                            coding.get("creationDateTime") or selection.get("creationDateTime"))
+                            coding.get("creationDateTime") or selection.get("creationDateTime"),
+                            (spelt, selection.get("name")) if spelt else None)
 
     def coding(self, coding: ET.Element, rid: str, start: int | None, end: int | None,
-               coder: str, created: str | None) -> None:
+               coder: str, created: str | None, selection: tuple[str, str | None] | None) -> None:
         """Keep a Coding's row; remember the first whose CodeRef the CodeBook lacks."""
         ref = next((child for child in coding if local(child.tag) == "CodeRef"), None)
         target = guid_of(ref.get("targetGUID")) if ref is not None else ""
@@ -162,7 +168,8 @@ class _SecondPass:
             self.read.bad_coding = (coding.get("guid"), target)
         # CodeRef GUIDs and time stamps repeat: one string for each, not one per coding
         self.read.codings.append(RawCoding(rid, sys.intern(target), coder, start, end,
-                                           sys.intern(created) if created else created))
+                                           sys.intern(created) if created else created,
+                                           written_guid(coding.get("guid")), selection))
 
 
 def _span(qde: QdeFile, selection: ET.Element, length: int) -> tuple[int, int]:

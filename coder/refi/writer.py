@@ -1,30 +1,43 @@
 """Writing a project as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA and QualCoder.
 
-The .qdpx is a zip holding `project.qde` (QDA-XML 1.0, urn:QDA-XML:project:1.0)
-and `sources/<guid>.txt`, one UTF-8 text per response. What goes where:
+The .qdpx is a zip holding `project.qde` (QDA-XML 1.0, urn:QDA-XML:project:1.0),
+`sources/<guid>.txt` (one UTF-8 text per response and per memo) and
+`coder.json` (what REFI has no place for: the codebook's name, version and
+method, each code's id, index, rules, keywords and retirement; see
+coder.refi.fields). What goes where in project.qde:
 
-- coders -> `Users`; the codebook -> `CodeBook` (themes are parent codes that
-  cannot be coded, their codes are children; see coder.codebook.qdc)
-- each response -> a `TextSource` named by its response id, text in `sources/`
-- each response's attributes -> a `Case` (named by the response id) with one
-  `VariableValue` per attribute and a `SourceRef` to its text; `Variables`
-  declares each attribute (Integer, Float or Boolean when every value is one,
-  else Text)
+- coders (who coded, wrote memos, or are known without either, such as the
+  users of an imported file) -> `Users`; the codebook -> `CodeBook` (themes
+  are parent codes that cannot be coded, their codes are children; see
+  coder.codebook.qdc)
+- each response -> a `TextSource` named by its response id, text in `sources/`,
+  made by the first user at the project's creation time
+- each response's attributes -> `VariableValue`s of its `TextSource` (the
+  schema allows them there; MAXQDA writes file variables so), one per
+  attribute, each declared in `Variables` (Integer, Float or Boolean when every
+  value is one, else Text); and a `Case` named by the response id with a
+  `SourceRef` to its text and no values of its own. QualCoder ignores a named
+  Case's SourceRef, takes its values as case attributes and then shows the
+  same variables on no file, so values on both would leave it with cases
+  without texts and no usable attribute; nameless Cases (its and Quirkos' way
+  to give a file values) next to the source's values would make it store each
+  value twice and stop on its unique constraint.
 - each coding -> a `PlainTextSelection` (code-point offsets; a whole-response
   coding spans the whole text) holding one `Coding` by its coder
-- memos -> `Notes`, referenced (`NoteRef`) from the project, the response's
-  source, or the theme's or code's `Code`
+- memos -> `Notes` with their text also in a file (QualCoder keeps a Note
+  only so), referenced (`NoteRef`) from the project, the response's source,
+  or the theme's or code's `Code`; the project's and a source's memos also as
+  its `Description` (where QualCoder reads them; coder.refi.memos)
 
-GUIDs are derived from ids (uuid5), so exporting the same project twice gives
-the same file. Suggestions and chart summaries are not exported (REFI has no
-place for them); codings are human decisions only.
+Elements imported from a .qdpx keep their GUIDs (and selections their names);
+other GUIDs are derived from ids, so exporting the same project twice gives
+the same file (coder.refi.guids). Suggestions and chart summaries are not
+exported (REFI has no place for them); codings are human decisions only.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
-import uuid
 import xml.etree.ElementTree as ET
 import zipfile
 from datetime import datetime
@@ -35,27 +48,16 @@ from xml.sax.saxutils import quoteattr
 import pandas as pd
 
 from coder import __version__
+from coder.codebook.qdc import PROJECT_NS, codebook_to_xml
 from coder.export.kinds import check_output
 from coder.files import replacing
-from coder.codebook.qdc import PROJECT_NS, code_guid, codebook_to_xml, theme_guid
+from coder.refi.fields import CODER_FIELDS, coder_fields
+from coder.refi.guids import ExportGuids, guid
+from coder.refi.memos import joined
 from coder.store import get_meta, tables
 from coder.store.codebook_read import load_codebook
-from coder.store.responses import existing_ids, iter_responses
-
-_GUIDS = uuid.uuid5(uuid.NAMESPACE_URL, "coder:refi-qda:project")
-
-
-def guid(kind: str, key: str) -> str:
-    """A stable GUID for one object of a kind (user, source, case, variable, selection, note).
-
-    The same value as str(uuid.uuid5(namespace, "kind:key")), formatted directly
-    because building UUID objects dominates the export of large projects.
-    """
-    digest = bytearray(hashlib.sha1(_GUIDS.bytes + f"{kind}:{key}".encode()).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
-    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
-    text = digest.hex()
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+from coder.store.exchange import coding_key, known_coders
+from coder.store.responses import count_responses, existing_ids, iter_responses
 
 
 def _datetime(value) -> str | None:
@@ -125,9 +127,15 @@ class _ProjectWriter:
         self.codings = tables.codings_frame(conn, coder=coder)
         self.memos = tables.memos_frame(conn)
         self.codebook = load_codebook(conn)
-        self.book = codebook_to_xml(self.codebook, namespace=PROJECT_NS, all_colours=True)  # raises when empty
-        self.users = {p: guid("user", p)
-                      for p in sorted(set(self.codings["coder"]) | set(self.memos["coder"]))}
+        self.book = codebook_to_xml(self.codebook, namespace=PROJECT_NS, all_colours=True,
+                                    footer=False)   # raises when empty; coder's fields: coder.json
+        self.guids = ExportGuids(conn, self.codebook)
+        self.guids.apply_to(self.book)
+        people = set(self.codings["coder"]) | set(self.memos["coder"]) | set(known_coders(conn))
+        self.users = {p: self.guids.of("user", p) for p in sorted(people)}
+        # coder records no owner of a response: the first user stands for the team that imported
+        # them (without one, QualCoder and others make up an owner of their own)
+        self.owner = next(iter(self.users.values()), None)
         self.counts = {"sources": 0, "selections": 0, "notes": len(self.memos)}
         self.types: dict[str, str] = {}   # attribute -> REFI variable type (set by write_cases)
         self.created: str | None = None
@@ -147,16 +155,21 @@ class _ProjectWriter:
             for person, user_guid in self.users.items():
                 _sub(users, "User", guid=user_guid, name=person)
             self.piece(users)
-        notes = _note_targets(self.memos, self.codebook, self.conn)
-        _attach_code_notes(self.book, notes)
+        notes = _note_targets(self.memos, self.codebook, self.conn, self.guids)
+        _attach_code_notes(self.book, notes, self.guids)
         ET.register_namespace("", PROJECT_NS)
         self.piece(self.book)
         self.write_cases()
         self.write_sources(notes)
         if not self.memos.empty:
             self.write_notes()
-        for note_guid in notes.get(("project", ""), []):
-            self.piece(_element("NoteRef", targetGUID=note_guid))
+        project_memos = notes.get(("project", ""), [])
+        if project_memos:   # QualCoder reads the project memo here (and keeps the Notes as journals)
+            description = _element("Description")
+            description.text = joined((m.coder, m.text) for m in project_memos)
+            self.piece(description)
+        for memo in project_memos:
+            self.piece(_element("NoteRef", targetGUID=self.guids.note(memo)[0]))
         self.out.write("</Project>\n")
         return self.counts
 
@@ -173,14 +186,14 @@ class _ProjectWriter:
         self.types = {name: variable_type(found) for name, found in kinds.items()}
         variables = _element("Variables")
         for name, kind in self.types.items():
-            _sub(variables, "Variable", guid=guid("variable", name), name=name, typeOfVariable=kind)
+            _sub(variables, "Variable", guid=self.guids.of("variable", name), name=name, typeOfVariable=kind)
         self.piece(variables)
         self.out.write("  <Cases>\n")
         for chunk in iter_responses(self.conn):
             for response in chunk:
+                # The values are the source's own (see the module docstring): a case names its text.
                 case = _element("Case", guid=guid("case", response.id), name=response.id)
-                self.values(case, response.attributes)
-                _sub(case, "SourceRef", targetGUID=guid("source", response.id))
+                _sub(case, "SourceRef", targetGUID=self.guids.of("source", response.id))
                 self.piece(case)
         self.out.write("  </Cases>\n")
 
@@ -189,10 +202,12 @@ class _ProjectWriter:
         for name, value in attributes.items():
             if _present(value):
                 holder = _sub(parent, "VariableValue")
-                _sub(holder, "VariableRef", targetGUID=guid("variable", name))
+                _sub(holder, "VariableRef", targetGUID=self.guids.of("variable", name))
                 _sub(holder, _VALUE_ELEMENT[self.types[name]], _value_text(value, self.types[name]))
 
-    def write_sources(self, notes: dict[tuple, list[str]]) -> None:
+    def write_sources(self, notes: dict[tuple, list]) -> None:
+        if not count_responses(self.conn):
+            return   # an empty Sources is not valid REFI: a project with a codebook only has none
         by_response: dict[str, list[tuple]] = {}
         for row in self.codings[["coding_id", "response_id", "code_id", "coder", "start", "end",
                                  "created_at"]].itertuples(index=False, name=None):
@@ -205,34 +220,46 @@ class _ProjectWriter:
                 self.counts["sources"] += 1
         self.out.write("  </Sources>\n")
 
-    def source(self, response, codings, note_guids: list[str]) -> ET.Element:
+    def source(self, response, codings, memos: list) -> ET.Element:
         rid, text = response.id, response.text
-        source_guid = guid("source", rid)
-        # The attributes go on the source too (QualCoder ignores a named Case's SourceRef).
+        source_guid = self.guids.of("source", rid)
         source = _element("TextSource", guid=source_guid, name=rid, plainTextPath=f"internal://{source_guid}.txt",
-                          creationDateTime=self.created)
+                          creatingUser=self.owner, creationDateTime=self.created)
+        if memos:   # where QualCoder reads a source's memo
+            _sub(source, "Description", joined((m.coder, m.text) for m in memos))
+        shared: dict[str, ET.Element] = {}   # kept GUID -> the selection imported codings share
         for coding_id, _, code_id, coder, start, end, created_at in codings:
-            start, end = (0, len(text)) if pd.isna(start) else (int(start), int(end))
+            whole = pd.isna(start)
+            start, end = (0, len(text)) if whole else (int(start), int(end))
             if end <= start:
                 continue  # a whole-response coding of an empty text has nothing to select
+            key = (coding_key(rid, code_id, coder, None if whole else start, None if whole else end)
+                   if self.guids.keyed else None)
+            kept = self.guids.selection(key)
             user, stamp = self.users[coder], _datetime(created_at)
-            selection = _sub(source, "PlainTextSelection", guid=guid("selection", str(coding_id)),
-                             name=text[start:end][:60], startPosition=start, endPosition=end,
-                             creatingUser=user, creationDateTime=stamp)
-            coding = _sub(selection, "Coding", guid=guid("coding", str(coding_id)),
-                          creatingUser=user, creationDateTime=stamp)
-            _sub(coding, "CodeRef", targetGUID=code_guid(code_id))
-            self.counts["selections"] += 1
-        for note_guid in note_guids:
-            _sub(source, "NoteRef", targetGUID=note_guid)
+            selection = shared.get(kept[0]) if kept else None
+            if selection is None:
+                selection = _sub(source, "PlainTextSelection",
+                                 guid=kept[0] if kept else guid("selection", str(coding_id)),
+                                 name=kept[1] if kept else text[start:end][:60], startPosition=start,
+                                 endPosition=end, creatingUser=user, creationDateTime=stamp)
+                if kept:
+                    shared[kept[0]] = selection
+                self.counts["selections"] += 1
+            coding = _sub(selection, "Coding", creatingUser=user, creationDateTime=stamp,
+                          guid=self.guids.of("coding", key, guid("coding", str(coding_id))))
+            _sub(coding, "CodeRef", targetGUID=self.guids.codes[code_id])
+        for memo in memos:
+            _sub(source, "NoteRef", targetGUID=self.guids.note(memo)[0])
         self.values(source, response.attributes)
         return source
 
     def write_notes(self) -> None:
         notes = _element("Notes")
         for memo in self.memos.itertuples():
-            note_guid = guid("note", str(memo.memo_id))
-            note = _sub(notes, "Note", guid=note_guid, name=f"{memo.target_type} memo {memo.target_id}".strip(),
+            note_guid, name = self.guids.note(memo)
+            note = _sub(notes, "Note", guid=note_guid,
+                        name=name or f"{memo.target_type} memo {memo.target_id}".strip(),
                         plainTextPath=f"internal://{note_guid}.txt", creatingUser=self.users[memo.coder],
                         creationDateTime=_datetime(memo.created_at),
                         modifiedDateTime=_datetime(memo.updated_at))
@@ -242,37 +269,38 @@ class _ProjectWriter:
     def note_files(self) -> Iterator[tuple[str, str]]:
         """(archive name, text) of every memo: clients such as QualCoder keep a Note only with its file."""
         for memo in self.memos.itertuples():
-            yield f"sources/{guid('note', str(memo.memo_id))}.txt", memo.text
+            yield f"sources/{self.guids.note(memo)[0]}.txt", memo.text
 
 
-def _note_targets(memos: pd.DataFrame, codebook, conn) -> dict[tuple, list[str]]:
-    """(target kind, guid or id) -> note GUIDs; memos on missing targets go to the project."""
+def _note_targets(memos: pd.DataFrame, codebook, conn, guids: ExportGuids) -> dict[tuple, list]:
+    """(target kind, code GUID or response id) -> its memos (memos_frame rows); memos on missing
+    targets go to the project."""
     known = {"theme": {t.id for t in codebook.themes}, "code": {c.id for c in codebook.codes},
              "response": existing_ids(conn, memos.loc[memos["target_type"] == "response",
                                                       "target_id"])}
-    refs: dict[tuple, list[str]] = {}
+    refs: dict[tuple, list] = {}
     for memo in memos.itertuples():
         kind, target = memo.target_type, memo.target_id
         if kind == "theme" and target in known["theme"]:
-            key = ("code", theme_guid(target))
+            key = ("code", guids.themes[target])
         elif kind == "code" and target in known["code"]:
-            key = ("code", code_guid(target))
+            key = ("code", guids.codes[target])
         elif kind == "response" and target in known["response"]:
             key = ("response", target)
         else:
             key = ("project", "")
-        refs.setdefault(key, []).append(guid("note", str(memo.memo_id)))
+        refs.setdefault(key, []).append(memo)
     return refs
 
 
-def _attach_code_notes(book: ET.Element, notes: dict[tuple, list[str]]) -> None:
+def _attach_code_notes(book: ET.Element, notes: dict[tuple, list], guids: ExportGuids) -> None:
     """NoteRefs on theme and code elements (after Description, before child codes)."""
     tag = f"{{{PROJECT_NS}}}"
     for code_el in book.iter(tag + "Code"):
         refs = notes.get(("code", code_el.get("guid")), [])
         at = 1 if len(code_el) and code_el[0].tag == tag + "Description" else 0
-        for n, note_guid in enumerate(refs):
-            code_el.insert(at + n, ET.Element(tag + "NoteRef", targetGUID=note_guid))
+        for n, memo in enumerate(refs):
+            code_el.insert(at + n, ET.Element(tag + "NoteRef", targetGUID=guids.note(memo)[0]))
 
 
 def write_qdpx(conn, path: Path | str, *, coder: str | None = None) -> str:
@@ -294,8 +322,11 @@ def write_qdpx(conn, path: Path | str, *, coder: str | None = None) -> str:
             project.out.detach()  # flushes; the archive entry is closed by `with`
         for chunk in iter_responses(conn):
             for response in chunk:
-                archive.writestr(f"sources/{guid('source', response.id)}.txt", response.text.encode("utf-8"))
+                archive.writestr(f"sources/{project.guids.of('source', response.id)}.txt",
+                                 response.text.encode("utf-8"))
         for name, text in project.note_files():
             archive.writestr(name, text.encode("utf-8"))
+        archive.writestr(CODER_FIELDS, coder_fields(project.codebook, project.guids.themes,
+                                                    project.guids.codes).encode("utf-8"))
     return (f"{counts['sources']} sources, {counts['selections']} coded selections, "
             f"{len(project.users)} users, {counts['notes']} notes")

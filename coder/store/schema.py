@@ -195,10 +195,31 @@ CREATE TABLE drafts (
 );
 """
 
+# Version 4: what a REFI-QDA exchange keeps (coder.refi). `coders` holds the
+# coders a project knows whether or not they have coded (a User of an imported
+# project who coded nothing); `refi_guids` the GUID each imported element had,
+# written back on export so the program that made the file sees its own elements
+# again. `kind` and `key` name the element in coder's terms (coder.store.exchange);
+# `name` is what a client called it where coder has no field (a selection's, a note's).
+SCHEMA_V4 = """
+CREATE TABLE coders (
+    name     TEXT PRIMARY KEY,
+    added_at TEXT NOT NULL
+);
+CREATE TABLE refi_guids (
+    kind TEXT NOT NULL,
+    key  TEXT NOT NULL,
+    guid TEXT NOT NULL,
+    name TEXT,
+    PRIMARY KEY (kind, key)
+);
+"""
+
 # MIGRATIONS[n] upgrades version n to n + 1; version 0 is an empty file.
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3]
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 # A read-only open (exports, statistics) cannot upgrade a file, and needs not from
-# this version on: later versions only add what no reader uses (drafts).
+# this version on: later versions only add what readers do without (drafts; the
+# tables of version 4 read as empty where absent, see coder.store.exchange).
 OLDEST_READABLE = 2

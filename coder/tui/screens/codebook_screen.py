@@ -48,6 +48,19 @@ def code_fields(code: Code | None, next_index: str) -> list[Field]:
     ]
 
 
+def checked_code_values(values: dict, code: Code | None, codebook: Codebook) -> dict:
+    """Form values as code fields; a key must be free for codes and not a coding-screen key."""
+    key = values["key"] or None
+    if key is not None:
+        if key in RESERVED:
+            raise CoderError(f"key {key!r} is taken by a command on the coding screen "
+                             f"(not free: {' '.join(sorted(RESERVED))})")
+        holder = next((c for c in codebook.codes if c.key == key and (code is None or c.id != code.id)), None)
+        if holder is not None:
+            raise CoderError(f"key {key!r} is already set for code {holder.index} {holder.label}")
+    return {**values, "key": key, "color": values["color"] or None}
+
+
 def theme_fields(theme: Theme | None, next_index: str) -> list[Field]:
     """The form fields of a theme."""
     return [
@@ -243,7 +256,7 @@ class CodebookScreen(UsesSession, SideScreen):
             return
 
         def save(values: dict) -> None:
-            fields = self._checked_code_values(values, None)
+            fields = checked_code_values(values, None, self.codebook)
             index = fields.pop("index") or None
             code = new_code(self.conn, theme.id, fields.pop("label"), self.coder,
                                  index=index, **fields)
@@ -259,7 +272,7 @@ class CodebookScreen(UsesSession, SideScreen):
                 if not values["index"]:
                     raise CoderError("the index cannot be empty (e.g. 1.4)")
                 update_code(self.conn, code.id, self.coder,
-                                 **self._checked_code_values(values, code))
+                                 **checked_code_values(values, code, self.codebook))
                 self.reload(code.id)
             self.app.push_screen(RecordForm(f"Edit code {code.index} {code.label}",
                                             code_fields(code, code.index), save_code))
@@ -271,19 +284,6 @@ class CodebookScreen(UsesSession, SideScreen):
                 self.reload(THEME_PREFIX + theme.id)
             self.app.push_screen(RecordForm(f"Edit theme {theme.index} {theme.label}",
                                             theme_fields(theme, theme.index), save_theme))
-
-    def _checked_code_values(self, values: dict, code: Code | None) -> dict:
-        """Form values as code fields; a key must be free for codes and not a coding-screen key."""
-        key = values["key"] or None
-        if key is not None:
-            if key in RESERVED:
-                raise CoderError(f"key {key!r} is taken by a command on the coding screen "
-                                 f"(not free: {' '.join(sorted(RESERVED))})")
-            holder = next((c for c in self.codebook.codes
-                           if c.key == key and (code is None or c.id != code.id)), None)
-            if holder is not None:
-                raise CoderError(f"key {key!r} is already set for code {holder.index} {holder.label}")
-        return {**values, "key": key, "color": values["color"] or None}
 
     def action_move(self) -> None:
         code = self.highlighted_code()

@@ -17,6 +17,7 @@ KEYS = [
     ("] / [", "select the next / previous sentence (then a code key codes just it)"),
     ("} / {", "add the next / previous sentence to the selection"),
     ("c", "code picker: apply any code by typing part of its label or index"),
+    ("+", "new code in the highlighted theme, applied to the selected text (or the response)"),
     ("enter", "accept the highlighted suggestion (in the codebook tree: toggle that code)"),
     ("A", "accept all suggestions"),
     ("x", "reject the highlighted suggestion"),

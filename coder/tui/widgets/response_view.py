@@ -32,6 +32,7 @@ _BLANKS = {ord(c): " " for c in "\r\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
 _SENTENCE_END = re.compile(r"[.!?…]+[\"')\]’”]*(?=\s)|\n")
 
 
+SPAN_QUOTE = 60   # characters of a coded span quoted in the legend under the text
 SEARCH_MATCH = "bold reverse"   # how words found by the search are drawn
 FOLDED = " … (. more)"   # ends the attributes line when it is folded
 
@@ -122,7 +123,8 @@ class ResponseView(ScrollView, can_focus=False):
             self._body = body
             notes = [f"memo: {memo}"] if memo else []
             notes += [f"chart {theme}: {summary}" for theme, summary in charts.items()]
-            self._notes = [Content.styled(line, "italic") for line in notes]
+            self._notes = self._span_legend(response.text, codings, codes, colours, own_coder) + \
+                [Content.styled(line, "italic") for line in notes]
         self._layout_lines()
         if self.scroll_offset.y and not keep:
             self.scroll_to(y=0, animate=False, immediate=True)
@@ -133,6 +135,22 @@ class ResponseView(ScrollView, can_focus=False):
                 self._scroll_to_offset(self._chosen_span()[1] - 1)
         else:  # repaint only the rows drawn before or now, not the whole height
             self.refresh(Region(0, 0, self.size.width, max(drawn, len(self._lines))))
+
+    @staticmethod
+    def _span_legend(text: str, codings: list[Coding], codes: dict[str, Code], colours: dict[str, str],
+                     own_coder: str) -> list[Content]:
+        """One line per coded span, in text order: its code by index and label (not by colour
+        alone), who coded it if not the coder, and the start of the text it covers."""
+        lines = []
+        for coding in sorted((c for c in codings if c.start is not None and c.code_id in codes),
+                             key=lambda c: (c.start, c.end)):
+            code = codes[coding.code_id]
+            covered = " ".join(text[coding.start:coding.end].split())
+            covered = covered if len(covered) <= SPAN_QUOTE else covered[:SPAN_QUOTE - 1] + "…"
+            who = "" if coding.coder == own_coder else f" [{coding.coder}]"
+            lines.append(Content.assemble((f" {code.index} ", chip_style(colours.get(code.id, "#777777"))),
+                                          f" {code.label}{who}: “{covered}”"))
+        return lines
 
     def _layout_lines(self) -> None:
         width = max(1, self.scrollable_content_region.width)
