@@ -118,3 +118,13 @@ def test_refusals_leave_the_project_as_it_was(db):
         toggle_consensus_code(db, "q0002", "alice", "bob", "it_systems", "lead")
     assert _stored(db, "q0002") == [("caseload", None, None, "consensus")]
     assert len(list_events(db)) == events + 1   # the retirement only
+
+
+def test_agreement_leaves_the_consensus_out_unless_it_is_named(db):
+    from coder.reliability.report import agreement_report, choose_coders
+    from coder.store.codings import coders
+
+    settle(db, "q0002", "alice", "bob", TAKE_A, "lead")
+    assert CONSENSUS in coders(db)
+    assert choose_coders(coders(db), None, "p") == ["alice", "bob", "carol"]
+    assert list(agreement_report(db, ["alice", CONSENSUS]).coders) == ["alice", CONSENSUS]
