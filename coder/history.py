@@ -1,7 +1,8 @@
 """Undo and redo for one coder, built on the event log (so it works across restarts).
 
 The log is replayed into two stacks. A change event (`coding.add`,
-`coding.remove`, `memo.set`, `chart.set`, `suggestion.reject`/`unreject`)
+`coding.remove`, `memo.set`, `chart.set`, `suggestion.reject`/`unreject`,
+`consensus.set`)
 goes on the undo stack and clears the redo stack. Undo applies the inverse of
 the top change and logs it with `undoes` = that change; the undo event goes on
 the redo stack. Redo applies the inverse of the top undo event and logs it
@@ -23,12 +24,14 @@ from coder.store import transaction
 from coder.codebook.undo import INVERSE, edit_of, invert
 from coder.store.charts import set_chart
 from coder.store.codings import add_coding, remove_coding
+from coder.store.consensus import logged_codings, set_consensus
 from coder.store.events import Action, Event, last_event_id, list_events, record_event
 from coder.store.memos import set_memo
 from coder.store.merge import invert_merge
 from coder.store.rejections import set_rejected
 
-UNDOABLE = {Action.CODING_ADD, Action.CODING_REMOVE, Action.MEMO_SET, Action.CHART_SET, Action.SUGGESTION_REJECT, Action.SUGGESTION_UNREJECT, Action.HISTORY_CODEBOOK, *INVERSE,
+UNDOABLE = {Action.CODING_ADD, Action.CODING_REMOVE, Action.MEMO_SET, Action.CHART_SET, Action.SUGGESTION_REJECT,
+            Action.SUGGESTION_UNREJECT, Action.CONSENSUS_SET, Action.HISTORY_CODEBOOK, *INVERSE,
             Action.PROJECT_MERGE, Action.PROJECT_UNMERGE}
 _MERGES = (Action.PROJECT_MERGE, Action.PROJECT_UNMERGE)
 
@@ -115,6 +118,9 @@ def _apply_inverse(conn: sqlite3.Connection, event: Event) -> int:
                        origin=d["origin"], created_at=d["created_at"], log=False)
             action = Action.CODING_ADD
         return record_event(conn, event.coder, action, event.target, d, undoes=event.id)
+    if event.action == Action.CONSENSUS_SET:
+        before = logged_codings(d["response_id"], d["coder"], d["before"])
+        return set_consensus(conn, d["response_id"], d["coder"], before, by=d["by"], how=d["how"], undoes=event.id)
     if event.action == Action.MEMO_SET:
         set_memo(conn, d["target_type"], d["target_id"], d["coder"], d["before"], undoes=event.id)
     elif event.action == Action.CHART_SET:
@@ -143,6 +149,10 @@ def describe(event: Event, names: dict[str, str] | None = None) -> str:
         if event.action == Action.CODING_ADD:
             return f"applied {code} to {d['response_id']}{span}"
         return f"removed {code} from {d['response_id']}{span}"
+    if event.action == Action.CONSENSUS_SET:
+        codes = ", ".join(dict.fromkeys(name(c["code_id"], c["code_id"]) for c in d["after"]))
+        return f"set the consensus on {d['response_id']} to {codes}" if codes else \
+            f"cleared the consensus on {d['response_id']}"
     if event.action == Action.MEMO_SET:
         memo = ("the project memo" if d["target_type"] == "project"
                 else f"the memo on {d['target_type']} {name(d['target_id'], d['target_id'])}")

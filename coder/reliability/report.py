@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
+from coder.adjudication import CONSENSUS
 from coder.errors import CoderError
 from coder.records import Codebook
 from coder.reliability import UNITS
@@ -45,8 +46,9 @@ class AgreementReport:
 
 
 def choose_coders(available: Sequence[str], requested: Sequence[str] | None, where: str) -> list[str]:
-    """The coders to compare: `requested`, or all in the project; an error if fewer than two or unknown."""
-    chosen = list(requested or available)
+    """The coders to compare: `requested`, or all who coded but the settled `consensus` (which is
+    compared only when named: it is made from the others); an error if fewer than two or unknown."""
+    chosen = list(requested or [c for c in available if c != CONSENSUS])
     unknown = [c for c in chosen if c not in available]
     if unknown:
         raise CoderError(f"{where}: no coding by {', '.join(unknown)} "

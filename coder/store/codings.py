@@ -10,10 +10,11 @@ from coder.store.connection import now, transaction
 from coder.store.events import Action, record_event
 
 _COLUMNS = 'id, response_id, code_id, coder, start, "end", origin, created_at'
-_QUALIFIED = 'c.id, c.response_id, c.code_id, c.coder, c.start, c."end", c.origin, c.created_at'
+QUALIFIED_COLUMNS = 'c.id, c.response_id, c.code_id, c.coder, c.start, c."end", c.origin, c.created_at'
 
 
-def _coding(row: tuple) -> Coding:
+def coding_from_row(row: tuple) -> Coding:
+    """A Coding from a row of QUALIFIED_COLUMNS (or the same columns unqualified)."""
     id_, response_id, code_id, coder, start, end, origin, created_at = row
     return Coding(response_id, code_id, coder, start, end, origin, created_at, id_)
 
@@ -29,7 +30,7 @@ def find_coding(conn: sqlite3.Connection, response_id: str, code_id: str, coder:
     row = conn.execute(
         f"SELECT {_COLUMNS} FROM codings WHERE response_id = ? AND code_id = ? AND coder = ? "
         'AND start IS ? AND "end" IS ?', (response_id, code_id, coder, start, end)).fetchone()
-    return _coding(row) if row else None
+    return coding_from_row(row) if row else None
 
 
 def add_coding(conn: sqlite3.Connection, response_id: str, code_id: str, coder: str, *,
@@ -114,13 +115,13 @@ def codings_for_response(conn: sqlite3.Connection, response_id: str,
     if coder is not None:
         sql += " AND coder = ?"
         params.append(coder)
-    return [_coding(row) for row in conn.execute(sql + " ORDER BY id", params)]
+    return [coding_from_row(row) for row in conn.execute(sql + " ORDER BY id", params)]
 
 
 def list_codings(conn: sqlite3.Connection, *, coder: str | None = None,
                  code_id: str | None = None) -> list[Coding]:
     """All codings, optionally one coder's or one code's, in project order."""
-    sql = f"SELECT {_QUALIFIED} FROM codings c JOIN responses r ON r.id = c.response_id WHERE 1 = 1"
+    sql = f"SELECT {QUALIFIED_COLUMNS} FROM codings c JOIN responses r ON r.id = c.response_id WHERE 1 = 1"
     params: list = []
     if coder is not None:
         sql += " AND c.coder = ?"
@@ -128,7 +129,7 @@ def list_codings(conn: sqlite3.Connection, *, coder: str | None = None,
     if code_id is not None:
         sql += " AND c.code_id = ?"
         params.append(code_id)
-    return [_coding(row) for row in conn.execute(sql + " ORDER BY r.position, c.id", params)]
+    return [coding_from_row(row) for row in conn.execute(sql + " ORDER BY r.position, c.id", params)]
 
 
 def coders(conn: sqlite3.Connection) -> list[str]:

@@ -40,6 +40,7 @@ class Action(StrEnum):
     CODE_UNRETIRE = "codebook.code.unretire"
     CODE_MERGE = "codebook.code.merge"
     CODE_DELETE = "codebook.code.delete"
+    CONSENSUS_SET = "consensus.set"        # a response's consensus codings replaced (adjudication)
     HISTORY_CODEBOOK = "history.codebook"   # links an undone codebook edit to its inverse
     PROJECT_MERGE = "project.merge"         # another project file merged in (coder.store.merge)
     PROJECT_UNMERGE = "project.unmerge"     # a merge taken back

@@ -1,4 +1,4 @@
-"""The key reference (`?`): every key of the coding screen and the code keys."""
+"""The key reference (`?`): every key of a screen (the coding screen's by default) and the code keys."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ KEYS = [
     ("ctrl+o", "show everyone's coding / only mine"),
     ("escape", "drop the text selection, else clear the filter and search"),
     ("tab / shift+tab", "move between panels"),
-    ("F2 / F3", "codebook screen / stats screen"),
+    ("F2 / F3 / F5", "codebook screen / stats screen / adjudication screen"),
     ("ctrl+p", "command palette"),
     ("?", "this help"),
     ("q", "quit (everything is already saved)"),
@@ -48,13 +48,14 @@ class HelpScreen(ModalScreen[None]):
     """
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
 
-    def __init__(self, code_keys: list[tuple[str, Code]]) -> None:
+    def __init__(self, code_keys: list[tuple[str, Code]], keys: list[tuple[str, str]] = KEYS) -> None:
         super().__init__()
         self.code_keys = code_keys
+        self.keys = keys
 
     def compose(self):
         parts: list = [("Keys\n", "bold")]
-        parts += [item for key, what in KEYS for item in ((f"{key:>16}", "bold"), f"  {what}\n")]
+        parts += [item for key, what in self.keys for item in ((f"{key:>16}", "bold"), f"  {what}\n")]
         parts.append(("\nCode keys\n", "bold"))
         parts += [item for key, code in self.code_keys
                   for item in ((f"{key:>16}", "bold"), f"  {code.index} {code.label}\n")]

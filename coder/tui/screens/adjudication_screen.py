@@ -1,0 +1,320 @@
+"""The adjudication screen (F5): settle the differences between two coders.
+
+Lists the responses both chosen coders coded (those where they differ, or all
+of them), shows each coder's codes and spans side by side and records the
+agreed codes as the coder `consensus` through coder.adjudication: take coder
+A's, B's or the union with one key, or toggle codes with the code keys or the
+picker. Undo and redo step through the consensus's history.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.binding import Binding, BindingsMap
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from coder.adjudication import (CONSENSUS, TAKE_A, TAKE_B, UNION, DoubleCoded, coder_pairs, double_coded,
+                                double_coded_response, settle, toggle_consensus_code)
+from coder.codebook.keys import assign_keys
+from coder.colours import code_colours
+from coder.errors import CoderError
+from coder.history import History, describe
+from coder.records import Code, Coding
+from coder.store.browse import change_marker
+from coder.store.codebook_read import load_codebook
+from coder.store.responses import get_response
+from coder.tui.code_picker import CodePicker
+from coder.tui.screens.coding_screen import POLL_SECONDS
+from coder.tui.screens.help_screen import HelpScreen
+from coder.tui.screens.side_screen import SideScreen
+from coder.tui.session import Session, UsesSession
+from coder.tui.widgets.response_view import ResponseView
+
+KEYS = [
+    ("j / k, ↓ / ↑", "next / previous response"),
+    ("n", "next response not settled yet"),
+    ("] / [", "scroll both texts down / up (a long response)"),
+    (".", "show all of the response's attributes / fold them to one line"),
+    ("A / B", "settle: take coder A's / coder B's codings"),
+    ("U", "settle: take the union of both coders' codings"),
+    ("1-9, letters", "edit the consensus: add or take out the code bound to that key"),
+    ("c", "edit the consensus with the code picker (type a label or an index)"),
+    ("u / ctrl+r", "undo / redo a settlement or an edit"),
+    ("s", "choose the two coders"),
+    ("f", "list the responses where the coders differ / all they both coded"),
+    ("escape", "back to coding"),
+    ("?", "this help"),
+]
+MARKS = "✓ whole response · ~ spans of it · ≠ the coders differ"
+
+
+def _mark(codings: list[Coding], code_id: str) -> str:
+    """✓ when the code is on the whole response, ~ when only on spans (with how many), else nothing."""
+    mine = [c for c in codings if c.code_id == code_id]
+    spans = sum(c.start is not None for c in mine)
+    whole = "✓" if len(mine) > spans else ""
+    return whole + (f"~{spans}" if spans > 1 else "~" if spans else "")
+
+
+class AdjudicationScreen(UsesSession, SideScreen):
+    """Two coders' codings side by side; the lead records the consensus."""
+
+    DEFAULT_CSS = """
+    AdjudicationScreen #choices { height: auto; }
+    AdjudicationScreen #choices Label { padding: 1 0 0 1; width: auto; }
+    AdjudicationScreen #choices Select { width: 1fr; max-width: 28; }
+    AdjudicationScreen #progress { padding: 1 1 0 2; width: 1fr; }
+    AdjudicationScreen #responses { width: 16; height: 1fr; }
+    AdjudicationScreen #right { width: 1fr; border-left: vkey $primary-muted; }
+    AdjudicationScreen #texts { height: 1fr; }
+    AdjudicationScreen .coder { width: 1fr; height: 1fr; }
+    AdjudicationScreen .coder Label { width: 1fr; background: $panel; padding: 0 1; text-style: bold; }
+    AdjudicationScreen #view-b { border-left: vkey $primary-muted; }
+    AdjudicationScreen #codes { height: auto; max-height: 50%; border-top: hkey $primary-muted; }
+    """
+    BINDINGS = [
+        Binding("question_mark", "keys", "Keys"),
+        Binding("A", f"settle('{TAKE_A}')", "Take A"),
+        Binding("B", f"settle('{TAKE_B}')", "Take B"),
+        Binding("U", f"settle('{UNION}')", "Union"),
+        Binding("c", "pick_code", "Edit…"),
+        Binding("u", "undo", "Undo"),
+        Binding("ctrl+r", "redo", "Redo"),
+        Binding("n", "next_open", "Unsettled"),
+        Binding("f", "toggle_all", "All"),
+        Binding("s", "choose", "Coders"),
+        Binding("j", "step(1)", "Next", show=False),
+        Binding("k", "step(-1)", "Prev", show=False),
+        Binding("right_square_bracket", "scroll_texts(1)", "Scroll down", show=False),
+        Binding("left_square_bracket", "scroll_texts(-1)", "Scroll up", show=False),
+        Binding("full_stop", "details", "Attributes", show=False),
+    ]
+    COMMANDS = {CodePicker}
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.history = History(session.conn, CONSENSUS)
+        self.differing = True
+        self.items: list[DoubleCoded] = []
+        pairs = coder_pairs(session.conn)
+        self.pair: tuple[str, str] | None = pairs[0][:2] if pairs else None
+        self.coders = sorted({name for a, b, _ in pairs for name in (a, b)})
+
+    def compose(self):
+        with Horizontal(id="choices"):
+            for side, name in zip("AB", self.pair or ("", "")):
+                yield Label(side)
+                yield Select([(c, c) for c in self.coders], value=name or Select.NULL,
+                             allow_blank=not name, id=f"coder-{side.lower()}", prompt="(none)")
+            yield Label("", id="progress")
+        with Horizontal():
+            yield OptionList(id="responses")
+            with Vertical(id="right"):
+                with Horizontal(id="texts"):
+                    for side in "ab":
+                        with Vertical(classes="coder"):
+                            yield Label("", id=f"name-{side}")
+                            yield ResponseView(id=f"view-{side}")
+                with VerticalScroll(id="codes"):
+                    yield Static("", id="table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        codebook = load_codebook(self.conn)
+        self.codes: dict[str, Code] = {c.id: c for c in codebook.codes}
+        self.order = {c.id: i for i, c in enumerate(codebook.codes)}
+        self.colours = code_colours(codebook)
+        self.names = {c.id: f"{c.index} {c.label}" for c in codebook.codes}
+        self.names.update({t.id: f"{t.index} {t.label}" for t in codebook.themes})
+        own = {b.key for b in self.BINDINGS} | {"escape"}
+        self.keys = {k: code_id for k, code_id in assign_keys(codebook).items() if k not in own}
+        self.active = [self.codes[code_id] for code_id in self.keys.values()]
+        self._bindings = self._merged_bindings.copy() if self._merged_bindings else BindingsMap()
+        for key, code_id in self.keys.items():
+            self._bindings.bind(key, f"toggle_code({code_id!r})", show=False)
+        self.refresh_bindings()
+        self.query_one(OptionList).focus()
+        self.call_after_refresh(self.load)   # once laid out: the views wrap to their width
+        self._marker = change_marker(self.conn)
+        self.set_interval(POLL_SECONDS, self.poll_changes)
+
+    def poll_changes(self) -> None:
+        """Pick up coding by another process (a coder still at work, a merge) and list it."""
+        marker = change_marker(self.conn)
+        if marker != self._marker:
+            self._marker = marker
+            self.load(keep=self.current.response_id if self.current else None)
+
+    # ----- what is shown
+
+    @property
+    def current(self) -> DoubleCoded | None:
+        """The response under the cursor."""
+        index = self.query_one(OptionList).highlighted
+        return self.items[index] if self.items and index is not None else None
+
+    def load(self, keep: str | None = None) -> None:
+        """Read the responses the chosen coders both coded and list them (cursor on `keep`)."""
+        self.items = double_coded(self.conn, *self.pair, differing=self.differing) if self.pair else []
+        listing = self.query_one(OptionList)
+        listing.clear_options()
+        listing.add_options([self._option(item) for item in self.items])
+        ids = [item.response_id for item in self.items]
+        listing.highlighted = ids.index(keep) if keep in ids else (0 if ids else None)
+        self.show_current()
+
+    def _option(self, item: DoubleCoded) -> Option:
+        return Option(f"{'✓' if item.settled else ' '}{'≠' if item.differs else ' '} {item.response_id}")
+
+    def refresh_item(self, response_id: str) -> None:
+        """Read one response again after a change to its consensus, and redraw it."""
+        for index, item in enumerate(self.items):
+            if item.response_id == response_id:
+                self.items[index] = double_coded_response(self.conn, response_id, *self.pair)
+                self.query_one(OptionList).replace_option_prompt_at_index(
+                    index, self._option(self.items[index]).prompt)
+        self.show_current()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.show_current()
+
+    def show_current(self) -> None:
+        """Draw the progress, both coders' views and the codes side by side."""
+        settled = sum(item.settled for item in self.items)
+        what = "differing" if self.differing else "double-coded"
+        self.query_one("#progress", Label).update(
+            f"{settled} of {len(self.items)} settled ({what})" if self.pair
+            else "No two coders have coded the same responses yet.")
+        item = self.current
+        response = get_response(self.conn, item.response_id) if item else None
+        nothing = ("Nothing to settle: the coders agree on every response they both coded (f lists all)."
+                   if self.pair else "Two coders have to code the same responses first.")
+        for side, name, codings in zip("ab", self.pair or ("", ""), (item.a, item.b) if item else ([], [])):
+            self.query_one(f"#name-{side}", Label).update(f"{side.upper()}: {name}")
+            self.query_one(f"#view-{side}", ResponseView).show(
+                response, codings, self.codes, self.colours, [], None, {}, name, nothing)
+        self.query_one("#table", Static).update(self._codes_table(item) if item else MARKS)
+
+    def _codes_table(self, item: DoubleCoded) -> Group:
+        table = Table(box=None, padding=(0, 1))
+        for header in ("key", "code", *self.pair, CONSENSUS):
+            table.add_column(header, no_wrap=header != "code")
+        key_of = {code_id: key for key, code_id in self.keys.items()}
+        for code_id in sorted(item.code_ids(), key=lambda c: self.order.get(c, len(self.order))):
+            a, b = _mark(item.a, code_id), _mark(item.b, code_id)
+            table.add_row(key_of.get(code_id, ""), ("≠ " if a != b else "  ") + self.names.get(code_id, code_id),
+                          a, b, _mark(item.consensus, code_id), style="bold" if a != b else None)
+        return Group(table, Text(f" {MARKS}", style="dim"))
+
+    # ----- keys
+
+    def _write(self, write) -> None:
+        """Run one settlement of the current response through the library; say why if it fails."""
+        item = self.current
+        if item is None:
+            return
+        try:
+            write(item.response_id)
+        except CoderError as exc:
+            self.notify(str(exc), title="Not saved", severity="error", timeout=15)
+            return
+        self.refresh_item(item.response_id)
+        self._marker = change_marker(self.conn)
+
+    def action_settle(self, how: str) -> None:
+        self._write(lambda rid: settle(self.conn, rid, *self.pair, how, self.coder))
+
+    def toggle_code(self, code_id: str) -> None:
+        """Add a code to the consensus on the current response, or take it out."""
+        self._write(lambda rid: toggle_consensus_code(self.conn, rid, *self.pair, code_id, self.coder))
+
+    def action_toggle_code(self, code_id: str) -> None:
+        self.toggle_code(code_id)
+
+    def active_codes(self) -> list[Code]:
+        """Codes that can go into a consensus, in framework order (for the code picker)."""
+        return self.active
+
+    def action_pick_code(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.current is not None:
+            self.app.push_screen(CommandPalette(providers=[CodePicker],
+                                                placeholder="Consensus: type part of a label or an index…"))
+
+    def action_step(self, delta: int) -> None:
+        listing = self.query_one(OptionList)
+        if delta > 0:
+            listing.action_cursor_down()
+        else:
+            listing.action_cursor_up()
+
+    def action_scroll_texts(self, delta: int) -> None:
+        for view in self.query(ResponseView):
+            if delta > 0:
+                view.scroll_page_down(animate=False)
+            else:
+                view.scroll_page_up(animate=False)
+
+    def action_details(self) -> None:
+        for view in self.query(ResponseView):
+            view.toggle_details()
+
+    def action_next_open(self) -> None:
+        at = self.query_one(OptionList).highlighted or 0
+        order = list(range(at + 1, len(self.items))) + list(range(at + 1))
+        index = next((i for i in order if not self.items[i].settled), None)
+        if index is None:
+            self.notify("Every response in the list is settled.")
+        else:
+            self.query_one(OptionList).highlighted = index
+
+    def action_toggle_all(self) -> None:
+        self.differing = not self.differing
+        self.load(keep=self.current.response_id if self.current else None)
+
+    def action_choose(self) -> None:
+        select = self.query_one("#coder-a", Select)
+        select.focus()
+        select.action_show_overlay()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        a, b = (self.query_one(f"#coder-{side}", Select).value for side in "ab")
+        if Select.NULL in (a, b) or (a, b) == self.pair:
+            return
+        if a == b:
+            self.notify("Choose two different coders.", severity="warning")
+            return
+        self.pair = (a, b)
+        self.load()
+
+    def action_undo(self) -> None:
+        self._history_step(self.history.undo, "Nothing to undo.", "Undo")
+
+    def action_redo(self) -> None:
+        self._history_step(self.history.redo, "Nothing to redo.", "Redo")
+
+    def _history_step(self, step, nothing: str, done: str) -> None:
+        try:
+            event = step()
+        except CoderError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if event is None:
+            self.notify(nothing)
+            return
+        self.notify(f"{done}: {describe(event, self.names)}")
+        rid = event.data.get("response_id")
+        ids = [item.response_id for item in self.items]
+        if rid in ids:
+            self.query_one(OptionList).highlighted = ids.index(rid)
+            self.refresh_item(rid)
+        self._marker = change_marker(self.conn)
+
+    def action_keys(self) -> None:
+        self.app.push_screen(HelpScreen([(k, self.codes[c]) for k, c in self.keys.items()], KEYS))

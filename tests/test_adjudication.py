@@ -1,0 +1,130 @@
+"""Adjudication (coder.adjudication): which double-coded responses differ, settling them as
+the coder `consensus`, and undoing a settlement in one step."""
+
+from __future__ import annotations
+
+import pytest
+from tui_project import make_project
+
+from coder.adjudication import (CONSENSUS, EDIT, TAKE_A, TAKE_B, UNION, coder_pairs, double_coded,
+                                settle, toggle_consensus_code)
+from coder.store.codebook import set_code_retired
+from coder.coding import toggle_code
+from coder.errors import CoderError
+from coder.history import History, describe
+from coder.store import open_project
+from coder.store.codings import codings_for_response
+from coder.store.events import list_events
+
+
+@pytest.fixture
+def db(tmp_path):
+    conn = open_project(make_project(tmp_path / "adj.coder", n=6))
+    for rid, coder, code, span in [
+            ("q0001", "alice", "caseload", None), ("q0001", "bob", "caseload", None),      # agree
+            ("q0002", "alice", "caseload", None), ("q0002", "bob", "staffing", None),      # codes differ
+            ("q0002", "bob", "paperwork", (0, 9)),
+            ("q0003", "alice", "paperwork", (0, 9)), ("q0003", "bob", "paperwork", (0, 12)),   # spans differ
+            ("q0004", "alice", "caseload", None),                                          # alice only
+            ("q0005", "carol", "caseload", None), ("q0005", "alice", "caseload", None)]:
+        toggle_code(conn, rid, code, coder, start=span and span[0], end=span and span[1])
+    yield conn
+    conn.close()
+
+
+def _stored(conn, rid, coder=CONSENSUS):
+    return sorted((c.code_id, c.start, c.end, c.origin) for c in codings_for_response(conn, rid, coder))
+
+
+def test_differing_responses_by_codes_and_by_spans(db):
+    assert [i.response_id for i in double_coded(db, "alice", "bob")] == ["q0002", "q0003"]
+    assert [i.response_id for i in double_coded(db, "alice", "bob", differing=False)] == ["q0001", "q0002", "q0003"]
+    q2 = double_coded(db, "alice", "bob")[0]
+    assert {c.code_id for c in q2.a} == {"caseload"} and not q2.settled
+    assert q2.code_ids() == ["caseload", "staffing", "paperwork"]
+    with pytest.raises(CoderError, match="two different coders"):
+        double_coded(db, "alice", "alice")
+    with pytest.raises(CoderError, match="two other coders"):
+        settle(db, "q0002", "alice", CONSENSUS, TAKE_A, "lead")
+
+
+def test_default_pair_is_the_one_with_most_shared_responses(db):
+    assert coder_pairs(db) == [("alice", "bob", 3), ("alice", "carol", 1)]
+    settle(db, "q0002", "alice", "bob", TAKE_A, "lead")
+    assert all(CONSENSUS not in pair for pair in coder_pairs(db))
+
+
+@pytest.mark.parametrize("how, expected", [
+    (TAKE_A, [("caseload", None, None, "consensus")]),
+    (TAKE_B, [("paperwork", 0, 9, "consensus"), ("staffing", None, None, "consensus")]),
+    (UNION, [("caseload", None, None, "consensus"), ("paperwork", 0, 9, "consensus"),
+             ("staffing", None, None, "consensus")]),
+])
+def test_settle_takes_a_b_or_the_union_with_spans_as_coded(db, how, expected):
+    settle(db, "q0002", "alice", "bob", how, "lead")
+    assert _stored(db, "q0002") == expected
+    event = list_events(db, coder=CONSENSUS)[-1]
+    assert event.action == "consensus.set" and event.data["by"] == "lead" and event.data["before"] == []
+
+
+def test_union_keeps_both_spans_of_a_code(db):
+    settle(db, "q0003", "alice", "bob", UNION, "lead")
+    assert _stored(db, "q0003") == [("paperwork", 0, 9, "consensus"), ("paperwork", 0, 12, "consensus")]
+
+
+def test_explicit_codes_take_the_coders_spans_or_the_whole_response(db):
+    settle(db, "q0002", "alice", "bob", EDIT, "lead", ["paperwork", "it_systems"])
+    assert _stored(db, "q0002") == [("it_systems", None, None, "consensus"), ("paperwork", 0, 9, "consensus")]
+
+
+def test_settling_again_replaces_and_undo_restores_in_one_step(db):
+    settle(db, "q0002", "alice", "bob", TAKE_A, "lead")
+    settle(db, "q0002", "alice", "bob", UNION, "lead")
+    assert len(_stored(db, "q0002")) == 3
+    history = History(db, CONSENSUS)
+    undone = history.undo()
+    assert _stored(db, "q0002") == [("caseload", None, None, "consensus")]
+    assert describe(undone, {"caseload": "1.1 Caseload size"}) == "set the consensus on q0002 to 1.1 Caseload size"
+    history.undo()
+    assert _stored(db, "q0002") == []
+    assert describe(list_events(db, coder=CONSENSUS)[-1]) == "cleared the consensus on q0002"
+    history.redo()
+    history.redo()
+    assert len(_stored(db, "q0002")) == 3
+    assert history.redo() is None
+
+
+def test_toggle_adds_with_the_coders_spans_and_removes(db):
+    assert toggle_consensus_code(db, "q0002", "alice", "bob", "paperwork", "lead") is True
+    assert toggle_consensus_code(db, "q0002", "alice", "bob", "caseload", "lead") is True
+    assert _stored(db, "q0002") == [("caseload", None, None, "consensus"), ("paperwork", 0, 9, "consensus")]
+    assert toggle_consensus_code(db, "q0002", "alice", "bob", "paperwork", "lead") is False
+    assert _stored(db, "q0002") == [("caseload", None, None, "consensus")]
+    History(db, CONSENSUS).undo()
+    assert len(_stored(db, "q0002")) == 2
+
+
+def test_refusals_leave_the_project_as_it_was(db):
+    settle(db, "q0002", "alice", "bob", TAKE_A, "lead")
+    events = len(list_events(db))
+    with pytest.raises(CoderError, match="at least one code"):
+        toggle_consensus_code(db, "q0002", "alice", "bob", "caseload", "lead")
+    with pytest.raises(CoderError, match="not been coded by both"):
+        settle(db, "q0004", "alice", "bob", TAKE_A, "lead")
+    with pytest.raises(CoderError, match="no code"):
+        settle(db, "q0002", "alice", "bob", EDIT, "lead", ["nope"])
+    set_code_retired(db, "it_systems", True, "lead")
+    with pytest.raises(CoderError, match="retired"):
+        toggle_consensus_code(db, "q0002", "alice", "bob", "it_systems", "lead")
+    assert _stored(db, "q0002") == [("caseload", None, None, "consensus")]
+    assert len(list_events(db)) == events + 1   # the retirement only
+
+
+def test_agreement_leaves_the_consensus_out_unless_it_is_named(db):
+    from coder.reliability.report import agreement_report, choose_coders
+    from coder.store.codings import coders
+
+    settle(db, "q0002", "alice", "bob", TAKE_A, "lead")
+    assert CONSENSUS in coders(db)
+    assert choose_coders(coders(db), None, "p") == ["alice", "bob", "carol"]
+    assert list(agreement_report(db, ["alice", CONSENSUS]).coders) == ["alice", CONSENSUS]

@@ -1,0 +1,201 @@
+"""The adjudication screen (F5) under the pilot: two coders code 30 demo responses blind in
+the real UI, the lead settles their differences there, and `coder agreement` (the real
+CLI) against `consensus` gives what a hand calculation gives. Plus its snapshot.
+
+Update the snapshot after an intended change with
+`pytest tests/test_tui_adjudication.py --snapshot-update`.
+"""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from helpers import run_cli
+from textual.widgets import Select
+from tui_driver import run, running, screen_text, stored_codings
+from tui_project import CODES, make_project
+
+from coder.coding import toggle_code
+from coder.store import open_project
+from coder.tui.app import CoderApp
+from coder.tui.screens.coding_screen import CodingScreen
+from coder.tui.session import Session
+
+pytestmark = pytest.mark.slow  # the full UI and a real CLI process
+
+N = 30
+KEY = {code.id: str(i) for i, code in enumerate(CODES, start=1)}   # the code keys: 1-5 in framework order
+IDS = [c.id for c in CODES]
+SPAN_AT = 9   # alice codes the first sentence of q0010, not all of it; the lead takes her codings
+
+
+def _alice(i: int) -> list[str]:
+    return [IDS[i % 5]] + ([IDS[(i + 1) % 5]] if i % 3 == 0 else [])
+
+
+def _bob(i: int) -> list[str]:
+    return _alice(i) if i % 2 == 0 else [IDS[(i + 2) % 5]] + ([IDS[i % 5]] if i % 4 == 1 else [])
+
+
+async def _code_blind(pilot, plan, span_at: int | None = None) -> None:
+    """Code the responses in list order with the code keys (a span: `]` selects a sentence first)."""
+    for i in range(N):
+        for code_id in plan(i):
+            await pilot.press(*(["right_square_bracket"] if i == span_at else []), KEY[code_id])
+        await pilot.press("j")
+
+
+def _kappa(a: list[bool], b: list[bool]) -> float:
+    """Cohen's kappa worked out by hand: (observed - chance) / (1 - chance)."""
+    n = len(a)
+    observed = sum(x == y for x, y in zip(a, b)) / n
+    pa, pb = sum(a) / n, sum(b) / n
+    chance = pa * pb + (1 - pa) * (1 - pb)
+    return (observed - chance) / (1 - chance)
+
+
+def test_round_trip_blind_coding_adjudication_and_agreement(tmp_path):
+    path = make_project(tmp_path / "team.coder", n=N)
+    rids = [f"q{i + 1:04d}" for i in range(N)]
+    differing = [i for i in range(N) if set(_alice(i)) != set(_bob(i))]
+    ways = ["A", "B", "U", "edit"]
+    consensus: dict[str, set[str]] = {}
+    edits = {}
+
+    async def scenario():
+        for coder, plan in (("alice", _alice), ("bob", _bob)):
+            async with running(path, coder) as (app, pilot, screen):
+                await _code_blind(pilot, plan, SPAN_AT if coder == "alice" else None)
+        async with running(path, "lead") as (app, pilot, screen):
+            await pilot.press("f5")
+            await pilot.pause()
+            assert f"0 of {len(differing)} settled (differing)" in screen_text(app)
+            assert "A: alice" in screen_text(app) and "B: bob" in screen_text(app)
+            for n, i in enumerate(differing):   # the list holds the differing responses in order
+                way = ways[n % 4]
+                if way == "edit":   # toggle two codes into the consensus with their keys
+                    edits[rids[i]] = [IDS[(i + 3) % 5], IDS[i % 5]]
+                    await pilot.press(*(KEY[c] for c in edits[rids[i]]))
+                    consensus[rids[i]] = set(edits[rids[i]])
+                else:
+                    await pilot.press(way)
+                    consensus[rids[i]] = {"A": set(_alice(i)), "B": set(_bob(i)),
+                                          "U": set(_alice(i)) | set(_bob(i))}[way]
+                await pilot.press("n")
+            await pilot.pause()
+            assert f"{len(differing)} of {len(differing)} settled" in screen_text(app)
+            await pilot.press("u")   # undo takes back the last settlement as a whole, redo restores it
+            await pilot.pause()
+            assert f"{len(differing) - 1} of {len(differing)} settled" in screen_text(app)
+            await pilot.press("ctrl+r")
+            await pilot.press("f")   # all double-coded responses: the agreed ones are settled as coded
+            await pilot.pause()
+            assert f"{len(differing)} of {N} settled (double-coded)" in screen_text(app)
+            for _ in range(N - len(differing)):
+                await pilot.press("n", "A")
+            await pilot.pause()
+            assert f"{N} of {N} settled (double-coded)" in screen_text(app)
+        for i in range(N):
+            consensus.setdefault(rids[i], set(_alice(i)))
+
+    run(scenario)
+    for rid in rids:
+        assert {c[0] for c in stored_codings(path, rid, "consensus")} == consensus[rid]
+        assert {c[3] for c in stored_codings(path, rid, "consensus")} == {"consensus"}
+    spans = [c[:3] for c in stored_codings(path, rids[SPAN_AT], "alice")]
+    assert len(spans) == 2 and all(start is not None for _, start, _ in spans)   # taken as she coded them
+    assert [c[:3] for c in stored_codings(path, rids[SPAN_AT], "consensus")] == spans
+
+    out = tmp_path / "agreement.csv"
+    result = run_cli("agreement", path, "--coders", "alice", "consensus", "--out", out)
+    assert result.returncode == 0, result.stderr
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = {row["code id"]: row for row in csv.DictReader(handle)}
+    alice = {rids[i]: set(_alice(i)) for i in range(N)}
+    for code in IDS:
+        a = [code in alice[r] for r in rids]
+        c = [code in consensus[r] for r in rids]
+        assert int(rows[code]["applied by consensus"]) == sum(c)
+        assert float(rows[code]["agreement %"]) == round(100 * sum(x == y for x, y in zip(a, c)) / N, 1)
+        assert float(rows[code]["kappa"]) == round(_kappa(a, c), 3)
+    pooled = _kappa([k in alice[r] for r in rids for k in IDS], [k in consensus[r] for r in rids for k in IDS])
+    assert f"pooled kappa: {pooled:.2f}" in result.stdout
+    assert f"Responses coded by all of alice, consensus: {N}" in result.stdout
+
+
+@pytest.fixture
+def app(tmp_path):
+    path = make_project(tmp_path / "snap.coder", n=8)
+    conn = open_project(path)
+    for rid, coder, code, span in [("q0001", "alice", "caseload", None), ("q0001", "bob", "staffing", None),
+                                   ("q0001", "bob", "caseload", (0, 24)), ("q0002", "alice", "paperwork", None),
+                                   ("q0002", "bob", "it_systems", None), ("q0003", "alice", "paperwork", None),
+                                   ("q0003", "bob", "paperwork", None)]:
+        toggle_code(conn, rid, code, coder, start=span and span[0], end=span and span[1])
+    yield CoderApp(Session(conn, "lead", path))
+    conn.close()
+
+
+def test_snapshot_80x24(snap_compare, app):
+    assert snap_compare(app, terminal_size=(80, 24), press=["f5", "U"])
+
+
+def test_default_coders_and_a_project_with_nothing_to_settle(tmp_path):
+    path = make_project(tmp_path / "pairs.coder", n=4)
+    conn = open_project(path)
+    for rid in ("q0001", "q0002"):
+        toggle_code(conn, rid, "caseload", "alice")
+        toggle_code(conn, rid, "staffing", "carol")
+    toggle_code(conn, "q0001", "caseload", "bob")
+    conn.close()
+
+    async def scenario():
+        async with running(path, "lead") as (app, pilot, screen):
+            await pilot.press("f5")
+            await pilot.pause()
+            text = screen_text(app)
+            assert "A: alice" in text and "B: carol" in text and "0 of 2 settled (differing)" in text
+            app.screen.query_one("#coder-b", Select).value = "bob"   # as `s` and the list would
+            await pilot.pause()
+            assert "B: bob" in screen_text(app) and "0 of 0 settled (differing)" in screen_text(app)
+            await pilot.press("f")
+            await pilot.pause()
+            assert "0 of 1 settled (double-coded)" in screen_text(app)
+            other = open_project(path)   # bob codes on in another window: the screen picks it up
+            toggle_code(other, "q0002", "staffing", "bob")
+            other.close()
+            app.screen.poll_changes()
+            await pilot.pause()
+            assert "0 of 2 settled (double-coded)" in screen_text(app)
+            await pilot.press("escape")
+            assert isinstance(app.screen, CodingScreen)
+        async with running(make_project(tmp_path / "empty.coder", n=2), "lead") as (app, pilot, screen):
+            await pilot.press("f5", "A", "u")
+            await pilot.pause()
+            assert "No two coders have coded the same responses yet." in screen_text(app)
+
+    run(scenario)
+
+
+def test_a_long_response_scrolls_by_key_and_the_picker_edits_the_consensus(tmp_path):
+    path = make_project(tmp_path / "long.coder", n=18)
+    conn = open_project(path)
+    toggle_code(conn, "q0018", "caseload", "alice")   # 384 characters: more than the views hold at 80x24
+    toggle_code(conn, "q0018", "staffing", "bob")
+    conn.close()
+
+    async def scenario():
+        async with running(path, "lead", size=(80, 24)) as (app, pilot, screen):
+            await pilot.press("f5")
+            await pilot.pause()
+            assert "reduced or avoided." not in screen_text(app)
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
+            assert screen_text(app).count("reduced or avoided.") == 2
+            await pilot.press("c", *"time", "enter")   # the picker puts a code no coder gave into the consensus
+            await pilot.pause()
+            assert "1 of 1 settled" in screen_text(app)
+
+    run(scenario)
+    assert stored_codings(path, "q0018", "consensus") == [("time_pressure", None, None, "consensus")]
