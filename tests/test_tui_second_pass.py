@@ -111,3 +111,26 @@ def test_a_code_made_from_the_selected_text_is_applied_to_it_and_named_under_the
     assert [(c.code_id, c.start, c.end) for c in codings_for_response(conn, rid, "alice")] == [(code.id, *span)]
     assert code.key is not None   # and it got a key of its own
     conn.close()
+
+
+def test_a_coder_can_list_just_their_double_coding_sample(project):
+    from textual.widgets import Select
+
+    from coder.sample import draw_sample
+    from coder.store import open_project
+    from coder.store.samples import sample_response_ids
+
+    conn = open_project(project)
+    draw_sample(conn, 4, seed=7, name="pilot", coder="lead")
+    wanted = sample_response_ids(conn, "pilot")
+    conn.close()
+
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.press("f")
+            await pilot.pause()
+            app.screen.query_one("#sample", Select).value = "pilot"
+            await pilot.click("#apply")
+            await pilot.pause()
+            assert screen.response_list.ids == wanted and "sample pilot" in screen.filter.describe()
+    run(scenario)

@@ -30,6 +30,7 @@ class ListFilter:
     attribute: tuple[str, str] | None = None   # (name, value)
     text: str = ""                   # substring of the text or the id (case-insensitive for ASCII)
     queue: bool = False              # order by the active-learning queue (applied by the caller)
+    sample: str | None = None        # responses of a sample drawn for double coding (`coder sample`)
 
     def describe(self) -> str:
         """A short human-readable summary ('' when nothing filters)."""
@@ -42,6 +43,8 @@ class ListFilter:
             parts.append(f"{self.attribute[0]}={self.attribute[1]}")
         if self.text:
             parts.append(f"/{self.text}")
+        if self.sample:
+            parts.append(f"sample {self.sample}")
         if self.queue:
             parts.append("most uncertain first")
         return ", ".join(parts)
@@ -83,6 +86,9 @@ def filtered_ids(conn: sqlite3.Connection, flt: ListFilter, coder: str | None) -
         name, value = flt.attribute
         where.append("CAST(json_extract(r.attributes, ?) AS TEXT) = ? COLLATE NOCASE")
         params += ['$."' + name.replace('"', '\\"') + '"', value]
+    if flt.sample:
+        where.append("r.id IN (SELECT response_id FROM sample_responses WHERE sample = ?)")
+        params.append(flt.sample)
     if flt.text:
         where.append("(instr(lower(r.text), lower(?)) > 0 OR instr(lower(r.id), lower(?)) > 0)")
         params += [flt.text, flt.text]

@@ -12,6 +12,7 @@ from textual.widgets import Input
 
 from coder.store.browse import ListFilter
 from coder.store.responses import attribute_names, attribute_values
+from coder.store.samples import list_samples
 from coder.tui.screens.filter_dialog import FilterDialog
 from coder.tui.widgets.response_view import ResponseView
 
@@ -37,7 +38,8 @@ class FilterActions:
             if result is not None:
                 self._set_filter(*result)
         self.app.push_screen(FilterDialog(self.filter, self.everyone, self.codebook, attribute_names(self.conn),
-                                          lambda name: attribute_values(self.conn, name)), done)
+                                          lambda name: attribute_values(self.conn, name),
+                                          [info.name for info in list_samples(self.conn)]), done)
 
     def action_toggle_everyone(self) -> None:
         self._set_filter(self.filter, not self.everyone)

@@ -1,6 +1,6 @@
-"""The filter dialog (`f`): status, code applied, code suggested, attribute value,
-text, the active-learning order, and whether to show everyone's coding or only
-the coder's own."""
+"""The filter dialog (`f`): status, code applied, code suggested, attribute value, sample
+for double coding, text, the active-learning order, and whether to show everyone's coding
+or only the coder's own."""
 
 from __future__ import annotations
 
@@ -31,14 +31,16 @@ class FilterDialog(ModalScreen[tuple[ListFilter, bool] | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, current: ListFilter, everyone: bool, codebook: Codebook, attributes: list[str],
-                 values_of: Callable[[str], tuple[list[tuple[str, int]], int]]) -> None:
-        """`values_of(name)` gives an attribute's values with their counts, and how many there are."""
+                 values_of: Callable[[str], tuple[list[tuple[str, int]], int]], samples: list[str] = ()) -> None:
+        """`values_of(name)` gives an attribute's values with their counts, and how many there are;
+        `samples` names the samples drawn for double coding."""
         super().__init__()
         self.current = current
         self.everyone = everyone
         self.codebook = codebook
         self.attributes = attributes
         self.values_of = values_of
+        self.samples = list(samples)
 
     def _value_options(self, name: str | None) -> list[tuple[str, str]]:
         if not name:
@@ -73,6 +75,11 @@ class FilterDialog(ModalScreen[tuple[ListFilter, bool] | None]):
                 options = self._value_options(cur.attribute[0] if cur.attribute else None)
                 yield Select(options, value=attr_value if any(v == attr_value for _, v in options) else Select.NULL,
                              id="attr_value", prompt="value", compact=True)
+            with Horizontal():
+                yield Label("Sample")
+                yield Select([(name, name) for name in self.samples], value=cur.sample or Select.NULL,
+                             id="sample", prompt="any response" if self.samples else "none drawn (coder sample)",
+                             disabled=not self.samples, compact=True)
             with Horizontal():
                 yield Label("Text")
                 yield Input(cur.text, placeholder="words in the text or id", id="text", compact=True)
@@ -113,6 +120,7 @@ class FilterDialog(ModalScreen[tuple[ListFilter, bool] | None]):
             suggested=self._value("#suggested"),
             attribute=(name, value) if name and value else None,
             text=self.query_one("#text", Input).value.strip(),
+            sample=self._value("#sample"),
             queue=self.query_one("#queue", Checkbox).value),
             self.query_one("#everyone", Checkbox).value))
 
