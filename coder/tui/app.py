@@ -24,6 +24,7 @@ from coder.tui.session import Session
 SCREENS = [
     ("f2", "Codebook screen", "codebook_screen", "CodebookScreen"),
     ("f3", "Stats screen", "stats_screen", "StatsScreen"),
+    ("f4", "Segments screen", "segments_screen", "SegmentsScreen"),
 ]
 
 
