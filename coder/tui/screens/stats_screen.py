@@ -198,7 +198,8 @@ class StatsScreen(UsesSession, SideScreen):
                            base=self.query_one("#base", Select).value)
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if self.choice != self._asked:
+        # Before the first count (the Selects announce their first values) there is nothing to redo.
+        if self._asked is not None and self.choice != self._asked:
             self.recount()
 
     def recount(self) -> None:
