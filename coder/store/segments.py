@@ -50,13 +50,17 @@ def code_segments(conn: sqlite3.Connection, code_id: str, coder: str | None = No
     Offsets are Unicode code points, as SQLite's substr counts them for text.
     """
     where, params = _where(code_id, coder, first=4)
+    # The page is chosen from positions alone; only its rows' texts are read.
     rows = conn.execute(
+        "WITH page AS (SELECT c.id AS coding, r.position AS position FROM codings c "
+        f"  JOIN responses r ON r.id = c.response_id WHERE {where} "
+        "  ORDER BY r.position, c.start IS NOT NULL, c.start, c.coder LIMIT ?2 OFFSET ?3) "
         "SELECT c.response_id, c.coder, c.start, c.\"end\", "
         "  CASE WHEN c.start IS NULL THEN substr(r.text, 1, ?1) "
         "       ELSE substr(r.text, c.start + 1, min(c.\"end\" - c.start, ?1)) END, "
         "  CASE WHEN c.start IS NULL THEN length(r.text) ELSE c.\"end\" - c.start END > ?1 "
-        f"FROM codings c JOIN responses r ON r.id = c.response_id WHERE {where} "
-        "ORDER BY r.position, c.start IS NOT NULL, c.start, c.coder LIMIT ?2 OFFSET ?3",
+        "FROM page JOIN codings c ON c.id = page.coding JOIN responses r ON r.id = c.response_id "
+        "ORDER BY page.position, c.start IS NOT NULL, c.start, c.coder",
         [TEXT_CHARS, limit, offset, *params])
     return [Segment(rid, who, start, end, text or "", bool(cut))
             for rid, who, start, end, text, cut in rows]
