@@ -23,9 +23,9 @@ from textual.worker import Worker, WorkerState
 
 from coder.export.kinds import SOURCES
 from coder.store import open_project
-from coder.store.browse import change_marker, coded_counts
+from coder.store.browse import any_uncoded, change_marker
 from coder.store.codings import coders
-from coder.store.responses import attribute_names, count_responses
+from coder.store.responses import attribute_names
 from coder.tui.screens.side_screen import ALL_CODERS, SideScreen, chosen_coder, coder_options
 from coder.tui.session import Session, UsesSession
 from coder.tui.widgets.bar_chart import BarChart, BarGroup, bar_text
@@ -162,8 +162,7 @@ class StatsScreen(UsesSession, SideScreen):
 
     def _default_base(self, coder: str | None) -> str:
         """`coded` while some response has no code (from this coder, or anyone), else `all`."""
-        coded, _ = coded_counts(self.conn, coder)
-        return "coded" if coded < count_responses(self.conn) else "all"
+        return "coded" if any_uncoded(self.conn, coder) else "all"
 
     def on_mount(self) -> None:
         self.query_one("#counts-table", DataTable).focus()
