@@ -29,7 +29,7 @@ KEYS = [
     ("ctrl+o", "show everyone's coding / only mine"),
     ("escape", "drop the text selection, else clear the filter and search"),
     ("tab / shift+tab", "move between panels"),
-    ("F2 / F3", "codebook screen / stats screen"),
+    ("F2 / F3 / F4", "codebook / stats / segments screen"),
     ("ctrl+p", "command palette"),
     ("?", "this help"),
     ("q", "quit (everything is already saved)"),
