@@ -11,7 +11,7 @@ from tui_driver import run, running, screen_text
 from tui_project import make_project
 
 from coder.coding import toggle_code
-from coder.store import open_project
+from coder.store import create_project, open_project
 from coder.store.browse import ListFilter
 from coder.store.codings import import_codings
 from coder.tui.app import CoderApp
@@ -105,6 +105,22 @@ def test_choosing_another_code_and_paging(project):
             await pilot.press("p")
             await pilot.pause()
             assert screen.first == 0
+    run(scenario)
+
+
+def test_a_project_without_codes(tmp_path):
+    path = tmp_path / "empty.coder"
+    create_project(path).close()
+
+    async def scenario():
+        async with running(path) as (app, pilot, _):
+            await pilot.press("f4")
+            await pilot.pause()
+            assert isinstance(app.screen, SegmentsScreen)
+            assert "No codes yet" in screen_text(app)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, CodingScreen)
     run(scenario)
 
 

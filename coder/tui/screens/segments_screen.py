@@ -73,6 +73,10 @@ class SegmentsScreen(UsesSession, SideScreen):
         self.page: list[Segment] = []
 
     def compose(self):
+        if not self.codebook.codes:
+            yield Static("No codes yet: add some on the codebook screen (F2).", id="heading")
+            yield Footer(compact=True, show_command_palette=False)
+            return
         names = coders(self.conn)
         yield Static(id="heading")
         with Horizontal(id="choices"):
@@ -100,8 +104,9 @@ class SegmentsScreen(UsesSession, SideScreen):
         return next((c.id for c in self.codebook.codes if not c.retired), self.codebook.codes[0].id)
 
     def on_mount(self) -> None:
-        self.query_one(SegmentTable).focus()
-        self.load()
+        if self.codebook.codes:
+            self.query_one(SegmentTable).focus()
+            self.load()
 
     @property
     def code_id(self) -> str:

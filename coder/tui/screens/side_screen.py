@@ -24,6 +24,15 @@ def chosen_coder(value) -> str | None:
 class SideScreen(Screen):
     """A screen shown over the coding screen, closed with Escape."""
 
+    # Tables' cursor row and header in black or white, whichever reads better on the
+    # theme's colour (some themes' own pairs fall below a 4.5 contrast ratio).
+    DEFAULT_CSS = """
+    SideScreen DataTable > .datatable--cursor, SideScreen DataTable:focus > .datatable--cursor,
+    SideScreen DataTable > .datatable--header {
+        color: auto 100%;
+    }
+    """
+
     BINDINGS = [
         Binding("escape", "close", "Back"),
         Binding("question_mark", "keys", "Keys"),
