@@ -9,6 +9,7 @@ from export_fixtures import make_small_project
 
 from coder.errors import CoderError
 from coder.export import cooccurrence, crosstab, load_project_data, theme_code_counts
+from coder.export.crosstabs import chi_square_test
 from coder.store import open_project
 
 
@@ -109,6 +110,27 @@ def test_crosstab_among_coded_responses(small):
     from scipy.stats import chi2_contingency
     chi2, p, _, _ = chi2_contingency([present, absent])
     assert math.isclose(caseload["chi2"], round(chi2, 3)) and math.isclose(caseload["p"], round(p, 4))
+
+
+@pytest.mark.parametrize("observed", [[[2, 1], [0, 2]], [[10, 3], [4, 12]], [[1, 2, 3], [4, 5, 9]],
+                                      [[30, 10, 5, 1], [2, 20, 8, 40]]])
+def test_chi_square_test_is_scipys(observed):
+    import numpy as np
+    from scipy.stats import chi2_contingency
+    chi2, p, df, expected = chi_square_test(np.array(observed, dtype=float))
+    want = chi2_contingency(observed)
+    assert math.isclose(chi2, want[0]) and math.isclose(p, want[1]) and df == want[2]
+    assert np.allclose(expected, want[3])
+
+
+def test_crosstab_among_coded_leaves_out_values_with_no_coded_response(small):
+    """Values whose responses are all uncoded have no base: the test runs over the others."""
+    data = load_project_data(small, coder="bob")   # bob coded r1 r2 (children) only
+    table = crosstab(data.codebook, data.segments, data.attributes, "setting", base="coded")
+    caseload = table[table["code_index"] == "1.1"].iloc[0]
+    assert caseload["percent [setting=children]"] == 100.0
+    assert math.isnan(caseload["percent [setting=adults]"])
+    assert caseload["warning"].startswith("not testable")
 
 
 def test_counts_by_with_suggestions_and_coder(small):

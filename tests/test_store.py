@@ -12,6 +12,7 @@ import pytest
 
 from coder.errors import ProjectError
 from coder.store import create_project, get_meta, open_project, transaction
+from coder.store.browse import any_uncoded
 from coder.store.codings import add_coding, codings_for_response, import_codings, remove_coding
 from coder.store.drafts import draft_titles, drop_draft, get_draft, save_draft
 from coder.store.events import list_events
@@ -239,4 +240,16 @@ def test_a_killed_writer_loses_no_committed_decision(project_path):
     logged = conn.execute("SELECT count(*) FROM events WHERE action = 'coding.add'").fetchone()[0]
     assert stored >= acknowledged + 1
     assert stored == logged
+    conn.close()
+
+
+def test_any_uncoded_per_coder(tmp_path):
+    conn = create_project(tmp_path / "u.coder")
+    _add_code(conn)
+    insert_responses(conn, [("a", "one", {}), ("b", "two", {})])
+    assert any_uncoded(conn, None) and any_uncoded(conn, "alice")
+    import_codings(conn, [("a", "c1"), ("b", "c1")], "alice")
+    import_codings(conn, [("a", "c1")], "bob")
+    assert not any_uncoded(conn, None) and not any_uncoded(conn, "alice")
+    assert any_uncoded(conn, "bob")
     conn.close()

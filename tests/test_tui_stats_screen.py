@@ -9,7 +9,9 @@ Update the snapshots after an intended change with
 from __future__ import annotations
 
 import asyncio
+import math
 
+import numpy as np
 import pytest
 from export_fixtures import make_small_project
 from textual.widgets import DataTable
@@ -47,12 +49,12 @@ async def open_stats(app, pilot) -> StatsScreen:
     return app.screen
 
 
-def library_table(path, coder, by=None, source="coding"):
+def library_table(path, coder, by=None, source="coding", base="coded"):
     conn = open_project(path)
     try:
         data = load_project_data(conn, coder=coder, source=source)
         args = (data.codebook, data.segments, data.attributes)
-        return crosstab(*args, by=by) if by else theme_code_counts(*args)
+        return crosstab(*args, by=by, base=base) if by else theme_code_counts(*args, base=base)
     finally:
         conn.close()
 
@@ -80,18 +82,28 @@ def test_counts_for_the_coder_then_for_all(project):
     async def scenario():
         async with running(project, coder="alice") as (app, pilot, _):
             screen = await open_stats(app, pilot)
-            assert screen.choice.coder == "alice"
+            # r6 is not coded: percentages are of the coded responses, and the screen says so.
+            assert screen.choice.coder == "alice" and screen.choice.base == "coded"
             shown = shown_counts(screen)
             assert shown == expected_counts(library_table(project, "alice"))
-            # By hand (alice): caseload r1 r3 = 2 of 6 (33.3%) in 3 segments.
-            assert ("Caseload", "2", "33.3", "3") in shown
+            # By hand (alice): caseload r1 r3 = 2 of 5 coded (40.0%) in 3 segments.
+            assert ("Caseload", "2", "40.0", "3") in shown
             assert "5 of 6 responses coded (83.3%)" in screen_text(app)
+            assert "% of the 5 coded responses" in screen_text(app)
+
+            await pilot.press("p", "down", "enter")  # percent base: coded -> all
+            await settle(app, pilot)
+            assert screen.choice.base == "all"
+            shown = shown_counts(screen)
+            assert shown == expected_counts(library_table(project, "alice", base="all"))
+            assert ("Caseload", "2", "33.3", "3") in shown  # 2 of 6
+            assert "% of all 6 responses" in screen_text(app)
 
             await pilot.press("o", "up", "enter")  # "All coders" is above alice
             await settle(app, pilot)
             assert screen.choice.coder is None
             shown = shown_counts(screen)
-            assert shown == expected_counts(library_table(project, None))
+            assert shown == expected_counts(library_table(project, None, base="all"))
             assert ("Caseload", "3", "50.0", "5") in shown and ("Workload", "3", "50.0", "7") in shown
             assert ("Old code (retired)", "1", "16.7", "1") in shown
     run(scenario)
@@ -136,12 +148,14 @@ def test_crosstab_and_chart_by_an_attribute(project):
                 for value, cell in zip(["adults", "children", "(missing)"], cells[3:6]):
                     n = row[f"responses [setting={value}]"]
                     pct = row[f"percent [setting={value}]"]
-                    assert cell == (str(n) if row["row"] == "base" else f"{n} ({pct:.1f}%)")
+                    assert cell == (str(n) if row["row"] == "base" else
+                                    f"{n} (–)" if math.isnan(pct) else f"{n} ({pct:.1f}%)")
                 p = row["p"]
                 assert cells[6] == ("" if p == "" else "<0.001" if p < 0.001 else f"{p:.3f}")
-            # By hand: alice's caseload is r1 (children) and r3 (adults): 1 of 3 adults, 1 of 2 children.
+            # By hand: alice's caseload is r1 (children) and r3 (adults): 1 of 3 adults, 1 of 2
+            # children coded; r6, the one missing a setting, is not coded: no percent base.
             caseload = next(cells for cells in shown if cells[1] == "Caseload")
-            assert caseload[3:6] == ["1 (33.3%)", "1 (50.0%)", "0 (0.0%)"]
+            assert caseload[3:6] == ["1 (33.3%)", "1 (50.0%)", "0 (–)"]
 
             await pilot.press("2")
             await pilot.pause()
@@ -149,9 +163,10 @@ def test_crosstab_and_chart_by_an_attribute(project):
             expected = theme_chart_data(table, "setting")
             assert chart.series == list(expected.columns)
             assert [g.label for g in chart.groups] == list(expected.index)
-            assert [list(g.values) for g in chart.groups] == expected.to_numpy().tolist()
+            # (missing) has no coded response: no percentage (NaN) in the library and the chart alike.
+            np.testing.assert_array_equal([list(g.values) for g in chart.groups], expected.to_numpy())
             text = screen_text(app)
-            assert "% of responses per theme by setting" in text and "1 Workload" in text
+            assert "% of coded responses per theme by setting" in text and "1 Workload" in text
     run(scenario)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from coder.export.counts import MISSING, group_order, group_values, theme_code_counts
 from coder.export.data import display_label, listed_framework
@@ -20,7 +19,8 @@ def crosstab(codebook: Codebook, segments: pd.DataFrame, attributes: pd.DataFram
     The counts are those of `theme_code_counts(..., by=by)` (responses and % of
     column per value). Each theme and code row adds a Pearson chi-square test
     of "has the code" against the attribute (a 2 × k table over the values,
-    "(missing)" left out; scipy's Yates correction when k = 2): chi2, df, p,
+    "(missing)" and values with no response in the base left out; Yates'
+    correction when k = 2, as scipy's chi2_contingency does): chi2, df, p,
     the smallest expected count, and a warning when an expected count is below 5
     or the test cannot be run. With `base="coded"` the percentages and the
     tests are among the responses with any code.
@@ -38,24 +38,45 @@ def crosstab(codebook: Codebook, segments: pd.DataFrame, attributes: pd.DataFram
 
 
 def _chi_square(row: pd.Series, values: list[str], bases: pd.Series, by: str) -> dict:
+    values = [v for v in values if bases[v] > 0]
     present = np.array([row[f"responses [{by}={v}]"] for v in values], dtype=float)
     absent = np.array([bases[v] for v in values], dtype=float) - present
     observed = np.vstack([present, absent])
-    from scipy.stats import chi2_contingency  # slow to import: only when a crosstab is made
-
     if len(values) < 2 or (observed.sum(axis=1) == 0).any():
         return {"warning": "not testable (needs 2+ values and responses with and without the code)"}
-    chi2, p, df, expected = chi2_contingency(observed)
+    chi2, p, df, expected = chi_square_test(observed)
     smallest = float(expected.min())
     small = int((expected < MIN_EXPECTED).sum())
     warning = (f"expected count below {MIN_EXPECTED} in {small} of {expected.size} cells: "
                "chi-square unreliable" if small else "")
-    return {"chi2": round(float(chi2), 3), "df": int(df), "p": round(float(p), 4),
+    return {"chi2": round(chi2, 3), "df": df, "p": round(p, 4),
             "min_expected": round(smallest, 2), "warning": warning}
 
 
-def _indicator(codebook: Codebook, segments: pd.DataFrame) -> tuple[list, sparse.csc_matrix]:
-    """Listed codes and a responses × codes 0/1 matrix of who has which code."""
+def chi_square_test(observed: np.ndarray) -> tuple[float, float, int, np.ndarray]:
+    """Pearson's chi-square test of independence on a 2-D table with no empty row or column:
+    (chi2, p, df, expected counts), with Yates' correction when df = 1.
+
+    The same figures as scipy.stats.chi2_contingency, without importing scipy.stats
+    (seconds on a busy machine, which the stats screen would wait for).
+    """
+    from scipy.special import chdtrc
+
+    expected = np.outer(observed.sum(axis=1), observed.sum(axis=0)) / observed.sum()
+    df = (observed.shape[0] - 1) * (observed.shape[1] - 1)
+    if df == 0:
+        return 0.0, 1.0, 0, expected
+    if df == 1:
+        diff = expected - observed
+        observed = observed + np.sign(diff) * np.minimum(0.5, np.abs(diff))
+    chi2 = float(((observed - expected) ** 2 / expected).sum())
+    return chi2, float(chdtrc(df, chi2)), df, expected
+
+
+def _indicator(codebook: Codebook, segments: pd.DataFrame) -> tuple[list, object]:
+    """Listed codes and a responses × codes 0/1 scipy.sparse matrix of who has which code."""
+    from scipy import sparse  # only co-occurrence needs it: crosstabs open faster without
+
     codes = [c for _, theme_codes in listed_framework(codebook, segments) for c in theme_codes]
     column = {c.id: i for i, c in enumerate(codes)}
     pairs = segments[["response_id", "code_id"]].drop_duplicates()

@@ -145,6 +145,14 @@ def first_uncoded(conn: sqlite3.Connection, ids: list[str], coder: str | None,
     return None
 
 
+def any_uncoded(conn: sqlite3.Connection, coder: str | None) -> bool:
+    """Whether some response has no coding in scope (stops at the first one found)."""
+    who, who_params = _coder_clause(coder)
+    return bool(conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM responses r WHERE NOT EXISTS "
+        f"(SELECT 1 FROM codings c WHERE c.response_id = r.id{who}))", who_params).fetchone()[0])
+
+
 def coded_counts(conn: sqlite3.Connection, coder: str | None) -> tuple[int, dict[str, int]]:
     """Responses coded at all, and responses coded under each theme (theme id -> n)."""
     who, who_params = _coder_clause(coder)

@@ -1,9 +1,8 @@
 """The coder app: opens the coding screen and wires the other screens to keys.
 
-Screens other than coding live in their own modules, imported when first
-opened so start-up stays fast: `coder.tui.screens.codebook_screen.CodebookScreen`
-(F2) and `coder.tui.screens.stats_screen.StatsScreen` (F3), each built with the
-`Session`. At most one of them is open over the coding screen at a time. The
+Screens other than coding live in their own modules under `coder.tui.screens`,
+imported when first opened so start-up stays fast: codebook (F2), stats (F3),
+segments (F4) and adjudication (F5), each built with the `Session` (see SCREENS). At most one of them is open over the coding screen at a time. The
 coding screen picks up their changes when it is shown again.
 """
 
@@ -24,6 +23,7 @@ from coder.tui.session import Session
 SCREENS = [
     ("f2", "Codebook screen", "codebook_screen", "CodebookScreen"),
     ("f3", "Stats screen", "stats_screen", "StatsScreen"),
+    ("f4", "Segments screen", "segments_screen", "SegmentsScreen"),
     ("f5", "Adjudication screen", "adjudication_screen", "AdjudicationScreen"),
 ]
 

@@ -238,6 +238,12 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, HistoryActions, Sugg
         self.query_one(CodebookPanel).set_applied(state)
         panel.show(self.shown_suggestions, self.codes, self.colours, response.text, self.f1)
 
+    def go_to(self, rid: str) -> None:
+        """Put the cursor on response `rid` (for other screens), clearing a filter that hides it."""
+        if rid not in self.response_list.ids:
+            self._set_filter(ListFilter(), self.everyone)
+        self.response_list.move_to(self.response_list.ids.index(rid))
+
     def _theme_index(self, theme_id: str) -> str:
         theme = next((t for t in self.codebook.themes if t.id == theme_id), None)
         return f"{theme.index} {theme.label}" if theme else theme_id

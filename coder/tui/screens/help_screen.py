@@ -31,7 +31,7 @@ KEYS = [
     ("ctrl+o", "show everyone's coding / only mine"),
     ("escape", "drop the text selection, else clear the filter and search"),
     ("tab / shift+tab", "move between panels"),
-    ("F2 / F3 / F5", "codebook screen / stats screen / adjudication screen"),
+    ("F2 / F3 / F4 / F5", "codebook / stats / segments / adjudication screen"),
     ("ctrl+p", "command palette"),
     ("?", "this help"),
     ("q", "quit (everything is already saved)"),

@@ -1,14 +1,37 @@
-"""What the screens opened over the coding screen (F2, F3) share: Escape goes
-back to coding and `?` shows or hides the panel listing the screen's keys."""
+"""What the screens opened over the coding screen (F2, F3, F4) share: Escape goes
+back to coding, `?` shows or hides the panel listing the screen's keys, and a
+choice of coder (one coder's decisions or everyone's) made in a Select."""
 
 from __future__ import annotations
 
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Select
+
+ALL_CODERS = ""  # the coder choice meaning everyone (a coder's name is never empty)
+
+
+def coder_options(names: list[str]) -> list[tuple[str, str]]:
+    """The options of a coder Select: everyone, then each coder."""
+    return [("All coders", ALL_CODERS)] + [(n, n) for n in names]
+
+
+def chosen_coder(value) -> str | None:
+    """The coder a coder Select's value names (None: everyone)."""
+    return None if value in (ALL_CODERS, Select.NULL) else value
 
 
 class SideScreen(Screen):
     """A screen shown over the coding screen, closed with Escape."""
+
+    # Tables' cursor row and header in black or white, whichever reads better on the
+    # theme's colour (some themes' own pairs fall below a 4.5 contrast ratio).
+    DEFAULT_CSS = """
+    SideScreen DataTable > .datatable--cursor, SideScreen DataTable:focus > .datatable--cursor,
+    SideScreen DataTable > .datatable--header {
+        color: auto 100%;
+    }
+    """
 
     BINDINGS = [
         Binding("escape", "close", "Back"),
@@ -24,3 +47,9 @@ class SideScreen(Screen):
             self.app.action_hide_help_panel()
         else:
             self.app.action_show_help_panel()
+
+    def action_choose(self, name: str) -> None:
+        """Open the Select with id `name` (a choice made from the keyboard)."""
+        select = self.query_one(f"#{name}", Select)
+        select.focus()
+        select.action_show_overlay()

@@ -2,9 +2,12 @@
 
 Every number comes from `coder.export` (the tables `coder export counts` and
 `coder export crosstab` write), for one coder or all, from human coding,
-suggestions or both. Reading and counting run in a worker thread, so opening
-the screen on a large project never freezes the UI; the data read is kept while
-nothing changes, so crossing by another attribute only counts again.
+suggestions or both, with percentages of all responses or of the coded ones
+(`--base coded`, the default while some responses are uncoded: uncoded
+responses would otherwise count as "without the code" in every crosstab).
+The screen is drawn first; reading and counting then run in a worker thread,
+so opening it on a large project never freezes the UI; the data read is kept
+while nothing changes, so crossing by another attribute only counts again.
 """
 
 from __future__ import annotations
@@ -20,23 +23,26 @@ from textual.worker import Worker, WorkerState
 
 from coder.export.kinds import SOURCES
 from coder.store import open_project
-from coder.store.browse import change_marker
+from coder.store.browse import any_uncoded, change_marker
 from coder.store.codings import coders
 from coder.store.responses import attribute_names
-from coder.tui.screens.side_screen import SideScreen
+from coder.tui.screens.side_screen import ALL_CODERS, SideScreen, chosen_coder, coder_options
 from coder.tui.session import Session, UsesSession
 from coder.tui.widgets.bar_chart import BarChart, BarGroup, bar_text
 
-ALL_CODERS = ""  # the coder choice meaning everyone (a coder's name is never empty)
+BASE_TITLES = {"coded": "coded responses", "all": "all responses"}  # coder.export.counts.BASES
+BAR_MIN_WIDTH = 12
 
 
 @dataclass(frozen=True)
 class StatsChoice:
-    """What to count: whose coding (None = all), which source, and the attribute to cross by."""
+    """What to count: whose coding (None = all), which source, the attribute to cross by,
+    and the percent base (`coded` responses or `all`)."""
 
     coder: str | None = None
     source: str = "coding"
     by: str | None = None
+    base: str = "coded"
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,7 @@ class Stats:
     table: object  # pandas DataFrame: crosstab(...) with `by`, else theme_code_counts(...)
     chart: object  # pandas DataFrame: theme_chart_data(table, by)
     note: str
+    total: int     # responses in the project
 
 
 def compute_stats(data, choice: StatsChoice) -> Stats:
@@ -55,9 +62,10 @@ def compute_stats(data, choice: StatsChoice) -> Stats:
     from coder.export import crosstab, source_note, theme_chart_data, theme_code_counts
 
     args = (data.codebook, data.segments, data.attributes)
-    table = crosstab(*args, by=choice.by) if choice.by else theme_code_counts(*args)
+    table = (crosstab(*args, by=choice.by, base=choice.base) if choice.by
+             else theme_code_counts(*args, base=choice.base))
     return Stats(choice, table, theme_chart_data(table, choice.by),
-                 source_note(choice.source, choice.coder))
+                 source_note(choice.source, choice.coder), len(data.attributes))
 
 
 def _number(value) -> str:
@@ -91,11 +99,12 @@ class StatsScreen(UsesSession, SideScreen):
 
     DEFAULT_CSS = """
     StatsScreen #summary { height: auto; background: $panel; color: $foreground; padding: 0 1; }
-    StatsScreen #choices { height: auto; }
-    StatsScreen #choices Label { padding: 1 0 0 1; width: auto; }
-    StatsScreen #coder { width: 1fr; max-width: 32; }
-    StatsScreen #source { width: 19; }
-    StatsScreen #by { width: 1fr; max-width: 32; }
+    StatsScreen #choices { height: 1; margin-top: 1; }
+    StatsScreen #choices Label { padding: 0 1; width: auto; }
+    StatsScreen #coder { width: 1fr; max-width: 24; }
+    StatsScreen #source { width: 15; }
+    StatsScreen #by { width: 1fr; max-width: 24; }
+    StatsScreen #base { width: 10; }
     StatsScreen TabbedContent { height: 1fr; }
     StatsScreen TabPane { padding: 0; }
     StatsScreen DataTable { height: 1fr; }
@@ -106,9 +115,11 @@ class StatsScreen(UsesSession, SideScreen):
         Binding("o", "choose('coder')", "Coder"),
         Binding("s", "choose('source')", "Source"),
         Binding("b", "choose('by')", "By"),
-        Binding("1", "tab('counts')", "Counts"),
-        Binding("2", "tab('chart')", "Chart"),
-        Binding("3", "tab('crosstab')", "Crosstab"),
+        Binding("p", "choose('base')", "Base"),
+        # Shown on the tabs ("Counts [1]"), so the footer keeps room for the other keys.
+        Binding("1", "tab('counts')", "Counts", show=False),
+        Binding("2", "tab('chart')", "Chart", show=False),
+        Binding("3", "tab('crosstab')", "Crosstab", show=False),
         Binding("r", "recount", "Recount", show=False),
     ]
 
@@ -124,15 +135,19 @@ class StatsScreen(UsesSession, SideScreen):
         yield Static("Counting…", id="summary")
         with Horizontal(id="choices"):
             names = coders(self.conn)
+            coder = self.session.coder if self.session.coder in names else None
             yield Label("Coder")
-            yield Select(self._coder_options(names), allow_blank=False, id="coder",
-                         value=self.session.coder if self.session.coder in names else ALL_CODERS)
+            yield Select(coder_options(names), allow_blank=False, id="coder",
+                         value=coder or ALL_CODERS, compact=True)
             yield Label("Source")
             yield Select([(s, s) for s in SOURCES], value="coding",
-                         allow_blank=False, id="source")
+                         allow_blank=False, id="source", compact=True)
             yield Label("By")
             yield Select([(a, a) for a in attribute_names(self.conn)], id="by",
-                         prompt="(no attribute)")
+                         prompt="(none)", compact=True)
+            yield Label("% of")
+            yield Select([(base, base) for base in BASE_TITLES],
+                         value=self._default_base(coder), allow_blank=False, id="base", compact=True)
         with TabbedContent(initial="counts"):
             with TabPane("Counts [1]", id="counts"):
                 yield DataTable(id="counts-table", cursor_type="row", zebra_stripes=True)
@@ -143,15 +158,16 @@ class StatsScreen(UsesSession, SideScreen):
                 yield Static("Choose an attribute (b) to crosstab the themes and codes by it.",
                              id="crosstab-hint")
                 yield DataTable(id="crosstab-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # ctrl+p still works; ? lists it
 
-    @staticmethod
-    def _coder_options(names: list[str]) -> list[tuple[str, str]]:
-        return [("All coders", ALL_CODERS)] + [(n, n) for n in names]
+    def _default_base(self, coder: str | None) -> str:
+        """`coded` while some response has no code (from this coder, or anyone), else `all`."""
+        return "coded" if any_uncoded(self.conn, coder) else "all"
 
     def on_mount(self) -> None:
         self.query_one("#counts-table", DataTable).focus()
-        self.recount()
+        # Paint the screen first: the first count imports pandas, which would hold it back.
+        self.call_after_refresh(self.recount)
 
     def on_screen_resume(self) -> None:
         if self._marker and change_marker(self.conn) != self._marker:
@@ -162,7 +178,7 @@ class StatsScreen(UsesSession, SideScreen):
         names = coders(self.conn)
         select = self.query_one("#coder", Select)
         kept = select.value if select.value in names else ALL_CODERS
-        select.set_options(self._coder_options(names))
+        select.set_options(coder_options(names))
         select.value = kept
         by = self.query_one("#by", Select)
         chosen, attributes = by.value, attribute_names(self.conn)
@@ -175,12 +191,14 @@ class StatsScreen(UsesSession, SideScreen):
         """What the selects ask for now."""
         coder = self.query_one("#coder", Select).value
         by = self.query_one("#by", Select).value
-        return StatsChoice(coder=None if coder in (ALL_CODERS, Select.NULL) else coder,
+        return StatsChoice(coder=chosen_coder(coder),
                            source=self.query_one("#source", Select).value,
-                           by=None if by is Select.NULL else by)
+                           by=None if by is Select.NULL else by,
+                           base=self.query_one("#base", Select).value)
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if self.choice != self._asked:
+        # Before the first count (the Selects announce their first values) there is nothing to redo.
+        if self._asked is not None and self.choice != self._asked:
             self.recount()
 
     def recount(self) -> None:
@@ -223,11 +241,14 @@ class StatsScreen(UsesSession, SideScreen):
         """Draw the summary line, the counts table, the chart and the crosstab."""
         self.stats = stats
         table = stats.table
-        base = int(table[table["row"] == "base"]["responses"].iloc[0])
-        any_code = table[table["row"] == "any code"].iloc[0]
-        coded = (f"{any_code['responses']:,} of {base:,} responses coded "
-                 f"({_number(any_code['percent'])}%)" if base else "No responses yet")
-        self.query_one("#summary", Static).update(Text.assemble((coded, "bold"), f"  │ {stats.note}"))
+        coded = int(table[table["row"] == "any code"]["responses"].iloc[0])
+        summary = (f"{coded:,} of {stats.total:,} responses coded "
+                   f"({_number(round(100 * coded / stats.total, 1))}%)" if stats.total
+                   else "No responses yet")
+        base = (f"% of the {coded:,} coded responses" if stats.choice.base == "coded"
+                else f"% of all {stats.total:,} responses")
+        self.query_one("#summary", Static).update(
+            Text.assemble((summary, "bold"), "  │  ", (base, "bold"), f"  │  {stats.note}"))
         self._show_counts()
         self._show_chart()
         self._show_crosstab()
@@ -247,24 +268,29 @@ class StatsScreen(UsesSession, SideScreen):
         grid.add_column("Responses", key="responses")
         grid.add_column("%", key="percent")
         grid.add_column("Segments", key="segments")
-        bar_width = max(12, self.size.width - label_width - 46)
+        # Bars when there is room for them (the chart tab draws them at any width).
+        bar_width = self.size.width - label_width - 46
         top = max([p for p in listed["percent"] if not math.isnan(p)] + [0.0])
-        grid.add_column(f"0–{top:.1f}%", key="bar", width=bar_width)
+        if bar_width >= BAR_MIN_WIDTH:
+            grid.add_column(f"0–{top:.1f}%", key="bar", width=bar_width)
         for _, row in table.iterrows():
             counted = row["row"] in ("theme", "code")
-            bar = bar_text(row["percent"], top, bar_width) if counted else ""
-            grid.add_row(_index(row), _label(row), _number(row["responses"]),
-                         _number(row["percent"]) if row["row"] != "base" else "",
-                         _number(row["segments"]) if row["row"] != "base" else "",
-                         Text(bar, style="#4e79a7" if row["row"] == "code" else "bold #f28e2b"))
+            cells = [_index(row), _label(row), _number(row["responses"]),
+                     _number(row["percent"]) if row["row"] != "base" else "",
+                     _number(row["segments"]) if row["row"] != "base" else ""]
+            if bar_width >= BAR_MIN_WIDTH:
+                bar = bar_text(row["percent"], top, bar_width) if counted else ""
+                cells.append(Text(bar, style="#4e79a7" if row["row"] == "code" else "bold #f28e2b"))
+            grid.add_row(*cells)
 
     def _show_chart(self) -> None:
         chart = self.stats.chart
         groups = [BarGroup(str(label), tuple(float(v) for v in values), bold=True)
                   for label, values in zip(chart.index, chart.to_numpy())]
-        series = ["all responses"] if list(chart.columns) == ["all"] else [str(c) for c in chart.columns]
+        whole = BASE_TITLES[self.stats.choice.base]
+        series = [whole] if list(chart.columns) == ["all"] else [str(c) for c in chart.columns]
         title = f" by {self.stats.choice.by}" if self.stats.choice.by else ""
-        self.query_one(BarChart).border_title = f"% of responses per theme{title}"
+        self.query_one(BarChart).border_title = f"% of {whole} per theme{title}"
         self.query_one(BarChart).show(series, groups, "No themes to chart.")
 
     def _show_crosstab(self) -> None:
@@ -295,15 +321,12 @@ class StatsScreen(UsesSession, SideScreen):
 
     @staticmethod
     def _cell(n, pct, row) -> str:
-        return f"{n:,}" if row["row"] == "base" else f"{n:,} ({_number(pct)}%)"
+        """A count and its percent ("–" where the base is empty: no coded response has the value)."""
+        if row["row"] == "base":
+            return f"{n:,}"
+        return f"{n:,} ({_number(pct)}%)" if _number(pct) else f"{n:,} (–)"
 
     # ----- keys
-
-
-    def action_choose(self, name: str) -> None:
-        select = self.query_one(f"#{name}", Select)
-        select.focus()
-        select.action_show_overlay()
 
     def action_tab(self, pane: str) -> None:
         self.query_one(TabbedContent).active = pane

@@ -1,0 +1,140 @@
+"""The segments screen (F4) under Textual's pilot, on a real project file.
+
+Update the snapshot after an intended change with
+`pytest tests/test_tui_segments_screen.py --snapshot-update`.
+"""
+
+from __future__ import annotations
+
+import pytest
+from tui_driver import run, running, screen_text
+from tui_project import make_project
+
+from coder.coding import toggle_code
+from coder.store import create_project, open_project
+from coder.store.browse import ListFilter
+from coder.store.codings import import_codings
+from coder.tui.app import CoderApp
+from coder.tui.screens.coding_screen import CodingScreen
+from coder.tui.screens.segments_screen import PAGE, SegmentsScreen
+from coder.tui.session import Session
+from coder.tui.widgets.codebook_panel import CodebookPanel
+
+pytestmark = pytest.mark.slow  # real processes or the full UI: `pytest -m "not slow"` skips them
+
+
+@pytest.fixture
+def project(tmp_path):
+    path = make_project(tmp_path / "segments.coder", n=40)
+    conn = open_project(path)
+    toggle_code(conn, "q0007", "staffing", "alice", start=0, end=20)
+    toggle_code(conn, "q0003", "staffing", "alice")
+    toggle_code(conn, "q0009", "staffing", "bob")
+    toggle_code(conn, "q0004", "paperwork", "alice")
+    conn.close()
+    return path
+
+
+def highlight_code(coding: CodingScreen, code_id: str) -> None:
+    """Put the codebook panel's cursor on a code, as the arrow keys would."""
+    tree = coding.query_one(CodebookPanel).tree
+    node = next(leaf for theme in tree.root.children for leaf in theme.children if leaf.data == code_id)
+    tree.move_cursor(node)
+
+
+def listed(screen: SegmentsScreen) -> list[tuple[str, str, str | None]]:
+    return [(s.response_id, s.coder, s.start) for s in screen.page]
+
+
+def test_opens_on_the_highlighted_code_and_goes_to_a_response(project):
+    async def scenario():
+        async with running(project, coder="alice") as (app, pilot, coding):
+            highlight_code(coding, "staffing")
+            await pilot.press("f4")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, SegmentsScreen) and screen.code_id == "staffing"
+            assert listed(screen) == [("q0003", "alice", None), ("q0007", "alice", 0)]  # alice's own
+            text = screen_text(app)
+            assert "1.2 Staff shortages" in text and "1–2 of 2 segments" in text
+            await pilot.press("down")
+            await pilot.pause()
+            # The highlighted span in full below the list.
+            assert "q0007 · alice · characters 0–20" in screen_text(app)
+
+            await pilot.press("o", "up", "enter")   # All coders
+            await pilot.pause()
+            assert screen.chosen_coder is None and len(screen.page) == 3
+            assert "1–3 of 3 segments" in screen_text(app)
+
+            coding.filter = ListFilter(status="coded")  # alice's coded: q0009 (bob's) is not listed
+            coding.reload_list()
+            assert "q0009" not in coding.response_list.ids
+            await pilot.press("down", "down", "enter")
+            await pilot.pause()
+            assert app.screen is coding and coding.response_list.current == "q0009"
+            assert coding.filter.describe() == ""   # the filter that hid it is cleared
+    run(scenario)
+
+
+def test_choosing_another_code_and_paging(project):
+    conn = open_project(project)
+    import_codings(conn, [(f"q{n:04d}", "paperwork") for n in range(1, 41)], "bob")
+    import_codings(conn, [(f"q{n:04d}", "paperwork") for n in range(1, 41)], "carol")
+    import_codings(conn, [(f"q{n:04d}", "paperwork") for n in range(1, 41)], "dan")
+    import_codings(conn, [(f"q{n:04d}", "paperwork") for n in range(1, 41)], "erin")
+    import_codings(conn, [(f"q{n:04d}", "paperwork") for n in range(1, 41)], "fay")
+    conn.close()
+    total = 1 + 5 * 40
+
+    async def scenario():
+        async with running(project, coder="zoe") as (app, pilot, _):   # zoe has not coded
+            await pilot.press("f4")
+            await pilot.pause()
+            screen = app.screen
+            assert screen.code_id == "caseload"   # nothing highlighted: the first code
+            assert "Nothing coded with this code yet" in screen_text(app)
+            await pilot.press("c", *["down"] * 3, "enter")   # caseload -> 2.1 paperwork
+            await pilot.pause()
+            assert screen.code_id == "paperwork" and len(screen.page) == PAGE
+            assert f"1–{PAGE} of {total} segments" in screen_text(app) and "n: next page" in screen_text(app)
+            await pilot.press("n")
+            await pilot.pause()
+            assert f"{PAGE + 1}–{total} of {total} segments" in screen_text(app)
+            assert "p: previous page" in screen_text(app) and "n: next" not in screen_text(app)
+            await pilot.press("p")
+            await pilot.pause()
+            assert screen.first == 0
+    run(scenario)
+
+
+def test_a_project_without_codes(tmp_path):
+    path = tmp_path / "empty.coder"
+    create_project(path).close()
+
+    async def scenario():
+        async with running(path) as (app, pilot, _):
+            await pilot.press("f4")
+            await pilot.pause()
+            assert isinstance(app.screen, SegmentsScreen)
+            assert "No codes yet" in screen_text(app)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, CodingScreen)
+    run(scenario)
+
+
+@pytest.fixture
+def app(project):
+    conn = open_project(project)
+    yield CoderApp(Session(conn, "alice", project))
+    conn.close()
+
+
+def test_snapshot_80x24(snap_compare, app):
+    async def open_segments(pilot):
+        await pilot.pause()
+        highlight_code(pilot.app.screen, "staffing")
+        await pilot.press("f4", "o", "up", "enter", "down")
+        await pilot.pause()
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_segments)
