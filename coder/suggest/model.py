@@ -44,7 +44,7 @@ from coder.nlp import Tokens, shared_lexicon, tokenize
 from coder.records import Code
 from coder.suggest import ENGINES
 from coder.suggest.features import Featurizer
-from coder.suggest.keyword_trust import KeywordTrust, learn_keyword_trust
+from coder.suggest.keyword_trust import KeywordTrust, learn_keyword_trust, rejected_pairs
 from coder.suggest.keywords import KeywordMatcher, KeywordMatches
 from coder.suggest.thresholds import calibrate, fit_platt, half_best_f1_threshold, sigmoid
 
@@ -184,12 +184,14 @@ def decide(scores: np.ndarray, thresholds: np.ndarray, *, at_least_one: bool = F
 
 
 def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
-          corpus: Sequence[str] = (), engine: str = "auto", min_positives: int = MIN_POSITIVES,
-          seed: int = 0) -> Suggester:
+          corpus: Sequence[str] = (), rejected: Sequence[tuple[str, int]] = (), engine: str = "auto",
+          min_positives: int = MIN_POSITIVES, seed: int = 0) -> Suggester:
     """Train a Suggester from coded texts.
 
     `labels` is a 0/1 matrix (texts x codes, in `codes` order); `corpus` is
-    further uncoded text used only to learn vocabulary and word weights.
+    further uncoded text used only to learn vocabulary and word weights;
+    `rejected` (text, code column) pairs are uncoded texts the researcher
+    turned that code down on, which lower the trust in its keywords that match them.
     `engine` "keywords" skips the models; "model" uses a model for every code
     with at least `min_positives` positives and `MIN_NEGATIVES` negatives;
     "auto" does too unless the code's keywords did as well or its model did
@@ -200,14 +202,17 @@ def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
     labels = np.asarray(labels, dtype=bool).reshape(len(texts), len(codes))
     with shared_lexicon().hold():
         tokens = tokenize(list(texts) + list(corpus))
+        turned_down = tokenize([text for text, _ in rejected])
         featurizer = Featurizer().fit(tokens)
         codebook_rows = featurizer.transform(tokenize([codebook_text(code) for code in codes]))
         suggester = Suggester(codes, featurizer, KeywordMatcher(codes), codebook_rows[:, :featurizer.n_word_features])
         coded = tokens.head(len(texts))
         text = featurizer.transform(coded)
         matches = suggester.keywords.matches(coded)
+        misses = rejected_pairs(suggester.keywords.matches(turned_down), [j for _, j in rejected],
+                                suggester.keywords.entry_code)
     folds = _folds(len(texts), seed)
-    suggester.trust, evidence = learn_keyword_trust(matches, labels, suggester.keywords.entry_code, folds)
+    suggester.trust, evidence = learn_keyword_trust(matches, labels, suggester.keywords.entry_code, folds, misses)
     keyword_scores = suggester.trust.scores(evidence)
     inputs = _CodeInputs(text, folds, evidence, suggester.similarity(text), np.diff(text.indptr) == 0)
     has_keywords = np.bincount(suggester.keywords.entry_code, minlength=len(codes)) > 0
