@@ -98,7 +98,9 @@ class Suggester:
             (featurizer.n_features - codebook_rows.shape[1], len(self.codes)))], format="csr")
         self.trust: KeywordTrust | None = None
         self.models: list[CodeModel] = []
-        self.coef = np.zeros((featurizer.n_features, len(self.codes)))
+        # Model codes' text weights only: a dense matrix over every code would take
+        # features x codes (gigabytes with thousands of codes, most of them not on a model).
+        self.coef: dict[int, np.ndarray] = {}
         self.intercept = np.zeros(len(self.codes))
 
     def similarity(self, text: sp.csr_matrix) -> np.ndarray:
@@ -137,9 +139,17 @@ class Suggester:
         base_codes = codes_of("base rate")
         return _ScoringPlan(
             model_codes,
-            self.coef[:, model_codes] * weights[0] + self.codebook_columns[:, model_codes].toarray() * weights[2],
+            self.coefficients(model_codes) * weights[0] + self.codebook_columns[:, model_codes].toarray() * weights[2],
             weights[1], weights[3], self.intercept[model_codes] * weights[0] + weights[4],
             codes_of("keywords"), base_codes, np.array([self.models[j].base_rate for j in base_codes.tolist()]))
+
+    def coefficients(self, columns: Sequence[int] | np.ndarray) -> np.ndarray:
+        """The text weights of the codes in `columns` (features x codes; zero for a code not on a model)."""
+        weights = np.zeros((self.featurizer.n_features, len(columns)))
+        for k, j in enumerate(np.asarray(columns, dtype=np.int64).tolist()):
+            if j in self.coef:
+                weights[:, k] = self.coef[j]
+        return weights
 
     def score_texts(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated scores, one row per text and one column per code."""
@@ -233,7 +243,7 @@ def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
             if engine == "model" or (fitted.f1 >= MIN_MODEL_F1 and (
                     keywords is None or fitted.f1 >= keyword_f1 + KEYWORD_MARGIN)):
                 model = CodeModel(code.id, "model", fitted.threshold, positives, fitted.calibration)
-                suggester.coef[:, j], suggester.intercept[j] = fitted.coef, fitted.intercept
+                suggester.coef[j], suggester.intercept[j] = fitted.coef, fitted.intercept
             else:
                 model = keywords or CodeModel(code.id, "none", 1.0, positives, note=(
                     f"model too weak to trust (cross-validated F1 {fitted.f1:.2f})"))
