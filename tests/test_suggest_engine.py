@@ -118,7 +118,7 @@ def test_token_contributions_add_up_to_the_text_part_of_the_decision():
     tokens = tokenize(["the weather", "the printer jammed and the printer broke", "printer printer"])
     lengths = np.diff(tokens.bounds)
     x = suggester.featurizer.transform(tokens)
-    weights = suggester.coef[:x.shape[1]]
+    weights = suggester.coefficients(range(2))
     parts = token_contributions(suggester.featurizer, tokens, x[[1, 2]], np.array([1, 2]), weights)
     assert len(parts) == lengths[1] + lengths[2]  # the first text was not asked for
     per_doc = np.add.reduceat(parts, [0, lengths[1]], axis=0)
@@ -132,7 +132,7 @@ def test_folded_stages_give_the_two_stage_scores():
     new = ["the printer jammed at lunch", "nothing", "", "lunch lunch printer"]
     tokens = tokenize(new)
     text = suggester.featurizer.transform(tokens)
-    decisions = text @ suggester.coef + suggester.intercept
+    decisions = text @ suggester.coefficients(range(2)) + suggester.intercept
     evidence = suggester.trust.evidence(suggester.keywords.matches(tokens))
     similarity = suggester.similarity(text)
     expected = np.column_stack([
@@ -257,5 +257,6 @@ def test_ten_thousand_codes_train_and_score():
     many_labels[:, :2] = labels
     suggester = train(texts, many_labels, many)
     assert [m.engine for m in suggester.models[:2]] == ["model", "model"]
+    assert sorted(suggester.coef) == [0, 1]   # text weights are kept for the codes on a model only
     scores = suggester.score_texts(["the printer jammed", "word77 and word78"])
     assert scores.shape == (2, 10_000) and scores[1, 77] > 0 and scores[0, 0] > scores[0, 5]

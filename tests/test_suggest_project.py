@@ -7,12 +7,14 @@ import pytest
 
 from coder.store import create_project, open_project
 from coder.store.codebook import add_code, add_theme
+from coder.coding import reject_suggestion
 from coder.store.codings import import_codings, list_codings
+from coder.store.rejections import set_rejected
 from coder.store.responses import insert_responses
 from coder.store.suggestions import latest_code_f1, latest_run, suggestions_for_response
 from coder.records import Code, Theme
 from coder.suggest.batch import run_batch
-from coder.suggest.project import evaluate_project
+from coder.suggest.project import evaluate_project, project_suggester
 from coder.suggest.queue import coding_queue
 from helpers import CODEBOOK, DEMO_CORPUS, DEMO_REFERENCE, file_digest, run_cli
 from suggest_fixtures import corpus
@@ -159,3 +161,39 @@ def test_a_response_coded_after_the_run_started_is_not_scored_and_the_summary_sa
     summary = run_batch(tiny, workers=1, started=lambda run: import_codings(tiny, [("new3", "lunch")], "ann"))
     assert (summary.total, summary.scored) == (15, 14)
     assert latest_run(tiny)["status"] == "done" and suggestions_for_response(tiny, "new3") == []
+
+
+def test_a_keyword_whose_suggestions_are_turned_down_again_and_again_stops_being_suggested(tmp_path):
+    path = tmp_path / "rejected.coder"
+    texts, labels = corpus()
+    lunch = [i for i in range(len(texts)) if labels[i, 1]]
+    cakes = [f"cake for the team meeting number {i}" for i in range(6)]
+
+    def setup(conn):
+        add_theme(conn, Theme("t", "1", "Things"), "tester")
+        add_code(conn, Code("printer", "t", "1.1", "Printer trouble", keywords=("printer",)), "tester")
+        add_code(conn, Code("lunch", "t", "1.2", "Lunch", keywords=("lunch", "cake")), "tester")
+        insert_responses(conn, [(f"r{i}", t, {}) for i, t in enumerate(texts)]
+                         + [(f"cake{i}", t, {}) for i, t in enumerate(cakes)])
+        # Four lunch texts coded lunch: too few for a model, so lunch is on its keywords.
+        import_codings(conn, [(f"r{i}", "printer") for i in range(len(texts)) if labels[i, 0]]
+                       + [(f"r{i}", "lunch") for i in lunch[:4]]
+                       + [(f"r{i}", "printer") for i in range(len(texts)) if not labels[i].any()], "ann")
+
+    create_project(path, setup=setup).close()
+    conn = open_project(path)
+    probes = ["cake at noon", "lunch at noon"]
+    before = project_suggester(conn, coder="ann")
+    assert before.models[1].engine == "keywords"
+    cake_before, lunch_before = before.score_texts(probes)[:, 1]
+    assert cake_before >= before.thresholds[1]           # one keyword match is suggested
+    for i in range(len(cakes)):                          # the coder turns lunch down on every cake text
+        assert reject_suggestion(conn, f"cake{i}", "lunch", "ann")
+    after = project_suggester(conn, coder="ann")
+    cake_after, lunch_after = after.score_texts(probes)[:, 1]
+    assert cake_after < after.thresholds[1] and cake_after < cake_before - 0.1
+    assert lunch_before - lunch_after < cake_before - cake_after   # "lunch" loses less: only through its code
+    for i in range(len(cakes)):                          # withdrawn rejections count no more
+        set_rejected(conn, f"cake{i}", "lunch", "ann", False)
+    assert project_suggester(conn, coder="ann").score_texts(probes)[0, 1] == pytest.approx(cake_before)
+    conn.close()

@@ -43,3 +43,32 @@ def rejected_codes(conn: sqlite3.Connection, response_id: str, coder: str) -> se
         else:
             rejected.discard(code_id)
     return rejected
+
+
+def rejected_examples(conn: sqlite3.Connection, coder: str | None = None) -> list[tuple[str, str, str]]:
+    """(response id, text, code id) for each code turned down on a response the coder has not coded.
+
+    One coder's rejections, or everyone's; a rejection withdrawn since does not
+    count. Rejections of coded responses add nothing (their coding already says
+    which codes they lack), so they are left out. In project order.
+    """
+    by_coder, params = ("AND e.coder = ?", [coder]) if coder is not None else ("", [])
+    state: dict[tuple[str, str, str], bool] = {}
+    for response_id, code_id, who, action in conn.execute(
+            "SELECT e.target, json_extract(e.data, '$.code_id'), e.coder, e.action FROM events e "
+            f"WHERE e.action IN (?, ?) {by_coder} ORDER BY e.id",
+            [Action.SUGGESTION_REJECT, Action.SUGGESTION_UNREJECT] + params):
+        state[(response_id, code_id, who)] = action == Action.SUGGESTION_REJECT
+    pairs = sorted({(response_id, code_id) for (response_id, code_id, _), on in state.items() if on})
+    if not pairs:
+        return []
+    coded_clause = "AND c.coder = ?" if coder is not None else ""
+    found = []
+    for response_id, code_id in pairs:
+        row = conn.execute(
+            "SELECT r.position, r.text FROM responses r WHERE r.id = ? AND NOT EXISTS "
+            f"(SELECT 1 FROM codings c WHERE c.response_id = r.id {coded_clause})",
+            [response_id] + ([coder] if coder is not None else [])).fetchone()
+        if row is not None:
+            found.append((row[0], response_id, row[1], code_id))
+    return [(response_id, text, code_id) for _, response_id, text, code_id in sorted(found)]

@@ -51,10 +51,11 @@ class RunSummary:
 def model_fingerprint(suggester: Suggester) -> str:
     """A digest of everything a trained Suggester scores with (to check a retrained model is the same)."""
     digest = hashlib.sha256()
-    for array in (suggester.coef, suggester.intercept, suggester.trust.precision):
+    for array in (*suggester.coef.values(), suggester.intercept, suggester.trust.precision):
         digest.update(np.ascontiguousarray(array, dtype=np.float64).tobytes())
     digest.update(repr((suggester.trust.calibration, suggester.trust.threshold)).encode())
-    digest.update(repr((suggester.models, suggester.featurizer.words, suggester.featurizer.chars)).encode())
+    digest.update(repr((sorted(suggester.coef), suggester.models, suggester.featurizer.words,
+                        suggester.featurizer.chars)).encode())
     return digest.hexdigest()[:32]
 
 

@@ -38,11 +38,12 @@ def training_inputs(conn: sqlite3.Connection, *, engine: str = "auto", coder: st
     """What a worker needs to train the project's Suggester: `train`'s arguments, as plain data."""
     data = training_set(conn, coder)
     return {"texts": data.texts, "labels": data.labels, "codes": data.codes,
-            "corpus": sample_texts(conn, CORPUS_SAMPLE, coder), "engine": engine}
+            "corpus": sample_texts(conn, CORPUS_SAMPLE, coder), "rejected": data.rejected, "engine": engine}
 
 
 def _inputs_key(inputs: dict) -> str:
-    digest = hashlib.sha256(repr((inputs["texts"], inputs["codes"], inputs["corpus"], inputs["engine"])).encode())
+    digest = hashlib.sha256(repr((inputs["texts"], inputs["codes"], inputs["corpus"], inputs["rejected"],
+                                  inputs["engine"])).encode())
     digest.update(inputs["labels"].tobytes())
     return digest.hexdigest()
 
@@ -53,7 +54,8 @@ def score_on_worker(inputs: dict, key: str, rows: list[tuple[str, str]], at_leas
         if key not in _worker_model:
             _worker_model.clear()
             _worker_model[key] = train(inputs["texts"], inputs["labels"], inputs["codes"],
-                                       corpus=inputs["corpus"], engine=inputs["engine"])
+                                       corpus=inputs["corpus"], rejected=inputs["rejected"],
+                                       engine=inputs["engine"])
         return score_rows(_worker_model[key], rows, at_least_one=at_least_one)
 
 

@@ -7,7 +7,9 @@ two levels: an entry's towards its code's pooled keyword precision, a code's
 towards the project's, and the project's towards `COLD_START_PRECISION`. So a
 keyword that keeps matching texts the researcher did not give its code loses
 its weight, one that has matched twice keeps most of its prior, and with no
-coding at all every match is worth the cold-start figure.
+coding at all every match is worth the cold-start figure. A suggestion the
+researcher turned down on a response they have not coded counts as one such
+miss for the keywords of that code that matched it.
 
 A text's keyword evidence for a code combines its matched entries' precisions
 as independent chances (noisy-OR: 1 - prod(1 - p)). Evidence is then
@@ -36,6 +38,7 @@ CODE_PRIOR_WEIGHT = 5.0
 ENTRY_PRIOR_WEIGHT = 3.0
 MIN_MATCHES_TO_CALIBRATE = 20  # matched (text, code) pairs among coded texts, with both outcomes present
 THRESHOLD_RANGE = (0.2, 0.6)   # a learned threshold is kept inside this range
+NO_REJECTIONS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 
 @dataclass(frozen=True)
@@ -57,11 +60,14 @@ class KeywordTrust:
 
 
 def learn_keyword_trust(matches: KeywordMatches, labels: np.ndarray, entry_code: np.ndarray,
-                        folds: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[KeywordTrust, np.ndarray]:
+                        folds: Sequence[tuple[np.ndarray, np.ndarray]],
+                        rejected: tuple[np.ndarray, np.ndarray] = NO_REJECTIONS) -> tuple[KeywordTrust, np.ndarray]:
     """Learn keyword trust from coded texts; also their out-of-fold evidence (texts x codes).
 
     `matches` are the coded texts' matches, `labels` their 0/1 codes, `folds`
     (fit rows, held rows) pairs covering every text once as held out.
+    `rejected` are (text, entry) pairs from `rejected_pairs`: misses counted
+    in every fold, as they are no coded text's.
     """
     labels = np.asarray(labels, dtype=bool)
     doc, entry = _distinct_pairs(matches)
@@ -69,14 +75,26 @@ def learn_keyword_trust(matches: KeywordMatches, labels: np.ndarray, entry_code:
     for fit_rows, held_rows in folds:
         fit, held = np.zeros(len(labels), dtype=bool), np.zeros(len(labels), dtype=bool)
         fit[fit_rows], held[held_rows] = True, True
-        precision = _precision(doc[fit[doc]], entry[fit[doc]], labels, entry_code)
+        precision = _precision(doc[fit[doc]], entry[fit[doc]], labels, entry_code, rejected)
         keep = held[doc]
         out_of_fold += _combine(doc[keep], entry_code[entry[keep]], precision[entry[keep]], labels.shape)
-    precision = _precision(doc, entry, labels, entry_code)
+    precision = _precision(doc, entry, labels, entry_code, rejected)
     has_keywords = np.zeros(labels.shape[1], dtype=bool)
     has_keywords[entry_code] = True
     calibration, threshold = _calibration_and_threshold(out_of_fold[:, has_keywords], labels[:, has_keywords])
     return KeywordTrust(precision, entry_code, calibration, threshold), out_of_fold
+
+
+def rejected_pairs(matches: KeywordMatches, rejected_code: np.ndarray,
+                   entry_code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (text, entry) pairs where a keyword of the code turned down on that text matched it.
+
+    `matches` are the matches in the texts the researcher turned a code down
+    on, `rejected_code` that code's column per text.
+    """
+    doc, entry = _distinct_pairs(matches)
+    keep = entry_code[entry] == np.asarray(rejected_code, dtype=np.int64)[doc]
+    return doc[keep], entry[keep]
 
 
 def _distinct_pairs(matches: KeywordMatches) -> tuple[np.ndarray, np.ndarray]:
@@ -86,17 +104,22 @@ def _distinct_pairs(matches: KeywordMatches) -> tuple[np.ndarray, np.ndarray]:
     return pairs // n_entries, pairs % n_entries
 
 
-def _precision(doc: np.ndarray, entry: np.ndarray, labels: np.ndarray, entry_code: np.ndarray) -> np.ndarray:
-    """Shrunk precision of every entry from its (text, entry) matches among coded texts."""
+def _precision(doc: np.ndarray, entry: np.ndarray, labels: np.ndarray, entry_code: np.ndarray,
+               rejected: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Shrunk precision of every entry from its (text, entry) matches among coded texts, and the
+    `rejected` (text, entry) pairs as misses."""
     n_codes = labels.shape[1]
     code = entry_code[entry]
     correct = labels[doc, code].astype(float)
-    entry_fires = np.bincount(entry, minlength=len(entry_code))
+    missed_doc, missed_entry = rejected
+    entry_fires = np.bincount(np.concatenate([entry, missed_entry]), minlength=len(entry_code))
     entry_hits = np.bincount(entry, weights=correct, minlength=len(entry_code))
     # A code's keyword precision counts each (text, code) once, however many of its keywords matched.
     code_pairs = np.unique(doc * n_codes + code)
     pair_code = code_pairs % n_codes
-    code_fires = np.bincount(pair_code, minlength=n_codes)
+    code_fires = (np.bincount(pair_code, minlength=n_codes)
+                  + np.bincount(np.unique(missed_doc * n_codes + entry_code[missed_entry]) % n_codes,
+                                minlength=n_codes))
     code_hits = np.bincount(pair_code, weights=labels[code_pairs // n_codes, pair_code].astype(float),
                             minlength=n_codes)
     project = ((code_hits.sum() + PROJECT_PRIOR_WEIGHT * COLD_START_PRECISION)

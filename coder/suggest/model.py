@@ -44,7 +44,7 @@ from coder.nlp import Tokens, shared_lexicon, tokenize
 from coder.records import Code
 from coder.suggest import ENGINES
 from coder.suggest.features import Featurizer
-from coder.suggest.keyword_trust import KeywordTrust, learn_keyword_trust
+from coder.suggest.keyword_trust import KeywordTrust, learn_keyword_trust, rejected_pairs
 from coder.suggest.keywords import KeywordMatcher, KeywordMatches
 from coder.suggest.thresholds import calibrate, fit_platt, half_best_f1_threshold, sigmoid
 
@@ -98,7 +98,9 @@ class Suggester:
             (featurizer.n_features - codebook_rows.shape[1], len(self.codes)))], format="csr")
         self.trust: KeywordTrust | None = None
         self.models: list[CodeModel] = []
-        self.coef = np.zeros((featurizer.n_features, len(self.codes)))
+        # Model codes' text weights only: a dense matrix over every code would take
+        # features x codes (gigabytes with thousands of codes, most of them not on a model).
+        self.coef: dict[int, np.ndarray] = {}
         self.intercept = np.zeros(len(self.codes))
 
     def similarity(self, text: sp.csr_matrix) -> np.ndarray:
@@ -137,9 +139,17 @@ class Suggester:
         base_codes = codes_of("base rate")
         return _ScoringPlan(
             model_codes,
-            self.coef[:, model_codes] * weights[0] + self.codebook_columns[:, model_codes].toarray() * weights[2],
+            self.coefficients(model_codes) * weights[0] + self.codebook_columns[:, model_codes].toarray() * weights[2],
             weights[1], weights[3], self.intercept[model_codes] * weights[0] + weights[4],
             codes_of("keywords"), base_codes, np.array([self.models[j].base_rate for j in base_codes.tolist()]))
+
+    def coefficients(self, columns: Sequence[int] | np.ndarray) -> np.ndarray:
+        """The text weights of the codes in `columns` (features x codes; zero for a code not on a model)."""
+        weights = np.zeros((self.featurizer.n_features, len(columns)))
+        for k, j in enumerate(np.asarray(columns, dtype=np.int64).tolist()):
+            if j in self.coef:
+                weights[:, k] = self.coef[j]
+        return weights
 
     def score_texts(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated scores, one row per text and one column per code."""
@@ -184,12 +194,14 @@ def decide(scores: np.ndarray, thresholds: np.ndarray, *, at_least_one: bool = F
 
 
 def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
-          corpus: Sequence[str] = (), engine: str = "auto", min_positives: int = MIN_POSITIVES,
-          seed: int = 0) -> Suggester:
+          corpus: Sequence[str] = (), rejected: Sequence[tuple[str, int]] = (), engine: str = "auto",
+          min_positives: int = MIN_POSITIVES, seed: int = 0) -> Suggester:
     """Train a Suggester from coded texts.
 
     `labels` is a 0/1 matrix (texts x codes, in `codes` order); `corpus` is
-    further uncoded text used only to learn vocabulary and word weights.
+    further uncoded text used only to learn vocabulary and word weights;
+    `rejected` (text, code column) pairs are uncoded texts the researcher
+    turned that code down on, which lower the trust in its keywords that match them.
     `engine` "keywords" skips the models; "model" uses a model for every code
     with at least `min_positives` positives and `MIN_NEGATIVES` negatives;
     "auto" does too unless the code's keywords did as well or its model did
@@ -200,14 +212,17 @@ def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
     labels = np.asarray(labels, dtype=bool).reshape(len(texts), len(codes))
     with shared_lexicon().hold():
         tokens = tokenize(list(texts) + list(corpus))
+        turned_down = tokenize([text for text, _ in rejected])
         featurizer = Featurizer().fit(tokens)
         codebook_rows = featurizer.transform(tokenize([codebook_text(code) for code in codes]))
         suggester = Suggester(codes, featurizer, KeywordMatcher(codes), codebook_rows[:, :featurizer.n_word_features])
         coded = tokens.head(len(texts))
         text = featurizer.transform(coded)
         matches = suggester.keywords.matches(coded)
+        misses = rejected_pairs(suggester.keywords.matches(turned_down), [j for _, j in rejected],
+                                suggester.keywords.entry_code)
     folds = _folds(len(texts), seed)
-    suggester.trust, evidence = learn_keyword_trust(matches, labels, suggester.keywords.entry_code, folds)
+    suggester.trust, evidence = learn_keyword_trust(matches, labels, suggester.keywords.entry_code, folds, misses)
     keyword_scores = suggester.trust.scores(evidence)
     inputs = _CodeInputs(text, folds, evidence, suggester.similarity(text), np.diff(text.indptr) == 0)
     has_keywords = np.bincount(suggester.keywords.entry_code, minlength=len(codes)) > 0
@@ -228,7 +243,7 @@ def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
             if engine == "model" or (fitted.f1 >= MIN_MODEL_F1 and (
                     keywords is None or fitted.f1 >= keyword_f1 + KEYWORD_MARGIN)):
                 model = CodeModel(code.id, "model", fitted.threshold, positives, fitted.calibration)
-                suggester.coef[:, j], suggester.intercept[j] = fitted.coef, fitted.intercept
+                suggester.coef[j], suggester.intercept[j] = fitted.coef, fitted.intercept
             else:
                 model = keywords or CodeModel(code.id, "none", 1.0, positives, note=(
                     f"model too weak to trust (cross-validated F1 {fitted.f1:.2f})"))

@@ -18,6 +18,7 @@ import numpy as np
 from coder.errors import CoderError
 from coder.records import Code
 from coder.store.codebook_read import load_codebook
+from coder.store.rejections import rejected_examples
 from coder.store.suggestions import coded_examples, sample_texts, save_evaluation, training_marker
 from coder.suggest.evaluate import Evaluation, evaluate
 from coder.suggest.model import Suggester, train
@@ -30,12 +31,14 @@ _suggesters: dict[tuple, Suggester] = {}
 
 @dataclass(frozen=True)
 class TrainingSet:
-    """The coded responses of a project as texts and a 0/1 matrix over the active codes."""
+    """The coded responses of a project as texts and a 0/1 matrix over the active codes, and the
+    uncoded responses a code was turned down on, as (text, code column) pairs."""
 
     ids: list[str]
     texts: list[str]
     labels: np.ndarray
     codes: list[Code]
+    rejected: list[tuple[str, int]]
 
 
 def training_set(conn: sqlite3.Connection, coder: str | None = None) -> TrainingSet:
@@ -48,7 +51,8 @@ def training_set(conn: sqlite3.Connection, coder: str | None = None) -> Training
     labels = np.zeros((len(examples), len(codes)), dtype=bool)
     for i, (_, _, applied) in enumerate(examples):
         labels[i, [column[c] for c in applied if c in column]] = True
-    return TrainingSet([e[0] for e in examples], [e[1] for e in examples], labels, codes)
+    rejected = [(text, column[code_id]) for _, text, code_id in rejected_examples(conn, coder) if code_id in column]
+    return TrainingSet([e[0] for e in examples], [e[1] for e in examples], labels, codes, rejected)
 
 
 def project_suggester(conn: sqlite3.Connection, *, engine: str = "auto",
@@ -58,8 +62,8 @@ def project_suggester(conn: sqlite3.Connection, *, engine: str = "auto",
     if key not in _suggesters:
         data = training_set(conn, coder)
         _suggesters.clear()
-        _suggesters[key] = train(data.texts, data.labels, data.codes,
-                                 corpus=sample_texts(conn, CORPUS_SAMPLE, coder), engine=engine)
+        _suggesters[key] = train(data.texts, data.labels, data.codes, corpus=sample_texts(conn, CORPUS_SAMPLE, coder),
+                                 rejected=data.rejected, engine=engine)
     return _suggesters[key]
 
 

@@ -119,6 +119,6 @@ def _model_evidence(suggester: Suggester, scored: Scored, chosen: np.ndarray) ->
     codes, columns = np.unique(pair_codes, return_inverse=True)   # only the codes asked about
     rows = scored.text[docs]
     contributions = token_contributions(suggester.featurizer, scored.tokens, rows, docs,
-                                        suggester.coef[:rows.shape[1], codes])
+                                        suggester.coefficients(codes))
     explained = model_evidence(scored.tokens, docs, contributions, pairs.reshape(-1), columns.reshape(-1))
     return dict(zip(zip(pair_docs.tolist(), pair_codes.tolist()), explained))
