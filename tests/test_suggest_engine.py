@@ -260,3 +260,21 @@ def test_ten_thousand_codes_train_and_score():
     assert sorted(suggester.coef) == [0, 1]   # text weights are kept for the codes on a model only
     scores = suggester.score_texts(["the printer jammed", "word77 and word78"])
     assert scores.shape == (2, 10_000) and scores[1, 77] > 0 and scores[0, 0] > scores[0, 5]
+
+
+def test_decision_lines_name_at_most_forty_codes_a_line_and_count_the_rest():
+    from dataclasses import dataclass
+
+    from coder.cli.decisions import NAMED, decision_lines
+
+    @dataclass
+    class D:
+        code_id: str
+        engine: str
+        note: str = ""
+
+    lines = decision_lines([D(f"k{i}", "keywords") for i in range(NAMED + 5)] +
+                           [D(f"n{i}", "none", "not enough coding") for i in range(NAMED + 2)])
+    assert lines[1].startswith(f"Codes on keywords ({NAMED + 5}): k0, ") and lines[1].endswith("and 5 more")
+    assert f"k{NAMED}" not in lines[1].split(", ")
+    assert lines[-1] == "  and 2 more" and len(lines) == 2 + 1 + NAMED + 1

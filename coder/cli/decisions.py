@@ -16,6 +16,14 @@ TITLES = {"model": "Codes on the model", "keywords": "Codes on keywords",
           "none": "Codes not suggested"}
 
 
+NAMED = 40   # codes named per line; the rest are counted (`coder evaluate --out` lists every code)
+
+
+def _named(code_ids: list[str]) -> str:
+    shown = ", ".join(code_ids[:NAMED]) or "none"
+    return shown + (f" and {len(code_ids) - NAMED} more" if len(code_ids) > NAMED else "")
+
+
 def decision_lines(decisions: Iterable[Decision]) -> list[str]:
     """One line per engine in use (model and keywords always), and one per code not suggested, with why."""
     decisions = list(decisions)
@@ -23,7 +31,8 @@ def decision_lines(decisions: Iterable[Decision]) -> list[str]:
     for engine, title in TITLES.items():
         codes = [d for d in decisions if d.engine == engine]
         if engine == "none":
-            lines += [f"{title} ({len(codes)}):"] * bool(codes) + [f"  {d.code_id}: {d.note}" for d in codes]
+            lines += [f"{title} ({len(codes)}):"] * bool(codes) + [f"  {d.code_id}: {d.note}" for d in codes[:NAMED]]
+            lines += [f"  and {len(codes) - NAMED} more"] * (len(codes) > NAMED)
         elif codes or engine in ("model", "keywords"):
-            lines.append(f"{title} ({len(codes)}): {', '.join(d.code_id for d in codes) or 'none'}")
+            lines.append(f"{title} ({len(codes)}): {_named([d.code_id for d in codes])}")
     return lines

@@ -17,8 +17,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
-from coder.coding import apply_new_code, toggle_code
-from coder.codebook.edit import next_code_index, settle_keys
+from coder.coding import toggle_code
+from coder.codebook.edit import settle_keys
 from coder.codebook.keys import assign_keys
 from coder.colours import code_colours
 from coder.errors import CoderError
@@ -311,33 +311,6 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, HistoryActions, Sugg
         if (event.is_printable and event.character and event.key not in self.active_bindings
                 and not isinstance(self.focused, Input)):
             self.notify(f"{event.character!r} does nothing here: ? lists the keys.", timeout=3)
-
-    def action_new_code(self) -> None:
-        """Add a code (to the highlighted theme) and apply it to the selected text, or the whole response."""
-        rid = self.response_list.current
-        theme_id = self.query_one(CodebookPanel).highlighted_theme or next(
-            (t.id for t in self.codebook.themes if not t.retired), None)
-        if rid is None or theme_id is None:
-            self.notify("A new code needs a response and a theme (F2 adds themes).", severity="warning")
-            return
-        from coder.tui.screens.codebook_forms import RecordForm
-        from coder.tui.screens.codebook_screen import checked_code_values, code_fields
-
-        theme = next(t for t in self.codebook.themes if t.id == theme_id)
-        span, before = self.query_one(ResponseView).selected_span(), self._own_codes(rid)
-
-        def save(values: dict) -> None:
-            fields = checked_code_values(values, None, self.codebook)
-            fields["index"] = fields["index"] or None
-            code = apply_new_code(self.conn, rid, theme_id, fields.pop("label"), self.coder,
-                                  start=span[0] if span else None, end=span[1] if span else None, **fields)
-            self.load_codebook()
-            self.clear_selection()
-            self.after_change(rid, before)
-            self.show_rules(code.id, "just added and applied")
-        where = "the selected text" if span else f"response {rid}"
-        self.app.push_screen(RecordForm(f"New code in theme {theme.index} {theme.label}, applied to {where}",
-                                        code_fields(None, next_code_index(self.codebook, theme_id)), save))
 
     def action_details(self) -> None:
         """Unfold (or fold) the response's attributes line."""

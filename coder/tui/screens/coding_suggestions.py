@@ -1,19 +1,22 @@
-"""Suggestions and code rules on the coding screen: accept (enter, `A`), reject (`x`),
-and the rules of the code in question shown under the text (`coder.tui.widgets.code_rules`).
+"""Suggestions and codes on the coding screen: accept (enter, `A`), reject (`x`), a new
+code applied to the selected text (`+`), and the rules of the code in question shown
+under the text (`coder.tui.widgets.code_rules`).
 
 A mixin of CodingScreen.
 """
 
 from __future__ import annotations
 
-from coder.coding import accept_suggestions, reject_suggestion
+from coder.codebook.edit import next_code_index
+from coder.coding import accept_suggestions, apply_new_code, reject_suggestion
 from coder.tui.widgets.code_rules import CodeRules
 from coder.tui.widgets.codebook_panel import CodebookPanel
+from coder.tui.widgets.response_view import ResponseView
 from coder.tui.widgets.suggestions_panel import SuggestionsPanel
 
 
 class SuggestionActions:
-    """Accepting and rejecting suggestions; showing the rules of the code in question."""
+    """Accepting and rejecting suggestions; new codes; showing the rules of the code in question."""
 
     def show_rules(self, code_id: str | None, why: str) -> None:
         """Show the rules of a code under the text, saying why it is the one shown."""
@@ -54,3 +57,30 @@ class SuggestionActions:
         code_id = self.query_one(SuggestionsPanel).highlighted_code
         if rid and code_id and self.saved(lambda: reject_suggestion(self.conn, rid, code_id, self.coder)):
             self.after_change(rid, self._own_codes(rid))
+
+    def action_new_code(self) -> None:
+        """Add a code (to the highlighted theme) and apply it to the selected text, or the whole response."""
+        rid = self.response_list.current
+        theme_id = self.query_one(CodebookPanel).highlighted_theme or next(
+            (t.id for t in self.codebook.themes if not t.retired), None)
+        if rid is None or theme_id is None:
+            self.notify("A new code needs a response and a theme (F2 adds themes).", severity="warning")
+            return
+        from coder.tui.screens.codebook_forms import RecordForm
+        from coder.tui.screens.codebook_screen import checked_code_values, code_fields
+
+        theme = next(t for t in self.codebook.themes if t.id == theme_id)
+        span, before = self.query_one(ResponseView).selected_span(), self._own_codes(rid)
+
+        def save(values: dict) -> None:
+            fields = checked_code_values(values, None, self.codebook)
+            fields["index"] = fields["index"] or None
+            code = apply_new_code(self.conn, rid, theme_id, fields.pop("label"), self.coder,
+                                  start=span[0] if span else None, end=span[1] if span else None, **fields)
+            self.load_codebook()
+            self.clear_selection()
+            self.after_change(rid, before)
+            self.show_rules(code.id, "just added and applied")
+        where = "the selected text" if span else f"response {rid}"
+        self.app.push_screen(RecordForm(f"New code in theme {theme.index} {theme.label}, applied to {where}",
+                                        code_fields(None, next_code_index(self.codebook, theme_id)), save))
