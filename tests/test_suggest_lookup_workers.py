@@ -7,12 +7,12 @@ import os
 
 import numpy as np
 import pytest
+from suggest_fixtures import codes, corpus
 
 from coder.suggest.file_rows import score_rows
 from coder.suggest.lookup import KeyIndex
 from coder.suggest.model import train
 from coder.suggest.workers import default_workers, map_chunks
-from tests.suggest_fixtures import codes, corpus
 
 
 def _expected(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
