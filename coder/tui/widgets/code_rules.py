@@ -9,21 +9,26 @@ with a title saying why this code is the one shown.
 
 from __future__ import annotations
 
-from textual.containers import VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
 from coder.records import Code
 
 
-class CodeRules(VerticalScroll, can_focus=False):
+class CodeRules(Vertical):
     """A code's definition and rules, with why it is the code shown."""
 
     DEFAULT_CSS = """
-    CodeRules { height: auto; max-height: 35%; border-top: solid $primary-muted; padding: 0 1;
+    CodeRules { height: 40%; max-height: 12; border-top: solid $primary-muted; padding: 0 1;
                 display: none; }
     CodeRules.shown { display: block; }
+    CodeRules #rules-text { height: 1fr; overflow: hidden; }
     """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._shown: tuple | None = None
 
     def compose(self):
         yield Static(id="rules-text")
@@ -31,6 +36,9 @@ class CodeRules(VerticalScroll, can_focus=False):
     def show(self, code: Code, why: str, *, memo: str | None = None, not_suggested: str | None = None) -> None:
         """Show `code`'s rules; `why` says how it came to be shown ("under the cursor" ...)."""
         self.border_title = f"{code.index} {code.label} — {why}"
+        if self._shown == (code, memo, not_suggested):
+            return   # the same rules again (the code toggled off and on): the title is all that changes
+        self._shown = (code, memo, not_suggested)
         lines: list[Content] = []
         if code.definition:
             lines.append(Content(code.definition))
@@ -45,6 +53,7 @@ class CodeRules(VerticalScroll, can_focus=False):
             lines.append(Content.assemble(("Memo: ", "bold"), memo))
         if not lines:
             lines.append(Content.styled("No definition or rules yet (F2 edits the codebook).", "dim"))
-        self.query_one("#rules-text", Static).update(Content("\n").join(lines))
+        # A fixed-size box repainted in place: no new layout of the screen per code key
+        # (that cost tens of ms a keypress on a slow machine). F2 shows rules too long for it.
+        self.query_one("#rules-text", Static).update(Content("\n").join(lines), layout=not self.has_class("shown"))
         self.add_class("shown")
-        self.scroll_home(animate=False)
