@@ -112,6 +112,18 @@ def test_decide_and_at_least_one():
     assert uncertainty(np.array([[0.5, 0.0], [1.0, 0.0]]), np.array([0.5, 0.5])).tolist() == [1.0, 0.0]
 
 
+def test_a_weak_code_over_its_threshold_is_dropped_where_stronger_codes_carry_the_text():
+    thresholds = np.array([0.3, 0.3, 0.3])
+    scores = np.array([[0.95, 0.35, 0.0],    # expected F1 with the first alone 2(.95)/(1 + 1.3) = .83; .35 < .83 / 2
+                       [0.9, 0.8, 0.0],      # two strong codes: both kept
+                       [0.35, 0.32, 0.0],    # no strong code: the weak ones are all the text has
+                       [0.95, 0.1, 0.25]])   # under their thresholds: never added
+    assert decide(scores, thresholds).tolist() == [[True, False, False], [True, True, False],
+                                                   [True, True, False], [True, False, False]]
+    # Order within a row does not matter: the same choice with the codes swapped.
+    assert decide(scores[:, ::-1], thresholds).tolist() == decide(scores, thresholds)[:, ::-1].tolist()
+
+
 def test_token_contributions_add_up_to_the_text_part_of_the_decision():
     texts, labels = corpus()
     suggester = train(texts, labels, codes())

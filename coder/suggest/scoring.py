@@ -2,8 +2,9 @@
 
 `score_chunk` is a pure function of a trained Suggester and a chunk of
 texts, so a batch run can call it chunk by chunk (and in forked workers).
-Only suggestions at or above their code's threshold are kept, plus, with
-`at_least_one`, each text's best code when none clears its threshold; per text
+Only suggestions at or above their code's threshold are kept (and of those, on
+each text, the best ones that keep its expected F1 up: `model.keep_expected_f1`),
+plus, with `at_least_one`, each text's best code when none is kept; per text
 it also keeps one uncertainty figure and the best code, not every score.
 The result is columns of numbers and one list of evidence texts, which cost
 little to send between processes; the response ids stay with the caller.
