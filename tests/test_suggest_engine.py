@@ -91,6 +91,9 @@ def test_thresholds_are_chosen_per_code():
     # Calibrated scores: half the best F1 (here 0.8, keeping the top three).
     assert half_best_f1_threshold(np.array([0.9, 0.6, 0.5, 0.1]), np.array([1, 0, 1, 0])) == pytest.approx(0.4)
     assert half_best_f1_threshold(np.array([0.9, 0.2, 0.15, 0.1]), np.array([1, 1, 0, 0])) == pytest.approx(0.5)
+    # Positives no score reached (keyword codes: coded texts no keyword matched) count as missed:
+    # the best cut keeps both positives, F1 2 * 2 / (2 + 4).
+    assert half_best_f1_threshold(np.array([0.9, 0.8, 0.1]), np.array([1, 1, 0]), positives=4) == pytest.approx(1 / 3)
     assert half_best_f1_threshold(np.array([0.5, 0.4]), np.array([0, 0])) == 1.0
     texts, labels = corpus()
     thresholds = train(texts, labels, codes()).thresholds

@@ -15,8 +15,9 @@ A text's keyword evidence for a code combines its matched entries' precisions
 as independent chances (noisy-OR: 1 - prod(1 - p)). Evidence is then
 calibrated (Platt scaling on its logit, fitted on out-of-fold evidence pooled
 over every code with keywords) so that a keyword score of 0.5 is right about
-half the time; the threshold for suggesting maximises F1 over the same pooled
-out-of-fold scores.
+half the time; the threshold for suggesting is half the best F1 reached over
+the same pooled out-of-fold scores (where F1 is best for calibrated
+probabilities, as for a model's scores).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Sequence
 import numpy as np
 
 from coder.suggest.keywords import KeywordMatches
-from coder.suggest.thresholds import best_f1_threshold, calibrate, fit_platt
+from coder.suggest.thresholds import calibrate, fit_platt, half_best_f1_threshold
 
 # Measured on the demo's reference coding before any learning: one keyword match
 # was right 36% of the time (the old score of 0.5 claimed half).
@@ -157,7 +158,7 @@ def _calibrated(evidence: np.ndarray, calibration: tuple[float, float]) -> np.nd
 
 
 def _calibration_and_threshold(evidence: np.ndarray, labels: np.ndarray) -> tuple[tuple[float, float], float]:
-    """Platt scaling on the evidence's logit and the F1-best threshold, pooled over codes.
+    """Platt scaling on the evidence's logit and half the best F1 as threshold, pooled over codes.
 
     Identity and the cold-start threshold while the coding has too few matches
     to learn from.
@@ -168,6 +169,7 @@ def _calibration_and_threshold(evidence: np.ndarray, labels: np.ndarray) -> tupl
         return (1.0, 0.0), COLD_START_THRESHOLD
     calibration = fit_platt(_logit(evidence[matched]), y)
     calibration = (calibration[0], calibration[1])
-    # Positives no keyword matched count against every threshold (as missed).
-    threshold = best_f1_threshold(_calibrated(evidence, calibration)[matched], y, positives=int(labels.sum()))
+    # Half the best F1, as for a model's calibrated scores (`half_best_f1_threshold`); positives
+    # no keyword matched count against every threshold (as missed).
+    threshold = half_best_f1_threshold(_calibrated(evidence, calibration)[matched], y, positives=int(labels.sum()))
     return calibration, float(np.clip(threshold, *THRESHOLD_RANGE))

@@ -90,7 +90,7 @@ def best_f1_threshold(scores: np.ndarray, labels: np.ndarray, *, positives: int 
     return float((s_sorted[k] + below) / 2.0)
 
 
-def half_best_f1_threshold(scores: np.ndarray, labels: np.ndarray) -> float:
+def half_best_f1_threshold(scores: np.ndarray, labels: np.ndarray, *, positives: int | None = None) -> float:
     """For calibrated scores: half the best F1 any threshold reaches on them.
 
     With calibrated probabilities the F1-optimal threshold is half the optimal F1
@@ -98,12 +98,14 @@ def half_best_f1_threshold(scores: np.ndarray, labels: np.ndarray) -> float:
     score"). The best F1 is a stable figure; where the best cut falls is not when
     the classes separate well (it can sit anywhere in a wide gap), so this rule
     places thresholds better on new text. With no positives, returns 1.0.
+    `positives` as for `best_f1_threshold`.
     """
     y = np.asarray(labels, dtype=bool)
     if not y.any():
         return 1.0
-    predicted = np.asarray(scores, dtype=float) >= best_f1_threshold(scores, y)
-    return float((predicted & y).sum() / (predicted.sum() + y.sum()))
+    positives = int(y.sum()) if positives is None else positives
+    predicted = np.asarray(scores, dtype=float) >= best_f1_threshold(scores, y, positives=positives)
+    return float((predicted & y).sum() / (predicted.sum() + positives))
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
