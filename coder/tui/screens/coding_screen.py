@@ -308,8 +308,10 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, HistoryActions, Sugg
 
     def on_key(self, event: events.Key) -> None:
         """A key that does nothing here says so, and where the keys are listed."""
-        if (event.is_printable and event.character and event.key not in self.active_bindings
-                and not isinstance(self.focused, Input)):
+        # The screen's own bindings are looked up first: `active_bindings` gathers every
+        # binding up the focus chain, a cost worth paying only for a key that may be unbound.
+        if (event.is_printable and event.character and event.key not in self._bindings.key_to_bindings
+                and event.key not in self.active_bindings and not isinstance(self.focused, Input)):
             self.notify(f"{event.character!r} does nothing here: ? lists the keys.", timeout=3)
 
     def action_details(self) -> None:
