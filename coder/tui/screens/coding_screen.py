@@ -36,7 +36,7 @@ from coder.suggest.queue import coding_queue
 from coder.tui.code_picker import CodePicker
 from coder.tui.evidence import evidence_spans
 from coder.tui.screens.coding_filters import FilterActions
-from coder.tui.screens.coding_history import HistoryActions
+from coder.tui.screens.coding_history import CodingHistoryActions
 from coder.tui.screens.coding_notes import NoteActions
 from coder.tui.screens.coding_suggestions import SuggestionActions
 from coder.tui.screens.help_screen import HelpScreen
@@ -54,7 +54,7 @@ QUEUE_SIZE = 2000  # responses in the active-learning queue
 _NOTHING_SHOWN = object()
 
 
-class CodingScreen(UsesSession, NoteActions, FilterActions, HistoryActions, SuggestionActions, Screen):
+class CodingScreen(UsesSession, NoteActions, FilterActions, CodingHistoryActions, SuggestionActions, Screen):
     """The default screen: read, code, accept or reject suggestions."""
 
     DEFAULT_CSS = """
