@@ -2,8 +2,10 @@
 
 Screens other than coding live in their own modules under `coder.tui.screens`,
 imported when first opened so start-up stays fast: codebook (F2), stats (F3),
-segments (F4) and adjudication (F5), each built with the `Session` (see SCREENS). At most one of them is open over the coding screen at a time. The
-coding screen picks up their changes when it is shown again.
+segments (F4) and adjudication (F5), each built with the `Session` (see SCREENS).
+At most one of them is open over the coding screen at a time. The coding screen
+picks up their changes when it is shown again; the stats screen is kept between
+opens and counts again only when the project changed (KEPT).
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ SCREENS = [
     ("f4", "Segments screen", "segments_screen", "SegmentsScreen"),
     ("f5", "Adjudication screen", "adjudication_screen", "AdjudicationScreen"),
 ]
+# Screens built once and kept between opens: costly to build (the stats screen's
+# tables and first count take about a second on a large project), and they refresh
+# their own data when shown again if the project changed meanwhile (on_screen_resume).
+KEPT = {"stats_screen"}
 
 
 class CoderApp(App):
@@ -55,14 +61,20 @@ class CoderApp(App):
         return getattr(found, next(cls for _, _, m, cls in SCREENS if m == module))
 
     def action_open_screen(self, module: str) -> None:
-        """Show the codebook or stats screen over the coding screen (replacing the other one)."""
+        """Show a side screen over the coding screen (replacing another); those in KEPT are built once."""
         cls = self._screen_class(module)
         if isinstance(self.screen, cls):
             return
-        if isinstance(self.screen, CodingScreen):
-            self.push_screen(cls(self.session))
+        if module not in KEPT:
+            screen: Screen | str = cls(self.session)
         else:
-            self.switch_screen(cls(self.session))
+            if not self.is_screen_installed(module):
+                self.install_screen(cls(self.session), module)
+            screen = module   # the installed screen, by name
+        if isinstance(self.screen, CodingScreen):
+            self.push_screen(screen)
+        else:
+            self.switch_screen(screen)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
