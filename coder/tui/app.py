@@ -16,8 +16,10 @@ from typing import Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.color import Color, ColorParseError
 from textual.screen import Screen
 
+from coder.tui.colours import text_on
 from coder.tui.screens.coding_screen import CodingScreen
 from coder.tui.session import Session
 
@@ -48,6 +50,19 @@ class CoderApp(App):
 
     def get_default_screen(self) -> Screen:
         return CodingScreen(self.session)
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's CSS variables and `$cursor-text`: black or white, whichever reads
+        better on the theme's cursor colour by WCAG contrast (Textual's `auto` chooses by
+        its own measure, and picks white at 3.7:1 on solarized's blue)."""
+        variables = super().get_css_variables()
+        try:
+            cursor = Color.parse(variables["block-cursor-background"])
+        except (KeyError, ColorParseError):
+            cursor = None
+        if cursor is None or cursor.ansi is not None:   # the terminal's own colours: keep the theme's pair
+            return {**variables, "cursor-text": variables.get("block-cursor-foreground", "auto 100%")}
+        return {**variables, "cursor-text": text_on(cursor.hex[:7])}
 
     def on_mount(self) -> None:
         # What the app builds to start (widgets, the response list) lives as long as
