@@ -331,9 +331,12 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, CodingHistoryActions
         self.query_one(ResponseView).step_sentence(delta, extend)
 
     def action_step(self, delta: int) -> None:
+        self.response_list.action_move(delta)
+        self._show_moved()
+
+    def _show_moved(self) -> None:
         # Show the response now rather than on the list's Highlighted message, so the
         # list and the view are redrawn in one frame instead of two.
-        self.response_list.action_move(delta)
         if self.response_list.current != self._displayed:
             self.show_current()
 
@@ -345,6 +348,7 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, CodingHistoryActions
             self.notify("Every response in the list is coded.")
         else:
             self.response_list.move_to(ids.index(rid, at + 1) if rid in ids[at + 1:] else ids.index(rid))
+            self._show_moved()
 
     def action_pick_code(self) -> None:
         from textual.command import CommandPalette
