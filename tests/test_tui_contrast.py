@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from tui_driver import run, running
+from textual.widgets import DataTable
 from tui_project import make_project
 
 from coder.colours import PALETTE
@@ -44,4 +45,28 @@ def test_selected_text_is_readable_in_every_theme(tmp_path):
                 style = view._selection_style().rich_style
                 foreground, background = (c.get_truecolor().hex for c in (style.color, style.bgcolor))
                 assert contrast(foreground, background) >= 4.5, (theme, foreground, background)
+    run(scenario)
+
+
+def test_side_screen_table_cursor_is_readable_in_every_theme(tmp_path):
+    """The cursor row of a side screen's table (F3's counts), focused or not."""
+    project = make_project(tmp_path / "c.coder", n=3)
+
+    async def scenario():
+        async with running(project) as (app, pilot, _):
+            await pilot.press("f3")
+            await pilot.pause()
+            await app.screen.workers.wait_for_complete()
+            grid = app.screen.query_one("#counts-table", DataTable)
+            for theme in sorted(app.available_themes):
+                app.theme = theme
+                for focused in (True, False):
+                    if focused:
+                        grid.focus()
+                    else:
+                        app.screen.set_focus(None)
+                    await pilot.pause()
+                    style = grid.get_component_rich_style("datatable--cursor")
+                    foreground, background = (c.get_truecolor().hex for c in (style.color, style.bgcolor))
+                    assert contrast(foreground, background) >= 4.5, (theme, focused, foreground, background)
     run(scenario)

@@ -171,15 +171,17 @@ def test_crosstab_and_chart_by_an_attribute(project):
 
 
 def test_stats_follow_new_coding(project):
-    """Codes applied on the coding screen count when the stats screen is shown again."""
+    """Codes applied on the coding screen count when the stats screen is shown again
+    (the same screen, kept between opens, with its data counted again)."""
     async def scenario():
         async with running(project, coder="alice") as (app, pilot, _):
-            await open_stats(app, pilot)
+            first = await open_stats(app, pilot)
             await pilot.press("escape")
             await pilot.pause()
             app.screen.response_list.move_to(app.screen.response_list.ids.index("r6"))
             await pilot.press("1")  # caseload on r6
             screen = await open_stats(app, pilot)
+            assert screen is first
             assert ("Caseload", "3", "50.0", "4") in shown_counts(screen)
     run(scenario)
 

@@ -6,7 +6,7 @@ Builds (once) a project of N responses from tests/bench/make_corpus.py
 with the shipped framework, via the real CLI (`coder init`, `coder import`).
 Then, in one run, sends keys to this app and to an almost empty Textual app
 (a Static whose text a key changes, so it too draws a frame) and prints, for
-next-response (`j`) and toggle-code (`1`), the median and 95th percentile of
+next-response (`j`), toggle-code (`1`) and next-uncoded (`n`), the median and 95th percentile of
 the latency from the key event to the last frame it causes (an update can
 take two), and of the CPU time spent in between; and the differences. Keys
 are sent the way Textual's pilot sends them, one at a time with a pause
@@ -56,7 +56,7 @@ def build_project(n: int, folder: Path) -> Path:
 class EmptyApp(App):
     """The baseline: a Textual app whose keys change one Static (so each draws a frame)."""
 
-    BINDINGS = [Binding("j", "change", "Next"), Binding("1", "change", "Code")]
+    BINDINGS = [Binding("j", "change", "Next"), Binding("1", "change", "Code"), Binding("n", "change", "Uncoded")]
 
     def compose(self):
         yield Static("empty")
@@ -103,6 +103,10 @@ async def time_keys(app: App, keys: list[str], ready, settle: float = 0.08) -> t
             t0, c0 = time.perf_counter(), time.process_time()
             app._driver.send_message(events.Key(key, key))
             await asyncio.sleep(settle)   # every frame the key causes, as a typist would wait
+            for _ in range(50):   # a slow key (the first write on a busy machine) still counts
+                if frames:
+                    break
+                await asyncio.sleep(0.02)
             if not frames:
                 raise SystemExit(f"{type(app).__name__}: key {key!r} drew no frame")
             latencies.append(frames[-1][0] - t0)
@@ -132,7 +136,8 @@ def main() -> None:
 
     project = build_project(a.n, a.dir)
     results = {}
-    for name, keys in (("next response (j)", ["j"] * a.presses), ("toggle code (1)", ["1"] * a.presses)):
+    for name, keys in (("next response (j)", ["j"] * a.presses), ("toggle code (1)", ["1"] * a.presses),
+                       ("next uncoded (n)", ["n"] * a.presses)):
         conn = open_project(project)
         app = CoderApp(Session(conn, "bench", project))
         opened, latency, cpu = asyncio.run(time_keys(app, keys, first_response_shown))

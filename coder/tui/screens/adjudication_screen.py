@@ -22,13 +22,15 @@ from coder.adjudication import (CONSENSUS, TAKE_A, TAKE_B, UNION, DoubleCoded, c
 from coder.codebook.keys import assign_keys
 from coder.colours import code_colours
 from coder.errors import CoderError
-from coder.history import History, describe
+from coder.history import History
 from coder.records import Code, Coding
 from coder.store.browse import change_marker
 from coder.store.codebook_read import load_codebook
+from coder.store.events import Event
 from coder.store.responses import get_response
 from coder.tui.code_picker import CodePicker
 from coder.tui.screens.coding_screen import POLL_SECONDS
+from coder.tui.screens.coding_history import HistoryActions
 from coder.tui.screens.help_screen import HelpScreen
 from coder.tui.screens.side_screen import SideScreen
 from coder.tui.session import Session, UsesSession
@@ -60,7 +62,7 @@ def _mark(codings: list[Coding], code_id: str) -> str:
     return whole + (f"~{spans}" if spans > 1 else "~" if spans else "")
 
 
-class AdjudicationScreen(UsesSession, SideScreen):
+class AdjudicationScreen(UsesSession, HistoryActions, SideScreen):
     """Two coders' codings side by side; the lead records the consensus."""
 
     DEFAULT_CSS = """
@@ -293,28 +295,16 @@ class AdjudicationScreen(UsesSession, SideScreen):
         self.pair = (a, b)
         self.load()
 
-    def action_undo(self) -> None:
-        self._history_step(self.history.undo, "Nothing to undo.", "Undo")
+    def history_names(self) -> dict[str, str]:
+        return self.names
 
-    def action_redo(self) -> None:
-        self._history_step(self.history.redo, "Nothing to redo.", "Redo")
-
-    def _history_step(self, step, nothing: str, done: str) -> None:
-        try:
-            event = step()
-        except CoderError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        if event is None:
-            self.notify(nothing)
-            return
-        self.notify(f"{done}: {describe(event, self.names)}")
+    def after_history_step(self, event: Event) -> None:
+        """Highlight the response the step changed and redraw its row."""
         rid = event.data.get("response_id")
         ids = [item.response_id for item in self.items]
         if rid in ids:
             self.query_one(OptionList).highlighted = ids.index(rid)
             self.refresh_item(rid)
-        self._marker = change_marker(self.conn)
 
     def action_keys(self) -> None:
         self.app.push_screen(HelpScreen([(k, self.codes[c]) for k, c in self.keys.items()], KEYS))

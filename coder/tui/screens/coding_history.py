@@ -1,21 +1,25 @@
-"""Undo and redo on the coding screen (`u`, `ctrl+r`).
+"""Undo and redo (`u`, `ctrl+r`) for the screens that write coding.
 
-A mixin of CodingScreen: each step goes through coder.history (the event log),
-says what it did with codes named as the researcher knows them, and shows the
-response it changed.
+`HistoryActions` is the one implementation of a step through coder.history
+(the event log): it takes the step, says what it did with codes named as the
+researcher knows them (`history_names`), and leaves to each screen what to
+show afterwards (`after_history_step`). `CodingHistoryActions` is the coding
+screen's: it shows the response the step changed.
 """
 
 from __future__ import annotations
 
+from typing import Callable
+
 from coder.errors import CoderError
 from coder.history import describe
-from coder.store.events import Action
 from coder.store.browse import change_marker
+from coder.store.events import Action, Event
 from coder.tui.widgets.codebook_panel import CodebookPanel
 
 
 class HistoryActions:
-    """`action_undo` and `action_redo` for the coding screen."""
+    """`action_undo` and `action_redo` for a screen with `history`, `conn` and the two hooks."""
 
     def action_undo(self) -> None:
         self._history_step(self.history.undo, "Nothing to undo.", "Undo")
@@ -23,7 +27,7 @@ class HistoryActions:
     def action_redo(self) -> None:
         self._history_step(self.history.redo, "Nothing to redo.", "Redo")
 
-    def _history_step(self, step, nothing: str, done: str) -> None:
+    def _history_step(self, step: Callable[[], Event | None], nothing: str, done: str) -> None:
         try:
             event = step()
         except CoderError as exc:  # e.g. undoing the addition of a code now in use
@@ -32,9 +36,28 @@ class HistoryActions:
         if event is None:
             self.notify(nothing)
             return
+        self.notify(f"{done}: {describe(event, self.history_names())}")
+        self.after_history_step(event)
+        self._marker = change_marker(self.conn)
+
+    def history_names(self) -> dict[str, str]:
+        """Code and theme ids -> "index label", for the message saying what a step did."""
+        raise NotImplementedError
+
+    def after_history_step(self, event: Event) -> None:
+        """Show what the undone or redone `event` changed."""
+        raise NotImplementedError
+
+
+class CodingHistoryActions(HistoryActions):
+    """Undo and redo on the coding screen: go to the response the step changed."""
+
+    def history_names(self) -> dict[str, str]:
         names = {c.id: f"{c.index} {c.label}" for c in self.codebook.codes}
         names.update({t.id: f"{t.index} {t.label}" for t in self.codebook.themes})
-        self.notify(f"{done}: {describe(event, names)}")
+        return names
+
+    def after_history_step(self, event: Event) -> None:
         if event.action == Action.HISTORY_CODEBOOK:
             self.load_codebook()
             self.response_list.invalidate()
@@ -49,4 +72,3 @@ class HistoryActions:
             self.response_list.invalidate([rid])
         self.show_current()
         self.refresh_progress()
-        self._marker = change_marker(self.conn)

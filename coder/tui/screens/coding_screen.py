@@ -35,8 +35,9 @@ from coder.store.suggestions import latest_code_f1, not_suggested_codes
 from coder.suggest.queue import coding_queue
 from coder.tui.code_picker import CodePicker
 from coder.tui.evidence import evidence_spans
+from coder.tui.screens.coding_advance import AdvanceActions
 from coder.tui.screens.coding_filters import FilterActions
-from coder.tui.screens.coding_history import HistoryActions
+from coder.tui.screens.coding_history import CodingHistoryActions
 from coder.tui.screens.coding_notes import NoteActions
 from coder.tui.screens.coding_suggestions import SuggestionActions
 from coder.tui.screens.help_screen import HelpScreen
@@ -54,7 +55,8 @@ QUEUE_SIZE = 2000  # responses in the active-learning queue
 _NOTHING_SHOWN = object()
 
 
-class CodingScreen(UsesSession, NoteActions, FilterActions, HistoryActions, SuggestionActions, Screen):
+class CodingScreen(UsesSession, NoteActions, FilterActions, CodingHistoryActions, SuggestionActions,
+                   AdvanceActions, Screen):
     """The default screen: read, code, accept or reject suggestions."""
 
     DEFAULT_CSS = """
@@ -90,6 +92,7 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, HistoryActions, Sugg
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("full_stop", "details", "More about the response", show=False),
         Binding("plus", "new_code", "New code", show=False),
+        Binding("ctrl+n", "toggle_auto_advance", "Auto-advance", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
     COMMANDS = {CodePicker}
@@ -134,6 +137,7 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, HistoryActions, Sugg
     def on_mount(self) -> None:
         self.load_codebook()
         self.load_suggestion_figures()
+        self.load_auto_advance()
         self.reload_list()
         self.resume_where_left_off()
         self.refresh_progress()
@@ -192,7 +196,8 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, HistoryActions, Sugg
             self.coded, self.per_theme = coded_counts(self.conn, self.coder)
         self.query_one(ProgressLine).show(self.coder, self.everyone, self.coded, self.total,
                                           self.per_theme, self.codebook,
-                                          len(self.response_list.ids), self.filter.describe())
+                                          len(self.response_list.ids), self.filter.describe(),
+                                          self.auto_advance)
 
     def _rows(self, ids: list[str]):
         return row_summaries(self.conn, ids, self.scope)
@@ -304,12 +309,17 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, HistoryActions, Sugg
         if all_selected:
             self.notify("All of the text was selected, so the code went on the whole response.")
         self.after_change(rid, before)
-        self.show_rules(code_id, "just applied" if code_id in self._own_codes(rid) else "just removed")
+        applied = code_id in self._own_codes(rid)
+        self.show_rules(code_id, "just applied" if applied else "just removed")
+        if applied and not span and not all_selected:
+            self.advance()
 
     def on_key(self, event: events.Key) -> None:
         """A key that does nothing here says so, and where the keys are listed."""
-        if (event.is_printable and event.character and event.key not in self.active_bindings
-                and not isinstance(self.focused, Input)):
+        # The screen's own bindings are looked up first: `active_bindings` gathers every
+        # binding up the focus chain, a cost worth paying only for a key that may be unbound.
+        if (event.is_printable and event.character and event.key not in self._bindings.key_to_bindings
+                and event.key not in self.active_bindings and not isinstance(self.focused, Input)):
             self.notify(f"{event.character!r} does nothing here: ? lists the keys.", timeout=3)
 
     def action_details(self) -> None:
@@ -321,9 +331,12 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, HistoryActions, Sugg
         self.query_one(ResponseView).step_sentence(delta, extend)
 
     def action_step(self, delta: int) -> None:
+        self.response_list.action_move(delta)
+        self._show_moved()
+
+    def _show_moved(self) -> None:
         # Show the response now rather than on the list's Highlighted message, so the
         # list and the view are redrawn in one frame instead of two.
-        self.response_list.action_move(delta)
         if self.response_list.current != self._displayed:
             self.show_current()
 
@@ -335,6 +348,7 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, HistoryActions, Sugg
             self.notify("Every response in the list is coded.")
         else:
             self.response_list.move_to(ids.index(rid, at + 1) if rid in ids[at + 1:] else ids.index(rid))
+            self._show_moved()
 
     def action_pick_code(self) -> None:
         from textual.command import CommandPalette

@@ -51,6 +51,7 @@ class SuggestionActions:
         before = self._own_codes(rid)
         if self.saved(lambda: accept_suggestions(self.conn, rid, code_ids, self.coder)):
             self.after_change(rid, before)
+            self.advance()
 
     def action_reject(self) -> None:
         rid = self.response_list.current

@@ -13,6 +13,8 @@ from coder.records import Code
 KEYS = [
     ("j / k, ↓ / ↑", "next / previous response"),
     ("n", "next uncoded response"),
+    ("ctrl+n", "auto-advance on / off: after a whole-response code or accepted suggestions, "
+               "go to the next uncoded response"),
     ("1-9, letters", "toggle the code bound to that key (on the selected text only, if any)"),
     ("] / [", "select the next / previous sentence (then a code key codes just it)"),
     ("} / {", "add the next / previous sentence to the selection"),

@@ -25,12 +25,13 @@ class SideScreen(Screen):
     """A screen shown over the coding screen, closed with Escape."""
 
     # Tables' cursor row and header in black or white, whichever reads better on the
-    # theme's colour (some themes' own pairs fall below a 4.5 contrast ratio).
+    # theme's colour (some themes' own pairs fall below a 4.5 contrast ratio); the focused
+    # cursor by WCAG contrast ($cursor-text, from CoderApp), where `auto` misjudges.
     DEFAULT_CSS = """
-    SideScreen DataTable > .datatable--cursor, SideScreen DataTable:focus > .datatable--cursor,
-    SideScreen DataTable > .datatable--header {
+    SideScreen DataTable > .datatable--cursor, SideScreen DataTable > .datatable--header {
         color: auto 100%;
     }
+    SideScreen DataTable:focus > .datatable--cursor { color: $cursor-text; }
     """
 
     BINDINGS = [

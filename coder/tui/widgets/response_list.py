@@ -88,18 +88,27 @@ class ResponseList(ScrollView, can_focus=True):
         self.refresh()
 
     def invalidate(self, response_ids: list[str] | None = None) -> None:
-        """Forget cached rows (these, or all) so they are fetched again when drawn."""
-        self._strips.clear()
+        """Forget cached rows (all of them), or fetch these rows again now and redraw just them.
+
+        One response coded costs one row's query and one line redrawn, not a page
+        of a hundred rows fetched again and the whole list repainted.
+        """
         if response_ids is None:
+            self._strips.clear()
             self._pages.clear()
             self.refresh()
             return
-        for rid in response_ids:
-            for page, rows in list(self._pages.items()):
-                if any(r is not None and r.id == rid for r in rows):
-                    del self._pages[page]
-                    start = page * PAGE - round(self.scroll_offset.y)
-                    self.refresh(Region(0, start, self.size.width, PAGE))
+        cached = [rid for rid in response_ids
+                  if any(r is not None and r.id == rid for rows in self._pages.values() for r in rows)]
+        found = self._fetch(cached) if cached else {}
+        top = round(self.scroll_offset.y)
+        for page, rows in self._pages.items():
+            for at, row in enumerate(rows):
+                if row is not None and row.id in found:
+                    rows[at] = found[row.id]
+                    index = page * PAGE + at
+                    self._strips.pop(index, None)
+                    self.refresh(Region(0, index - top, self.size.width, 1))
 
     def move_to(self, index: int, *, force: bool = False) -> None:
         """Put the cursor on row `index` (clamped), scroll it into view, post Highlighted."""
