@@ -265,8 +265,12 @@ def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
     folds = _folds(len(texts), seed)
     suggester.trust, evidence = learn_keyword_trust(matches, labels, suggester.keywords.entry_code, folds, misses)
     keyword_scores = suggester.trust.scores(evidence)
+    has_entry = described & (np.diff(codebook_rows.indptr) > 0)
+    if has_entry.any():         # sorted once here, not in every fit on a stacked matrix
+        text.sort_indices()
+        codebook_rows.sort_indices()
     inputs = _CodeInputs(text, folds, evidence, suggester.similarity(text), np.diff(text.indptr) == 0,
-                         codebook_rows, described & (np.diff(codebook_rows.indptr) > 0))
+                         codebook_rows, has_entry)
     has_keywords = np.bincount(suggester.keywords.entry_code, minlength=len(codes)) > 0
     for j, code in enumerate(codes):
         y = labels[:, j]
@@ -339,8 +343,12 @@ def _fit_classifier(inputs: _CodeInputs, j: int, text: sp.csr_matrix, y: np.ndar
     """Code j's classifier on coded texts, with its codebook entry as one more (weighted) positive."""
     if CODEBOOK_WEIGHT <= 0 or not inputs.has_entry[j]:
         return _classifier().fit(text, y)
-    return _classifier().fit(sp.vstack([text, inputs.entries[j]], format="csr"), np.r_[y, True],
-                             sample_weight=np.r_[np.ones(len(y)), CODEBOOK_WEIGHT])
+    entry = inputs.entries[j]
+    stacked = sp.vstack([text, entry], format="csr")
+    # Stacking keeps each row's columns sorted and distinct; saying so spares the fit a pass
+    # that would sort the whole matrix (a third of the training time on the demo).
+    stacked.has_canonical_format = text.has_canonical_format and entry.has_canonical_format
+    return _classifier().fit(stacked, np.r_[y, True], sample_weight=np.r_[np.ones(len(y)), CODEBOOK_WEIGHT])
 
 
 def _folds(n: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
