@@ -54,6 +54,21 @@ def test_a_code_learned_from_ten_examples_is_suggested_on_matching_text_only():
     json.dumps(evidence)  # storable as JSON
 
 
+def test_a_codes_definition_teaches_its_model_words_no_coded_text_uses():
+    # "photocopier" is in two uncoded texts (so in the vocabulary) but in no coded one: only
+    # the codebook entry, a positive example for its code's model, can give the word weight.
+    texts, labels = corpus()
+    uncoded = ["the photocopier is in the hall", "a new photocopier arrived"]
+    named = [Code("printer", "t", "1.1", "Printer trouble", "Problems with printers or the photocopier"),
+             codes()[1]]
+    for entries, expected in ((named, True), (codes(), False)):
+        suggester = train(texts, labels, entries, corpus=uncoded)
+        column = suggester.featurizer.words.index("photocopier")
+        assert suggester.models[0].engine == "model"
+        assert bool(suggester.coef[0][column] > 0) is expected
+        assert suggester.coef[1][column] <= 0   # the lunch code's model learns nothing for it
+
+
 def test_evidence_points_into_each_text_of_a_chunk_and_at_its_best_sentence():
     texts, labels = corpus()
     suggester = train(texts, labels, codes(lunch_keywords=["lunch"]))
@@ -95,7 +110,10 @@ def test_thresholds_are_chosen_per_code():
     # the best cut keeps both positives, F1 2 * 2 / (2 + 4).
     assert half_best_f1_threshold(np.array([0.9, 0.8, 0.1]), np.array([1, 1, 0]), positives=4) == pytest.approx(1 / 3)
     assert half_best_f1_threshold(np.array([0.5, 0.4]), np.array([0, 0])) == 1.0
+    # Two codes learned equally well get the same threshold (half of F1 1.0); coding the
+    # printer code on two texts that do not mention printers makes it the harder one.
     texts, labels = corpus()
+    labels[-2:, 0] = True
     thresholds = train(texts, labels, codes()).thresholds
     assert thresholds.shape == (2,) and thresholds[0] != thresholds[1]
 
