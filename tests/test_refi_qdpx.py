@@ -184,7 +184,8 @@ def test_import_nested_codes_two_users_overlapping_selections(tmp_path):
     book = load_codebook(conn)
     assert [t.label for t in book.themes] == ["Barriers", "Ungrouped codes"]
     labels = {c.label: c for c in book.codes}
-    assert labels["Time / Evenings"].index == "1.1.1"
+    assert labels["Evenings"].index == "1.1.1"
+    assert labels["Evenings"].parent_id == labels["Time"].id   # a sub-code, with its own name
     assert labels["Barriers (general)"].theme_id == book.themes[0].id  # coding on the parent
     codings = tables.codings_frame(conn)
     by_label = {c.id: c.label for c in book.codes}
@@ -192,8 +193,8 @@ def test_import_nested_codes_two_users_overlapping_selections(tmp_path):
     rows = sorted((r.response_id, by_label[r.code_id], r.coder, span(r.start), span(r.end))
                   for r in codings.itertuples())
     assert rows == sorted([
-        ("Interview 1", "Time / Evenings", "Ana", 0, 12),
-        ("Interview 1", "Time / Evenings", "ben", 5, 20),      # overlaps Ana's selection
+        ("Interview 1", "Evenings", "Ana", 0, 12),
+        ("Interview 1", "Evenings", "ben", 5, 20),      # overlaps Ana's selection
         ("Interview 1", "Barriers (general)", "ben", 5, 20),
         ("Interview 2", "Money", "Ana", None, None),           # Coding on the source itself
         ("Interview 2", "Loose code", "imported", None, None),  # whole text, no user

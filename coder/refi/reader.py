@@ -6,8 +6,9 @@ What maps to what:
   characters of its GUID), a coder of the project even without codings;
   codings and notes without a known user belong to coder "imported"
 - `CodeBook` -> themes and codes (coder.codebook.qdc.codebook_from_xml: top-level
-  codes with children are themes, deeper codes are flattened into their
-  theme with index paths; top-level codes without children go to a theme
+  codes with children are themes keeping their isCodable, deeper codes are
+  codes and sub-codes of them with their own names, parents and isCodable;
+  top-level codes without children go to a theme
   "Ungrouped codes"). Codings on a theme's own code go to an extra code
   "<theme> (general)" with index "<theme index>.0", so no coding is lost.
 - `TextSource` -> a response whose id is the source's `name` (its GUID when
