@@ -91,12 +91,18 @@ class Codebook:
             children.setdefault((code.theme_id, parent), []).append(code)
         return children
 
-    def depth_of(self, code_id: str) -> int:
-        """0 for a code directly under its theme, 1 for its sub-codes, and so on."""
+    def depths(self) -> dict[str, int]:
+        """Each code's id -> 0 directly under its theme, 1 for its sub-codes, and so on."""
         parents = {c.id: c.parent_id for c in self.codes}
-        depth, parent = 0, parents.get(code_id)
-        while parent is not None and depth <= len(parents):
-            depth, parent = depth + 1, parents.get(parent)
+        depth: dict[str, int] = {}
+        for code_id in parents:
+            path, node = [], code_id
+            while node is not None and node not in depth and node in parents and len(path) <= len(parents):
+                path.append(node)
+                node = parents[node]
+            below = depth.get(node, -1) if node is not None else -1
+            for n, step in enumerate(reversed(path), start=1):
+                depth[step] = below + n
         return depth
 
     def roll_up(self) -> dict[str, str]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
-from helpers import PROJECT_XSD
+from helpers import PROJECT_XSD, one_line_error, run_cli
 from lxml import etree
+from tui_driver import run, running
 
 from coder.codebook.files import read_codebook, write_codebook
 from coder.codebook.merge import merge_codebook
@@ -20,6 +22,7 @@ from coder.store.codebook import add_code, delete_unused_code, update_code
 from coder.store.codebook_read import load_codebook
 from coder.store.codings import add_coding
 from coder.store.responses import insert_responses
+from coder.tui.widgets.codebook_panel import CodebookPanel
 
 NS = {"q": "urn:QDA-XML:project:1.0"}
 
@@ -85,7 +88,7 @@ def test_yaml_sub_codes_read_at_any_depth_and_round_trip(tmp_path):
         ("state_standards", "alignment", "1.1.1.1", True), ("pacing", None, "1.2", True),
         ("vacancies", None, "2.1", True)]
     assert [t.codable for t in book.themes] == [True, False]
-    assert book.depth_of("state_standards") == 2
+    assert book.depths() == {"scope": 0, "alignment": 1, "state_standards": 2, "pacing": 0, "vacancies": 0}
     assert book.roll_up()["state_standards"] == "scope"
     write_codebook(book, tmp_path / "again.yaml")
     again = read_codebook(tmp_path / "again.yaml")
@@ -226,7 +229,7 @@ def test_an_nvivo_shaped_six_deep_tree_imports_with_its_parents_and_goes_back_as
     ids = [c.id for c in book.codes_of(curriculum.id)]
     assert chain == [("cs_scope_and_sequence", None, True), ("alignment", ids[0], True),
                      ("standards", ids[1], False), ("state", ids[2], True), ("alignment", ids[3], True)]
-    assert book.depth_of(ids[4]) == 4   # six levels with the theme: curriculum -> ... -> alignment
+    assert book.depths()[ids[4]] == 4   # six levels with the theme: curriculum -> ... -> alignment
     assert book.codes[1].definition == "Index: not coder's\nId: a line the researcher wrote"
     coded = conn.execute("SELECT code_id, start, \"end\" FROM codings").fetchall()
     assert coded == [(ids[4], 10, 29)]
@@ -239,3 +242,47 @@ def test_an_nvivo_shaped_six_deep_tree_imports_with_its_parents_and_goes_back_as
         assert back[guid][1:3] + back[guid][4:] == (name, codable, text)
         assert back[guid][0] == parent or guid == pedagogy
         assert colour is None or back[guid][3] == colour
+
+
+def test_counts_list_every_sub_code_and_roll_them_up_on_request(tmp_path):
+    project = _tree_project(tmp_path)
+    assert run_cli("export", project, "counts", "--out", tmp_path / "each.csv").returncode == 0
+    rolled = run_cli("export", project, "counts", "--roll-up", "--out", tmp_path / "up.csv")
+    assert rolled.returncode == 0 and "sub-codes rolled up" in rolled.stdout
+    each, up = (pd.read_csv(tmp_path / name, comment="#") for name in ("each.csv", "up.csv"))
+    codes = lambda table: dict(zip(table.loc[table["row"] == "code", "code_label"],  # noqa: E731
+                                   table.loc[table["row"] == "code", "responses"]))
+    assert codes(each) == {"Scope and sequence": 0, "Alignment": 1, "State standards": 1, "Pacing": 0,
+                           "Vacancies": 1}
+    # r1 has two sub-codes of "Scope and sequence": once for it
+    assert codes(up) == {"Scope and sequence": 1, "Pacing": 0, "Vacancies": 1}
+    themes = lambda table: table.loc[table["row"] == "theme", "responses"].tolist()  # noqa: E731
+    assert themes(each) == themes(up) == [1, 1]
+    refused = run_cli("export", project, "qdpx", "--roll-up", "--out", tmp_path / "x.qdpx")
+    assert "--roll-up applies to the tables" in one_line_error(refused)
+
+
+def test_the_codebook_panel_nests_sub_codes_under_their_code_and_gives_them_keys(tmp_path):
+    project = _tree_project(tmp_path)
+
+    async def scenario():
+        async with running(project) as (app, pilot, coding):
+            tree = coding.query_one(CodebookPanel).tree
+            curriculum = tree.root.children[0]
+            [scope, pacing] = curriculum.children
+            [alignment] = scope.children
+            [standards] = alignment.children
+            assert [n.data for n in (scope, alignment, standards, pacing)] == [
+                "scope", "alignment", "state_standards", "pacing"]
+            assert "State standards" in str(standards.label)
+            assert {"scope", "alignment", "state_standards"} <= set(coding.keys.values())
+
+    run(scenario)
+
+
+def test_codebook_show_indents_sub_codes_under_their_code(tmp_path):
+    shown = run_cli("codebook", "show", _tree_project(tmp_path))
+    assert shown.returncode == 0
+    lines = {line.split()[-1]: line for line in shown.stdout.splitlines()[2:] if line.startswith("  ")}
+    assert lines["alignment"].startswith("  1.1.1   Alignment")   # the index column, then two spaces a level
+    assert lines["state_standards"].startswith("  1.1.1.1     State standards")
