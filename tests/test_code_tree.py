@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from coder.codebook.files import read_codebook, write_codebook
 from coder.codebook.merge import merge_codebook
 from coder.colours import code_colours
 from coder.errors import CoderError
+from coder.history import History
+from coder.merge import merge_project
 from coder.refi.reader import import_qdpx
 from coder.refi.writer import write_qdpx
 from coder.store import create_project, open_project
@@ -286,3 +289,26 @@ def test_codebook_show_indents_sub_codes_under_their_code(tmp_path):
     lines = {line.split()[-1]: line for line in shown.stdout.splitlines()[2:] if line.startswith("  ")}
     assert lines["alignment"].startswith("  1.1.1   Alignment")   # the index column, then two spaces a level
     assert lines["state_standards"].startswith("  1.1.1.1     State standards")
+
+
+def test_a_project_merge_brings_new_sub_codes_parents_first_and_undo_takes_them_back(tmp_path):
+    alice = _tree_project(tmp_path)
+    bob = tmp_path / "bob.coder"
+    shutil.copy(alice, bob)
+    conn = open_project(bob)
+    Code = type(load_codebook(conn).codes[0])
+    add_code(conn, Code("district", "curriculum", "1.3", "District"), "bob")
+    add_code(conn, Code("local_standards", "curriculum", "1.1.1.2", "Local standards", parent_id="alignment"),
+             "bob")
+    update_code(conn, "district", "bob", parent_id="local_standards")   # its parent's row comes after its own
+    add_coding(conn, "r2", "district", "bob")
+    conn.close()
+    conn = open_project(alice)
+    try:
+        merge_project(conn, bob, "lead")
+        parents = {c.id: c.parent_id for c in load_codebook(conn).codes}
+        assert (parents["local_standards"], parents["district"]) == ("alignment", "local_standards")
+        History(conn, "lead").undo()
+        assert not {"local_standards", "district"} & {c.id for c in load_codebook(conn).codes}
+    finally:
+        conn.close()
