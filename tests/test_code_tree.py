@@ -12,6 +12,7 @@ from helpers import PROJECT_XSD, one_line_error, run_cli
 from lxml import etree
 from tui_driver import run, running
 
+from coder.codebook.edit import move_code_to_theme
 from coder.codebook.files import read_codebook, write_codebook
 from coder.codebook.merge import merge_codebook
 from coder.colours import code_colours
@@ -310,5 +311,17 @@ def test_a_project_merge_brings_new_sub_codes_parents_first_and_undo_takes_them_
         assert (parents["local_standards"], parents["district"]) == ("alignment", "local_standards")
         History(conn, "lead").undo()
         assert not {"local_standards", "district"} & {c.id for c in load_codebook(conn).codes}
+    finally:
+        conn.close()
+
+
+def test_moving_a_code_to_another_theme_takes_its_sub_codes_and_leaves_its_parent(tmp_path):
+    conn = open_project(_tree_project(tmp_path))
+    try:
+        move_code_to_theme(conn, "alignment", "staffing", "alice")
+        codes = {c.id: (c.theme_id, c.parent_id) for c in load_codebook(conn).codes}
+        assert codes["alignment"] == ("staffing", None)
+        assert codes["state_standards"] == ("staffing", "alignment")
+        assert codes["scope"] == ("curriculum", None)
     finally:
         conn.close()
