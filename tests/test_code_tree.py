@@ -266,7 +266,7 @@ def test_counts_list_every_sub_code_and_roll_them_up_on_request(tmp_path):
     assert "--roll-up applies to the tables" in one_line_error(refused)
 
 
-def test_the_codebook_panel_nests_sub_codes_under_their_code_and_gives_them_keys(tmp_path):
+def test_the_codebook_panel_nests_sub_codes_under_their_code_and_gives_codable_ones_keys(tmp_path):
     project = _tree_project(tmp_path)
 
     async def scenario():
@@ -279,7 +279,8 @@ def test_the_codebook_panel_nests_sub_codes_under_their_code_and_gives_them_keys
             assert [n.data for n in (scope, alignment, standards, pacing)] == [
                 "scope", "alignment", "state_standards", "pacing"]
             assert "State standards" in str(standards.label)
-            assert {"scope", "alignment", "state_standards"} <= set(coding.keys.values())
+            assert {"alignment", "state_standards", "pacing"} <= set(coding.keys.values())
+            assert "scope" not in coding.keys.values()   # not codable: a category of sub-codes
 
     run(scenario)
 
