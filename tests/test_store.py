@@ -274,7 +274,7 @@ def test_a_failed_upgrade_leaves_the_schema_5_file_as_it_was(project_path):
     raw.execute("CREATE INDEX codes_by_parent ON in_the_way(x)")   # the upgrade's index name is taken
     raw.commit()
     raw.close()
-    with pytest.raises(Exception):
+    with pytest.raises(ProjectError, match="codes_by_parent already exists"):
         open_project(project_path)
     raw = sqlite3.connect(project_path)
     assert raw.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("5",)
