@@ -237,7 +237,7 @@ def test_sets_become_the_set_attribute_of_their_sources(tmp_path, schema):
 
 
 @pytest.mark.parametrize("xml, files, message", [
-    (FOREIGN.replace('endPosition="20"', 'endPosition="99"'), None, "outside its text"),
+    (FOREIGN.replace('endPosition="20"', 'endPosition="-1"'), None, "not a span of its text"),
     (FOREIGN.replace('<CodeRef targetGUID="aaaaaaaa-0000-0000-0000-000000000004"/>',
                      '<CodeRef targetGUID="aaaaaaaa-0000-0000-0000-000000000099"/>'), None,
      "CodeBook does not have"),
@@ -301,7 +301,7 @@ def test_sections_in_any_order_import_the_same(tmp_path, order):
 
 
 BAD_SPAN = FOREIGN.replace('startPosition="0" endPosition="28"',
-                           'startPosition="0" endPosition="99"')   # in the second source
+                           'startPosition="9" endPosition="3"')   # in the second source
 UNKNOWN_CODE = ("aaaaaaaa-0000-0000-0000-000000000003\"/></Coding>\n        <NoteRef",   # first source
                 "aaaaaaaa-0000-0000-0000-000000000099\"/></Coding>\n        <NoteRef")
 NOTE_FILE_GONE = ('"dddddddd-0000-0000-0000-000000000003"><PlainTextContent>overall impressions'
@@ -312,7 +312,7 @@ NAMELESS_CODE = ('name="Money" isCodable', 'name="" isCodable')
 
 @pytest.mark.parametrize("xml, message", [
     (BAD_SPAN.replace("</Project>", ""), "not valid XML"),   # bad XML after a bad span
-    (BAD_SPAN.replace(*UNKNOWN_CODE), "outside its text"),   # every span before any CodeRef
+    (BAD_SPAN.replace(*UNKNOWN_CODE), "not a span of its text"),   # every span before any CodeRef
     (reordered(BAD_SPAN.replace(*NAMELESS_CODE), XSD_ORDER[:1] + XSD_ORDER[2:] + ["CodeBook"]),
      "a Code has no name"),                                  # the CodeBook first, though last
     (FOREIGN.replace(*UNKNOWN_CODE).replace(*NOTE_FILE_GONE), "CodeBook does not have"),
