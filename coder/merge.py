@@ -189,7 +189,8 @@ def _check_codebook(ours: dict, theirs: Rows, report: MergeReport, blocked: set)
 def _new_codebook_rows(conn: sqlite3.Connection, ours: dict, theirs: Rows, blocked: set) -> Rows:
     """Themes and codes the project lacks, placed after its own (in the other file's order).
 
-    A new code whose theme is held back by a conflict is held back too (added to `blocked`).
+    A new code whose theme is held back by a conflict is held back too (added to `blocked`),
+    and so is a new sub-code whose parent code is (parents are placed before their sub-codes).
     """
     theme_position, code_positions = next_positions(conn)
     themes = []
@@ -198,17 +199,32 @@ def _new_codebook_rows(conn: sqlite3.Connection, ours: dict, theirs: Rows, block
             themes.append({**row, "position": theme_position})
             theme_position += 1
     homes = {key[0] for key in ours["themes"]} | {row["id"] for row in themes}
+    parents = {key[0] for key in ours["codes"]}
     codes = []
-    for row in theirs["codes"]:
+    for row in _parents_first(theirs["codes"]):
         if (row["id"],) in ours["codes"] or ("code", row["id"]) in blocked:
             continue
-        if row["theme_id"] not in homes:   # its theme is a code here: held back with it
-            blocked.add(("code", row["id"]))
+        if row["theme_id"] not in homes or (row.get("parent_id") and row["parent_id"] not in parents):
+            blocked.add(("code", row["id"]))   # its theme is a code here, or its parent is held back
         else:
             position = code_positions.get(row["theme_id"], 0)
             codes.append({**row, "position": position})
             code_positions[row["theme_id"]] = position + 1
+            parents.add(row["id"])
     return {"themes": themes, "codes": codes}
+
+
+def _parents_first(rows: list[dict]) -> list[dict]:
+    """Code rows ordered by depth in their tree (stable), so each parent comes before its sub-codes."""
+    parent_of = {row["id"]: row.get("parent_id") for row in rows}
+
+    def depth(code_id: str) -> int:
+        n, parent = 0, parent_of.get(code_id)
+        while parent is not None and n <= len(parent_of):
+            n, parent = n + 1, parent_of.get(parent)
+        return n
+
+    return sorted(rows, key=lambda row: depth(row["id"]))
 
 
 def _depends_on(table: str, row: dict) -> list[tuple[str, str]]:

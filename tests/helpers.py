@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +19,35 @@ CODEBOOK = REPO / "codebooks" / "social_work_framework.yaml"
 DEMO_CORPUS = REPO / "corpus" / "social_work_comments.csv"
 DEMO_REFERENCE = REPO / "corpus" / "social_work_reference.csv"
 PROJECT_XSD = REPO / "tests" / "data" / "refi" / "Project.xsd"
+
+
+def downgrade(path: Path, version: int) -> None:
+    """Rewrite a project as an older coder made it: schema `version`'s tables and columns only.
+
+    The file is built by that version's migrations (coder.store.schema.MIGRATIONS[:version])
+    and filled with the rows of `path`, the columns later versions added left out,
+    so a test upgrades a real old file with real decisions in it.
+    """
+    from coder.store.schema import MIGRATIONS
+
+    old = Path(f"{path}.v{version}")
+    conn = sqlite3.connect(old, isolation_level=None)
+    for script in MIGRATIONS[:version]:
+        conn.executescript(script)
+    conn.execute("ATTACH DATABASE ? AS new", (str(path),))
+    conn.execute("BEGIN")
+    tables = [row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    for table in tables:
+        columns = ", ".join(f'"{row[1]}"' for row in conn.execute(f'PRAGMA main.table_info("{table}")'))
+        conn.execute(f'INSERT INTO main."{table}" ({columns}) SELECT {columns} FROM new."{table}"')
+    conn.execute("UPDATE main.meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+    conn.execute("COMMIT")
+    conn.execute("DETACH DATABASE new")
+    conn.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    os.replace(old, path)
 
 
 def demo_comments() -> list[dict]:

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import REPO, file_digest, one_line_error, run_cli
+from helpers import REPO, downgrade, file_digest, one_line_error, run_cli
 from import_files import write_csv
 
 from coder.errors import ProjectError
@@ -203,9 +203,7 @@ def test_an_import_replacing_responses_makes_a_safety_copy_first(project_path, t
 
 
 def test_a_schema_upgrade_makes_a_safety_copy_first(project_path):
-    tamper(project_path, "DROP TABLE drafts", "DROP TABLE coders", "DROP TABLE refi_guids",
-           "DROP TABLE sample_responses", "DROP TABLE samples",
-           "UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    downgrade(project_path, 2)
     open_project(project_path).close()
     [copy] = safety_copies(project_path)
     conn = open_project(copy, readonly=True)

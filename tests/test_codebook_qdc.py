@@ -86,7 +86,7 @@ DEEP = f"""<?xml version="1.0" encoding="utf-8"?>
     <Code guid="00000000-0000-0000-0000-000000000001" name="Workload" isCodable="true">
       <Description>All about work</Description>
       <Code guid="00000000-0000-0000-0000-000000000002" name="Caseload" isCodable="true" color="#112233">
-        <Code guid="00000000-0000-0000-0000-000000000003" name="Weighting" isCodable="true">
+        <Code guid="00000000-0000-0000-0000-000000000003" name="Weighting" isCodable="false">
           <Code guid="00000000-0000-0000-0000-000000000004" name="Points" isCodable="true"/>
         </Code>
       </Code>
@@ -99,7 +99,7 @@ DEEP = f"""<?xml version="1.0" encoding="utf-8"?>
 """
 
 
-def test_import_flattens_any_depth_into_the_top_level_theme(tmp_path):
+def test_import_keeps_any_depth_as_sub_codes_with_their_own_names_and_codability(tmp_path):
     path = tmp_path / "deep.qdc"
     path.write_text(DEEP, encoding="utf-8")
     assert codebook_schema().validate(etree.parse(str(path)))
@@ -107,13 +107,14 @@ def test_import_flattens_any_depth_into_the_top_level_theme(tmp_path):
     assert [(t.id, t.index, t.label) for t in book.themes] == [
         ("workload", "1", "Workload"), ("ungrouped", "2", "Ungrouped codes")]
     assert book.themes[0].description == "All about work"
-    assert [(c.id, c.theme_id, c.index, c.label) for c in book.codes] == [
-        ("caseload", "workload", "1.1", "Caseload"),
-        ("caseload_weighting", "workload", "1.1.1", "Caseload / Weighting"),
-        ("caseload_weighting_points", "workload", "1.1.1.1", "Caseload / Weighting / Points"),
-        ("hours", "workload", "1.2", "Hours"),
-        ("loose_end", "ungrouped", "2.1", "Loose end"),
-        ("cafe", "ungrouped", "2.2", "Café"),
+    assert [t.codable for t in book.themes] == [True, False]   # as it came; "Ungrouped" is coder's
+    assert [(c.id, c.theme_id, c.parent_id, c.index, c.label, c.codable) for c in book.codes] == [
+        ("caseload", "workload", None, "1.1", "Caseload", True),
+        ("weighting", "workload", "caseload", "1.1.1", "Weighting", False),
+        ("points", "workload", "weighting", "1.1.1.1", "Points", True),
+        ("hours", "workload", None, "1.2", "Hours", True),
+        ("loose_end", "ungrouped", None, "2.1", "Loose end", True),
+        ("cafe", "ungrouped", None, "2.2", "Café", True),
     ]
     assert book.codes[0].color == "#112233"
     assert [c.position for c in book.codes_of("workload")] == [0, 1, 2, 3]
@@ -123,7 +124,7 @@ def test_codebook_from_an_element_parsed_elsewhere_with_its_guids():
     element = ET.fromstring(DEEP.split("?>", 1)[1])
     assert len(codebook_from_xml(element).codes) == 6
     book, guids = codebook_and_guids_from_xml(element)
-    assert guids[normal_guid("{00000000-0000-0000-0000-000000000004}")] == "caseload_weighting_points"
+    assert guids[normal_guid("{00000000-0000-0000-0000-000000000004}")] == "points"
     assert guids["00000000-0000-0000-0000-000000000001"] == "workload"
     assert len(guids) == 7
 

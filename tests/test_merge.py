@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from helpers import file_digest, one_line_error, run_cli
+from helpers import downgrade, file_digest, one_line_error, run_cli
 from import_files import write_csv
 from team_projects import ANSWERS, cli, codings, copy_project, count, import_codes, new_project
 
@@ -134,12 +134,7 @@ def test_memos_charts_and_new_codes_come_in_and_undo_takes_the_merge_back(copies
 
 def test_an_older_schema_is_read_from_a_copy_and_left_as_it_is(copies):
     alice, bob = copies
-    raw = sqlite3.connect(bob)
-    for table in ("drafts", "coders", "refi_guids", "sample_responses", "samples"):
-        raw.execute(f"DROP TABLE {table}")
-    raw.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
-    raw.commit()
-    raw.close()
+    downgrade(bob, 2)
     before = file_digest(bob)
     assert merge(alice, bob) == 0
     assert file_digest(bob) == before

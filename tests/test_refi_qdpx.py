@@ -184,7 +184,8 @@ def test_import_nested_codes_two_users_overlapping_selections(tmp_path):
     book = load_codebook(conn)
     assert [t.label for t in book.themes] == ["Barriers", "Ungrouped codes"]
     labels = {c.label: c for c in book.codes}
-    assert labels["Time / Evenings"].index == "1.1.1"
+    assert labels["Evenings"].index == "1.1.1"
+    assert labels["Evenings"].parent_id == labels["Time"].id   # a sub-code, with its own name
     assert labels["Barriers (general)"].theme_id == book.themes[0].id  # coding on the parent
     codings = tables.codings_frame(conn)
     by_label = {c.id: c.label for c in book.codes}
@@ -192,8 +193,8 @@ def test_import_nested_codes_two_users_overlapping_selections(tmp_path):
     rows = sorted((r.response_id, by_label[r.code_id], r.coder, span(r.start), span(r.end))
                   for r in codings.itertuples())
     assert rows == sorted([
-        ("Interview 1", "Time / Evenings", "Ana", 0, 12),
-        ("Interview 1", "Time / Evenings", "ben", 5, 20),      # overlaps Ana's selection
+        ("Interview 1", "Evenings", "Ana", 0, 12),
+        ("Interview 1", "Evenings", "ben", 5, 20),      # overlaps Ana's selection
         ("Interview 1", "Barriers (general)", "ben", 5, 20),
         ("Interview 2", "Money", "Ana", None, None),           # Coding on the source itself
         ("Interview 2", "Loose code", "imported", None, None),  # whole text, no user
@@ -236,7 +237,7 @@ def test_sets_become_the_set_attribute_of_their_sources(tmp_path, schema):
 
 
 @pytest.mark.parametrize("xml, files, message", [
-    (FOREIGN.replace('endPosition="20"', 'endPosition="99"'), None, "outside its text"),
+    (FOREIGN.replace('endPosition="20"', 'endPosition="-1"'), None, "not a span of its text"),
     (FOREIGN.replace('<CodeRef targetGUID="aaaaaaaa-0000-0000-0000-000000000004"/>',
                      '<CodeRef targetGUID="aaaaaaaa-0000-0000-0000-000000000099"/>'), None,
      "CodeBook does not have"),
@@ -300,7 +301,7 @@ def test_sections_in_any_order_import_the_same(tmp_path, order):
 
 
 BAD_SPAN = FOREIGN.replace('startPosition="0" endPosition="28"',
-                           'startPosition="0" endPosition="99"')   # in the second source
+                           'startPosition="9" endPosition="3"')   # in the second source
 UNKNOWN_CODE = ("aaaaaaaa-0000-0000-0000-000000000003\"/></Coding>\n        <NoteRef",   # first source
                 "aaaaaaaa-0000-0000-0000-000000000099\"/></Coding>\n        <NoteRef")
 NOTE_FILE_GONE = ('"dddddddd-0000-0000-0000-000000000003"><PlainTextContent>overall impressions'
@@ -311,7 +312,7 @@ NAMELESS_CODE = ('name="Money" isCodable', 'name="" isCodable')
 
 @pytest.mark.parametrize("xml, message", [
     (BAD_SPAN.replace("</Project>", ""), "not valid XML"),   # bad XML after a bad span
-    (BAD_SPAN.replace(*UNKNOWN_CODE), "outside its text"),   # every span before any CodeRef
+    (BAD_SPAN.replace(*UNKNOWN_CODE), "not a span of its text"),   # every span before any CodeRef
     (reordered(BAD_SPAN.replace(*NAMELESS_CODE), XSD_ORDER[:1] + XSD_ORDER[2:] + ["CodeBook"]),
      "a Code has no name"),                                  # the CodeBook first, though last
     (FOREIGN.replace(*UNKNOWN_CODE).replace(*NOTE_FILE_GONE), "CodeBook does not have"),

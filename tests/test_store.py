@@ -13,6 +13,7 @@ import pytest
 from coder.errors import ProjectError
 from coder.store import create_project, get_meta, open_project, transaction
 from coder.store.browse import any_uncoded
+from coder.store.codebook import list_codes, list_themes
 from coder.store.codings import add_coding, codings_for_response, import_codings, remove_coding
 from coder.store.drafts import draft_titles, drop_draft, get_draft, save_draft
 from coder.store.events import list_events
@@ -20,7 +21,7 @@ from coder.store.exchange import add_coders, keep_guids, kept_guids, known_coder
 from coder.store.responses import (count_responses, existing_ids, get_response, insert_responses,
                                    iter_responses)
 from coder.store.schema import SCHEMA_VERSION
-from helpers import file_digest
+from helpers import downgrade, file_digest
 
 
 def _add_code(conn, code_id="c1"):
@@ -84,18 +85,11 @@ def test_open_refuses_a_newer_schema_and_leaves_it_alone(project_path):
 
 
 def test_a_schema_1_project_is_upgraded_when_opened_for_writing(project_path):
-    raw = sqlite3.connect(project_path)
-    raw.execute("CREATE INDEX suggestions_by_code ON suggestions(code_id)")   # as schema 1 made it
-    raw.execute("DROP TABLE drafts")                                          # schema 3 added it
-    raw.executescript("DROP TABLE coders; DROP TABLE refi_guids;")            # schema 4 added them
-    raw.executescript("DROP TABLE sample_responses; DROP TABLE samples;")     # schema 5 added them
-    raw.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    raw.commit()
-    raw.close()
+    downgrade(project_path, 1)
     with pytest.raises(ProjectError, match="schema 1 needs upgrading"):
         open_project(project_path, readonly=True)
     conn = open_project(project_path)
-    assert int(get_meta(conn)["schema_version"]) == SCHEMA_VERSION == 5
+    assert int(get_meta(conn)["schema_version"]) == SCHEMA_VERSION == 6
     assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'suggestions_by_code'").fetchone()
     save_draft(conn, "alice", "memo:project:", "Project memo", "half a thought")
     assert get_draft(conn, "alice", "memo:project:") == "half a thought"
@@ -103,12 +97,7 @@ def test_a_schema_1_project_is_upgraded_when_opened_for_writing(project_path):
 
 
 def test_a_schema_2_project_is_read_as_it_is_and_upgraded_only_for_writing(project_path):
-    raw = sqlite3.connect(project_path)
-    for table in ("drafts", "coders", "refi_guids", "sample_responses", "samples"):   # schemas 3-5 added them
-        raw.execute(f"DROP TABLE {table}")
-    raw.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
-    raw.commit()
-    raw.close()
+    downgrade(project_path, 2)
     before = file_digest(project_path)
     reader = open_project(project_path, readonly=True)   # an export after upgrading coder
     assert count_responses(reader) == 0
@@ -253,3 +242,41 @@ def test_any_uncoded_per_coder(tmp_path):
     assert not any_uncoded(conn, None) and not any_uncoded(conn, "alice")
     assert any_uncoded(conn, "bob")
     conn.close()
+
+
+def test_a_schema_5_project_upgrades_to_the_code_tree_keeping_every_decision(project_path):
+    conn = open_project(project_path)
+    _add_code(conn)
+    insert_responses(conn, [("r1", "one", {})])
+    add_coding(conn, "r1", "c1", "alice")
+    conn.close()
+    downgrade(project_path, 5)
+    before = sqlite3.connect(project_path)
+    decisions = before.execute("SELECT * FROM codings").fetchall() + before.execute("SELECT * FROM events").fetchall()
+    before.close()
+    reader = open_project(project_path, readonly=True)   # read as it is: a flat tree
+    [code] = list_codes(reader)
+    assert (code.parent_id, code.codable, list_themes(reader)[0].codable) == (None, True, False)
+    reader.close()
+    conn = open_project(project_path)
+    assert int(get_meta(conn)["schema_version"]) == SCHEMA_VERSION == 6
+    assert conn.execute("SELECT parent_id, codable FROM codes").fetchall() == [(None, 1)]
+    assert conn.execute("SELECT codable FROM themes").fetchall() == [(0,)]
+    assert (conn.execute("SELECT * FROM codings").fetchall() + conn.execute("SELECT * FROM events").fetchall()
+            == decisions)
+    conn.close()
+
+
+def test_a_failed_upgrade_leaves_the_schema_5_file_as_it_was(project_path):
+    downgrade(project_path, 5)
+    raw = sqlite3.connect(project_path)
+    raw.execute("CREATE TABLE in_the_way (x)")
+    raw.execute("CREATE INDEX codes_by_parent ON in_the_way(x)")   # the upgrade's index name is taken
+    raw.commit()
+    raw.close()
+    with pytest.raises(ProjectError, match="codes_by_parent already exists"):
+        open_project(project_path)
+    raw = sqlite3.connect(project_path)
+    assert raw.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("5",)
+    assert "parent_id" not in {row[1] for row in raw.execute("PRAGMA table_info(codes)")}
+    raw.close()

@@ -46,15 +46,17 @@ def register(subparsers) -> None:
 
 
 def format_codebook(codebook: Codebook, coded: dict[str, int]) -> list[str]:
-    """The lines `coder codebook show` prints."""
+    """The lines `coder codebook show` prints (sub-codes indented under their code)."""
     lines = [f"{codebook.name}" + (f" (version {codebook.version})" if codebook.version else ""),
              f"{'index':<7} {'label':<48} {'keywords':>8} {'coded':>6}"]
+    depths = codebook.depths()
     for theme in codebook.themes:
         mark = "  [retired]" if theme.retired else ""
         lines.append(f"{theme.index:<7} {theme.label}{mark}")
         for code in codebook.codes_of(theme.id):
             mark = "  [retired]" if code.retired else ""
-            lines.append(f"  {code.index:<5} {code.label:<48.48} {len(code.keywords):>8} "
+            label = "  " * depths[code.id] + code.label
+            lines.append(f"  {code.index:<5} {label:<48.48} {len(code.keywords):>8} "
                          f"{coded.get(code.id, 0):>6}  {code.id}{mark}")
     return lines
 

@@ -38,6 +38,10 @@ def register(subparsers) -> None:
     add_coder_option(parser, default_all=True)
     parser.add_argument("--source", choices=SOURCES, default="coding",
                         help="count human coding (default), machine suggestions, or both")
+    parser.add_argument("--roll-up", action="store_true",
+                        help="tables: count each sub-code as its code directly under the theme (a "
+                             "response with two sub-codes of one code counts once for it); "
+                             "default: every code and sub-code its own row")
     parser.add_argument("--excel", action="store_true",
                         help="CSV as UTF-8 with a byte-order mark and CRLF, for Excel")
     parser.set_defaults(run=run)
@@ -53,6 +57,9 @@ def run(args: argparse.Namespace) -> int:
     check_by(args.kind, args.by)
     check_base(args.kind, args.base)
     check_output(args.kind, args.out)
+    if args.roll_up and args.kind not in TABLE_KINDS:
+        raise CoderError(f"--roll-up applies to the tables ({', '.join(TABLE_KINDS)}), not {args.kind} "
+                         "(a qdpx keeps the tree; a chart counts themes)")
     conn = open_project(args.project, readonly=True)
     try:
         if args.kind == "qdpx":
@@ -73,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
             notes = [source_note(data.source, data.coder),
                      f"bars: % of the {of} with any code of the theme"]
         else:
-            tables = build_tables(args.kind, data, by=args.by, base=args.base)
+            tables = build_tables(args.kind, data, by=args.by, base=args.base, roll_up=args.roll_up)
             write_tables(tables, args.out, excel_bom=args.excel)
             notes = tables.notes
     finally:

@@ -75,7 +75,10 @@ def move_code_to_theme(conn: sqlite3.Connection, code_id: str, theme_id: str, co
     """Move a code to the end of another theme, in one transaction; return it as stored.
 
     An index numbered after its old theme's (1.3) is renumbered into the new
-    theme (2.4); an index of the researcher's own making is kept.
+    theme (2.4); an index of the researcher's own making is kept. A sub-code
+    moved to another theme leaves its parent (it goes directly under the new
+    theme), and a code's sub-codes go with it, keeping their own indexes; each
+    step is logged (and undone) as a change of its own.
     """
     with transaction(conn):
         codebook = load_codebook(conn)
@@ -85,7 +88,23 @@ def move_code_to_theme(conn: sqlite3.Connection, code_id: str, theme_id: str, co
         moved = move_code(conn, code_id, theme_id, coder)
         if code.index.startswith(f"{old_theme.index}.") and new_index != code.index:
             moved = update_code(conn, code_id, coder, index=new_index)
+        if theme_id != code.theme_id:
+            if code.parent_id is not None:
+                moved = update_code(conn, code_id, coder, parent_id=None)
+            for sub_id in _sub_codes(codebook, code):
+                move_code(conn, sub_id, theme_id, coder)
         return moved
+
+
+def _sub_codes(codebook: Codebook, code: Code) -> list[str]:
+    """The ids of a code's sub-codes at every depth, parents before their own sub-codes."""
+    tree = codebook.tree()
+    found, queue = [], [code.id]
+    while queue:
+        children = [c.id for c in tree.get((code.theme_id, queue.pop(0)), ())]
+        found.extend(children)
+        queue.extend(children)
+    return found
 
 
 def settle_keys(conn: sqlite3.Connection) -> Codebook:

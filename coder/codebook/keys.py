@@ -5,7 +5,8 @@ are shown, each gets a free key in framework order and the key is stored with
 the code (`keys_to_store`), so a code added later takes a free key and never
 shifts the keys a researcher has learned. Changing a key is an explicit edit
 (the codebook screen). Codes beyond the available keys get none (apply them
-with the picker, `c`).
+with the picker, `c`). Sub-codes get keys like any code; a code that is not
+codable (a category of sub-codes, as an imported codebook may mark it) gets none.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ LETTERS = [c for c in "abcdefghijklmnopqrstuvwxyz" if c not in RESERVED]
 
 def _active(codebook: Codebook) -> list[Code]:
     retired_themes = {t.id for t in codebook.themes if t.retired}
-    return [c for c in codebook.codes if not c.retired and c.theme_id not in retired_themes]
+    return [c for c in codebook.codes
+            if not c.retired and c.codable and c.theme_id not in retired_themes]
 
 
 def _usable(key: str | None) -> bool:
@@ -28,7 +30,7 @@ def _usable(key: str | None) -> bool:
 
 
 def assign_keys(codebook: Codebook) -> dict[str, str]:
-    """Key -> code id for the codes that can be applied (not retired), in framework order.
+    """Key -> code id for the codes that can be applied (codable, not retired), in framework order.
 
     A code's own usable key is kept (the first code in framework order wins a
     key two codes claim); the others take free keys in framework order. A key

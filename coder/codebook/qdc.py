@@ -1,7 +1,7 @@
 """REFI-QDA codebooks: the `CodeBook` element and `.qdc` files.
 
-Writing: each theme is a `Code` with isCodable="false" whose children are its
-codes (isCodable="true"). GUIDs are derived from the ids (uuid5), so the same
+Writing: each theme is a `Code` whose children are its codes, and theirs
+their sub-codes. GUIDs are derived from the ids (uuid5), so the same
 code always gets the same GUID and exports from the same codebook line up.
 REFI has one free-text `Description` per code; coder writes the definition
 there, followed by what REFI has no field for, as plain lines a person can
@@ -20,11 +20,16 @@ read in NVivo, ATLAS.ti, MAXQDA or QualCoder:
 (A .qdpx project carries these fields beside project.qde instead, so its
 Descriptions hold the definition alone: see coder.refi.fields.)
 
-Reading: any depth of nesting. Top-level codes with children become themes;
-their children become codes. Codes nested deeper are flattened into codes of
-their top-level theme, in document order, with an index path (1.2.1) and a
-label path ("Parent / Child"). Top-level codes without children become codes
-of a theme "Ungrouped codes" (id `ungrouped`). The lines above are read back
+Nesting: a code's sub-codes (coder.records.Code.parent_id, any depth) are
+written as `Code` elements inside it, and read back so. Each element's
+isCodable is its record's `codable`: themes coder makes are "false", codes
+"true", and what an imported codebook had is kept and written back.
+
+Reading: any depth of nesting. Top-level codes with children become themes
+(keeping their isCodable); their children become codes, and codes nested
+deeper become sub-codes of their parent code, each with its own name, in
+document order, with an index path (1.2.1). Top-level codes without children
+become codes of a theme "Ungrouped codes" (id `ungrouped`). The lines above are read back
 when present; otherwise a code whose GUID is one coder gave a project code
 keeps that code's id (`known_ids`), and other ids are made from the names;
 indexes come from positions.
@@ -94,26 +99,38 @@ def codebook_to_xml(codebook: Codebook, *, namespace: str = CODEBOOK_NS, all_col
                          "(import a codebook first)")
     tag = lambda name: f"{{{namespace}}}{name}"  # noqa: E731 - a local shorthand
     colours = code_colours(codebook) if all_colours else {c.id: c.color for c in codebook.codes}
+    children = codebook.tree()
     root = ET.Element(tag("CodeBook"))
     codes_el = ET.SubElement(root, tag("Codes"))
-    for theme in codebook.themes:
-        theme_el = ET.SubElement(codes_el, tag("Code"), guid=theme_guid(theme.id), name=theme.label,
-                                 isCodable="false")
-        text = (_description(theme.description, index=theme.index, id_=theme.id, retired=theme.retired)
-                if footer else theme.description)
-        if text:
-            ET.SubElement(theme_el, tag("Description")).text = text
-        for code in codebook.codes_of(theme.id):
-            attrs = {"guid": code_guid(code.id), "name": code.label, "isCodable": "true"}
+
+    def add_codes(parent_el: ET.Element, theme_id: str, parent_id: str | None) -> None:
+        for code in children.get((theme_id, parent_id), ()):
+            attrs = {"guid": code_guid(code.id), "name": code.label, "isCodable": _flag(code.codable)}
             if colours[code.id]:
                 attrs["color"] = colours[code.id]
-            code_el = ET.SubElement(theme_el, tag("Code"), attrs)
+            code_el = ET.SubElement(parent_el, tag("Code"), attrs)
             text = _description(code.definition, include=code.include, exclude=code.exclude,
                                 keywords=code.keywords, index=code.index, id_=code.id,
                                 retired=code.retired) if footer else code.definition
             if text:
                 ET.SubElement(code_el, tag("Description")).text = text
+            add_codes(code_el, theme_id, code.id)
+
+    for theme in codebook.themes:
+        attrs = {"guid": theme_guid(theme.id), "name": theme.label, "isCodable": _flag(theme.codable)}
+        if theme.color:
+            attrs["color"] = theme.color
+        theme_el = ET.SubElement(codes_el, tag("Code"), attrs)
+        text = (_description(theme.description, index=theme.index, id_=theme.id, retired=theme.retired)
+                if footer else theme.description)
+        if text:
+            ET.SubElement(theme_el, tag("Description")).text = text
+        add_codes(theme_el, theme.id, None)
     return root
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
 
 
 def write_qdc(codebook: Codebook, path: Path) -> None:
@@ -194,15 +211,16 @@ def _parse_description(text: str) -> dict:
     return found
 
 
-MAX_CODE_DEPTH = 100   # NVivo's deepest trees seen are 6 levels; flattening recurses once per level
+MAX_CODE_DEPTH = 100   # NVivo's deepest trees seen are 6 levels; a sanity limit on hostile files
 
 
 class _Importer:
     """Turns a tree of REFI codes into themes and codes, keeping ids and indexes unique."""
 
     def __init__(self, file: str, lines: dict[int, int], known_ids: Iterable[str],
-                 fields: Mapping[str, dict]):
+                 fields: Mapping[str, dict], labelled_lines: bool = True):
         self.file = file
+        self.labelled_lines = labelled_lines
         self.lines = lines
         self.fields = fields
         self.known_guids = {guid(i): i for i in known_ids for guid in (code_guid, theme_guid)}
@@ -237,8 +255,10 @@ class _Importer:
             description = _children(code_el, "Description")
             text = description[0].text or "" if description else ""
             extra = self.fields.get(normal_guid(code_el.get("guid") or ""))
+            if extra is None and not self.labelled_lines:
+                extra = {}
             info = (_parse_description(text) if extra is None
-                    else {"include": [], "exclude": [], "definition": text.strip(), **extra})
+                    else {"include": [], "exclude": [], "definition": text, **extra})
             if info.get("id"):
                 check_id(info["id"], file=self.file, line=self.line(code_el), field="Id")
                 self.ids.claim(info["id"], self.line(code_el), "Id")
@@ -261,22 +281,34 @@ class _Importer:
         return self.indexes.claim(self.parsed[id(element)].get("index") or default,
                                   self.line(element), "Index")
 
-    def code(self, element: ET.Element, theme: Theme, label: str, index: str, position: int) -> Code:
+    def code(self, element: ET.Element, theme: Theme, index: str, position: int,
+             parent_id: str | None = None) -> Code:
         info = self.parsed[id(element)]
+        label = element.get("name").strip()
         return Code(self.ident(element, label), theme.id, self.index(element, index), label,
                     definition=info["definition"], include=tuple(info["include"]),
                     exclude=tuple(info["exclude"]),
                     keywords=tuple(k.strip() for k in info.get("keywords", "").split(";") if k.strip()),
                     color=check_color(element.get("color"), file=self.file, line=self.line(element)),
-                    position=position, retired=info.get("retired", "").lower() == "yes")
+                    position=position, retired=info.get("retired", "").lower() == "yes",
+                    parent_id=parent_id, codable=_codable(element, True))
 
-    def flatten(self, element: ET.Element, theme: Theme, label_path: str, index_path: str,
-                out: list[Code]) -> None:
-        for n, child in enumerate(_children(element, "Code"), start=1):
-            label = f"{label_path} / {child.get('name').strip()}" if label_path else child.get("name").strip()
-            index = f"{index_path}.{n}"
-            out.append(self.code(child, theme, label, index, len(out)))
-            self.flatten(child, theme, label, self.parsed[id(child)].get("index") or index, out)
+    def nest(self, element: ET.Element, theme: Theme) -> list[Code]:
+        """The codes under a theme's element, at every depth, in document order (parents first).
+
+        Each keeps its own name and its parent's id; its index extends its parent's
+        (1.2 -> 1.2.1) unless the file gave one.
+        """
+        out: list[Code] = []
+        stack = [(child, None, f"{theme.index}.{n}")
+                 for n, child in reversed(list(enumerate(_children(element, "Code"), start=1)))]
+        while stack:
+            code_el, parent_id, index = stack.pop()
+            code = self.code(code_el, theme, index, len(out), parent_id)
+            out.append(code)
+            stack.extend((child, code.id, f"{code.index}.{n}")
+                         for n, child in reversed(list(enumerate(_children(code_el, "Code"), start=1))))
+        return out
 
 
 def codebook_from_xml(element: ET.Element, *, file: str = "", lines: dict[int, int] | None = None,
@@ -302,7 +334,8 @@ def codebook_and_guids_from_xml(element: ET.Element, *, file: str = "",
                                 lines: dict[int, int] | None = None,
                                 name: str = "",
                                 known_ids: Iterable[str] = (),
-                                fields: Mapping[str, dict] | None = None) -> tuple[Codebook, dict[str, str]]:
+                                fields: Mapping[str, dict] | None = None,
+                                labelled_lines: bool = True) -> tuple[Codebook, dict[str, str]]:
     """`codebook_from_xml`, plus a map from each Code's GUID to the id it became.
 
     The map (keys made by `normal_guid`) resolves a project's CodeRef GUIDs to
@@ -310,9 +343,11 @@ def codebook_and_guids_from_xml(element: ET.Element, *, file: str = "",
     `fields` maps a Code's GUID (normal_guid) to what a Description's labelled
     lines would give (id, index, include, exclude, keywords as "a; b", retired
     as "yes"): coder's own fields carried beside a .qdpx (coder.refi.fields).
-    A Code that has them takes its whole Description as its definition.
+    A Code that has them takes its whole Description, as it is, as its definition;
+    so does every Code with labelled_lines=False (a project another program
+    wrote: lines like "Index: ..." there are the researcher's own text).
     """
-    importer = _Importer(file, lines or {}, known_ids, fields or {})
+    importer = _Importer(file, lines or {}, known_ids, fields or {}, labelled_lines)
     if local(element.tag) != "CodeBook":
         raise InputError(f"expected a CodeBook element, found {local(element.tag)!r}", file=file,
                          line=importer.line(element))
@@ -329,16 +364,14 @@ def codebook_and_guids_from_xml(element: ET.Element, *, file: str = "",
             continue
         theme = _make_theme(importer, top, top.get("name").strip(), len(themes))
         themes.append(theme)
-        theme_codes: list[Code] = []
-        importer.flatten(top, theme, "", theme.index, theme_codes)
-        codes.extend(theme_codes)
+        codes.extend(importer.nest(top, theme))
     if ungrouped:
         theme = Theme(importer.ids.claim(unique_slug(UNGROUPED_THEME_ID, set(importer.ids.seen)),
                                          None, "name"),
                       importer.indexes.claim(str(len(themes) + 1), None, "Index"),
                       "Ungrouped codes", "Top-level codes of the imported codebook", len(themes))
         themes.append(theme)
-        codes.extend(importer.code(el, theme, el.get("name").strip(), f"{theme.index}.{n}", n - 1)
+        codes.extend(importer.code(el, theme, f"{theme.index}.{n}", n - 1)
                      for n, el in enumerate(ungrouped, start=1))
     return Codebook(name=name, themes=tuple(themes), codes=tuple(codes)), importer.guids
 
@@ -346,4 +379,12 @@ def codebook_and_guids_from_xml(element: ET.Element, *, file: str = "",
 def _make_theme(importer: _Importer, element: ET.Element, label: str, position: int) -> Theme:
     info = importer.parsed[id(element)]
     return Theme(importer.ident(element, label), importer.index(element, str(position + 1)), label,
-                 info["definition"], position, info.get("retired", "").lower() == "yes")
+                 info["definition"], position, info.get("retired", "").lower() == "yes",
+                 _codable(element, False),
+                 check_color(element.get("color"), file=importer.file, line=importer.line(element)))
+
+
+def _codable(element: ET.Element, default: bool) -> bool:
+    """A Code's isCodable as the file has it (`default` where it has none)."""
+    value = (element.get("isCodable") or "").strip().lower()
+    return value in ("true", "1") if value else default

@@ -19,6 +19,14 @@
             color: "#1f77b4"                    # optional
             key: c                              # optional UI shortcut
             retired: false                      # optional
+            codable: true                       # optional (false: a category of sub-codes)
+            codes:                              # optional: sub-codes, laid out as codes,
+              - id: caseload_weighting          #   nested to any depth
+                label: Caseload weighting
+
+A theme may have `codable: true` (a category its source program let codings go
+on; kept for a REFI-QDA export) and a `color`. A sub-code's index defaults to its parent's
+index . position (1.1.1).
 
 Any other key is an error (it is usually a typo), reported with its line.
 """
@@ -36,11 +44,12 @@ from coder.records import Code, Codebook, Theme
 from coder.store.codebook_read import record_data
 
 TOP_KEYS = ("name", "version", "method", "description", "themes")
-THEME_KEYS = ("id", "index", "label", "description", "codes", "retired")
+THEME_KEYS = ("id", "index", "label", "description", "codes", "retired", "codable", "color")
 CODE_KEYS = ("id", "index", "label", "definition", "include", "exclude", "keywords", "color",
-             "key", "retired")
-# A codebook nests five levels (codebook, themes, a theme, codes, a code, a list);
-# PyYAML builds nodes recursively, so thousands of levels would overflow the stack.
+             "key", "retired", "codable", "codes")
+# A codebook nests five levels (codebook, themes, a theme, codes, a code, a list),
+# and two more per level of sub-codes; PyYAML builds nodes recursively, so
+# thousands of levels would overflow the stack.
 MAX_DEPTH = 50
 # libyaml's parser when PyYAML has it (ten times faster on a large codebook).
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -136,29 +145,43 @@ class _Reader:
         index = self.text(fields, "index") or str(position + 1)
         self.indexes.claim(index, self.line(fields, "index", node), "index")
         theme = Theme(id_, index, self.required(fields, "label", node, f"theme {id_!r}"),
-                      self.text(fields, "description"), position, self.flag(fields, "retired"))
+                      self.text(fields, "description"), position, self.flag(fields, "retired"),
+                      self.flag(fields, "codable"),
+                      check_color(self.text(fields, "color") or None, file=self.file,
+                                  line=self.line(fields, "color", node)))
+        codes: list[Code] = []
+        self.codes(fields, theme, None, index, codes)
+        return theme, codes
+
+    def codes(self, fields: dict, theme: Theme, parent_id: str | None, parent_index: str,
+              out: list[Code]) -> None:
+        """Append the codes listed under `fields` ("codes:"), each followed by its sub-codes."""
         codes_node = fields.get("codes")
         if codes_node is None or codes_node.tag.endswith(":null"):
-            return theme, []
+            return
         if not isinstance(codes_node, yaml.SequenceNode):
             raise self.error("'codes' must be a list of codes", codes_node, "codes")
-        return theme, [self.code(n, theme, i) for i, n in enumerate(codes_node.value)]
+        for n, node in enumerate(codes_node.value, start=1):
+            self.code(node, theme, parent_id, f"{parent_index}.{n}", out)
 
-    def code(self, node: yaml.Node, theme: Theme, position: int) -> Code:
+    def code(self, node: yaml.Node, theme: Theme, parent_id: str | None, default_index: str,
+             out: list[Code]) -> None:
         fields = self.mapping(node, CODE_KEYS, "code")
         id_line = self.line(fields, "id", node)
         id_ = check_id(self.required(fields, "id", node, "a code"), file=self.file, line=id_line)
         self.ids.claim(id_, id_line, "id")
-        index = self.text(fields, "index") or f"{theme.index}.{position + 1}"
+        index = self.text(fields, "index") or default_index
         self.indexes.claim(index, self.line(fields, "index", node), "index")
-        return Code(id_, theme.id, index, self.required(fields, "label", node, f"code {id_!r}"),
-                    definition=self.text(fields, "definition"),
-                    include=self.strings(fields, "include"), exclude=self.strings(fields, "exclude"),
-                    keywords=self.strings(fields, "keywords"),
-                    color=check_color(self.text(fields, "color") or None, file=self.file,
-                                      line=self.line(fields, "color", node)),
-                    key=self.text(fields, "key") or None, position=position,
-                    retired=self.flag(fields, "retired"))
+        codable = self.flag(fields, "codable") if "codable" in fields else True
+        out.append(Code(id_, theme.id, index, self.required(fields, "label", node, f"code {id_!r}"),
+                        definition=self.text(fields, "definition"),
+                        include=self.strings(fields, "include"), exclude=self.strings(fields, "exclude"),
+                        keywords=self.strings(fields, "keywords"),
+                        color=check_color(self.text(fields, "color") or None, file=self.file,
+                                          line=self.line(fields, "color", node)),
+                        key=self.text(fields, "key") or None, position=len(out),
+                        retired=self.flag(fields, "retired"), parent_id=parent_id, codable=codable))
+        self.codes(fields, theme, id_, index, out)
 
 
 def read_yaml_codebook(path: Path) -> Codebook:
@@ -206,13 +229,18 @@ def _check_depth(text: str, file: str) -> None:
 def codebook_to_data(codebook: Codebook) -> dict:
     """The codebook as plain data in the YAML layout (empty optional fields left out)."""
     themes = []
+    tree = codebook.tree()
     for theme in codebook.themes:
         entry = {"id": theme.id, "index": theme.index, "label": theme.label}
         if theme.description:
             entry["description"] = theme.description
         if theme.retired:
             entry["retired"] = True
-        entry["codes"] = [_code_data(code) for code in codebook.codes_of(theme.id)]
+        if theme.codable:
+            entry["codable"] = True
+        if theme.color:
+            entry["color"] = theme.color
+        entry["codes"] = [_code_data(code, tree) for code in tree.get((theme.id, None), ())]
         themes.append(entry)
     data = {"name": codebook.name}
     if codebook.version:
@@ -223,7 +251,7 @@ def codebook_to_data(codebook: Codebook) -> dict:
     return data
 
 
-def _code_data(code: Code) -> dict:
+def _code_data(code: Code, tree: dict) -> dict:
     full = record_data(code)
     entry = {key: full[key] for key in ("id", "index", "label", "definition")}
     for key in ("include", "exclude", "keywords", "color", "key"):
@@ -231,6 +259,11 @@ def _code_data(code: Code) -> dict:
             entry[key] = full[key]
     if code.retired:
         entry["retired"] = True
+    if not code.codable:
+        entry["codable"] = False
+    sub_codes = tree.get((code.theme_id, code.id), ())
+    if sub_codes:
+        entry["codes"] = [_code_data(sub, tree) for sub in sub_codes]
     return entry
 
 

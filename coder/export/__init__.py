@@ -22,6 +22,7 @@ _HOMES = {
     "cooccurrence_matrix": "crosstabs", "jaccard": "crosstabs",
     "ProjectData": "data", "load_project_data": "data", "segments_from": "data",
     "source_note": "data", "listed_framework": "data", "check_coder": "data",
+    "rolled_up": "data",
     "TABLE_KINDS": "kinds", "SOURCES": "kinds",
     "binary_table": "records", "codings_table": "records", "framework_matrix": "records",
     "ExportTables": "tables", "neutralise": "tables", "neutralise_frame": "tables",

@@ -7,7 +7,7 @@ import pandas as pd
 from coder.errors import CoderError
 from coder.export.counts import counts_notes, theme_code_counts
 from coder.export.crosstabs import MIN_EXPECTED, cooccurrence, cooccurrence_matrix, crosstab
-from coder.export.data import ProjectData, listed_framework, source_note
+from coder.export.data import ROLL_UP_NOTE, ProjectData, listed_framework, rolled_up, source_note
 from coder.export.kinds import TABLE_KINDS
 from coder.export.records import binary_table, codings_table, framework_matrix
 from coder.export.tables import ExportTables
@@ -29,13 +29,20 @@ def check_base(kind: str, base: str) -> None:
         raise CoderError(f"--base applies to {', '.join(BY_KINDS)}, not {kind}")
 
 
-def build_tables(kind: str, data: ProjectData, *, by: str | None = None, base: str = "all") -> ExportTables:
-    """The tables and notes of export `kind` (one of TABLE_KINDS); `base` is the percent base."""
+def build_tables(kind: str, data: ProjectData, *, by: str | None = None, base: str = "all",
+                 roll_up: bool = False) -> ExportTables:
+    """The tables and notes of export `kind` (one of TABLE_KINDS); `base` is the percent base.
+
+    `roll_up` counts sub-codes as their code directly under the theme (`rolled_up`).
+    """
     if kind not in TABLE_KINDS:
         raise CoderError(f"unknown export kind {kind!r} (use one of {', '.join(TABLE_KINDS)})")
     check_by(kind, by)
     check_base(kind, base)
     notes = [source_note(data.source, data.coder)]
+    if roll_up:
+        data = rolled_up(data)
+        notes.append(ROLL_UP_NOTE)
     book, segments, attrs = data.codebook, data.segments, data.attributes
     coded = segments["response_id"].nunique()
     if kind == "counts":

@@ -9,6 +9,7 @@ mean the same thing for every kind of export.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from dataclasses import dataclass
 
@@ -94,6 +95,25 @@ def load_project_data(conn: sqlite3.Connection, *, source: str = "coding",
         source=source,
         coder=coder,
     )
+
+
+def rolled_up(data: ProjectData) -> ProjectData:
+    """The data with every sub-code rolled up into its ancestor directly under the theme.
+
+    The codebook keeps only those codes, and each segment of a sub-code becomes a
+    segment of that ancestor: a response coded with two sub-codes of one code
+    counts once for it (counts keep one row per response and code), while
+    `segments` still counts every coding. A codebook without sub-codes is unchanged.
+    """
+    top = data.codebook.roll_up()
+    codebook = dataclasses.replace(data.codebook,
+                                   codes=tuple(c for c in data.codebook.codes if top[c.id] == c.id))
+    segments = data.segments.assign(code_id=data.segments["code_id"].map(lambda code: top.get(code, code)))
+    return dataclasses.replace(data, codebook=codebook, segments=segments)
+
+
+ROLL_UP_NOTE = ("sub-codes rolled up: each code counts the responses with it or any of its "
+                "sub-codes, once each")
 
 
 def check_coder(conn: sqlite3.Connection, coder: str | None) -> None:

@@ -11,7 +11,9 @@ governs project.qde only; QualCoder, for one, unpacks the archive and reads
 the .qde and the sources folder, nothing else.
 
 A file without the member (any other program's) keeps the project's name as
-the codebook's; its codes get what their Descriptions hold.
+the codebook's; its codes take their Descriptions, as they are, as definitions
+(labelled lines are read from them only in a file coder wrote before it wrote
+coder.json, whose Project origin starts "coder ").
 """
 
 from __future__ import annotations

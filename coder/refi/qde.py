@@ -84,6 +84,7 @@ class QdeFile:
         self.qde = self._qde_name()
         self.where = f"{file}:{self.qde}"
         self.project_name = ""
+        self.origin = ""   # Project/@origin: the program that wrote the file
 
     def _qde_name(self) -> str:
         names = [n for n in self.names if n.lower().endswith(".qde")]
@@ -111,6 +112,7 @@ class QdeFile:
                         if not stack:
                             root = local(element.tag)
                             self.project_name = element.get("name", "")
+                            self.origin = element.get("origin", "")
                         stack.append(element)
                         continue
                     stack.pop()

@@ -6,8 +6,9 @@ What maps to what:
   characters of its GUID), a coder of the project even without codings;
   codings and notes without a known user belong to coder "imported"
 - `CodeBook` -> themes and codes (coder.codebook.qdc.codebook_from_xml: top-level
-  codes with children are themes, deeper codes are flattened into their
-  theme with index paths; top-level codes without children go to a theme
+  codes with children are themes keeping their isCodable, deeper codes are
+  codes and sub-codes of them with their own names, parents and isCodable;
+  top-level codes without children go to a theme
   "Ungrouped codes"). Codings on a theme's own code go to an extra code
   "<theme> (general)" with index "<theme index>.0", so no coding is lost.
 - `TextSource` -> a response whose id is the source's `name` (its GUID when
@@ -23,8 +24,19 @@ What maps to what:
   Coding's creatingUser (else the selection's); `Coding` directly on a
   source -> a whole-response coding; empty selections are skipped
 - `Note` -> a memo on the project, a response (NoteRef on a source or a
-  selection), a theme or a code (NoteRef on a code); notes nobody refers to
-  are project memos; several notes on one target by one coder are joined
+  selection), a theme or a code (NoteRef on a code); a note nobody refers to
+  goes where its name says (coder's `code memo "Label" (coder)` and older
+  `code memo ID`, which QualCoder writes back without NoteRefs; see
+  coder.refi.memos), else to the project; several notes on one target by one
+  coder are joined; `creationDateTime`/`modifiedDateTime` -> the memo's
+  created and updated times (of the first and last note joined)
+- `Project/Description` and `TextSource/Description` -> memos of the project
+  and the response, unless they only repeat the notes there (coder writes
+  both; QualCoder keeps the project memo in both); one in coder's joined
+  "[coder] text" form whose names are all users -> each coder's memo
+- a `PlainTextSelection` ending past its text (QualCoder's exports of texts
+  that had `\r\n`: it reads them shorter) -> its codings left out and
+  counted in the summary, the rest of the file imported
 - `coder.json` (coder's own fields, see coder.refi.fields) -> the codebook's
   name, version and method, each code's id, index, rules, keywords and
   retirement; without it the codebook takes the project's name
@@ -46,21 +58,23 @@ the CodeBook lacks, a note's missing text file.
 from __future__ import annotations
 
 import dataclasses
+import re
 import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from coder.codebook.merge import merge_codebook
 from coder.errors import InputError
 from coder.importers.archive import ArchiveKind, ZipLimits, check_zip_members
 from coder.records import Code, Codebook, Coding
-from coder.refi.memos import joined
+from coder.refi.memos import joined, parse_note_name, split
 from coder.refi.qde import IMPORTED_CODER, QdeFile, guid_of, written_guid
 from coder.refi.skeleton import Skeleton, read_skeleton
 from coder.refi.sources import SourcesRead, read_sources
 from coder.store import create_project, now, transaction
 from coder.store.codings import add_new_codings
-from coder.store.exchange import add_coders, coding_key, keep_guids, memo_key
+from coder.store.exchange import add_coders, coding_key, keep_guids, memo_key, stamp_memos
 from coder.store.memos import set_memo
 from coder.store.responses import insert_responses
 
@@ -76,8 +90,10 @@ class QdpxContent:
     memos: dict[tuple[str, str, str], str] = field(default_factory=dict)
     users: list[str] = field(default_factory=list)
     guids: list[tuple[str, str, str, str | None]] = field(default_factory=list)   # see keep_guids
+    memo_times: dict[tuple[str, str, str], tuple[str | None, str | None]] = field(default_factory=dict)
     skipped: int = 0
     unlinked: int = 0   # a Case's SourceRefs to no source in the project (their values go nowhere)
+    past_end: list[tuple[str, str | None, int]] = field(default_factory=list)   # see SourcesRead
 
     def summary(self) -> str:
         """One line on what the import holds, and what it could not place."""
@@ -89,8 +105,16 @@ class QdpxContent:
                 + f", {len(self.memos)} memos")
         notes = ([f"{self.skipped} empty selections skipped"] * bool(self.skipped)
                  + [f"{self.unlinked} case link{'s' * (self.unlinked != 1)} to sources the project does not hold left out"]
-                 * bool(self.unlinked))
+                 * bool(self.unlinked) + [self._past_end()] * bool(self.past_end))
         return text + (f" ({'; '.join(notes)})" if notes else "")
+
+
+    def _past_end(self) -> str:
+        codings = sum(n for _, _, n in self.past_end)
+        where = "; ".join(f"{rid}, selection {guid or '(no guid)'}" for rid, guid, _ in self.past_end[:3])
+        more = len(self.past_end) - 3
+        return (f"{codings} coding{'s' * (codings != 1)} skipped: span past its text ({where}"
+                + f"; and {more} more selection{'s' * (more != 1)}" * (more > 0) + ")")
 
 
 QDPX = ArchiveKind("REFI-QDA project", "export it again from the program that made it")
@@ -120,7 +144,7 @@ def read_qdpx(path: Path | str, limits: ZipLimits = ZipLimits()) -> QdpxContent:
         content = QdpxContent(skeleton.name, skeleton.codebook, read.responses,
                               users=sorted(set(skeleton.people.values())), guids=skeleton.guids,
                               skipped=read.skipped,
-                              unlinked=read.unlinked)
+                              unlinked=read.unlinked, past_end=read.past_end)
         _resolve_codings(qde, content, read, skeleton)
         _read_notes(qde, content, read, skeleton)
         return content
@@ -177,9 +201,9 @@ def _resolve_codings(qde: QdeFile, content: QdpxContent, read: SourcesRead,
 
 
 def _read_notes(qde: QdeFile, content: QdpxContent, read: SourcesRead, skeleton: Skeleton) -> None:
-    """Notes -> memos on their targets (project when nothing refers to them); the project's
-    Description, and those of sources and coded selections, are memos too, unless one only
-    repeats the notes on its target (coder writes both, see coder.refi.memos).
+    """Notes -> memos on their targets (where their names say when nothing refers to them, else
+    the project); the project's Description, and those of sources and coded selections, are
+    memos too, unless one only repeats the notes on its target (see the module docstring).
 
     A source's or selection's NoteRef wins over a code's, which wins over the project's.
     """
@@ -188,22 +212,70 @@ def _read_notes(qde: QdeFile, content: QdpxContent, read: SourcesRead, skeleton:
         targets.setdefault(note_guid, target)
     for note_guid in skeleton.project_notes:
         targets.setdefault(note_guid, ("project", ""))
+    responses = set(skeleton.source_ids.values())
     on_target: dict[tuple[str, str], list[tuple[str, str]]] = {}   # (kind, target) -> (coder, text)
     for note in read.notes:
-        kind, target = targets.get(guid_of(note.guid), ("project", ""))
+        who = note.author
+        place = targets.get(guid_of(note.guid))
+        if place is None:
+            place, named_coder = _named_target(note.name, skeleton.codebook, responses)
+            if who == IMPORTED_CODER and named_coder:
+                who = named_coder
+        kind, target = place
         text = note.text
         if text is None and note.path:
             text = qde.file_text(note.path, "Note", note.guid)
+        if not text or not text.strip():
+            continue
+        key = (kind, target, who)
         spelt = written_guid(note.guid)
-        if spelt and text and text.strip() and (kind, target, note.author) not in content.memos:
-            content.guids.append(("note", memo_key(kind, target, note.author), spelt, note.name))
-        if text and text.strip():
-            on_target.setdefault((kind, target), []).append((note.author, text))
-        _add_memo(content, (kind, target, note.author), text)
+        if spelt and key not in content.memos:
+            content.guids.append(("note", memo_key(*key), spelt, note.name))
+        created, modified = _stamp(note.created), _stamp(note.modified) or _stamp(note.created)
+        first = content.memo_times.get(key, (None, None))[0] if key in content.memos else None
+        content.memo_times[key] = (first or created, modified)
+        on_target.setdefault(place, []).append((who, text))
+        _add_memo(content, key, text)
+    users = set(content.users)
     for kind, target, who, text in [("project", "", IMPORTED_CODER, skeleton.description),
                                     *(("response", rid, who, text) for rid, who, text in read.descriptions)]:
-        if (kind, target) not in on_target or text.strip() != joined(on_target[(kind, target)]).strip():
-            _add_memo(content, (kind, target, who), text)   # not what coder wrote from the notes
+        notes = on_target.get((kind, target), [])
+        if not text.strip() or text.strip() in {joined(notes).strip(), *(t.strip() for _, t in notes)}:
+            continue   # what coder wrote from the notes, or a note again (QualCoder's project memo)
+        for part_coder, part in split(text, users) or [(who, text)]:
+            if (part_coder, part.strip()) not in {(c, t.strip()) for c, t in notes}:
+                _add_memo(content, (kind, target, part_coder), part)
+
+
+def _stamp(value: str | None) -> str | None:
+    """A date and time from the file, as it is written when it is one (ISO 8601), else None."""
+    try:
+        datetime.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+    return value.strip()
+
+
+def _named_target(name: str | None, codebook: Codebook,
+                  responses: set[str]) -> tuple[tuple[str, str], str | None]:
+    """((kind, target), coder or None) of a note by its name (coder.refi.memos.parse_note_name);
+    the project when the name gives no target the project holds."""
+    named = parse_note_name(name)
+    if named is None:
+        return ("project", ""), None
+    tried = [named.name, *[re.sub(r"_\d+$", "", named.name)] * bool(re.search(r"_\d+$", named.name))]
+    for value in tried if named.kind != "project" else ():   # QualCoder may add "_123" to a name
+        if named.kind == "response":
+            if value in responses:
+                return ("response", value), named.coder
+            continue
+        items = codebook.themes if named.kind == "theme" else codebook.codes
+        by_label = {item.label: item.id for item in items}
+        by_id = {item.id: item.id for item in items}
+        for found in ((by_label, by_id) if named.labelled else (by_id, by_label)):
+            if value in found:
+                return (named.kind, found[value]), named.coder
+    return ("project", ""), named.coder
 
 
 def _add_memo(content: QdpxContent, key: tuple[str, str, str], text: str | None) -> None:
@@ -233,6 +305,8 @@ def import_qdpx(path: Path | str, project: Path | str, *,
                                    for c in content.codings))
             for (kind, target, who), text in content.memos.items():
                 set_memo(conn, kind, target, who, text)
+            stamp_memos(conn, ((*key, *times) for key, times in content.memo_times.items()
+                               if key in content.memos))
             add_coders(conn, content.users)
             keep_guids(conn, content.guids)
 

@@ -68,8 +68,10 @@ def read_skeleton(qde: QdeFile) -> Skeleton:
     if book is None:
         raise InputError("the project has no CodeBook (nothing to code with)", file=qde.where)
     fields = read_coder_fields(qde)
+    # Labelled lines in Descriptions are coder's only in a file coder wrote before it had coder.json.
+    coder_made = qde.origin.startswith("coder ")
     codebook, ids = codebook_and_guids_from_xml(book, file=qde.where, name=qde.project_name,
-                                                fields=fields.codes)
+                                                fields=fields.codes, labelled_lines=coder_made)
     codebook = dataclasses.replace(codebook, **fields.codebook)
     twice = next((guid for guid, n in Counter(guid for guid, _ in sources).items() if n > 1), None)
     if twice is not None:

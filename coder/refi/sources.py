@@ -44,6 +44,8 @@ class RawNote:
     author: str
     text: str | None
     path: str | None
+    created: str | None = None    # creationDateTime, modifiedDateTime as the file has them
+    modified: str | None = None
 
 
 @dataclass
@@ -58,6 +60,8 @@ class SourcesRead:
     descriptions: list[tuple[str, str, str]] = field(default_factory=list)
     skipped: int = 0
     unlinked: int = 0   # SourceRefs of cases that name no source
+    # selections ending past their text (response id, selection GUID, its Codings): left out, see _span
+    past_end: list[tuple[str, str | None, int]] = field(default_factory=list)
     bad_coding: tuple[str | None, str] | None = None   # (Coding guid, its CodeRef GUID)
 
 
@@ -94,7 +98,9 @@ class _SecondPass:
                 self.read.notes.append(RawNote(element.get("guid"), element.get("name"),
                                                author(people, element),
                                                first_text(children(element), "PlainTextContent"),
-                                               element.get("plainTextPath")))
+                                               element.get("plainTextPath"),
+                                               element.get("creationDateTime"),
+                                               element.get("modifiedDateTime")))
         for rid, found in self.case_values.items():
             found.update(self.attributes[rid])
             self.attributes[rid] = found
@@ -142,11 +148,17 @@ class _SecondPass:
         for selection in groups.get("PlainTextSelection", ()):
             start, end = _span(self.qde, selection, len(text))
             parts = children(selection)
+            past_end = end > len(text)   # see _span: its codings are left out, its memo kept
+            if past_end:
+                read.past_end.append((rid, selection.get("guid"), len(parts.get("Coding", ()))))
             if (first_text(parts, "Description") or "").strip():   # a memo on a coded span: quote the span
+                quote = "" if past_end else f"“{text[start:end]}”: "
                 read.descriptions.append((rid, author(people, selection),
-                                          f"“{text[start:end]}”: {first_text(parts, 'Description')}"))
+                                          quote + first_text(parts, "Description")))
             for ref in parts.get("NoteRef", ()):
                 read.note_targets.setdefault(guid_of(ref.get("targetGUID")), ("response", rid))
+            if past_end:
+                continue
             if start == end:
                 read.skipped += 1
                 continue
@@ -173,13 +185,21 @@ class _SecondPass:
 
 
 def _span(qde: QdeFile, selection: ET.Element, length: int) -> tuple[int, int]:
+    """A selection's start and end; InputError unless 0 <= start <= end.
+
+    An end past the text (`length` code points) is returned as it is, for the
+    caller to leave the selection out: QualCoder reads texts with universal
+    newlines, so a text that had `\r\n` is shorter in its exports than the
+    spans it kept. Moving such a span would guess which characters were meant;
+    refusing the file would lose everything else in it.
+    """
     try:
         start = int(selection.get("startPosition", ""))
         end = int(selection.get("endPosition", ""))
     except ValueError:
         qde.fail("startPosition and endPosition must be whole numbers", local(selection.tag),
                  selection.get("guid"), "startPosition")
-    if not 0 <= start <= end <= length:
-        qde.fail(f"span {start}-{end} is outside its text of {length} characters",
+    if not 0 <= start <= end:
+        qde.fail(f"span {start}-{end} is not a span of its text (it starts below 0 or after its end)",
                  local(selection.tag), selection.get("guid"), "endPosition")
     return start, end

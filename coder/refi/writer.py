@@ -27,7 +27,17 @@ coder.refi.fields). What goes where in project.qde:
 - memos -> `Notes` with their text also in a file (QualCoder keeps a Note
   only so), referenced (`NoteRef`) from the project, the response's source,
   or the theme's or code's `Code`; the project's and a source's memos also as
-  its `Description` (where QualCoder reads them; coder.refi.memos)
+  its `Description` (where QualCoder reads them; coder.refi.memos). Each Note
+  has a name of its own that says what it is on and by whom (see note_name):
+  QualCoder turns Notes into journals named so and stops on a name used twice,
+  and coder.refi.reader finds the target again from the name when a client
+  drops the NoteRef
+- line endings: a response's text is written with `\n` for each `\r\n` and
+  lone `\r`, and its spans' offsets are moved to match (see written_text).
+  REFI counts offsets in characters of the source text as written, and
+  clients read text files with universal newlines (QualCoder turns `\r\n`
+  into line breaks of its own and every span after it moves), so only `\n`
+  reads back as written. A text that had `\r\n` comes back with `\n`.
 
 Elements imported from a .qdpx keep their GUIDs (and selections their names);
 other GUIDs are derived from ids, so exporting the same project twice gives
@@ -38,6 +48,7 @@ exported (REFI has no place for them); codings are human decisions only.
 from __future__ import annotations
 
 import io
+from bisect import bisect_left
 import xml.etree.ElementTree as ET
 import zipfile
 from datetime import datetime
@@ -53,7 +64,7 @@ from coder.export.kinds import check_output
 from coder.files import replacing
 from coder.refi.fields import CODER_FIELDS, coder_fields
 from coder.refi.guids import ExportGuids, guid
-from coder.refi.memos import joined
+from coder.refi.memos import joined, note_name
 from coder.store import get_meta, tables
 from coder.store.codebook_read import load_codebook
 from coder.store.exchange import coding_key, known_coders
@@ -107,6 +118,30 @@ def _value_text(value, kind: str) -> str:
     if kind == "Float":
         return repr(float(value))
     return str(value)
+
+
+class WrittenText:
+    """A response's text as written to its source file (`\n` line endings) and its offsets there.
+
+    Each `\r\n` becomes `\n` and each lone `\r` `\n` (see the module
+    docstring); `offset` maps a code point offset into the stored text to one
+    into the written text (a boundary inside a `\r\n` falls on its `\n`).
+    """
+
+    __slots__ = ("text", "_pairs")
+
+    def __init__(self, text: str):
+        self._pairs: list[int] = []   # where each \r\n starts in the stored text
+        if "\r" in text:
+            at = text.find("\r\n")
+            while at != -1:
+                self._pairs.append(at)
+                at = text.find("\r\n", at + 2)
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        self.text = text
+
+    def offset(self, position: int) -> int:
+        return position - bisect_left(self._pairs, position) if self._pairs else position
 
 
 def _present(value) -> bool:
@@ -221,7 +256,8 @@ class _ProjectWriter:
         self.out.write("  </Sources>\n")
 
     def source(self, response, codings, memos: list) -> ET.Element:
-        rid, text = response.id, response.text
+        rid, written = response.id, WrittenText(response.text)
+        text = written.text
         source_guid = self.guids.of("source", rid)
         source = _element("TextSource", guid=source_guid, name=rid, plainTextPath=f"internal://{source_guid}.txt",
                           creatingUser=self.owner, creationDateTime=self.created)
@@ -230,11 +266,14 @@ class _ProjectWriter:
         shared: dict[str, ET.Element] = {}   # kept GUID -> the selection imported codings share
         for coding_id, _, code_id, coder, start, end, created_at in codings:
             whole = pd.isna(start)
-            start, end = (0, len(text)) if whole else (int(start), int(end))
+            start, end = (0, len(response.text)) if whole else (int(start), int(end))
             if end <= start:
                 continue  # a whole-response coding of an empty text has nothing to select
             key = (coding_key(rid, code_id, coder, None if whole else start, None if whole else end)
                    if self.guids.keyed else None)
+            start, end = written.offset(start), written.offset(end)
+            if end <= start:
+                continue  # a span of one \r\n's \r alone: nothing of it is written
             kept = self.guids.selection(key)
             user, stamp = self.users[coder], _datetime(created_at)
             selection = shared.get(kept[0]) if kept else None
@@ -256,10 +295,19 @@ class _ProjectWriter:
 
     def write_notes(self) -> None:
         notes = _element("Notes")
+        labels = {"theme": {t.id: t.label for t in self.codebook.themes},
+                  "code": {c.id: c.label for c in self.codebook.codes}}
+        taken: set[str] = set()
         for memo in self.memos.itertuples():
             note_guid, name = self.guids.note(memo)
-            note = _sub(notes, "Note", guid=note_guid,
-                        name=name or f"{memo.target_type} memo {memo.target_id}".strip(),
+            name = name or note_name(memo.target_type,
+                                     labels.get(memo.target_type, {}).get(memo.target_id, memo.target_id),
+                                     memo.coder)
+            unique, n = name, 2
+            while unique in taken:   # two codes of one label; a kept name again (see coder.refi.memos)
+                unique, n = f"{name} #{n}", n + 1
+            taken.add(unique)
+            note = _sub(notes, "Note", guid=note_guid, name=unique,
                         plainTextPath=f"internal://{note_guid}.txt", creatingUser=self.users[memo.coder],
                         creationDateTime=_datetime(memo.created_at),
                         modifiedDateTime=_datetime(memo.updated_at))
@@ -323,7 +371,7 @@ def write_qdpx(conn, path: Path | str, *, coder: str | None = None) -> str:
         for chunk in iter_responses(conn):
             for response in chunk:
                 archive.writestr(f"sources/{project.guids.of('source', response.id)}.txt",
-                                 response.text.encode("utf-8"))
+                                 WrittenText(response.text).text.encode("utf-8"))
         for name, text in project.note_files():
             archive.writestr(name, text.encode("utf-8"))
         archive.writestr(CODER_FIELDS, coder_fields(project.codebook, project.guids.themes,

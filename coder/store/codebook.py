@@ -44,8 +44,7 @@ def _check_new(conn: sqlite3.Connection, record: Theme | Code) -> None:
         raise CoderError(f"id {id_!r}: a theme or code needs a non-empty id without spaces")
     if not record.label.strip():
         raise CoderError(f"{id_!r}: a theme or code needs a label")
-    if isinstance(record, Code):
-        check_color(record.color, column=None)
+    check_color(record.color, column=None)
     taken = conn.execute("SELECT 1 FROM themes WHERE id = ? UNION ALL SELECT 1 FROM codes WHERE id = ?",
                          (id_, id_)).fetchone()
     if taken:
@@ -62,9 +61,9 @@ def add_theme(conn: sqlite3.Connection, theme: Theme, coder: str) -> Theme:
         _check_new(conn, theme)
         position = conn.execute("SELECT ifnull(max(position), -1) + 1 FROM themes").fetchone()[0]
         stored = dataclasses.replace(theme, position=position)
-        conn.execute(f"INSERT INTO themes({THEME_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+        conn.execute(f"INSERT INTO themes({THEME_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                      (stored.id, stored.index, stored.label, stored.description, stored.position,
-                      int(stored.retired)))
+                      int(stored.retired), int(stored.codable), stored.color))
         record_event(conn, coder, Action.THEME_ADD, stored.id, {"after": record_data(stored)})
         return stored
 
@@ -76,26 +75,44 @@ def _next_code_position(conn: sqlite3.Connection, theme_id: str) -> int:
 
 def _write_code(conn: sqlite3.Connection, code: Code) -> None:
     conn.execute(
-        f"INSERT INTO codes({CODE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        f"INSERT INTO codes({CODE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(id) DO UPDATE SET theme_id = excluded.theme_id, \"index\" = excluded.\"index\", "
         "label = excluded.label, definition = excluded.definition, include = excluded.include, "
         "exclude = excluded.exclude, keywords = excluded.keywords, color = excluded.color, "
-        "key = excluded.key, position = excluded.position, retired = excluded.retired",
+        "key = excluded.key, position = excluded.position, retired = excluded.retired, "
+        "parent_id = excluded.parent_id, codable = excluded.codable",
         (code.id, code.theme_id, code.index, code.label, code.definition,
          json.dumps(list(code.include), ensure_ascii=False),
          json.dumps(list(code.exclude), ensure_ascii=False),
          json.dumps(list(code.keywords), ensure_ascii=False),
-         code.color, code.key, code.position, int(code.retired)))
+         code.color, code.key, code.position, int(code.retired), code.parent_id, int(code.codable)))
+
+
+def _check_parent(conn: sqlite3.Connection, code: Code) -> None:
+    """A sub-code's parent must be another code of the project, and not one of its own sub-codes."""
+    parent = code.parent_id
+    seen = {code.id}
+    while parent is not None:
+        if parent in seen:
+            raise CoderError(f"code {code.id!r} cannot be a sub-code of {code.parent_id!r}, "
+                             "which is itself one of its sub-codes")
+        seen.add(parent)
+        row = conn.execute("SELECT parent_id FROM codes WHERE id = ?", (parent,)).fetchone()
+        if row is None:
+            raise CoderError(f"code {code.id!r}: no parent code with id {parent!r} in this project")
+        parent = row[0]
 
 
 def add_code(conn: sqlite3.Connection, code: Code, coder: str) -> Code:
     """Add a code at the end of its theme; return it as stored (with its position).
 
-    The theme must exist. Logged as `codebook.code.add` with the code in `after`.
+    The theme must exist, and a sub-code's parent (`parent_id`). Logged as
+    `codebook.code.add` with the code in `after`.
     """
     with transaction(conn):
         require_theme(conn, code.theme_id)
         _check_new(conn, code)
+        _check_parent(conn, code)
         stored = dataclasses.replace(code, position=_next_code_position(conn, code.theme_id))
         _write_code(conn, stored)
         record_event(conn, coder, Action.CODE_ADD, stored.id, {"after": record_data(stored)})
@@ -129,6 +146,8 @@ def update_code(conn: sqlite3.Connection, code_id: str, coder: str, **changes) -
         before = require_code(conn, code_id)
         after = dataclasses.replace(before, **changes)
         changed = _changed(before, after, CODE_FIELDS)
+        if "parent_id" in changed:
+            _check_parent(conn, after)
         if changed:
             _write_code(conn, after)
             record_event(conn, coder, Action.CODE_UPDATE, code_id, {
@@ -150,17 +169,19 @@ def store_code_keys(conn: sqlite3.Connection, keys: dict[str, str]) -> None:
 
 
 def update_theme(conn: sqlite3.Connection, theme_id: str, coder: str, **changes) -> Theme:
-    """Change a theme's index, label or description; logged as `codebook.theme.update`."""
+    """Change a theme's index, label, description, codability or colour; logged as `codebook.theme.update`."""
     changes = _normalise_changes(changes, THEME_FIELDS, "theme")
     if "label" in changes and not str(changes["label"]).strip():
         raise CoderError(f"theme {theme_id!r}: the label cannot be empty")
+    check_color(changes.get("color"), column=None)
     with transaction(conn):
         before = require_theme(conn, theme_id)
         after = dataclasses.replace(before, **changes)
         changed = _changed(before, after, THEME_FIELDS)
         if changed:
-            conn.execute('UPDATE themes SET "index" = ?, label = ?, description = ? WHERE id = ?',
-                         (after.index, after.label, after.description, theme_id))
+            conn.execute('UPDATE themes SET "index" = ?, label = ?, description = ?, codable = ?, '
+                         'color = ? WHERE id = ?', (after.index, after.label, after.description,
+                                                    int(after.codable), after.color, theme_id))
             record_event(conn, coder, Action.THEME_UPDATE, theme_id, {
                 "before": {f: getattr(before, f) for f in changed}, "after": changed})
         return after
@@ -295,14 +316,16 @@ def merge_codes(conn: sqlite3.Connection, source_id: str, target_id: str, coder:
 def delete_unused_code(conn: sqlite3.Connection, code_id: str, coder: str) -> Code:
     """Delete a code nobody has coded with (e.g. to undo adding it by mistake).
 
-    Raises CoderError if the code has codings (retire it instead). Its
-    suggestions go with it. Logged as `codebook.code.delete` with the code in
+    Raises CoderError if the code has codings (retire it instead) or sub-codes.
+    Its suggestions go with it. Logged as `codebook.code.delete` with the code in
     `before`.
     """
     with transaction(conn):
         code = require_code(conn, code_id)
         if conn.execute("SELECT 1 FROM codings WHERE code_id = ? LIMIT 1", (code_id,)).fetchone():
             raise CoderError(f"code {code_id!r} has codings and cannot be deleted (retire it instead)")
+        if conn.execute("SELECT 1 FROM codes WHERE parent_id = ? LIMIT 1", (code_id,)).fetchone():
+            raise CoderError(f"code {code_id!r} has sub-codes and cannot be deleted (delete them first)")
         conn.execute("DELETE FROM suggestions WHERE code_id = ?", (code_id,))
         conn.execute("DELETE FROM codes WHERE id = ?", (code_id,))
         record_event(conn, coder, Action.CODE_DELETE, code_id, {"before": record_data(code)})

@@ -14,12 +14,15 @@ from coder.errors import CoderError
 from coder.records import Code, Codebook, Theme
 from coder.store.connection import get_meta
 
-THEME_COLUMNS = 'id, "index", label, description, position, retired'
+THEME_COLUMNS = 'id, "index", label, description, position, retired, codable, color'
 CODE_COLUMNS = ('id, theme_id, "index", label, definition, include, exclude, keywords, color, '
-                'key, position, retired')
+                'key, position, retired, parent_id, codable')
 # Fields of a code that `update_code` may change (theme and position change by `move_code`).
-CODE_FIELDS = ("index", "label", "definition", "include", "exclude", "keywords", "color", "key")
-THEME_FIELDS = ("index", "label", "description")
+CODE_FIELDS = ("index", "label", "definition", "include", "exclude", "keywords", "color", "key",
+               "parent_id", "codable")
+THEME_FIELDS = ("index", "label", "description", "codable", "color")
+# What a file older than schema 6, read as it is (read-only), has instead of its columns.
+_BEFORE_V6 = {"parent_id": "NULL AS parent_id", "codable": "{codable} AS codable", "color": "NULL AS color"}
 LIST_FIELDS = ("include", "exclude", "keywords")
 META_KEYS = {"name": "codebook_name", "version": "codebook_version", "method": "codebook_method"}
 
@@ -34,30 +37,42 @@ def record_data(record: Theme | Code) -> dict:
 
 
 def _theme(row: tuple) -> Theme:
-    id_, index, label, description, position, retired = row
-    return Theme(id_, index, label, description, position, bool(retired))
+    id_, index, label, description, position, retired, codable, color = row
+    return Theme(id_, index, label, description, position, bool(retired), bool(codable), color)
 
 
 def _code(row: tuple) -> Code:
     (id_, theme_id, index, label, definition, include, exclude, keywords, color, key,
-     position, retired) = row
+     position, retired, parent_id, codable) = row
     return Code(id_, theme_id, index, label, definition, tuple(json.loads(include)),
                 tuple(json.loads(exclude)), tuple(json.loads(keywords)), color, key, position,
-                bool(retired))
+                bool(retired), parent_id, bool(codable))
+
+
+def _columns(conn: sqlite3.Connection, table: str, columns: str, prefix: str = "") -> str:
+    """`columns` to select from `table`, with stand-ins for those a pre-schema-6 file lacks."""
+    present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+    codable = "1" if table == "codes" else "0"
+    return ", ".join(prefix + name if name.strip('"') in present
+                     else _BEFORE_V6[name].format(codable=codable)
+                     for name in (col.strip() for col in columns.split(",")))
 
 
 def list_themes(conn: sqlite3.Connection) -> list[Theme]:
     """All themes, retired included, in framework order."""
     return [_theme(row) for row in conn.execute(
-        f"SELECT {THEME_COLUMNS} FROM themes ORDER BY position, rowid")]
+        f"SELECT {_columns(conn, 'themes', THEME_COLUMNS)} FROM themes ORDER BY position, rowid")]
 
 
 def list_codes(conn: sqlite3.Connection) -> list[Code]:
-    """All codes, retired included, in framework order (by theme, then within it)."""
-    qualified = ", ".join(f"c.{col.strip()}" for col in CODE_COLUMNS.split(","))
+    """All codes, retired included, in framework order (by theme, then within it).
+
+    Sub-codes are among their theme's codes, by position; `Codebook.children_of`
+    walks the tree.
+    """
     return [_code(row) for row in conn.execute(
-        f"SELECT {qualified} FROM codes c JOIN themes t ON t.id = c.theme_id "
-        "ORDER BY t.position, t.rowid, c.position, c.rowid")]
+        f"SELECT {_columns(conn, 'codes', CODE_COLUMNS, 'c.')} FROM codes c "
+        "JOIN themes t ON t.id = c.theme_id ORDER BY t.position, t.rowid, c.position, c.rowid")]
 
 
 def load_codebook(conn: sqlite3.Connection) -> Codebook:
@@ -75,13 +90,15 @@ def load_codebook(conn: sqlite3.Connection) -> Codebook:
 
 def get_theme(conn: sqlite3.Connection, theme_id: str) -> Theme | None:
     """One theme by id, or None."""
-    row = conn.execute(f"SELECT {THEME_COLUMNS} FROM themes WHERE id = ?", (theme_id,)).fetchone()
+    row = conn.execute(f"SELECT {_columns(conn, 'themes', THEME_COLUMNS)} FROM themes WHERE id = ?",
+                       (theme_id,)).fetchone()
     return _theme(row) if row else None
 
 
 def get_code(conn: sqlite3.Connection, code_id: str) -> Code | None:
     """One code by id, or None."""
-    row = conn.execute(f"SELECT {CODE_COLUMNS} FROM codes WHERE id = ?", (code_id,)).fetchone()
+    row = conn.execute(f"SELECT {_columns(conn, 'codes', CODE_COLUMNS)} FROM codes WHERE id = ?",
+                       (code_id,)).fetchone()
     return _code(row) if row else None
 
 

@@ -34,6 +34,18 @@ def memo_key(target_type: str, target_id: str, coder: str) -> str:
     return "\x1f".join((target_type, target_id, coder))
 
 
+def stamp_memos(conn: sqlite3.Connection,
+                rows: Iterable[tuple[str, str, str, str | None, str | None]]) -> None:
+    """Give memos (target_type, target_id, coder, created, updated) the times an imported file
+    has for them; None keeps the time the memo has."""
+    with transaction(conn):
+        conn.executemany("UPDATE memos SET created_at = COALESCE(?, created_at), "
+                         "updated_at = COALESCE(?, updated_at) "
+                         "WHERE target_type = ? AND target_id = ? AND coder = ?",
+                         ((created, updated, kind, target, coder)
+                          for kind, target, coder, created, updated in rows))
+
+
 def _has(conn: sqlite3.Connection, table: str) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                         (table,)).fetchone() is not None

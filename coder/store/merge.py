@@ -45,7 +45,7 @@ _IN_USE = {
     "coders": ("SELECT 1 FROM codings WHERE coder = :name UNION ALL SELECT 1 FROM memos WHERE coder = :name "
                "UNION ALL SELECT 1 FROM charts WHERE coder = :name"),
     "codes": ("SELECT 1 FROM codings WHERE code_id = :id UNION ALL "
-              "SELECT 1 FROM suggestions WHERE code_id = :id"),
+              "SELECT 1 FROM suggestions WHERE code_id = :id UNION ALL SELECT 1 FROM codes WHERE parent_id = :id"),
     "themes": "SELECT 1 FROM codes WHERE theme_id = :id UNION ALL SELECT 1 FROM charts WHERE theme_id = :id",
 }
 
@@ -142,7 +142,7 @@ def _remove(conn: sqlite3.Connection, rows: Rows) -> None:
         where = " AND ".join(f'"{c}" IS :{c}' for c in checks)
         if table in _IN_USE:
             where += f" AND NOT EXISTS ({_IN_USE[table]})"
-        for row in rows.get(table, []):
+        for row in reversed(rows.get(table, [])):   # a merge adds sub-codes after their parents
             conn.execute(f'DELETE FROM "{table}" WHERE {where}', row)
 
 

@@ -234,12 +234,29 @@ CREATE TABLE sample_responses (
 );
 """
 
+# Version 6: the code tree (coder.records.Code). `parent_id` makes a code a
+# sub-code of another at any depth (NULL: directly under its theme, as every
+# code of an older project is); a sub-code keeps its parent's theme_id, so the
+# framework view (theme -> codes) and everything keyed by theme stay as they were.
+# `codable` keeps REFI's isCodable as a codebook came: on codes (1, as coder has
+# always exported them) and on themes (0, likewise); a theme's `color` is what a
+# category had in the program it came from. Only columns are added: every
+# decision of a version-5 project is kept as it is.
+SCHEMA_V6 = """
+ALTER TABLE codes ADD COLUMN parent_id TEXT REFERENCES codes(id);
+ALTER TABLE codes ADD COLUMN codable INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE themes ADD COLUMN codable INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE themes ADD COLUMN color TEXT;
+CREATE INDEX codes_by_parent ON codes(parent_id);
+"""
+
 # MIGRATIONS[n] upgrades version n to n + 1; version 0 is an empty file.
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5]
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 # A read-only open (exports, statistics) cannot upgrade a file, and needs not from
 # this version on: later versions only add what readers do without (drafts; the
 # tables of version 4 read as empty where absent, see coder.store.exchange; samples,
-# which a schema 2 to 4 file cannot hold).
+# which a schema 2 to 4 file cannot hold; the columns of version 6 read as a flat
+# tree of codable codes where absent, see coder.store.codebook_read).
 OLDEST_READABLE = 2

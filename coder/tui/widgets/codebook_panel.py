@@ -1,5 +1,5 @@
 """The codebook panel: themes and codes as a tree (index, key, applied mark, memo mark),
-the whole height of the screen; moving the cursor posts `CodeHighlighted` so the screen
+sub-codes nested under their code, the whole height of the screen; moving the cursor posts `CodeHighlighted` so the screen
 shows that code's rules (`coder.tui.widgets.code_rules`)."""
 
 from __future__ import annotations
@@ -76,7 +76,9 @@ class CodebookPanel(Vertical):
         self._key_of = {code_id: key for key, code_id in keys.items()}
         self._memos = memos
         self._state = {}
-        longest = max((len(self._label(c, room=0)) for c in codebook.codes), default=20)
+        children = codebook.tree()
+        depths = codebook.depths()
+        longest = max((len(self._label(c, room=0)) + 2 * depths[c.id] for c in codebook.codes), default=20)
         self.styles.width = longest + LABEL_MARGIN
         for theme in codebook.themes:
             if theme.retired:
@@ -84,9 +86,19 @@ class CodebookPanel(Vertical):
             self._theme_names[f"theme:{theme.id}"] = f"{theme.index} {theme.label}"
             node = tree.root.add(Text(shorten(f"{theme.index} {theme.label}", self._room), style="bold"),
                                  data=f"theme:{theme.id}", expand=True)
-            for code in codebook.codes_of(theme.id):
-                if not code.retired:
-                    self._code_nodes[code.id] = node.add_leaf(self._label(code), data=code.id)
+            self._add_codes(node, children, theme.id, None)
+
+    def _add_codes(self, parent: TreeNode, children: dict, theme_id: str, parent_id: str | None) -> None:
+        """Add the codes directly under `parent_id` (None: the theme) and, nested, theirs."""
+        for code in children.get((theme_id, parent_id), ()):
+            if code.retired:
+                continue
+            if (theme_id, code.id) in children:
+                node = parent.add(self._label(code), data=code.id, expand=True)
+                self._add_codes(node, children, theme_id, code.id)
+            else:
+                node = parent.add_leaf(self._label(code), data=code.id)
+            self._code_nodes[code.id] = node
 
     def _label(self, code: Code, room: int | None = None) -> Text:
         room = self._room if room is None else room

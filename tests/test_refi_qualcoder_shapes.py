@@ -1,0 +1,250 @@
+"""REFI-QDA and QualCoder's importer and exporter: what broke between them, and what holds now.
+
+QualCoder keeps a Note without a selection as a journal under the Note's name
+(and stops on a name used twice), reads texts with universal newlines, writes
+its journals back without NoteRefs and its project memo in both
+`Project/Description` and a journal. The exports here are validated against
+the REFI-QDA Project.xsd; the hand-written files are shaped like QualCoder's.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from helpers import PROJECT_XSD, run_cli
+from lxml import etree
+
+from coder.records import Code, Theme
+from coder.refi.reader import import_qdpx
+from coder.refi.writer import write_qdpx
+from coder.store import create_project, open_project, tables, transaction
+from coder.store.codebook import add_code, add_theme
+from coder.store.codings import add_coding
+from coder.store.exchange import stamp_memos
+from coder.store.memos import set_memo
+from coder.store.responses import insert_responses
+
+NS = {"q": "urn:QDA-XML:project:1.0"}
+OLD = ("2021-03-04T05:06:07Z", "2022-08-09T10:11:12Z")   # a memo's created and updated times
+
+
+@pytest.fixture(scope="module")
+def schema():
+    return etree.XMLSchema(etree.parse(str(PROJECT_XSD)))
+
+
+def qde(path: Path) -> etree._Element:
+    with zipfile.ZipFile(path) as archive:
+        return etree.fromstring(archive.read("project.qde"))
+
+
+def make_qdpx(path: Path, xml: str, files: dict[str, str | bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", xml)
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return path
+
+
+def memos(project: Path) -> dict[tuple[str, str, str], tuple[str, str, str]]:
+    """(target type, target id, coder) -> (text, created_at, updated_at) of every memo."""
+    conn = open_project(project, readonly=True)
+    try:
+        frame = tables.memos_frame(conn)
+    finally:
+        conn.close()
+    return {(m.target_type, m.target_id, m.coder): (m.text, m.created_at, m.updated_at)
+            for m in frame.itertuples()}
+
+
+def two_coders_project(path: Path, responses: dict[str, str] | None = None,
+                       twin: str = "Caseload size and allocation") -> Path:
+    """Two coders' memos on two codes (labelled `twin` and "Caseload size and allocation"), one
+    theme, the project and one response (all dated OLD)."""
+    def fill(conn) -> None:
+        with transaction(conn):
+            insert_responses(conn, [(rid, text, {}) for rid, text in
+                                    (responses or {"r1": "Cases keep rising."}).items()])
+            add_theme(conn, Theme("workload", "1", "Workload and caseloads"), "setup")
+            add_code(conn, Code("caseload", "workload", "1.1", "Caseload size and allocation"), "setup")
+            add_code(conn, Code("other", "workload", "1.2", twin), "setup")
+            for coder in ("alice", "bob"):
+                for kind, target in (("project", ""), ("theme", "workload"), ("code", "caseload"),
+                                     ("code", "other"), ("response", "r1")):
+                    set_memo(conn, kind, target, coder, f"{coder} on {kind} {target}".strip())
+            stamp_memos(conn, [(kind, target, coder, *OLD) for kind, target, coder in
+                               conn.execute("SELECT target_type, target_id, coder FROM memos")])
+    create_project(path, setup=fill).close()
+    return path
+
+
+def export(project: Path, out: Path, schema) -> etree._Element:
+    conn = open_project(project, readonly=True)
+    try:
+        write_qdpx(conn, out)
+    finally:
+        conn.close()
+    root = qde(out)
+    assert schema.validate(root), schema.error_log
+    return root
+
+
+def test_two_coders_memos_on_one_target_get_notes_of_their_own_names(tmp_path, schema):
+    root = export(two_coders_project(tmp_path / "p.coder"), tmp_path / "p.qdpx", schema)
+    names = [note.get("name") for note in root.iterfind("q:Notes/q:Note", NS)]
+    assert len(names) == 10 and len(set(names)) == 10   # QualCoder stops on a name used twice
+    assert 'code memo "Caseload size and allocation" (bob)' in names
+    assert 'code memo "Caseload size and allocation" (bob) #2' in names   # a second code of that label
+    assert {'project memo (alice)', 'project memo (bob)', 'theme memo "Workload and caseloads" (alice)',
+            'response memo "r1" (bob)'} <= set(names)
+    dated = {(n.get("creationDateTime"), n.get("modifiedDateTime")) for n in root.iterfind("q:Notes/q:Note", NS)}
+    assert dated == {OLD}
+
+
+def test_a_round_trip_keeps_every_memo_its_coder_and_its_dates(tmp_path, schema):
+    original = two_coders_project(tmp_path / "p.coder")
+    export(original, tmp_path / "p.qdpx", schema)
+    result = run_cli("import-qdpx", tmp_path / "p.qdpx", tmp_path / "back.coder")
+    assert result.returncode == 0, result.stderr
+    assert memos(tmp_path / "back.coder") == memos(original)   # texts, coders, created and updated
+
+
+def unreferenced_notes(root: etree._Element) -> tuple[str, dict[str, str]]:
+    """A project.qde as QualCoder writes it back: Notes as journals, no NoteRefs anywhere."""
+    for ref in list(root.iter(f"{{{NS['q']}}}NoteRef")):
+        ref.getparent().remove(ref)
+    return etree.tostring(root, encoding="unicode")
+
+
+def test_notes_without_noterefs_go_back_to_the_targets_their_names_give(tmp_path, schema):
+    # (two codes of one label would be told apart by coder.json's ids only: the names cannot)
+    original = two_coders_project(tmp_path / "p.coder", twin="Other code")
+    root = export(original, tmp_path / "p.qdpx", schema)
+    with zipfile.ZipFile(tmp_path / "p.qdpx") as archive:   # coder.json too, to compare ids
+        files = {n: archive.read(n) for n in archive.namelist() if n != "project.qde"}
+    for source in root.iterfind(".//q:TextSource", NS):    # QualCoder's sources: no Description,
+        for description in source.iterfind("q:Description", NS):   # as the response memos are
+            source.remove(description)                             # tested apart below
+    xml = unreferenced_notes(root)
+    assert schema.validate(etree.fromstring(xml.encode()))
+    import_qdpx(make_qdpx(tmp_path / "qc.qdpx", xml, files), tmp_path / "back.coder")
+    assert memos(tmp_path / "back.coder") == memos(original)   # the project's Description is no extra memo
+
+
+QUALCODER = """<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="qc.qda" origin="QualCoder 3.5">
+  <Users>
+    <User guid="a1000000-0000-0000-0000-000000000001" name="alice"/>
+    <User guid="a1000000-0000-0000-0000-000000000002" name="bob"/>
+  </Users>
+  <CodeBook><Codes>
+    <Code guid="c1000000-0000-0000-0000-000000000001" name="Workload and caseloads" isCodable="false">
+      <Code guid="c1000000-0000-0000-0000-000000000002" name="Caseload size and allocation" isCodable="true"/>
+      <Code guid="c1000000-0000-0000-0000-000000000003" name="caseload" isCodable="true"/>
+    </Code>
+  </Codes></CodeBook>
+  <Sources>
+    <TextSource guid="b1000000-0000-0000-0000-000000000001" name="q1" plainTextPath="internal://b1000000-0000-0000-0000-000000000001.txt" creatingUser="a1000000-0000-0000-0000-000000000001">
+      <Description>[alice] too long a day
+
+and a late one
+
+[bob] rota problems</Description>
+      <PlainTextSelection guid="f1000000-0000-0000-0000-000000000001" startPosition="25" endPosition="33" creatingUser="a1000000-0000-0000-0000-000000000001">
+        <Coding guid="e1000000-0000-0000-0000-000000000001" creatingUser="a1000000-0000-0000-0000-000000000001"><CodeRef targetGUID="c1000000-0000-0000-0000-000000000002"/></Coding>
+      </PlainTextSelection>
+      <PlainTextSelection guid="f1000000-0000-0000-0000-000000000002" startPosition="0" endPosition="5" creatingUser="a1000000-0000-0000-0000-000000000002">
+        <Coding guid="e1000000-0000-0000-0000-000000000002" creatingUser="a1000000-0000-0000-0000-000000000002"><CodeRef targetGUID="c1000000-0000-0000-0000-000000000002"/></Coding>
+      </PlainTextSelection>
+    </TextSource>
+    <TextSource guid="b1000000-0000-0000-0000-000000000002" name="q2" plainTextPath="internal://b1000000-0000-0000-0000-000000000002.txt" creatingUser="a1000000-0000-0000-0000-000000000001">
+      <Description>[carol] not a user here</Description>
+    </TextSource>
+  </Sources>
+  <Notes>
+    <Note guid="d1000000-0000-0000-0000-000000000001" name="project memo (alice)" plainTextPath="internal://d1000000-0000-0000-0000-000000000001.txt" creatingUser="a1000000-0000-0000-0000-000000000001" creationDateTime="2021-03-04T05:06:07Z"><Description/></Note>
+    <Note guid="d1000000-0000-0000-0000-000000000002" name="code memo &quot;Caseload size and allocation&quot; (bob)" plainTextPath="internal://d1000000-0000-0000-0000-000000000002.txt" creatingUser="a1000000-0000-0000-0000-000000000002" creationDateTime="2021-03-04T05:06:07Z"><Description/></Note>
+    <Note guid="d1000000-0000-0000-0000-000000000003" name="theme memo &quot;Workload and caseloads&quot; (alice)" plainTextPath="internal://d1000000-0000-0000-0000-000000000003.txt" creatingUser="a1000000-0000-0000-0000-000000000001"><Description/></Note>
+    <Note guid="d1000000-0000-0000-0000-000000000004" name="code memo caseload" plainTextPath="internal://d1000000-0000-0000-0000-000000000004.txt" creatingUser="a1000000-0000-0000-0000-000000000001"><Description/></Note>
+    <Note guid="d1000000-0000-0000-0000-000000000005" name="response memo q2_417" plainTextPath="internal://d1000000-0000-0000-0000-000000000005.txt" creatingUser="a1000000-0000-0000-0000-000000000002"><Description/></Note>
+    <Note guid="d1000000-0000-0000-0000-000000000006" name="Journal of the pilot" plainTextPath="internal://d1000000-0000-0000-0000-000000000006.txt" creatingUser="a1000000-0000-0000-0000-000000000002"><Description/></Note>
+  </Notes>
+  <Description>pilot round &amp; first impressions</Description>
+</Project>
+"""
+# q1 had "\r\n" in coder: QualCoder read it 1 character shorter and kept the span 25-33 (past the end)
+QUALCODER_FILES = {
+    "sources/b1000000-0000-0000-0000-000000000001.txt": "Cases rise\nevery week: caseload",
+    "sources/b1000000-0000-0000-0000-000000000002.txt": "Forms.",
+    "sources/d1000000-0000-0000-0000-000000000001.txt": "pilot round & first impressions",
+    "sources/d1000000-0000-0000-0000-000000000002.txt": "includes duty work",
+    "sources/d1000000-0000-0000-0000-000000000003.txt": "a theme memo",
+    "sources/d1000000-0000-0000-0000-000000000004.txt": "the code by its id",
+    "sources/d1000000-0000-0000-0000-000000000005.txt": "a response memo renamed by QualCoder",
+    "sources/d1000000-0000-0000-0000-000000000006.txt": "a journal of QualCoder's own",
+}
+
+
+def test_a_qualcoder_export_comes_in_whole_but_the_selection_past_its_text(tmp_path, schema):
+    assert schema.validate(etree.fromstring(QUALCODER.encode())), schema.error_log
+    source = make_qdpx(tmp_path / "qc.qdpx", QUALCODER, QUALCODER_FILES)
+    result = run_cli("import-qdpx", source, tmp_path / "qc.coder")
+    assert result.returncode == 0, result.stderr
+    assert ("1 coding skipped: span past its text (q1, selection f1000000-0000-0000-0000-000000000001)"
+            in result.stdout)
+    conn = open_project(tmp_path / "qc.coder", readonly=True)
+    codings = tables.codings_frame(conn)
+    themes = dict(conn.execute("SELECT label, id FROM themes"))
+    codes = dict(conn.execute("SELECT label, id FROM codes"))
+    conn.close()
+    assert list(zip(codings["response_id"], codings["coder"], codings["start"], codings["end"])) == [
+        ("q1", "bob", 0, 5)]                                 # the rest of the file is there
+    found = memos(tmp_path / "qc.coder")
+    assert {key: text for key, (text, _, _) in found.items()} == {
+        ("project", "", "alice"): "pilot round & first impressions",   # once, not again from Description
+        ("project", "", "bob"): "a journal of QualCoder's own",
+        ("code", codes["Caseload size and allocation"], "bob"): "includes duty work",
+        ("theme", themes["Workload and caseloads"], "alice"): "a theme memo",
+        ("code", codes["caseload"], "alice"): "the code by its id",    # the older name: by id or label
+        ("response", "q2", "bob"): "a response memo renamed by QualCoder",
+        ("response", "q1", "alice"): "too long a day\n\nand a late one",   # "[coder] text" split
+        ("response", "q1", "bob"): "rota problems",
+        ("response", "q2", "alice"): "[carol] not a user here",       # no such user: as it is
+    }
+    assert found[("project", "", "alice")][1:] == ("2021-03-04T05:06:07Z",) * 2   # modified: created
+    assert found[("code", codes["Caseload size and allocation"], "bob")][1] == "2021-03-04T05:06:07Z"
+
+
+def test_a_selection_past_its_text_does_not_hide_a_bad_file(tmp_path):
+    bad = QUALCODER.replace('<CodeRef targetGUID="c1000000-0000-0000-0000-000000000002"/></Coding>\n'
+                            '      </PlainTextSelection>\n    </TextSource>',
+                            '<CodeRef targetGUID="c1000000-0000-0000-0000-000000000099"/></Coding>\n'
+                            '      </PlainTextSelection>\n    </TextSource>')
+    assert bad != QUALCODER
+    source = make_qdpx(tmp_path / "bad.qdpx", bad, QUALCODER_FILES)
+    result = run_cli("import-qdpx", source, tmp_path / "bad.coder")
+    assert result.returncode == 1 and "CodeBook does not have" in result.stderr
+    assert not (tmp_path / "bad.coder").exists()           # nothing half-written
+
+
+@pytest.mark.parametrize("text", ["first line\r\nsecond: caseload here", "one\rtwo\r\n\r\nthree caseload",
+                                  "lf\nthen crlf\r\nthen caseload 😀"])
+def test_line_endings_are_written_as_newlines_and_spans_follow_them(tmp_path, schema, text):
+    project = two_coders_project(tmp_path / "p.coder", {"r1": text})
+    conn = open_project(project)
+    start = text.index("caseload")
+    add_coding(conn, "r1", "caseload", "alice", start=start, end=start + 8)
+    add_coding(conn, "r1", "other", "bob")                 # the whole text
+    conn.commit()
+    conn.close()
+    root = export(project, tmp_path / "p.qdpx", schema)
+    source = root.find(".//q:TextSource", NS)
+    with zipfile.ZipFile(tmp_path / "p.qdpx") as archive:
+        written = archive.read(f"sources/{source.get('guid')}.txt").decode("utf-8")
+    assert "\r" not in written and written == text.replace("\r\n", "\n").replace("\r", "\n")
+    spans = [(int(s.get("startPosition")), int(s.get("endPosition")), s.get("name"))
+             for s in source.iterfind("q:PlainTextSelection", NS)]
+    assert [(written[a:b], name) for a, b, name in spans] == [("caseload", "caseload"),
+                                                              (written, written[:60])]
