@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from coder.records import Code, Codebook
 
-# Letters bound to other actions on the coding screen (see coding_screen.BINDINGS).
-RESERVED = set("jkncumMsfqAx?/[]{}")
+# Keys bound to other actions on the coding screen (see coding_screen.BINDINGS).
+RESERVED = set("jkncumMsfqAx?/[]{}.+")
 DIGITS = [str(d) for d in range(1, 10)]
 LETTERS = [c for c in "abcdefghijklmnopqrstuvwxyz" if c not in RESERVED]
 

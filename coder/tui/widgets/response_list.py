@@ -124,10 +124,10 @@ class ResponseList(ScrollView, can_focus=True):
         self._refresh_row(index)
         top = round(self.scroll_offset.y)
         height = max(1, self.scrollable_content_region.height)
-        if index < top:
-            self.scroll_to(y=index, animate=False, immediate=True)
-        elif index >= top + height:
-            self.scroll_to(y=index - height + 1, animate=False, immediate=True)
+        if not top <= index < top + height:
+            # Leaving the view scrolls the cursor to its middle, so the rows ahead show and the
+            # next half page of steps repaints two rows instead of the whole list each time.
+            self.scroll_to(y=max(0, index - height // 2), animate=False, immediate=True)
         self.post_message(self.Highlighted(self.ids[index]))
 
     def _refresh_row(self, index: int) -> None:

@@ -129,12 +129,13 @@ class ResponseView(ScrollView, can_focus=False):
         if self.scroll_offset.y and not keep:
             self.scroll_to(y=0, animate=False, immediate=True)
             self.refresh()
-        elif keep:   # the same response again (after coding it): stay where the reader is
-            self.refresh()
-            if self._chosen is not None:   # a new chip line may have pushed the selection down
+        else:
+            if keep and self._chosen is not None:   # a new chip line may have pushed the selection down
                 self._scroll_to_offset(self._chosen_span()[1] - 1)
-        else:  # repaint only the rows drawn before or now, not the whole height
-            self.refresh(Region(0, 0, self.size.width, max(drawn, len(self._lines))))
+            if self.scroll_offset.y:   # the same response again, scrolled: stay where the reader is
+                self.refresh()
+            else:  # repaint only the rows drawn before or now, not the whole height
+                self.refresh(Region(0, 0, self.size.width, max(drawn, len(self._lines))))
 
     @staticmethod
     def _span_legend(text: str, codings: list[Coding], codes: dict[str, Code], colours: dict[str, str],
