@@ -49,6 +49,30 @@ def test_code_and_uncode_by_key(project):
     run(scenario)
 
 
+def test_list_row_follows_code_keys_and_cursor_stays_in_view(project):
+    """A code key redraws its own list row (codes shown, then gone); stepping past the last
+    visible row scrolls the cursor into view, with rows ahead of it."""
+    def row_of(app, rid):
+        return next(line.split("▏")[0] for line in screen_text(app).splitlines() if line[2:].startswith(rid))
+
+    async def scenario():
+        async with running(project, size=(100, 16)) as (app, pilot, screen):
+            await pilot.press("j", "1", "4")
+            await pilot.pause()
+            assert "●" in row_of(app, "q0002") and "1.1,2.1" in row_of(app, "q0002")
+            assert "○" in row_of(app, "q0003")
+            await pilot.press("1", "4")
+            await pilot.pause()
+            assert "○" in row_of(app, "q0002") and "1.1" not in row_of(app, "q0002")
+            await pilot.press(*"j" * 20)
+            await pilot.pause()
+            assert screen.response_list.current == "q0022"
+            text = screen_text(app)
+            listed = [line[2:7] for line in text.splitlines()]
+            assert "q0022" in listed and "q0024" in listed   # the cursor's row and rows ahead
+    run(scenario)
+
+
 def test_decisions_survive_without_quitting(project):
     """Each key commits at once: a second connection sees it while the UI is still open."""
     async def scenario():
