@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from helpers import PROJECT_XSD, one_line_error, run_cli
 from lxml import etree
+from qdpx_files import make_qdpx, qde
 from tui_driver import run, running
 
 from coder.codebook.edit import move_code_to_theme
@@ -140,8 +140,7 @@ def test_a_qdc_writes_nested_codes_with_their_codability_and_reads_them_back(tmp
 
 def _codes(qdpx: Path) -> list[tuple]:
     """Each Code of a .qdpx's CodeBook: (GUID, parent's GUID, name, isCodable, colour, Description)."""
-    with zipfile.ZipFile(qdpx) as archive:
-        root = etree.fromstring(archive.read("project.qde"))
+    root = qde(qdpx)
     schema = etree.XMLSchema(etree.parse(str(PROJECT_XSD)))
     assert schema.validate(root), schema.error_log
     found = []
@@ -220,8 +219,7 @@ Id: a line the researcher wrote</Description>
 
 def test_an_nvivo_shaped_six_deep_tree_imports_with_its_parents_and_goes_back_as_it_came(tmp_path):
     qdpx = tmp_path / "nvivo.qdpx"
-    with zipfile.ZipFile(qdpx, "w") as archive:
-        archive.writestr("project.qde", NVIVO)
+    make_qdpx(qdpx, NVIVO)
     came = _codes(qdpx)
     import_qdpx(qdpx, tmp_path / "nvivo.coder")
     conn = open_project(tmp_path / "nvivo.coder", readonly=True)

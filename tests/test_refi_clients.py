@@ -8,17 +8,16 @@ against the REFI-QDA Project.xsd.
 from __future__ import annotations
 
 import dataclasses
-import zipfile
 from pathlib import Path
 
 import pytest
 from export_fixtures import make_small_project
 from helpers import PROJECT_XSD, run_cli
 from lxml import etree
+from qdpx_files import export, make_qdpx
 
 from coder.records import Code, Theme
 from coder.refi.reader import import_qdpx
-from coder.refi.writer import write_qdpx
 from coder.store import create_project, get_meta, open_project, tables, transaction
 from coder.store.codebook import add_code, add_theme, set_codebook_info
 from coder.store.codebook_read import load_codebook
@@ -53,31 +52,10 @@ def schema():
     return etree.XMLSchema(etree.parse(str(PROJECT_XSD)))
 
 
-def make_qdpx(path: Path, xml: str, files: dict[str, str]) -> Path:
-    """A .qdpx of project.qde and the given members."""
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("project.qde", xml)
-        for name, text in files.items():
-            archive.writestr(name, text)
-    return path
 
 
-def qde(path: Path) -> etree._Element:
-    """The parsed project.qde of a .qdpx."""
-    with zipfile.ZipFile(path) as archive:
-        return etree.fromstring(archive.read("project.qde"))
 
 
-def export(project: Path, out: Path, schema) -> etree._Element:
-    """Export a project to `out`, check it against the schema, return its project.qde."""
-    conn = open_project(project, readonly=True)
-    try:
-        write_qdpx(conn, out)
-    finally:
-        conn.close()
-    root = qde(out)
-    assert schema.validate(root), schema.error_log
-    return root
 
 
 def test_nvivo_users_without_codings_are_kept_as_coders_and_exported(tmp_path, schema):

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from helpers import PROJECT_XSD, run_cli
 from lxml import etree
+from qdpx_files import export, make_qdpx
 
 from coder.records import Code, Theme
 from coder.refi.reader import import_qdpx
-from coder.refi.writer import write_qdpx
 from coder.store import create_project, open_project, tables, transaction
 from coder.store.codebook import add_code, add_theme
 from coder.store.codings import add_coding
@@ -35,17 +35,8 @@ def schema():
     return etree.XMLSchema(etree.parse(str(PROJECT_XSD)))
 
 
-def qde(path: Path) -> etree._Element:
-    with zipfile.ZipFile(path) as archive:
-        return etree.fromstring(archive.read("project.qde"))
 
 
-def make_qdpx(path: Path, xml: str, files: dict[str, str | bytes]) -> Path:
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("project.qde", xml)
-        for name, text in files.items():
-            archive.writestr(name, text)
-    return path
 
 
 def memos(project: Path) -> dict[tuple[str, str, str], tuple[str, str, str]]:
@@ -80,15 +71,6 @@ def two_coders_project(path: Path, responses: dict[str, str] | None = None,
     return path
 
 
-def export(project: Path, out: Path, schema) -> etree._Element:
-    conn = open_project(project, readonly=True)
-    try:
-        write_qdpx(conn, out)
-    finally:
-        conn.close()
-    root = qde(out)
-    assert schema.validate(root), schema.error_log
-    return root
 
 
 def test_two_coders_memos_on_one_target_get_notes_of_their_own_names(tmp_path, schema):
