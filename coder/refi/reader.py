@@ -212,13 +212,13 @@ def _read_notes(qde: QdeFile, content: QdpxContent, read: SourcesRead, skeleton:
         targets.setdefault(note_guid, target)
     for note_guid in skeleton.project_notes:
         targets.setdefault(note_guid, ("project", ""))
-    responses = set(skeleton.source_ids.values())
+    named_targets = _NamedTargets(skeleton.codebook, set(skeleton.source_ids.values()))
     on_target: dict[tuple[str, str], list[tuple[str, str]]] = {}   # (kind, target) -> (coder, text)
     for note in read.notes:
         who = note.author
         place = targets.get(guid_of(note.guid))
         if place is None:
-            place, named_coder = _named_target(note.name, skeleton.codebook, responses)
+            place, named_coder = named_targets.of(note.name)
             if who == IMPORTED_CODER and named_coder:
                 who = named_coder
         kind, target = place
@@ -256,26 +256,32 @@ def _stamp(value: str | None) -> str | None:
     return value.strip()
 
 
-def _named_target(name: str | None, codebook: Codebook,
-                  responses: set[str]) -> tuple[tuple[str, str], str | None]:
-    """((kind, target), coder or None) of a note by its name (coder.refi.memos.parse_note_name);
-    the project when the name gives no target the project holds."""
-    named = parse_note_name(name)
-    if named is None:
-        return ("project", ""), None
-    tried = [named.name, *[re.sub(r"_\d+$", "", named.name)] * bool(re.search(r"_\d+$", named.name))]
-    for value in tried if named.kind != "project" else ():   # QualCoder may add "_123" to a name
-        if named.kind == "response":
-            if value in responses:
-                return ("response", value), named.coder
-            continue
-        items = codebook.themes if named.kind == "theme" else codebook.codes
-        by_label = {item.label: item.id for item in items}
-        by_id = {item.id: item.id for item in items}
-        for found in ((by_label, by_id) if named.labelled else (by_id, by_label)):
-            if value in found:
-                return (named.kind, found[value]), named.coder
-    return ("project", ""), named.coder
+class _NamedTargets:
+    """Where a note nobody refers to goes by its name (coder.refi.memos.parse_note_name):
+    themes, codes and responses looked up by label or id, built once per file."""
+
+    def __init__(self, codebook: Codebook, responses: set[str]) -> None:
+        self.responses = responses
+        self.items = {kind: ({item.label: item.id for item in items}, {item.id: item.id for item in items})
+                      for kind, items in (("theme", codebook.themes), ("code", codebook.codes))}
+
+    def of(self, name: str | None) -> tuple[tuple[str, str], str | None]:
+        """((kind, target), coder or None); the project when the name gives no target the
+        project holds."""
+        named = parse_note_name(name)
+        if named is None:
+            return ("project", ""), None
+        bare = re.sub(r"_\d+$", "", named.name)   # QualCoder may add "_123" to a name
+        for value in dict.fromkeys((named.name, bare)) if named.kind != "project" else ():
+            if named.kind == "response":
+                if value in self.responses:
+                    return ("response", value), named.coder
+                continue
+            by_label, by_id = self.items[named.kind]
+            for found in ((by_label, by_id) if named.labelled else (by_id, by_label)):
+                if value in found:
+                    return (named.kind, found[value]), named.coder
+        return ("project", ""), named.coder
 
 
 def _add_memo(content: QdpxContent, key: tuple[str, str, str], text: str | None) -> None:
