@@ -22,6 +22,7 @@ import sqlite3
 
 from coder.store import transaction
 from coder.codebook.undo import INVERSE, edit_of, invert
+from coder.records import Codebook
 from coder.store.charts import set_chart
 from coder.store.codings import add_coding, remove_coding
 from coder.store.consensus import logged_codings, set_consensus
@@ -129,6 +130,13 @@ def _apply_inverse(conn: sqlite3.Connection, event: Event) -> int:
         set_rejected(conn, d["response_id"], d["code_id"], d["coder"], event.action == Action.SUGGESTION_UNREJECT,
                      undoes=event.id)
     return last_event_id(conn)
+
+
+def known_names(codebook: Codebook) -> dict[str, str]:
+    """Codes and themes as the researcher knows them ("1.2 Staffing"), by id, for `describe`."""
+    names = {c.id: f"{c.index} {c.label}" for c in codebook.codes}
+    names.update({t.id: f"{t.index} {t.label}" for t in codebook.themes})
+    return names
 
 
 def describe(event: Event, names: dict[str, str] | None = None) -> str:

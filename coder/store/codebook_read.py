@@ -67,8 +67,8 @@ def list_themes(conn: sqlite3.Connection) -> list[Theme]:
 def list_codes(conn: sqlite3.Connection) -> list[Code]:
     """All codes, retired included, in framework order (by theme, then within it).
 
-    Sub-codes are among their theme's codes, by position; `Codebook.children_of`
-    walks the tree.
+    Sub-codes are among their theme's codes, by position; `Codebook.tree` gives
+    the tree.
     """
     return [_code(row) for row in conn.execute(
         f"SELECT {_columns(conn, 'codes', CODE_COLUMNS, 'c.')} FROM codes c "

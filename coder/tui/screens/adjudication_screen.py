@@ -22,7 +22,7 @@ from coder.adjudication import (CONSENSUS, TAKE_A, TAKE_B, UNION, DoubleCoded, c
 from coder.codebook.keys import assign_keys
 from coder.colours import code_colours
 from coder.errors import CoderError
-from coder.history import History
+from coder.history import History, known_names
 from coder.records import Code, Coding
 from coder.store.browse import change_marker
 from coder.store.codebook_read import load_codebook
@@ -131,8 +131,7 @@ class AdjudicationScreen(UsesSession, HistoryActions, SideScreen):
         self.codes: dict[str, Code] = {c.id: c for c in codebook.codes}
         self.order = {c.id: i for i, c in enumerate(codebook.codes)}
         self.colours = code_colours(codebook)
-        self.names = {c.id: f"{c.index} {c.label}" for c in codebook.codes}
-        self.names.update({t.id: f"{t.index} {t.label}" for t in codebook.themes})
+        self.names = known_names(codebook)
         own = {b.key for b in self.BINDINGS} | {"escape"}
         self.keys = {k: code_id for k, code_id in assign_keys(codebook).items() if k not in own}
         self.active = [self.codes[code_id] for code_id in self.keys.values()]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Callable
 
 from coder.errors import CoderError
-from coder.history import describe
+from coder.history import describe, known_names
 from coder.store.browse import change_marker
 from coder.store.events import Action, Event
 from coder.tui.widgets.codebook_panel import CodebookPanel
@@ -53,9 +53,7 @@ class CodingHistoryActions(HistoryActions):
     """Undo and redo on the coding screen: go to the response the step changed."""
 
     def history_names(self) -> dict[str, str]:
-        names = {c.id: f"{c.index} {c.label}" for c in self.codebook.codes}
-        names.update({t.id: f"{t.index} {t.label}" for t in self.codebook.themes})
-        return names
+        return known_names(self.codebook)
 
     def after_history_step(self, event: Event) -> None:
         if event.action == Action.HISTORY_CODEBOOK:
