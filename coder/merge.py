@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coder.errors import CoderError
+from coder.records import tree_depths
 from coder.store import transaction
 from coder.store.backup import project_file
 from coder.store.merge import (KEYS, Rows, apply_merge, next_positions, read_other, response_texts,
@@ -216,15 +217,8 @@ def _new_codebook_rows(conn: sqlite3.Connection, ours: dict, theirs: Rows, block
 
 def _parents_first(rows: list[dict]) -> list[dict]:
     """Code rows ordered by depth in their tree (stable), so each parent comes before its sub-codes."""
-    parent_of = {row["id"]: row.get("parent_id") for row in rows}
-
-    def depth(code_id: str) -> int:
-        n, parent = 0, parent_of.get(code_id)
-        while parent is not None and n <= len(parent_of):
-            n, parent = n + 1, parent_of.get(parent)
-        return n
-
-    return sorted(rows, key=lambda row: depth(row["id"]))
+    depth = tree_depths({row["id"]: row.get("parent_id") for row in rows})
+    return sorted(rows, key=lambda row: depth[row["id"]])
 
 
 def _depends_on(table: str, row: dict) -> list[tuple[str, str]]:

@@ -93,17 +93,7 @@ class Codebook:
 
     def depths(self) -> dict[str, int]:
         """Each code's id -> 0 directly under its theme, 1 for its sub-codes, and so on."""
-        parents = {c.id: c.parent_id for c in self.codes}
-        depth: dict[str, int] = {}
-        for code_id in parents:
-            path, node = [], code_id
-            while node is not None and node not in depth and node in parents and len(path) <= len(parents):
-                path.append(node)
-                node = parents[node]
-            below = depth.get(node, -1) if node is not None else -1
-            for n, step in enumerate(reversed(path), start=1):
-                depth[step] = below + n
-        return depth
+        return tree_depths({c.id: c.parent_id for c in self.codes})
 
     def roll_up(self) -> dict[str, str]:
         """Each code's id -> the id of its ancestor directly under the theme (itself for those)."""
@@ -142,3 +132,18 @@ class Suggestion:
     engine: str
     evidence: dict = field(default_factory=dict)
     run_id: int | None = None
+
+
+def tree_depths(parents: dict[str, str | None]) -> dict[str, int]:
+    """Each id -> how many of its ancestors are among `parents` (id -> parent id or None):
+    0 for a root or an id whose parent is not listed. A cycle ends the count where it closes."""
+    depth: dict[str, int] = {}
+    for start in parents:
+        path, node = [], start
+        while node is not None and node not in depth and node in parents and len(path) <= len(parents):
+            path.append(node)
+            node = parents[node]
+        below = depth.get(node, -1) if node is not None else -1
+        for n, step in enumerate(reversed(path), start=1):
+            depth[step] = below + n
+    return depth
