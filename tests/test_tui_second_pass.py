@@ -4,6 +4,7 @@ matches in the text, folded attributes, feedback for a key that does nothing."""
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 from textual.widgets import Input
@@ -11,7 +12,7 @@ from tui_driver import run, running
 from tui_project import make_project
 
 from coder.tui.widgets.code_rules import CodeRules
-from coder.tui.widgets.response_view import FOLDED, SEARCH_MATCH, ResponseView, sentence_ranges
+from coder.tui.widgets.response_view import MEMO_MARK, SEARCH_MATCH, ResponseView, sentence_ranges
 
 
 @pytest.fixture
@@ -54,17 +55,33 @@ def test_search_matches_are_marked_in_the_text_whatever_their_case(project):
     run(scenario)
 
 
-def test_attributes_fold_to_one_line_and_unfold_with_a_key(project):
+def test_attributes_fold_to_one_line_that_says_how_many_more_and_unfold_with_a_key(project):
     async def scenario():
-        async with running(project, size=(60, 24)) as (app, pilot, screen):
+        async with running(project, size=(80, 24)) as (app, pilot, screen):
             view = screen.query_one(ResponseView)
             header = [plain for plain, offset in view.rows if offset is None]
-            assert header[0].endswith(FOLDED)
+            hidden = re.search(r" \+(\d+) (more, press \.|more \(\.\)|\(\.\))$", header[0])
+            shown = header[0][:hidden.start()].split("  ", 1)[1].split(" · ")
+            assert hidden and int(hidden.group(1)) + len(shown) == len(view._attributes) >= 2
+            assert all(len(line) <= view.scrollable_content_region.width for line in header)
             await pilot.press("full_stop")
             await pilot.pause()
             unfolded = [plain for plain, offset in view.rows if offset is None]
-            assert not unfolded[0].endswith(FOLDED) and len(unfolded) > len(header)
+            assert "(.)" not in " ".join(unfolded) and len(unfolded) > len(header)
             assert "setting" in " ".join(unfolded) and "year" in " ".join(unfolded)
+    run(scenario)
+
+
+def test_the_memo_mark_stays_on_the_folded_line(project):
+    async def scenario():
+        async with running(project, size=(80, 24)) as (app, pilot, screen):
+            await pilot.press("m")
+            await pilot.pause()
+            await pilot.press(*"worth a second look", "ctrl+s")
+            await pilot.pause()
+            view = screen.query_one(ResponseView)
+            first = next(plain for plain, offset in view.rows if offset is None)
+            assert MEMO_MARK in first and first.endswith("(.)")
     run(scenario)
 
 

@@ -34,7 +34,11 @@ _SENTENCE_END = re.compile(r"[.!?…]+[\"')\]’”]*(?=\s)|\n")
 
 SPAN_QUOTE = 60   # characters of a coded span quoted in the legend under the text
 SEARCH_MATCH = "bold reverse"   # how words found by the search are drawn
-FOLDED = " … (. more)"   # ends the attributes line when it is folded
+MEMO_MARK = "✎ memo"
+# Ends the attributes line when it is folded, longest first: "+N more" and the key that shows them.
+MORE_HINTS = ("  +{n} more, press .", "  +{n} more (.)", " +{n} (.)")
+FOLDED_ONE = " (.)"   # the one attribute is cut: the key shows it whole
+ATTRIBUTE_ROOM = 12   # cells kept for attributes when choosing the wording
 
 
 def sentence_ranges(text: str) -> list[tuple[int, int]]:
@@ -79,7 +83,9 @@ class ResponseView(ScrollView, can_focus=False):
         super().__init__(**kwargs)
         self.response_id: str | None = None
         self.text = ""
-        self._header: list[Content] = []
+        self._header: list[Content] = []   # the chip line, if any (the id line is `_id_lines`)
+        self._memo_mark = False
+        self._attributes: list[str] = []   # "name: value", the response's non-empty attributes
         self._body = Content("")
         self._notes: list[Content] = []
         # Per drawn line: its content and, for lines of the text, the offset it starts at.
@@ -107,11 +113,10 @@ class ResponseView(ScrollView, can_focus=False):
                 Content(""), []
         else:
             self.response_id, self.text = response.id, response.text
-            attrs = " · ".join(f"{k}: {v}" for k, v in response.attributes.items() if v not in ("", None))
-            meta = Content.assemble((response.id, "bold"), "  ", (attrs, "dim"),
-                                    ("  ✎ memo", "bold") if memo else "")
+            self._memo_mark = bool(memo)
+            self._attributes = [f"{k}: {v}" for k, v in response.attributes.items() if v not in ("", None)]
             chips = self._chips(codings, codes, colours, own_coder)
-            self._header = [meta] + ([chips] if chips else [])
+            self._header = [chips] if chips else []
             body = Content(response.text.translate(_BLANKS))
             for start, end in evidence:
                 body = body.stylize("underline", start, end)
@@ -157,11 +162,8 @@ class ResponseView(ScrollView, can_focus=False):
         width = max(1, self.scrollable_content_region.width)
         self._width = width
         lines: list[tuple[Content, int | None]] = []
-        for number, part in enumerate(self._header):
-            wrapped = part.wrap(width)
-            if number == 0 and len(wrapped) > 1 and not self.details and self.response_id is not None:
-                wrapped = [wrapped[0][:max(0, width - len(FOLDED))] + Content.styled(FOLDED, "dim")]
-            lines += [(line, None) for line in wrapped]
+        for part in self._id_lines(width) + self._header:
+            lines += [(line, None) for line in part.wrap(width)]
         body = self._body
         if self._chosen is not None:
             start, end = self._chosen_span()
@@ -178,6 +180,31 @@ class ResponseView(ScrollView, can_focus=False):
             self.set_reactive(ResponseView.virtual_size, size)
         else:
             self.virtual_size = size
+
+    def _id_lines(self, width: int) -> list[Content]:
+        """The response id, its memo mark and its attributes: in full, or folded to one line
+        with the attributes that fit and how many more the `.` key shows."""
+        if self.response_id is None:
+            return []
+        head = Content.assemble((self.response_id, "bold"), (f"  {MEMO_MARK}", "bold") if self._memo_mark else "",
+                                "  ")
+        full = head + Content.styled(" · ".join(self._attributes), "dim")
+        if self.details or full.cell_length <= width:
+            return [full]
+        # The longest wording of "N more" that leaves room for some attributes.
+        room = width - head.cell_length
+        wording = next((w for w in MORE_HINTS if room - len(w.format(n=len(self._attributes))) >= ATTRIBUTE_ROOM),
+                       MORE_HINTS[-1])
+        for shown in range(len(self._attributes) - 1, 0, -1):   # as many whole attributes as fit
+            hint = Content.styled(wording.format(n=len(self._attributes) - shown), "dim")
+            attributes = Content.styled(" · ".join(self._attributes[:shown]), "dim")
+            if attributes.cell_length <= room - hint.cell_length:
+                return [head + attributes + hint]
+        hidden = len(self._attributes) - 1   # not one fits whole: the first, cut
+        hint = Content.styled(wording.format(n=hidden) if hidden else FOLDED_ONE, "dim")
+        first = Content.styled(self._attributes[0], "dim")
+        cut = first.truncate(room - hint.cell_length, ellipsis=True) if room - hint.cell_length > 1 else Content("")
+        return [head + cut + hint]
 
     def toggle_details(self) -> None:
         """Show the attributes line in full, or fold it to one line again."""
