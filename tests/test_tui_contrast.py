@@ -10,6 +10,7 @@ from tui_project import make_project
 
 from coder.colours import PALETTE
 from coder.tui.colours import text_on
+from coder.tui.widgets.key_bar import KeyBar
 from coder.tui.widgets.response_view import ResponseView
 
 pytestmark = pytest.mark.slow  # the full UI
@@ -69,4 +70,24 @@ def test_side_screen_table_cursor_is_readable_in_every_theme(tmp_path):
                     style = grid.get_component_rich_style("datatable--cursor")
                     foreground, background = (c.get_truecolor().hex for c in (style.color, style.bgcolor))
                     assert contrast(foreground, background) >= 4.5, (theme, focused, foreground, background)
+    run(scenario)
+
+
+def test_the_key_bar_is_readable_in_every_theme(tmp_path):
+    """Keys and what they do, on the bar at the bottom of the screen (ANSI themes use the
+    terminal's own palette, which only the terminal knows)."""
+    project = make_project(tmp_path / "c.coder", n=3)
+
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            bar = screen.query_one(KeyBar)
+            themes = [t for t in sorted(app.available_themes) if not t.startswith("ansi")]
+            assert len(themes) > 5
+            for theme in themes:
+                app.theme = theme
+                await pilot.pause()
+                background = bar.rich_style.bgcolor.get_truecolor().hex
+                for style in (bar.get_component_rich_style("key-bar--key"), bar.rich_style):
+                    foreground = style.color.get_truecolor().hex
+                    assert contrast(foreground, background) >= 4.5, (theme, foreground, background)
     run(scenario)

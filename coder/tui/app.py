@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.color import Color, ColorParseError
 from textual.screen import Screen
 
-from coder.tui.colours import text_on
+from coder.tui.colours import readable_on, text_on
 from coder.tui.screens.coding_screen import CodingScreen
 from coder.tui.session import Session
 
@@ -52,17 +52,23 @@ class CoderApp(App):
         return CodingScreen(self.session)
 
     def get_css_variables(self) -> dict[str, str]:
-        """The theme's CSS variables and `$cursor-text`: black or white, whichever reads
-        better on the theme's cursor colour by WCAG contrast (Textual's `auto` chooses by
-        its own measure, and picks white at 3.7:1 on solarized's blue)."""
+        """The theme's CSS variables, plus text colours checked by WCAG contrast where themes
+        (or Textual's `auto`) fall below 4.5: `$cursor-text` on the cursor colour (`auto`
+        picks white at 3.7:1 on solarized's blue), and `$key-bar-key` and `$key-bar-text` on
+        the key bar (half the themes draw keys below 4.5 on their footer colour)."""
         variables = super().get_css_variables()
-        try:
-            cursor = Color.parse(variables["block-cursor-background"])
-        except (KeyError, ColorParseError):
-            cursor = None
-        if cursor is None or cursor.ansi is not None:   # the terminal's own colours: keep the theme's pair
-            return {**variables, "cursor-text": variables.get("block-cursor-foreground", "auto 100%")}
-        return {**variables, "cursor-text": text_on(cursor.hex[:7])}
+        cursor = _truecolour(variables.get("block-cursor-background"))
+        bar = _truecolour(variables.get("footer-background"))
+        key = _truecolour(variables.get("footer-key-foreground"))
+        text = _truecolour(variables.get("footer-description-foreground"))
+        # Where a colour is the terminal's own (ANSI themes), the terminal decides: keep the theme's.
+        return {
+            **variables,
+            "cursor-text": text_on(cursor) if cursor else variables.get("block-cursor-foreground", "auto 100%"),
+            "key-bar-key": readable_on(key, bar) if bar and key else variables.get("footer-key-foreground", ""),
+            "key-bar-text": readable_on(text, bar) if bar and text else variables.get(
+                "footer-description-foreground", ""),
+        }
 
     def on_mount(self) -> None:
         # What the app builds to start (widgets, the response list) lives as long as
@@ -96,3 +102,12 @@ class CoderApp(App):
         for key, title, module, _ in SCREENS:
             yield SystemCommand(title, f"Open the {title.lower()} ({key.upper()})",
                                 lambda m=module: self.action_open_screen(m))
+
+
+def _truecolour(value: str | None) -> str | None:
+    """A CSS colour value as #rrggbb, or None for the terminal's own colours and what does not parse."""
+    try:
+        colour = Color.parse(value) if value else None
+    except ColorParseError:
+        return None
+    return colour.hex[:7] if colour is not None and colour.ansi is None else None

@@ -1,22 +1,39 @@
-"""Text on a code's colour in the UI (the colours themselves: coder.colours)."""
+"""Readable text colours in the UI: text on a code's colour, and theme colours checked by
+WCAG contrast (the code colours themselves: coder.colours)."""
 
 from __future__ import annotations
+
+READABLE = 4.5   # WCAG AA contrast ratio for text
+
+
+def luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a #rrggbb colour (ValueError if it is not one)."""
+    channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio between two #rrggbb colours, from 1 to 21."""
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
 def text_on(colour: str) -> str:
     """Black or white, whichever contrasts more with `colour` (a #rrggbb hex).
 
-    By WCAG 2 relative luminance: one of the two always reaches a contrast
-    ratio of at least 4.58 (the WCAG AA level for text is 4.5).
+    One of the two always reaches a contrast ratio of at least 4.58.
     """
     try:
-        channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        # Equal contrast with black and white where (L + 0.05)^2 = 1.05 * 0.05, at L = 0.179.
+        return "#000000" if luminance(colour) > 0.179 else "#ffffff"
     except ValueError:
         return "#000000"
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    # Equal contrast with black and white where (L + 0.05)^2 = 1.05 * 0.05, at L = 0.179.
-    return "#000000" if luminance > 0.179 else "#ffffff"
+
+
+def readable_on(foreground: str, background: str) -> str:
+    """`foreground` if it reads on `background` (both #rrggbb), else black or white, whichever reads."""
+    return foreground if contrast(foreground, background) >= READABLE else text_on(background)
 
 
 def chip_style(colour: str) -> str:

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Label, OptionList, Select, Static
+from textual.widgets import Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from coder.adjudication import (CONSENSUS, TAKE_A, TAKE_B, UNION, DoubleCoded, coder_pairs, double_coded,
@@ -35,6 +35,7 @@ from coder.tui.screens.help_screen import HelpScreen
 from coder.tui.screens.side_screen import SideScreen
 from coder.tui.session import Session, UsesSession
 from coder.tui.widgets.response_view import ResponseView
+from coder.tui.widgets.key_bar import KeyBar
 
 KEYS = [
     ("j / k, ↓ / ↑", "next / previous response"),
@@ -124,7 +125,7 @@ class AdjudicationScreen(UsesSession, HistoryActions, SideScreen):
                             yield ResponseView(id=f"view-{side}")
                 with VerticalScroll(id="codes"):
                     yield Static("", id="table")
-        yield Footer()
+        yield KeyBar(palette=True)
 
     def on_mount(self) -> None:
         codebook = load_codebook(self.conn)

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Static, Tree
 
 from coder.codebook.edit import move_code_to_theme, new_code, new_theme, next_code_index, next_theme_index
 from coder.errors import CoderError
@@ -26,6 +26,7 @@ from coder.codebook.keys import RESERVED, assign_keys
 from coder.tui.screens.codebook_forms import ChoiceDialog, ConfirmDialog, Field, RecordForm
 from coder.tui.screens.side_screen import SideScreen
 from coder.tui.session import Session, UsesSession
+from coder.tui.widgets.key_bar import KeyBar
 
 THEME_PREFIX = "theme:"
 
@@ -114,7 +115,7 @@ class CodebookScreen(UsesSession, SideScreen):
             yield tree
             with VerticalScroll(id="details"):
                 yield Static(id="details-text")
-        yield Footer()
+        yield KeyBar(palette=True)
 
     @property
     def tree(self) -> Tree:

@@ -15,7 +15,7 @@ from textual import events
 from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from coder.coding import toggle_code
 from coder.codebook.edit import settle_keys
@@ -49,6 +49,7 @@ from coder.tui.widgets.progress import ProgressLine
 from coder.tui.widgets.response_list import ResponseList
 from coder.tui.widgets.response_view import ResponseView
 from coder.tui.widgets.suggestions_panel import SuggestionsPanel
+from coder.tui.widgets.key_bar import KeyBar
 
 POLL_SECONDS = 2.0
 QUEUE_SIZE = 2000  # responses in the active-learning queue
@@ -123,7 +124,7 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, CodingHistoryActions
                 yield CodeRules(id="rules")
                 yield SuggestionsPanel(id="suggestions")
             yield CodebookPanel(id="codebook")
-        yield Footer()
+        yield KeyBar(palette=True)
 
     @property
     def scope(self) -> str | None:

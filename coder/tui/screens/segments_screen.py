@@ -14,7 +14,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Label, Select, Static
+from textual.widgets import DataTable, Label, Select, Static
 
 from coder.store.codebook_read import load_codebook
 from coder.store.codings import coders
@@ -23,6 +23,7 @@ from coder.tui.screens.coding_screen import CodingScreen
 from coder.tui.screens.side_screen import ALL_CODERS, SideScreen, chosen_coder, coder_options
 from coder.tui.session import Session, UsesSession
 from coder.tui.widgets.codebook_panel import CodebookPanel
+from coder.tui.widgets.key_bar import KeyBar
 
 PAGE = 200
 FIXED_COLUMNS = 3  # response, coder, where: the text column takes the rest of the width
@@ -75,7 +76,7 @@ class SegmentsScreen(UsesSession, SideScreen):
     def compose(self):
         if not self.codebook.codes:
             yield Static("No codes yet: add some on the codebook screen (F2).", id="heading")
-            yield Footer(compact=True, show_command_palette=False)
+            yield KeyBar()
             return
         names = coders(self.conn)
         yield Static(id="heading")
@@ -91,7 +92,7 @@ class SegmentsScreen(UsesSession, SideScreen):
         yield SegmentTable(id="segments", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="reading"):
             yield Static(id="reading-text")
-        yield Footer(compact=True, show_command_palette=False)  # ctrl+p still works; ? lists it
+        yield KeyBar()  # ctrl+p still works; ? lists it
 
     def _coding_screen(self) -> CodingScreen:
         return next(s for s in self.app.screen_stack if isinstance(s, CodingScreen))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Label, Select, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Label, Select, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from coder.export.kinds import SOURCES
@@ -29,6 +29,7 @@ from coder.store.responses import attribute_names
 from coder.tui.screens.side_screen import ALL_CODERS, SideScreen, chosen_coder, coder_options
 from coder.tui.session import Session, UsesSession
 from coder.tui.widgets.bar_chart import BarChart, BarGroup, bar_text
+from coder.tui.widgets.key_bar import KeyBar
 
 BASE_TITLES = {"coded": "coded responses", "all": "all responses"}  # coder.export.counts.BASES
 BAR_MIN_WIDTH = 12
@@ -158,7 +159,7 @@ class StatsScreen(UsesSession, SideScreen):
                 yield Static("Choose an attribute (b) to crosstab the themes and codes by it.",
                              id="crosstab-hint")
                 yield DataTable(id="crosstab-table", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True, show_command_palette=False)  # ctrl+p still works; ? lists it
+        yield KeyBar()  # ctrl+p still works; ? lists it
 
     def _default_base(self, coder: str | None) -> str:
         """`coded` while some response has no code (from this coder, or anyone), else `all`."""
