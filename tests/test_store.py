@@ -12,7 +12,7 @@ import pytest
 
 from coder.errors import ProjectError
 from coder.store import create_project, get_meta, open_project, transaction
-from coder.store.browse import any_uncoded
+from coder.store.browse import any_uncoded, first_uncoded
 from coder.store.codebook import list_codes, list_themes
 from coder.store.codings import add_coding, codings_for_response, import_codings, remove_coding
 from coder.store.drafts import draft_titles, drop_draft, get_draft, save_draft
@@ -241,6 +241,24 @@ def test_any_uncoded_per_coder(tmp_path):
     import_codings(conn, [("a", "c1")], "bob")
     assert not any_uncoded(conn, None) and not any_uncoded(conn, "alice")
     assert any_uncoded(conn, "bob")
+    conn.close()
+
+
+def test_first_uncoded_looks_ahead_then_wraps_round_reading_a_chunk_at_a_time(tmp_path):
+    conn = create_project(tmp_path / "u.coder")
+    _add_code(conn)
+    ids = [f"r{i}" for i in range(7)]
+    insert_responses(conn, [(rid, "text", {}) for rid in ids])
+    import_codings(conn, [(rid, "c1") for rid in ("r2", "r3", "r4", "r5", "r6")], "alice")
+    import_codings(conn, [("r0", "c1")], "bob")
+    for chunk in (2, 500):
+        assert first_uncoded(conn, ids, "alice", start=2, chunk=chunk) == 0     # past the end, round to r0
+        assert first_uncoded(conn, ids, "alice", start=1, chunk=chunk) == 1
+        assert first_uncoded(conn, ids, None, start=2, chunk=chunk) == 1        # bob coded r0
+        assert first_uncoded(conn, ids[::-1], "alice", start=0, chunk=chunk) == 5   # the order given
+    import_codings(conn, [("r0", "c1"), ("r1", "c1")], "alice")
+    assert first_uncoded(conn, ids, "alice", start=3, chunk=2) is None
+    assert first_uncoded(conn, [], "alice") is None
     conn.close()
 
 

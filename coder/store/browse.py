@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from coder.store.events import Action
 
@@ -129,19 +129,27 @@ def row_summaries(conn: sqlite3.Connection, ids: Iterable[str],
             for rid in ids if rid in texts}
 
 
-def first_uncoded(conn: sqlite3.Connection, ids: list[str], coder: str | None,
-                  chunk: int = 500) -> str | None:
-    """The first of `ids` (in that order) nobody in scope has coded, or None."""
+def first_uncoded(conn: sqlite3.Connection, ids: Sequence[str], coder: str | None, start: int = 0,
+                  chunk: int = 512) -> int | None:
+    """The position in `ids` of the first response nobody in scope has coded, looking from
+    `start` to the end and then from the beginning; None if every one is coded.
+
+    Reads the codings of a few ids first, then of twice as many each time up to
+    `chunk`: the next uncoded response is usually near, and the list is never copied.
+    """
     who, who_params = _coder_clause(coder)
-    for at in range(0, len(ids), chunk):
-        batch = ids[at:at + chunk]
+    total, offset, size = len(ids), 0, min(16, chunk)
+    while offset < total:
+        positions = [(start + k) % total for k in range(offset, min(offset + size, total))]
+        batch = [ids[p] for p in positions]
         marks = ",".join("?" * len(batch))
         coded = {row[0] for row in conn.execute(
             f"SELECT DISTINCT c.response_id FROM codings c WHERE c.response_id IN ({marks}){who}",
             batch + who_params)}
-        for rid in batch:
+        for position, rid in zip(positions, batch):
             if rid not in coded:
-                return rid
+                return position
+        offset, size = offset + size, min(2 * size, chunk)
     return None
 
 

@@ -342,13 +342,14 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, CodingHistoryActions
             self.show_current()
 
     def action_next_uncoded(self) -> None:
-        ids = self.response_list.ids
         at = self.response_list.cursor
-        rid = first_uncoded(self.conn, ids[at + 1:] + ids[:at], self.coder)
-        if rid is None:
+        position = first_uncoded(self.conn, self.response_list.ids, self.coder, start=at + 1)
+        if position is None:
             self.notify("Every response in the list is coded.")
+        elif position == at:
+            self.notify("This is the only uncoded response in the list.")
         else:
-            self.response_list.move_to(ids.index(rid, at + 1) if rid in ids[at + 1:] else ids.index(rid))
+            self.response_list.move_to(position)
             self._show_moved()
 
     def action_pick_code(self) -> None:
