@@ -9,25 +9,44 @@ from coder.records import Codebook
 
 
 class ProgressLine(Static):
-    """One line at the top of the coding screen (fixed height: updates need no layout pass)."""
+    """One line at the top of the coding screen (fixed height: updates need no layout pass).
+
+    Where the whole line does not fit (80 columns with a filter or auto-advance on),
+    the list's size and filter come before the per-theme counts, which are cut first.
+    """
 
     DEFAULT_CSS = "ProgressLine { height: 1; background: $panel; color: $foreground; padding: 0 1; }"
 
     # Textual repaints the box around everything changed in a frame, so a repaint of this
     # top line alongside one at the bottom of the screen redraws every panel in between.
     _shown: tuple | None = None
+    _drawn: tuple | None = None   # what was drawn, and at which width
 
     def show(self, coder: str, everyone: bool, coded: int, total: int, per_theme: dict[str, int],
              codebook: Codebook, listed: int, filter_text: str, auto_advance: bool = False) -> None:
-        pct = 100.0 * coded / total if total else 0.0
         themes = " ".join(f"{t.index}:{per_theme.get(t.id, 0)}" for t in codebook.themes if not t.retired)
         who = f"{coder} (showing everyone)" if everyone else coder
-        shown = f"  │ list {listed:,}" + (f" [{filter_text}]" if filter_text else "")
-        content = (who, auto_advance, coded, total, themes, shown)
-        if content == self._shown:
+        listing = f"list {listed:,}" + (f" [{filter_text}]" if filter_text else "")
+        self._shown = (who, auto_advance, coded, total, themes, listing)
+        self._draw()
+
+    def on_resize(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        width = self.content_region.width
+        if self._shown is None or (self._shown, width) == self._drawn:
             return  # an unchanged line is not repainted (it spans the screen: see the class doc)
-        self._shown = content
-        # Auto-advance right after the coder: the line is cut at the terminal's width.
-        self.update(Content.assemble((who, "bold"), ("  auto-advance" if auto_advance else "", "bold"),
-                                     f"  coded {coded:,}/{total:,} ({pct:.0f}%)",
-                                     f"  │ themes {themes}", shown), layout=False)
+        self._drawn = (self._shown, width)
+        self.update(self._line(width), layout=False)
+
+    def _line(self, width: int) -> Content:
+        who, auto_advance, coded, total, themes, listing = self._shown
+        pct = 100.0 * coded / total if total else 0.0
+        full = Content.assemble((who, "bold"), ("  auto-advance" if auto_advance else "", "bold"),
+                                f"  coded {coded:,}/{total:,} ({pct:.0f}%)", f"  │ themes {themes}", f"  │ {listing}")
+        if not width or full.cell_length <= width:
+            return full
+        short = Content.assemble((who, "bold"), ("  auto" if auto_advance else "", "bold"),
+                                 f"  coded {coded:,}/{total:,}", f"  │ {listing}", f"  │ themes {themes}")
+        return short.truncate(width, ellipsis=True)
