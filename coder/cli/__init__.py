@@ -16,42 +16,56 @@ import sys
 from coder import __version__
 from coder.errors import CoderError
 
-# Modules under coder.cli, one per command, in the order `coder --help` lists them.
+# Each command as the user types it, and its module under coder.cli, in the order
+# `coder --help` lists them.
 COMMANDS = [
-    "init",
-    "import_responses",
-    "import_codes",
-    "codebook",
-    "code",
-    "suggest",
-    "evaluate",
-    "agreement",
-    "sample",
-    "merge",
-    "demo",
-    "export",
-    "import_qdpx",
-    "check",
-    "backup",
+    ("init", "init"),
+    ("import", "import_responses"),
+    ("import-codes", "import_codes"),
+    ("codebook", "codebook"),
+    ("code", "code"),
+    ("suggest", "suggest"),
+    ("evaluate", "evaluate"),
+    ("agreement", "agreement"),
+    ("sample", "sample"),
+    ("merge", "merge"),
+    ("demo", "demo"),
+    ("export", "export"),
+    ("import-qdpx", "import_qdpx"),
+    ("check", "check"),
+    ("backup", "backup"),
 ]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser with every subcommand registered."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser: with every subcommand registered, or only `command` (as typed).
+
+    Registering a command imports its module and what that imports (YAML,
+    XML, the importers ...): a third of a second for all of them, which a
+    command that needs none of it (`coder code` opening the UI) should not wait for.
+    """
     parser = argparse.ArgumentParser(
         prog="coder",
         description="Qualitative coding of free-text survey responses with a framework codebook.",
     )
     parser.add_argument("--version", action="version", version=f"coder {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        importlib.import_module(f"coder.cli.{name}").register(subparsers)
+    for typed, module in COMMANDS:
+        if command is None or typed == command:
+            importlib.import_module(f"coder.cli.{module}").register(subparsers)
     return parser
+
+
+def _command_typed(argv: list[str]) -> str | None:
+    """The command named on the command line, if it is one (else None: every command is registered)."""
+    typed = next((arg for arg in argv if not arg.startswith("-")), None)
+    return typed if typed in dict(COMMANDS) else None
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return its exit code (0 ok, 1 bad input, 130 interrupted)."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(_command_typed(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
         parser.print_help()
