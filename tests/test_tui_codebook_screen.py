@@ -17,7 +17,8 @@ from tui_project import make_project
 from coder.codebook.edit import settle_keys
 from coder.coding import toggle_code
 from coder.store import open_project
-from coder.store.codebook import set_code_retired, update_code
+from coder.records import Code
+from coder.store.codebook import add_code, set_code_retired, update_code
 from coder.store.codebook_read import load_codebook
 from coder.store.codings import list_codings
 from coder.store.events import list_events
@@ -338,3 +339,21 @@ def test_snapshot_large_light(snap_compare, app):
 
 def test_snapshot_code_form_80x24(snap_compare, app):
     assert snap_compare(app, terminal_size=(80, 24), press=["f2", "e"])
+
+
+def test_the_screen_opens_with_the_first_theme_in_view_and_the_whole_summary(project):
+    conn = open_project(project)
+    for number in range(3, 33):   # more codes than the screen has lines
+        add_code(conn, Code(f"extra{number}", "recording", f"2.{number}", f"Extra code {number}"), "alice")
+    conn.close()
+
+    async def scenario():
+        async with running(project, size=(80, 24)) as (app, pilot, _):
+            screen = await open_codebook(app, pilot)
+            await pilot.pause()
+            assert screen.tree.cursor_line == 1 and screen.tree.scroll_offset.y == 0
+            lines = screen_text(app).splitlines()
+            theme = screen.codebook.themes[0]
+            assert f"{theme.index} {theme.label}" in lines[2] or f"{theme.index} {theme.label}" in lines[1]
+            assert "all coders" in " ".join(lines[:2])
+    run(scenario)

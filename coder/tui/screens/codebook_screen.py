@@ -81,7 +81,7 @@ class CodebookScreen(UsesSession, SideScreen):
                                     scrollbar-size-vertical: 1; }
     CodebookScreen #details { width: 1fr; border-left: vkey $primary-muted; padding: 0 1; }
     CodebookScreen.-wide #codebook-tree { max-width: 80; }
-    CodebookScreen #codebook-summary { height: 1; background: $panel; color: $foreground;
+    CodebookScreen #codebook-summary { height: auto; max-height: 2; background: $panel; color: $foreground;
                                         padding: 0 1; }
     """
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
@@ -153,7 +153,15 @@ class CodebookScreen(UsesSession, SideScreen):
         if self._order:
             line = self._order.index(keep) if keep in self._order else min(1, len(self._order) - 1)
             tree.move_cursor_to_line(line)
+            if not tree.size.height:   # not laid out yet: it scrolled as if no line fitted
+                self.call_after_refresh(self._show_cursor_from_top)
         self.show_details()
+
+    def _show_cursor_from_top(self) -> None:
+        """Scroll the tree to its top, then only as far as the cursor needs (its theme stays in view)."""
+        self.tree.scroll_home(animate=False, immediate=True)
+        if self.tree.cursor_node is not None:
+            self.tree.scroll_to_node(self.tree.cursor_node, animate=False)
 
     @staticmethod
     def _theme_label(theme: Theme) -> Text:
