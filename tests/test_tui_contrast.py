@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 from tui_driver import run, running
-from textual.widgets import DataTable
+from textual.widgets import DataTable, OptionList
 from tui_project import make_project
 
+from coder.coding import toggle_code
 from coder.colours import PALETTE
+from coder.store import open_project
 from coder.tui.colours import text_on
 from coder.tui.widgets.key_bar import KeyBar
 from coder.tui.widgets.response_view import ResponseView
@@ -90,4 +92,32 @@ def test_the_key_bar_is_readable_in_every_theme(tmp_path):
                 for style in (bar.get_component_rich_style("key-bar--key"), bar.rich_style):
                     foreground = style.color.get_truecolor().hex
                     assert contrast(foreground, background) >= 4.5, (theme, foreground, background)
+    run(scenario)
+
+
+def test_the_highlighted_response_of_the_adjudication_list_is_readable_in_every_theme(tmp_path):
+    """F5's list of double-coded responses, focused or not."""
+    project = make_project(tmp_path / "c.coder", n=3)
+    conn = open_project(project)
+    toggle_code(conn, "q0001", "caseload", "alice")
+    toggle_code(conn, "q0001", "staffing", "bob")
+    conn.close()
+
+    async def scenario():
+        async with running(project) as (app, pilot, _):
+            await pilot.press("f5")
+            await pilot.pause()
+            listing = app.screen.query_one("#responses", OptionList)
+            assert listing.option_count == 1
+            for theme in [t for t in sorted(app.available_themes) if not t.startswith("ansi")]:
+                app.theme = theme
+                for focused in (True, False):
+                    if focused:
+                        listing.focus()
+                    else:
+                        app.screen.set_focus(None)
+                    await pilot.pause()
+                    style = listing.get_component_rich_style("option-list--option-highlighted")
+                    foreground, background = (c.get_truecolor().hex for c in (style.color, style.bgcolor))
+                    assert contrast(foreground, background) >= 4.5, (theme, focused, foreground, background)
     run(scenario)

@@ -67,11 +67,11 @@ class AdjudicationScreen(UsesSession, HistoryActions, SideScreen):
     """Two coders' codings side by side; the lead records the consensus."""
 
     DEFAULT_CSS = """
-    AdjudicationScreen #choices { height: auto; }
-    AdjudicationScreen #choices Label { padding: 1 0 0 1; width: auto; }
+    AdjudicationScreen #choices { height: 1; margin: 1 0; }
+    AdjudicationScreen #choices Label { padding: 0 1; width: auto; }
     AdjudicationScreen #choices Select { width: 1fr; max-width: 28; }
-    AdjudicationScreen #progress { padding: 1 1 0 2; width: 1fr; }
-    AdjudicationScreen #responses { width: 16; height: 1fr; }
+    AdjudicationScreen #progress { padding: 0 1 0 2; width: 1fr; }
+    AdjudicationScreen #responses { width: 16; height: 1fr; border: none; padding: 0; }
     AdjudicationScreen #right { width: 1fr; border-left: vkey $primary-muted; }
     AdjudicationScreen #texts { height: 1fr; }
     AdjudicationScreen .coder { width: 1fr; height: 1fr; }
@@ -113,7 +113,7 @@ class AdjudicationScreen(UsesSession, HistoryActions, SideScreen):
             for side, name in zip("AB", self.pair or ("", "")):
                 yield Label(side)
                 yield Select([(c, c) for c in self.coders], value=name or Select.NULL,
-                             allow_blank=not name, id=f"coder-{side.lower()}", prompt="(none)")
+                             allow_blank=not name, id=f"coder-{side.lower()}", prompt="(none)", compact=True)
             yield Label("", id="progress")
         with Horizontal():
             yield OptionList(id="responses")

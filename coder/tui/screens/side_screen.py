@@ -24,14 +24,17 @@ def chosen_coder(value) -> str | None:
 class SideScreen(Screen):
     """A screen shown over the coding screen, closed with Escape."""
 
-    # Tables' cursor row and header in black or white, whichever reads better on the
-    # theme's colour (some themes' own pairs fall below a 4.5 contrast ratio); the focused
-    # cursor by WCAG contrast ($cursor-text, from CoderApp), where `auto` misjudges.
+    # Tables' cursor row and header, and lists' highlighted option, in black or white,
+    # whichever reads better on the theme's colour (some themes' own pairs fall below a
+    # 4.5 contrast ratio); the focused cursor by WCAG contrast ($cursor-text, from
+    # CoderApp), where `auto` misjudges.
     DEFAULT_CSS = """
     SideScreen DataTable > .datatable--cursor, SideScreen DataTable > .datatable--header {
         color: auto 100%;
     }
     SideScreen DataTable:focus > .datatable--cursor { color: $cursor-text; }
+    SideScreen OptionList > .option-list--option-highlighted { color: auto 100%; }
+    SideScreen OptionList:focus > .option-list--option-highlighted { color: $cursor-text; }
     """
 
     BINDINGS = [
