@@ -11,7 +11,9 @@ from tui_driver import run, running, screen_text
 from tui_project import make_project
 
 from coder.coding import toggle_code
-from coder.store import create_project, open_project
+from coder.records import Code, Theme
+from coder.store import create_project, open_project, transaction
+from coder.store.codebook import add_code, add_theme
 from coder.store.browse import ListFilter
 from coder.store.codings import import_codings
 from coder.tui.app import CoderApp
@@ -121,6 +123,61 @@ def test_a_project_without_codes(tmp_path):
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, CodingScreen)
+    run(scenario)
+
+
+def test_opened_again_it_follows_the_highlighted_code_and_what_changed_meanwhile(project):
+    async def scenario():
+        async with running(project, coder="alice") as (app, pilot, coding):
+            highlight_code(coding, "staffing")
+            await pilot.press("f4")
+            await pilot.pause()
+            screen = app.screen
+            await pilot.press("escape")
+            await pilot.pause()
+            # Coding done meanwhile, on this screen or by another process, is listed.
+            other = open_project(project)
+            toggle_code(other, "q0011", "staffing", "alice")
+            other.close()
+            await pilot.press("f4")
+            await pilot.pause()
+            assert app.screen is screen   # the same screen, kept
+            assert ("q0011", "alice", None) in listed(screen)
+            # A code chosen here stays chosen while the coding screen's cursor stays put ...
+            await pilot.press("c", "down", "down", "enter")   # staffing -> paperwork
+            await pilot.pause()
+            assert screen.code_id == "paperwork"
+            await pilot.press("escape", "f4")
+            await pilot.pause()
+            assert screen.code_id == "paperwork"
+            # ... and the code highlighted there is shown once the cursor moves to it.
+            await pilot.press("escape")
+            highlight_code(coding, "caseload")
+            await pilot.press("f4")
+            await pilot.pause()
+            assert screen.code_id == "caseload"
+    run(scenario)
+
+
+def test_a_code_added_while_the_screen_was_closed_can_be_chosen(tmp_path):
+    path = tmp_path / "empty.coder"
+    create_project(path).close()
+
+    async def scenario():
+        async with running(path) as (app, pilot, _):
+            await pilot.press("f4")
+            await pilot.pause()
+            assert "No codes yet" in screen_text(app)
+            await pilot.press("escape")
+            await pilot.pause()
+            conn = open_project(path)
+            with transaction(conn):
+                add_theme(conn, Theme("t", "1", "Theme"), "alice")
+                add_code(conn, Code("new", "t", "1.1", "New code"), "alice")
+            conn.close()
+            await pilot.press("f4")
+            await pilot.pause()
+            assert app.screen.code_id == "new" and "1.1 New code" in screen_text(app)
     run(scenario)
 
 

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Label, Select, Static
 
+from coder.store.browse import change_marker
 from coder.store.codebook_read import load_codebook
 from coder.store.codings import coders
 from coder.store.segments import Segment, code_segments, count_segments
@@ -72,13 +73,16 @@ class SegmentsScreen(UsesSession, SideScreen):
         self.first = 0
         self.total = 0
         self.page: list[Segment] = []
+        self._names = coders(session.conn)   # who has coded, as the coder choice offers them
+        self._opened_on: str | None = None   # the coding screen's highlighted code at the last open
+        self._marker: tuple = ()             # the project as last read (change_marker)
 
     def compose(self):
         if not self.codebook.codes:
             yield Static("No codes yet: add some on the codebook screen (F2).", id="heading")
             yield KeyBar()
             return
-        names = coders(self.conn)
+        names = self._names
         yield Static(id="heading")
         with Horizontal(id="choices"):
             yield Label("Code")
@@ -99,15 +103,34 @@ class SegmentsScreen(UsesSession, SideScreen):
 
     def _first_code(self) -> str:
         """The code highlighted in the coding screen's codebook panel, else the first code."""
-        highlighted = self._coding_screen().query_one(CodebookPanel).highlighted_code
+        highlighted = self._highlighted_code()
         if highlighted is not None:
             return highlighted
         return next((c.id for c in self.codebook.codes if not c.retired), self.codebook.codes[0].id)
 
     def on_mount(self) -> None:
+        self._opened_on = self._highlighted_code()
         if self.codebook.codes:
             self.query_one(SegmentTable).focus()
             self.load()
+
+    async def on_screen_resume(self) -> None:
+        """Opened again (the screen is kept, see coder.tui.app.KEPT): follow the code now
+        highlighted on the coding screen, and read again what changed meanwhile."""
+        highlighted = self._highlighted_code()
+        codebook = load_codebook(self.conn)
+        if codebook != self.codebook or coders(self.conn) != self._names:
+            self.codebook, self._names, self.first = codebook, coders(self.conn), 0
+            await self.recompose()   # new codes or coders to choose from (or the first code)
+            self.on_mount()
+        elif highlighted != self._opened_on and highlighted is not None:
+            self._opened_on = highlighted
+            self.query_one("#code", Select).value = highlighted   # its Changed loads the page
+        elif self.codebook.codes and change_marker(self.conn) != self._marker:
+            self.load()
+
+    def _highlighted_code(self) -> str | None:
+        return self._coding_screen().query_one(CodebookPanel).highlighted_code
 
     @property
     def code_id(self) -> str:
@@ -125,6 +148,7 @@ class SegmentsScreen(UsesSession, SideScreen):
 
     def load(self) -> None:
         """Read the current page of the chosen code's segments and draw it."""
+        self._marker = change_marker(self.conn)
         self.total = count_segments(self.conn, self.code_id, self.chosen_coder)
         self.first = min(self.first, max(self.total - 1, 0) // PAGE * PAGE)
         self.page = code_segments(self.conn, self.code_id, self.chosen_coder,
