@@ -17,7 +17,9 @@ from tui_driver import run, running, screen_text, stored_codings
 from tui_project import CODES, make_project
 
 from coder.coding import toggle_code
-from coder.store import open_project
+from coder.records import Code
+from coder.store import open_project, transaction
+from coder.store.codebook import add_code
 from coder.tui.app import CoderApp
 from coder.tui.screens.coding_screen import CodingScreen
 from coder.tui.session import Session
@@ -199,3 +201,40 @@ def test_a_long_response_scrolls_by_key_and_the_picker_edits_the_consensus(tmp_p
 
     run(scenario)
     assert stored_codings(path, "q0018", "consensus") == [("time_pressure", None, None, "consensus")]
+
+
+def test_opened_again_it_keeps_its_place_and_picks_up_coders_codes_and_coding_since(tmp_path):
+    path = make_project(tmp_path / "kept.coder", n=6)
+    conn = open_project(path)
+    for rid in ("q0001", "q0002", "q0003"):
+        toggle_code(conn, rid, "caseload", "alice")
+        toggle_code(conn, rid, "staffing", "bob")
+    conn.close()
+
+    async def scenario():
+        async with running(path, "lead") as (app, pilot, coding):
+            await pilot.press("f5")
+            await pilot.pause()
+            screen = app.screen
+            await pilot.press("j")
+            await pilot.pause()
+            assert screen.current.response_id == "q0002"
+            await pilot.press("escape")
+            await pilot.pause()
+            other = open_project(path)   # meanwhile: alice and bob differ on one more, carol codes
+            toggle_code(other, "q0004", "caseload", "alice")
+            toggle_code(other, "q0004", "paperwork", "bob")
+            toggle_code(other, "q0001", "caseload", "carol")
+            with transaction(other):
+                add_code(other, Code("new_code", "workload", "1.9", "New code"), "lead")
+            other.close()
+            await pilot.press("f5")
+            await pilot.pause()
+            assert app.screen is screen and screen.current.response_id == "q0002"   # kept, in place
+            assert [item.response_id for item in screen.items] == ["q0001", "q0002", "q0003", "q0004"]
+            assert "carol" in screen.coders
+            key = next(k for k, code_id in screen.keys.items() if code_id == "new_code")
+            await pilot.press(key)   # the new code's key edits the consensus
+            await pilot.pause()
+            assert ("new_code", None, None, "consensus") in stored_codings(path, "q0002", "consensus")
+    run(scenario)

@@ -4,8 +4,8 @@ Screens other than coding live in their own modules under `coder.tui.screens`,
 imported when first opened so start-up stays fast: codebook (F2), stats (F3),
 segments (F4) and adjudication (F5), each built with the `Session` (see SCREENS).
 At most one of them is open over the coding screen at a time. The coding screen
-picks up their changes when it is shown again; the stats and segments screens are
-kept between opens and read again only what changed (KEPT).
+picks up their changes when it is shown again; the stats, segments and adjudication
+screens are kept between opens and read again only what changed (KEPT).
 """
 
 from __future__ import annotations
@@ -32,9 +32,10 @@ SCREENS = [
 ]
 # Screens built once and kept between opens: costly to build (the stats screen's
 # tables and first count take about a second on a large project; the segments
-# screen's table about half a second on the demo), and they refresh their own data
-# when shown again if the project changed meanwhile (on_screen_resume).
-KEPT = {"stats_screen", "segments_screen"}
+# screen's table about half a second on the demo; adjudication keeps its place in the
+# list), and they refresh their own data when shown again if the project changed
+# meanwhile (on_screen_resume).
+KEPT = {"stats_screen", "segments_screen", "adjudication_screen"}
 
 
 class CoderApp(App):

@@ -23,7 +23,7 @@ from coder.codebook.keys import assign_keys
 from coder.colours import code_colours
 from coder.errors import CoderError
 from coder.history import History, known_names
-from coder.records import Code, Coding
+from coder.records import Code, Codebook, Coding
 from coder.store.browse import change_marker
 from coder.store.codebook_read import load_codebook
 from coder.store.events import Event
@@ -128,7 +128,15 @@ class AdjudicationScreen(UsesSession, HistoryActions, SideScreen):
         yield KeyBar(palette=True)
 
     def on_mount(self) -> None:
-        codebook = load_codebook(self.conn)
+        self._bind_codebook(load_codebook(self.conn))
+        self.query_one(OptionList).focus()
+        self.call_after_refresh(self.load)   # once laid out: the views wrap to their width
+        self._marker = change_marker(self.conn)
+        self.set_interval(POLL_SECONDS, self.poll_changes)
+
+    def _bind_codebook(self, codebook: Codebook) -> None:
+        """Take the codebook's codes, colours and keys (each code key toggles its code in the consensus)."""
+        self.codebook = codebook
         self.codes: dict[str, Code] = {c.id: c for c in codebook.codes}
         self.order = {c.id: i for i, c in enumerate(codebook.codes)}
         self.colours = code_colours(codebook)
@@ -140,10 +148,27 @@ class AdjudicationScreen(UsesSession, HistoryActions, SideScreen):
         for key, code_id in self.keys.items():
             self._bindings.bind(key, f"toggle_code({code_id!r})", show=False)
         self.refresh_bindings()
-        self.query_one(OptionList).focus()
-        self.call_after_refresh(self.load)   # once laid out: the views wrap to their width
+
+    async def on_screen_resume(self) -> None:
+        """Opened again (the screen is kept, see coder.tui.app.KEPT), on the response it was
+        left on: with coders who have coded since to choose from, codes added since bound to
+        their keys, and coding done meanwhile listed."""
+        keep = self.current.response_id if self.current else None
+        pairs = coder_pairs(self.conn)
+        names = sorted({name for a, b, _ in pairs for name in (a, b)})
+        codebook = load_codebook(self.conn)
+        new_codes = codebook != self.codebook
+        if new_codes:
+            self._bind_codebook(codebook)
+        if names != self.coders:
+            self.coders = names
+            self.pair = self.pair or (pairs[0][:2] if pairs else None)
+            await self.recompose()
+            self.query_one(OptionList).focus()
+            self.call_after_refresh(self.load, keep)
+        elif new_codes or change_marker(self.conn) != self._marker:
+            self.load(keep=keep)
         self._marker = change_marker(self.conn)
-        self.set_interval(POLL_SECONDS, self.poll_changes)
 
     def poll_changes(self) -> None:
         """Pick up coding by another process (a coder still at work, a merge) and list it."""
