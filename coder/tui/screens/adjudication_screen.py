@@ -150,7 +150,7 @@ class AdjudicationScreen(UsesSession, HistoryActions, SideScreen):
         self.refresh_bindings()
 
     async def on_screen_resume(self) -> None:
-        """Opened again (the screen is kept, see coder.tui.app.KEPT), on the response it was
+        """Opened again (the screen is kept, see CoderApp.action_open_screen), on the response it was
         left on: with coders who have coded since to choose from, codes added since bound to
         their keys, and coding done meanwhile listed."""
         keep = self.current.response_id if self.current else None

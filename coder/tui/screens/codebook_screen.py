@@ -20,6 +20,7 @@ from coder.errors import CoderError
 from coder.records import Code, Codebook, Theme
 from coder.store.codebook import (delete_unused_code, merge_codes, move_code, reorder_themes, set_code_retired,
                                   set_theme_retired, update_code, update_theme)
+from coder.store.browse import change_marker
 from coder.store.codebook_read import load_codebook, responses_per_code
 from coder.colours import code_colours
 from coder.codebook.keys import RESERVED, assign_keys
@@ -104,6 +105,7 @@ class CodebookScreen(UsesSession, SideScreen):
         self.used: dict[str, int] = {}  # code id -> responses coded with it (all coders)
         self.keys: dict[str, str] = {}  # code id -> the key that applies it on the coding screen
         self._order: list[str] = []  # node data (code id or theme:<id>) in tree line order
+        self._marker: tuple = ()     # the project as last read (change_marker)
 
     def compose(self):
         yield Static(id="codebook-summary")
@@ -126,13 +128,16 @@ class CodebookScreen(UsesSession, SideScreen):
         self.tree.focus()
 
     def on_screen_resume(self) -> None:
-        if load_codebook(self.conn) != self.codebook:
+        """Back from a form, or opened again (the screen is kept, see CoderApp.action_open_screen):
+        read again if the codebook or the coding (its counts) changed meanwhile."""
+        if change_marker(self.conn) != self._marker or load_codebook(self.conn) != self.codebook:
             self.reload(self.highlighted)
 
     # ----- drawing
 
     def reload(self, keep: str | None = None) -> None:
         """Read the codebook again, redraw the tree and put the cursor on `keep` (a node's data)."""
+        self._marker = change_marker(self.conn)
         self.codebook = load_codebook(self.conn)
         self.used = responses_per_code(self.conn)
         self.keys = {code_id: key for key, code_id in assign_keys(self.codebook).items()}

@@ -115,7 +115,7 @@ class SegmentsScreen(UsesSession, SideScreen):
             self.load()
 
     async def on_screen_resume(self) -> None:
-        """Opened again (the screen is kept, see coder.tui.app.KEPT): follow the code now
+        """Opened again (the screen is kept, see CoderApp.action_open_screen): follow the code now
         highlighted on the coding screen, and read again what changed meanwhile."""
         highlighted = self._highlighted_code()
         codebook = load_codebook(self.conn)
