@@ -357,3 +357,16 @@ def test_the_screen_opens_with_the_first_theme_in_view_and_the_whole_summary(pro
             assert f"{theme.index} {theme.label}" in lines[2] or f"{theme.index} {theme.label}" in lines[1]
             assert "all coders" in " ".join(lines[:2])
     run(scenario)
+
+
+def test_opened_again_it_is_the_same_screen_with_counts_of_the_coding_done_meanwhile(project):
+    async def scenario():
+        async with running(project) as (app, pilot, coding):
+            screen = await open_codebook(app, pilot)
+            code_id = coding.keys["1"]
+            before = screen.used.get(code_id, 0)
+            await pilot.press("escape", "1")
+            await pilot.pause()
+            assert await open_codebook(app, pilot) is screen
+            assert screen.used.get(code_id, 0) == before + 1
+    run(scenario)
