@@ -16,7 +16,7 @@ from coder.suggest.model import decide, train
 from coder.suggest.queue import diverse_order
 from coder.suggest.scoring import suggest_texts, uncertainty
 from coder.suggest.thresholds import best_f1_threshold, calibrate, fit_platt, half_best_f1_threshold
-from suggest_fixtures import PRINTER, codes, corpus
+from suggest_fixtures import OTHER, PRINTER, codes, corpus
 
 
 def test_keywords_match_on_lemmas_with_offsets_and_acronyms_as_written():
@@ -172,8 +172,33 @@ def test_folded_stages_give_the_two_stage_scores():
         calibrate(suggester.stack_inputs(decisions[:, j], evidence[:, j], similarity[:, j],
                                          np.diff(text.indptr) == 0), m.calibration)
         for j, m in enumerate(suggester.models)])
-    assert [m.engine for m in suggester.models] == ["model", "model"]
+    # The lunch code has keywords that did as well as its model: its score is the mean of both.
+    assert [(m.engine, m.with_keywords) for m in suggester.models] == [("model", False), ("model", True)]
+    expected[:, 1] = (expected[:, 1] + suggester.trust.scores(evidence[:, 1])) / 2
     assert suggester.score(tokens).scores == pytest.approx(expected, rel=1e-6)
+
+
+def test_a_model_code_is_scored_with_its_keywords_where_their_mean_did_as_well_out_of_fold():
+    # Every lunch text says "lunch" and no other does: keywords and model are both right on every
+    # coded text out of fold, and the code is scored by the mean of the two (model terms and keyword
+    # spans both explain it).
+    texts, labels = corpus()
+    both = train(texts, labels, codes(lunch_keywords=["lunch"]))
+    assert [(m.engine, m.with_keywords) for m in both.models] == [("model", False), ("model", True)]
+    (result,) = suggest_texts(both, ["x"], ["a long lunch at the cafe"])
+    (lunch,) = result.suggestions
+    assert lunch.code_id == "lunch" and lunch.evidence["keywords"] and lunch.evidence["terms"]
+    # Half the lunch texts without the word, and three texts that say it without the code: the
+    # model alone beats the mean out of fold, so it scores the code alone.
+    texts = PRINTER + ["had a lovely lunch with colleagues", "lunch was sandwiches in the park", "we ate lunch outside",
+                       "a long lunch at the cafe", "sandwiches and soup in the park", "soup and a sandwich at my desk",
+                       "ate sandwiches outside in the sun", "a picnic of sandwiches and soup"] + OTHER + [
+        "lunch meeting about cases", "the lunch hour court hearing", "a working lunch with the manager"]
+    labels = np.zeros((len(texts), 2), dtype=bool)
+    labels[:len(PRINTER), 0] = True
+    labels[len(PRINTER):len(PRINTER) + 8, 1] = True
+    alone = train(texts, labels, codes(lunch_keywords=["lunch"]))
+    assert [(m.engine, m.with_keywords) for m in alone.models] == [("model", False), ("model", False)]
 
 
 def test_metrics_match_scikit_learn():

@@ -9,10 +9,17 @@ Every code gets a decision, its `CodeModel.engine`:
   fitted on out-of-fold decision values; the threshold is half the best F1
   reached on out-of-fold calibrated scores (the F1-optimal threshold for
   calibrated probabilities). Nothing is tuned on the texts it is scored on.
+  A code with keywords scores the mean of that calibrated score and its keyword
+  score (`CodeModel.with_keywords`) where the mean did at least as well out of
+  fold as either alone: two calibrated guesses from different evidence, so the
+  model adds recall where the keywords miss and the keywords hold up where a
+  few coded texts leave the model unsure.
 - "keywords": the code's keyword evidence, trusted as far as the coding shows
   (`coder.suggest.keyword_trust`). For codes with fewer than `min_positives`
-  coded examples, with the keywords engine, and (auto) where the model does
-  not beat the keywords by `KEYWORD_MARGIN` in out-of-fold F1.
+  coded examples, with the keywords engine, and (auto) where neither the model
+  nor its mean with the keyword score does as well: the mean at least as well
+  as the keywords, or the model alone better by `KEYWORD_MARGIN`, in
+  out-of-fold F1.
 - "base rate": a code on (nearly) every coded text, with fewer than
   `MIN_NEGATIVES` coded texts without it. No model can learn what it is not;
   its score is its smoothed share of the coded texts, so it is suggested
@@ -32,7 +39,7 @@ features (`Suggester._plan`): the same scores, for one sparse product.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Sequence
 
@@ -79,6 +86,7 @@ class CodeModel:
     calibration: tuple[float, ...] = ()  # model: weights on `Suggester.stack_inputs`, then the bias
     base_rate: float = 0.0               # base rate: the score of every text
     note: str = ""                       # none: why the code is not suggested
+    with_keywords: bool = False          # model: the score is the mean of the model's and the keyword score
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,8 @@ class Suggester:
             logits = (text @ plan.text + evidence[:, plan.model_codes] * plan.keyword
                       + np.outer(np.diff(text.indptr) == 0, plan.unknown) + plan.bias)
             scores[:, plan.model_codes] = sigmoid(logits)
+            both = plan.with_keywords
+            scores[:, both] = (scores[:, both] + self.trust.scores(evidence[:, both])) / 2
         return Scored(scores, tokens, text, matches)
 
     @cached_property
@@ -147,7 +157,8 @@ class Suggester:
             model_codes,
             self.coefficients(model_codes) * weights[0] + self.codebook_columns[:, model_codes].toarray() * weights[2],
             weights[1], weights[3], self.intercept[model_codes] * weights[0] + weights[4],
-            codes_of("keywords"), base_codes, np.array([self.models[j].base_rate for j in base_codes.tolist()]))
+            codes_of("keywords"), base_codes, np.array([self.models[j].base_rate for j in base_codes.tolist()]),
+            np.array([j for j in model_codes.tolist() if self.models[j].with_keywords], dtype=np.int64))
 
     def coefficients(self, columns: Sequence[int] | np.ndarray) -> np.ndarray:
         """The text weights of the codes in `columns` (features x codes; zero for a code not on a model)."""
@@ -188,6 +199,7 @@ class _ScoringPlan:
     keyword_codes: np.ndarray
     base_codes: np.ndarray
     base_rates: np.ndarray
+    with_keywords: np.ndarray   # model codes whose score is the mean of the model's and the keyword score
 
 
 def decide(scores: np.ndarray, thresholds: np.ndarray, *, at_least_one: bool = False) -> np.ndarray:
@@ -286,9 +298,12 @@ def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
         else:
             fitted = _fit_code_model(inputs, j, y)
             keyword_f1 = _f1(keyword_scores[:, j] >= suggester.trust.threshold, y)
+            if keywords is not None and fitted.f1 >= MIN_MODEL_F1:
+                fitted = _with_keywords_if_better(fitted, keyword_scores[:, j], keyword_f1, y)
             if engine == "model" or (fitted.f1 >= MIN_MODEL_F1 and (
-                    keywords is None or fitted.f1 >= keyword_f1 + KEYWORD_MARGIN)):
-                model = CodeModel(code.id, "model", fitted.threshold, positives, fitted.calibration)
+                    keywords is None or fitted.with_keywords or fitted.f1 >= keyword_f1 + KEYWORD_MARGIN)):
+                model = CodeModel(code.id, "model", fitted.threshold, positives, fitted.calibration,
+                                  with_keywords=fitted.with_keywords)
                 suggester.coef[j], suggester.intercept[j] = fitted.coef, fitted.intercept
             else:
                 model = keywords or CodeModel(code.id, "none", 1.0, positives, note=(
@@ -317,6 +332,8 @@ class _FittedCode:
     calibration: tuple[float, ...]
     threshold: float
     f1: float                   # out of fold, at the threshold
+    scores: np.ndarray          # out-of-fold calibrated scores of the coded texts
+    with_keywords: bool = False # scored as the mean of the model's and the keyword score
 
 
 def _fit_code_model(inputs: _CodeInputs, j: int, y: np.ndarray) -> _FittedCode:
@@ -336,7 +353,20 @@ def _fit_code_model(inputs: _CodeInputs, j: int, y: np.ndarray) -> _FittedCode:
     threshold = half_best_f1_threshold(scores, y)
     classifier = _fit_classifier(inputs, j, inputs.text, y)
     return _FittedCode(classifier.coef_[0], float(classifier.intercept_[0]),
-                       fit_platt(stacked, y, c=CALIBRATION_C), threshold, _f1(scores >= threshold, y))
+                       fit_platt(stacked, y, c=CALIBRATION_C), threshold, _f1(scores >= threshold, y), scores)
+
+
+def _with_keywords_if_better(fitted: _FittedCode, keyword_scores: np.ndarray, keyword_f1: float,
+                             y: np.ndarray) -> _FittedCode:
+    """The model scored as the mean of its calibrated score and the code's keyword score, with the
+    threshold for that mean, where it reaches at least the out-of-fold F1 of the model and of the
+    keywords alone; otherwise the model as fitted. Both scores are out of fold, so the mean is too."""
+    mean = (fitted.scores + keyword_scores) / 2
+    threshold = half_best_f1_threshold(mean, y)
+    f1 = _f1(mean >= threshold, y)
+    if f1 < max(fitted.f1, keyword_f1):
+        return fitted
+    return replace(fitted, threshold=threshold, f1=f1, scores=mean, with_keywords=True)
 
 
 def _fit_classifier(inputs: _CodeInputs, j: int, text: sp.csr_matrix, y: np.ndarray) -> LogisticRegression:
