@@ -330,9 +330,12 @@ def test_decision_lines_name_at_most_forty_codes_a_line_and_count_the_rest():
         code_id: str
         engine: str
         note: str = ""
+        with_keywords: bool = False
 
     lines = decision_lines([D(f"k{i}", "keywords") for i in range(NAMED + 5)] +
                            [D(f"n{i}", "none", "not enough coding") for i in range(NAMED + 2)])
     assert lines[1].startswith(f"Codes on keywords ({NAMED + 5}): k0, ") and lines[1].endswith("and 5 more")
     assert f"k{NAMED}" not in lines[1].split(", ")
     assert lines[-1] == "  and 2 more" and len(lines) == 2 + 1 + NAMED + 1
+    models = decision_lines([D("m1", "model"), D("m2", "model", with_keywords=True), D("m3", "model")])
+    assert models[:2] == ["Codes on the model (3): m1, m2, m3", "  of which scored with their keywords too (1): m2"]

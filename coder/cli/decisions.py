@@ -9,6 +9,7 @@ class Decision(Protocol):
     code_id: str
     engine: str
     note: str
+    with_keywords: bool
 
 
 TITLES = {"model": "Codes on the model", "keywords": "Codes on keywords",
@@ -25,7 +26,8 @@ def _named(code_ids: list[str]) -> str:
 
 
 def decision_lines(decisions: Iterable[Decision]) -> list[str]:
-    """One line per engine in use (model and keywords always), and one per code not suggested, with why."""
+    """One line per engine in use (model and keywords always), the model codes scored with their
+    keywords too, and one line per code not suggested, with why."""
     decisions = list(decisions)
     lines = []
     for engine, title in TITLES.items():
@@ -35,4 +37,6 @@ def decision_lines(decisions: Iterable[Decision]) -> list[str]:
             lines += [f"  and {len(codes) - NAMED} more"] * (len(codes) > NAMED)
         elif codes or engine in ("model", "keywords"):
             lines.append(f"{title} ({len(codes)}): {_named([d.code_id for d in codes])}")
+            both = [d.code_id for d in codes if d.with_keywords]
+            lines += [f"  of which scored with their keywords too ({len(both)}): {_named(both)}"] * bool(both)
     return lines

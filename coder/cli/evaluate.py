@@ -46,7 +46,8 @@ def evaluation_table(result: Evaluation, labels: dict[str, tuple[str, str]]):
 
     return pd.DataFrame([{"index": labels[c.code_id][0], "code id": c.code_id, "code": labels[c.code_id][1],
                           "positives": c.positives, "precision": round(c.precision, 3),
-                          "recall": round(c.recall, 3), "F1": round(c.f1, 3), "engine": c.engine,
+                          "recall": round(c.recall, 3), "F1": round(c.f1, 3),
+                          "engine": f"{c.engine} + keywords" if c.with_keywords else c.engine,
                           "note": c.note} for c in result.codes])
 
 

@@ -34,6 +34,7 @@ class CodeScore:
     f1: float
     engine: str
     note: str = ""      # engine "none": why the code is not suggested
+    with_keywords: bool = False   # engine "model": scored with its keywords too (CodeModel.with_keywords)
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,8 @@ def evaluate(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
     decided = train(texts, labels, codes, corpus=corpus, engine=engine, seed=seed).models
     precision, recall, f1 = per_code_metrics(labels, full.predicted)
     per_code = tuple(CodeScore(code.id, int(labels[:, j].sum()), float(precision[j]), float(recall[j]),
-                               float(f1[j]), decided[j].engine, decided[j].note) for j, code in enumerate(codes))
+                               float(f1[j]), decided[j].engine, decided[j].note, decided[j].with_keywords)
+                     for j, code in enumerate(codes))
     reliability = reliability_table(full.scores, labels)
     overall = {**overall_metrics(labels, full.predicted), "ece": expected_calibration_error(reliability)}
     points = []
