@@ -12,7 +12,8 @@ from coder.suggest.evaluate import evaluate, overall_metrics, per_code_metrics
 from coder.suggest.evidence import token_contributions
 from coder.suggest.keyword_trust import COLD_START_PRECISION
 from coder.suggest.keywords import KeywordMatcher
-from coder.suggest.model import decide, train
+from coder.suggest.decide import decide
+from coder.suggest.model import train
 from coder.suggest.queue import diverse_order
 from coder.suggest.scoring import suggest_texts, uncertainty
 from coder.suggest.thresholds import best_f1_threshold, calibrate, fit_platt, half_best_f1_threshold

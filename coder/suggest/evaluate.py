@@ -17,7 +17,8 @@ import numpy as np
 from sklearn.model_selection import KFold
 
 from coder.records import Code
-from coder.suggest.model import decide, train
+from coder.suggest.decide import decide
+from coder.suggest.model import train
 
 CURVE_FRACTIONS = (0.25, 0.5, 0.75, 1.0)
 CALIBRATION_BINS = 10

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from coder.suggest.model import Suggester, decide
+from coder.suggest.decide import decide
+from coder.suggest.model import Suggester
 from coder.suggest.scoring import uncertainty
 
 OUTPUT_COLUMNS = ("id", "codes", "scores", "best_code", "best_score", "uncertainty")

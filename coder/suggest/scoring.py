@@ -3,7 +3,7 @@
 `score_chunk` is a pure function of a trained Suggester and a chunk of
 texts, so a batch run can call it chunk by chunk (and in forked workers).
 Only suggestions at or above their code's threshold are kept (and of those, on
-each text, the best ones that keep its expected F1 up: `model.keep_expected_f1`),
+each text, the best ones that keep its expected F1 up: `decide.keep_expected_f1`),
 plus, with `at_least_one`, each text's best code when none is kept; per text
 it also keeps one uncertainty figure and the best code, not every score.
 The result is columns of numbers and one list of evidence texts, which cost
@@ -20,8 +20,9 @@ import numpy as np
 
 from coder.nlp import tokenize
 from coder.records import Suggestion
+from coder.suggest.decide import decide
 from coder.suggest.evidence import evidence_json, model_evidence, token_contributions
-from coder.suggest.model import Scored, Suggester, decide
+from coder.suggest.model import Scored, Suggester
 
 
 @dataclass(frozen=True)
