@@ -29,6 +29,21 @@ def contrast(a: str, b: str) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
+async def assert_readable_focused_or_not(app, pilot, widget, component: str, themes: list[str]) -> None:
+    """A widget's component (a cursor row) reads at 4.5:1 or more in each theme, focused and not."""
+    for theme in themes:
+        app.theme = theme
+        for focused in (True, False):
+            if focused:
+                widget.focus()
+            else:
+                app.screen.set_focus(None)
+            await pilot.pause()
+            style = widget.get_component_rich_style(component)
+            foreground, background = (c.get_truecolor().hex for c in (style.color, style.bgcolor))
+            assert contrast(foreground, background) >= 4.5, (theme, focused, foreground, background)
+
+
 @pytest.mark.parametrize("colour", PALETTE + ["#000000", "#ffffff", "#777777", "#ff0000", "#0000ff", "#00ff00"])
 def test_text_on_any_code_colour_is_readable(colour):
     assert contrast(text_on(colour), colour) >= 4.5
@@ -61,17 +76,7 @@ def test_side_screen_table_cursor_is_readable_in_every_theme(tmp_path):
             await pilot.pause()
             await app.screen.workers.wait_for_complete()
             grid = app.screen.query_one("#counts-table", DataTable)
-            for theme in sorted(app.available_themes):
-                app.theme = theme
-                for focused in (True, False):
-                    if focused:
-                        grid.focus()
-                    else:
-                        app.screen.set_focus(None)
-                    await pilot.pause()
-                    style = grid.get_component_rich_style("datatable--cursor")
-                    foreground, background = (c.get_truecolor().hex for c in (style.color, style.bgcolor))
-                    assert contrast(foreground, background) >= 4.5, (theme, focused, foreground, background)
+            await assert_readable_focused_or_not(app, pilot, grid, "datatable--cursor", sorted(app.available_themes))
     run(scenario)
 
 
@@ -109,15 +114,6 @@ def test_the_highlighted_response_of_the_adjudication_list_is_readable_in_every_
             await pilot.pause()
             listing = app.screen.query_one("#responses", OptionList)
             assert listing.option_count == 1
-            for theme in [t for t in sorted(app.available_themes) if not t.startswith("ansi")]:
-                app.theme = theme
-                for focused in (True, False):
-                    if focused:
-                        listing.focus()
-                    else:
-                        app.screen.set_focus(None)
-                    await pilot.pause()
-                    style = listing.get_component_rich_style("option-list--option-highlighted")
-                    foreground, background = (c.get_truecolor().hex for c in (style.color, style.bgcolor))
-                    assert contrast(foreground, background) >= 4.5, (theme, focused, foreground, background)
+            themes = [t for t in sorted(app.available_themes) if not t.startswith("ansi")]
+            await assert_readable_focused_or_not(app, pilot, listing, "option-list--option-highlighted", themes)
     run(scenario)

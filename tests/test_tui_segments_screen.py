@@ -110,7 +110,7 @@ def test_choosing_another_code_and_paging(project):
     run(scenario)
 
 
-def test_a_project_without_codes(tmp_path):
+def test_a_project_without_codes_then_with_a_code_added_while_the_screen_was_closed(tmp_path):
     path = tmp_path / "empty.coder"
     create_project(path).close()
 
@@ -123,6 +123,14 @@ def test_a_project_without_codes(tmp_path):
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, CodingScreen)
+            conn = open_project(path)
+            with transaction(conn):
+                add_theme(conn, Theme("t", "1", "Theme"), "alice")
+                add_code(conn, Code("new", "t", "1.1", "New code"), "alice")
+            conn.close()
+            await pilot.press("f4")
+            await pilot.pause()
+            assert app.screen.code_id == "new" and "1.1 New code" in screen_text(app)
     run(scenario)
 
 
@@ -156,28 +164,6 @@ def test_opened_again_it_follows_the_highlighted_code_and_what_changed_meanwhile
             await pilot.press("f4")
             await pilot.pause()
             assert screen.code_id == "caseload"
-    run(scenario)
-
-
-def test_a_code_added_while_the_screen_was_closed_can_be_chosen(tmp_path):
-    path = tmp_path / "empty.coder"
-    create_project(path).close()
-
-    async def scenario():
-        async with running(path) as (app, pilot, _):
-            await pilot.press("f4")
-            await pilot.pause()
-            assert "No codes yet" in screen_text(app)
-            await pilot.press("escape")
-            await pilot.pause()
-            conn = open_project(path)
-            with transaction(conn):
-                add_theme(conn, Theme("t", "1", "Theme"), "alice")
-                add_code(conn, Code("new", "t", "1.1", "New code"), "alice")
-            conn.close()
-            await pilot.press("f4")
-            await pilot.pause()
-            assert app.screen.code_id == "new" and "1.1 New code" in screen_text(app)
     run(scenario)
 
 
