@@ -44,6 +44,14 @@ def highlight_code(coding: CodingScreen, code_id: str) -> None:
     tree.move_cursor(node)
 
 
+async def open_on(app, pilot, coding: CodingScreen, code_id: str) -> SegmentsScreen:
+    """Highlight a code in the codebook panel and open the segments screen (F4)."""
+    highlight_code(coding, code_id)
+    await pilot.press("f4")
+    await pilot.pause()
+    return app.screen
+
+
 def listed(screen: SegmentsScreen) -> list[tuple[str, str, str | None]]:
     return [(s.response_id, s.coder, s.start) for s in screen.page]
 
@@ -51,10 +59,7 @@ def listed(screen: SegmentsScreen) -> list[tuple[str, str, str | None]]:
 def test_opens_on_the_highlighted_code_and_goes_to_a_response(project):
     async def scenario():
         async with running(project, coder="alice") as (app, pilot, coding):
-            highlight_code(coding, "staffing")
-            await pilot.press("f4")
-            await pilot.pause()
-            screen = app.screen
+            screen = await open_on(app, pilot, coding, "staffing")
             assert isinstance(screen, SegmentsScreen) and screen.code_id == "staffing"
             assert listed(screen) == [("q0003", "alice", None), ("q0007", "alice", 0)]  # alice's own
             text = screen_text(app)
@@ -137,10 +142,7 @@ def test_a_project_without_codes_then_with_a_code_added_while_the_screen_was_clo
 def test_opened_again_it_follows_the_highlighted_code_and_what_changed_meanwhile(project):
     async def scenario():
         async with running(project, coder="alice") as (app, pilot, coding):
-            highlight_code(coding, "staffing")
-            await pilot.press("f4")
-            await pilot.pause()
-            screen = app.screen
+            screen = await open_on(app, pilot, coding, "staffing")
             await pilot.press("escape")
             await pilot.pause()
             # Coding done meanwhile, on this screen or by another process, is listed.
@@ -160,9 +162,7 @@ def test_opened_again_it_follows_the_highlighted_code_and_what_changed_meanwhile
             assert screen.code_id == "paperwork"
             # ... and the code highlighted there is shown once the cursor moves to it.
             await pilot.press("escape")
-            highlight_code(coding, "caseload")
-            await pilot.press("f4")
-            await pilot.pause()
+            await open_on(app, pilot, coding, "caseload")
             assert screen.code_id == "caseload"
     run(scenario)
 
