@@ -269,7 +269,7 @@ def test_the_codebook_panel_nests_sub_codes_under_their_code_and_gives_codable_o
 
     async def scenario():
         async with running(project) as (app, pilot, coding):
-            tree = coding.query_one(CodebookPanel).tree
+            tree = coding.query_one(CodebookPanel)
             curriculum = tree.root.children[0]
             [scope, pacing] = curriculum.children
             [alignment] = scope.children

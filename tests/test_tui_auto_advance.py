@@ -21,7 +21,7 @@ def test_auto_advance_moves_after_coding_on_and_is_remembered(tmp_path):
             assert screen.response_list.current == ids[0]
             await pilot.press("ctrl+n")
             await pilot.pause()
-            assert screen.auto_advance and "auto-advance" in str(screen.query_one("#progress").render())
+            assert screen.auto_advance and "auto-advance" in screen.query_one("#progress").text
             await pilot.press("2")   # a second code on the first response: on, so it moves on
             await pilot.pause()
             assert screen.response_list.current == ids[1]

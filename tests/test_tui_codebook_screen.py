@@ -301,7 +301,7 @@ def test_coding_screen_follows_codebook_edits(project):
             await pilot.pause()
             assert isinstance(app.screen, CodingScreen)
             assert coding.keys["z"] == "caseload" and "staffing" not in coding.keys.values()
-            panel = coding.query_one(CodebookPanel).tree
+            panel = coding.query_one(CodebookPanel)
             labels = [str(node.label) for theme in panel.root.children for node in theme.children]
             assert "☐ z 1.1 Caseload size and mix" in labels
             assert not any("Staff shortages" in label for label in labels)

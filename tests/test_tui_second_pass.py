@@ -8,7 +8,7 @@ import re
 
 import pytest
 from textual.widgets import Input
-from tui_driver import run, running
+from tui_driver import run, running, screen_text
 from tui_project import make_project
 
 from coder.tui.widgets.code_rules import CodeRules
@@ -28,15 +28,16 @@ def test_the_rules_of_the_code_just_applied_show_wherever_focus_is(project):
             await pilot.press("1")
             await pilot.pause()
             code = screen.codes[screen.keys["1"]]
-            assert rules.display and rules.border_title == f"{code.index} {code.label} — just applied"
-            assert code.definition in str(rules.query_one("#rules-text").render())
+            assert rules.display and rules.title == f"{code.index} {code.label} — just coded or uncoded"
+            assert rules.title in screen_text(app)
+            assert code.definition in rules.body_text
             await pilot.press("1")
             await pilot.pause()
-            assert rules.border_title.endswith("just removed")
-            screen.query_one("#codebook").tree.focus()
+            assert rules.display and rules.title.endswith("just coded or uncoded")   # removed: still in question
+            screen.query_one("#codebook").focus()
             await pilot.press("down", "down", "down")
             await pilot.pause()
-            assert rules.border_title.endswith("under the cursor")
+            assert rules.title.endswith("under the cursor")
     run(scenario)
 
 

@@ -39,7 +39,7 @@ def project(tmp_path):
 
 def highlight_code(coding: CodingScreen, code_id: str) -> None:
     """Put the codebook panel's cursor on a code, as the arrow keys would."""
-    tree = coding.query_one(CodebookPanel).tree
+    tree = coding.query_one(CodebookPanel)
     node = next(leaf for theme in tree.root.children for leaf in theme.children if leaf.data == code_id)
     tree.move_cursor(node)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from textual.widgets import Checkbox, Static, Tree
+from textual.widgets import Checkbox, Tree
 from tui_driver import run, running, screen_text, stored_codings
 from tui_project import make_project
 
@@ -13,6 +13,7 @@ from coder.records import Suggestion
 from coder.store import open_project
 from coder.store.rejections import rejected_codes
 from coder.store.suggestions import finish_run, save_evaluation, start_run, write_chunk
+from coder.tui.widgets.code_rules import CodeRules
 from coder.tui.widgets.suggestions_panel import SuggestionsPanel, score_bar
 
 pytestmark = pytest.mark.slow  # real processes or the full UI: `pytest -m "not slow"` skips them
@@ -155,12 +156,12 @@ def test_a_code_the_run_could_not_suggest_says_why_with_its_rules(tmp_path):
     async def scenario():
         async with running(path) as (app, pilot, screen):
             screen.query_one(Tree).focus()
-            rules = screen.query_one("#rules-text", Static)
+            rules = screen.query_one("#rules", CodeRules)
             await pilot.press("down", "down")      # 1.1 caseload
             await pilot.pause()
-            assert "Not suggested: not enough coding: 5 more coded examples needed" in str(rules.render())
+            assert "Not suggested: not enough coding: 5 more coded examples needed" in rules.body_text
             await pilot.press("down")      # 1.2 staffing: suggested as usual
             await pilot.pause()
-            assert "Staff shortages" in screen.query_one("#rules").border_title
-            assert "Not suggested" not in str(rules.render())
+            assert "Staff shortages" in rules.title
+            assert "Not suggested" not in rules.body_text
     run(scenario)

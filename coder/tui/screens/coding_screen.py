@@ -13,7 +13,7 @@ from typing import Callable
 
 from textual import events
 from textual.binding import Binding, BindingsMap
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -61,7 +61,8 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, CodingHistoryActions
     """The default screen: read, code, accept or reject suggestions."""
 
     DEFAULT_CSS = """
-    #main { height: 1fr; }
+    CodingScreen { layout: horizontal; }
+    ProgressLine { dock: top; }
     #left { width: 1fr; min-width: 20; max-width: 25%; }
     #center { width: 2fr; border-left: vkey $primary-muted; }
     CodebookPanel { min-width: 26; max-width: 34%; border-left: vkey $primary-muted; }
@@ -114,17 +115,19 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, CodingHistoryActions
     # ----- layout and loading
 
     def compose(self):
+        # The three columns are the screen's own children, the top and bottom lines docked:
+        # Textual draws every widget on the screen, all its rows, in every frame, so a
+        # container costs each keypress a column of rows.
         yield ProgressLine(id="progress")
-        with Horizontal(id="main"):
-            with Vertical(id="left"):
-                yield ResponseList(self._rows, self._code_indexes, id="list")
-                yield Input(placeholder="search text (enter)", id="search")
-            with Vertical(id="center"):
-                yield ResponseView(id="view")
-                yield CodeRules(id="rules")
-                yield SuggestionsPanel(id="suggestions")
-            yield CodebookPanel(id="codebook")
         yield KeyBar(palette=True)
+        with Vertical(id="left"):
+            yield ResponseList(self._rows, self._code_indexes, id="list")
+            yield Input(placeholder="search text (enter)", id="search")
+        with Vertical(id="center"):
+            yield ResponseView(id="view")
+            yield CodeRules(id="rules")
+            yield SuggestionsPanel(id="suggestions")
+        yield CodebookPanel(id="codebook")
 
     @property
     def scope(self) -> str | None:
@@ -257,8 +260,9 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, CodingHistoryActions
     def _own_codes(self, rid: str) -> set[str]:
         return {c.code_id for c in codings_for_response(self.conn, rid, self.coder)}
 
-    def after_change(self, rid: str, before: set[str]) -> None:
-        """Update the list row, the panels and the progress after a write to one response."""
+    def after_change(self, rid: str, before: set[str]) -> set[str]:
+        """Update the list row, the panels and the progress after a write to one response;
+        return the coder's codes on it now."""
         after = self._own_codes(rid)
         self.coded += bool(after) - bool(before)
         themes_before = {self.codes[c].theme_id for c in before if c in self.codes}
@@ -270,6 +274,7 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, CodingHistoryActions
             self.show_current()
         self.refresh_progress(recount=False)
         self._marker = change_marker(self.conn)
+        return after
 
     # ----- coding
 
@@ -309,9 +314,10 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, CodingHistoryActions
             self.clear_selection()
         if all_selected:
             self.notify("All of the text was selected, so the code went on the whole response.")
-        self.after_change(rid, before)
-        applied = code_id in self._own_codes(rid)
-        self.show_rules(code_id, "just applied" if applied else "just removed")
+        applied = code_id in self.after_change(rid, before)
+        # One reason either way (the chip line and the tree say which): a title that
+        # alternated with every press of the same key repainted the bottom of the screen too.
+        self.show_rules(code_id, "just coded or uncoded")
         if applied and not span and not all_selected:
             self.advance()
 

@@ -5,7 +5,6 @@ shows that code's rules (`coder.tui.widgets.code_rules`)."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -26,11 +25,16 @@ def shorten(text: str, room: int) -> str:
     return (text[:cut] if cut > room // 2 else text[:room - 1]).rstrip(" ,;:-") + "…"
 
 
-class CodebookPanel(Vertical):
-    """Tree of the framework plus the rules of the highlighted code."""
+class CodebookPanel(Tree[str]):
+    """The framework as a tree: themes, their codes and sub-codes.
+
+    The panel is the tree itself, not a container around one: Textual draws every
+    widget on the screen, all its rows, in every frame, so a wrapper costs each
+    keypress a whole column of rows.
+    """
 
     DEFAULT_CSS = """
-    CodebookPanel Tree { height: 1fr; overflow-x: hidden; scrollbar-size-vertical: 1; }
+    CodebookPanel { height: 1fr; overflow-x: hidden; scrollbar-size-vertical: 1; }
     """
 
     class CodeHighlighted(Message):
@@ -48,7 +52,9 @@ class CodebookPanel(Vertical):
             self.code_id = code_id
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
+        super().__init__("Codebook", **kwargs)
+        self.show_root = False
+        self.guide_depth = 2
         self._code_nodes: dict[str, TreeNode] = {}
         self._codes: dict[str, Code] = {}
         self._key_of: dict[str, str] = {}
@@ -57,20 +63,9 @@ class CodebookPanel(Vertical):
         self._room = 0   # cells a label may take in the tree (0: not laid out yet)
         self._theme_names: dict[str, str] = {}
 
-    def compose(self):
-        tree: Tree[str] = Tree("Codebook", id="tree")
-        tree.show_root = False
-        tree.guide_depth = 2
-        yield tree
-
-    @property
-    def tree(self) -> Tree:
-        return self.query_one("#tree", Tree)
-
     def set_codebook(self, codebook: Codebook, keys: dict[str, str], memos: dict[str, str]) -> None:
         """(Re)build the tree; retired codes and themes are left out."""
-        tree = self.tree
-        tree.clear()
+        self.clear()
         self._code_nodes.clear()
         self._codes = {c.id: c for c in codebook.codes}
         self._key_of = {code_id: key for key, code_id in keys.items()}
@@ -84,7 +79,7 @@ class CodebookPanel(Vertical):
             if theme.retired:
                 continue
             self._theme_names[f"theme:{theme.id}"] = f"{theme.index} {theme.label}"
-            node = tree.root.add(Text(shorten(f"{theme.index} {theme.label}", self._room), style="bold"),
+            node = self.root.add(Text(shorten(f"{theme.index} {theme.label}", self._room), style="bold"),
                                  data=f"theme:{theme.id}", expand=True)
             self._add_codes(node, children, theme.id, None)
 
@@ -109,12 +104,12 @@ class CodebookPanel(Vertical):
         return Text.assemble(mark, " ", (key, "bold reverse" if key != " " else ""), f" {name}{memo}")
 
     def on_resize(self) -> None:
-        room = max(8, self.tree.scrollable_content_region.width - 3)   # less the tree's guide
+        room = max(8, self.scrollable_content_region.width - 3)   # less the tree's guide
         if room != self._room:
             self._room = room
             for code_id, node in self._code_nodes.items():
                 node.set_label(self._label(self._codes[code_id]))
-            for node in self.tree.root.children:
+            for node in self.root.children:
                 theme = str(node.label).rstrip("…")
                 node.set_label(Text(shorten(self._theme_names.get(node.data, theme), room + 1), style="bold"))
 
@@ -140,13 +135,13 @@ class CodebookPanel(Vertical):
 
     @property
     def highlighted_code(self) -> str | None:
-        node = self.tree.cursor_node
+        node = self.cursor_node
         data = node.data if node is not None else None
         return data if data in self._codes else None
 
     @property
     def highlighted_theme(self) -> str | None:
-        node = self.tree.cursor_node
+        node = self.cursor_node
         if node is None or node.data is None:
             return None
         if node.data in self._codes:
