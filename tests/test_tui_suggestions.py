@@ -13,6 +13,7 @@ from coder.records import Suggestion
 from coder.store import open_project
 from coder.store.rejections import rejected_codes
 from coder.store.suggestions import finish_run, save_evaluation, start_run, write_chunk
+from coder.tui.suggestions import suggestions_to_fit
 from coder.tui.widgets.code_rules import CodeRules
 from coder.tui.widgets.suggestions_panel import SuggestionsPanel, score_bar
 
@@ -165,3 +166,43 @@ def test_a_code_the_run_could_not_suggest_says_why_with_its_rules(tmp_path):
             assert "Staff shortages" in rules.title
             assert "Not suggested" not in rules.body_text
     run(scenario)
+
+
+def test_the_panel_keeps_its_room_from_one_response_to_the_next(tmp_path):
+    """Sized once for what most responses have, so moving on neither moves the text nor
+    lays the screen out again; what does not fit is counted in the title."""
+    path = make_project(tmp_path / "room.coder", n=10)
+    write_run(path, [kw("q0001", "caseload", 0.9), kw("q0001", "it_systems", 0.8), kw("q0001", "staffing", 0.7),
+                     kw("q0002", "caseload", 0.6)])
+
+    async def scenario():
+        async with running(path, size=(110, 40)) as (app, pilot, screen):
+            panel, view = screen.query_one(SuggestionsPanel), screen.query_one("#view")
+            assert screen.response_list.current == "q0001" and len(panel.suggestions) == 3
+            heights = [(panel.outer_size.height, view.size.height)]
+            for _ in range(2):   # q0002 (one suggestion), q0003 (none)
+                await pilot.press("j")
+                await pilot.pause()
+                heights.append((panel.outer_size.height, view.size.height))
+            assert len(panel.suggestions) == 0
+            assert heights == [heights[0]] * 3 and heights[0][0] == 1 + 2 * 3
+        async with running(path, size=(80, 16)) as (app, pilot, screen):
+            panel = screen.query_one(SuggestionsPanel)
+            assert panel.outer_size.height < 1 + 2 * 3   # capped at 30% of the column
+            in_view = panel.size.height // 2
+            assert f"Suggestions (3, {in_view} in view)" in screen_text(app)
+    run(scenario)
+
+
+def test_room_is_what_most_responses_with_suggestions_have(tmp_path):
+    path = make_project(tmp_path / "fit.coder", n=40)
+    conn = open_project(path)
+    assert suggestions_to_fit(conn) == 0   # no run yet
+    conn.close()
+    many = [kw(f"q{n:04d}", "caseload", 0.9) for n in range(1, 21)]
+    many += [kw("q0001", code, 0.9) for code in ("it_systems", "staffing", "time_pressure", "paperwork")]
+    many.append(kw("q0002", "staffing", 0.1))   # under its threshold: not shown, not counted
+    write_run(path, many)
+    conn = open_project(path)
+    assert suggestions_to_fit(conn) == 1   # 19 of 20 have one; q0001's five scroll
+    conn.close()

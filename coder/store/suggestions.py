@@ -140,6 +140,16 @@ def suggestion_counts(conn: sqlite3.Connection) -> tuple[int, int]:
     return conn.execute("SELECT count(*), count(DISTINCT response_id) FROM suggestions").fetchone()
 
 
+def shown_per_response(conn: sqlite3.Connection, sample: int = 2000) -> dict[int, int]:
+    """How many responses have N suggestions at or above their threshold, for each N >= 1,
+    among at most `sample` responses with suggestions (the first by id: reading every
+    suggestion of a large project takes half a second)."""
+    return dict(conn.execute(
+        "SELECT n, count(*) FROM (SELECT count(*) AS n FROM suggestions WHERE score >= threshold "
+        "AND response_id IN (SELECT response_id FROM suggestions GROUP BY response_id LIMIT ?) "
+        "GROUP BY response_id) GROUP BY n", (sample,)))
+
+
 def uncertain_uncoded(conn: sqlite3.Connection, *, coder: str | None = None,
                       limit: int = 1000) -> list[tuple[str, float, str | None]]:
     """Scored responses nobody (or `coder`) has coded: (id, uncertainty, best code), most unsure first."""

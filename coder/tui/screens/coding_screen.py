@@ -42,7 +42,7 @@ from coder.tui.screens.coding_notes import NoteActions
 from coder.tui.screens.coding_suggestions import SuggestionActions
 from coder.tui.screens.help_screen import HelpScreen
 from coder.tui.session import Session, UsesSession
-from coder.tui.suggestions import visible_suggestions
+from coder.tui.suggestions import suggestions_to_fit, visible_suggestions
 from coder.tui.widgets.code_rules import CodeRules
 from coder.tui.widgets.codebook_panel import CodebookPanel
 from coder.tui.widgets.progress import ProgressLine
@@ -168,9 +168,11 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, CodingHistoryActions
                                                    memos_of(self.conn, "code", self.coder))
 
     def load_suggestion_figures(self) -> None:
-        """Each code's F1 from the latest evaluation, and why the latest run left codes out."""
+        """Each code's F1 from the latest evaluation, why the latest run left codes out,
+        and the room the suggestions panel keeps."""
         self.f1 = latest_code_f1(self.conn)
         self.not_suggested = not_suggested_codes(self.conn)
+        self.query_one(SuggestionsPanel).make_room(suggestions_to_fit(self.conn))
 
     def active_codes(self) -> list[Code]:
         """Codes that can be applied, in framework order (for the code picker)."""
@@ -246,6 +248,10 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, CodingHistoryActions
                   get_memo(self.conn, "response", rid, self.coder), charts, self.coder, matches=matches)
         self.query_one(CodebookPanel).set_applied(state)
         panel.show(self.shown_suggestions, self.codes, self.colours, response.text, self.f1)
+        if panel.highlighted_code:
+            # The top suggestion's rules in this frame: the panel's highlight message comes
+            # after the frame is drawn, and showing them then took a second frame.
+            self.show_rules(panel.highlighted_code, "suggested")
 
     def go_to(self, rid: str) -> None:
         """Put the cursor on response `rid` (for other screens), clearing a filter that hides it."""
