@@ -1,16 +1,20 @@
 """Benchmark the coding UI on a large project: time to open, latency per keypress.
 
-    python tests/bench/bench_ui.py [--n 100000] [--presses 300]
+    python tests/bench/bench_ui.py [--n 100000] [--presses 300] [--no-suggestions]
 
 Builds (once) a project of N responses from tests/bench/make_corpus.py
-with the shipped framework, via the real CLI (`coder init`, `coder import`).
+with the shipped framework, via the real CLI (`coder init`, `coder import`,
+then `coder suggest --engine keywords`, so that the suggestions panel and the
+rules of the top suggestion change from one response to the next as they do
+while a team codes; `--no-suggestions` measures the project before any run).
 Then, in one run, sends keys to this app and to an almost empty Textual app
 (a Static whose text a key changes, so it too draws a frame) and prints, for
-next-response (`j`), toggle-code (`1`) and next-uncoded (`n`), the median and 95th percentile of
-the latency from the key event to the last frame it causes (an update can
-take two), and of the CPU time spent in between; and the differences. Keys
-are sent the way Textual's pilot sends them, one at a time with a pause
-between, but timed to the frame: `Pilot.press` waits for idleness in 20 ms steps, which rounds any
+next-response (`j`), toggle-code (`1` again and again, and the code keys 1-9
+in turn) and next-uncoded (`n`), the median and 95th percentile of the latency
+from the key event to the last frame it causes (an update can take two), and of
+the CPU time spent in between; and the differences. Keys are sent the way
+Textual's pilot sends them, one at a time with a pause between, but timed to
+the frame: `Pilot.press` waits for idleness in 20 ms steps, which rounds any
 app's cost up to a multiple of 20 ms. Open time is from creating the app to
 the first response shown, against the empty app's first frame.
 """
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import statistics
 import subprocess
 import sys
@@ -34,10 +39,17 @@ from textual.widgets import Footer, Static
 REPO = Path(__file__).resolve().parents[2]
 
 
-def build_project(n: int, folder: Path) -> Path:
-    """The N-response project (made once per folder through the real CLI)."""
-    project = folder / f"big{n}.coder"
+def build_project(n: int, folder: Path, suggestions: bool = True) -> Path:
+    """The N-response project (made once per folder through the real CLI), with the
+    suggestions of a keyword run (`coder suggest --engine keywords`: no coding needed)
+    unless `suggestions` is False, as a project is while its coders work."""
+    project = folder / f"big{n}{'' if suggestions else '-bare'}.coder"
     if project.exists():
+        return project
+    if suggestions:
+        bare = build_project(n, folder, suggestions=False)
+        shutil.copyfile(bare, project)
+        subprocess.run([sys.executable, "-m", "coder", "suggest", str(project), "--engine", "keywords"], check=True)
         return project
     corpus = folder / f"big{n}.csv"
     if not corpus.exists():
@@ -56,7 +68,8 @@ def build_project(n: int, folder: Path) -> Path:
 class EmptyApp(App):
     """The baseline: a Textual app whose keys change one Static (so each draws a frame)."""
 
-    BINDINGS = [Binding("j", "change", "Next"), Binding("1", "change", "Code"), Binding("n", "change", "Uncoded")]
+    BINDINGS = [Binding("j", "change", "Next"), Binding("n", "change", "Uncoded"),
+                *(Binding(str(digit), "change", "Code") for digit in range(1, 10))]
 
     def compose(self):
         yield Static("empty")
@@ -128,15 +141,20 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--presses", type=int, default=300)
     ap.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()))
+    ap.add_argument("--no-suggestions", action="store_true",
+                    help="a project no suggestion run has been made on (the panels under the text stay empty)")
     a = ap.parse_args()
 
     from coder.store import open_project
     from coder.tui.app import CoderApp
     from coder.tui.session import Session
 
-    project = build_project(a.n, a.dir)
+    project = build_project(a.n, a.dir, suggestions=not a.no_suggestions)
     results = {}
+    # The same code key again and again toggles one code (its rules stay on screen); keys
+    # 1-9 in turn put a different code's rules under the text at every press.
     for name, keys in (("next response (j)", ["j"] * a.presses), ("toggle code (1)", ["1"] * a.presses),
+                       ("code keys 1-9 in turn", [str(1 + i % 9) for i in range(a.presses)]),
                        ("next uncoded (n)", ["n"] * a.presses)):
         conn = open_project(project)
         app = CoderApp(Session(conn, "bench", project))
@@ -144,7 +162,8 @@ def main() -> None:
         conn.close()
         empty_opened, empty_latency, empty_cpu = asyncio.run(time_keys(EmptyApp(), keys, lambda app: True))
         results[name] = (opened, latency, cpu, empty_opened, empty_latency, empty_cpu)
-    print(f"\nUI benchmark: {a.n:,} responses, {a.presses} presses per key, "
+    print(f"\nUI benchmark: {a.n:,} responses ({'no suggestions' if a.no_suggestions else 'with suggestions'}), "
+          f"{a.presses} presses per key, "
           f"Python {sys.version.split()[0]}")
     opened, *_, empty_opened, _, _ = results["next response (j)"]
     print(f"open to first response: {opened * 1000:,.0f} ms "
