@@ -25,12 +25,13 @@ from textual.style import Style
 from textual.widget import Widget
 
 from coder.records import Code
+from coder.tui.widgets.base_styles import KeepsBaseStyles
 
 RULE = "─"
 KEPT_DRAWN = 64   # codes' rules kept drawn
 
 
-class CodeRules(Widget):
+class CodeRules(KeepsBaseStyles, Widget):
     """A code's definition and rules, with why it is the code shown."""
 
     COMPONENT_CLASSES = {"code-rules--rule", "code-rules--title"}
@@ -50,7 +51,6 @@ class CodeRules(Widget):
         # Drawn rules by (code, memo, why not suggested, size), the most recent last: moving
         # between responses brings back the same few codes' rules (their top suggestions).
         self._drawn: OrderedDict[tuple, list[Strip]] = OrderedDict()
-        self._base: tuple | None = None   # (rich style, visual style), reset on style changes
 
     @property
     def body_text(self) -> str:
@@ -94,14 +94,8 @@ class CodeRules(Widget):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._base = None
         self._title_strip = None
         self._drawn.clear()
-
-    def _styles(self) -> tuple:
-        if self._base is None:
-            self._base = (self.rich_style, self.visual_style)
-        return self._base
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -110,10 +104,10 @@ class CodeRules(Widget):
                 self._title_strip = self._title_line(width)
             return self._title_strip
         body = self._body_lines(width)
-        return body[y - 1] if y - 1 < len(body) else Strip.blank(width, self._styles()[0])
+        return body[y - 1] if y - 1 < len(body) else Strip.blank(width, self.base_styles()[0])
 
     def _title_line(self, width: int) -> Strip:
-        base, visual = self._styles()
+        base, visual = self.base_styles()
         rule = Style.from_rich_style(self.get_component_rich_style("code-rules--rule"))
         title_style = Style.from_rich_style(self.get_component_rich_style("code-rules--title"))
         title = Content(self.title).truncate(max(1, width - 3), ellipsis=True)
@@ -128,7 +122,7 @@ class CodeRules(Widget):
         if key in self._drawn:
             self._drawn.move_to_end(key)
             return self._drawn[key]
-        base, visual = self._styles()
+        base, visual = self.base_styles()
         lines = [line for paragraph in self._body for line in paragraph.wrap(max(1, width - 2))]
         strips = [Strip(Content.assemble(" ", line).render_segments(visual)).adjust_cell_length(width, base)
                   for line in lines[:max(0, height - 1)]]

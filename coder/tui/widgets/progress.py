@@ -7,9 +7,10 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from coder.records import Codebook
+from coder.tui.widgets.base_styles import KeepsBaseStyles
 
 
-class ProgressLine(Widget):
+class ProgressLine(KeepsBaseStyles, Widget):
     """One line at the top of the coding screen (fixed height: updates need no layout pass).
 
     Where the whole line does not fit (80 columns with a filter or auto-advance on),
@@ -23,7 +24,6 @@ class ProgressLine(Widget):
     _shown: tuple | None = None
     _drawn: tuple | None = None   # what was drawn, and at which width
     _strip: Strip | None = None
-    _base: tuple | None = None   # (rich style, visual style), reset on style changes
 
     @property
     def text(self) -> str:
@@ -43,28 +43,21 @@ class ProgressLine(Widget):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._base = None
         self._drawn = None   # the theme changed: draw the line in its colours
         self._draw()
-
-    def _styles(self) -> tuple:
-        # Looking the styles up walks the widget's ancestors: once per change of style, not per key.
-        if self._base is None:
-            self._base = (self.rich_style, self.visual_style)
-        return self._base
 
     def _draw(self) -> None:
         width = self.content_region.width
         if self._shown is None or (self._shown, width) == self._drawn:
             return  # an unchanged line is not repainted
         self._drawn = (self._shown, width)
-        base, visual = self._styles()
+        base, visual = self.base_styles()
         self._strip = Strip(self._line(width).render_segments(visual)).adjust_cell_length(width, base)
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
         return self._strip if self._strip is not None and y == 0 else Strip.blank(self.content_region.width,
-                                                                                   self._styles()[0])
+                                                                                   self.base_styles()[0])
 
     def _line(self, width: int) -> Content:
         who, auto_advance, coded, total, themes, listing = self._shown

@@ -24,6 +24,7 @@ from textual.style import Style
 
 from coder.records import Code, Coding, Response
 from coder.tui.colours import chip_style, text_on
+from coder.tui.widgets.base_styles import KeepsBaseStyles
 
 # Characters drawn as a space: control characters that would upset the terminal
 # and line breaks other than "\n" (one for one, so offsets stay offsets).
@@ -74,7 +75,7 @@ def wrap_ranges(text: str, width: int) -> list[tuple[int, int]]:
     return ranges
 
 
-class ResponseView(ScrollView, can_focus=False):
+class ResponseView(KeepsBaseStyles, ScrollView, can_focus=False):
     """One response in full, scrollable."""
 
     DEFAULT_CSS = "ResponseView { height: 1fr; overflow-x: hidden; padding: 0 1; }"
@@ -92,7 +93,6 @@ class ResponseView(ScrollView, can_focus=False):
         self._lines: list[tuple[Content, int | None]] = []
         self._width = 0
         self._strips: dict[int, Strip] = {}
-        self._base: tuple | None = None  # (rich style, visual style), reset on style changes
         self._sentences: list[tuple[int, int]] | None = None   # of the text, made on first use
         self._chosen: tuple[int, int] | None = None   # the first and last sentence selected by key
         self.details = False   # the attributes line in full, or folded to one line
@@ -215,13 +215,6 @@ class ResponseView(ScrollView, can_focus=False):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
-        self._base = None
-
-    def _styles(self) -> tuple:
-        # Looking styles up costs about a millisecond: once per style change, not per line.
-        if self._base is None:
-            self._base = (self.rich_style, self.visual_style)
-        return self._base
 
     def on_resize(self) -> None:
         self._strips.clear()
@@ -234,7 +227,7 @@ class ResponseView(ScrollView, can_focus=False):
     def render_line(self, y: int) -> Strip:
         index = y + round(self.scroll_offset.y)
         width = self._width
-        base, visual = self._styles()
+        base, visual = self.base_styles()
         if index >= len(self._lines):
             return Strip.blank(width, base)
         selection = self.text_selection
