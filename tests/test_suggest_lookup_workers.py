@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -72,6 +75,37 @@ def test_closing_the_results_early_stops_the_pool(suggester):
     results.close()   # what an error or Ctrl-C in the consumer does
     assert [row[0] for row in first] == [f"r{i}" for i in range(5)]
     assert not multiprocessing.active_children()
+
+
+_CLOSE_WHILE_REPLYING = """
+import time
+from coder.suggest.workers import map_chunks
+
+def reply_larger_than_a_pipe_holds(suggester, chunk):
+    time.sleep(0.01)
+    return b"x" * 4_000_000
+
+for _ in range(25):
+    results = map_chunks(reply_larger_than_a_pipe_holds, None, iter(range(100)), workers=2)
+    next(results), next(results)
+    results.close()
+print("closed 25 times")
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the pool forks")
+def test_closing_early_while_workers_are_sending_never_hangs():
+    # Killing a worker in mid-reply left the result queue's lock held and
+    # Pool.terminate() waiting on it for ever (the Ctrl-C hang of coder suggest).
+    process = subprocess.Popen([sys.executable, "-c", _CLOSE_WHILE_REPLYING], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = process.communicate(timeout=90)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        pytest.fail("closing the results hung")
+    assert process.returncode == 0, err
+    assert out.strip() == "closed 25 times"
 
 
 def test_default_workers_is_the_cores_this_process_may_use():

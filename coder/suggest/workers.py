@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 from collections import deque
 from typing import Callable, Iterable, Iterator, TypeVar
 
@@ -23,6 +24,8 @@ from threadpoolctl import threadpool_limits
 from coder.suggest.model import Suggester
 
 IN_FLIGHT_PER_WORKER = 2
+# How long an early stop waits for the chunks in flight before killing the workers.
+FINISH_IN_FLIGHT_SECONDS = 60
 # glibc mallopt parameters, and what scoring sets them to (see `_reuse_freed_memory`).
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 _KEEP_FREED, _HEAP_BELOW = 256 << 20, 128 << 20
@@ -45,7 +48,7 @@ def map_chunks(score: Callable[..., Result], suggester: Suggester, chunks: Itera
 
     With one worker (or where fork is unavailable) the chunks are scored in
     this process. Closing the iterator early (an error, Ctrl-C) stops the
-    workers; results not yet taken are dropped. Each process scores on one
+    workers once their chunks in flight are done; those results are dropped. Each process scores on one
     thread: the matrices of a chunk are too small for BLAS threads to pay,
     and their spinning took half the CPU of a run.
     """
@@ -63,15 +66,37 @@ def map_chunks(score: Callable[..., Result], suggester: Suggester, chunks: Itera
     try:
         with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker) as pool:
             pending: deque = deque()
-            for chunk in chunks:
-                pending.append(pool.apply_async(_run_job, (chunk,)))
-                if len(pending) >= IN_FLIGHT_PER_WORKER * workers:
+            try:
+                for chunk in chunks:
+                    pending.append(pool.apply_async(_run_job, (chunk,)))
+                    if len(pending) >= IN_FLIGHT_PER_WORKER * workers:
+                        yield pending.popleft().get()
+                while pending:
                     yield pending.popleft().get()
-            while pending:
-                yield pending.popleft().get()
+            except BaseException:
+                _let_workers_finish(pool, pending)
+                raise
     finally:
         _job = None
         gc.unfreeze()
+
+
+def _let_workers_finish(pool, pending: deque) -> None:
+    """Stop the pool after the chunks in flight, so no worker is killed mid-reply.
+
+    `Pool.terminate()` kills workers at once; one killed while sending a
+    result holds the result queue's lock forever, and terminate's own
+    clean-up then waits on that lock: `coder suggest` hung after Ctrl-C. At
+    most `IN_FLIGHT_PER_WORKER` chunks per worker are pending, so this waits
+    about two chunks' time. A worker that died (its chunk never finishes) or
+    a second Ctrl-C leaves the pool to `terminate()` after all.
+    """
+    pool.close()
+    deadline = time.monotonic() + FINISH_IN_FLIGHT_SECONDS
+    for result in pending:
+        result.wait(max(0.0, deadline - time.monotonic()))
+    if all(result.ready() for result in pending):
+        pool.join()
 
 
 def _run_job(chunk):
