@@ -6,14 +6,16 @@ from __future__ import annotations
 import pytest
 from tui_driver import run, running
 from textual.widgets import DataTable, OptionList
-from tui_project import make_project
+from tui_project import kw, make_project, write_run
 
 from coder.coding import toggle_code
 from coder.colours import PALETTE
 from coder.store import open_project
 from coder.tui.colours import text_on
+from coder.tui.widgets.codebook_panel import CodebookPanel
 from coder.tui.widgets.key_bar import KeyBar
 from coder.tui.widgets.response_view import ResponseView
+from coder.tui.widgets.suggestions_panel import SuggestionsPanel
 
 pytestmark = pytest.mark.slow  # the full UI
 
@@ -77,6 +79,31 @@ def test_side_screen_table_cursor_is_readable_in_every_theme(tmp_path):
             await app.screen.workers.wait_for_complete()
             grid = app.screen.query_one("#counts-table", DataTable)
             await assert_readable_focused_or_not(app, pilot, grid, "datatable--cursor", sorted(app.available_themes))
+    run(scenario)
+
+
+def test_the_highlighted_suggestion_is_readable_in_every_theme(tmp_path):
+    """The suggestion enter would accept, with the suggestions panel focused or not."""
+    project = make_project(tmp_path / "c.coder", n=3)
+    write_run(project, [kw("q0001", "caseload", 0.9), kw("q0001", "staffing", 0.8)])
+
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            panel = screen.query_one(SuggestionsPanel)
+            assert panel.highlighted_code == "caseload"
+            themes = [t for t in sorted(app.available_themes) if not t.startswith("ansi")]
+            await assert_readable_focused_or_not(app, pilot, panel, "suggestions-panel--cursor", themes)
+    run(scenario)
+
+
+def test_the_cursor_rows_of_the_response_list_and_the_codebook_are_readable_in_every_theme(tmp_path):
+    project = make_project(tmp_path / "c.coder", n=3)
+
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            themes = [t for t in sorted(app.available_themes) if not t.startswith("ansi")]
+            await assert_readable_focused_or_not(app, pilot, screen.response_list, "response-list--cursor", themes)
+            await assert_readable_focused_or_not(app, pilot, screen.query_one(CodebookPanel), "tree--cursor", themes)
     run(scenario)
 
 

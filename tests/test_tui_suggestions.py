@@ -2,41 +2,19 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from textual.widgets import Checkbox, Tree
 from tui_driver import run, running, screen_text, stored_codings
-from tui_project import make_project
+from tui_project import kw, make_project, write_run
 
-from coder.records import Suggestion
 from coder.store import open_project
 from coder.store.rejections import rejected_codes
-from coder.store.suggestions import finish_run, save_evaluation, start_run, write_chunk
+from coder.store.suggestions import finish_run, save_evaluation, start_run
 from coder.tui.suggestions import suggestions_to_fit
 from coder.tui.widgets.code_rules import CodeRules
 from coder.tui.widgets.suggestions_panel import SuggestionsPanel, score_bar
 
 pytestmark = pytest.mark.slow  # real processes or the full UI: `pytest -m "not slow"` skips them
-
-
-def write_run(path, suggestions: list[Suggestion], scored=()) -> None:
-    """Store one finished keyword run, as `coder suggest` would (through its store module).
-
-    `scored` rows are (response id, uncertainty, best code, best score) for active learning.
-    """
-    conn = open_project(path)
-    run_id = start_run(conn, engine="keywords", scope="all", coder=None, params={},
-                       total=len({s.response_id for s in suggestions}))
-    rows = [(s.response_id, s.code_id, s.score, s.threshold, s.engine, json.dumps(s.evidence)) for s in suggestions]
-    write_chunk(conn, run_id, rows, list(scored), done=len({s.response_id for s in suggestions}))
-    finish_run(conn, run_id)
-    conn.close()
-
-
-def kw(rid, code, score, start=None, end=None, text=""):
-    evidence = {"matches": [{"start": start, "end": end, "text": text}]} if start is not None else {}
-    return Suggestion(rid, code, score, 0.5, "keywords", evidence)
 
 
 @pytest.fixture
@@ -80,7 +58,8 @@ def test_reject_hides_and_is_undoable(project):
     async def scenario():
         async with running(project) as (app, pilot, screen):
             panel = screen.query_one(SuggestionsPanel)
-            panel.highlighted = 1
+            panel.focus()
+            await pilot.press("down")   # the second suggestion
             await pilot.press("x")
             assert rejected_codes(screen.conn, "q0001", "alice") == {"it_systems"}
             assert [s.code_id for s in panel.suggestions] == ["caseload"]
@@ -189,8 +168,36 @@ def test_the_panel_keeps_its_room_from_one_response_to_the_next(tmp_path):
         async with running(path, size=(80, 16)) as (app, pilot, screen):
             panel = screen.query_one(SuggestionsPanel)
             assert panel.outer_size.height < 1 + 2 * 3   # capped at 30% of the column
-            in_view = panel.size.height // 2
+            await pilot.pause()
+            in_view = (panel.size.height - 1) // 2   # under the title line
             assert f"Suggestions (3, {in_view} in view)" in screen_text(app)
+    run(scenario)
+
+
+def test_arrows_move_through_suggestions_that_do_not_fit_and_a_click_accepts(tmp_path):
+    """With the panel focused, the arrows reach every suggestion (the view follows the
+    highlight, and the rules follow it); a click on a suggestion accepts that one."""
+    path = make_project(tmp_path / "keys.coder", n=10)
+    write_run(path, [kw("q0001", "caseload", 0.9), kw("q0001", "it_systems", 0.8), kw("q0001", "staffing", 0.7),
+                     kw("q0002", "caseload", 0.6)])
+
+    async def scenario():
+        async with running(path, size=(80, 16)) as (app, pilot, screen):
+            panel = screen.query_one(SuggestionsPanel)
+            assert panel.in_view == 1
+            panel.focus()
+            for expected in ("it_systems", "staffing"):
+                await pilot.press("down")
+                await pilot.pause()
+                assert panel.highlighted_code == expected
+                label = screen.codes[expected].label
+                assert label in screen_text(app).split("Suggestions (3, 1 in view)")[1]
+                assert screen.query_one(CodeRules).title.endswith(f"{label} — suggested")
+            await pilot.press("up")
+            assert panel.highlighted_code == "it_systems"
+            await pilot.click(SuggestionsPanel, offset=(5, 1))   # the first line under the title
+            await pilot.pause()
+            assert origins(path, "q0001") == [("it_systems", "accepted")]
     run(scenario)
 
 

@@ -28,13 +28,11 @@ class SuggestionActions:
     def on_codebook_panel_code_highlighted(self, event: CodebookPanel.CodeHighlighted) -> None:
         self.show_rules(event.code_id, "under the cursor")
 
-    def on_option_list_option_highlighted(self, event: SuggestionsPanel.OptionHighlighted) -> None:
-        if event.option_list is self.query_one(SuggestionsPanel):
-            self.show_rules(event.option.id, "suggested")
+    def on_suggestions_panel_highlighted(self, event: SuggestionsPanel.Highlighted) -> None:
+        self.show_rules(event.code_id, "suggested")
 
-    def on_option_list_option_selected(self, event: SuggestionsPanel.OptionSelected) -> None:
-        event.stop()
-        self._accept([event.option.id])
+    def on_suggestions_panel_selected(self, event: SuggestionsPanel.Selected) -> None:
+        self._accept([event.code_id])
 
     def action_accept(self) -> None:
         code_id = self.query_one(SuggestionsPanel).highlighted_code

@@ -26,8 +26,8 @@ from textual.widget import Widget
 
 from coder.records import Code
 from coder.tui.widgets.base_styles import KeepsBaseStyles
+from coder.tui.widgets.title_line import title_line
 
-RULE = "─"
 KEPT_DRAWN = 64   # codes' rules kept drawn
 
 
@@ -107,13 +107,9 @@ class CodeRules(KeepsBaseStyles, Widget):
         return body[y - 1] if y - 1 < len(body) else Strip.blank(width, self.base_styles()[0])
 
     def _title_line(self, width: int) -> Strip:
-        base, visual = self.base_styles()
-        rule = Style.from_rich_style(self.get_component_rich_style("code-rules--rule"))
-        title_style = Style.from_rich_style(self.get_component_rich_style("code-rules--title"))
-        title = Content(self.title).truncate(max(1, width - 3), ellipsis=True)
-        line = Content.assemble((f"{RULE} ", rule), title.stylize(title_style),
-                                (" " + RULE * max(0, width - title.cell_length - 3), rule))
-        return Strip(line.render_segments(visual)).adjust_cell_length(width, base)
+        return title_line(self.title, width, base_styles=self.base_styles(),
+                          rule=Style.from_rich_style(self.get_component_rich_style("code-rules--rule")),
+                          title_style=Style.from_rich_style(self.get_component_rich_style("code-rules--title")))
 
     def _body_lines(self, width: int) -> list[Strip]:
         """The rules shown, wrapped to `width` and drawn (once per code, memo and size)."""

@@ -35,6 +35,8 @@ class CodebookPanel(Tree[str]):
 
     DEFAULT_CSS = """
     CodebookPanel { height: 1fr; overflow-x: hidden; scrollbar-size-vertical: 1; }
+    CodebookPanel > .tree--cursor { color: auto 100%; }
+    CodebookPanel:focus > .tree--cursor { color: $cursor-text; }
     """
 
     class CodeHighlighted(Message):

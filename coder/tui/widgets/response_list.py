@@ -29,9 +29,8 @@ class ResponseList(ScrollView, can_focus=True):
                          "response-list--suggested", "response-list--codes"}
     DEFAULT_CSS = """
     ResponseList { background: $surface; overflow-x: hidden; height: 1fr; }
-    ResponseList > .response-list--cursor { background: $block-cursor-blurred-background; }
-    ResponseList:focus > .response-list--cursor { background: $block-cursor-background;
-                                                  color: $block-cursor-foreground; }
+    ResponseList > .response-list--cursor { background: $block-cursor-blurred-background; color: auto 100%; }
+    ResponseList:focus > .response-list--cursor { background: $block-cursor-background; color: $cursor-text; }
     ResponseList > .response-list--coded { color: $success; }
     ResponseList > .response-list--uncoded { color: $text-muted; }
     ResponseList > .response-list--suggested { color: $warning; }
