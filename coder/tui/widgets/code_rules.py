@@ -108,8 +108,8 @@ class CodeRules(KeepsBaseStyles, Widget):
 
     def _title_line(self, width: int) -> Strip:
         return title_line(self.title, width, base_styles=self.base_styles(),
-                          rule=Style.from_rich_style(self.get_component_rich_style("code-rules--rule")),
-                          title_style=Style.from_rich_style(self.get_component_rich_style("code-rules--title")))
+                          rule=Style.from_rich_style(self.component_style("code-rules--rule")),
+                          title_style=Style.from_rich_style(self.component_style("code-rules--title")))
 
     def _body_lines(self, width: int) -> list[Strip]:
         """The rules shown, wrapped to `width` and drawn (once per code, memo and size)."""

@@ -18,11 +18,12 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from coder.store.browse import RowSummary
+from coder.tui.widgets.base_styles import KeepsBaseStyles
 
 PAGE = 100
 
 
-class ResponseList(ScrollView, can_focus=True):
+class ResponseList(KeepsBaseStyles, ScrollView, can_focus=True):
     """Ordered response ids with a cursor; posts `Highlighted` when the cursor moves."""
 
     COMPONENT_CLASSES = {"response-list--cursor", "response-list--coded", "response-list--uncoded",
@@ -61,7 +62,6 @@ class ResponseList(ScrollView, can_focus=True):
         self.cursor = 0
         self._pages: dict[int, list[RowSummary | None]] = {}
         self._strips: dict[int, Strip] = {}
-        self._styles: dict[str, Style] = {}  # looked up once per style change, not per line
         self._id_width = 6
 
     @property
@@ -153,12 +153,6 @@ class ResponseList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
-        self._styles.clear()
-
-    def _style(self, name: str) -> Style:
-        if name not in self._styles:
-            self._styles[name] = self.rich_style if name == "base" else self.get_component_rich_style(name)
-        return self._styles[name]
 
     def _row(self, index: int) -> RowSummary | None:
         page = index // PAGE
@@ -172,14 +166,14 @@ class ResponseList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         index = y + round(self.scroll_offset.y)
         width = self.size.width
-        base = self._style("base")
+        base = self.base_styles()[0]
         if index >= len(self.ids):
             return Strip.blank(width, base)
         if index in self._strips:
             return self._strips[index]
         row = self._row(index)
         if index == self.cursor:
-            base = base + self._style("response-list--cursor")
+            base = base + self.component_style("response-list--cursor")
         strip = Strip(self._segments(row, self.ids[index], base)).adjust_cell_length(width, base)
         if len(self._strips) > 2 * PAGE:
             self._strips.clear()  # keep only about a screenful or two
@@ -195,12 +189,12 @@ class ResponseList(ScrollView, can_focus=True):
             glyph, cls = "◆", "response-list--suggested"
         else:
             glyph, cls = "○", "response-list--uncoded"
-        status_style = base + Style(color=self._style(cls).color)
+        status_style = base + Style(color=self.component_style(cls).color)
         codes = self._code_labels(row.code_ids)
         parts = [Segment(glyph, status_style), Segment("✎" if row.memo else " ", base),
                  Segment(f"{rid[:self._id_width]:<{self._id_width}} ", base)]
         if codes:
-            codes_style = base + Style(color=self._style("response-list--codes").color, bold=True)
+            codes_style = base + Style(color=self.component_style("response-list--codes").color, bold=True)
             parts.append(Segment(codes + " ", codes_style))
         parts.append(Segment(row.snippet, base))
         return parts

@@ -189,8 +189,8 @@ class SuggestionsPanel(KeepsBaseStyles, Widget, can_focus=True):
             if self._title_strip is None or self._title_strip.cell_length != width:
                 self._title_strip = title_line(
                     self.title, width, base_styles=self.base_styles(),
-                    rule=Style.from_rich_style(self.get_component_rich_style("suggestions-panel--rule")),
-                    title_style=Style.from_rich_style(self.get_component_rich_style("suggestions-panel--title")))
+                    rule=Style.from_rich_style(self.component_style("suggestions-panel--rule")),
+                    title_style=Style.from_rich_style(self.component_style("suggestions-panel--title")))
             return self._title_strip
         index = self._top + (y - 1) // LINES_PER_SUGGESTION
         if index >= len(self._lines):
@@ -204,7 +204,7 @@ class SuggestionsPanel(KeepsBaseStyles, Widget, can_focus=True):
         """A suggestion's two lines, each cut to the panel (not wrapped: the room is counted in lines)."""
         base, visual = self.base_styles()
         if highlighted:
-            cursor = self.get_component_rich_style("suggestions-panel--cursor")
+            cursor = self.component_style("suggestions-panel--cursor")
             base, visual = base + cursor, visual + Style.from_rich_style(cursor)
         first, second = (Strip(line.truncate(width, ellipsis=True).render_segments(visual))
                          .adjust_cell_length(width, base) for line in lines)
