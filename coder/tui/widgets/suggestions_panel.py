@@ -93,7 +93,7 @@ class SuggestionsPanel(KeepsBaseStyles, Widget, can_focus=True):
     @property
     def in_view(self) -> int:
         """How many suggestions the panel shows at once."""
-        return max(1, (self.size.height - 1) // LINES_PER_SUGGESTION)
+        return max(0, (self.size.height - 1) // LINES_PER_SUGGESTION)
 
     def make_room(self, suggestions: int) -> None:
         """Keep room for this many suggestions (two lines each, under the title line, up
