@@ -82,6 +82,7 @@ class SuggestionsPanel(KeepsBaseStyles, Widget, can_focus=True):
         self.cursor = 0
         self._top = 0   # the first suggestion in view
         self._lines: list[tuple[Content, Content]] = []   # each suggestion's two lines, uncut
+        self._drawn_as: list[tuple] = []   # and what decides their look, to compare with the next response's
         self._strips: dict[tuple[int, bool], tuple[Strip, Strip]] = {}   # drawn, by (suggestion, highlighted)
         self._title_strip: Strip | None = None
 
@@ -109,8 +110,8 @@ class SuggestionsPanel(KeepsBaseStyles, Widget, can_focus=True):
         ranked = sorted(suggestions, key=lambda s: -s.score)
         lines = [self._suggestion_lines(s, codes[s.code_id], colours, text, f1) for s in ranked]
         drawn = [_drawn_as(pair) for pair in lines]
-        old_drawn, old_cursor, old_top = [_drawn_as(pair) for pair in self._lines], self.cursor, self._top
-        self.suggestions, self._lines, self.cursor, self._top = ranked, lines, 0, 0
+        old_drawn, old_cursor, old_top = self._drawn_as, self.cursor, self._top
+        self.suggestions, self._lines, self._drawn_as, self.cursor, self._top = ranked, lines, drawn, 0, 0
         if drawn == old_drawn and old_cursor == old_top == 0:
             return   # the same lines again (most often: none before, none now)
         self._strips.clear()
