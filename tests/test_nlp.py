@@ -5,7 +5,6 @@ from helpers import demo_comments
 
 import numpy as np
 import pytest
-from spacy.attrs import IDX, NORM, ORTH
 
 from coder.nlp import analyse, lemmatize_lower, pipeline, shared_lexicon, tokenize
 from coder.nlp import lexicon as lexicon_module  # the module

@@ -1,14 +1,18 @@
-"""The fuzzy code picker (`c`): a command-palette provider over the codebook's codes.
+"""Coding by key and by name: the code keys as a screen's own bindings, and the fuzzy
+code picker (`c`), a command-palette provider over the codebook's codes.
 
-Typing part of a code's label or its index finds it; choosing it toggles the code
-on the current response (or on the selected span), like its key would.
+Typing part of a code's label or its index in the picker finds it; choosing it
+toggles the code on the current response (or on the selected span), like its key would.
 """
 
 from __future__ import annotations
 
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.binding import BindingsMap
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+
+from coder.records import Code
 
 
 class CodePicker(Provider):
@@ -33,3 +37,39 @@ class CodePicker(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(entry), partial(self.screen.toggle_code, code.id),
                           text=entry, help=code.definition)
+
+
+class CodeKeyActions:
+    """Code keys and the picker for a screen that codes (the coding and adjudication screens).
+
+    The screen provides `toggle_code(code_id)`, `active` (the codes its keys and picker
+    offer, in framework order) and `coding_target` (the response a code would go on,
+    None when there is none).
+    """
+
+    PICK_PROMPT = "Code: type part of a label or an index…"
+
+    def bind_code_keys(self, keys: dict[str, str]) -> None:
+        """Make each code key (key -> code id) a binding of this screen, as j, k and the other keys are.
+
+        Bindings run when a key has bubbled up to the app; a key handled on the
+        way (in on_key) ran one hop earlier, so "4j4j" typed fast coded whichever
+        response the cursor had reached by then. A focused text field still takes
+        its own keys before any binding sees them.
+        """
+        self._bindings = self._merged_bindings.copy() if self._merged_bindings else BindingsMap()
+        for key, code_id in keys.items():
+            self._bindings.bind(key, f"code({code_id!r})", show=False)
+        self.refresh_bindings()
+
+    def action_code(self, code_id: str) -> None:
+        """Toggle a code (bound to its key)."""
+        self.toggle_code(code_id)
+
+    def active_codes(self) -> list[Code]:
+        """Codes that can be applied, in framework order (for the code picker)."""
+        return self.active
+
+    def action_pick_code(self) -> None:
+        if self.coding_target is not None:
+            self.app.push_screen(CommandPalette(providers=[CodePicker], placeholder=self.PICK_PROMPT))

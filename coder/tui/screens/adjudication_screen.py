@@ -12,7 +12,7 @@ from __future__ import annotations
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual.binding import Binding, BindingsMap
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -28,7 +28,7 @@ from coder.store.browse import change_marker
 from coder.store.codebook_read import load_codebook
 from coder.store.events import Event
 from coder.store.responses import get_response
-from coder.tui.code_picker import CodePicker
+from coder.tui.code_picker import CodeKeyActions, CodePicker
 from coder.tui.screens.coding_screen import POLL_SECONDS
 from coder.tui.screens.coding_history import HistoryActions
 from coder.tui.screens.help_screen import HelpScreen
@@ -63,7 +63,7 @@ def _mark(codings: list[Coding], code_id: str) -> str:
     return whole + (f"~{spans}" if spans > 1 else "~" if spans else "")
 
 
-class AdjudicationScreen(UsesSession, HistoryActions, SideScreen):
+class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen):
     """Two coders' codings side by side; the lead records the consensus."""
 
     DEFAULT_CSS = """
@@ -97,6 +97,7 @@ class AdjudicationScreen(UsesSession, HistoryActions, SideScreen):
         Binding("full_stop", "details", "Attributes", show=False),
     ]
     COMMANDS = {CodePicker}
+    PICK_PROMPT = "Consensus: type part of a label or an index…"
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -144,10 +145,7 @@ class AdjudicationScreen(UsesSession, HistoryActions, SideScreen):
         own = {b.key for b in self.BINDINGS} | {"escape"}
         self.keys = {k: code_id for k, code_id in assign_keys(codebook).items() if k not in own}
         self.active = [self.codes[code_id] for code_id in self.keys.values()]
-        self._bindings = self._merged_bindings.copy() if self._merged_bindings else BindingsMap()
-        for key, code_id in self.keys.items():
-            self._bindings.bind(key, f"toggle_code({code_id!r})", show=False)
-        self.refresh_bindings()
+        self.bind_code_keys(self.keys)
 
     async def on_screen_resume(self) -> None:
         """Opened again (the screen is kept, see CoderApp.action_open_screen), on the response it was
@@ -256,23 +254,14 @@ class AdjudicationScreen(UsesSession, HistoryActions, SideScreen):
     def action_settle(self, how: str) -> None:
         self._write(lambda rid: settle(self.conn, rid, *self.pair, how, self.coder))
 
+    @property
+    def coding_target(self) -> str | None:
+        """The response a code key edits the consensus of: the one shown."""
+        return self.current.response_id if self.current else None
+
     def toggle_code(self, code_id: str) -> None:
         """Add a code to the consensus on the current response, or take it out."""
         self._write(lambda rid: toggle_consensus_code(self.conn, rid, *self.pair, code_id, self.coder))
-
-    def action_toggle_code(self, code_id: str) -> None:
-        self.toggle_code(code_id)
-
-    def active_codes(self) -> list[Code]:
-        """Codes that can go into a consensus, in framework order (for the code picker)."""
-        return self.active
-
-    def action_pick_code(self) -> None:
-        from textual.command import CommandPalette
-
-        if self.current is not None:
-            self.app.push_screen(CommandPalette(providers=[CodePicker],
-                                                placeholder="Consensus: type part of a label or an index…"))
 
     def action_step(self, delta: int) -> None:
         listing = self.query_one(OptionList)

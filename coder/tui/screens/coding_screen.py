@@ -12,7 +12,7 @@ import re
 from typing import Callable
 
 from textual import events
-from textual.binding import Binding, BindingsMap
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input
@@ -33,7 +33,7 @@ from coder.store.memos import get_memo, memos_of
 from coder.store.responses import count_responses, get_response
 from coder.store.suggestions import latest_code_f1, not_suggested_codes
 from coder.suggest.queue import coding_queue
-from coder.tui.code_picker import CodePicker
+from coder.tui.code_picker import CodeKeyActions, CodePicker
 from coder.tui.evidence import evidence_spans
 from coder.tui.screens.coding_advance import AdvanceActions
 from coder.tui.screens.coding_filters import FilterActions
@@ -56,8 +56,8 @@ QUEUE_SIZE = 2000  # responses in the active-learning queue
 _NOTHING_SHOWN = object()
 
 
-class CodingScreen(UsesSession, NoteActions, FilterActions, CodingHistoryActions, SuggestionActions,
-                   AdvanceActions, Screen):
+class CodingScreen(UsesSession, CodeKeyActions, NoteActions, FilterActions, CodingHistoryActions,
+                   SuggestionActions, AdvanceActions, Screen):
     """The default screen: read, code, accept or reject suggestions."""
 
     DEFAULT_CSS = """
@@ -135,6 +135,11 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, CodingHistoryActions
         return None if self.everyone else self.coder
 
     @property
+    def coding_target(self) -> str | None:
+        """The response a code key codes: the one under the list's cursor."""
+        return self.response_list.current
+
+    @property
     def response_list(self) -> ResponseList:
         return self.query_one(ResponseList)
 
@@ -162,7 +167,7 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, CodingHistoryActions
         self.active = [c for c in self.codebook.codes
                        if not c.retired and c.theme_id not in retired_themes]
         self.keys = assign_keys(self.codebook)
-        self._bind_code_keys()
+        self.bind_code_keys(self.keys)
         self.colours = code_colours(self.codebook)
         self.query_one(CodebookPanel).set_codebook(self.codebook, self.keys,
                                                    memos_of(self.conn, "code", self.coder))
@@ -173,10 +178,6 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, CodingHistoryActions
         self.f1 = latest_code_f1(self.conn)
         self.not_suggested = not_suggested_codes(self.conn)
         self.query_one(SuggestionsPanel).make_room(suggestions_to_fit(self.conn))
-
-    def active_codes(self) -> list[Code]:
-        """Codes that can be applied, in framework order (for the code picker)."""
-        return self.active
 
     def reload_list(self, keep: bool = True) -> None:
         """Run the filter again and show its ids, keeping the cursor where it was if possible
@@ -284,29 +285,12 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, CodingHistoryActions
 
     # ----- coding
 
-    def _bind_code_keys(self) -> None:
-        """Make each code key a binding of this screen, as j, k and the other keys are.
-
-        Bindings run when a key has bubbled up to the app; a key handled on the
-        way (in on_key) ran one hop earlier, so "4j4j" typed fast coded whichever
-        response the cursor had reached by then. A focused text field still takes
-        its own keys before any binding sees them.
-        """
-        self._bindings = self._merged_bindings.copy() if self._merged_bindings else BindingsMap()
-        for key, code_id in self.keys.items():
-            self._bindings.bind(key, f"code({code_id!r})", show=False)
-        self.refresh_bindings()
-
-    def action_code(self, code_id: str) -> None:
-        """Toggle a code (bound to its key)."""
-        self.toggle_code(code_id)
-
     def on_codebook_panel_code_chosen(self, event: CodebookPanel.CodeChosen) -> None:
         self.toggle_code(event.code_id)
 
     def toggle_code(self, code_id: str) -> None:
         """Toggle a code on the current response, or on the selected text only."""
-        rid = self.response_list.current
+        rid = self.coding_target
         if rid is None:
             return
         view = self.query_one(ResponseView)
@@ -363,12 +347,6 @@ class CodingScreen(UsesSession, NoteActions, FilterActions, CodingHistoryActions
         else:
             self.response_list.move_to(position)
             self._show_moved()
-
-    def action_pick_code(self) -> None:
-        from textual.command import CommandPalette
-
-        self.app.push_screen(CommandPalette(providers=[CodePicker],
-                                            placeholder="Code: type part of a label or an index…"))
 
     def saved(self, write: Callable[[], object]) -> bool:
         """Run one write to the project; if it fails (a full disk, say), say why and return False.
