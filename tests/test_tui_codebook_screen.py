@@ -359,6 +359,33 @@ def test_the_screen_opens_with_the_first_theme_in_view_and_the_whole_summary(pro
     run(scenario)
 
 
+def test_long_labels_are_shortened_at_a_word_and_every_count_stays_in_view(project):
+    conn = open_project(project)
+    long = "Recording systems, electronic case files and the time spent keeping them up to date"
+    add_code(conn, Code("long_one", "recording", "2.9", long), "alice")
+    set_code_retired(conn, "it_systems", True, "alice")
+    conn.close()
+
+    async def scenario():
+        async with running(project, size=(80, 24)) as (app, pilot, _):
+            screen = await open_codebook(app, pilot, at="long_one")
+            await pilot.pause()
+            tree_lines = [line.split("▏")[0] for line in screen_text(app).splitlines()]
+            for code in screen.codebook.codes:
+                line = next(line for line in tree_lines if f" {code.index} " in line)
+                assert f"({screen.used.get(code.id, 0)})" in line, line
+                if code.retired:
+                    assert "(retired)" in line, line
+            line = next(line for line in tree_lines if " 2.9 " in line)
+            assert "2.9 Recording systems…" in line, line
+            await pilot.resize_terminal(160, 45)   # a wider tree: more of the label
+            await pilot.pause()
+            tree_lines = [line.split("▏")[0] for line in screen_text(app).splitlines()]
+            line = next(line for line in tree_lines if " 2.9 " in line)
+            assert "2.9 Recording systems, electronic case files and the time spent… (0)" in line, line
+    run(scenario)
+
+
 def test_opened_again_it_is_the_same_screen_with_counts_of_the_coding_done_meanwhile(project):
     async def scenario():
         async with running(project) as (app, pilot, coding):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Callable
 
-from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
@@ -27,9 +26,8 @@ from coder.codebook.keys import RESERVED, assign_keys
 from coder.tui.screens.codebook_forms import ChoiceDialog, ConfirmDialog, Field, RecordForm
 from coder.tui.screens.side_screen import SideScreen
 from coder.tui.session import Session, UsesSession
+from coder.tui.widgets.codebook_tree import THEME_PREFIX, CodebookTree
 from coder.tui.widgets.key_bar import KeyBar
-
-THEME_PREFIX = "theme:"
 
 
 def code_fields(code: Code | None, next_index: str) -> list[Field]:
@@ -110,18 +108,14 @@ class CodebookScreen(UsesSession, SideScreen):
     def compose(self):
         yield Static(id="codebook-summary")
         with Horizontal(id="codebook-main"):
-            tree: Tree[str] = Tree("Codebook", id="codebook-tree")
-            tree.show_root = False
-            tree.auto_expand = False
-            tree.guide_depth = 2
-            yield tree
+            yield CodebookTree(id="codebook-tree")
             with VerticalScroll(id="details"):
                 yield Static(id="details-text")
         yield KeyBar(palette=True)
 
     @property
-    def tree(self) -> Tree:
-        return self.query_one("#codebook-tree", Tree)
+    def tree(self) -> CodebookTree:
+        return self.query_one(CodebookTree)
 
     def on_mount(self) -> None:
         self.reload()
@@ -141,16 +135,8 @@ class CodebookScreen(UsesSession, SideScreen):
         self.codebook = load_codebook(self.conn)
         self.used = responses_per_code(self.conn)
         self.keys = {code_id: key for key, code_id in assign_keys(self.codebook).items()}
-        colours = code_colours(self.codebook)
         tree = self.tree
-        tree.clear()
-        self._order = []
-        for theme in self.codebook.themes:
-            node = tree.root.add(self._theme_label(theme), data=THEME_PREFIX + theme.id, expand=True)
-            self._order.append(THEME_PREFIX + theme.id)
-            for code in self.codebook.codes_of(theme.id):
-                node.add_leaf(self._code_label(code, colours[code.id], theme.retired), data=code.id)
-                self._order.append(code.id)
+        self._order = tree.show(self.codebook, self.used, self.keys, code_colours(self.codebook))
         retired = sum(c.retired for c in self.codebook.codes)
         self.query_one("#codebook-summary", Static).update(
             f"{self.codebook.name or 'Codebook'}: {len(self.codebook.themes)} themes, "
@@ -167,24 +153,6 @@ class CodebookScreen(UsesSession, SideScreen):
         self.tree.scroll_home(animate=False, immediate=True)
         if self.tree.cursor_node is not None:
             self.tree.scroll_to_node(self.tree.cursor_node, animate=False)
-
-    @staticmethod
-    def _theme_label(theme: Theme) -> Text:
-        text = Text(f"{theme.index} {theme.label}", style="bold")
-        if theme.retired:
-            text.stylize("dim strike")
-            text.append(" (retired)", style="italic")
-        return text
-
-    def _code_label(self, code: Code, colour: str, theme_retired: bool) -> Text:
-        key = self.keys.get(code.id, " ")
-        text = Text.assemble(("● ", colour), (key, "bold reverse" if key != " " else ""),
-                             f" {code.index} {code.label}")
-        text.append(f" ({self.used.get(code.id, 0)})", style="dim")
-        if code.retired or theme_retired:
-            text.stylize("dim")
-            text.append(" (retired)", style="italic")
-        return text
 
     @property
     def highlighted(self) -> str | None:
