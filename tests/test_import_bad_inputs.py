@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from helpers import file_digest
-from import_files import fails_untouched, write_csv
+from import_files import fails_untouched, write_csv, write_xlsx
 
 from coder.errors import InputError
 from coder.importers.background import in_background
@@ -136,6 +136,22 @@ def test_not_a_workbook(project, tmp_path):
     file = tmp_path / "a.xlsx"
     file.write_text("id,comment\n1,x\n")
     fails(project, file, r"a\.xlsx: not a readable XLSX workbook")
+
+
+def test_a_workbook_whose_first_sheet_is_not_the_data_names_the_sheet_read_and_the_others(project, tmp_path):
+    data = [["id", "comment"], ["W1", "too much paperwork"]]
+    cover = write_xlsx(tmp_path / "cover.xlsx", [["About this survey"], ["Wave 3"]], sheets={"Data": data})
+    fails(project, cover, r"cover\.xlsx, sheet 'answers': no column looks like an id; columns are: "
+                          r"'About this survey' \(.*; the workbook also has 'Data': choose one with --sheet NAME\)$")
+    blank = write_xlsx(tmp_path / "blank.xlsx", [], sheets={"Data": data, "Notes": [["n"]]})
+    fails(project, blank, r"blank\.xlsx, sheet 'answers', row 1: the sheet is empty \(no header row\) "
+                          r"\(the workbook also has 'Data', 'Notes': choose one with --sheet NAME\)")
+    # A sheet asked for by name is not second-guessed.
+    message = fails(project, cover, r"cover\.xlsx, sheet 'answers': no column 'x'", sheet="answers", id_col="x")
+    assert "also has" not in message
+    conn = open_project(project)
+    write_responses(conn, check_responses(conn, cover, sheet="Data"))
+    conn.close()
 
 
 def test_unclosed_quote_with_a_huge_cell(project, tmp_path):

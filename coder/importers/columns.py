@@ -53,8 +53,8 @@ def choose_id_column(table: Table, given: str | None) -> str:
         return found[0]
     what = "no column looks like an id" if not found else \
         f"several columns look like ids ({', '.join(found)})"
-    raise table.error(f"{what}; columns are: {list_columns(table.columns)}",
-                      hint=f"give --id-col NAME, or --id-col {ROW_ID} to number the rows 1, 2 ...")
+    raise table.columns_error(f"{what}; columns are: {list_columns(table.columns)}",
+                              hint=f"give --id-col NAME, or --id-col {ROW_ID} to number the rows 1, 2 ...")
 
 
 def choose_text_column(table: Table, given: str | None, id_column: str) -> str:
@@ -73,8 +73,8 @@ def choose_text_column(table: Table, given: str | None, id_column: str) -> str:
             return found[0]
     what = "no column looks like the text" if not found else \
         f"several columns could be the text ({', '.join(found)})"
-    raise table.error(f"{what}; columns are: {list_columns(table.columns)}",
-                      hint="give --text-col NAME")
+    raise table.columns_error(f"{what}; columns are: {list_columns(table.columns)}",
+                              hint="give --text-col NAME")
 
 
 def open_response_table(path, *, id_col: str | None = None, text_col: str | None = None,

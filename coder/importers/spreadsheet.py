@@ -15,7 +15,8 @@ from typing import Iterator
 
 from coder.errors import InputError
 from coder.importers.archive import ZipLimits, check_zip_members
-from coder.importers.table import SourceRow, Table, check_header, list_columns
+from coder.importers.table import (SourceRow, Table, check_header, list_columns, other_sheets_hint,
+                                   sheet_place)
 
 # What a damaged or hostile workbook makes openpyxl raise, while opening or while
 # streaming rows: a bad zip, a missing part, junk XML (lxml's and ElementTree's
@@ -49,17 +50,21 @@ def _choose_sheet(names: list[str], sheet: str | None, path: Path) -> int:
                      hint="give --sheet NAME or its number from 1")
 
 
-def _table(path: Path, description: str, raw_rows) -> Table:
-    """A Table over `raw_rows()`, a function yielding each sheet row as a tuple of values."""
+def _table(path: Path, kind: str, names: list[str], index: int, chosen: bool, raw_rows) -> Table:
+    """A Table over sheet `index` of a workbook with sheets `names` (`chosen`: by --sheet, not by
+    default); `raw_rows()` yields each of its rows as a tuple of values."""
+    sheet = names[index] if len(names) > 1 else None   # errors name the sheet when there is a choice
+    others = () if chosen else tuple(names[:index] + names[index + 1:])
     reader = raw_rows()
     first = next(reader, None)
     reader.close()
     header_cells = [cell_value(c) for c in first] if first is not None else None
     if header_cells is None or all(c is None for c in header_cells):
-        raise InputError("the sheet is empty (no header row)", file=str(path), row=1)
+        raise InputError("the sheet is empty (no header row)", file=sheet_place(path, sheet), row=1,
+                         hint=other_sheets_hint(others) if others else None)
     while header_cells and header_cells[-1] in (None, ""):
         header_cells.pop()
-    columns = check_header(header_cells, path, unit="row")
+    columns = check_header(header_cells, sheet_place(path, sheet), unit="row")
     width = len(columns)
 
     def rows() -> Iterator[SourceRow]:
@@ -77,7 +82,7 @@ def _table(path: Path, description: str, raw_rows) -> Table:
             number += 1
             yield number, sheet_row, {name: v for name, v in zip(columns, values) if v is not None}
 
-    table = Table(path, description, columns, rows, unit="row")
+    table = Table(path, f"{kind}, sheet {names[index]!r}", columns, rows, unit="row", sheet=sheet, other_sheets=others)
     return table
 
 
@@ -123,7 +128,7 @@ def open_xlsx(path: Path, sheet: str | None = None, limits: ZipLimits = ZipLimit
         finally:
             book.close()
 
-    return _table(path, f"XLSX, sheet {names[index]!r}", raw_rows)
+    return _table(path, "XLSX", names, index, sheet is not None, raw_rows)
 
 
 def open_xls(path: Path, sheet: str | None = None) -> Table:
@@ -152,4 +157,4 @@ def open_xls(path: Path, sheet: str | None = None) -> Table:
         for r in range(data.nrows):
             yield tuple(value(cell) for cell in data.row(r))
 
-    return _table(path, f"XLS, sheet {names[index]!r}", raw_rows)
+    return _table(path, "XLS", names, index, sheet is not None, raw_rows)

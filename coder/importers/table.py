@@ -36,19 +36,37 @@ class Table:
     rows: Callable[[], Iterator[SourceRow]]
     unit: str = "line"                    # how errors locate a row: "line" or "row"
     default_id: str | None = None         # id column to use when none is given (TXT: @row)
+    sheet: str | None = None              # the sheet, in a workbook of several
+    other_sheets: tuple[str, ...] = ()    # the workbook's other sheets, when none was asked for
 
     def error(self, reason: str, place: int | None = None, column: str | None = None,
               hint: str | None = None) -> InputError:
-        """An InputError located in this file at `place` (a line or a sheet row)."""
+        """An InputError located in this file (and sheet) at `place` (a line or a sheet row)."""
         where = {self.unit: place} if place is not None else {}
-        return InputError(reason, file=str(self.path), column=column, hint=hint, **where)
+        return InputError(reason, file=sheet_place(self.path, self.sheet), column=column, hint=hint, **where)
+
+    def columns_error(self, reason: str, hint: str) -> InputError:
+        """An InputError about the columns: they are not what was asked for or expected. When the
+        sheet was read by default, names the workbook's other sheets: the data may be on one."""
+        return self.error(reason, hint="; ".join([hint, other_sheets_hint(self.other_sheets)])
+                          if self.other_sheets else hint)
 
     def require_column(self, name: str, option: str) -> str:
         """`name` if it is a column of this table, else an error listing the columns."""
         if name == ROW_ID or name in self.columns:
             return name
-        raise self.error(f"no column {name!r} (given by {option}); columns are: "
-                         f"{list_columns(self.columns)}")
+        raise self.columns_error(f"no column {name!r} (given by {option}); columns are: "
+                                 f"{list_columns(self.columns)}", hint=f"give {option} one of them")
+
+
+def sheet_place(path: Path, sheet: str | None) -> str:
+    """A file, and the workbook sheet in it, as errors name them."""
+    return f"{path}, sheet {sheet!r}" if sheet is not None else str(path)
+
+
+def other_sheets_hint(others) -> str:
+    """What to say about a workbook's other sheets when the one read is not the data."""
+    return f"the workbook also has {list_columns(others)}: choose one with --sheet NAME"
 
 
 def list_columns(columns) -> str:
@@ -56,7 +74,7 @@ def list_columns(columns) -> str:
     return ", ".join(repr(c) for c in columns) if columns else "(none)"
 
 
-def check_width(count: int, table_path: Path, unit: str = "line", place: int = 1) -> None:
+def check_width(count: int, table_path: Path | str, unit: str = "line", place: int = 1) -> None:
     """Raise InputError if a file has more than MAX_COLUMNS columns (found at `place`)."""
     if count > MAX_COLUMNS:
         raise InputError(f"{count:,} columns, more than the {MAX_COLUMNS:,} an import takes",
@@ -64,7 +82,7 @@ def check_width(count: int, table_path: Path, unit: str = "line", place: int = 1
                                                    "columns you need", **{unit: place})
 
 
-def check_header(names: list, table_path: Path, unit: str = "line") -> tuple[str, ...]:
+def check_header(names: list, table_path: Path | str, unit: str = "line") -> tuple[str, ...]:
     """Header cells as column names: stripped, none empty, none repeated, at most MAX_COLUMNS."""
     check_width(len(names), table_path, unit)
     columns = [("" if name is None else str(name)).strip() for name in names]
