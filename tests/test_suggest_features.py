@@ -1,11 +1,14 @@
-"""The text features: TF-IDF over lemma n-grams and character n-grams, checked against scikit-learn."""
+"""The text features: TF-IDF over lemma n-grams and character n-grams, checked against scikit-learn;
+the per-code feature weighting by the coding."""
 
 import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from coder.nlp import analyse, concatenated_ranges, tokenize
-from coder.suggest.features import Featurizer
+import scipy.sparse as sp
+
+from coder.suggest.features import WEIGHTED_FROM, WEIGHTING_SHARE, Featurizer, feature_weights, weighted_columns
 
 TEXTS = ["Crashing systems crash again and again.", "The caseloads are high; case loads rise!",
          "Paperwork, paperwork  and more paperwork", "", "Systems crashed: ICS is down.",
@@ -63,3 +66,24 @@ def test_rare_features_are_dropped_once_the_corpus_is_large_enough():
 def test_concatenated_ranges():
     assert concatenated_ranges(np.array([5, 0, 9]), np.array([2, 0, 3])).tolist() == [5, 6, 9, 10, 11]
     assert concatenated_ranges(np.array([], dtype=int), np.array([], dtype=int)).tolist() == []
+
+
+def test_features_that_tell_a_codes_texts_apart_weigh_more_once_there_are_enough_of_them():
+    n = WEIGHTED_FROM
+    y = np.r_[np.ones(n, dtype=bool), np.zeros(n, dtype=bool)]
+    # Columns: on every text with the code only; on every text; on half of each side; on none.
+    dense = np.zeros((2 * n, 4))
+    dense[:n, 0] = 0.5
+    dense[:, 1] = 0.3
+    dense[::2, 2] = 0.2
+    weights = feature_weights(sp.csr_matrix(dense), y)
+    assert weights[0] > 1 + WEIGHTING_SHARE   # present on one side only: |log ratio| well above 1
+    # Alike on both sides (in shares of each side's features): one weight, well below.
+    assert weights[1] == pytest.approx(weights[2]) and weights[1] == pytest.approx(weights[3])
+    assert 1 - WEIGHTING_SHARE <= weights[1] < weights[0] - 0.5
+    weighted = weighted_columns(sp.csr_matrix(dense), weights)
+    assert weighted.toarray() == pytest.approx(dense * weights)
+    # One coded text short on either side: the ratios would be noise, so no weighting.
+    assert feature_weights(sp.csr_matrix(dense[1:]), y[1:]) is None
+    assert feature_weights(sp.csr_matrix(dense[:-1]), y[:-1]) is None
+    assert weighted_columns(sp.csr_matrix(dense), None).toarray() == pytest.approx(dense)

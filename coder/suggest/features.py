@@ -11,6 +11,9 @@ on the whole corpus, coded or not) and L2-normalised per text:
 - words: lemma unigrams and adjacent-lemma bigrams;
 - chars: character 3- to 5-grams inside each word (padded with spaces), which
   carry spelling variants and word parts the lemma table does not know.
+
+A code's model may weigh the features further by how well each tells the code's
+coded texts from the others (`feature_weights`), once there are enough of both.
 """
 
 from __future__ import annotations
@@ -24,6 +27,12 @@ from coder.nlp.lexicon import GrowingArray
 from coder.suggest.lookup import KeyIndex
 
 CHAR_NGRAMS = (3, 5)
+# Feature weighting by the coding (`feature_weights`): from this many coded texts on each
+# side of a code, and how far a feature's weight moves with its log-count ratio (a
+# quarter, as NBSVM interpolates towards naive Bayes). With fewer texts the ratios are
+# noise: weighting cost the demo's codes (5-37 positives) 0.01-0.03 micro F1.
+WEIGHTED_FROM = 50
+WEIGHTING_SHARE = 0.25
 
 
 class Featurizer:
@@ -266,3 +275,28 @@ def _row_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
     if len(filled):
         sums[filled] = np.add.reduceat(values, indptr[filled])
     return sums
+
+
+def feature_weights(text: sp.csr_matrix, y: np.ndarray) -> np.ndarray | None:
+    """Per feature, how much it weighs in a code's model: 1 - s + s |r|, with r its log-count
+    ratio (the smoothed share of the code's texts that have it against the share of the other
+    texts, as in naive Bayes) and s `WEIGHTING_SHARE`. A feature that tells the code's texts
+    apart weighs more (its coefficient is penalised less), one found on both alike less.
+    None (no weighting) with fewer than `WEIGHTED_FROM` coded texts on either side."""
+    y = np.asarray(y, dtype=bool)
+    if min(int(y.sum()), int((~y).sum())) < WEIGHTED_FROM:
+        return None
+    present = sp.csr_matrix((np.ones(text.nnz), text.indices, text.indptr), shape=text.shape)
+    with_code = np.asarray(present[y].sum(axis=0)).ravel() + 1.0
+    without = np.asarray(present[~y].sum(axis=0)).ravel() + 1.0
+    ratio = np.log(with_code / with_code.sum()) - np.log(without / without.sum())
+    return 1.0 - WEIGHTING_SHARE + WEIGHTING_SHARE * np.abs(ratio)
+
+
+def weighted_columns(text: sp.csr_matrix, weights: np.ndarray | None) -> sp.csr_matrix:
+    """`text` with each feature column multiplied by its weight (as it is, for None)."""
+    if weights is None:
+        return text
+    weighted = text.copy()
+    weighted.data = weighted.data * weights[weighted.indices]
+    return weighted

@@ -3,7 +3,9 @@
 Every code gets a decision, its `CodeModel.engine`:
 - "model": a linear model per code on the sparse text features (logistic
   regression; the code's codebook entry, when it has more than a label, is one
-  more positive training example), then a Platt calibration over four inputs: its decision value,
+  more positive training example; once the code has enough coded texts with it
+  and without it, each feature is weighted by how well it tells the two apart,
+  `coder.suggest.features.feature_weights`), then a Platt calibration over four inputs: its decision value,
   its keyword evidence, the text's similarity to its codebook entry (label,
   definition, include rules, keywords) and whether the text has no known word,
   fitted on out-of-fold decision values; the threshold is half the best F1
@@ -51,7 +53,7 @@ from sklearn.model_selection import KFold
 from coder.nlp import Tokens, shared_lexicon, tokenize
 from coder.records import Code
 from coder.suggest import ENGINES
-from coder.suggest.features import Featurizer
+from coder.suggest.features import Featurizer, feature_weights, weighted_columns
 from coder.suggest.keyword_trust import KeywordTrust, learn_keyword_trust, rejected_pairs
 from coder.suggest.keywords import KeywordMatcher, KeywordMatches
 from coder.suggest.thresholds import calibrate, fit_platt, half_best_f1_threshold, sigmoid
@@ -301,15 +303,20 @@ def _fit_code_model(inputs: _CodeInputs, j: int, y: np.ndarray) -> _FittedCode:
         if y_fit.all() or not y_fit.any():
             decisions[held_rows] = 1.0 if y_fit.all() else -1.0
             continue
-        decisions[held_rows] = _fit_classifier(inputs, j, inputs.text[fit_rows], y_fit).decision_function(
-            inputs.text[held_rows])
+        fit_text = inputs.text[fit_rows]
+        weights = feature_weights(fit_text, y_fit)
+        decisions[held_rows] = _fit_classifier(inputs, j, fit_text, y_fit, weights).decision_function(
+            weighted_columns(inputs.text[held_rows], weights))
     stacked = Suggester.stack_inputs(decisions, inputs.evidence[:, j], inputs.similarity[:, j], inputs.unknown)
     scores = np.zeros(len(y))
     for fit_rows, held_rows in inputs.folds:
         scores[held_rows] = calibrate(stacked[held_rows], fit_platt(stacked[fit_rows], y[fit_rows], c=CALIBRATION_C))
     threshold = half_best_f1_threshold(scores, y)
-    classifier = _fit_classifier(inputs, j, inputs.text, y)
-    return _FittedCode(classifier.coef_[0], float(classifier.intercept_[0]),
+    weights = feature_weights(inputs.text, y)
+    classifier = _fit_classifier(inputs, j, inputs.text, y, weights)
+    # Weighting the features is weighting the coefficients: scoring needs no weighted copy.
+    coef = classifier.coef_[0] if weights is None else classifier.coef_[0] * weights
+    return _FittedCode(coef, float(classifier.intercept_[0]),
                        fit_platt(stacked, y, c=CALIBRATION_C), threshold, _f1(scores >= threshold, y), scores)
 
 
@@ -326,11 +333,14 @@ def _with_keywords_if_better(fitted: _FittedCode, keyword_scores: np.ndarray, ke
     return replace(fitted, threshold=threshold, f1=f1, scores=mean, with_keywords=True)
 
 
-def _fit_classifier(inputs: _CodeInputs, j: int, text: sp.csr_matrix, y: np.ndarray) -> LogisticRegression:
-    """Code j's classifier on coded texts, with its codebook entry as one more (weighted) positive."""
+def _fit_classifier(inputs: _CodeInputs, j: int, text: sp.csr_matrix, y: np.ndarray,
+                    weights: np.ndarray | None = None) -> LogisticRegression:
+    """Code j's classifier on coded texts (features weighted by `weights`, if any), with its
+    codebook entry as one more (weighted) positive."""
+    text = weighted_columns(text, weights)
     if CODEBOOK_WEIGHT <= 0 or not inputs.has_entry[j]:
         return _classifier().fit(text, y)
-    entry = inputs.entries[j]
+    entry = weighted_columns(inputs.entries[j], weights)
     stacked = sp.vstack([text, entry], format="csr")
     # Stacking keeps each row's columns sorted and distinct; saying so spares the fit a pass
     # that would sort the whole matrix (a third of the training time on the demo).
