@@ -24,7 +24,6 @@ import scipy.sparse as sp
 from coder.nlp import Tokens, concatenated_ranges
 from coder.suggest.features import Featurizer
 from coder.suggest.keywords import KeywordMatches
-from coder.suggest.lookup import KeyIndex
 
 TOP_TERMS = 5
 
@@ -44,15 +43,18 @@ def token_contributions(featurizer: Featurizer, tokens: Tokens, rows: sp.csr_mat
     row, column = featurizer.incidence(tokens, docs)
     lengths = tokens.bounds[docs + 1] - tokens.bounds[docs]
     n_columns = rows.shape[1]
-    entry_doc = np.repeat(np.arange(len(docs), dtype=np.int64), np.diff(rows.indptr))
-    # Every column a token feeds is in its text's row; find which entry of `rows` it is.
-    entry = KeyIndex(entry_doc * n_columns + rows.indices).find(np.repeat(np.arange(len(docs)), lengths)[row]
-                                                                 * n_columns + column)
+    if not rows.has_sorted_indices:
+        rows = rows.sorted_indices()
+    # Every column a token feeds is in its text's row. With each row's columns sorted, the
+    # entries' (text, column) keys are sorted too, and a binary search finds each token's
+    # entry (faster than hashing the keys: the index would be built for this chunk alone).
+    keys = np.repeat(np.arange(len(docs), dtype=np.int64), np.diff(rows.indptr)) * n_columns + rows.indices
+    entry = np.searchsorted(keys, np.repeat(np.arange(len(docs)), lengths)[row] * n_columns + column)
     share = rows.data[entry] / np.bincount(entry, minlength=rows.nnz)[entry]
     n_tokens = int(lengths.sum())
     weights = np.asarray(weights).reshape(n_columns, -1)
-    return np.stack([np.bincount(row, weights=share * weights[column, k], minlength=n_tokens)
-                     for k in range(weights.shape[1])], axis=1).reshape(n_tokens, weights.shape[1])
+    shares = sp.csr_matrix((share, (row, column)), shape=(n_tokens, n_columns))   # repeats add up
+    return np.asarray(shares @ weights).reshape(n_tokens, weights.shape[1])
 
 
 def model_evidence(tokens: Tokens, docs: np.ndarray, contributions: np.ndarray, pairs: np.ndarray,
