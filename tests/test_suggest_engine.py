@@ -4,12 +4,13 @@ import json
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 
 from coder.nlp import tokenize
 from coder.records import Code
 from coder.suggest.evaluate import evaluate, overall_metrics, per_code_metrics
-from coder.suggest.evidence import token_contributions
+from coder.suggest.evidence import entry_positions, token_contributions
 from coder.suggest.keyword_trust import COLD_START_PRECISION
 from coder.suggest.keywords import KeywordMatcher
 from coder.suggest.decide import decide
@@ -158,6 +159,16 @@ def test_token_contributions_add_up_to_the_text_part_of_the_decision():
     per_doc = np.add.reduceat(parts, [0, lengths[1]], axis=0)
     assert per_doc == pytest.approx(np.asarray(x @ weights)[1:])
     assert parts[1, 0] > 0  # "printer" pushes the printer code up
+
+
+@pytest.mark.parametrize("cells", [1, 7, 40, 10_000])
+def test_entry_positions_finds_every_entry_however_few_rows_the_table_holds(cells):
+    rng = np.random.default_rng(0)
+    rows = sp.random(30, 9, density=0.4, format="csr", random_state=1)
+    doc = np.repeat(np.arange(30), np.diff(rows.indptr))
+    picks = rng.integers(0, rows.nnz, 200)             # entries asked for, repeated, in any order
+    found = entry_positions(rows, doc[picks], rows.indices[picks], cells=cells)
+    assert (found == picks).all()
 
 
 def test_folded_stages_give_the_two_stage_scores():

@@ -26,6 +26,7 @@ from coder.suggest.features import Featurizer
 from coder.suggest.keywords import KeywordMatches
 
 TOP_TERMS = 5
+TABLE_CELLS = 1 << 21   # `entry_positions`' lookup table: 16 MB
 
 
 def token_contributions(featurizer: Featurizer, tokens: Tokens, rows: sp.csr_matrix, docs: np.ndarray,
@@ -43,18 +44,38 @@ def token_contributions(featurizer: Featurizer, tokens: Tokens, rows: sp.csr_mat
     row, column = featurizer.incidence(tokens, docs)
     lengths = tokens.bounds[docs + 1] - tokens.bounds[docs]
     n_columns = rows.shape[1]
-    if not rows.has_sorted_indices:
-        rows = rows.sorted_indices()
-    # Every column a token feeds is in its text's row. With each row's columns sorted, the
-    # entries' (text, column) keys are sorted too, and a binary search finds each token's
-    # entry (faster than hashing the keys: the index would be built for this chunk alone).
-    keys = np.repeat(np.arange(len(docs), dtype=np.int64), np.diff(rows.indptr)) * n_columns + rows.indices
-    entry = np.searchsorted(keys, np.repeat(np.arange(len(docs)), lengths)[row] * n_columns + column)
+    entry = entry_positions(rows, np.repeat(np.arange(len(docs)), lengths)[row], column)
     share = rows.data[entry] / np.bincount(entry, minlength=rows.nnz)[entry]
     n_tokens = int(lengths.sum())
     weights = np.asarray(weights).reshape(n_columns, -1)
     shares = sp.csr_matrix((share, (row, column)), shape=(n_tokens, n_columns))   # repeats add up
     return np.asarray(shares @ weights).reshape(n_tokens, weights.shape[1])
+
+
+def entry_positions(rows: sp.csr_matrix, doc: np.ndarray, column: np.ndarray, *,
+                     cells: int = TABLE_CELLS) -> np.ndarray:
+    """For each (row `doc[i]`, `column[i]`), the position of that entry in `rows` (it must be one).
+
+    Rows are taken a batch at a time: their entries' positions are written into a dense
+    (rows x columns) table of at most `cells` cells, then read back at the pairs asked
+    for (several times faster than hashing or sorting the pairs' keys).
+    """
+    n_rows, n_columns = rows.shape
+    batch = max(1, cells // max(n_columns, 1))
+    table = np.empty(batch * n_columns, dtype=np.int64)
+    order = np.argsort(doc, kind="stable")
+    doc, column = doc[order], column[order]
+    bounds = np.searchsorted(doc, np.arange(0, n_rows + batch, batch))
+    entry_row = np.repeat(np.arange(n_rows, dtype=np.int64), np.diff(rows.indptr))
+    found = np.empty(len(doc), dtype=np.int64)
+    for k, first in enumerate(range(0, n_rows, batch)):
+        a, z = rows.indptr[first], rows.indptr[min(first + batch, n_rows)]
+        table[(entry_row[a:z] - first) * n_columns + rows.indices[a:z]] = np.arange(a, z)
+        i, j = bounds[k], bounds[k + 1]
+        found[i:j] = table[(doc[i:j] - first) * n_columns + column[i:j]]
+    entries = np.empty_like(found)
+    entries[order] = found
+    return entries
 
 
 def model_evidence(tokens: Tokens, docs: np.ndarray, contributions: np.ndarray, pairs: np.ndarray,
