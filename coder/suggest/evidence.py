@@ -96,10 +96,11 @@ def model_evidence(tokens: Tokens, docs: np.ndarray, contributions: np.ndarray, 
     token = concatenated_ranges(tokens.bounds[docs[pairs]], lengths)
     pair = np.repeat(np.arange(len(pairs)), lengths)
     value = contributions[row, codes[pair]]
-    order = np.lexsort((-value, pair))
-    first_of_pair = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-    rank = np.arange(len(order)) - first_of_pair[pair[order]]
-    top = order[(rank < TOP_TERMS) & (value[order] > 0)]   # by pair, strongest first
+    # Terms are the tokens that pushed the score up: only those are ranked (by pair, strongest first).
+    pushed = np.flatnonzero(value > 0)
+    order = pushed[np.lexsort((-value[pushed], pair[pushed]))]
+    first_of_pair = np.concatenate([[0], np.cumsum(np.bincount(pair[pushed], minlength=len(pairs)))[:-1]])
+    top = order[np.arange(len(order)) - first_of_pair[pair[order]] < TOP_TERMS]
     names = tokens.lexicon().norm_text
     starts = tokens.start[token[top]]
     terms = [f'{{"term": {encode_basestring(names[norm])}, "start": {a}, "end": {b}, "weight": {round(v, 4)!r}}}'
