@@ -287,8 +287,10 @@ def feature_weights(text: sp.csr_matrix, y: np.ndarray) -> np.ndarray | None:
     if min(int(y.sum()), int((~y).sum())) < WEIGHTED_FROM:
         return None
     present = sp.csr_matrix((np.ones(text.nnz), text.indices, text.indptr), shape=text.shape)
-    with_code = np.asarray(present[y].sum(axis=0)).ravel() + 1.0
-    without = np.asarray(present[~y].sum(axis=0)).ravel() + 1.0
+    # Texts having each feature, with the code and in all (two products, no copies of rows).
+    having = np.asarray(y.astype(float) @ present).ravel()
+    with_code = having + 1.0
+    without = np.asarray(present.sum(axis=0)).ravel() - having + 1.0
     ratio = np.log(with_code / with_code.sum()) - np.log(without / without.sum())
     return 1.0 - WEIGHTING_SHARE + WEIGHTING_SHARE * np.abs(ratio)
 
