@@ -21,19 +21,19 @@ from collections import OrderedDict
 from textual.content import Content
 from textual.geometry import Region
 from textual.strip import Strip
-from textual.style import Style
 from textual.widget import Widget
 
 from coder.records import Code
 from coder.tui.widgets.base_styles import KeepsBaseStyles
-from coder.tui.widgets.title_line import title_line
+from coder.tui.widgets.title_line import DrawsTitleLine
 
 KEPT_DRAWN = 64   # codes' rules kept drawn
 
 
-class CodeRules(KeepsBaseStyles, Widget):
+class CodeRules(DrawsTitleLine, KeepsBaseStyles, Widget):
     """A code's definition and rules, with why it is the code shown."""
 
+    TITLE_COMPONENTS = "code-rules"
     COMPONENT_CLASSES = {"code-rules--rule", "code-rules--title"}
     DEFAULT_CSS = """
     CodeRules { height: 40%; max-height: 12; display: none; }
@@ -100,16 +100,10 @@ class CodeRules(KeepsBaseStyles, Widget):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         if y == 0:
-            if self._title_strip is None or self._title_strip.cell_length != width:
-                self._title_strip = self._title_line(width)
-            return self._title_strip
+            return self.title_strip(width)
         body = self._body_lines(width)
         return body[y - 1] if y - 1 < len(body) else Strip.blank(width, self.base_styles()[0])
 
-    def _title_line(self, width: int) -> Strip:
-        return title_line(self.title, width, base_styles=self.base_styles(),
-                          rule=Style.from_rich_style(self.component_style("code-rules--rule")),
-                          title_style=Style.from_rich_style(self.component_style("code-rules--title")))
 
     def _body_lines(self, width: int) -> list[Strip]:
         """The rules shown, wrapped to `width` and drawn (once per code, memo and size)."""

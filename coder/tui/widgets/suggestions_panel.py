@@ -24,7 +24,7 @@ from coder.records import Code, Suggestion
 from coder.tui.colours import chip_style
 from coder.tui.evidence import evidence_terms
 from coder.tui.widgets.base_styles import KeepsBaseStyles
-from coder.tui.widgets.title_line import title_line
+from coder.tui.widgets.title_line import DrawsTitleLine
 
 BAR = 10
 LINES_PER_SUGGESTION = 2   # the code, then its score bar, engine and evidence
@@ -40,9 +40,10 @@ def score_bar(score: float, threshold: float) -> str:
     return "".join(cells)
 
 
-class SuggestionsPanel(KeepsBaseStyles, Widget, can_focus=True):
+class SuggestionsPanel(DrawsTitleLine, KeepsBaseStyles, Widget, can_focus=True):
     """Suggestions for the current response, best first, one highlighted."""
 
+    TITLE_COMPONENTS = "suggestions-panel"
     COMPONENT_CLASSES = {"suggestions-panel--rule", "suggestions-panel--title", "suggestions-panel--cursor"}
     DEFAULT_CSS = """
     SuggestionsPanel { height: 1; max-height: 30%; }
@@ -187,12 +188,7 @@ class SuggestionsPanel(KeepsBaseStyles, Widget, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         if y == 0:
-            if self._title_strip is None or self._title_strip.cell_length != width:
-                self._title_strip = title_line(
-                    self.title, width, base_styles=self.base_styles(),
-                    rule=Style.from_rich_style(self.component_style("suggestions-panel--rule")),
-                    title_style=Style.from_rich_style(self.component_style("suggestions-panel--title")))
-            return self._title_strip
+            return self.title_strip(width)
         index = self._top + (y - 1) // LINES_PER_SUGGESTION
         if index >= len(self._lines):
             return Strip.blank(width, self.base_styles()[0])

@@ -20,3 +20,22 @@ def title_line(title: str, width: int, *, rule: Style, title_style: Style, base_
     line = Content.assemble((f"{RULE} ", rule), text.stylize(title_style),
                             (" " + RULE * max(0, width - text.cell_length - 3), rule))
     return Strip(line.render_segments(visual)).adjust_cell_length(width, base)
+
+
+class DrawsTitleLine:
+    """Mixin for a `KeepsBaseStyles` widget whose first line is `self.title`, drawn with its
+    component classes `<TITLE_COMPONENTS>--rule` and `<TITLE_COMPONENTS>--title`. The drawn
+    line is kept in `_title_strip` until the width changes or the widget sets it to None
+    (a new title, a change of style)."""
+
+    TITLE_COMPONENTS = ""
+    _title_strip: Strip | None = None
+
+    def title_strip(self, width: int) -> Strip:
+        """The title line at `width` cells."""
+        if self._title_strip is None or self._title_strip.cell_length != width:
+            self._title_strip = title_line(
+                self.title, width, base_styles=self.base_styles(),
+                rule=Style.from_rich_style(self.component_style(f"{self.TITLE_COMPONENTS}--rule")),
+                title_style=Style.from_rich_style(self.component_style(f"{self.TITLE_COMPONENTS}--title")))
+        return self._title_strip
