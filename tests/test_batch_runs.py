@@ -114,7 +114,7 @@ def test_an_interrupted_run_keeps_its_chunks_and_resume_finishes_it_identically(
         os.killpg(process.pid, signal.SIGKILL)
     out, err = process.communicate(timeout=120)
     if how == "ctrl-c":
-        assert process.returncode == 130
+        assert process.returncode == 130, err
         assert "--resume" in err and "every finished chunk is stored" in err
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
