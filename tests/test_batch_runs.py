@@ -76,9 +76,12 @@ def test_the_cli_ends_with_a_summary_and_the_rate(tmp_path):
 
 
 def _start_run(path, *extra):
+    # SIGINT as a terminal would deliver it: a shell's background job (`pytest &`, some CI runners)
+    # starts with it ignored, the run would inherit that and Ctrl-C would never reach it.
     return subprocess.Popen([sys.executable, "-m", "coder", "suggest", str(path), "--chunk-size", "20",
                              "--workers", "2", *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+                            text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def _wait_for_chunks(path, process, chunks):
