@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from coder.errors import CoderError
 from coder.store import create_project, open_project
 from coder.store.codebook import add_code, add_theme
 from coder.coding import reject_suggestion
@@ -92,12 +93,18 @@ def test_evaluation_is_stored_with_per_code_f1(tiny):
 
 
 @pytest.mark.slow
+def test_evaluate_with_one_coded_response_says_so_in_the_singular(tiny):
+    import_codings(tiny, [("new1", "printer")], "cy")
+    with pytest.raises(CoderError, match=r"^only 1 coded response by cy; 5-fold evaluation needs at least 10 "):
+        evaluate_project(tiny, coder="cy")
+
+
 def test_cli_evaluate_refuses_too_little_coding_and_leaves_the_project_as_it_was(tmp_path):
     path = tmp_path / "uncoded.coder"
     assert run_cli("init", path, "--codebook", CODEBOOK).returncode == 0
     digest = file_digest(path)
     done = run_cli("evaluate", path)
-    assert done.returncode == 1 and "coded responses" in done.stderr
+    assert done.returncode == 1 and "only 0 coded responses" in done.stderr
     done = run_cli("evaluate", path, "--out", tmp_path / "x.txt")
     assert done.returncode == 1 and ".csv or .xlsx" in done.stderr
     assert file_digest(path) == digest

@@ -72,7 +72,7 @@ def evaluate_project(conn: sqlite3.Connection, *, coder: str | None = None, fold
     """Cross-validate suggestions on the project's human coding and store the result (`seed` deals the folds)."""
     data = training_set(conn, coder)
     if len(data.texts) < 2 * folds:
-        raise CoderError(f"only {len(data.texts)} coded responses"
+        raise CoderError(f"only {len(data.texts)} coded response{'' if len(data.texts) == 1 else 's'}"
                          f"{' by ' + coder if coder else ''}; {folds}-fold evaluation needs at least "
                          f"{2 * folds} (code more, or use --folds with a smaller number)")
     corpus = sample_texts(conn, CORPUS_SAMPLE, coder)
