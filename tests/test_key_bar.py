@@ -1,4 +1,4 @@
-"""The key bar at the bottom of every screen: the keys that fit, in order, clickable."""
+"""The key bar at the bottom of every screen: the keys that fit on one or two lines, in order, clickable."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import pytest
 from tui_driver import run, running, screen_text
 from tui_project import make_project
 
+from coder.tui.screens.stats_screen import StatsScreen
 from coder.tui.widgets.key_bar import KeyBar
 from coder.tui.widgets.response_list import ResponseList
 
@@ -15,48 +16,69 @@ def project(tmp_path):
     return make_project(tmp_path / "p.coder", n=12)
 
 
-def bar_line(app) -> str:
-    return screen_text(app).splitlines()[-1]
+def bar_lines(app) -> list[str]:
+    """The key bar's lines as drawn: the screen's last rows, as many as the bar is high."""
+    height = app.screen.query_one(KeyBar).size.height
+    return screen_text(app).splitlines()[-height:]
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)])
-def test_the_bar_shows_the_keys_that_fit_in_order_starting_with_the_list_of_all_keys(project, size):
+def test_the_coding_screen_shows_every_key_in_order_on_as_few_lines_as_hold_them(project, size):
     async def scenario():
         async with running(project, size=size) as (app, pilot, screen):
             bar = screen.query_one(KeyBar)
             shown = bar.shown_keys()
-            line = bar_line(app)
-            assert line.lstrip().startswith("? Keys")
-            drawn = [k for k in shown if f" {k.display} {k.description} " in line]
-            assert drawn == shown[:len(drawn)] and len(drawn) >= 6
-            assert len(line) <= size[0]
-            if size[0] >= 160:
-                assert len(drawn) == len(shown)
+            lines = bar_lines(app)
+            assert lines[0].lstrip().startswith("? Keys")
+            assert len(lines) == (2 if size[0] < 160 else 1)
+            assert all(len(line) <= size[0] for line in lines)
+            text = " ".join(lines) + " "
+            places = [text.find(f" {k.display} {k.description} ") for k in shown]
+            assert -1 not in places and places == sorted(places)   # every key, in binding order
     run(scenario)
 
 
-def test_clicking_a_key_presses_it(project):
+def test_a_bar_that_cannot_hold_every_key_on_two_lines_leaves_off_the_last(project):
+    async def scenario():
+        async with running(project, size=(48, 24)) as (app, pilot, screen):
+            bar = screen.query_one(KeyBar)
+            shown = bar.shown_keys()
+            lines = bar_lines(app)
+            assert len(lines) == 2 and all(len(line) <= 48 for line in lines)
+            text = " ".join(lines) + " "
+            drawn = [k for k in shown if f" {k.display} {k.description} " in text]
+            assert 6 <= len(drawn) < len(shown) and drawn == shown[:len(drawn)]
+    run(scenario)
+
+
+def test_clicking_a_key_presses_it_on_either_line(project):
     async def scenario():
         async with running(project, size=(80, 24)) as (app, pilot, screen):
             bar = screen.query_one(KeyBar)
             listed = screen.query_one(ResponseList)
             before = listed.current
-            x = bar_line(app).index(" j Next") + 1
-            assert bar.key_at(x) == "j"
+            first, second = bar_lines(app)
+            x = first.index(" j Next") + 1
+            assert bar.key_at(x, 0) == "j"
             await pilot.click(KeyBar, offset=(x, 0))
             await pilot.pause()
             assert listed.current != before
+            x = second.index(" f3 Stats") + 1
+            assert bar.key_at(x, 1) == "f3" and bar.key_at(x, 0) != "f3"
+            await pilot.click(KeyBar, offset=(x, 1))
+            await pilot.pause()
+            assert isinstance(app.screen, StatsScreen)
     run(scenario)
 
 
 def test_each_screen_has_its_own_keys_and_coding_gets_its_back(project):
     async def scenario():
         async with running(project, size=(80, 24)) as (app, pilot, screen):
-            coding = bar_line(app)
+            coding = bar_lines(app)
             await pilot.press("f2")
             await pilot.pause()
-            assert bar_line(app) != coding and "Back" in bar_line(app)
+            assert bar_lines(app) != coding and "Back" in bar_lines(app)[0]
             await pilot.press("escape")
             await pilot.pause()
-            assert bar_line(app) == coding
+            assert bar_lines(app) == coding
     run(scenario)

@@ -1,12 +1,13 @@
-"""The key bar: the keys a screen shows, on one line at the bottom, drawn as one widget.
+"""The key bar: the keys a screen shows, at the bottom, drawn as one widget.
 
 Textual's Footer mounts a widget per key and mounts them all again whenever the
 screen's bindings change, which happens at every screen switch and focus change
 (measured: about 0.1 s of the 0.3-0.5 s that returning from the codebook screen
-took on the demo project). This bar draws the same keys as one line of text and
-only repaints when the bindings change. Keys that do not fit are left off from the
-end (screens list their most used keys first; `?` lists them all); clicking a key
-presses it.
+took on the demo project). This bar draws the same keys as text and only
+repaints when the bindings change. It takes one line, or a second one where the
+keys do not fit in one (the coding screen at 80 columns), so that every key is
+in view; keys that do not fit in `MAX_LINES` are left off from the end (screens
+list their most used keys first; `?` lists them all). Clicking a key presses it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 PALETTE_KEY = "ctrl+p"
+MAX_LINES = 2
 
 
 class ShownKey(NamedTuple):
@@ -31,7 +33,8 @@ class ShownKey(NamedTuple):
 
 
 class KeyBar(Widget, can_focus=False):
-    """One line listing the screen's shown keys; `palette` adds the command palette's key when it fits."""
+    """The screen's shown keys, on as few lines as hold them (at most `MAX_LINES`); `palette` adds
+    the command palette's key when it fits."""
 
     DEFAULT_CSS = """
     KeyBar {
@@ -48,7 +51,7 @@ class KeyBar(Widget, can_focus=False):
     def __init__(self, *, palette: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
         self.palette = palette
-        self._places: list[tuple[int, int, str]] = []   # (first cell, end cell, key) of each drawn item
+        self._places: list[tuple[int, int, int, str]] = []   # (line, first cell, end cell, key) of each drawn item
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -56,8 +59,18 @@ class KeyBar(Widget, can_focus=False):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
+    def on_resize(self) -> None:
+        self._fit_height()
+
     def _bindings_changed(self, screen: Screen) -> None:
+        self._fit_height()
         self.refresh()
+
+    def _fit_height(self) -> None:
+        """Take as many lines as the keys need at this width (a change of height lays the screen out again)."""
+        lines = max(1, len(self._layout()[0]))
+        if self.styles.height is None or self.styles.height.value != lines:
+            self.styles.height = lines
 
     def shown_keys(self) -> list[ShownKey]:
         """The keys the screen shows, in binding order, the first key of each action."""
@@ -69,38 +82,53 @@ class KeyBar(Widget, can_focus=False):
         return keys
 
     def render(self) -> Content:
-        keys = self.shown_keys()
-        if self.palette and PALETTE_KEY in self.screen.active_bindings:
-            palette = self.screen.active_bindings[PALETTE_KEY].binding
-            keys.append(ShownKey(PALETTE_KEY, self.app.get_key_display(palette), "palette", True))
-        # Two spaces between keys where they all fit, else one, so that more of them fit.
-        roomy, tight = self._laid_out(keys, " "), self._laid_out(keys, "")
-        parts, self._places = roomy if len(roomy[0]) == len(keys) or len(roomy[0]) == len(tight[0]) else tight
-        return Content("").join(parts)
+        lines, self._places = self._layout()
+        return Content("\n").join(Content("").join(line) for line in lines)
 
-    def _laid_out(self, keys: list[ShownKey], gap: str) -> tuple[list[Content], list[tuple[int, int, str]]]:
-        """The drawn items and their places, as many keys as fit the width with `gap` around each."""
+    def _layout(self) -> tuple[list[list[Content]], list[tuple[int, int, int, str]]]:
+        """The drawn items line by line, and their places: the most keys that fit, then the fewest
+        lines, then two spaces between keys rather than one. The palette's key comes last, and
+        only where it needs no line of its own."""
+        keys = self.shown_keys()
+        layout = self._best_of(keys)
+        if self.palette and PALETTE_KEY in self.screen.active_bindings and len(layout[1]) == len(keys):
+            binding = self.screen.active_bindings[PALETTE_KEY].binding
+            palette = ShownKey(PALETTE_KEY, self.app.get_key_display(binding), "palette", True)
+            with_palette = self._best_of([*keys, palette])
+            if len(with_palette[1]) > len(keys) and len(with_palette[0]) <= len(layout[0]):
+                layout = with_palette
+        return layout
+
+    def _best_of(self, keys: list[ShownKey]) -> tuple[list[list[Content]], list[tuple[int, int, int, str]]]:
+        roomy, tight = self._laid_out(keys, " "), self._laid_out(keys, "")
+        return max((roomy, tight), key=lambda layout: (len(layout[1]), -len(layout[0])))
+
+    def _laid_out(self, keys: list[ShownKey], gap: str) -> tuple[list[list[Content]], list[tuple[int, int, int, str]]]:
+        """As many keys as fit `MAX_LINES` lines of the width with `gap` after each, a key never split."""
         key_style = self.get_visual_style("key-bar--key")
         dim = self.get_visual_style("key-bar--disabled")
-        parts: list[Content] = []
-        places: list[tuple[int, int, str]] = []
+        lines: list[list[Content]] = [[]]
+        places: list[tuple[int, int, int, str]] = []
         used = 0
         for shown in keys:
             item = Content.assemble(" ", (shown.display, key_style), f" {shown.description}{gap}")
             if not shown.enabled:
                 item = item.stylize(dim)
             if used + item.cell_length > self.size.width:
-                break
-            places.append((used, used + item.cell_length, shown.key))
-            parts.append(item)
+                if not lines[-1] or len(lines) == MAX_LINES or item.cell_length > self.size.width:
+                    break
+                lines.append([])
+                used = 0
+            places.append((len(lines) - 1, used, used + item.cell_length, shown.key))
+            lines[-1].append(item)
             used += item.cell_length
-        return parts, places
+        return [line for line in lines if line], places
 
-    def key_at(self, x: int) -> str | None:
-        """The key whose item (key and description) is drawn at cell `x`, if any."""
-        return next((key for start, end, key in self._places if start <= x < end), None)
+    def key_at(self, x: int, y: int = 0) -> str | None:
+        """The key whose item (key and description) is drawn at cell `x` of line `y`, if any."""
+        return next((key for line, start, end, key in self._places if line == y and start <= x < end), None)
 
     def on_click(self, event: events.Click) -> None:
-        key = self.key_at(event.x)
+        key = self.key_at(event.x, event.y)
         if key is not None:
             self.app.simulate_key(key)
