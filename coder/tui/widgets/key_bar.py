@@ -52,6 +52,7 @@ class KeyBar(Widget, can_focus=False):
         super().__init__(**kwargs)
         self.palette = palette
         self._places: list[tuple[int, int, int, str]] = []   # (line, first cell, end cell, key) of each drawn item
+        self._laid: tuple[tuple, tuple] | None = None   # the last layout, and what it was made for
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -72,10 +73,11 @@ class KeyBar(Widget, can_focus=False):
         if self.styles.height is None or self.styles.height.value != lines:
             self.styles.height = lines
 
-    def shown_keys(self) -> list[ShownKey]:
-        """The keys the screen shows, in binding order, the first key of each action."""
+    def shown_keys(self, active: dict | None = None) -> list[ShownKey]:
+        """The keys the screen shows (of its `active` bindings, looked up if not given), in binding
+        order, the first key of each action."""
         keys, actions = [], set()
-        for _, binding, enabled, _ in self.screen.active_bindings.values():
+        for _, binding, enabled, _ in (self.screen.active_bindings if active is None else active).values():
             if binding.show and binding.action not in actions:
                 actions.add(binding.action)
                 keys.append(ShownKey(binding.key, self.app.get_key_display(binding), binding.description, enabled))
@@ -89,14 +91,22 @@ class KeyBar(Widget, can_focus=False):
         """The drawn items line by line, and their places: the most keys that fit, then the fewest
         lines, then two spaces between keys rather than one. The palette's key comes last, and
         only where it needs no line of its own."""
-        keys = self.shown_keys()
-        layout = self._best_of(keys)
-        if self.palette and PALETTE_KEY in self.screen.active_bindings and len(layout[1]) == len(keys):
-            binding = self.screen.active_bindings[PALETTE_KEY].binding
+        active = self.screen.active_bindings   # worked out afresh at each use
+        keys = self.shown_keys(active)
+        palette = None
+        if self.palette and PALETTE_KEY in active:
+            binding = active[PALETTE_KEY].binding
             palette = ShownKey(PALETTE_KEY, self.app.get_key_display(binding), "palette", True)
+        # Bindings are announced as changed on many keypresses that leave the bar as it was.
+        made_for = (self.size.width, self.app.theme, tuple(keys), palette)
+        if self._laid is not None and self._laid[0] == made_for:
+            return self._laid[1]
+        layout = self._best_of(keys)
+        if palette is not None and len(layout[1]) == len(keys):
             with_palette = self._best_of([*keys, palette])
             if len(with_palette[1]) > len(keys) and len(with_palette[0]) <= len(layout[0]):
                 layout = with_palette
+        self._laid = (made_for, layout)
         return layout
 
     def _best_of(self, keys: list[ShownKey]) -> tuple[list[list[Content]], list[tuple[int, int, int, str]]]:
