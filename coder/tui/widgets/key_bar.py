@@ -51,7 +51,6 @@ class KeyBar(Widget, can_focus=False):
     def __init__(self, *, palette: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
         self.palette = palette
-        self._places: list[tuple[int, int, int, str]] = []   # (line, first cell, end cell, key) of each drawn item
         self._laid: tuple[tuple, tuple] | None = None   # the last layout, and what it was made for
 
     def on_mount(self) -> None:
@@ -84,7 +83,7 @@ class KeyBar(Widget, can_focus=False):
         return keys
 
     def render(self) -> Content:
-        lines, self._places = self._layout()
+        lines, _ = self._layout()
         return Content("\n").join(Content("").join(line) for line in lines)
 
     def _layout(self) -> tuple[list[list[Content]], list[tuple[int, int, int, str]]]:
@@ -114,7 +113,8 @@ class KeyBar(Widget, can_focus=False):
         return max((roomy, tight), key=lambda layout: (len(layout[1]), -len(layout[0])))
 
     def _laid_out(self, keys: list[ShownKey], gap: str) -> tuple[list[list[Content]], list[tuple[int, int, int, str]]]:
-        """As many keys as fit `MAX_LINES` lines of the width with `gap` after each, a key never split."""
+        """As many keys as fit `MAX_LINES` lines of the width with `gap` after each, a key never
+        split, and each drawn key's place: (line, first cell, end cell, key)."""
         key_style = self.get_visual_style("key-bar--key")
         dim = self.get_visual_style("key-bar--disabled")
         lines: list[list[Content]] = [[]]
@@ -125,7 +125,7 @@ class KeyBar(Widget, can_focus=False):
             if not shown.enabled:
                 item = item.stylize(dim)
             if used + item.cell_length > self.size.width:
-                if not lines[-1] or len(lines) == MAX_LINES or item.cell_length > self.size.width:
+                if len(lines) == MAX_LINES or item.cell_length > self.size.width:
                     break
                 lines.append([])
                 used = 0
@@ -136,7 +136,8 @@ class KeyBar(Widget, can_focus=False):
 
     def key_at(self, x: int, y: int = 0) -> str | None:
         """The key whose item (key and description) is drawn at cell `x` of line `y`, if any."""
-        return next((key for line, start, end, key in self._places if line == y and start <= x < end), None)
+        places = self._laid[1][1] if self._laid is not None else []   # as last drawn
+        return next((key for line, start, end, key in places if line == y and start <= x < end), None)
 
     def on_click(self, event: events.Click) -> None:
         key = self.key_at(event.x, event.y)
