@@ -134,6 +134,7 @@ def test_cli_suggest_and_evaluate_on_the_demo_corpus(tmp_path):
     done = run_cli("evaluate", path, "--folds", "3", "--out", out)
     assert done.returncode == 0, done.stderr
     assert "micro F1" in done.stdout and "learning curve" in done.stdout
+    assert "character n-grams weigh 1 against words' 1" in done.stdout
     with open(out, newline="") as handle:
         header = next(csv.reader(handle))
     assert header == ["index", "code id", "code", "positives", "precision", "recall", "F1", "engine", "note"]

@@ -56,7 +56,9 @@ def overall_lines(result: Evaluation) -> list[str]:
     o = result.overall
     lines = [f"coded responses: {result.texts}, {result.folds}-fold cross-validation",
              f"micro F1 {o['micro_f1']:.3f}   macro F1 {o['macro_f1']:.3f}   "
-             f"sample F1 {o['samples_f1']:.3f}   exact match {o['exact_match']:.3f}"]
+             f"sample F1 {o['samples_f1']:.3f}   exact match {o['exact_match']:.3f}",
+             f"character n-grams weigh {result.char_weight:g} against words' 1 (chosen on this coding: "
+             "1 unless a larger weight gave clearly lower log loss out of fold)"]
     lines += [f"learning curve: {p['fraction']:.0%} of the data ({p['texts']} responses): "
               f"micro F1 {p['micro_f1']:.3f}, sample F1 {p['samples_f1']:.3f}" for p in result.learning_curve]
     return lines + [""] + calibration_lines(result)

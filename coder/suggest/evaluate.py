@@ -48,6 +48,7 @@ class Evaluation:
     folds: int
     learning_curve: tuple[dict, ...] = field(default=())
     reliability: tuple[dict, ...] = field(default=())   # see `reliability_table`
+    char_weight: float = 1.0    # the char n-gram block's weight training on all the coding chose
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,8 @@ def evaluate(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
     options = dict(corpus=corpus, folds=folds, engine=engine, at_least_one=at_least_one, seed=seed)
     full = cross_validated_predictions(texts, labels, codes, **options)
     # How each code is decided on all the coding: what `coder suggest` would do now.
-    decided = train(texts, labels, codes, corpus=corpus, engine=engine, seed=seed).models
+    final = train(texts, labels, codes, corpus=corpus, engine=engine, seed=seed)
+    decided = final.models
     precision, recall, f1 = per_code_metrics(labels, full.predicted)
     per_code = tuple(CodeScore(code.id, int(labels[:, j].sum()), float(precision[j]), float(recall[j]),
                                float(f1[j]), decided[j].engine, decided[j].note, decided[j].with_keywords)
@@ -164,4 +166,5 @@ def evaluate(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
             texts, labels, codes, fraction=fraction, **options).predicted
         points.append({"fraction": fraction, "texts": int(round(len(texts) * (folds - 1) / folds * fraction)),
                        **overall_metrics(labels, curve_predicted)})
-    return Evaluation(per_code, overall, len(texts), folds, tuple(points), reliability)
+    return Evaluation(per_code, overall, len(texts), folds, tuple(points), reliability,
+                      final.featurizer.char_weight)

@@ -32,6 +32,9 @@ Every code gets a decision, its `CodeModel.engine`:
 Small data is the normal case, so the features carry what generalises from few
 examples: TF-IDF fitted on the whole corpus (coded and uncoded), keyword
 evidence and codebook similarity.
+How much the text features' character n-gram block weighs against the word
+block is chosen per project (`CHAR_WEIGHTS`) by out-of-fold log loss: answers
+of a few words carry more in their word parts than long comments do.
 
 A trained Suggester lives in memory only (never pickled); `score` is a
 pure function of the tokens, so a batch run can fork workers that share it.
@@ -75,6 +78,16 @@ MIN_MODEL_F1 = 0.2
 # counts while coded examples are few and fades as coding grows. Codes with only a
 # label (nothing the codebook says about them) get none.
 CODEBOOK_WEIGHT = 1.0
+# The weight of the character n-gram block against the word block (each has length 1 in a
+# text's features before this weight) is chosen per project from these, the first the
+# default: on answers of a few words the n-grams carry more of what tells codes apart. The
+# choice is by out-of-fold log loss of the calibrated scores of the most coded codes, a
+# proper score that is steadier than F1 on the same folds; another weight replaces the
+# default only where it lowers the loss clearly: by `CHAR_WEIGHT_Z` standard errors of the
+# mean difference over the (text, code) pairs, so a small coding keeps the default.
+CHAR_WEIGHTS = (1.0, 2.0)
+CHAR_WEIGHT_Z = 2.0
+CHAR_WEIGHT_CODES = 8   # the codes with the most coded texts that the choice is measured on
 
 
 @dataclass(frozen=True)
@@ -243,6 +256,13 @@ def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
     inputs = _CodeInputs(text, folds, evidence, suggester.similarity(text), np.diff(text.indptr) == 0,
                          codebook_rows, has_entry)
     has_keywords = np.bincount(suggester.keywords.entry_code, minlength=len(codes)) > 0
+    measured: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # out-of-fold figures the weight's choice worked out
+    if engine != "keywords":
+        coded_with = labels.sum(axis=0)
+        trainable = np.flatnonzero((coded_with >= min_positives) & (len(labels) - coded_with >= MIN_NEGATIVES))
+        weight, measured = _choose_char_weight(inputs, labels, trainable, featurizer)
+        inputs = _with_char_weight(inputs, weight / featurizer.char_weight, featurizer.n_word_features)
+        featurizer.char_weight = weight
     for j, code in enumerate(codes):
         y = labels[:, j]
         positives = int(y.sum())
@@ -255,7 +275,7 @@ def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
         elif len(y) - positives < MIN_NEGATIVES:
             model = CodeModel(code.id, "base rate", 0.5, positives, base_rate=(positives + 1) / (len(y) + 2))
         else:
-            fitted = _fit_code_model(inputs, j, y)
+            fitted = _fit_code_model(inputs, j, y, measured.get(j))
             keyword_f1 = _f1(keyword_scores[:, j] >= suggester.trust.threshold, y)
             if keywords is not None and fitted.f1 >= MIN_MODEL_F1:
                 fitted = _with_keywords_if_better(fitted, keyword_scores[:, j], keyword_f1, y)
@@ -295,8 +315,54 @@ class _FittedCode:
     with_keywords: bool = False # scored as the mean of the model's and the keyword score
 
 
-def _fit_code_model(inputs: _CodeInputs, j: int, y: np.ndarray) -> _FittedCode:
-    """A code's classifier, its calibration and threshold from out-of-fold decision values."""
+def _choose_char_weight(inputs: _CodeInputs, labels: np.ndarray, trainable: np.ndarray,
+                        featurizer: Featurizer) -> tuple[float, dict[int, tuple[np.ndarray, np.ndarray]]]:
+    """The char block weight of `CHAR_WEIGHTS` whose out-of-fold calibrated scores have the least
+    log loss on the (up to) `CHAR_WEIGHT_CODES` trainable codes with the most coded texts (the
+    default unless another is clearly better, see `CHAR_WEIGHT_Z`), and those codes'
+    out-of-fold figures at that weight (`_out_of_fold_scores`), so their fits need not repeat
+    them. `inputs` are the texts as `featurizer` made them."""
+    measured = trainable[np.argsort(-labels[:, trainable].sum(axis=0), kind="stable")[:CHAR_WEIGHT_CODES]]
+    if not len(measured) or not inputs.folds:
+        return CHAR_WEIGHTS[0], {}
+    losses, figures = [], []
+    for weight in CHAR_WEIGHTS:
+        weighted = _with_char_weight(inputs, weight / featurizer.char_weight, featurizer.n_word_features)
+        figures.append({j: _out_of_fold_scores(weighted, j, labels[:, j]) for j in measured.tolist()})
+        losses.append(np.concatenate([_log_losses(scores, labels[:, j]) for j, (_, scores) in figures[-1].items()]))
+    best, best_z = 0, CHAR_WEIGHT_Z
+    for k in range(1, len(CHAR_WEIGHTS)):
+        gain = losses[0] - losses[k]
+        spread = gain.std()
+        z = gain.mean() / spread * np.sqrt(len(gain)) if spread > 0 else 0.0
+        if z >= best_z:
+            best, best_z = k, z
+    return CHAR_WEIGHTS[best], figures[best]
+
+
+def _with_char_weight(inputs: _CodeInputs, factor: float, n_words: int) -> _CodeInputs:
+    """`inputs` with the char block of the texts and codebook entries multiplied by `factor`."""
+    if factor == 1.0:
+        return inputs
+    return replace(inputs, text=_scale_chars(inputs.text, factor, n_words),
+                   entries=_scale_chars(inputs.entries, factor, n_words))
+
+
+def _scale_chars(rows: sp.csr_matrix, factor: float, n_words: int) -> sp.csr_matrix:
+    scaled = rows.copy()
+    scaled.data[scaled.indices >= n_words] *= factor
+    return scaled
+
+
+def _log_losses(scores: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Each text's log loss of its score for a code (`y`: whether it has the code)."""
+    p = np.clip(scores, 1e-6, 1 - 1e-6)
+    return -np.where(y, np.log(p), np.log1p(-p))
+
+
+def _out_of_fold_scores(inputs: _CodeInputs, j: int, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Code j's calibration inputs (`Suggester.stack_inputs`) for the coded texts, each text's decision
+    value from a model fitted without it, and its calibrated score from a calibration fitted without it."""
     decisions = np.zeros(len(y))
     for fit_rows, held_rows in inputs.folds:
         y_fit = y[fit_rows]
@@ -311,6 +377,14 @@ def _fit_code_model(inputs: _CodeInputs, j: int, y: np.ndarray) -> _FittedCode:
     scores = np.zeros(len(y))
     for fit_rows, held_rows in inputs.folds:
         scores[held_rows] = calibrate(stacked[held_rows], fit_platt(stacked[fit_rows], y[fit_rows], c=CALIBRATION_C))
+    return stacked, scores
+
+
+def _fit_code_model(inputs: _CodeInputs, j: int, y: np.ndarray,
+                    out_of_fold: tuple[np.ndarray, np.ndarray] | None = None) -> _FittedCode:
+    """A code's classifier, its calibration and threshold from out-of-fold decision values
+    (`_out_of_fold_scores`, worked out here unless given)."""
+    stacked, scores = out_of_fold or _out_of_fold_scores(inputs, j, y)
     threshold = half_best_f1_threshold(scores, y)
     weights = feature_weights(inputs.text, y)
     classifier = _fit_classifier(inputs, j, inputs.text, y, weights)
