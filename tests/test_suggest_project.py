@@ -135,6 +135,7 @@ def test_cli_suggest_and_evaluate_on_the_demo_corpus(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "micro F1" in done.stdout and "learning curve" in done.stdout
     assert "character n-grams weigh 1 against words' 1" in done.stdout
+    assert "tells them apart" not in done.stdout   # no code has 50 coded responses with it and without
     with open(out, newline="") as handle:
         header = next(csv.reader(handle))
     assert header == ["index", "code id", "code", "positives", "precision", "recall", "F1", "engine", "note"]

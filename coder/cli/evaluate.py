@@ -59,6 +59,9 @@ def overall_lines(result: Evaluation) -> list[str]:
              f"sample F1 {o['samples_f1']:.3f}   exact match {o['exact_match']:.3f}",
              f"character n-grams weigh {result.char_weight:g} against words' 1 (chosen on this coding: "
              "1 unless a larger weight gave clearly lower log loss out of fold)"]
+    if result.weighting_share is not None:
+        lines.append(f"codes with 50 coded responses with and without them weigh each feature {result.weighting_share:g} "
+                     "of the way by how well it tells them apart (chosen on this coding by log loss out of fold)")
     lines += [f"learning curve: {p['fraction']:.0%} of the data ({p['texts']} responses): "
               f"micro F1 {p['micro_f1']:.3f}, sample F1 {p['samples_f1']:.3f}" for p in result.learning_curve]
     return lines + [""] + calibration_lines(result)

@@ -49,6 +49,7 @@ class Evaluation:
     learning_curve: tuple[dict, ...] = field(default=())
     reliability: tuple[dict, ...] = field(default=())   # see `reliability_table`
     char_weight: float = 1.0    # the char n-gram block's weight training on all the coding chose
+    weighting_share: float | None = None   # the feature weighting's share it chose (None: no code weighted)
 
 
 @dataclass(frozen=True)
@@ -167,4 +168,4 @@ def evaluate(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
         points.append({"fraction": fraction, "texts": int(round(len(texts) * (folds - 1) / folds * fraction)),
                        **overall_metrics(labels, curve_predicted)})
     return Evaluation(per_code, overall, len(texts), folds, tuple(points), reliability,
-                      final.featurizer.char_weight)
+                      final.featurizer.char_weight, final.weighting_share)

@@ -29,8 +29,9 @@ from coder.suggest.lookup import KeyIndex
 CHAR_NGRAMS = (3, 5)
 # Feature weighting by the coding (`feature_weights`): from this many coded texts on each
 # side of a code, and how far a feature's weight moves with its log-count ratio (a
-# quarter, as NBSVM interpolates towards naive Bayes). With fewer texts the ratios are
-# noise: weighting cost the demo's codes (5-37 positives) 0.01-0.03 micro F1.
+# quarter, as NBSVM interpolates towards naive Bayes, by default; training may choose
+# another share per project). With fewer texts the ratios are noise: weighting cost the
+# demo's codes (5-37 positives) 0.01-0.03 micro F1.
 WEIGHTED_FROM = 50
 WEIGHTING_SHARE = 0.25
 
@@ -277,10 +278,10 @@ def _row_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
     return sums
 
 
-def feature_weights(text: sp.csr_matrix, y: np.ndarray) -> np.ndarray | None:
+def feature_weights(text: sp.csr_matrix, y: np.ndarray, share: float = WEIGHTING_SHARE) -> np.ndarray | None:
     """Per feature, how much it weighs in a code's model: 1 - s + s |r|, with r its log-count
     ratio (the smoothed share of the code's texts that have it against the share of the other
-    texts, as in naive Bayes) and s `WEIGHTING_SHARE`. A feature that tells the code's texts
+    texts, as in naive Bayes) and s `share`. A feature that tells the code's texts
     apart weighs more (its coefficient is penalised less), one found on both alike less.
     None (no weighting) with fewer than `WEIGHTED_FROM` coded texts on either side."""
     y = np.asarray(y, dtype=bool)
@@ -292,7 +293,7 @@ def feature_weights(text: sp.csr_matrix, y: np.ndarray) -> np.ndarray | None:
     with_code = having + 1.0
     without = np.asarray(present.sum(axis=0)).ravel() - having + 1.0
     ratio = np.log(with_code / with_code.sum()) - np.log(without / without.sum())
-    return 1.0 - WEIGHTING_SHARE + WEIGHTING_SHARE * np.abs(ratio)
+    return 1.0 - share + share * np.abs(ratio)
 
 
 def weighted_columns(text: sp.csr_matrix, weights: np.ndarray | None) -> sp.csr_matrix:

@@ -33,7 +33,8 @@ Small data is the normal case, so the features carry what generalises from few
 examples: TF-IDF fitted on the whole corpus (coded and uncoded), keyword
 evidence and codebook similarity.
 How much the text features' character n-gram block weighs against the word
-block is chosen per project (`CHAR_WEIGHTS`) by out-of-fold log loss: answers
+block, and how far features are weighted by how well they tell a code's texts
+apart, are chosen per project by out-of-fold log loss (`CHAR_WEIGHTS`): answers
 of a few words carry more in their word parts than long comments do.
 
 A trained Suggester lives in memory only (never pickled); `score` is a
@@ -56,7 +57,7 @@ from sklearn.model_selection import KFold
 from coder.nlp import Tokens, shared_lexicon, tokenize
 from coder.records import Code
 from coder.suggest import ENGINES
-from coder.suggest.features import Featurizer, feature_weights, weighted_columns
+from coder.suggest.features import WEIGHTED_FROM, WEIGHTING_SHARE, Featurizer, feature_weights, weighted_columns
 from coder.suggest.keyword_trust import KeywordTrust, learn_keyword_trust, rejected_pairs
 from coder.suggest.keywords import KeywordMatcher, KeywordMatches
 from coder.suggest.thresholds import calibrate, fit_platt, half_best_f1_threshold, sigmoid
@@ -78,16 +79,24 @@ MIN_MODEL_F1 = 0.2
 # counts while coded examples are few and fades as coding grows. Codes with only a
 # label (nothing the codebook says about them) get none.
 CODEBOOK_WEIGHT = 1.0
-# The weight of the character n-gram block against the word block (each has length 1 in a
-# text's features before this weight) is chosen per project from these, the first the
-# default: on answers of a few words the n-grams carry more of what tells codes apart. The
-# choice is by out-of-fold log loss of the calibrated scores of the most coded codes, a
-# proper score that is steadier than F1 on the same folds; another weight replaces the
-# default only where it lowers the loss clearly: by `CHAR_WEIGHT_Z` standard errors of the
-# mean difference over the (text, code) pairs, so a small coding keeps the default.
+# Two choices are made per project, each by the log loss of out-of-fold calibrated scores
+# (a proper score over every (text, code) pair, steadier than F1 on the same folds) on the
+# `CHOICE_CODES` trainable codes with the most coded texts (`_least_log_loss`):
+# - how much the text features' character n-gram block weighs against the word block (each
+#   has length 1 before this weight), of `CHAR_WEIGHTS`: on answers of a few words the
+#   n-grams carry more of what tells codes apart. Codes with few coded texts are measured
+#   too, so another weight replaces the default (the first) only where it lowers the loss by
+#   `CLEARLY_BETTER_Z` standard errors of the mean difference: a small coding keeps it.
+# - how far features are weighted by how well they tell a code's texts apart, of
+#   `WEIGHTING_SHARES` (`coder.suggest.features.feature_weights`), measured on the codes that
+#   weighting applies to (`WEIGHTED_FROM` coded texts on each side): the lower loss decides.
 CHAR_WEIGHTS = (1.0, 2.0)
-CHAR_WEIGHT_Z = 2.0
-CHAR_WEIGHT_CODES = 8   # the codes with the most coded texts that the choice is measured on
+WEIGHTING_SHARES = (WEIGHTING_SHARE, 0.5)
+CLEARLY_BETTER_Z = 2.0
+CHOICE_CODES = 8
+
+# Per code measured: `_out_of_fold_scores` (calibration inputs, out-of-fold calibrated scores).
+OutOfFold = dict[int, tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass(frozen=True)
@@ -126,6 +135,7 @@ class Suggester:
         self.codebook_columns = sp.vstack([codebook_rows.T, sp.csr_matrix(
             (featurizer.n_features - codebook_rows.shape[1], len(self.codes)))], format="csr")
         self.trust: KeywordTrust | None = None
+        self.weighting_share: float | None = None   # chosen in training, where some code is weighted
         self.models: list[CodeModel] = []
         # Model codes' text weights only: a dense matrix over every code would take
         # features x codes (gigabytes with thousands of codes, most of them not on a model).
@@ -256,13 +266,8 @@ def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
     inputs = _CodeInputs(text, folds, evidence, suggester.similarity(text), np.diff(text.indptr) == 0,
                          codebook_rows, has_entry)
     has_keywords = np.bincount(suggester.keywords.entry_code, minlength=len(codes)) > 0
-    measured: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # out-of-fold figures the weight's choice worked out
-    if engine != "keywords":
-        coded_with = labels.sum(axis=0)
-        trainable = np.flatnonzero((coded_with >= min_positives) & (len(labels) - coded_with >= MIN_NEGATIVES))
-        weight, measured = _choose_char_weight(inputs, labels, trainable, featurizer)
-        inputs = _with_char_weight(inputs, weight / featurizer.char_weight, featurizer.n_word_features)
-        featurizer.char_weight = weight
+    inputs, measured = (inputs, {}) if engine == "keywords" else _choose_features(
+        inputs, labels, min_positives, suggester)
     for j, code in enumerate(codes):
         y = labels[:, j]
         positives = int(y.sum())
@@ -302,6 +307,7 @@ class _CodeInputs:
     unknown: np.ndarray         # per text: no known word
     entries: sp.csr_matrix      # each code's codebook entry as a row of text features
     has_entry: np.ndarray       # per code: its entry says something beyond the label and has known words
+    weighting_share: float = WEIGHTING_SHARE   # `feature_weights`' share
 
 
 @dataclass(frozen=True)
@@ -315,29 +321,48 @@ class _FittedCode:
     with_keywords: bool = False # scored as the mean of the model's and the keyword score
 
 
-def _choose_char_weight(inputs: _CodeInputs, labels: np.ndarray, trainable: np.ndarray,
-                        featurizer: Featurizer) -> tuple[float, dict[int, tuple[np.ndarray, np.ndarray]]]:
-    """The char block weight of `CHAR_WEIGHTS` whose out-of-fold calibrated scores have the least
-    log loss on the (up to) `CHAR_WEIGHT_CODES` trainable codes with the most coded texts (the
-    default unless another is clearly better, see `CHAR_WEIGHT_Z`), and those codes'
-    out-of-fold figures at that weight (`_out_of_fold_scores`), so their fits need not repeat
-    them. `inputs` are the texts as `featurizer` made them."""
-    measured = trainable[np.argsort(-labels[:, trainable].sum(axis=0), kind="stable")[:CHAR_WEIGHT_CODES]]
+def _choose_features(inputs: _CodeInputs, labels: np.ndarray, min_positives: int,
+                     suggester: Suggester) -> tuple[_CodeInputs, OutOfFold]:
+    """The char block weight and the weighting share for this coding (see `CHAR_WEIGHTS`), set
+    on `suggester` (its featurizer makes new texts' features with that weight); the inputs with
+    both, and the out-of-fold figures of the codes measured (so their fits need not repeat them)."""
+    coded_with = labels.sum(axis=0)
+    trainable = np.flatnonzero((coded_with >= min_positives) & (len(labels) - coded_with >= MIN_NEGATIVES))
+    measured = trainable[np.argsort(-coded_with[trainable], kind="stable")[:CHOICE_CODES]]
     if not len(measured) or not inputs.folds:
-        return CHAR_WEIGHTS[0], {}
-    losses, figures = [], []
-    for weight in CHAR_WEIGHTS:
-        weighted = _with_char_weight(inputs, weight / featurizer.char_weight, featurizer.n_word_features)
-        figures.append({j: _out_of_fold_scores(weighted, j, labels[:, j]) for j in measured.tolist()})
-        losses.append(np.concatenate([_log_losses(scores, labels[:, j]) for j, (_, scores) in figures[-1].items()]))
-    best, best_z = 0, CHAR_WEIGHT_Z
-    for k in range(1, len(CHAR_WEIGHTS)):
+        return inputs, {}
+    featurizer = suggester.featurizer
+    options = [_with_char_weight(inputs, weight / featurizer.char_weight, featurizer.n_word_features)
+               for weight in CHAR_WEIGHTS]
+    k, figures = _least_log_loss(options, labels, measured, CLEARLY_BETTER_Z)
+    inputs, featurizer.char_weight = options[k], CHAR_WEIGHTS[k]
+    weighted = [j for j in measured.tolist() if min(coded_with[j], len(labels) - coded_with[j]) >= WEIGHTED_FROM]
+    if weighted:
+        options = [replace(inputs, weighting_share=share) for share in WEIGHTING_SHARES]
+        k, shared = _least_log_loss(options, labels, np.array(weighted), 0.0, {j: figures[j] for j in weighted})
+        inputs, suggester.weighting_share = options[k], WEIGHTING_SHARES[k]
+        figures.update(shared)
+    return inputs, figures
+
+
+def _least_log_loss(options: Sequence[_CodeInputs], labels: np.ndarray, codes: np.ndarray, z: float,
+                    first: OutOfFold | None = None) -> tuple[int, OutOfFold]:
+    """Which of `options` (the same coded texts' inputs, made differently) gives the out-of-fold
+    scores with the least log loss on `codes`, and its figures. The first, unless another lowers
+    the loss by at least `z` standard errors of the mean difference over the (text, code) pairs.
+    `first`: the first option's figures, where already worked out."""
+    figures = [first if k == 0 and first is not None else
+               {j: _out_of_fold_scores(option, j, labels[:, j]) for j in codes.tolist()}
+               for k, option in enumerate(options)]
+    losses = [np.concatenate([_log_losses(scores, labels[:, j]) for j, (_, scores) in f.items()]) for f in figures]
+    best = 0
+    for k in range(1, len(options)):
         gain = losses[0] - losses[k]
         spread = gain.std()
-        z = gain.mean() / spread * np.sqrt(len(gain)) if spread > 0 else 0.0
-        if z >= best_z:
-            best, best_z = k, z
-    return CHAR_WEIGHTS[best], figures[best]
+        clear = gain.mean() / spread * np.sqrt(len(gain)) >= z if spread > 0 else False
+        if clear and gain.sum() > (losses[0] - losses[best]).sum():
+            best = k
+    return best, figures[best]
 
 
 def _with_char_weight(inputs: _CodeInputs, factor: float, n_words: int) -> _CodeInputs:
@@ -370,7 +395,7 @@ def _out_of_fold_scores(inputs: _CodeInputs, j: int, y: np.ndarray) -> tuple[np.
             decisions[held_rows] = 1.0 if y_fit.all() else -1.0
             continue
         fit_text = inputs.text[fit_rows]
-        weights = feature_weights(fit_text, y_fit)
+        weights = feature_weights(fit_text, y_fit, inputs.weighting_share)
         decisions[held_rows] = _fit_classifier(inputs, j, fit_text, y_fit, weights).decision_function(
             weighted_columns(inputs.text[held_rows], weights))
     stacked = Suggester.stack_inputs(decisions, inputs.evidence[:, j], inputs.similarity[:, j], inputs.unknown)
@@ -386,7 +411,7 @@ def _fit_code_model(inputs: _CodeInputs, j: int, y: np.ndarray,
     (`_out_of_fold_scores`, worked out here unless given)."""
     stacked, scores = out_of_fold or _out_of_fold_scores(inputs, j, y)
     threshold = half_best_f1_threshold(scores, y)
-    weights = feature_weights(inputs.text, y)
+    weights = feature_weights(inputs.text, y, inputs.weighting_share)
     classifier = _fit_classifier(inputs, j, inputs.text, y, weights)
     # Weighting the features is weighting the coefficients: scoring needs no weighted copy.
     coef = classifier.coef_[0] if weights is None else classifier.coef_[0] * weights
