@@ -12,6 +12,7 @@ from coder.store.rejections import rejected_codes
 from coder.store.suggestions import finish_run, save_evaluation, start_run
 from coder.tui.suggestions import suggestions_to_fit
 from coder.tui.widgets.code_rules import CodeRules
+from coder.tui.widgets.codebook_panel import CodebookPanel
 from coder.tui.widgets.suggestions_panel import SuggestionsPanel, score_bar
 
 pytestmark = pytest.mark.slow  # real processes or the full UI: `pytest -m "not slow"` skips them
@@ -198,6 +199,37 @@ def test_arrows_move_through_suggestions_that_do_not_fit_and_a_click_accepts(tmp
             await pilot.click(SuggestionsPanel, offset=(5, 1))   # the first line under the title
             await pilot.pause()
             assert origins(path, "q0001") == [("it_systems", "accepted")]
+    run(scenario)
+
+
+def test_rules_never_say_suggested_on_a_response_without_that_suggestion(tmp_path):
+    """Moving from a response with suggestions to one without, the rules box shows the code under
+    the codebook cursor, or says there is no suggestion: it kept the last response's suggestion,
+    titled "suggested", over a panel that said "Suggestions (none)"."""
+    path = make_project(tmp_path / "stale.coder", n=10)
+    write_run(path, [kw("q0001", "staffing", 0.9), kw("q0003", "it_systems", 0.8)])
+
+    async def scenario():
+        async with running(path, size=(110, 40)) as (app, pilot, screen):
+            rules = screen.query_one(CodeRules)
+            assert rules.title.endswith(f"{screen.codes['staffing'].label} — suggested")
+            await pilot.press("j")   # q0002: no suggestions
+            await pilot.pause()
+            assert "Suggestions (none)" in screen_text(app)
+            assert rules.title == "No suggestion on this response"
+            assert "Highlight a code in the codebook" in screen_text(app)
+            await pilot.press("j")   # q0003: its own suggestion
+            await pilot.pause()
+            assert rules.title.endswith(f"{screen.codes['it_systems'].label} — suggested")
+            codebook = screen.query_one(CodebookPanel)
+            codebook.focus()
+            await pilot.press("down", "down", "down")   # the codebook cursor onto a code: its rules, from now on
+            await pilot.pause()
+            under_cursor = screen.codes[codebook.highlighted_code]
+            await pilot.press("k")   # q0002 again
+            await pilot.pause()
+            assert screen.response_list.current == "q0002"
+            assert rules.title == f"{under_cursor.index} {under_cursor.label} — under the cursor"
     run(scenario)
 
 

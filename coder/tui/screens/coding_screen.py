@@ -253,6 +253,10 @@ class CodingScreen(UsesSession, CodeKeyActions, NoteActions, FilterActions, Codi
             # The top suggestion's rules in this frame: the panel's highlight message comes
             # after the frame is drawn, and showing them then took a second frame.
             self.show_rules(panel.highlighted_code, "suggested")
+        elif self.query_one(CodebookPanel).highlighted_code:
+            self.show_rules(self.query_one(CodebookPanel).highlighted_code, "under the cursor")
+        else:   # never the last response's suggestion, titled "suggested", over "Suggestions (none)"
+            self.query_one(CodeRules).show_nothing("No suggestion on this response")
 
     def go_to(self, rid: str) -> None:
         """Put the cursor on response `rid` (for other screens), clearing a filter that hides it."""

@@ -28,6 +28,7 @@ from coder.tui.widgets.base_styles import KeepsBaseStyles
 from coder.tui.widgets.title_line import DrawsTitleLine
 
 KEPT_DRAWN = 64   # codes' rules kept drawn
+NOTHING_SHOWN = "Highlight a code in the codebook to read its rules here."
 
 
 class CodeRules(DrawsTitleLine, KeepsBaseStyles, Widget):
@@ -73,6 +74,17 @@ class CodeRules(DrawsTitleLine, KeepsBaseStyles, Widget):
         # A fixed-size box repainted in place: showing it is the only change of layout.
         self.refresh()
         self.add_class("shown")
+
+    def show_nothing(self, title: str) -> None:
+        """Show no code's rules, under `title`, with a hint how to read one; the box keeps its
+        room (and stays hidden if it was)."""
+        if self._shown is None and self.title == title:
+            return
+        self.title = title
+        self._title_strip = None
+        self._shown = None
+        self._body = [Content.styled(NOTHING_SHOWN, "dim")]
+        self.refresh()
 
     @staticmethod
     def _paragraphs(code: Code, memo: str | None, not_suggested: str | None) -> list[Content]:
