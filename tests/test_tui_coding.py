@@ -409,6 +409,21 @@ def test_help_lists_code_keys(project):
     run(scenario)
 
 
+def test_help_wraps_a_long_description_under_itself(project):
+    """At 80 columns several descriptions wrap: their second line starts under the first
+    (it started at the left edge, under the keys)."""
+    async def scenario():
+        async with running(project, size=(80, 24)) as (app, pilot, screen):
+            await pilot.press("question_mark")
+            await pilot.pause()
+            lines = screen_text(app).splitlines()
+            first = next(i for i, line in enumerate(lines) if "auto-advance on / off" in line)
+            column = lines[first].index("auto-advance")
+            assert lines[first][:column].strip(" █") == "ctrl+n"
+            assert lines[first + 1][:column].strip(" █") == "" and lines[first + 1][column] != " "
+    run(scenario)
+
+
 def test_small_terminal(project):
     async def scenario():
         async with running(project, size=(80, 24)) as (app, pilot, screen):

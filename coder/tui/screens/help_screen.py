@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Grid, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -43,10 +43,15 @@ KEYS = [
 class HelpScreen(ModalScreen[None]):
     """Lists the keys; any of escape, q or ? closes it."""
 
+    # Two columns, so a description that wraps stays in its column (at 80 wide several do).
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll { width: 90; max-width: 100%; height: 90%;
                                   border: thick $primary; background: $surface; padding: 0 1; }
+    HelpScreen .heading { text-style: bold; }
+    HelpScreen Grid { grid-size: 2; grid-columns: 17 1fr; grid-rows: auto; grid-gutter: 0 2;
+                      height: auto; margin-bottom: 1; }
+    HelpScreen .key { text-style: bold; text-align: right; }
     """
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
 
@@ -56,10 +61,12 @@ class HelpScreen(ModalScreen[None]):
         self.keys = keys
 
     def compose(self):
-        parts: list = [("Keys\n", "bold")]
-        parts += [item for key, what in self.keys for item in ((f"{key:>16}", "bold"), f"  {what}\n")]
-        parts.append(("\nCode keys\n", "bold"))
-        parts += [item for key, code in self.code_keys
-                  for item in ((f"{key:>16}", "bold"), f"  {code.index} {code.label}\n")]
+        sections = [("Keys", self.keys),
+                    ("Code keys", [(key, f"{code.index} {code.label}") for key, code in self.code_keys])]
         with VerticalScroll():
-            yield Static(Content.assemble(*parts))
+            for heading, rows in sections:
+                yield Static(heading, classes="heading")
+                with Grid():
+                    for key, what in rows:
+                        yield Static(Content(key), classes="key")
+                        yield Static(Content(what))
