@@ -204,8 +204,8 @@ def test_arrows_move_through_suggestions_that_do_not_fit_and_a_click_accepts(tmp
 
 def test_rules_never_say_suggested_on_a_response_without_that_suggestion(tmp_path):
     """Moving from a response with suggestions to one without, the rules box shows the code under
-    the codebook cursor, or says there is no suggestion: it kept the last response's suggestion,
-    titled "suggested", over a panel that said "Suggestions (none)"."""
+    the codebook cursor, or says there is no suggestion: it kept the last response's suggestion (or
+    one just accepted), titled "suggested", over a panel that said "Suggestions (none)"."""
     path = make_project(tmp_path / "stale.coder", n=10)
     write_run(path, [kw("q0001", "staffing", 0.9), kw("q0003", "it_systems", 0.8)])
 
@@ -229,6 +229,13 @@ def test_rules_never_say_suggested_on_a_response_without_that_suggestion(tmp_pat
             await pilot.press("k")   # q0002 again
             await pilot.pause()
             assert screen.response_list.current == "q0002"
+            assert rules.title == f"{under_cursor.index} {under_cursor.label} — under the cursor"
+            await pilot.press("k")   # q0001: its suggestion, accepted, is no longer one
+            await pilot.pause()
+            assert rules.title.endswith(f"{screen.codes['staffing'].label} — suggested")
+            await pilot.press("A")
+            await pilot.pause()
+            assert origins(path, "q0001") == [("staffing", "accepted")] and screen.response_list.current == "q0001"
             assert rules.title == f"{under_cursor.index} {under_cursor.label} — under the cursor"
     run(scenario)
 

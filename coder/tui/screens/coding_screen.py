@@ -221,7 +221,7 @@ class CodingScreen(UsesSession, CodeKeyActions, NoteActions, FilterActions, Codi
     def show_current(self) -> None:
         """Draw the response under the cursor in the view, codebook and suggestions panels."""
         rid = self.response_list.current
-        self._displayed = rid
+        moved, self._displayed = rid != self._displayed, rid
         view = self.query_one(ResponseView)
         panel = self.query_one(SuggestionsPanel)
         if rid is None:
@@ -253,10 +253,13 @@ class CodingScreen(UsesSession, CodeKeyActions, NoteActions, FilterActions, Codi
             # The top suggestion's rules in this frame: the panel's highlight message comes
             # after the frame is drawn, and showing them then took a second frame.
             self.show_rules(panel.highlighted_code, "suggested")
-        elif self.query_one(CodebookPanel).highlighted_code:
-            self.show_rules(self.query_one(CodebookPanel).highlighted_code, "under the cursor")
-        else:   # never the last response's suggestion, titled "suggested", over "Suggestions (none)"
-            self.query_one(CodeRules).show_nothing("No suggestion on this response")
+        elif moved or self.query_one(CodeRules).why == "suggested":
+            # Never a suggestion of the last response (or one just accepted), titled "suggested",
+            # over "Suggestions (none)"; a code just toggled here keeps its rules.
+            if self.query_one(CodebookPanel).highlighted_code:
+                self.show_rules(self.query_one(CodebookPanel).highlighted_code, "under the cursor")
+            else:
+                self.query_one(CodeRules).show_nothing("No suggestion on this response")
 
     def go_to(self, rid: str) -> None:
         """Put the cursor on response `rid` (for other screens), clearing a filter that hides it."""

@@ -46,6 +46,7 @@ class CodeRules(DrawsTitleLine, KeepsBaseStyles, Widget):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.title = ""
+        self.why: str | None = None   # how the code shown came to be shown; None: no code shown
         self._shown: tuple | None = None
         self._body: list[Content] = []
         self._title_strip: Strip | None = None
@@ -61,6 +62,7 @@ class CodeRules(DrawsTitleLine, KeepsBaseStyles, Widget):
     def show(self, code: Code, why: str, *, memo: str | None = None, not_suggested: str | None = None) -> None:
         """Show `code`'s rules; `why` says how it came to be shown ("under the cursor" ...)."""
         title = f"{code.index} {code.label} — {why}"
+        self.why = why
         if self._shown == (code, memo, not_suggested):
             if title != self.title:   # the same rules again (the code toggled off and on)
                 self.title = title
@@ -81,6 +83,7 @@ class CodeRules(DrawsTitleLine, KeepsBaseStyles, Widget):
         if self._shown is None and self.title == title:
             return
         self.title = title
+        self.why = None
         self._title_strip = None
         self._shown = None
         self._body = [Content.styled(NOTHING_SHOWN, "dim")]
