@@ -256,8 +256,9 @@ class CodingScreen(UsesSession, CodeKeyActions, NoteActions, FilterActions, Codi
         elif moved or self.query_one(CodeRules).why == "suggested":
             # Never a suggestion of the last response (or one just accepted), titled "suggested",
             # over "Suggestions (none)"; a code just toggled here keeps its rules.
-            if self.query_one(CodebookPanel).highlighted_code:
-                self.show_rules(self.query_one(CodebookPanel).highlighted_code, "under the cursor")
+            under_cursor = self.query_one(CodebookPanel).highlighted_code
+            if under_cursor:
+                self.show_rules(under_cursor, "under the cursor")
             else:
                 self.query_one(CodeRules).show_nothing("No suggestion on this response")
 
