@@ -216,7 +216,7 @@ def test_rules_never_say_suggested_on_a_response_without_that_suggestion(tmp_pat
             await pilot.press("j")   # q0002: no suggestions
             await pilot.pause()
             assert "Suggestions (none)" in screen_text(app)
-            assert rules.title == "No suggestion on this response"
+            assert rules.title == "No suggestion here"
             assert "Highlight a code in the codebook" in screen_text(app)
             await pilot.press("j")   # q0003: its own suggestion
             await pilot.pause()

@@ -260,7 +260,7 @@ class CodingScreen(UsesSession, CodeKeyActions, NoteActions, FilterActions, Codi
             if under_cursor:
                 self.show_rules(under_cursor, "under the cursor")
             else:
-                self.query_one(CodeRules).show_nothing("No suggestion on this response")
+                self.query_one(CodeRules).show_nothing("No suggestion here")
 
     def go_to(self, rid: str) -> None:
         """Put the cursor on response `rid` (for other screens), clearing a filter that hides it."""
