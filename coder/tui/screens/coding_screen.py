@@ -43,7 +43,7 @@ from coder.tui.screens.coding_suggestions import SuggestionActions
 from coder.tui.screens.help_screen import HelpScreen
 from coder.tui.session import Session, UsesSession
 from coder.tui.suggestions import suggestions_to_fit, visible_suggestions
-from coder.tui.widgets.code_rules import CodeRules
+from coder.tui.widgets.code_rules import SUGGESTED, CodeRules
 from coder.tui.widgets.codebook_panel import CodebookPanel
 from coder.tui.widgets.progress import ProgressLine
 from coder.tui.widgets.response_list import ResponseList
@@ -252,8 +252,8 @@ class CodingScreen(UsesSession, CodeKeyActions, NoteActions, FilterActions, Codi
         if panel.highlighted_code:
             # The top suggestion's rules in this frame: the panel's highlight message comes
             # after the frame is drawn, and showing them then took a second frame.
-            self.show_rules(panel.highlighted_code, "suggested")
-        elif moved or self.query_one(CodeRules).why == "suggested":
+            self.show_rules(panel.highlighted_code, SUGGESTED)
+        elif moved or self.query_one(CodeRules).why == SUGGESTED:
             # Never a suggestion of the last response (or one just accepted), titled "suggested",
             # over "Suggestions (none)"; a code just toggled here keeps its rules.
             under_cursor = self.query_one(CodebookPanel).highlighted_code

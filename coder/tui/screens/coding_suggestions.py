@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from coder.codebook.edit import next_code_index
 from coder.coding import accept_suggestions, apply_new_code, reject_suggestion
-from coder.tui.widgets.code_rules import CodeRules
+from coder.tui.widgets.code_rules import SUGGESTED, CodeRules
 from coder.tui.widgets.codebook_panel import CodebookPanel
 from coder.tui.widgets.response_view import ResponseView
 from coder.tui.widgets.suggestions_panel import SuggestionsPanel
@@ -29,7 +29,7 @@ class SuggestionActions:
         self.show_rules(event.code_id, "under the cursor")
 
     def on_suggestions_panel_highlighted(self, event: SuggestionsPanel.Highlighted) -> None:
-        self.show_rules(event.code_id, "suggested")
+        self.show_rules(event.code_id, SUGGESTED)
 
     def on_suggestions_panel_selected(self, event: SuggestionsPanel.Selected) -> None:
         self._accept([event.code_id])

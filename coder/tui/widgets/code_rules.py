@@ -28,6 +28,7 @@ from coder.tui.widgets.base_styles import KeepsBaseStyles
 from coder.tui.widgets.title_line import DrawsTitleLine
 
 KEPT_DRAWN = 64   # codes' rules kept drawn
+SUGGESTED = "suggested"   # the reason shown for a code the suggestions panel highlights
 NOTHING_SHOWN = "Highlight a code in the codebook to read its rules here."
 
 
