@@ -96,3 +96,71 @@ def test_an_exported_qdpx_gets_the_umask_mode_and_an_unwritable_folder_is_one_li
     assert (tmp_path / "out.qdpx").stat().st_mode & 0o777 == 0o644
     done = run_cli("export", tmp_path / "p.coder", "qdpx", "--out", tmp_path / "no" / "such" / "out.qdpx")
     assert done.returncode == 1 and done.stderr.count("\n") == 1 and "out.qdpx" in done.stderr
+
+
+def _flip_byte_of(path, member: str, offset: int) -> None:
+    """Change one byte of `member`'s stored data, as a bad copy or download would."""
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(member)
+    data = bytearray(open(path, "rb").read())
+    name_length, extra_length = (int.from_bytes(data[info.header_offset + k:info.header_offset + k + 2], "little")
+                                 for k in (26, 28))
+    data[info.header_offset + 30 + name_length + extra_length + offset] ^= 0xFF
+    open(path, "wb").write(bytes(data))
+
+
+@pytest.mark.parametrize("member, compression, offset", [
+    ("sources/big.txt", zipfile.ZIP_STORED, 3),         # the CRC check fails
+    ("project.qde", zipfile.ZIP_DEFLATED, 40),          # the deflated data does not inflate
+])
+def test_a_damaged_member_is_one_line_naming_it(tmp_path, member, compression, offset):
+    path = tmp_path / "damaged.qdpx"
+    with zipfile.ZipFile(path, "w", compression) as archive:
+        archive.writestr("project.qde", PROJECT.format(codes=ONE_CODE))
+        archive.writestr("sources/big.txt", b"some words about the caseload")
+    _flip_byte_of(path, member, offset)
+    done = run_cli("import-qdpx", path, tmp_path / "p.coder")
+    assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
+    assert f"damaged.qdpx: member '{member}' is damaged and cannot be read" in done.stderr
+    assert "export it again" in done.stderr and not (tmp_path / "p.coder").exists()
+
+
+def test_a_source_text_that_is_not_utf8_is_one_line(tmp_path):
+    path = qdpx(tmp_path / "latin.qdpx", text="café au lait".encode("latin-1"))
+    done = run_cli("import-qdpx", path, tmp_path / "p.coder")
+    assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
+    assert "its text 'sources/big.txt' is not UTF-8 (byte 3" in done.stderr
+    assert not (tmp_path / "p.coder").exists()
+
+
+def test_two_codes_with_one_guid_are_refused_not_merged(tmp_path):
+    twice = ('<Code guid="aaaaaaaa-0000-0000-0000-000000000001" name="Joy" isCodable="true"/>'
+             '<Code guid="{AAAAAAAA-0000-0000-0000-000000000001}" name="Dup of joy" isCodable="true"/>')
+    done = run_cli("import-qdpx", qdpx(tmp_path / "twice.qdpx", codes=twice), tmp_path / "p.coder")
+    assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
+    assert "column 'guid': Code {AAAAAAAA-0000-0000-0000-000000000001}: another Code has this GUID too" in done.stderr
+    assert not (tmp_path / "p.coder").exists()
+    qdc = tmp_path / "twice.qdc"
+    qdc.write_text('<?xml version="1.0" encoding="utf-8"?>\n<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>\n'
+                   + twice.replace("/><", "/>\n<") + "\n</Codes></CodeBook>\n")
+    done = run_cli("init", tmp_path / "q.coder", "--codebook", qdc)
+    assert done.returncode == 1 and "twice.qdc, line 4, column 'guid'" in done.stderr, done.stderr
+
+
+def test_sources_that_are_not_text_are_counted_with_their_codings(tmp_path):
+    pictures = PROJECT.replace("</Sources>", """
+    <PictureSource guid="bbbbbbbb-0000-0000-0000-000000000002" name="photo" path="internal://photo.png">
+      <PictureSelection guid="cccccccc-0000-0000-0000-000000000001" firstX="0" firstY="0" secondX="5" secondY="5">
+        <Coding guid="dddddddd-0000-0000-0000-000000000001"><CodeRef targetGUID="aaaaaaaa-0000-0000-0000-000000000001"/></Coding>
+      </PictureSelection>
+      <Coding guid="dddddddd-0000-0000-0000-000000000002"><CodeRef targetGUID="aaaaaaaa-0000-0000-0000-000000000001"/></Coding>
+    </PictureSource>
+    <PDFSource guid="bbbbbbbb-0000-0000-0000-000000000003" name="report" path="internal://report.pdf"/>
+  </Sources>""")
+    path = tmp_path / "media.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", pictures.format(codes=ONE_CODE))
+        archive.writestr("sources/big.txt", b"some words")
+    done = run_cli("import-qdpx", path, tmp_path / "p.coder")
+    assert done.returncode == 0, done.stderr
+    assert "1 picture source, 1 PDF source with 2 codings left out (coder imports text sources only)" in done.stdout

@@ -398,3 +398,19 @@ def test_a_case_linked_to_no_source_is_counted_in_the_summary(tmp_path):
     assert content.unlinked == 1
     assert content.summary().endswith("(1 case link to sources the project does not hold left out)")
 
+
+
+def test_variable_values_keep_their_types(tmp_path, schema):
+    xml = FOREIGN.replace(
+        '<Variable guid="eeeeeeee-0000-0000-0000-000000000002" name="site" typeOfVariable="Text"/>',
+        '<Variable guid="eeeeeeee-0000-0000-0000-000000000002" name="site" typeOfVariable="Text"/>'
+        '<Variable guid="eeeeeeee-0000-0000-0000-000000000003" name="score" typeOfVariable="Float"/>'
+        '<Variable guid="eeeeeeee-0000-0000-0000-000000000004" name="paid" typeOfVariable="Boolean"/>').replace(
+        '<TextValue>Leeds</TextValue></VariableValue>',
+        '<TextValue>Leeds</TextValue></VariableValue>'
+        '<VariableValue><VariableRef targetGUID="eeeeeeee-0000-0000-0000-000000000003"/><FloatValue>2.5</FloatValue></VariableValue>'
+        '<VariableValue><VariableRef targetGUID="eeeeeeee-0000-0000-0000-000000000004"/><BooleanValue>true</BooleanValue></VariableValue>')
+    assert schema.validate(etree.fromstring(xml.encode())), schema.error_log
+    responses = imported(tmp_path, "typed", xml)[0]
+    assert dict(responses[0][2]) == {"age": 34, "site": "Leeds", "score": 2.5, "paid": True}
+    assert all(type(a) is type(b) for a, b in zip(dict(responses[0][2]).values(), (34, "Leeds", 2.5, True)))

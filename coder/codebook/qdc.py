@@ -246,12 +246,20 @@ class _Importer:
     def prepare(self, element: ET.Element) -> None:
         """Parse every description and claim the ids written in them, before making new ones."""
         self.check_depth(element)
+        guids: set[str] = set()
         for code_el in element.iter():
             if local(code_el.tag) != "Code":
                 continue
             if not (code_el.get("name") or "").strip():
                 raise InputError("a Code has no name", file=self.file, line=self.line(code_el),
                                  column="name", hint="every Code needs a name attribute")
+            guid = normal_guid(code_el.get("guid") or "")
+            if guid in guids:   # codings naming it could not tell the two codes apart
+                raise InputError(f"Code {code_el.get('guid').strip()}: another Code has this GUID too",
+                                 file=self.file, line=self.line(code_el), column="guid",
+                                 hint="each code needs its own GUID; export the file again from the program that made it")
+            if guid:
+                guids.add(guid)
             description = _children(code_el, "Description")
             text = description[0].text or "" if description else ""
             extra = self.fields.get(normal_guid(code_el.get("guid") or ""))

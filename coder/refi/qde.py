@@ -9,11 +9,13 @@ Only the `CodeBook` (small, and read as one tree by coder.codebook.qdc) is kept 
 
 from __future__ import annotations
 
+import math
 import posixpath
 import re
 import sys
 import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from typing import Iterable, Iterator, NoReturn
 
 from coder.errors import InputError
@@ -23,6 +25,9 @@ IMPORTED_CODER = "imported"
 _KEPT_WHOLE = {"CodeBook"}
 _HEX_GUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 _GUID_TYPE = re.compile(rf"{_HEX_GUID}|\{{{_HEX_GUID}\}}")   # the schema's GUIDType
+# What Python's zipfile raises for a member whose bytes are damaged (a failed CRC check,
+# deflated data that does not inflate, a member cut short).
+_DAMAGED_MEMBER = (zipfile.BadZipFile, zlib.error, EOFError)
 
 
 def guid_of(value: str | None) -> str:
@@ -70,8 +75,18 @@ def values(items: Iterable[ET.Element], variables: dict[str, str]) -> dict:
                 text = (child.text or "").strip()
                 found[name] = (int(text) if kind == "IntegerValue" and text.lstrip("-").isdigit()
                                else text.lower() == "true" if kind == "BooleanValue"
+                               else _finite(text) if kind == "FloatValue" and _finite(text) is not None
                                else sys.intern(text))   # one string for each category
     return found
+
+
+def _finite(text: str) -> float | None:
+    """A FloatValue's number; None for text that is not one, or not finite (kept as text)."""
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 class QdeFile:
@@ -124,8 +139,15 @@ class QdeFile:
         except ET.ParseError as exc:
             raise InputError(f"not valid XML ({exc})", file=self.where,
                              line=exc.position[0]) from None
+        except _DAMAGED_MEMBER as exc:
+            self.damaged(self.qde, exc)
         if root != "Project":
             raise InputError(f"the root element is {root!r}, not Project", file=self.where)
+
+    def damaged(self, member: str, exc: Exception) -> NoReturn:
+        """Raise the InputError for a member of the archive whose bytes cannot be read back."""
+        raise InputError(f"member {member!r} is damaged and cannot be read ({exc})", file=self.file,
+                         hint="copy the file again, or export it again from the program that made it")
 
     def fail(self, reason: str, element: str, guid: str | None,
              attribute: str | None = None) -> NoReturn:
@@ -150,5 +172,13 @@ class QdeFile:
             path.replace("\\", "/"))
         for candidate in (f"sources/{inner}", f"Sources/{inner}", inner):
             if candidate in self.names:
-                return self.archive.read(candidate).decode("utf-8-sig")
+                try:
+                    data = self.archive.read(candidate)
+                except _DAMAGED_MEMBER as exc:
+                    self.damaged(candidate, exc)
+                try:
+                    return data.decode("utf-8-sig")
+                except UnicodeDecodeError as exc:
+                    self.fail(f"its text {candidate!r} is not UTF-8 (byte {exc.start}: REFI-QDA source "
+                              "texts are UTF-8)", element, guid, "plainTextPath")
         self.fail(f"its text {path!r} is not inside the .qdpx", element, guid, "plainTextPath")

@@ -94,6 +94,7 @@ class QdpxContent:
     skipped: int = 0
     unlinked: int = 0   # a Case's SourceRefs to no source in the project (their values go nowhere)
     past_end: list[tuple[str, str | None, int]] = field(default_factory=list)   # see SourcesRead
+    not_text: dict[str, list[int]] = field(default_factory=dict)                # see SourcesRead
 
     def summary(self) -> str:
         """One line on what the import holds, and what it could not place."""
@@ -105,9 +106,16 @@ class QdpxContent:
                 + f", {len(self.memos)} memos")
         notes = ([f"{self.skipped} empty selections skipped"] * bool(self.skipped)
                  + [f"{self.unlinked} case link{'s' * (self.unlinked != 1)} to sources the project does not hold left out"]
-                 * bool(self.unlinked) + [self._past_end()] * bool(self.past_end))
+                 * bool(self.unlinked) + [self._past_end()] * bool(self.past_end)
+                 + [self._not_text()] * bool(self.not_text))
         return text + (f" ({'; '.join(notes)})" if notes else "")
 
+
+    def _not_text(self) -> str:
+        kinds = [f"{n} {kind} source{'s' * (n != 1)}" for kind, (n, _) in self.not_text.items()]
+        codings = sum(c for _, c in self.not_text.values())
+        return (", ".join(kinds) + f" with {codings} coding{'s' * (codings != 1)}" * bool(codings)
+                + " left out (coder imports text sources only)")
 
     def _past_end(self) -> str:
         codings = sum(n for _, _, n in self.past_end)
@@ -144,7 +152,7 @@ def read_qdpx(path: Path | str, limits: ZipLimits = ZipLimits()) -> QdpxContent:
         content = QdpxContent(skeleton.name, skeleton.codebook, read.responses,
                               users=sorted(set(skeleton.people.values())), guids=skeleton.guids,
                               skipped=read.skipped,
-                              unlinked=read.unlinked, past_end=read.past_end)
+                              unlinked=read.unlinked, past_end=read.past_end, not_text=read.not_text)
         _resolve_codings(qde, content, read, skeleton)
         _read_notes(qde, content, read, skeleton)
         return content

@@ -63,6 +63,13 @@ class SourcesRead:
     # selections ending past their text (response id, selection GUID, its Codings): left out, see _span
     past_end: list[tuple[str, str | None, int]] = field(default_factory=list)
     bad_coding: tuple[str | None, str] | None = None   # (Coding guid, its CodeRef GUID)
+    # Sources that are not text (pictures, PDFs, audio, video), by kind: [sources, their Codings]
+    not_text: dict[str, list[int]] = field(default_factory=dict)
+
+
+# The REFI-QDA source elements coder does not import (it codes text), and what to call them.
+NOT_TEXT_SOURCES = {"PictureSource": "picture", "PDFSource": "PDF", "AudioSource": "audio",
+                    "VideoSource": "video"}
 
 
 def read_sources(qde: QdeFile, skeleton: Skeleton) -> SourcesRead:
@@ -92,6 +99,10 @@ class _SecondPass:
                 self.case(element)
             elif section == "Sources" and tag == "TextSource":
                 self.source(element)
+            elif section == "Sources" and tag in NOT_TEXT_SOURCES:
+                counts = self.read.not_text.setdefault(NOT_TEXT_SOURCES[tag], [0, 0])
+                counts[0] += 1
+                counts[1] += sum(1 for part in element.iter() if local(part.tag) == "Coding")
             elif section == "Sets" and tag == "Set":
                 self.set(element)
             elif section == "Notes" and tag == "Note":
