@@ -199,3 +199,18 @@ def test_background_reading_hands_over_items_and_errors():
     reader.close()   # stops the producer thread and waits for it
     assert not any(t.name == "coder-import-reader" for t in threading.enumerate())
     assert len(produced) <= 5
+
+
+@pytest.mark.parametrize("name, options", [("answers.csv", {}), ("answers.csv", {"encoding": "latin-1"}),
+                                           ("answers.jsonl", {})])
+def test_a_workbook_under_a_text_files_name_says_what_it_is(project, tmp_path, name, options):
+    workbook = write_xlsx(tmp_path / "answers.xlsx", [["id", "comment"], ["R9", "too many cases"]])
+    file = tmp_path / name
+    file.write_bytes(workbook.read_bytes())
+    fails(project, file, r"answers\.\w+: this is a zip archive \(an Excel \.xlsx workbook.*name it \.xlsx", **options)
+
+
+def test_a_pdf_under_a_text_files_name_says_what_it_is(project, tmp_path):
+    file = tmp_path / "answers.csv"
+    file.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    fails(project, file, r"answers\.csv: this is a PDF, not text \(export the answers .* as CSV or XLSX\)")

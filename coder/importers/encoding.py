@@ -39,6 +39,7 @@ def detect_encoding(path: Path, forced: str | None = None) -> str:
     Returns a Python codec name: "utf-8-sig" (which also reads files without a
     BOM), "utf-16", "cp1252", or the forced one once the whole file decodes in it.
     """
+    _check_not_binary_kind(path)
     if forced:
         try:
             codecs.lookup(forced)
@@ -64,6 +65,25 @@ def detect_encoding(path: Path, forced: str | None = None) -> str:
         first = first or problem
     raise _problem_error(path, first, None,
                          "neither UTF-8 nor Windows-1252; give the encoding, e.g. --encoding latin-1")
+
+
+# Files that are not text, however they are named, by their first bytes: what they are and what to do.
+_BINARY_KINDS = (
+    (b"PK\x03\x04", "a zip archive (an Excel .xlsx workbook, or a .qdpx project?), not text",
+     "if it is a workbook, name it .xlsx and import it again; a .qdpx goes to `coder import-qdpx`"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel or Word file (.xls / .doc), not text",
+     "if it is a workbook, name it .xls and import it again, or save it as CSV"),
+    (b"%PDF", "a PDF, not text", "export the answers from the survey tool as CSV or XLSX"),
+)
+
+
+def _check_not_binary_kind(path: Path) -> None:
+    """InputError for a file that is plainly a workbook, archive or PDF under a text file's name."""
+    with path.open("rb") as f:
+        start = f.read(8)
+    for magic, what, hint in _BINARY_KINDS:
+        if start.startswith(magic):
+            raise InputError(f"this is {what}", file=str(path), hint=hint)
 
 
 def has_bom(path: Path) -> bool:
