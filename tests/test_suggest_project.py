@@ -3,11 +3,13 @@
 import csv
 import json
 
+import pandas as pd
 import pytest
 
 from coder.errors import CoderError
 from coder.store import create_project, open_project
 from coder.store.codebook import add_code, add_theme
+from coder.store.codebook_read import load_codebook
 from coder.coding import reject_suggestion
 from coder.store.codings import import_codings, list_codings
 from coder.store.rejections import set_rejected
@@ -139,6 +141,12 @@ def test_cli_suggest_and_evaluate_on_the_demo_corpus(tmp_path):
     with open(out, newline="") as handle:
         header = next(csv.reader(handle))
     assert header == ["index", "code id", "code", "positives", "precision", "recall", "F1", "engine", "note"]
+    # Notes with commas ("coded responses: 30, 3-fold ...") stay comments to readers that skip "#" lines.
+    conn = open_project(path, readonly=True)
+    codes = len(load_codebook(conn).codes)
+    conn.close()
+    assert len(pd.read_csv(out, comment="#")) == codes
+    assert "# coded responses: " in out.read_text() and '"#' not in out.read_text()
 
 
 @pytest.mark.slow

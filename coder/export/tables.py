@@ -9,7 +9,6 @@ Excel. Numbers stay numbers.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,10 +92,10 @@ def _write_csv(tables: ExportTables, path: Path, excel_bom: bool) -> None:
     with open(path, "w", encoding="utf-8-sig" if excel_bom else "utf-8", newline="") as handle:
         main.to_csv(handle, index=False, lineterminator="\r\n" if excel_bom else "\n")
         if tables.csv_notes and tables.notes:
-            writer = csv.writer(handle, lineterminator="\r\n" if excel_bom else "\n")
-            writer.writerow([])
-            for note in tables.notes:
-                writer.writerow([f"# {note}"])
+            # Written as they are, not as CSV cells: a cell with a comma would be quoted, and a
+            # line starting with a quote is data to `read_csv(comment="#")` and R's comment.char.
+            end = "\r\n" if excel_bom else "\n"
+            handle.write(end + "".join(f"# {' '.join(note.splitlines())}".rstrip() + end for note in tables.notes))
 
 
 def _write_xlsx(tables: ExportTables, path: Path) -> None:
