@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from rich.cells import cell_len
 from textual.geometry import Offset
 from textual.selection import Selection
 from textual.widgets import Input, Select, TextArea, Tree
@@ -171,6 +172,37 @@ def test_wrap_ranges_cover_the_text():
     text = "one two three\nfour fivesixseveneight"
     ranges = wrap_ranges(text, 8)
     assert [text[a:b] for a, b in ranges] == ["one two ", "three", "four ", "fivesixs", "eveneigh", "t"]
+
+
+def test_wrap_ranges_measure_wide_characters_in_cells():
+    """CJK and emoji take two cells each: a line of them is as wide as the panel, not twice as wide."""
+    text = ("案件数量太多，没有时间做记录。主管很少提供督导，压力很大。我们团队缺少人手，很多同事已经离职。\n"
+            "Stress is 😩😩😩 — too many cases, and 📁📁📁 forms all day")
+    ranges = wrap_ranges(text, 20)
+    assert "".join(text[a:b] for a, b in ranges) == text.replace("\n", "")
+    assert all(cell_len(text[a:b].rstrip(" ")) <= 20 for a, b in ranges)
+    assert [text[a:b] for a, b in ranges][:2] == ["案件数量太多，没有时", "间做记录。主管很少提"]
+    assert wrap_ranges("案", 1) == [(0, 1)]   # a character wider than the width still gets a line
+
+
+def test_text_is_wrapped_beside_the_scrollbar_it_brings(project):
+    """A response taller than its panel is wrapped to the width the scrollbar leaves, from the
+    first time it is shown (no line runs under the scrollbar)."""
+    conn = open_project(project)
+    insert_responses(conn, [("long", " ".join(f"Sentence number {i} is about the caseload." for i in range(40)), {})])
+    conn.close()
+
+    async def scenario():
+        async with running(project, size=(80, 24)) as (app, pilot, screen):
+            await pilot.press("end")
+            await pilot.pause()
+            view = screen.query_one(ResponseView)
+            assert view.response_id == "long" and view.show_vertical_scrollbar
+            room = view.scrollable_content_region.width
+            text_rows = [row for row, start in view.rows if start is not None]
+            assert max(cell_len(row.rstrip(" ")) for row in text_rows) <= room
+            assert "".join(text_rows) == view.text
+    run(scenario)
 
 
 def test_undo_redo_and_after_reopening(project):

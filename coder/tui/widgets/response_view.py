@@ -13,7 +13,10 @@ be selected from the keyboard too (`step_sentence`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 
+from rich.cells import get_character_cell_size
 from rich.style import Style as RichStyle
 from textual.content import Content
 from textual.geometry import Region, Size
@@ -55,19 +58,27 @@ def sentence_ranges(text: str) -> list[tuple[int, int]]:
 
 
 def wrap_ranges(text: str, width: int) -> list[tuple[int, int]]:
-    """(start, end) of each line when `text` is word-wrapped to `width` characters.
+    """(start, end) of each line when `text` is word-wrapped to `width` terminal cells.
 
     Line breaks end a line (the "\\n" itself is in no range); a long word is
     cut at the width. Spaces at a wrap point stay at the end of their line.
+    Characters are measured in cells, so a line of wide characters (CJK,
+    most emoji: two cells each) fits the width as a line of letters does.
     """
     width = max(1, width)
+    cells = None if text.isascii() else list(accumulate(map(get_character_cell_size, text), initial=0))
     ranges: list[tuple[int, int]] = []
     start = 0
     for paragraph in text.split("\n"):
         at, end = start, start + len(paragraph)
-        while end - at > width:
-            cut = text.rfind(" ", at, at + width + 1)
-            cut = cut + 1 if cut > at else at + width
+        while True:
+            # The furthest point the line can reach within the width (at least one character).
+            limit = at + width if cells is None else bisect_right(cells, cells[at] + width, at, end + 1) - 1
+            limit = max(limit, at + 1)
+            if limit >= end:
+                break
+            cut = text.rfind(" ", at, limit + 1)
+            cut = cut + 1 if cut > at else limit
             ranges.append((at, cut))
             at = cut
         ranges.append((at, end))
@@ -159,8 +170,29 @@ class ResponseView(KeepsBaseStyles, ScrollView, can_focus=False):
         return lines
 
     def _layout_lines(self) -> None:
-        width = max(1, self.scrollable_content_region.width)
+        # Wrapped to the width the scrollbar will leave, whether or not it shows yet: lines
+        # wrapped before a scrollbar appeared would run 2 cells under it (Textual sends no
+        # resize when only the scrollbar comes or goes).
+        height = self.scrollable_content_region.height
+        width = max(1, self.scrollable_content_region.width + self.scrollbar_gutter.right)
+        lines = self._wrapped(width)
+        bar = self.styles.scrollbar_size_vertical
+        if len(lines) > height and bar and width > bar:
+            width -= bar
+            lines = self._wrapped(width)
         self._width = width
+        self._lines = lines
+        self._strips.clear()
+        size = Size(width, len(lines))
+        if size.width == self.virtual_size.width and max(size.height, self.virtual_size.height) <= height:
+            # Fits before and after: no scrollbar change, so skip the layout pass
+            # a change of virtual size would cost the whole screen.
+            self.set_reactive(ResponseView.virtual_size, size)
+        else:
+            self.virtual_size = size
+
+    def _wrapped(self, width: int) -> list[tuple[Content, int | None]]:
+        """Every line drawn at `width` cells: its content and, for lines of the text, its start offset."""
         lines: list[tuple[Content, int | None]] = []
         for part in self._id_lines(width) + self._header:
             lines += [(line, None) for line in part.wrap(width)]
@@ -171,15 +203,7 @@ class ResponseView(KeepsBaseStyles, ScrollView, can_focus=False):
         lines += [(body[start:end], start) for start, end in wrap_ranges(body.plain, width)]
         for note in self._notes:
             lines += [(line, None) for line in note.wrap(width)]
-        self._lines = lines
-        self._strips.clear()
-        size, height = Size(width, len(lines)), self.scrollable_content_region.height
-        if size.width == self.virtual_size.width and max(size.height, self.virtual_size.height) <= height:
-            # Fits before and after: no scrollbar change, so skip the layout pass
-            # a change of virtual size would cost the whole screen.
-            self.set_reactive(ResponseView.virtual_size, size)
-        else:
-            self.virtual_size = size
+        return lines
 
     def _id_lines(self, width: int) -> list[Content]:
         """The response id, its memo mark and its attributes: in full, or folded to one line
