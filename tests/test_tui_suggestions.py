@@ -252,3 +252,54 @@ def test_room_is_what_most_responses_with_suggestions_have(tmp_path):
     conn = open_project(path)
     assert suggestions_to_fit(conn) == 1   # 19 of 20 have one; q0001's five scroll
     conn.close()
+
+
+def test_a_suggestion_cut_off_by_the_panel_is_cleared_on_the_next_response(tmp_path):
+    """At 80x24 the panel is capped with room for two suggestions and the first line of a third:
+    moving to a response with one suggestion leaves nothing of the last response's third."""
+    path = make_project(tmp_path / "cut.coder", n=10)
+    write_run(path, [kw("q0001", "caseload", 0.9), kw("q0001", "it_systems", 0.8), kw("q0001", "staffing", 0.7),
+                     kw("q0002", "time_pressure", 0.6)])
+
+    async def scenario():
+        async with running(path, size=(80, 24)) as (app, pilot, screen):
+            panel = screen.query_one(SuggestionsPanel)
+            await pilot.pause()
+            assert panel.size.height % 2 == 0 and panel.in_view == 2   # a third suggestion half shown
+            assert screen.codes["staffing"].label[:20] in screen_text(app).split("Suggestions (3, 2 in view)")[1]
+            await pilot.press("j")
+            await pilot.pause()
+            below = screen_text(app).split("Suggestions (1)")[1]
+            assert screen.codes["time_pressure"].label[:20] in below
+            assert not any(screen.codes[c].label[:20] in below for c in ("caseload", "it_systems", "staffing"))
+    run(scenario)
+
+
+def test_the_list_mark_goes_when_no_suggestion_is_left_to_decide(project):
+    """◆ in the list means suggestions are waiting: rejecting the last one clears it (also after
+    reopening), undoing brings it back; another coder's rejections change nothing for this one."""
+    def mark(app, rid):
+        return next(line[:1] for line in screen_text(app).splitlines() if line[2:7] == rid)
+
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.press("j")   # q0002: time_pressure 0.9 and caseload 0.5 (at its threshold)
+            await pilot.pause()
+            assert [s.code_id for s in screen.query_one(SuggestionsPanel).suggestions] == ["time_pressure", "caseload"]
+            await pilot.press("x")
+            await pilot.pause()
+            assert mark(app, "q0002") == "◆"   # caseload is still waiting
+            await pilot.press("x")
+            await pilot.pause()
+            assert mark(app, "q0002") == "○"
+            await pilot.press("u")
+            await pilot.pause()
+            assert mark(app, "q0002") == "◆"
+            await pilot.press("x")
+        async with running(project) as (app, pilot, screen):
+            await pilot.pause()
+            assert mark(app, "q0002") == "○" and mark(app, "q0001") == "◆"
+        async with running(project, coder="bob") as (app, pilot, screen):
+            await pilot.pause()
+            assert mark(app, "q0002") == "◆"
+    run(scenario)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from coder.store.events import Action
+from coder.store.rejections import rejected_codes_of
 
 SNIPPET_CHARS = 160
 
@@ -99,8 +100,12 @@ def filtered_ids(conn: sqlite3.Connection, flt: ListFilter, coder: str | None) -
 
 
 def row_summaries(conn: sqlite3.Connection, ids: Iterable[str],
-                  coder: str | None) -> dict[str, RowSummary]:
-    """One page of list rows: snippet, codes applied (in scope), suggestion and memo flags."""
+                  coder: str | None, own_coder: str | None = None) -> dict[str, RowSummary]:
+    """One page of list rows: snippet, codes applied (in scope), suggestion and memo flags.
+
+    With `own_coder`, a response counts as suggested only while a suggestion is left that
+    the coding screen would offer that coder: one they have neither applied to the whole
+    response nor rejected."""
     ids = list(ids)
     if not ids:
         return {}
@@ -114,9 +119,17 @@ def row_summaries(conn: sqlite3.Connection, ids: Iterable[str],
             f"JOIN themes t ON t.id = k.theme_id WHERE c.response_id IN ({marks}){who} "
             "ORDER BY t.position, k.position", ids + who_params):
         codes.setdefault(rid, []).append(code_id)
-    suggested = {row[0] for row in conn.execute(
-        f"SELECT DISTINCT response_id FROM suggestions WHERE response_id IN ({marks}) "
-        "AND score >= threshold", ids)}
+    suggested_codes = conn.execute(
+        f"SELECT response_id, code_id FROM suggestions WHERE response_id IN ({marks}) "
+        "AND score >= threshold", ids).fetchall()
+    if own_coder is not None and suggested_codes:
+        settled = rejected_codes_of(conn, ids, own_coder)
+        for rid, code_id in conn.execute(
+                f"SELECT response_id, code_id FROM codings WHERE response_id IN ({marks}) "
+                "AND coder = ? AND start IS NULL", ids + [own_coder]):
+            settled.setdefault(rid, set()).add(code_id)
+        suggested_codes = [(rid, code_id) for rid, code_id in suggested_codes if code_id not in settled.get(rid, ())]
+    suggested = {rid for rid, _ in suggested_codes}
     memo_sql = (f"SELECT DISTINCT target_id FROM memos WHERE target_type = 'response' "
                 f"AND target_id IN ({marks})")
     memo_params = list(ids)

@@ -9,6 +9,7 @@ suggestion the coder has rejected, whichever run made it.
 from __future__ import annotations
 
 import sqlite3
+from typing import Sequence
 
 from coder.store.connection import transaction
 from coder.store.events import Action, record_event
@@ -33,16 +34,24 @@ def set_rejected(conn: sqlite3.Connection, response_id: str, code_id: str, coder
 
 def rejected_codes(conn: sqlite3.Connection, response_id: str, coder: str) -> set[str]:
     """The codes the coder has rejected for a response (and not withdrawn since)."""
-    rejected: set[str] = set()
-    for action, code_id in conn.execute(
-            "SELECT action, json_extract(data, '$.code_id') FROM events "
-            "WHERE target = ? AND coder = ? AND action IN (?, ?) ORDER BY id",
-            (response_id, coder, Action.SUGGESTION_REJECT, Action.SUGGESTION_UNREJECT)):
+    return rejected_codes_of(conn, [response_id], coder).get(response_id, set())
+
+
+def rejected_codes_of(conn: sqlite3.Connection, response_ids: Sequence[str], coder: str) -> dict[str, set[str]]:
+    """For each of the responses, the codes the coder has rejected for it (and not withdrawn
+    since); responses with none are left out. One query for a page of responses."""
+    marks = ",".join("?" * len(response_ids))
+    rejected: dict[str, set[str]] = {}
+    for response_id, action, code_id in conn.execute(
+            f"SELECT target, action, json_extract(data, '$.code_id') FROM events "
+            f"WHERE target IN ({marks}) AND coder = ? AND action IN (?, ?) ORDER BY id",
+            (*response_ids, coder, Action.SUGGESTION_REJECT, Action.SUGGESTION_UNREJECT)):
+        codes = rejected.setdefault(response_id, set())
         if action == Action.SUGGESTION_REJECT:
-            rejected.add(code_id)
+            codes.add(code_id)
         else:
-            rejected.discard(code_id)
-    return rejected
+            codes.discard(code_id)
+    return {rid: codes for rid, codes in rejected.items() if codes}
 
 
 def rejected_examples(conn: sqlite3.Connection, coder: str | None = None) -> list[tuple[str, str, str]]:

@@ -207,7 +207,7 @@ class CodingScreen(UsesSession, CodeKeyActions, NoteActions, FilterActions, Codi
                                           self.auto_advance)
 
     def _rows(self, ids: list[str]):
-        return row_summaries(self.conn, ids, self.scope)
+        return row_summaries(self.conn, ids, self.scope, self.coder)
 
     def _code_indexes(self, code_ids: tuple[str, ...]) -> str:
         return ",".join(self.codes[c].index if c in self.codes else c for c in code_ids)

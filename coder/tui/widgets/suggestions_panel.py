@@ -117,7 +117,9 @@ class SuggestionsPanel(DrawsTitleLine, KeepsBaseStyles, Widget, can_focus=True):
             return   # the same lines again (most often: none before, none now)
         self._strips.clear()
         self._set_title()
-        for at in range(self.in_view):
+        # Every suggestion the panel draws, the last one maybe cut off by its height: a row
+        # left unpainted would show the last response's suggestion under this one's title.
+        for at in range(-(-max(0, self.size.height - 1) // LINES_PER_SUGGESTION)):
             was = old_drawn[old_top + at] if old_top + at < len(old_drawn) else None
             now = drawn[at] if at < len(drawn) else None
             if was != now or (old_top + at == old_cursor) != (at == 0):
