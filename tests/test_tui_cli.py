@@ -26,3 +26,13 @@ def test_code_refuses_empty_coder_and_leaves_project(tmp_path):
 def test_code_help_mentions_coder():
     result = run_cli("code", "--help")
     assert result.returncode == 0 and "--coder" in result.stdout
+
+
+def test_code_refuses_to_code_as_consensus(tmp_path):
+    """Consensus codings are made on F5 only (origin consensus, with who settled them in the history)."""
+    project = make_project(tmp_path / "p.coder", n=3)
+    before = file_digest(project)
+    result = run_cli("code", project, "--coder", "consensus")
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert "--coder consensus: that name is kept for the codings settled on F5" in result.stderr
+    assert file_digest(project) == before

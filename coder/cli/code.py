@@ -28,8 +28,13 @@ def run(args: argparse.Namespace) -> int:
 
 def open_ui(project, coder: str) -> None:
     """Open the project and run the UI until the user quits."""
+    from coder.adjudication import CONSENSUS
     from coder.tui.app import CoderApp
     from coder.tui.session import Session
+
+    if coder == CONSENSUS:   # consensus codings are settled on F5, recorded with who settled them
+        raise CoderError(f"--coder {CONSENSUS}: that name is kept for the codings settled on F5 (adjudication); "
+                         "open the UI under your own name (e.g. --coder lead) and press F5 to settle differences")
 
     conn = open_project(project)
     try:
