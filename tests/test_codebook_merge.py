@@ -12,6 +12,7 @@ from coder.codebook.files import read_codebook
 from coder.codebook.merge import merge_codebook
 from coder.errors import CoderError, InputError
 from coder.store import open_project
+from coder.store.codebook import update_code
 from coder.store.codebook_read import get_code, get_theme, load_codebook
 from coder.store.codings import add_coding, codings_for_response
 from coder.store.events import list_events
@@ -115,6 +116,21 @@ def test_merging_the_same_codebook_changes_nothing(project):
     report = merge_codebook(project, read_codebook(SHIPPED), "bob")
     assert report.summary() == "0 added, 0 updated, 0 retired"
     assert len(list_events(project)) == before + 1  # only the codebook.import record
+
+
+def test_keys_the_ui_gave_stay_when_the_file_gives_none(project):
+    """The file has no keys: the codes keep theirs, and nothing counts as updated; a key the
+    file does give is taken."""
+    update_code(project, "caseload", "bob", key="1")
+    update_code(project, "paperwork", "bob", key="p")
+    report = merge_codebook(project, read_codebook(SHIPPED), "bob")
+    assert report.summary() == "0 added, 0 updated, 0 retired"
+    assert (get_code(project, "caseload").key, get_code(project, "paperwork").key) == ("1", "p")
+    book = read_codebook(SHIPPED)
+    book = dataclasses.replace(book, codes=tuple(dataclasses.replace(c, key="z") if c.id == "caseload" else c
+                                                 for c in book.codes))
+    assert merge_codebook(project, book, "bob").updated == ["caseload"]
+    assert get_code(project, "caseload").key == "z"
 
 
 def test_a_failed_merge_leaves_the_project_byte_identical(codebook_project, tmp_path):

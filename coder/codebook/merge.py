@@ -1,7 +1,8 @@
 """Merging a codebook file into a project's codebook, by id.
 
 New themes and codes are added; existing ones take the file's text (index,
-label, definition, rules, keywords, colour) and theme; the file's order is
+label, definition, rules, keywords, colour) and theme, and keep their key unless
+the file gives one (a code's key stays with it); the file's order is
 kept (what the project alone has follows, retired); themes and
 codes the file no longer has are retired, never deleted, so every coding made
 with them is kept and the change can be undone by importing the old file
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from coder.records import Code, Codebook, Theme
 from coder.store import transaction
@@ -102,6 +103,8 @@ def _merge_record(conn, old: Theme | Code | None, new: Theme | Code, ops: tuple,
         add(conn, new, coder)
         report.added.append(new.id)
         return
+    if isinstance(new, Code) and new.key is None:   # a file without keys keeps the project's
+        new = replace(new, key=old.key)
     changes = _changes(old, new, fields)
     if changes:
         update(conn, new.id, coder, **changes)
