@@ -13,6 +13,7 @@ from coder.colours import PALETTE
 from coder.store import open_project
 from coder.tui.colours import text_on
 from coder.tui.widgets.codebook_panel import CodebookPanel
+from coder.tui.widgets.codebook_tree import CodebookTree
 from coder.tui.widgets.key_bar import KeyBar
 from coder.tui.widgets.response_view import ResponseView
 from coder.tui.widgets.suggestions_panel import SuggestionsPanel
@@ -104,6 +105,37 @@ def test_the_cursor_rows_of_the_response_list_and_the_codebook_are_readable_in_e
             themes = [t for t in sorted(app.available_themes) if not t.startswith("ansi")]
             await assert_readable_focused_or_not(app, pilot, screen.response_list, "response-list--cursor", themes)
             await assert_readable_focused_or_not(app, pilot, screen.query_one(CodebookPanel), "tree--cursor", themes)
+            await pilot.press("f2")
+            await pilot.pause()
+            await assert_readable_focused_or_not(app, pilot, app.screen.query_one(CodebookTree), "tree--cursor", themes)
+    run(scenario)
+
+
+def test_every_mark_on_the_list_cursor_row_reads_on_it(tmp_path):
+    """The row's ● ◆ ○ marks and code indexes keep their colours where those read on the cursor,
+    and turn black or white where they would not (green, amber or grey on blue did not)."""
+    project = make_project(tmp_path / "c.coder", n=4)
+    write_run(project, [kw("q0002", "caseload", 0.9)])
+    conn = open_project(project)
+    toggle_code(conn, "q0001", "caseload", "alice")
+    conn.close()
+
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            themes = [t for t in sorted(app.available_themes) if not t.startswith("ansi")]
+            for theme in themes:
+                app.theme = theme
+                for row in range(3):   # coded, suggested, neither
+                    screen.response_list.move_to(row)
+                    for focused in (True, False):
+                        screen.response_list.focus() if focused else app.screen.set_focus(None)
+                        await pilot.pause()
+                        screen.response_list._strips.clear()
+                        for segment in screen.response_list.render_line(row):
+                            if segment.text.strip():
+                                colours = (segment.style.color, segment.style.bgcolor)
+                                ratio = contrast(*(c.get_truecolor().hex for c in colours))
+                                assert ratio >= 4.5, (theme, row, focused, segment.text)
     run(scenario)
 
 

@@ -4,11 +4,14 @@ tree's width, so a count or "(retired)" is never cut off."""
 
 from __future__ import annotations
 
-from rich.text import Text
+from rich.style import Style
+from rich.text import Span, Text
 from textual.widgets import Tree
 
 from coder.records import Code, Codebook, Theme
 from coder.tui.widgets.codebook_panel import shorten
+
+UNDIMMED = Style(dim=False)
 
 THEME_PREFIX = "theme:"
 GUIDE = 2   # cells the tree's guide takes before a code's label ("├ ")
@@ -16,6 +19,12 @@ GUIDE = 2   # cells the tree's guide takes before a code's label ("├ ")
 
 class CodebookTree(Tree[str]):
     """Themes and their codes; a node's data is a code id or `theme:<id>`."""
+
+    # Text on the cursor in the colour that reads on it (as the coding screen's codebook has it).
+    DEFAULT_CSS = """
+    CodebookTree > .tree--cursor { color: auto 100%; }
+    CodebookTree:focus > .tree--cursor { color: $cursor-text; }
+    """
 
     def __init__(self, **kwargs) -> None:
         super().__init__("Codebook", **kwargs)
@@ -76,6 +85,19 @@ class CodebookTree(Tree[str]):
             text.append(retired, style="italic")
         return text
 
+    def render_label(self, node, base_style: Style, style: Style) -> Text:
+        """As Tree draws it, but without dimming on the cursor's line: dim grey on the cursor's
+        blue reads at about 2.4:1 (the counts, retired codes)."""
+        if node is not self.cursor_node:
+            return super().render_label(node, base_style, style)
+        label = super().render_label(node, base_style, style)
+        label.spans = [Span(span.start, span.end, _style(span.style) + UNDIMMED) for span in label.spans]
+        return label
+
     def _fit(self, name: str, beside: int) -> str:
         """`name` shortened so that it and `beside` more cells fit a line (whole before layout)."""
         return shorten(name, max(1, self._room - beside)) if self._room else name
+
+
+def _style(style: str | Style) -> Style:
+    return style if isinstance(style, Style) else Style.parse(style)

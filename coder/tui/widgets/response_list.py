@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -18,6 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from coder.store.browse import RowSummary
+from coder.tui.colours import readable_on
 from coder.tui.widgets.base_styles import KeepsBaseStyles
 
 PAGE = 100
@@ -189,12 +191,22 @@ class ResponseList(KeepsBaseStyles, ScrollView, can_focus=True):
             glyph, cls = "◆", "response-list--suggested"
         else:
             glyph, cls = "○", "response-list--uncoded"
-        status_style = base + Style(color=self.component_style(cls).color)
+        status_style = base + Style(color=_readable(self.component_style(cls).color, base.bgcolor))
         codes = self._code_labels(row.code_ids)
         parts = [Segment(glyph, status_style), Segment("✎" if row.memo else " ", base),
                  Segment(f"{rid[:self._id_width]:<{self._id_width}} ", base)]
         if codes:
-            codes_style = base + Style(color=self.component_style("response-list--codes").color, bold=True)
+            codes_style = base + Style(color=_readable(self.component_style("response-list--codes").color,
+                                                       base.bgcolor), bold=True)
             parts.append(Segment(codes + " ", codes_style))
         parts.append(Segment(row.snippet, base))
         return parts
+
+
+def _readable(colour: Color | None, background: Color | None) -> Color | None:
+    """`colour`, or black or white where it would not read on `background` (the cursor row's
+    blue under a green, amber or grey mark)."""
+    if colour is None or background is None:
+        return colour
+    hexes = [c.get_truecolor().hex for c in (colour, background)]
+    return Color.parse(readable_on(*hexes))
