@@ -52,6 +52,7 @@ def test_accept_one_with_enter_records_accepted(project):
             panel = screen.query_one(SuggestionsPanel)
             assert [s.code_id for s in panel.suggestions] == ["it_systems"]
             assert screen.coded == 1
+            assert screen.query_one(CodeRules).title.endswith(f"{screen.codes['caseload'].label} — just accepted")
     run(scenario)
 
 
@@ -76,6 +77,8 @@ def test_accept_all(project):
             await pilot.press("j", "A")
             assert origins(project, "q0002") == [("caseload", "accepted"), ("time_pressure", "accepted")]
             assert screen.query_one(SuggestionsPanel).suggestions == []
+            rules = screen.query_one(CodeRules).title   # the best of them: time_pressure (0.9)
+            assert rules.endswith(f"{screen.codes['time_pressure'].label} — just accepted, with 1 more")
     run(scenario)
 
 
@@ -122,7 +125,7 @@ def test_panel_shows_f1_from_latest_evaluation(project):
 
 
 def test_score_bar_marks_threshold():
-    assert score_bar(0.75, 0.5) == "████████░░"
+    assert score_bar(0.75, 0.5) == "█████│██░░"   # over the threshold: the mark sits in the bar
     assert score_bar(0.2, 0.5) == "██░░░│░░░░"
 
 
@@ -236,6 +239,9 @@ def test_rules_never_say_suggested_on_a_response_without_that_suggestion(tmp_pat
             await pilot.press("A")
             await pilot.pause()
             assert origins(path, "q0001") == [("staffing", "accepted")] and screen.response_list.current == "q0001"
+            assert rules.title.endswith(f"{screen.codes['staffing'].label} — just accepted")   # as a code key would
+            await pilot.press("j")
+            await pilot.pause()
             assert rules.title == f"{under_cursor.index} {under_cursor.label} — under the cursor"
     run(scenario)
 

@@ -49,6 +49,9 @@ class SuggestionActions:
         before = self._own_codes(rid)
         if self.saved(lambda: accept_suggestions(self.conn, rid, code_ids, self.coder)):
             self.after_change(rid, before)
+            # The rules of the code just applied (the best of several), as a code key shows them.
+            self.show_rules(code_ids[0], "just accepted" if len(code_ids) == 1
+                            else f"just accepted, with {len(code_ids) - 1} more")
             self.advance()
 
     def action_reject(self) -> None:

@@ -31,12 +31,11 @@ LINES_PER_SUGGESTION = 2   # the code, then its score bar, engine and evidence
 
 
 def score_bar(score: float, threshold: float) -> str:
-    """Ten cells filled in proportion to the score, with the threshold marked '│'."""
+    """Ten cells filled in proportion to the score, with the threshold marked '│' (inside the
+    filled part too: a suggested code's score is over its threshold, so that is where it is)."""
     filled = round(max(0.0, min(1.0, score)) * BAR)
     cells = ["█" if i < filled else "░" for i in range(BAR)]
-    mark = min(BAR - 1, round(threshold * BAR))
-    if cells[mark] == "░":
-        cells[mark] = "│"
+    cells[min(BAR - 1, round(threshold * BAR))] = "│"
     return "".join(cells)
 
 
