@@ -4,7 +4,9 @@ The usual way a team works: each coder codes a copy of the project, then the
 lead merges the copies into one. A merge brings in the other file's codings,
 memos, chart summaries and coders (those it knows without coding too), and the themes and codes this
 project lacks; the codebooks are reconciled by id and responses are matched by
-id and text. Nothing is dropped without a word:
+id and text. A coding the other file's coder took off there (its history says so)
+is taken off here too, if it is the same coding (made at the same moment: the copy
+came from this project) and not made again there since. Nothing is dropped without a word:
 
 - a conflict is a response both files hold with different text, one the other
   file codes (or has notes on) that this project lacks, a theme or code both
@@ -48,6 +50,7 @@ class MergeReport:
 
     source: Path
     added: dict[str, int] = field(default_factory=dict)
+    removed: int = 0             # codings taken off, as the other file's coder took them off there
     present: dict[str, int] = field(default_factory=dict)
     held_back: dict[str, int] = field(default_factory=dict)
     conflicts: list[str] = field(default_factory=list)
@@ -66,8 +69,9 @@ class MergeReport:
 
     def lines(self) -> list[str]:
         """The summary `coder merge` prints."""
-        lines = [f"{_NAMES[t]}: {self.added.get(t, 0):,} added, {self.present.get(t, 0):,} already present"
-                 for t in _NAMES]
+        lines = [f"{_NAMES[t]}: {self.added.get(t, 0):,} added, "
+                 + (f"{self.removed:,} taken off (as in {self.source.name}), " if t == "codings" and self.removed
+                    else "") + f"{self.present.get(t, 0):,} already present" for t in _NAMES]
         lines.append(f"codebook: themes {self.added.get('themes', 0):,} added, "
                      f"codes {self.added.get('codes', 0):,} added")
         lines.append(f"coders: {', '.join(self.coders) or 'none'}"
@@ -104,14 +108,15 @@ def merge_project(conn: sqlite3.Connection, other: Path | str, coder: str, *,
     other = Path(other)
     if other.exists() and os.path.samefile(other, project_file(conn)):
         raise CoderError(f"{other}: is the project itself (merge another coder's copy into it)")
-    theirs, their_texts = read_other(other)
+    theirs, their_texts, their_removals = read_other(other)
     with transaction(conn):   # compared and written under one lock: nobody writes in between
         report, rows = _plan(conn, theirs, their_texts, other)
+        removed = _taken_off_there(conn, their_removals, report)
         if report.conflicts and not skip_conflicts:
             raise MergeConflicts(report, project_file(conn))
-        if any(rows.values()):
+        if any(rows.values()) or removed:
             report.backup = safety_copy_as_committed(conn)
-            report.event_id = apply_merge(conn, rows, coder, other.name)
+            report.event_id = apply_merge(conn, rows, coder, other.name, removed)
     return report
 
 
@@ -151,6 +156,17 @@ def _plan(conn: sqlite3.Connection, theirs: Rows, their_texts: dict[str, str],
     report.coders = sorted(everyone)
     report.new_coders = sorted(everyone - ours_coders)
     return report, rows
+
+
+def _taken_off_there(conn: sqlite3.Connection, removals: list[dict], report: MergeReport) -> list[dict]:
+    """This project's codings that the other file's history took off (`removed_codings`): the
+    same coding, made at the same moment, so one the copy had from here; a coding made here
+    again since (another moment) stays. Counted in `report.removed`."""
+    made = {_key("codings", removal): removal.get("created_at") for removal in removals}
+    found = [row for row in table_rows(conn, "codings")
+             if _key("codings", row) in made and row["created_at"] == made[_key("codings", row)]]
+    report.removed = len(found)
+    return found
 
 
 def _referenced_responses(theirs: Rows) -> set[str]:

@@ -10,6 +10,7 @@ from import_files import write_csv
 from team_projects import ANSWERS, cli, codings, copy_project, count, import_codes, new_project
 
 from coder.cli import main
+from coder.coding import toggle_code
 from coder.errors import CoderError
 from coder.history import History, describe
 from coder.merge import MergeConflicts, merge_project
@@ -276,3 +277,35 @@ def test_a_coder_the_copy_knows_without_coding_comes_in_and_goes_with_undo(copie
         assert known_coders(conn) == []
     finally:
         conn.close()
+
+
+def test_a_coding_taken_off_in_the_copy_is_taken_off_here_and_back_on_undo(copies, capsys):
+    """Bob's copy merged, then revised (R4: caseload taken off, staffing on) and merged again:
+    the project holds what bob holds, not both; undoing the merge puts caseload back. A coding
+    made here again since (another moment) is another decision, and stays."""
+    alice, bob = copies
+    assert merge(alice, bob) == 0
+    conn = open_project(bob)
+    toggle_code(conn, "R4", "caseload", "bob")
+    toggle_code(conn, "R4", "staffing", "bob")
+    toggle_code(conn, "R2", "paperwork", "bob")   # taken off there, ...
+    conn.close()
+    here = sqlite3.connect(alice)   # ... but made again here later
+    here.execute("UPDATE codings SET created_at = '2999-01-01T00:00:00Z' "
+                 "WHERE response_id = 'R2' AND code_id = 'paperwork' AND coder = 'bob'")
+    here.commit()
+    here.close()
+    capsys.readouterr()
+    assert merge(alice, bob) == 0
+    assert "codings: 1 added, 1 taken off (as in bob.coder), 2 already present" in capsys.readouterr().out
+    bobs = {(r, c) for r, c, who, *_ in codings(alice) if who == "bob"}
+    assert bobs == {("R1", "caseload"), ("R2", "paperwork"), ("R2", "caseload"), ("R4", "staffing")}
+    conn = open_project(alice)
+    try:
+        History(conn, "lead").undo()
+    finally:
+        conn.close()
+    bobs = {(r, c) for r, c, who, *_ in codings(alice) if who == "bob"}
+    assert bobs == {("R1", "caseload"), ("R2", "paperwork"), ("R2", "caseload"), ("R4", "caseload")}
+    assert merge(alice, bob) == 0   # and again: the same outcome as the first time
+    assert ("R4", "caseload", "bob") not in {row[:3] for row in codings(alice)}

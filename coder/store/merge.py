@@ -5,14 +5,16 @@ an older schema is upgraded by the usual open code, and read there (see
 `read_other`).
 
 What a merge adds (coders, themes, codes, codings, memos, chart summaries) is written
-as rows of those tables and logged as one `project.merge` event whose data
-holds every row, so history can take the merge back as one step
+as rows of those tables, and the codings it takes off (ones a coder removed in
+their copy: `removed_codings`) are deleted; both are logged as one `project.merge`
+event whose data holds every row, so history can take the merge back as one step
 (`project.unmerge`) and redo it. Rows are keyed as the tables key them; rows a
 merge finds already present are left alone.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import tempfile
@@ -50,10 +52,12 @@ _IN_USE = {
 }
 
 Rows = dict[str, list[dict]]   # table -> rows as column -> value
+REMOVED = "codings_removed"    # a merge event's codings taken off (rows as the codings table has them)
 
 
-def read_other(path: Path | str) -> tuple[Rows, dict[str, str]]:
-    """The merged tables' rows and the response texts of the project file at `path`.
+def read_other(path: Path | str) -> tuple[Rows, dict[str, str], list[dict]]:
+    """The merged tables' rows, the response texts and the removed codings (`removed_codings`)
+    of the project file at `path`.
 
     The file is never changed, nor is anything made beside it: it is copied
     into a temporary folder (as bytes when no journal beside it holds changes,
@@ -71,7 +75,8 @@ def read_other(path: Path | str) -> tuple[Rows, dict[str, str]]:
             _copy(path, copy)
             conn = open_project(copy)
             try:
-                return {table: table_rows(conn, table) for table in KEYS}, response_texts(conn)
+                return ({table: table_rows(conn, table) for table in KEYS}, response_texts(conn),
+                        removed_codings(conn))
             finally:
                 conn.close()
         except ProjectError as exc:
@@ -115,6 +120,18 @@ def table_rows(conn: sqlite3.Connection, table: str) -> list[dict]:
     return [{k: v for k, v in zip(names, row) if k != skip} for row in cursor]
 
 
+def removed_codings(conn: sqlite3.Connection) -> list[dict]:
+    """The codings the project's history took off and that are still off: for each, the coding as
+    it was (response_id, code_id, coder, start, end, origin, created_at), from its last removal."""
+    last: dict[tuple, dict] = {}
+    for (data,) in conn.execute("SELECT data FROM events WHERE action = ? ORDER BY id", (Action.CODING_REMOVE,)):
+        coding = json.loads(data)
+        last[tuple(coding.get(c) for c in KEYS["codings"])] = coding
+    present = {tuple(row) for row in conn.execute(
+        'SELECT response_id, code_id, coder, start, "end" FROM codings')}
+    return [coding for key, coding in last.items() if key not in present]
+
+
 def response_texts(conn: sqlite3.Connection) -> dict[str, str]:
     """Every response's text by id."""
     return dict(conn.execute("SELECT id, text FROM responses"))
@@ -146,29 +163,42 @@ def _remove(conn: sqlite3.Connection, rows: Rows) -> None:
             conn.execute(f'DELETE FROM "{table}" WHERE {where}', row)
 
 
-def apply_merge(conn: sqlite3.Connection, rows: Rows, coder: str, source: str) -> int:
-    """Write the rows a merge brings, in one transaction, logged as one `project.merge` event.
+def apply_merge(conn: sqlite3.Connection, rows: Rows, coder: str, source: str,
+                removed: list[dict] = ()) -> int:
+    """Write the rows a merge brings and take off the codings in `removed` (rows of the codings
+    table), in one transaction, logged as one `project.merge` event.
 
     Returns the event's id. `source` names the file merged (the event's target).
     """
     with transaction(conn):
         _insert(conn, rows)
-        return record_event(conn, coder, MERGE, source, {"source": source, **rows})
+        _take_off(conn, removed)
+        return record_event(conn, coder, MERGE, source, {"source": source, **rows, REMOVED: list(removed)})
+
+
+def _take_off(conn: sqlite3.Connection, codings: list[dict]) -> None:
+    where = " AND ".join(f'"{c}" IS :{c}' for c in (*KEYS["codings"], "created_at"))
+    for coding in codings:
+        conn.execute(f"DELETE FROM codings WHERE {where}", coding)
 
 
 def invert_merge(conn: sqlite3.Connection, event: Event) -> int:
     """Take back a merge (or bring back one taken back); log it with `undoes` = event.
 
     Taking back removes the rows the merge added, except memos and summaries
-    edited since, and themes and codes that are in use by then. Returns the id
+    edited since, and themes and codes that are in use by then, and puts back
+    the codings it took off. Returns the id
     of the logged event (`project.unmerge` or `project.merge`).
     """
     rows = {table: event.data.get(table, []) for table in KEYS}
+    removed = event.data.get(REMOVED, [])
     with transaction(conn):
         if event.action == MERGE:
             _remove(conn, rows)
+            _insert(conn, {"codings": removed})
             action = UNMERGE
         else:
             _insert(conn, rows)
+            _take_off(conn, removed)
             action = MERGE
         return record_event(conn, event.coder, action, event.target, event.data, undoes=event.id)
