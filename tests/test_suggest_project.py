@@ -171,6 +171,8 @@ def test_cli_says_which_codes_are_not_suggested_and_how_well_scores_are_calibrat
     done = run_cli("evaluate", path, "--folds", "3")
     assert done.returncode == 0, done.stderr
     assert "not enough coding: 3 more coded examples needed" in done.stdout
+    lunch = next(line.split() for line in done.stdout.splitlines() if " Lunch " in line)
+    assert lunch[4] == "n/a" and float(lunch[5]) == float(lunch[6]) == 0   # never suggested: no precision
     assert "calibration:" in done.stdout and "expected calibration error:" in done.stdout
 
 

@@ -41,12 +41,19 @@ def register(subparsers) -> None:
 
 
 def evaluation_table(result: Evaluation, labels: dict[str, tuple[str, str]]):
-    """One row per code (a DataFrame): index, id, label, positives, precision, recall, F1, engine, note."""
+    """One row per code (a DataFrame): index, id, label, positives, precision, recall, F1, engine, note.
+
+    A figure with nothing to count is missing (NaN), not 0: precision of a code never suggested,
+    recall of a code nobody coded, F1 of a code with neither (macro F1 leaves those out)."""
     import pandas as pd  # deferred: keeps `coder --help` fast
 
+    def figure(value: float, defined: bool) -> float:
+        return round(value, 3) if defined else float("nan")
+
     return pd.DataFrame([{"index": labels[c.code_id][0], "code id": c.code_id, "code": labels[c.code_id][1],
-                          "positives": c.positives, "precision": round(c.precision, 3),
-                          "recall": round(c.recall, 3), "F1": round(c.f1, 3),
+                          "positives": c.positives, "precision": figure(c.precision, c.suggested > 0),
+                          "recall": figure(c.recall, c.positives > 0),
+                          "F1": figure(c.f1, c.positives + c.suggested > 0),
                           "engine": f"{c.engine} + keywords" if c.with_keywords else c.engine,
                           "note": c.note} for c in result.codes])
 
@@ -55,7 +62,7 @@ def overall_lines(result: Evaluation) -> list[str]:
     """The overall figures and learning curve as readable lines."""
     o = result.overall
     lines = [f"coded responses: {result.texts}, {result.folds}-fold cross-validation",
-             f"micro F1 {o['micro_f1']:.3f}   macro F1 {o['macro_f1']:.3f}   "
+             f"micro F1 {o['micro_f1']:.3f}   macro F1 {o['macro_f1']:.3f} (codes with coding or suggestions)   "
              f"sample F1 {o['samples_f1']:.3f}   exact match {o['exact_match']:.3f}",
              f"character n-grams weigh {result.char_weight:g} against words' 1 (chosen on this coding: "
              "1 unless a larger weight gave clearly lower log loss out of fold)"]
@@ -95,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         conn.close()
     table = evaluation_table(result, labels)
-    print(table.to_string(index=False))
+    print(table.to_string(index=False, na_rep="n/a"))
     print()
     lines = overall_lines(result)
     print("\n".join(lines))

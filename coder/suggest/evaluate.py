@@ -36,6 +36,7 @@ class CodeScore:
     engine: str
     note: str = ""      # engine "none": why the code is not suggested
     with_keywords: bool = False   # engine "model": scored with its keywords too (CodeModel.with_keywords)
+    suggested: int = 0  # out-of-fold suggestions of the code (none: its precision is undefined)
 
 
 @dataclass(frozen=True)
@@ -156,8 +157,10 @@ def evaluate(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
     final = train(texts, labels, codes, corpus=corpus, engine=engine, seed=seed)
     decided = final.models
     precision, recall, f1 = per_code_metrics(labels, full.predicted)
+    suggested = full.predicted.sum(axis=0)
     per_code = tuple(CodeScore(code.id, int(labels[:, j].sum()), float(precision[j]), float(recall[j]),
-                               float(f1[j]), decided[j].engine, decided[j].note, decided[j].with_keywords)
+                               float(f1[j]), decided[j].engine, decided[j].note, decided[j].with_keywords,
+                               int(suggested[j]))
                      for j, code in enumerate(codes))
     reliability = reliability_table(full.scores, labels)
     overall = {**overall_metrics(labels, full.predicted), "ece": expected_calibration_error(reliability)}
