@@ -272,6 +272,19 @@ def test_search_filters_the_list(project):
     run(scenario)
 
 
+def test_a_search_that_finds_nothing_then_escape_keeps_your_place(project):
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.press(*"jjjjj")
+            assert screen.response_list.current == "q0006"
+            await pilot.press("slash", *"zzzzq", "enter")
+            assert screen.response_list.ids == [] and screen.response_list.current is None
+            await pilot.press("escape")
+            await pilot.pause()
+            assert len(screen.response_list.ids) == 30 and screen.response_list.current == "q0006"
+    run(scenario)
+
+
 def test_filter_dialog_uncoded_and_attribute(project):
     conn = open_project(project)
     toggle_code(conn, "q0001", "caseload", "alice")
@@ -554,3 +567,18 @@ def test_attribute_filter_matches_values_whatever_their_case(project):
     assert filtered_ids(conn, ListFilter(attribute=("setting", value.upper())), None) == \
         filtered_ids(conn, ListFilter(attribute=("setting", value)), None)
     conn.close()
+
+
+def test_reopening_shows_the_response_left_off_on_in_the_list(project):
+    """The list is scrolled to the response the coder last worked on, its row highlighted."""
+    conn = open_project(project)
+    toggle_code(conn, "q0027", "caseload", "alice")
+    conn.close()
+
+    async def scenario():
+        async with running(project, size=(100, 16)) as (app, pilot, screen):
+            await pilot.pause()
+            assert screen.response_list.current == "q0027"
+            listed = [line[2:7] for line in screen_text(app).splitlines()]
+            assert "q0027" in listed
+    run(scenario)

@@ -106,6 +106,7 @@ class CodingScreen(UsesSession, CodeKeyActions, NoteActions, FilterActions, Codi
         self.everyone = False
         self.history = History(session.conn, session.coder)
         self._displayed: str | None | object = _NOTHING_SHOWN   # the response the view shows
+        self._left_on: str | None = None   # the last response the list had under its cursor
         self.total = count_responses(session.conn)
         self.coded = 0
         self.per_theme: dict[str, int] = {}
@@ -190,13 +191,16 @@ class CodingScreen(UsesSession, CodeKeyActions, NoteActions, FilterActions, Codi
             if len(queue) == QUEUE_SIZE:
                 self.notify(f"Most uncertain first: the {QUEUE_SIZE:,} most uncertain uncoded responses "
                             "are listed; code some and run `coder suggest` again for the next ones.")
-        self.response_list.set_ids(ids, keep=self.response_list.current if keep else None)
+        # A filter that matched nothing leaves no current response: keep the one shown before it.
+        self._left_on = self.response_list.current or self._left_on
+        self.response_list.set_ids(ids, keep=self._left_on if keep else None)
 
     def resume_where_left_off(self) -> None:
         """Put the cursor on the response this coder last worked on (the first one otherwise)."""
         rid = last_worked_on(self.conn, self.coder)
         if rid is not None and rid in self.response_list.ids:
             self.response_list.move_to(self.response_list.ids.index(rid))
+            self.call_after_refresh(self.response_list.show_cursor)   # the list is laid out by then
 
     def refresh_progress(self, recount: bool = True) -> None:
         if recount:

@@ -123,13 +123,18 @@ class ResponseList(KeepsBaseStyles, ScrollView, can_focus=True):
         old, self.cursor = self.cursor, index
         self._refresh_row(old)
         self._refresh_row(index)
+        self.show_cursor()
+        self.post_message(self.Highlighted(self.ids[index]))
+
+    def show_cursor(self) -> None:
+        """Scroll the cursor's row into view, if it is out of it (call again once laid out: before
+        that the list cannot scroll)."""
         top = round(self.scroll_offset.y)
         height = max(1, self.scrollable_content_region.height)
-        if not top <= index < top + height:
+        if not top <= self.cursor < top + height:
             # Leaving the view scrolls the cursor to its middle, so the rows ahead show and the
             # next half page of steps repaints two rows instead of the whole list each time.
-            self.scroll_to(y=max(0, index - height // 2), animate=False, immediate=True)
-        self.post_message(self.Highlighted(self.ids[index]))
+            self.scroll_to(y=max(0, self.cursor - height // 2), animate=False, immediate=True)
 
     def _refresh_row(self, index: int) -> None:
         self._strips.pop(index, None)
