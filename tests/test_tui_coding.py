@@ -582,3 +582,22 @@ def test_reopening_shows_the_response_left_off_on_in_the_list(project):
             listed = [line[2:7] for line in screen_text(app).splitlines()]
             assert "q0027" in listed
     run(scenario)
+
+
+def test_shift_arrows_scroll_a_long_text(project):
+    conn = open_project(project)
+    insert_responses(conn, [("long", " ".join(f"Sentence number {i} is about caseloads." for i in range(60)), {})])
+    conn.close()
+
+    async def scenario():
+        async with running(project, size=(80, 24)) as (app, pilot, screen):
+            await pilot.press("end")
+            view = screen.query_one(ResponseView)
+            assert view.response_id == "long" and view.scroll_offset.y == 0
+            await pilot.press("shift+down", "shift+down")
+            await pilot.pause()
+            assert view.scroll_offset.y == 6 and screen.response_list.current == "long"
+            await pilot.press("shift+up")
+            await pilot.pause()
+            assert view.scroll_offset.y == 3
+    run(scenario)

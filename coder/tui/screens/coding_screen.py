@@ -93,6 +93,8 @@ class CodingScreen(UsesSession, CodeKeyActions, NoteActions, FilterActions, Codi
         Binding("ctrl+o", "toggle_everyone", "Everyone", show=False),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("full_stop", "details", "More about the response", show=False),
+        Binding("shift+down", "scroll_text(3)", "Scroll the text down", show=False),
+        Binding("shift+up", "scroll_text(-3)", "Scroll the text up", show=False),
         Binding("plus", "new_code", "New code", show=False),
         Binding("ctrl+n", "toggle_auto_advance", "Auto-advance", show=False),
         Binding("q", "app.quit", "Quit"),
@@ -334,6 +336,10 @@ class CodingScreen(UsesSession, CodeKeyActions, NoteActions, FilterActions, Codi
     def action_details(self) -> None:
         """Unfold (or fold) the response's attributes line."""
         self.query_one(ResponseView).toggle_details()
+
+    def action_scroll_text(self, lines: int) -> None:
+        """Scroll the response text (when chips and a small terminal leave it a few lines)."""
+        self.query_one(ResponseView).scroll_relative(y=lines, animate=False)
 
     def action_sentence(self, delta: int, extend: bool = False) -> None:
         """Select a sentence of the response (a code key then codes just it)."""

@@ -25,6 +25,7 @@ KEYS = [
     ("x", "reject the highlighted suggestion"),
     ("u / ctrl+r", "undo / redo your own changes (also codebook edits, and from earlier sessions)"),
     (".", "show all of the response's attributes / fold them to one line"),
+    ("shift+↓ / shift+↑", "scroll the response text"),
     ("m", "memo on the response"),
     ("M", "memo on the highlighted code"),
     ("s", "chart summary: the response under the highlighted code's theme"),
