@@ -412,6 +412,12 @@ def test_code_picker(project):
             await pilot.press("enter")
             await pilot.pause()
             assert stored_codings(project, "q0001") == [("paperwork", None, None, "manual")]
+            await pilot.press("c", *"paperw")
+            await pilot.pause(0.3)
+            assert f"☑ {screen.codes['paperwork'].index} {screen.codes['paperwork'].label}" in screen_text(app)
+            await pilot.press("enter")   # marked as applied: choosing it takes it off
+            await pilot.pause()
+            assert stored_codings(project, "q0001") == []
     run(scenario)
 
 

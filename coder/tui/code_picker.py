@@ -13,16 +13,19 @@ from textual.binding import BindingsMap
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
 from coder.records import Code
+from coder.tui.widgets.codebook_panel import MARKS, CodebookPanel
 
 
 class CodePicker(Provider):
     """Hits for every code that can be applied; the calling screen does the toggling."""
 
     def _codes(self):
+        self._applied = self.screen.applied_codes()
         return self.screen.active_codes()
 
     def _entry(self, code) -> str:
-        return f"{code.index} {code.label}"
+        # Marked as the codebook panel marks it: choosing an applied code takes it off.
+        return f"{MARKS[self._applied.get(code.id)]} {code.index} {code.label}"
 
     async def discover(self) -> Hits:
         for code in self._codes():
@@ -69,6 +72,10 @@ class CodeKeyActions:
     def active_codes(self) -> list[Code]:
         """Codes that can be applied, in framework order (for the code picker)."""
         return self.active
+
+    def applied_codes(self) -> dict[str, str]:
+        """How each code is applied to the coding target (code id -> 'whole', 'span' or 'others')."""
+        return self.query_one(CodebookPanel).applied if self.query(CodebookPanel) else {}
 
     def action_pick_code(self) -> None:
         if self.coding_target is not None:

@@ -115,6 +115,11 @@ class CodebookPanel(Tree[str]):
                 theme = str(node.label).rstrip("…")
                 node.set_label(Text(shorten(self._theme_names.get(node.data, theme), room + 1), style="bold"))
 
+    @property
+    def applied(self) -> dict[str, str]:
+        """Code id -> how it is applied to the response shown ('whole', 'span' or 'others')."""
+        return dict(self._state)
+
     def set_applied(self, state: dict[str, str]) -> None:
         """Mark codes as applied (code id -> 'whole' | 'span' | 'others'); relabel only changes."""
         for code_id in set(self._state) | set(state):
