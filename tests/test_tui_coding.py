@@ -607,3 +607,19 @@ def test_shift_arrows_scroll_a_long_text(project):
             await pilot.pause()
             assert view.scroll_offset.y == 3
     run(scenario)
+
+
+def test_the_filter_dialog_opens_on_its_first_field_and_shows_which_has_focus(project):
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.press("f")
+            await pilot.pause()
+            dialog = app.screen
+            status = dialog.query_one("#status", Select)
+            assert app.focused is status
+            focused = status.query_one("SelectCurrent").rich_style
+            await pilot.press("tab")
+            await pilot.pause()
+            assert app.focused is not status
+            assert status.query_one("SelectCurrent").rich_style.bgcolor != focused.bgcolor   # the mark moved on
+    run(scenario)
