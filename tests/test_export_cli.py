@@ -115,6 +115,27 @@ def test_source_and_coder_options(tmp_path, capsys):
     assert table[table["code_index"] == "2.1"].iloc[0]["responses"] == "1"  # r6's suggestion only
 
 
+def test_an_xlsx_export_keeps_numbers_and_true_false_as_they_came(tmp_path):
+    """Attributes from a workbook or JSON Lines stay numbers and booleans in an .xlsx export
+    (Excel flagged 'number stored as text', and R and SPSS read the columns as text)."""
+    project = tmp_path / "typed.coder"
+    assert run_cli("init", project, "--codebook", CODEBOOK).returncode == 0
+    conn = open_project(project)
+    with transaction(conn):
+        insert_responses(conn, [("r1", "too many cases", {"score": 7, "ratio": 0.5, "paid": True, "site": "York"}),
+                                ("r2", "paperwork", {"score": 3, "site": "Leeds"})])
+        import_codings(conn, [("r1", "caseload")], "ann")
+    conn.close()
+    done = run_cli("export", project, "binary", "--out", tmp_path / "b.xlsx")
+    assert done.returncode == 0, done.stderr
+    sheet = load_workbook(tmp_path / "b.xlsx").worksheets[0]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = rows[0]
+    first = dict(zip(header, rows[1]))
+    assert (first["score"], first["ratio"], first["paid"], first["site"]) == (7, 0.5, True, "York")
+    assert dict(zip(header, rows[2]))["ratio"] in (None, "")   # r2 has no ratio
+
+
 @pytest.mark.parametrize("args, message", [
     (["crosstab", "--out", "x.csv"], "crosstab needs --by"),
     (["counts", "--out", "x.txt"], ".csv or .xlsx"),

@@ -200,7 +200,7 @@ def test_import_nested_codes_two_users_overlapping_selections(tmp_path):
         ("Interview 2", "Loose code", "imported", None, None),  # whole text, no user
     ])
     attrs = tables.attributes_frame(conn)
-    assert attrs.loc["Interview 1", "age"] == "34" and attrs.loc["Interview 1", "site"] == "Leeds"
+    assert attrs.loc["Interview 1", "age"] == 34 and attrs.loc["Interview 1", "site"] == "Leeds"
     memos = {(m.target_type, m.coder, m.text) for m in tables.memos_frame(conn).itertuples()}
     time_code = labels["Time"].id
     assert memos == {("response", "Ana", "late shifts again"), ("project", "imported", "overall impressions"),

@@ -22,7 +22,9 @@ def attributes_frame(conn: sqlite3.Connection) -> pd.DataFrame:
     """Attribute values: one row per response (import order), one column per attribute.
 
     Columns follow the order in which attributes first appear; a response
-    without an attribute has an empty string there. The index is the response id.
+    without an attribute has an empty string there. Values keep their kind
+    (numbers and true/false stay so, for spreadsheets and statistics programs);
+    lists and objects (from JSON Lines) are JSON text. The index is the response id.
     """
     ids: list[str] = []
     records: list[dict] = []
@@ -33,13 +35,17 @@ def attributes_frame(conn: sqlite3.Connection) -> pd.DataFrame:
         records.append(values)
         for key in values:
             names.setdefault(key, None)
-    rows = [[_attribute_text(values.get(name)) for name in names] for values in records]
+    rows = [[_attribute_value(values.get(name)) for name in names] for values in records]
     return pd.DataFrame(rows, columns=list(names), index=pd.Index(ids, name="response_id"),
                         dtype=object)
 
 
-def _attribute_text(value) -> str:
-    return "" if value is None else str(value)
+def _attribute_value(value) -> str | int | float | bool:
+    if value is None:
+        return ""
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    return json.dumps(value, ensure_ascii=False)
 
 
 def codings_frame(conn: sqlite3.Connection, *, coder: str | None = None) -> pd.DataFrame:
