@@ -16,6 +16,7 @@ from coder.errors import InputError
 from coder.refi.reader import import_qdpx, read_qdpx
 from coder.refi.writer import write_qdpx
 from coder.store import open_project, tables
+from coder.store.codebook import update_code
 from coder.store.codebook_read import load_codebook
 from coder.store.codings import list_codings
 from coder.store.events import list_events
@@ -414,3 +415,20 @@ def test_variable_values_keep_their_types(tmp_path, schema):
     responses = imported(tmp_path, "typed", xml)[0]
     assert dict(responses[0][2]) == {"age": 34, "site": "Leeds", "score": 2.5, "paid": True}
     assert all(type(a) is type(b) for a, b in zip(dict(responses[0][2]).values(), (34, "Leeds", 2.5, True)))
+
+
+def test_code_keys_come_back_from_a_round_trip(tmp_path):
+    """The keys a researcher learned (set by the UI or on F2) travel in coder.json, which
+    other programs ignore."""
+    path = make_small_project(tmp_path / "keys.coder")
+    conn = open_project(path)
+    codes = [c.id for c in load_codebook(conn).codes]
+    update_code(conn, codes[0], "tester", key="q")
+    update_code(conn, codes[1], "tester", key="7")
+    write_qdpx(conn, tmp_path / "keys.qdpx")
+    conn.close()
+    import_qdpx(tmp_path / "keys.qdpx", tmp_path / "back.coder")
+    back = open_project(tmp_path / "back.coder", readonly=True)
+    keys = {c.id: c.key for c in load_codebook(back).codes}
+    back.close()
+    assert (keys[codes[0]], keys[codes[1]]) == ("q", "7") and all(keys[c] is None for c in codes[2:])

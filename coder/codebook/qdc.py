@@ -299,7 +299,7 @@ class _Importer:
                     keywords=tuple(k.strip() for k in info.get("keywords", "").split(";") if k.strip()),
                     color=check_color(element.get("color"), file=self.file, line=self.line(element)),
                     position=position, retired=info.get("retired", "").lower() == "yes",
-                    parent_id=parent_id, codable=_codable(element, True))
+                    parent_id=parent_id, codable=_codable(element, True), key=info.get("key") or None)
 
     def nest(self, element: ET.Element, theme: Theme) -> list[Code]:
         """The codes under a theme's element, at every depth, in document order (parents first).

@@ -2,7 +2,7 @@
 
 REFI-QDA has no place for a codebook's name, version or method (a `CodeBook`
 has nothing but its codes, and `Project/@name` is the project's name), nor for
-a code's id, index, include and exclude rules, keywords or retirement. A .qdc
+a code's id, index, include and exclude rules, keywords, key or retirement. A .qdc
 codebook file carries those as labelled lines after the definition in each
 `Description` (coder.codebook.qdc); a .qdpx carries them in `coder.json`
 beside project.qde, by each code's GUID, so the `Description` another program
@@ -31,7 +31,7 @@ from coder.refi.qde import QdeFile
 CODER_FIELDS = "coder.json"
 _CODEBOOK_FIELDS = ("name", "version", "method")
 _CODE_FIELDS = {"id": str, "index": str, "include": list, "exclude": list, "keywords": list,
-                "retired": bool}
+                "retired": bool, "key": str}
 
 
 @dataclass
@@ -48,7 +48,8 @@ def coder_fields(codebook: Codebook, theme_guids: Mapping[str, str], code_guids:
     codes = {theme_guids[t.id]: {"id": t.id, "index": t.index, "retired": t.retired} for t in codebook.themes}
     codes.update({code_guids[c.id]: {"id": c.id, "index": c.index, "include": list(c.include),
                                      "exclude": list(c.exclude), "keywords": list(c.keywords),
-                                     "retired": c.retired} for c in codebook.codes})
+                                     "retired": c.retired, **({"key": c.key} if c.key else {})}
+                  for c in codebook.codes})
     book = {key: getattr(codebook, key) for key in _CODEBOOK_FIELDS}
     return json.dumps({"codebook": book, "codes": codes}, ensure_ascii=False, indent=2) + "\n"
 
@@ -80,7 +81,7 @@ def _description_fields(values: dict) -> dict:
         raise ValueError("unknown field or type")
     if not all(isinstance(item, str) for key in ("include", "exclude", "keywords") for item in values.get(key, [])):
         raise ValueError("a list of other than text")
-    found = {key: values[key] for key in ("id", "index", "include", "exclude") if key in values}
+    found = {key: values[key] for key in ("id", "index", "include", "exclude", "key") if key in values}
     if "keywords" in values:
         found["keywords"] = "; ".join(values["keywords"])
     if "retired" in values:
