@@ -178,6 +178,21 @@ def test_the_panel_keeps_its_room_from_one_response_to_the_next(tmp_path):
     run(scenario)
 
 
+def test_accept_all_says_which_it_accepted_out_of_view(tmp_path):
+    path = make_project(tmp_path / "all.coder", n=10)
+    write_run(path, [kw("q0001", "caseload", 0.9), kw("q0001", "it_systems", 0.8), kw("q0001", "staffing", 0.7)])
+
+    async def scenario():
+        async with running(path, size=(80, 16)) as (app, pilot, screen):
+            assert screen.query_one(SuggestionsPanel).in_view == 1
+            await pilot.press("A")
+            await pilot.pause()
+            assert {code for code, _ in origins(path, "q0001")} == {"caseload", "it_systems", "staffing"}
+            said = [n.message for n in app._notifications]
+            assert any("Accepted all 3" in m and screen.codes["staffing"].label in m for m in said), said
+    run(scenario)
+
+
 def test_arrows_move_through_suggestions_that_do_not_fit_and_a_click_accepts(tmp_path):
     """With the panel focused, the arrows reach every suggestion (the view follows the
     highlight, and the rules follow it); a click on a suggestion accepts that one."""

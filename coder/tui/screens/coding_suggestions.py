@@ -40,7 +40,12 @@ class SuggestionActions:
             self._accept([code_id])
 
     def action_accept_all(self) -> None:
-        self._accept([s.code_id for s in self.shown_suggestions])
+        code_ids = [s.code_id for s in self.shown_suggestions]
+        hidden = code_ids[self.query_one(SuggestionsPanel).in_view:]
+        self._accept(code_ids)
+        if hidden:   # accepted too, though the panel had no room to show them
+            names = ", ".join(f"{self.codes[c].index} {self.codes[c].label}" for c in hidden)
+            self.notify(f"Accepted all {len(code_ids)}, also {names} (below the panel's view).")
 
     def _accept(self, code_ids: list[str]) -> None:
         rid = self.response_list.current
