@@ -93,6 +93,9 @@ def _settlement(item: DoubleCoded, how: str, code_ids: Iterable[str]) -> list[Co
         chosen = [c for c in item.a + item.b if c.code_id in wanted]
         given = {c.code_id for c in chosen}
         chosen += [Coding(item.response_id, code_id, CONSENSUS) for code_id in wanted if code_id not in given]
+    if how not in (TAKE_A, TAKE_B):   # from both coders: a code on the whole response covers its spans
+        whole = {c.code_id for c in chosen if c.start is None}
+        chosen = [c for c in chosen if c.start is None or c.code_id not in whole]
     unique: dict[tuple, Coding] = {}
     for coding in chosen:
         unique.setdefault(_key(coding), replace(coding, coder=CONSENSUS, origin=CONSENSUS, created_at="", id=None))

@@ -72,6 +72,18 @@ def test_union_keeps_both_spans_of_a_code(db):
     assert _stored(db, "q0003") == [("paperwork", 0, 9, "consensus"), ("paperwork", 0, 12, "consensus")]
 
 
+def test_union_of_a_whole_response_coding_and_a_span_of_the_same_code_is_the_whole(db):
+    """One coder put the code on the whole response, the other on part of it: the union is one
+    coding on the whole (both a whole and a span counted the code twice in segment counts)."""
+    toggle_code(db, "q0006", "caseload", "alice")
+    toggle_code(db, "q0006", "caseload", "bob", start=0, end=7)
+    toggle_code(db, "q0006", "paperwork", "bob", start=8, end=12)
+    settle(db, "q0006", "alice", "bob", UNION, "lead")
+    assert _stored(db, "q0006") == [("caseload", None, None, "consensus"), ("paperwork", 8, 12, "consensus")]
+    settle(db, "q0006", "alice", "bob", TAKE_B, "lead")   # one coder's as they had them
+    assert _stored(db, "q0006") == [("caseload", 0, 7, "consensus"), ("paperwork", 8, 12, "consensus")]
+
+
 def test_explicit_codes_take_the_coders_spans_or_the_whole_response(db):
     settle(db, "q0002", "alice", "bob", EDIT, "lead", ["paperwork", "it_systems"])
     assert _stored(db, "q0002") == [("it_systems", None, None, "consensus"), ("paperwork", 0, 9, "consensus")]
