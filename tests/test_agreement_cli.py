@@ -59,7 +59,9 @@ def test_agreement_needs_two_known_coders(codebook_project):
     assert result.returncode == 1
     assert "no coding by carol" in result.stderr
     result = run_cli("agreement", codebook_project, "--coders", "alice")
-    assert result.returncode == 1 and "two or more coders" in result.stderr
+    assert result.returncode == 1 and "--coders names alice only; agreement compares two or more" in result.stderr
+    result = run_cli("agreement", codebook_project, "--coders", "alice", "alice")
+    assert result.returncode == 1 and "--coders names alice only" in result.stderr
 
 
 def test_agreement_over_characters(codebook_project, tmp_path):

@@ -214,3 +214,10 @@ def test_a_pdf_under_a_text_files_name_says_what_it_is(project, tmp_path):
     file = tmp_path / "answers.csv"
     file.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
     fails(project, file, r"answers\.csv: this is a PDF, not text \(export the answers .* as CSV or XLSX\)")
+
+
+def test_a_bad_json_line_is_named_once(project, tmp_path):
+    file = tmp_path / "answers.jsonl"
+    file.write_text('{"id": "R9", "comment": "fine"}\n{"id": "R10", "comment": "tab\tinside"}\n')
+    message = fails(project, file, r"answers\.jsonl, line 2: not valid JSON: Invalid control character at character")
+    assert " at at " not in message

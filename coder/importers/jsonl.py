@@ -31,7 +31,8 @@ def open_jsonl(path: Path, encoding: str | None = None) -> Table:
                 try:
                     values = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    raise table.error(f"not valid JSON: {exc.msg} at character {exc.colno}",
+                    # Some of json's messages end in "at" already ("Invalid control character at").
+                    raise table.error(f"not valid JSON: {exc.msg.removesuffix(' at')} at character {exc.colno}",
                                       line_number) from None
                 except RecursionError:
                     raise table.error("lists or objects nested too deeply to read", line_number,

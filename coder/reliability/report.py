@@ -53,6 +53,9 @@ def choose_coders(available: Sequence[str], requested: Sequence[str] | None, whe
     if unknown:
         raise CoderError(f"{where}: no coding by {', '.join(unknown)} "
                          f"(coders in this project: {', '.join(available) or 'none'})")
+    if requested and len(set(chosen)) < 2:
+        raise CoderError(f"{where}: --coders names {chosen[0]} only; agreement compares two or more "
+                         f"different coders (coders in this project: {', '.join(available) or 'none'})")
     if len(set(chosen)) < 2:
         raise CoderError(f"{where}: agreement needs two or more coders "
                          f"(coders in this project: {', '.join(available) or 'none'}); use --coders")

@@ -29,8 +29,9 @@ KEYS = [
     ("m", "memo on the response"),
     ("M", "memo on the highlighted code"),
     ("s", "chart summary: the response under the highlighted code's theme"),
-    ("/", "search the text"),
-    ("f", "filter: uncoded, coded with, suggested, attribute, everyone's coding"),
+    ("/", "search the text and ids"),
+    ("f", "filter: uncoded or coded, coded with, suggested, sample, attribute, text, everyone's coding, "
+          "most uncertain first"),
     ("ctrl+o", "show everyone's coding / only mine"),
     ("escape", "drop the text selection, else clear the filter and search"),
     ("tab / shift+tab", "move between panels"),
