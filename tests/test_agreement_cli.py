@@ -77,3 +77,15 @@ def test_agreement_over_characters(codebook_project, tmp_path):
     assert table["kappa 95% low"].isna().all()   # no intervals over characters
     notes = pd.read_excel(out, sheet_name="notes")["note"].tolist()
     assert any(note.startswith("unit: the character") for note in notes)
+
+
+def test_disagreements_are_listed_in_framework_order(codebook_project, tmp_path):
+    conn = open_project(codebook_project)
+    insert_responses(conn, [("r1", "response 1", {})])
+    for code in ("paperwork", "time_pressure"):   # 2.1 and 1.3: the alphabet puts them the other way
+        add_coding(conn, "r1", code, "alice")
+    add_coding(conn, "r1", "caseload", "bob")
+    conn.close()
+    dis = tmp_path / "disagreements.csv"
+    assert run_cli("agreement", codebook_project, "--disagreements", dis).returncode == 0
+    assert pd.read_csv(dis, dtype=str)["code index"].tolist() == ["1.1", "1.3", "2.1"]

@@ -114,6 +114,9 @@ def agreement_report(conn: sqlite3.Connection, coders: Sequence[str] | None = No
         differing = [(r, c, who, None) for r, c, who in result.disagreements(sets)]
     if not result.units:
         raise CoderError(f"{where}: no response has been coded by all of {', '.join(chosen)}")
+    framework = {code.id: i for i, code in enumerate(codebook.codes)}   # each response's codes in codebook order
+    units = {rid: i for i, rid in enumerate(result.units)}
+    differing = sorted(differing, key=lambda row: (units[row[0]], framework.get(row[1], len(framework))))
     labels = {c.id: (c.index, c.label) for c in codebook.codes}
     disagreements = pd.DataFrame(
         [{"response id": r, "code index": labels[c][0], "code": labels[c][1],
