@@ -158,8 +158,10 @@ def test_default_coders_and_a_project_with_nothing_to_settle(tmp_path):
             await pilot.pause()
             text = screen_text(app)
             assert "A: alice" in text and "B: carol" in text and "0 of 2 settled (differing)" in text
+            app.screen.notify("a consensus needs at least one code", title="Not saved", severity="error", timeout=15)
             app.screen.query_one("#coder-b", Select).value = "bob"   # as `s` and the list would
             await pilot.pause()
+            assert not app._notifications   # what was said of the last pair's response is gone
             assert "B: bob" in screen_text(app) and "0 of 0 settled (differing)" in screen_text(app)
             await pilot.press("f")
             await pilot.pause()

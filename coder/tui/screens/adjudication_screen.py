@@ -307,6 +307,7 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
             self.notify("Choose two different coders.", severity="warning")
             return
         self.pair = (a, b)
+        self.app.clear_notifications()   # a "Not saved" about the last pair's response no longer applies
         self.load()
 
     def history_names(self) -> dict[str, str]:
