@@ -224,3 +224,16 @@ def test_snapshot_chart_large(snap_compare, app):
     async def chart(pilot):
         await _open_stats(pilot, "b", "down", "enter", "2")
     assert snap_compare(app, terminal_size=(140, 40), run_before=chart)
+
+
+def test_an_open_choice_is_framed_over_the_tabs(project):
+    """The coder list (`o`) opens framed and opaque, not as bare words over the tab labels."""
+    async def scenario():
+        async with running(project, coder="alice", size=(80, 24)) as (app, pilot, _):
+            screen = await open_stats(app, pilot)
+            await pilot.press("o")
+            await pilot.pause()
+            overlay = screen.query_one("#coder").query_one("SelectOverlay")
+            assert overlay.display and overlay.styles.border.top[0] == "round"
+            assert "╭" in screen_text(app).splitlines()[4]
+    run(scenario)

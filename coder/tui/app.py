@@ -39,6 +39,8 @@ class CoderApp(App):
     """`coder code PROJECT`: keyboard-first coding of one project by one coder."""
 
     TITLE = "coder"
+    # A compact choice's open list is framed (Textual draws it bare, running into what is under it).
+    CSS = "Select.-textual-compact > SelectOverlay { border: round $primary !important; background: $panel; }"
     BINDINGS = [Binding(key, f"open_screen('{module}')", title.split()[0], show=True)
                 for key, title, module, _ in SCREENS]
 

@@ -106,6 +106,7 @@ class StatsScreen(UsesSession, SideScreen):
     StatsScreen #source { width: 15; }
     StatsScreen #by { width: 1fr; max-width: 24; }
     StatsScreen #base { width: 10; }
+    StatsScreen #choices Select > SelectOverlay { min-width: 16; }
     StatsScreen TabbedContent { height: 1fr; }
     StatsScreen TabPane { padding: 0; }
     StatsScreen DataTable { height: 1fr; }
