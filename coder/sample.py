@@ -50,6 +50,11 @@ class SampleReport:
         if info.by:
             lines += [f"  {NO_VALUE if value is None else value}: {drawn:,} of {size:,}"
                       for value, (size, drawn) in self.strata.items()]
+            empty = sum(1 for _, drawn in self.strata.values() if not drawn)
+            if empty * 2 > len(self.strata):   # an attribute nearly as varied as the responses
+                lines.append(f"note: {empty:,} of the {len(self.strata):,} values of {info.by} got no response "
+                             f"drawn, so the sample does not stand for them; stratify by an attribute with "
+                             "fewer values, or draw more")
         return lines
 
 

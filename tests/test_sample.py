@@ -108,3 +108,16 @@ def test_sample_as_the_real_cli_is_reproducible(project, tmp_path):
         drawn.append(sample_response_ids(conn, "pilot"))
         conn.close()
     assert drawn[0] == drawn[1] and len(drawn[0]) == 5
+
+
+def test_stratifying_by_an_attribute_nearly_as_varied_as_the_responses_says_so(tmp_path, capsys):
+    from import_files import write_csv
+    rows = [["id", "role", "comment"]] + [[f"r{i}", f"role {i}", f"answer {i}"] for i in range(10)]
+    project = tmp_path / "roles.coder"
+    cli("init", project)
+    cli("import", project, write_csv(tmp_path / "roles.csv", rows))
+    capsys.readouterr()
+    cli("sample", project, "--n", 3, "--by", "role", "--seed", 1)
+    assert "note: 7 of the 10 values of role got no response drawn" in capsys.readouterr().out
+    cli("sample", project, "--n", 6, "--by", "role", "--seed", 1, "--name", "bigger")
+    assert "note:" not in capsys.readouterr().out
