@@ -238,7 +238,9 @@ def test_sets_become_the_set_attribute_of_their_sources(tmp_path, schema):
 
 
 @pytest.mark.parametrize("xml, files, message", [
-    (FOREIGN.replace('endPosition="20"', 'endPosition="-1"'), None, "not a span of its text"),
+    (FOREIGN.replace('endPosition="20"', 'endPosition="-1"'), None, r"span 5--1 is not a span of its text "
+                                                                    r"\(it starts after its end\)"),
+    (FOREIGN.replace('startPosition="5"', 'startPosition="-3"'), None, r"span -3-20 .* \(it starts below 0\)"),
     (FOREIGN.replace('<CodeRef targetGUID="aaaaaaaa-0000-0000-0000-000000000004"/>',
                      '<CodeRef targetGUID="aaaaaaaa-0000-0000-0000-000000000099"/>'), None,
      "CodeBook does not have"),

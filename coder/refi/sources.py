@@ -211,6 +211,7 @@ def _span(qde: QdeFile, selection: ET.Element, length: int) -> tuple[int, int]:
         qde.fail("startPosition and endPosition must be whole numbers", local(selection.tag),
                  selection.get("guid"), "startPosition")
     if not 0 <= start <= end:
-        qde.fail(f"span {start}-{end} is not a span of its text (it starts below 0 or after its end)",
-                 local(selection.tag), selection.get("guid"), "endPosition")
+        why = "it starts below 0" if start < 0 else "it starts after its end"
+        qde.fail(f"span {start}-{end} is not a span of its text ({why})",
+                 local(selection.tag), selection.get("guid"), "startPosition" if start < 0 else "endPosition")
     return start, end
