@@ -67,7 +67,7 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
     """Two coders' codings side by side; the lead records the consensus."""
 
     DEFAULT_CSS = """
-    AdjudicationScreen #choices { height: 1; margin: 1 0; }
+    AdjudicationScreen #choices { height: 1; margin: 0 0 1 0; }   /* no blank first line: rows are few at 80x24 */
     AdjudicationScreen #choices Label { padding: 0 1; width: auto; }
     AdjudicationScreen #choices Select { width: 1fr; max-width: 28; }
     AdjudicationScreen #progress { padding: 0 1 0 2; width: 1fr; }
