@@ -22,7 +22,7 @@ from coder.records import Coding
 from coder.store import transaction
 from coder.store.codebook_read import get_code
 from coder.store.codings import codings_for_response
-from coder.store.consensus import double_coded_codings, double_coded_counts, set_consensus
+from coder.store.consensus import double_coded_codings, double_coded_counts, set_consensus, settlement_bases
 
 CONSENSUS = "consensus"   # the coder (and origin) the settled codings are recorded as
 TAKE_A, TAKE_B, UNION, EDIT = "a", "b", "union", "edit"
@@ -40,6 +40,8 @@ class DoubleCoded:
     a: list[Coding] = field(default_factory=list)
     b: list[Coding] = field(default_factory=list)
     consensus: list[Coding] = field(default_factory=list)
+    # What each coder had when the consensus was settled (coder -> (code, start, end)); None if not known.
+    basis: dict[str, set[tuple]] | None = None
 
     @property
     def differs(self) -> bool:
@@ -50,6 +52,15 @@ class DoubleCoded:
     def settled(self) -> bool:
         """Whether the response has consensus codings."""
         return bool(self.consensus)
+
+    @property
+    def outdated(self) -> bool:
+        """Whether a coder has changed their codings on the response since it was settled
+        (a settlement made before this was recorded is not known to be)."""
+        if not self.settled or not self.basis:
+            return False
+        return any(self.basis[codings[0].coder] != {(c.code_id, c.start, c.end) for c in codings}
+                   for codings in (self.a, self.b) if codings and codings[0].coder in self.basis)
 
     def code_ids(self) -> list[str]:
         """Every code A, B or the consensus applied, in order of first application."""
@@ -74,10 +85,11 @@ def double_coded(conn: sqlite3.Connection, a: str, b: str, *, differing: bool = 
     `differing`), in project order, each with its codings and consensus."""
     _check_pair(a, b)
     found: dict[str, DoubleCoded] = {}
+    bases = settlement_bases(conn, CONSENSUS)
     for coding in double_coded_codings(conn, a, b, CONSENSUS):
-        item = found.setdefault(coding.response_id, DoubleCoded(coding.response_id))
+        item = found.setdefault(coding.response_id, DoubleCoded(coding.response_id, basis=bases.get(coding.response_id)))
         getattr(item, {a: "a", b: "b"}.get(coding.coder, "consensus")).append(coding)
-    return [item for item in found.values() if item.differs or not differing]
+    return [item for item in found.values() if item.differs or item.outdated or not differing]
 
 
 def _settlement(item: DoubleCoded, how: str, code_ids: Iterable[str]) -> list[Coding]:
@@ -105,7 +117,8 @@ def _settlement(item: DoubleCoded, how: str, code_ids: Iterable[str]) -> list[Co
 def double_coded_response(conn: sqlite3.Connection, response_id: str, a: str, b: str) -> DoubleCoded:
     """One response with the codings of `a`, `b` and the consensus; an error unless both coded it."""
     _check_pair(a, b)
-    item = DoubleCoded(response_id, *(codings_for_response(conn, response_id, who) for who in (a, b, CONSENSUS)))
+    item = DoubleCoded(response_id, *(codings_for_response(conn, response_id, who) for who in (a, b, CONSENSUS)),
+                       basis=settlement_bases(conn, CONSENSUS, response_id).get(response_id))
     if not item.a or not item.b:
         raise CoderError(f"response {response_id!r} has not been coded by both {a} and {b}")
     return item
@@ -124,7 +137,8 @@ def _check_codes(conn: sqlite3.Connection, item: DoubleCoded, code_ids: Iterable
 def _write(conn: sqlite3.Connection, item: DoubleCoded, codings: list[Coding], by: str, how: str) -> None:
     if not codings:
         raise CoderError("a consensus needs at least one code (undo takes a settlement back)")
-    set_consensus(conn, item.response_id, CONSENSUS, codings, by=by, how=how)
+    set_consensus(conn, item.response_id, CONSENSUS, codings, by=by, how=how,
+                  basis={item.a[0].coder: item.a, item.b[0].coder: item.b})
 
 
 def settle(conn: sqlite3.Connection, response_id: str, a: str, b: str, how: str, by: str,

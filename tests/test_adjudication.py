@@ -140,3 +140,26 @@ def test_agreement_leaves_the_consensus_out_unless_it_is_named(db):
     assert CONSENSUS in coders(db)
     assert choose_coders(coders(db), None, "p") == ["alice", "bob", "carol"]
     assert list(agreement_report(db, ["alice", CONSENSUS]).coders) == ["alice", CONSENSUS]
+
+
+def test_a_settlement_a_coder_has_changed_since_is_outdated_and_listed_again(db):
+    """Settled by taking alice's codes; alice then adds a code: the response is outdated (listed
+    even once the coders agree), until it is settled again. Another pair is not affected."""
+    settle(db, "q0002", "alice", "bob", TAKE_A, "lead")
+    [item] = [i for i in double_coded(db, "alice", "bob") if i.response_id == "q0002"]
+    assert item.settled and not item.outdated
+    toggle_code(db, "q0002", "paperwork", "alice")
+    [item] = [i for i in double_coded(db, "alice", "bob") if i.response_id == "q0002"]
+    assert item.outdated
+    toggle_code(db, "q0001", "staffing", "bob")      # q0001: the coders agreed, then bob changed ...
+    settle(db, "q0001", "alice", "bob", TAKE_A, "lead")
+    toggle_code(db, "q0001", "staffing", "bob")      # ... and changed back after the settlement
+    assert [i.response_id for i in double_coded(db, "alice", "bob")] == ["q0001", "q0002", "q0003"]
+    assert [i.outdated for i in double_coded(db, "alice", "bob")] == [True, True, False]
+    settle(db, "q0002", "alice", "bob", TAKE_A, "lead")
+    assert not [i for i in double_coded(db, "alice", "bob") if i.response_id == "q0002"][0].outdated
+    settle(db, "q0005", "alice", "carol", TAKE_A, "lead")   # another pair: its own basis
+    [item] = double_coded(db, "alice", "carol", differing=False)
+    assert item.settled and not item.outdated
+    toggle_code(db, "q0005", "staffing", "carol")
+    assert double_coded(db, "alice", "carol")[0].outdated

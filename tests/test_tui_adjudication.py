@@ -16,6 +16,7 @@ from textual.widgets import Select
 from tui_driver import run, running, screen_text, stored_codings
 from tui_project import CODES, make_project
 
+from coder.adjudication import settle
 from coder.coding import toggle_code
 from coder.records import Code
 from coder.store import open_project, transaction
@@ -239,4 +240,23 @@ def test_opened_again_it_keeps_its_place_and_picks_up_coders_codes_and_coding_si
             await pilot.press(key)   # the new code's key edits the consensus
             await pilot.pause()
             assert ("new_code", None, None, "consensus") in stored_codings(path, "q0002", "consensus")
+    run(scenario)
+
+
+def test_a_settlement_changed_since_is_marked_and_counted(tmp_path):
+    path = make_project(tmp_path / "stale.coder", n=4)
+    conn = open_project(path)
+    toggle_code(conn, "q0001", "caseload", "alice")
+    toggle_code(conn, "q0001", "staffing", "bob")
+    settle(conn, "q0001", "alice", "bob", "a", "lead")
+    toggle_code(conn, "q0001", "paperwork", "alice")   # alice changes her coding after the settlement
+    conn.close()
+
+    async def scenario():
+        async with running(path, "lead") as (app, pilot, screen):
+            await pilot.press("f5")
+            await pilot.pause()
+            text = screen_text(app)
+            assert "1 of 1 settled (differing), 1 since changed by a coder (!)" in text
+            assert any(line.lstrip("▏ ").startswith("!≠ q0001") for line in text.splitlines()), text
     run(scenario)

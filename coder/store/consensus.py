@@ -8,6 +8,7 @@ undo and redo it in one step (as memos are undone).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from coder.records import Coding
@@ -41,12 +42,14 @@ def double_coded_codings(conn: sqlite3.Connection, first: str, second: str,
 
 
 def set_consensus(conn: sqlite3.Connection, response_id: str, coder: str, codings: list[Coding], *,
-                  by: str, how: str, undoes: int | None = None) -> int:
+                  by: str, how: str, undoes: int | None = None,
+                  basis: dict[str, list[Coding]] | None = None) -> int:
     """Make `codings` (their code, span, origin and time) the codings of `coder` on the
     response, replacing what that coder had there, and log it; return the event id.
 
     The `consensus.set` event is `coder`'s, with the codings before and after,
-    who settled (`by`) and how (`how`: whose codes were taken, or an edit).
+    who settled (`by`), how (`how`: whose codes were taken, or an edit) and, with
+    `basis`, the compared coders' codings it was settled on (`settlement_bases`).
     """
     with transaction(conn):
         before = conn.execute(
@@ -61,7 +64,24 @@ def set_consensus(conn: sqlite3.Connection, response_id: str, coder: str, coding
         return record_event(conn, coder, Action.CONSENSUS_SET, response_id, {
             "response_id": response_id, "coder": coder, "by": by, "how": how,
             "before": [dict(zip(_LOGGED, row)) for row in before],
-            "after": [dict(zip(_LOGGED, row)) for row in after]}, undoes=undoes)
+            "after": [dict(zip(_LOGGED, row)) for row in after],
+            **({"basis": {who: [[c.code_id, c.start, c.end] for c in found] for who, found in basis.items()}}
+               if basis else {})}, undoes=undoes)
+
+
+def settlement_bases(conn: sqlite3.Connection, coder: str,
+                     response_id: str | None = None) -> dict[str, dict[str, set[tuple]]]:
+    """For each response (or just `response_id`) `coder`'s codings were last set on with a
+    basis (see `set_consensus`): compared coder -> the (code, start, end) they had then. A
+    response whose last setting has no basis (an undo, a settlement by an older coder) is left out."""
+    found: dict[str, dict[str, set[tuple]] | None] = {}
+    one = "AND target = ? " if response_id is not None else ""
+    for response_id, data in conn.execute(
+            f"SELECT target, data FROM events WHERE action = ? AND coder = ? {one}ORDER BY id",
+            (Action.CONSENSUS_SET, coder, *([response_id] if response_id is not None else []))):
+        basis = json.loads(data).get("basis")
+        found[response_id] = {who: {tuple(c) for c in codings} for who, codings in basis.items()} if basis else None
+    return {rid: basis for rid, basis in found.items() if basis is not None}
 
 
 def logged_codings(response_id: str, coder: str, logged: list[dict]) -> list[Coding]:

@@ -39,7 +39,7 @@ from coder.tui.widgets.key_bar import KeyBar
 
 KEYS = [
     ("j / k, ↓ / ↑", "next / previous response"),
-    ("n", "next response not settled yet"),
+    ("n", "next response not settled yet, or settled before a coder changed their codings (! in the list)"),
     ("] / [", "scroll both texts down / up (a long response)"),
     (".", "show all of the response's attributes / fold them to one line"),
     ("A / B", "settle: take coder A's / coder B's codings"),
@@ -194,7 +194,8 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
         self.show_current()
 
     def _option(self, item: DoubleCoded) -> Option:
-        return Option(f"{'✓' if item.settled else ' '}{'≠' if item.differs else ' '} {item.response_id}")
+        settled = "!" if item.outdated else "✓" if item.settled else " "
+        return Option(f"{settled}{'≠' if item.differs else ' '} {item.response_id}")
 
     def refresh_item(self, response_id: str) -> None:
         """Read one response again after a change to its consensus, and redraw it."""
@@ -211,9 +212,11 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
     def show_current(self) -> None:
         """Draw the progress, both coders' views and the codes side by side."""
         settled = sum(item.settled for item in self.items)
+        outdated = sum(item.outdated for item in self.items)
         what = "differing" if self.differing else "double-coded"
         self.query_one("#progress", Label).update(
-            f"{settled} of {len(self.items)} settled ({what})" if self.pair
+            f"{settled} of {len(self.items)} settled ({what})"
+            + (f", {outdated} since changed by a coder (!)" if outdated else "") if self.pair
             else "No two coders have coded the same responses yet.")
         item = self.current
         response = get_response(self.conn, item.response_id) if item else None
@@ -284,7 +287,7 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
     def action_next_open(self) -> None:
         at = self.query_one(OptionList).highlighted or 0
         order = list(range(at + 1, len(self.items))) + list(range(at + 1))
-        index = next((i for i in order if not self.items[i].settled), None)
+        index = next((i for i in order if not self.items[i].settled or self.items[i].outdated), None)
         if index is None:
             self.notify("Every response in the list is settled.")
         else:
