@@ -171,3 +171,29 @@ def test_a_large_cell_imports(project_path, tmp_path):
     big = "word " * (1024 * 1024)   # 5 MB in one cell
     run_import(project_path, write_csv(tmp_path / "a.csv", [["id", "text"], ["1", big]]))
     assert imported(project_path)["1"][0] == big
+
+
+QUALTRICS = [["StartDate", "ResponseId", "Q1", "Q2_TEXT"],
+             ["Start Date", "Response ID", "What is your setting?", "Please describe your workload"],
+             ['{"ImportId":"startDate","timeZone":"America/Denver"}', '{"ImportId":"_recordId"}',
+              '{"ImportId":"QID1"}', '{"ImportId":"QID2_TEXT"}'],
+             ["2024-03-05 14:30:00", "R_1a", "adults", "My caseload is huge and I work late."],
+             ["2024-03-06 09:00:00", "R_2b", "children", "Not enough staff; sickness everywhere."]]
+
+
+@pytest.mark.parametrize("write, name", [(write_csv, "survey.csv"), (write_xlsx, "survey.xlsx")])
+def test_a_qualtrics_exports_question_and_import_id_rows_are_not_responses(project_path, tmp_path, write, name):
+    summary = run_import(project_path, write(tmp_path / name, QUALTRICS), id_col="ResponseId", text_col="Q2_TEXT")
+    assert list(imported(project_path)) == ["R_1a", "R_2b"]
+    assert summary.rows_read == 2
+    assert summary.description.endswith("a Qualtrics export: its 2 rows of question texts and import ids "
+                                        "under the header skipped")
+    summary = run_import(project_path, write(tmp_path / f"n{name}", QUALTRICS), id_col="@row", text_col="Q2_TEXT",
+                         id_prefix="n")
+    assert list(imported(project_path))[2:] == ["n1", "n2"]   # @row counts responses, not the extra rows
+
+
+def test_a_cell_that_mentions_an_import_id_does_not_drop_rows(project_path, tmp_path):
+    rows = [["id", "comment"], ["1", '{"ImportId": is what Qualtrics calls it'], ["2", "more work"]]
+    run_import(project_path, write_csv(tmp_path / "a.csv", rows))
+    assert list(imported(project_path)) == ["1", "2"]

@@ -8,7 +8,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
+import json
+import re
 from pathlib import Path
+from typing import Iterator
 
 from coder.errors import InputError
 from coder.importers.archive import ZipLimits
@@ -43,14 +48,55 @@ def open_table(path: Path | str, *, sheet: str | None = None,
         raise InputError(f"unknown file type {path.suffix or '(no extension)'!r}", file=str(path),
                          hint="use .csv, .tsv, .xlsx, .xls, .jsonl or .txt")
     if kind == "xlsx":
-        return open_xlsx(path, sheet, ZipLimits.raised_to(max_unzip_mb))
-    if kind == "xls":
-        return open_xls(path, sheet)
-    if kind == "jsonl":
+        table = open_xlsx(path, sheet, ZipLimits.raised_to(max_unzip_mb))
+    elif kind == "xls":
+        table = open_xls(path, sheet)
+    elif kind == "jsonl":
         return open_jsonl(path, encoding)
-    if kind == "text":
+    elif kind == "text":
         return open_text_lines(path, encoding)
-    return open_delimited(path, encoding)
+    else:
+        table = open_delimited(path, encoding)
+    return without_survey_header_rows(table)
+
+
+# Qualtrics puts two rows under the header of its CSV and Excel exports: each question's
+# text, then its import id as JSON ({"ImportId":"QID3_TEXT"}). They are not responses.
+_IMPORT_ID = re.compile(r'\s*\{\s*"ImportId"\s*:')
+_SURVEY_HEADER_ROWS = 2
+
+
+def _is_import_id(value) -> bool:
+    """Whether a cell is a Qualtrics import id: a JSON object with an "ImportId"."""
+    if not isinstance(value, str) or not _IMPORT_ID.match(value):
+        return False
+    try:
+        return "ImportId" in json.loads(value)
+    except (ValueError, TypeError):
+        return False
+
+
+def without_survey_header_rows(table: Table) -> Table:
+    """`table` without the extra header rows a survey tool put under its header (Qualtrics'
+    question texts and import ids), found by the import-id row (every filled cell of it an
+    import id); as it is when there are none.
+    Data rows are numbered from the first real one; the description says what was skipped."""
+    first = list(itertools.islice(table.rows(), _SURVEY_HEADER_ROWS))
+    extra = 0
+    for k, (_, _, values) in enumerate(first, start=1):
+        cells = [v for v in values.values() if v not in (None, "")]
+        if cells and all(_is_import_id(v) for v in cells):
+            extra = k
+    if not extra:
+        return table
+
+    def rows() -> Iterator[SourceRow]:
+        for number, place, values in itertools.islice(table.rows(), extra, None):
+            yield number - extra, place, values
+
+    skipped = "its 2 rows of question texts and import ids" if extra == 2 else "its row of import ids"
+    return dataclasses.replace(table, rows=rows,
+                               description=f"{table.description}; a Qualtrics export: {skipped} under the header skipped")
 
 
 __all__ = ["open_table", "Table", "SourceRow", "ROW_ID", "FORMATS"]
