@@ -434,3 +434,12 @@ def test_code_keys_come_back_from_a_round_trip(tmp_path):
     keys = {c.id: c.key for c in load_codebook(back).codes}
     back.close()
     assert (keys[codes[0]], keys[codes[1]]) == ("q", "7") and all(keys[c] is None for c in codes[2:])
+
+
+def test_a_user_the_file_does_not_list_is_named_in_the_summary(tmp_path):
+    xml = FOREIGN.replace('<Coding guid="ffffffff-1000-0000-0000-000000000002" creatingUser="22222222-2222-2222-2222-222222222222">',
+                          '<Coding guid="ffffffff-1000-0000-0000-000000000002" creatingUser="99999999-2222-2222-2222-222222222222">')
+    assert xml != FOREIGN
+    content = import_qdpx(foreign_qdpx(tmp_path / "u.qdpx", xml), tmp_path / "u.coder")
+    assert "1 user the file's Users do not list recorded as 'imported'" in content.summary()
+    assert "do not list" not in import_qdpx(foreign_qdpx(tmp_path / "v.qdpx"), tmp_path / "v.coder").summary()

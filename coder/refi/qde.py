@@ -55,11 +55,15 @@ def first_text(groups: dict[str, list[ET.Element]], name: str) -> str | None:
     return (found[0].text or "") if found else None
 
 
-def author(people: dict[str, str], *elements: ET.Element) -> str:
-    """The coder of the first element that names a user (else "imported")."""
+def author(people: dict[str, str], *elements: ET.Element, unlisted: set[str] | None = None) -> str:
+    """The coder of the first element that names a user (else "imported"); a user the file's
+    Users do not list is "imported" too, and their GUID goes into `unlisted`."""
     for element in elements:
         if element.get("creatingUser"):
-            return people.get(guid_of(element.get("creatingUser")), IMPORTED_CODER)
+            guid = guid_of(element.get("creatingUser"))
+            if guid not in people and unlisted is not None:
+                unlisted.add(guid)
+            return people.get(guid, IMPORTED_CODER)
     return IMPORTED_CODER
 
 

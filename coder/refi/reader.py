@@ -95,6 +95,7 @@ class QdpxContent:
     unlinked: int = 0   # a Case's SourceRefs to no source in the project (their values go nowhere)
     past_end: list[tuple[str, str | None, int]] = field(default_factory=list)   # see SourcesRead
     not_text: dict[str, list[int]] = field(default_factory=dict)                # see SourcesRead
+    unlisted_users: set[str] = field(default_factory=set)                      # see SourcesRead
 
     def summary(self) -> str:
         """One line on what the import holds, and what it could not place."""
@@ -107,7 +108,9 @@ class QdpxContent:
         notes = ([f"{self.skipped} empty selections skipped"] * bool(self.skipped)
                  + [f"{self.unlinked} case link{'s' * (self.unlinked != 1)} to sources the project does not hold left out"]
                  * bool(self.unlinked) + [self._past_end()] * bool(self.past_end)
-                 + [self._not_text()] * bool(self.not_text))
+                 + [self._not_text()] * bool(self.not_text)
+                 + [f"{len(self.unlisted_users)} user{'s' * (len(self.unlisted_users) != 1)} the file's Users "
+                    f"do not list recorded as {IMPORTED_CODER!r}"] * bool(self.unlisted_users))
         return text + (f" ({'; '.join(notes)})" if notes else "")
 
 
@@ -152,7 +155,8 @@ def read_qdpx(path: Path | str, limits: ZipLimits = ZipLimits()) -> QdpxContent:
         content = QdpxContent(skeleton.name, skeleton.codebook, read.responses,
                               users=sorted(set(skeleton.people.values())), guids=skeleton.guids,
                               skipped=read.skipped,
-                              unlinked=read.unlinked, past_end=read.past_end, not_text=read.not_text)
+                              unlinked=read.unlinked, past_end=read.past_end, not_text=read.not_text,
+                              unlisted_users=read.unlisted_users)
         _resolve_codings(qde, content, read, skeleton)
         _read_notes(qde, content, read, skeleton)
         return content

@@ -65,6 +65,7 @@ class SourcesRead:
     bad_coding: tuple[str | None, str] | None = None   # (Coding guid, its CodeRef GUID)
     # Sources that are not text (pictures, PDFs, audio, video), by kind: [sources, their Codings]
     not_text: dict[str, list[int]] = field(default_factory=dict)
+    unlisted_users: set[str] = field(default_factory=set)   # creatingUser GUIDs the file's Users lack
 
 
 # The REFI-QDA source elements coder does not import (it codes text), and what to call them.
@@ -107,7 +108,7 @@ class _SecondPass:
                 self.set(element)
             elif section == "Notes" and tag == "Note":
                 self.read.notes.append(RawNote(element.get("guid"), element.get("name"),
-                                               author(people, element),
+                                               author(people, element, unlisted=self.read.unlisted_users),
                                                first_text(children(element), "PlainTextContent"),
                                                element.get("plainTextPath"),
                                                element.get("creationDateTime"),
@@ -150,11 +151,11 @@ class _SecondPass:
             values(groups.get("VariableValue", ()), self.skeleton.variables))
         people, read = self.skeleton.people, self.read
         if (first_text(groups, "Description") or "").strip():
-            read.descriptions.append((rid, author(people, source), first_text(groups, "Description")))
+            read.descriptions.append((rid, author(people, source, unlisted=read.unlisted_users), first_text(groups, "Description")))
         for ref in groups.get("NoteRef", ()):
             read.note_targets.setdefault(guid_of(ref.get("targetGUID")), ("response", rid))
         for coding in groups.get("Coding", ()):
-            self.coding(coding, rid, None, None, author(people, coding),
+            self.coding(coding, rid, None, None, author(people, coding, unlisted=read.unlisted_users),
                         coding.get("creationDateTime"), None)
         for selection in groups.get("PlainTextSelection", ()):
             start, end = _span(self.qde, selection, len(text))
@@ -164,7 +165,7 @@ class _SecondPass:
                 read.past_end.append((rid, selection.get("guid"), len(parts.get("Coding", ()))))
             if (first_text(parts, "Description") or "").strip():   # a memo on a coded span: quote the span
                 quote = "" if past_end else f"“{text[start:end]}”: "
-                read.descriptions.append((rid, author(people, selection),
+                read.descriptions.append((rid, author(people, selection, unlisted=read.unlisted_users),
                                           quote + first_text(parts, "Description")))
             for ref in parts.get("NoteRef", ()):
                 read.note_targets.setdefault(guid_of(ref.get("targetGUID")), ("response", rid))
@@ -177,7 +178,7 @@ class _SecondPass:
             spelt = written_guid(selection.get("guid"))
             for coding in parts.get("Coding", ()):
                 self.coding(coding, rid, None if whole else start, None if whole else end,
-                            author(people, coding, selection),
+                            author(people, coding, selection, unlisted=read.unlisted_users),
                             coding.get("creationDateTime") or selection.get("creationDateTime"),
                             (spelt, selection.get("name")) if spelt else None)
 
