@@ -221,3 +221,13 @@ def test_a_bad_json_line_is_named_once(project, tmp_path):
     file.write_text('{"id": "R9", "comment": "fine"}\n{"id": "R10", "comment": "tab\tinside"}\n')
     message = fails(project, file, r"answers\.jsonl, line 2: not valid JSON: Invalid control character at character")
     assert " at at " not in message
+
+
+@pytest.mark.parametrize("data", [b"PK\x03\x04", b"PK\x03\x04" + bytes(range(200)),
+                                  b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)],
+                         ids=["zip signature only", "zip signature and junk", "OLE header and zeros"])
+def test_a_damaged_xls_is_one_line(project, tmp_path, data):
+    """A zip or an OLE file that xlrd cannot read (it raised zipfile's and its own CompDocError)."""
+    file = tmp_path / "answers.xls"
+    file.write_bytes(data)
+    fails(project, file, r"answers\.xls: not a readable XLS workbook")

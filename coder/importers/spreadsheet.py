@@ -135,9 +135,11 @@ def open_xls(path: Path, sheet: str | None = None) -> Table:
     """One sheet of a legacy XLS workbook as a Table."""
     import xlrd
 
+    from xlrd.compdoc import CompDocError
+
     try:
         book = xlrd.open_workbook(str(path), on_demand=True)
-    except xlrd.XLRDError as exc:
+    except (xlrd.XLRDError, CompDocError, zipfile.BadZipFile) as exc:   # a damaged file, or a zip that is not one
         raise InputError(f"not a readable XLS workbook ({exc})", file=str(path),
                          hint="save it from Excel as .xlsx, or as CSV UTF-8") from None
     names = book.sheet_names()
