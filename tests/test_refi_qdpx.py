@@ -443,3 +443,13 @@ def test_a_user_the_file_does_not_list_is_named_in_the_summary(tmp_path):
     content = import_qdpx(foreign_qdpx(tmp_path / "u.qdpx", xml), tmp_path / "u.coder")
     assert "1 user the file's Users do not list recorded as 'imported'" in content.summary()
     assert "do not list" not in import_qdpx(foreign_qdpx(tmp_path / "v.qdpx"), tmp_path / "v.coder").summary()
+
+
+def test_two_unnamed_users_whose_guids_start_alike_stay_two_coders(tmp_path):
+    xml = FOREIGN.replace('<User guid="{11111111-1111-1111-1111-111111111111}" name="Ana"/>',
+                          '<User guid="{22222222-2222-2222-2222-111111111111}"/>').replace(
+        '<User guid="22222222-2222-2222-2222-222222222222" id="ben"/>',
+        '<User guid="22222222-2222-2222-2222-222222222222"/>').replace(
+        "11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-111111111111")
+    content = import_qdpx(foreign_qdpx(tmp_path / "u.qdpx", xml), tmp_path / "u.coder")
+    assert sorted(content.users) == ["user-22222222", "user-22222222-2222-2222-2222-222222222222"]

@@ -3,7 +3,8 @@
 What maps to what:
 
 - `User` -> coder name (its `name`, else its `id`, else "user-" + the first 8
-  characters of its GUID), a coder of the project even without codings;
+  characters of its GUID, or all of it where two such users share those), a coder of
+  the project even without codings;
   codings and notes without a known user belong to coder "imported"
 - `CodeBook` -> themes and codes (coder.codebook.qdc.codebook_from_xml: top-level
   codes with children are themes keeping their isCodable, deeper codes are

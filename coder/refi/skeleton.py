@@ -53,7 +53,7 @@ def read_skeleton(qde: QdeFile) -> Skeleton:
         tag = local(element.tag)
         if section == "Users" and tag == "User":
             guid = _remember(written, element)
-            people[guid] = element.get("name") or element.get("id") or f"user-{guid[:8]}"
+            people[guid] = element.get("name") or element.get("id") or _unnamed_user(guid, people)
         elif section == "Variables" and tag == "Variable":
             variables[_remember(written, element)] = element.get("name", "")
         elif section == "Sources" and tag == "TextSource":
@@ -114,3 +114,11 @@ def _source_ids(sources: list[tuple[str, str]]) -> dict[str, str]:
     """Source GUID -> response id: the source's name, or its GUID when that is empty or shared."""
     names = Counter(name for _, name in sources)
     return {guid: name if name and names[name] == 1 else guid for guid, name in sources}
+
+
+def _unnamed_user(guid: str, people: dict[str, str]) -> str:
+    """A coder name for a User with neither name nor id: "user-" and the first 8 characters of
+    its GUID, or the whole GUID where another such user already has that name (two coders'
+    codings must not become one's)."""
+    short = f"user-{guid[:8]}"
+    return short if short not in people.values() else f"user-{guid}"
