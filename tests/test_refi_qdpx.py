@@ -453,3 +453,11 @@ def test_two_unnamed_users_whose_guids_start_alike_stay_two_coders(tmp_path):
         "11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-111111111111")
     content = import_qdpx(foreign_qdpx(tmp_path / "u.qdpx", xml), tmp_path / "u.coder")
     assert sorted(content.users) == ["user-22222222", "user-22222222-2222-2222-2222-222222222222"]
+
+
+def test_a_link_to_a_note_the_file_lacks_is_counted(tmp_path):
+    xml = FOREIGN.replace('<NoteRef targetGUID="dddddddd-0000-0000-0000-000000000001"/>',
+                          '<NoteRef targetGUID="dddddddd-0000-0000-0000-000000000077"/>')
+    assert xml != FOREIGN
+    content = import_qdpx(foreign_qdpx(tmp_path / "n.qdpx", xml), tmp_path / "n.coder")
+    assert "1 link to notes the file does not hold left out" in content.summary()

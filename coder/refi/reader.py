@@ -97,6 +97,7 @@ class QdpxContent:
     past_end: list[tuple[str, str | None, int]] = field(default_factory=list)   # see SourcesRead
     not_text: dict[str, list[int]] = field(default_factory=dict)                # see SourcesRead
     unlisted_users: set[str] = field(default_factory=set)                      # see SourcesRead
+    dangling_note_refs: int = 0   # NoteRefs to notes the file does not hold
 
     def summary(self) -> str:
         """One line on what the import holds, and what it could not place."""
@@ -111,7 +112,9 @@ class QdpxContent:
                  * bool(self.unlinked) + [self._past_end()] * bool(self.past_end)
                  + [self._not_text()] * bool(self.not_text)
                  + [f"{len(self.unlisted_users)} user{'s' * (len(self.unlisted_users) != 1)} the file's Users "
-                    f"do not list recorded as {IMPORTED_CODER!r}"] * bool(self.unlisted_users))
+                    f"do not list recorded as {IMPORTED_CODER!r}"] * bool(self.unlisted_users)
+                 + [f"{self.dangling_note_refs} link{'s' * (self.dangling_note_refs != 1)} to notes the file "
+                    "does not hold left out"] * bool(self.dangling_note_refs))
         return text + (f" ({'; '.join(notes)})" if notes else "")
 
 
@@ -225,6 +228,7 @@ def _read_notes(qde: QdeFile, content: QdpxContent, read: SourcesRead, skeleton:
         targets.setdefault(note_guid, target)
     for note_guid in skeleton.project_notes:
         targets.setdefault(note_guid, ("project", ""))
+    content.dangling_note_refs = len(set(targets) - {guid_of(note.guid) for note in read.notes})
     named_targets = _NamedTargets(skeleton.codebook, set(skeleton.source_ids.values()))
     on_target: dict[tuple[str, str], list[tuple[str, str]]] = {}   # (kind, target) -> (coder, text)
     for note in read.notes:
