@@ -39,8 +39,12 @@ class CoderApp(App):
     """`coder code PROJECT`: keyboard-first coding of one project by one coder."""
 
     TITLE = "coder"
-    # A compact choice's open list is framed (Textual draws it bare, running into what is under it).
-    CSS = "Select.-textual-compact > SelectOverlay { border: round $primary !important; background: $panel; }"
+    # A compact choice's open list is framed (Textual draws it bare, running into what is under it);
+    # notes stand above the key bar, which takes two lines on a narrow terminal.
+    CSS = """
+    Select.-textual-compact > SelectOverlay { border: round $primary !important; background: $panel; }
+    ToastRack { margin-bottom: 2; }
+    """
     BINDINGS = [Binding(key, f"open_screen('{module}')", title.split()[0], show=True)
                 for key, title, module, _ in SCREENS]
 
