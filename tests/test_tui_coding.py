@@ -22,7 +22,8 @@ from coder.store.responses import insert_responses
 from coder.tui.screens.help_screen import HelpScreen
 from coder.tui.screens.note_editor import DRAFT_DELAY
 from coder.tui.widgets.codebook_panel import CodebookPanel
-from coder.tui.widgets.response_view import ResponseView, sentence_ranges, wrap_ranges
+from coder.tui.widgets.response_view import ResponseView
+from coder.tui.wrapping import sentence_ranges, wrap_ranges
 
 pytestmark = pytest.mark.slow  # real processes or the full UI: `pytest -m "not slow"` skips them
 

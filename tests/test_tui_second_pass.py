@@ -12,7 +12,8 @@ from tui_driver import run, running, screen_text
 from tui_project import make_project
 
 from coder.tui.widgets.code_rules import CodeRules
-from coder.tui.widgets.response_view import MEMO_MARK, SEARCH_MATCH, ResponseView, sentence_ranges
+from coder.tui.widgets.response_view import MEMO_MARK, SEARCH_MATCH, ResponseView
+from coder.tui.wrapping import sentence_ranges
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 the full text with coded spans in their code's colour and suggestion evidence
 underlined, and memo and chart notes.
 
-Drawn with the line API (ScrollView + render_line) over lines wrapped here, so
+Drawn with the line API (ScrollView + render_line) over lines wrapped here (by
+`coder.tui.wrapping`, in terminal cells), so
 showing another response repaints this widget only and never re-lays-out the
 screen (that keeps a keypress cheap). Each text line knows the offset in the
 response it starts at, so text selected with the mouse maps back to code-point
@@ -12,11 +13,6 @@ be selected from the keyboard too (`step_sentence`).
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
-from itertools import accumulate
-
-from rich.cells import get_character_cell_size
 from rich.style import Style as RichStyle
 from textual.content import Content
 from textual.geometry import Region, Size
@@ -28,13 +24,11 @@ from textual.style import Style
 from coder.records import Code, Coding, Response
 from coder.tui.colours import chip_style, text_on
 from coder.tui.widgets.base_styles import KeepsBaseStyles
+from coder.tui.wrapping import sentence_ranges, wrap_ranges
 
 # Characters drawn as a space: control characters that would upset the terminal
 # and line breaks other than "\n" (one for one, so offsets stay offsets).
 _BLANKS = {ord(c): " " for c in "\r\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
-# A sentence ends after . ! ? or … (and any closing quotes or brackets) before a space, or at a line break.
-_SENTENCE_END = re.compile(r"[.!?…]+[\"')\]’”]*(?=\s)|\n")
-
 
 SPAN_QUOTE = 60   # characters of a coded span quoted in the legend under the text
 SEARCH_MATCH = "bold reverse"   # how words found by the search are drawn
@@ -43,47 +37,6 @@ MEMO_MARK = "✎ memo"
 MORE_HINTS = ("  +{n} more, press .", "  +{n} more (.)", " +{n} (.)")
 FOLDED_ONE = " (.)"   # the one attribute is cut: the key shows it whole
 ATTRIBUTE_ROOM = 12   # cells kept for attributes when choosing the wording
-
-
-def sentence_ranges(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of `text`, without the spaces around it."""
-    ranges, start = [], 0
-    for end in [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
-        piece = text[start:end]
-        if piece.strip():
-            first = start + len(piece) - len(piece.lstrip())
-            ranges.append((first, start + len(piece.rstrip())))
-        start = end
-    return ranges
-
-
-def wrap_ranges(text: str, width: int) -> list[tuple[int, int]]:
-    """(start, end) of each line when `text` is word-wrapped to `width` terminal cells.
-
-    Line breaks end a line (the "\\n" itself is in no range); a long word is
-    cut at the width. Spaces at a wrap point stay at the end of their line.
-    Characters are measured in cells, so a line of wide characters (CJK,
-    most emoji: two cells each) fits the width as a line of letters does.
-    """
-    width = max(1, width)
-    cells = None if text.isascii() else list(accumulate(map(get_character_cell_size, text), initial=0))
-    ranges: list[tuple[int, int]] = []
-    start = 0
-    for paragraph in text.split("\n"):
-        at, end = start, start + len(paragraph)
-        while True:
-            # The furthest point the line can reach within the width (at least one character).
-            limit = at + width if cells is None else bisect_right(cells, cells[at] + width, at, end + 1) - 1
-            limit = max(limit, at + 1)
-            if limit >= end:
-                break
-            cut = text.rfind(" ", at, limit + 1)
-            cut = cut + 1 if cut > at else limit
-            ranges.append((at, cut))
-            at = cut
-        ranges.append((at, end))
-        start = end + 1
-    return ranges
 
 
 class ResponseView(KeepsBaseStyles, ScrollView, can_focus=False):
