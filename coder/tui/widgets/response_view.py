@@ -3,9 +3,8 @@ the full text with coded spans in their code's colour and suggestion evidence
 underlined, and memo and chart notes.
 
 Drawn with the line API (ScrollView + render_line) over lines wrapped here (by
-`coder.tui.wrapping`, in terminal cells), so
-showing another response repaints this widget only and never re-lays-out the
-screen (that keeps a keypress cheap). Each text line knows the offset in the
+`coder.tui.wrapping`, in terminal cells), so showing another response repaints
+this widget only and never re-lays-out the screen (that keeps a keypress cheap). Each text line knows the offset in the
 response it starts at, so text selected with the mouse maps back to code-point
 offsets (`selected_span`) and a code key can code just that span. Sentences can
 be selected from the keyboard too (`step_sentence`).
