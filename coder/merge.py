@@ -36,8 +36,8 @@ from coder.errors import CoderError
 from coder.records import tree_depths
 from coder.store import transaction
 from coder.store.backup import project_file
-from coder.store.merge import (KEYS, Rows, apply_merge, next_positions, read_other, response_texts,
-                               safety_copy_as_committed, table_rows)
+from coder.store.merge import (KEYS, Rows, apply_merge, events_held, next_positions, read_other,
+                               response_texts, safety_copy_as_committed, table_rows)
 
 SHOWN = 20   # conflicts listed before "... and N more"
 _NOTES = ("memos", "charts")
@@ -111,7 +111,7 @@ def merge_project(conn: sqlite3.Connection, other: Path | str, coder: str, *,
     theirs, their_texts, their_removals = read_other(other)
     with transaction(conn):   # compared and written under one lock: nobody writes in between
         report, rows = _plan(conn, theirs, their_texts, other)
-        removed = _taken_off_there(conn, their_removals, report)
+        removed = _taken_off_there(conn, their_removals, their_texts, report)
         if report.conflicts and not skip_conflicts:
             raise MergeConflicts(report, project_file(conn))
         if any(rows.values()) or removed:
@@ -158,15 +158,24 @@ def _plan(conn: sqlite3.Connection, theirs: Rows, their_texts: dict[str, str],
     return report, rows
 
 
-def _taken_off_there(conn: sqlite3.Connection, removals: list[dict], report: MergeReport) -> list[dict]:
-    """This project's codings that the other file's history took off (`removed_codings`): the
-    same coding, made at the same moment, so one the copy had from here; a coding made here
-    again since (another moment) stays. Counted in `report.removed`."""
-    made = {_key("codings", removal): removal.get("created_at") for removal in removals}
+def _taken_off_there(conn: sqlite3.Connection, removals: list[dict], their_texts: dict[str, str],
+                     report: MergeReport) -> list[dict]:
+    """This project's codings that the other file's history took off (`removed_codings`) since it
+    was copied from here (a removal both logs hold came before the copy: what this project did
+    after it, such as putting the coding back, stands): the same coding, made at the same moment;
+    a coding made here again since (another moment) stays. Counted in `report.removed`; one on a
+    response whose text differs is held back with that response's other rows."""
+    shared = events_held(conn, [removal["event"] for removal in removals])   # taken off before the copy was made
+    made = {_key("codings", removal): removal.get("created_at") for removal in removals
+            if removal["event"][0] not in shared}
     found = [row for row in table_rows(conn, "codings")
              if _key("codings", row) in made and row["created_at"] == made[_key("codings", row)]]
-    report.removed = len(found)
-    return found
+    ours = response_texts(conn)
+    conflicting = {rid for rid, text in their_texts.items() if ours.get(rid, text) != text}
+    kept = [row for row in found if row["response_id"] not in conflicting]   # held back, as that response's rows are
+    report.held_back["codings"] = report.held_back.get("codings", 0) + len(found) - len(kept)
+    report.removed = len(kept)
+    return kept
 
 
 def _referenced_responses(theirs: Rows) -> set[str]:

@@ -309,3 +309,39 @@ def test_a_coding_taken_off_in_the_copy_is_taken_off_here_and_back_on_undo(copie
     assert bobs == {("R1", "caseload"), ("R2", "paperwork"), ("R2", "caseload"), ("R4", "caseload")}
     assert merge(alice, bob) == 0   # and again: the same outcome as the first time
     assert ("R4", "caseload", "bob") not in {row[:3] for row in codings(alice)}
+
+
+def test_a_coding_put_back_here_after_the_copy_was_made_stays(tmp_path, capsys):
+    """Taken off by mistake, the copy handed out, then put back here by undo: the copy's history
+    holds the removal from before it was made, which is the project's own, not a decision of the
+    coder's since; merging the copy leaves the coding on."""
+    project = new_project(tmp_path / "study.coder")
+    import_codes(project, "alice", [("R1", "caseload"), ("R2", "paperwork")])
+    conn = open_project(project)
+    toggle_code(conn, "R1", "caseload", "alice")
+    conn.close()
+    copy = copy_project(project, tmp_path / "alice.coder")
+    conn = open_project(project)
+    History(conn, "alice").undo()
+    conn.close()
+    import_codes(copy, "alice", [("R3", "supervision")])
+    capsys.readouterr()
+    assert merge(project, copy) == 0
+    assert "taken off" not in capsys.readouterr().out
+    assert ("R1", "caseload", "alice") in {row[:3] for row in codings(project)}
+
+
+def test_a_coding_taken_off_on_a_response_in_conflict_is_held_back(copies, capsys):
+    alice, bob = copies
+    assert merge(alice, bob) == 0
+    conn = open_project(bob)
+    toggle_code(conn, "R2", "paperwork", "bob")   # taken off there, on a response ...
+    conn.close()
+    changed = [ANSWERS[0], ["R2", "children", "Paperwork, and nothing but paperwork"]]   # ... whose text changed
+    cli("import", bob, write_csv(bob.with_name("changed.csv"), changed), "--id-col", "id",
+        "--text-col", "comment", "--on-duplicate", "replace")
+    capsys.readouterr()
+    assert merge(alice, bob, "--skip-conflicts") == 0
+    out = capsys.readouterr().out
+    assert "codings: 0 added, 3 already present" in out and "held back: 1 codings" in out
+    assert ("R2", "paperwork", "bob") in {row[:3] for row in codings(alice)}

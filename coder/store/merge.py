@@ -122,14 +122,27 @@ def table_rows(conn: sqlite3.Connection, table: str) -> list[dict]:
 
 def removed_codings(conn: sqlite3.Connection) -> list[dict]:
     """The codings the project's history took off and that are still off: for each, the coding as
-    it was (response_id, code_id, coder, start, end, origin, created_at), from its last removal."""
+    it was (response_id, code_id, coder, start, end, origin, created_at), from its last removal,
+    with that removal's event as `event` (id, time, data: to tell history two files share)."""
     last: dict[tuple, dict] = {}
-    for (data,) in conn.execute("SELECT data FROM events WHERE action = ? ORDER BY id", (Action.CODING_REMOVE,)):
+    for event_id, at, data in conn.execute(
+            "SELECT id, at, data FROM events WHERE action = ? ORDER BY id", (Action.CODING_REMOVE,)):
         coding = json.loads(data)
-        last[tuple(coding.get(c) for c in KEYS["codings"])] = coding
+        last[tuple(coding.get(c) for c in KEYS["codings"])] = {**coding, "event": (event_id, at, data)}
     present = {tuple(row) for row in conn.execute(
         'SELECT response_id, code_id, coder, start, "end" FROM codings')}
     return [coding for key, coding in last.items() if key not in present]
+
+
+def events_held(conn: sqlite3.Connection, events: list[tuple[int, str, str]]) -> set[int]:
+    """Of (id, time, data) events of another file, the ids this project's log holds too: history
+    the two files share (the other one is a copy made after them)."""
+    held = set()
+    for event_id, at, data in events:
+        row = conn.execute("SELECT at, data FROM events WHERE id = ?", (event_id,)).fetchone()
+        if row == (at, data):
+            held.add(event_id)
+    return held
 
 
 def response_texts(conn: sqlite3.Connection) -> dict[str, str]:
