@@ -163,3 +163,19 @@ def test_a_settlement_a_coder_has_changed_since_is_outdated_and_listed_again(db)
     assert item.settled and not item.outdated
     toggle_code(db, "q0005", "staffing", "carol")
     assert double_coded(db, "alice", "carol")[0].outdated
+
+
+def test_undo_and_redo_of_a_settlement_keep_what_it_was_settled_on(db):
+    settle(db, "q0002", "alice", "bob", TAKE_A, "lead")
+    history = History(db, CONSENSUS)
+    history.undo()
+    history.redo()                                   # the same settlement, back
+    toggle_code(db, "q0002", "paperwork", "alice")   # alice changes since
+    [item] = [i for i in double_coded(db, "alice", "bob") if i.response_id == "q0002"]
+    assert item.settled and item.outdated
+    toggle_code(db, "q0002", "paperwork", "alice")   # back as it was settled
+    settle(db, "q0002", "alice", "bob", TAKE_B, "lead")
+    toggle_code(db, "q0002", "it_systems", "bob")    # bob changes after the second settlement ...
+    history.undo()                                   # ... which is undone: the first stands, and bob changed since it
+    [item] = [i for i in double_coded(db, "alice", "bob") if i.response_id == "q0002"]
+    assert _stored(db, "q0002") == [("caseload", None, None, "consensus")] and item.outdated

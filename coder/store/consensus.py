@@ -71,17 +71,21 @@ def set_consensus(conn: sqlite3.Connection, response_id: str, coder: str, coding
 
 def settlement_bases(conn: sqlite3.Connection, coder: str,
                      response_id: str | None = None) -> dict[str, dict[str, set[tuple]]]:
-    """For each response (or just `response_id`) `coder`'s codings were last set on with a
-    basis (see `set_consensus`): compared coder -> the (code, start, end) they had then. A
-    response whose last setting has no basis (an undo, a settlement by an older coder) is left out."""
-    found: dict[str, dict[str, set[tuple]] | None] = {}
+    """For each response (or just `response_id`), the basis of `coder`'s codings there now (see
+    `set_consensus`): compared coder -> the (code, start, end) they had when it was settled. An
+    undo or redo restores the basis of what it restores (the state before the step it undoes). A
+    response whose codings were set without one (by an older coder) is left out."""
+    current: dict[str, dict | None] = {}
+    before: dict[int, dict | None] = {}   # per event: the basis in force before it
     one = "AND target = ? " if response_id is not None else ""
-    for response_id, data in conn.execute(
-            f"SELECT target, data FROM events WHERE action = ? AND coder = ? {one}ORDER BY id",
+    for event_id, target, data, undoes in conn.execute(
+            f"SELECT id, target, data, undoes FROM events WHERE action = ? AND coder = ? {one}ORDER BY id",
             (Action.CONSENSUS_SET, coder, *([response_id] if response_id is not None else []))):
+        before[event_id] = current.get(target)
         basis = json.loads(data).get("basis")
-        found[response_id] = {who: {tuple(c) for c in codings} for who, codings in basis.items()} if basis else None
-    return {rid: basis for rid, basis in found.items() if basis is not None}
+        current[target] = basis if basis or undoes is None else before.get(undoes)
+    return {rid: {who: {tuple(c) for c in codings} for who, codings in basis.items()}
+            for rid, basis in current.items() if basis}
 
 
 def logged_codings(response_id: str, coder: str, logged: list[dict]) -> list[Coding]:
