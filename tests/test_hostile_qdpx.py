@@ -112,12 +112,14 @@ def _flip_byte_of(path, member: str, offset: int) -> None:
 @pytest.mark.parametrize("member, compression, offset", [
     ("sources/big.txt", zipfile.ZIP_STORED, 3),         # the CRC check fails
     ("project.qde", zipfile.ZIP_DEFLATED, 40),          # the deflated data does not inflate
+    ("coder.json", zipfile.ZIP_STORED, 2),              # coder's own fields
 ])
 def test_a_damaged_member_is_one_line_naming_it(tmp_path, member, compression, offset):
     path = tmp_path / "damaged.qdpx"
     with zipfile.ZipFile(path, "w", compression) as archive:
         archive.writestr("project.qde", PROJECT.format(codes=ONE_CODE))
         archive.writestr("sources/big.txt", b"some words about the caseload")
+        archive.writestr("coder.json", b'{"codebook": {}, "codes": {}}')
     _flip_byte_of(path, member, offset)
     done = run_cli("import-qdpx", path, tmp_path / "p.coder")
     assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr

@@ -19,14 +19,13 @@ coder.json, whose Project origin starts "coder ").
 from __future__ import annotations
 
 import json
-import zipfile
 from dataclasses import dataclass, field
 from typing import Mapping
 
 from coder.codebook.qdc import normal_guid
 from coder.errors import InputError
 from coder.records import Codebook
-from coder.refi.qde import QdeFile
+from coder.refi.qde import DAMAGED_MEMBER, QdeFile
 
 CODER_FIELDS = "coder.json"
 _CODEBOOK_FIELDS = ("name", "version", "method")
@@ -62,14 +61,18 @@ def read_coder_fields(qde: QdeFile) -> CoderFields:
     if CODER_FIELDS not in qde.names:
         return CoderFields()
     try:
-        data = json.loads(qde.archive.read(CODER_FIELDS).decode("utf-8"))
+        raw = qde.archive.read(CODER_FIELDS)
+    except DAMAGED_MEMBER as exc:
+        qde.damaged(CODER_FIELDS, exc)
+    try:
+        data = json.loads(raw.decode("utf-8"))
         book = data.get("codebook", {})
         found = CoderFields({key: book[key] for key in _CODEBOOK_FIELDS if book.get(key)},
                             {normal_guid(guid): _description_fields(values)
                              for guid, values in data.get("codes", {}).items()})
         if not all(isinstance(value, str) for value in found.codebook.values()):
             raise ValueError("not text")
-    except (zipfile.BadZipFile, UnicodeDecodeError, ValueError, AttributeError, TypeError):
+    except (UnicodeDecodeError, ValueError, AttributeError, TypeError):
         raise InputError(f"{CODER_FIELDS} is not the JSON object coder writes", file=qde.file,
                          hint=f"delete {CODER_FIELDS} from the .qdpx to import without it") from None
     return found

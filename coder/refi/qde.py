@@ -27,7 +27,7 @@ _HEX_GUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-f
 _GUID_TYPE = re.compile(rf"{_HEX_GUID}|\{{{_HEX_GUID}\}}")   # the schema's GUIDType
 # What Python's zipfile raises for a member whose bytes are damaged (a failed CRC check,
 # deflated data that does not inflate, a member cut short).
-_DAMAGED_MEMBER = (zipfile.BadZipFile, zlib.error, EOFError)
+DAMAGED_MEMBER = (zipfile.BadZipFile, zlib.error, EOFError)
 
 
 def guid_of(value: str | None) -> str:
@@ -143,7 +143,7 @@ class QdeFile:
         except ET.ParseError as exc:
             raise InputError(f"not valid XML ({exc})", file=self.where,
                              line=exc.position[0]) from None
-        except _DAMAGED_MEMBER as exc:
+        except DAMAGED_MEMBER as exc:
             self.damaged(self.qde, exc)
         if root != "Project":
             raise InputError(f"the root element is {root!r}, not Project", file=self.where)
@@ -178,7 +178,7 @@ class QdeFile:
             if candidate in self.names:
                 try:
                     data = self.archive.read(candidate)
-                except _DAMAGED_MEMBER as exc:
+                except DAMAGED_MEMBER as exc:
                     self.damaged(candidate, exc)
                 try:
                     return data.decode("utf-8-sig")
