@@ -122,7 +122,8 @@ def test_an_xlsx_export_keeps_numbers_and_true_false_as_they_came(tmp_path):
     assert run_cli("init", project, "--codebook", CODEBOOK).returncode == 0
     conn = open_project(project)
     with transaction(conn):
-        insert_responses(conn, [("r1", "too many cases", {"score": 7, "ratio": 0.5, "paid": True, "site": "York"}),
+        insert_responses(conn, [("r1", "too many cases", {"score": 7, "ratio": 0.5, "paid": True, "site": "York",
+                                                          "user_id": 1234567890123456789}),
                                 ("r2", "paperwork", {"score": 3, "site": "Leeds"})])
         import_codings(conn, [("r1", "caseload")], "ann")
     conn.close()
@@ -133,6 +134,7 @@ def test_an_xlsx_export_keeps_numbers_and_true_false_as_they_came(tmp_path):
     header = rows[0]
     first = dict(zip(header, rows[1]))
     assert (first["score"], first["ratio"], first["paid"], first["site"]) == (7, 0.5, True, "York")
+    assert first["user_id"] == "1234567890123456789"   # too long to be a spreadsheet number exactly
     assert dict(zip(header, rows[2]))["ratio"] in (None, "")   # r2 has no ratio
 
 

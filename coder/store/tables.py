@@ -40,9 +40,16 @@ def attributes_frame(conn: sqlite3.Connection) -> pd.DataFrame:
                         dtype=object)
 
 
+# Whole numbers past this many digits are kept as text: spreadsheets hold numbers as 64-bit
+# floats, which would round an id such as 1234567890123456789.
+EXACT_DIGITS = 15
+
+
 def _attribute_value(value) -> str | int | float | bool:
     if value is None:
         return ""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** EXACT_DIGITS:
+        return str(value)
     if isinstance(value, (str, int, float, bool)):
         return value
     return json.dumps(value, ensure_ascii=False)
