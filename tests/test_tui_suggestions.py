@@ -190,6 +190,20 @@ def test_accept_all_says_which_it_accepted_out_of_view(tmp_path):
             assert {code for code, _ in origins(path, "q0001")} == {"caseload", "it_systems", "staffing"}
             said = [n.message for n in app._notifications]
             assert any("Accepted all 3" in m and screen.codes["staffing"].label in m for m in said), said
+            app.clear_notifications()
+            await pilot.press("u", "u", "u")   # back to the three; scrolled to the last, the first is unseen
+            await pilot.pause()
+            panel = screen.query_one(SuggestionsPanel)
+            assert [s.code_id for s in panel.suggestions] == ["caseload", "it_systems", "staffing"], origins(path, "q0001")
+            panel.focus()
+            await pilot.press("end")
+            await pilot.pause()
+            assert panel.codes_in_view == ["staffing"]
+            await pilot.press("A")
+            await pilot.pause()
+            said = [n.message for n in app._notifications]
+            names = [m for m in said if "Accepted all 3" in m]
+            assert names and screen.codes["caseload"].label in names[0] and screen.codes["staffing"].label not in names[0]
     run(scenario)
 
 

@@ -41,7 +41,8 @@ class SuggestionActions:
 
     def action_accept_all(self) -> None:
         code_ids = [s.code_id for s in self.shown_suggestions]
-        hidden = code_ids[self.query_one(SuggestionsPanel).in_view:]
+        seen = set(self.query_one(SuggestionsPanel).codes_in_view)
+        hidden = [code_id for code_id in code_ids if code_id not in seen]
         self._accept(code_ids)
         if hidden:   # accepted too, though the panel had no room to show them
             names = ", ".join(f"{self.codes[c].index} {self.codes[c].label}" for c in hidden)

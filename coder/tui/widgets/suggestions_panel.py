@@ -96,6 +96,11 @@ class SuggestionsPanel(DrawsTitleLine, KeepsBaseStyles, Widget, can_focus=True):
         """How many suggestions the panel shows at once."""
         return max(0, (self.size.height - 1) // LINES_PER_SUGGESTION)
 
+    @property
+    def codes_in_view(self) -> list[str]:
+        """The codes of the suggestions the panel shows now (it may have scrolled)."""
+        return [s.code_id for s in self.suggestions[self._top:self._top + self.in_view]]
+
     def make_room(self, suggestions: int) -> None:
         """Keep room for this many suggestions (two lines each, under the title line, up
         to 30% of the column); the title counts those that do not fit. A fixed height: a
