@@ -110,8 +110,7 @@ def merge_project(conn: sqlite3.Connection, other: Path | str, coder: str, *,
         raise CoderError(f"{other}: is the project itself (merge another coder's copy into it)")
     theirs, their_texts, their_removals = read_other(other)
     with transaction(conn):   # compared and written under one lock: nobody writes in between
-        report, rows = _plan(conn, theirs, their_texts, other)
-        removed = _taken_off_there(conn, their_removals, their_texts, report)
+        report, rows, removed = _plan(conn, theirs, their_texts, their_removals, other)
         if report.conflicts and not skip_conflicts:
             raise MergeConflicts(report, project_file(conn))
         if any(rows.values()) or removed:
@@ -124,9 +123,10 @@ def _key(table: str, row: dict) -> tuple:
     return tuple(row[c] for c in KEYS[table])
 
 
-def _plan(conn: sqlite3.Connection, theirs: Rows, their_texts: dict[str, str],
-          other: Path) -> tuple[MergeReport, Rows]:
-    """What to add and what conflicts, comparing the project with the other file's rows."""
+def _plan(conn: sqlite3.Connection, theirs: Rows, their_texts: dict[str, str], removals: list[dict],
+          other: Path) -> tuple[MergeReport, Rows, list[dict]]:
+    """What to add, what to take off (`_taken_off_there`) and what conflicts, comparing the
+    project with the other file's rows."""
     report = MergeReport(other)
     ours = {table: {_key(table, row): row for row in table_rows(conn, table)} for table in KEYS}
     our_texts = response_texts(conn)
@@ -155,24 +155,22 @@ def _plan(conn: sqlite3.Connection, theirs: Rows, their_texts: dict[str, str],
                    | {key[0] for key in ours["coders"]})
     report.coders = sorted(everyone)
     report.new_coders = sorted(everyone - ours_coders)
-    return report, rows
+    return report, rows, _taken_off_there(conn, removals, ours["codings"], blocked, report)
 
 
-def _taken_off_there(conn: sqlite3.Connection, removals: list[dict], their_texts: dict[str, str],
-                     report: MergeReport) -> list[dict]:
-    """This project's codings that the other file's history took off (`removed_codings`) since it
-    was copied from here (a removal both logs hold came before the copy: what this project did
-    after it, such as putting the coding back, stands): the same coding, made at the same moment;
-    a coding made here again since (another moment) stays. Counted in `report.removed`; one on a
-    response whose text differs is held back with that response's other rows."""
+def _taken_off_there(conn: sqlite3.Connection, removals: list[dict], our_codings: dict[tuple, dict],
+                     blocked: set, report: MergeReport) -> list[dict]:
+    """This project's codings (`our_codings`, by key) that the other file's history took off
+    (`removed_codings`) since it was copied from here (a removal both logs hold came before the
+    copy: what this project did after it, such as putting the coding back, stands): the same
+    coding, made at the same moment; a coding made here again since (another moment) stays.
+    Counted in `report.removed`; one on a response in conflict (`blocked`) is held back with
+    that response's other rows."""
     shared = events_held(conn, [removal["event"] for removal in removals])   # taken off before the copy was made
-    made = {_key("codings", removal): removal.get("created_at") for removal in removals
-            if removal["event"][0] not in shared}
-    found = [row for row in table_rows(conn, "codings")
-             if _key("codings", row) in made and row["created_at"] == made[_key("codings", row)]]
-    ours = response_texts(conn)
-    conflicting = {rid for rid, text in their_texts.items() if ours.get(rid, text) != text}
-    kept = [row for row in found if row["response_id"] not in conflicting]   # held back, as that response's rows are
+    found = [our_codings[key] for key, made in ((_key("codings", r), r.get("created_at")) for r in removals
+                                                if r["event"][0] not in shared)
+             if key in our_codings and our_codings[key]["created_at"] == made]
+    kept = [row for row in found if ("response", row["response_id"]) not in blocked]
     report.held_back["codings"] = report.held_back.get("codings", 0) + len(found) - len(kept)
     report.removed = len(kept)
     return kept
