@@ -338,3 +338,29 @@ def test_the_list_mark_goes_when_no_suggestion_is_left_to_decide(project):
             await pilot.pause()
             assert mark(app, "q0002") == "◆"
     run(scenario)
+
+
+def test_the_list_mark_leaves_out_retired_codes(project):
+    """A retired code's suggestions are not offered, so they do not keep ◆ on a response; neither
+    do those of a code whose theme is retired. Unretiring brings the mark back."""
+    from coder.store.browse import row_summaries
+    from coder.store.codebook import set_code_retired, set_theme_retired
+    from coder.store.codebook_read import get_code
+
+    conn = open_project(project)
+    try:
+        def suggested(rid):
+            return row_summaries(conn, [rid], "alice", "alice")[rid].suggested
+
+        assert suggested("q0002")   # time_pressure 0.9, caseload 0.5
+        set_code_retired(conn, "time_pressure", True, "lead")
+        assert suggested("q0002")
+        set_code_retired(conn, "caseload", True, "lead")
+        assert not suggested("q0002")
+        assert row_summaries(conn, ["q0002"], "alice")["q0002"].suggested   # without a coder: every stored suggestion
+        set_code_retired(conn, "caseload", False, "lead")
+        assert suggested("q0002")
+        set_theme_retired(conn, get_code(conn, "caseload").theme_id, True, "lead")
+        assert not suggested("q0002")
+    finally:
+        conn.close()

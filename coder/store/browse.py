@@ -104,8 +104,8 @@ def row_summaries(conn: sqlite3.Connection, ids: Iterable[str],
     """One page of list rows: snippet, codes applied (in scope), suggestion and memo flags.
 
     With `own_coder`, a response counts as suggested only while a suggestion is left that
-    the coding screen would offer that coder: one they have neither applied to the whole
-    response nor rejected."""
+    the coding screen would offer that coder: for a code in use (neither it nor its theme
+    retired) that they have neither applied to the whole response nor rejected."""
     ids = list(ids)
     if not ids:
         return {}
@@ -119,9 +119,11 @@ def row_summaries(conn: sqlite3.Connection, ids: Iterable[str],
             f"JOIN themes t ON t.id = k.theme_id WHERE c.response_id IN ({marks}){who} "
             "ORDER BY t.position, k.position", ids + who_params):
         codes.setdefault(rid, []).append(code_id)
+    in_use = (" AND s.code_id IN (SELECT k.id FROM codes k JOIN themes t ON t.id = k.theme_id "
+              "WHERE k.retired = 0 AND t.retired = 0)") if own_coder is not None else ""
     suggested_codes = conn.execute(
-        f"SELECT response_id, code_id FROM suggestions WHERE response_id IN ({marks}) "
-        "AND score >= threshold", ids).fetchall()
+        f"SELECT s.response_id, s.code_id FROM suggestions s WHERE s.response_id IN ({marks}) "
+        f"AND s.score >= s.threshold{in_use}", ids).fetchall()
     if own_coder is not None and suggested_codes:
         settled = rejected_codes_of(conn, ids, own_coder)
         for rid, code_id in conn.execute(
