@@ -240,8 +240,10 @@ def test_an_nvivo_shaped_six_deep_tree_imports_with_its_parents_and_goes_back_as
     back = {guid: (parent, name, codable, colour, text)
             for guid, parent, name, codable, colour, text in _codes(tmp_path / "back.qdpx")}
     pedagogy = "0c000000-0000-0000-0000-000000000007"   # top-level without children: under "Ungrouped codes"
+    second = "0c000000-0000-0000-0000-000000000006"   # the second "alignment": QualCoder keeps one code a name
+    assert back[second][1] == "alignment (state)"
     for guid, parent, name, codable, colour, text in came:   # every Code as it came, colours given kept
-        assert back[guid][1:3] + back[guid][4:] == (name, codable, text)
+        assert back[guid][1:3] + back[guid][4:] == ((name if guid != second else "alignment (state)"), codable, text)
         assert back[guid][0] == parent or guid == pedagogy
         assert colour is None or back[guid][3] == colour
 

@@ -163,3 +163,26 @@ def test_codes_that_lost_their_id_line_keep_their_id_by_guid(tmp_path):
     assert read_codebook(out).codes[0].id == "caseload_size_and_allocation"
     book = read_codebook(out, known_ids=["caseload", "workload", "staffing"])
     assert book.codes[0].id == "caseload" and book.themes[0].id == "workload"
+
+
+def test_labels_two_codes_share_are_written_apart_and_read_back_as_they_were(tmp_path):
+    """QualCoder and ATLAS.ti keep one code per name: a label a theme or code earlier in the file
+    has is written with its theme's label (ignoring case), and a `Label:` line gives it back. Characters
+    XML cannot hold become U+FFFD instead of making the file unreadable."""
+    book = read_codebook(SHIPPED)
+    first, second = book.codes[0], book.codes[5]
+    book = dataclasses.replace(book, codes=tuple(
+        dataclasses.replace(c, label=first.label.upper()) if c.id == second.id
+        else dataclasses.replace(c, definition="pasted\x0bfrom Word") if c.id == first.id else c
+        for c in book.codes))
+    out = tmp_path / "framework.qdc"
+    write_codebook(book, out)
+    root = etree.parse(str(out)).getroot()
+    assert codebook_schema().validate(root), codebook_schema().error_log
+    names = [code.get("name") for code in root.iter(f"{{{CODEBOOK_NS}}}Code")]
+    assert len(set(n.casefold() for n in names)) == len(names)
+    theme = next(t.label for t in book.themes if t.id == second.theme_id)
+    assert f"{first.label.upper()} ({theme})" in names
+    back = read_codebook(out)
+    assert [c.label for c in back.codes] == [c.label for c in book.codes]
+    assert back.codes[0].definition == "pasted\ufffdfrom Word"

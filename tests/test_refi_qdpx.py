@@ -297,8 +297,8 @@ def test_sections_in_any_order_import_the_same(tmp_path, order):
         'name="Money" isCodable="true"/>',   # a code refers to the note a selection refers to
         'name="Money" isCodable="true"><NoteRef targetGUID="dddddddd-0000-0000-0000-000000000001"/></Code>')
     expected = imported(tmp_path, "xsd", xml)
-    assert expected[0][0][2] == [("age", 34), ("site", "Leeds")]  # the source's own value wins
-    assert expected[0][1][2] == [("site", "York")]
+    assert expected[0][0][2] == [("case", "P1"), ("age", 34), ("site", "Leeds")]  # the source's own value wins
+    assert expected[0][1][2] == [("case", "P2"), ("site", "York")]                  # (the first case's name)
     assert ["response", "Interview 1", "Ana", "late shifts again"] in expected[2]  # so does its note
     assert imported(tmp_path, "moved", reordered(xml, order)) == expected
 
@@ -415,8 +415,8 @@ def test_variable_values_keep_their_types(tmp_path, schema):
         '<VariableValue><VariableRef targetGUID="eeeeeeee-0000-0000-0000-000000000004"/><BooleanValue>true</BooleanValue></VariableValue>')
     assert schema.validate(etree.fromstring(xml.encode())), schema.error_log
     responses = imported(tmp_path, "typed", xml)[0]
-    assert dict(responses[0][2]) == {"age": 34, "site": "Leeds", "score": 2.5, "paid": True}
-    assert all(type(a) is type(b) for a, b in zip(dict(responses[0][2]).values(), (34, "Leeds", 2.5, True)))
+    assert dict(responses[0][2]) == {"case": "P1", "age": 34, "site": "Leeds", "score": 2.5, "paid": True}
+    assert all(type(a) is type(b) for a, b in zip(dict(responses[0][2]).values(), ("P1", 34, "Leeds", 2.5, True)))
 
 
 def test_code_keys_come_back_from_a_round_trip(tmp_path):

@@ -78,7 +78,10 @@ def test_two_coders_memos_on_one_target_get_notes_of_their_own_names(tmp_path, s
     names = [note.get("name") for note in root.iterfind("q:Notes/q:Note", NS)]
     assert len(names) == 10 and len(set(names)) == 10   # QualCoder stops on a name used twice
     assert 'code memo "Caseload size and allocation" (bob)' in names
-    assert 'code memo "Caseload size and allocation" (bob) #2' in names   # a second code of that label
+    assert 'code memo "Caseload size and allocation (Workload and caseloads)" (bob)' in names   # the second code
+    codes = [code.get("name") for code in root.iterfind(".//q:CodeBook//q:Code", NS)]     # of that label
+    assert codes == ["Workload and caseloads", "Caseload size and allocation",
+                     "Caseload size and allocation (Workload and caseloads)"]
     assert {'project memo (alice)', 'project memo (bob)', 'theme memo "Workload and caseloads" (alice)',
             'response memo "r1" (bob)'} <= set(names)
     dated = {(n.get("creationDateTime"), n.get("modifiedDateTime")) for n in root.iterfind("q:Notes/q:Note", NS)}
@@ -101,8 +104,8 @@ def unreferenced_notes(root: etree._Element) -> tuple[str, dict[str, str]]:
 
 
 def test_notes_without_noterefs_go_back_to_the_targets_their_names_give(tmp_path, schema):
-    # (two codes of one label would be told apart by coder.json's ids only: the names cannot)
-    original = two_coders_project(tmp_path / "p.coder", twin="Other code")
+    # (two codes of one label too: the file writes the second under its own name)
+    original = two_coders_project(tmp_path / "p.coder")
     root = export(original, tmp_path / "p.qdpx", schema)
     with zipfile.ZipFile(tmp_path / "p.qdpx") as archive:   # coder.json too, to compare ids
         files = {n: archive.read(n) for n in archive.namelist() if n != "project.qde"}
@@ -230,3 +233,211 @@ def test_line_endings_are_written_as_newlines_and_spans_follow_them(tmp_path, sc
              for s in source.iterfind("q:PlainTextSelection", NS)]
     assert [(written[a:b], name) for a, b, name in spans] == [("caseload", "caseload"),
                                                               (written, written[:60])]
+
+
+def test_a_code_holds_nothing_but_its_description_and_sub_codes(tmp_path, schema):
+    """QualCoder before its sub-code rework makes a code only of a Code element whose children are
+    none or one Description: a NoteRef there lost the code and every coding on it. Code memos
+    travel by their Notes' names (and come back so: the round trip above)."""
+    root = export(two_coders_project(tmp_path / "p.coder"), tmp_path / "p.qdpx", schema)
+    book = root.find("q:CodeBook", NS)
+    assert not book.findall(".//q:NoteRef", NS)
+    for code in book.iterfind(".//q:Code", NS):
+        assert {etree.QName(child).localname for child in code} <= {"Description", "Code"}
+
+
+def test_characters_xml_cannot_hold_leave_the_file_readable(tmp_path, schema):
+    """A vertical tab (text pasted from Word) in a response, a memo, a label or the project's name
+    made project.qde unreadable to every program, coder included."""
+    path = tmp_path / "p.coder"
+    text = "alpha\x0bbeta\x0c and the rest"
+
+    def fill(conn):
+        with transaction(conn):
+            insert_responses(conn, [("r1", text, {"site": "north\x01"})])
+            add_theme(conn, Theme("workload", "1", "Work\x0bload"), "setup")
+            add_code(conn, Code("caseload", "workload", "1.1", "Case\x0cload", definition="d\x0be"), "setup")
+            add_coding(conn, "r1", "caseload", "alice", start=0, end=10)
+            set_memo(conn, "response", "r1", "alice", "see\x0bthis")
+    create_project(path, name="study\x0b1", setup=fill).close()
+    root = export(path, tmp_path / "p.qdpx", schema)
+    selection = root.find(".//q:PlainTextSelection", NS)
+    assert selection.get("name") == "alpha\ufffdbeta"
+    assert root.find(".//q:CodeBook//q:Code", NS).get("name") == "Work\ufffdload"
+    with zipfile.ZipFile(tmp_path / "p.qdpx") as archive:   # the text itself is exact
+        source = root.find(".//q:TextSource", NS).get("guid")
+        assert archive.read(f"sources/{source}.txt").decode() == text
+    result = run_cli("import-qdpx", tmp_path / "p.qdpx", tmp_path / "back.coder")
+    assert result.returncode == 0, result.stderr
+    conn = open_project(tmp_path / "back.coder", readonly=True)
+    try:
+        assert conn.execute("SELECT text FROM responses").fetchall() == [(text,)]
+        codings = tables.codings_frame(conn)
+        assert list(zip(codings["start"], codings["end"])) == [(0, 10)]
+    finally:
+        conn.close()
+
+
+def test_two_codes_of_one_label_reach_qualcoder_as_two_and_come_back_as_they_were(tmp_path, schema):
+    """QualCoder keeps one code per name (a second one's codings went under the first, or nowhere);
+    the file writes the second under its theme's label and coder.json gives its label back."""
+    path = tmp_path / "p.coder"
+
+    def fill(conn):
+        with transaction(conn):
+            insert_responses(conn, [("r1", "Forms.", {}), ("r2", "Rota.", {})])
+            add_theme(conn, Theme("a", "1", "Other"), "setup")
+            add_code(conn, Code("a_other", "a", "1.1", "Other"), "setup")
+            add_theme(conn, Theme("b", "2", "Support"), "setup")
+            add_code(conn, Code("b_other", "b", "2.1", "other"), "setup")
+            add_coding(conn, "r1", "a_other", "alice")
+            add_coding(conn, "r2", "b_other", "alice")
+            set_memo(conn, "code", "b_other", "alice", "on the second one")
+    create_project(path, setup=fill).close()
+    root = export(path, tmp_path / "p.qdpx", schema)
+    assert [c.get("name") for c in root.iterfind(".//q:CodeBook//q:Code", NS)] == [
+        "Other", "Other (Other)", "Support", "other (Support)"]
+    result = run_cli("import-qdpx", tmp_path / "p.qdpx", tmp_path / "back.coder")
+    assert result.returncode == 0, result.stderr
+    conn = open_project(tmp_path / "back.coder", readonly=True)
+    try:
+        labels = dict(conn.execute("SELECT id, label FROM codes"))
+        assert labels == {"a_other": "Other", "b_other": "other"}
+        assert sorted(conn.execute("SELECT response_id, code_id FROM codings")) == [("r1", "a_other"), ("r2", "b_other")]
+        assert conn.execute("SELECT target_id, text FROM memos").fetchall() == [("b_other", "on the second one")]
+    finally:
+        conn.close()
+
+
+SHARED = """<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="shared" origin="MAXQDA 2022">
+  <Users>
+    <User guid="a2000000-0000-0000-0000-000000000001" name="alice"/>
+    <User guid="a2000000-0000-0000-0000-000000000002" name="bob"/>
+  </Users>
+  <CodeBook><Codes>
+    <Code guid="c2000000-0000-0000-0000-000000000001" name="Forms" isCodable="true"/>
+  </Codes></CodeBook>
+  <Sources>
+    <TextSource guid="b2000000-0000-0000-0000-000000000001" name="q1" plainTextPath="internal://b2000000-0000-0000-0000-000000000001.txt">
+      <PlainTextSelection guid="f2000000-0000-0000-0000-000000000001" name="Forms" startPosition="0" endPosition="5" creatingUser="a2000000-0000-0000-0000-000000000001" creationDateTime="2019-06-05 05:25:16">
+        <Coding guid="e2000000-0000-0000-0000-000000000001" creatingUser="a2000000-0000-0000-0000-000000000001" creationDateTime="2019-06-05 05:25:16"><CodeRef targetGUID="c2000000-0000-0000-0000-000000000001"/></Coding>
+        <Coding guid="e2000000-0000-0000-0000-000000000002" creatingUser="a2000000-0000-0000-0000-000000000002" creationDateTime="2019-06-06"><CodeRef targetGUID="c2000000-0000-0000-0000-000000000001"/></Coding>
+      </PlainTextSelection>
+    </TextSource>
+  </Sources>
+  <Notes>
+    <Note guid="d2000000-0000-0000-0000-000000000001" name="pilot" creatingUser="a2000000-0000-0000-0000-000000000002" creationDateTime="20190606T052516"><PlainTextContent>first look</PlainTextContent></Note>
+  </Notes>
+</Project>
+"""
+
+
+def test_a_selection_two_coders_share_is_written_once_for_each(tmp_path, schema):
+    """QualCoder takes a coding's owner from its selection and keeps one coding per code, span and
+    owner: bob's coding in alice's selection was lost. Dates in ISO forms XML Schema does not
+    allow (a space for the T, a date alone, the basic form) are stored and written in its form."""
+    source = make_qdpx(tmp_path / "in.qdpx", SHARED, {"sources/b2000000-0000-0000-0000-000000000001.txt": "Forms and more"})
+    result = run_cli("import-qdpx", source, tmp_path / "p.coder")
+    assert result.returncode == 0, result.stderr
+    conn = open_project(tmp_path / "p.coder", readonly=True)
+    try:
+        assert sorted(conn.execute("SELECT coder, created_at FROM codings")) == [
+            ("alice", "2019-06-05T05:25:16"), ("bob", "2019-06-06T00:00:00")]
+        assert conn.execute("SELECT created_at FROM memos").fetchall() == [("2019-06-06T05:25:16",)]
+    finally:
+        conn.close()
+    root = export(tmp_path / "p.coder", tmp_path / "out.qdpx", schema)
+    users = {u.get("guid"): u.get("name") for u in root.iterfind("q:Users/q:User", NS)}
+    selections = root.findall(".//q:PlainTextSelection", NS)
+    assert [(users[s.get("creatingUser")], s.get("guid"), s.get("startPosition"), s.get("endPosition"),
+             [users[c.get("creatingUser")] for c in s.iterfind("q:Coding", NS)]) for s in selections] == [
+        ("alice", "f2000000-0000-0000-0000-000000000001", "0", "5", ["alice"]),
+        ("bob", selections[1].get("guid"), "0", "5", ["bob"])]
+    assert selections[1].get("guid") != selections[0].get("guid")
+
+
+def crlf_project(origin: str, start: int, end: int, name: str) -> str:
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="crlf" origin="{origin}">
+  <Users><User guid="a3000000-0000-0000-0000-000000000001" name="alice"/></Users>
+  <CodeBook><Codes><Code guid="c3000000-0000-0000-0000-000000000001" name="Workload" isCodable="true"/></Codes></CodeBook>
+  <Sources>
+    <TextSource guid="b3000000-0000-0000-0000-000000000001" name="q1" plainTextPath="internal://b3000000-0000-0000-0000-000000000001.txt">
+      <PlainTextSelection guid="f3000000-0000-0000-0000-000000000001" name="{name}" startPosition="{start}" endPosition="{end}" creatingUser="a3000000-0000-0000-0000-000000000001">
+        <Coding guid="e3000000-0000-0000-0000-000000000001" creatingUser="a3000000-0000-0000-0000-000000000001"><CodeRef targetGUID="c3000000-0000-0000-0000-000000000001"/></Coding>
+      </PlainTextSelection>
+    </TextSource>
+  </Sources>
+</Project>
+"""
+
+
+@pytest.mark.parametrize("origin, start, end, name, text", [
+    # ATLAS.ti counts each \r\n as one character (QualCoder's reader knows it by the origin)
+    ("ATLAS.ti 23", 20, 40, "", "Two lines\nand then: caseload is crushing"),
+    # QualCoder's export for MAXQDA writes \r\n files with offsets that count one: the names tell
+    ("QualCoder 3.5", 20, 40, "caseload is crushing", "Two lines\nand then: caseload is crushing"),
+    # offsets that count \r\n as two characters, as the standard has them: the text as written
+    ("MAXQDA 2022", 21, 41, "caseload is crushing", "Two lines\r\nand then: caseload is crushing"),
+])
+def test_crlf_texts_are_read_as_the_files_offsets_count_them(tmp_path, origin, start, end, name, text):
+    source = make_qdpx(tmp_path / "in.qdpx", crlf_project(origin, start, end, name),
+                       {"sources/b3000000-0000-0000-0000-000000000001.txt": "Two lines\r\nand then: caseload is crushing"})
+    result = run_cli("import-qdpx", source, tmp_path / "p.coder")
+    assert result.returncode == 0, result.stderr
+    assert ("1 text with each \\r\\n as one line break" in result.stdout) == ("\r\n" not in text)
+    conn = open_project(tmp_path / "p.coder", readonly=True)
+    try:
+        [(stored, start_at, end_at)] = conn.execute(
+            'SELECT r.text, c.start, c."end" FROM codings c JOIN responses r ON r.id = c.response_id').fetchall()
+    finally:
+        conn.close()
+    assert stored == text and stored[start_at:end_at] == "caseload is crushing"
+
+
+NVIVO_LINKED = """<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="nv" origin="NVivo 14">
+  <Users><User guid="a4000000-0000-0000-0000-000000000001" name="alice"/></Users>
+  <CodeBook><Codes><Code guid="c4000000-0000-0000-0000-000000000001" name="Workload" isCodable="true"/></Codes></CodeBook>
+  <Cases>
+    <Case guid="94000000-0000-0000-0000-000000000001" name="Participant 7">
+      <Description>case memo for Anna</Description>
+      <SourceRef targetGUID="b4000000-0000-0000-0000-000000000001"/>
+    </Case>
+    <Case guid="94000000-0000-0000-0000-000000000002" name="q2"><SourceRef targetGUID="b4000000-0000-0000-0000-000000000002"/></Case>
+  </Cases>
+  <Sources>
+    <TextSource guid="b4000000-0000-0000-0000-000000000001" name="q1">
+      <PlainTextContent>Forms all day.</PlainTextContent>
+      <PlainTextSelection guid="f4000000-0000-0000-0000-000000000001" startPosition="0" endPosition="5" creatingUser="a4000000-0000-0000-0000-000000000001">
+        <Coding guid="e4000000-0000-0000-0000-000000000001" creatingUser="a4000000-0000-0000-0000-000000000001"><CodeRef targetGUID="c4000000-0000-0000-0000-000000000001"/></Coding>
+      </PlainTextSelection>
+    </TextSource>
+    <TextSource guid="b4000000-0000-0000-0000-000000000002" name="q2"><PlainTextContent>Rota.</PlainTextContent></TextSource>
+  </Sources>
+  <Notes>
+    <Note guid="d4000000-0000-0000-0000-000000000001" name="Annotation" creatingUser="a4000000-0000-0000-0000-000000000001"><PlainTextContent>annotation text from a file</PlainTextContent></Note>
+  </Notes>
+  <Links>
+    <Link guid="84000000-0000-0000-0000-000000000001" direction="OneWay" originGUID="d4000000-0000-0000-0000-000000000001" targetGUID="f4000000-0000-0000-0000-000000000001"/>
+  </Links>
+</Project>
+"""
+
+
+def test_nvivo_annotations_and_case_memos_land_on_their_responses(tmp_path, schema):
+    """NVivo links an annotation Note to its selection by a Link, and a case keeps its memo in its
+    Description and its own name: all three were dropped (the annotation became a project memo)."""
+    assert schema.validate(etree.fromstring(NVIVO_LINKED.encode())), schema.error_log
+    result = run_cli("import-qdpx", make_qdpx(tmp_path / "nv.qdpx", NVIVO_LINKED), tmp_path / "nv.coder")
+    assert result.returncode == 0, result.stderr
+    assert {key: text for key, (text, _, _) in memos(tmp_path / "nv.coder").items()} == {
+        ("response", "q1", "alice"): "annotation text from a file",
+        ("response", "q1", "imported"): "case memo for Anna"}   # the Case names no user
+    conn = open_project(tmp_path / "nv.coder", readonly=True)
+    try:
+        attributes = dict(conn.execute("SELECT id, attributes FROM responses"))
+    finally:
+        conn.close()
+    assert attributes == {"q1": '{"case": "Participant 7"}', "q2": "{}"}   # a case named as its source adds nothing

@@ -20,6 +20,18 @@ read in NVivo, ATLAS.ti, MAXQDA or QualCoder:
 (A .qdpx project carries these fields beside project.qde instead, so its
 Descriptions hold the definition alone: see coder.refi.fields.)
 
+Names: REFI clients need one name per code (QualCoder keeps one code per name
+and files a second one's codings under the first, or under none; ATLAS.ti
+refuses the second), so a label an earlier theme or code of the file already
+has is written with what it sits under, "Other (Support)" (`exported_names`),
+and the label itself travels as a `Label:` line (in a .qdpx, in coder.json) to
+be read back. NVivo allows one name under two parents: such a code goes back
+to it with its parent's name added.
+
+Text: characters XML 1.0 cannot hold (control characters other than tab and
+line breaks, such as the vertical tab text pasted from Word carries) are
+written as U+FFFD (`xml_safe`): one of them makes the whole file unreadable.
+
 Nesting: a code's sub-codes (coder.records.Code.parent_id, any depth) are
 written as `Code` elements inside it, and read back so. Each element's
 isCodable is its record's `codable`: themes coder makes are "false", codes
@@ -38,10 +50,12 @@ indexes come from positions.
 from __future__ import annotations
 
 import functools
+import itertools
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 from xml.parsers import expat
 
 from coder.codebook.rules import UniqueValues, check_color, check_id, unique_slug
@@ -53,7 +67,52 @@ CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 _GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "coder:refi-qda")
 UNGROUPED_THEME_ID = "ungrouped"
-_FOOTER_KEYS = {"keywords": "Keywords", "index": "Index", "id": "Id", "retired": "Retired"}
+_FOOTER_KEYS = {"keywords": "Keywords", "index": "Index", "id": "Id", "retired": "Retired", "label": "Label"}
+# What XML 1.0 cannot hold: C0 controls but tab, LF and CR; lone surrogates; U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Serialised XML with each character XML 1.0 cannot hold replaced by U+FFFD.
+
+    ElementTree writes such characters as they are, and one makes the whole
+    file unreadable to every parser; they can only come from the data (text,
+    attribute values), never from markup, so replacing them in the output is safe.
+    """
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def exported_names(codebook: Codebook) -> dict[str, str]:
+    """The name each theme and code (by id) is written under in a REFI file: its label, or,
+    when a theme or code before it in the file has that label (ignoring case), the label
+    with what it sits under, "Other (Support)": its parent code's label, else its theme's
+    (a theme's own index, "Other (2)"); a number, "Other #2", when that is taken too."""
+    labels = {record.id: record.label for record in (*codebook.themes, *codebook.codes)}
+    taken: set[str] = set()
+    names: dict[str, str] = {}
+    for record in _file_order(codebook):
+        label = record.label
+        under = (labels.get(record.parent_id) or labels.get(record.theme_id)) if isinstance(record, Code) \
+            else record.index
+        candidates = itertools.chain([label], [f"{label} ({under})"] if under else [],
+                                     (f"{label} #{n}" for n in itertools.count(2)))
+        name = next(c for c in candidates if c.casefold() not in taken)
+        taken.add(name.casefold())
+        names[record.id] = name
+    return names
+
+
+def _file_order(codebook: Codebook) -> Iterator[Theme | Code]:
+    """Themes and codes in the order `codebook_to_xml` writes them: each theme, then its codes
+    depth first."""
+    children = codebook.tree()
+    for theme in codebook.themes:
+        yield theme
+        stack = list(reversed(children.get((theme.id, None), ())))
+        while stack:
+            code = stack.pop()
+            yield code
+            stack.extend(reversed(children.get((theme.id, code.id), ())))
 
 
 def theme_guid(theme_id: str) -> str:
@@ -67,7 +126,7 @@ def code_guid(code_id: str) -> str:
 
 
 def _description(definition: str, *, include=(), exclude=(), keywords=(), index: str, id_: str,
-                 retired: bool) -> str:
+                 retired: bool, label: str | None) -> str:
     lines = [definition, ""] if definition else []
     for title, rules in (("Include", include), ("Exclude", exclude)):
         if rules:
@@ -78,6 +137,8 @@ def _description(definition: str, *, include=(), exclude=(), keywords=(), index:
     lines += [f"Index: {index}", f"Id: {id_}"]
     if retired:
         lines.append("Retired: yes")
+    if label is not None:
+        lines.append(f"Label: {label}")
     return "\n".join(lines)
 
 
@@ -99,30 +160,32 @@ def codebook_to_xml(codebook: Codebook, *, namespace: str = CODEBOOK_NS, all_col
                          "(import a codebook first)")
     tag = lambda name: f"{{{namespace}}}{name}"  # noqa: E731 - a local shorthand
     colours = code_colours(codebook) if all_colours else {c.id: c.color for c in codebook.codes}
+    names = exported_names(codebook)
+    renamed = lambda record: record.label if names[record.id] != record.label else None  # noqa: E731
     children = codebook.tree()
     root = ET.Element(tag("CodeBook"))
     codes_el = ET.SubElement(root, tag("Codes"))
 
     def add_codes(parent_el: ET.Element, theme_id: str, parent_id: str | None) -> None:
         for code in children.get((theme_id, parent_id), ()):
-            attrs = {"guid": code_guid(code.id), "name": code.label, "isCodable": _flag(code.codable)}
+            attrs = {"guid": code_guid(code.id), "name": names[code.id], "isCodable": _flag(code.codable)}
             if colours[code.id]:
                 attrs["color"] = colours[code.id]
             code_el = ET.SubElement(parent_el, tag("Code"), attrs)
             text = _description(code.definition, include=code.include, exclude=code.exclude,
                                 keywords=code.keywords, index=code.index, id_=code.id,
-                                retired=code.retired) if footer else code.definition
+                                retired=code.retired, label=renamed(code)) if footer else code.definition
             if text:
                 ET.SubElement(code_el, tag("Description")).text = text
             add_codes(code_el, theme_id, code.id)
 
     for theme in codebook.themes:
-        attrs = {"guid": theme_guid(theme.id), "name": theme.label, "isCodable": _flag(theme.codable)}
+        attrs = {"guid": theme_guid(theme.id), "name": names[theme.id], "isCodable": _flag(theme.codable)}
         if theme.color:
             attrs["color"] = theme.color
         theme_el = ET.SubElement(codes_el, tag("Code"), attrs)
-        text = (_description(theme.description, index=theme.index, id_=theme.id, retired=theme.retired)
-                if footer else theme.description)
+        text = (_description(theme.description, index=theme.index, id_=theme.id, retired=theme.retired,
+                             label=renamed(theme)) if footer else theme.description)
         if text:
             ET.SubElement(theme_el, tag("Description")).text = text
         add_codes(theme_el, theme.id, None)
@@ -140,7 +203,7 @@ def write_qdc(codebook: Codebook, path: Path) -> None:
     # The default namespace (no prefix), as REFI's own examples write it. ElementTree's
     # `default_namespace` option rejects unqualified attributes, so register it instead.
     ET.register_namespace("", CODEBOOK_NS)
-    path.write_bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n")
+    path.write_bytes(xml_safe(ET.tostring(root, encoding="unicode", xml_declaration=True)).encode("utf-8") + b"\n")
 
 
 def _parse_with_lines(data: bytes, file: str) -> tuple[ET.Element, dict[int, int]]:
@@ -292,7 +355,7 @@ class _Importer:
     def code(self, element: ET.Element, theme: Theme, index: str, position: int,
              parent_id: str | None = None) -> Code:
         info = self.parsed[id(element)]
-        label = element.get("name").strip()
+        label = info.get("label") or element.get("name").strip()
         return Code(self.ident(element, label), theme.id, self.index(element, index), label,
                     definition=info["definition"], include=tuple(info["include"]),
                     exclude=tuple(info["exclude"]),
@@ -370,7 +433,8 @@ def codebook_and_guids_from_xml(element: ET.Element, *, file: str = "",
         if not _children(top, "Code"):
             ungrouped.append(top)
             continue
-        theme = _make_theme(importer, top, top.get("name").strip(), len(themes))
+        theme = _make_theme(importer, top, importer.parsed[id(top)].get("label") or top.get("name").strip(),
+                            len(themes))
         themes.append(theme)
         codes.extend(importer.nest(top, theme))
     if ungrouped:

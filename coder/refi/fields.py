@@ -2,7 +2,8 @@
 
 REFI-QDA has no place for a codebook's name, version or method (a `CodeBook`
 has nothing but its codes, and `Project/@name` is the project's name), nor for
-a code's id, index, include and exclude rules, keywords, key or retirement. A .qdc
+a code's id, index, include and exclude rules, keywords, key or retirement, nor
+for a label the file had to write under another name (coder.codebook.qdc.exported_names). A .qdc
 codebook file carries those as labelled lines after the definition in each
 `Description` (coder.codebook.qdc); a .qdpx carries them in `coder.json`
 beside project.qde, by each code's GUID, so the `Description` another program
@@ -22,7 +23,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from coder.codebook.qdc import normal_guid
+from coder.codebook.qdc import exported_names, normal_guid
 from coder.errors import InputError
 from coder.records import Codebook
 from coder.refi.qde import DAMAGED_MEMBER, QdeFile
@@ -30,7 +31,7 @@ from coder.refi.qde import DAMAGED_MEMBER, QdeFile
 CODER_FIELDS = "coder.json"
 _CODEBOOK_FIELDS = ("name", "version", "method")
 _CODE_FIELDS = {"id": str, "index": str, "include": list, "exclude": list, "keywords": list,
-                "retired": bool, "key": str}
+                "retired": bool, "key": str, "label": str}
 
 
 @dataclass
@@ -44,10 +45,13 @@ class CoderFields:
 
 def coder_fields(codebook: Codebook, theme_guids: Mapping[str, str], code_guids: Mapping[str, str]) -> str:
     """The text of `coder.json` for a codebook whose themes and codes have these GUIDs (id -> GUID)."""
-    codes = {theme_guids[t.id]: {"id": t.id, "index": t.index, "retired": t.retired} for t in codebook.themes}
+    names = exported_names(codebook)
+    renamed = lambda record: {"label": record.label} if names[record.id] != record.label else {}  # noqa: E731
+    codes = {theme_guids[t.id]: {"id": t.id, "index": t.index, "retired": t.retired, **renamed(t)}
+             for t in codebook.themes}
     codes.update({code_guids[c.id]: {"id": c.id, "index": c.index, "include": list(c.include),
                                      "exclude": list(c.exclude), "keywords": list(c.keywords),
-                                     "retired": c.retired, **({"key": c.key} if c.key else {})}
+                                     "retired": c.retired, **({"key": c.key} if c.key else {}), **renamed(c)}
                   for c in codebook.codes})
     book = {key: getattr(codebook, key) for key in _CODEBOOK_FIELDS}
     return json.dumps({"codebook": book, "codes": codes}, ensure_ascii=False, indent=2) + "\n"
@@ -84,7 +88,7 @@ def _description_fields(values: dict) -> dict:
         raise ValueError("unknown field or type")
     if not all(isinstance(item, str) for key in ("include", "exclude", "keywords") for item in values.get(key, [])):
         raise ValueError("a list of other than text")
-    found = {key: values[key] for key in ("id", "index", "include", "exclude", "key") if key in values}
+    found = {key: values[key] for key in ("id", "index", "include", "exclude", "key", "label") if key in values}
     if "keywords" in values:
         found["keywords"] = "; ".join(values["keywords"])
     if "retired" in values:

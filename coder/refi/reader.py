@@ -14,7 +14,9 @@ What maps to what:
   "<theme> (general)" with index "<theme index>.0", so no coding is lost.
 - `TextSource` -> a response whose id is the source's `name` (its GUID when
   the name is empty or used twice), text from `PlainTextContent` or from
-  `plainTextPath` (`internal://FILE` = `sources/FILE` inside the zip)
+  `plainTextPath` (`internal://FILE` = `sources/FILE` inside the zip); a
+  text whose `\r\n` the offsets count as one character (ATLAS.ti's) is kept
+  with `\n` (coder.refi.sources.as_offsets_count)
 - `VariableValue`s of a `Case` -> attributes of each source the case refers
   to (`SourceRef`); `VariableValue`s on a source itself -> its attributes
 - `Set` -> attribute `set` of each source it holds (`MemberSource`): the set's
@@ -24,13 +26,18 @@ What maps to what:
   selection of the whole text is a whole-response coding), coder = the
   Coding's creatingUser (else the selection's); `Coding` directly on a
   source -> a whole-response coding; empty selections are skipped
+- `Case` -> its name the attribute `case` of its sources (not when it is the
+  source's own name), its Description a memo on each
 - `Note` -> a memo on the project, a response (NoteRef on a source or a
-  selection), a theme or a code (NoteRef on a code); a note nobody refers to
-  goes where its name says (coder's `code memo "Label" (coder)` and older
+  selection, or a `Link` between the note and one: NVivo's annotations), a
+  theme or a code (NoteRef on a code); a note nobody refers to
+  goes where its name says (coder's `code memo "Label" (coder)`, the label
+  as the file writes it when two codes share one, and older
   `code memo ID`, which QualCoder writes back without NoteRefs; see
   coder.refi.memos), else to the project; several notes on one target by one
   coder are joined; `creationDateTime`/`modifiedDateTime` -> the memo's
-  created and updated times (of the first and last note joined)
+  created and updated times (of the first and last note joined), in the
+  xs:dateTime form (coder.refi.stamps; so are codings' times)
 - `Project/Description` and `TextSource/Description` -> memos of the project
   and the response, unless they only repeat the notes there (coder writes
   both; QualCoder keeps the project memo in both); one in coder's joined
@@ -62,10 +69,10 @@ import dataclasses
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from coder.codebook.merge import merge_codebook
+from coder.codebook.qdc import exported_names
 from coder.errors import InputError
 from coder.importers.archive import ArchiveKind, ZipLimits, check_zip_members
 from coder.records import Code, Codebook, Coding
@@ -73,11 +80,13 @@ from coder.refi.memos import joined, parse_note_name, split
 from coder.refi.qde import IMPORTED_CODER, QdeFile, guid_of, written_guid
 from coder.refi.skeleton import Skeleton, read_skeleton
 from coder.refi.sources import SourcesRead, read_sources
+from coder.refi.stamps import xs_datetime
 from coder.store import create_project, now, transaction
 from coder.store.codings import add_new_codings
 from coder.store.exchange import add_coders, coding_key, keep_guids, memo_key, stamp_memos
 from coder.store.memos import set_memo
 from coder.store.responses import insert_responses
+from coder.wording import counted
 
 
 @dataclass
@@ -98,30 +107,33 @@ class QdpxContent:
     not_text: dict[str, list[int]] = field(default_factory=dict)                # see SourcesRead
     unlisted_users: set[str] = field(default_factory=set)                      # see SourcesRead
     dangling_note_refs: int = 0   # NoteRefs to notes the file does not hold
+    joined_line_breaks: int = 0   # see SourcesRead
 
     def summary(self) -> str:
         """One line on what the import holds, and what it could not place."""
         coders = {c["coder"] for c in self.codings}
         idle = len(set(self.users) - coders)
-        text = (f"{len(self.responses)} responses, {len(self.codebook.themes)} themes, "
-                f"{len(self.codebook.codes)} codes, {len(self.codings)} codings by "
-                f"{len(coders)} coders" + f" (and {idle} without codings)" * bool(idle)
-                + f", {len(self.memos)} memos")
+        text = (f"{counted(len(self.responses), 'response')}, {counted(len(self.codebook.themes), 'theme')}, "
+                f"{counted(len(self.codebook.codes), 'code')}, {counted(len(self.codings), 'coding')} by "
+                f"{counted(len(coders), 'coder')}" + f" (and {idle} without codings)" * bool(idle)
+                + f", {counted(len(self.memos), 'memo')}")
         notes = ([f"{self.skipped} empty selections skipped"] * bool(self.skipped)
-                 + [f"{self.unlinked} case link{'s' * (self.unlinked != 1)} to sources the project does not hold left out"]
+                 + [f"{counted(self.unlinked, 'case link')} to sources the project does not hold left out"]
                  * bool(self.unlinked) + [self._past_end()] * bool(self.past_end)
                  + [self._not_text()] * bool(self.not_text)
-                 + [f"{len(self.unlisted_users)} user{'s' * (len(self.unlisted_users) != 1)} the file's Users "
+                 + [f"{counted(len(self.unlisted_users), 'user')} the file's Users "
                     f"do not list recorded as {IMPORTED_CODER!r}"] * bool(self.unlisted_users)
-                 + [f"{self.dangling_note_refs} link{'s' * (self.dangling_note_refs != 1)} to notes the file "
-                    "does not hold left out"] * bool(self.dangling_note_refs))
+                 + [f"{counted(self.dangling_note_refs, 'link')} to notes the file "
+                    "does not hold left out"] * bool(self.dangling_note_refs)
+                 + [f"{counted(self.joined_line_breaks, 'text')} with each \\r\\n as one line break (\\n), "
+                    "as the file's offsets count it"] * bool(self.joined_line_breaks))
         return text + (f" ({'; '.join(notes)})" if notes else "")
 
 
     def _not_text(self) -> str:
-        kinds = [f"{n} {kind} source{'s' * (n != 1)}" for kind, (n, _) in self.not_text.items()]
+        kinds = [counted(n, f"{kind} source") for kind, (n, _) in self.not_text.items()]
         codings = sum(c for _, c in self.not_text.values())
-        return (", ".join(kinds) + f" with {codings} coding{'s' * (codings != 1)}" * bool(codings)
+        return (", ".join(kinds) + f" with {counted(codings, 'coding')}" * bool(codings)
                 + " left out (coder imports text sources only)")
 
     def _past_end(self) -> str:
@@ -160,7 +172,7 @@ def read_qdpx(path: Path | str, limits: ZipLimits = ZipLimits()) -> QdpxContent:
                               users=sorted(set(skeleton.people.values())), guids=skeleton.guids,
                               skipped=read.skipped,
                               unlinked=read.unlinked, past_end=read.past_end, not_text=read.not_text,
-                              unlisted_users=read.unlisted_users)
+                              unlisted_users=read.unlisted_users, joined_line_breaks=read.joined_line_breaks)
         _resolve_codings(qde, content, read, skeleton)
         _read_notes(qde, content, read, skeleton)
         return content
@@ -248,7 +260,7 @@ def _read_notes(qde: QdeFile, content: QdpxContent, read: SourcesRead, skeleton:
         spelt = written_guid(note.guid)
         if spelt and key not in content.memos:
             content.guids.append(("note", memo_key(*key), spelt, note.name))
-        created, modified = _stamp(note.created), _stamp(note.modified) or _stamp(note.created)
+        created, modified = xs_datetime(note.created), xs_datetime(note.modified) or xs_datetime(note.created)
         first = content.memo_times.get(key, (None, None))[0] if key in content.memos else None
         content.memo_times[key] = (first or created, modified)
         on_target.setdefault(place, []).append((who, text))
@@ -264,22 +276,15 @@ def _read_notes(qde: QdeFile, content: QdpxContent, read: SourcesRead, skeleton:
                 _add_memo(content, (kind, target, part_coder), part)
 
 
-def _stamp(value: str | None) -> str | None:
-    """A date and time from the file, as it is written when it is one (ISO 8601), else None."""
-    try:
-        datetime.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
-    return value.strip()
-
-
 class _NamedTargets:
     """Where a note nobody refers to goes by its name (coder.refi.memos.parse_note_name):
     themes, codes and responses looked up by label or id, built once per file."""
 
     def __init__(self, codebook: Codebook, responses: set[str]) -> None:
         self.responses = responses
-        self.items = {kind: ({item.label: item.id for item in items}, {item.id: item.id for item in items})
+        names = exported_names(codebook)   # a label two codes share is written under other names
+        self.items = {kind: ({**{item.label: item.id for item in items}, **{names[item.id]: item.id for item in items}},
+                             {item.id: item.id for item in items})
                       for kind, items in (("theme", codebook.themes), ("code", codebook.codes))}
 
     def of(self, name: str | None) -> tuple[tuple[str, str], str | None]:

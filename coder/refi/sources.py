@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 
 from coder.refi.qde import QdeFile, author, children, first_text, guid_of, local, values, written_guid
 from coder.refi.skeleton import Skeleton
+from coder.refi.stamps import xs_datetime
 
 SET_ATTRIBUTE = "set"   # the attribute holding the sets a source is in ("a; b" for several)
+CASE_ATTRIBUTE = "case"   # the attribute holding the name of the case a source is in
 
 
 @dataclass(slots=True)
@@ -66,6 +68,7 @@ class SourcesRead:
     # Sources that are not text (pictures, PDFs, audio, video), by kind: [sources, their Codings]
     not_text: dict[str, list[int]] = field(default_factory=dict)
     unlisted_users: set[str] = field(default_factory=set)   # creatingUser GUIDs the file's Users lack
+    joined_line_breaks: int = 0   # texts whose \r\n the file's offsets count as one character (as_offsets_count)
 
 
 # The REFI-QDA source elements coder does not import (it codes text), and what to call them.
@@ -91,6 +94,7 @@ class _SecondPass:
         self.attributes: dict[str, dict] = {}    # response id -> the source's own values
         self.case_values: dict[str, dict] = {}   # response id -> its cases' values
         self.sets: dict[str, list[str]] = {}     # response id -> the names of the sets it is in
+        self.selection_sources: dict[str, str] = {}   # selection GUID -> its response (for Links)
 
     def run(self) -> SourcesRead:
         people = self.skeleton.people
@@ -106,6 +110,8 @@ class _SecondPass:
                 counts[1] += sum(1 for part in element.iter() if local(part.tag) == "Coding")
             elif section == "Sets" and tag == "Set":
                 self.set(element)
+            elif section == "Links" and tag == "Link":
+                self.link(element)
             elif section == "Notes" and tag == "Note":
                 self.read.notes.append(RawNote(element.get("guid"), element.get("name"),
                                                author(people, element, unlisted=self.read.unlisted_users),
@@ -114,6 +120,8 @@ class _SecondPass:
                                                element.get("creationDateTime"),
                                                element.get("modifiedDateTime")))
         for rid, found in self.case_values.items():
+            if CASE_ATTRIBUTE in found and found[CASE_ATTRIBUTE] == rid:
+                del found[CASE_ATTRIBUTE]   # a case named as its source (coder's own) tells nothing
             found.update(self.attributes[rid])
             self.attributes[rid] = found
         for rid, names in self.sets.items():
@@ -123,15 +131,33 @@ class _SecondPass:
         return self.read
 
     def case(self, case: ET.Element) -> None:
-        """Add a case's values to those of each source it refers to."""
+        """Add a case's values, and its name as the attribute `case`, to those of each source it
+        refers to; its Description is a memo on each of them."""
         groups = children(case)
         found = values(groups.get("VariableValue", ()), self.skeleton.variables)
+        name = (case.get("name") or "").strip()
+        memo = first_text(groups, "Description") or ""
         for ref in groups.get("SourceRef", ()):
             rid = self.skeleton.source_ids.get(guid_of(ref.get("targetGUID")))
             if rid is None:
                 self.read.unlinked += 1
-            else:
-                self.case_values.setdefault(rid, {}).update(found)
+                continue
+            values_here = self.case_values.setdefault(rid, {})
+            if name:
+                values_here.setdefault(CASE_ATTRIBUTE, name)
+            values_here.update(found)
+            if memo.strip():
+                self.read.descriptions.append((rid, author(self.skeleton.people, case,
+                                                           unlisted=self.read.unlisted_users), memo))
+
+    def link(self, link: ET.Element) -> None:
+        """A Link between a Note and a coded selection or a source (NVivo's annotations): the
+        note is a memo on that response."""
+        ends = [guid_of(link.get("originGUID")), guid_of(link.get("targetGUID"))]
+        for here, other in (ends, ends[::-1]):
+            rid = self.selection_sources.get(here) or self.skeleton.source_ids.get(here)
+            if rid is not None and other:
+                self.read.note_targets.setdefault(other, ("response", rid))
 
     def set(self, group: ET.Element) -> None:
         """Note a set's name on each source it holds (MAXQDA document sets, ATLAS.ti groups)."""
@@ -146,6 +172,10 @@ class _SecondPass:
         groups = children(source)
         rid = self.skeleton.source_ids[guid_of(source.get("guid"))]
         text = self.qde.text_of(source, groups)
+        if "\r\n" in text:
+            counted = as_offsets_count(text, groups.get("PlainTextSelection", ()), self.qde.origin)
+            self.read.joined_line_breaks += counted is not text
+            text = counted
         self.texts.append((rid, text))
         self.attributes.setdefault(rid, {}).update(
             values(groups.get("VariableValue", ()), self.skeleton.variables))
@@ -158,6 +188,8 @@ class _SecondPass:
             self.coding(coding, rid, None, None, author(people, coding, unlisted=read.unlisted_users),
                         coding.get("creationDateTime"), None)
         for selection in groups.get("PlainTextSelection", ()):
+            if selection.get("guid"):
+                self.selection_sources[guid_of(selection.get("guid"))] = rid
             start, end = _span(self.qde, selection, len(text))
             parts = children(selection)
             past_end = end > len(text)   # see _span: its codings are left out, its memo kept
@@ -191,9 +223,38 @@ class _SecondPass:
                 and target not in self.skeleton.theme_by_guid):
             self.read.bad_coding = (coding.get("guid"), target)
         # CodeRef GUIDs and time stamps repeat: one string for each, not one per coding
+        created = xs_datetime(created) if created else None
         self.read.codings.append(RawCoding(rid, sys.intern(target), coder, start, end,
                                            sys.intern(created) if created else created,
                                            written_guid(coding.get("guid")), selection))
+
+
+def as_offsets_count(text: str, selections, origin: str) -> str:
+    """A text that has `\r\n` as the file's offsets count it: with `\n` for each `\r\n` where the
+    file counts one character for it, else as it is.
+
+    ATLAS.ti counts a `\r\n` as one character (QualCoder's reader knows it by the Project's
+    origin), and so do the `\r\n` texts QualCoder writes for MAXQDA; their spans would land one
+    character further left for each line break before them. Such a text is taken with `\n` when
+    the file is ATLAS.ti's, or when more of its selections' names (the selected text, which
+    most programs write) start where the offsets say in the `\n` text than in the text as written.
+    """
+    joined = text.replace("\r\n", "\n")
+    if "atlas" in origin.lower():
+        return joined
+
+    def fitting(candidate: str) -> int:
+        found = 0
+        for selection in selections:
+            name = selection.get("name") or ""
+            try:
+                start = int(selection.get("startPosition"))
+            except (TypeError, ValueError):
+                continue
+            found += bool(name.strip()) and candidate.startswith(name, start)
+        return found
+
+    return joined if fitting(joined) > fitting(text) else text
 
 
 def _span(qde: QdeFile, selection: ET.Element, length: int) -> tuple[int, int]:

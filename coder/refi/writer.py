@@ -23,15 +23,24 @@ coder.refi.fields). What goes where in project.qde:
   to give a file values) next to the source's values would make it store each
   value twice and stop on its unique constraint.
 - each coding -> a `PlainTextSelection` (code-point offsets; a whole-response
-  coding spans the whole text) holding one `Coding` by its coder
+  coding spans the whole text) holding one `Coding` by its coder. A selection
+  imported with several coders' Codings is written once per coder, the first
+  keeping its GUID: QualCoder takes a coding's owner from its selection, and
+  keeps one coding per code, span and owner
+- text: characters XML cannot hold are written as U+FFFD (coder.codebook.qdc.xml_safe);
+  the source and note files keep the text as it is
+- dates: as xs:dateTime wants them (coder.refi.stamps)
 - memos -> `Notes` with their text also in a file (QualCoder keeps a Note
-  only so), referenced (`NoteRef`) from the project, the response's source,
-  or the theme's or code's `Code`; the project's and a source's memos also as
-  its `Description` (where QualCoder reads them; coder.refi.memos). Each Note
-  has a name of its own that says what it is on and by whom (see note_name):
-  QualCoder turns Notes into journals named so and stops on a name used twice,
-  and coder.refi.reader finds the target again from the name when a client
-  drops the NoteRef
+  only so), referenced (`NoteRef`) from the project or the response's
+  source; the project's and a source's memos also as its `Description`
+  (where QualCoder reads them; coder.refi.memos). Each Note has a name of its
+  own that says what it is on and by whom (see note_name): QualCoder turns
+  Notes into journals named so and stops on a name used twice, and
+  coder.refi.reader finds the target again from the name where nothing
+  refers to the Note. A theme's or code's memo has no NoteRef, only its name:
+  QualCoder releases before its sub-code rework drop a `Code` that holds
+  anything but a Description (and its codings with it), and make a nameless
+  code of a NoteRef under a theme
 - line endings: a response's text is written with `\n` for each `\r\n` and
   lone `\r`, and its spans' offsets are moved to match (see written_text).
   REFI counts offsets in characters of the source text as written, and
@@ -51,7 +60,6 @@ import io
 from bisect import bisect_left
 import xml.etree.ElementTree as ET
 import zipfile
-from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 from xml.sax.saxutils import quoteattr
@@ -59,25 +67,18 @@ from xml.sax.saxutils import quoteattr
 import pandas as pd
 
 from coder import __version__
-from coder.codebook.qdc import PROJECT_NS, codebook_to_xml
+from coder.codebook.qdc import PROJECT_NS, codebook_to_xml, exported_names, xml_safe
 from coder.export.kinds import check_output
 from coder.files import replacing
 from coder.refi.fields import CODER_FIELDS, coder_fields
 from coder.refi.guids import ExportGuids, guid
 from coder.refi.memos import joined, note_name
+from coder.refi.stamps import xs_datetime as _datetime
 from coder.store import get_meta, tables
 from coder.store.codebook_read import load_codebook
 from coder.store.exchange import coding_key, known_coders
 from coder.store.responses import count_responses, existing_ids, iter_responses
-
-
-def _datetime(value) -> str | None:
-    """An ISO 8601 timestamp as REFI wants it, or None when the value is not one."""
-    try:
-        datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-    return str(value)
+from coder.wording import counted
 
 
 def _sub(parent: ET.Element, element_name: str, text: str | None = None, **attrs) -> ET.Element:
@@ -177,21 +178,20 @@ class _ProjectWriter:
 
     def piece(self, element: ET.Element) -> None:
         ET.indent(element, space="  ", level=1)
-        self.out.write("  " + ET.tostring(element, encoding="unicode") + "\n")
+        self.out.write("  " + xml_safe(ET.tostring(element, encoding="unicode")) + "\n")
 
     def write(self) -> dict[str, int]:
         meta = get_meta(self.conn)
         self.created = _datetime(meta.get("created_at"))   # when the project (and so its sources) began
         self.out.write('<?xml version="1.0" encoding="utf-8"?>\n'
-                       f'<Project xmlns="{PROJECT_NS}" name={quoteattr(meta.get("name", "coder"))} '
+                       f'<Project xmlns="{PROJECT_NS}" name={xml_safe(quoteattr(meta.get("name", "coder")))} '
                        f'origin={quoteattr(f"coder {__version__}")}>\n')
         if self.users:
             users = _element("Users")
             for person, user_guid in self.users.items():
                 _sub(users, "User", guid=user_guid, name=person)
             self.piece(users)
-        notes = _note_targets(self.memos, self.codebook, self.conn, self.guids)
-        _attach_code_notes(self.book, notes, self.guids)
+        notes = _note_targets(self.memos, self.codebook, self.conn)
         ET.register_namespace("", PROJECT_NS)
         self.piece(self.book)
         self.write_cases()
@@ -263,7 +263,7 @@ class _ProjectWriter:
                           creatingUser=self.owner, creationDateTime=self.created)
         if memos:   # where QualCoder reads a source's memo
             _sub(source, "Description", joined((m.coder, m.text) for m in memos))
-        shared: dict[str, ET.Element] = {}   # kept GUID -> the selection imported codings share
+        shared: dict[tuple, ET.Element] = {}   # (kept GUID, coder) -> the selection imported codings share
         for coding_id, _, code_id, coder, start, end, created_at in codings:
             whole = pd.isna(start)
             start, end = (0, len(response.text)) if whole else (int(start), int(end))
@@ -276,14 +276,15 @@ class _ProjectWriter:
                 continue  # a span of one \r\n's \r alone: nothing of it is written
             kept = self.guids.selection(key)
             user, stamp = self.users[coder], _datetime(created_at)
-            selection = shared.get(kept[0]) if kept else None
+            selection = shared.get((kept[0], coder)) if kept else None
             if selection is None:
+                first = kept is not None and not any(g == kept[0] for g, _ in shared)
                 selection = _sub(source, "PlainTextSelection",
-                                 guid=kept[0] if kept else guid("selection", str(coding_id)),
+                                 guid=kept[0] if first else guid("selection", str(coding_id)),
                                  name=kept[1] if kept else text[start:end][:60], startPosition=start,
                                  endPosition=end, creatingUser=user, creationDateTime=stamp)
                 if kept:
-                    shared[kept[0]] = selection
+                    shared[kept[0], coder] = selection
                 self.counts["selections"] += 1
             coding = _sub(selection, "Coding", creatingUser=user, creationDateTime=stamp,
                           guid=self.guids.of("coding", key, guid("coding", str(coding_id))))
@@ -295,8 +296,9 @@ class _ProjectWriter:
 
     def write_notes(self) -> None:
         notes = _element("Notes")
-        labels = {"theme": {t.id: t.label for t in self.codebook.themes},
-                  "code": {c.id: c.label for c in self.codebook.codes}}
+        names = exported_names(self.codebook)   # as the CodeBook has them: one theme or code each
+        labels = {"theme": {t.id: names[t.id] for t in self.codebook.themes},
+                  "code": {c.id: names[c.id] for c in self.codebook.codes}}
         taken: set[str] = set()
         for memo in self.memos.itertuples():
             note_guid, name = self.guids.note(memo)
@@ -320,35 +322,21 @@ class _ProjectWriter:
             yield f"sources/{self.guids.note(memo)[0]}.txt", memo.text
 
 
-def _note_targets(memos: pd.DataFrame, codebook, conn, guids: ExportGuids) -> dict[tuple, list]:
-    """(target kind, code GUID or response id) -> its memos (memos_frame rows); memos on missing
-    targets go to the project."""
+def _note_targets(memos: pd.DataFrame, codebook, conn) -> dict[tuple, list]:
+    """("response", id) or ("project", "") -> the memos (memos_frame rows) referred to from there;
+    memos on missing targets go to the project. A theme's or code's memo is found by its Note's
+    name alone (see the module docstring)."""
     known = {"theme": {t.id for t in codebook.themes}, "code": {c.id for c in codebook.codes},
              "response": existing_ids(conn, memos.loc[memos["target_type"] == "response",
                                                       "target_id"])}
     refs: dict[tuple, list] = {}
     for memo in memos.itertuples():
         kind, target = memo.target_type, memo.target_id
-        if kind == "theme" and target in known["theme"]:
-            key = ("code", guids.themes[target])
-        elif kind == "code" and target in known["code"]:
-            key = ("code", guids.codes[target])
-        elif kind == "response" and target in known["response"]:
-            key = ("response", target)
-        else:
-            key = ("project", "")
+        if kind in ("theme", "code") and target in known[kind]:
+            continue
+        key = ("response", target) if kind == "response" and target in known["response"] else ("project", "")
         refs.setdefault(key, []).append(memo)
     return refs
-
-
-def _attach_code_notes(book: ET.Element, notes: dict[tuple, list], guids: ExportGuids) -> None:
-    """NoteRefs on theme and code elements (after Description, before child codes)."""
-    tag = f"{{{PROJECT_NS}}}"
-    for code_el in book.iter(tag + "Code"):
-        refs = notes.get(("code", code_el.get("guid")), [])
-        at = 1 if len(code_el) and code_el[0].tag == tag + "Description" else 0
-        for n, memo in enumerate(refs):
-            code_el.insert(at + n, ET.Element(tag + "NoteRef", targetGUID=guids.note(memo)[0]))
 
 
 def write_qdpx(conn, path: Path | str, *, coder: str | None = None) -> str:
@@ -376,5 +364,5 @@ def write_qdpx(conn, path: Path | str, *, coder: str | None = None) -> str:
             archive.writestr(name, text.encode("utf-8"))
         archive.writestr(CODER_FIELDS, coder_fields(project.codebook, project.guids.themes,
                                                     project.guids.codes).encode("utf-8"))
-    return (f"{counts['sources']} sources, {counts['selections']} coded selections, "
-            f"{len(project.users)} users, {counts['notes']} notes")
+    return (f"{counted(counts['sources'], 'source')}, {counted(counts['selections'], 'coded selection')}, "
+            f"{counted(len(project.users), 'user')}, {counted(counts['notes'], 'note')}")
