@@ -22,9 +22,9 @@ from coder.records import Coding
 from coder.store import transaction
 from coder.store.codebook_read import get_code
 from coder.store.codings import codings_for_response
-from coder.store.consensus import double_coded_codings, double_coded_counts, set_consensus, settlement_bases
+from coder.store.consensus import (CONSENSUS, double_coded_codings, double_coded_counts, set_consensus,
+                                   settlement_bases)
 
-CONSENSUS = "consensus"   # the coder (and origin) the settled codings are recorded as
 TAKE_A, TAKE_B, UNION, EDIT = "a", "b", "union", "edit"
 
 

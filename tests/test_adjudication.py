@@ -179,3 +179,27 @@ def test_undo_and_redo_of_a_settlement_keep_what_it_was_settled_on(db):
     history.undo()                                   # ... which is undone: the first stands, and bob changed since it
     [item] = [i for i in double_coded(db, "alice", "bob") if i.response_id == "q0002"]
     assert _stored(db, "q0002") == [("caseload", None, None, "consensus")] and item.outdated
+
+
+def test_results_and_training_take_a_settled_response_by_its_consensus_alone(db):
+    """Once settled, the codes the lead left out no longer count: counts, exports and the
+    suggestions' training pool the consensus on settled responses, everyone's coding elsewhere.
+    A coder's own results (`--coder`) are theirs as they stand."""
+    from coder.export import load_project_data
+    from coder.suggest.project import training_set
+
+    def counted(coder=None):
+        segments = load_project_data(db, coder=coder).segments
+        return sorted(set(zip(segments["response_id"], segments["code_id"])))
+
+    def trained():
+        data = training_set(db)
+        columns = [c.id for c in data.codes]
+        return {rid: {columns[j] for j in row.nonzero()[0]} for rid, row in zip(data.ids, data.labels)}
+
+    assert ("q0002", "staffing") in counted() and trained()["q0002"] == {"caseload", "staffing", "paperwork"}
+    settle(db, "q0002", "alice", "bob", TAKE_A, "lead")
+    assert [code for rid, code in counted() if rid == "q0002"] == ["caseload"]
+    assert trained()["q0002"] == {"caseload"}
+    assert trained()["q0001"] == {"caseload"} and ("q0003", "paperwork") in counted()   # not settled: as coded
+    assert ("q0002", "staffing") in counted("bob")

@@ -89,3 +89,20 @@ def test_disagreements_are_listed_in_framework_order(codebook_project, tmp_path)
     dis = tmp_path / "disagreements.csv"
     assert run_cli("agreement", codebook_project, "--disagreements", dis).returncode == 0
     assert pd.read_csv(dis, dtype=str)["code index"].tolist() == ["1.1", "1.3", "2.1"]
+
+
+def test_agreement_with_the_consensus_says_what_it_is_measured_on(codebook_project):
+    """The consensus exists only where the coders differed: the output says so, and its figures
+    read to three places whatever they are (pandas printed a lone 1.0 and -0.0)."""
+    from coder.adjudication import TAKE_B, settle
+
+    _double_coded(codebook_project)
+    conn = open_project(codebook_project)
+    settle(conn, "r2", "alice", "bob", TAKE_B, "lead")
+    conn.close()
+    result = run_cli("agreement", codebook_project, "--coders", "alice", "consensus")
+    assert result.returncode == 0, result.stderr
+    assert "Responses coded by all of alice, consensus: 1" in result.stdout
+    assert "measured on the hard cases alone" in result.stdout
+    table = result.stdout.split("\n\n")[0]
+    assert "1.000" in table and " 1.0 " not in table and " -0.0" not in table

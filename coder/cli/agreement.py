@@ -37,24 +37,32 @@ def register(subparsers) -> None:
     parser.set_defaults(run=run)
 
 
-def _fmt(value: float) -> str:
-    return "n/a" if math.isnan(value) else f"{value:.2f}"
+def _fmt(value: float, digits: int = 2) -> str:
+    """A figure to `digits` places; n/a for NaN, and 0 without a minus sign."""
+    if math.isnan(value):
+        return "n/a"
+    text = f"{value:.{digits}f}"
+    return f"{0:.{digits}f}" if float(text) == 0 else text
 
 
 def console_table(table):
-    """The table as printed: each interval as one `[low, high]` column beside its statistic."""
+    """The table as printed: kappa, alpha and AC1 to three places (pandas would print 1.0 and
+    -0.0 in a column without other figures), each interval as one `[low, high]` column beside
+    its statistic."""
     shown = table.copy()
     for name in ("kappa", "alpha"):
         low, high = shown.pop(f"{name} 95% low"), shown.pop(f"{name} 95% high")
         shown.insert(shown.columns.get_loc(name) + 1, f"{name} 95% CI",
                      [f"[{_fmt(a)}, {_fmt(b)}]" if not math.isnan(a) else "n/a" for a, b in zip(low, high)])
+    for name in ("kappa", "alpha", "AC1"):
+        shown[name] = [_fmt(value, 3) for value in shown[name]]
     return shown
 
 
 def run(args: argparse.Namespace) -> int:
     """Measure, print the per-code table and the summary, write the files asked for."""
     from coder.export.tables import ExportTables, write_tables
-    from coder.reliability.report import agreement_report   # deferred: numpy, for `coder --help`
+    from coder.reliability.report import CONSENSUS_NOTE, agreement_report   # deferred: numpy, for `coder --help`
 
     conn = open_project(args.project, readonly=True)
     try:
@@ -67,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
     print()
     characters = f" ({result.codes[0].units:,} characters)" if report.unit == "span" and result.codes else ""
     print(f"Responses coded by all of {', '.join(report.coders)}: {len(result.units)}{characters}")
+    if CONSENSUS_NOTE in notes:
+        print(CONSENSUS_NOTE[0].upper() + CONSENSUS_NOTE[1:] + ".")
     print(f"Exact match of whole code sets{' (per character)' if report.unit == 'span' else ''}: "
           f"{_fmt(result.exact_match)}   "
           f"pooled kappa: {_fmt(result.pooled_kappa)}   mean alpha: {_fmt(result.mean_alpha)}")

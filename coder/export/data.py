@@ -78,13 +78,15 @@ def load_project_data(conn: sqlite3.Connection, *, source: str = "coding",
 
     `coder` keeps only that coder's codings and chart summaries (suggestions
     belong to no coder and are kept when `source` includes them); an unknown
-    coder is an error rather than an empty export.
+    coder is an error rather than an empty export. Without one, everyone's
+    codings are pooled, but a response settled in adjudication counts by its
+    consensus codings alone.
     """
     if source not in SOURCES:
         raise CoderError(f"--source {source!r}: use one of {', '.join(SOURCES)}")
     if source != "suggestions":
         check_coder(conn, coder)
-    codings = tables.codings_frame(conn, coder=coder)
+    codings = tables.codings_frame(conn, coder=coder, settled=True)
     return ProjectData(
         codebook=load_codebook(conn),
         responses=tables.responses_frame(conn),

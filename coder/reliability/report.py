@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 DISAGREEMENT_COLUMNS = ["response id", "code index", "code", "applied by", "not applied by"]
+CONSENSUS_NOTE = (f"{CONSENSUS}: only responses settled in adjudication have its codings, and those are the "
+                  "ones where the coders differed, so agreement with it is measured on the hard cases alone "
+                  "(the responses the coders agreed on are not among them)")
 DIFFERING = "characters differing"
 
 
@@ -165,7 +168,8 @@ def _notes(coders: Sequence[str], result: Agreement, unit: str) -> tuple[str, ..
         how = "unit: the response; a code counts as applied to a response if applied anywhere in it"
         intervals = (f"95% low/high: percentile bootstrap over the responses ({RESAMPLES} resamples, fixed "
                      "seed); n/a when too few responses have the code to tell")
-    return (f"coders: {', '.join(coders)}; responses coded by all of them: {len(result.units)}", how,
+    return (f"coders: {', '.join(coders)}; responses coded by all of them: {len(result.units)}",
+            *([CONSENSUS_NOTE] if CONSENSUS in coders else []), how,
             "kappa: Cohen's (two coders only); alpha: Krippendorff's, nominal; AC1: Gwet's "
             "(robust when a code is rare); n/a: undefined because no coder varied",
             f"not assessable: no coder applied the code in these responses, so there was nothing to agree "

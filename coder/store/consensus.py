@@ -16,6 +16,12 @@ from coder.store.codings import QUALIFIED_COLUMNS, coding_from_row
 from coder.store.connection import now, transaction
 from coder.store.events import Action, record_event
 
+CONSENSUS = "consensus"   # the coder (and origin) the settled codings are recorded as
+# Pooled coding as results use it: on a response settled in adjudication, its consensus
+# codings alone (they replace the coders' there); elsewhere everyone's. For codings `c`.
+SETTLED = (f"(c.coder = '{CONSENSUS}' OR NOT EXISTS (SELECT 1 FROM codings k "
+           f"WHERE k.coder = '{CONSENSUS}' AND k.response_id = c.response_id))")
+
 # One consensus coding as the log holds it.
 _LOGGED = ("code_id", "start", "end", "origin", "created_at")
 

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from contextlib import contextmanager, suppress
 
 from coder.errors import SaveError
 from coder.records import Suggestion
 from coder.store.connection import now, transaction
+from coder.store.consensus import SETTLED
 from coder.store.schema import RUN_INDEXES
 
 
@@ -162,9 +163,20 @@ def uncertain_uncoded(conn: sqlite3.Connection, *, coder: str | None = None,
         "ORDER BY s.uncertainty DESC, r.position LIMIT ?", params).fetchall()
 
 
+def best_guesses(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, tuple[str | None, float, float]]:
+    """Each scored response of `ids`: (best code, its score, uncertainty) from the latest run."""
+    marks = ",".join("?" * len(ids))
+    return {rid: (best, score, unsure) for rid, best, score, unsure in conn.execute(
+        f"SELECT response_id, best_code, best_score, uncertainty FROM suggestion_scores "
+        f"WHERE response_id IN ({marks})", list(ids))}
+
+
 def coded_examples(conn: sqlite3.Connection, coder: str | None = None) -> list[tuple[str, str, set[str]]]:
-    """Responses with human coding: (id, text, codes applied anywhere in it), in project order."""
-    coder_clause = "WHERE c.coder = ?" if coder is not None else ""
+    """Responses with human coding: (id, text, codes applied anywhere in it), in project order.
+
+    Everyone's coding (no `coder`) is pooled as results pool it: a response settled in
+    adjudication by its consensus codings alone (coder.store.consensus.SETTLED)."""
+    coder_clause = "WHERE c.coder = ?" if coder is not None else f"WHERE {SETTLED}"
     examples: dict[str, tuple[str, str, set[str]]] = {}
     for rid, text, code_id in conn.execute(
             "SELECT r.id, r.text, c.code_id FROM codings c JOIN responses r ON r.id = c.response_id "

@@ -12,6 +12,8 @@ import sqlite3
 
 import pandas as pd
 
+from coder.store.consensus import SETTLED
+
 def responses_frame(conn: sqlite3.Connection) -> pd.DataFrame:
     """Every response: response_id, text, position (import order)."""
     return pd.read_sql('SELECT id AS response_id, text, position FROM responses ORDER BY position',
@@ -55,16 +57,20 @@ def _attribute_value(value) -> str | int | float | bool:
     return json.dumps(value, ensure_ascii=False)
 
 
-def codings_frame(conn: sqlite3.Connection, *, coder: str | None = None) -> pd.DataFrame:
+def codings_frame(conn: sqlite3.Connection, *, coder: str | None = None, settled: bool = False) -> pd.DataFrame:
     """Codings (one coder's, or everyone's), by response position then coding id.
 
+    With `settled` (and no coder), a response settled in adjudication gives its
+    consensus codings alone: they replace the coders' there (coder.store.consensus.SETTLED).
     Columns: coding_id, response_id, code_id, coder, start, end (nullable
     integers), origin, created_at.
     """
-    frame = _read_by_coder(
-        conn, 'SELECT c.id AS coding_id, c.response_id, c.code_id, c.coder, c.start, '
-        'c."end" AS "end", c.origin, c.created_at FROM codings c '
-        "JOIN responses r ON r.id = c.response_id", "c.coder", coder, "r.position, c.id")
+    select = ('SELECT c.id AS coding_id, c.response_id, c.code_id, c.coder, c.start, '
+              'c."end" AS "end", c.origin, c.created_at FROM codings c '
+              "JOIN responses r ON r.id = c.response_id")
+    if settled and coder is None:
+        select += f" WHERE {SETTLED}"
+    frame = _read_by_coder(conn, select, "c.coder", coder, "r.position, c.id")
     return _with_nullable_spans(frame)
 
 
