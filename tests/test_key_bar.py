@@ -82,3 +82,17 @@ def test_each_screen_has_its_own_keys_and_coding_gets_its_back(project):
             await pilot.pause()
             assert bar_lines(app) == coding
     run(scenario)
+
+
+def test_a_side_screen_leaves_its_own_key_off_and_lists_the_others(project):
+    """F2 on the codebook screen does nothing: at 80 columns its place on the bar was what F5 lacked."""
+    async def scenario():
+        async with running(project, size=(80, 24)) as (app, pilot, screen):
+            for key, title in (("f2", "Codebook"), ("f3", "Stats"), ("f5", "Adjudication")):
+                await pilot.press(key)
+                await pilot.pause()
+                shown = {k.key: k.description for k in app.screen.query_one(KeyBar).shown_keys()}
+                assert key not in shown
+                assert {"f2", "f3", "f4", "f5"} - {key} <= set(shown)
+                assert title not in " ".join(bar_lines(app)) and "Adjudication" * (key != "f5") in " ".join(bar_lines(app))
+    run(scenario)

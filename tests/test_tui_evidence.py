@@ -12,7 +12,13 @@ MODEL = {"keywords": [{"start": 53, "end": 61, "text": "caseload"}],
 
 
 def test_model_terms_are_listed_as_words_strongest_first_and_weak_ones_left_out():
-    assert evidence_terms(MODEL, TEXT) == ["caseload", "child"]
+    # as the response has them ("children"), not by the base form the model counts ("child")
+    assert evidence_terms(MODEL, TEXT) == ["caseload", "children"]
+
+
+def test_a_term_whose_offsets_do_not_fit_the_text_is_named_by_its_form():
+    terms = {"terms": [{"term": "medium", "start": 200, "end": 205, "weight": 1.0}]}
+    assert evidence_terms(terms, TEXT) == ["medium"]
 
 
 def test_only_keywords_and_strong_terms_are_underlined():

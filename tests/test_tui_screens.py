@@ -31,3 +31,32 @@ def test_f2_and_f3_replace_each_other_and_escape_returns_to_coding(tmp_path):
             assert len(app.screen_stack) == 1
 
     run(scenario)
+
+
+def test_the_list_shows_survey_tools_long_ids_or_shortens_them_in_the_middle(tmp_path):
+    """Qualtrics ids have 17 characters and differ anywhere: the list showed their first 14
+    with no mark, so R_2f46ec7c74fb1aa and R_2f46ec7c74fb1bb read alike."""
+    from tui_driver import screen_text
+
+    from coder.store import open_project, transaction
+    from coder.store.responses import insert_responses
+    from coder.tui.widgets.response_list import shortened_id
+
+    assert shortened_id("R_2f46ec7c74fb1aa", 20) == "R_2f46ec7c74fb1aa"
+    assert shortened_id("R_2f46ec7c74fb1aa", 10) == "R_2f46…1aa"
+    path = make_project(tmp_path / "q.coder", n=2)
+    conn = open_project(path)
+    with transaction(conn):
+        insert_responses(conn, [("R_2f46ec7c74fb1aa", "one answer", {}), ("R_2f46ec7c74fb1bb", "another", {})])
+    conn.close()
+
+    async def scenario():
+        async with running(path, size=(160, 40)) as (app, pilot, screen):
+            await pilot.pause()
+            text = screen_text(app)
+            assert "R_2f46ec7c74fb1aa" in text and "R_2f46ec7c74fb1bb" in text
+        async with running(path, size=(60, 24)) as (app, pilot, screen):
+            await pilot.pause()
+            text = screen_text(app)
+            assert "…aa " in text and "…bb " in text   # told apart by their ends
+    run(scenario)

@@ -98,6 +98,15 @@ class CoderApp(App):
         else:
             self.switch_screen(module)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A side screen's own key is left off the key bar while it is shown: pressing it does
+        nothing there, and at 80 columns the bar has room for one key fewer than it lists."""
+        if action == "open_screen" and parameters:
+            module = str(parameters[0])
+            if self.is_screen_installed(module) and self.get_screen(module) is self.screen:
+                return False
+        return True
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for key, title, module, _ in SCREENS:

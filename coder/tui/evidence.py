@@ -50,10 +50,16 @@ def evidence_spans(evidence: object) -> list[tuple[int, int]]:
 
 
 def evidence_terms(evidence: object, text: str, limit: int = 6) -> list[str]:
-    """Short words or phrases the evidence points at (matched keywords, strong model terms), as text."""
+    """Short words or phrases the evidence points at (matched keywords, strong model terms), as the
+    response has them: a model term is named by its base form ("medium" for "media", "ring" for
+    "rang"), which the researcher would look for in the text in vain."""
     terms: list[str] = []
 
     def visit(node: dict) -> None:
+        start, end = node.get("start"), node.get("end")
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text) and end - start <= 40:
+            terms.append(" ".join(text[start:end].split()))
+            return
         for key in ("term", "text", "word"):
             value = node.get(key)
             if isinstance(value, str) and len(value) <= 40:

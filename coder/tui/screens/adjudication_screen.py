@@ -36,6 +36,7 @@ from coder.tui.screens.side_screen import SideScreen
 from coder.tui.session import Session, UsesSession
 from coder.tui.widgets.response_view import ResponseView
 from coder.tui.widgets.key_bar import KeyBar
+from coder.tui.widgets.response_list import shortened_id
 
 KEYS = [
     ("j / k, ↓ / ↑", "next / previous response"),
@@ -52,6 +53,7 @@ KEYS = [
     ("escape", "back to coding"),
     ("?", "this help"),
 ]
+LISTED_ID = 12   # the cells an id has in the list (16 wide, less its marks and a scrollbar)
 MARKS = "✓ whole response · ~ spans of it · ≠ the coders differ"
 
 
@@ -195,7 +197,8 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
 
     def _option(self, item: DoubleCoded) -> Option:
         settled = "!" if item.outdated else "✓" if item.settled else " "
-        return Option(f"{settled}{'≠' if item.differs else ' '} {item.response_id}")
+        # on one line: an id wider than the list wrapped under its marks
+        return Option(f"{settled}{'≠' if item.differs else ' '} {shortened_id(item.response_id, LISTED_ID)}")
 
     def refresh_item(self, response_id: str) -> None:
         """Read one response again after a change to its consensus, and redraw it."""

@@ -21,6 +21,7 @@ from coder.store.codebook import (delete_unused_code, merge_codes, move_code, re
                                   set_theme_retired, update_code, update_theme)
 from coder.store.browse import change_marker
 from coder.store.codebook_read import load_codebook, responses_per_code
+from coder.wording import counted
 from coder.colours import code_colours
 from coder.codebook.keys import RESERVED, assign_keys
 from coder.tui.screens.codebook_forms import ChoiceDialog, ConfirmDialog, Field, RecordForm
@@ -40,7 +41,7 @@ def code_fields(code: Code | None, next_index: str) -> list[Field]:
         Field("include", "Include", "lines", code.include if code else ()),
         Field("exclude", "Exclude", "lines", code.exclude if code else ()),
         Field("keywords", "Keywords", "words", code.keywords if code else (),
-              placeholder="comma-separated, e.g. caseload, too many cases"),
+              placeholder="words or phrases, comma-separated; inflected forms match too"),
         Field("color", "Colour", value=(code.color or "") if code else "",
               placeholder="#RRGGBB (empty: automatic)"),
         Field("key", "Key", value=(code.key or "") if code else "", max_length=1,
@@ -139,8 +140,8 @@ class CodebookScreen(UsesSession, SideScreen):
         self._order = tree.show(self.codebook, self.used, self.keys, code_colours(self.codebook))
         retired = sum(c.retired for c in self.codebook.codes)
         self.query_one("#codebook-summary", Static).update(
-            f"{self.codebook.name or 'Codebook'}: {len(self.codebook.themes)} themes, "
-            f"{len(self.codebook.codes)} codes ({retired} retired) · (n) responses coded, all coders")
+            f"{self.codebook.name or 'Codebook'}: {counted(len(self.codebook.themes), 'theme')}, "
+            f"{counted(len(self.codebook.codes), 'code')} ({retired} retired) · (n) responses coded, all coders")
         if self._order:
             line = self._order.index(keep) if keep in self._order else min(1, len(self._order) - 1)
             tree.move_cursor_to_line(line)
@@ -188,7 +189,7 @@ class CodebookScreen(UsesSession, SideScreen):
             codes = self.codebook.codes_of(theme.id)
             target.update(Content.assemble(
                 (f"Theme {theme.index} {theme.label}\n", "bold"),
-                f"id {theme.id} · {len(codes)} codes ({sum(c.retired for c in codes)} retired)"
+                f"id {theme.id} · {counted(len(codes), 'code')} ({sum(c.retired for c in codes)} retired)"
                 + (" · retired" if theme.retired else "") + "\n\n",
                 theme.description or ("No description (e to edit).", "italic")))
         else:

@@ -33,7 +33,7 @@ class FilterDialog(ModalScreen[tuple[ListFilter, bool] | None]):
     FilterDialog Select:focus > SelectCurrent Static#label, FilterDialog Select:focus > SelectCurrent .arrow {
         color: $cursor-text; }
     /* A box that shows on the dialog, empty until ticked. */
-    FilterDialog Checkbox > .toggle--button { background: $foreground 30%; color: $foreground 30%; }
+    FilterDialog Checkbox > .toggle--button { background: $foreground 30%; color: $foreground 0%; }
     FilterDialog Checkbox.-on > .toggle--button { background: $foreground 30%; color: $foreground; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]

@@ -65,7 +65,8 @@ class HelpScreen(ModalScreen[None]):
     def compose(self):
         sections = [("Keys", self.keys),
                     ("Code keys", [(key, f"{code.index} {code.label}") for key, code in self.code_keys])]
-        with VerticalScroll():
+        with VerticalScroll() as scroll:
+            scroll.border_subtitle = "escape, q or ? closes"
             for heading, rows in sections:
                 yield Static(heading, classes="heading")
                 with Grid():

@@ -23,6 +23,7 @@ from coder.tui.colours import readable_on
 from coder.tui.widgets.base_styles import KeepsBaseStyles
 
 PAGE = 100
+ID_WIDTH = 20   # the most cells an id takes (Qualtrics ids have 17); longer ones are shortened in the middle
 
 
 class ResponseList(KeepsBaseStyles, ScrollView, can_focus=True):
@@ -76,7 +77,7 @@ class ResponseList(KeepsBaseStyles, ScrollView, can_focus=True):
         self.ids = ids
         self._pages.clear()
         self._strips.clear()
-        self._id_width = min(14, max(map(len, ids[:10_000]), default=2))
+        self._id_width = min(ID_WIDTH, max(map(len, ids[:10_000]), default=2))
         self.virtual_size = Size(self.size.width, len(ids))
         index = 0
         if keep is not None:
@@ -198,14 +199,24 @@ class ResponseList(KeepsBaseStyles, ScrollView, can_focus=True):
             glyph, cls = "○", "response-list--uncoded"
         status_style = base + Style(color=_readable(self.component_style(cls).color, base.bgcolor))
         codes = self._code_labels(row.code_ids)
+        width = min(self._id_width, max(8, (self.size.width - 4) // 2))
         parts = [Segment(glyph, status_style), Segment("✎" if row.memo else " ", base),
-                 Segment(f"{rid[:self._id_width]:<{self._id_width}} ", base)]
+                 Segment(f"{shortened_id(rid, width):<{width}} ", base)]
         if codes:
             codes_style = base + Style(color=_readable(self.component_style("response-list--codes").color,
                                                        base.bgcolor), bold=True)
             parts.append(Segment(codes + " ", codes_style))
         parts.append(Segment(row.snippet, base))
         return parts
+
+
+def shortened_id(rid: str, width: int) -> str:
+    """`rid` in at most `width` cells: a longer one keeps its start and its last characters around
+    "…" (survey tools' ids, such as Qualtrics' R_2f46ec7c74fb1d3, differ anywhere, often at the end)."""
+    if len(rid) <= width:
+        return rid
+    tail = min(4, max(1, (width - 1) // 3))
+    return rid[:width - 1 - tail] + "…" + rid[-tail:]
 
 
 def _readable(colour: Color | None, background: Color | None) -> Color | None:

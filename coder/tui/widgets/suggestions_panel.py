@@ -135,7 +135,7 @@ class SuggestionsPanel(DrawsTitleLine, KeepsBaseStyles, Widget, can_focus=True):
         quality = f" F1 {f1[s.code_id][0]:.2f}" if s.code_id in f1 else ""
         return (Content.assemble((f" {code.index} ", chip_style(colours[code.id])), f" {code.label}"),
                 Content.assemble(f"   {score_bar(s.score, s.threshold)} {s.score:.2f} ",
-                                 (f"{s.engine}{quality}", "italic"), (f"  {terms}" if terms else "", "dim")))
+                                 (f"{s.engine}{quality}", "italic"), f"  {terms}" if terms else ""))   # not dim: 3.5:1 on the panel
 
     def _set_title(self) -> None:
         count = len(self.suggestions)
