@@ -2,6 +2,7 @@
 
 import csv
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -128,6 +129,14 @@ def test_cli_suggest_and_evaluate_on_the_demo_corpus(tmp_path):
     done = run_cli("suggest", path, "--queue", "3")
     assert done.returncode == 0, done.stderr
     assert "Codes on the model" in done.stdout and "Most worth coding next" in done.stdout
+    queued = done.stdout.split("Most worth coding next")[1].splitlines()[1:4]
+    conn = open_project(path)
+    guesses = dict(conn.execute("SELECT response_id, best_code FROM suggestion_scores"))
+    indexes = dict(conn.execute("SELECT id, \"index\" FROM codes"))
+    conn.close()
+    for line in queued:   # each with the engine's best guess, its index and label, and its score
+        rid, index = line.split()[:2]
+        assert index == indexes[guesses[rid]] and re.search(r" \d\.\d\d  ", line)
     conn = open_project(path)
     stored = conn.execute("SELECT evidence FROM suggestions").fetchall()
     assert stored and all("keywords" in json.loads(e) for (e,) in stored)

@@ -86,6 +86,8 @@ def _kept(args: argparse.Namespace) -> str:
 def _run_on_project(args: argparse.Namespace) -> int:
     from coder.suggest.batch import run_batch            # deferred: keeps `coder --help` fast
     from coder.suggest.queue import coding_queue
+    from coder.store.codebook_read import load_codebook
+    from coder.store.suggestions import best_guesses
 
     conn = open_project(args.project)
     progress = None
@@ -120,10 +122,14 @@ def _run_on_project(args: argparse.Namespace) -> int:
               f"({progress.rate():,.0f} per second)")
         print("\n".join(decision_lines(summary.decisions)))
         if args.queue > 0:
-            print("\nMost worth coding next:")
-            for rid in coding_queue(conn, args.queue, coder=args.coder):
+            print("\nMost worth coding next (the engine's best guess for each, its score, the text):")
+            queue = coding_queue(conn, args.queue, coder=args.coder)
+            guesses, labels = best_guesses(conn, queue), {c.id: c for c in load_codebook(conn).codes}
+            for rid in queue:
+                best, score, _ = guesses.get(rid, (None, 0.0, 0.0))
+                code = f"{labels[best].index} {labels[best].label}"[:28] if best in labels else "-"
                 text = " ".join(get_response(conn, rid).text.split())
-                print(f"  {rid}  {text[:70] + ('...' if len(text) > 70 else '')}")
+                print(f"  {rid}  {code:<28} {score:.2f}  {text[:60] + ('...' if len(text) > 60 else '')}")
     finally:
         conn.close()
     return 0

@@ -16,10 +16,12 @@ OUTPUT_COLUMNS = ("id", "codes", "scores", "best_code", "best_score", "uncertain
 SCORE_DIGITS = 4
 
 
-
 def score_rows(suggester: Suggester, rows: Sequence[tuple[str, str]], *,
                at_least_one: bool = False) -> list[tuple[str, str, str, str, float, float]]:
-    """Output rows (see OUTPUT_COLUMNS) for (id, text) rows: scores and decisions, no evidence."""
+    """Output rows (see OUTPUT_COLUMNS) for (id, text) rows: scores and decisions, no evidence.
+
+    A blank answer (empty or white space: what `coder import` skips) keeps its row, with no
+    codes, no best code and nothing to be unsure of: there is nothing in it to suggest from."""
     if not len(rows):
         return []
     scores = suggester.score_texts([text for _, text in rows])
@@ -27,7 +29,10 @@ def score_rows(suggester: Suggester, rows: Sequence[tuple[str, str]], *,
     unsure = uncertainty(scores, suggester.thresholds)
     code_ids = [m.code_id for m in suggester.models]
     out = []
-    for i, (rid, _) in enumerate(rows):
+    for i, (rid, text) in enumerate(rows):
+        if not text.strip():
+            out.append((rid, "", "", "", 0.0, 0.0))
+            continue
         columns = sorted(chosen[i].nonzero()[0], key=lambda j: -scores[i, j])
         best = int(scores[i].argmax()) if code_ids else -1
         out.append((rid, ";".join(code_ids[j] for j in columns),
