@@ -11,6 +11,7 @@ from coder.records import Codebook
 from coder.store import open_project, transaction
 from coder.store.backup import safety_copy
 from coder.store.codebook_read import load_codebook, responses_per_code
+from coder.wording import counted
 
 
 def register(subparsers) -> None:
@@ -99,5 +100,5 @@ def run_export(args: argparse.Namespace) -> int:
     finally:
         conn.close()
     write_codebook(codebook, args.file)
-    print(f"Wrote {args.file}: {len(codebook.themes)} themes, {len(codebook.codes)} codes")
+    print(f"Wrote {args.file}: {counted(len(codebook.themes), 'theme')}, {counted(len(codebook.codes), 'code')}")
     return 0

@@ -8,6 +8,7 @@ from coder.cli.common import add_coder_option, add_project_argument
 from coder.codebook.files import read_codebook
 from coder.codebook.merge import merge_codebook
 from coder.store import create_project
+from coder.wording import counted
 
 
 def register(subparsers) -> None:
@@ -34,6 +35,6 @@ def run(args: argparse.Namespace) -> int:
         what = "no codebook yet (add one with `coder codebook import`)"
     else:
         what = (f"codebook {codebook.name or args.codebook!r} "
-                f"({len(codebook.themes)} themes, {len(codebook.codes)} codes)")
+                f"({counted(len(codebook.themes), 'theme')}, {counted(len(codebook.codes), 'code')})")
     print(f"Created {args.project} with {what}")
     return 0

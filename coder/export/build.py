@@ -70,7 +70,8 @@ def build_tables(kind: str, data: ProjectData, *, by: str | None = None, base: s
     if kind == "codings":
         notes.append("start/end: code-point offsets into the response; empty = whole response")
         return ExportTables({"codings": codings_table(book, segments, data.responses)}, notes)
-    notes.append("1 = the response has the code; columns are code ids (see the codes sheet)")
+    notes.append("1 = the response has the code; columns are code ids (an .xlsx export adds a codes sheet "
+                 "with their labels; `coder codebook show` lists them)")
     return ExportTables({"binary": binary_table(book, segments, data.responses, attrs),
                          "codes": _code_key(data)}, notes)
 
