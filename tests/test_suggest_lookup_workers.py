@@ -111,3 +111,42 @@ def test_closing_early_while_workers_are_sending_never_hangs():
 def test_default_workers_is_the_cores_this_process_may_use():
     expected = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     assert default_workers() == expected >= 1
+
+
+_WORKER_KILLED = """
+import os, signal, time, multiprocessing
+from coder.suggest.workers import WorkerDied, map_chunks
+
+def dies_on_the_third(suggester, chunk):
+    if chunk == 3:
+        os.kill(os.getpid(), signal.SIGKILL)   # as the out-of-memory killer ends a worker
+    time.sleep(0.05)
+    return chunk
+
+got = []
+started = time.monotonic()
+try:
+    for result in map_chunks(dies_on_the_third, None, iter(range(40)), workers=2):
+        got.append(result)
+except WorkerDied as exc:
+    print("died:", exc)
+print("in order:", got == list(range(len(got))) and len(got) <= 3, "children:", len(multiprocessing.active_children()),
+      "seconds:", round(time.monotonic() - started))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the pool forks")
+def test_a_worker_killed_mid_chunk_ends_the_run_with_one_line_instead_of_a_hang():
+    # multiprocessing.Pool started a new worker and never answered the dead one's chunk: coder
+    # suggest waited for ever, and Ctrl-C did not end it.
+    process = subprocess.Popen([sys.executable, "-c", _WORKER_KILLED], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = process.communicate(timeout=90)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        pytest.fail("a dead worker hung the run")
+    assert process.returncode == 0, err
+    assert "died: a worker process ended before it finished its chunk (killed, or out of memory" in out
+    assert "in order: True children: 0" in out   # chunks before it, in order (a broken pool may fail
+                                                 # the one in flight beside it too); no worker left

@@ -86,6 +86,7 @@ def _kept(args: argparse.Namespace) -> str:
 def _run_on_project(args: argparse.Namespace) -> int:
     from coder.suggest.batch import run_batch            # deferred: keeps `coder --help` fast
     from coder.suggest.queue import coding_queue
+    from coder.suggest.workers import WorkerDied
     from coder.store.codebook_read import load_codebook
     from coder.store.suggestions import best_guesses
 
@@ -112,6 +113,10 @@ def _run_on_project(args: argparse.Namespace) -> int:
             progress.__exit__(None, None, None)
             raise CoderError(f"{exc.path}: could not save: {exc.reason}; the run stopped after "
                              f"{progress.done:,} more responses; {_kept(args)}") from None
+        except WorkerDied as exc:
+            progress.__exit__(None, None, None)
+            raise CoderError(f"{exc}; the run stopped after {progress.done:,} more responses; "
+                             f"{_kept(args)}") from None
         progress.__exit__(None, None, None)
         print(f"Run {summary.run_id}: scored {summary.scored:,} responses; "
               f"{summary.with_suggestions:,} have suggestions ({summary.suggestions:,} in all)")

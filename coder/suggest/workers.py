@@ -15,12 +15,14 @@ import multiprocessing
 import os
 import signal
 import sys
-import time
 from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterable, Iterator, TypeVar
 
 from threadpoolctl import threadpool_limits
 
+from coder.errors import CoderError
 from coder.suggest.model import Suggester
 
 IN_FLIGHT_PER_WORKER = 2
@@ -48,7 +50,8 @@ def map_chunks(score: Callable[..., Result], suggester: Suggester, chunks: Itera
 
     With one worker (or where fork is unavailable) the chunks are scored in
     this process. Closing the iterator early (an error, Ctrl-C) stops the
-    workers once their chunks in flight are done; those results are dropped. Each process scores on one
+    workers once their chunks in flight are done; those results are dropped.
+    WorkerDied when a worker process ends before its chunk is done. Each process scores on one
     thread: the matrices of a chunk are too small for BLAS threads to pay,
     and their spinning took half the CPU of a run.
     """
@@ -63,40 +66,53 @@ def map_chunks(score: Callable[..., Result], suggester: Suggester, chunks: Itera
     # Objects made so far (the model, the lexicon, modules) leave the garbage
     # collector's view, so its passes in the workers do not copy their pages.
     gc.freeze()
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker)
+    pending: deque[Future] = deque()
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker) as pool:
-            pending: deque = deque()
-            try:
-                for chunk in chunks:
-                    pending.append(pool.apply_async(_run_job, (chunk,)))
-                    if len(pending) >= IN_FLIGHT_PER_WORKER * workers:
-                        yield pending.popleft().get()
-                while pending:
-                    yield pending.popleft().get()
-            except BaseException:
-                _let_workers_finish(pool, pending)
-                raise
+        for chunk in chunks:
+            pending.append(pool.submit(_run_job, chunk))
+            if len(pending) >= IN_FLIGHT_PER_WORKER * workers:
+                yield _result(pending.popleft())
+        while pending:
+            yield _result(pending.popleft())
+        pool.shutdown(wait=True)
+    except BaseException:
+        _let_workers_finish(pool, pending)
+        raise
     finally:
         _job = None
         gc.unfreeze()
 
 
-def _let_workers_finish(pool, pending: deque) -> None:
+class WorkerDied(CoderError):
+    """A worker process ended while it scored (killed, or out of memory): its chunk has no result."""
+
+
+def _result(future: Future):
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        # A pool whose worker dies never gets that chunk back: waiting on it hung `coder suggest`
+        # for ever (multiprocessing.Pool starts a new worker and loses the chunk without a word).
+        raise WorkerDied("a worker process ended before it finished its chunk (killed, or out of "
+                         "memory: fewer --workers or a smaller --chunk-size use less)") from None
+
+
+def _let_workers_finish(pool: ProcessPoolExecutor, pending: deque) -> None:
     """Stop the pool after the chunks in flight, so no worker is killed mid-reply.
 
-    `Pool.terminate()` kills workers at once; one killed while sending a
-    result holds the result queue's lock forever, and terminate's own
-    clean-up then waits on that lock: `coder suggest` hung after Ctrl-C. At
-    most `IN_FLIGHT_PER_WORKER` chunks per worker are pending, so this waits
-    about two chunks' time. A worker that died (its chunk never finishes) or
-    a second Ctrl-C leaves the pool to `terminate()` after all.
+    At most `IN_FLIGHT_PER_WORKER` chunks per worker are pending, so this waits
+    about two chunks' time (nothing, when a worker has died: the pool is broken
+    and every pending chunk has failed). Chunks not started are cancelled. A
+    worker still busy after `FINISH_IN_FLIGHT_SECONDS`, or a second Ctrl-C, is killed.
     """
-    pool.close()
-    deadline = time.monotonic() + FINISH_IN_FLIGHT_SECONDS
-    for result in pending:
-        result.wait(max(0.0, deadline - time.monotonic()))
-    if all(result.ready() for result in pending):
-        pool.join()
+    try:
+        wait(pending, timeout=FINISH_IN_FLIGHT_SECONDS)
+    finally:
+        if not all(future.done() for future in pending):
+            for process in multiprocessing.active_children():
+                process.kill()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _run_job(chunk):
