@@ -223,3 +223,60 @@ def test_a_lock_never_released_is_one_line_after_the_busy_timeout(project_path):
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_check_of_a_project_a_newer_coder_made_says_so_and_does_not_call_it_damaged(project_path):
+    """"Damaged ... restore it from a backup" invited a researcher to throw away a colleague's work."""
+    tamper(project_path, f"UPDATE meta SET value = '{SCHEMA_VERSION + 1}' WHERE key = 'schema_version'")
+    before = file_digest(project_path)
+    check = run_cli("check", project_path)
+    assert check.returncode == 1
+    assert f"made by a newer coder (schema {SCHEMA_VERSION + 1}, this coder reads up to {SCHEMA_VERSION})" \
+        in check.stdout
+    assert "damaged" not in check.stdout and "backup" not in check.stdout
+    assert file_digest(project_path) == before
+
+
+def test_check_of_a_truncated_project_calls_it_damaged_and_names_the_way_back(project_path):
+    copy = run_cli("backup", project_path)
+    assert copy.returncode == 0
+    size = project_path.stat().st_size
+    with open(project_path, "r+b") as handle:
+        handle.truncate(size // 2)
+    check = run_cli("check", project_path)
+    assert check.returncode == 1 and "damaged" in check.stdout, check.stdout + check.stderr
+    assert safety_copies(project_path)[-1].name in check.stdout
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A 2 MB tmpfs, mounted for the test (root only), that a test fills up."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("mounting a small disk needs root")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_disk_at_opening_says_so_and_reads_still_work(project_path, full_disk, tmp_path):
+    """On a disk with no room SQLite cannot open even a reader's journal: every command said the
+    project was "not a coder project file (disk I/O error)"."""
+    project = full_disk / "p.coder"
+    shutil.copy(project_path, project)
+    with open(full_disk / "fill", "wb") as handle:   # until the disk is full
+        try:
+            while True:
+                handle.write(b"\0" * 65536)
+                handle.flush()
+        except OSError:
+            pass
+    before = file_digest(project)
+    line = one_line_error(run_cli("import", project, write_csv(tmp_path / "a.csv")))
+    assert "the disk is full" in line and "not a coder project" not in line, line
+    check = run_cli("check", project)
+    assert check.returncode == 0 and ": ok (" in check.stdout, check.stdout + check.stderr
+    exported = run_cli("export", project, "counts", "--out", tmp_path / "c.csv")
+    assert exported.returncode == 0, exported.stderr
+    assert file_digest(project) == before

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from coder.errors import DamagedProjectError, ProjectError
 from coder.store.backup import recovery_hint
-from coder.store.connection import APP_ID, connect_readonly, missing_parts, schema_version_of
+from coder.store.connection import APP_ID, connect_readonly, missing_parts, open_error, schema_version_of
 from coder.store.schema import SCHEMA_VERSION
 
 SHOWN = 3   # problems of one kind named in the line
@@ -26,14 +26,18 @@ class CheckReport:
     problems: list[str] = field(default_factory=list)
     schema: int | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    newer: int | None = None   # the schema of a project a newer coder made (nothing wrong with it)
 
     @property
     def ok(self) -> bool:
-        """True when nothing is wrong."""
-        return not self.problems
+        """True when nothing is wrong (and this coder can read it)."""
+        return not self.problems and self.newer is None
 
     def line(self) -> str:
         """The one line `coder check` prints."""
+        if self.newer is not None and not self.problems:
+            return (f"{self.path}: made by a newer coder (schema {self.newer}, this coder reads up to "
+                    f"{SCHEMA_VERSION}); upgrade coder to check it (the file was not changed)")
         if self.ok:
             held = ", ".join(f"{n:,} {what}" for what, n in self.counts.items())
             return f"{self.path}: ok (schema {self.schema}; {held})"
@@ -51,7 +55,11 @@ def check_project(path: Path | str) -> CheckReport:
     try:
         conn = connect_readonly(report.path)
     except sqlite3.DatabaseError as exc:
-        raise ProjectError(f"{report.path}: not a coder project file ({exc})") from None
+        error = open_error(report.path, exc)
+        if not isinstance(error, DamagedProjectError):   # a full disk, a lock, not SQLite at all
+            raise error from None
+        report.problems.append(error.what)   # a truncated or torn file is a damaged project
+        return report
     try:
         integrity = [row[0] for row in conn.execute("PRAGMA integrity_check(10)")]
         if integrity != ["ok"]:
@@ -80,10 +88,8 @@ def _check_meta(conn: sqlite3.Connection, report: CheckReport) -> None:
     except ProjectError as exc:   # not a coder project at all
         report.problems.append(str(exc).split(": ", 1)[-1])
         return
-    if report.schema > SCHEMA_VERSION:
-        report.problems.append(f"schema {report.schema} is newer than this coder reads "
-                               f"({SCHEMA_VERSION}); upgrade coder")
-        report.schema = None
+    if report.schema > SCHEMA_VERSION:   # not damaged: restoring a backup would lose a colleague's work
+        report.newer, report.schema = report.schema, None
         return
     meta = dict(conn.execute("SELECT key, value FROM meta"))
     if meta.get("app") != APP_ID:

@@ -7,6 +7,7 @@ timeout, so the UI and a batch run can share it.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import tempfile
 import time
@@ -67,6 +68,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise SaveError(_file_of(conn), reason) from None
 
 
+FULL_BELOW_BYTES = 1 << 20   # a disk with less room than this is full, as far as opening a project goes
 # Why a write failed, and what to do, by SQLite's primary result code.
 _CANNOT_WRITE = {
     sqlite3.SQLITE_FULL: "the disk is full (free some space and do it again)",
@@ -147,7 +149,7 @@ def open_project(path: Path | str, *, readonly: bool = False) -> sqlite3.Connect
             conn.close()
             raise
     except sqlite3.DatabaseError as exc:
-        raise _open_error(path, exc, readonly) from None
+        raise open_error(path, exc) from None
     return conn
 
 
@@ -170,8 +172,9 @@ def _check_version(conn: sqlite3.Connection, path: Path, version: int, readonly:
 def connect_readonly(path: Path) -> sqlite3.Connection:
     """Open a project file for reading only (it is never changed).
 
-    In a folder SQLite cannot write, a file whose write-ahead log is empty is
-    read as immutable (SQLite cannot make the shared-memory file it would use).
+    In a folder SQLite cannot write, or on a full disk, a file whose write-ahead
+    log is empty is read as immutable (SQLite cannot make the shared-memory file
+    it would use, and with nothing in the log the file holds everything).
     """
     uri = path.resolve().as_uri()
     try:
@@ -182,8 +185,10 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
         return conn
     except sqlite3.OperationalError as exc:
         wal = path.with_name(path.name + "-wal")
-        if _code(exc) != sqlite3.SQLITE_CANTOPEN or _folder_writable(path) or \
-                (wal.exists() and wal.stat().st_size):
+        code = _code(exc)
+        no_room = (code == sqlite3.SQLITE_CANTOPEN and not _folder_writable(path)) or \
+            (code in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR) and _disk_full(path))
+        if not no_room or (wal.exists() and wal.stat().st_size):
             raise
     return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None,
                            check_same_thread=False)
@@ -215,7 +220,7 @@ def _folder_writable(path: Path) -> bool:
         return False
 
 
-def _open_error(path: Path, exc: sqlite3.DatabaseError, readonly: bool) -> ProjectError:
+def open_error(path: Path, exc: sqlite3.DatabaseError) -> ProjectError:
     """A one-line ProjectError for a project file SQLite would not open, saying what to do."""
     code = _code(exc)
     if code == sqlite3.SQLITE_CORRUPT:
@@ -229,7 +234,23 @@ def _open_error(path: Path, exc: sqlite3.DatabaseError, readonly: bool) -> Proje
         return ProjectError(f"{path}: the project's {where} is read-only, so it cannot be opened for "
                             "writing (copy the project to a folder you can write to; exports, "
                             "agreement and `codebook show` only read it and work as it is)")
+    if code in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR):
+        if code == sqlite3.SQLITE_FULL or _disk_full(path):
+            return ProjectError(f"{path}: the disk is full, and opening a project needs a little room for "
+                                "its journal, even to read it (free some space and do it again; the "
+                                "project is as it was)")
+        return ProjectError(f"{path}: the disk could not be read or written ({exc}; check the disk, and "
+                            "do it again)")
     return ProjectError(f"{path}: not a coder project file ({exc})")
+
+
+def _disk_full(path: Path) -> bool:
+    """Whether the disk holding `path` has (next to) no room left (SQLite reports a full disk at
+    open as an I/O error)."""
+    try:
+        return shutil.disk_usage(path.parent if str(path.parent) else ".").free < FULL_BELOW_BYTES
+    except OSError:
+        return False
 
 
 def damaged(path: Path | str, what: str) -> DamagedProjectError:
