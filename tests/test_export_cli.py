@@ -170,3 +170,29 @@ def test_import_qdpx_bad_file(tmp_path):
     assert done.returncode == 1 and "bad.qdpx" in done.stderr
     assert not (tmp_path / "new.coder").exists()
 
+
+
+def test_text_longer_than_an_xlsx_cell_is_cut_with_a_mark_and_a_note(tmp_path):
+    """openpyxl cut a 5 MB excerpt to 32,767 characters with only a Python warning on the console."""
+    project = tmp_path / "long.coder"
+    assert run_cli("init", project, "--codebook", CODEBOOK).returncode == 0
+    long = "word " * 20_000
+    conn = open_project(project)
+    with transaction(conn):
+        insert_responses(conn, [("r1", long, {}), ("r2", "short", {})])
+    import_codings(conn, [("r1", "caseload"), ("r2", "caseload")], "alice")
+    conn.close()
+    out = tmp_path / "codings.xlsx"
+    result = run_cli("export", project, "codings", "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert "UserWarning" not in result.stderr
+    assert "1 cell held more than an XLSX cell's 32,767 characters and was cut there" in result.stdout
+    book = load_workbook(out, read_only=True)
+    cells = [cell for row in book["codings"].iter_rows(values_only=True) for cell in row if isinstance(cell, str)]
+    cut = [cell for cell in cells if cell.startswith("word word")]
+    assert len(cut) == 1 and len(cut[0]) == 32_767 and cut[0].endswith("…")
+    notes = [row[0] for row in book["notes"].iter_rows(values_only=True)]
+    assert any("a .csv export holds the whole text" in (note or "") for note in notes)
+    csv = tmp_path / "codings.csv"
+    assert run_cli("export", project, "codings", "--out", csv).returncode == 0
+    assert long.strip() in csv.read_text()

@@ -81,8 +81,7 @@ def run(args: argparse.Namespace) -> int:
                      f"bars: % of the {of} with any code of the theme"]
         else:
             tables = build_tables(args.kind, data, by=args.by, base=args.base, roll_up=args.roll_up)
-            write_tables(tables, args.out, excel_bom=args.excel)
-            notes = tables.notes
+            notes = tables.notes + write_tables(tables, args.out, excel_bom=args.excel)
     finally:
         conn.close()
     print(f"Wrote {args.kind} to {args.out}")

@@ -19,10 +19,12 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from coder.errors import CoderError
 from coder.export.kinds import check_output
 from coder.files import replacing
+from coder.wording import counted
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_SIGNS = re.compile(r"[ \t\r\n]*[=+\-@]")
 XLSX_MAX_ROWS = 1_048_575  # Excel's limit, less the header row
+XLSX_MAX_CHARS = 32_767    # the most characters a cell holds
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -71,20 +73,21 @@ def table_format(path: Path) -> str:
     return check_output("table", path)
 
 
-def write_tables(tables: ExportTables, path: Path, *, excel_bom: bool = False) -> None:
+def write_tables(tables: ExportTables, path: Path, *, excel_bom: bool = False) -> list[str]:
     """Write to `path` (.csv: the main table; .xlsx: every sheet plus a notes sheet).
 
     The file is written under a temporary name and moved into place, so a
     failed export never leaves half a file. `excel_bom` writes UTF-8 with a BOM
-    so Excel opens the CSV with the right encoding.
+    so Excel opens the CSV with the right encoding. Returns the notes the
+    writing itself adds (also in the notes sheet): text cut to fit an XLSX cell.
     """
     path = Path(path)
     fmt = table_format(path)
     with replacing(path, f".{fmt}") as tmp:
         if fmt == "csv":
             _write_csv(tables, tmp, excel_bom)
-        else:
-            _write_xlsx(tables, tmp)
+            return []
+        return _write_xlsx(tables, tmp)
 
 
 def _write_csv(tables: ExportTables, path: Path, excel_bom: bool) -> None:
@@ -98,28 +101,36 @@ def _write_csv(tables: ExportTables, path: Path, excel_bom: bool) -> None:
             handle.write(end + "".join(f"# {' '.join(note.splitlines())}".rstrip() + end for note in tables.notes))
 
 
-def _write_xlsx(tables: ExportTables, path: Path) -> None:
+def _write_xlsx(tables: ExportTables, path: Path) -> list[str]:
     for name, frame in tables.sheets.items():
         if len(frame) > XLSX_MAX_ROWS:
             raise CoderError(f"{name}: {len(frame)} rows do not fit in an XLSX sheet "
                              f"({XLSX_MAX_ROWS} at most); write a .csv instead")
     names: set[str] = set()
+    sheets = {name: _xlsx_safe(neutralise_frame(frame)) for name, frame in tables.sheets.items()}
+    cut = sum(n for _, n in sheets.values())
+    added = [f"{counted(cut, 'cell')} held more than an XLSX cell's {XLSX_MAX_CHARS:,} characters and "
+             f"{'was' if cut == 1 else 'were'} cut there, ending in …; a .csv export holds the whole text"] * bool(cut)
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        sheets = dict(tables.sheets)
-        if tables.notes:
-            sheets["notes"] = pd.DataFrame({"note": tables.notes})
-        for name, frame in sheets.items():
-            _xlsx_safe(neutralise_frame(frame)).to_excel(
-                writer, sheet_name=_sheet_name(name, names), index=False)
+        if tables.notes or added:
+            sheets["notes"] = _xlsx_safe(pd.DataFrame({"note": [*tables.notes, *added]}))
+        for name, (frame, _) in sheets.items():
+            frame.to_excel(writer, sheet_name=_sheet_name(name, names), index=False)
+    return added
 
 
-def _xlsx_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """Control characters XLSX cannot hold (e.g. vertical tab) removed from text cells."""
+def _xlsx_safe(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Text cells as an XLSX cell holds them, and how many were cut: control characters it cannot
+    hold (e.g. vertical tab) removed, and text past its length limit cut (openpyxl would cut it with
+    only a warning on the console)."""
+    cut = 0
     for column in frame.columns:
         if frame[column].dtype == object:
-            frame[column] = frame[column].map(
-                lambda v: ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v)
-    return frame
+            cleaned = frame[column].map(lambda v: ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v)
+            long = cleaned.map(lambda v: isinstance(v, str) and len(v) > XLSX_MAX_CHARS)
+            cut += int(long.sum())
+            frame[column] = cleaned.where(~long, cleaned[long].map(lambda v: v[:XLSX_MAX_CHARS - 1] + "…"))
+    return frame, cut
 
 
 def _sheet_name(name: str, taken: set[str]) -> str:
