@@ -1,15 +1,19 @@
 """Writing an output file whole or not at all, with the permissions any new file gets.
 
 A file is written under a temporary name in its folder and moved into place
-when complete, so a failed write never leaves half a file. The temporary file
+when complete, so a failed write never leaves half a file. A process killed
+while writing leaves its temporary file; the next write of the same file
+removes those an hour old (`remove_leftovers`). The temporary file
 is made private (mkstemp's 0600); it is given the mode the user's umask gives
 any new file before it is moved, so an export is shared like the project.
 """
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -29,6 +33,33 @@ def shared_mode(path: Path | str) -> None:
     os.chmod(path, 0o666 & ~umask())
 
 
+LEFTOVER_AGE_SECONDS = 3600   # a temporary file not written for this long is no write in progress
+
+
+def temporary_prefix(path: Path) -> str:
+    """The start of the name of a temporary file made for `path` (mkstemp then adds 8 characters)."""
+    return f".{path.name}."
+
+
+def remove_leftovers(path: Path, suffix: str) -> None:
+    """Remove the temporary files of earlier writes of `path` that a killed process left (not
+    written for `LEFTOVER_AGE_SECONDS`: a write in progress keeps its file fresh)."""
+    prefix = temporary_prefix(path)
+    cutoff = time.time() - LEFTOVER_AGE_SECONDS
+    try:
+        candidates = list(path.parent.glob(f"{glob.escape(prefix)}*{glob.escape(suffix)}*"))
+    except OSError:
+        return
+    for leftover in candidates:
+        rest = leftover.name[len(prefix) + 8:]   # SQLite's files beside a project being made, too
+        try:
+            if rest in {suffix + end for end in ("", "-wal", "-shm", "-journal")} and \
+                    leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+        except OSError:
+            pass
+
+
 @contextmanager
 def replacing(path: Path | str, suffix: str = "") -> Iterator[Path]:
     """Yield a temporary file beside `path` to write; on success it replaces `path`.
@@ -38,8 +69,9 @@ def replacing(path: Path | str, suffix: str = "") -> Iterator[Path]:
     and is raised as it is.
     """
     path = Path(path)
+    remove_leftovers(path, suffix)
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+        fd, name = tempfile.mkstemp(prefix=temporary_prefix(path), suffix=suffix, dir=path.parent)
     except OSError as exc:
         raise CoderError(f"{path}: cannot write in folder {path.parent} ({exc.strerror}); "
                          "choose a folder you can write to") from None

@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -280,3 +281,22 @@ def test_a_full_disk_at_opening_says_so_and_reads_still_work(project_path, full_
     exported = run_cli("export", project, "counts", "--out", tmp_path / "c.csv")
     assert exported.returncode == 0, exported.stderr
     assert file_digest(project) == before
+
+
+def test_a_killed_writes_leftovers_are_removed_by_the_next_write_once_stale(project_path, tmp_path):
+    """A kill -9 mid-export (or mid-import into a new project) left its hidden temporary file for
+    good; on a nearly full disk they piled up. A leftover an hour old goes at the next write of the
+    same file; a fresh one (a write in progress) and other files stay."""
+    out = tmp_path / "out"
+    out.mkdir()
+    stale = [out / ".c.csv.ab12cd34.csv", out / ".new.coder.zz99yy88.creating",
+             out / ".new.coder.zz99yy88.creating-wal"]
+    fresh, other = out / ".c.csv.ef56gh78.csv", out / ".c.csv.notes"
+    for leftover in (*stale, fresh, other):
+        leftover.write_text("partial")
+    hour_ago = time.time() - 3700
+    for leftover in stale:
+        os.utime(leftover, (hour_ago, hour_ago))
+    assert run_cli("export", project_path, "counts", "--out", out / "c.csv").returncode == 0
+    assert run_cli("init", out / "new.coder").returncode == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(["c.csv", "new.coder", fresh.name, other.name])

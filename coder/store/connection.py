@@ -19,7 +19,7 @@ from typing import Callable, Iterator
 
 from coder import __version__
 from coder.errors import DamagedProjectError, ProjectError, SaveError
-from coder.files import shared_mode
+from coder.files import remove_leftovers, shared_mode, temporary_prefix
 from coder.store.backup import recovery_hint, safety_copy
 from coder.store.schema import MIGRATIONS, OLDEST_READABLE, SCHEMA_VERSION
 
@@ -99,7 +99,8 @@ def create_project(path: Path | str, *, name: str | None = None,
         raise ProjectError(f"{path}: already exists (choose another name or delete it first)")
     if not path.parent.exists():
         raise ProjectError(f"{path.parent}: folder does not exist (create it first)")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".creating", dir=path.parent)
+    remove_leftovers(path, ".creating")
+    fd, tmp = tempfile.mkstemp(prefix=temporary_prefix(path), suffix=".creating", dir=path.parent)
     os.close(fd)
     shared_mode(tmp)  # mkstemp makes 0600; a project is shared like any file
     try:
