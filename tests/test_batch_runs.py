@@ -196,3 +196,23 @@ def test_bad_batch_options_are_one_line_errors(tmp_path):
         done = run_cli("suggest", path, *args)
         assert done.returncode == 1
         assert done.stderr.startswith(f"coder: error: {message}") and done.stderr.count("\n") == 1
+
+
+def test_responses_imported_while_a_run_goes_on_are_not_in_it(tmp_path):
+    """A run scored the responses another process imported while it went on: 220,023 done of a
+    total of 200,179, progress and ETA wrong. Its scope is the responses there when it started."""
+    from coder.store.responses import insert_responses
+
+    path = make_project(tmp_path / "p.coder", 40)
+    conn = open_project(path)
+
+    def import_meanwhile(run: dict) -> None:
+        other = open_project(path)
+        insert_responses(other, [(f"late{i}", "the printer jammed again at lunch", {}) for i in range(30)])
+        other.close()
+
+    summary = run_batch(conn, chunk_size=7, workers=1, started=import_meanwhile)
+    run = latest_run(conn)
+    assert run["done"] == run["total"] == summary.scored
+    assert not conn.execute("SELECT count(*) FROM suggestion_scores WHERE response_id LIKE 'late%'").fetchone()[0]
+    conn.close()

@@ -199,22 +199,28 @@ def count_to_score(conn: sqlite3.Connection, scope: str, coder: str | None = Non
 
 
 def iter_to_score(conn: sqlite3.Connection, scope: str, coder: str | None = None, *,
-                  chunk_size: int = 5000, unfinished_run: int | None = None) -> Iterator[list[tuple[str, str]]]:
+                  chunk_size: int = 5000, unfinished_run: int | None = None,
+                  before: int | None = None) -> Iterator[list[tuple[str, str]]]:
     """(id, text) of the responses to score, in import order, `chunk_size` at a time.
 
     The scope is taken when the iteration starts: the responses coded then
     (by `coder`, or anyone) are left out, as a set held in memory (human coding
-    is small) rather than a lookup per response. With `unfinished_run`, only
-    those that run has not scored yet (to resume it).
+    is small) rather than a lookup per response. With `before` (the next
+    position when the run started: `next_position`), responses imported since
+    are left out too. With `unfinished_run`, only those that run has not scored
+    yet (to resume it).
     """
     coded: set[str] = set()
     if scope != "all":
         who, who_params = _coder_clause(coder)
         coded = {rid for (rid,) in conn.execute(f"SELECT DISTINCT response_id FROM codings {who}", who_params)}
     where, params = "WHERE r.position > ?", []
+    if before is not None:
+        where += " AND r.position < ?"
+        params.append(before)
     if unfinished_run is not None:
         where += " AND NOT EXISTS (SELECT 1 FROM suggestion_scores s WHERE s.response_id = r.id AND s.run_id = ?)"
-        params = [unfinished_run]
+        params.append(unfinished_run)
     after, waiting = -1, []
     while True:
         rows = conn.execute(f"SELECT r.id, r.text, r.position FROM responses r {where} "

@@ -24,6 +24,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from coder.errors import CoderError
+from coder.store.responses import next_position
 from coder.store.suggestions import (count_to_score, finish_run, interrupt_run, iter_to_score, latest_run,
                                      reopen_run, start_run, suggestion_counts, write_chunk)
 from coder.suggest.model import CodeModel, Suggester
@@ -88,8 +89,10 @@ def run_batch(conn: sqlite3.Connection, *, engine: str = "auto", coder: str | No
         run_id = run["id"]
         reopen_run(conn, run_id)
     else:
+        # Responses imported while the run goes on are not in it: its total and its progress hold.
+        params = {"before_position": next_position(conn)}
         run_id = start_run(conn, engine=engine, scope=scope, coder=coder, total=count_to_score(conn, scope, coder),
-                           params={"at_least_one": at_least_one, "chunk_size": chunk_size, "model": fingerprint,
+                           params={**params, "at_least_one": at_least_one, "chunk_size": chunk_size, "model": fingerprint,
                                    "not_suggested": {m.code_id: m.note for m in suggester.models
                                                      if m.engine == "none"}})
     run = latest_run(conn)
@@ -97,7 +100,8 @@ def run_batch(conn: sqlite3.Connection, *, engine: str = "auto", coder: str | No
         started(run)
     # No more workers than chunks: forking costs more than a small run takes.
     workers = max(1, min(workers, -(-(run["total"] - run["done"]) // chunk_size)))
-    chunks = iter_to_score(conn, scope, coder, chunk_size=chunk_size, unfinished_run=run_id if resume else None)
+    chunks = iter_to_score(conn, scope, coder, chunk_size=chunk_size, unfinished_run=run_id if resume else None,
+                           before=params.get("before_position"))
     ids: deque[list[str]] = deque()   # the ids of the chunks out with the workers, in order
 
     def texts() -> Iterator[list[str]]:
