@@ -81,3 +81,19 @@ def test_import_codes_refuses_two_rows_of_one_id_and_follows_row_numbers(codeboo
     assert done.returncode == 0, done.stderr
     assert codings_of(numbered, "lead") == {("1", "caseload", "imported"), ("2", "paperwork", "imported"),
                                             ("3", "staffing", "imported")}
+
+
+def test_an_import_is_one_event_in_the_projects_history(codebook_project, tmp_path):
+    """Every change is in the append-only history: an import of 200,000 responses left none."""
+    from coder.store import open_project
+    from coder.store.events import list_events
+
+    first = write_csv(tmp_path / "a.csv", [["id", "text"], ["r1", "one"], ["r2", "two"]])
+    assert run_cli("import", codebook_project, first, "--coder", "dana").returncode == 0
+    again = write_csv(tmp_path / "b.csv", [["id", "text"], ["r2", "two, revised"], ["r3", "three"]])
+    assert run_cli("import", codebook_project, again, "--on-duplicate", "replace", "--coder", "dana").returncode == 0
+    conn = open_project(codebook_project, readonly=True)
+    events = [e for e in list_events(conn) if e.action == "responses.import"]
+    conn.close()
+    assert [(e.coder, e.target, e.data["imported"], e.data["replaced"], e.data["skipped"], e.data["positions"])
+            for e in events] == [("dana", "a.csv", 2, 0, 0, [0, 2]), ("dana", "b.csv", 1, 1, 0, [2, 4])]   # (a replaced row keeps its place)

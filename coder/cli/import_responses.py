@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from coder.cli.common import add_project_argument
+from coder.cli.common import add_coder_option, add_project_argument
 from coder.cli.progress import Progress
 from coder.importers.responses import ON_DUPLICATE, ImportSummary, check_responses, write_responses
 from coder.store import open_project
@@ -32,6 +32,7 @@ def register(subparsers) -> None:
                         help="an id already in the project or repeated in the file: stop "
                              "(error, the default), keep the first (skip) or take the new row "
                              "(replace: text and attributes change, codings stay)")
+    add_coder_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
                                max_unzip_mb=args.max_unzip_mb)
         with Progress("importing", plan.rows_read,
                       enabled=plan.rows_read > PROGRESS_FROM_ROWS) as bar:
-            summary = write_responses(conn, plan, advance=bar.advance)
+            summary = write_responses(conn, plan, coder=args.coder, advance=bar.advance)
     finally:
         conn.close()
     print(format_summary(summary))

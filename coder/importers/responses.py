@@ -20,8 +20,9 @@ from coder.importers.columns import open_response_table
 from coder.importers.table import Table, row_id
 from coder.store import transaction
 from coder.store.backup import safety_copy
+from coder.store.events import Action, record_event
 from coder.store.responses import (attributes_json, count_responses, existing_ids,
-                                    insert_responses)
+                                    insert_responses, next_position)
 
 ON_DUPLICATE = ("error", "skip", "replace")
 CHUNK_ROWS = 10_000
@@ -133,9 +134,12 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def write_responses(conn: sqlite3.Connection, plan: ResponsePlan, *,
+def write_responses(conn: sqlite3.Connection, plan: ResponsePlan, *, coder: str = "import",
                     advance: Callable[[int], None] | None = None) -> ImportSummary:
     """Write a checked file into the project in one transaction; return the summary.
+
+    The import is one `responses.import` event by `coder` in the project's history: the file,
+    how many responses it added, replaced and skipped, and the positions the added ones took.
 
     `advance(n)` is called as rows are written (for a progress bar over `plan.rows_read`).
     Duplicates follow `plan.on_duplicate`: "skip" keeps the first row with an id
@@ -174,6 +178,7 @@ def write_responses(conn: sqlite3.Connection, plan: ResponsePlan, *,
         safety_copy(conn)
     reported = 0
     with transaction(conn):
+        first = next_position(conn)
         # The file is parsed in a thread while SQLite inserts the previous chunk.
         for chunk, read in in_background(chunks()):
             insert_responses(conn, chunk, source=plan.table.path.name,
@@ -181,6 +186,9 @@ def write_responses(conn: sqlite3.Connection, plan: ResponsePlan, *,
             if advance:
                 advance(read - reported)
                 reported = read
+        record_event(conn, coder, Action.RESPONSES_IMPORT, plan.table.path.name,
+                     {"file": str(plan.table.path), "imported": counts["imported"], "replaced": counts["replaced"],
+                      "skipped": counts["duplicate"], "positions": [first, next_position(conn)]})
     if advance and plan.rows_read > reported:
         advance(plan.rows_read - reported)
     return ImportSummary(str(plan.table.path), plan.table.description, plan.id_column,

@@ -45,6 +45,7 @@ class Action(StrEnum):
     PROJECT_MERGE = "project.merge"         # another project file merged in (coder.store.merge)
     PROJECT_UNMERGE = "project.unmerge"     # a merge taken back
     SAMPLE_DRAW = "sample.draw"
+    RESPONSES_IMPORT = "responses.import"   # a file's responses added (or replacing some) by `coder import`
 
 
 @dataclass(frozen=True)
