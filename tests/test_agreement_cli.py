@@ -106,3 +106,40 @@ def test_agreement_with_the_consensus_says_what_it_is_measured_on(codebook_proje
     assert "measured on the hard cases alone" in result.stdout
     table = result.stdout.split("\n\n")[0]
     assert "1.000" in table and " 1.0 " not in table and " -0.0" not in table
+
+
+def _on_a_terminal(*args, columns: int = 80) -> str:
+    """What the real CLI prints to a terminal `columns` wide (a pseudo-terminal)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": str(columns)}
+    done = subprocess.run([sys.executable, "-m", "coder", *map(str, args)], stdout=follower, stderr=follower,
+                          env=env, timeout=120)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:   # the terminal's other end is closed: all is read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert done.returncode == 0
+    return b"".join(chunks).decode().replace("\r\n", "\n")
+
+
+def test_the_table_fits_the_terminal_it_is_printed_on(codebook_project):
+    """The per-code table was about 170 characters wide on any terminal; on one it is wrapped to
+    its width, and to a file or a pipe it keeps a row on one line."""
+    _double_coded(codebook_project)
+    shown = _on_a_terminal("agreement", codebook_project, columns=80)
+    table = shown.split("\n\n")
+    assert all(len(line) <= 80 for block in table[:-1] for line in block.splitlines()), shown
+    piped = run_cli("agreement", codebook_project)
+    assert max(len(line) for line in piped.stdout.split("\n\n")[0].splitlines()) > 80

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import shutil
+import sys
 from pathlib import Path
 
 
@@ -28,3 +30,9 @@ def add_coder_option(parser: argparse.ArgumentParser, *, default_all: bool = Fal
     else:
         parser.add_argument("--coder", metavar="NAME", default=default_coder(),
                             help="who is coding (default: your user name)")
+
+
+def terminal_width() -> int | None:
+    """The terminal's width when output goes to one (tables are wrapped to it), else None (a file
+    or a pipe takes each table row on one line)."""
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None

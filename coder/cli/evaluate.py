@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coder.cli.common import add_project_argument
+from coder.cli.common import add_project_argument, terminal_width
 from coder.errors import CoderError
 from coder.store import open_project
 from coder.store.codebook_read import load_codebook
@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         conn.close()
     table = evaluation_table(result, labels)
-    print(table.to_string(index=False, na_rep="n/a"))
+    print(table.to_string(index=False, na_rep="n/a", line_width=terminal_width()))
     print()
     lines = overall_lines(result)
     print("\n".join(lines))
