@@ -94,7 +94,7 @@ def test_hostile_cells_neutralised_in_csv_and_xlsx(data, tmp_path):
 def test_hostile_header_neutralised(tmp_path):
     frame = pd.DataFrame({"=cmd()": ["@x", 1], "ok": ["-2", -2]})
     write_tables(ExportTables({"t": frame}), tmp_path / "t.csv")
-    assert (tmp_path / "t.csv").read_text().splitlines() == ["'=cmd(),ok", "'@x,'-2", "1,-2"]
+    assert (tmp_path / "t.csv").read_text().splitlines() == ["'=cmd(),ok", "'@x,-2", "1,-2"]   # "-2": a number
 
 
 def test_csv_bom_notes_and_stable_columns(data, tmp_path):

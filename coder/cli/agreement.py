@@ -85,8 +85,8 @@ def run(args: argparse.Namespace) -> int:
               f"and mean alpha: {len(result.left_out)} of {len(result.codes)} codes")
     print(f"Disagreements: {len(report.disagreements)} (response, code) pairs")
     if args.out:
-        write_tables(ExportTables({"agreement": report.table, "disagreements": report.disagreements}, notes),
-                     args.out)
+        write_tables(ExportTables({"agreement": report.table, "disagreements": report.disagreements}, notes,
+                                  csv_notes=True), args.out)
         print(f"Wrote {args.out}")
     if args.disagreements:
         write_tables(ExportTables({"disagreements": report.disagreements}, notes), args.disagreements)

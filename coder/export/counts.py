@@ -8,6 +8,8 @@ segments themselves (codings, plus suggestions when included).
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from coder.errors import CoderError
@@ -20,18 +22,40 @@ LEAD_COLUMNS = ["row", "theme_index", "theme_label", "code_index", "code_label"]
 
 
 def group_values(attributes: pd.DataFrame, by: str) -> pd.Series:
-    """Each response's value of attribute `by` (empty or absent values become "(missing)")."""
+    """Each response's value of attribute `by` as text (empty or absent values become "(missing)").
+
+    One value is one group whatever its kind in the file: 2, 2.0 and "2" are "2", and true
+    and "true" are "true" (a JSON Lines or workbook column mixes them)."""
     if by not in attributes.columns:
         known = ", ".join(attributes.columns) or "none"
         raise CoderError(f"--by {by!r}: no such attribute (attributes: {known})")
-    values = attributes[by].fillna("").astype(str).str.strip()
+    values = attributes[by].map(_group_text).str.strip()
     return values.where(values != "", MISSING).rename(by)
 
 
+def _group_text(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def group_order(groups: pd.Series) -> list[str]:
-    """Attribute values in a stable order: sorted, with "(missing)" last."""
-    values = sorted(set(groups) - {MISSING})
+    """Attribute values in a stable order: numbers by value (9 before 10), then text sorted, with
+    "(missing)" last."""
+    values = sorted(set(groups) - {MISSING}, key=_value_order)
     return values + ([MISSING] if MISSING in set(groups) else [])
+
+
+def _value_order(value: str) -> tuple:
+    try:
+        number = float(value)
+    except ValueError:
+        return (1, 0.0, value)
+    return (0, number, value) if math.isfinite(number) else (1, 0.0, value)
 
 
 def percent(part: int, base: int) -> float:
@@ -108,12 +132,14 @@ def _with_percents(table: pd.DataFrame, base: dict, groups, by) -> pd.DataFrame:
     out["responses"] = [c.get("all", 0) for c in counts]
     out["percent"] = [percent(n, base["all"]) for n in out["responses"]]
     out["segments"] = table["segments"].astype("Int64")
-    if groups is not None:
-        for value in group_order(groups):
-            n = [c.get(value, 0) for c in counts]
-            out[f"responses [{by}={value}]"] = n
-            out[f"percent [{by}={value}]"] = [percent(x, base[value]) for x in n]
-    return out
+    if groups is None:
+        return out
+    columns: dict[str, list] = {}   # added at once: one insert per column fragments the frame
+    for value in group_order(groups):
+        n = [c.get(value, 0) for c in counts]
+        columns[f"responses [{by}={value}]"] = n
+        columns[f"percent [{by}={value}]"] = [percent(x, base[value]) for x in n]
+    return pd.concat([out, pd.DataFrame(columns, index=out.index)], axis=1)
 
 
 def counts_notes(n_responses: int, by: str | None, base: str = "all", n_coded: int = 0) -> list[str]:

@@ -32,9 +32,9 @@ def crosstab(codebook: Codebook, segments: pd.DataFrame, attributes: pd.DataFram
     bases = pd.Series({v: base_row[f"responses [{by}={v}]"] for v in values})
     tests = [_chi_square(row, values, bases, by) if row["row"] in ("theme", "code") else {}
              for _, row in table.iterrows()]
-    for column in ("chi2", "df", "p", "min_expected", "warning"):
-        table[column] = [t.get(column, "") for t in tests]
-    return table
+    return pd.concat([table, pd.DataFrame({column: [t.get(column, "") for t in tests] for column in
+                                           ("chi2", "df", "p", "min_expected", "warning")}, index=table.index)],
+                     axis=1)
 
 
 def _chi_square(row: pd.Series, values: list[str], bases: pd.Series, by: str) -> dict:
@@ -98,11 +98,13 @@ def cooccurrence_counts(codebook: Codebook, segments: pd.DataFrame) -> tuple[lis
 
 
 def jaccard(both: np.ndarray) -> np.ndarray:
-    """Jaccard index |A ∩ B| / |A ∪ B| from a co-occurrence matrix (0 where both are unused)."""
+    """Jaccard index |A ∩ B| / |A ∪ B| from a co-occurrence matrix; undefined (NaN, an empty cell)
+    where neither code is used: 0 would say two codes never meet, and an unused code's
+    diagonal 0 beside every other code's 1 read as a code unlike itself."""
     single = np.diag(both).astype(float)
     union = single[:, None] + single[None, :] - both
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(union > 0, both / union, 0.0).round(3)
+        return np.where(union > 0, both / union, np.nan).round(3)
 
 
 def cooccurrence(codebook: Codebook, segments: pd.DataFrame) -> pd.DataFrame:

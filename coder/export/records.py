@@ -50,6 +50,17 @@ def codings_table(codebook: Codebook, segments: pd.DataFrame,
     return out.reset_index(drop=True)
 
 
+ATTRIBUTE_MARK = " (attribute)"
+
+
+def with_attributes(responses: pd.DataFrame, attributes: pd.DataFrame, taken: set[str]) -> pd.DataFrame:
+    """response_id and each response's attributes, an attribute whose name is `response_id` or one
+    of the `taken` column names (a code id in `binary`) marked " (attribute)": a column of the same
+    name replaced the attribute's values with the code's, or stopped the export."""
+    clash = {name: name + ATTRIBUTE_MARK for name in attributes.columns if name in taken | {"response_id"}}
+    return responses[["response_id"]].join(attributes.rename(columns=clash), on="response_id")
+
+
 def binary_table(codebook: Codebook, segments: pd.DataFrame, responses: pd.DataFrame,
                  attributes: pd.DataFrame) -> pd.DataFrame:
     """One row per response: response_id, its attributes, then a 0/1 column per code.
@@ -59,7 +70,7 @@ def binary_table(codebook: Codebook, segments: pd.DataFrame, responses: pd.DataF
     """
     codes = [c for _, theme_codes in listed_framework(codebook, segments) for c in theme_codes]
     pairs = segments[["response_id", "code_id"]].drop_duplicates()
-    table = responses[["response_id"]].join(attributes, on="response_id")
+    table = with_attributes(responses, attributes, {code.id for code in codes})
     for code in codes:
         coded = set(pairs.loc[pairs["code_id"] == code.id, "response_id"])
         table[code.id] = table["response_id"].isin(coded).astype(int)
@@ -86,10 +97,13 @@ def framework_matrix(codebook: Codebook, segments: pd.DataFrame, responses: pd.D
             ["response_id", "code_id", "excerpt"]].itertuples(index=False):
         key = (rid, code_id)
         joined[key] = f"{joined[key]}\n{text}" if key in joined else text
-    lead = responses[["response_id"]].join(attributes, on="response_id").reset_index(drop=True)
+    framework = listed_framework(codebook, segments)
+    columns = {f"{theme.index} summary" for theme, _ in framework} | {
+        f"{code.index} {display_label(code)}" for _, codes in framework for code in codes}
+    lead = with_attributes(responses, attributes, columns).reset_index(drop=True)
     sheets: dict[str, pd.DataFrame] = {}
     blocks = []
-    for theme, codes in listed_framework(codebook, segments):
+    for theme, codes in framework:
         block = pd.DataFrame(index=lead.index)
         summaries = _summaries(charts, theme.id)
         block[f"{theme.index} summary"] = [summaries.get(rid, "") for rid in lead["response_id"]]

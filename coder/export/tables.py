@@ -1,14 +1,18 @@
 """Writing export tables to CSV or XLSX, safely.
 
-Every text cell (and header) that a spreadsheet would read as a formula, one
-starting with `=`, `+`, `-` or `@` (or a tab or carriage return, which some
-spreadsheets strip before looking, or those after leading spaces, which some
-strip too), is prefixed with `'`, so a hostile response cannot run a formula in
-Excel. Numbers stay numbers.
+Every text cell (and header) of a CSV that a spreadsheet would read as a
+formula, one starting with `=`, `+`, `-` or `@` (or a tab or carriage return,
+which some spreadsheets strip before looking, or those after leading spaces,
+which some strip too), is prefixed with `'`, so a hostile response cannot run a
+formula in Excel. A number written as text ("-5", "+3.5") is no formula and
+stays as it is: prefixed, R and pandas read the column as text. In an XLSX
+cell only text starting with `=` would become a formula (openpyxl writes it
+so); any other text is a text cell as it is. Numbers stay numbers.
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +27,7 @@ from coder.wording import counted
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_SIGNS = re.compile(r"[ \t\r\n]*[=+\-@]")
+NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")   # a number as text: no formula
 XLSX_MAX_ROWS = 1_048_575  # Excel's limit, less the header row
 XLSX_MAX_CHARS = 32_767    # the most characters a cell holds
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -43,28 +48,34 @@ class ExportTables:
     csv_notes: bool = False
 
 
-def is_risky(value) -> bool:
-    """Whether a spreadsheet could read `value` as a formula (see the module's docstring)."""
-    return isinstance(value, str) and (value.startswith(FORMULA_STARTS)
-                                       or FORMULA_SIGNS.match(value) is not None)
+def is_risky(value, *, xlsx: bool = False) -> bool:
+    """Whether a spreadsheet could read `value` as a formula (see the module's docstring): a CSV
+    cell, or with `xlsx` an XLSX text cell."""
+    if not isinstance(value, str):
+        return False
+    if xlsx:
+        return value.startswith("=") and len(value) > 1
+    return (value.startswith(FORMULA_STARTS) or FORMULA_SIGNS.match(value) is not None) \
+        and NUMBER.fullmatch(value) is None
 
 
-def neutralise(value):
-    """A cell value made safe for spreadsheets (strings starting with a formula sign get `'`)."""
-    return "'" + value if is_risky(value) else value
+def neutralise(value, *, xlsx: bool = False):
+    """A cell value made safe for spreadsheets (strings a formula could start get `'`)."""
+    return "'" + value if is_risky(value, xlsx=xlsx) else value
 
 
-def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of `frame` with every text cell and header neutralised."""
+def neutralise_frame(frame: pd.DataFrame, *, xlsx: bool = False) -> pd.DataFrame:
+    """A copy of `frame` with every text cell and header neutralised (for a CSV, or with `xlsx`
+    for an XLSX sheet)."""
     out = frame.copy()
     for column in out.columns:
         values = out[column]
         if values.dtype == object or pd.api.types.is_string_dtype(values):
             values = values.astype(object)
-            risky = values.map(is_risky)
+            risky = values.map(lambda v: is_risky(v, xlsx=xlsx))
             values[risky] = "'" + values[risky]
             out[column] = values
-    out.columns = [neutralise(str(c)) for c in out.columns]
+    out.columns = [neutralise(str(c), xlsx=xlsx) for c in out.columns]
     return out
 
 
@@ -92,13 +103,23 @@ def write_tables(tables: ExportTables, path: Path, *, excel_bom: bool = False) -
 
 def _write_csv(tables: ExportTables, path: Path, excel_bom: bool) -> None:
     main = neutralise_frame(next(iter(tables.sheets.values())))
+    notes = tables.csv_notes and tables.notes
+    # Under "# " notes a reader skips comments from a "#" on: a label or value holding one ("Issue #1")
+    # must be quoted to be read whole, so then every text cell is.
+    quoting = csv.QUOTE_NONNUMERIC if notes and _holds_hash(main) else csv.QUOTE_MINIMAL
     with open(path, "w", encoding="utf-8-sig" if excel_bom else "utf-8", newline="") as handle:
-        main.to_csv(handle, index=False, lineterminator="\r\n" if excel_bom else "\n")
+        main.to_csv(handle, index=False, lineterminator="\r\n" if excel_bom else "\n", quoting=quoting)
         if tables.csv_notes and tables.notes:
             # Written as they are, not as CSV cells: a cell with a comma would be quoted, and a
             # line starting with a quote is data to `read_csv(comment="#")` and R's comment.char.
             end = "\r\n" if excel_bom else "\n"
             handle.write(end + "".join(f"# {' '.join(note.splitlines())}".rstrip() + end for note in tables.notes))
+
+
+def _holds_hash(frame: pd.DataFrame) -> bool:
+    """Whether a header or a text cell of `frame` holds "#"."""
+    return any("#" in str(c) for c in frame.columns) or any(
+        frame[c].map(lambda v: isinstance(v, str) and "#" in v).any() for c in frame.columns if frame[c].dtype == object)
 
 
 def _write_xlsx(tables: ExportTables, path: Path) -> list[str]:
@@ -107,7 +128,7 @@ def _write_xlsx(tables: ExportTables, path: Path) -> list[str]:
             raise CoderError(f"{name}: {len(frame)} rows do not fit in an XLSX sheet "
                              f"({XLSX_MAX_ROWS} at most); write a .csv instead")
     names: set[str] = set()
-    sheets = {name: _xlsx_safe(neutralise_frame(frame)) for name, frame in tables.sheets.items()}
+    sheets = {name: _xlsx_safe(neutralise_frame(frame, xlsx=True)) for name, frame in tables.sheets.items()}
     cut = sum(n for _, n in sheets.values())
     added = [f"{counted(cut, 'cell')} held more than an XLSX cell's {XLSX_MAX_CHARS:,} characters and "
              f"{'was' if cut == 1 else 'were'} cut there, ending in …; a .csv export holds the whole text"] * bool(cut)

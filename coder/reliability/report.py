@@ -168,7 +168,10 @@ def _notes(coders: Sequence[str], result: Agreement, unit: str) -> tuple[str, ..
         how = "unit: the response; a code counts as applied to a response if applied anywhere in it"
         intervals = (f"95% low/high: percentile bootstrap over the responses ({RESAMPLES} resamples, fixed "
                      "seed); n/a when too few responses have the code to tell")
-    return (f"coders: {', '.join(coders)}; responses coded by all of them: {len(result.units)}",
+    figures = ", ".join(f"{name}: {'n/a' if math.isnan(value) else f'{value:.3f}'}" for name, value in (
+        ("exact match of whole code sets", result.exact_match), ("pooled kappa", result.pooled_kappa),
+        ("mean alpha", result.mean_alpha)))
+    return (f"coders: {', '.join(coders)}; responses coded by all of them: {len(result.units)}; {figures}",
             *([CONSENSUS_NOTE] if CONSENSUS in coders else []), how,
             "kappa: Cohen's (two coders only); alpha: Krippendorff's, nominal; AC1: Gwet's "
             "(robust when a code is rare); n/a: undefined because no coder varied",

@@ -13,6 +13,7 @@ import sqlite3
 from coder.errors import CoderError
 from coder.records import Code, Codebook, Theme
 from coder.store.connection import get_meta
+from coder.store.consensus import SETTLED
 
 THEME_COLUMNS = 'id, "index", label, description, position, retired, codable, color'
 CODE_COLUMNS = ('id, theme_id, "index", label, definition, include, exclude, keywords, color, '
@@ -122,10 +123,13 @@ def codes_in_use(conn: sqlite3.Connection) -> set[str]:
 
 
 def responses_per_code(conn: sqlite3.Connection, coder: str | None = None) -> dict[str, int]:
-    """How many distinct responses each code is applied to (all coders, or one)."""
-    sql = "SELECT code_id, count(DISTINCT response_id) FROM codings"
+    """How many distinct responses each code is applied to (one coder's, or everyone's pooled as
+    the exports pool them: a response settled in adjudication by its consensus alone)."""
+    sql = "SELECT c.code_id, count(DISTINCT c.response_id) FROM codings c"
     params: tuple = ()
     if coder is not None:
-        sql += " WHERE coder = ?"
+        sql += " WHERE c.coder = ?"
         params = (coder,)
-    return dict(conn.execute(sql + " GROUP BY code_id", params))
+    else:
+        sql += f" WHERE {SETTLED}"
+    return dict(conn.execute(sql + " GROUP BY c.code_id", params))
