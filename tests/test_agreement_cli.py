@@ -143,3 +143,16 @@ def test_the_table_fits_the_terminal_it_is_printed_on(codebook_project):
     assert all(len(line) <= 80 for block in table[:-1] for line in block.splitlines()), shown
     piped = run_cli("agreement", codebook_project)
     assert max(len(line) for line in piped.stdout.split("\n\n")[0].splitlines()) > 80
+
+
+def test_three_coders_with_nothing_in_common_are_told_which_pairs_to_compare(codebook_project):
+    """Without --coders every coder is compared; a third coder who shares no response with the
+    others ended it with "no response has been coded by all of ..." and nothing to do next."""
+    _double_coded(codebook_project)
+    conn = open_project(codebook_project)
+    add_coding(conn, "r5", "caseload", "carol")
+    conn.close()
+    result = run_cli("agreement", codebook_project)
+    assert result.returncode == 1
+    assert ("no response has been coded by all of alice, bob, carol; compare fewer: "
+            "--coders alice bob (3 responses in common)") in result.stderr

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
-from coder.adjudication import CONSENSUS
+from coder.adjudication import CONSENSUS, coder_pairs
 from coder.errors import CoderError
 from coder.records import Codebook
 from coder.reliability import UNITS
@@ -25,6 +25,7 @@ from coder.store.codebook_read import load_codebook
 from coder.store.codings import coders as project_coders, list_codings
 from coder.store.responses import get_response
 from coder.store.samples import sample_response_ids
+from coder.wording import counted
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -116,7 +117,10 @@ def agreement_report(conn: sqlite3.Connection, coders: Sequence[str] | None = No
         result = measure_agreement(sets, chosen, code_ids)
         differing = [(r, c, who, None) for r, c, who in result.disagreements(sets)]
     if not result.units:
-        raise CoderError(f"{where}: no response has been coded by all of {', '.join(chosen)}")
+        pairs = [(a, b, n) for a, b, n in coder_pairs(conn) if a in chosen and b in chosen][:3]
+        hint = "; ".join(f"--coders {a} {b} ({counted(n, 'response')} in common)" for a, b, n in pairs)
+        raise CoderError(f"{where}: no response has been coded by all of {', '.join(chosen)}"
+                         + (f"; compare fewer: {hint}" if hint else ""))
     framework = {code.id: i for i, code in enumerate(codebook.codes)}   # each response's codes in codebook order
     units = {rid: i for i, rid in enumerate(result.units)}
     differing = sorted(differing, key=lambda row: (units[row[0]], framework.get(row[1], len(framework))))
