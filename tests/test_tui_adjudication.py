@@ -260,3 +260,34 @@ def test_a_settlement_changed_since_is_marked_and_counted(tmp_path):
             assert "1 of 1 settled (differing), 1 since changed by a coder (!)" in text
             assert any(line.lstrip("▏ ").startswith("!≠ q0001") for line in text.splitlines()), text
     run(scenario)
+
+
+def test_the_picker_marks_the_consensus_codes_not_the_leads_own(tmp_path):
+    """The F5 picker ticked the codes the lead had applied on the coding screen: codes already in the
+    consensus showed ☐, and choosing one to add took it out."""
+    from coder.adjudication import UNION
+
+    path = make_project(tmp_path / "picker.coder", n=4)
+    conn = open_project(path)
+    toggle_code(conn, "q0001", "caseload", "alice")
+    toggle_code(conn, "q0001", "staffing", "bob")
+    toggle_code(conn, "q0001", "time_pressure", "lead")   # the lead's own coding, not the consensus
+    settle(conn, "q0001", "alice", "bob", UNION, "lead")
+    conn.close()
+
+    async def scenario():
+        async with running(path, "lead", size=(100, 30)) as (app, pilot, screen):
+            await pilot.press("f5")
+            await pilot.pause()
+            for typed, mark in (("staff", "☑"), ("time", "☐")):
+                await pilot.press("c", *typed)
+                await pilot.pause(0.3)
+                entry = next(line for line in screen_text(app).splitlines() if typed.title()[:4] in line and "1." in line)
+                assert f"{mark} 1." in entry, entry
+                await pilot.press("escape")
+                await pilot.pause()
+            await pilot.press("c", *"staff", "enter")   # marked: choosing it takes it out
+            await pilot.pause()
+
+    run(scenario)
+    assert [c[0] for c in stored_codings(path, "q0001", "consensus")] == ["caseload"]

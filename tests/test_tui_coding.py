@@ -6,7 +6,7 @@ import pytest
 from rich.cells import cell_len
 from textual.geometry import Offset
 from textual.selection import Selection
-from textual.widgets import Input, Select, TextArea, Tree
+from textual.widgets import Checkbox, Input, Select, TextArea, Tree
 from tui_driver import run, running, screen_text, stored_codings
 from tui_project import make_project
 
@@ -623,4 +623,24 @@ def test_the_filter_dialog_opens_on_its_first_field_and_shows_which_has_focus(pr
             await pilot.pause()
             assert app.focused is not status
             assert status.query_one("SelectCurrent").rich_style.bgcolor != focused.bgcolor   # the mark moved on
+    run(scenario)
+
+
+def test_the_filter_dialogs_boxes_show_whether_they_are_ticked(project):
+    """Both boxes read ▐X▌ ticked or not: Textual tells the states apart by the X's colour alone,
+    which read alike (a grey X on grey)."""
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.press("f")
+            await pilot.pause()
+            box = app.screen.query_one("#everyone", Checkbox)
+            line = lambda: next(row for row in screen_text(app).splitlines() if "Show everyone" in row)  # noqa: E731
+            assert "▐ ▌ Show everyone" in line()
+            box.focus()
+            await pilot.press("space")
+            await pilot.pause()
+            assert box.value and "▐X▌ Show everyone" in line()
+            await pilot.press("space")
+            await pilot.pause()
+            assert not box.value and "▐ ▌ Show everyone" in line()
     run(scenario)

@@ -265,6 +265,16 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
         """The response a code key edits the consensus of: the one shown."""
         return self.current.response_id if self.current else None
 
+    def applied_codes(self) -> dict[str, str]:
+        """How each code is in the consensus of the response shown (code id -> 'whole' or 'span'):
+        the picker marks those, as choosing one takes it out. (The default read the coding
+        screen's panel: its coder's codes, not the consensus.)"""
+        found: dict[str, str] = {}
+        for coding in self.current.consensus if self.current else ():
+            if found.get(coding.code_id) != "whole":
+                found[coding.code_id] = "whole" if coding.start is None else "span"
+        return found
+
     def toggle_code(self, code_id: str) -> None:
         """Add a code to the consensus on the current response, or take it out."""
         self._write(lambda rid: toggle_consensus_code(self.conn, rid, *self.pair, code_id, self.coder))

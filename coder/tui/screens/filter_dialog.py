@@ -15,6 +15,19 @@ from coder.records import Codebook
 from coder.store.browse import ListFilter
 
 
+class TickBox(Checkbox):
+    """A checkbox whose box is empty until ticked: Textual draws its X in both states, told apart by
+    colour alone, which read the same (a grey X on grey, or no X at all where a colour's alpha is 0)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.BUTTON_INNER = "X" if self.value else " "
+
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = "X" if self.value else " "
+        super().watch_value()
+
+
 class FilterDialog(ModalScreen[tuple[ListFilter, bool] | None]):
     """Dismisses with (filter, show everyone's coding), or None when cancelled."""
 
@@ -33,8 +46,7 @@ class FilterDialog(ModalScreen[tuple[ListFilter, bool] | None]):
     FilterDialog Select:focus > SelectCurrent Static#label, FilterDialog Select:focus > SelectCurrent .arrow {
         color: $cursor-text; }
     /* A box that shows on the dialog, empty until ticked. */
-    FilterDialog Checkbox > .toggle--button { background: $foreground 30%; color: $foreground 0%; }
-    FilterDialog Checkbox.-on > .toggle--button { background: $foreground 30%; color: $foreground; }
+    FilterDialog Checkbox > .toggle--button { background: $foreground 30%; color: $foreground; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     AUTO_FOCUS = "#status"   # the first field: enter and the arrows work at once
@@ -92,9 +104,9 @@ class FilterDialog(ModalScreen[tuple[ListFilter, bool] | None]):
             with Horizontal():
                 yield Label("Text")
                 yield Input(cur.text, placeholder="words in the text or id", id="text", compact=True)
-            yield Checkbox("Most uncertain first (uncoded; latest suggestion run)", cur.queue, id="queue",
+            yield TickBox("Most uncertain first (uncoded; latest suggestion run)", cur.queue, id="queue",
                            compact=True)
-            yield Checkbox("Show everyone's coding (not only mine)", self.everyone, id="everyone", compact=True)
+            yield TickBox("Show everyone's coding (not only mine)", self.everyone, id="everyone", compact=True)
             with Horizontal(id="buttons"):
                 yield Button("Apply", variant="primary", id="apply", compact=True)
                 yield Button("Clear", id="clear", compact=True)
