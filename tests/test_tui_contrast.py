@@ -176,3 +176,28 @@ def test_the_highlighted_response_of_the_adjudication_list_is_readable_in_every_
             themes = [t for t in sorted(app.available_themes) if not t.startswith("ansi")]
             await assert_readable_focused_or_not(app, pilot, listing, "option-list--option-highlighted", themes)
     run(scenario)
+
+
+def test_a_focused_choice_on_a_side_screen_shows_it(tmp_path):
+    """F3's compact choices marked focus by one step of grey (234 to 235): a focused one now takes
+    the cursor's colours, which stand apart from the unfocused field and read at 4.5:1."""
+    from textual.widgets import Select
+
+    project = make_project(tmp_path / "c.coder", n=3)
+
+    async def scenario():
+        async with running(project, size=(120, 30)) as (app, pilot, screen):
+            await pilot.press("f3")
+            await pilot.pause()
+            choice = app.screen.query(Select).first()
+            current = choice.query_one("SelectCurrent")
+            app.screen.set_focus(None)
+            await pilot.pause()
+            plain = current.rich_style.bgcolor.get_truecolor().hex
+            choice.focus()
+            await pilot.pause()
+            focused = current.rich_style
+            background = focused.bgcolor.get_truecolor().hex
+            assert contrast(background, plain) >= 1.5, (background, plain)
+            assert contrast(focused.color.get_truecolor().hex, background) >= 4.5
+    run(scenario)

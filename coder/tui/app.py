@@ -44,6 +44,13 @@ class CoderApp(App):
     CSS = """
     Select.-textual-compact > SelectOverlay { border: round $primary !important; background: $panel; }
     ToastRack { margin-bottom: 2; }
+    /* Compact fields have no border to show focus (a one-step grey change did not show): the
+       focused one takes the cursor's colours; a text area, many lines, a tint. */
+    Select.-textual-compact:focus > SelectCurrent, Input.-textual-compact:focus {
+        background: $block-cursor-background; color: $cursor-text; }
+    Select.-textual-compact:focus > SelectCurrent Static#label,
+    Select.-textual-compact:focus > SelectCurrent .arrow { color: $cursor-text; }
+    TextArea.-textual-compact:focus { background: $primary 25%; }
     """
     BINDINGS = [Binding(key, f"open_screen('{module}')", title.split()[0], show=True)
                 for key, title, module, _ in SCREENS]

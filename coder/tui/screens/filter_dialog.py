@@ -40,11 +40,6 @@ class FilterDialog(ModalScreen[tuple[ListFilter, bool] | None]):
     FilterDialog Select, FilterDialog Input { width: 1fr; }
     FilterDialog Checkbox { margin-top: 1; }
     FilterDialog #buttons Button { margin-right: 2; }
-    /* Compact fields have no border to show focus: the focused one takes the cursor's colours. */
-    FilterDialog Select:focus > SelectCurrent, FilterDialog Input:focus {
-        background: $block-cursor-background; color: $cursor-text; }
-    FilterDialog Select:focus > SelectCurrent Static#label, FilterDialog Select:focus > SelectCurrent .arrow {
-        color: $cursor-text; }
     /* A box that shows on the dialog, empty until ticked. */
     FilterDialog Checkbox > .toggle--button { background: $foreground 30%; color: $foreground; }
     """
