@@ -355,7 +355,7 @@ def test_the_screen_opens_with_the_first_theme_in_view_and_the_whole_summary(pro
             lines = screen_text(app).splitlines()
             theme = screen.codebook.themes[0]
             assert f"{theme.index} {theme.label}" in lines[2] or f"{theme.index} {theme.label}" in lines[1]
-            assert "all coders" in " ".join(lines[:2])
+            assert "(n) = responses with the code" in " ".join(lines[:2])
     run(scenario)
 
 

@@ -101,7 +101,7 @@ class CodebookScreen(UsesSession, SideScreen):
         super().__init__()
         self.session = session
         self.codebook: Codebook = load_codebook(session.conn)
-        self.used: dict[str, int] = {}  # code id -> responses coded with it (all coders)
+        self.used: dict[str, int] = {}  # code id -> responses coded with it (all coders, as results pool them)
         self.keys: dict[str, str] = {}  # code id -> the key that applies it on the coding screen
         self._order: list[str] = []  # node data (code id or theme:<id>) in tree line order
         self._marker: tuple = ()     # the project as last read (change_marker)
@@ -141,7 +141,7 @@ class CodebookScreen(UsesSession, SideScreen):
         retired = sum(c.retired for c in self.codebook.codes)
         self.query_one("#codebook-summary", Static).update(
             f"{self.codebook.name or 'Codebook'}: {counted(len(self.codebook.themes), 'theme')}, "
-            f"{counted(len(self.codebook.codes), 'code')} ({retired} retired) · (n) responses coded, all coders")
+            f"{counted(len(self.codebook.codes), 'code')} ({retired} retired) · (n) = responses with the code")
         if self._order:
             line = self._order.index(keep) if keep in self._order else min(1, len(self._order) - 1)
             tree.move_cursor_to_line(line)
@@ -201,7 +201,7 @@ class CodebookScreen(UsesSession, SideScreen):
         parts: list = [(f"{code.index} {code.label}\n", "bold"),
                        f"id {code.id} · theme {theme.index} {theme.label}\n",
                        f"key {key_text} · colour {code.color or 'automatic'} · "
-                       f"{self.used.get(code.id, 0)} responses coded"
+                       f"{counted(self.used.get(code.id, 0), 'response')} coded"
                        + (" · retired" if code.retired else "") + "\n\n"]
         parts.append(code.definition or ("No definition.", "italic"))
         parts.append("\n")
