@@ -199,6 +199,8 @@ class StatsScreen(UsesSession, SideScreen):
                            base=self.query_one("#base", Select).value)
 
     def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "source":   # suggestions belong to no coder: the choice does nothing then
+            self.query_one("#coder", Select).disabled = event.value == "suggestions"
         # Before the first count (the Selects announce their first values) there is nothing to redo.
         if self._asked is not None and self.choice != self._asked:
             self.recount()
