@@ -60,3 +60,30 @@ def test_the_list_shows_survey_tools_long_ids_or_shortens_them_in_the_middle(tmp
             text = screen_text(app)
             assert "…aa " in text and "…bb " in text   # told apart by their ends
     run(scenario)
+
+
+def test_a_side_screens_keys_are_listed_as_the_coding_screens_are(tmp_path):
+    """? on F2-F5 opened Textual's own panel: the tree's arrow keys first, the screen's own keys
+    below the fold at 80x24, and no word on how to close it."""
+    from textual.widgets import Static
+    from tui_driver import screen_text
+
+    from coder.tui.screens.help_screen import HelpScreen
+
+    path = make_project(tmp_path / "k.coder", n=3)
+
+    async def scenario():
+        async with running(path, size=(80, 24)) as (app, pilot, screen):
+            for key, own in (("f2", "Add code"), ("f3", "Source")):
+                await pilot.press(key)
+                await pilot.pause()
+                side = app.screen
+                await pilot.press("question_mark")
+                await pilot.pause()
+                assert isinstance(app.screen, HelpScreen)
+                listed = [str(s.render()) for s in app.screen.query(Static)]
+                assert own in listed and "Back" in listed and "escape, q or ? closes" in screen_text(app)
+                await pilot.press("escape")
+                await pilot.pause()
+                assert app.screen is side
+    run(scenario)

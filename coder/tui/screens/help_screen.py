@@ -67,7 +67,7 @@ class HelpScreen(ModalScreen[None]):
                     ("Code keys", [(key, f"{code.index} {code.label}") for key, code in self.code_keys])]
         with VerticalScroll() as scroll:
             scroll.border_subtitle = "escape, q or ? closes"
-            for heading, rows in sections:
+            for heading, rows in (section for section in sections if section[1]):
                 yield Static(heading, classes="heading")
                 with Grid():
                     for key, what in rows:

@@ -8,6 +8,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Select
 
+from coder.tui.screens.help_screen import HelpScreen
+
 ALL_CODERS = ""  # the coder choice meaning everyone (a coder's name is never empty)
 
 
@@ -46,11 +48,13 @@ class SideScreen(Screen):
         self.app.pop_screen()
 
     def action_keys(self) -> None:
-        """Show or hide the panel listing every key of this screen."""
-        if self.query("HelpPanel"):
-            self.app.action_hide_help_panel()
-        else:
-            self.app.action_show_help_panel()
+        """List this screen's keys in the box `?` shows on the coding screen (Textual's own panel
+        listed the tree's arrow keys first and the screen's below the fold at 80x24)."""
+        keys: dict[str, str] = {}   # what it does -> the key(s), the first binding of each
+        for _, binding, _, _ in self.active_bindings.values():
+            if binding.show and binding.description:
+                keys.setdefault(binding.description, self.app.get_key_display(binding))
+        self.app.push_screen(HelpScreen([], [(key, what) for what, key in keys.items()]))
 
     def action_choose(self, name: str) -> None:
         """Open the Select with id `name` (a choice made from the keyboard)."""
