@@ -67,8 +67,28 @@ def test_moving_a_code_renumbers_an_index_that_followed_its_old_theme(framework)
     other = next(c for c in load_codebook(conn).codes if c.theme_id == code.theme_id)
     update_code(conn, other.id, "alice", index="A")
     assert move_code_to_theme(conn, other.id, target.id, "alice").index == "A"   # the researcher's own
-    assert [e.action for e in list_events(conn)][-4:] == ["codebook.code.move", "codebook.code.update",
-                                                          "codebook.code.update", "codebook.code.move"]
+    # a move with its renumbering is one change; the researcher's own index update is another
+    assert [e.action for e in list_events(conn)][-3:] == ["codebook.code.move", "codebook.code.update",
+                                                          "codebook.code.move"]
+
+
+def test_one_undo_takes_a_move_back_with_its_new_index_and_one_redo_makes_it_again(framework):
+    """The move and its renumbering were two changes: the first undo left the code in its new theme
+    with its old index (6.6 under theme 7), and a second undo was needed."""
+    from coder.history import History
+
+    conn = framework
+    code = next(c for c in load_codebook(conn).codes if c.index.startswith("1."))
+    target = next(t for t in load_codebook(conn).themes if t.id != code.theme_id)
+    moved = move_code_to_theme(conn, code.id, target.id, "alice")
+    history = History(conn, "alice")
+    history.undo()
+    back = next(c for c in load_codebook(conn).codes if c.id == code.id)
+    assert (back.theme_id, back.index, back.position, back.parent_id) == (code.theme_id, code.index,
+                                                                          code.position, code.parent_id)
+    history.redo()
+    again = next(c for c in load_codebook(conn).codes if c.id == code.id)
+    assert (again.theme_id, again.index) == (moved.theme_id, moved.index)
 
 
 def test_a_new_code_takes_a_free_key_and_no_other_key_moves(framework):

@@ -194,8 +194,8 @@ def test_move_a_code_to_another_theme(project):
         assert (moved.theme_id, moved.index) == ("recording", "2.3")
         assert [c.id for c in codebook.codes_of("recording")] == ["paperwork", "it_systems",
                                                                   "time_pressure"]
-        assert [e.action for e in events] == ["codebook.code.move", "codebook.code.update"]
-        assert events[0].data["after"]["theme_id"] == "recording"
+        assert [e.action for e in events] == ["codebook.code.move"]   # with its new index: one undo
+        assert events[0].data["after"] == {"theme_id": "recording", "position": 2, "index": "2.3"}
     run(scenario)
 
 

@@ -18,7 +18,7 @@ from coder.codebook.keys import keys_to_store
 from coder.codebook.rules import unique_slug
 from coder.errors import CoderError
 from coder.records import Code, Codebook, Theme
-from coder.store.codebook import add_code, add_theme, move_code, store_code_keys, update_code
+from coder.store.codebook import add_code, add_theme, move_code, store_code_keys
 from coder.store.codebook_read import load_codebook, require_code
 from coder.store.connection import transaction
 
@@ -77,20 +77,22 @@ def move_code_to_theme(conn: sqlite3.Connection, code_id: str, theme_id: str, co
     An index numbered after its old theme's (1.3) is renumbered into the new
     theme (2.4); an index of the researcher's own making is kept. A sub-code
     moved to another theme leaves its parent (it goes directly under the new
-    theme), and a code's sub-codes go with it, keeping their own indexes; each
-    step is logged (and undone) as a change of its own.
+    theme), and a code's sub-codes go with it, keeping their own indexes. The code's
+    move, with its new index and parent, is one change (one undo takes it back); each
+    sub-code's move is one more.
     """
     with transaction(conn):
         codebook = load_codebook(conn)
         code = require_code(conn, code_id)
         old_theme = next(t for t in codebook.themes if t.id == code.theme_id)
         new_index = next_code_index(codebook, theme_id) if theme_id != code.theme_id else code.index
-        moved = move_code(conn, code_id, theme_id, coder)
+        changes: dict = {}
         if code.index.startswith(f"{old_theme.index}.") and new_index != code.index:
-            moved = update_code(conn, code_id, coder, index=new_index)
+            changes["index"] = new_index
+        if theme_id != code.theme_id and code.parent_id is not None:
+            changes["parent_id"] = None
+        moved = move_code(conn, code_id, theme_id, coder, **changes)
         if theme_id != code.theme_id:
-            if code.parent_id is not None:
-                moved = update_code(conn, code_id, coder, parent_id=None)
             for sub_id in _sub_codes(codebook, code):
                 move_code(conn, sub_id, theme_id, coder)
         return moved

@@ -192,25 +192,31 @@ def _plain(data: dict) -> dict:
 
 
 def move_code(conn: sqlite3.Connection, code_id: str, theme_id: str, coder: str, *,
-              position: int | None = None) -> Code:
-    """Move a code to a theme (possibly its own), at `position` or at the end.
+              position: int | None = None, **changes) -> Code:
+    """Move a code to a theme (possibly its own), at `position` or at the end, with any other
+    `changes` of its fields that go with the move (its index renumbered, its parent left).
 
-    Codes after the insertion point shift down one. Logged as `codebook.code.move`
-    with the theme and position before and after.
+    Codes after the insertion point shift down one. Logged as one `codebook.code.move`
+    with the theme, position and changed fields before and after, so one undo takes it back.
     """
+    changes = _normalise_changes(changes, CODE_FIELDS, "code")
     with transaction(conn):
         before = require_code(conn, code_id)
         require_theme(conn, theme_id)
         siblings = [c.id for c in list_codes(conn) if c.theme_id == theme_id and c.id != code_id]
         at = len(siblings) if position is None else max(0, min(position, len(siblings)))
         siblings.insert(at, code_id)
-        conn.execute("UPDATE codes SET theme_id = ? WHERE id = ?", (theme_id, code_id))
+        after = dataclasses.replace(before, **changes, theme_id=theme_id, position=at)
+        changed = _changed(before, after, CODE_FIELDS)
+        if "parent_id" in changed:
+            _check_parent(conn, after)
+        _write_code(conn, after)
         conn.executemany("UPDATE codes SET position = ? WHERE id = ?",
                          [(i, cid) for i, cid in enumerate(siblings)])
-        after = dataclasses.replace(before, theme_id=theme_id, position=at)
         record_event(conn, coder, Action.CODE_MOVE, code_id, {
-            "before": {"theme_id": before.theme_id, "position": before.position},
-            "after": {"theme_id": theme_id, "position": at}})
+            "before": {"theme_id": before.theme_id, "position": before.position,
+                       **_plain({f: getattr(before, f) for f in changed})},
+            "after": {"theme_id": theme_id, "position": at, **_plain(changed)}})
         return after
 
 
