@@ -139,6 +139,11 @@ def known_names(codebook: Codebook) -> dict[str, str]:
     return names
 
 
+# What a codebook edit did, as the notes say it ("Undo: added code 7.1 Court work" after undoing a delete).
+_CODEBOOK_VERBS = {"add": "added", "delete": "deleted", "update": "changed", "move": "moved",
+                   "reorder": "reordered", "retire": "retired", "unretire": "restored"}
+
+
 def describe(event: Event, names: dict[str, str] | None = None) -> str:
     """A short line saying what an event did, verb first ("removed 1.2 Staffing from q0002"),
     for the UI's notifications; `names` gives codes and themes as the researcher knows them
@@ -146,6 +151,9 @@ def describe(event: Event, names: dict[str, str] | None = None) -> str:
     name = (names or {}).get
     if event.action == Action.HISTORY_CODEBOOK or event.action in INVERSE:
         action, target, _ = edit_of(event)
+        kind, _, verb = action.removeprefix("codebook.").partition(".")
+        if kind in ("theme", "code") and verb in _CODEBOOK_VERBS:
+            return f"{_CODEBOOK_VERBS[verb]} {kind} {name(target, target)}"
         return f"codebook {action.removeprefix('codebook.').replace('.', ' ')} {name(target, target)}"
     d = event.data
     if event.action in _MERGES:

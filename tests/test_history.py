@@ -173,7 +173,7 @@ def test_undo_redo_codebook_edits(db):
     move_code(db, "paperwork", "workload", "alice")
     set_code_retired(db, "staffing", True, "alice")
     history = History(db, "alice")
-    assert describe(history.undo()) == "codebook code unretire staffing"
+    assert describe(history.undo()) == "restored code staffing"   # what the undo did, in words
     assert not get_code(db, "staffing").retired
     history.undo()
     assert get_code(db, "paperwork").theme_id == "recording"
@@ -230,3 +230,15 @@ def test_every_logged_action_is_a_named_action(db):
     assert len(actions) >= 9
     assert all(action in set(Action) for action in actions), actions
     assert {Action.HISTORY_CODEBOOK, Action.CODE_UNRETIRE, Action.SUGGESTION_REJECT} <= set(actions)
+
+
+def test_undoing_a_delete_says_the_code_is_back(db):
+    """After undoing a delete the note read "Undo: codebook code add ...", the store's action name."""
+    from coder.records import Code
+    from coder.store.codebook import add_code, delete_unused_code
+
+    add_code(db, Code("spare", "workload", "1.9", "Spare"), "alice")
+    delete_unused_code(db, "spare", "alice")
+    history = History(db, "alice")
+    assert describe(history.undo(), {"spare": "1.9 Spare"}) == "added code 1.9 Spare"
+    assert describe(history.redo(), {"spare": "1.9 Spare"}) == "deleted code 1.9 Spare"
