@@ -97,15 +97,22 @@ print("closed 25 times")
 def test_closing_early_while_workers_are_sending_never_hangs():
     # Killing a worker in mid-reply left the result queue's lock held and
     # Pool.terminate() waiting on it for ever (the Ctrl-C hang of coder suggest).
-    process = subprocess.Popen([sys.executable, "-c", _CLOSE_WHILE_REPLYING], stdout=subprocess.PIPE,
+    out = _run_to_its_end(_CLOSE_WHILE_REPLYING, "closing the results hung")
+    assert out.strip() == "closed 25 times"
+
+
+def _run_to_its_end(script: str, hung: str) -> str:
+    """Run a Python script in a process group of its own; its output, or the test fails with `hung`
+    if it has not ended within 90 s (the group is killed)."""
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         out, err = process.communicate(timeout=90)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
-        pytest.fail("closing the results hung")
+        pytest.fail(hung)
     assert process.returncode == 0, err
-    assert out.strip() == "closed 25 times"
+    return out
 
 
 def test_default_workers_is_the_cores_this_process_may_use():
@@ -139,14 +146,7 @@ print("in order:", got == list(range(len(got))) and len(got) <= 3, "children:", 
 def test_a_worker_killed_mid_chunk_ends_the_run_with_one_line_instead_of_a_hang():
     # multiprocessing.Pool started a new worker and never answered the dead one's chunk: coder
     # suggest waited for ever, and Ctrl-C did not end it.
-    process = subprocess.Popen([sys.executable, "-c", _WORKER_KILLED], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        out, err = process.communicate(timeout=90)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        pytest.fail("a dead worker hung the run")
-    assert process.returncode == 0, err
+    out = _run_to_its_end(_WORKER_KILLED, "a dead worker hung the run")
     assert "died: a worker process ended before it finished its chunk (killed, or out of memory" in out
     assert "in order: True children: 0" in out   # chunks before it, in order (a broken pool may fail
                                                  # the one in flight beside it too); no worker left

@@ -20,17 +20,9 @@ read in NVivo, ATLAS.ti, MAXQDA or QualCoder:
 (A .qdpx project carries these fields beside project.qde instead, so its
 Descriptions hold the definition alone: see coder.refi.fields.)
 
-Names: REFI clients need one name per code (QualCoder keeps one code per name
-and files a second one's codings under the first, or under none; ATLAS.ti
-refuses the second), so a label an earlier theme or code of the file already
-has is written with what it sits under, "Other (Support)" (`exported_names`),
-and the label itself travels as a `Label:` line (in a .qdpx, in coder.json) to
-be read back. NVivo allows one name under two parents: such a code goes back
-to it with its parent's name added.
-
-Text: characters XML 1.0 cannot hold (control characters other than tab and
-line breaks, such as the vertical tab text pasted from Word carries) are
-written as U+FFFD (`xml_safe`): one of them makes the whole file unreadable.
+Names and text as REFI clients need them: coder.codebook.refi_text (a
+repeated label goes out as "Other (Support)" with a `Label:` line to read it
+back; characters XML cannot hold are written as U+FFFD).
 
 Nesting: a code's sub-codes (coder.records.Code.parent_id, any depth) are
 written as `Code` elements inside it, and read back so. Each element's
@@ -50,14 +42,13 @@ indexes come from positions.
 from __future__ import annotations
 
 import functools
-import itertools
-import re
 import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from typing import Iterable, Mapping
 from xml.parsers import expat
 
+from coder.codebook.refi_text import exported_names, xml_safe
 from coder.codebook.rules import UniqueValues, check_color, check_id, unique_slug
 from coder.colours import code_colours
 from coder.errors import CoderError, InputError
@@ -68,53 +59,6 @@ PROJECT_NS = "urn:QDA-XML:project:1.0"
 _GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "coder:refi-qda")
 UNGROUPED_THEME_ID = "ungrouped"
 _FOOTER_KEYS = {"keywords": "Keywords", "index": "Index", "id": "Id", "retired": "Retired", "label": "Label"}
-# What XML 1.0 cannot hold: C0 controls but tab, LF and CR; lone surrogates; U+FFFE and U+FFFF.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def xml_safe(text: str) -> str:
-    """Serialised XML with each character XML 1.0 cannot hold replaced by U+FFFD.
-
-    ElementTree writes such characters as they are, and one makes the whole
-    file unreadable to every parser; they can only come from the data (text,
-    attribute values), never from markup, so replacing them in the output is safe.
-    """
-    return _NOT_XML.sub("\ufffd", text)
-
-
-def exported_names(codebook: Codebook) -> dict[str, str]:
-    """The name each theme and code (by id) is written under in a REFI file: its label, or,
-    when a theme or code before it in the file has that label (ignoring case), the label
-    with what it sits under, "Other (Support)": its parent code's label, else its theme's
-    (a theme's own index, "Other (2)"); a number, "Other #2", when that is taken too."""
-    labels = {record.id: record.label for record in (*codebook.themes, *codebook.codes)}
-    taken: set[str] = set()
-    names: dict[str, str] = {}
-    for record in _file_order(codebook):
-        label = record.label
-        under = (labels.get(record.parent_id) or labels.get(record.theme_id)) if isinstance(record, Code) \
-            else record.index
-        candidates = itertools.chain([label], [f"{label} ({under})"] if under else [],
-                                     (f"{label} #{n}" for n in itertools.count(2)))
-        name = next(c for c in candidates if c.casefold() not in taken)
-        taken.add(name.casefold())
-        names[record.id] = name
-    return names
-
-
-def _file_order(codebook: Codebook) -> Iterator[Theme | Code]:
-    """Themes and codes in the order `codebook_to_xml` writes them: each theme, then its codes
-    depth first."""
-    children = codebook.tree()
-    for theme in codebook.themes:
-        yield theme
-        stack = list(reversed(children.get((theme.id, None), ())))
-        while stack:
-            code = stack.pop()
-            yield code
-            stack.extend(reversed(children.get((theme.id, code.id), ())))
-
-
 def theme_guid(theme_id: str) -> str:
     """The REFI GUID of a theme, derived from its id."""
     return str(uuid.uuid5(_GUID_NAMESPACE, f"theme:{theme_id}"))

@@ -23,7 +23,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from coder.codebook.qdc import exported_names, normal_guid
+from coder.codebook.qdc import normal_guid
+from coder.codebook.refi_text import exported_names
 from coder.errors import InputError
 from coder.records import Codebook
 from coder.refi.qde import DAMAGED_MEMBER, QdeFile

@@ -72,7 +72,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coder.codebook.merge import merge_codebook
-from coder.codebook.qdc import exported_names
+from coder.codebook.refi_text import exported_names
 from coder.errors import InputError
 from coder.importers.archive import ArchiveKind, ZipLimits, check_zip_members
 from coder.records import Code, Codebook, Coding

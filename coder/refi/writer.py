@@ -67,7 +67,8 @@ from xml.sax.saxutils import quoteattr
 import pandas as pd
 
 from coder import __version__
-from coder.codebook.qdc import PROJECT_NS, codebook_to_xml, exported_names, xml_safe
+from coder.codebook.qdc import PROJECT_NS, codebook_to_xml
+from coder.codebook.refi_text import exported_names, xml_safe
 from coder.export.kinds import check_output
 from coder.files import replacing
 from coder.refi.fields import CODER_FIELDS, coder_fields
