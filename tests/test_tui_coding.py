@@ -644,3 +644,34 @@ def test_the_filter_dialogs_boxes_show_whether_they_are_ticked(project):
             await pilot.pause()
             assert not box.value and "▐ ▌ Show everyone" in line()
     run(scenario)
+
+
+def test_an_undo_note_names_a_code_as_it_is_after_the_step(project):
+    """Undoing a code's move said "Undo: moved code 2.3 …", the index it had before the undo took
+    it back to 1.3; a code the step takes away keeps the name it had."""
+    from coder.codebook.edit import move_code_to_theme
+    from coder.records import Code
+    from coder.store.codebook import add_code, delete_unused_code
+
+    conn = open_project(project)
+    add_code(conn, Code("spare", "workload", "1.9", "Spare"), "alice")
+    delete_unused_code(conn, "spare", "alice")
+    move_code_to_theme(conn, "time_pressure", "recording", "alice")
+    conn.close()
+
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            said = lambda: [n.message for n in app._notifications][-1]  # noqa: E731
+            await pilot.press("u")
+            await pilot.pause()
+            assert said() == "Undo: moved code 1.3 Time pressure"
+            await pilot.press("ctrl+r")
+            await pilot.pause()
+            assert said() == "Redo: moved code 2.3 Time pressure"
+            await pilot.press("u", "u")   # the move, then the delete: the code is back
+            await pilot.pause()
+            assert said() == "Undo: added code 1.9 Spare"
+            await pilot.press("ctrl+r")   # deleted again: named as it was
+            await pilot.pause()
+            assert said() == "Redo: deleted code 1.9 Spare"
+    run(scenario)

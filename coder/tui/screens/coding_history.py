@@ -28,6 +28,7 @@ class HistoryActions:
         self._history_step(self.history.redo, "Nothing to redo.", "Redo")
 
     def _history_step(self, step: Callable[[], Event | None], nothing: str, done: str) -> None:
+        before = self.history_names()
         try:
             event = step()
         except CoderError as exc:  # e.g. undoing the addition of a code now in use
@@ -36,8 +37,10 @@ class HistoryActions:
         if event is None:
             self.notify(nothing)
             return
-        self.notify(f"{done}: {describe(event, self.history_names())}")
         self.after_history_step(event)
+        # Codes as they are after the step (a code moved back has its old index again), and those
+        # the step took away as they were.
+        self.notify(f"{done}: {describe(event, {**before, **self.history_names()})}")
         self._marker = change_marker(self.conn)
 
     def history_names(self) -> dict[str, str]:
