@@ -397,3 +397,19 @@ def test_opened_again_it_is_the_same_screen_with_counts_of_the_coding_done_meanw
             assert await open_codebook(app, pilot) is screen
             assert screen.used.get(code_id, 0) == before + 1
     run(scenario)
+
+
+def test_j_and_k_move_through_the_codebook_as_through_responses(project):
+    """On F2 only the arrows moved the tree's cursor; j and k, which step through responses on the
+    coding screen, did nothing."""
+    async def scenario():
+        async with running(project) as (app, pilot, _):
+            screen = await open_codebook(app, pilot)
+            start = screen.tree.cursor_line
+            await pilot.press("j", "j")
+            await pilot.pause()
+            assert screen.tree.cursor_line == start + 2
+            await pilot.press("k")
+            await pilot.pause()
+            assert screen.tree.cursor_line == start + 1
+    run(scenario)

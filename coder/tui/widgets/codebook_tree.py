@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from rich.style import Style
 from rich.text import Span, Text
+from textual.binding import Binding
 from textual.widgets import Tree
 
 from coder.records import Code, Codebook, Theme
@@ -18,7 +19,10 @@ GUIDE = 2   # cells the tree's guide takes before a code's label ("├ ")
 
 
 class CodebookTree(Tree[str]):
-    """Themes and their codes; a node's data is a code id or `theme:<id>`."""
+    """Themes and their codes; a node's data is a code id or `theme:<id>`. j and k move as the
+    arrows do, as they step through responses on the coding screen."""
+
+    BINDINGS = [Binding("j", "cursor_down", "Down", show=False), Binding("k", "cursor_up", "Up", show=False)]
 
     # Text on the cursor in the colour that reads on it (as the coding screen's codebook has it).
     DEFAULT_CSS = """
