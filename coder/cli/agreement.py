@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 
 from coder.cli.common import add_project_argument, terminal_width
-from coder.reliability import UNITS
+from coder.reliability import UNITS, figure
 from coder.store import open_project
 
 
@@ -37,14 +37,6 @@ def register(subparsers) -> None:
     parser.set_defaults(run=run)
 
 
-def _fmt(value: float, digits: int = 2) -> str:
-    """A figure to `digits` places; n/a for NaN, and 0 without a minus sign."""
-    if math.isnan(value):
-        return "n/a"
-    text = f"{value:.{digits}f}"
-    return f"{0:.{digits}f}" if float(text) == 0 else text
-
-
 def console_table(table):
     """The table as printed: kappa, alpha and AC1 to three places (pandas would print 1.0 and
     -0.0 in a column without other figures), each interval as one `[low, high]` column beside
@@ -53,9 +45,9 @@ def console_table(table):
     for name in ("kappa", "alpha"):
         low, high = shown.pop(f"{name} 95% low"), shown.pop(f"{name} 95% high")
         shown.insert(shown.columns.get_loc(name) + 1, f"{name} 95% CI",
-                     [f"[{_fmt(a)}, {_fmt(b)}]" if not math.isnan(a) else "n/a" for a, b in zip(low, high)])
+                     [f"[{figure(a)}, {figure(b)}]" if not math.isnan(a) else "n/a" for a, b in zip(low, high)])
     for name in ("kappa", "alpha", "AC1"):
-        shown[name] = [_fmt(value, 3) for value in shown[name]]
+        shown[name] = [figure(value, 3) for value in shown[name]]
     return shown
 
 
@@ -78,8 +70,8 @@ def run(args: argparse.Namespace) -> int:
     if CONSENSUS_NOTE in notes:
         print(CONSENSUS_NOTE[0].upper() + CONSENSUS_NOTE[1:] + ".")
     print(f"Exact match of whole code sets{' (per character)' if report.unit == 'span' else ''}: "
-          f"{_fmt(result.exact_match)}   "
-          f"pooled kappa: {_fmt(result.pooled_kappa)}   mean alpha: {_fmt(result.mean_alpha)}")
+          f"{figure(result.exact_match)}   "
+          f"pooled kappa: {figure(result.pooled_kappa)}   mean alpha: {figure(result.mean_alpha)}")
     if result.left_out:
         print(f"Not assessable (no coder applied them in these responses), left out of pooled kappa "
               f"and mean alpha: {len(result.left_out)} of {len(result.codes)} codes")

@@ -131,7 +131,7 @@ def _run_on_project(args: argparse.Namespace) -> int:
             queue = coding_queue(conn, args.queue, coder=args.coder)
             guesses, labels = best_guesses(conn, queue), {c.id: c for c in load_codebook(conn).codes}
             for rid in queue:
-                best, score, _ = guesses.get(rid, (None, 0.0, 0.0))
+                best, score = guesses.get(rid, (None, 0.0))
                 code = f"{labels[best].index} {labels[best].label}"[:28] if best in labels else "-"
                 text = " ".join(get_response(conn, rid).text.split())
                 print(f"  {rid}  {code:<28} {score:.2f}  {text[:60] + ('...' if len(text) > 60 else '')}")

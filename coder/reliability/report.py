@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Sequence
 from coder.adjudication import CONSENSUS, coder_pairs
 from coder.errors import CoderError
 from coder.records import Codebook
-from coder.reliability import UNITS
+from coder.reliability import UNITS, figure
 from coder.reliability.bootstrap import RESAMPLES
 from coder.reliability.measures import Agreement, CodeSets, measure_agreement, shared_units
 from coder.reliability.spans import SpanSets, measure_span_agreement, span_disagreements
@@ -172,7 +172,7 @@ def _notes(coders: Sequence[str], result: Agreement, unit: str) -> tuple[str, ..
         how = "unit: the response; a code counts as applied to a response if applied anywhere in it"
         intervals = (f"95% low/high: percentile bootstrap over the responses ({RESAMPLES} resamples, fixed "
                      "seed); n/a when too few responses have the code to tell")
-    figures = ", ".join(f"{name}: {'n/a' if math.isnan(value) else f'{value:.3f}'}" for name, value in (
+    figures = ", ".join(f"{name}: {figure(value, 3)}" for name, value in (
         ("exact match of whole code sets", result.exact_match), ("pooled kappa", result.pooled_kappa),
         ("mean alpha", result.mean_alpha)))
     return (f"coders: {', '.join(coders)}; responses coded by all of them: {len(result.units)}; {figures}",

@@ -163,12 +163,12 @@ def uncertain_uncoded(conn: sqlite3.Connection, *, coder: str | None = None,
         "ORDER BY s.uncertainty DESC, r.position LIMIT ?", params).fetchall()
 
 
-def best_guesses(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, tuple[str | None, float, float]]:
-    """Each scored response of `ids`: (best code, its score, uncertainty) from the latest run."""
+def best_guesses(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, tuple[str | None, float]]:
+    """Each scored response of `ids`: (best code, its score) from the latest run."""
     marks = ",".join("?" * len(ids))
-    return {rid: (best, score, unsure) for rid, best, score, unsure in conn.execute(
-        f"SELECT response_id, best_code, best_score, uncertainty FROM suggestion_scores "
-        f"WHERE response_id IN ({marks})", list(ids))}
+    return {rid: (best, score) for rid, best, score in conn.execute(
+        f"SELECT response_id, best_code, best_score FROM suggestion_scores WHERE response_id IN ({marks})",
+        list(ids))}
 
 
 def coded_examples(conn: sqlite3.Connection, coder: str | None = None) -> list[tuple[str, str, set[str]]]:
