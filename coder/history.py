@@ -10,7 +10,7 @@ with `undoes` = that undo event; it goes back on the undo stack. Another
 process (or an earlier session) writing the same coder's events is picked up
 by replaying only the events added since the last look.
 
-Codebook edits (update, move, reorder, retire, add, delete; not merges) are
+Codebook edits (update, move, reorder, retire, add, delete, merging two codes) are
 undone through the codebook store, linked by a `history.codebook` event (see
 coder.codebook.undo). A merge of another project file (`project.merge`) is
 one step, taken back by `project.unmerge` (see coder.store.merge).
@@ -152,6 +152,11 @@ def describe(event: Event, names: dict[str, str] | None = None) -> str:
     if event.action == Action.HISTORY_CODEBOOK or event.action in INVERSE:
         action, target, _ = edit_of(event)
         kind, _, verb = action.removeprefix("codebook.").partition(".")
+        if verb in ("merge", "unmerge"):
+            _, _, data = edit_of(event)
+            source, into = name(data["source"], data["source"]), name(data["target"], data["target"])
+            return f"merged code {source} into {into}" if verb == "merge" else \
+                f"took code {source} back out of {into}"
         if kind in ("theme", "code") and verb in _CODEBOOK_VERBS:
             return f"{_CODEBOOK_VERBS[verb]} {kind} {name(target, target)}"
         return f"codebook {action.removeprefix('codebook.').replace('.', ' ')} {name(target, target)}"

@@ -242,3 +242,40 @@ def test_undoing_a_delete_says_the_code_is_back(db):
     history = History(db, "alice")
     assert describe(history.undo(), {"spare": "1.9 Spare"}) == "added code 1.9 Spare"
     assert describe(history.redo(), {"spare": "1.9 Spare"}) == "deleted code 1.9 Spare"
+
+
+def test_a_merge_of_two_codes_is_one_undo_and_one_redo(db):
+    """`u` right after merging two codes (F2's g) undid an older edit instead, without saying so."""
+    from coder.store.codebook import merge_codes
+    from coder.store.codebook_read import get_code
+
+    toggle_code(db, "q0001", "caseload", "alice")
+    toggle_code(db, "q0001", "paperwork", "alice")
+    toggle_code(db, "q0002", "paperwork", "alice")
+    toggle_code(db, "q0003", "paperwork", "bob", start=0, end=4)
+    before = {(rid, coder): _codes(db, rid, coder) for rid in ("q0001", "q0002", "q0003") for coder in ("alice", "bob")}
+    merge_codes(db, "paperwork", "caseload", "alice")
+    assert _codes(db, "q0001") == [("caseload", None, None)]    # the duplicate was dropped
+    history = History(db, "alice")
+    names = {"paperwork": "1.2 Paperwork", "caseload": "1.1 Caseload"}
+    assert describe(history.undo(), names) == "took code 1.2 Paperwork back out of 1.1 Caseload"
+    assert {key: _codes(db, *key) for key in before} == before    # the older edits stand
+    assert not get_code(db, "paperwork").retired
+    assert describe(history.redo(), names) == "merged code 1.2 Paperwork into 1.1 Caseload"
+    assert get_code(db, "paperwork").retired
+    assert _codes(db, "q0003", "bob") == [("caseload", 0, 4)]
+    # Another session's replay takes the same step back.
+    History(db, "alice").undo()
+    assert {key: _codes(db, *key) for key in before} == before
+
+
+def test_undoing_a_merge_leaves_codings_changed_since(db):
+    from coder.store.codebook import merge_codes
+
+    toggle_code(db, "q0002", "paperwork", "alice")
+    toggle_code(db, "q0004", "paperwork", "bob")
+    merge_codes(db, "paperwork", "caseload", "alice")
+    toggle_code(db, "q0004", "caseload", "bob")     # bob takes the moved coding off
+    History(db, "alice").undo()
+    assert _codes(db, "q0002") == [("paperwork", None, None)]
+    assert _codes(db, "q0004", "bob") == []

@@ -413,3 +413,33 @@ def test_j_and_k_move_through_the_codebook_as_through_responses(project):
             await pilot.pause()
             assert screen.tree.cursor_line == start + 1
     run(scenario)
+
+
+def test_u_on_the_codebook_screen_takes_a_merge_back_and_ctrl_r_merges_again(project):
+    """A merge of codes could not be undone, and `u` after it undid an older edit."""
+    conn = open_project(project)
+    toggle_code(conn, "q0001", "staffing", "alice")
+    conn.close()
+
+    async def scenario():
+        async with running(project) as (app, pilot, _):
+            screen = await open_codebook(app, pilot, at="staffing")
+            await pilot.press("g", *"caseload", "enter", "y")
+            await pilot.pause()
+            assert code(read(project)[0], "staffing").retired
+            await pilot.press("u")
+            await pilot.pause()
+            assert [n.message for n in app._notifications][-1] == \
+                "Undo: took code 1.2 Staff shortages back out of 1.1 Caseload size"
+            assert screen.highlighted == "staffing" and "(retired)" not in screen_text(app)
+            assert not code(read(project)[0], "staffing").retired
+            await pilot.press("ctrl+r")
+            await pilot.pause()
+            assert code(read(project)[0], "staffing").retired
+    run(scenario)
+    conn = open_project(project)
+    try:
+        assert list_codings(conn, code_id="staffing") == []
+        assert [c.response_id for c in list_codings(conn, code_id="caseload")] == ["q0001"]
+    finally:
+        conn.close()

@@ -8,7 +8,8 @@ was applied (`action`, `target`, `data`, as a codebook event would hold them)
 and the id of the event the store logged for it (`applied`, None if the
 codebook already read so). History replay treats that pair as one step.
 
-Merges are not undone this way (their inverse is not a codebook edit).
+A merge of two codes is a codebook edit like the others (its inverse, `codebook.code.unmerge`,
+gives the moved codings back); a merge of another project file is not (see coder.store.merge).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from __future__ import annotations
 import sqlite3
 
 from coder.records import Code
-from coder.store.codebook import (add_code, delete_unused_code, move_code, reorder_codes, reorder_themes,
-                                  set_code_retired, set_theme_retired, update_code, update_theme)
+from coder.store.codebook import (add_code, delete_unused_code, merge_codes, move_code, reorder_codes,
+                                  reorder_themes, set_code_retired, set_theme_retired, unmerge_codes,
+                                  update_code, update_theme)
 from coder.store.events import Action, Event, last_event_id, record_event
 
 # Each undoable codebook action and the action that reverses it.
@@ -33,6 +35,8 @@ INVERSE = {
     Action.THEME_UNRETIRE: Action.THEME_RETIRE,
     Action.CODE_ADD: Action.CODE_DELETE,
     Action.CODE_DELETE: Action.CODE_ADD,
+    Action.CODE_MERGE: Action.CODE_UNMERGE,
+    Action.CODE_UNMERGE: Action.CODE_MERGE,
 }
 _LISTS = ("include", "exclude", "keywords")
 
@@ -47,9 +51,11 @@ def edit_of(event: Event) -> tuple[str, str, dict]:
 def invert(conn: sqlite3.Connection, event: Event) -> int:
     """Apply the inverse of a codebook event (or of a link event); return the link's id."""
     action, target, data = edit_of(event)
+    # A merge's other fields (source, target, the codings it moved) are what its inverse needs.
     inverse = (INVERSE[action], target,
-               {k: v for k, v in {"before": data.get("after"), "after": data.get("before")}.items()
-                if v is not None})
+               {**{k: v for k, v in data.items() if k not in ("before", "after")},
+                **{k: v for k, v in {"before": data.get("after"), "after": data.get("before")}.items()
+                   if v is not None}})
     before = last_event_id(conn)
     _apply(conn, event.coder, *inverse)
     applied = last_event_id(conn)
@@ -77,5 +83,10 @@ def _apply(conn: sqlite3.Connection, coder: str, action: str, target: str, data:
         setter(conn, target, after["retired"], coder)
     elif action == Action.CODE_ADD:
         add_code(conn, Code(**{k: tuple(v) if k in _LISTS else v for k, v in after.items()}), coder)
+    elif action == Action.CODE_MERGE:
+        merge_codes(conn, data["source"], data["target"], coder)
+    elif action == Action.CODE_UNMERGE:
+        unmerge_codes(conn, data["source"], data["target"], data["moved"], data["dropped"], coder,
+                      retired=after["retired"])
     else:  # codebook.code.delete
         delete_unused_code(conn, target, coder)

@@ -291,8 +291,8 @@ def merge_codes(conn: sqlite3.Connection, source_id: str, target_id: str, coder:
     coder and span) is dropped. The source's suggestions are removed (the next
     suggestion run recomputes them) and the source is retired. Logged as one
     `codebook.code.merge` event whose data lists the moved coding ids and the
-    dropped codings in full, so the merge can be audited and undone. Returns
-    {"moved": n, "dropped": n}.
+    dropped codings in full, so the merge can be audited and undone
+    (`unmerge_codes`). Returns {"moved": n, "dropped": n}.
     """
     if source_id == target_id:
         raise CoderError(f"cannot merge code {source_id!r} into itself")
@@ -317,6 +317,38 @@ def merge_codes(conn: sqlite3.Connection, source_id: str, target_id: str, coder:
             "source": source_id, "target": target_id, "moved": moved, "dropped": dropped,
             "before": {"retired": source.retired}, "after": {"retired": True}})
         return {"moved": len(moved), "dropped": len(dropped)}
+
+
+def unmerge_codes(conn: sqlite3.Connection, source_id: str, target_id: str, moved: list[int],
+                  dropped: list[dict], coder: str, *, retired: bool = False) -> dict:
+    """Take back a merge of code `source_id` into `target_id` (`merge_codes`; `moved` and
+    `dropped` as its event lists them): the moved codings that are still the target's go back
+    to the source, the dropped duplicates come back (under their old ids where still free),
+    and the source's retired flag becomes `retired` (what it was before the merge). Codings
+    changed since the merge stay as they are; the source's suggestions come back with the
+    next suggestion run. Logged as one `codebook.code.unmerge` event.
+    Returns {"moved": n, "dropped": n}: the codings given back."""
+    with transaction(conn):
+        require_code(conn, source_id)
+        still_moved = [row[0] for row in conn.execute(
+            "SELECT id FROM codings WHERE code_id = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id",
+            (target_id, json.dumps(moved)))]
+        # OR IGNORE: a coding the source has gained since (the same response, coder and span) stays single.
+        given_back = [i for i in still_moved if conn.execute(
+            "UPDATE OR IGNORE codings SET code_id = ? WHERE id = ?", (source_id, i)).rowcount]
+        restored = 0
+        for d in dropped:
+            free = conn.execute("SELECT 1 FROM codings WHERE id = ?", (d["id"],)).fetchone() is None
+            restored += conn.execute(
+                'INSERT OR IGNORE INTO codings (id, response_id, code_id, coder, start, "end", origin, created_at) '
+                "SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM responses WHERE id = ?)",
+                (d["id"] if free else None, d["response_id"], source_id, d["coder"], d["start"], d["end"],
+                 d["origin"], d["created_at"], d["response_id"])).rowcount
+        conn.execute("UPDATE codes SET retired = ? WHERE id = ?", (int(retired), source_id))
+        record_event(conn, coder, Action.CODE_UNMERGE, source_id, {
+            "source": source_id, "target": target_id, "moved": given_back, "dropped": dropped,
+            "before": {"retired": True}, "after": {"retired": retired}})
+        return {"moved": len(given_back), "dropped": restored}
 
 
 def delete_unused_code(conn: sqlite3.Connection, code_id: str, coder: str) -> Code:

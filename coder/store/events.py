@@ -39,6 +39,7 @@ class Action(StrEnum):
     CODE_RETIRE = "codebook.code.retire"
     CODE_UNRETIRE = "codebook.code.unretire"
     CODE_MERGE = "codebook.code.merge"
+    CODE_UNMERGE = "codebook.code.unmerge"
     CODE_DELETE = "codebook.code.delete"
     CONSENSUS_SET = "consensus.set"        # a response's consensus codings replaced (adjudication)
     HISTORY_CODEBOOK = "history.codebook"   # links an undone codebook edit to its inverse

@@ -3,6 +3,7 @@
 Every change goes through `coder.codebook.edit` (the codebook store), which
 writes it in one transaction and logs it as a `codebook.*` event; the coding
 screen picks the new codebook up (panel and keys) when it is shown again.
+`u` / `ctrl+r` undo and redo the coder's changes here as on the coding screen.
 """
 
 from __future__ import annotations
@@ -16,15 +17,18 @@ from textual.widgets import Static, Tree
 
 from coder.codebook.edit import move_code_to_theme, new_code, new_theme, next_code_index, next_theme_index
 from coder.errors import CoderError
+from coder.history import History, known_names
 from coder.records import Code, Codebook, Theme
 from coder.store.codebook import (delete_unused_code, merge_codes, move_code, reorder_themes, set_code_retired,
                                   set_theme_retired, update_code, update_theme)
 from coder.store.browse import change_marker
 from coder.store.codebook_read import load_codebook, responses_per_code
+from coder.store.events import Event
 from coder.wording import counted
 from coder.colours import code_colours
 from coder.codebook.keys import RESERVED, assign_keys
 from coder.tui.screens.codebook_forms import ChoiceDialog, ConfirmDialog, Field, RecordForm
+from coder.tui.screens.coding_history import HistoryActions
 from coder.tui.screens.side_screen import SideScreen
 from coder.tui.session import Session, UsesSession
 from coder.tui.widgets.codebook_tree import THEME_PREFIX, CodebookTree
@@ -72,7 +76,7 @@ def theme_fields(theme: Theme | None, next_index: str) -> list[Field]:
     ]
 
 
-class CodebookScreen(UsesSession, SideScreen):
+class CodebookScreen(UsesSession, HistoryActions, SideScreen):
     """Themes and codes (retired ones dimmed) with the highlighted one's full record."""
 
     DEFAULT_CSS = """
@@ -92,9 +96,11 @@ class CodebookScreen(UsesSession, SideScreen):
         Binding("v", "move", "Move"),
         Binding("g", "merge", "Merge"),
         Binding("r", "retire", "Retire"),
-        Binding("D", "delete", "Delete unused"),
+        Binding("D", "delete", "Delete"),
         Binding("K", "shift(-1)", "Move up"),
         Binding("J", "shift(1)", "Move down"),
+        Binding("u", "undo", "Undo"),
+        Binding("ctrl+r", "redo", "Redo", show=False),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -105,6 +111,7 @@ class CodebookScreen(UsesSession, SideScreen):
         self.keys: dict[str, str] = {}  # code id -> the key that applies it on the coding screen
         self._order: list[str] = []  # node data (code id or theme:<id>) in tree line order
         self._marker: tuple = ()     # the project as last read (change_marker)
+        self.history = History(session.conn, session.coder)
 
     def compose(self):
         yield Static(id="codebook-summary")
@@ -148,6 +155,15 @@ class CodebookScreen(UsesSession, SideScreen):
             if not tree.size.height:   # not laid out yet: it scrolled as if no line fitted
                 self.call_after_refresh(self._show_cursor_from_top)
         self.show_details()
+
+    def history_names(self) -> dict[str, str]:
+        return known_names(self.codebook)
+
+    def after_history_step(self, event: Event) -> None:
+        """Redraw, with the cursor on the code or theme the step changed (if it shows)."""
+        target = event.data.get("target", event.target)
+        nodes = (target, THEME_PREFIX + target)     # a code's node, a theme's
+        self.reload(next((node for node in nodes if node in self._order), self.highlighted))
 
     def _show_cursor_from_top(self) -> None:
         """Scroll the tree to its top, then only as far as the cursor needs (its theme stays in view)."""
@@ -314,7 +330,7 @@ class CodebookScreen(UsesSession, SideScreen):
     def _merge(self, code: Code, target: Code) -> None:
         result = merge_codes(self.conn, code.id, target.id, self.coder)
         self.notify(f"Merged {code.label} into {target.label}: {result['moved']} codings moved, "
-                    f"{result['dropped']} duplicates dropped; {code.label} retired.")
+                    f"{result['dropped']} duplicates dropped; {code.label} retired (u takes it back).")
 
     def action_retire(self) -> None:
         code, theme = self.highlighted_code(), self.highlighted_theme()
