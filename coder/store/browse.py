@@ -17,6 +17,7 @@ from typing import Iterable, Sequence
 
 from coder.store.events import Action
 from coder.store.rejections import rejected_codes_of
+from coder.text_search import fold
 
 SNIPPET_CHARS = 160
 
@@ -29,7 +30,7 @@ class ListFilter:
     coded_with: str | None = None    # code id
     suggested: str | None = None     # code id suggested (score >= threshold)
     attribute: tuple[str, str] | None = None   # (name, value)
-    text: str = ""                   # substring of the text or the id (case-insensitive for ASCII)
+    text: str = ""                   # substring of the text or the id (case and accents aside: text_search)
     queue: bool = False              # order by the active-learning queue (applied by the caller)
     sample: str | None = None        # responses of a sample drawn for double coding (`coder sample`)
 
@@ -91,8 +92,9 @@ def filtered_ids(conn: sqlite3.Connection, flt: ListFilter, coder: str | None) -
         where.append("r.id IN (SELECT response_id FROM sample_responses WHERE sample = ?)")
         params.append(flt.sample)
     if flt.text:
-        where.append("(instr(lower(r.text), lower(?)) > 0 OR instr(lower(r.id), lower(?)) > 0)")
-        params += [flt.text, flt.text]
+        conn.create_function("fold", 1, fold, deterministic=True)
+        where.append("(instr(fold(r.text), ?) > 0 OR instr(fold(r.id), ?) > 0)")
+        params += [fold(flt.text)] * 2
     sql = "SELECT r.id FROM responses r"
     if where:
         sql += " WHERE " + " AND ".join(where)

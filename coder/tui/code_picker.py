@@ -13,6 +13,7 @@ from textual.binding import BindingsMap
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
 from coder.records import Code
+from coder.text_search import fold
 from coder.tui.widgets.codebook_panel import MARKS, CodebookPanel
 
 
@@ -33,10 +34,10 @@ class CodePicker(Provider):
                                help=code.definition)
 
     async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
+        matcher = self.matcher(fold(query))     # "estres" finds "Estrés", as the search does
         for code in self._codes():
             entry = self._entry(code)
-            score = max(matcher.match(entry), matcher.match(code.id))
+            score = max(matcher.match(fold(entry)), matcher.match(fold(code.id)))
             if score > 0:
                 yield Hit(score, matcher.highlight(entry), partial(self.screen.toggle_code, code.id),
                           text=entry, help=code.definition)

@@ -17,6 +17,7 @@ from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from coder.errors import CoderError
+from coder.text_search import fold
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -145,9 +146,9 @@ class ChoiceDialog(ModalScreen[str | None]):
             yield Label("enter: choose · escape: cancel", classes="hint")
 
     def _options(self, text: str) -> list[Option]:
-        words = text.lower().split()
+        words = fold(text).split()
         return [Option(label, id=value) for label, value in self.choices
-                if all(w in label.lower() for w in words)]
+                if all(w in fold(label) for w in words)]
 
     @property
     def option_list(self) -> OptionList:

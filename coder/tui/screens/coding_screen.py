@@ -8,7 +8,6 @@ up by polling a change marker every two seconds.
 
 from __future__ import annotations
 
-import re
 from typing import Callable
 
 from textual import events
@@ -33,6 +32,7 @@ from coder.store.memos import get_memo, memos_of
 from coder.store.responses import count_responses, get_response
 from coder.store.suggestions import latest_code_f1, not_suggested_codes
 from coder.suggest.queue import coding_queue
+from coder.text_search import find
 from coder.tui.code_picker import CodeKeyActions, CodePicker
 from coder.tui.evidence import evidence_spans
 from coder.tui.screens.coding_advance import AdvanceActions
@@ -249,8 +249,7 @@ class CodingScreen(UsesSession, CodeKeyActions, NoteActions, FilterActions, Codi
         evidence = [span for s in self.shown_suggestions for span in evidence_spans(s.evidence)]
         charts = {self._theme_index(t): text
                   for t, text in charts_for_response(self.conn, rid, self.coder).items()}
-        matches = [m.span() for m in re.finditer(re.escape(self.filter.text), response.text, re.IGNORECASE)
-                   ] if self.filter.text else []
+        matches = find(self.filter.text, response.text) if self.filter.text else []
         view.show(response, codings, self.codes, self.colours, evidence,
                   get_memo(self.conn, "response", rid, self.coder), charts, self.coder, matches=matches)
         self.query_one(CodebookPanel).set_applied(state)

@@ -1,0 +1,50 @@
+"""Search as a person expects it in any language: case and accents aside, offsets of the original text."""
+
+from __future__ import annotations
+
+from tui_project import make_project
+
+from coder.store import open_project
+from coder.store.browse import ListFilter, filtered_ids
+from coder.store.responses import insert_responses
+from coder.text_search import find, fold
+
+TEXT = "Los niños y las Überstunden; cafe\u0301 y CAFÉ. が か. ΟΔΟΣ. İstanbul"
+
+
+def found(query: str, text: str = TEXT) -> list[str]:
+    return [text[start:end] for start, end in find(query, text)]
+
+
+def test_case_is_folded_in_every_script_and_latin_accents_are_dropped():
+    assert found("überstunden") == found("UBERSTUNDEN") == ["Überstunden"]
+    assert found("NINOS") == found("niños") == ["niños"]
+    assert found("café") == found("cafe") == ["cafe\u0301", "CAFÉ"]   # an accent of its own goes with its letter
+    assert found("οδοσ") == ["ΟΔΟΣ"] and found("istanbul") == ["İstanbul"]
+
+
+def test_a_mark_that_makes_another_letter_is_kept():
+    assert found("か") == ["か"] and found("が") == ["が"]
+
+
+def test_matches_do_not_overlap_and_an_empty_query_finds_nothing():
+    assert find("aa", "aaaa") == [(0, 2), (2, 4)]
+    assert find("", TEXT) == [] and find("  ", "a b") == []
+
+
+def test_fold_is_the_form_both_sides_are_compared_in():
+    assert fold("Überstunden") == "uberstunden" and fold("ABC") == "abc"
+
+
+def test_the_list_search_finds_what_sqlite_lower_missed(tmp_path):
+    """SQLite's lower() folds A-Z only: "überstunden" found no "Überstunden"."""
+    path = make_project(tmp_path / "p.coder", n=3)
+    conn = open_project(path)
+    try:
+        insert_responses(conn, [("de1", "Zu viele Überstunden.", {}), ("es1", "Los NIÑOS primero.", {}),
+                                ("Ñ-7", "sin acento", {})])
+        assert filtered_ids(conn, ListFilter(text="überstunden"), None) == ["de1"]
+        assert filtered_ids(conn, ListFilter(text="ninos"), None) == ["es1"]
+        assert filtered_ids(conn, ListFilter(text="ñ-7"), None) == ["Ñ-7"]     # ids too
+    finally:
+        conn.close()
