@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from import_files import DATA, ROWS, imported, write_csv, write_xlsx
+from import_files import DATA, ROWS, fails_untouched, imported, write_csv, write_xlsx
 
 from coder.errors import InputError
 from coder.importers.responses import check_responses, write_responses
@@ -197,3 +197,35 @@ def test_a_cell_that_mentions_an_import_id_does_not_drop_rows(project_path, tmp_
     rows = [["id", "comment"], ["1", '{"ImportId": is what Qualtrics calls it'], ["2", "more work"]]
     run_import(project_path, write_csv(tmp_path / "a.csv", rows))
     assert list(imported(project_path)) == ["1", "2"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "cp1252"])
+def test_a_txt_of_tab_separated_columns_is_read_as_the_table_excel_saved(project_path, tmp_path, encoding):
+    """Excel's "Unicode Text" (UTF-16, tabs, .txt) was read as one response per line: the header
+    and each line of a multi-line answer became responses."""
+    rows = [ROWS[0], ["R1", "adults", "Too many cases\nand not enough staff"], *ROWS[2:]]
+    summary = run_import(project_path, write_csv(tmp_path / "answers.txt", rows, delimiter="\t", encoding=encoding))
+    assert imported(project_path)["R1"] == ("Too many cases\nand not enough staff", {"setting": "adults"})
+    assert summary.rows_read == 3 and "tab-separated" in summary.description
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_a_title_line_above_the_header_is_skipped_and_named(project_path, tmp_path, delimiter):
+    """A title line above the header made it the only column; --id-col @row then imported the header."""
+    file = tmp_path / "a.csv"
+    file.write_text(f"Staff survey 2024{delimiter}{delimiter}\n\n" + "".join(
+        delimiter.join(row) + "\n" for row in ROWS), encoding="utf-8")
+    summary = run_import(project_path, file)
+    assert imported(project_path) == EXPECTED
+    assert summary.description.endswith("1 row above the header skipped ('Staff survey 2024')")
+
+
+def test_a_workbooks_title_and_blank_rows_above_the_header_are_skipped(project_path, tmp_path):
+    summary = run_import(project_path, write_xlsx(tmp_path / "a.xlsx", [["Staff survey 2024"], [], *ROWS]))
+    assert imported(project_path) == EXPECTED
+    assert summary.description.endswith("2 rows above the header skipped ('Staff survey 2024')")
+
+
+def test_a_one_column_sheet_with_a_stray_cell_is_not_taken_for_a_title(project_path, tmp_path):
+    file = write_xlsx(tmp_path / "a.xlsx", [["comment"], ["Too many cases", "x"], ["Paperwork"], ["Supervision"]])
+    fails_untouched(project_path, lambda: run_import(project_path, file), "row 2.*no header")

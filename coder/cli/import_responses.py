@@ -9,6 +9,7 @@ from coder.cli.common import add_coder_option, add_project_argument
 from coder.cli.progress import Progress
 from coder.importers.responses import ON_DUPLICATE, ImportSummary, check_responses, write_responses
 from coder.store import open_project
+from coder.wording import counted
 
 PROGRESS_FROM_ROWS = 10_000
 
@@ -75,11 +76,11 @@ def run(args: argparse.Namespace) -> int:
 def format_summary(summary: ImportSummary) -> str:
     """The lines printed after an import."""
     attributes = ", ".join(summary.attributes) or "none"
-    lines = [f"read {summary.rows_read:,} rows from {summary.file} ({summary.description})",
+    lines = [f"read {counted(summary.rows_read, 'row')} from {summary.file} ({summary.description})",
              f"id: {summary.id_column}, text: {summary.text_column}, attributes: {attributes}",
-             f"imported {summary.imported:,} new responses"]
+             f"imported {counted(summary.imported, 'new response')}"]
     if summary.replaced:
-        lines.append(f"replaced {summary.replaced:,} responses whose id was already there")
+        lines.append(f"replaced {counted(summary.replaced, 'response')} whose id was already there")
     skipped = []
     if summary.skipped_empty:
         skipped.append(f"{summary.skipped_empty:,} with empty text")

@@ -16,7 +16,7 @@ from typing import Iterator
 
 from coder.errors import InputError
 from coder.importers.encoding import describe, detect_encoding, has_bom
-from coder.importers.table import SourceRow, Table, check_header
+from coder.importers.table import MAX_TITLE_ROWS, SourceRow, Table, check_header, skipped_titles, title_rows
 
 DELIMITERS = {",": "comma-separated", ";": "semicolon-separated", "\t": "tab-separated"}
 SNIFF_CHARS = 64 * 1024
@@ -25,17 +25,14 @@ _CELL_TOO_LONG = "field larger than field limit"
 
 
 def sniff_delimiter(sample: str) -> str:
-    """The delimiter that splits the header into most columns, consistently over the next rows.
+    """The delimiter that splits the header into most columns, consistently over the next rows
+    (the header found under any title rows, `title_rows`).
 
     `sample` is the start of the file; a last row cut off by the sample's end is ignored.
     """
-    complete = sample[:sample.rfind("\n") + 1] or sample
     best, best_score = ",", (False, 0, 0)
     for delimiter in DELIMITERS:
-        try:
-            rows = [row for row in csv.reader(io.StringIO(complete), delimiter=delimiter) if row][:50]
-        except csv.Error:
-            continue
+        rows = _header_and_rows(sample, delimiter)
         if not rows:
             continue
         width = len(rows[0])
@@ -46,28 +43,68 @@ def sniff_delimiter(sample: str) -> str:
     return best
 
 
+def is_tab_table(sample: str) -> bool:
+    """Whether text (the start of a file) is a table of tab-separated columns: a header of two or
+    more, and every row under it as wide (Excel's "Unicode Text" and "Text (Tab delimited)")."""
+    rows = _header_and_rows(sample, "\t")
+    return len(rows) > 1 and len(rows[0]) > 1 and all(len(row) == len(rows[0]) for row in rows[1:])
+
+
+def _sample_rows(sample: str, delimiter: str) -> list[list[str]]:
+    """The non-empty rows of a file's start, split by `delimiter` (none if it does not parse);
+    a last row cut off by the sample's end is left out."""
+    complete = sample[:sample.rfind("\n") + 1] or sample
+    try:
+        return [row for row in csv.reader(io.StringIO(complete), delimiter=delimiter) if row][:50 + MAX_TITLE_ROWS]
+    except csv.Error:
+        return []
+
+
+def _header_and_rows(sample: str, delimiter: str) -> list[list[str]]:
+    rows = _sample_rows(sample, delimiter)
+    return rows[title_rows(rows):]
+
+
+def read_sample(path: Path, encoding: str) -> str:
+    """The start of a text file, for sniffing."""
+    with path.open(encoding=encoding, newline="") as f:
+        return f.read(SNIFF_CHARS)
+
+
 def open_delimited(path: Path, encoding: str | None = None) -> Table:
     """A delimited text file as a Table (encoding detected unless given)."""
     encoding = detect_encoding(path, encoding)
-    with path.open(encoding=encoding, newline="") as f:
-        sample = f.read(SNIFF_CHARS)
+    sample = read_sample(path, encoding)
     delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else sniff_delimiter(sample)
+    return delimited_table(path, encoding, delimiter, sample)
+
+
+def delimited_table(path: Path, encoding: str, delimiter: str, sample: str, kind: str = "") -> Table:
+    """The Table of a text file in a known `encoding` and `delimiter` (`sample`: its start, from
+    `read_sample`). Rows above the header (a title, `title_rows`) are skipped, and the
+    description says so; `kind` adds what kind of file it is to the description."""
+    above = _sample_rows(sample, delimiter)
+    above = above[:title_rows(above)]
     csv.field_size_limit(MAX_CELL_CHARS)
     with path.open(encoding=encoding, newline="") as f:
         reader = csv.reader(f, delimiter=delimiter, strict=True)
+        filled = (row for row in reader if row)
         try:
-            header = next((row for row in reader if row), None)
+            for _ in above:
+                next(filled)
+            header = next(filled, None)
         except csv.Error as exc:
             raise InputError(f"the header is not readable as CSV ({exc})", file=str(path), line=1,
                              hint="check the quotes in the first row") from None
         header_line = reader.line_num
     if header is None:
         raise InputError("the file is empty (no header row)", file=str(path))
-    columns = check_header(header, path)
+    columns = check_header(header, path, place=header_line)
     width = len(columns)
     bom = has_bom(path)
-    description = f"{'TSV' if delimiter == chr(9) else 'CSV'}, {DELIMITERS[delimiter]}, " \
-                  f"{describe(encoding, bom)}"
+    description = f"{'TSV' if delimiter == chr(9) else 'CSV'}, {DELIMITERS[delimiter]}, {describe(encoding, bom)}{kind}"
+    if above:
+        description += f"; {skipped_titles(above)}"
 
     def rows() -> Iterator[SourceRow]:
         with path.open(encoding=encoding, newline="") as f:

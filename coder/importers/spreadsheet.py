@@ -1,6 +1,7 @@
 """Excel workbooks: XLSX (openpyxl, read-only streaming) and legacy XLS (xlrd).
 
-The first row of the sheet is the header. Numbers stay numbers (whole numbers
+The first row of the sheet is the header, unless rows with at most one filled cell (a
+title, a blank row) sit above it (`coder.importers.table.title_rows`). Numbers stay numbers (whole numbers
 as integers), dates and times become ISO 8601 strings, empty cells are None.
 Empty rows and empty columns past the header are ignored.
 """
@@ -8,6 +9,7 @@ Empty rows and empty columns past the header are ignored.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import zipfile
 import zlib
 from pathlib import Path
@@ -15,8 +17,8 @@ from typing import Iterator
 
 from coder.errors import InputError
 from coder.importers.archive import ZipLimits, check_zip_members
-from coder.importers.table import (SourceRow, Table, check_header, list_columns, other_sheets_hint,
-                                   sheet_place)
+from coder.importers.table import (MAX_TITLE_ROWS, SourceRow, Table, check_header, list_columns,
+                                   other_sheets_hint, sheet_place, skipped_titles, title_rows)
 
 # What a damaged or hostile workbook makes openpyxl raise, while opening or while
 # streaming rows: a bad zip, a missing part, junk XML (lxml's and ElementTree's
@@ -56,21 +58,23 @@ def _table(path: Path, kind: str, names: list[str], index: int, chosen: bool, ra
     sheet = names[index] if len(names) > 1 else None   # errors name the sheet when there is a choice
     others = () if chosen else tuple(names[:index] + names[index + 1:])
     reader = raw_rows()
-    first = next(reader, None)
+    first = [[cell_value(c) for c in row] for row in itertools.islice(reader, MAX_TITLE_ROWS + 1)]
     reader.close()
-    header_cells = [cell_value(c) for c in first] if first is not None else None
+    above = first[:title_rows(first)]
+    header_row = len(above) + 1
+    header_cells = first[len(above)] if first else None
     if header_cells is None or all(c is None for c in header_cells):
         raise InputError("the sheet is empty (no header row)", file=sheet_place(path, sheet), row=1,
                          hint=other_sheets_hint(others) if others else None)
     while header_cells and header_cells[-1] in (None, ""):
         header_cells.pop()
-    columns = check_header(header_cells, sheet_place(path, sheet), unit="row")
+    columns = check_header(header_cells, sheet_place(path, sheet), unit="row", place=header_row)
     width = len(columns)
 
     def rows() -> Iterator[SourceRow]:
         number = 0
         for sheet_row, cells in enumerate(raw_rows(), start=1):
-            if sheet_row == 1:
+            if sheet_row <= header_row:
                 continue
             values = [cell_value(c) for c in cells]
             if all(v is None for v in values):
@@ -78,11 +82,12 @@ def _table(path: Path, kind: str, names: list[str], index: int, chosen: bool, ra
             extra = next((i for i in range(width, len(values)) if values[i] is not None), None)
             if extra is not None:
                 raise table.error(f"a value in column {extra + 1}, which has no header",
-                                  sheet_row, hint="name the column in row 1, or delete the value")
+                                  sheet_row, hint=f"name the column in row {header_row}, or delete the value")
             number += 1
             yield number, sheet_row, {name: v for name, v in zip(columns, values) if v is not None}
 
-    table = Table(path, f"{kind}, sheet {names[index]!r}", columns, rows, unit="row", sheet=sheet, other_sheets=others)
+    description = f"{kind}, sheet {names[index]!r}" + (f"; {skipped_titles(above)}" if above else "")
+    table = Table(path, description, columns, rows, unit="row", sheet=sheet, other_sheets=others)
     return table
 
 

@@ -18,6 +18,9 @@ from coder.errors import InputError
 # `export binary --out x.xlsx` run for minutes); survey exports stay far below this.
 MAX_COLUMNS = 2000
 
+# Rows above the header a file may have: a report's title, a blank line (`title_rows`).
+MAX_TITLE_ROWS = 5
+
 ROW_ID = "@row"
 """The pseudo-column that numbers data rows 1, 2 ... (the first row under the header is 1)."""
 
@@ -82,18 +85,19 @@ def check_width(count: int, table_path: Path | str, unit: str = "line", place: i
                                                    "columns you need", **{unit: place})
 
 
-def check_header(names: list, table_path: Path | str, unit: str = "line") -> tuple[str, ...]:
-    """Header cells as column names: stripped, none empty, none repeated, at most MAX_COLUMNS."""
-    check_width(len(names), table_path, unit)
+def check_header(names: list, table_path: Path | str, unit: str = "line", place: int = 1) -> tuple[str, ...]:
+    """Header cells as column names: stripped, none empty, none repeated, at most MAX_COLUMNS
+    (errors name the header's line or row, `place`)."""
+    check_width(len(names), table_path, unit, place)
     columns = [("" if name is None else str(name)).strip() for name in names]
     seen: set[str] = set()
     for number, name in enumerate(columns, start=1):
         if not name:
             raise InputError(f"column {number} of the header has no name (name it, or delete "
-                             "the column)", file=str(table_path), **{unit: 1})
+                             "the column)", file=str(table_path), **{unit: place})
         if name in seen:
             raise InputError(f"the header names column {name!r} twice (rename one)",
-                             file=str(table_path), **{unit: 1})
+                             file=str(table_path), **{unit: place})
         seen.add(name)
     return tuple(columns)
 
@@ -117,3 +121,26 @@ def row_id(table: Table, column: str, prefix: str, number: int, place: int, valu
         raise table.error("empty id", place, column=column,
                           hint=f"give every row an id, or use --id-col {ROW_ID} to number the rows")
     return prefix + value if prefix else value
+
+
+def title_rows(first_rows: list[list]) -> int:
+    """How many of a file's first rows sit above its header: rows with at most one filled cell
+    (a title such as "Staff survey 2024", or a blank line) followed, within `MAX_TITLE_ROWS`, by
+    a row with two or more (the header) that most of the next few rows match. 0 when the first
+    row is the header, or when that is unclear (a file of one column, whose rows with a second
+    cell are strays)."""
+    def filled(row: list) -> int:
+        return sum(value not in (None, "") for value in row)
+
+    for k, row in enumerate(first_rows[:MAX_TITLE_ROWS + 1]):
+        if filled(row) >= 2:
+            under = first_rows[k + 1:k + 1 + MAX_TITLE_ROWS]
+            return k if k == 0 or 2 * sum(filled(r) >= 2 for r in under) > len(under) else 0
+    return 0
+
+
+def skipped_titles(rows: list[list]) -> str:
+    """What a description says of the title rows skipped (`title_rows`), quoting the first filled one."""
+    text = next((str(v) for row in rows for v in row if v not in (None, "")), "")
+    quoted = f" ({text[:40]!r})" if text else ""
+    return f"{len(rows)} {'row' if len(rows) == 1 else 'rows'} above the header skipped{quoted}"
