@@ -74,6 +74,26 @@ def test_a_forced_encoding_that_does_not_fit(project, tmp_path):
     assert "--encoding cp1252" in message
 
 
+def test_utf16_forced_on_a_file_without_its_byte_order_mark_is_one_line(project, tmp_path):
+    """--encoding utf-16 on a UTF-8 file ended in a traceback ("UTF-16 stream does not start with BOM")."""
+    message = fails(project, write_csv(tmp_path / "a.csv"), r"cannot be read as utf-16", encoding="utf-16")
+    assert "reads as UTF-8: try --encoding utf-8" in message
+
+
+def test_a_single_byte_encoding_forced_on_a_utf8_file_would_garble_it(project, tmp_path):
+    """cp1252 on a UTF-8 file stored "niÃ±os" for "niños", and said nothing."""
+    file = write_csv(tmp_path / "a.csv", [["id", "comment"], ["1", "Los niños"]])
+    fails(project, file, r"the file is UTF-8, not cp1252.*leave --encoding out", encoding="cp1252")
+
+
+def test_the_hint_names_an_encoding_the_file_reads_in_never_the_one_that_failed(project, tmp_path):
+    utf16 = write_csv(tmp_path / "u.csv", [["id", "comment"], ["1", "niños"]], encoding="utf-16")
+    assert "try --encoding utf-16" in fails(project, utf16, r"cannot be read as utf-8", encoding="utf-8")
+    odd = tmp_path / "b.csv"
+    odd.write_bytes(b"id,comment\n1,bad \x81 byte\n")     # no Windows-1252 character; Latin-1 reads it
+    assert "try --encoding latin-1" in fails(project, odd, r"cannot be read as cp1252", encoding="cp1252")
+
+
 def test_bytes_neither_utf8_nor_windows_1252(project, tmp_path):
     file = tmp_path / "a.csv"
     file.write_bytes(b"id,comment\n1,ok\n2,bad \x81 byte\n")

@@ -49,6 +49,9 @@ def detect_encoding(path: Path, forced: str | None = None) -> str:
         problem = find_problem(path, forced)
         if problem:
             raise _problem_error(path, problem, forced, _suggestion(path, forced))
+        if _garbles_utf8(path, forced):
+            raise InputError(f"the file is UTF-8, not {forced}: its accents would come in garbled "
+                             "(ñ as Ã±)", file=str(path), hint="leave --encoding out, or give --encoding utf-8")
         return forced
     with path.open("rb") as f:
         start = f.read(4)
@@ -110,6 +113,8 @@ def find_problem(path: Path, encoding: str) -> Problem | None:
                 line = lines + data[:exc.start].count(b"\n")
                 return Problem(f"byte 0x{data[exc.start]:02x} is not valid {describe(encoding)}",
                                line, consumed - len(buffered) + exc.start)
+            except UnicodeError as exc:   # e.g. UTF-16 without a byte-order mark
+                return Problem(f"not {describe(encoding)} ({exc})", lines)
             if ascii_compatible:   # search the bytes: faster, and gives the byte offset
                 nul = chunk.find(b"\0")
                 if nul >= 0:
@@ -126,12 +131,24 @@ def find_problem(path: Path, encoding: str) -> Problem | None:
                 return None
 
 
+def _garbles_utf8(path: Path, forced: str) -> bool:
+    """Whether reading `path` in the single-byte encoding `forced` would garble it: the file is
+    UTF-8 with letters beyond ASCII (no real Windows-1252 or Latin-1 text is also valid UTF-8)."""
+    if codecs.lookup(forced).name.startswith(("utf", "ascii")):
+        return False
+    return find_problem(path, "ascii") is not None and find_problem(path, "utf-8-sig") is None
+
+
 def _suggestion(path: Path, forced: str) -> str:
-    for encoding, option in (("utf-8-sig", "utf-8"), ("cp1252", "cp1252")):
+    """What to try when the file does not read as `forced`: the first encoding it reads in."""
+    with path.open("rb") as f:
+        utf16 = f.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    options = (("utf-16", "utf-16"),) if utf16 else (("utf-8-sig", "utf-8"), ("cp1252", "cp1252"), ("latin-1", "latin-1"))
+    for encoding, option in options:
         if codecs.lookup(encoding).name != codecs.lookup(forced).name \
                 and find_problem(path, encoding) is None:
             return f"the file reads as {describe(encoding)}: try --encoding {option}, or leave it out"
-    return "try --encoding cp1252 or latin-1, or leave --encoding out to detect it"
+    return "leave --encoding out to detect it"
 
 
 def _problem_error(path: Path, problem: Problem, encoding: str | None, hint: str) -> InputError:
