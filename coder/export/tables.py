@@ -18,7 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
 
 from coder.errors import CoderError
 from coder.export.kinds import check_output
@@ -132,12 +135,31 @@ def _write_xlsx(tables: ExportTables, path: Path) -> list[str]:
     cut = sum(n for _, n in sheets.values())
     added = [f"{counted(cut, 'cell')} held more than an XLSX cell's {XLSX_MAX_CHARS:,} characters and "
              f"{'was' if cut == 1 else 'were'} cut there, ending in …; a .csv export holds the whole text"] * bool(cut)
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        if tables.notes or added:
-            sheets["notes"] = _xlsx_safe(pd.DataFrame({"note": [*tables.notes, *added]}))
-        for name, (frame, _) in sheets.items():
-            frame.to_excel(writer, sheet_name=_sheet_name(name, names), index=False)
+    if tables.notes or added:
+        sheets["notes"] = _xlsx_safe(pd.DataFrame({"note": [*tables.notes, *added]}))
+    # openpyxl's write-only workbook streams rows to the file: pandas' to_excel builds a cell object
+    # per value first (the matrix of 400,000 responses, 28 million cells, took 8 min 42 s that way).
+    book = Workbook(write_only=True)
+    header = Font(bold=True)
+    for name, (frame, _) in sheets.items():
+        sheet = book.create_sheet(_sheet_name(name, names))
+        sheet.append([_bold(sheet, str(column), header) for column in frame.columns])
+        for row in zip(*(_cell_values(frame[column]) for column in frame.columns)):
+            sheet.append(row)
+    book.save(path)
     return added
+
+
+def _bold(sheet, text: str, font: Font) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.font = font
+    return cell
+
+
+def _cell_values(column: pd.Series) -> list:
+    """A column's values as an XLSX sheet takes them: Python numbers, text, dates; None for empty."""
+    values = column.astype(object)
+    return values.where(column.notna(), None).tolist()
 
 
 def _xlsx_safe(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:

@@ -42,7 +42,7 @@ CODEBOOK = HERE.parents[1] / "codebooks" / "social_work_framework.yaml"
 TABLE_EXPORTS = [("counts", None, "counts.csv"), ("counts", "region", "counts_by.xlsx"),
                  ("crosstab", "setting", "crosstab.csv"), ("cooccurrence", None, "co.csv"),
                  ("binary", None, "binary.csv"), ("codings", None, "codings.csv"),
-                 ("matrix", None, "matrix.csv")]
+                 ("matrix", None, "matrix.csv"), ("matrix", None, "matrix.xlsx")]
 
 
 def peak_mib() -> float:
