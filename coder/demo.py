@@ -49,6 +49,8 @@ def build_demo(path: Path) -> bool:
     if missing:
         raise CoderError(f"{missing[0]}: demo data not found (install coder from a clone of its "
                          "repository with `pip install -e .`)")
+    if path.parent.exists() and not path.parent.is_dir():
+        raise CoderError(f"{path.parent}: that is a file; --dir names a folder for the demo project")
     path.parent.mkdir(parents=True, exist_ok=True)
     codebook = read_codebook(CODEBOOK)
 

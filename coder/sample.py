@@ -105,6 +105,8 @@ def draw_sample(conn: sqlite3.Connection, n: int, *, seed: int, name: str, coder
         raise CoderError("a sample needs a name (--name)")
     with transaction(conn):
         rows = population(conn, by)
+        if not rows:
+            raise CoderError("the project has no responses yet: import some first (coder import)")
         if by is not None and all(value is None for _, value in rows):
             raise CoderError(f"no response has the attribute {by!r} (attributes: "
                              f"{', '.join(attribute_names(conn)) or 'none'})")

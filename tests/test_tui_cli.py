@@ -36,3 +36,11 @@ def test_code_refuses_to_code_as_consensus(tmp_path):
     assert result.returncode == 1 and result.stderr.count("\n") == 1
     assert "--coder consensus: that name is kept for the codings settled on F5" in result.stderr
     assert file_digest(project) == before
+
+
+def test_code_outside_a_terminal_says_so_instead_of_drawing_escape_codes(tmp_path):
+    """Run from a script, `coder code` drew the UI into the pipe until it was killed."""
+    project = make_project(tmp_path / "p.coder", n=3)
+    result = run_cli("code", project, "--coder", "ann")
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert "not a terminal: the coding UI needs one" in result.stderr

@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 from coder.cli.common import add_project_argument, terminal_width
+from coder.export.kinds import check_output
 from coder.reliability import UNITS, figure
 from coder.store import open_project
 
@@ -56,6 +57,9 @@ def run(args: argparse.Namespace) -> int:
     from coder.export.tables import ExportTables, write_tables
     from coder.reliability.report import CONSENSUS_NOTE, agreement_report   # deferred: numpy, for `coder --help`
 
+    for option, path in (("--out", args.out), ("--disagreements", args.disagreements)):
+        if path is not None:
+            check_output("table", path, option)
     conn = open_project(args.project, readonly=True)
     try:
         report = agreement_report(conn, args.coders, unit=args.unit, where=str(args.project),

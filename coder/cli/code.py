@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from coder.cli.common import add_coder_option, add_project_argument
 from coder.errors import CoderError
@@ -38,6 +39,9 @@ def open_ui(project, coder: str) -> None:
 
     conn = open_project(project)
     try:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise CoderError("not a terminal: the coding UI needs one (run coder code in a terminal window; "
+                             "scripts use the other commands)")
         CoderApp(Session(conn, coder, project)).run()
     finally:
         conn.close()

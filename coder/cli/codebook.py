@@ -11,6 +11,7 @@ from coder.records import Codebook
 from coder.store import open_project, transaction
 from coder.store.backup import safety_copy
 from coder.store.codebook_read import load_codebook, responses_per_code
+from coder.store.codings import check_coder
 from coder.wording import counted
 
 
@@ -65,6 +66,7 @@ def format_codebook(codebook: Codebook, coded: dict[str, int]) -> list[str]:
 def run_show(args: argparse.Namespace) -> int:
     conn = open_project(args.project, readonly=True)
     try:
+        check_coder(conn, args.coder)
         codebook = load_codebook(conn)
         coded = responses_per_code(conn, args.coder)
     finally:

@@ -36,3 +36,17 @@ def terminal_width() -> int | None:
     """The terminal's width when output goes to one (tables are wrapped to it), else None (a file
     or a pipe takes each table row on one line)."""
     return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+
+
+MAX_SEED = 2**32 - 1
+
+
+def seed_value(text: str) -> int:
+    """An argparse type for `--seed`: a whole number from 0 to `MAX_SEED` (what the shuffles take)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a whole number from 0 to {MAX_SEED:,}")
+    return value

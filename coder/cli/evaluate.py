@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coder.cli.common import add_project_argument, terminal_width
+from coder.cli.common import add_project_argument, seed_value, terminal_width
 from coder.errors import CoderError
 from coder.store import open_project
 from coder.store.codebook_read import load_codebook
@@ -23,7 +23,7 @@ def register(subparsers) -> None:
                     "engine trained on the other folds (thresholds chosen inside them). Prints per "
                     "code: coded positives, precision, recall, F1, engine and why a code is not "
                     "suggested; overall micro, macro and sample-based F1 and exact-match rate; F1 "
-                    "with 25/50/75/100%% of the training data (a rising curve means more coding will "
+                    "with 25/50/75/100% of the training data (a rising curve means more coding will "
                     "still help); and a reliability table: scores against how often they were right, "
                     "with the expected calibration error.")
     add_project_argument(parser)
@@ -33,7 +33,7 @@ def register(subparsers) -> None:
     parser.add_argument("--engine", choices=ENGINES, default="auto", help="engine to evaluate (default auto)")
     parser.add_argument("--at-least-one", action="store_true",
                         help="evaluate with every response given at least its best code")
-    parser.add_argument("--seed", type=int, default=0, metavar="S",
+    parser.add_argument("--seed", type=seed_value, default=0, metavar="S",
                         help="how the responses are dealt into folds (default 0): a few seeds show how "
                              "much the figures move by chance")
     parser.add_argument("--out", type=Path, metavar="FILE", help="write the per-code table to .csv or .xlsx")

@@ -20,7 +20,7 @@ def register(subparsers) -> None:
                     ".xlsx by the --out name; chart is .png, .svg or .pdf; qdpx is a REFI-QDA "
                     "project for NVivo, ATLAS.ti, MAXQDA and QualCoder. The project is opened "
                     "read-only and never changed.",
-        epilog="kinds: counts (responses per theme and code, %% of responses, or of coded ones with "
+        epilog="kinds: counts (responses per theme and code, % of responses, or of coded ones with "
                "--base coded), crosstab (codes x "
                "attribute values with chi-square; needs --by), cooccurrence (code pairs, Jaccard), "
                "matrix (framework matrix: responses x codes by theme), codings (one row per "

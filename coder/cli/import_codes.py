@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from coder.cli.common import add_coder_option, add_project_argument
+from coder.cli.common import add_project_argument
 from coder.cli.import_responses import add_input_file_arguments
 from coder.coding_import import LAYOUTS, CodingSummary, read_codings, write_codings
 from coder.store import open_project
@@ -19,7 +19,8 @@ def register(subparsers) -> None:
                     "optionally as theme->code or theme/code. The whole file is checked first.")
     add_project_argument(parser)
     add_input_file_arguments(parser)
-    add_coder_option(parser)
+    parser.add_argument("--coder", metavar="NAME", required=True,
+                        help="whose coding the file holds (their codings are filed under this name)")
     parser.add_argument("--format", choices=LAYOUTS, default="auto", dest="layout",
                         help="long: one row per id and code; wide: one 0/1 column per code; "
                              "columns: cells Code 1, Code 2 ... naming codes (default: auto)")

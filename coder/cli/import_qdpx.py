@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from coder.errors import CoderError
 from coder.refi.reader import import_qdpx
 
 
@@ -27,6 +28,11 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.project.suffix.lower() == ".qdpx":
+        swapped = args.qdpx.suffix.lower() != ".qdpx"
+        raise CoderError(f"{args.project}: the new project is named like a .qdpx "
+                         + ("(the .qdpx comes first: coder import-qdpx FILE.qdpx PROJECT)" if swapped
+                            else "(name it e.g. study.coder)"))
     content = import_qdpx(args.qdpx, args.project, max_unzip_mb=args.max_unzip_mb)
     print(f"Created {args.project} from {args.qdpx}: {content.summary()}")
     return 0

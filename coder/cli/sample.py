@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from coder.cli.common import add_project_argument, default_coder
+from coder.cli.common import add_project_argument, default_coder, seed_value
 from coder.sample import draw_sample
 from coder.store import open_project
 
@@ -21,7 +21,7 @@ def register(subparsers) -> None:
     add_project_argument(parser)
     parser.add_argument("--n", type=int, required=True, metavar="N", help="how many responses")
     parser.add_argument("--by", metavar="ATTR", help="stratify by this attribute (e.g. setting)")
-    parser.add_argument("--seed", type=int, required=True, metavar="S",
+    parser.add_argument("--seed", type=seed_value, required=True, metavar="S",
                         help="the random seed (write it in your methods)")
     parser.add_argument("--name", default="sample", metavar="NAME",
                         help="the sample's name (default: sample)")

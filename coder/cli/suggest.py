@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from coder.cli.common import add_project_argument
 from coder.cli.decisions import decision_lines
 from coder.cli.progress import Progress
 from coder.errors import CoderError, SaveError
 from coder.store import open_project
-from coder.store.responses import get_response
+from coder.store.codings import check_coder
+from coder.store.responses import count_responses, get_response
 from coder.suggest import ENGINES
 
 CHUNK_SIZE = 5_000   # as coder.suggest.project.CHUNK_SIZE (not imported: keeps `coder --help` fast)
@@ -76,6 +78,10 @@ def run(args: argparse.Namespace) -> int:
         raise CoderError("--workers must be at least 1")
     if args.chunk_size < 1:
         raise CoderError("--chunk-size must be at least 1")
+    if args.queue < 0:
+        raise CoderError(f"--queue {args.queue}: give how many responses to list (0 or more)")
+    if args.output and Path(args.output).suffix.lower() != ".csv":
+        raise CoderError(f"--output {args.output}: name the file .csv (it is written as CSV)")
     return _score_file(args) if args.input else _run_on_project(args)
 
 
@@ -93,6 +99,10 @@ def _run_on_project(args: argparse.Namespace) -> int:
     conn = open_project(args.project)
     progress = None
     try:
+        check_coder(conn, args.coder)
+        if not count_responses(conn):
+            raise CoderError(f"{args.project} has no responses yet: import some first (coder import)")
+
         def started(run: dict) -> None:
             nonlocal progress
             progress = Progress("Suggesting", run["total"] - run["done"]).__enter__()
@@ -103,19 +113,20 @@ def _run_on_project(args: argparse.Namespace) -> int:
                                 workers=args.workers, resume=args.resume, started=started,
                                 advance=lambda n: progress.advance(n))
         except KeyboardInterrupt:
-            if progress is not None:
-                progress.__exit__(None, None, None)
-                print(f"coder: stopped after {progress.done:,} more responses; {_kept(args)}", file=sys.stderr)
-            raise
+            if progress is None:
+                raise
+            progress.__exit__(None, None, None)
+            print(f"coder: interrupted after scoring {progress.done:,} responses; {_kept(args)}", file=sys.stderr)
+            return 130
         except SaveError as exc:
             if progress is None:
                 raise
             progress.__exit__(None, None, None)
             raise CoderError(f"{exc.path}: could not save: {exc.reason}; the run stopped after "
-                             f"{progress.done:,} more responses; {_kept(args)}") from None
+                             f"scoring {progress.done:,} responses; {_kept(args)}") from None
         except WorkerDied as exc:
             progress.__exit__(None, None, None)
-            raise CoderError(f"{exc}; the run stopped after {progress.done:,} more responses; "
+            raise CoderError(f"{exc}; the run stopped after scoring {progress.done:,} responses; "
                              f"{_kept(args)}") from None
         progress.__exit__(None, None, None)
         print(f"Run {summary.run_id}: scored {summary.scored:,} responses; "
@@ -130,6 +141,8 @@ def _run_on_project(args: argparse.Namespace) -> int:
             print("\nMost worth coding next (the engine's best guess for each, its score, the text):")
             queue = coding_queue(conn, args.queue, coder=args.coder)
             guesses, labels = best_guesses(conn, queue), {c.id: c for c in load_codebook(conn).codes}
+            if not queue:
+                print("  none: this run scored no uncoded response")
             for rid in queue:
                 best, score = guesses.get(rid, (None, 0.0))
                 code = f"{labels[best].index} {labels[best].label}"[:28] if best in labels else "-"
@@ -146,6 +159,7 @@ def _score_file(args: argparse.Namespace) -> int:
     conn = open_project(args.project, readonly=True)
     progress = Progress("Scoring", 0)
     try:
+        check_coder(conn, args.coder)
         def started(total: int) -> None:
             progress.total = total
             progress.__enter__()

@@ -20,7 +20,7 @@ from coder.export.kinds import SOURCES
 from coder.records import Code, Codebook, Theme
 from coder.store import tables
 from coder.store.codebook_read import load_codebook
-from coder.store.codings import coders
+from coder.store.codings import check_coder
 
 SEGMENT_COLUMNS = ["response_id", "code_id", "coder", "start", "end", "origin", "created_at",
                    "score"]
@@ -116,14 +116,6 @@ def rolled_up(data: ProjectData) -> ProjectData:
 
 ROLL_UP_NOTE = ("sub-codes rolled up: each code counts the responses with it or any of its "
                 "sub-codes, once each")
-
-
-def check_coder(conn: sqlite3.Connection, coder: str | None) -> None:
-    """CoderError when `coder` has made no coding (an export of nothing is a typo)."""
-    known = coders(conn)
-    if coder is not None and coder not in known:
-        raise CoderError(f"--coder {coder!r}: no codings by this coder "
-                         f"(coders: {', '.join(known) or 'nobody yet'})")
 
 
 def source_note(source: str, coder: str | None) -> str:

@@ -117,10 +117,14 @@ def agreement_report(conn: sqlite3.Connection, coders: Sequence[str] | None = No
         result = measure_agreement(sets, chosen, code_ids)
         differing = [(r, c, who, None) for r, c, who in result.disagreements(sets)]
     if not result.units:
+        if sample is not None:
+            raise CoderError(f"{where}: no response of sample {sample!r} has been coded by all of "
+                             f"{', '.join(chosen)} (code the sample's responses first, or leave --sample out)")
         pairs = [(a, b, n) for a, b, n in coder_pairs(conn) if a in chosen and b in chosen][:3]
         hint = "; ".join(f"--coders {a} {b} ({counted(n, 'response')} in common)" for a, b, n in pairs)
+        fewer = len(chosen) > 2 and hint
         raise CoderError(f"{where}: no response has been coded by all of {', '.join(chosen)}"
-                         + (f"; compare fewer: {hint}" if hint else ""))
+                         + (f"; compare fewer: {hint}" if fewer else ""))
     framework = {code.id: i for i, code in enumerate(codebook.codes)}   # each response's codes in codebook order
     units = {rid: i for i, rid in enumerate(result.units)}
     differing = sorted(differing, key=lambda row: (units[row[0]], framework.get(row[1], len(framework))))

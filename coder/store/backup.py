@@ -59,6 +59,8 @@ def backup_to(conn: sqlite3.Connection, target: Path | str) -> Path:
     target = Path(target)
     if target.exists():
         raise ProjectError(f"{target}: already exists (choose another name)")
+    if not target.parent.is_dir():
+        raise ProjectError(f"{target}: folder {target.parent} does not exist (create it first)")
     tmp = target.with_name(f".{target.name}.copying")
     try:
         copy = sqlite3.connect(tmp)

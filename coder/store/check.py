@@ -12,7 +12,8 @@ from pathlib import Path
 
 from coder.errors import DamagedProjectError, ProjectError
 from coder.store.backup import recovery_hint
-from coder.store.connection import APP_ID, connect_readonly, missing_parts, open_error, schema_version_of
+from coder.store.connection import (APP_ID, connect_readonly, missing_parts, open_error, require_project_file,
+                                    schema_version_of)
 from coder.store.schema import SCHEMA_VERSION
 
 SHOWN = 3   # problems of one kind named in the line
@@ -50,8 +51,7 @@ def check_project(path: Path | str) -> CheckReport:
     Raises ProjectError only when the file is missing or not SQLite at all.
     """
     report = CheckReport(Path(path))
-    if not report.path.is_file():
-        raise ProjectError(f"{report.path}: no such project file")
+    require_project_file(report.path)
     try:
         conn = connect_readonly(report.path)
     except sqlite3.DatabaseError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Iterable
 
+from coder.errors import CoderError
 from coder.records import Coding
 from coder.store.connection import now, transaction
 from coder.store.events import Action, record_event
@@ -135,6 +136,15 @@ def list_codings(conn: sqlite3.Connection, *, coder: str | None = None,
 def coders(conn: sqlite3.Connection) -> list[str]:
     """Everyone who has coded in this project, alphabetically."""
     return [row[0] for row in conn.execute("SELECT DISTINCT coder FROM codings ORDER BY coder")]
+
+
+def check_coder(conn: sqlite3.Connection, coder: str | None) -> None:
+    """CoderError when `coder` (given by --coder; None: everyone) has made no coding: an export, a
+    training or a count of nobody's decisions is a typo."""
+    known = coders(conn)
+    if coder is not None and coder not in known:
+        raise CoderError(f"--coder {coder!r}: no codings by this coder "
+                         f"(coders: {', '.join(known) or 'nobody yet'})")
 
 
 def coding_counts(conn: sqlite3.Connection) -> dict[str, tuple[int, int]]:

@@ -136,8 +136,10 @@ def open_project(path: Path | str, *, readonly: bool = False) -> sqlite3.Connect
     what to do.
     """
     path = Path(path)
-    if not path.is_file():
-        raise ProjectError(f"{path}: no such project file (create one with `coder init {path}`)")
+    require_project_file(path, f" (create one with `coder init {path}`)")
+    if not readonly and not os.access(path, os.W_OK):
+        # SQLite opens such a file for reading without a word; the first save would fail.
+        raise _read_only(path, "file")
     try:
         conn = connect_readonly(path) if readonly else _connect(path)
         try:
@@ -152,6 +154,14 @@ def open_project(path: Path | str, *, readonly: bool = False) -> sqlite3.Connect
     except sqlite3.DatabaseError as exc:
         raise open_error(path, exc) from None
     return conn
+
+
+def require_project_file(path: Path, hint: str = "") -> None:
+    """ProjectError unless `path` is a file: a folder is named as one, a missing file as such (+ `hint`)."""
+    if path.is_dir():
+        raise ProjectError(f"{path}: that is a folder, not a project file (name the .coder file)")
+    if not path.is_file():
+        raise ProjectError(f"{path}: no such project file{hint}")
 
 
 def _check_version(conn: sqlite3.Connection, path: Path, version: int, readonly: bool) -> None:
@@ -221,6 +231,12 @@ def _folder_writable(path: Path) -> bool:
         return False
 
 
+def _read_only(path: Path, where: str) -> ProjectError:
+    return ProjectError(f"{path}: the project's {where} is read-only, so it cannot be opened for "
+                        "writing (copy the project to a folder you can write to; exports, "
+                        "agreement and `codebook show` only read it and work as it is)")
+
+
 def open_error(path: Path, exc: sqlite3.DatabaseError) -> ProjectError:
     """A one-line ProjectError for a project file SQLite would not open, saying what to do."""
     code = _code(exc)
@@ -231,10 +247,7 @@ def open_error(path: Path, exc: sqlite3.DatabaseError) -> ProjectError:
                             "(close it, or wait for it to finish, and do it again)")
     if code == sqlite3.SQLITE_READONLY or (code == sqlite3.SQLITE_CANTOPEN
                                            and not _folder_writable(path)):
-        where = "file" if code == sqlite3.SQLITE_READONLY else "folder"
-        return ProjectError(f"{path}: the project's {where} is read-only, so it cannot be opened for "
-                            "writing (copy the project to a folder you can write to; exports, "
-                            "agreement and `codebook show` only read it and work as it is)")
+        return _read_only(path, "file" if code == sqlite3.SQLITE_READONLY else "folder")
     if code in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR):
         if code == sqlite3.SQLITE_FULL or _disk_full(path):
             return ProjectError(f"{path}: the disk is full, and opening a project needs a little room for "

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from coder.errors import ProjectError
 from coder.store.backup import backup_to, project_file, safety_copy
-from coder.store.connection import connect_readonly, open_project, transaction
+from coder.store.connection import connect_readonly, open_project, require_project_file, transaction
 from coder.store.events import Action, Event, record_event
 
 MERGE = Action.PROJECT_MERGE
@@ -66,8 +66,7 @@ def read_other(path: Path | str) -> tuple[Rows, dict[str, str], list[dict]]:
     ProjectError naming it.
     """
     path = Path(path)
-    if not path.is_file():
-        raise ProjectError(f"{path}: no such project file")
+    require_project_file(path)
     folder = Path(tempfile.mkdtemp(prefix="coder-merge-"))
     copy = folder / path.name
     try:

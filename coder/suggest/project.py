@@ -22,6 +22,7 @@ from coder.store.rejections import rejected_examples
 from coder.store.suggestions import coded_examples, sample_texts, save_evaluation, training_marker
 from coder.suggest.evaluate import Evaluation, evaluate
 from coder.suggest.model import Suggester, train
+from coder.wording import counted
 
 CORPUS_SAMPLE = 20_000   # uncoded texts used for word statistics
 CHUNK_SIZE = 5_000
@@ -72,9 +73,9 @@ def evaluate_project(conn: sqlite3.Connection, *, coder: str | None = None, fold
     """Cross-validate suggestions on the project's human coding and store the result (`seed` deals the folds)."""
     data = training_set(conn, coder)
     if len(data.texts) < 2 * folds:
-        raise CoderError(f"only {len(data.texts)} coded response{'' if len(data.texts) == 1 else 's'}"
-                         f"{' by ' + coder if coder else ''}; {folds}-fold evaluation needs at least "
-                         f"{2 * folds} (code more, or use --folds with a smaller number)")
+        fewer = ", or use --folds with a smaller number" if len(data.texts) >= 4 else ""
+        raise CoderError(f"only {counted(len(data.texts), 'coded response')}{' by ' + coder if coder else ''}; "
+                         f"{folds}-fold evaluation needs at least {2 * folds} (code more{fewer})")
     corpus = sample_texts(conn, CORPUS_SAMPLE, coder)
     result = evaluate(data.texts, data.labels, data.codes, corpus=corpus, folds=folds, engine=engine,
                       at_least_one=at_least_one, seed=seed)

@@ -1,0 +1,87 @@
+"""The mistakes a person makes on the command line (found by following the README as a new
+user would): each is one line on stderr, a non-zero exit and the project as it was."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import file_digest, one_line_error, run_cli
+from import_files import write_csv
+from tui_project import make_project
+
+from coder.coding import toggle_code
+from coder.store import create_project, open_project
+
+pytestmark = pytest.mark.slow  # real processes
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A small project alice has coded a little."""
+    path = make_project(tmp_path / "p.coder", n=12)
+    conn = open_project(path)
+    for rid in ("q0001", "q0002", "q0003"):
+        toggle_code(conn, rid, "caseload", "alice")
+    conn.close()
+    return path
+
+
+def fails_untouched(project, *args) -> str:
+    before = file_digest(project)
+    line = one_line_error(run_cli(*args))
+    assert file_digest(project) == before
+    return line
+
+
+def test_a_misspelt_coder_trains_nothing_and_keeps_the_last_suggestions(project):
+    """`suggest --coder alcie` trained on nobody and replaced the last run's suggestions."""
+    assert "--coder 'alcie': no codings by this coder (coders: alice)" in fails_untouched(
+        project, "suggest", project, "--coder", "alcie")
+    assert "no codings by this coder" in fails_untouched(project, "codebook", "show", project, "--coder", "alcie")
+
+
+@pytest.mark.parametrize("seed", ["-1", "99999999999999999999", "x"])
+def test_a_seed_out_of_range_is_refused_before_any_work(project, seed):
+    """`evaluate --seed -1` ended in a traceback from numpy."""
+    result = run_cli("evaluate", project, "--seed", seed)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "--seed" in result.stderr and "whole number from 0 to 4,294,967,295" in result.stderr
+
+
+def test_output_files_are_checked_before_the_work_and_by_their_own_option(project, tmp_path):
+    """agreement printed its table and then blamed --out for a bad --disagreements name."""
+    assert fails_untouched(project, "agreement", project, "--disagreements", tmp_path / "d.txt").startswith(
+        "coder: error: --disagreements ")
+    folder = tmp_path / "out.csv"
+    folder.mkdir()
+    assert "that is a folder" in fails_untouched(project, "evaluate", project, "--folds", "2", "--out", folder)
+    assert "--output" in fails_untouched(project, "suggest", project, "--input", write_csv(tmp_path / "w.csv"),
+                                         "--output", tmp_path / "w.xlsx")
+    assert "--queue -3" in fails_untouched(project, "suggest", project, "--queue", "-3")
+
+
+def test_import_codes_needs_to_know_whose_coding_it_is(project, tmp_path):
+    """Without --coder, a colleague's coding was filed under the user's own login name."""
+    file = write_csv(tmp_path / "c.csv", [["id", "code"], ["q0004", "caseload"]])
+    result = run_cli("import-codes", project, file)
+    assert result.returncode == 2 and "--coder" in result.stderr
+
+
+def test_a_qdpx_and_a_project_swapped_say_which_comes_first(tmp_path):
+    line = one_line_error(run_cli("import-qdpx", tmp_path / "study.coder", tmp_path / "study.qdpx"))
+    assert "the .qdpx comes first: coder import-qdpx FILE.qdpx PROJECT" in line
+    assert not (tmp_path / "study.qdpx").exists()
+
+
+def test_a_folder_named_as_the_project_or_the_backup_target(project, tmp_path):
+    """A folder was 'no such project file (create one with coder init …)', which then said it exists."""
+    assert "that is a folder, not a project file" in one_line_error(run_cli("check", tmp_path))
+    assert "does not exist (create it first)" in fails_untouched(project, "backup", project,
+                                                                 tmp_path / "nodir" / "b.coder")
+
+
+def test_an_empty_project_says_to_import_first(tmp_path):
+    empty = tmp_path / "e.coder"
+    create_project(empty).close()
+    for args in (("sample", empty, "--n", "5", "--seed", "1"), ("suggest", empty)):
+        assert "no responses yet: import some first" in fails_untouched(empty, *args)
+    assert "use --folds" not in fails_untouched(empty, "evaluate", empty)
