@@ -42,6 +42,8 @@ def open_ui(project, coder: str) -> None:
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             raise CoderError("not a terminal: the coding UI needs one (run coder code in a terminal window; "
                              "scripts use the other commands)")
-        CoderApp(Session(conn, coder, project)).run()
+        app = CoderApp(Session(conn, coder, project))
+        app.suit_terminal()
+        app.run()
     finally:
         conn.close()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
 from typing import Iterable
 
 from textual.app import App, SystemCommand
@@ -59,6 +60,13 @@ class CoderApp(App):
         super().__init__()
         self.session = session
         self.sub_title = f"{session.path.name} — {session.coder}"
+
+    def suit_terminal(self) -> None:
+        """In a terminal of 16 colours, draw in the terminal's own palette (the ansi-dark theme),
+        unless a theme was asked for (TEXTUAL_THEME): the default theme's colours, each drawn as
+        the nearest of 16, put the keys in bright red on bright grey (1:1 in xterm's palette)."""
+        if self.console.color_system in ("standard", "windows") and not os.environ.get("TEXTUAL_THEME"):
+            self.theme = "ansi-dark"
 
     def get_default_screen(self) -> Screen:
         return CodingScreen(self.session)

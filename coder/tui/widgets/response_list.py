@@ -35,6 +35,12 @@ class ResponseList(KeepsBaseStyles, ScrollView, can_focus=True):
     ResponseList { background: $surface; overflow-x: hidden; height: 1fr; }
     ResponseList > .response-list--cursor { background: $block-cursor-blurred-background; color: auto 100%; }
     ResponseList:focus > .response-list--cursor { background: $block-cursor-background; color: $cursor-text; }
+    /* In the terminal's own colours (ANSI themes) the blurred cursor's background is the terminal's,
+       and `auto` text on it was bright white, unseen on a light terminal: reverse video reads on any. */
+    ResponseList:ansi > .response-list--cursor { background: ansi_default; color: ansi_default;
+                                                    text-style: reverse; }
+    ResponseList:ansi:focus > .response-list--cursor { background: $block-cursor-background;
+                                                          color: $cursor-text; text-style: none; }
     ResponseList > .response-list--coded { color: $success; }
     ResponseList > .response-list--uncoded { color: $text-muted; }
     ResponseList > .response-list--suggested { color: $warning; }
@@ -221,8 +227,8 @@ def shortened_id(rid: str, width: int) -> str:
 
 def _readable(colour: Color | None, background: Color | None) -> Color | None:
     """`colour`, or black or white where it would not read on `background` (the cursor row's
-    blue under a green, amber or grey mark)."""
-    if colour is None or background is None:
-        return colour
+    blue under a green, amber or grey mark); as it is where either is the terminal's own colour."""
+    if colour is None or background is None or any(c.is_default or c.is_system_defined for c in (colour, background)):
+        return colour   # the terminal's own colours (an ANSI theme): its palette decides, as the theme's do
     hexes = [c.get_truecolor().hex for c in (colour, background)]
     return Color.parse(readable_on(*hexes))

@@ -1,0 +1,61 @@
+"""The UI in terminals of 16 colours and in ANSI themes (found driving it in tmux with TERM=xterm):
+keys drawn bright red on bright grey (1:1), a cursor row in white on a light terminal."""
+
+from __future__ import annotations
+
+import pytest
+from tui_driver import run, running
+from tui_project import make_project
+
+from coder.store import open_project
+from coder.tui.app import CoderApp
+from coder.tui.session import Session
+from coder.tui.widgets.response_list import ResponseList
+
+
+@pytest.fixture
+def project(tmp_path):
+    return make_project(tmp_path / "p.coder", n=6)
+
+
+@pytest.mark.parametrize("term,colorterm,theme,expected", [
+    ("xterm", None, None, "ansi-dark"),               # 16 colours: the terminal's own palette
+    ("xterm-256color", None, None, "textual-dark"),
+    ("xterm", "truecolor", None, "textual-dark"),
+    ("xterm", None, "nord", "nord"),                  # a theme asked for is kept
+])
+def test_a_terminal_of_16_colours_is_drawn_in_its_own_palette(project, monkeypatch, term, colorterm, theme,
+                                                              expected):
+    monkeypatch.setenv("TERM", term)
+    for name, value in (("COLORTERM", colorterm), ("TEXTUAL_THEME", theme), ("TEXTUAL_COLOR_SYSTEM", None)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    monkeypatch.setattr("textual.constants.DEFAULT_THEME", theme or "textual-dark")
+    monkeypatch.setattr("textual.constants.COLOR_SYSTEM", "auto")
+    conn = open_project(project)
+    try:
+        app = CoderApp(Session(conn, "alice", project))
+        app.theme = theme or "textual-dark"
+        app.suit_terminal()
+        assert app.theme == expected
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("theme", ["ansi-light", "ansi-dark"])
+def test_in_an_ansi_theme_the_list_keeps_the_terminals_colours(project, theme):
+    """The blurred cursor row and the status marks were forced to white (unseen on a light terminal)."""
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            app.theme = theme
+            await pilot.press("j", "tab")
+            await pilot.pause()
+            listing = screen.query_one(ResponseList)
+            assert not listing.has_focus
+            row = listing.render_line(listing.cursor - listing.scroll_offset.y)
+            styles = [segment.style for segment in row if segment.text.strip()]
+            assert styles and all(style.reverse for style in styles)
+            assert not any(style.color is not None and style.color.triplet is not None for style in styles)
+    run(scenario)
