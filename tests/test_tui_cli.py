@@ -44,3 +44,17 @@ def test_code_outside_a_terminal_says_so_instead_of_drawing_escape_codes(tmp_pat
     result = run_cli("code", project, "--coder", "ann")
     assert result.returncode == 1 and result.stderr.count("\n") == 1
     assert "not a terminal: the coding UI needs one" in result.stderr
+
+
+def test_a_colour_system_textual_does_not_know_is_one_line(tmp_path):
+    """TEXTUAL_COLOR_SYSTEM=16 ended in a KeyError traceback from Textual."""
+    import os
+    import subprocess
+    import sys
+
+    project = make_project(tmp_path / "p.coder", n=3)
+    result = subprocess.run([sys.executable, "-m", "coder", "code", str(project), "--coder", "ann"],
+                            capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "TEXTUAL_COLOR_SYSTEM": "16"})
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert "TEXTUAL_COLOR_SYSTEM=16: use one of auto, standard, 256, truecolor, windows" in result.stderr

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from coder.cli.common import add_coder_option, add_project_argument
 from coder.errors import CoderError
 from coder.store import open_project
+
+COLOR_SYSTEMS = ("auto", "standard", "256", "truecolor", "windows")
 
 
 def register(subparsers) -> None:
@@ -37,6 +40,9 @@ def open_ui(project, coder: str) -> None:
         raise CoderError(f"--coder {CONSENSUS}: that name is kept for the codings settled on F5 (adjudication); "
                          "open the UI under your own name (e.g. --coder lead) and press F5 to settle differences")
 
+    system = os.environ.get("TEXTUAL_COLOR_SYSTEM", "auto")
+    if system not in COLOR_SYSTEMS:   # Textual would end in a traceback
+        raise CoderError(f"TEXTUAL_COLOR_SYSTEM={system}: use one of {', '.join(COLOR_SYSTEMS)} (or unset it)")
     conn = open_project(project)
     try:
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
