@@ -201,3 +201,39 @@ def test_a_focused_choice_on_a_side_screen_shows_it(tmp_path):
             assert contrast(background, plain) >= 1.5, (background, plain)
             assert contrast(focused.color.get_truecolor().hex, background) >= 4.5
     run(scenario)
+
+
+def test_placeholders_and_inactive_tabs_read_wherever_the_theme_text_does(tmp_path):
+    """Themes draw them at half strength: 3.4:1 in textual-dark, 2.0-3.5 elsewhere (F3's tabs, the
+    search field's and the code picker's hints)."""
+    from textual.widgets import Input, Tab
+
+    project = make_project(tmp_path / "c.coder", n=3)
+
+    def ratio(style, fallback) -> float:
+        return contrast(style.color.get_truecolor().hex, (style.bgcolor or fallback).get_truecolor().hex)
+
+    async def scenario():
+        async with running(project) as (app, pilot, _):
+            themes = [t for t in sorted(app.available_themes) if not t.startswith("ansi")]
+
+            def own_text_reads() -> bool:   # the theme's own text reads less (solarized): its hints are its text
+                variables = app.get_css_variables()
+                return contrast(variables["foreground"][:7], variables["surface"][:7]) >= 5.2
+
+            await pilot.press("f3")
+            await pilot.pause()
+            tab = next(t for t in app.screen.query(Tab) if not t.has_class("-active"))
+            for theme in themes:
+                app.theme = theme
+                await pilot.pause()
+                assert not own_text_reads() or ratio(tab.rich_style, None) >= 4.5, (theme, "tab")
+            await pilot.press("escape", "slash")
+            await pilot.pause()
+            field = app.screen.query_one("#search", Input)
+            for theme in themes:
+                app.theme = theme
+                await pilot.pause()
+                placeholder = field.get_component_rich_style("input--placeholder")
+                assert not own_text_reads() or ratio(placeholder, field.rich_style.bgcolor) >= 4.5, (theme, "hint")
+    run(scenario)

@@ -23,7 +23,7 @@ from textual.binding import Binding
 from textual.color import Color, ColorParseError
 from textual.screen import Screen
 
-from coder.tui.colours import readable_on, text_on
+from coder.tui.colours import muted_on, readable_on, text_on
 from coder.tui.screens.coding_screen import CodingScreen
 from coder.tui.session import Session
 
@@ -52,6 +52,11 @@ class CoderApp(App):
     Select.-textual-compact:focus > SelectCurrent Static#label,
     Select.-textual-compact:focus > SelectCurrent .arrow { color: $cursor-text; }
     TextArea.-textual-compact:focus { background: $primary 25%; }
+    /* Placeholders and inactive tabs in a muted colour that still reads ($muted-text): themes
+       draw them at half strength, 2.0-3.5:1. */
+    Input > .input--placeholder, TextArea > .text-area--placeholder { color: $muted-text; }
+    Tab { color: $muted-text; }
+    Tab.-active, Tab:hover { color: $foreground; }
     """
     BINDINGS = [Binding(key, f"open_screen('{module}')", title.split()[0], show=True)
                 for key, title, module, _ in SCREENS]
@@ -74,10 +79,13 @@ class CoderApp(App):
     def get_css_variables(self) -> dict[str, str]:
         """The theme's CSS variables, plus text colours checked by WCAG contrast where themes
         (or Textual's `auto`) fall below 4.5: `$cursor-text` on the cursor colour (`auto`
-        picks white at 3.7:1 on solarized's blue), and `$key-bar-key` and `$key-bar-text` on
-        the key bar (half the themes draw keys below 4.5 on their footer colour)."""
+        picks white at 3.7:1 on solarized's blue), `$key-bar-key` and `$key-bar-text` on
+        the key bar (half the themes draw keys below 4.5 on their footer colour), and
+        `$muted-text` for placeholders and inactive tabs (`muted_on`)."""
         variables = super().get_css_variables()
         cursor = _truecolour(variables.get("block-cursor-background"))
+        grounds = [_truecolour(variables.get(name)) for name in ("surface", "panel", "background")]
+        foreground = _truecolour(variables.get("foreground"))
         bar = _truecolour(variables.get("footer-background"))
         key = _truecolour(variables.get("footer-key-foreground"))
         text = _truecolour(variables.get("footer-description-foreground"))
@@ -88,6 +96,9 @@ class CoderApp(App):
             "key-bar-key": readable_on(key, bar) if bar and key else variables.get("footer-key-foreground", ""),
             "key-bar-text": readable_on(text, bar) if bar and text else variables.get(
                 "footer-description-foreground", ""),
+            # 5.2, not 4.5: a focused field's tint lightens its background a little.
+            "muted-text": muted_on(foreground, grounds, 5.2) if foreground and all(grounds) else variables.get(
+                "foreground", ""),
         }
 
     def on_mount(self) -> None:

@@ -36,6 +36,26 @@ def readable_on(foreground: str, background: str) -> str:
     return foreground if contrast(foreground, background) >= READABLE else text_on(background)
 
 
+def muted_on(foreground: str, backgrounds: list[str], ratio: float = READABLE) -> str:
+    """The most muted text colour that still reads: `foreground` mixed towards the first
+    background as far as it keeps a contrast of `ratio` with every one of them (all #rrggbb);
+    `foreground` itself where it cannot. For placeholders and inactive tabs, which themes
+    draw at half strength (2.0-3.5:1)."""
+    def mixed(share: float) -> str:
+        pairs = zip(_channels(foreground), _channels(backgrounds[0]))
+        return "#" + "".join(f"{round(f + (b - f) * share):02x}" for f, b in pairs)
+
+    for step in range(10, -1, -1):
+        candidate = mixed(step / 20)
+        if all(contrast(candidate, background) >= ratio for background in backgrounds):
+            return candidate
+    return foreground
+
+
+def _channels(colour: str) -> list[int]:
+    return [int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+
+
 def chip_style(colour: str) -> str:
     """A Textual style string for text drawn on a code's colour."""
     return f"{text_on(colour)} on {colour}"
