@@ -4,7 +4,8 @@ The usual way a team works: each coder codes a copy of the project, then the
 lead merges the copies into one. A merge brings in the other file's codings,
 memos, chart summaries and coders (those it knows without coding too), and the themes and codes this
 project lacks; the codebooks are reconciled by id and responses are matched by
-id and text. A coding the other file's coder took off there (its history says so)
+id and text (line endings aside: a copy that went through a .qdpx has `\n` for
+`\r\n`, and its spans are moved onto this project's text). A coding the other file's coder took off there (its history says so)
 is taken off here too, if it is the same coding (made at the same moment: the copy
 came from this project) and not made again there since. Nothing is dropped without a word:
 
@@ -34,6 +35,7 @@ from pathlib import Path
 
 from coder.errors import CoderError
 from coder.records import tree_depths
+from coder.refi.writer import WrittenText
 from coder.store import transaction
 from coder.store.backup import project_file
 from coder.store.merge import (KEYS, Rows, apply_merge, events_held, next_positions, read_other,
@@ -119,6 +121,19 @@ def merge_project(conn: sqlite3.Connection, other: Path | str, coder: str, *,
     return report
 
 
+def _line_endings_only(ours: str, text: str, rid: str, theirs: Rows, removals: list[dict]) -> bool:
+    """Whether the other file's `text` of response `rid` is ours with `\n` line endings, as a
+    .qdpx round trip writes it (coder.refi.writer.WrittenText); if so, its spans there (codings
+    and codings taken off) are moved onto our text, in place."""
+    written = WrittenText(ours)
+    if written.text != text:
+        return False
+    for coding in [*theirs["codings"], *removals]:
+        if coding["response_id"] == rid and coding["start"] is not None:
+            coding["start"], coding["end"] = written.stored_offset(coding["start"]), written.stored_offset(coding["end"])
+    return True
+
+
 def _key(table: str, row: dict) -> tuple:
     return tuple(row[c] for c in KEYS[table])
 
@@ -134,6 +149,8 @@ def _plan(conn: sqlite3.Connection, theirs: Rows, their_texts: dict[str, str], r
     blocked: set[tuple[str, str]] = set()   # (kind, id) of responses, themes and codes in conflict
     for rid, text in their_texts.items():
         if rid in our_texts and our_texts[rid] != text:
+            if _line_endings_only(our_texts[rid], text, rid, theirs, removals):
+                continue
             report.conflicts.append(f"response {rid}: text differs")
             blocked.add(("response", rid))
         elif rid not in our_texts and rid in used:

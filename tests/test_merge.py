@@ -345,3 +345,25 @@ def test_a_coding_taken_off_on_a_response_in_conflict_is_held_back(copies, capsy
     out = capsys.readouterr().out
     assert "codings: 0 added, 3 already present" in out and "held back: 1 codings" in out
     assert ("R2", "paperwork", "bob") in {row[:3] for row in codings(alice)}
+
+
+def test_a_copy_that_went_through_a_qdpx_merges_back_with_its_spans_on_the_same_characters(tmp_path):
+    """A .qdpx writes \\r\\n as \\n, so every such response was a 'text differs' conflict on the way back."""
+    rows = [ANSWERS[0], ["R1", "adults", "Too many cases.\r\nNot enough staff."], ANSWERS[2]]
+    base = new_project(tmp_path / "study.coder", rows)
+    cli("export", base, "qdpx", "--out", tmp_path / "study.qdpx")
+    cli("import-qdpx", tmp_path / "study.qdpx", tmp_path / "bob.coder")
+    bob = open_project(tmp_path / "bob.coder")
+    text = bob.execute("SELECT text FROM responses WHERE id = 'R1'").fetchone()[0]
+    assert text == "Too many cases.\nNot enough staff."
+    start = text.index("staff")
+    toggle_code(bob, "R1", "staffing", "bob", start=start, end=start + len("staff"))
+    bob.close()
+    assert merge(base, tmp_path / "bob.coder") == 0
+    conn = open_project(base)
+    try:
+        ours = conn.execute("SELECT text FROM responses WHERE id = 'R1'").fetchone()[0]
+        (begin, end), = conn.execute('SELECT start, "end" FROM codings WHERE coder = \'bob\'').fetchall()
+        assert ours[begin:end] == "staff" and "\r\n" in ours
+    finally:
+        conn.close()

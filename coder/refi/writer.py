@@ -145,6 +145,16 @@ class WrittenText:
     def offset(self, position: int) -> int:
         return position - bisect_left(self._pairs, position) if self._pairs else position
 
+    def stored_offset(self, written: int) -> int:
+        """The offset into the stored text of `written`, an offset into the written text (the
+        inverse of `offset`: a span read back from the file lands on the stored text)."""
+        position = written
+        for start in self._pairs:
+            if start >= position:
+                break
+            position += 1
+        return position
+
 
 def _present(value) -> bool:
     return value is not None and value != ""
