@@ -58,3 +58,20 @@ def test_long_shared_and_overlapping_phrases():
     texts = ["A heavy case load, heavy case loads", "the " * 9, "IT system and it system", "case  load", "",
              "load case load case"]
     assert _our_spans(codes, texts) == _phrase_matcher_spans(codes, texts)
+
+
+def test_a_word_ending_in_a_star_matches_every_word_starting_so_in_any_language():
+    """The lemma table is English: "agotado" did not find "agotada", nor "niños" "NIÑOS"."""
+    codes = [Code("tired", "t", "1", "Tired", keywords=("agotad*", "Überstund*")),
+             Code("admin", "t", "2", "Admin", keywords=("bureaucra*", "a*", "red tape*"))]
+    texts = ["Estoy AGOTADA, agotado; agotamiento no.", "Bureaucratic bureaucracy", "Zu viele Überstunden",
+             "zu viele uberstunden", "red tape everywhere"]
+    assert _our_spans(codes, texts) == [{0: [(1, 2), (3, 4)]}, {1: [(0, 1), (1, 2)]}, {0: [(2, 3)]},
+                                        {0: [(2, 3)]}, {}]   # "a*" is too short, "red tape*" a phrase
+
+
+def test_prefixes_hold_across_batches_as_the_lexicon_grows():
+    matcher = KeywordMatcher([Code("t", "t", "1", "T", keywords=("stress*",))])
+    first = matcher.matches(tokenize(["stressed"]))
+    second = matcher.matches(tokenize(["never", "stressful days"]))
+    assert first.doc.tolist() == [0] and second.doc.tolist() == [1] and second.start.tolist() == [0]

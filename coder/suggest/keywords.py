@@ -8,9 +8,15 @@ is not counted. How much a match says about its code is learned from the
 researcher's coding (`coder.suggest.keyword_trust`): each match records which
 keyword (entry) it was.
 
+A single word ending in `*` matches every word that starts so, case and
+accents aside ("bureaucra*" finds "bureaucracy" and "bureaucratic", "agotad*"
+"agotada" and "AGOTADOS"): the lemma table is English, so in another language
+a keyword matches its own forms only, and a prefix catches the rest.
+
 Matching works on a whole batch's token arrays at once: every phrase length
 is one vectorised lookup of consecutive tokens' lemmas (what spaCy's
-PhraseMatcher finds, without a pass over each text).
+PhraseMatcher finds, without a pass over each text); a prefix is one lookup
+of each word type's form, checked once per type of the lexicon.
 """
 
 from __future__ import annotations
@@ -21,8 +27,10 @@ from typing import Sequence
 import numpy as np
 
 from coder.nlp import Tokens, concatenated_ranges, tokenize
+from coder.nlp.lexicon import GrowingArray
 from coder.records import Code
 from coder.suggest.lookup import KeyIndex
+from coder.text_search import fold
 
 
 
@@ -71,14 +79,17 @@ class KeywordMatcher:
         # or PI) match only as written, or "IT" would match every "it".
         by_lemma: list[tuple[int, str]] = []
         as_written: list[tuple[int, str]] = []
+        prefixes: list[tuple[int, str]] = []
         for entry, (_, keyword) in enumerate(entries):
-            (as_written if _acronym(keyword) else by_lemma).append((entry, keyword))
-        self._by_lemma = _PhraseTable(by_lemma, _norms)
-        self._as_written = _PhraseTable(as_written, _orths)
+            if _prefix(keyword):
+                prefixes.append((entry, keyword[:-1]))
+            else:
+                (as_written if _acronym(keyword) else by_lemma).append((entry, keyword))
+        self._tables = (_PhraseTable(by_lemma, _norms), _PhraseTable(as_written, _orths), _PrefixTable(prefixes))
 
     def matches(self, tokens: Tokens) -> KeywordMatches:
         """Every code's distinct matched spans in each text, inner spans of the same code dropped."""
-        found = [table.find(tokens) for table in (self._by_lemma, self._as_written)]
+        found = [table.find(tokens) for table in self._tables]
         doc, entry, start, end = (np.concatenate([f[i] for f in found]) for i in range(4))
         code = self.entry_code[entry]
         # Distinct spans, sorted by (text, code, start, longest first): a span lies inside
@@ -172,6 +183,46 @@ class _PhraseTable:
         if not out:
             return empty, empty, empty, empty
         return tuple(np.concatenate([o[i] for o in out]).astype(np.int64) for i in range(4))
+
+
+class _PrefixTable:
+    """Keywords that are one word ending in `*`: the words starting with it (case and accents aside,
+    `coder.text_search.fold`). Which word types of the lexicon start with each prefix is
+    worked out once per type, as the lexicon grows."""
+
+    def __init__(self, prefixes: list[tuple[int, str]]):
+        self._entries = [entry for entry, _ in prefixes]
+        self._prefixes = tuple(fold(prefix) for _, prefix in prefixes)
+        self._generation = -1
+        self._starts: list[GrowingArray] = []   # per prefix: whether each word type starts with it
+
+    def find(self, tokens: Tokens) -> tuple[np.ndarray, ...]:
+        """(text, entry, start, end) of every match, token positions within each text."""
+        empty = np.zeros(0, dtype=np.int64)
+        if not self._entries or not len(tokens.type_of_token):
+            return empty, empty, empty, empty
+        self._extend(tokens.lexicon())
+        doc = tokens.doc_of_token
+        out = []
+        for entry, starts in zip(self._entries, self._starts):
+            at = np.flatnonzero(starts.values[tokens.type_of_token])
+            local = at - tokens.bounds[doc[at]]
+            out.append((doc[at], np.full(len(at), entry), local, local + 1))
+        return tuple(np.concatenate([o[i] for o in out]).astype(np.int64) for i in range(4))
+
+    def _extend(self, lexicon) -> None:
+        if self._generation != lexicon.generation:
+            self._generation = lexicon.generation
+            self._starts = [GrowingArray(bool) for _ in self._prefixes]
+        known = self._starts[0].size
+        forms = [fold(text) for text in lexicon.type_text[known:]]
+        for prefix, starts in zip(self._prefixes, self._starts):
+            starts.extend([form.startswith(prefix) for form in forms])
+
+
+def _prefix(keyword: str) -> bool:
+    """Whether a keyword is a prefix: one word (of two or more characters) ending in `*`."""
+    return keyword.endswith("*") and len(keyword) > 2 and not any(c.isspace() or c == "*" for c in keyword[:-1])
 
 
 def _norms(tokens: Tokens) -> np.ndarray:

@@ -45,7 +45,7 @@ def code_fields(code: Code | None, next_index: str) -> list[Field]:
         Field("include", "Include", "lines", code.include if code else ()),
         Field("exclude", "Exclude", "lines", code.exclude if code else ()),
         Field("keywords", "Keywords", "words", code.keywords if code else (),
-              placeholder="words or phrases, comma-separated; inflected forms match too"),
+              placeholder="words or phrases, comma-separated; inflected forms match; work* any word starting so"),
         Field("color", "Colour", value=(code.color or "") if code else "",
               placeholder="#RRGGBB (empty: automatic)"),
         Field("key", "Key", value=(code.key or "") if code else "", max_length=1,
