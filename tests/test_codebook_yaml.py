@@ -79,6 +79,7 @@ def test_defaults_indexes_from_positions_and_reads_all_fields(tmp_path):
      "        keywords: {a: 1}\n", 7, "keywords", "list of strings"),
     ("nme: x\n", 1, "nme", "unknown key 'nme'"),
     ("- just\n- a list\n", 1, None, "expected a codebook"),
+    ("themes:\n  - id: a\n    label: A\n    codes:\n\t- id: c\n", 5, None, "indented with a tab: YAML takes spaces"),
 ])
 def test_errors_name_file_line_and_field(tmp_path, text, line, field, reason):
     path = write(tmp_path, text)

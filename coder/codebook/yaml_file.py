@@ -199,8 +199,11 @@ def read_yaml_codebook(path: Path) -> Codebook:
         root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+        tab = "\t" in line[:len(line) - len(line.lstrip())]
         raise InputError(f"not valid YAML: {exc.problem or exc.context}", file=file,
-                         line=mark.line + 1 if mark else None) from None
+                         line=mark.line + 1 if mark else None,
+                         hint="the line is indented with a tab: YAML takes spaces only" if tab else None) from None
     except yaml.reader.ReaderError as exc:   # a character YAML does not allow
         raise InputError(f"not valid YAML: character {exc.character!r} is not allowed ({exc.reason})",
                          file=file, line=text[:exc.position].count("\n") + 1,
