@@ -85,3 +85,17 @@ def test_an_empty_project_says_to_import_first(tmp_path):
     for args in (("sample", empty, "--n", "5", "--seed", "1"), ("suggest", empty)):
         assert "no responses yet: import some first" in fails_untouched(empty, *args)
     assert "use --folds" not in fails_untouched(empty, "evaluate", empty)
+
+
+def test_columns_stay_in_line_beside_labels_of_wide_characters(tmp_path):
+    """A label of Chinese characters or an emoji (two cells each) pushed its row 3 columns right."""
+    book = tmp_path / "book.yaml"
+    book.write_text("name: Multi\nthemes:\n  - id: t\n    label: T\n    codes:\n"
+                    "      - id: pay\n        label: 給料 Salario 💶\n        keywords: [salario]\n"
+                    "      - id: stress\n        label: Stress\n        keywords: [estrés]\n", encoding="utf-8")
+    project = tmp_path / "p.coder"
+    assert run_cli("init", project, "--codebook", book).returncode == 0
+    lines = run_cli("codebook", "show", project).stdout.splitlines()
+    from rich.cells import cell_len
+    rows = [line for line in lines if line.endswith((" pay", " stress"))]
+    assert len(rows) == 2 and cell_len(rows[0]) - len("pay") == cell_len(rows[1]) - len("stress")

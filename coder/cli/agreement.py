@@ -6,7 +6,7 @@ import argparse
 import math
 from pathlib import Path
 
-from coder.cli.common import add_project_argument, terminal_width
+from coder.cli.common import add_project_argument, table_text
 from coder.export.kinds import check_output
 from coder.reliability import UNITS, figure
 from coder.store import open_project
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         conn.close()
     result, notes = report.result, list(report.notes)
-    print(console_table(report.table).to_string(index=False, na_rep="n/a", line_width=terminal_width()))
+    print(table_text(console_table(report.table)))
     print()
     characters = f" ({result.codes[0].units:,} characters)" if report.unit == "span" and result.codes else ""
     print(f"Responses coded by all of {', '.join(report.coders)}: {len(result.units)}{characters}")

@@ -12,7 +12,7 @@ from coder.store import open_project, transaction
 from coder.store.backup import safety_copy
 from coder.store.codebook_read import load_codebook, responses_per_code
 from coder.store.codings import check_coder
-from coder.wording import counted
+from coder.wording import counted, fitted
 
 
 def register(subparsers) -> None:
@@ -58,7 +58,7 @@ def format_codebook(codebook: Codebook, coded: dict[str, int]) -> list[str]:
         for code in codebook.codes_of(theme.id):
             mark = "  [retired]" if code.retired else ""
             label = "  " * depths[code.id] + code.label
-            lines.append(f"  {code.index:<5} {label:<48.48} {len(code.keywords):>8} "
+            lines.append(f"  {code.index:<5} {fitted(label, 48)} {len(code.keywords):>8} "
                          f"{coded.get(code.id, 0):>6}  {code.id}{mark}")
     return lines
 

@@ -32,6 +32,16 @@ def add_coder_option(parser: argparse.ArgumentParser, *, default_all: bool = Fal
                             help="who is coding (default: your user name)")
 
 
+def table_text(table) -> str:
+    """A table (a DataFrame) as the console shows it: wrapped to the terminal, missing figures
+    as n/a, columns in line however wide their characters (a Chinese label takes two cells a
+    character)."""
+    import pandas as pd  # deferred: keeps `coder --help` fast
+
+    with pd.option_context("display.unicode.east_asian_width", True):
+        return table.to_string(index=False, na_rep="n/a", line_width=terminal_width())
+
+
 def terminal_width() -> int | None:
     """The terminal's width when output goes to one (tables are wrapped to it), else None (a file
     or a pipe takes each table row on one line)."""

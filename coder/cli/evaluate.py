@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coder.cli.common import add_project_argument, seed_value, terminal_width
+from coder.cli.common import add_project_argument, seed_value, table_text
 from coder.errors import CoderError
 from coder.store import open_project
 from coder.store.codebook_read import load_codebook
@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         conn.close()
     table = evaluation_table(result, labels)
-    print(table.to_string(index=False, na_rep="n/a", line_width=terminal_width()))
+    print(table_text(table))
     print()
     lines = overall_lines(result)
     print("\n".join(lines))

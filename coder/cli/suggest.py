@@ -18,6 +18,7 @@ from coder.store import open_project
 from coder.store.codings import check_coder
 from coder.store.responses import count_responses, get_response
 from coder.suggest import ENGINES
+from coder.wording import fitted
 
 CHUNK_SIZE = 5_000   # as coder.suggest.project.CHUNK_SIZE (not imported: keeps `coder --help` fast)
 
@@ -145,9 +146,9 @@ def _run_on_project(args: argparse.Namespace) -> int:
                 print("  none: this run scored no uncoded response")
             for rid in queue:
                 best, score = guesses.get(rid, (None, 0.0))
-                code = f"{labels[best].index} {labels[best].label}"[:28] if best in labels else "-"
+                code = f"{labels[best].index} {labels[best].label}" if best in labels else "-"
                 text = " ".join(get_response(conn, rid).text.split())
-                print(f"  {rid}  {code:<28} {score:.2f}  {text[:60] + ('...' if len(text) > 60 else '')}")
+                print(f"  {rid}  {fitted(code, 28)} {score:.2f}  {text[:60] + ('...' if len(text) > 60 else '')}")
     finally:
         conn.close()
     return 0
