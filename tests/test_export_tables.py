@@ -145,8 +145,25 @@ def test_theme_chart_data_and_file(data, tmp_path):
     assert chart.loc["1 Workload", "children"] == 100.0  # r1 r2 of r1 r2
     assert chart.loc["2 Paperwork", "adults"] == 66.7    # r4 r5 of r3 r4 r5
     assert theme_chart_data(counts)["all"].tolist() == [50.0, 50.0]
-    write_theme_chart(counts, tmp_path / "t.svg", by="setting")
+    assert write_theme_chart(counts, tmp_path / "t.svg", by="setting") == []
     assert "<svg" in (tmp_path / "t.svg").read_text()
+
+
+def test_a_chart_says_which_characters_no_font_could_draw(data, tmp_path, recwarn):
+    """A theme labelled 多言語 printed twelve raw matplotlib warnings and drew boxes."""
+    import dataclasses
+
+    from coder.export import theme_code_counts, write_theme_chart
+    from coder.export.chart import FALLBACK_FONTS
+    import matplotlib.font_manager
+
+    if FALLBACK_FONTS[0] in {f.name for f in matplotlib.font_manager.fontManager.ttflist}:
+        pytest.skip("a CJK font is installed: the characters are drawn")
+    themes = tuple(dataclasses.replace(t, label="多言語") if i == 0 else t for i, t in enumerate(data.codebook.themes))
+    counts = theme_code_counts(dataclasses.replace(data.codebook, themes=themes), data.segments, data.attributes)
+    notes = write_theme_chart(counts, tmp_path / "t.png")
+    assert len(notes) == 1 and "3 characters of the labels (多言語) are in no installed font" in notes[0]
+    assert not [w for w in recwarn if "Glyph" in str(w.message)]
 
 
 def test_xlsx_row_limit_is_a_clear_error(tmp_path, monkeypatch):

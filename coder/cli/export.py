@@ -76,9 +76,9 @@ def run(args: argparse.Namespace) -> int:
             name = get_meta(conn).get("name", "")
             base = int(counts.loc[counts["row"] == "base", "responses"].iloc[0])
             of = f"{base} coded responses" if args.base == "coded" else f"{base} responses"
-            write_theme_chart(counts, args.out, by=args.by, title=f"{name}: % of {of} per theme")
+            drawn = write_theme_chart(counts, args.out, by=args.by, title=f"{name}: % of {of} per theme")
             notes = [source_note(data.source, data.coder),
-                     f"bars: % of the {of} with any code of the theme"]
+                     f"bars: % of the {of} with any code of the theme", *drawn]
         else:
             tables = build_tables(args.kind, data, by=args.by, base=args.base, roll_up=args.roll_up)
             notes = tables.notes + write_tables(tables, args.out, excel_bom=args.excel)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -25,9 +27,17 @@ def theme_chart_data(counts: pd.DataFrame, by: str | None = None) -> pd.DataFram
     return pd.DataFrame({c[len(prefix):-1]: themes[c].tolist() for c in columns}, index=labels)
 
 
+# Fonts with the scripts DejaVu Sans lacks (Chinese, Japanese, Korean, Arabic, Hebrew ...), used
+# for the characters it has no glyph for where one is installed (matplotlib's font fallback).
+FALLBACK_FONTS = ("Noto Sans CJK JP", "Noto Sans CJK SC", "Source Han Sans", "WenQuanYi Zen Hei",
+                  "Droid Sans Fallback", "Microsoft YaHei", "Yu Gothic", "MS Gothic", "PingFang SC",
+                  "Hiragino Sans", "Arial Unicode MS", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans")
+
+
 def write_theme_chart(counts: pd.DataFrame, path: Path, *, by: str | None = None,
-                      title: str = "") -> None:
-    """Draw a horizontal bar chart of theme percentages (grouped by `by`) to `path`."""
+                      title: str = "") -> list[str]:
+    """Draw a horizontal bar chart of theme percentages (grouped by `by`) to `path`. Returns notes:
+    characters no installed font could draw (they show as boxes), and what to do."""
     # matplotlib loads here, not at import: the UI's stats screen uses theme_chart_data only.
     import matplotlib
 
@@ -44,6 +54,24 @@ def write_theme_chart(counts: pd.DataFrame, path: Path, *, by: str | None = None
         base = counts[counts["row"] == "base"].iloc[0]
         data.columns = [f"{v} (n={base[f'responses [{by}={v}]']})" for v in data.columns]
     height = 1.2 + 0.45 * len(data) * max(1, len(data.columns)) ** 0.5
+    installed = {font.name for font in matplotlib.font_manager.fontManager.ttflist}
+    families = ["DejaVu Sans", *(name for name in FALLBACK_FONTS if name in installed)]
+    with plt.rc_context({"font.family": families}), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _draw(plt, data, path, by, title, height)
+    missing = sorted({chr(int(m.group(1))) for w in caught if (m := _MISSING_GLYPH.search(str(w.message)))})
+    if not missing:
+        return []
+    shown = "".join(missing[:10]) + ("…" if len(missing) > 10 else "")
+    return [f"{len(missing)} characters of the labels ({shown}) are in no installed font and show as boxes: "
+            "install a font that has them (e.g. Noto Sans CJK for Chinese, Japanese, Korean)"]
+
+
+# matplotlib's warning for a character no font has: "Glyph 22810 (\N{CJK ...}) missing from font(s) ...".
+_MISSING_GLYPH = re.compile(r"Glyph (\d+) \(.*?\) missing from")
+
+
+def _draw(plt, data: pd.DataFrame, path: Path, by: str | None, title: str, height: float) -> None:
     fig, ax = plt.subplots(figsize=(10 if by else 8, height))
     try:
         data.plot.barh(ax=ax, legend=bool(by), width=0.8)
