@@ -25,6 +25,7 @@ from coder.store import create_project, open_project
 from coder.store.codebook import add_code, delete_unused_code, update_code
 from coder.store.codebook_read import load_codebook
 from coder.store.codings import add_coding
+from coder.store.events import list_events
 from coder.store.responses import insert_responses
 from coder.tui.widgets.codebook_panel import CodebookPanel
 
@@ -324,5 +325,27 @@ def test_moving_a_code_to_another_theme_takes_its_sub_codes_and_leaves_its_paren
         assert codes["alignment"] == ("staffing", None)
         assert codes["state_standards"] == ("staffing", "alignment")
         assert codes["scope"] == ("curriculum", None)
+    finally:
+        conn.close()
+
+
+def test_a_code_moved_with_its_sub_codes_comes_back_with_one_undo_and_goes_again_with_one_redo(tmp_path):
+    """The first undo left the sub-codes in the new theme; each took one more."""
+    conn = open_project(_tree_project(tmp_path))
+    try:
+        def layout():
+            return [(c.id, c.theme_id, c.parent_id, c.index) for c in load_codebook(conn).codes]
+
+        before = layout()
+        move_code_to_theme(conn, "alignment", "staffing", "alice")
+        moved = layout()
+        assert [e.action for e in list_events(conn, newest_first=True, limit=1)] == ["codebook.code.move"]
+        history = History(conn, "alice")
+        history.undo()
+        assert layout() == before
+        history.redo()
+        assert layout() == moved
+        History(conn, "alice").undo()      # another session takes the same step back
+        assert layout() == before
     finally:
         conn.close()

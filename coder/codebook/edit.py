@@ -77,9 +77,8 @@ def move_code_to_theme(conn: sqlite3.Connection, code_id: str, theme_id: str, co
     An index numbered after its old theme's (1.3) is renumbered into the new
     theme (2.4); an index of the researcher's own making is kept. A sub-code
     moved to another theme leaves its parent (it goes directly under the new
-    theme), and a code's sub-codes go with it, keeping their own indexes. The code's
-    move, with its new index and parent, is one change (one undo takes it back); each
-    sub-code's move is one more.
+    theme), and a code's sub-codes go with it, keeping their own indexes. The move, with
+    the code's new index and parent and its sub-codes, is one change (one undo takes it back).
     """
     with transaction(conn):
         codebook = load_codebook(conn)
@@ -91,11 +90,8 @@ def move_code_to_theme(conn: sqlite3.Connection, code_id: str, theme_id: str, co
             changes["index"] = new_index
         if theme_id != code.theme_id and code.parent_id is not None:
             changes["parent_id"] = None
-        moved = move_code(conn, code_id, theme_id, coder, **changes)
-        if theme_id != code.theme_id:
-            for sub_id in _sub_codes(codebook, code):
-                move_code(conn, sub_id, theme_id, coder)
-        return moved
+        sub_codes = _sub_codes(codebook, code) if theme_id != code.theme_id else []
+        return move_code(conn, code_id, theme_id, coder, sub_codes=sub_codes, **changes)
 
 
 def _sub_codes(codebook: Codebook, code: Code) -> list[str]:

@@ -72,8 +72,10 @@ def _apply(conn: sqlite3.Connection, coder: str, action: str, target: str, data:
     elif action == Action.THEME_UPDATE:
         update_theme(conn, target, coder, **after)
     elif action == Action.CODE_MOVE:
-        fields = {k: tuple(v) if k in _LISTS else v for k, v in after.items() if k not in ("theme_id", "position")}
-        move_code(conn, target, after["theme_id"], coder, position=after["position"], **fields)
+        fields = {k: tuple(v) if k in _LISTS else v for k, v in after.items()
+                  if k not in ("theme_id", "position", "sub_codes")}
+        move_code(conn, target, after["theme_id"], coder, position=after["position"],
+                  sub_codes=[tuple(pair) for pair in after.get("sub_codes", ())], **fields)
     elif action == Action.CODE_REORDER:
         reorder_codes(conn, target, after, coder)
     elif action == Action.THEME_REORDER:

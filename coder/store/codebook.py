@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
+from typing import Sequence
 
 from coder.codebook.rules import check_color
 from coder.errors import CoderError
@@ -192,31 +193,45 @@ def _plain(data: dict) -> dict:
 
 
 def move_code(conn: sqlite3.Connection, code_id: str, theme_id: str, coder: str, *,
-              position: int | None = None, **changes) -> Code:
+              position: int | None = None, sub_codes: Sequence[str | tuple[str, int]] = (),
+              **changes) -> Code:
     """Move a code to a theme (possibly its own), at `position` or at the end, with any other
-    `changes` of its fields that go with the move (its index renumbered, its parent left).
+    `changes` of its fields that go with the move (its index renumbered, its parent left), and
+    the codes that go with it (`sub_codes`: ids, each to the end of the theme, or (id, position)
+    pairs, as undo puts them back).
 
-    Codes after the insertion point shift down one. Logged as one `codebook.code.move`
-    with the theme, position and changed fields before and after, so one undo takes it back.
+    Codes after an insertion point shift down one. Logged as one `codebook.code.move` with
+    the theme, positions (the sub-codes' under `sub_codes`) and changed fields before and after,
+    so one undo takes the whole move back.
     """
     changes = _normalise_changes(changes, CODE_FIELDS, "code")
     with transaction(conn):
         before = require_code(conn, code_id)
         require_theme(conn, theme_id)
-        siblings = [c.id for c in list_codes(conn) if c.theme_id == theme_id and c.id != code_id]
-        at = len(siblings) if position is None else max(0, min(position, len(siblings)))
-        siblings.insert(at, code_id)
-        after = dataclasses.replace(before, **changes, theme_id=theme_id, position=at)
+        codes = {c.id: c for c in list_codes(conn)}
+        pairs = [(sub, None) if isinstance(sub, str) else tuple(sub) for sub in sub_codes]
+        # A sub-code deleted since (an undo long after the move) is left out.
+        subs = [(cid, at) for cid, at in pairs if cid in codes and cid != code_id]
+        moving = [(code_id, position), *subs]
+        moving_ids = {cid for cid, _ in moving}
+        siblings = [cid for cid, c in codes.items() if c.theme_id == theme_id and cid not in moving_ids]
+        # Those with a position in rising order (each then lands where it was), then the rest at the end.
+        for cid, at in sorted(moving, key=lambda m: (m[1] is None, m[1] or 0)):
+            siblings.insert(len(siblings) if at is None else max(0, min(at, len(siblings))), cid)
+        after = dataclasses.replace(before, **changes, theme_id=theme_id, position=siblings.index(code_id))
         changed = _changed(before, after, CODE_FIELDS)
         if "parent_id" in changed:
             _check_parent(conn, after)
         _write_code(conn, after)
+        conn.executemany("UPDATE codes SET theme_id = ? WHERE id = ?", [(theme_id, cid) for cid, _ in subs])
         conn.executemany("UPDATE codes SET position = ? WHERE id = ?",
                          [(i, cid) for i, cid in enumerate(siblings)])
+        moved = {"sub_codes": [[cid, codes[cid].position] for cid, _ in subs]} if subs else {}
         record_event(conn, coder, Action.CODE_MOVE, code_id, {
             "before": {"theme_id": before.theme_id, "position": before.position,
-                       **_plain({f: getattr(before, f) for f in changed})},
-            "after": {"theme_id": theme_id, "position": at, **_plain(changed)}})
+                       **_plain({f: getattr(before, f) for f in changed}), **moved},
+            "after": {"theme_id": theme_id, "position": after.position, **_plain(changed),
+                      **({"sub_codes": [[cid, siblings.index(cid)] for cid, _ in subs]} if subs else {})}})
         return after
 
 
