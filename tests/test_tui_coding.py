@@ -109,6 +109,12 @@ def test_sentences_end_at_stops_and_line_breaks_without_their_spaces():
     assert sentence_ranges("   ") == [] and sentence_ranges("no stop") == [(0, 7)]
 
 
+def test_sentences_of_chinese_and_japanese_end_at_their_full_stops():
+    """No space follows 。, so `]` took a whole Japanese answer as one sentence."""
+    text = "言語が難しい。「給料が低い！」本当に？ Yes."
+    assert [text[a:b] for a, b in sentence_ranges(text)] == ["言語が難しい。", "「給料が低い！」", "本当に？", "Yes."]
+
+
 def test_sentences_selected_by_key_are_coded_as_spans(project):
     async def scenario():
         async with running(project) as (app, pilot, screen):

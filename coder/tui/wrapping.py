@@ -12,8 +12,9 @@ from itertools import accumulate
 
 from rich.cells import get_character_cell_size
 
-# A sentence ends after . ! ? or … (and any closing quotes or brackets) before a space, or at a line break.
-_SENTENCE_END = re.compile(r"[.!?…]+[\"')\]’”]*(?=\s)|\n")
+# A sentence ends after . ! ? or … (and any closing quotes or brackets) before a space, after the full
+# stops of Chinese and Japanese (。！？, which no space follows) or the Arabic question mark, or at a line break.
+_SENTENCE_END = re.compile(r"[.!?…؟]+[\"')\]’”]*(?=\s)|[。！？]+[」』）”’]*|\n")
 
 
 def sentence_ranges(text: str) -> list[tuple[int, int]]:
