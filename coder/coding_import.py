@@ -30,6 +30,7 @@ from coder.store.codebook import add_code, add_theme
 from coder.store.codebook_read import load_codebook
 from coder.store.codings import import_codings
 from coder.store.responses import existing_ids
+from coder.wording import counted
 
 LAYOUTS = ("auto", "long", "wide", "columns")
 IMPORTED_THEME = "imported"
@@ -223,7 +224,8 @@ def _repeated_ids_error(table: Table, plan: CodingPlan, repeated: dict[str, tupl
     hint = (f"the {plan.layout} layout has one {table.unit} per response: give each its own id, "
             f"use --id-col {ROW_ID} if the responses were imported with `coder import --id-col {ROW_ID}`, "
             "or --format long for one code per line")
-    return table.error(f"duplicate ids: {len(repeated):,} ids repeat in the file, first: {shown}",
+    verb = "repeats" if len(repeated) == 1 else "repeat"
+    return table.error(f"duplicate ids: {counted(len(repeated), 'id')} {verb} in the file, first: {shown}",
                        column=plan.id_column, hint=hint)
 
 

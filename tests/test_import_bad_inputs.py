@@ -251,3 +251,10 @@ def test_a_damaged_xls_is_one_line(project, tmp_path, data):
     file = tmp_path / "answers.xls"
     file.write_bytes(data)
     fails(project, file, r"answers\.xls: not a readable XLS workbook")
+
+
+def test_ids_excel_shortened_into_one_say_so(project, tmp_path):
+    """Long numeric ids saved by Excel as 1.23457E+15 collide; 'skip' then imported 1 row of 50."""
+    file = write_csv(tmp_path / "a.csv", [["id", "comment"], ["1.23457E+15", "one"], ["1.23457E+15", "two"]])
+    message = fails(project, file, r"duplicate ids: 1 id repeats in the file")
+    assert "long numbers Excel shortened" in message and "format the id column as text" in message

@@ -68,7 +68,7 @@ def test_import_codes_refuses_two_rows_of_one_id_and_follows_row_numbers(codeboo
     before = file_digest(codebook_project)
     done = run_cli("import-codes", codebook_project, answers, "--coder", "lead")
     assert done.returncode == 1
-    assert done.stderr == (f"coder: error: {answers}, column 'respondent': duplicate ids: 1 ids repeat in the "
+    assert done.stderr == (f"coder: error: {answers}, column 'respondent': duplicate ids: 1 id repeats in the "
                            "file, first: 7 (lines 2 and 4) (the columns layout has one line per response: "
                            "give each its own id, use --id-col @row if the responses were imported with "
                            "`coder import --id-col @row`, or --format long for one code per line)\n")

@@ -9,6 +9,7 @@ project in one transaction, in chunks, so a million rows never sit in memory.
 from __future__ import annotations
 
 import itertools
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from coder.store.backup import safety_copy
 from coder.store.events import Action, record_event
 from coder.store.responses import (attributes_json, count_responses, existing_ids,
                                     insert_responses, next_position)
+from coder.wording import counted
 
 ON_DUPLICATE = ("error", "skip", "replace")
 CHUNK_ROWS = 10_000
@@ -117,15 +119,24 @@ def check_responses(conn: sqlite3.Connection, path: Path | str, *, id_col: str |
 def _duplicates_error(table: Table, plan: ResponsePlan, first_repeats: list[str]) -> InputError:
     parts = []
     if plan.repeated_ids:
-        parts.append(f"{len(plan.repeated_ids):,} ids repeat in the file, first: "
-                     + ", ".join(first_repeats))
+        one = len(plan.repeated_ids) == 1
+        parts.append(f"{counted(len(plan.repeated_ids), 'id')} {'repeats' if one else 'repeat'} in the file, "
+                     "first: " + ", ".join(first_repeats))
     if plan.existing_ids:
         shown = sorted(plan.existing_ids)[:SHOWN_IDS]
-        parts.append(f"{len(plan.existing_ids):,} ids are already in the project, e.g. "
-                     + ", ".join(shown))
-    return table.error("duplicate ids: " + "; ".join(parts),
-                       hint="--on-duplicate skip keeps the first, replace keeps the last; "
-                            "or --id-col @row to number the rows")
+        one = len(plan.existing_ids) == 1
+        parts.append(f"{counted(len(plan.existing_ids), 'id')} {'is' if one else 'are'} already in the project, "
+                     "e.g. " + ", ".join(shown))
+    if any(_EXCEL_SHORTENED.fullmatch(str(rid)) for rid in plan.repeated_ids):
+        hint = ("the ids are long numbers Excel shortened (1.23457E+15), so different ids became one: "
+                "format the id column as text in Excel and save again, or --id-col @row to number the rows")
+    else:
+        hint = "--on-duplicate skip keeps the first, replace keeps the last; or --id-col @row to number the rows"
+    return table.error("duplicate ids: " + "; ".join(parts), hint=hint)
+
+
+# A long number as Excel shows it in a narrow column and writes it to CSV: 1.23457E+15.
+_EXCEL_SHORTENED = re.compile(r"\d\.\d+E\+\d+", re.IGNORECASE)
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
