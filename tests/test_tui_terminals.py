@@ -59,3 +59,29 @@ def test_in_an_ansi_theme_the_list_keeps_the_terminals_colours(project, theme):
             assert styles and all(style.reverse for style in styles)
             assert not any(style.color is not None and style.color.triplet is not None for style in styles)
     run(scenario)
+
+
+def test_a_theme_the_coder_chose_is_theirs_next_time(project, monkeypatch):
+    """A theme picked with ctrl+p (a light one, on a light terminal) was gone at the next start."""
+    monkeypatch.delenv("TEXTUAL_THEME", raising=False)
+
+    async def choose():
+        async with running(project, coder="alice") as (app, pilot, _):
+            app.theme = "textual-light"
+            await pilot.pause()
+    run(choose)
+    conn = open_project(project)
+    try:
+        themes = {}
+        for coder in ("alice", "bob"):
+            app = CoderApp(Session(conn, coder, project))
+            app.suit_terminal()
+            themes[coder] = app.theme
+        assert themes["alice"] == "textual-light" and themes["bob"] != "textual-light"
+        monkeypatch.setenv("TEXTUAL_THEME", "nord")      # asked for by name: that one
+        app = CoderApp(Session(conn, "alice", project))
+        before = app.theme
+        app.suit_terminal()
+        assert app.theme == before
+    finally:
+        conn.close()

@@ -22,12 +22,16 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.color import Color, ColorParseError
 from textual.screen import Screen
+from textual.theme import Theme
 
+from coder.store.settings import coder_setting, set_coder_setting
 from coder.tui.colours import muted_on, readable_on, text_on
 from coder.tui.screens.coding_screen import CodingScreen
 from coder.tui.session import Session
 
 # Key, command-palette title, module under coder.tui.screens, class.
+THEME_SETTING = "theme"   # the coder's chosen theme (coder.store.settings)
+
 SCREENS = [
     ("f2", "Codebook screen", "codebook_screen", "CodebookScreen"),
     ("f3", "Stats screen", "stats_screen", "StatsScreen"),
@@ -67,11 +71,22 @@ class CoderApp(App):
         self.sub_title = f"{session.path.name} — {session.coder}"
 
     def suit_terminal(self) -> None:
-        """In a terminal of 16 colours, draw in the terminal's own palette (the ansi-dark theme),
-        unless a theme was asked for (TEXTUAL_THEME): the default theme's colours, each drawn as
-        the nearest of 16, put the keys in bright red on bright grey (1:1 in xterm's palette)."""
-        if self.console.color_system in ("standard", "windows") and not os.environ.get("TEXTUAL_THEME"):
+        """The theme to start in, unless TEXTUAL_THEME names one: the one the coder last chose
+        (`ctrl+p` → theme; kept per coder in the project), else in a terminal of 16 colours the
+        terminal's own palette (ansi-dark): the default theme's colours, each drawn as the nearest
+        of 16, put the keys in bright red on bright grey (1:1 in xterm's palette)."""
+        if os.environ.get("TEXTUAL_THEME"):
+            return
+        chosen = coder_setting(self.session.conn, self.session.coder, THEME_SETTING)
+        if chosen in self.available_themes:
+            self.theme = chosen
+        elif self.console.color_system in ("standard", "windows"):
             self.theme = "ansi-dark"
+
+    def _remember_theme(self, theme: Theme) -> None:
+        """Keep a theme the coder chose for the next session."""
+        if coder_setting(self.session.conn, self.session.coder, THEME_SETTING) != theme.name:
+            set_coder_setting(self.session.conn, self.session.coder, THEME_SETTING, theme.name)
 
     def get_default_screen(self) -> Screen:
         return CodingScreen(self.session)
@@ -102,6 +117,7 @@ class CoderApp(App):
         }
 
     def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
         # What the app builds to start (widgets, the response list) lives as long as
         # it does: out of the collector's full passes, which otherwise stall a
         # keypress now and then (up to 35 ms on a 100,000-response project).
