@@ -36,15 +36,16 @@ def xml_safe(text: str) -> str:
 
 
 def exported_names(codebook: Codebook) -> dict[str, str]:
-    """The name each theme and code (by id) is written under in a REFI file: its label, or,
-    when a theme or code before it in the file has that label (ignoring case), the label
-    with what it sits under, "Other (Support)": its parent code's label, else its theme's
+    """The name each theme and code (by id) is written under in a REFI file: its label (a retired
+    one's with " (retired)"), or, when a theme or code before it in the file has that name
+    (ignoring case), the label with what it sits under, "Other (Support)": its parent code's label, else its theme's
     (a theme's own index, "Other (2)"); a number, "Other #2", when that is taken too."""
     labels = {record.id: record.label for record in (*codebook.themes, *codebook.codes)}
     taken: set[str] = set()
     names: dict[str, str] = {}
     for record in _file_order(codebook):
-        label = record.label
+        # Other programs have no retired codes: the name says so, and coder.json's label takes it back.
+        label = f"{record.label} (retired)" if record.retired else record.label
         under = (labels.get(record.parent_id) or labels.get(record.theme_id)) if isinstance(record, Code) \
             else record.index
         candidates = itertools.chain([label], [f"{label} ({under})"] if under else [],
