@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import json
 import zipfile
 from pathlib import Path
 
@@ -461,3 +462,30 @@ def test_a_link_to_a_note_the_file_lacks_is_counted(tmp_path):
     assert xml != FOREIGN
     content = import_qdpx(foreign_qdpx(tmp_path / "n.qdpx", xml), tmp_path / "n.coder")
     assert "1 link to notes the file does not hold left out" in content.summary()
+
+
+def test_dates_go_out_as_dates_and_come_back_as_they_were(tmp_path, schema):
+    """A workbook's dates (stored as ISO text) went out as Text variables, so NVivo and MAXQDA could
+    not sort or filter by them."""
+    path = make_small_project(tmp_path / "d.coder")
+    conn = open_project(path)
+    dates = {"r1": "2024-03-05", "r2": "2024-02-29", "r3": "2024-02-30"}   # the last is no date
+    for rid, (day, when) in zip(("r1", "r2", "r3"), [(dates["r1"], "2024-03-05T14:30:00"),
+                                                      (dates["r2"], "2024-03-06T09:00:00Z"),
+                                                      (dates["r3"], "2024-03-07T10:00:00")]):
+        attributes = json.loads(conn.execute("SELECT attributes FROM responses WHERE id = ?", (rid,)).fetchone()[0])
+        conn.execute("UPDATE responses SET attributes = ? WHERE id = ?",
+                     (json.dumps({**attributes, "sent": when, "day": day, "valid day": day if rid != "r3" else None}), rid))
+    xml = exported(conn, tmp_path / "d.qdpx")
+    conn.close()
+    assert schema.validate(etree.fromstring(xml)), schema.error_log
+    root = etree.fromstring(xml)
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    types = {v.get("name"): v.get("typeOfVariable") for v in root.findall("q:Variables/q:Variable", ns)}
+    assert (types["sent"], types["day"], types["valid day"]) == ("DateTime", "Text", "Date")
+    import_qdpx(tmp_path / "d.qdpx", tmp_path / "back.coder")
+    back = open_project(tmp_path / "back.coder", readonly=True)
+    again = {rid: json.loads(a) for rid, a in back.execute("SELECT id, attributes FROM responses")}
+    back.close()
+    assert again["r2"]["sent"] == "2024-03-06T09:00:00Z" and again["r1"]["valid day"] == "2024-03-05"
+    assert again["r3"]["day"] == "2024-02-30"

@@ -56,7 +56,9 @@ exported (REFI has no place for them); codings are human decisions only.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 from bisect import bisect_left
 import xml.etree.ElementTree as ET
 import zipfile
@@ -100,18 +102,40 @@ def _value_kind(value) -> str:
         return "Boolean"
     if isinstance(value, int):
         return "Integer"
-    return "Float" if isinstance(value, float) else "Text"
+    if isinstance(value, float):
+        return "Float"
+    return _date_kind(value) if isinstance(value, str) else "Text"
+
+
+def _date_kind(text: str) -> str:
+    """"Date" for an ISO date as xs:date takes it (2024-03-05, as imports store a workbook's dates),
+    "DateTime" for a date and time as xs:dateTime does (2024-03-05T14:30:00), else "Text"."""
+    if _DATE.fullmatch(text):
+        kind, parse = "Date", dt.date.fromisoformat
+    elif _DATE_TIME.fullmatch(text):
+        kind, parse = "DateTime", dt.datetime.fromisoformat
+    else:
+        return "Text"
+    try:
+        parse(text)
+    except ValueError:   # 2024-02-30 has the form, not the date
+        return "Text"
+    return kind
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?")
 
 
 def variable_type(kinds: set[str]) -> str:
     """The REFI typeOfVariable of an attribute from the kinds of its values (see _value_kind)."""
-    if kinds in ({"Boolean"}, {"Integer"}, {"Float"}):
+    if kinds in ({"Boolean"}, {"Integer"}, {"Float"}, {"Date"}, {"DateTime"}):
         return next(iter(kinds))
     return "Float" if kinds == {"Integer", "Float"} else "Text"
 
 
 _VALUE_ELEMENT = {"Text": "TextValue", "Boolean": "BooleanValue", "Integer": "IntegerValue",
-                  "Float": "FloatValue"}
+                  "Float": "FloatValue", "Date": "DateValue", "DateTime": "DateTimeValue"}
 
 
 def _value_text(value, kind: str) -> str:
