@@ -72,7 +72,18 @@ def test_round_trip_keeps_codes_rules_keywords_and_retired(tmp_path):
     write_codebook(book, out)
     back = read_codebook(out)
     assert back.themes == book.themes and back.codes == book.codes
-    assert back.name == ""  # REFI codebooks carry no name
+    # REFI codebooks carry no name or version: they ride in a comment other programs skip.
+    assert (back.name, back.version, back.method) == (book.name, book.version, book.method) != ("", "", "")
+    another_programs = out.read_text(encoding="utf-8").replace("<!-- coder codebook:", "<!-- ")
+    out.write_text(another_programs, encoding="utf-8")
+    assert read_codebook(out).name == ""
+
+
+def test_a_name_with_a_double_hyphen_keeps_the_comment_valid(tmp_path):
+    book = dataclasses.replace(read_codebook(SHIPPED), name="Wave 2 -- final --> draft")
+    write_codebook(book, tmp_path / "x.qdc")
+    assert codebook_schema().validate(etree.parse(str(tmp_path / "x.qdc")))
+    assert read_codebook(tmp_path / "x.qdc").name == "Wave 2 -- final --> draft"
 
 
 def test_empty_codebook_cannot_be_exported(tmp_path):
