@@ -443,3 +443,30 @@ def test_u_on_the_codebook_screen_takes_a_merge_back_and_ctrl_r_merges_again(pro
         assert [c.response_id for c in list_codings(conn, code_id="caseload")] == ["q0001"]
     finally:
         conn.close()
+
+
+def test_m_on_the_codebook_screen_writes_the_memo_of_a_code_or_theme(project):
+    """Memos on codes could only be written on the coding screen (M), and F2 did not show them."""
+    async def scenario():
+        async with running(project) as (app, pilot, coding):
+            await open_codebook(app, pilot, at="staffing")
+            await pilot.press("m", *"ask about agency staff", "escape")
+            await pilot.pause()
+            assert "Your memo (m):" in screen_text(app) and "ask about agency staff" in screen_text(app)
+            await open_codebook(app, pilot, at="theme:workload")
+            await pilot.press("m", *"the big one", "escape")
+            await pilot.pause()
+            await pilot.press("u")       # undo takes the theme's memo back, as on the coding screen
+            await pilot.pause()
+            assert "the big one" not in screen_text(app)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is coding
+            assert coding.query_one(CodebookPanel).code_memo("staffing") == "ask about agency staff"
+    run(scenario)
+    conn = open_project(project)
+    try:
+        memos = conn.execute("SELECT target_type, target_id, text FROM memos").fetchall()
+    finally:
+        conn.close()
+    assert memos == [("code", "staffing", "ask about agency staff")]

@@ -18,6 +18,7 @@ from textual.widgets import Static, Tree
 from coder.codebook.edit import move_code_to_theme, new_code, new_theme, next_code_index, next_theme_index
 from coder.errors import CoderError
 from coder.history import History, known_names
+from coder.notes import memo_note, read_note
 from coder.records import Code, Codebook, Theme
 from coder.store.codebook import (delete_unused_code, merge_codes, move_code, reorder_themes, set_code_retired,
                                   set_theme_retired, update_code, update_theme)
@@ -29,6 +30,7 @@ from coder.colours import code_colours
 from coder.codebook.keys import RESERVED, assign_keys
 from coder.tui.screens.codebook_forms import ChoiceDialog, ConfirmDialog, Field, RecordForm
 from coder.tui.screens.coding_history import HistoryActions
+from coder.tui.screens.note_editing import NoteEditing
 from coder.tui.screens.side_screen import SideScreen
 from coder.tui.session import Session, UsesSession
 from coder.tui.widgets.codebook_tree import THEME_PREFIX, CodebookTree
@@ -76,7 +78,7 @@ def theme_fields(theme: Theme | None, next_index: str) -> list[Field]:
     ]
 
 
-class CodebookScreen(UsesSession, HistoryActions, SideScreen):
+class CodebookScreen(UsesSession, HistoryActions, NoteEditing, SideScreen):
     """Themes and codes (retired ones dimmed) with the highlighted one's full record."""
 
     DEFAULT_CSS = """
@@ -93,6 +95,7 @@ class CodebookScreen(UsesSession, HistoryActions, SideScreen):
         Binding("a", "add_code", "Add code"),
         Binding("t", "add_theme", "Add theme"),
         Binding("e", "edit", "Edit"),
+        Binding("m", "memo", "Memo"),
         Binding("v", "move", "Move"),
         Binding("g", "merge", "Merge"),
         Binding("r", "retire", "Retire"),
@@ -207,7 +210,7 @@ class CodebookScreen(UsesSession, HistoryActions, SideScreen):
                 (f"Theme {theme.index} {theme.label}\n", "bold"),
                 f"id {theme.id} · {counted(len(codes), 'code')} ({sum(c.retired for c in codes)} retired)"
                 + (" · retired" if theme.retired else "") + "\n\n",
-                theme.description or ("No description (e to edit).", "italic")))
+                theme.description or ("No description (e to edit).", "italic"), *self._memo_lines("theme", theme.id)))
         else:
             target.update(Content("No themes yet: press t to add one."))
 
@@ -227,7 +230,12 @@ class CodebookScreen(UsesSession, HistoryActions, SideScreen):
                 parts += [f" • {item}\n" for item in items]
         if code.keywords:
             parts += [("\nKeywords: ", "bold"), ", ".join(code.keywords)]
-        return Content.assemble(*parts)
+        return Content.assemble(*parts, *self._memo_lines("code", code.id))
+
+    def _memo_lines(self, kind: str, target: str) -> list:
+        """The coder's memo on a theme or code, under its record (m writes it)."""
+        memo = read_note(self.conn, memo_note(kind, target), self.coder)
+        return [("\n\nYour memo (m):\n", "bold"), memo] if memo else []
 
     # ----- changing the codebook
 
@@ -331,6 +339,18 @@ class CodebookScreen(UsesSession, HistoryActions, SideScreen):
         result = merge_codes(self.conn, code.id, target.id, self.coder)
         self.notify(f"Merged {code.label} into {target.label}: {result['moved']} codings moved, "
                     f"{result['dropped']} duplicates dropped; {code.label} retired (u takes it back).")
+
+    def action_memo(self) -> None:
+        """Write the coder's memo on the highlighted code or theme (as `M` on the coding screen does)."""
+        code, theme, keep = self.highlighted_code(), self.highlighted_theme(), self.highlighted
+        if code is not None:
+            note, title = memo_note("code", code.id), f"Memo on code {code.index} {code.label}"
+        elif theme is not None:
+            note, title = memo_note("theme", theme.id), f"Memo on theme {theme.index} {theme.label}"
+        else:
+            self.notify("Highlight a code or theme to write its memo.", severity="warning")
+            return
+        self.edit_note(note, title, lambda: self.reload(keep))
 
     def action_retire(self) -> None:
         code, theme = self.highlighted_code(), self.highlighted_theme()

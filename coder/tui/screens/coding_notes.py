@@ -1,27 +1,21 @@
 """Memos and chart summaries on the coding screen (`m`, `M`, `s`).
 
-A mixin of CodingScreen: the note is committed the moment its editor closes;
-if it cannot be (a full disk), the editor opens again with the text typed.
-While the editor is open its text is kept as a draft in the project
-(coder.store.drafts), so a killed terminal loses nothing typed: the next time
-that note is opened, the draft is in the editor.
+A mixin of CodingScreen, over `NoteEditing` (coder.tui.screens.note_editing): the
+note is committed the moment its editor closes, and kept as a draft while typed.
 """
 
 from __future__ import annotations
 
-from contextlib import suppress
-
-from coder.errors import SaveError
-from coder.notes import Note, chart_note, discard_draft, draft_of, keep_draft, memo_note, read_note, save_note
+from coder.notes import Note, chart_note, memo_note, read_note
 from coder.store.browse import change_marker
 from coder.store.drafts import draft_titles
-from coder.tui.screens.note_editor import NoteEditor
+from coder.tui.screens.note_editing import NoteEditing
 from coder.tui.widgets.codebook_panel import CodebookPanel
 
 SHOWN_DRAFTS = 5   # notes named in the start-up notice
 
 
-class NoteActions:
+class NoteActions(NoteEditing):
     """`action_memo`, `action_code_memo` and `action_chart` for the coding screen."""
 
     def action_memo(self) -> None:
@@ -64,35 +58,14 @@ class NoteActions:
             self.notify(f"Text typed but not saved, back in the editor when you open: {named}",
                         title="Unsaved notes kept", timeout=15)
 
-    def _edit_note(self, note: Note, title: str, rid: str | None, shown=None, *,
-                   text: str | None = None, use_draft: bool = True) -> None:
-        """Open the editor on a note (its saved text, or its draft if one was kept; or `text`).
-
-        `shown()`, if given, updates the screen once the note is committed.
-        """
-        if text is None:
-            text = read_note(self.conn, note, self.coder)
-        heading, draft = title, draft_of(self.conn, note, self.coder) if use_draft else None
-        if draft is not None and draft != (text or ""):
-            text, heading = draft, f"{title} (text you had not saved; ctrl+g drops it)"
-
-        def done(result: str | None) -> None:
-            if result is None:
-                with suppress(SaveError):   # a draft left on a full disk comes back next time: no loss
-                    discard_draft(self.conn, note, self.coder)
-                return
-            if not self.saved(lambda: save_note(self.conn, note, self.coder, result)):
-                # The text just typed stays, to save again (not the older draft).
-                self._edit_note(note, title, rid, shown, text=result, use_draft=False)
-                return
+    def _edit_note(self, note: Note, title: str, rid: str | None, shown=None) -> None:
+        """Edit a note (`NoteEditing.edit_note`); once it is committed, `shown()` updates the
+        screen, and the response `rid` (if any) is drawn again."""
+        def saved() -> None:
             if shown is not None:
                 shown()
             if rid is not None:
                 self.after_change(rid, self._own_codes(rid))
             else:
                 self._marker = change_marker(self.conn)
-
-        def typed(current: str) -> None:
-            with suppress(SaveError):   # the disk is full: saving the note says so, and the editor keeps the text
-                keep_draft(self.conn, note, self.coder, title, current)
-        self.app.push_screen(NoteEditor(heading, text, typed), done)
+        self.edit_note(note, title, saved)

@@ -391,6 +391,8 @@ class CodingScreen(UsesSession, CodeKeyActions, NoteActions, FilterActions, Codi
         self._marker = marker
         if load_codebook(self.conn) != self.codebook:
             self.load_codebook()
+        else:
+            self.query_one(CodebookPanel).set_code_memos(memos_of(self.conn, "code", self.coder))
         self.total = count_responses(self.conn)
         self.load_suggestion_figures()
         self.response_list.invalidate()

@@ -132,6 +132,13 @@ class CodebookPanel(Tree[str]):
         """The coder's memo on a code, as the panel marks it."""
         return self._memos.get(code_id)
 
+    def set_code_memos(self, memos: dict[str, str]) -> None:
+        """The coder's memos on codes as they now are (written elsewhere, on F2 say): only the
+        codes whose memo changed are drawn again."""
+        for code_id in set(self._memos) | set(memos):
+            if self._memos.get(code_id) != memos.get(code_id):
+                self.set_code_memo(code_id, memos.get(code_id))
+
     def set_code_memo(self, code_id: str, memo: str | None) -> None:
         if memo:
             self._memos[code_id] = memo
