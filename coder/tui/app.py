@@ -21,7 +21,7 @@ from typing import Iterable
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.color import Color, ColorParseError
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
 from coder.store.settings import coder_setting, set_coder_setting
@@ -145,7 +145,9 @@ class CoderApp(App):
         nothing there, and at 80 columns the bar has room for one key fewer than it lists."""
         if action == "open_screen" and parameters:
             module = str(parameters[0])
-            if self.is_screen_installed(module) and self.get_screen(module) is self.screen:
+            # Under a dialog (a form, a picker), the screen it was opened on.
+            shown = next((s for s in reversed(self.screen_stack) if not isinstance(s, ModalScreen)), self.screen)
+            if self.is_screen_installed(module) and self.get_screen(module) is shown:
                 return False
         return True
 
