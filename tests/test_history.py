@@ -279,3 +279,47 @@ def test_undoing_a_merge_leaves_codings_changed_since(db):
     History(db, "alice").undo()
     assert _codes(db, "q0002") == [("paperwork", None, None)]
     assert _codes(db, "q0004", "bob") == []
+
+
+def test_a_merge_undone_after_a_coding_was_taken_off_and_put_back_still_gives_it_back(db):
+    """The coding put back by undo had a new id, not on the merge's list: it stayed on the target."""
+    from coder.store.codebook import merge_codes
+
+    toggle_code(db, "q0001", "paperwork", "alice")
+    merge_codes(db, "paperwork", "caseload", "alice")
+    toggle_code(db, "q0005", "staffing", "alice")      # a later coding holds the highest id
+    toggle_code(db, "q0001", "caseload", "alice")      # taken off ...
+    history = History(db, "alice")
+    history.undo()                                     # ... and put back, under a new id
+    history.undo()
+    history.undo()                                     # the merge
+    assert _codes(db, "q0001") == [("paperwork", None, None)]
+
+
+def test_merge_undo_redo_undo_reverses_what_each_step_did(db):
+    """The second undo reused the first merge's lists: a coding added in between stayed merged,
+    and one the redo dropped as a duplicate was lost."""
+    from coder.store.codebook import merge_codes
+
+    toggle_code(db, "q0001", "paperwork", "alice")
+    merge_codes(db, "paperwork", "caseload", "alice")
+    history = History(db, "alice")
+    history.undo()
+    toggle_code(db, "q0002", "paperwork", "bob")       # new since the first merge
+    toggle_code(db, "q0003", "paperwork", "bob")
+    toggle_code(db, "q0003", "caseload", "bob")        # the redo drops bob's paperwork here as a duplicate
+    history.redo()
+    assert _codes(db, "q0003", "bob") == [("caseload", None, None)]
+    history.undo()
+    assert _codes(db, "q0001") == [("paperwork", None, None)]
+    assert _codes(db, "q0002", "bob") == [("paperwork", None, None)]
+    assert _codes(db, "q0003", "bob") == [("caseload", None, None), ("paperwork", None, None)]
+
+
+def test_a_code_with_sub_codes_cannot_be_merged_away(db):
+    from coder.records import Code
+    from coder.store.codebook import add_code, merge_codes
+
+    add_code(db, Code("forms", "recording", "2.1.1", "Forms", parent_id="paperwork"), "alice")
+    with pytest.raises(CoderError, match="has sub-codes: move or merge them first"):
+        merge_codes(db, "paperwork", "caseload", "alice")

@@ -20,7 +20,7 @@ from coder.records import Code
 from coder.store.codebook import (add_code, delete_unused_code, merge_codes, move_code, reorder_codes,
                                   reorder_themes, set_code_retired, set_theme_retired, unmerge_codes,
                                   update_code, update_theme)
-from coder.store.events import Action, Event, last_event_id, record_event
+from coder.store.events import Action, Event, last_event_id, list_events, record_event
 
 # Each undoable codebook action and the action that reverses it.
 INVERSE = {
@@ -59,9 +59,14 @@ def invert(conn: sqlite3.Connection, event: Event) -> int:
     before = last_event_id(conn)
     _apply(conn, event.coder, *inverse)
     applied = last_event_id(conn)
+    data = inverse[2]
+    if applied != before and inverse[0] in (Action.CODE_MERGE, Action.CODE_UNMERGE):
+        # What this merge (or its undoing) moved, as the store logged it: the next step reverses that,
+        # not what an earlier one moved.
+        data = list_events(conn, after_id=applied - 1, limit=1)[0].data
     return record_event(conn, event.coder, Action.HISTORY_CODEBOOK, target, {
         "applied": applied if applied != before else None,
-        "action": inverse[0], "target": target, "data": inverse[2]}, undoes=event.id)
+        "action": inverse[0], "target": target, "data": data}, undoes=event.id)
 
 
 def _apply(conn: sqlite3.Connection, coder: str, action: str, target: str, data: dict) -> None:
@@ -89,6 +94,6 @@ def _apply(conn: sqlite3.Connection, coder: str, action: str, target: str, data:
         merge_codes(conn, data["source"], data["target"], coder)
     elif action == Action.CODE_UNMERGE:
         unmerge_codes(conn, data["source"], data["target"], data["moved"], data["dropped"], coder,
-                      retired=after["retired"])
+                      retired=after["retired"], moved_codings=data.get("moved_codings"))
     else:  # codebook.code.delete
         delete_unused_code(conn, target, coder)
