@@ -258,3 +258,37 @@ def test_ids_excel_shortened_into_one_say_so(project, tmp_path):
     file = write_csv(tmp_path / "a.csv", [["id", "comment"], ["1.23457E+15", "one"], ["1.23457E+15", "two"]])
     message = fails(project, file, r"duplicate ids: 1 id repeats in the file")
     assert "long numbers Excel shortened" in message and "format the id column as text" in message
+
+
+def test_forced_encodings_that_read_without_an_error_but_cannot_be_right(project, tmp_path):
+    """Latin-1 took Windows-1252's curly quotes and € as control characters, and utf-16-le read a
+    UTF-8 file as Chinese-looking characters, both with exit 0."""
+    windows = tmp_path / "w.csv"
+    windows.write_bytes(b"id,comment\n1,\x93Too many cases\x94 \x96 \x805\n")
+    fails(project, windows, r"the file is Windows-1252, not latin-1: .*--encoding cp1252", encoding="latin-1")
+    utf8 = tmp_path / "u.csv"
+    utf8.write_bytes(b"id,comment\n1,Too many cases her\n")     # an even number of bytes: UTF-16 reads it
+    fails(project, utf8, r"the file is UTF-8, not utf-16-le", encoding="utf-16-le")
+
+
+def test_utf8_forced_on_a_file_with_a_byte_order_mark_reads_the_first_column_whole(project, tmp_path):
+    file = tmp_path / "b.csv"
+    file.write_bytes(b"\xef\xbb\xbfid,comment\nB1,fine\n")
+    conn = open_project(project)
+    try:
+        assert check_responses(conn, file, encoding="utf-8").id_column == "id"   # not "\ufeffid"
+    finally:
+        conn.close()
+
+
+def test_a_ragged_tab_separated_txt_is_an_error_not_a_file_of_lines(project, tmp_path):
+    file = tmp_path / "r.txt"
+    file.write_text("respondent\tcomment\tsetting\n1\tToo many\tadults\n2\tfine\n3\tForms\tkids\n", encoding="utf-16")
+    fails(project, file, r"r\.txt, line 3: 2 cells where the header has 3 columns")
+
+
+def test_a_header_whose_first_column_has_no_name_is_not_taken_for_a_title(project, tmp_path):
+    """pandas' index column (",text") made the first answer the header."""
+    file = tmp_path / "p.csv"
+    file.write_text(",text\n0,I am tired\n1,Too many cases\n", encoding="utf-8")
+    fails(project, file, r"p\.csv, line 1: column 1 of the header has no name")

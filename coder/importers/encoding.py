@@ -49,9 +49,12 @@ def detect_encoding(path: Path, forced: str | None = None) -> str:
         problem = find_problem(path, forced)
         if problem:
             raise _problem_error(path, problem, forced, _suggestion(path, forced))
-        if _garbles_utf8(path, forced):
-            raise InputError(f"the file is UTF-8, not {forced}: its accents would come in garbled "
-                             "(ñ as Ã±)", file=str(path), hint="leave --encoding out, or give --encoding utf-8")
+        wrong = _garbling(path, forced)
+        if wrong:
+            raise InputError(f"the file is {wrong[0]}, not {forced}: {wrong[1]}", file=str(path),
+                             hint=f"leave --encoding out, or give --encoding {wrong[2]}")
+        if codecs.lookup(forced).name == "utf-8" and has_bom(path):
+            return "utf-8-sig"   # or the first column's name starts with the byte-order mark
         return forced
     with path.open("rb") as f:
         start = f.read(4)
@@ -131,19 +134,44 @@ def find_problem(path: Path, encoding: str) -> Problem | None:
                 return None
 
 
-def _garbles_utf8(path: Path, forced: str) -> bool:
-    """Whether reading `path` in the single-byte encoding `forced` would garble it: the file is
-    UTF-8 with letters beyond ASCII (no real Windows-1252 or Latin-1 text is also valid UTF-8)."""
-    if codecs.lookup(forced).name.startswith(("utf", "ascii")):
-        return False
-    return find_problem(path, "ascii") is not None and find_problem(path, "utf-8-sig") is None
+def _garbling(path: Path, forced: str) -> tuple[str, str, str] | None:
+    """(what the file is, what `forced` would do to it, the option to give) where a forced
+    encoding reads the file without an error but cannot be right; None where it can be."""
+    name = codecs.lookup(forced).name
+    if name.startswith(("utf-16", "utf-32")):
+        # UTF-16 text of any language has NUL bytes (ASCII's high bytes); valid UTF-8 has none.
+        if _starts_with_utf16_bom(path) or find_problem(path, "utf-8-sig") is not None:
+            return None
+        return "UTF-8", "it would come in as Chinese-looking characters", "utf-8"
+    if name.startswith(("utf", "ascii")) or find_problem(path, "ascii") is None:
+        return None
+    # No real Windows-1252 or Latin-1 text is also valid UTF-8 with letters beyond ASCII.
+    if find_problem(path, "utf-8-sig") is None:
+        return "UTF-8", "its accents would come in garbled (ñ as Ã±)", "utf-8"
+    # Latin-1 reads Windows-1252's curly quotes, dashes and € (bytes 0x80-0x9f) as control characters.
+    if name != "cp1252" and _has_c1_bytes(path) and find_problem(path, "cp1252") is None:
+        return "Windows-1252", "its curly quotes, dashes and € would come in as control characters", "cp1252"
+    return None
+
+
+def _starts_with_utf16_bom(path: Path) -> bool:
+    with path.open("rb") as f:
+        return f.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _has_c1_bytes(path: Path) -> bool:
+    """Whether the file has a byte from 0x80 to 0x9f (control characters in Latin-1)."""
+    c1 = bytes(range(0x80, 0xA0))
+    with path.open("rb") as f:
+        while chunk := f.read(CHUNK_BYTES):
+            if chunk != chunk.translate(None, c1):
+                return True
+    return False
 
 
 def _suggestion(path: Path, forced: str) -> str:
     """What to try when the file does not read as `forced`: the first encoding it reads in."""
-    with path.open("rb") as f:
-        utf16 = f.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-    options = (("utf-16", "utf-16"),) if utf16 else (("utf-8-sig", "utf-8"), ("cp1252", "cp1252"), ("latin-1", "latin-1"))
+    options = (("utf-16", "utf-16"),) if _starts_with_utf16_bom(path) else (("utf-8-sig", "utf-8"), ("cp1252", "cp1252"), ("latin-1", "latin-1"))
     for encoding, option in options:
         if codecs.lookup(encoding).name != codecs.lookup(forced).name \
                 and find_problem(path, encoding) is None:

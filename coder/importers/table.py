@@ -124,18 +124,22 @@ def row_id(table: Table, column: str, prefix: str, number: int, place: int, valu
 
 
 def title_rows(first_rows: list[list]) -> int:
-    """How many of a file's first rows sit above its header: rows with at most one filled cell
-    (a title such as "Staff survey 2024", or a blank line) followed, within `MAX_TITLE_ROWS`, by
-    a row with two or more (the header) that most of the next few rows match. 0 when the first
-    row is the header, or when that is unclear (a file of one column, whose rows with a second
-    cell are strays)."""
+    """How many of a file's first rows sit above its header: rows with nothing but their first
+    cell filled (a title such as "Staff survey 2024") or nothing (a blank line), followed,
+    within `MAX_TITLE_ROWS`, by a row with two or more filled cells (the header) that most of
+    the next few rows match. 0 when the first row is the header, or when that is unclear (a
+    file of one column, whose rows with a second cell are strays; a header whose first column
+    has no name, as pandas writes its index)."""
     def filled(row: list) -> int:
         return sum(value not in (None, "") for value in row)
 
     for k, row in enumerate(first_rows[:MAX_TITLE_ROWS + 1]):
-        if filled(row) >= 2:
+        count = filled(row)
+        if count >= 2:
             under = first_rows[k + 1:k + 1 + MAX_TITLE_ROWS]
             return k if k == 0 or 2 * sum(filled(r) >= 2 for r in under) > len(under) else 0
+        if count == 1 and row[0] in (None, ""):
+            return 0   # one name, not in the first cell: a header whose first column has none (pandas' index)
     return 0
 
 
