@@ -23,30 +23,37 @@ def fold(text: str) -> str:
         return text.lower()
     # Decomposed, so that an accent is a character of its own; composed again after, so that a
     # mark kept stays part of its letter (が does not hold か).
-    return unicodedata.normalize("NFC", _ACCENTS.sub("", unicodedata.normalize("NFD", text).casefold()))
+    folded = unicodedata.normalize("NFC", _ACCENTS.sub("", unicodedata.normalize("NFD", text).casefold()))
+    return folded.replace("ı", "i")   # Turkish: KIZ and kız, İ and i, one word whichever i was typed
 
 
 def find(query: str, text: str) -> list[tuple[int, int]]:
     """Where `query` occurs in `text` (folded alike), as (start, end) character offsets of
-    `text`, not overlapping; an accent written as its own character goes with its letter."""
+    `text`, not overlapping; a letter and the marks written after it (a combining accent, a
+    dakuten) are found, and marked, together."""
     wanted = fold(query)
     if not wanted:
         return []
     if text.isascii():
-        folded, origin = text.lower(), None
+        folded, groups, origin = text.lower(), None, None
     else:
-        pieces = [fold(char) for char in text]
+        groups = _letters(text)
+        pieces = [fold(text[a:b]) for a, b in groups]
         folded = "".join(pieces)
-        origin = [i for i, piece in enumerate(pieces) for _ in piece]   # folded position -> text offset
+        origin = [k for k, piece in enumerate(pieces) for _ in piece]   # folded position -> its letter
     spans, at = [], folded.find(wanted)
     while at >= 0:
         end = at + len(wanted)
-        if origin is None:
-            spans.append((at, end))
-        else:
-            start, stop = origin[at], origin[end - 1] + 1
-            while stop < len(text) and not fold(text[stop]):   # a combining accent after the match
-                stop += 1
-            spans.append((start, stop))
+        spans.append((at, end) if groups is None else (groups[origin[at]][0], groups[origin[end - 1]][1]))
         at = folded.find(wanted, end)
     return spans
+
+
+def _letters(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each character of `text` with the combining marks that follow it."""
+    groups, start = [], 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or not unicodedata.combining(text[i]):
+            groups.append((start, i))
+            start = i
+    return groups

@@ -48,3 +48,12 @@ def test_the_list_search_finds_what_sqlite_lower_missed(tmp_path):
         assert filtered_ids(conn, ListFilter(text="ñ-7"), None) == ["Ñ-7"]     # ids too
     finally:
         conn.close()
+
+
+def test_turkish_i_and_marks_written_apart_are_found_and_marked_whole():
+    """kız missed KIZ; a か written with a separate dakuten was listed but not marked."""
+    import unicodedata
+
+    assert found("kız", "KIZLAR ve kız") == found("KIZ", "KIZLAR ve kız") == ["KIZ", "kız"]
+    decomposed = unicodedata.normalize("NFD", "言語が難しい")
+    assert found("が", decomposed) == [unicodedata.normalize("NFD", "が")] and found("か", decomposed) == []
