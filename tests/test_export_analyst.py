@@ -124,3 +124,17 @@ def _counts(project, tmp_path):
     out = tmp_path / "c.csv"
     assert run_cli("export", project, "counts", "--out", out).returncode == 0
     return out
+
+
+def test_a_text_with_a_lone_carriage_return_stays_one_cell(tmp_path):
+    """The csv module leaves a lone \\r unquoted under \\n line ends; Python's and R's readers end the row there."""
+    import csv
+
+    from coder.export.tables import ExportTables, write_tables
+
+    frame = pd.DataFrame({"response_id": ["r1", "r2"], "text": ["old Mac\rline break", "plain"], "n": [1, 2]})
+    write_tables(ExportTables({"codings": frame}), tmp_path / "c.csv")
+    with open(tmp_path / "c.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows == [["response_id", "text", "n"], ["r1", "old Mac\rline break", "1"], ["r2", "plain", "2"]]
+    assert pd.read_csv(tmp_path / "c.csv")["n"].tolist() == [1, 2]

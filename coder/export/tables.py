@@ -108,8 +108,10 @@ def _write_csv(tables: ExportTables, path: Path, excel_bom: bool) -> None:
     main = neutralise_frame(next(iter(tables.sheets.values())))
     notes = tables.csv_notes and tables.notes
     # Under "# " notes a reader skips comments from a "#" on: a label or value holding one ("Issue #1")
-    # must be quoted to be read whole, so then every text cell is.
-    quoting = csv.QUOTE_NONNUMERIC if notes and _holds_hash(main) else csv.QUOTE_MINIMAL
+    # must be quoted to be read whole, so then every text cell is. So must a lone "\r" (an old Mac
+    # line break), which the csv module leaves unquoted under "\n" line ends and every reader
+    # takes for the end of the row.
+    quoting = csv.QUOTE_NONNUMERIC if (notes and _holds(main, "#")) or _holds(main, "\r") else csv.QUOTE_MINIMAL
     with open(path, "w", encoding="utf-8-sig" if excel_bom else "utf-8", newline="") as handle:
         main.to_csv(handle, index=False, lineterminator="\r\n" if excel_bom else "\n", quoting=quoting)
         if tables.csv_notes and tables.notes:
@@ -119,10 +121,10 @@ def _write_csv(tables: ExportTables, path: Path, excel_bom: bool) -> None:
             handle.write(end + "".join(f"# {' '.join(note.splitlines())}".rstrip() + end for note in tables.notes))
 
 
-def _holds_hash(frame: pd.DataFrame) -> bool:
-    """Whether a header or a text cell of `frame` holds "#"."""
-    return any("#" in str(c) for c in frame.columns) or any(
-        frame[c].map(lambda v: isinstance(v, str) and "#" in v).any() for c in frame.columns if frame[c].dtype == object)
+def _holds(frame: pd.DataFrame, text: str) -> bool:
+    """Whether a header or a text cell of `frame` holds `text`."""
+    return any(text in str(c) for c in frame.columns) or any(
+        frame[c].map(lambda v: isinstance(v, str) and text in v).any() for c in frame.columns if frame[c].dtype == object)
 
 
 def _write_xlsx(tables: ExportTables, path: Path) -> list[str]:
