@@ -122,15 +122,18 @@ def merge_project(conn: sqlite3.Connection, other: Path | str, coder: str, *,
 
 
 def _line_endings_only(ours: str, text: str, rid: str, theirs: Rows, removals: list[dict]) -> bool:
-    """Whether the other file's `text` of response `rid` is ours with `\n` line endings, as a
-    .qdpx round trip writes it (coder.refi.writer.WrittenText); if so, its spans there (codings
-    and codings taken off) are moved onto our text, in place."""
-    written = WrittenText(ours)
-    if written.text != text:
+    """Whether the other file's `text` of response `rid` and ours differ only as a .qdpx round
+    trip changes a text (`\n` for `\r\n`: coder.refi.writer.WrittenText), either way; if so, its
+    spans there (codings and codings taken off) are moved onto our text, in place."""
+    if WrittenText(ours).text == text:          # ours has the \r\n: their spans move onto it
+        move = WrittenText(ours).stored_offset
+    elif WrittenText(text).text == ours:        # theirs has it (merging the original into a copy)
+        move = WrittenText(text).offset
+    else:
         return False
     for coding in [*theirs["codings"], *removals]:
         if coding["response_id"] == rid and coding["start"] is not None:
-            coding["start"], coding["end"] = written.stored_offset(coding["start"]), written.stored_offset(coding["end"])
+            coding["start"], coding["end"] = move(coding["start"]), move(coding["end"])
     return True
 
 

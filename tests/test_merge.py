@@ -367,3 +367,23 @@ def test_a_copy_that_went_through_a_qdpx_merges_back_with_its_spans_on_the_same_
         assert ours[begin:end] == "staff" and "\r\n" in ours
     finally:
         conn.close()
+
+
+def test_the_original_merges_into_its_qdpx_copy_too(tmp_path):
+    rows = [ANSWERS[0], ["R1", "adults", "Too many cases.\r\nNot enough staff."], ANSWERS[2]]
+    base = new_project(tmp_path / "study.coder", rows)
+    cli("export", base, "qdpx", "--out", tmp_path / "study.qdpx")
+    cli("import-qdpx", tmp_path / "study.qdpx", tmp_path / "copy.coder")
+    conn = open_project(base)
+    ours = conn.execute("SELECT text FROM responses WHERE id = 'R1'").fetchone()[0]
+    start = ours.index("staff")
+    toggle_code(conn, "R1", "staffing", "alice", start=start, end=start + len("staff"))
+    conn.close()
+    assert merge(tmp_path / "copy.coder", base) == 0
+    copy = open_project(tmp_path / "copy.coder")
+    try:
+        text = copy.execute("SELECT text FROM responses WHERE id = 'R1'").fetchone()[0]
+        (begin, end), = copy.execute("SELECT start, \"end\" FROM codings WHERE coder = 'alice'").fetchall()
+        assert text[begin:end] == "staff" and "\r\n" not in text
+    finally:
+        copy.close()
