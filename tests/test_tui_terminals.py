@@ -85,3 +85,19 @@ def test_a_theme_the_coder_chose_is_theirs_next_time(project, monkeypatch):
         assert app.theme == before
     finally:
         conn.close()
+
+
+def test_on_an_ansi_cursor_row_the_marks_take_the_rows_text_colour(project):
+    """ansi-dark's focused cursor row is black on white: green codes were 1.7:1, the ○ unseen."""
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            app.theme = "ansi-dark"
+            await pilot.press("1")
+            await pilot.pause()
+            listing = screen.query_one(ResponseList)
+            listing.focus()
+            await pilot.pause()
+            row = listing.render_line(listing.cursor - listing.scroll_offset.y)
+            colours = {segment.style.color for segment in row if segment.text.strip()}
+            assert len(colours) == 1, colours
+    run(scenario)

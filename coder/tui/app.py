@@ -61,6 +61,8 @@ class CoderApp(App):
     Input > .input--placeholder, TextArea > .text-area--placeholder { color: $muted-text; }
     Tab { color: $muted-text; }
     Tab.-active, Tab:hover { color: $foreground; }
+    /* A tree's guides in an ANSI theme came out black: unseen on a dark terminal. */
+    Tree:ansi > .tree--guides, Tree:ansi > .tree--guides-hover { color: ansi_bright_black; }
     """
     BINDINGS = [Binding(key, f"open_screen('{module}')", title.split()[0], show=True)
                 for key, title, module, _ in SCREENS]

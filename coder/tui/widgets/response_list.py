@@ -227,8 +227,13 @@ def shortened_id(rid: str, width: int) -> str:
 
 def _readable(colour: Color | None, background: Color | None) -> Color | None:
     """`colour`, or black or white where it would not read on `background` (the cursor row's
-    blue under a green, amber or grey mark); as it is where either is the terminal's own colour."""
-    if colour is None or background is None or any(c.is_default or c.is_system_defined for c in (colour, background)):
+    blue under a green, amber or grey mark); as it is where either is the terminal's own colour,
+    and the row's own text colour (None) on an ANSI cursor row (green on white was 1.7:1)."""
+    if colour is None or background is None:
+        return colour
+    if background.is_system_defined:   # an ANSI theme's cursor row: its own text colour reads there, a mark's may not
+        return None
+    if colour.is_default or colour.is_system_defined or background.is_default:
         return colour   # the terminal's own colours (an ANSI theme): its palette decides, as the theme's do
     hexes = [c.get_truecolor().hex for c in (colour, background)]
     return Color.parse(readable_on(*hexes))
