@@ -99,3 +99,18 @@ def test_columns_stay_in_line_beside_labels_of_wide_characters(tmp_path):
     from rich.cells import cell_len
     rows = [line for line in lines if line.endswith((" pay", " stress"))]
     assert len(rows) == 2 and cell_len(rows[0]) - len("pay") == cell_len(rows[1]) - len("stress")
+
+
+def test_an_unknown_coder_is_named_by_evaluate_too(project):
+    """It said "only 0 coded responses by nobody ... (code more)"."""
+    assert "--coder 'nobody': no codings by this coder" in fails_untouched(project, "evaluate", project,
+                                                                           "--coder", "nobody")
+
+
+def test_coder_code_outside_a_terminal_leaves_an_older_project_as_it_was(project):
+    """The project was upgraded (and a safety copy made) before the command said no."""
+    from helpers import downgrade
+
+    downgrade(project, 5)
+    assert "not a terminal" in fails_untouched(project, "code", project, "--coder", "ann")
+    assert not list(project.parent.glob("*.bak*"))

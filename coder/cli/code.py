@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from coder.cli.common import add_coder_option, add_project_argument
 from coder.errors import CoderError
 from coder.store import open_project
+from coder.store.connection import require_project_file
 
 COLOR_SYSTEMS = ("auto", "standard", "256", "truecolor", "windows")
 
@@ -43,11 +45,12 @@ def open_ui(project, coder: str) -> None:
     system = os.environ.get("TEXTUAL_COLOR_SYSTEM", "auto")
     if system not in COLOR_SYSTEMS:   # Textual would end in a traceback
         raise CoderError(f"TEXTUAL_COLOR_SYSTEM={system}: use one of {', '.join(COLOR_SYSTEMS)} (or unset it)")
+    require_project_file(Path(project), f" (create one with `coder init {project}`)")
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):   # before opening: an older project is not upgraded for nothing
+        raise CoderError("not a terminal: the coding UI needs one (run coder code in a terminal window; "
+                         "scripts use the other commands)")
     conn = open_project(project)
     try:
-        if not (sys.stdin.isatty() and sys.stdout.isatty()):
-            raise CoderError("not a terminal: the coding UI needs one (run coder code in a terminal window; "
-                             "scripts use the other commands)")
         app = CoderApp(Session(conn, coder, project))
         app.suit_terminal()
         app.run()

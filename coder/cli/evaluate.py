@@ -10,6 +10,7 @@ from coder.cli.common import add_project_argument, seed_value, table_text
 from coder.errors import CoderError
 from coder.store import open_project
 from coder.store.codebook_read import load_codebook
+from coder.store.codings import check_coder
 from coder.suggest import ENGINES
 
 if TYPE_CHECKING:
@@ -96,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
         table_format(args.out)
     conn = open_project(args.project)
     try:
+        check_coder(conn, args.coder)
         result = evaluate_project(conn, coder=args.coder, folds=args.folds, engine=args.engine,
                                   at_least_one=args.at_least_one, seed=args.seed)
         labels = {c.id: (c.index, c.label) for c in load_codebook(conn).codes}
