@@ -80,6 +80,8 @@ def test_defaults_indexes_from_positions_and_reads_all_fields(tmp_path):
     ("nme: x\n", 1, "nme", "unknown key 'nme'"),
     ("- just\n- a list\n", 1, None, "expected a codebook"),
     ("themes:\n  - id: a\n    label: A\n    codes:\n\t- id: c\n", 5, None, "indented with a tab: YAML takes spaces"),
+    ("themes:\n  - id: a\n    label: A\n    codes:\n      - id: c\n        label: C\n"
+     "        keywords: [work*, '*ing']\n", 7, "keywords", "keyword '*ing': a * goes at the end of one word"),
 ])
 def test_errors_name_file_line_and_field(tmp_path, text, line, field, reason):
     path = write(tmp_path, text)

@@ -35,6 +35,17 @@ def check_color(value: str | None, *, file: str | None = None, line: int | None 
     return value
 
 
+def check_keywords(values: tuple[str, ...], *, file: str | None = None, line: int | None = None,
+                   column: str | None = "keywords") -> tuple[str, ...]:
+    """Return the keywords, else raise InputError for a `*` the matcher would take as a letter:
+    it goes at the end of one word of two or more characters (`work*`), nowhere else."""
+    for keyword in values:
+        if "*" in keyword and not re.fullmatch(r"[^\s*]{2,}\*", keyword.strip()):
+            raise InputError(f"keyword {keyword!r}: a * goes at the end of one word, to match every word "
+                             "starting so", file=file, line=line, column=column, hint="e.g. bureaucra*")
+    return values
+
+
 class UniqueValues:
     """Remembers values seen (with their line) and rejects a second use of one."""
 

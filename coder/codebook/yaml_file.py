@@ -38,7 +38,7 @@ from pathlib import Path
 import yaml
 
 from coder import __version__
-from coder.codebook.rules import UniqueValues, check_color, check_id
+from coder.codebook.rules import UniqueValues, check_color, check_id, check_keywords
 from coder.errors import InputError
 from coder.records import Code, Codebook, Theme
 from coder.store.codebook_read import record_data
@@ -176,7 +176,8 @@ class _Reader:
         out.append(Code(id_, theme.id, index, self.required(fields, "label", node, f"code {id_!r}"),
                         definition=self.text(fields, "definition"),
                         include=self.strings(fields, "include"), exclude=self.strings(fields, "exclude"),
-                        keywords=self.strings(fields, "keywords"),
+                        keywords=check_keywords(self.strings(fields, "keywords"), file=self.file,
+                                                line=self.line(fields, "keywords", node)),
                         color=check_color(self.text(fields, "color") or None, file=self.file,
                                           line=self.line(fields, "color", node)),
                         key=self.text(fields, "key") or None, position=len(out),

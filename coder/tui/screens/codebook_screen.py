@@ -28,6 +28,7 @@ from coder.store.events import Event
 from coder.wording import counted
 from coder.colours import code_colours
 from coder.codebook.keys import RESERVED, assign_keys
+from coder.codebook.rules import check_keywords
 from coder.tui.screens.codebook_forms import ChoiceDialog, ConfirmDialog, Field, RecordForm
 from coder.tui.screens.coding_history import HistoryActions
 from coder.tui.screens.note_editing import NoteEditing
@@ -56,7 +57,9 @@ def code_fields(code: Code | None, next_index: str) -> list[Field]:
 
 
 def checked_code_values(values: dict, code: Code | None, codebook: Codebook) -> dict:
-    """Form values as code fields; a key must be free for codes and not a coding-screen key."""
+    """Form values as code fields; a key must be free for codes and not a coding-screen key, and a
+    keyword's `*` at the end of one word."""
+    check_keywords(tuple(values.get("keywords") or ()))
     key = values["key"] or None
     if key is not None:
         if key in RESERVED:
