@@ -288,7 +288,14 @@ def test_a_ragged_tab_separated_txt_is_an_error_not_a_file_of_lines(project, tmp
 
 
 def test_a_header_whose_first_column_has_no_name_is_not_taken_for_a_title(project, tmp_path):
-    """pandas' index column (",text") made the first answer the header."""
+    """pandas' index column (",text") made the first answer the header; then it was refused outright."""
     file = tmp_path / "p.csv"
     file.write_text(",text\n0,I am tired\n1,Too many cases\n", encoding="utf-8")
-    fails(project, file, r"p\.csv, line 1: column 1 of the header has no name")
+    fails(project, file, r"no column looks like an id; columns are: 'row_names', 'text'")
+    conn = open_project(project)
+    try:
+        write_responses(conn, check_responses(conn, file, id_col="row_names"))
+        texts = dict(conn.execute("SELECT id, text FROM responses WHERE id IN ('0', '1')").fetchall())
+    finally:
+        conn.close()
+    assert texts == {"0": "I am tired", "1": "Too many cases"}

@@ -21,6 +21,10 @@ MAX_COLUMNS = 2000
 # Rows above the header a file may have: a report's title, a blank line (`title_rows`).
 MAX_TITLE_ROWS = 5
 
+# The name a first column without one gets: pandas (`to_csv`) and R (`write.csv`) write their row
+# names (index) so.
+ROW_NAMES = "row_names"
+
 ROW_ID = "@row"
 """The pseudo-column that numbers data rows 1, 2 ... (the first row under the header is 1)."""
 
@@ -86,10 +90,12 @@ def check_width(count: int, table_path: Path | str, unit: str = "line", place: i
 
 
 def check_header(names: list, table_path: Path | str, unit: str = "line", place: int = 1) -> tuple[str, ...]:
-    """Header cells as column names: stripped, none empty, none repeated, at most MAX_COLUMNS
-    (errors name the header's line or row, `place`)."""
+    """Header cells as column names: stripped, none empty (but a first column, `ROW_NAMES`), none
+    repeated, at most MAX_COLUMNS (errors name the header's line or row, `place`)."""
     check_width(len(names), table_path, unit, place)
     columns = [("" if name is None else str(name)).strip() for name in names]
+    if len(columns) > 1 and not columns[0] and ROW_NAMES not in columns:
+        columns[0] = ROW_NAMES   # what pandas' to_csv and R's write.csv write without a name: their row names
     seen: set[str] = set()
     for number, name in enumerate(columns, start=1):
         if not name:
