@@ -470,3 +470,19 @@ def test_m_on_the_codebook_screen_writes_the_memo_of_a_code_or_theme(project):
     finally:
         conn.close()
     assert memos == [("code", "staffing", "ask about agency staff")]
+
+
+def test_g_on_a_code_with_sub_codes_says_so_before_any_choice(project):
+    """The picker and a confirmation promising the merge came first, then a refusal."""
+    conn = open_project(project)
+    add_code(conn, Code("forms", "recording", "2.1.1", "Forms", parent_id="paperwork"), "alice")
+    conn.close()
+
+    async def scenario():
+        async with running(project) as (app, pilot, _):
+            screen = await open_codebook(app, pilot, at="paperwork")
+            await pilot.press("g")
+            await pilot.pause()
+            assert app.screen is screen
+            assert "has sub-codes: move or merge them first" in [n.message for n in app._notifications][-1]
+    run(scenario)

@@ -319,6 +319,9 @@ class CodebookScreen(UsesSession, HistoryActions, NoteEditing, SideScreen):
         if code is None:
             self.notify("Highlight the code to merge into another.", severity="warning")
             return
+        if any(c.parent_id == code.id for c in self.codebook.codes):
+            self.notify(f"{code.index} {code.label} has sub-codes: move or merge them first.", severity="warning")
+            return
         targets = [(f"{c.index} {c.label}", c.id) for c in self.codebook.codes
                    if c.id != code.id and not c.retired]
 
@@ -333,7 +336,7 @@ class CodebookScreen(UsesSession, HistoryActions, NoteEditing, SideScreen):
             self.app.push_screen(ConfirmDialog(
                 "Merge codes",
                 f"Merge {code.index} {code.label} into {target.index} {target.label}?\n"
-                f"Its codings ({self.used.get(code.id, 0)} responses) become "
+                f"Its codings ({counted(self.used.get(code.id, 0), 'response')}) become "
                 f"{target.label}'s, and {code.label} is retired."), confirmed)
         self.app.push_screen(ChoiceDialog(f"Merge code {code.index} {code.label} into…",
                                           "Choose the code that stays.", targets), chosen)
