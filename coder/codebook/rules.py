@@ -38,11 +38,12 @@ def check_color(value: str | None, *, file: str | None = None, line: int | None 
 def check_keywords(values: tuple[str, ...], *, file: str | None = None, line: int | None = None,
                    column: str | None = "keywords") -> tuple[str, ...]:
     """Return the keywords, else raise InputError for a `*` the matcher would take as a letter:
-    it goes at the end of one word of two or more characters (`work*`), nowhere else."""
+    it goes at the end of one word of two or more letters or digits (`work*`), nowhere else (the
+    matcher sees `e-mail` as three words, so `e-mai*` would never match)."""
     for keyword in values:
-        if "*" in keyword and not re.fullmatch(r"[^\s*]{2,}\*", keyword.strip()):
-            raise InputError(f"keyword {keyword!r}: a * goes at the end of one word, to match every word "
-                             "starting so", file=file, line=line, column=column, hint="e.g. bureaucra*")
+        if "*" in keyword and not re.fullmatch(r"\w{2,}\*", keyword.strip()):
+            raise InputError(f"keyword {keyword!r}: a * goes at the end of one word of letters, to match every "
+                             "word starting so", file=file, line=line, column=column, hint="e.g. bureaucra*")
     return values
 
 
