@@ -35,7 +35,7 @@ from pathlib import Path
 
 from coder.errors import CoderError
 from coder.records import tree_depths
-from coder.refi.writer import WrittenText
+from coder.refi.line_endings import WrittenText
 from coder.store import transaction
 from coder.store.backup import project_file
 from coder.store.merge import (KEYS, Rows, apply_merge, events_held, next_positions, read_other,
@@ -123,7 +123,7 @@ def merge_project(conn: sqlite3.Connection, other: Path | str, coder: str, *,
 
 def _line_endings_only(ours: str, text: str, rid: str, theirs: Rows, removals: list[dict]) -> bool:
     """Whether the other file's `text` of response `rid` and ours differ only as a .qdpx round
-    trip changes a text (`\n` for `\r\n`: coder.refi.writer.WrittenText), either way; if so, its
+    trip changes a text (`\n` for `\r\n`: coder.refi.line_endings.WrittenText), either way; if so, its
     spans there (codings and codings taken off) are moved onto our text, in place."""
     if WrittenText(ours).text == text:          # ours has the \r\n: their spans move onto it
         move = WrittenText(ours).stored_offset

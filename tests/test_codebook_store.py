@@ -6,7 +6,8 @@ import pytest
 
 from coder.errors import CoderError
 from coder.records import Code, Theme
-from coder.store.codebook import (add_code, add_theme, delete_unused_code, merge_codes, move_code,
+from coder.store.code_merge import merge_codes
+from coder.store.codebook import (add_code, add_theme, delete_unused_code, move_code,
                                   reorder_codes, reorder_themes, set_code_retired, set_theme_retired,
                                   update_code, update_theme)
 from coder.store.codebook_read import codes_in_use, get_code, load_codebook, responses_per_code

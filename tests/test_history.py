@@ -246,7 +246,7 @@ def test_undoing_a_delete_says_the_code_is_back(db):
 
 def test_a_merge_of_two_codes_is_one_undo_and_one_redo(db):
     """`u` right after merging two codes (F2's g) undid an older edit instead, without saying so."""
-    from coder.store.codebook import merge_codes
+    from coder.store.code_merge import merge_codes
     from coder.store.codebook_read import get_code
 
     toggle_code(db, "q0001", "caseload", "alice")
@@ -270,7 +270,7 @@ def test_a_merge_of_two_codes_is_one_undo_and_one_redo(db):
 
 
 def test_undoing_a_merge_leaves_codings_changed_since(db):
-    from coder.store.codebook import merge_codes
+    from coder.store.code_merge import merge_codes
 
     toggle_code(db, "q0002", "paperwork", "alice")
     toggle_code(db, "q0004", "paperwork", "bob")
@@ -283,7 +283,7 @@ def test_undoing_a_merge_leaves_codings_changed_since(db):
 
 def test_a_merge_undone_after_a_coding_was_taken_off_and_put_back_still_gives_it_back(db):
     """The coding put back by undo had a new id, not on the merge's list: it stayed on the target."""
-    from coder.store.codebook import merge_codes
+    from coder.store.code_merge import merge_codes
 
     toggle_code(db, "q0001", "paperwork", "alice")
     merge_codes(db, "paperwork", "caseload", "alice")
@@ -299,7 +299,7 @@ def test_a_merge_undone_after_a_coding_was_taken_off_and_put_back_still_gives_it
 def test_merge_undo_redo_undo_reverses_what_each_step_did(db):
     """The second undo reused the first merge's lists: a coding added in between stayed merged,
     and one the redo dropped as a duplicate was lost."""
-    from coder.store.codebook import merge_codes
+    from coder.store.code_merge import merge_codes
 
     toggle_code(db, "q0001", "paperwork", "alice")
     merge_codes(db, "paperwork", "caseload", "alice")
@@ -318,7 +318,8 @@ def test_merge_undo_redo_undo_reverses_what_each_step_did(db):
 
 def test_a_code_with_sub_codes_cannot_be_merged_away(db):
     from coder.records import Code
-    from coder.store.codebook import add_code, merge_codes
+    from coder.store.codebook import add_code
+    from coder.store.code_merge import merge_codes
 
     add_code(db, Code("forms", "recording", "2.1.1", "Forms", parent_id="paperwork"), "alice")
     with pytest.raises(CoderError, match="has sub-codes: move or merge them first"):

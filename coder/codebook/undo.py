@@ -17,9 +17,9 @@ from __future__ import annotations
 import sqlite3
 
 from coder.records import Code
-from coder.store.codebook import (add_code, delete_unused_code, merge_codes, move_code, reorder_codes,
-                                  reorder_themes, set_code_retired, set_theme_retired, unmerge_codes,
-                                  update_code, update_theme)
+from coder.store.code_merge import merge_codes, unmerge_codes
+from coder.store.codebook import (add_code, delete_unused_code, move_code, reorder_codes, reorder_themes,
+                                  set_code_retired, set_theme_retired, update_code, update_theme)
 from coder.store.events import Action, Event, last_event_id, list_events, record_event
 
 # Each undoable codebook action and the action that reverses it.

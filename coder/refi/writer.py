@@ -42,7 +42,7 @@ coder.refi.fields). What goes where in project.qde:
   anything but a Description (and its codings with it), and make a nameless
   code of a NoteRef under a theme
 - line endings: a response's text is written with `\n` for each `\r\n` and
-  lone `\r`, and its spans' offsets are moved to match (see written_text).
+  lone `\r`, and its spans' offsets are moved to match (coder.refi.line_endings).
   REFI counts offsets in characters of the source text as written, and
   clients read text files with universal newlines (QualCoder turns `\r\n`
   into line breaks of its own and every span after it moves), so only `\n`
@@ -59,7 +59,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from bisect import bisect_left
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -75,6 +74,7 @@ from coder.export.kinds import check_output
 from coder.files import replacing
 from coder.refi.fields import CODER_FIELDS, coder_fields
 from coder.refi.guids import ExportGuids, guid
+from coder.refi.line_endings import WrittenText
 from coder.refi.memos import joined, note_name
 from coder.refi.stamps import xs_datetime as _datetime
 from coder.store import get_meta, tables
@@ -144,40 +144,6 @@ def _value_text(value, kind: str) -> str:
     if kind == "Float":
         return repr(float(value))
     return str(value)
-
-
-class WrittenText:
-    """A response's text as written to its source file (`\n` line endings) and its offsets there.
-
-    Each `\r\n` becomes `\n` and each lone `\r` `\n` (see the module
-    docstring); `offset` maps a code point offset into the stored text to one
-    into the written text (a boundary inside a `\r\n` falls on its `\n`).
-    """
-
-    __slots__ = ("text", "_pairs")
-
-    def __init__(self, text: str):
-        self._pairs: list[int] = []   # where each \r\n starts in the stored text
-        if "\r" in text:
-            at = text.find("\r\n")
-            while at != -1:
-                self._pairs.append(at)
-                at = text.find("\r\n", at + 2)
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-        self.text = text
-
-    def offset(self, position: int) -> int:
-        return position - bisect_left(self._pairs, position) if self._pairs else position
-
-    def stored_offset(self, written: int) -> int:
-        """The offset into the stored text of `written`, an offset into the written text (the
-        inverse of `offset`: a span read back from the file lands on the stored text)."""
-        position = written
-        for start in self._pairs:
-            if start >= position:
-                break
-            position += 1
-        return position
 
 
 def _present(value) -> bool:

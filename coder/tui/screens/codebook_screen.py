@@ -20,7 +20,8 @@ from coder.errors import CoderError
 from coder.history import History, known_names
 from coder.notes import memo_note, read_note
 from coder.records import Code, Codebook, Theme
-from coder.store.codebook import (delete_unused_code, merge_codes, move_code, reorder_themes, set_code_retired,
+from coder.store.code_merge import merge_codes
+from coder.store.codebook import (delete_unused_code, move_code, reorder_themes, set_code_retired,
                                   set_theme_retired, update_code, update_theme)
 from coder.store.browse import change_marker
 from coder.store.codebook_read import load_codebook, responses_per_code
