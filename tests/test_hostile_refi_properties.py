@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coder.errors import CoderError
-from coder.codebook.qdc import read_qdc
+from coder.codebook.qdc_file import read_qdc
 from coder.refi.reader import import_qdpx
 
 pytestmark = pytest.mark.slow  # many generated files, or real processes: `pytest -m "not slow"` skips them

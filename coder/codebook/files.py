@@ -14,7 +14,7 @@ from typing import Iterable
 from coder.codebook.yaml_file import read_yaml_codebook, write_yaml_codebook
 from coder.errors import InputError
 from coder.records import Codebook
-from coder.codebook.qdc import read_qdc, write_qdc
+from coder.codebook.qdc_file import read_qdc, write_qdc
 
 FORMATS = {".yaml": (read_yaml_codebook, write_yaml_codebook),
            ".yml": (read_yaml_codebook, write_yaml_codebook),

@@ -1,4 +1,4 @@
-"""REFI-QDA codebooks: the `CodeBook` element and `.qdc` files.
+"""REFI-QDA codebooks: the `CodeBook` element (its `.qdc` files: coder.codebook.qdc_file).
 
 Writing: each theme is a `Code` whose children are its codes, and theirs
 their sub-codes. GUIDs are derived from the ids (uuid5), so the same
@@ -41,16 +41,12 @@ indexes come from positions.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
-import json
 import uuid
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from typing import Iterable, Mapping
-from xml.parsers import expat
 
-from coder.codebook.refi_text import exported_names, xml_safe
+from coder.codebook.refi_text import exported_names
 from coder.codebook.rules import UniqueValues, check_color, check_id, unique_slug
 from coder.colours import code_colours
 from coder.errors import CoderError, InputError
@@ -140,77 +136,6 @@ def codebook_to_xml(codebook: Codebook, *, namespace: str = CODEBOOK_NS, all_col
 
 def _flag(value: bool) -> str:
     return "true" if value else "false"
-
-
-def write_qdc(codebook: Codebook, path: Path) -> None:
-    """Write a REFI-QDA codebook file (.qdc, UTF-8)."""
-    root = codebook_to_xml(codebook)
-    ET.indent(root)
-    # The default namespace (no prefix), as REFI's own examples write it. ElementTree's
-    # `default_namespace` option rejects unqualified attributes, so register it instead.
-    ET.register_namespace("", CODEBOOK_NS)
-    declaration, _, body = ET.tostring(root, encoding="unicode", xml_declaration=True).partition("\n")
-    # REFI's CodeBook has no name or version: they ride in a comment other programs skip.
-    about = json.dumps({key: getattr(codebook, key) for key in _ABOUT}, ensure_ascii=False).replace("--", "-\\u002d")
-    text = f"{declaration}\n<!-- {_ABOUT_MARK} {about} -->\n{body}"
-    path.write_bytes(xml_safe(text).encode("utf-8") + b"\n")
-
-
-_ABOUT_MARK = "coder codebook:"
-_ABOUT = ("name", "version", "method")
-
-
-def _about(comments: list[str]) -> dict[str, str]:
-    """The codebook's name, version and method from the comment `write_qdc` puts in (none without it)."""
-    for comment in comments:
-        text = comment.strip()
-        if text.startswith(_ABOUT_MARK):
-            try:
-                found = json.loads(text[len(_ABOUT_MARK):])
-            except ValueError:
-                return {}
-            return {key: found[key] for key in _ABOUT if isinstance(found, dict) and isinstance(found.get(key), str)}
-    return {}
-
-
-def _parse_with_lines(data: bytes, file: str) -> tuple[ET.Element, dict[int, int], list[str]]:
-    """Parse XML into ElementTree elements, remembering each element's line; and its comments."""
-    builder = ET.TreeBuilder()
-    lines: dict[int, int] = {}
-    comments: list[str] = []
-    parser = expat.ParserCreate(namespace_separator="}")
-    clark = lambda name: "{" + name if "}" in name else name  # noqa: E731
-
-    def start(name, attrs):
-        element = builder.start(clark(name), {clark(k): v for k, v in attrs.items()})
-        lines[id(element)] = parser.CurrentLineNumber
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = lambda name: builder.end(clark(name))
-    parser.CharacterDataHandler = builder.data
-    parser.CommentHandler = comments.append
-    try:
-        parser.Parse(data, True)
-    except expat.ExpatError as exc:
-        raise InputError(f"not valid XML: {expat.ErrorString(exc.code)}", file=file,
-                         line=exc.lineno) from None
-    return builder.close(), lines, comments
-
-
-def read_qdc(path: Path, *, known_ids: Iterable[str] = ()) -> Codebook:
-    """Read a REFI-QDA codebook file; InputError names the file, line and field.
-
-    `known_ids`: ids of the project's themes and codes; a Code without an `Id:`
-    line whose GUID is the one coder gives one of them (`code_guid`) keeps that id.
-    """
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", file=str(path)) from None
-    root, lines, comments = _parse_with_lines(data, str(path))
-    about = _about(comments)
-    codebook = codebook_from_xml(root, file=str(path), lines=lines, known_ids=known_ids)
-    return dataclasses.replace(codebook, **about) if about else codebook
 
 
 @functools.lru_cache(maxsize=1024)

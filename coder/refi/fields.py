@@ -3,7 +3,7 @@
 REFI-QDA has no place for a codebook's name, version or method (a `CodeBook`
 has nothing but its codes, and `Project/@name` is the project's name), nor for
 a code's id, index, include and exclude rules, keywords, key or retirement, nor
-for a label the file had to write under another name (coder.codebook.qdc.exported_names). A .qdc
+for a label the file had to write under another name (coder.codebook.refi_text.exported_names). A .qdc
 codebook file carries those as labelled lines after the definition in each
 `Description` (coder.codebook.qdc); a .qdpx carries them in `coder.json`
 beside project.qde, by each code's GUID, so the `Description` another program

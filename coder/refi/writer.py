@@ -27,7 +27,7 @@ coder.refi.fields). What goes where in project.qde:
   imported with several coders' Codings is written once per coder, the first
   keeping its GUID: QualCoder takes a coding's owner from its selection, and
   keeps one coding per code, span and owner
-- text: characters XML cannot hold are written as U+FFFD (coder.codebook.qdc.xml_safe);
+- text: characters XML cannot hold are written as U+FFFD (coder.codebook.refi_text.xml_safe);
   the source and note files keep the text as it is
 - dates: as xs:dateTime wants them (coder.refi.stamps)
 - memos -> `Notes` with their text also in a file (QualCoder keeps a Note
