@@ -142,3 +142,14 @@ def test_a_note_that_cannot_be_saved_comes_back_with_all_its_text_not_an_older_d
             await pilot.press("escape")
             assert get_memo(screen.conn, "response", "q0001", "alice") == "first part and the rest"
     run(scenario)
+
+
+def test_a_theme_chosen_on_a_full_disk_holds_for_the_session_and_says_it_is_not_kept(project):
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            screen.conn.execute("PRAGMA query_only = ON")
+            app.theme = "nord"
+            await pilot.pause()
+            assert app.theme == "nord" and app.screen is screen
+            assert any("not kept for next time" in n.message for n in app._notifications)
+    run(scenario)

@@ -24,6 +24,7 @@ from textual.color import Color, ColorParseError
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
+from coder.errors import CoderError
 from coder.store.settings import coder_setting, set_coder_setting
 from coder.tui.colours import muted_on, readable_on, text_on
 from coder.tui.screens.coding_screen import CodingScreen
@@ -86,9 +87,12 @@ class CoderApp(App):
             self.theme = "ansi-dark"
 
     def _remember_theme(self, theme: Theme) -> None:
-        """Keep a theme the coder chose for the next session."""
+        """Keep a theme the coder chose for the next session (where the project can be written)."""
         if coder_setting(self.session.conn, self.session.coder, THEME_SETTING) != theme.name:
-            set_coder_setting(self.session.conn, self.session.coder, THEME_SETTING, theme.name)
+            try:
+                set_coder_setting(self.session.conn, self.session.coder, THEME_SETTING, theme.name)
+            except CoderError as exc:   # a full disk, say: the theme holds for this session
+                self.notify(f"The theme is not kept for next time: {exc}", severity="warning")
 
     def get_default_screen(self) -> Screen:
         return CodingScreen(self.session)
