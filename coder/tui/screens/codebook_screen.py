@@ -28,58 +28,15 @@ from coder.store.codebook_read import load_codebook, responses_per_code
 from coder.store.events import Event
 from coder.wording import counted
 from coder.colours import code_colours
-from coder.codebook.keys import RESERVED, assign_keys
-from coder.codebook.rules import check_keywords
-from coder.tui.screens.codebook_forms import ChoiceDialog, ConfirmDialog, Field, RecordForm
+from coder.codebook.keys import assign_keys
+from coder.tui.screens.codebook_forms import ChoiceDialog, ConfirmDialog, RecordForm
+from coder.tui.screens.record_fields import checked_code_values, code_fields, theme_fields
 from coder.tui.screens.coding_history import HistoryActions
 from coder.tui.screens.note_editing import NoteEditing
 from coder.tui.screens.side_screen import SideScreen
 from coder.tui.session import Session, UsesSession
 from coder.tui.widgets.codebook_tree import THEME_PREFIX, CodebookTree
 from coder.tui.widgets.key_bar import KeyBar
-
-
-def code_fields(code: Code | None, next_index: str) -> list[Field]:
-    """The form fields of a code (empty for a new one, whose index defaults to the next free)."""
-    return [
-        Field("label", "Label", value=code.label if code else ""),
-        Field("index", "Index", value=code.index if code else "",
-              placeholder=f"{next_index} (next free)"),
-        Field("definition", "Definition", "text", code.definition if code else ""),
-        Field("include", "Include", "lines", code.include if code else ()),
-        Field("exclude", "Exclude", "lines", code.exclude if code else ()),
-        Field("keywords", "Keywords", "words", code.keywords if code else (),
-              placeholder="words or phrases, comma-separated; inflected forms match; work* any word starting so"),
-        Field("color", "Colour", value=(code.color or "") if code else "",
-              placeholder="#RRGGBB (empty: automatic)"),
-        Field("key", "Key", value=(code.key or "") if code else "", max_length=1,
-              placeholder="one key to apply it (empty: automatic)"),
-    ]
-
-
-def checked_code_values(values: dict, code: Code | None, codebook: Codebook) -> dict:
-    """Form values as code fields; a key must be free for codes and not a coding-screen key, and a
-    keyword's `*` at the end of one word."""
-    check_keywords(tuple(values.get("keywords") or ()))
-    key = values["key"] or None
-    if key is not None:
-        if key in RESERVED:
-            raise CoderError(f"key {key!r} is taken by a command on the coding screen "
-                             f"(not free: {' '.join(sorted(RESERVED))})")
-        holder = next((c for c in codebook.codes if c.key == key and (code is None or c.id != code.id)), None)
-        if holder is not None:
-            raise CoderError(f"key {key!r} is already set for code {holder.index} {holder.label}")
-    return {**values, "key": key, "color": values["color"] or None}
-
-
-def theme_fields(theme: Theme | None, next_index: str) -> list[Field]:
-    """The form fields of a theme."""
-    return [
-        Field("label", "Label", value=theme.label if theme else ""),
-        Field("index", "Index", value=theme.index if theme else "",
-              placeholder=f"{next_index} (next free)"),
-        Field("description", "Description", "text", theme.description if theme else ""),
-    ]
 
 
 class CodebookScreen(UsesSession, HistoryActions, NoteEditing, SideScreen):

@@ -75,7 +75,7 @@ class SuggestionActions:
             self.notify("A new code needs a response and a theme (F2 adds themes).", severity="warning")
             return
         from coder.tui.screens.codebook_forms import RecordForm
-        from coder.tui.screens.codebook_screen import checked_code_values, code_fields
+        from coder.tui.screens.record_fields import checked_code_values, code_fields
 
         theme = next(t for t in self.codebook.themes if t.id == theme_id)
         span, before = self.query_one(ResponseView).selected_span(), self._own_codes(rid)
