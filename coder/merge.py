@@ -125,10 +125,11 @@ def _line_endings_only(ours: str, text: str, rid: str, theirs: Rows, removals: l
     """Whether the other file's `text` of response `rid` and ours differ only as a .qdpx round
     trip changes a text (`\n` for `\r\n`: coder.refi.line_endings.WrittenText), either way; if so, its
     spans there (codings and codings taken off) are moved onto our text, in place."""
-    if WrittenText(ours).text == text:          # ours has the \r\n: their spans move onto it
-        move = WrittenText(ours).stored_offset
-    elif WrittenText(text).text == ours:        # theirs has it (merging the original into a copy)
-        move = WrittenText(text).offset
+    ours_written, theirs_written = WrittenText(ours), WrittenText(text)
+    if ours_written.text == text:               # ours has the \r\n: their spans move onto it
+        move = ours_written.stored_offset
+    elif theirs_written.text == ours:           # theirs has it (merging the original into a copy)
+        move = theirs_written.offset
     else:
         return False
     for coding in [*theirs["codings"], *removals]:
