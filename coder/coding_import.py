@@ -252,7 +252,7 @@ def _match_codes(table: Table, plan: CodingPlan, matcher: CodeMatcher, add_codes
     unknown = [name for name, code_id in plan.codes.items() if code_id is None]
     if unknown and not add_codes:
         shown = ", ".join(repr(n) for n in unknown[:SHOWN]) + (" ..." if len(unknown) > SHOWN else "")
-        raise table.error(f"{len(unknown)} codes not in the codebook (by id, index or label): "
+        raise table.error(f"{counted(len(unknown), 'code')} not in the codebook (by id, index or label): "
                           f"{shown}", hint="fix the names, add the codes to the codebook, or "
                                            f"give --add-codes to create them under theme "
                                            f"{IMPORTED_THEME!r}")

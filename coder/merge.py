@@ -99,25 +99,44 @@ class MergeConflicts(CoderError):
             "merged (settle them, or merge the rest with --skip-conflicts)")
 
 
-def merge_project(conn: sqlite3.Connection, other: Path | str, coder: str, *,
+@dataclass(frozen=True)
+class OtherProject:
+    """The rows of the project file to merge in, read (it is only read) before this project is
+    opened for writing, so that a file that cannot be merged leaves this one as it was."""
+
+    path: Path
+    rows: Rows
+    texts: dict[str, str]
+    removals: list[dict]
+
+
+def read_other_project(other: Path | str, project: Path | str) -> OtherProject:
+    """Read `other` to merge into the project file `project`: a CoderError for the project
+    itself, a ProjectError for a file that is not a whole project."""
+    other = Path(other)
+    if other.exists() and os.path.samefile(other, project):
+        raise CoderError(f"{other}: is the project itself (merge another coder's copy into it)")
+    return OtherProject(other, *read_other(other))
+
+
+def merge_project(conn: sqlite3.Connection, other: Path | str | OtherProject, coder: str, *,
                   skip_conflicts: bool = False) -> MergeReport:
-    """Merge the project file `other` into the open project `conn`, logged as `coder`'s change.
+    """Merge the project file `other` (or its rows, read by `read_other_project`) into the open
+    project `conn`, logged as `coder`'s change.
 
     `other` is only read. Raises MergeConflicts (project unchanged) when there
     are conflicts and `skip_conflicts` is False; a CoderError for the same file
     as the project, or one that is not a whole project.
     """
-    other = Path(other)
-    if other.exists() and os.path.samefile(other, project_file(conn)):
-        raise CoderError(f"{other}: is the project itself (merge another coder's copy into it)")
-    theirs, their_texts, their_removals = read_other(other)
+    if not isinstance(other, OtherProject):
+        other = read_other_project(other, project_file(conn))
     with transaction(conn):   # compared and written under one lock: nobody writes in between
-        report, rows, removed = _plan(conn, theirs, their_texts, their_removals, other)
+        report, rows, removed = _plan(conn, other.rows, other.texts, other.removals, other.path)
         if report.conflicts and not skip_conflicts:
             raise MergeConflicts(report, project_file(conn))
         if any(rows.values()) or removed:
             report.backup = safety_copy_as_committed(conn)
-            report.event_id = apply_merge(conn, rows, coder, other.name, removed)
+            report.event_id = apply_merge(conn, rows, coder, other.path.name, removed)
     return report
 
 

@@ -94,6 +94,24 @@ def draw(rows: list[tuple[str, str | None]], n: int, seed: int) -> list[tuple[st
     return [rows[i] for i in chosen]
 
 
+def sample_population(conn: sqlite3.Connection, n: int, *, name: str,
+                      by: str | None = None) -> list[tuple[str, str | None]]:
+    """The (response id, stratum) rows a sample of `n` named `name` is drawn from; a CoderError
+    for an empty name, a project without responses, an unknown attribute or a bad `n`. Only reads."""
+    if not name.strip():
+        raise CoderError("a sample needs a name (--name)")
+    rows = population(conn, by)
+    if not rows:
+        raise CoderError("the project has no responses yet: import some first (coder import)")
+    if by is not None and all(value is None for _, value in rows):
+        raise CoderError(f"no response has the attribute {by!r} (attributes: "
+                         f"{', '.join(attribute_names(conn)) or 'none'})")
+    if not 1 <= n <= len(rows):
+        raise CoderError(f"--n {n}: a sample needs 1 to {len(rows):,} responses "
+                         f"(the project holds {len(rows):,})")
+    return rows
+
+
 def draw_sample(conn: sqlite3.Connection, n: int, *, seed: int, name: str, coder: str,
                 by: str | None = None, replace: bool = False) -> SampleReport:
     """Draw `n` responses (stratified `by` an attribute, if given) and store them as sample `name`.
@@ -101,18 +119,8 @@ def draw_sample(conn: sqlite3.Connection, n: int, *, seed: int, name: str, coder
     One transaction: CoderError (project unchanged) for a bad `n`, an unknown
     attribute, or a name in use without `replace`.
     """
-    if not name.strip():
-        raise CoderError("a sample needs a name (--name)")
     with transaction(conn):
-        rows = population(conn, by)
-        if not rows:
-            raise CoderError("the project has no responses yet: import some first (coder import)")
-        if by is not None and all(value is None for _, value in rows):
-            raise CoderError(f"no response has the attribute {by!r} (attributes: "
-                             f"{', '.join(attribute_names(conn)) or 'none'})")
-        if not 1 <= n <= len(rows):
-            raise CoderError(f"--n {n}: a sample needs 1 to {len(rows):,} responses "
-                             f"(the project holds {len(rows):,})")
+        rows = sample_population(conn, n, name=name, by=by)
         drawn = draw(rows, n, seed)
         info = SampleInfo(name, n, by, seed, now(), coder)
         save_sample(conn, info, drawn, replace=replace)

@@ -114,3 +114,35 @@ def test_coder_code_outside_a_terminal_leaves_an_older_project_as_it_was(project
     downgrade(project, 5)
     assert "not a terminal" in fails_untouched(project, "code", project, "--coder", "ann")
     assert not list(project.parent.glob("*.bak*"))
+
+
+@pytest.mark.parametrize("version", [2, 5])
+@pytest.mark.parametrize("command", [
+    ["suggest", "P", "--coder", "nobody"], ["suggest", "P", "--resume"], ["evaluate", "P", "--coder", "nobody"],
+    ["sample", "P", "--n", "5", "--by", "nosuch", "--seed", "1"], ["sample", "P", "--n", "0", "--seed", "1"],
+    ["import", "P", "DIR/missing.csv"], ["import", "P", "DIR/twice.csv"],
+    ["import-codes", "P", "DIR/unknown.csv", "--coder", "bob"], ["codebook", "import", "P", "DIR/broken.yaml"]])
+def test_a_refused_command_leaves_an_older_project_as_it_was(project, command, version):
+    """Each of these upgraded the project (and made a safety copy) before it said no."""
+    from helpers import downgrade
+
+    folder = project.parent
+    (folder / "twice.csv").write_text("id,text\n1,a\n1,b\n", encoding="utf-8")
+    (folder / "unknown.csv").write_text("id,code\nnope,zz\n", encoding="utf-8")
+    (folder / "broken.yaml").write_text("themes: [\n", encoding="utf-8")
+    downgrade(project, version)
+    fails_untouched(project, *[str(project) if a == "P" else a.replace("DIR", str(folder)) for a in command])
+    assert not list(folder.glob("*.bak*"))
+
+
+@pytest.mark.parametrize("other", ["missing.coder", "damaged.coder", "itself"])
+def test_a_merge_that_cannot_be_done_leaves_an_older_project_as_it_was(project, other):
+    """The project was upgraded (and a safety copy made) before the merge found nothing to read."""
+    from helpers import downgrade
+
+    downgrade(project, 5)
+    path = project if other == "itself" else project.parent / other
+    if other == "damaged.coder":
+        path.write_bytes(b"SQLite format 3\x00" + b"\x07" * 4000)
+    fails_untouched(project, "merge", project, path)
+    assert not list(project.parent.glob("*.bak*"))

@@ -8,7 +8,7 @@ from coder.cli.common import add_coder_option, add_project_argument
 from coder.codebook.files import read_codebook, write_codebook
 from coder.codebook.merge import merge_codebook, retires_any
 from coder.records import Codebook
-from coder.store import open_project, transaction
+from coder.store import open_project, open_to_check, transaction
 from coder.store.backup import safety_copy
 from coder.store.codebook_read import load_codebook, responses_per_code
 from coder.store.codings import check_coder
@@ -79,11 +79,15 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    conn = open_project(args.project)
+    conn = open_to_check(args.project)
     try:
         known = load_codebook(conn)
         # Read and validated before the project is changed.
         codebook = read_codebook(args.file, known_ids=[r.id for r in known.themes + known.codes])
+    finally:
+        conn.close()
+    conn = open_project(args.project)
+    try:
         copy = safety_copy(conn) if retires_any(known, codebook) else None
         with transaction(conn):
             report = merge_codebook(conn, codebook, args.coder, source=str(args.file))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from coder.cli.common import add_project_argument, seed_value, table_text
 from coder.errors import CoderError
-from coder.store import open_project
+from coder.store import open_project, open_to_check
 from coder.store.codebook_read import load_codebook
 from coder.store.codings import check_coder
 from coder.suggest import ENGINES
@@ -95,9 +95,13 @@ def run(args: argparse.Namespace) -> int:
         raise CoderError(f"--folds {args.folds}: use 2 or more")
     if args.out:
         table_format(args.out)
-    conn = open_project(args.project)
+    conn = open_to_check(args.project)
     try:
         check_coder(conn, args.coder)
+    finally:
+        conn.close()
+    conn = open_project(args.project)
+    try:
         result = evaluate_project(conn, coder=args.coder, folds=args.folds, engine=args.engine,
                                   at_least_one=args.at_least_one, seed=args.seed)
         labels = {c.id: (c.index, c.label) for c in load_codebook(conn).codes}

@@ -8,7 +8,7 @@ from pathlib import Path
 from coder.cli.common import add_coder_option, add_project_argument
 from coder.cli.progress import Progress
 from coder.importers.responses import ON_DUPLICATE, ImportSummary, check_responses, write_responses
-from coder.store import open_project
+from coder.store import open_project, open_to_check
 from coder.wording import counted
 
 PROGRESS_FROM_ROWS = 10_000
@@ -58,12 +58,16 @@ def add_input_file_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Check the file, write it in one transaction, print the summary."""
-    conn = open_project(args.project)
+    conn = open_to_check(args.project)
     try:
         plan = check_responses(conn, args.file, id_col=args.id_col, text_col=args.text_col,
                                sheet=args.sheet, encoding=args.encoding,
                                on_duplicate=args.on_duplicate, id_prefix=args.id_prefix,
                                max_unzip_mb=args.max_unzip_mb)
+    finally:
+        conn.close()
+    conn = open_project(args.project)
+    try:
         with Progress("importing", plan.rows_read,
                       enabled=plan.rows_read > PROGRESS_FROM_ROWS) as bar:
             summary = write_responses(conn, plan, coder=args.coder, advance=bar.advance)

@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 from coder.cli.common import add_project_argument, default_coder
-from coder.merge import MergeConflicts, merge_project
+from coder.merge import MergeConflicts, merge_project, read_other_project
 from coder.store import open_project
+from coder.store.connection import require_project_file
 
 
 def register(subparsers) -> None:
@@ -34,9 +35,12 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Merge and print the summary; on conflicts, list them and change nothing."""
+    require_project_file(args.project, f" (create one with `coder init {args.project}`)")
+    # Read first: a file that cannot be merged leaves this project as it was (an older one not upgraded).
+    other = read_other_project(args.other, args.project)
     conn = open_project(args.project)
     try:
-        report = merge_project(conn, args.other, args.coder, skip_conflicts=args.skip_conflicts)
+        report = merge_project(conn, other, args.coder, skip_conflicts=args.skip_conflicts)
     except MergeConflicts as exc:
         print("\n".join(exc.report.conflict_lines()), file=sys.stderr)
         raise

@@ -14,7 +14,7 @@ from coder.cli.common import add_project_argument
 from coder.cli.decisions import decision_lines
 from coder.cli.progress import Progress
 from coder.errors import CoderError, SaveError
-from coder.store import open_project
+from coder.store import open_project, open_to_check
 from coder.store.codings import check_coder
 from coder.store.responses import count_responses, get_response
 from coder.suggest import ENGINES
@@ -91,18 +91,24 @@ def _kept(args: argparse.Namespace) -> str:
 
 
 def _run_on_project(args: argparse.Namespace) -> int:
-    from coder.suggest.batch import run_batch            # deferred: keeps `coder --help` fast
+    from coder.suggest.batch import run_batch, run_to_resume           # deferred: keeps `coder --help` fast
     from coder.suggest.queue import coding_queue
     from coder.suggest.workers import WorkerDied
     from coder.store.codebook_read import load_codebook
     from coder.store.suggestions import best_guesses
 
-    conn = open_project(args.project)
-    progress = None
+    conn = open_to_check(args.project)
     try:
         check_coder(conn, args.coder)
         if not count_responses(conn):
             raise CoderError(f"{args.project} has no responses yet: import some first (coder import)")
+        if args.resume:
+            run_to_resume(conn)
+    finally:
+        conn.close()
+    conn = open_project(args.project)
+    progress = None
+    try:
 
         def started(run: dict) -> None:
             nonlocal progress

@@ -156,6 +156,25 @@ def open_project(path: Path | str, *, readonly: bool = False) -> sqlite3.Connect
     return conn
 
 
+class NeedsUpgrade(ProjectError):
+    """A project too old to be read as it is: it must be opened for writing once (upgraded)."""
+
+
+def open_to_check(path: Path | str) -> sqlite3.Connection:
+    """A connection for a command's checks before it writes, read-only, so that a command refused
+    (a bad file, an unknown coder) leaves a project from an older coder as it was rather than
+    upgraded; one too old to be read as it is is opened for writing (upgraded) instead. A file
+    that cannot be written is refused here, before the checks read a large input for nothing."""
+    try:
+        conn = open_project(path, readonly=True)
+    except NeedsUpgrade:
+        return open_project(path)
+    if not os.access(path, os.W_OK):
+        conn.close()
+        raise _read_only(Path(path), "file")
+    return conn
+
+
 def require_project_file(path: Path, hint: str = "") -> None:
     """ProjectError unless `path` is a file: a folder is named as one, a missing file as such (+ `hint`)."""
     if path.is_dir():
@@ -169,7 +188,7 @@ def _check_version(conn: sqlite3.Connection, path: Path, version: int, readonly:
         raise ProjectError(f"{path}: made by a newer coder (schema {version}, this coder reads "
                            f"up to {SCHEMA_VERSION}); upgrade coder")
     if version < SCHEMA_VERSION and readonly and version < OLDEST_READABLE:
-        raise ProjectError(f"{path}: schema {version} needs upgrading; open it once for writing "
+        raise NeedsUpgrade(f"{path}: schema {version} needs upgrading; open it once for writing "
                            f"(e.g. `coder code {path}`)")
     missing = missing_parts(conn, version)
     if missing:   # checked before an upgrade too: a damaged file is not upgraded

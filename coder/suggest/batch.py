@@ -76,7 +76,7 @@ def run_batch(conn: sqlite3.Connection, *, engine: str = "auto", coder: str | No
         raise CoderError("--chunk-size must be at least 1")
     workers = default_workers() if workers is None else workers
     if resume:
-        run = _run_to_resume(conn)
+        run = run_to_resume(conn)
         params = json.loads(run["params"])
         engine, coder, scope = run["engine"], run["coder"], run["scope"]
         at_least_one, chunk_size = params["at_least_one"], params["chunk_size"]
@@ -125,7 +125,8 @@ def run_batch(conn: sqlite3.Connection, *, engine: str = "auto", coder: str | No
     return RunSummary(run_id, finished["done"], finished["total"], with_suggestions, stored, list(suggester.models))
 
 
-def _run_to_resume(conn: sqlite3.Connection) -> dict:
+def run_to_resume(conn: sqlite3.Connection) -> dict:
+    """The last run, if it can be resumed; else a CoderError saying why not."""
     run = latest_run(conn)
     if run is None:
         raise CoderError("there is no run to resume (start one with `coder suggest` without --resume)")
