@@ -489,3 +489,74 @@ def test_dates_go_out_as_dates_and_come_back_as_they_were(tmp_path, schema):
     back.close()
     assert again["r2"]["sent"] == "2024-03-06T09:00:00Z" and again["r1"]["valid day"] == "2024-03-05"
     assert again["r3"]["day"] == "2024-02-30"
+
+
+def test_a_boolean_written_as_1_is_true(tmp_path):
+    """xs:boolean takes 1 and 0 as well as true and false; 1 was read as false."""
+    xml = FOREIGN.replace(
+        '<Variable guid="eeeeeeee-0000-0000-0000-000000000002" name="site" typeOfVariable="Text"/>',
+        '<Variable guid="eeeeeeee-0000-0000-0000-000000000002" name="site" typeOfVariable="Boolean"/>').replace(
+        "<TextValue>Leeds</TextValue>", "<BooleanValue>1</BooleanValue>")
+    assert dict(imported(tmp_path, "one", xml)[0][0][2])["site"] is True
+    assert dict(imported(tmp_path, "zero", xml.replace(">1</BooleanValue>", ">0</BooleanValue>"))[0][0][2])["site"] is False
+
+
+def test_floats_go_out_as_decimals_the_schema_takes(tmp_path, schema):
+    """repr gave 5e-05 and nan, which xs:decimal refuses: the export did not validate."""
+    path = make_small_project(tmp_path / "f.coder")
+    conn = open_project(path)
+    values = {"r1": 5e-05, "r2": 1e300, "r3": float("nan")}
+    for rid, value in values.items():
+        attributes = json.loads(conn.execute("SELECT attributes FROM responses WHERE id = ?", (rid,)).fetchone()[0])
+        conn.execute("UPDATE responses SET attributes = ? WHERE id = ?",
+                     (json.dumps({**attributes, "small": value, "ratio": value if rid != "r3" else 0.5}), rid))
+    xml = exported(conn, tmp_path / "f.qdpx")
+    conn.close()
+    assert schema.validate(etree.fromstring(xml)), schema.error_log
+    assert b"<FloatValue>0.00005</FloatValue>" in xml
+    import_qdpx(tmp_path / "f.qdpx", tmp_path / "back.coder")
+    back = open_project(tmp_path / "back.coder", readonly=True)
+    again = {rid: json.loads(a) for rid, a in back.execute("SELECT id, attributes FROM responses")}
+    back.close()
+    assert (again["r1"]["ratio"], again["r2"]["ratio"], again["r3"]["ratio"]) == (5e-05, 1e300, 0.5)
+    assert again["r3"]["small"] == "nan"   # a column with a non-number goes out as text
+
+
+def test_a_code_memo_from_another_program_comes_back_on_its_code(tmp_path):
+    """The export kept the Note's own name ("Time memo") and no NoteRef, so the memo came back on
+    the project."""
+    xml = FOREIGN.replace('<Note guid="dddddddd-0000-0000-0000-000000000002"',
+                          '<Note guid="dddddddd-0000-0000-0000-000000000002" name="Time memo"')
+    memos = imported(tmp_path, "first", xml)[2]
+    conn = open_project(tmp_path / "first.coder", readonly=True)
+    write_qdpx(conn, tmp_path / "out.qdpx")
+    conn.close()
+    import_qdpx(tmp_path / "out.qdpx", tmp_path / "back.coder")
+    back = open_project(tmp_path / "back.coder", readonly=True)
+    again = tables.memos_frame(back)[["target_type", "target_id", "coder", "text"]].values.tolist()
+    back.close()
+    assert ["code", next(m[1] for m in memos if m[3] == "time covers rotas"), "ben", "time covers rotas"] in memos
+    assert sorted(again) == sorted(memos)
+
+
+def test_a_note_on_a_coding_is_a_memo_on_its_response(tmp_path, schema):
+    xml = FOREIGN.replace(
+        '<CodeRef targetGUID="aaaaaaaa-0000-0000-0000-000000000004"/></Coding>',
+        '<CodeRef targetGUID="aaaaaaaa-0000-0000-0000-000000000004"/>'
+        '<NoteRef targetGUID="dddddddd-0000-0000-0000-000000000003"/></Coding>')
+    assert schema.validate(etree.fromstring(xml.encode())), schema.error_log
+    assert ["response", "Interview 2", "imported", "overall impressions"] in imported(tmp_path, "c", xml)[2]
+
+
+def test_users_and_sources_of_one_name_stay_apart(tmp_path):
+    """Two Users called Ana became one coder (their agreement could not be measured), and two
+    sources of one name lost it (their ids became GUIDs)."""
+    xml = FOREIGN.replace('id="ben"', 'name="Ana"').replace('name="Interview 2"', 'name="Interview 1"')
+    content = import_qdpx(foreign_qdpx(tmp_path / "n.qdpx", xml), tmp_path / "n.coder")
+    assert sorted(content.users) == ["Ana", "Ana (2)"]
+    assert [rid for rid, _, _ in content.responses] == ["Interview 1", "Interview 1 (2)"]
+    assert ('1 user named as another user told apart as "name (2)"; '
+            '1 source named as another source told apart as "name (2)"') in content.summary()
+    twice = xml.replace("22222222-2222-2222-2222-222222222222", "11111111-1111-1111-1111-111111111111")
+    with pytest.raises(InputError, match="User 11111111-1111-1111-1111-111111111111: another User has this GUID"):
+        import_qdpx(foreign_qdpx(tmp_path / "t.qdpx", twice), tmp_path / "t.coder")

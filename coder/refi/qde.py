@@ -78,7 +78,7 @@ def values(items: Iterable[ET.Element], variables: dict[str, str]) -> dict:
             if kind.endswith("Value") and name:
                 text = (child.text or "").strip()
                 found[name] = (int(text) if kind == "IntegerValue" and text.lstrip("-").isdigit()
-                               else text.lower() == "true" if kind == "BooleanValue"
+                               else text.lower() in ("true", "1") if kind == "BooleanValue"
                                else _finite(text) if kind == "FloatValue" and _finite(text) is not None
                                else sys.intern(text))   # one string for each category
     return found

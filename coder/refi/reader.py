@@ -3,8 +3,9 @@
 What maps to what:
 
 - `User` -> coder name (its `name`, else its `id`, else "user-" + the first 8
-  characters of its GUID, or all of it where two such users share those), a coder of
-  the project even without codings;
+  characters of its GUID, or all of it where two such users share those; a name
+  another user has already is told apart as "name (2)"), a coder of the project
+  even without codings;
   codings and notes without a known user belong to coder "imported"
 - `CodeBook` -> themes and codes (coder.codebook.qdc.codebook_from_xml: top-level
   codes with children are themes keeping their isCodable, deeper codes are
@@ -13,7 +14,7 @@ What maps to what:
   "Ungrouped codes"). Codings on a theme's own code go to an extra code
   "<theme> (general)" with index "<theme index>.0", so no coding is lost.
 - `TextSource` -> a response whose id is the source's `name` (its GUID when
-  the name is empty or used twice), text from `PlainTextContent` or from
+  the name is empty, "name (2)" for the second source of one name), text from `PlainTextContent` or from
   `plainTextPath` (`internal://FILE` = `sources/FILE` inside the zip); a
   text whose `\r\n` the offsets count as one character (ATLAS.ti's) is kept
   with `\n` (coder.refi.sources.as_offsets_count)
@@ -108,6 +109,7 @@ class QdpxContent:
     unlisted_users: set[str] = field(default_factory=set)                      # see SourcesRead
     dangling_note_refs: int = 0   # NoteRefs to notes the file does not hold
     joined_line_breaks: int = 0   # see SourcesRead
+    shared_names: dict[str, int] = field(default_factory=dict)   # see Skeleton
 
     def summary(self) -> str:
         """One line on what the import holds, and what it could not place."""
@@ -125,6 +127,8 @@ class QdpxContent:
                     f"do not list recorded as {IMPORTED_CODER!r}"] * bool(self.unlisted_users)
                  + [f"{counted(self.dangling_note_refs, 'link')} to notes the file "
                     "does not hold left out"] * bool(self.dangling_note_refs)
+                 + [f"{counted(n, kind)} named as another {kind} told apart as \"name (2)\""
+                    for kind, n in self.shared_names.items()]
                  + [f"{counted(self.joined_line_breaks, 'text')} with each \\r\\n as one line break (\\n), "
                     "as the file's offsets count it"] * bool(self.joined_line_breaks))
         return text + (f" ({'; '.join(notes)})" if notes else "")
@@ -172,7 +176,8 @@ def read_qdpx(path: Path | str, limits: ZipLimits = ZipLimits()) -> QdpxContent:
                               users=sorted(set(skeleton.people.values())), guids=skeleton.guids,
                               skipped=read.skipped,
                               unlinked=read.unlinked, past_end=read.past_end, not_text=read.not_text,
-                              unlisted_users=read.unlisted_users, joined_line_breaks=read.joined_line_breaks)
+                              unlisted_users=read.unlisted_users, joined_line_breaks=read.joined_line_breaks,
+                              shared_names=skeleton.shared_names)
         _resolve_codings(qde, content, read, skeleton)
         _read_notes(qde, content, read, skeleton)
         return content

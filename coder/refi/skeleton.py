@@ -2,8 +2,9 @@
 
 Users, Variables, the CodeBook (with coder's own fields from `coder.json`,
 see coder.refi.fields), every source's GUID and name (its file name when
-it has none; a response id is the name only when no other source has it) and the NoteRefs of codes and of
-the project. It parses the whole file, so bad XML anywhere is reported before
+it has none) and the NoteRefs of codes and of the project. Two users or two
+sources of one name are told apart as "name" and "name (2)": two people's
+codings must not become one coder's, and a response id must be unique. It parses the whole file, so bad XML anywhere is reported before
 any other error; the sources themselves are read in the second pass
 (coder.refi.sources).
 """
@@ -35,6 +36,7 @@ class Skeleton:
     code_notes: list[tuple[str, tuple[str, str]]]   # (note GUID, ("theme" | "code", id))
     project_notes: list[str]        # note GUIDs the project refers to
     description: str = ""           # Project/Description (QualCoder keeps its project memo there)
+    shared_names: dict[str, int] = field(default_factory=dict)   # "user" / "source" -> how many renamed
     # (kind, key, GUID as the file spells it, None) of users, variables, sources, themes and codes:
     # rows for coder.store.exchange.keep_guids
     guids: list[tuple[str, str, str, None]] = field(default_factory=list)
@@ -42,7 +44,7 @@ class Skeleton:
 
 def read_skeleton(qde: QdeFile) -> Skeleton:
     """Read the skeleton; InputError for bad XML, a root other than Project or a bad CodeBook."""
-    people: dict[str, str] = {}
+    users: list[tuple[str, str]] = []
     variables: dict[str, str] = {}
     sources: list[tuple[str, str]] = []
     project_notes: list[str] = []
@@ -53,7 +55,7 @@ def read_skeleton(qde: QdeFile) -> Skeleton:
         tag = local(element.tag)
         if section == "Users" and tag == "User":
             guid = _remember(written, element)
-            people[guid] = element.get("name") or element.get("id") or _unnamed_user(guid, people)
+            users.append((guid, (element.get("name") or element.get("id") or "").strip()))
         elif section == "Variables" and tag == "Variable":
             variables[_remember(written, element)] = element.get("name", "")
         elif section == "Sources" and tag == "TextSource":
@@ -73,9 +75,11 @@ def read_skeleton(qde: QdeFile) -> Skeleton:
     codebook, ids = codebook_and_guids_from_xml(book, file=qde.where, name=qde.project_name,
                                                 fields=fields.codes, labelled_lines=coder_made)
     codebook = dataclasses.replace(codebook, **fields.codebook)
-    twice = next((guid for guid, n in Counter(guid for guid, _ in sources).items() if n > 1), None)
-    if twice is not None:
-        qde.fail("another TextSource has this GUID too (each source needs its own)", "TextSource", twice, "guid")
+    for kind, listed in (("User", users), ("TextSource", sources)):
+        twice = next((guid for guid, n in Counter(guid for guid, _ in listed).items() if n > 1), None)
+        if twice is not None:
+            qde.fail(f"another {kind} has this GUID too (each needs its own)", kind, twice, "guid")
+    people, source_ids = _distinct_names(users, _unnamed_user), _distinct_names(sources)
     theme_ids = {t.id for t in codebook.themes}
     themes = {g: i for g, i in ids.items() if i in theme_ids}
     codes = {g: i for g, i in ids.items() if i not in theme_ids}
@@ -87,13 +91,14 @@ def read_skeleton(qde: QdeFile) -> Skeleton:
         if target:
             code_notes.extend((guid_of(ref.get("targetGUID")), target) for ref in code_el
                               if local(ref.tag) == "NoteRef")
-    source_ids = _source_ids(sources)
     found = [("user", people), ("variable", variables), ("source", source_ids), ("theme", themes),
              ("code", codes)]
     guids = [(kind, key, written[guid], None) for kind, keys in found for guid, key in keys.items()
              if key and guid in written]
-    return Skeleton(qde.project_name, people, variables, codebook, themes, codes,
-                    source_ids, code_notes, project_notes, description, guids)
+    shared = {kind: sum(bool(name) and names[guid] != name for guid, name in listed)
+              for kind, listed, names in (("user", users, people), ("source", sources, source_ids))}
+    return Skeleton(qde.project_name, people, variables, codebook, themes, codes, source_ids, code_notes,
+                    project_notes, description, {k: n for k, n in shared.items() if n}, guids)
 
 
 def _remember(written: dict[str, str], element) -> str:
@@ -110,15 +115,24 @@ def _file_stem(path: str | None) -> str:
     return name.rsplit(".", 1)[0].strip() if "." in name else name.strip()
 
 
-def _source_ids(sources: list[tuple[str, str]]) -> dict[str, str]:
-    """Source GUID -> response id: the source's name, or its GUID when that is empty or shared."""
-    names = Counter(name for _, name in sources)
-    return {guid: name if name and names[name] == 1 else guid for guid, name in sources}
+def _distinct_names(named: list[tuple[str, str]], unnamed=lambda guid, used: guid) -> dict[str, str]:
+    """GUID -> name, in file order. A name taken already becomes "name (2)" (or the first such
+    number no element of the file is named); an empty name is `unnamed(guid, names used so far)`."""
+    given = {name for _, name in named}
+    used: set[str] = set()
+    found: dict[str, str] = {}
+    for guid, name in named:
+        unique, n = name or unnamed(guid, used), 2
+        while name and (unique in used or (unique != name and unique in given)):
+            unique, n = f"{name} ({n})", n + 1
+        used.add(unique)
+        found[guid] = unique
+    return found
 
 
-def _unnamed_user(guid: str, people: dict[str, str]) -> str:
+def _unnamed_user(guid: str, used: set[str]) -> str:
     """A coder name for a User with neither name nor id: "user-" and the first 8 characters of
     its GUID, or the whole GUID where another such user already has that name (two coders'
     codings must not become one's)."""
     short = f"user-{guid[:8]}"
-    return short if short not in people.values() else f"user-{guid}"
+    return short if short not in used else f"user-{guid}"

@@ -216,8 +216,11 @@ class _SecondPass:
 
     def coding(self, coding: ET.Element, rid: str, start: int | None, end: int | None,
                coder: str, created: str | None, selection: tuple[str, str | None] | None) -> None:
-        """Keep a Coding's row; remember the first whose CodeRef the CodeBook lacks."""
+        """Keep a Coding's row; remember the first whose CodeRef the CodeBook lacks. A Note it
+        refers to is a memo on its response (coder keeps memos on responses, not on codings)."""
         ref = next((child for child in coding if local(child.tag) == "CodeRef"), None)
+        for note in (child for child in coding if local(child.tag) == "NoteRef"):
+            self.read.note_targets.setdefault(guid_of(note.get("targetGUID")), ("response", rid))
         target = guid_of(ref.get("targetGUID")) if ref is not None else ""
         if (self.read.bad_coding is None and target not in self.skeleton.code_by_guid
                 and target not in self.skeleton.theme_by_guid):

@@ -37,7 +37,8 @@ coder.refi.fields). What goes where in project.qde:
   own that says what it is on and by whom (see note_name): QualCoder turns
   Notes into journals named so and stops on a name used twice, and
   coder.refi.reader finds the target again from the name where nothing
-  refers to the Note. A theme's or code's memo has no NoteRef, only its name:
+  refers to the Note. A theme's or code's memo has no NoteRef, only its name
+  (so it takes that name even where an imported Note had another):
   QualCoder releases before its sub-code rework drop a `Code` that holds
   anything but a Description (and its codings with it), and make a nameless
   code of a NoteRef under a theme
@@ -58,9 +59,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import xml.etree.ElementTree as ET
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 from xml.sax.saxutils import quoteattr
@@ -103,7 +106,7 @@ def _value_kind(value) -> str:
     if isinstance(value, int):
         return "Integer"
     if isinstance(value, float):
-        return "Float"
+        return "Float" if math.isfinite(value) else "Text"   # xs:decimal has no NaN or infinity
     return _date_kind(value) if isinstance(value, str) else "Text"
 
 
@@ -141,8 +144,8 @@ _VALUE_ELEMENT = {"Text": "TextValue", "Boolean": "BooleanValue", "Integer": "In
 def _value_text(value, kind: str) -> str:
     if kind == "Boolean":
         return "true" if value else "false"
-    if kind == "Float":
-        return repr(float(value))
+    if kind == "Float":   # xs:decimal takes no exponent: 5e-05 goes out as 0.00005
+        return format(Decimal(repr(float(value))), "f")
     return str(value)
 
 
@@ -303,6 +306,8 @@ class _ProjectWriter:
         taken: set[str] = set()
         for memo in self.memos.itertuples():
             note_guid, name = self.guids.note(memo)
+            if memo.target_type in labels:   # no NoteRef leads back to a theme or code: only the name does
+                name = None
             name = name or note_name(memo.target_type,
                                      labels.get(memo.target_type, {}).get(memo.target_id, memo.target_id),
                                      memo.coder)
