@@ -150,6 +150,17 @@ def test_check_finds_rows_pointing_at_nothing_and_names_the_safety_copy(project_
     assert safety_copies(project_path)[-1].name in line.stdout
 
 
+def test_check_finds_attributes_that_are_not_json(project_path):
+    """An older coder stored a JSON Lines `NaN` bare in the attributes; check said ok."""
+    rows = "', 'now', 'a.jsonl'), ('".join(["r1', 'one', 0, '{\"x\": NaN}", "r2', 'two', 1, '{\"x\": 1}",
+                                          "r3', 'three', 2, '[1]"])
+    tamper(project_path, "INSERT INTO responses(id, text, position, attributes, imported_at, source) "
+                         f"VALUES ('{rows}', 'now', 'a.jsonl')")
+    line = run_cli("check", project_path)
+    assert line.returncode == 1
+    assert "2 responses have attributes that are not a valid JSON object, first: 'r1', 'r3'" in line.stdout
+
+
 def test_check_of_a_file_that_is_not_sqlite(tmp_path):
     junk = tmp_path / "junk.coder"
     junk.write_bytes(b"hello" * 1000)

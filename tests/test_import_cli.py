@@ -97,3 +97,22 @@ def test_an_import_is_one_event_in_the_projects_history(codebook_project, tmp_pa
     conn.close()
     assert [(e.coder, e.target, e.data["imported"], e.data["replaced"], e.data["skipped"], e.data["positions"])
             for e in events] == [("dana", "a.csv", 2, 0, 0, [0, 2]), ("dana", "b.csv", 1, 1, 0, [2, 4])]   # (a replaced row keeps its place)
+
+
+def test_json_lines_nan_and_infinity_are_stored_as_valid_json(project_path, tmp_path):
+    """`{"x": NaN}` was stored bare: not JSON, so SQLite's JSON functions failed on the project."""
+    import sqlite3
+
+    file = tmp_path / "a.jsonl"
+    file.write_text('{"id": "a", "text": "Too many cases here.", "x": NaN, "y": [1, -Infinity]}\n'
+                    '{"id": "b", "text": "Not enough staff.", "x": 1e400}\n', encoding="utf-8")
+    done = run_cli("import", project_path, file)
+    assert done.returncode == 0, done.stderr
+    assert imported(project_path) == {"a": ("Too many cases here.", {"x": "NaN", "y": [1, "-Infinity"]}),
+                                      "b": ("Not enough staff.", {"x": "Infinity"})}
+    conn = sqlite3.connect(project_path)
+    assert conn.execute("SELECT json_extract(attributes, '$.x') FROM responses ORDER BY position").fetchall() == [
+        ("NaN",), ("Infinity",)]
+    conn.close()
+    assert run_cli("check", project_path).returncode == 0
+

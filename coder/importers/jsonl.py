@@ -1,7 +1,8 @@
 """JSON Lines: one JSON object per line; its keys are the columns.
 
 Values keep their JSON types (numbers stay numbers; nested lists and objects
-are kept as they are in attributes). Blank lines are ignored.
+are kept as they are in attributes; `NaN` and `Infinity`, which are not JSON,
+become the text "NaN" and "Infinity"). Blank lines are ignored.
 """
 
 from __future__ import annotations

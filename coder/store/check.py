@@ -1,4 +1,4 @@
-"""`coder check`: is a project file whole? Integrity, foreign keys, schema and metadata.
+"""`coder check`: is a project file whole? Integrity, foreign keys, schema, metadata, attributes.
 
 The file is opened read-only and never changed or upgraded, so a damaged or
 too-new project can be looked at safely.
@@ -68,6 +68,8 @@ def check_project(path: Path | str) -> CheckReport:
         if report.schema is not None:
             report.problems.extend(missing_parts(conn, report.schema))
         _check_foreign_keys(conn, report)
+        if report.schema is not None and not report.problems:
+            _check_attributes(conn, report)
         if report.ok:
             report.counts = {what: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
                              for what, table in (("responses", "responses"), ("codes", "codes"),
@@ -107,3 +109,19 @@ def _check_foreign_keys(conn: sqlite3.Connection, report: CheckReport) -> None:
     if broken:
         report.problems.append("rows pointing at nothing: " + ", ".join(
             f"{n:,} in {table}" for table, n in list(broken.items())[:SHOWN]))
+
+
+# Attributes that are not one JSON object; CASE, as json_type() fails on text that is not JSON.
+_BAD_ATTRIBUTES = "CASE WHEN json_valid(attributes) THEN json_type(attributes) != 'object' ELSE 1 END"
+
+
+def _check_attributes(conn: sqlite3.Connection, report: CheckReport) -> None:
+    """Responses whose attributes are not a JSON object, as a bare NaN an older coder stored: the
+    JSON functions exports and filters use refuse them."""
+    count = conn.execute(f"SELECT count(*) FROM responses WHERE {_BAD_ATTRIBUTES}").fetchone()[0]
+    if count:
+        first = [row[0] for row in conn.execute(
+            f"SELECT id FROM responses WHERE {_BAD_ATTRIBUTES} ORDER BY position LIMIT {SHOWN}")]
+        report.problems.append(f"{count:,} {'response has' if count == 1 else 'responses have'} attributes that "
+                               f"are not a valid JSON object, first: {', '.join(map(repr, first))}; importing their file "
+                               "again with --on-duplicate replace mends them")
