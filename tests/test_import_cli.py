@@ -116,3 +116,45 @@ def test_json_lines_nan_and_infinity_are_stored_as_valid_json(project_path, tmp_
     conn.close()
     assert run_cli("check", project_path).returncode == 0
 
+
+SURVEYMONKEY = [
+    ["Respondent ID", "Collector ID", "Start Date", "What is your role?", "", "What makes your workload hard?"],
+    ["", "", "", "Social worker", "Manager", "Open-Ended Response"],
+    ["114378960771", "430214321", "06/03/2024 09:12:55 AM", "Social worker", "", "Too many cases, not enough staff."],
+    ["114378960772", "430214321", "06/03/2024 10:12:55 AM", "", "Manager", ""],
+    ["114378960773", "430214321", "06/04/2024 10:12:55 AM", "", "Manager", "Budget cuts and a slow IT system."]]
+
+
+def test_a_surveymonkey_second_header_row_names_the_columns_and_is_not_a_response(project_path, tmp_path):
+    """SurveyMonkey's row of answer labels stopped the import (the header is blank over a question's
+    second column); named, it was an empty id, and with --id-col @row response 1 was its label."""
+    file = write_csv(tmp_path / "sm.csv", SURVEYMONKEY)
+    done = run_cli("import", project_path, file)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[:2] == [
+        f"read 3 rows from {file} (CSV, comma-separated, UTF-8; a second header row under the header skipped "
+        "('Social worker', 'Manager', 'Open-Ended Response'); its labels complete 2 column names)",
+        "id: Respondent ID, text: What makes your workload hard?, attributes: Collector ID, Start Date, "
+        "What is your role? - Social worker, What is your role? - Manager"]
+    assert imported(project_path)["114378960771"] == (
+        "Too many cases, not enough staff.", {"Collector ID": "430214321", "Start Date": "06/03/2024 09:12:55 AM",
+                                              "What is your role? - Social worker": "Social worker"})
+    numbered = tmp_path / "numbered.coder"
+    assert run_cli("init", numbered).returncode == 0
+    done = run_cli("import", numbered, file, "--id-col", "@row")
+    assert done.returncode == 0, done.stderr
+    assert {rid: text for rid, (text, _) in imported(numbered).items()} == {   # row 2, empty, is skipped
+        "1": "Too many cases, not enough staff.", "3": "Budget cuts and a slow IT system."}
+
+
+def test_an_old_qualtrics_row_of_question_texts_is_not_a_response(project_path, tmp_path):
+    """Under V1, V2 ... an old Qualtrics export has the question texts: they were response 'ResponseID'."""
+    file = write_csv(tmp_path / "q.csv", [
+        ["V1", "V7", "V8", "Q1"],
+        ["ResponseID", "Status", "StartDate", "What makes your workload hard?"],
+        ["R_1abc", "0", "2016-03-06 09:12:55", "Too many cases and not enough staff."],
+        ["R_2abc", "0", "2016-03-06 10:12:55", "Budget cuts and slow IT."]])
+    done = run_cli("import", project_path, file, "--id-col", "V1", "--text-col", "Q1")
+    assert done.returncode == 0, done.stderr
+    assert "a second header row under the header skipped ('ResponseID', 'Status', 'StartDate' ...)" in done.stdout
+    assert list(imported(project_path)) == ["R_1abc", "R_2abc"]

@@ -229,3 +229,36 @@ def test_a_workbooks_title_and_blank_rows_above_the_header_are_skipped(project_p
 def test_a_one_column_sheet_with_a_stray_cell_is_not_taken_for_a_title(project_path, tmp_path):
     file = write_xlsx(tmp_path / "a.xlsx", [["comment"], ["Too many cases", "x"], ["Paperwork"], ["Supervision"]])
     fails_untouched(project_path, lambda: run_import(project_path, file), "row 2.*no header")
+
+
+def test_a_surveymonkey_workbooks_last_question_of_several_columns_keeps_them(project_path, tmp_path):
+    """The header's blank cells over the last question's later columns are at its end: they are named
+    by the second header row, not cut off."""
+    rows = [["Respondent ID", "Start Date", "Comment", "Which apply?", None],
+            [None, None, "Open-Ended Response", "Caseload", "Paperwork"],
+            [101, "2024-03-06 09:12:55", "Too many cases", "Caseload", None],
+            [102, "2024-03-06 10:12:55", "Forms, forms, forms", None, "Paperwork"]]
+    summary = run_import(project_path, write_xlsx(tmp_path / "sm.xlsx", rows), text_col="Comment")
+    assert imported(project_path) == {"101": ("Too many cases", {"Start Date": "2024-03-06 09:12:55",
+                                                                 "Which apply? - Caseload": "Caseload"}),
+                                      "102": ("Forms, forms, forms", {"Start Date": "2024-03-06 10:12:55",
+                                                                      "Which apply? - Paperwork": "Paperwork"})}
+    assert summary.description.endswith("its labels complete 2 column names")
+
+
+@pytest.mark.parametrize("first", [["7", "", "n/a", "Too many cases"],            # an id, then odd cells
+                                   ["anon", "", "", "Too many cases"]])           # ids that are words
+def test_a_first_response_that_merely_looks_odd_is_not_taken_for_a_second_header(project_path, tmp_path, first):
+    ids = ["8", "9"] if first[0].isdigit() else ["bea", "cal"]
+    rows = [["id", "age", "score", "comment"], first,
+            [ids[0], "34", "2", "Paperwork all day"], [ids[1], "51", "3", "Not enough staff"]]
+    summary = run_import(project_path, write_csv(tmp_path / "a.csv", rows))
+    assert list(imported(project_path)) == [first[0], *ids]
+    assert summary.description == "CSV, comma-separated, UTF-8"
+
+
+def test_a_row_of_empty_cells_under_the_header_is_a_response_for_row_numbers(project_path, tmp_path):
+    rows = [["id", "age", "comment"], ["", "", ""], ["8", "34", "Paperwork all day"], ["9", "51", "Not enough staff"]]
+    summary = run_import(project_path, write_csv(tmp_path / "a.csv", rows), id_col="@row")
+    assert list(imported(project_path)) == ["2", "3"]
+    assert summary.skipped_empty == 1

@@ -16,6 +16,7 @@ from typing import Iterator
 
 from coder.errors import InputError
 from coder.importers.encoding import describe, detect_encoding, has_bom
+from coder.importers.second_header import second_header
 from coder.importers.table import MAX_TITLE_ROWS, SourceRow, Table, check_header, skipped_titles, title_rows
 
 DELIMITERS = {",": "comma-separated", ";": "semicolon-separated", "\t": "tab-separated"}
@@ -84,10 +85,12 @@ def open_delimited(path: Path, encoding: str | None = None) -> Table:
 
 def delimited_table(path: Path, encoding: str, delimiter: str, sample: str, kind: str = "") -> Table:
     """The Table of a text file in a known `encoding` and `delimiter` (`sample`: its start, from
-    `read_sample`). Rows above the header (a title, `title_rows`) are skipped, and the
-    description says so; `kind` adds what kind of file it is to the description."""
-    above = _sample_rows(sample, delimiter)
-    above = above[:title_rows(above)]
+    `read_sample`). Rows above the header (a title, `title_rows`) and a second header row under it
+    (`coder.importers.second_header`) are skipped, and the description says so; `kind` adds what
+    kind of file it is to the description."""
+    first = _sample_rows(sample, delimiter)
+    above = first[:title_rows(first)]
+    doubled = second_header(first[len(above):])   # the column names and what to say, or None
     csv.field_size_limit(MAX_CELL_CHARS)
     with path.open(encoding=encoding, newline="") as f:
         reader = csv.reader(f, delimiter=delimiter, strict=True)
@@ -96,6 +99,9 @@ def delimited_table(path: Path, encoding: str, delimiter: str, sample: str, kind
             for _ in above:
                 next(filled)
             header = next(filled, None)
+            if doubled:
+                header = doubled[0]
+                next(filled)
         except csv.Error as exc:
             raise InputError(f"the header is not readable as CSV ({exc})", file=str(path), line=1,
                              hint="check the quotes in the first row") from None
@@ -108,6 +114,8 @@ def delimited_table(path: Path, encoding: str, delimiter: str, sample: str, kind
     description = f"{'TSV' if delimiter == chr(9) else 'CSV'}, {DELIMITERS[delimiter]}, {describe(encoding, bom)}{kind}"
     if above:
         description += f"; {skipped_titles(above)}"
+    if doubled:
+        description += f"; {doubled[1]}"
 
     def rows() -> Iterator[SourceRow]:
         with path.open(encoding=encoding, newline="") as f:

@@ -1,7 +1,8 @@
 """Excel workbooks: XLSX (openpyxl, read-only streaming) and legacy XLS (xlrd).
 
 The first row of the sheet is the header, unless rows with at most one filled cell (a
-title, a blank row) sit above it (`coder.importers.table.title_rows`). Numbers stay numbers (whole numbers
+title, a blank row) sit above it (`coder.importers.table.title_rows`); a second header
+row under it is skipped (`coder.importers.second_header`). Numbers stay numbers (whole numbers
 as integers), dates and times become ISO 8601 strings, empty cells are None.
 Empty rows and empty columns past the header are ignored.
 """
@@ -17,6 +18,7 @@ from typing import Iterator
 
 from coder.errors import InputError
 from coder.importers.archive import ZipLimits, check_zip_members
+from coder.importers.second_header import LATER_ROWS, second_header
 from coder.importers.table import (MAX_TITLE_ROWS, SourceRow, Table, check_header, list_columns,
                                    other_sheets_hint, sheet_place, skipped_titles, title_rows)
 
@@ -58,7 +60,7 @@ def _table(path: Path, kind: str, names: list[str], index: int, chosen: bool, ra
     sheet = names[index] if len(names) > 1 else None   # errors name the sheet when there is a choice
     others = () if chosen else tuple(names[:index] + names[index + 1:])
     reader = raw_rows()
-    first = [[cell_value(c) for c in row] for row in itertools.islice(reader, MAX_TITLE_ROWS + 1)]
+    first = [[cell_value(c) for c in row] for row in itertools.islice(reader, MAX_TITLE_ROWS + 2 + LATER_ROWS)]
     reader.close()
     above = first[:title_rows(first)]
     header_row = len(above) + 1
@@ -66,6 +68,11 @@ def _table(path: Path, kind: str, names: list[str], index: int, chosen: bool, ra
     if header_cells is None or all(c is None for c in header_cells):
         raise InputError("the sheet is empty (no header row)", file=sheet_place(path, sheet), row=1,
                          hint=other_sheets_hint(others) if others else None)
+    under = [(sheet_row, r) for sheet_row, r in enumerate(first[header_row:], start=header_row + 1)
+             if any(v is not None for v in r)]
+    doubled = second_header([header_cells, *(r for _, r in under)])   # the column names and what to say, or None
+    if doubled:
+        header_cells, header_row = doubled[0], under[0][0]
     while header_cells and header_cells[-1] in (None, ""):
         header_cells.pop()
     columns = check_header(header_cells, sheet_place(path, sheet), unit="row", place=header_row)
@@ -86,7 +93,8 @@ def _table(path: Path, kind: str, names: list[str], index: int, chosen: bool, ra
             number += 1
             yield number, sheet_row, {name: v for name, v in zip(columns, values) if v is not None}
 
-    description = f"{kind}, sheet {names[index]!r}" + (f"; {skipped_titles(above)}" if above else "")
+    description = f"{kind}, sheet {names[index]!r}" + (f"; {skipped_titles(above)}" if above else "") + \
+        (f"; {doubled[1]}" if doubled else "")
     table = Table(path, description, columns, rows, unit="row", sheet=sheet, other_sheets=others)
     return table
 
