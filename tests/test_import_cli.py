@@ -158,3 +158,14 @@ def test_an_old_qualtrics_row_of_question_texts_is_not_a_response(project_path, 
     assert done.returncode == 0, done.stderr
     assert "a second header row under the header skipped ('ResponseID', 'Status', 'StartDate' ...)" in done.stdout
     assert list(imported(project_path)) == ["R_1abc", "R_2abc"]
+
+
+def test_a_google_forms_timestamp_is_not_taken_for_the_text(project_path, tmp_path):
+    """A Timestamp column (2024/03/06 9:12:55 AM GMT+1) was a second free-text column, so the import
+    stopped asking which column is the text."""
+    file = write_csv(tmp_path / "g.csv", [["Timestamp", "What makes your workload hard?", "Anything else?"]] + [
+        [f"2024/03/0{day} 9:12:55 AM GMT+1", "Too many cases and not enough staff to cover them.", "no"]
+        for day in range(1, 6)])
+    done = run_cli("import", project_path, file, "--id-col", "@row")
+    assert done.returncode == 0, done.stderr
+    assert "id: @row, text: What makes your workload hard?, attributes: Timestamp, Anything else?" in done.stdout

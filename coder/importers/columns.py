@@ -2,7 +2,8 @@
 
 Named columns win (an id column called id, respondent, respondent_id, caseid,
 response_id ...; a text column called text, comment, response, answer or
-verbatim); else the text column is the only column holding long free text.
+verbatim); else the text column is the only column holding long free text
+(dates and times, however long, are not).
 Anything ambiguous stops with the list of columns and the option to give.
 """
 
@@ -13,6 +14,7 @@ import re
 
 from coder.importers import open_table
 from coder.importers.table import ROW_ID, Table, list_columns
+from coder.importers.values import is_date_or_time
 
 ID_NAMES = {"id", "respondent", "respondent_id", "respondentid", "caseid", "case_id",
             "response_id", "responseid", "participant", "participant_id"}
@@ -31,13 +33,14 @@ def named_columns(columns, names: set[str]) -> list[str]:
 
 
 def free_text_columns(table: Table, exclude: set[str]) -> list[str]:
-    """Columns whose values in the first rows are long and mostly several words."""
+    """Columns whose values in the first rows are long and mostly several words. A date or time
+    (`2024/03/06 9:12:55 AM GMT+1`, Google Forms' Timestamp) counts as no words."""
     lengths: dict[str, list[int]] = {c: [] for c in table.columns if c not in exclude}
     for _, _, values in itertools.islice(table.rows(), SAMPLE_ROWS):
         for column, found in lengths.items():
             value = values.get(column)
             if isinstance(value, str) and value.strip():
-                found.append(len(value) if " " in value.strip() else 0)
+                found.append(len(value) if " " in value.strip() and not is_date_or_time(value) else 0)
     return [c for c, found in lengths.items()
             if found and sum(found) / len(found) >= FREE_TEXT_MEAN_CHARS]
 
