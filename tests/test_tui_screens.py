@@ -62,6 +62,33 @@ def test_the_list_shows_survey_tools_long_ids_or_shortens_them_in_the_middle(tmp
     run(scenario)
 
 
+def test_a_side_screens_key_list_has_the_keys_the_key_bar_leaves_off(tmp_path):
+    """? listed only the keys the key bar shows: F2's list lacked ctrl+r, j / k and enter, F3's
+    its tab keys 1-3 and r, F4's n / p (shown on the bar only when there is such a page)."""
+    from coder.tui.screens.help_screen import HelpScreen
+
+    path = make_project(tmp_path / "k.coder", n=3)
+    wanted = {"f2": [("^r", "Redo"), ("↓ / j", "Cursor Down"), ("↑ / k", "Cursor Up"), ("e / ⏎", "Edit"),
+                     ("a", "Add code")],
+              "f3": [("1", "Counts"), ("2", "Chart"), ("3", "Crosstab"), ("r", "Recount"), ("b", "By")],
+              "f4": [("n", "Next page"), ("p", "Previous page"), ("⏎", "Go to"), ("c", "Code")]}
+
+    async def scenario():
+        async with running(path, size=(80, 24)) as (app, pilot, screen):
+            for key, rows in wanted.items():
+                await pilot.press(key)
+                await pilot.pause()
+                await pilot.press("question_mark")
+                await pilot.pause()
+                assert isinstance(app.screen, HelpScreen)
+                listed = app.screen.keys
+                assert all(row in listed for row in rows), (key, [row for row in rows if row not in listed])
+                assert len({what for _, what in listed}) == len(listed), listed   # each once
+                await pilot.press("escape")
+                await pilot.pause()
+    run(scenario)
+
+
 def test_a_side_screens_keys_are_listed_as_the_coding_screens_are(tmp_path):
     """? on F2-F5 opened Textual's own panel: the tree's arrow keys first, the screen's own keys
     below the fold at 80x24, and no word on how to close it."""

@@ -48,13 +48,34 @@ class SideScreen(Screen):
         self.app.pop_screen()
 
     def action_keys(self) -> None:
-        """List this screen's keys in the box `?` shows on the coding screen (Textual's own panel
-        listed the tree's arrow keys first and the screen's below the fold at 80x24)."""
-        keys: dict[str, str] = {}   # what it does -> the key(s), the first binding of each
-        for _, binding, _, _ in self.active_bindings.values():
-            if binding.show and binding.description:
-                keys.setdefault(binding.description, self.app.get_key_display(binding))
-        self.app.push_screen(HelpScreen([], [(key, what) for what, key in keys.items()]))
+        """List every key that works here in the box `?` shows on the coding screen: the screen's
+        own first (Textual's own panel listed the tree's arrow keys first and the screen's below the
+        fold at 80x24), then the app's, then the focused table's, tree's or list's and Textual's
+        (tab, copy). Keys the key bar leaves off for room (`ctrl+r`, F3's `1`-`3`) are listed, and
+        the screen's keys that work only at times (F4's `n` / `p`, when there is such a page); keys
+        doing the same thing share a line (`↓ / j`)."""
+        def group(node, binding) -> int:
+            generic = binding.action.startswith(("app.", "screen."))
+            return 2 if generic or node not in (self, self.app) else 0 if node is self else 1
+
+        active = self.active_bindings
+        # The screen's keys that do nothing just now (no next page) are not active: listed all the same.
+        resting = [(self, binding) for key, binding in self._bindings if key not in active]
+        bindings = [(node, binding) for node, binding, _, _ in active.values()] + resting
+        rows: list[list] = []   # [what it does, keys]
+        entries: dict = {}      # (action, node) and what it does -> its row
+        for node, binding in sorted(bindings, key=lambda pair: group(*pair)):
+            if not binding.description:
+                continue
+            what = binding.description[:1].upper() + binding.description[1:]
+            row = entries.get((binding.action, id(node))) or entries.get(what)
+            if row is None:
+                rows.append(row := [what, []])
+            entries[binding.action, id(node)] = entries[what] = row
+            key = self.app.get_key_display(binding)
+            if key not in row[1]:
+                row[1].append(key)
+        self.app.push_screen(HelpScreen([], [(" / ".join(keys), what) for what, keys in rows]))
 
     def action_choose(self, name: str) -> None:
         """Open the Select with id `name` (a choice made from the keyboard)."""

@@ -20,9 +20,11 @@ GUIDE = 2   # cells the tree's guide takes before a code's label ("├ ")
 
 class CodebookTree(Tree[str]):
     """Themes and their codes; a node's data is a code id or `theme:<id>`. j and k move as the
-    arrows do, as they step through responses on the coding screen."""
+    arrows do, as they step through responses on the coding screen; enter opens the highlighted
+    code or theme's form (the screen's `e`), and says so in the list of keys."""
 
-    BINDINGS = [Binding("j", "cursor_down", "Down", show=False), Binding("k", "cursor_up", "Up", show=False)]
+    BINDINGS = [Binding("j", "cursor_down", "Down", show=False), Binding("k", "cursor_up", "Up", show=False),
+                Binding("enter", "select_cursor", "Edit", show=False)]
 
     # Text on the cursor in the colour that reads on it (as the coding screen's codebook has it).
     DEFAULT_CSS = """
