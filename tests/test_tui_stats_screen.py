@@ -241,3 +241,29 @@ def test_an_open_choice_is_framed_over_the_tabs(project):
             assert overlay.display and overlay.styles.border.top[0] == "round"
             assert "╭" in screen_text(app).splitlines()[4]
     run(scenario)
+
+
+def test_a_tab_key_focuses_its_table_so_the_arrows_scroll_it(project):
+    """After choosing an attribute (b) and pressing 3, the arrows went to the By choice (down
+    reopened its list) and the crosstab's χ² p and Note columns stayed out of reach at 80 columns."""
+    async def scenario():
+        async with running(project, coder="alice", size=(80, 24)) as (app, pilot, _):
+            screen = await open_stats(app, pilot)
+            await pilot.press("b", "down", "enter")
+            await settle(app, pilot)
+            await pilot.press("3")
+            await pilot.pause()
+            grid = screen.query_one("#crosstab-table", DataTable)
+            assert app.focused is grid
+            await pilot.press("down", *["right"] * 12)
+            await pilot.pause()
+            assert not screen.query_one("#by").expanded
+            assert grid.cursor_row == 1 and grid.scroll_x > 0
+            await pilot.press("ctrl+pagedown")
+            await pilot.pause()
+            assert "χ² p" in screen_text(app)
+            await pilot.press("1")
+            assert app.focused is screen.query_one("#counts-table", DataTable)
+            await pilot.press("2")
+            assert app.focused is screen.query_one(BarChart).parent
+    run(scenario)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Label, Select, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Label, Select, Static, TabbedContent, TabPane, Tabs
 from textual.worker import Worker, WorkerState
 
 from coder.export.kinds import SOURCES
@@ -333,7 +333,14 @@ class StatsScreen(UsesSession, SideScreen):
     # ----- keys
 
     def action_tab(self, pane: str) -> None:
-        self.query_one(TabbedContent).active = pane
+        """Show a tab and focus its table (or chart), so the arrows scroll it: they went on to
+        the choice last made (b's, reopening its list), and the crosstab's right-hand columns
+        stayed out of reach at 80 columns. The crosstab's hint, before an attribute is chosen,
+        has nothing to scroll: the tabs take focus."""
+        tabs = self.query_one(TabbedContent)
+        tabs.active = pane
+        target = next((w for w in tabs.get_pane(pane).query("DataTable, VerticalScroll") if w.display), None)
+        (target or tabs.query_one(Tabs)).focus()
 
     def action_recount(self) -> None:
         self._refresh_choices()
