@@ -60,6 +60,14 @@ class CoderApp(App):
     /* Placeholders and inactive tabs in a muted colour that still reads ($muted-text): themes
        draw them at half strength, 2.0-3.5:1. */
     Input > .input--placeholder, TextArea > .text-area--placeholder { color: $muted-text; }
+    /* So too a choice's prompt while nothing is chosen ("Select", "(none)") and its arrow
+       (4.2:1 in textual-dark, 3.0 in textual-light); a chosen value in the theme's text. */
+    SelectCurrent Static#label, SelectCurrent .arrow { color: $muted-text; }
+    SelectCurrent.-has-value Static#label { color: $foreground; }
+    /* A primary button's text ($primary-button-text: 3.8:1 on textual-dark's blue) and a focused
+       checkbox's label ($cursor-text on the cursor colour, as a focused list row has it). */
+    Button.-style-default.-primary { color: $primary-button-text; }
+    ToggleButton:focus > .toggle--label { color: $cursor-text; }
     Tab { color: $muted-text; }
     Tab.-active, Tab:hover { color: $foreground; }
     /* A tree's guides in an ANSI theme came out black: unseen on a dark terminal. */
@@ -102,7 +110,8 @@ class CoderApp(App):
         (or Textual's `auto`) fall below 4.5: `$cursor-text` on the cursor colour (`auto`
         picks white at 3.7:1 on solarized's blue), `$key-bar-key` and `$key-bar-text` on
         the key bar (half the themes draw keys below 4.5 on their footer colour), and
-        `$muted-text` for placeholders and inactive tabs (`muted_on`)."""
+        `$muted-text` for placeholders, prompts and inactive tabs (`muted_on`), and
+        `$primary-button-text` on a primary button (the theme's, where it reads)."""
         variables = super().get_css_variables()
         cursor = _truecolour(variables.get("block-cursor-background"))
         grounds = [_truecolour(variables.get(name)) for name in ("surface", "panel", "background")]
@@ -110,6 +119,8 @@ class CoderApp(App):
         bar = _truecolour(variables.get("footer-background"))
         key = _truecolour(variables.get("footer-key-foreground"))
         text = _truecolour(variables.get("footer-description-foreground"))
+        primary = _truecolour(variables.get("primary"))
+        button_text = _truecolour(variables.get("button-color-foreground"))
         # Where a colour is the terminal's own (ANSI themes), the terminal decides: keep the theme's.
         return {
             **variables,
@@ -117,6 +128,9 @@ class CoderApp(App):
             "key-bar-key": readable_on(key, bar) if bar and key else variables.get("footer-key-foreground", ""),
             "key-bar-text": readable_on(text, bar) if bar and text else variables.get(
                 "footer-description-foreground", ""),
+            # The theme's `auto 87%` mixes in the button's colour: 3.8:1 on textual-dark's blue.
+            "primary-button-text": (readable_on(button_text, primary) if button_text else text_on(primary))
+            if primary else variables.get("button-color-foreground", ""),
             # 5.2, not 4.5: a focused field's tint lightens its background a little.
             "muted-text": muted_on(foreground, grounds, 5.2) if foreground and all(grounds) else variables.get(
                 "foreground", ""),

@@ -26,11 +26,14 @@ class CodebookTree(Tree[str]):
     BINDINGS = [Binding("j", "cursor_down", "Down", show=False), Binding("k", "cursor_up", "Up", show=False),
                 Binding("enter", "select_cursor", "Edit", show=False)]
 
-    # Text on the cursor in the colour that reads on it (as the coding screen's codebook has it).
+    # Text on the cursor in the colour that reads on it (as the coding screen's codebook has it);
+    # counts and retired codes muted in a colour that still reads ($muted-text; see render_label).
     DEFAULT_CSS = """
     CodebookTree > .tree--cursor { color: auto 100%; }
     CodebookTree:focus > .tree--cursor { color: $cursor-text; }
+    CodebookTree > .codebook-tree--muted { color: $muted-text; }
     """
+    COMPONENT_CLASSES = {"codebook-tree--muted"}
 
     def __init__(self, **kwargs) -> None:
         super().__init__("Codebook", **kwargs)
@@ -83,7 +86,7 @@ class CodebookTree(Tree[str]):
         key = self._keys.get(code.id, " ")
         count = f" ({self._used.get(code.id, 0)})"
         retired = " (retired)" if code.retired or theme.retired else ""
-        text = Text.assemble(("● ", self._colours.get(code.id, "")), (key, "bold reverse" if key != " " else ""),
+        text = Text.assemble(("● ", self._colours.get(code.id, "") + (" dim" if retired else "")), (key, "bold reverse" if key != " " else ""),
                              " " + self._fit(f"{code.index} {code.label}", 4 + len(count) + len(retired)))
         text.append(count, style="dim")
         if retired:
@@ -92,12 +95,22 @@ class CodebookTree(Tree[str]):
         return text
 
     def render_label(self, node, base_style: Style, style: Style) -> Text:
-        """As Tree draws it, but without dimming on the cursor's line: dim grey on the cursor's
-        blue reads at about 2.4:1 (the counts, retired codes)."""
-        if node is not self.cursor_node:
-            return super().render_label(node, base_style, style)
+        """As Tree draws it, but without dimming: dim grey on the cursor's blue reads at about
+        2.4:1 (the counts, retired codes), and off it at 4.4:1 in textual-light. The cursor's line
+        takes its own colour; the others the muted colour, which reads at 4.5:1 or more."""
         label = super().render_label(node, base_style, style)
-        label.spans = [Span(span.start, span.end, _style(span.style) + UNDIMMED) for span in label.spans]
+        if node is self.cursor_node:
+            label.spans = [Span(span.start, span.end, _style(span.style) + UNDIMMED) for span in label.spans]
+        else:
+            try:
+                muted = self.get_component_rich_style("codebook-tree--muted", partial=True) + UNDIMMED
+            except KeyError:   # measured for width before the styles are in place
+                return label
+            # Dimmed text in the muted colour, underneath the spans with colours of their own: a
+            # retired code's dot keeps its colour, dimmed (a mark, not text).
+            text = [span for span in label.spans if _style(span.style).dim and _style(span.style).color is None]
+            label.spans = ([Span(span.start, span.end, _style(span.style) + muted) for span in text]
+                           + [span for span in label.spans if span not in text])
         return label
 
     def _fit(self, name: str, beside: int) -> str:
