@@ -101,3 +101,28 @@ def test_on_an_ansi_cursor_row_the_marks_take_the_rows_text_colour(project):
             colours = {segment.style.color for segment in row if segment.text.strip()}
             assert len(colours) == 1, colours
     run(scenario)
+
+
+@pytest.mark.parametrize("theme,colours", [("ansi-light", "truecolor"), ("ansi-dark", "truecolor"),
+                                           ("textual-light", "standard"), ("textual-dark", "standard")])
+def test_a_selected_sentence_is_drawn_in_reverse_in_16_colours(project, theme, colours):
+    """In 16 colours the selection's colours became the nearest of the terminal's: textual-light's
+    black on white beside black on bright white (1.26:1 in xterm's palette), ansi-light's white on
+    cyan (2.0:1). Reverse video stands out in any palette."""
+    from rich.color import ColorSystem
+
+    from coder.tui.widgets.response_view import ResponseView
+
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            app.theme = theme
+            app.console._color_system = getattr(ColorSystem, colours.upper())
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
+            view = screen.query_one(ResponseView)
+            view._strips.clear()
+            selected = "".join(segment.text for y in range(view.size.height) for segment in view.render_line(y)
+                               if segment.style is not None and segment.style.reverse)
+            text = " ".join(plain for plain, offset in view.rows if offset is not None)
+            assert selected.strip() and " ".join(selected.split()) in " ".join(text.split()), (selected, text)
+    run(scenario)

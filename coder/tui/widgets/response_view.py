@@ -12,6 +12,7 @@ be selected from the keyboard too (`step_sentence`).
 
 from __future__ import annotations
 
+from rich.color import ColorType
 from rich.style import Style as RichStyle
 from textual.content import Content
 from textual.geometry import Region, Size
@@ -238,9 +239,14 @@ class ResponseView(KeepsBaseStyles, ScrollView, can_focus=False):
 
         The theme's own selection style sets no text colour, so selected text kept its
         colour, which some themes and terminals (256 colours) draw as the background.
+        In an ANSI theme or a terminal of 16 colours, reverse video: the colours become
+        the nearest of the terminal's 16, which only it knows, and textual-light's
+        selection came out black on white beside black on bright white (1.26:1 in xterm's
+        palette), ansi-light's white on cyan (2.0:1).
         """
         background = self.screen.get_component_rich_style("screen--selection").bgcolor
-        if background is None:
+        few_colours = self.app.console.color_system in ("standard", "windows")   # as CoderApp.suit_terminal
+        if background is None or background.type != ColorType.TRUECOLOR or few_colours:
             return Style.from_rich_style(RichStyle(reverse=True))
         hex_colour = background.get_truecolor().hex
         return Style.from_rich_style(RichStyle(color=text_on(hex_colour), bgcolor=hex_colour))
