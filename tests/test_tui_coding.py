@@ -681,3 +681,23 @@ def test_an_undo_note_names_a_code_as_it_is_after_the_step(project):
             await pilot.pause()
             assert said() == "Redo: deleted code 1.9 Spare"
     run(scenario)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+def test_a_note_covers_the_screen_to_its_last_column(tmp_path, size):
+    """Notes stopped one column short of the right edge, where the panel behind showed through
+    ("code went on the whole response.     …"): their rack kept a column for a scrollbar."""
+    from textual.widgets._toast import Toast
+
+    path = make_project(tmp_path / "t.coder", n=3)
+
+    async def scenario():
+        async with running(path, size=size, notifications=True) as (app, pilot, _):
+            await pilot.press("y")   # a key that does nothing: a note says so
+            await pilot.pause()
+            await pilot.pause()
+            toast = app.screen.query_one(Toast)
+            assert toast.region.right == size[0], (toast.region, size)
+            lines = screen_text(app).splitlines()[toast.region.y:toast.region.bottom]
+            assert all(line.endswith(" ") for line in lines), lines   # the note's own padding
+    run(scenario)

@@ -13,12 +13,13 @@ from coder.tui.session import Session
 
 
 @asynccontextmanager
-async def running(path: Path, coder: str = "alice", size: tuple[int, int] = (110, 32)):
-    """Open the project in the app under the pilot; yields (app, pilot, coding screen)."""
+async def running(path: Path, coder: str = "alice", size: tuple[int, int] = (110, 32), notifications: bool = False):
+    """Open the project in the app under the pilot; yields (app, pilot, coding screen). Notes
+    (notify) are drawn only with `notifications`, as under Textual's pilot by default."""
     conn = open_project(path)
     app = CoderApp(Session(conn, coder, path))
     try:
-        async with app.run_test(size=size) as pilot:
+        async with app.run_test(size=size, notifications=notifications) as pilot:
             await pilot.pause()
             yield app, pilot, app.screen
     finally:

@@ -50,6 +50,8 @@ class CoderApp(App):
     CSS = """
     Select.-textual-compact > SelectOverlay { border: round $primary !important; background: $panel; }
     ToastRack { margin-bottom: 2; }
+    /* The rack keeps a column for a scrollbar it never shows: the panel behind showed through there. */
+    ToastRack { scrollbar-size-vertical: 0; }
     /* Compact fields have no border to show focus (a one-step grey change did not show): the
        focused one takes the cursor's colours; a text area, many lines, a tint. */
     Select.-textual-compact:focus > SelectCurrent, Input.-textual-compact:focus {
