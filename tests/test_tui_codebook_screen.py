@@ -486,3 +486,23 @@ def test_g_on_a_code_with_sub_codes_says_so_before_any_choice(project):
             assert app.screen is screen
             assert "has sub-codes: move or merge them first" in [n.message for n in app._notifications][-1]
     run(scenario)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+def test_every_field_of_the_code_form_starts_in_one_column(project, size):
+    """The many-line fields (Definition, Include, Exclude) started one column right of the
+    one-line ones: `Definition   Time spent…` under `Label       Travel time`."""
+    async def scenario():
+        async with running(project, size=size) as (app, pilot, _):
+            await open_codebook(app, pilot, at="caseload")
+            await pilot.press("e")
+            await pilot.pause()
+            form = app.screen
+            assert isinstance(form, RecordForm)
+            starts = {field.name: form.query_one(f"#field-{field.name}").content_region.x for field in form.fields}
+            assert len(set(starts.values())) == 1, starts
+            lines = screen_text(app).splitlines()
+            label = next(line for line in lines if "Label " in line)
+            definition = next(line for line in lines if "Definition " in line)
+            assert label.index("Caseload size") == definition.index("The number or mix"), (label, definition)
+    run(scenario)

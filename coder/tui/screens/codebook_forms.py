@@ -50,7 +50,9 @@ class RecordForm(ModalScreen[bool]):
     RecordForm Horizontal { height: auto; margin-bottom: 0; }
     RecordForm .caption { width: 12; }
     RecordForm Input { width: 1fr; }
-    RecordForm TextArea { width: 1fr; height: 3; margin-bottom: 0; }
+    /* No left padding (a compact text area keeps one column of it): its text starts in the
+       column a one-line field's does. The right one keeps the cursor in view at a line's end. */
+    RecordForm TextArea { width: 1fr; height: 3; margin-bottom: 0; padding: 0 1 0 0; }
     RecordForm #error { height: auto; }
     """
     BINDINGS = [
