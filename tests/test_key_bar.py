@@ -96,3 +96,25 @@ def test_a_side_screen_leaves_its_own_key_off_and_lists_the_others(project):
                 assert {"f2", "f3", "f4", "f5"} - {key} <= set(shown)
                 assert title not in " ".join(bar_lines(app)) and "Adjudication" * (key != "f5") in " ".join(bar_lines(app))
     run(scenario)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+def test_under_a_dialog_the_bar_shows_only_the_dialogs_keys(project, size):
+    """With the filter dialog or the code picker open the bar still listed the coding screen's keys
+    (`/ Search`, `f Filter`, `q Quit`), which do nothing there."""
+    async def scenario():
+        async with running(project, size=size) as (app, pilot, screen):
+            bar = screen.query_one(KeyBar)
+            coding = bar.shown_keys()
+            for key, expected in (("f", ["Cancel"]), ("c", ["Exit the command palette"])):
+                await pilot.press(key)
+                await pilot.pause()
+                assert app.screen is not screen
+                assert [shown.description for shown in bar.shown_keys()] == expected, key
+                text = "\n".join(screen_text(app).splitlines()[-bar.size.height:])
+                assert "Search" not in text and "Quit" not in text and expected[0] in text, text
+                await pilot.press("escape")
+                await pilot.pause()
+                assert app.screen is screen and bar.shown_keys() == coding
+                assert "Search" in "\n".join(bar_lines(app))
+    run(scenario)

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from textual import events
 from textual.content import Content
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 
 PALETTE_KEY = "ctrl+p"
@@ -55,9 +55,33 @@ class KeyBar(Widget, can_focus=False):
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self.app.screen_change_signal.subscribe(self, self._screen_changed)
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
+        self.app.screen_change_signal.unsubscribe(self)
+
+    def _dialog(self) -> Screen | None:
+        """The dialog (a form, a picker) open over this bar's screen, if any: the bar shows its keys."""
+        stack = self.app.screen_stack
+        if len(stack) > 1 and isinstance(stack[-1], ModalScreen) and self.screen in stack[:-1]:
+            return stack[-1]
+        return None
+
+    def _screen_changed(self, screen: Screen) -> None:
+        """A dialog opened or closed: show its keys, kept up as its focus moves, or the screen's again."""
+        dialog = self._dialog()
+        if dialog is not None:
+            dialog.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self._bindings_changed(screen)
+
+    def _active(self) -> dict:
+        """The bindings the bar draws from: the screen's, or under a dialog only the dialog's own (the
+        screen's keys do nothing there, and the app's, F2-F5, would put a screen in its place)."""
+        dialog = self._dialog()
+        if dialog is None:
+            return self.screen.active_bindings
+        return {key: active for key, active in dialog.active_bindings.items() if active.node is not self.app}
 
     def on_resize(self) -> None:
         self._fit_height()
@@ -76,7 +100,7 @@ class KeyBar(Widget, can_focus=False):
         """The keys the screen shows (of its `active` bindings, looked up if not given), in binding
         order, the first key of each action."""
         keys, actions = [], set()
-        for _, binding, enabled, _ in (self.screen.active_bindings if active is None else active).values():
+        for _, binding, enabled, _ in (self._active() if active is None else active).values():
             if binding.show and binding.action not in actions:
                 actions.add(binding.action)
                 keys.append(ShownKey(binding.key, self.app.get_key_display(binding), binding.description, enabled))
@@ -90,7 +114,7 @@ class KeyBar(Widget, can_focus=False):
         """The drawn items line by line, and their places: the most keys that fit, then the fewest
         lines, then two spaces between keys rather than one. The palette's key comes last, and
         only where it needs no line of its own."""
-        active = self.screen.active_bindings   # worked out afresh at each use
+        active = self._active()   # worked out afresh at each use
         keys = self.shown_keys(active)
         palette = None
         if self.palette and PALETTE_KEY in active:
