@@ -401,8 +401,9 @@ def test_chart_summary_under_highlighted_theme(project):
 def test_codebook_tree_enter_toggles_and_shows_rules(project):
     async def scenario():
         async with running(project) as (app, pilot, screen):
-            screen.query_one(Tree).focus()
-            await pilot.press("down", "down", "enter")
+            screen.query_one(Tree).focus()   # the cursor goes on the first code
+            await pilot.pause()
+            await pilot.press("down", "up", "enter")
             assert stored_codings(project, "q0001") == [("caseload", None, None, "manual")]
             await pilot.pause()
             text = screen_text(app)
@@ -700,4 +701,24 @@ def test_a_note_covers_the_screen_to_its_last_column(tmp_path, size):
             assert toast.region.right == size[0], (toast.region, size)
             lines = screen_text(app).splitlines()[toast.region.y:toast.region.bottom]
             assert all(line.endswith(" ") for line in lines), lines   # the note's own padding
+    run(scenario)
+
+
+def test_the_codebook_panel_shows_its_cursor_when_first_focused(tmp_path):
+    """Tabbed to, the panel showed no cursor row, and the first down landed on theme 1."""
+    path = make_project(tmp_path / "p.coder", n=3)
+
+    async def scenario():
+        async with running(path) as (app, pilot, screen):
+            panel = screen.query_one(CodebookPanel)
+            for _ in range(6):
+                if panel.has_focus:
+                    break
+                await pilot.press("tab")
+                await pilot.pause()
+            assert panel.has_focus
+            assert panel.highlighted_code == "caseload"
+            await pilot.press("down")
+            await pilot.pause()
+            assert panel.highlighted_code == "staffing"
     run(scenario)

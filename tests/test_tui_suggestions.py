@@ -139,9 +139,8 @@ def test_a_code_the_run_could_not_suggest_says_why_with_its_rules(tmp_path):
 
     async def scenario():
         async with running(path) as (app, pilot, screen):
-            screen.query_one(Tree).focus()
+            screen.query_one(Tree).focus()         # the cursor goes on the first code, 1.1 caseload
             rules = screen.query_one("#rules", CodeRules)
-            await pilot.press("down", "down")      # 1.1 caseload
             await pilot.pause()
             assert "Not suggested: not enough coding: 5 more coded examples needed" in rules.body_text
             await pilot.press("down")      # 1.2 staffing: suggested as usual
@@ -254,8 +253,9 @@ def test_rules_never_say_suggested_on_a_response_without_that_suggestion(tmp_pat
             await pilot.pause()
             assert rules.title.endswith(f"{screen.codes['it_systems'].label} — suggested")
             codebook = screen.query_one(CodebookPanel)
-            codebook.focus()
-            await pilot.press("down", "down", "down")   # the codebook cursor onto a code: its rules, from now on
+            codebook.focus()   # the cursor on the first code
+            await pilot.pause()
+            await pilot.press("down")   # the codebook cursor onto a code: its rules, from now on
             await pilot.pause()
             under_cursor = screen.codes[codebook.highlighted_code]
             await pilot.press("k")   # q0002 again

@@ -162,6 +162,12 @@ class CodebookPanel(Tree[str]):
             return self._codes[node.data].theme_id
         return node.data.removeprefix("theme:")
 
+    def on_focus(self) -> None:
+        """Focused with no cursor yet (tab from the list), the panel showed no cursor row and the
+        first down went to theme 1: the cursor goes on the first code, as F2's tree has it."""
+        if self.cursor_line < 0 and self._code_nodes:
+            self.move_cursor(next(iter(self._code_nodes.values())), animate=False)
+
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
         event.stop()
         if event.node.data in self._codes:
