@@ -722,3 +722,26 @@ def test_the_codebook_panel_shows_its_cursor_when_first_focused(tmp_path):
             await pilot.pause()
             assert panel.highlighted_code == "staffing"
     run(scenario)
+
+
+def test_the_rules_title_says_what_was_saved_last(project):
+    """After a code memo the rules' title said "memo saved", and still did once a chart summary
+    was saved with s."""
+    from coder.tui.widgets.code_rules import CodeRules
+
+    async def scenario():
+        async with running(project, size=(160, 45)) as (app, pilot, screen):
+            screen.query_one(CodebookPanel).focus()
+            await pilot.pause()
+            rules = screen.query_one(CodeRules)
+            await pilot.press("M", *"tricky", "escape")
+            await pilot.pause()
+            assert rules.title.endswith("— memo saved"), rules.title
+            await pilot.press("s", *"busy", "escape")
+            await pilot.pause()
+            assert rules.title.endswith("— chart summary saved"), rules.title
+            assert "chart summary saved" in screen_text(app)
+            await pilot.press("m", *"later", "escape")
+            await pilot.pause()
+            assert rules.title.endswith(f"— memo on {screen.response_list.current} saved"), rules.title
+    run(scenario)

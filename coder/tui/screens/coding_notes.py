@@ -10,6 +10,7 @@ from coder.notes import Note, chart_note, memo_note, read_note
 from coder.store.browse import change_marker
 from coder.store.drafts import draft_titles
 from coder.tui.screens.note_editing import NoteEditing
+from coder.tui.widgets.code_rules import CodeRules
 from coder.tui.widgets.codebook_panel import CodebookPanel
 
 SHOWN_DRAFTS = 5   # notes named in the start-up notice
@@ -21,7 +22,8 @@ class NoteActions(NoteEditing):
     def action_memo(self) -> None:
         rid = self.response_list.current
         if rid is not None:
-            self._edit_note(memo_note("response", rid), f"Memo on response {rid}", rid)
+            self._edit_note(memo_note("response", rid), f"Memo on response {rid}", rid,
+                            lambda: self._say_saved(f"memo on {rid} saved"))
 
     def action_code_memo(self) -> None:
         code_id = self.query_one(CodebookPanel).highlighted_code
@@ -46,8 +48,16 @@ class NoteActions(NoteEditing):
         if theme_id is None:
             self.notify("Highlight a theme or code in the codebook panel first (tab to it).")
             return
-        self._edit_note(chart_note(rid, theme_id),
-                        f"Chart summary: response {rid} under theme {self._theme_index(theme_id)}", rid)
+        index = self._theme_index(theme_id)
+        self._edit_note(chart_note(rid, theme_id), f"Chart summary: response {rid} under theme {index}", rid,
+                        lambda: self._say_saved("chart summary saved"))
+
+    def _say_saved(self, what: str) -> None:
+        """Say in the rules' title what was saved last: after a code memo it kept saying "memo
+        saved" when a chart summary or a response memo was saved next."""
+        code = self.query_one(CodeRules).code
+        if code is not None and code.id in self.codes:
+            self.show_rules(code.id, what)
 
     def notify_drafts(self) -> None:
         """Say which notes have typed text that was never saved (a killed terminal, say)."""

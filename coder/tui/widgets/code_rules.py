@@ -56,6 +56,11 @@ class CodeRules(DrawsTitleLine, KeepsBaseStyles, Widget):
         self._drawn: OrderedDict[tuple, list[Strip]] = OrderedDict()
 
     @property
+    def code(self) -> Code | None:
+        """The code whose rules are shown, if any."""
+        return self._shown[0] if self._shown is not None else None
+
+    @property
     def body_text(self) -> str:
         """The rules as plain text, one paragraph a line (what the box shows, unwrapped)."""
         return "\n".join(line.plain for line in self._body)
