@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -101,7 +102,24 @@ def _wait_for_chunks(path, process, chunks):
     raise AssertionError(f"the run did not store {chunks} chunks: {process.communicate()}")
 
 
-@pytest.mark.parametrize("how", ["ctrl-c", "kill"])
+def _children(pid: int) -> list[int]:
+    return [int(c) for task in Path(f"/proc/{pid}/task").iterdir()
+            for c in (task / "children").read_text().split()]
+
+
+def _gone(pids: list[int], seconds: float = 20) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not any(Path(f"/proc/{p}").exists() and "Z" not in Path(f"/proc/{p}/stat").read_text().split()[2]
+                   for p in pids):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+# ctrl-c and kill reach the process group, as a terminal and `kill -9 -PGID` send them; term and
+# kill-parent reach the parent alone (`kill PID`, an OOM killer): its workers must not outlive it.
+@pytest.mark.parametrize("how", ["ctrl-c", "kill", "term", "kill-parent"])
 def test_an_interrupted_run_keeps_its_chunks_and_resume_finishes_it_identically(tmp_path, how):
     n = 4000   # 200 chunks of 20: enough that the run cannot finish between the check and the signal
     path = make_project(tmp_path / "p.coder", n - UNCODED)
@@ -111,18 +129,21 @@ def test_an_interrupted_run_keeps_its_chunks_and_resume_finishes_it_identically(
     ui = open_project(path)   # the UI keeps writing while the run writes (WAL, one chunk per transaction)
     set_memo(ui, "project", "", "ann", "written during the run")
     ui.close()
-    if how == "ctrl-c":
-        os.killpg(process.pid, signal.SIGINT)
+    workers = _children(process.pid) if sys.platform.startswith("linux") else []
+    if how in ("ctrl-c", "kill"):
+        os.killpg(process.pid, signal.SIGINT if how == "ctrl-c" else signal.SIGKILL)
     else:
-        os.killpg(process.pid, signal.SIGKILL)
+        os.kill(process.pid, signal.SIGTERM if how == "term" else signal.SIGKILL)
     out, err = process.communicate(timeout=120)
-    if how == "ctrl-c":
+    told = how in ("ctrl-c", "term")
+    if told:
         assert process.returncode == 130, err
         assert "--resume" in err and "every finished chunk is stored" in err
+    assert _gone(workers), f"workers left running after {how}"
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     status, done, total = conn.execute("SELECT status, done, total FROM runs").fetchone()
-    assert status == ("interrupted" if how == "ctrl-c" else "running")
+    assert status == ("interrupted" if told else "running")
     assert 60 <= done < total == n and done % 20 == 0
     assert conn.execute("SELECT count(*) FROM suggestion_scores").fetchone()[0] == done
     assert conn.execute("SELECT text FROM memos").fetchall() == [("written during the run",)]

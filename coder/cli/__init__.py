@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sqlite3
 import sys
+import threading
 
 from coder import __version__
 from coder.errors import CoderError
@@ -70,8 +72,16 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help()
         return 2
+    # `kill` (SIGTERM) stops a command as Ctrl-C does: what is finished is kept, a run is marked
+    # interrupted, and one line says so.
+    if threading.current_thread() is threading.main_thread():   # only the main thread may set it
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
         return args.run(args) or 0
+    except MemoryError:
+        print("coder: error: out of memory (what was saved before is in the project; close other "
+              "programs, or run it on a machine with more memory)", file=sys.stderr)
+        return 1
     except CoderError as exc:
         print(f"coder: error: {exc}", file=sys.stderr)
         return 1
@@ -91,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
         advice = f" (check the project with `coder check {project}`)" if project else ""
         print(f"coder: error: {exc}{advice}", file=sys.stderr)
         return 1
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def run() -> None:

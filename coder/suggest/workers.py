@@ -30,13 +30,16 @@ IN_FLIGHT_PER_WORKER = 2
 FINISH_IN_FLIGHT_SECONDS = 60
 # glibc mallopt parameters, and what scoring sets them to (see `_reuse_freed_memory`).
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_PR_SET_PDEATHSIG = 1   # prctl option: the signal a process gets when its parent dies
 _KEEP_FREED, _HEAP_BELOW = 256 << 20, 128 << 20
 
 Chunk = TypeVar("Chunk")
 Result = TypeVar("Result")
 
-# The job of the current pool, set in the parent just before forking; workers inherit it.
+# The job of the current pool and the parent's pid, set in the parent just before forking;
+# workers inherit them.
 _job: tuple[Callable, Suggester, dict] | None = None
+_parent = 0
 
 
 def default_workers() -> int:
@@ -61,8 +64,8 @@ def map_chunks(score: Callable[..., Result], suggester: Suggester, chunks: Itera
             for chunk in chunks:
                 yield score(suggester, chunk, **options)
         return
-    global _job
-    _job = (score, suggester, options)
+    global _job, _parent
+    _job, _parent = (score, suggester, options), os.getpid()
     # Objects made so far (the model, the lexicon, modules) leave the garbage
     # collector's view, so its passes in the workers do not copy their pages.
     gc.freeze()
@@ -124,8 +127,23 @@ def _start_worker() -> None:
     # Ctrl-C goes to the whole process group: the parent handles it (stores what
     # is finished, marks the run interrupted) and stops the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)   # the parent's handler (coder.cli) is not the worker's
+    _end_with_parent()
     threadpool_limits(limits=1)
     _reuse_freed_memory()
+
+
+def _end_with_parent() -> None:
+    """Have the kernel end this worker when the parent dies (Linux), so a parent killed with
+    SIGKILL leaves no worker behind holding its memory; elsewhere a no-op."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != _parent:   # it died before the call: nobody is left to ask for work
+        os._exit(1)
 
 
 def _reuse_freed_memory() -> None:
