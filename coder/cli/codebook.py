@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import closing
 
 from coder.cli.common import add_coder_option, add_project_argument
 from coder.codebook.files import read_codebook, write_codebook
@@ -79,13 +80,10 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    conn = open_to_check(args.project)
-    try:
+    with closing(open_to_check(args.project)) as conn:
         known = load_codebook(conn)
         # Read and validated before the project is changed.
         codebook = read_codebook(args.file, known_ids=[r.id for r in known.themes + known.codes])
-    finally:
-        conn.close()
     conn = open_project(args.project)
     try:
         copy = safety_copy(conn) if retires_any(known, codebook) else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -95,11 +96,8 @@ def run(args: argparse.Namespace) -> int:
         raise CoderError(f"--folds {args.folds}: use 2 or more")
     if args.out:
         table_format(args.out)
-    conn = open_to_check(args.project)
-    try:
+    with closing(open_to_check(args.project)) as conn:
         check_coder(conn, args.coder)
-    finally:
-        conn.close()
     conn = open_project(args.project)
     try:
         result = evaluate_project(conn, coder=args.coder, folds=args.folds, engine=args.engine,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import closing
 
 from coder.cli.common import add_project_argument
 from coder.cli.import_responses import add_input_file_arguments
@@ -39,14 +40,11 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Check the file, apply it in one transaction, print what was done."""
-    conn = open_to_check(args.project)
-    try:
+    with closing(open_to_check(args.project)) as conn:
         plan = read_codings(conn, args.file, layout=args.layout, id_col=args.id_col,
                             code_col=args.code_col, sheet=args.sheet, encoding=args.encoding,
                             id_prefix=args.id_prefix, add_codes=args.add_codes,
                             skip_cols=tuple(args.skip_col), max_unzip_mb=args.max_unzip_mb)
-    finally:
-        conn.close()
     conn = open_project(args.project)
     try:
         summary = write_codings(conn, plan, args.coder)

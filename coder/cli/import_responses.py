@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import closing
 from pathlib import Path
 
 from coder.cli.common import add_coder_option, add_project_argument
@@ -58,14 +59,11 @@ def add_input_file_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Check the file, write it in one transaction, print the summary."""
-    conn = open_to_check(args.project)
-    try:
+    with closing(open_to_check(args.project)) as conn:
         plan = check_responses(conn, args.file, id_col=args.id_col, text_col=args.text_col,
                                sheet=args.sheet, encoding=args.encoding,
                                on_duplicate=args.on_duplicate, id_prefix=args.id_prefix,
                                max_unzip_mb=args.max_unzip_mb)
-    finally:
-        conn.close()
     conn = open_project(args.project)
     try:
         with Progress("importing", plan.rows_read,

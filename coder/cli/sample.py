@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import closing
 
 from coder.cli.common import add_project_argument, default_coder, seed_value
 from coder.sample import draw_sample, sample_population
@@ -34,11 +35,8 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Draw and store the sample; print it per stratum."""
-    conn = open_to_check(args.project)
-    try:
+    with closing(open_to_check(args.project)) as conn:
         sample_population(conn, args.n, name=args.name, by=args.by)
-    finally:
-        conn.close()
     conn = open_project(args.project)
     try:
         report = draw_sample(conn, args.n, seed=args.seed, name=args.name, coder=args.coder,

@@ -7,6 +7,7 @@ Dask cluster (`--dask`), and resumes an interrupted run (`--resume`).
 from __future__ import annotations
 
 import argparse
+from contextlib import closing
 import sys
 from pathlib import Path
 
@@ -97,15 +98,12 @@ def _run_on_project(args: argparse.Namespace) -> int:
     from coder.store.codebook_read import load_codebook
     from coder.store.suggestions import best_guesses
 
-    conn = open_to_check(args.project)
-    try:
+    with closing(open_to_check(args.project)) as conn:
         check_coder(conn, args.coder)
         if not count_responses(conn):
             raise CoderError(f"{args.project} has no responses yet: import some first (coder import)")
         if args.resume:
             run_to_resume(conn)
-    finally:
-        conn.close()
     conn = open_project(args.project)
     progress = None
     try:

@@ -4,8 +4,8 @@ Users, Variables, the CodeBook (with coder's own fields from `coder.json`,
 see coder.refi.fields), every source's GUID and name (its file name when
 it has none) and the NoteRefs of codes and of the project. Two users or two
 sources of one name are told apart as "name" and "name (2)": two people's
-codings must not become one coder's, and a response id must be unique. It parses the whole file, so bad XML anywhere is reported before
-any other error; the sources themselves are read in the second pass
+codings must not become one coder's, and a response id must be unique. It
+parses the whole file, so bad XML anywhere is reported before any other error; the sources themselves are read in the second pass
 (coder.refi.sources).
 """
 

@@ -305,12 +305,10 @@ class _ProjectWriter:
                   "code": {c.id: names[c.id] for c in self.codebook.codes}}
         taken: set[str] = set()
         for memo in self.memos.itertuples():
-            note_guid, name = self.guids.note(memo)
-            if memo.target_type in labels:   # no NoteRef leads back to a theme or code: only the name does
-                name = None
-            name = name or note_name(memo.target_type,
-                                     labels.get(memo.target_type, {}).get(memo.target_id, memo.target_id),
-                                     memo.coder)
+            note_guid, kept = self.guids.note(memo)
+            # No NoteRef leads back to a theme or code, only the name does: theirs is always note_name's.
+            name = kept if kept and memo.target_type not in labels else note_name(
+                memo.target_type, labels.get(memo.target_type, {}).get(memo.target_id, memo.target_id), memo.coder)
             unique, n = name, 2
             while unique in taken:   # two codes of one label; a kept name again (see coder.refi.memos)
                 unique, n = f"{name} #{n}", n + 1
