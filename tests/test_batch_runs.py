@@ -18,7 +18,7 @@ from coder.errors import CoderError
 from coder.store import open_project
 from coder.store.codings import import_codings
 from coder.store.memos import set_memo
-from coder.store.suggestions import latest_run
+from coder.store.suggestions import UnfinishedRun, latest_run, unfinished_run
 from coder.suggest.batch import run_batch
 from helpers import run_cli
 
@@ -237,3 +237,55 @@ def test_responses_imported_while_a_run_goes_on_are_not_in_it(tmp_path):
     assert run["done"] == run["total"] == summary.scored
     assert not conn.execute("SELECT count(*) FROM suggestion_scores WHERE response_id LIKE 'late%'").fetchone()[0]
     conn.close()
+
+
+def _interrupted_project(path, n=60):
+    """A project whose latest run stopped by Ctrl-C after its first chunk of CHUNK."""
+    conn = open_project(make_project(path, n - UNCODED))
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(conn, chunk_size=CHUNK, workers=1, advance=_interrupt_after_first_chunk())
+    conn.close()
+    return path
+
+
+def test_check_names_an_interrupted_run_how_far_it_got_and_how_to_continue(tmp_path):
+    """A run stopped by Ctrl-C or SIGTERM left half the corpus without suggestions, and check said ok."""
+    path = _interrupted_project(tmp_path / "my study.coder")
+    conn = open_project(path)
+    assert unfinished_run(conn) == UnfinishedRun(1, "interrupted", CHUNK, 60)
+    conn.close()
+    done = run_cli("check", path)
+    assert done.returncode == 0, done.stderr   # the file is whole
+    first, second = done.stdout.splitlines()
+    assert first.startswith(f"{path}: ok (")
+    assert second == (f"{path}: suggestion run 1 was interrupted after scoring {CHUNK} of 60 responses; "
+                      f"continue it with: coder suggest '{path}' --resume")
+    assert run_cli("suggest", path, "--resume").returncode == 0
+    conn = open_project(path)
+    assert unfinished_run(conn) is None
+    conn.close()
+    assert run_cli("check", path).stdout.count("\n") == 1
+
+
+def test_check_names_a_run_killed_outright(tmp_path):
+    path = _interrupted_project(tmp_path / "p.coder")
+    conn = sqlite3.connect(path)   # as SIGKILL leaves it: no process left to mark it interrupted
+    conn.execute("UPDATE runs SET status = 'running', finished_at = NULL")
+    conn.commit()
+    conn.close()
+    done = run_cli("check", path)
+    assert done.stdout.splitlines()[1] == (
+        f"{path}: suggestion run 1 has not finished: it scored {CHUNK} of 60 responses and was killed "
+        f"(or is still going in another window); continue it with: coder suggest {path} --resume")
+
+
+def test_a_new_run_says_it_discards_the_interrupted_one(tmp_path):
+    path = _interrupted_project(tmp_path / "p.coder")
+    done = run_cli("suggest", path)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[0] == (
+        f"coder: suggestion run 1 was interrupted after scoring {CHUNK} of 60 responses; this new run "
+        f"discards its suggestions (to continue it instead: coder suggest {path} --resume)")
+    assert "Run 2: scored 60 responses" in done.stdout
+    again = run_cli("suggest", path)
+    assert "interrupted" not in again.stderr and "discards" not in again.stderr

@@ -7,6 +7,7 @@ Dask cluster (`--dask`), and resumes an interrupted run (`--resume`).
 from __future__ import annotations
 
 import argparse
+import shlex
 from contextlib import closing
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ from coder.errors import CoderError, SaveError
 from coder.store import open_project, open_to_check
 from coder.store.codings import check_coder
 from coder.store.responses import count_responses, get_response
+from coder.store.suggestions import UnfinishedRun, best_guesses, unfinished_run
 from coder.suggest import ENGINES
 from coder.wording import fitted
 
@@ -87,8 +89,21 @@ def run(args: argparse.Namespace) -> int:
     return _score_file(args) if args.input else _run_on_project(args)
 
 
+def resume_command(project: Path) -> str:
+    """The command that continues the project's unfinished run, ready to paste."""
+    return f"coder suggest {shlex.quote(str(project))} --resume"
+
+
+def stopped_at(run: UnfinishedRun) -> str:
+    """How far an unfinished run got, for `coder check` and a new run that replaces it."""
+    if run.status == "interrupted":
+        return f"suggestion run {run.run_id} was interrupted after scoring {run.done:,} of {run.total:,} responses"
+    return (f"suggestion run {run.run_id} has not finished: it scored {run.done:,} of {run.total:,} responses "
+            "and was killed (or is still going in another window)")
+
+
 def _kept(args: argparse.Namespace) -> str:
-    return f"every finished chunk is stored (continue with: coder suggest {args.project} --resume)"
+    return f"every finished chunk is stored (continue with: {resume_command(args.project)})"
 
 
 def _run_on_project(args: argparse.Namespace) -> int:
@@ -96,7 +111,6 @@ def _run_on_project(args: argparse.Namespace) -> int:
     from coder.suggest.queue import coding_queue
     from coder.suggest.workers import WorkerDied
     from coder.store.codebook_read import load_codebook
-    from coder.store.suggestions import best_guesses
 
     with closing(open_to_check(args.project)) as conn:
         check_coder(conn, args.coder)
@@ -104,6 +118,9 @@ def _run_on_project(args: argparse.Namespace) -> int:
             raise CoderError(f"{args.project} has no responses yet: import some first (coder import)")
         if args.resume:
             run_to_resume(conn)
+        elif replaced := unfinished_run(conn):
+            print(f"coder: {stopped_at(replaced)}; this new run discards its suggestions "
+                  f"(to continue it instead: {resume_command(args.project)})", file=sys.stderr)
     conn = open_project(args.project)
     progress = None
     try:

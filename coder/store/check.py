@@ -1,4 +1,5 @@
-"""`coder check`: is a project file whole? Integrity, foreign keys, schema, metadata, attributes.
+"""`coder check`: is a project file whole? Integrity, foreign keys, schema, metadata, attributes;
+and, of a whole file, a suggestion run that did not finish.
 
 The file is opened read-only and never changed or upgraded, so a damaged or
 too-new project can be looked at safely.
@@ -15,6 +16,7 @@ from coder.store.backup import recovery_hint
 from coder.store.connection import (APP_ID, connect_readonly, missing_parts, open_error, require_project_file,
                                     schema_version_of)
 from coder.store.schema import SCHEMA_VERSION
+from coder.store.suggestions import UnfinishedRun, unfinished_run
 
 SHOWN = 3   # problems of one kind named in the line
 
@@ -28,6 +30,7 @@ class CheckReport:
     schema: int | None = None
     counts: dict[str, int] = field(default_factory=dict)
     newer: int | None = None   # the schema of a project a newer coder made (nothing wrong with it)
+    unfinished: UnfinishedRun | None = None   # of a whole file: its latest suggestion run, if it did not finish
 
     @property
     def ok(self) -> bool:
@@ -74,6 +77,7 @@ def check_project(path: Path | str) -> CheckReport:
             report.counts = {what: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
                              for what, table in (("responses", "responses"), ("codes", "codes"),
                                                  ("codings", "codings"), ("events", "events"))}
+            report.unfinished = unfinished_run(conn)
     except sqlite3.DatabaseError as exc:
         report.problems.append(str(exc))
     finally:

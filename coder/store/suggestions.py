@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Iterable, Iterator, Sequence
-
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from typing import Iterable, Iterator, Sequence
 
 from coder.errors import SaveError
 from coder.records import Suggestion
@@ -126,6 +126,24 @@ def latest_run(conn: sqlite3.Connection) -> dict | None:
     cursor = conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 1")
     row = cursor.fetchone()
     return dict(zip([c[0] for c in cursor.description], row)) if row else None
+
+
+@dataclass(frozen=True)
+class UnfinishedRun:
+    """The latest run when it did not finish, and how far it got."""
+
+    run_id: int
+    status: str   # "interrupted" (Ctrl-C, SIGTERM, an error) or "running" (going on now, or killed outright)
+    done: int     # responses it scored
+    total: int    # responses in its scope when it started
+
+
+def unfinished_run(conn: sqlite3.Connection) -> UnfinishedRun | None:
+    """The latest run if it did not finish (`coder suggest --resume` continues it); None when it
+    finished or there is none. A run marked "running" may be going on in another process."""
+    row = conn.execute("SELECT id, status, done, total FROM runs WHERE status != 'done' "
+                       "AND id = (SELECT max(id) FROM runs)").fetchone()
+    return UnfinishedRun(*row) if row else None
 
 
 def suggestions_for_response(conn: sqlite3.Connection, response_id: str) -> list[Suggestion]:
