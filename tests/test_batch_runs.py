@@ -2,6 +2,7 @@
 
 import io
 import os
+import random
 import shutil
 import signal
 import sqlite3
@@ -15,14 +16,18 @@ import pytest
 from batch_fixtures import make_project, run_results
 from coder.cli.progress import Progress
 from coder.errors import CoderError
-from coder.store import open_project
+from coder.records import Code, Theme
+from coder.store import create_project, open_project
+from coder.store.codebook import add_code, add_theme
 from coder.store.codings import import_codings
 from coder.store.memos import set_memo
-from coder.store.suggestions import UnfinishedRun, latest_run, unfinished_run
+from coder.store.responses import insert_responses
+from coder.store.suggestions import UnfinishedRun, latest_run, not_suggested_codes, unfinished_run
 from coder.suggest.batch import run_batch
+from coder.suggest.project import project_suggester
 from helpers import run_cli
 
-from suggest_fixtures import OTHER
+from suggest_fixtures import LUNCH, OTHER, PRINTER, codes, corpus
 
 pytestmark = pytest.mark.slow  # real processes or the full UI: `pytest -m "not slow"` skips them
 
@@ -289,3 +294,65 @@ def test_a_new_run_says_it_discards_the_interrupted_one(tmp_path):
     assert "Run 2: scored 60 responses" in done.stdout
     again = run_cli("suggest", path)
     assert "interrupted" not in again.stderr and "discards" not in again.stderr
+
+
+def _project_without_lunch_late(path):
+    """The tiny coding, a code `odd` whose keyword is the printer code's, and 60 uncoded
+    responses: lunch only among the first 20 (the first chunk: the corpus's 12 uncoded texts, then 8 of lunch)."""
+    def setup(conn):
+        add_theme(conn, Theme("t", "1", "Things"), "tester")
+        for code in codes(printer_keywords=("printer",), lunch_keywords=("lunch",)):
+            add_code(conn, code, "tester")
+        add_code(conn, Code("odd", "t", "1.3", "Odd", keywords=("printer",)), "tester")
+
+    create_project(path, setup=setup).close()
+    texts, labels = corpus()
+    rng = random.Random(2)
+    late = [". ".join(rng.choices(PRINTER + OTHER, k=2)) for _ in range(40)]
+    conn = open_project(path)
+    insert_responses(conn, [(f"r{i}", t, {}) for i, t in enumerate(texts)])
+    insert_responses(conn, [(f"u{i}", t, {}) for i, t in enumerate(LUNCH + late)])
+    import_codings(conn, [(f"r{i}", code) for i in range(len(texts))
+                          for j, code in enumerate(["printer", "lunch"]) if labels[i, j]], "ann")
+    return conn
+
+
+def test_a_run_names_the_codes_it_suggested_nowhere_and_why(tmp_path):
+    """Codes that ended a run of 291k answers with no suggestion were not named (only codes no
+    engine could score were), so the researcher was left wondering."""
+    conn = _project_without_lunch_late(tmp_path / "p.coder")
+    conn.execute("DELETE FROM responses WHERE id IN (SELECT id FROM responses WHERE id LIKE 'u%' "
+                 "ORDER BY position LIMIT 8)")   # no lunch at all among the uncoded
+    summary = run_batch(conn, chunk_size=CHUNK, workers=1)
+    assert summary.scored == 52 and summary.codes_on("model") == ["printer", "lunch"]
+    # what the reasons claim, on the scores themselves: `odd`'s keyword matched and scored under its threshold
+    texts = [text for (text,) in conn.execute("SELECT text FROM responses WHERE id NOT IN "
+                                               "(SELECT response_id FROM codings)")]
+    odd = project_suggester(conn).score_texts(texts)[:, 2]
+    threshold = summary.decisions[2].threshold
+    assert 0 < odd.max() < threshold
+    assert summary.unsuggested == {
+        "lunch": "its model (8 coded examples) scored no response over its threshold "
+                 f"{summary.decisions[1].threshold:.2f}, or only on answers that a stronger code already carries",
+        "odd": f"its keyword's learned trust is under the threshold: a match scores {odd.max():.2f}, "
+               f"under {threshold:.2f}"}
+    assert not_suggested_codes(conn) == summary.unsuggested   # what the coding UI shows beside a code
+    assert not conn.execute("SELECT count(*) FROM suggestions WHERE code_id IN ('lunch', 'odd')").fetchone()[0]
+    conn.close()
+    done = run_cli("suggest", tmp_path / "p.coder")
+    assert done.stdout.splitlines()[-3:] == [
+        "Codes with no suggestion in the whole run (2):",
+        f"  lunch (model): {summary.unsuggested['lunch']}", f"  odd (keywords): {summary.unsuggested['odd']}"]
+
+
+@pytest.mark.parametrize("older", [False, True])
+def test_a_resumed_run_counts_the_suggestions_made_before_it_stopped(tmp_path, older):
+    conn = _project_without_lunch_late(tmp_path / "p.coder")
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(conn, chunk_size=CHUNK, workers=1, advance=_interrupt_after_first_chunk())
+    if older:   # an older coder's run kept no counts: its stored suggestions are counted
+        conn.execute("UPDATE runs SET params = json_remove(params, '$.suggested')")
+    assert conn.execute("SELECT count(*) FROM suggestions WHERE code_id = 'lunch'").fetchone()[0] == 8
+    summary = run_batch(conn, resume=True)
+    assert summary.scored == 60 and set(summary.unsuggested) == {"odd"}
+    conn.close()

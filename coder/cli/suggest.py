@@ -24,6 +24,7 @@ from coder.suggest import ENGINES
 from coder.wording import fitted
 
 CHUNK_SIZE = 5_000   # as coder.suggest.project.CHUNK_SIZE (not imported: keeps `coder --help` fast)
+UNSUGGESTED_SHOWN = 20   # codes named with their reason at the end of a run; the rest are counted
 
 
 def register(subparsers) -> None:
@@ -158,7 +159,7 @@ def _run_on_project(args: argparse.Namespace) -> int:
                   "started were coded during it, so they were not scored")
         print(f"Scored {progress.done:,} responses in {progress.elapsed:,.1f} s "
               f"({progress.rate():,.0f} per second)")
-        print("\n".join(decision_lines(summary.decisions)))
+        print("\n".join(decision_lines(summary.decisions) + _unsuggested_lines(summary)))
         if args.queue > 0:
             print("\nMost worth coding next (the engine's best guess for each, its score, the text):")
             queue = coding_queue(conn, args.queue, coder=args.coder)
@@ -173,6 +174,16 @@ def _run_on_project(args: argparse.Namespace) -> int:
     finally:
         conn.close()
     return 0
+
+
+def _unsuggested_lines(summary) -> list[str]:
+    """The codes an engine scored that still got no suggestion in the whole run, with why (the
+    codes with no engine are named above, by `decision_lines`)."""
+    engines = {m.code_id: m.engine for m in summary.decisions}
+    codes = [(code_id, why) for code_id, why in summary.unsuggested.items() if engines[code_id] != "none"]
+    lines = [f"Codes with no suggestion in the whole run ({len(codes):,}):"] * bool(codes)
+    lines += [f"  {code_id} ({engines[code_id]}): {why}" for code_id, why in codes[:UNSUGGESTED_SHOWN]]
+    return lines + [f"  and {len(codes) - UNSUGGESTED_SHOWN:,} more"] * (len(codes) > UNSUGGESTED_SHOWN)
 
 
 def _score_file(args: argparse.Namespace) -> int:

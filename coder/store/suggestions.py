@@ -41,11 +41,14 @@ def start_run(conn: sqlite3.Connection, *, engine: str, scope: str, coder: str |
 
 
 def write_chunk(conn: sqlite3.Connection, run_id: int, suggestions: Iterable[tuple[str, str, float, float, str, str]],
-                scored: Iterable[tuple[str, float, str | None, float]], done: int) -> None:
+                scored: Iterable[tuple[str, float, str | None, float]], done: int,
+                per_code: dict[str, int] | None = None) -> None:
     """Store one chunk of a run: its suggestions as rows (response id, code, score, threshold,
     engine, evidence as JSON text) and per response (id, uncertainty, best code, best score).
 
-    `done` is how many responses the chunk covered (added to the run's count). The chunk's suggestion_scores rows are the run's record of which responses
+    `done` is how many responses the chunk covered (added to the run's count); `per_code` the
+    run's suggestions so far per code, this chunk's included (see `suggested_per_code`). The
+    chunk's suggestion_scores rows are the run's record of which responses
     it has finished (see `iter_to_score(unfinished_run=...)`), written in the
     same transaction as its suggestions, so an interrupted run resumes exactly.
     """
@@ -59,13 +62,35 @@ def write_chunk(conn: sqlite3.Connection, run_id: int, suggestions: Iterable[tup
             "INSERT INTO suggestion_scores(response_id, run_id, uncertainty, best_code, best_score) "
             "VALUES (?, ?, ?, ?, ?)", ((rid, run_id, u, best, score) for rid, u, best, score in scored))
         conn.execute("UPDATE runs SET done = done + ? WHERE id = ?", (done, run_id))
+        if per_code is not None:
+            _set_param(conn, run_id, "suggested", per_code)
 
 
-def finish_run(conn: sqlite3.Connection, run_id: int) -> None:
-    """Mark a run done and build the indexes it dropped (both, or neither: then it can be resumed)."""
+def suggested_per_code(conn: sqlite3.Connection, run: dict) -> dict[str, int]:
+    """How many suggestions `run` (a `latest_run` row) stored per code, from the counts its chunks
+    kept; a run an older coder started kept none, and its stored suggestions are counted."""
+    kept = json.loads(run["params"]).get("suggested")
+    if kept is not None:
+        return kept
+    return dict(conn.execute("SELECT code_id, count(*) FROM suggestions WHERE run_id = ? GROUP BY code_id",
+                             (run["id"],)))
+
+
+def finish_run(conn: sqlite3.Connection, run_id: int, not_suggested: dict[str, str] | None = None) -> None:
+    """Mark a run done and build the indexes it dropped (all, or nothing: then it can be resumed).
+
+    `not_suggested`, why each code the run suggested nowhere was not, replaces the reasons
+    the run started with (see `not_suggested_codes`)."""
     with transaction(conn):
         _build_run_indexes(conn)
+        if not_suggested is not None:
+            _set_param(conn, run_id, "not_suggested", not_suggested)
         _mark_run(conn, run_id, "done")
+
+
+def _set_param(conn: sqlite3.Connection, run_id: int, key: str, value) -> None:
+    conn.execute(f"UPDATE runs SET params = json_set(params, '$.{key}', json(?)) WHERE id = ?",
+                 (json.dumps(value), run_id))
 
 
 def interrupt_run(conn: sqlite3.Connection, run_id: int) -> None:
@@ -304,7 +329,8 @@ def save_evaluation(conn: sqlite3.Connection, *, coder: str | None, engine: str,
 
 
 def not_suggested_codes(conn: sqlite3.Connection) -> dict[str, str]:
-    """Per code the latest run did not suggest, why (empty before any run)."""
+    """Per code the latest run did not suggest, why (empty before any run): once it finished, every
+    code it suggested nowhere; before, the codes its engines could not suggest."""
     row = conn.execute("SELECT params FROM runs ORDER BY id DESC LIMIT 1").fetchone()
     return json.loads(row[0]).get("not_suggested", {}) if row else {}
 

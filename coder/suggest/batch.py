@@ -10,6 +10,11 @@ A run records the responses it has finished (their suggestion_scores rows,
 written with each chunk) and a fingerprint of its trained model (in the run's
 params). `resume=True` retrains, checks the fingerprint, and scores only what
 the run has not finished, so the result equals an uninterrupted run's.
+
+Each chunk also adds up the run's suggestions per code (kept in the run's
+params, so a resumed run goes on counting), and at the end the codes
+suggested nowhere in the whole corpus are named with why, as far as the
+trained engine tells (`why_unsuggested`), without reading the suggestions again.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import numpy as np
 from coder.errors import CoderError
 from coder.store.responses import next_position
 from coder.store.suggestions import (count_to_score, finish_run, interrupt_run, iter_to_score, latest_run,
-                                     reopen_run, start_run, suggestion_counts, write_chunk)
+                                     reopen_run, start_run, suggested_per_code, suggestion_counts, write_chunk)
 from coder.suggest.model import CodeModel, Suggester
 from coder.suggest.project import CHUNK_SIZE, project_suggester
 from coder.suggest.scoring import score_chunk
@@ -43,6 +48,7 @@ class RunSummary:
     with_suggestions: int
     suggestions: int
     decisions: list[CodeModel]   # how each code was scored, and why one was not
+    unsuggested: dict[str, str]  # per code suggested nowhere in the run, why (empty when it scored nothing)
 
     def codes_on(self, engine: str) -> list[str]:
         """The ids of the codes scored by `engine` ("model", "keywords", "base rate" or "none")."""
@@ -94,8 +100,12 @@ def run_batch(conn: sqlite3.Connection, *, engine: str = "auto", coder: str | No
         run_id = start_run(conn, engine=engine, scope=scope, coder=coder, total=count_to_score(conn, scope, coder),
                            params={**params, "at_least_one": at_least_one, "chunk_size": chunk_size, "model": fingerprint,
                                    "not_suggested": {m.code_id: m.note for m in suggester.models
-                                                     if m.engine == "none"}})
+                                                     if m.engine == "none"}, "suggested": {}})
     run = latest_run(conn)
+    code_ids = [m.code_id for m in suggester.models]
+    kept = suggested_per_code(conn, run)
+    per_code = np.array([kept.get(code_id, 0) for code_id in code_ids], dtype=np.int64)
+    done = run["done"]
     if started:
         started(run)
     # No more workers than chunks: forking costs more than a small run takes.
@@ -112,17 +122,50 @@ def run_batch(conn: sqlite3.Connection, *, engine: str = "auto", coder: str | No
     try:
         for result in map_chunks(score_chunk, suggester, texts(), workers=workers, at_least_one=at_least_one):
             chunk_ids = ids.popleft()
+            per_code += np.bincount(result.code, minlength=len(code_ids))
             write_chunk(conn, run_id, result.suggestion_rows(chunk_ids), result.score_rows(chunk_ids),
-                             len(chunk_ids))
+                        len(chunk_ids), {c: n for c, n in zip(code_ids, per_code.tolist()) if n})
+            done += len(chunk_ids)
             if advance:
                 advance(len(chunk_ids))
     except BaseException:
         interrupt_run(conn, run_id)
         raise
-    finish_run(conn, run_id)
+    unsuggested = {code_ids[j]: why_unsuggested(suggester, j) for j in np.flatnonzero(per_code == 0).tolist()
+                   } if done else {}
+    finish_run(conn, run_id, unsuggested if done else None)
     stored, with_suggestions = suggestion_counts(conn)
     finished = latest_run(conn)
-    return RunSummary(run_id, finished["done"], finished["total"], with_suggestions, stored, list(suggester.models))
+    return RunSummary(run_id, finished["done"], finished["total"], with_suggestions, stored, list(suggester.models),
+                      unsuggested)
+
+
+BEHIND = "or only on answers that a stronger code already carries"
+
+
+def why_unsuggested(suggester: Suggester, column: int) -> str:
+    """Why the code in `column` may have gone unsuggested on a whole corpus, as far as its
+    trained engine tells without the scores: its keywords' trust, its threshold, its coding."""
+    model = suggester.models[column]
+    threshold = model.threshold
+    if model.engine == "none":
+        return model.note
+    if model.engine == "model":
+        return (f"its model ({model.positives:,} coded examples) scored no response over its "
+                f"threshold {threshold:.2f}, {BEHIND}")
+    if model.engine == "base rate":
+        return "suggested only where a stronger code was suggested instead"
+    precision = suggester.trust.precision[suggester.trust.entry_code == column]
+    alone, together = suggester.trust.scores(np.array([[precision.max(), 1 - np.prod(1 - precision)]]))[0]
+    if together < threshold:
+        return (f"its keywords' learned trust is under the threshold: all {len(precision)} matching together "
+                f"would score {together:.2f}, under {threshold:.2f}" if len(precision) > 1 else
+                f"its keyword's learned trust is under the threshold: a match scores {alone:.2f}, "
+                f"under {threshold:.2f}")
+    if alone < threshold:
+        return (f"one keyword match scores {alone:.2f} at most, under the threshold {threshold:.2f}, and no "
+                f"response matched enough of its keywords, {BEHIND}")
+    return f"no response matched its keywords, {BEHIND}"
 
 
 def run_to_resume(conn: sqlite3.Connection) -> dict:
