@@ -9,7 +9,9 @@ from coder.store import open_project
 from coder.suggest.batch import run_batch
 from coder.suggest.file_rows import OUTPUT_COLUMNS
 from coder.suggest.headless import score_file
+from coder.suggest.project import project_suggester
 from helpers import file_digest, run_cli
+from suggest_fixtures import OTHER, PRINTER
 
 pytestmark = pytest.mark.slow  # real processes or the full UI: `pytest -m "not slow"` skips them
 
@@ -89,6 +91,21 @@ def test_the_dask_path_gives_the_local_result_on_a_two_worker_cluster(tmp_path, 
         workers_used = len(cluster.workers)
     conn.close()
     assert workers_used == 2
-    assert (remote.scored, remote.with_suggestions) == (local.scored, local.with_suggestions)
+    assert (remote.scored, remote.with_suggestions, remote.unsuggested) == \
+        (local.scored, local.with_suggestions, local.unsuggested)
     assert local.scored == 60
     assert _read_output(tmp_path / "dask.csv") == _read_output(tmp_path / "local.csv")
+
+
+def test_scoring_a_file_names_the_codes_suggested_for_no_row_and_why(tmp_path, project):
+    source = _write_input(tmp_path / "in.csv", [(f"x{i}", t) for i, t in enumerate(PRINTER + OTHER)])
+    done = run_cli("suggest", project, "--input", source, "--output", tmp_path / "out.csv", "--workers", "1")
+    assert done.returncode == 0, done.stderr
+    conn = open_project(project, readonly=True)
+    threshold = next(m.threshold for m in project_suggester(conn).models if m.code_id == "lunch")
+    conn.close()
+    assert done.stdout.splitlines()[-2:] == [
+        "Codes with no suggestion in the whole run (1):",
+        f"  lunch: its model (8 coded examples) scored no response over its threshold {threshold:.2f}, "
+        "or only on answers that a stronger code already carries"]
+    assert not any("lunch" in row[1] for row in _read_output(tmp_path / "out.csv"))

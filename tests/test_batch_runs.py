@@ -342,7 +342,7 @@ def test_a_run_names_the_codes_it_suggested_nowhere_and_why(tmp_path):
     done = run_cli("suggest", tmp_path / "p.coder")
     assert done.stdout.splitlines()[-3:] == [
         "Codes with no suggestion in the whole run (2):",
-        f"  lunch (model): {summary.unsuggested['lunch']}", f"  odd (keywords): {summary.unsuggested['odd']}"]
+        f"  lunch: {summary.unsuggested['lunch']}", f"  odd: {summary.unsuggested['odd']}"]
 
 
 @pytest.mark.parametrize("older", [False, True])

@@ -11,6 +11,7 @@ import shlex
 from contextlib import closing
 import sys
 from pathlib import Path
+from typing import Collection
 
 from coder.cli.common import add_project_argument
 from coder.cli.decisions import decision_lines
@@ -159,7 +160,8 @@ def _run_on_project(args: argparse.Namespace) -> int:
                   "started were coded during it, so they were not scored")
         print(f"Scored {progress.done:,} responses in {progress.elapsed:,.1f} s "
               f"({progress.rate():,.0f} per second)")
-        print("\n".join(decision_lines(summary.decisions) + _unsuggested_lines(summary)))
+        print("\n".join(decision_lines(summary.decisions)
+                        + _unsuggested_lines(summary.unsuggested, named_above=summary.codes_on("none"))))
         if args.queue > 0:
             print("\nMost worth coding next (the engine's best guess for each, its score, the text):")
             queue = coding_queue(conn, args.queue, coder=args.coder)
@@ -176,13 +178,12 @@ def _run_on_project(args: argparse.Namespace) -> int:
     return 0
 
 
-def _unsuggested_lines(summary) -> list[str]:
-    """The codes an engine scored that still got no suggestion in the whole run, with why (the
-    codes with no engine are named above, by `decision_lines`)."""
-    engines = {m.code_id: m.engine for m in summary.decisions}
-    codes = [(code_id, why) for code_id, why in summary.unsuggested.items() if engines[code_id] != "none"]
+def _unsuggested_lines(unsuggested: dict[str, str], named_above: Collection[str] = ()) -> list[str]:
+    """The codes that got no suggestion in the whole run, with why, less those `named_above`
+    (by `decision_lines`: the codes no engine scored)."""
+    codes = [(code_id, why) for code_id, why in unsuggested.items() if code_id not in named_above]
     lines = [f"Codes with no suggestion in the whole run ({len(codes):,}):"] * bool(codes)
-    lines += [f"  {code_id} ({engines[code_id]}): {why}" for code_id, why in codes[:UNSUGGESTED_SHOWN]]
+    lines += [f"  {code_id}: {why}" for code_id, why in codes[:UNSUGGESTED_SHOWN]]
     return lines + [f"  and {len(codes) - UNSUGGESTED_SHOWN:,} more"] * (len(codes) > UNSUGGESTED_SHOWN)
 
 
@@ -208,5 +209,5 @@ def _score_file(args: argparse.Namespace) -> int:
     print(f"Scored {summary.scored:,} responses from {summary.input} (id: {summary.id_column}, "
           f"text: {summary.text_column}) in {progress.elapsed:,.1f} s ({progress.rate():,.0f} per second); "
           f"{summary.with_suggestions:,} have suggestions")
-    print(f"Wrote {summary.output}")
+    print("\n".join([f"Wrote {summary.output}"] + _unsuggested_lines(summary.unsuggested)))
     return 0

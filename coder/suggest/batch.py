@@ -131,8 +131,7 @@ def run_batch(conn: sqlite3.Connection, *, engine: str = "auto", coder: str | No
     except BaseException:
         interrupt_run(conn, run_id)
         raise
-    unsuggested = {code_ids[j]: why_unsuggested(suggester, j) for j in np.flatnonzero(per_code == 0).tolist()
-                   } if done else {}
+    unsuggested = unsuggested_codes(suggester, dict(zip(code_ids, per_code.tolist()))) if done else {}
     finish_run(conn, run_id, unsuggested if done else None)
     stored, with_suggestions = suggestion_counts(conn)
     finished = latest_run(conn)
@@ -141,6 +140,12 @@ def run_batch(conn: sqlite3.Connection, *, engine: str = "auto", coder: str | No
 
 
 BEHIND = "or only on answers that a stronger code already carries"
+
+
+def unsuggested_codes(suggester: Suggester, per_code: dict[str, int]) -> dict[str, str]:
+    """The codes with no suggestion in `per_code` (suggestions per code id), each with why."""
+    return {m.code_id: why_unsuggested(suggester, j) for j, m in enumerate(suggester.models)
+            if not per_code.get(m.code_id)}
 
 
 def why_unsuggested(suggester: Suggester, column: int) -> str:

@@ -4,13 +4,15 @@
 chunks (forked workers, or a Dask cluster via `coder.suggest.distributed`) and
 streams one CSV row per response to the output: its id, the suggested codes
 (best first) with their scores, its best code and score, and the engine's
-uncertainty. The project is only read.
+uncertainty. The project is only read. The codes suggested for no row of the
+file are named with why (`coder.suggest.batch.unsuggested_codes`).
 """
 
 from __future__ import annotations
 
 import csv
 import itertools
+from collections import Counter
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,7 @@ from coder.export.tables import neutralise
 from coder.files import replacing
 from coder.importers.columns import open_response_table
 from coder.importers.table import Table, row_id
+from coder.suggest.batch import unsuggested_codes
 from coder.suggest.distributed import map_chunks_on_dask, training_inputs
 from coder.suggest.file_rows import OUTPUT_COLUMNS, score_rows
 from coder.suggest.project import CHUNK_SIZE, project_suggester
@@ -36,6 +39,7 @@ class FileSummary:
     text_column: str
     scored: int
     with_suggestions: int
+    unsuggested: dict[str, str]   # per code suggested for no row, why (empty when no row was scored)
 
 
 def input_chunks(table: Table, id_column: str, text_column: str, size: int) -> Iterator[list[tuple[str, str]]]:
@@ -62,6 +66,8 @@ def score_file(conn: sqlite3.Connection, input_path: Path | str, output_path: Pa
     local workers. The output appears only when complete (written under a
     temporary name, then moved into place). `started(n)` is called with the
     number of input rows before scoring begins, `advance(n)` after each chunk.
+    On Dask the project's model is trained here too, but only to say why a code
+    was suggested for no row, when one was not.
     """
     output_path = Path(output_path)
     if not output_path.parent.is_dir():
@@ -71,6 +77,7 @@ def score_file(conn: sqlite3.Connection, input_path: Path | str, output_path: Pa
     if started:
         started(sum(1 for _ in table.rows()))
     chunks = input_chunks(table, id_column, text_column, chunk_size)
+    suggester = None
     if scheduler:
         results = map_chunks_on_dask(scheduler, training_inputs(conn, engine=engine, coder=coder), chunks,
                                      at_least_one=at_least_one)
@@ -79,6 +86,7 @@ def score_file(conn: sqlite3.Connection, input_path: Path | str, output_path: Pa
         results = map_chunks(score_rows, suggester, chunks, at_least_one=at_least_one,
                              workers=default_workers() if workers is None else workers)
     scored = with_suggestions = 0
+    per_code: Counter[str] = Counter()
     with replacing(output_path, ".part") as tmp, open(tmp, "w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(OUTPUT_COLUMNS)
@@ -86,6 +94,11 @@ def score_file(conn: sqlite3.Connection, input_path: Path | str, output_path: Pa
             writer.writerows([neutralise(v) for v in row] for row in rows)
             scored += len(rows)
             with_suggestions += sum(1 for row in rows if row[1])
+            per_code.update(code for row in rows if row[1] for code in row[1].split(";"))
             if advance:
                 advance(len(rows))
-    return FileSummary(str(input_path), str(output_path), id_column, text_column, scored, with_suggestions)
+    if scored and suggester is None:
+        suggester = project_suggester(conn, engine=engine, coder=coder)
+    unsuggested = unsuggested_codes(suggester, per_code) if scored else {}
+    return FileSummary(str(input_path), str(output_path), id_column, text_column, scored, with_suggestions,
+                       unsuggested)
