@@ -50,7 +50,7 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     # Imported here: pandas, scipy and matplotlib would slow every other command.
     from coder.export import (build_tables, check_base, check_by, check_coder, load_project_data,
-                              source_note, theme_code_counts, write_tables, write_theme_chart)
+                              data_notes, theme_code_counts, write_tables, write_theme_chart)
     from coder.refi.writer import write_qdpx
     from coder.store import get_meta, open_project
 
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
             base = int(counts.loc[counts["row"] == "base", "responses"].iloc[0])
             of = f"{base} coded responses" if args.base == "coded" else f"{base} responses"
             drawn = write_theme_chart(counts, args.out, by=args.by, title=f"{name}: % of {of} per theme")
-            notes = [source_note(data.source, data.coder),
+            notes = [*data_notes(data),
                      f"bars: % of the {of} with any code of the theme", *drawn]
         else:
             tables = build_tables(args.kind, data, by=args.by, base=args.base, roll_up=args.roll_up)

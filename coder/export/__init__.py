@@ -21,7 +21,7 @@ _HOMES = {
     "crosstab": "crosstabs", "cooccurrence": "crosstabs", "cooccurrence_counts": "crosstabs",
     "cooccurrence_matrix": "crosstabs", "jaccard": "crosstabs",
     "ProjectData": "data", "load_project_data": "data", "segments_from": "data",
-    "source_note": "data", "listed_framework": "data", "check_coder": "data",
+    "source_note": "data", "settled_note": "data", "data_notes": "data", "listed_framework": "data", "check_coder": "data",
     "rolled_up": "data",
     "TABLE_KINDS": "kinds", "SOURCES": "kinds",
     "binary_table": "records", "codings_table": "records", "framework_matrix": "records",

@@ -7,7 +7,7 @@ import pandas as pd
 from coder.errors import CoderError
 from coder.export.counts import counts_notes, theme_code_counts
 from coder.export.crosstabs import MIN_EXPECTED, cooccurrence, cooccurrence_matrix, crosstab
-from coder.export.data import ROLL_UP_NOTE, ProjectData, listed_framework, rolled_up, source_note
+from coder.export.data import ROLL_UP_NOTE, ProjectData, data_notes, listed_framework, rolled_up
 from coder.export.kinds import TABLE_KINDS
 from coder.export.records import binary_table, codings_table, framework_matrix
 from coder.export.tables import ExportTables
@@ -39,7 +39,7 @@ def build_tables(kind: str, data: ProjectData, *, by: str | None = None, base: s
         raise CoderError(f"unknown export kind {kind!r} (use one of {', '.join(TABLE_KINDS)})")
     check_by(kind, by)
     check_base(kind, base)
-    notes = [source_note(data.source, data.coder)]
+    notes = data_notes(data)
     if roll_up:
         data = rolled_up(data)
         notes.append(ROLL_UP_NOTE)

@@ -21,6 +21,7 @@ from coder.records import Code, Codebook, Theme
 from coder.store import tables
 from coder.store.codebook_read import load_codebook
 from coder.store.codings import check_coder
+from coder.wording import counted
 
 SEGMENT_COLUMNS = ["response_id", "code_id", "coder", "start", "end", "origin", "created_at",
                    "score"]
@@ -37,6 +38,8 @@ class ProjectData:
     charts: framework-matrix summaries (coder.store.tables.charts_frame).
     memos: every memo (coder.store.tables.memos_frame).
     source, coder: what the segments were selected by (for notes in the output).
+    settled, replaced: responses whose consensus codings replace the coders' own in the
+    segments (settled in adjudication), and how many of the coders' codings that leaves out.
     """
 
     codebook: Codebook
@@ -47,6 +50,8 @@ class ProjectData:
     memos: pd.DataFrame
     source: str = "coding"
     coder: str | None = None
+    settled: int = 0
+    replaced: int = 0
 
 
 def segments_from(codings: pd.DataFrame, suggestions: pd.DataFrame, source: str) -> pd.DataFrame:
@@ -80,13 +85,15 @@ def load_project_data(conn: sqlite3.Connection, *, source: str = "coding",
     belong to no coder and are kept when `source` includes them); an unknown
     coder is an error rather than an empty export. Without one, everyone's
     codings are pooled, but a response settled in adjudication counts by its
-    consensus codings alone.
+    consensus codings alone (`settled` and `replaced` say how much that changed).
     """
     if source not in SOURCES:
         raise CoderError(f"--source {source!r}: use one of {', '.join(SOURCES)}")
     if source != "suggestions":
         check_coder(conn, coder)
     codings = tables.codings_frame(conn, coder=coder, settled=True)
+    pooled = coder is None and source != "suggestions"
+    settled, replaced = tables.settled_counts(conn) if pooled else (0, 0)
     return ProjectData(
         codebook=load_codebook(conn),
         responses=tables.responses_frame(conn),
@@ -96,6 +103,8 @@ def load_project_data(conn: sqlite3.Connection, *, source: str = "coding",
         memos=tables.memos_frame(conn),
         source=source,
         coder=coder,
+        settled=settled,
+        replaced=replaced,
     )
 
 
@@ -127,6 +136,21 @@ def source_note(source: str, coder: str | None) -> str:
         "both": f"source: human coding ({who}) and machine suggestions (score >= threshold), "
                 "counted as one",
     }[source]
+
+
+def settled_note(settled: int, replaced: int) -> str:
+    """One line saying that settled responses count by their consensus coding ("" when none are)."""
+    if not settled:
+        return ""
+    return (f"consensus: {counted(settled, 'response')} settled in adjudication (F5) count by the "
+            f"consensus coding (coder consensus) alone: it replaces the coders' own codings there "
+            f"({counted(replaced, 'coding')} of theirs not counted; --coder NAME gives one coder's own)")
+
+
+def data_notes(data: ProjectData) -> list[str]:
+    """The notes every export of `data` starts with: its source, and the consensus when it applies."""
+    return [note for note in (source_note(data.source, data.coder),
+                              settled_note(data.settled, data.replaced)) if note]
 
 
 def listed_framework(codebook: Codebook, segments: pd.DataFrame) -> list[tuple[Theme, list[Code]]]:

@@ -12,7 +12,8 @@ import sqlite3
 
 import pandas as pd
 
-from coder.store.consensus import SETTLED
+from coder.store.consensus import CONSENSUS, SETTLED
+
 
 def responses_frame(conn: sqlite3.Connection) -> pd.DataFrame:
     """Every response: response_id, text, position (import order)."""
@@ -72,6 +73,18 @@ def codings_frame(conn: sqlite3.Connection, *, coder: str | None = None, settled
         select += f" WHERE {SETTLED}"
     frame = _read_by_coder(conn, select, "c.coder", coder, "r.position, c.id")
     return _with_nullable_spans(frame)
+
+
+def settled_counts(conn: sqlite3.Connection) -> tuple[int, int]:
+    """How many responses are settled in adjudication (have consensus codings), and how many
+    codings of other coders on them the consensus replaces in pooled results
+    (`codings_frame(settled=True)`)."""
+    settled, replaced = conn.execute(
+        "SELECT count(DISTINCT c.response_id), "
+        "count(CASE WHEN c.coder <> ? THEN 1 END) FROM codings c "
+        "WHERE c.response_id IN (SELECT response_id FROM codings WHERE coder = ?)",
+        (CONSENSUS, CONSENSUS)).fetchone()
+    return settled, replaced
 
 
 def suggestions_frame(conn: sqlite3.Connection) -> pd.DataFrame:
