@@ -10,8 +10,12 @@ from helpers import run_cli
 from openpyxl import load_workbook
 
 from coder.adjudication import TAKE_A, TAKE_B, settle
-from coder.export import settled_note
-from coder.store import open_project
+from coder.export import base_note, settled_note
+from coder.records import Code, Theme
+from coder.store import create_project, open_project, transaction
+from coder.store.codebook import add_code, add_theme
+from coder.store.codings import add_coding
+from coder.store.responses import insert_responses
 
 pytestmark = pytest.mark.slow  # real processes: `pytest -m "not slow"` skips them
 
@@ -75,3 +79,54 @@ def test_the_consensus_note_counts_in_words_and_with_thousands_separators():
     assert settled_note(0, 0) == ""
     assert "1 response settled" in settled_note(1, 1) and "(1 coding of theirs" in settled_note(1, 1)
     assert "12,345 responses settled" in settled_note(12_345, 40_001) and "40,001 codings" in settled_note(12_345, 40_001)
+
+
+@pytest.fixture
+def barely_coded(tmp_path):
+    """2,500 responses, 3 of them coded (0.12%): a large project whose coding has just begun."""
+    def fill(conn):
+        with transaction(conn):
+            insert_responses(conn, [(f"r{i}", f"answer {i}", {"site": "north" if i % 2 else "south"})
+                                    for i in range(2_500)])
+            add_theme(conn, Theme("work", "1", "Work"), "setup")
+            add_code(conn, Code("caseload", "work", "1.1", "Caseload"), "setup")
+            add_code(conn, Code("staffing", "work", "1.2", "Staffing"), "setup")
+            for rid, code in [("r1", "caseload"), ("r2", "caseload"), ("r3", "staffing")]:
+                add_coding(conn, rid, code, "alice")
+    path = tmp_path / "big.coder"
+    create_project(path, setup=fill).close()
+    return path
+
+
+BASE_WARNING = ("percent base: all 2,500 responses in the project, of which 3 (0.12%) have any code: beware, "
+                "every uncoded response counts as without the code")
+
+
+def test_percents_of_all_responses_warn_when_few_are_coded(barely_coded, tmp_path):
+    """187 of 291k coded: every percent came out 0.0% with no word of why."""
+    for kind, name, extra in [("counts", "c.csv", []), ("counts", "c.xlsx", ["--by", "site"]),
+                              ("crosstab", "x.xlsx", ["--by", "site"]), ("chart", "t.svg", [])]:
+        out = tmp_path / name
+        done = run_cli("export", barely_coded, kind, "--out", out, *extra)
+        assert done.returncode == 0, done.stderr
+        line = next(line.strip() for line in done.stdout.splitlines() if "percent base" in line)
+        assert line.startswith(BASE_WARNING) and line.endswith("use --base coded (percent of the coded responses)")
+        if name.endswith(".csv"):
+            assert any(note.startswith(BASE_WARNING) for note in csv_notes(out))
+            table = pd.read_csv(out, comment="#", dtype=str)
+            assert table.loc[table["row"] == "base", "responses"].tolist() == ["2500"]   # a machine column
+        elif name.endswith(".xlsx"):
+            assert any(note.startswith(BASE_WARNING) for note in notes_sheet(out))
+    assert "% of the 2,500 responses" in done.stdout   # the chart's
+    coded = run_cli("export", barely_coded, "counts", "--base", "coded", "--out", tmp_path / "c.csv")
+    assert "percent base: the 3 responses with any code (of 2,500 in the project)" in coded.stdout
+    assert "beware" not in coded.stdout
+
+
+def test_the_base_note_says_how_many_are_coded_but_warns_only_when_few_are():
+    assert base_note(371, "all", 371) == "percent base: all 371 responses in the project"
+    assert base_note(371, "all", 187) == ("percent base: all 371 responses in the project, of which 187 (50.4%) "
+                                          "have any code")
+    assert "(99.9%)" in base_note(100_000, "all", 99_999)   # never 100% short of all
+    assert "beware" not in base_note(1_000, "all", 50) and "beware" in base_note(1_000, "all", 49)
+    assert "of which 0 (0%) have any code: beware" in base_note(1_000, "all", 0)

@@ -108,7 +108,7 @@ def test_csv_bom_notes_and_stable_columns(data, tmp_path):
     lines = plain.decode().splitlines()
     assert lines[0].startswith("row,theme_index,theme_label,code_index,code_label,responses,percent,segments,")
     assert "# source: human coding only (all coders); suggestions not counted" in lines
-    assert "# percent base: all 6 responses in the project" in lines
+    assert "# percent base: all 6 responses in the project, of which 5 (83.3%) have any code" in lines
     back = pd.read_csv(tmp_path / "plain.csv", comment="#", dtype={"theme_index": str, "code_index": str})
     assert back["responses"].tolist() == tables.sheets["counts"]["responses"].tolist()
 

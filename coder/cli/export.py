@@ -49,8 +49,8 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # Imported here: pandas, scipy and matplotlib would slow every other command.
-    from coder.export import (build_tables, check_base, check_by, check_coder, load_project_data,
-                              data_notes, theme_code_counts, write_tables, write_theme_chart)
+    from coder.export import (build_tables, check_base, check_by, check_coder, export_chart,
+                              load_project_data, write_tables)
     from coder.refi.writer import write_qdpx
     from coder.store import get_meta, open_project
 
@@ -71,14 +71,7 @@ def run(args: argparse.Namespace) -> int:
             return 0
         data = load_project_data(conn, source=args.source, coder=args.coder)
         if args.kind == "chart":
-            counts = theme_code_counts(data.codebook, data.segments, data.attributes, by=args.by,
-                                       base=args.base)
-            name = get_meta(conn).get("name", "")
-            base = int(counts.loc[counts["row"] == "base", "responses"].iloc[0])
-            of = f"{base} coded responses" if args.base == "coded" else f"{base} responses"
-            drawn = write_theme_chart(counts, args.out, by=args.by, title=f"{name}: % of {of} per theme")
-            notes = [*data_notes(data),
-                     f"bars: % of the {of} with any code of the theme", *drawn]
+            notes = export_chart(data, args.out, by=args.by, base=args.base, name=get_meta(conn).get("name", ""))
         else:
             tables = build_tables(args.kind, data, by=args.by, base=args.base, roll_up=args.roll_up)
             notes = tables.notes + write_tables(tables, args.out, excel_bom=args.excel)

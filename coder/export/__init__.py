@@ -16,8 +16,9 @@ import importlib
 
 _HOMES = {
     "build_tables": "build", "check_by": "build", "check_base": "build",
-    "theme_chart_data": "chart", "write_theme_chart": "chart",
+    "export_chart": "chart", "theme_chart_data": "chart", "write_theme_chart": "chart",
     "theme_code_counts": "counts", "group_values": "counts", "counts_notes": "counts",
+    "base_note": "counts",
     "crosstab": "crosstabs", "cooccurrence": "crosstabs", "cooccurrence_counts": "crosstabs",
     "cooccurrence_matrix": "crosstabs", "jaccard": "crosstabs",
     "ProjectData": "data", "load_project_data": "data", "segments_from": "data",

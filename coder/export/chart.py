@@ -9,8 +9,23 @@ from pathlib import Path
 import pandas as pd
 
 from coder.errors import CoderError
+from coder.export.counts import base_note, theme_code_counts
+from coder.export.data import ProjectData, data_notes
 from coder.export.kinds import check_output
 from coder.files import replacing
+
+
+def export_chart(data: ProjectData, path: Path, *, by: str | None = None, base: str = "all",
+                 name: str = "") -> list[str]:
+    """Count `data`'s themes (percent `base`, split by `by`) and draw the chart to `path`, titled
+    with the project's `name`. Returns the notes that say how to read it."""
+    counts = theme_code_counts(data.codebook, data.segments, data.attributes, by=by, base=base)
+    n = int(counts.loc[counts["row"] == "base", "responses"].iloc[0])
+    coded = int(counts.loc[counts["row"] == "any code", "responses"].iloc[0])
+    of = f"{n:,} coded responses" if base == "coded" else f"{n:,} responses"
+    drawn = write_theme_chart(counts, path, by=by, title=f"{name}: % of {of} per theme")
+    return [*data_notes(data), base_note(len(data.attributes), base, coded),
+            f"bars: % of the {of} with any code of the theme", *drawn]
 
 
 def theme_chart_data(counts: pd.DataFrame, by: str | None = None) -> pd.DataFrame:

@@ -142,14 +142,38 @@ def _with_percents(table: pd.DataFrame, base: dict, groups, by) -> pd.DataFrame:
     return pd.concat([out, pd.DataFrame(columns, index=out.index)], axis=1)
 
 
+# Under this share of responses coded, percents of all responses mostly count the uncoded as
+# "without the code" (0.0% everywhere on a project barely started): the notes say so.
+FEW_CODED = 0.05
+
+
 def counts_notes(n_responses: int, by: str | None, base: str = "all", n_coded: int = 0) -> list[str]:
     """What the counts mean, for the notes that go with the table."""
-    whole = (f"the {n_coded} responses with any code (of {n_responses} in the project)" if base == "coded"
-             else f"all {n_responses} responses in the project")
-    notes = [f"percent base: {whole}",
+    notes = [base_note(n_responses, base, n_coded),
              "a response counts once per code (whatever the coders or spans) and once per theme "
              "when it has any code of that theme; segments counts every coding (and suggestion)"]
     if by:
         which = "coded responses" if base == "coded" else "responses"
         notes.append(f"percent [{by}=value] base: the {which} with that value of {by}")
     return notes
+
+
+def base_note(n_responses: int, base: str, n_coded: int) -> str:
+    """One line naming the percent base; on the base of all responses, how many of them are
+    coded, with a warning and the coded base to use instead when that is few (FEW_CODED)."""
+    if base == "coded":
+        return f"percent base: the {n_coded:,} responses with any code (of {n_responses:,} in the project)"
+    whole = f"percent base: all {n_responses:,} responses in the project"
+    if n_coded >= n_responses:
+        return whole
+    line = f"{whole}, of which {n_coded:,} ({_share(n_coded, n_responses)}) have any code"
+    if n_coded >= FEW_CODED * n_responses:
+        return line
+    return (f"{line}: beware, every uncoded response counts as without the code, so these percents "
+            "say little; while coding is under way use --base coded (percent of the coded responses)")
+
+
+def _share(part: int, whole: int) -> str:
+    """part / whole as a percent for people: "0.064%", "5.5%"; never "100%" short of the whole."""
+    share = part / whole * 100
+    return f"{share:.2g}%" if share < 1 else f"{math.floor(share * 10) / 10:.1f}%"
