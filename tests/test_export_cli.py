@@ -115,6 +115,25 @@ def test_source_and_coder_options(tmp_path, capsys):
     assert table[table["code_index"] == "2.1"].iloc[0]["responses"] == "1"  # r6's suggestion only
 
 
+def test_codings_with_suggestions_name_no_coder_for_them_in_csv_and_xlsx_alike(tmp_path):
+    """`--source both` put the engine's name in the coder column, as if a person had coded."""
+    project = make_small_project(tmp_path / "s.coder")
+    read = {}
+    for name in ("k.csv", "k.xlsx"):
+        done = run_cli("export", project, "codings", "--source", "both", "--out", tmp_path / name)
+        assert done.returncode == 0, done.stderr
+        read[name] = (pd.read_csv(tmp_path / name, dtype=str, keep_default_na=False) if name.endswith(".csv")
+                      else pd.read_excel(tmp_path / name, sheet_name="codings", dtype=str).fillna(""))
+    table = read["k.csv"]
+    assert list(table.columns[6:9]) == ["source", "coder", "engine"]
+    pd.testing.assert_frame_equal(table, read["k.xlsx"])
+    rows = {(r.response_id, r.code_id, r.source): (r.coder, r.engine, r.origin) for r in table.itertuples()}
+    assert rows[("r6", "paperwork", "suggestion")] == ("", "keywords", "suggestion")
+    assert rows[("r2", "staffing", "suggestion")] == ("", "keywords", "suggestion")
+    assert rows[("r2", "staffing", "coding")] == ("alice", "", "manual")
+    assert set(table["source"]) == {"coding", "suggestion"} and "keywords" not in set(table["coder"])
+
+
 def test_an_xlsx_export_keeps_numbers_and_true_false_as_they_came(tmp_path):
     """Attributes from a workbook or JSON Lines stay numbers and booleans in an .xlsx export
     (Excel flagged 'number stored as text', and R and SPSS read the columns as text)."""

@@ -38,9 +38,15 @@ def test_codings_table_with_suggestions(tmp_path):
     conn = open_project(make_small_project(tmp_path / "s.coder"), readonly=True)
     data = load_project_data(conn, source="both")
     table = codings_table(data.codebook, data.segments, data.responses)
-    suggested = table[table["origin"] == "suggestion"]
-    assert sorted(suggested["response_id"]) == ["r2", "r6"]
-    assert set(suggested["coder"]) == {"keywords"} and suggested["score"].notna().all()
+    suggested = table[table["source"] == "suggestion"]
+    assert sorted(suggested["response_id"]) == ["r2", "r6"] and set(suggested["origin"]) == {"suggestion"}
+    # a suggestion is nobody's decision: no coder, its engine in a column of its own
+    assert suggested["coder"].isna().all() and set(suggested["engine"]) == {"keywords"}
+    assert suggested["score"].notna().all()
+    coded = table[table["source"] == "coding"]
+    assert len(coded) == 10 and coded["engine"].isna().all() and set(coded["coder"]) == {"alice", "bob"}
+    r2 = table[(table["response_id"] == "r2") & (table["code_id"] == "staffing")]
+    assert r2["source"].tolist() == ["coding", "suggestion"]   # the coding first
     conn.close()
 
 

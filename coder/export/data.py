@@ -23,8 +23,8 @@ from coder.store.codebook_read import load_codebook
 from coder.store.codings import check_coder
 from coder.wording import counted
 
-SEGMENT_COLUMNS = ["response_id", "code_id", "coder", "start", "end", "origin", "created_at",
-                   "score"]
+SEGMENT_COLUMNS = ["response_id", "code_id", "coder", "engine", "start", "end", "origin",
+                   "created_at", "score"]
 SUGGESTION_ORIGIN = "suggestion"
 
 
@@ -57,19 +57,20 @@ class ProjectData:
 def segments_from(codings: pd.DataFrame, suggestions: pd.DataFrame, source: str) -> pd.DataFrame:
     """The segments of one source: `coding`, `suggestions` or `both` (the union).
 
-    Codings keep their coder, span and origin; suggestions become whole-response
-    segments with origin "suggestion", the engine as coder and their score.
+    Codings keep their coder, span and origin (no engine); suggestions become
+    whole-response segments with origin "suggestion", their engine and score, and no
+    coder (None: a suggestion is nobody's decision).
     """
     if source not in SOURCES:
         raise CoderError(f"--source {source!r}: use one of {', '.join(SOURCES)}")
     parts = []
     if source in ("coding", "both"):
-        human = codings.assign(score=float("nan"))
+        human = codings.assign(engine=None, score=float("nan"))
         parts.append(human[SEGMENT_COLUMNS])
     if source in ("suggestions", "both"):
         machine = pd.DataFrame({
             "response_id": suggestions["response_id"], "code_id": suggestions["code_id"],
-            "coder": suggestions["engine"], "start": pd.array([pd.NA] * len(suggestions), "Int64"),
+            "coder": None, "engine": suggestions["engine"], "start": pd.array([pd.NA] * len(suggestions), "Int64"),
             "end": pd.array([pd.NA] * len(suggestions), "Int64"), "origin": SUGGESTION_ORIGIN,
             "created_at": "", "score": suggestions["score"].astype(float)})
         parts.append(machine[SEGMENT_COLUMNS])

@@ -8,8 +8,9 @@ from coder.export.data import SUGGESTION_ORIGIN, display_label, listed_framework
 from coder.records import Codebook
 
 CODING_TABLE_COLUMNS = ["response_id", "code_index", "code_id", "code_label", "theme_index",
-                        "theme_label", "coder", "start", "end", "excerpt", "origin", "created_at",
-                        "score"]
+                        "theme_label", "source", "coder", "engine", "start", "end", "excerpt", "origin",
+                        "created_at", "score"]
+CODING_SOURCE, SUGGESTION_SOURCE = "coding", "suggestion"   # the `source` column's values
 
 
 def excerpts(segments: pd.DataFrame, texts: pd.Series) -> pd.Series:
@@ -22,19 +23,23 @@ def excerpts(segments: pd.DataFrame, texts: pd.Series) -> pd.Series:
 
 def codings_table(codebook: Codebook, segments: pd.DataFrame,
                   responses: pd.DataFrame) -> pd.DataFrame:
-    """One row per segment (coding or suggestion), by response then framework order.
+    """One row per segment (coding or suggestion), by response then framework order, a
+    response's codings before its suggestions.
 
-    Columns: CODING_TABLE_COLUMNS; `start`/`end` are code-point offsets (empty
-    for the whole response); `score` is set for suggestions only.
+    Columns: CODING_TABLE_COLUMNS. `source` is "coding" (a coder's decision: `coder`
+    set, `engine` empty) or "suggestion" (the machine's: `engine` and `score` set,
+    `coder` empty); `start`/`end` are code-point offsets (empty for the whole response).
     """
     codes = {c.id: c for c in codebook.codes}
     themes = {t.id: t for t in codebook.themes}
     order = {c.id: i for i, c in enumerate(codebook.codes)}
     position = responses.set_index("response_id")["position"]
+    suggested = segments["origin"] == SUGGESTION_ORIGIN
     table = segments.assign(_pos=segments["response_id"].map(position),
                             _code=segments["code_id"].map(order),
+                            source=suggested.map({False: CODING_SOURCE, True: SUGGESTION_SOURCE}),
                             _start=segments["start"].fillna(-1))
-    table = table.sort_values(["_pos", "_code", "coder", "_start"], kind="stable")
+    table = table.sort_values(["_pos", "_code", "source", "coder", "engine", "_start"], kind="stable")
     code = table["code_id"].map(codes)
     out = pd.DataFrame({
         "response_id": table["response_id"],
@@ -43,7 +48,7 @@ def codings_table(codebook: Codebook, segments: pd.DataFrame,
         "code_label": [display_label(c) for c in code],
         "theme_index": [themes[c.theme_id].index for c in code],
         "theme_label": [display_label(themes[c.theme_id]) for c in code],
-        "coder": table["coder"], "start": table["start"], "end": table["end"],
+        "source": table["source"], "coder": table["coder"], "engine": table["engine"], "start": table["start"], "end": table["end"],
         "excerpt": excerpts(table, responses.set_index("response_id")["text"]),
         "origin": table["origin"], "created_at": table["created_at"], "score": table["score"],
     }, columns=CODING_TABLE_COLUMNS)
