@@ -2,13 +2,37 @@
 
 On a terminal: a live bar with count, rate and time left. Otherwise (CI, logs,
 pipes): a plain line every few seconds, and always a final line with the rate.
+
+The time left is the one the shown rate gives (`time_left`): the average rate
+from the start to the latest update, projected to the end, and counted down by
+the clock between updates. Work that comes in bursts (a batch worker's chunk)
+so no longer freezes it between bursts or makes it jump on each.
 """
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from typing import TextIO
+
+
+def time_left(done: int, total: int, elapsed_at_update: float, since_update: float) -> float | None:
+    """Seconds left of a run that had done `done` of `total` items `elapsed_at_update` seconds after
+    it started, `since_update` seconds ago: the rest at that average rate, less the time since
+    (never below 0). None before the first item, when there is no rate to go by."""
+    if done <= 0 or elapsed_at_update <= 0:
+        return None
+    rate = done / elapsed_at_update
+    return max(0.0, max(total - done, 0) / rate - since_update)
+
+
+def clock(seconds: float | None) -> str:
+    """Seconds as the bar shows time left: "0:04:05", or "-:--:--" when not known."""
+    if seconds is None:
+        return "-:--:--"
+    whole = math.ceil(seconds)
+    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
 
 
 class Progress:
@@ -25,18 +49,18 @@ class Progress:
         self._bar = None
         self._task = None
         self._started = 0.0
+        self._updated = 0.0
         self._last_line = 0.0
 
     def __enter__(self) -> "Progress":
-        self._started = self._last_line = time.perf_counter()
+        self._started = self._updated = self._last_line = time.perf_counter()
         if self.enabled and self.stream.isatty():
             from rich.console import Console
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn,
-                                       TimeRemainingColumn)
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn
 
             self._bar = Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                             TextColumn("[progress.data.speed]{task.fields[rate]}"),
-                            TimeRemainingColumn(), console=Console(file=self.stream), transient=True)
+                            _time_left_column(self), console=Console(file=self.stream), transient=True)
             self._bar.__enter__()
             self._task = self._bar.add_task(self.label, total=self.total, rate="")
         return self
@@ -46,7 +70,7 @@ class Progress:
         self.done += n
         if not self.enabled:
             return
-        now = time.perf_counter()
+        now = self._updated = time.perf_counter()
         if self._bar is not None:
             self._bar.update(self._task, completed=self.done, rate=f"{self.rate(now):,.0f}/s")
         elif now - self._last_line >= self.interval:
@@ -58,18 +82,34 @@ class Progress:
         elapsed = (at or time.perf_counter()) - self._started
         return self.done / elapsed if elapsed > 0 else 0.0
 
+    def time_left(self, at: float | None = None) -> float | None:
+        """Seconds left at the rate so far (`time_left`); None before the first item."""
+        return time_left(self.done, self.total, self._updated - self._started,
+                         (at or time.perf_counter()) - self._updated)
+
     @property
     def elapsed(self) -> float:
         """Seconds since the run started."""
         return time.perf_counter() - self._started
 
     def _line(self, now: float) -> str:
-        rate = self.rate(now)
-        left = (self.total - self.done) / rate if rate > 0 and self.total else 0.0
         pct = 100.0 * self.done / self.total if self.total else 100.0
         return (f"{self.label}: {self.done:,}/{self.total:,} ({pct:.0f}%), "
-                f"{rate:,.0f}/s, {left:,.0f} s left")
+                f"{self.rate(now):,.0f}/s, {self.time_left(now) or 0:,.0f} s left")
 
     def __exit__(self, *exc) -> None:
         if self._bar is not None:
             self._bar.__exit__(*exc)
+
+
+def _time_left_column(progress: Progress):
+    """A rich bar column showing `progress.time_left()` as the clock counts (rich's own estimate
+    is a rate over its last samples, held still between them: it disagreed with the rate shown)."""
+    from rich.progress import ProgressColumn
+    from rich.text import Text
+
+    class TimeLeft(ProgressColumn):
+        def render(self, task) -> Text:
+            return Text(clock(progress.time_left()), style="progress.remaining")
+
+    return TimeLeft()
