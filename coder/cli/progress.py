@@ -56,9 +56,10 @@ class Progress:
         self._started = self._updated = self._last_line = time.perf_counter()
         if self.enabled and self.stream.isatty():
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn
+            from rich.progress import BarColumn, Progress as Bar, TextColumn
 
-            self._bar = Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            self._bar = Bar(TextColumn("{task.description}"), BarColumn(),
+                            TextColumn("[progress.download]{task.completed:,.0f}/{task.total:,.0f}"),
                             TextColumn("[progress.data.speed]{task.fields[rate]}"),
                             _time_left_column(self), console=Console(file=self.stream), transient=True)
             self._bar.__enter__()
