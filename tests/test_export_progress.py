@@ -3,13 +3,28 @@ down steadily between bursts of work; a large export shows it on a terminal's st
 
 from __future__ import annotations
 
+import fcntl
 import io
+import os
+import pty
 import re
+import struct
+import subprocess
+import sys
+import termios
 import time
 
+import pandas as pd
 import pytest
+from helpers import run_cli
 
 from coder.cli.progress import Progress, clock, time_left
+from coder.export.tables import ROWS_AT_ONCE, ExportTables, write_tables
+from coder.records import Code, Theme
+from coder.store import create_project, transaction
+from coder.store.codebook import add_code, add_theme
+from coder.store.codings import add_coding
+from coder.store.responses import insert_responses
 
 
 def test_time_left_is_the_rest_at_the_average_rate_counted_down_by_the_clock():
@@ -66,3 +81,70 @@ def test_the_bar_and_the_line_show_the_time_left_the_rate_gives():
         plain.advance(250)
     rate, left = re.search(r"([\d,]+)/s, ([\d,]+) s left", lines.getvalue()).groups()
     assert float(left.replace(",", "")) == pytest.approx((1_000_000 - 250) / float(rate.replace(",", "")), rel=0.01)
+
+
+def test_write_tables_reports_every_row_it_writes(tmp_path):
+    """`advance` adds up to `rows(path)`: the main table in a .csv, every sheet (not the notes) in an .xlsx."""
+    frame = pd.DataFrame({"response_id": [f"r{i}" for i in range(ROWS_AT_ONCE * 2 + 1)], "n": 1})
+    tables = ExportTables({"main": frame, "codes": frame.head(3)}, ["a note"], csv_notes=True)
+    for name, expected in (("t.csv", len(frame)), ("t.xlsx", len(frame) + 3)):
+        reported = []
+        write_tables(tables, tmp_path / name, advance=reported.append)
+        assert sum(reported) == tables.rows(tmp_path / name) == expected
+        assert max(reported) <= ROWS_AT_ONCE
+    assert pd.read_csv(tmp_path / "t.csv", comment="#")["response_id"].tolist() == frame["response_id"].tolist()
+    assert len(pd.read_excel(tmp_path / "t.xlsx", sheet_name="main")) == len(frame)
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory):
+    """A project of 12,000 responses, a few coded: its binary table is large enough for a bar."""
+    def fill(conn):
+        with transaction(conn):
+            insert_responses(conn, [(f"r{i}", f"answer {i}", {"site": "north"}) for i in range(12_000)])
+            add_theme(conn, Theme("work", "1", "Work"), "setup")
+            add_code(conn, Code("caseload", "work", "1.1", "Caseload"), "setup")
+            add_coding(conn, "r1", "caseload", "alice")
+    path = tmp_path_factory.mktemp("large") / "large.coder"
+    create_project(path, setup=fill).close()
+    return path
+
+
+def run_with_terminal_stderr(*args) -> tuple[int, str, str]:
+    """Run the real CLI with stderr on a terminal (a pseudo-terminal 100 columns wide) and stdout
+    on a pipe: (exit status, stdout, what the terminal got)."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100"}
+    env.pop("NO_COLOR", None)
+    child = subprocess.Popen([sys.executable, "-m", "coder", *map(str, args)], stdout=subprocess.PIPE,
+                             stderr=slave, env=env)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:   # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    out = child.stdout.read().decode()
+    child.wait(timeout=600)
+    os.close(master)
+    return child.returncode, out, seen.decode(errors="replace")
+
+
+@pytest.mark.slow
+def test_a_large_export_shows_a_bar_on_a_terminal_and_keeps_stdout_clean(large, tmp_path):
+    """The matrix of 291k responses took 245 s to write with nothing on the screen."""
+    out = tmp_path / "b.xlsx"
+    status, stdout, terminal = run_with_terminal_stderr("export", large, "binary", "--out", out)
+    assert status == 0, terminal
+    assert "writing b.xlsx" in terminal and "12,001/12,001" in terminal   # the binary and codes sheets
+    assert stdout.startswith(f"Wrote binary to {out}\n") and "\x1b" not in stdout and "writing" not in stdout
+    assert len(pd.read_excel(out, sheet_name="binary")) == 12_000
+    piped = run_cli("export", large, "binary", "--out", tmp_path / "b.csv")   # stderr not a terminal
+    assert piped.returncode == 0 and piped.stderr == ""
+    small = run_with_terminal_stderr("export", large, "counts", "--out", tmp_path / "c.csv")
+    assert small[0] == 0 and "writing" not in small[2]   # a short table: no bar

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from coder.cli.common import add_coder_option, add_project_argument
+from coder.cli.progress import Progress
 from coder.errors import CoderError
 from coder.export.kinds import SOURCES, TABLE_KINDS, check_output
 
 KINDS = (*TABLE_KINDS, "qdpx", "chart")
+PROGRESS_FROM_ROWS = 10_000   # a table export this many rows long shows a progress bar on a terminal
 
 
 def register(subparsers) -> None:
@@ -74,7 +77,10 @@ def run(args: argparse.Namespace) -> int:
             notes = export_chart(data, args.out, by=args.by, base=args.base, name=get_meta(conn).get("name", ""))
         else:
             tables = build_tables(args.kind, data, by=args.by, base=args.base, roll_up=args.roll_up)
-            notes = tables.notes + write_tables(tables, args.out, excel_bom=args.excel)
+            rows = tables.rows(args.out)
+            with Progress(f"writing {args.out.name}", rows,
+                          enabled=rows >= PROGRESS_FROM_ROWS and sys.stderr.isatty()) as bar:
+                notes = tables.notes + write_tables(tables, args.out, excel_bom=args.excel, advance=bar.advance)
     finally:
         conn.close()
     print(f"Wrote {args.kind} to {args.out}")

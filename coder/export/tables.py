@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
+from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +51,12 @@ class ExportTables:
     sheets: dict[str, pd.DataFrame]
     notes: list[str] = field(default_factory=list)
     csv_notes: bool = False
+
+    def rows(self, path: Path) -> int:
+        """How many table rows writing to `path` writes: the main table's to a .csv, every
+        sheet's to an .xlsx (what `write_tables` reports to `advance`)."""
+        frames = list(self.sheets.values())
+        return sum(map(len, frames if table_format(path) == "xlsx" else frames[:1]))
 
 
 def is_risky(value, *, xlsx: bool = False) -> bool:
@@ -87,24 +95,30 @@ def table_format(path: Path) -> str:
     return check_output("table", path)
 
 
-def write_tables(tables: ExportTables, path: Path, *, excel_bom: bool = False) -> list[str]:
+def write_tables(tables: ExportTables, path: Path, *, excel_bom: bool = False,
+                 advance: Callable[[int], None] = lambda n: None) -> list[str]:
     """Write to `path` (.csv: the main table; .xlsx: every sheet plus a notes sheet).
 
     The file is written under a temporary name and moved into place, so a
     failed export never leaves half a file. `excel_bom` writes UTF-8 with a BOM
-    so Excel opens the CSV with the right encoding. Returns the notes the
-    writing itself adds (also in the notes sheet): text cut to fit an XLSX cell.
+    so Excel opens the CSV with the right encoding. `advance(n)` is called as
+    each `n` table rows are written (`tables.rows(path)` in all), for a progress
+    bar. Returns the notes the writing itself adds (also in the notes sheet):
+    text cut to fit an XLSX cell.
     """
     path = Path(path)
     fmt = table_format(path)
     with replacing(path, f".{fmt}") as tmp:
         if fmt == "csv":
-            _write_csv(tables, tmp, excel_bom)
+            _write_csv(tables, tmp, excel_bom, advance)
             return []
-        return _write_xlsx(tables, tmp)
+        return _write_xlsx(tables, tmp, advance)
 
 
-def _write_csv(tables: ExportTables, path: Path, excel_bom: bool) -> None:
+ROWS_AT_ONCE = 5_000   # rows written between two calls of `advance`
+
+
+def _write_csv(tables: ExportTables, path: Path, excel_bom: bool, advance: Callable[[int], None]) -> None:
     main = neutralise_frame(next(iter(tables.sheets.values())))
     notes = tables.csv_notes and tables.notes
     # Under "# " notes a reader skips comments from a "#" on: a label or value holding one ("Issue #1")
@@ -113,7 +127,11 @@ def _write_csv(tables: ExportTables, path: Path, excel_bom: bool) -> None:
     # takes for the end of the row.
     quoting = csv.QUOTE_NONNUMERIC if (notes and _holds(main, "#")) or _holds(main, "\r") else csv.QUOTE_MINIMAL
     with open(path, "w", encoding="utf-8-sig" if excel_bom else "utf-8", newline="") as handle:
-        main.to_csv(handle, index=False, lineterminator="\r\n" if excel_bom else "\n", quoting=quoting)
+        for start in range(0, max(len(main), 1), ROWS_AT_ONCE):
+            part = main.iloc[start:start + ROWS_AT_ONCE]
+            part.to_csv(handle, index=False, header=start == 0, lineterminator="\r\n" if excel_bom else "\n",
+                        quoting=quoting)
+            advance(len(part))
         if tables.csv_notes and tables.notes:
             # Written as they are, not as CSV cells: a cell with a comma would be quoted, and a
             # line starting with a quote is data to `read_csv(comment="#")` and R's comment.char.
@@ -127,7 +145,7 @@ def _holds(frame: pd.DataFrame, text: str) -> bool:
         frame[c].map(lambda v: isinstance(v, str) and text in v).any() for c in frame.columns if frame[c].dtype == object)
 
 
-def _write_xlsx(tables: ExportTables, path: Path) -> list[str]:
+def _write_xlsx(tables: ExportTables, path: Path, advance: Callable[[int], None]) -> list[str]:
     for name, frame in tables.sheets.items():
         if len(frame) > XLSX_MAX_ROWS:
             raise CoderError(f"{name}: {len(frame)} rows do not fit in an XLSX sheet "
@@ -146,8 +164,12 @@ def _write_xlsx(tables: ExportTables, path: Path) -> list[str]:
     for name, (frame, _) in sheets.items():
         sheet = book.create_sheet(_sheet_name(name, names))
         sheet.append([_bold(sheet, str(column), header) for column in frame.columns])
-        for row in zip(*(_cell_values(frame[column]) for column in frame.columns)):
-            sheet.append(row)
+        rows = zip(*(_cell_values(frame[column]) for column in frame.columns))
+        for start in range(0, len(frame), ROWS_AT_ONCE):
+            for row in islice(rows, ROWS_AT_ONCE):
+                sheet.append(row)
+            if name in tables.sheets:   # the notes sheet is not among the rows counted
+                advance(min(ROWS_AT_ONCE, len(frame) - start))
     book.save(path)
     return added
 
