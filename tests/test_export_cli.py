@@ -122,6 +122,7 @@ def test_codings_with_suggestions_name_no_coder_for_them_in_csv_and_xlsx_alike(t
     for name in ("k.csv", "k.xlsx"):
         done = run_cli("export", project, "codings", "--source", "both", "--out", tmp_path / name)
         assert done.returncode == 0, done.stderr
+        assert "source column: coding (a coder's decision: coder set) or suggestion" in done.stdout
         read[name] = (pd.read_csv(tmp_path / name, dtype=str, keep_default_na=False) if name.endswith(".csv")
                       else pd.read_excel(tmp_path / name, sheet_name="codings", dtype=str).fillna(""))
     table = read["k.csv"]

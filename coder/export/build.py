@@ -69,6 +69,9 @@ def build_tables(kind: str, data: ProjectData, *, by: str | None = None, base: s
         return ExportTables(sheets, notes)
     if kind == "codings":
         notes.append("start/end: code-point offsets into the response; empty = whole response")
+        if data.source != "coding":
+            notes.append("source column: coding (a coder's decision: coder set) or suggestion (the machine's, "
+                         "which no coder made: engine and score set, coder empty)")
         return ExportTables({"codings": codings_table(book, segments, data.responses)}, notes)
     notes.append("1 = the response has the code; columns are code ids (an .xlsx export adds a codes sheet "
                  "with their labels; `coder codebook show` lists them)")
