@@ -83,25 +83,28 @@ def test_the_bar_and_the_line_show_the_time_left_the_rate_gives():
     assert float(left.replace(",", "")) == pytest.approx((1_000_000 - 250) / float(rate.replace(",", "")), rel=0.01)
 
 
-def test_write_tables_reports_every_row_it_writes(tmp_path):
-    """`advance` adds up to `rows(path)`: the main table in a .csv, every sheet (not the notes) in an .xlsx."""
+def test_write_tables_reports_every_cell_it_writes(tmp_path):
+    """`advance` adds up to `cells(path)`: the main table's in a .csv, every sheet's (not the notes') in
+    an .xlsx, a part at a time."""
     frame = pd.DataFrame({"response_id": [f"r{i}" for i in range(ROWS_AT_ONCE * 2 + 1)], "n": 1})
     tables = ExportTables({"main": frame, "codes": frame.head(3)}, ["a note"], csv_notes=True)
-    for name, expected in (("t.csv", len(frame)), ("t.xlsx", len(frame) + 3)):
+    for name, expected in (("t.csv", frame.size), ("t.xlsx", frame.size + 6)):
         reported = []
         write_tables(tables, tmp_path / name, advance=reported.append)
-        assert sum(reported) == tables.rows(tmp_path / name) == expected
-        assert max(reported) <= ROWS_AT_ONCE
+        assert sum(reported) == tables.cells(tmp_path / name) == expected
+        assert len(reported) >= 3 and max(reported) <= ROWS_AT_ONCE * 2
     assert pd.read_csv(tmp_path / "t.csv", comment="#")["response_id"].tolist() == frame["response_id"].tolist()
     assert len(pd.read_excel(tmp_path / "t.xlsx", sheet_name="main")) == len(frame)
 
 
 @pytest.fixture(scope="module")
 def large(tmp_path_factory):
-    """A project of 12,000 responses, a few coded: its binary table is large enough for a bar."""
+    """A project of 12,000 responses with 20 attributes, one coded: its binary table (12,000 x 22
+    cells) is large enough for a bar."""
     def fill(conn):
         with transaction(conn):
-            insert_responses(conn, [(f"r{i}", f"answer {i}", {"site": "north"}) for i in range(12_000)])
+            insert_responses(conn, [(f"r{i}", f"answer {i}", {f"q{j}": j for j in range(20)})
+                                    for i in range(12_000)])
             add_theme(conn, Theme("work", "1", "Work"), "setup")
             add_code(conn, Code("caseload", "work", "1.1", "Caseload"), "setup")
             add_coding(conn, "r1", "caseload", "alice")
@@ -141,7 +144,7 @@ def test_a_large_export_shows_a_bar_on_a_terminal_and_keeps_stdout_clean(large, 
     out = tmp_path / "b.xlsx"
     status, stdout, terminal = run_with_terminal_stderr("export", large, "binary", "--out", out)
     assert status == 0, terminal
-    assert "writing b.xlsx" in terminal and "12,001/12,001" in terminal   # the binary and codes sheets
+    assert "writing b.xlsx (cells)" in terminal and "264,005/264,005" in terminal   # 12,000 x 22 and the codes sheet
     assert stdout.startswith(f"Wrote binary to {out}\n") and "\x1b" not in stdout and "writing" not in stdout
     assert len(pd.read_excel(out, sheet_name="binary")) == 12_000
     piped = run_cli("export", large, "binary", "--out", tmp_path / "b.csv")   # stderr not a terminal

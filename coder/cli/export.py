@@ -12,7 +12,8 @@ from coder.errors import CoderError
 from coder.export.kinds import SOURCES, TABLE_KINDS, check_output
 
 KINDS = (*TABLE_KINDS, "qdpx", "chart")
-PROGRESS_FROM_ROWS = 10_000   # a table export this many rows long shows a progress bar on a terminal
+# A table export of this many cells (a few seconds' writing to .xlsx) shows a progress bar on a terminal.
+PROGRESS_FROM_CELLS = 200_000
 
 
 def register(subparsers) -> None:
@@ -77,9 +78,9 @@ def run(args: argparse.Namespace) -> int:
             notes = export_chart(data, args.out, by=args.by, base=args.base, name=get_meta(conn).get("name", ""))
         else:
             tables = build_tables(args.kind, data, by=args.by, base=args.base, roll_up=args.roll_up)
-            rows = tables.rows(args.out)
-            with Progress(f"writing {args.out.name}", rows,
-                          enabled=rows >= PROGRESS_FROM_ROWS and sys.stderr.isatty()) as bar:
+            cells = tables.cells(args.out)
+            with Progress(f"writing {args.out.name} (cells)", cells,
+                          enabled=cells >= PROGRESS_FROM_CELLS and sys.stderr.isatty()) as bar:
                 notes = tables.notes + write_tables(tables, args.out, excel_bom=args.excel, advance=bar.advance)
     finally:
         conn.close()

@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable
-from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,11 +51,12 @@ class ExportTables:
     notes: list[str] = field(default_factory=list)
     csv_notes: bool = False
 
-    def rows(self, path: Path) -> int:
-        """How many table rows writing to `path` writes: the main table's to a .csv, every
-        sheet's to an .xlsx (what `write_tables` reports to `advance`)."""
+    def cells(self, path: Path) -> int:
+        """How many table cells writing to `path` writes (what `write_tables` reports to
+        `advance`): the main table's to a .csv, every sheet's to an .xlsx. Cells, not rows: a
+        row of the whole framework matrix takes several times as long as one of a theme's."""
         frames = list(self.sheets.values())
-        return sum(map(len, frames if table_format(path) == "xlsx" else frames[:1]))
+        return sum(frame.size for frame in (frames if table_format(path) == "xlsx" else frames[:1]))
 
 
 def is_risky(value, *, xlsx: bool = False) -> bool:
@@ -102,7 +102,7 @@ def write_tables(tables: ExportTables, path: Path, *, excel_bom: bool = False,
     The file is written under a temporary name and moved into place, so a
     failed export never leaves half a file. `excel_bom` writes UTF-8 with a BOM
     so Excel opens the CSV with the right encoding. `advance(n)` is called as
-    each `n` table rows are written (`tables.rows(path)` in all), for a progress
+    each `n` table cells are written (`tables.cells(path)` in all), for a progress
     bar. Returns the notes the writing itself adds (also in the notes sheet):
     text cut to fit an XLSX cell.
     """
@@ -115,23 +115,23 @@ def write_tables(tables: ExportTables, path: Path, *, excel_bom: bool = False,
         return _write_xlsx(tables, tmp, advance)
 
 
-ROWS_AT_ONCE = 5_000   # rows written between two calls of `advance`
+ROWS_AT_ONCE = 5_000   # rows made safe and written between two calls of `advance`
 
 
 def _write_csv(tables: ExportTables, path: Path, excel_bom: bool, advance: Callable[[int], None]) -> None:
-    main = neutralise_frame(next(iter(tables.sheets.values())))
+    main = next(iter(tables.sheets.values()))
     notes = tables.csv_notes and tables.notes
     # Under "# " notes a reader skips comments from a "#" on: a label or value holding one ("Issue #1")
     # must be quoted to be read whole, so then every text cell is. So must a lone "\r" (an old Mac
     # line break), which the csv module leaves unquoted under "\n" line ends and every reader
-    # takes for the end of the row.
+    # takes for the end of the row. (Made safe a part at a time below: the `'` it adds is neither.)
     quoting = csv.QUOTE_NONNUMERIC if (notes and _holds(main, "#")) or _holds(main, "\r") else csv.QUOTE_MINIMAL
     with open(path, "w", encoding="utf-8-sig" if excel_bom else "utf-8", newline="") as handle:
         for start in range(0, max(len(main), 1), ROWS_AT_ONCE):
-            part = main.iloc[start:start + ROWS_AT_ONCE]
+            part = neutralise_frame(main.iloc[start:start + ROWS_AT_ONCE])
             part.to_csv(handle, index=False, header=start == 0, lineterminator="\r\n" if excel_bom else "\n",
                         quoting=quoting)
-            advance(len(part))
+            advance(part.size)
         if tables.csv_notes and tables.notes:
             # Written as they are, not as CSV cells: a cell with a comma would be quoted, and a
             # line starting with a quote is data to `read_csv(comment="#")` and R's comment.char.
@@ -142,7 +142,8 @@ def _write_csv(tables: ExportTables, path: Path, excel_bom: bool, advance: Calla
 def _holds(frame: pd.DataFrame, text: str) -> bool:
     """Whether a header or a text cell of `frame` holds `text`."""
     return any(text in str(c) for c in frame.columns) or any(
-        frame[c].map(lambda v: isinstance(v, str) and text in v).any() for c in frame.columns if frame[c].dtype == object)
+        frame[c].map(lambda v: isinstance(v, str) and text in v).any() for c in frame.columns
+        if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c]))
 
 
 def _write_xlsx(tables: ExportTables, path: Path, advance: Callable[[int], None]) -> list[str]:
@@ -150,28 +151,32 @@ def _write_xlsx(tables: ExportTables, path: Path, advance: Callable[[int], None]
         if len(frame) > XLSX_MAX_ROWS:
             raise CoderError(f"{name}: {len(frame)} rows do not fit in an XLSX sheet "
                              f"({XLSX_MAX_ROWS} at most); write a .csv instead")
-    names: set[str] = set()
-    sheets = {name: _xlsx_safe(neutralise_frame(frame, xlsx=True)) for name, frame in tables.sheets.items()}
-    cut = sum(n for _, n in sheets.values())
-    added = [f"{counted(cut, 'cell')} held more than an XLSX cell's {XLSX_MAX_CHARS:,} characters and "
-             f"{'was' if cut == 1 else 'were'} cut there, ending in …; a .csv export holds the whole text"] * bool(cut)
-    if tables.notes or added:
-        sheets["notes"] = _xlsx_safe(pd.DataFrame({"note": [*tables.notes, *added]}))
     # openpyxl's write-only workbook streams rows to the file: pandas' to_excel builds a cell object
     # per value first (the matrix of 400,000 responses, 28 million cells, took 8 min 42 s that way).
     book = Workbook(write_only=True)
-    header = Font(bold=True)
-    for name, (frame, _) in sheets.items():
-        sheet = book.create_sheet(_sheet_name(name, names))
-        sheet.append([_bold(sheet, str(column), header) for column in frame.columns])
-        rows = zip(*(_cell_values(frame[column]) for column in frame.columns))
-        for start in range(0, len(frame), ROWS_AT_ONCE):
-            for row in islice(rows, ROWS_AT_ONCE):
-                sheet.append(row)
-            if name in tables.sheets:   # the notes sheet is not among the rows counted
-                advance(min(ROWS_AT_ONCE, len(frame) - start))
+    names: set[str] = set()
+    cut = sum(_write_sheet(book, _sheet_name(name, names), frame, advance) for name, frame in tables.sheets.items())
+    added = [f"{counted(cut, 'cell')} held more than an XLSX cell's {XLSX_MAX_CHARS:,} characters and "
+             f"{'was' if cut == 1 else 'were'} cut there, ending in …; a .csv export holds the whole text"] * bool(cut)
+    if tables.notes or added:   # not among the cells counted
+        _write_sheet(book, _sheet_name("notes", names), pd.DataFrame({"note": [*tables.notes, *added]}), lambda n: None)
     book.save(path)
     return added
+
+
+def _write_sheet(book: Workbook, name: str, frame: pd.DataFrame, advance: Callable[[int], None]) -> int:
+    """Add `frame` to `book` as sheet `name`, made safe a part at a time, calling `advance` with the
+    cells of each part written; return how many cells were cut to fit (`_xlsx_safe`)."""
+    sheet = book.create_sheet(name)
+    sheet.append([_bold(sheet, neutralise(str(column), xlsx=True), Font(bold=True)) for column in frame.columns])
+    cut = 0
+    for start in range(0, len(frame), ROWS_AT_ONCE):
+        part, n = _xlsx_safe(neutralise_frame(frame.iloc[start:start + ROWS_AT_ONCE], xlsx=True))
+        cut += n
+        for row in zip(*(_cell_values(part[column]) for column in part.columns)):
+            sheet.append(row)
+        advance(part.size)
+    return cut
 
 
 def _bold(sheet, text: str, font: Font) -> WriteOnlyCell:
