@@ -118,6 +118,8 @@ def test_percents_of_all_responses_warn_when_few_are_coded(barely_coded, tmp_pat
         elif name.endswith(".xlsx"):
             assert any(note.startswith(BASE_WARNING) for note in notes_sheet(out))
     assert "% of the 2,500 responses" in done.stdout   # the chart's
+    by_site = run_cli("export", barely_coded, "chart", "--by", "site", "--out", tmp_path / "s.svg")
+    assert by_site.returncode == 0 and "north (n=1,250)" in (tmp_path / "s.svg").read_text()   # the legend
     coded = run_cli("export", barely_coded, "counts", "--base", "coded", "--out", tmp_path / "c.csv")
     assert "percent base: the 3 responses with any code (of 2,500 in the project)" in coded.stdout
     assert "beware" not in coded.stdout

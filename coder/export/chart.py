@@ -67,7 +67,7 @@ def write_theme_chart(counts: pd.DataFrame, path: Path, *, by: str | None = None
         raise CoderError(f"{path}: no themes to chart (the project has no codebook yet)")
     if by:  # say how many responses each bar's percent is of
         base = counts[counts["row"] == "base"].iloc[0]
-        data.columns = [f"{v} (n={base[f'responses [{by}={v}]']})" for v in data.columns]
+        data.columns = [f"{v} (n={int(base[f'responses [{by}={v}]']):,})" for v in data.columns]
     height = 1.2 + 0.45 * len(data) * max(1, len(data.columns)) ** 0.5
     installed = {font.name for font in matplotlib.font_manager.fontManager.ttflist}
     families = ["DejaVu Sans", *(name for name in FALLBACK_FONTS if name in installed)]
