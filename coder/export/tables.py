@@ -124,7 +124,8 @@ def _write_csv(tables: ExportTables, path: Path, excel_bom: bool, advance: Calla
     # Under "# " notes a reader skips comments from a "#" on: a label or value holding one ("Issue #1")
     # must be quoted to be read whole, so then every text cell is. So must a lone "\r" (an old Mac
     # line break), which the csv module leaves unquoted under "\n" line ends and every reader
-    # takes for the end of the row. (Made safe a part at a time below: the `'` it adds is neither.)
+    # takes for the end of the row. (Looked for before the parts are made safe below: the `'` that
+    # adds is neither.)
     quoting = csv.QUOTE_NONNUMERIC if (notes and _holds(main, "#")) or _holds(main, "\r") else csv.QUOTE_MINIMAL
     with open(path, "w", encoding="utf-8-sig" if excel_bom else "utf-8", newline="") as handle:
         for start in range(0, max(len(main), 1), ROWS_AT_ONCE):
