@@ -5,8 +5,8 @@ pipes): a plain line every few seconds, and always a final line with the rate.
 
 The time left is the one the shown rate gives (`time_left`): the average rate
 from the start to the latest update, projected to the end, and counted down by
-the clock between updates. Work that comes in bursts (a batch worker's chunk)
-so no longer freezes it between bursts or makes it jump on each.
+the clock between updates, so work that comes in bursts (a batch worker's
+chunk) neither holds it still between bursts nor makes it jump on each.
 """
 
 from __future__ import annotations
