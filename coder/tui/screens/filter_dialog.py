@@ -57,6 +57,7 @@ class FilterDialog(ModalScreen[tuple[ListFilter, bool] | None]):
         self.attributes = attributes
         self.values_of = values_of
         self.samples = list(samples)
+        self._values_for: str | None = current.attribute[0] if current.attribute else None   # whose values are offered
 
     def _value_options(self, name: str | None) -> list[tuple[str, str]]:
         if not name:
@@ -112,9 +113,14 @@ class FilterDialog(ModalScreen[tuple[ListFilter, bool] | None]):
         return None if value is Select.NULL else value
 
     def on_select_changed(self, event: Select.Changed) -> None:
+        """Another attribute chosen: offer its values. (Its first Changed, on mounting, names the
+        attribute in force, whose values and chosen value are offered already: setting them again
+        dropped the value.)"""
         if event.select.id == "attr_name":
             name = event.value if event.value is not Select.NULL else None
-            self.query_one("#attr_value", Select).set_options(self._value_options(name))
+            if name != self._values_for:
+                self._values_for = name
+                self.query_one("#attr_value", Select).set_options(self._value_options(name))
 
     def on_input_submitted(self) -> None:
         self._apply()

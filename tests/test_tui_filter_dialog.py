@@ -1,0 +1,41 @@
+"""The filter dialog (`f`) under the pilot: opened again, it shows the filter in force."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Select
+from tui_driver import run, running
+from tui_project import make_project
+
+pytestmark = pytest.mark.slow  # the full UI
+
+
+def test_reopened_it_shows_the_attribute_value_in_force(tmp_path):
+    """Opened again, the dialog offered the attribute but had dropped its value: applying it
+    unchanged then cleared the attribute filter."""
+    path = make_project(tmp_path / "filter.coder", n=100)   # 88 of 2014, 12 of 2009
+
+    async def scenario():
+        async with running(path) as (app, pilot, screen):
+            await pilot.press("f")
+            await pilot.pause()
+            app.screen.query_one("#attr_name", Select).value = "year"
+            await pilot.pause()
+            app.screen.query_one("#attr_value", Select).value = "2009"
+            await pilot.click("#apply")
+            await pilot.pause()
+            filtered = list(screen.response_list.ids)
+            assert len(filtered) == 12
+            await pilot.press("f")
+            await pilot.pause()
+            assert app.screen.query_one("#attr_name", Select).value == "year"
+            assert app.screen.query_one("#attr_value", Select).value == "2009"
+            await pilot.click("#apply")   # applied as it stands: the same filter
+            await pilot.pause()
+            assert screen.filter.attribute == ("year", "2009") and screen.response_list.ids == filtered
+            await pilot.press("f")
+            await pilot.pause()
+            app.screen.query_one("#attr_name", Select).value = "setting"   # another attribute: its own values
+            await pilot.pause()
+            assert app.screen.query_one("#attr_value", Select).value is Select.NULL
+    run(scenario)
