@@ -23,6 +23,8 @@ from textual.binding import Binding
 from textual.color import Color, ColorParseError
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
+from textual.widget import Widget
+from textual.widgets import Select
 
 from coder.errors import CoderError
 from coder.store.settings import coder_setting, set_coder_setting
@@ -164,7 +166,11 @@ class CoderApp(App):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A side screen's own key is left off the key bar while it is shown: pressing it does
-        nothing there, and at 80 columns the bar has room for one key fewer than it lists."""
+        nothing there, and at 80 columns the bar has room for one key fewer than it lists. No
+        screen key works while a choice's list is open (as under a dialog, where Textual keeps
+        the app's keys out): the list stayed open under the screen put in front, and on coming back."""
+        if action == "open_screen" and _choice_open(self.focused):
+            return False
         if action == "open_screen" and parameters:
             module = str(parameters[0])
             # Under a dialog (a form, a picker), the screen it was opened on.
@@ -178,6 +184,11 @@ class CoderApp(App):
         for key, title, module, _ in SCREENS:
             yield SystemCommand(title, f"Open the {title.lower()} ({key.upper()})",
                                 lambda m=module: self.action_open_screen(m))
+
+
+def _choice_open(focused: Widget | None) -> bool:
+    """Whether the focused widget is a choice's open list (a Select's overlay)."""
+    return focused is not None and isinstance(focused.parent, Select) and focused.parent.expanded
 
 
 def _truecolour(value: str | None) -> str | None:
