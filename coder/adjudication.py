@@ -50,8 +50,18 @@ class DoubleCoded:
 
     @property
     def settled(self) -> bool:
-        """Whether the response has consensus codings."""
-        return bool(self.consensus)
+        """Whether the response's consensus was settled comparing these two coders (a settlement
+        made before what it was settled on was recorded is taken to be theirs)."""
+        return bool(self.consensus) and (not self.basis or set(self.basis) == self._coders())
+
+    @property
+    def settled_elsewhere(self) -> bool:
+        """Whether the response's consensus was settled comparing another pair of coders (settling
+        it for these two replaces it: a response has one consensus)."""
+        return bool(self.consensus) and not self.settled
+
+    def _coders(self) -> set[str]:
+        return {codings[0].coder for codings in (self.a, self.b) if codings}
 
     @property
     def outdated(self) -> bool:

@@ -203,3 +203,15 @@ def test_results_and_training_take_a_settled_response_by_its_consensus_alone(db)
     assert trained()["q0002"] == {"caseload"}
     assert trained()["q0001"] == {"caseload"} and ("q0003", "paperwork") in counted()   # not settled: as coded
     assert ("q0002", "staffing") in counted("bob")
+
+
+def test_a_settlement_is_its_pairs_and_not_another_pairs(db):
+    toggle_code(db, "q0002", "paperwork", "carol")
+    settle(db, "q0002", "alice", "bob", TAKE_A, "lead")
+    [for_them] = [i for i in double_coded(db, "alice", "bob") if i.response_id == "q0002"]
+    [for_carol] = [i for i in double_coded(db, "alice", "carol") if i.response_id == "q0002"]
+    assert for_them.settled and not for_them.settled_elsewhere
+    assert not for_carol.settled and for_carol.settled_elsewhere and not for_carol.outdated
+    settle(db, "q0002", "alice", "carol", TAKE_B, "lead")   # one consensus: now alice and carol's
+    [for_them] = [i for i in double_coded(db, "alice", "bob") if i.response_id == "q0002"]
+    assert for_them.settled_elsewhere and not for_them.settled

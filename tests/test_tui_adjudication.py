@@ -291,3 +291,42 @@ def test_the_picker_marks_the_consensus_codes_not_the_leads_own(tmp_path):
 
     run(scenario)
     assert [c[0] for c in stored_codings(path, "q0001", "consensus")] == ["caseload"]
+
+
+def _row(text: str, rid: str) -> str:
+    """The list's row of `rid`: its marks and id."""
+    return next(line.split("▏")[0].strip() for line in text.splitlines() if rid in line.split("▏")[0])
+
+
+def test_each_pair_shows_its_own_settlements(tmp_path):
+    """Settled for alice and bob, a response showed settled (✓, counted) for alice and carol too:
+    a response has one consensus, but carol's coding was never weighed in it."""
+    path = make_project(tmp_path / "pairs.coder", n=4)
+    conn = open_project(path)
+    for coder, code in (("alice", "caseload"), ("bob", "staffing"), ("carol", "paperwork")):
+        toggle_code(conn, "q0001", code, coder)
+        toggle_code(conn, "q0002", code, coder)
+    conn.close()
+
+    async def scenario():
+        async with running(path, "lead") as (app, pilot, screen):
+            await pilot.press("f5")
+            await pilot.pause()
+            assert "A: alice" in screen_text(app) and "B: bob" in screen_text(app)
+            await pilot.press("A")
+            await pilot.pause()
+            assert "1 of 2 settled (differing)" in screen_text(app) and _row(screen_text(app), "q0001") == "✓≠ q0001"
+            app.screen.query_one("#coder-b", Select).value = "carol"
+            await pilot.pause()
+            text = screen_text(app)
+            assert "0 of 2 settled (differing), 1 for other coders (○)" in text, text
+            assert _row(text, "q0001") == "○≠ q0001" and _row(text, "q0002") == "≠ q0002"
+            assert "settled comparing alice and bob" in text
+            await pilot.press("B")   # carol's codes: now theirs, no longer alice and bob's
+            await pilot.pause()
+            assert "1 of 2 settled (differing)" in screen_text(app) and _row(screen_text(app), "q0001") == "✓≠ q0001"
+            app.screen.query_one("#coder-b", Select).value = "bob"
+            await pilot.pause()
+            text = screen_text(app)
+            assert "0 of 2 settled (differing), 1 for other coders (○)" in text and "alice and carol" in text
+    run(scenario)

@@ -40,7 +40,8 @@ from coder.tui.widgets.response_list import shortened_id
 
 KEYS = [
     ("j / k, ↓ / ↑", "next / previous response"),
-    ("n", "next response not settled yet, or settled before a coder changed their codings (! in the list)"),
+    ("n", "next response not settled for these two coders (○: the consensus was settled for others), "
+          "or settled before a coder changed their codings (!)"),
     ("] / [", "scroll both texts down / up (a long response)"),
     (".", "show all of the response's attributes / fold them to one line"),
     ("A / B", "settle: take coder A's / coder B's codings"),
@@ -55,6 +56,7 @@ KEYS = [
 ]
 LISTED_ID = 12   # the cells an id has in the list (16 wide, less its marks and a scrollbar)
 MARKS = "✓ whole response · ~ spans of it · ≠ the coders differ"
+ELSEWHERE = "○"   # in the list: the response's consensus was settled comparing another pair
 
 
 def _mark(codings: list[Coding], code_id: str) -> str:
@@ -196,7 +198,7 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
         self.show_current()
 
     def _option(self, item: DoubleCoded) -> Option:
-        settled = "!" if item.outdated else "✓" if item.settled else " "
+        settled = "!" if item.outdated else "✓" if item.settled else ELSEWHERE if item.settled_elsewhere else " "
         # on one line: an id wider than the list wrapped under its marks
         return Option(f"{settled}{'≠' if item.differs else ' '} {shortened_id(item.response_id, LISTED_ID)}")
 
@@ -216,10 +218,12 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
         """Draw the progress, both coders' views and the codes side by side."""
         settled = sum(item.settled for item in self.items)
         outdated = sum(item.outdated for item in self.items)
+        elsewhere = sum(item.settled_elsewhere for item in self.items)
         what = "differing" if self.differing else "double-coded"
         self.query_one("#progress", Label).update(
             f"{settled} of {len(self.items)} settled ({what})"
-            + (f", {outdated} since changed by a coder (!)" if outdated else "") if self.pair
+            + (f", {outdated} since changed by a coder (!)" if outdated else "")
+            + (f", {elsewhere} for other coders ({ELSEWHERE})" if elsewhere else "") if self.pair
             else "No two coders have coded the same responses yet.")
         item = self.current
         response = get_response(self.conn, item.response_id) if item else None
@@ -240,7 +244,9 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
             a, b = _mark(item.a, code_id), _mark(item.b, code_id)
             table.add_row(key_of.get(code_id, ""), ("≠ " if a != b else "  ") + self.names.get(code_id, code_id),
                           a, b, _mark(item.consensus, code_id), style="bold" if a != b else None)
-        return Group(table, Text(f" {MARKS}", style="dim"))
+        elsewhere = (f" {ELSEWHERE} This consensus was settled comparing {' and '.join(sorted(item.basis))}: "
+                     "settling here replaces it.") if item.settled_elsewhere else ""
+        return Group(table, *([Text(elsewhere, style="bold")] if elsewhere else []), Text(f" {MARKS}", style="dim"))
 
     # ----- keys
 
