@@ -9,10 +9,12 @@ of codes (each with the spans the coders gave it, or the whole response when
 neither applied it). It replaces any earlier settlement of the response in one
 transaction and is one step for undo (coder.history, as the coder `consensus`).
 `coder agreement --coders alice consensus` then compares a coder with it.
+The pair a lead chose last is kept for them in the project (`remember_pair`).
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -24,8 +26,10 @@ from coder.store.codebook_read import get_code
 from coder.store.codings import codings_for_response
 from coder.store.consensus import (CONSENSUS, double_coded_codings, double_coded_counts, set_consensus,
                                    settlement_bases)
+from coder.store.settings import coder_setting, set_coder_setting
 
 TAKE_A, TAKE_B, UNION, EDIT = "a", "b", "union", "edit"
+PAIR_SETTING = "adjudication_pair"   # the pair a coder last chose on F5 (coder.store.settings)
 
 
 def _key(coding: Coding) -> tuple[str, int, int]:
@@ -81,6 +85,28 @@ def coder_pairs(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
     """Pairs of coders (not the consensus) with how many responses both coded, most first."""
     pairs = [(a, b, n) for (a, b), n in double_coded_counts(conn).items() if CONSENSUS not in (a, b)]
     return sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))
+
+
+def first_pair(conn: sqlite3.Connection, by: str,
+               pairs: list[tuple[str, str, int]] | None = None) -> tuple[str, str] | None:
+    """The pair of coders to show `by` first: the one they last chose (`remember_pair`) while
+    both still have coding, else the one with the most responses both coded (of `pairs`,
+    `coder_pairs` when not given); None when no two coders coded the same response."""
+    pairs = coder_pairs(conn) if pairs is None else pairs
+    names = {name for a, b, _ in pairs for name in (a, b)}
+    try:
+        a, b = map(str, json.loads(coder_setting(conn, by, PAIR_SETTING) or "[]"))
+    except (ValueError, TypeError):   # never chosen (or not a pair)
+        a = b = None
+    if a in names and b in names and a != b:
+        return a, b
+    return pairs[0][:2] if pairs else None
+
+
+def remember_pair(conn: sqlite3.Connection, by: str, a: str, b: str) -> None:
+    """Keep the pair `by` chose, A first, for their next session (a setting in the project)."""
+    _check_pair(a, b)
+    set_coder_setting(conn, by, PAIR_SETTING, json.dumps([a, b]))
 
 
 def _check_pair(a: str, b: str) -> None:

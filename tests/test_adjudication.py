@@ -215,3 +215,17 @@ def test_a_settlement_is_its_pairs_and_not_another_pairs(db):
     settle(db, "q0002", "alice", "carol", TAKE_B, "lead")   # one consensus: now alice and carol's
     [for_them] = [i for i in double_coded(db, "alice", "bob") if i.response_id == "q0002"]
     assert for_them.settled_elsewhere and not for_them.settled
+
+
+def test_the_first_pair_is_the_one_last_chosen_while_both_still_code(db):
+    from coder.adjudication import PAIR_SETTING, first_pair, remember_pair
+    from coder.store.settings import set_coder_setting
+
+    assert first_pair(db, "lead") == ("alice", "bob")
+    remember_pair(db, "lead", "carol", "alice")
+    assert first_pair(db, "lead") == ("carol", "alice") and first_pair(db, "lead2") == ("alice", "bob")
+    with pytest.raises(CoderError, match="two different coders"):
+        remember_pair(db, "lead", "carol", "carol")
+    for kept in ('["carol", "dave"]', "carol", "[1]", "{}", '[["carol"], "alice"]'):   # a coder gone, or not a pair: the default
+        set_coder_setting(db, "lead", PAIR_SETTING, kept)
+        assert first_pair(db, "lead") == ("alice", "bob")

@@ -330,3 +330,33 @@ def test_each_pair_shows_its_own_settlements(tmp_path):
             text = screen_text(app)
             assert "0 of 2 settled (differing), 1 for other coders (○)" in text and "alice and carol" in text
     run(scenario)
+
+
+def test_the_pair_chosen_is_remembered_for_the_next_session(tmp_path):
+    path = make_project(tmp_path / "kept_pair.coder", n=4)
+    conn = open_project(path)
+    for coder, code in (("alice", "caseload"), ("bob", "staffing"), ("carol", "paperwork")):
+        toggle_code(conn, "q0001", code, coder)
+    toggle_code(conn, "q0002", "caseload", "alice")
+    toggle_code(conn, "q0002", "staffing", "bob")   # alice and bob share most: the first pair shown
+    conn.close()
+
+    async def opened(coder: str) -> str:
+        async with running(path, coder) as (app, pilot, screen):
+            await pilot.press("f5")
+            await pilot.pause()
+            return screen_text(app)
+
+    async def scenario():
+        async with running(path, "lead") as (app, pilot, screen):
+            await pilot.press("f5")
+            await pilot.pause()
+            app.screen.query_one("#coder-a", Select).value = "carol"
+            await pilot.pause()
+            app.screen.query_one("#coder-b", Select).value = "alice"
+            await pilot.pause()
+        text = await opened("lead")
+        assert "A: carol" in text and "B: alice" in text and "0 of 1 settled" in text
+        text = await opened("lead2")   # another lead's own choice: none yet
+        assert "A: alice" in text and "B: bob" in text
+    run(scenario)

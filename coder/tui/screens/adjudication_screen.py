@@ -4,7 +4,8 @@ Lists the responses both chosen coders coded (those where they differ, or all
 of them), shows each coder's codes and spans side by side and records the
 agreed codes as the coder `consensus` through coder.adjudication: take coder
 A's, B's or the union with one key, or toggle codes with the code keys or the
-picker. Undo and redo step through the consensus's history.
+picker. Undo and redo step through the consensus's history. The pair chosen is
+shown first again in the next session.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from textual.widgets import Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from coder.adjudication import (CONSENSUS, TAKE_A, TAKE_B, UNION, DoubleCoded, coder_pairs, double_coded,
-                                double_coded_response, settle, toggle_consensus_code)
+                                double_coded_response, first_pair, remember_pair, settle, toggle_consensus_code)
 from coder.codebook.keys import assign_keys
 from coder.colours import code_colours
 from coder.errors import CoderError
@@ -110,7 +111,7 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
         self.differing = True
         self.items: list[DoubleCoded] = []
         pairs = coder_pairs(session.conn)
-        self.pair: tuple[str, str] | None = pairs[0][:2] if pairs else None
+        self.pair: tuple[str, str] | None = first_pair(session.conn, session.coder, pairs)
         self.coders = sorted({name for a, b, _ in pairs for name in (a, b)})
 
     def compose(self):
@@ -164,7 +165,7 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
             self._bind_codebook(codebook)
         if names != self.coders:
             self.coders = names
-            self.pair = self.pair or (pairs[0][:2] if pairs else None)
+            self.pair = self.pair or first_pair(self.conn, self.coder, pairs)
             await self.recompose()
             self.query_one(OptionList).focus()
             self.call_after_refresh(self.load, keep)
@@ -331,6 +332,10 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
         self.pair = (a, b)
         self.app.clear_notifications()   # a "Not saved" about the last pair's response no longer applies
         self.load()
+        try:
+            remember_pair(self.conn, self.coder, a, b)
+        except CoderError as exc:   # a full disk, say: the pair holds for this session
+            self.notify(f"The pair is not kept for next time: {exc}", severity="warning")
 
     def history_names(self) -> dict[str, str]:
         return self.names
