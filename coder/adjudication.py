@@ -10,6 +10,9 @@ neither applied it). It replaces any earlier settlement of the response in one
 transaction and is one step for undo (coder.history, as the coder `consensus`).
 `coder agreement --coders alice consensus` then compares a coder with it.
 The pair a lead chose last is kept for them in the project (`remember_pair`).
+A coder who is one of the pair and has not yet coded every response the other
+coded is still coding blind (`blind_to`): the screen keeps the other's coding
+from them until then, unless they confirm they mean to see it.
 """
 
 from __future__ import annotations
@@ -24,8 +27,8 @@ from coder.records import Coding
 from coder.store import transaction
 from coder.store.codebook_read import get_code
 from coder.store.codings import codings_for_response
-from coder.store.consensus import (CONSENSUS, double_coded_codings, double_coded_counts, set_consensus,
-                                   settlement_bases)
+from coder.store.consensus import (CONSENSUS, coded_by_only, double_coded_codings, double_coded_counts,
+                                   set_consensus, settlement_bases)
 from coder.store.settings import coder_setting, set_coder_setting
 
 TAKE_A, TAKE_B, UNION, EDIT = "a", "b", "union", "edit"
@@ -107,6 +110,17 @@ def remember_pair(conn: sqlite3.Connection, by: str, a: str, b: str) -> None:
     """Keep the pair `by` chose, A first, for their next session (a setting in the project)."""
     _check_pair(a, b)
     set_coder_setting(conn, by, PAIR_SETTING, json.dumps([a, b]))
+
+
+def blind_to(conn: sqlite3.Connection, me: str, a: str, b: str) -> tuple[str, int] | None:
+    """When `me` is one of the pair `a`, `b` and the other has coded responses `me` has not yet:
+    (the other, how many). Seeing the other's coding then would end `me`'s blind coding of
+    those (and what agreement measures on them); None when `me` is not in the pair or is done."""
+    if me not in (a, b):
+        return None
+    other = b if me == a else a
+    left = coded_by_only(conn, other, me)
+    return (other, left) if left else None
 
 
 def _check_pair(a: str, b: str) -> None:

@@ -229,3 +229,14 @@ def test_the_first_pair_is_the_one_last_chosen_while_both_still_code(db):
     for kept in ('["carol", "dave"]', "carol", "[1]", "{}", '[["carol"], "alice"]'):   # a coder gone, or not a pair: the default
         set_coder_setting(db, "lead", PAIR_SETTING, kept)
         assert first_pair(db, "lead") == ("alice", "bob")
+
+
+def test_a_coder_of_the_pair_is_blind_until_they_have_coded_the_others_responses(db):
+    from coder.adjudication import blind_to
+
+    assert blind_to(db, "lead", "alice", "bob") is None   # not one of them
+    assert blind_to(db, "bob", "alice", "bob") == ("alice", 2)   # q0004 and q0005: alice's, not bob's
+    assert blind_to(db, "alice", "alice", "bob") is None   # she has coded all bob coded
+    toggle_code(db, "q0004", "caseload", "bob")
+    toggle_code(db, "q0005", "caseload", "bob")
+    assert blind_to(db, "bob", "bob", "alice") is None

@@ -360,3 +360,52 @@ def test_the_pair_chosen_is_remembered_for_the_next_session(tmp_path):
         text = await opened("lead2")   # another lead's own choice: none yet
         assert "A: alice" in text and "B: bob" in text
     run(scenario)
+
+
+def test_a_coder_of_the_pair_sees_the_others_coding_only_once_done_or_on_purpose(tmp_path):
+    """alice could open F5 on herself and bob and read bob's coding of responses she had yet to code."""
+    from coder.tui.screens.codebook_forms import DeliberateConfirmDialog
+
+    path = make_project(tmp_path / "blind.coder", n=4)
+    conn = open_project(path)
+    for rid in ("q0001", "q0002"):
+        toggle_code(conn, rid, "caseload", "alice")
+    for rid in ("q0001", "q0002", "q0003"):
+        toggle_code(conn, rid, "staffing", "bob")   # q0003: bob's, not coded by alice yet
+    conn.close()
+
+    async def scenario():
+        async with running(path, "alice") as (app, pilot, screen):
+            await pilot.press("f5")
+            await pilot.pause()
+            assert isinstance(app.screen, DeliberateConfirmDialog)
+            assert "bob has coded 1 response you have not coded yet" in app.screen.question
+            await pilot.press("enter")   # out of habit: no
+            await pilot.pause()
+            text = screen_text(app)
+            assert "Blind coding: bob's coding is hidden from you" in text and "bob's coding: hidden" in text
+            assert "Staff shortages" not in text and "q0001" not in text and " settled (" not in text
+            await pilot.press("A", "escape", "f5")   # nothing to settle; opened again, it asks again
+            await pilot.pause()
+            assert isinstance(app.screen, DeliberateConfirmDialog)
+            await pilot.press("y")
+            await pilot.pause()
+            text = screen_text(app)
+            assert "0 of 2 settled (differing)" in text and "Staff shortages" in text
+        async with running(path, "bob") as (app, pilot, screen):   # done with alice's responses: shown
+            await pilot.press("f5")
+            await pilot.pause()
+            assert "0 of 2 settled (differing)" in screen_text(app)
+        async with running(path, "lead") as (app, pilot, screen):
+            await pilot.press("f5")
+            await pilot.pause()
+            assert "0 of 2 settled (differing)" in screen_text(app)
+        other = open_project(path)
+        toggle_code(other, "q0003", "caseload", "alice")   # alice is done: bob's coding is shown
+        other.close()
+        async with running(path, "alice") as (app, pilot, screen):
+            await pilot.press("f5")
+            await pilot.pause()
+            assert "0 of 3 settled (differing)" in screen_text(app)
+    run(scenario)
+    assert stored_codings(path, "q0001", "consensus") == []

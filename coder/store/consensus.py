@@ -35,6 +35,13 @@ def double_coded_counts(conn: sqlite3.Connection) -> dict[tuple[str, str], int]:
     return {(a, b): n for a, b, n in rows}
 
 
+def coded_by_only(conn: sqlite3.Connection, coder: str, not_by: str) -> int:
+    """How many responses `coder` has coded that `not_by` has not."""
+    return conn.execute(
+        "SELECT count(*) FROM (SELECT response_id FROM codings WHERE coder = ? "
+        "EXCEPT SELECT response_id FROM codings WHERE coder = ?)", (coder, not_by)).fetchone()[0]
+
+
 def double_coded_codings(conn: sqlite3.Connection, first: str, second: str,
                          *others: str) -> list[Coding]:
     """The codings by `first`, `second` and `others` of the responses both `first`

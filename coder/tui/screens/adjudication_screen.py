@@ -15,11 +15,13 @@ from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from coder.adjudication import (CONSENSUS, TAKE_A, TAKE_B, UNION, DoubleCoded, coder_pairs, double_coded,
-                                double_coded_response, first_pair, remember_pair, settle, toggle_consensus_code)
+                                blind_to, double_coded_response, first_pair, remember_pair, settle,
+                                toggle_consensus_code)
 from coder.codebook.keys import assign_keys
 from coder.colours import code_colours
 from coder.errors import CoderError
@@ -31,6 +33,7 @@ from coder.store.events import Event
 from coder.store.responses import get_response
 from coder.tui.code_picker import CodeKeyActions, CodePicker
 from coder.tui.screens.coding_screen import POLL_SECONDS
+from coder.tui.screens.codebook_forms import DeliberateConfirmDialog
 from coder.tui.screens.coding_history import HistoryActions
 from coder.tui.screens.help_screen import HelpScreen
 from coder.tui.screens.side_screen import SideScreen
@@ -83,6 +86,7 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
     AdjudicationScreen .coder Label { width: 1fr; background: $panel; padding: 0 1; text-style: bold; }
     AdjudicationScreen #view-b { border-left: vkey $primary-muted; }
     AdjudicationScreen #codes { height: auto; max-height: 50%; border-top: hkey $primary-muted; }
+    AdjudicationScreen #codes.blind { padding: 0 1; }
     """
     BINDINGS = [
         Binding("question_mark", "keys", "Keys"),
@@ -113,6 +117,11 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
         pairs = coder_pairs(session.conn)
         self.pair: tuple[str, str] | None = first_pair(session.conn, session.coder, pairs)
         self.coders = sorted({name for a, b, _ in pairs for name in (a, b)})
+        # Blind coding: when the session's coder is one of the pair and the other has coded responses
+        # they have not, (the other, how many); the other's coding is hidden unless they chose to see it.
+        self.blind: tuple[str, int] | None = None
+        self.seen: set[frozenset[str]] = set()   # pairs the session's coder confirmed they mean to see
+        self._asked: frozenset[str] | None = None   # the pair they were asked about since F5 was opened
 
     def compose(self):
         with Horizontal(id="choices"):
@@ -136,7 +145,7 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
     def on_mount(self) -> None:
         self._bind_codebook(load_codebook(self.conn))
         self.query_one(OptionList).focus()
-        self.call_after_refresh(self.load)   # once laid out: the views wrap to their width
+        self.call_after_refresh(self.open_pair)   # once laid out: the views wrap to their width
         self._marker = change_marker(self.conn)
         self.set_interval(POLL_SECONDS, self.poll_changes)
 
@@ -168,10 +177,15 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
             self.pair = self.pair or first_pair(self.conn, self.coder, pairs)
             await self.recompose()
             self.query_one(OptionList).focus()
-            self.call_after_refresh(self.load, keep)
-        elif new_codes or change_marker(self.conn) != self._marker:
-            self.load(keep=keep)
+            self.call_after_refresh(self.open_pair, keep)
+        elif new_codes or change_marker(self.conn) != self._marker or self.blind:
+            self.open_pair(keep)
         self._marker = change_marker(self.conn)
+
+    def on_screen_suspend(self) -> None:
+        """Left for another screen (not a dialog over this one): opened again, F5 asks again."""
+        if not isinstance(self.app.screen, ModalScreen):
+            self._asked = None
 
     def poll_changes(self) -> None:
         """Pick up coding by another process (a coder still at work, a merge) and list it."""
@@ -188,9 +202,34 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
         index = self.query_one(OptionList).highlighted
         return self.items[index] if self.items and index is not None else None
 
+    def open_pair(self, keep: str | None = None) -> None:
+        """Show the chosen pair (a pair chosen or the screen opened): `load`, then, if the session's
+        coder is one of them and still coding blind, ask whether they mean to see the other's coding."""
+        self.load(keep)
+        if self.blind is None or self._asked == frozenset(self.pair):
+            return
+        other, left = self.blind
+        pair = self._asked = frozenset(self.pair)
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.pair is not None and frozenset(self.pair) == pair:
+                self.seen.add(pair)
+                self.load(keep)
+        self.app.push_screen(DeliberateConfirmDialog(
+            "Blind coding", f"You are {self.coder}, one of the two coders compared here, and {other} has coded "
+            f"{left:,} response{'s' if left != 1 else ''} you have not coded yet. Seeing {other}'s coding now "
+            f"ends your blind coding of them: what you code after it is no longer independent, and the "
+            f"agreement measured on it overstates how far you agree. Code them first (F5 then shows "
+            f"{other}'s coding), or have someone else settle your differences "
+            f"(coder code PROJECT --coder NAME).\n\nSee {other}'s coding anyway?"), answered)
+
     def load(self, keep: str | None = None) -> None:
-        """Read the responses the chosen coders both coded and list them (cursor on `keep`)."""
-        self.items = double_coded(self.conn, *self.pair, differing=self.differing) if self.pair else []
+        """Read the responses the chosen coders both coded and list them (cursor on `keep`); none while
+        the session's coder is one of them, still coding blind, and has not chosen to see them."""
+        self.blind = (blind_to(self.conn, self.coder, *self.pair)
+                      if self.pair and frozenset(self.pair) not in self.seen else None)
+        self.items = double_coded(self.conn, *self.pair, differing=self.differing) if self.pair and not self.blind \
+            else []
         listing = self.query_one(OptionList)
         listing.clear_options()
         listing.add_options([self._option(item) for item in self.items])
@@ -221,6 +260,10 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
         outdated = sum(item.outdated for item in self.items)
         elsewhere = sum(item.settled_elsewhere for item in self.items)
         what = "differing" if self.differing else "double-coded"
+        self.query_one("#codes").set_class(bool(self.blind), "blind")
+        if self.blind:
+            self._show_blind(*self.blind)
+            return
         self.query_one("#progress", Label).update(
             f"{settled} of {len(self.items)} settled ({what})"
             + (f", {outdated} since changed by a coder (!)" if outdated else "")
@@ -235,6 +278,19 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
             self.query_one(f"#view-{side}", ResponseView).show(
                 response, codings, self.codes, self.colours, [], None, {}, name, nothing)
         self.query_one("#table", Static).update(self._codes_table(item) if item else MARKS)
+
+    def _show_blind(self, other: str, left: int) -> None:
+        """The pair's names and why the other's coding is not shown, in place of the comparison."""
+        self.query_one("#progress", Label).update(f"Blind coding: {other}'s coding is hidden from you")
+        why = (f"{other} has coded {left:,} response{'s' if left != 1 else ''} you have not coded yet: "
+               f"{other}'s coding is shown once you have coded them, so that your coding stays blind.")
+        for side, name in zip("ab", self.pair):
+            self.query_one(f"#name-{side}", Label).update(f"{side.upper()}: {name}")
+            self.query_one(f"#view-{side}", ResponseView).show(
+                None, [], self.codes, self.colours, [], None, {}, name, why if name == self.coder else
+                f"{other}'s coding: hidden")
+        self.query_one("#table", Static).update(
+            Text("s chooses other coders; escape goes back to coding, and F5 then asks again whether to show it."))
 
     def _codes_table(self, item: DoubleCoded) -> Group:
         table = Table(box=None, padding=(0, 1))
@@ -331,7 +387,7 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
             return
         self.pair = (a, b)
         self.app.clear_notifications()   # a "Not saved" about the last pair's response no longer applies
-        self.load()
+        self.open_pair()
         try:
             remember_pair(self.conn, self.coder, a, b)
         except CoderError as exc:   # a full disk, say: the pair holds for this session

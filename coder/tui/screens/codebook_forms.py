@@ -1,4 +1,5 @@
-"""Dialogs of the codebook screen: a form for a theme or code, a filtered choice, a yes/no.
+"""Dialogs of the codebook screen: a form for a theme or code, a filtered choice, a yes/no
+(and one that only y answers yes, which F5 asks before it ends a coder's blind coding).
 
 The form hands its values to a `save` callback and closes only when saving
 worked; a CoderError from the library is shown in the form, so nothing typed
@@ -194,6 +195,7 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("y,enter", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
     ]
+    HINT = "y / enter: yes · n / escape: no"
 
     def __init__(self, title: str, question: str) -> None:
         super().__init__()
@@ -204,7 +206,18 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical():
             yield Label(self.title_text, classes="title")
             yield Static(self.question)
-            yield Label("y / enter: yes · n / escape: no", classes="hint")
+            yield Label(self.HINT, classes="hint")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class DeliberateConfirmDialog(ConfirmDialog, inherit_bindings=False):
+    """A yes/no question that only y answers yes: enter, pressed out of habit, says no."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="DeliberateConfirmDialog")
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape,enter", "answer(False)", "No"),
+    ]
+    HINT = "y: yes · n / escape / enter: no"
