@@ -4,7 +4,9 @@ Which code is in question follows what the researcher last did: the code under
 the cursor in the codebook panel, the highlighted suggestion, or the code just
 applied or removed. Its definition, include and exclude rules, keywords, memo,
 and why the latest suggestion run did not suggest it (when it did not) are shown
-under a title line saying why this code is the one shown.
+under a title line saying why this code is the one shown. Where the label and
+the reason do not both fit that line (at 80 columns), it holds the code's index
+and the reason, and the label heads the rules, wrapped at words.
 
 Drawn with the line API, title line included, so that a code key repaints only
 what changed: nothing when the same rules are shown for the same reason again,
@@ -17,6 +19,8 @@ project.
 from __future__ import annotations
 
 from collections import OrderedDict
+
+from rich.cells import cell_len
 
 from textual.content import Content
 from textual.geometry import Region
@@ -71,9 +75,13 @@ class CodeRules(DrawsTitleLine, KeepsBaseStyles, Widget):
         self.why = why
         if self._shown == (code, memo, not_suggested):
             if title != self.title:   # the same rules again (the code toggled off and on)
+                fitted = self._label_fits(self.size.width)
                 self.title = title
                 self._title_strip = None
-                self.refresh(Region(0, 0, self.size.width, 1))
+                if fitted == self._label_fits(self.size.width):
+                    self.refresh(Region(0, 0, self.size.width, 1))
+                else:   # the label moves between the title and the rules
+                    self.refresh()
             return
         self.title = title
         self._title_strip = None
@@ -118,6 +126,18 @@ class CodeRules(DrawsTitleLine, KeepsBaseStyles, Widget):
         self._title_strip = None
         self._drawn.clear()
 
+    def _label_fits(self, width: int) -> bool:
+        """Whether the code's label and why it is shown fit the title line at `width` (they do
+        when no code is shown)."""
+        return self._shown is None or cell_len(self.title) <= width - 3
+
+    def drawn_title(self, width: int) -> str:
+        """The title, or where the label and the reason do not both fit (at 80 columns), the code's
+        index and the reason: the label heads the rules then, wrapped, rather than cut."""
+        if self._label_fits(width):
+            return self.title
+        return f"{self._shown[0].index} — {self.why}"
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         if y == 0:
@@ -129,12 +149,14 @@ class CodeRules(DrawsTitleLine, KeepsBaseStyles, Widget):
     def _body_lines(self, width: int) -> list[Strip]:
         """The rules shown, wrapped to `width` and drawn (once per code, memo and size)."""
         height = self.size.height
-        key = (self._shown, width, height)
+        in_title = self._label_fits(width)
+        key = (self._shown, width, height, in_title)
         if key in self._drawn:
             self._drawn.move_to_end(key)
             return self._drawn[key]
         base, visual = self.base_styles()
-        lines = [line for paragraph in self._body for line in paragraph.wrap(max(1, width - 2))]
+        label = [] if in_title else [Content.styled(f"{self._shown[0].index} {self._shown[0].label}", "bold")]
+        lines = [line for paragraph in label + self._body for line in paragraph.wrap(max(1, width - 2))]
         strips = [Strip(Content.assemble(" ", line).render_segments(visual)).adjust_cell_length(width, base)
                   for line in lines[:max(0, height - 1)]]
         self._drawn[key] = strips

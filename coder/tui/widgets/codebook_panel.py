@@ -10,19 +10,12 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from coder.records import Code, Codebook
+from coder.tui.wrapping import shorten
 
 # How a code stands on the current response: applied to all of it, to spans only,
 # by other coders only (when showing everyone's coding), or not at all.
 MARKS = {"whole": "☑", "span": "◩", "others": "◌", None: "☐"}
 LABEL_MARGIN = 5   # the tree's guide and the panel's border, beside the longest label
-
-
-def shorten(text: str, room: int) -> str:
-    """`text` cut to `room` cells at a word boundary, with "…" (whole when room is 0 or enough)."""
-    if not room or len(text) <= room:
-        return text
-    cut = text.rfind(" ", 0, room)
-    return (text[:cut] if cut > room // 2 else text[:room - 1]).rstrip(" ,;:-") + "…"
 
 
 class CodebookPanel(Tree[str]):

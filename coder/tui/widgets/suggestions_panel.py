@@ -25,6 +25,7 @@ from coder.tui.colours import chip_style
 from coder.tui.evidence import evidence_terms
 from coder.tui.widgets.base_styles import KeepsBaseStyles
 from coder.tui.widgets.title_line import DrawsTitleLine
+from coder.tui.wrapping import shorten
 
 BAR = 10
 LINES_PER_SUGGESTION = 2   # the code, then its score bar, engine and evidence
@@ -209,9 +210,19 @@ class SuggestionsPanel(DrawsTitleLine, KeepsBaseStyles, Widget, can_focus=True):
         if highlighted:
             cursor = self.component_style("suggestions-panel--cursor")
             base, visual = base + cursor, visual + Style.from_rich_style(cursor)
-        first, second = (Strip(line.truncate(width, ellipsis=True).render_segments(visual))
-                         .adjust_cell_length(width, base) for line in lines)
+        label, evidence = lines
+        first, second = (Strip(line.render_segments(visual)).adjust_cell_length(width, base)
+                         for line in (_cut_after_word(label, width), evidence.truncate(width, ellipsis=True)))
         return first, second
+
+
+def _cut_after_word(line: Content, width: int) -> Content:
+    """`line` cut to `width` cells after a whole word, with "…", its styles kept (`shorten`)."""
+    if line.cell_length <= width:
+        return line
+    plain = line.plain
+    lead = len(plain) - len(plain.lstrip())
+    return line[:lead + len(shorten(plain[lead:], width - lead)) - 1] + "…"
 
 
 def _drawn_as(lines: tuple[Content, Content]) -> tuple:

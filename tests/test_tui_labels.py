@@ -1,0 +1,63 @@
+"""Labels at 80 columns: shortened after a whole word, and the rules box's title line whole."""
+
+from __future__ import annotations
+
+import pytest
+from team_projects import new_project
+from tui_driver import run, running, screen_text
+
+from coder.tui.widgets.code_rules import CodeRules
+from coder.tui.wrapping import shorten
+
+pytestmark = pytest.mark.slow  # the full UI
+
+
+@pytest.mark.parametrize("text, room, shortened", [
+    ("1.2 Staff shortages and vacancies", 18, "1.2 Staff…"),   # was "1.2 Staff shortag…"
+    ("1.1 Caseload size and allocation", 18, "1.1 Caseload size…"),
+    ("3.2 Administrative support", 18, "3.2 Administrativ…"),   # the first word alone does not fit
+    ("4 Management, supervision and development", 26, "4 Management, supervision…"),
+    ("Supervision", 20, "Supervision"),
+    ("Supervision", 0, "Supervision"),
+    ("漢字漢字漢字", 7, "漢字漢…"),
+])
+def test_a_label_is_shortened_after_a_whole_word(text, room, shortened):
+    assert shorten(text, room) == shortened
+
+
+def _whole_words(shown: str, full: str) -> bool:
+    """Whether `shown` is `full`, or its start to a word's end and "…" (or to its first word, cut)."""
+    kept = shown.removesuffix("…")
+    if kept == shown:
+        return shown == full
+    return full.startswith(kept) and (full[len(kept)] in " ,;" or kept.count(" ") == 1)
+
+
+def test_at_80_columns_labels_end_with_whole_words_and_the_rules_title_fits(tmp_path):
+    """The codebook panel cut labels mid-word ("1.2 Staff shortag…"), and the rules box's title
+    line ran off its end ("1.1 Caseload size and alloca…", the reason for showing it gone)."""
+    path = new_project(tmp_path / "labels.coder")
+
+    async def scenario():
+        async with running(path, "me", size=(80, 24)) as (app, pilot, screen):
+            names = {f"{c.index} {c.label}": c for c in screen.codebook.codes}
+            text = screen_text(app)
+            shown = [line.split("▏")[-1][6:].rstrip(" ▆▂▃▄▅▇█") for line in text.splitlines()
+                     if line.split("▏")[-1][:1] in "├└"]
+            assert len(shown) > 10
+            for label in shown:
+                full = next(name for name in names if name.startswith(label.split(" ")[0] + " "))
+                assert _whole_words(label, full), (label, full)
+            await pilot.press("2")   # 1.2 Staff shortages and vacancies
+            await pilot.pause()
+            rules = screen.query_one(CodeRules)
+            text = screen_text(app)
+            assert "─ 1.2 — just coded or uncoded ─" in text   # the reason, whole
+            body = " ".join(line.split("▏")[1].strip() for line in text.splitlines()[14:20])
+            assert "1.2 Staff shortages and vacancies" in body   # the label heads the rules, wrapped
+            assert rules.title == "1.2 Staff shortages and vacancies — just coded or uncoded"
+        async with running(path, "me", size=(160, 45)) as (app, pilot, screen):
+            await pilot.press("2")
+            await pilot.pause()
+            assert "─ 1.2 Staff shortages and vacancies — just coded or uncoded ─" in screen_text(app)
+    run(scenario)
