@@ -61,3 +61,24 @@ def test_at_80_columns_labels_end_with_whole_words_and_the_rules_title_fits(tmp_
             await pilot.pause()
             assert "─ 1.2 Staff shortages and vacancies — just coded or uncoded ─" in screen_text(app)
     run(scenario)
+
+
+def test_at_80_columns_the_charts_labels_end_with_whole_words(tmp_path):
+    """F3's chart cut theme labels mid-word ("3 Resources and working …", "4 Management, supervisio…")."""
+    from team_projects import import_codes
+
+    path = new_project(tmp_path / "chart.coder")
+    import_codes(path, "alice", [("R1", "caseload"), ("R2", "paperwork"), ("R3", "cuts"), ("R4", "supervision")])
+
+    async def scenario():
+        async with running(path, "me", size=(80, 24)) as (app, pilot, screen):
+            themes = {f"{t.index} {t.label}" for t in screen.codebook.themes}
+            await pilot.press("f3", "2")
+            await pilot.pause()
+            labels = [line.strip("│ ").split(" █")[0].split("  ")[0].rstrip() for line in screen_text(app).splitlines()
+                      if line.startswith("│ ") and line[2:3].isdigit()]
+            assert len(labels) == len(themes)
+            for label in labels:
+                full = next(name for name in themes if name.startswith(label.split(" ")[0] + " "))
+                assert _whole_words(label, full), (label, full)
+    run(scenario)

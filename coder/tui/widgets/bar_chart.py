@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from coder.colours import PALETTE
+from coder.tui.wrapping import shorten
 
 EIGHTHS = " ▏▎▍▌▋▊▉"
 FULL = "█"
@@ -100,5 +101,5 @@ class BarChart(Widget):
 
 
 def _fit(text: str, width: int) -> str:
-    """`text` padded or cut (with an ellipsis) to exactly `width` cells."""
-    return text.ljust(width) if len(text) <= width else text[:max(0, width - 1)] + "…"
+    """`text` padded, or shortened after a whole word, to exactly `width` cells."""
+    return shorten(text, max(1, width)).ljust(width)
