@@ -11,6 +11,7 @@ shown first again in the next session.
 from __future__ import annotations
 
 from rich.console import Group
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
@@ -301,9 +302,9 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
             a, b = _mark(item.a, code_id), _mark(item.b, code_id)
             table.add_row(key_of.get(code_id, ""), ("≠ " if a != b else "  ") + self.names.get(code_id, code_id),
                           a, b, _mark(item.consensus, code_id), style="bold" if a != b else None)
-        elsewhere = (f" {ELSEWHERE} This consensus was settled comparing {' and '.join(sorted(item.basis))}: "
-                     "settling here replaces it.") if item.settled_elsewhere else ""
-        return Group(table, *([Text(elsewhere, style="bold")] if elsewhere else []), Text(f" {MARKS}", style="dim"))
+        notes = [Padding(Text(f"{ELSEWHERE} This consensus was settled comparing {' and '.join(sorted(item.basis))}: "
+                              "settling here replaces it.", style="bold"), (0, 0, 0, 1))] if item.settled_elsewhere else []
+        return Group(table, *notes, Text(f" {MARKS}", style="dim"))
 
     # ----- keys
 
