@@ -226,7 +226,8 @@ def test_the_first_pair_is_the_one_last_chosen_while_both_still_code(db):
     assert first_pair(db, "lead") == ("carol", "alice") and first_pair(db, "lead2") == ("alice", "bob")
     with pytest.raises(CoderError, match="two different coders"):
         remember_pair(db, "lead", "carol", "carol")
-    for kept in ('["carol", "dave"]', "carol", "[1]", "{}", '[["carol"], "alice"]'):   # a coder gone, or not a pair: the default
+    # A coder gone, or not a pair: the default.
+    for kept in ('["carol", "dave"]', "carol", "[1]", "{}", '[["carol"], "alice"]'):
         set_coder_setting(db, "lead", PAIR_SETTING, kept)
         assert first_pair(db, "lead") == ("alice", "bob")
 

@@ -315,7 +315,8 @@ def test_each_pair_shows_its_own_settlements(tmp_path):
             assert "A: alice" in screen_text(app) and "B: bob" in screen_text(app)
             await pilot.press("A")
             await pilot.pause()
-            assert "1 of 2 settled (differing)" in screen_text(app) and _row(screen_text(app), "q0001") == "✓≠ q0001"
+            text = screen_text(app)
+            assert "1 of 2 settled (differing)" in text and _row(text, "q0001") == "✓≠ q0001"
             app.screen.query_one("#coder-b", Select).value = "carol"
             await pilot.pause()
             text = screen_text(app)
@@ -324,7 +325,8 @@ def test_each_pair_shows_its_own_settlements(tmp_path):
             assert "settled comparing alice and bob" in text
             await pilot.press("B")   # carol's codes: now theirs, no longer alice and bob's
             await pilot.pause()
-            assert "1 of 2 settled (differing)" in screen_text(app) and _row(screen_text(app), "q0001") == "✓≠ q0001"
+            text = screen_text(app)
+            assert "1 of 2 settled (differing)" in text and _row(text, "q0001") == "✓≠ q0001"
             app.screen.query_one("#coder-b", Select).value = "bob"
             await pilot.pause()
             text = screen_text(app)

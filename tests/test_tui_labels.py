@@ -75,8 +75,8 @@ def test_at_80_columns_the_charts_labels_end_with_whole_words(tmp_path):
             themes = {f"{t.index} {t.label}" for t in screen.codebook.themes}
             await pilot.press("f3", "2")
             await pilot.pause()
-            labels = [line.strip("│ ").split(" █")[0].split("  ")[0].rstrip() for line in screen_text(app).splitlines()
-                      if line.startswith("│ ") and line[2:3].isdigit()]
+            rows = [line.strip("│ ") for line in screen_text(app).splitlines() if line.startswith("│ ")]
+            labels = [row.split(" █")[0].split("  ")[0].rstrip() for row in rows if row[:1].isdigit()]
             assert len(labels) == len(themes)
             for label in labels:
                 full = next(name for name in themes if name.startswith(label.split(" ")[0] + " "))

@@ -302,9 +302,11 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
             a, b = _mark(item.a, code_id), _mark(item.b, code_id)
             table.add_row(key_of.get(code_id, ""), ("≠ " if a != b else "  ") + self.names.get(code_id, code_id),
                           a, b, _mark(item.consensus, code_id), style="bold" if a != b else None)
-        notes = [Padding(Text(f"{ELSEWHERE} This consensus was settled comparing {' and '.join(sorted(item.basis))}: "
-                              "settling here replaces it.", style="bold"), (0, 0, 0, 1))] if item.settled_elsewhere else []
-        return Group(table, *notes, Text(f" {MARKS}", style="dim"))
+        if not item.settled_elsewhere:
+            return Group(table, Text(f" {MARKS}", style="dim"))
+        note = Text(f"{ELSEWHERE} This consensus was settled comparing {' and '.join(sorted(item.basis))}: "
+                    "settling here replaces it.", style="bold")
+        return Group(table, Padding(note, (0, 0, 0, 1)), Text(f" {MARKS}", style="dim"))
 
     # ----- keys
 
