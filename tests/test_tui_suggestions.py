@@ -9,7 +9,7 @@ from tui_project import kw, make_project, write_run
 
 from coder.store import open_project
 from coder.store.rejections import rejected_codes
-from coder.store.suggestions import finish_run, save_evaluation, start_run
+from coder.store.suggestions import finish_run, interrupt_run, save_evaluation, start_run, write_chunk
 from coder.tui.suggestions import suggestions_to_fit
 from coder.tui.widgets.code_rules import CodeRules
 from coder.tui.widgets.codebook_panel import CodebookPanel
@@ -148,6 +148,34 @@ def test_a_code_the_run_could_not_suggest_says_why_with_its_rules(tmp_path):
             assert "Staff shortages" in rules.title
             assert "Not suggested" not in rules.body_text
     run(scenario)
+
+
+def test_an_interrupted_run_is_named_on_opening_with_how_to_continue_it(tmp_path):
+    path = make_project(tmp_path / "run half done.coder", n=10)
+    conn = open_project(path)
+    run_id = start_run(conn, engine="keywords", scope="all", coder=None, params={}, total=10)
+    write_chunk(conn, run_id, [("q0001", "caseload", 0.75, 0.5, "keywords", "{}")],
+                [("q0001", 0.1, "caseload", 0.75)], done=4)
+    interrupt_run(conn, run_id)
+    conn.close()
+
+    async def scenario():
+        async with running(path) as (app, pilot, screen):
+            await pilot.pause()
+            said = [n.message for n in app._notifications]
+            assert any("interrupted after scoring 4 of 10 responses" in m
+                       and f"coder suggest '{path}' --resume" in m for m in said), said
+    run(scenario)
+
+    conn = open_project(path)
+    finish_run(conn, run_id)   # once the run is finished, opening says nothing of it
+    conn.close()
+
+    async def finished():
+        async with running(path) as (app, pilot, screen):
+            await pilot.pause()
+            assert not any("interrupted" in n.message for n in app._notifications)
+    run(finished)
 
 
 def test_the_panel_keeps_its_room_from_one_response_to_the_next(tmp_path):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 
 from coder.cli.common import add_project_argument
-from coder.cli.suggest import resume_command, stopped_at
 from coder.store.check import check_project
+from coder.suggest.unfinished import resume_command, stopped_at
 
 
 def register(subparsers) -> None:

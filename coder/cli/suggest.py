@@ -7,7 +7,6 @@ Dask cluster (`--dask`), and resumes an interrupted run (`--resume`).
 from __future__ import annotations
 
 import argparse
-import shlex
 from contextlib import closing
 import sys
 from pathlib import Path
@@ -20,8 +19,9 @@ from coder.errors import CoderError, SaveError
 from coder.store import open_project, open_to_check
 from coder.store.codings import check_coder
 from coder.store.responses import count_responses, get_response
-from coder.store.suggestions import UnfinishedRun, best_guesses, unfinished_run
+from coder.store.suggestions import best_guesses, unfinished_run
 from coder.suggest import ENGINES
+from coder.suggest.unfinished import resume_command, stopped_at
 from coder.wording import fitted
 
 CHUNK_SIZE = 5_000   # as coder.suggest.project.CHUNK_SIZE (not imported: keeps `coder --help` fast)
@@ -89,19 +89,6 @@ def run(args: argparse.Namespace) -> int:
     if args.output and Path(args.output).suffix.lower() != ".csv":
         raise CoderError(f"--output {args.output}: name the file .csv (it is written as CSV)")
     return _score_file(args) if args.input else _run_on_project(args)
-
-
-def resume_command(project: Path) -> str:
-    """The command that continues the project's unfinished run, ready to paste."""
-    return f"coder suggest {shlex.quote(str(project))} --resume"
-
-
-def stopped_at(run: UnfinishedRun) -> str:
-    """How far an unfinished run got, for `coder check` and a new run that replaces it."""
-    if run.status == "interrupted":
-        return f"suggestion run {run.run_id} was interrupted after scoring {run.done:,} of {run.total:,} responses"
-    return (f"suggestion run {run.run_id} has not finished: it scored {run.done:,} of {run.total:,} responses "
-            "and was killed (or is still going in another window)")
 
 
 def _kept(args: argparse.Namespace) -> str:
