@@ -62,7 +62,8 @@ def fill_small_project(conn) -> None:
         add_code(conn, Code("old", "recording", "2.3", "Old code", retired=True), "setup")
         for rid, code, coder, start, end in CODINGS:
             add_coding(conn, rid, code, coder, start=start, end=end)
-        conn.execute("INSERT INTO runs(id, started_at, engine, scope) VALUES (1, 'now', 'keywords', 'all')")
+        conn.execute("INSERT INTO runs(id, started_at, finished_at, status, engine, scope, total, done) "
+                     "VALUES (1, 'now', 'now', 'done', 'keywords', 'all', 6, 6)")
         conn.executemany("INSERT INTO suggestions(response_id, code_id, score, threshold, engine, run_id) "
                          "VALUES (?, ?, ?, ?, 'keywords', 1)", SUGGESTIONS)
         set_chart(conn, "r1", "workload", "alice", "rising cases")

@@ -17,6 +17,8 @@ from export_fixtures import make_small_project
 from textual.widgets import DataTable
 from tui_driver import running, screen_text
 
+from coder.adjudication import TAKE_A
+from coder.adjudication import settle as settle_response
 from coder.export import crosstab, load_project_data, theme_chart_data, theme_code_counts
 from coder.store import open_project
 from coder.tui.app import CoderApp
@@ -106,6 +108,24 @@ def test_counts_for_the_coder_then_for_all(project):
             assert shown == expected_counts(library_table(project, None, base="all"))
             assert ("Caseload", "3", "50.0", "5") in shown and ("Workload", "3", "50.0", "7") in shown
             assert ("Old code (retired)", "1", "16.7", "1") in shown
+    run(scenario)
+
+
+def test_everyones_counts_say_where_the_consensus_replaced_the_coders_codings(project):
+    conn = open_project(project)
+    settle_response(conn, "r1", "alice", "bob", TAKE_A, "lead")
+    conn.close()
+
+    async def scenario():
+        async with running(project, coder="alice") as (app, pilot, _):
+            screen = await open_stats(app, pilot)
+            assert "consensus:" not in screen_text(app)     # alice's own coding: nothing replaced
+            await pilot.press("o", "up", "enter")           # all coders
+            await settle(app, pilot)
+            assert screen.choice.coder is None
+            text = " ".join(screen_text(app).split())
+            assert "consensus: 1 response settled in adjudication (F5)" in text
+            assert shown_counts(screen) == expected_counts(library_table(project, None))
     run(scenario)
 
 

@@ -60,13 +60,13 @@ class Stats:
 def compute_stats(data, choice: StatsChoice) -> Stats:
     """Count a project's data (`coder.export.load_project_data`) with the export library:
     the same numbers `coder export counts` and `coder export crosstab` write."""
-    from coder.export import crosstab, source_note, theme_chart_data, theme_code_counts
+    from coder.export import crosstab, data_notes, theme_chart_data, theme_code_counts
 
     args = (data.codebook, data.segments, data.attributes)
     table = (crosstab(*args, by=choice.by, base=choice.base) if choice.by
              else theme_code_counts(*args, base=choice.base))
     return Stats(choice, table, theme_chart_data(table, choice.by),
-                 source_note(choice.source, choice.coder), len(data.attributes))
+                 "; ".join(data_notes(data)), len(data.attributes))
 
 
 def _number(value) -> str:
