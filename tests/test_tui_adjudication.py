@@ -24,6 +24,7 @@ from coder.store.codebook import add_code
 from coder.tui.app import CoderApp
 from coder.tui.screens.coding_screen import CodingScreen
 from coder.tui.session import Session
+from coder.tui.widgets.key_bar import KeyBar
 
 pytestmark = pytest.mark.slow  # the full UI and a real CLI process
 
@@ -387,6 +388,8 @@ def test_a_coder_of_the_pair_sees_the_others_coding_only_once_done_or_on_purpose
             text = screen_text(app)
             assert "Blind coding: bob's coding is hidden from you" in text and "bob's coding: hidden" in text
             assert "Staff shortages" not in text and "q0001" not in text and " settled (" not in text
+            shown = {key.description for key in app.screen.query_one(KeyBar).shown_keys()}
+            assert {"Coders", "Back", "Keys"} <= shown and not shown & {"Take A", "Take B", "Union", "Edit…", "Undo"}
             await pilot.press("A", "escape", "f5")   # nothing to settle; opened again, it asks again
             await pilot.pause()
             assert isinstance(app.screen, DeliberateConfirmDialog)
@@ -394,6 +397,7 @@ def test_a_coder_of_the_pair_sees_the_others_coding_only_once_done_or_on_purpose
             await pilot.pause()
             text = screen_text(app)
             assert "0 of 2 settled (differing)" in text and "Staff shortages" in text
+            assert "Take A" in {key.description for key in app.screen.query_one(KeyBar).shown_keys()}
         async with running(path, "bob") as (app, pilot, screen):   # done with alice's responses: shown
             await pilot.press("f5")
             await pilot.pause()

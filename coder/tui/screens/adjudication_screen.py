@@ -72,6 +72,11 @@ def _mark(codings: list[Coding], code_id: str) -> str:
     return whole + (f"~{spans}" if spans > 1 else "~" if spans else "")
 
 
+# The keys that work while the other coder's coding is hidden: settling, editing, undoing and
+# moving through a list would act on (or show) what the session's coder must not see yet.
+BLIND_ACTIONS = {"keys", "choose", "close"}
+
+
 class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen):
     """Two coders' codings side by side; the lead records the consensus."""
 
@@ -236,7 +241,13 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
         listing.add_options([self._option(item) for item in self.items])
         ids = [item.response_id for item in self.items]
         listing.highlighted = ids.index(keep) if keep in ids else (0 if ids else None)
+        self.refresh_bindings()
         self.show_current()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """While the other coder's coding is hidden (blind coding), only the keys that choose coders,
+        go elsewhere or list the keys work, and the key bar lists only those."""
+        return not self.blind or action in BLIND_ACTIONS
 
     def _option(self, item: DoubleCoded) -> Option:
         settled = "!" if item.outdated else "✓" if item.settled else ELSEWHERE if item.settled_elsewhere else " "
