@@ -267,7 +267,8 @@ def _check_ids(conn: sqlite3.Connection, table: Table, plan: CodingPlan, id_pref
         hint = "import the responses first with `coder import`"
         if plan.id_column == ROW_ID:
             hint += f" --id-col {ROW_ID}" + (f" --id-prefix {id_prefix}" if id_prefix else "")
-        raise table.error(f"{len(missing)} response ids are not in the project: {shown}",
+        raise table.error(f"{counted(len(missing), 'response id is', 'response ids are')} not in the project: "
+                          f"{shown}",
                           column=plan.id_column, hint=hint)
 
 

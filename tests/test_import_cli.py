@@ -24,7 +24,7 @@ def test_import_then_import_codes_of_the_anes_layout(codebook_project, tmp_path)
     done = run_cli("import-codes", codebook_project, y, "--coder", "anes", "--id-col", "@row",
                    "--add-codes")
     assert done.returncode == 1
-    assert done.stderr == (f"coder: error: {y}, column '@row': 1 response ids are not in the "
+    assert done.stderr == (f"coder: error: {y}, column '@row': 1 response id is not in the "
                            "project: 2 (import the responses first with `coder import` "
                            "--id-col @row)\n")
     assert file_digest(codebook_project) == before
@@ -46,6 +46,15 @@ def test_import_errors_are_one_line_and_leave_the_project(project_path, tmp_path
     assert done.stderr.count("\n") == 1 and "line 2" in done.stderr
     assert "--encoding cp1252" in done.stderr
     assert file_digest(project_path) == before
+
+
+def test_import_codes_of_one_row_says_row_coding_and_response_in_the_singular(codebook_project, tmp_path):
+    run_cli("import", codebook_project, write_csv(tmp_path / "r.csv", [["id", "text"], ["R1", "too many cases"]]))
+    file = write_csv(tmp_path / "c.csv", [["id", "code"], ["R1", "caseload"]])
+    done = run_cli("import-codes", codebook_project, file, "--coder", "alice")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [f"read 1 row from {file} (CSV, comma-separated, UTF-8; long layout)",
+                                        "1 coding of 1 response: 1 added for alice, 0 already there"]
 
 
 def test_import_the_demo_corpus_and_gold_coding(codebook_project):

@@ -190,5 +190,5 @@ def test_long_layout_without_the_code_column(project, tmp_path):
 
 def test_add_codes_failure_leaves_no_new_codes(project, tmp_path):
     rows = [["id", "code"], ["R1", "brand new"], ["R7", "caseload"]]
-    fails(project, write_csv(tmp_path / "c.csv", rows), r"response ids are not in the project: R7",
+    fails(project, write_csv(tmp_path / "c.csv", rows), r"1 response id is not in the project: R7",
           add_codes=True)

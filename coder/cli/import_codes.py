@@ -9,6 +9,7 @@ from coder.cli.common import add_project_argument
 from coder.cli.import_responses import add_input_file_arguments
 from coder.coding_import import LAYOUTS, CodingSummary, read_codings, write_codings
 from coder.store import open_project, open_to_check
+from coder.wording import counted
 
 
 def register(subparsers) -> None:
@@ -56,11 +57,11 @@ def run(args: argparse.Namespace) -> int:
 
 def format_summary(summary: CodingSummary, coder: str) -> str:
     """The lines printed after an import of coding."""
-    lines = [f"read {summary.rows_read:,} rows from {summary.file} ({summary.description}; "
+    lines = [f"read {counted(summary.rows_read, 'row')} from {summary.file} ({summary.description}; "
              f"{summary.layout} layout)",
-             f"{summary.pairs:,} codings of {summary.responses:,} responses: {summary.added:,} "
-             f"added for {coder}, {summary.pairs - summary.added:,} already there"]
+             f"{counted(summary.pairs, 'coding')} of {counted(summary.responses, 'response')}: "
+             f"{summary.added:,} added for {coder}, {summary.pairs - summary.added:,} already there"]
     if summary.created_codes:
-        lines.append(f"created {len(summary.created_codes)} codes under theme 'imported': "
+        lines.append(f"created {counted(len(summary.created_codes), 'code')} under theme 'imported': "
                      + ", ".join(summary.created_codes))
     return "\n".join(lines)
