@@ -32,7 +32,7 @@ def project(tmp_path):
 
 
 @pytest.mark.parametrize("opener, dialog", [("f", "FilterDialog"), ("m", "NoteEditor"),
-                                            ("c", "CommandPalette")])
+                                            ("c", "CodePickerPalette")])
 def test_under_a_dialog_the_screen_keys_do_nothing(project, opener, dialog):
     async def scenario():
         async with running(project, "lead", size=(80, 24)) as (app, pilot, screen):

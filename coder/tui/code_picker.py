@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from textual.binding import BindingsMap
+from textual.binding import Binding, BindingsMap
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
 from coder.records import Code
@@ -41,6 +41,13 @@ class CodePicker(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(entry), partial(self.screen.toggle_code, code.id),
                           text=entry, help=code.definition)
+
+
+class CodePickerPalette(CommandPalette):
+    """The command palette holding only the codes: its key bar says "esc Close", not Textual's
+    "Exit the command palette", since to the coder it is the code picker."""
+
+    BINDINGS = [Binding("escape", "escape", "Close")]
 
 
 class CodeKeyActions:
@@ -80,4 +87,4 @@ class CodeKeyActions:
 
     def action_pick_code(self) -> None:
         if self.coding_target is not None:
-            self.app.push_screen(CommandPalette(providers=[CodePicker], placeholder=self.PICK_PROMPT))
+            self.app.push_screen(CodePickerPalette(providers=[CodePicker], placeholder=self.PICK_PROMPT))
