@@ -40,10 +40,12 @@ from coder.store import transaction
 from coder.store.backup import project_file
 from coder.store.merge import (KEYS, Rows, apply_merge, events_held, next_positions, read_other,
                                response_texts, safety_copy_as_committed, table_rows)
+from coder.wording import counted
 
 SHOWN = 20   # conflicts listed before "... and N more"
 _NOTES = ("memos", "charts")
 _NAMES = {"codings": "codings", "memos": "memos", "charts": "chart summaries"}
+_ONE = {"codings": "coding", "memos": "memo", "charts": "chart summary", "themes": "theme", "codes": "code"}
 
 
 @dataclass
@@ -78,7 +80,7 @@ class MergeReport:
                      f"codes {self.added.get('codes', 0):,} added")
         lines.append(f"coders: {', '.join(self.coders) or 'none'}"
                      + (f" (new here: {', '.join(self.new_coders)})" if self.new_coders else ""))
-        held = ", ".join(f"{n:,} {_NAMES.get(t, t)}" for t, n in self.held_back.items() if n)
+        held = ", ".join(counted(n, _ONE.get(t, t), _NAMES.get(t, t)) for t, n in self.held_back.items() if n)
         lines.append(f"conflicts: {len(self.conflicts):,}" + (f" (held back: {held})" if held else ""))
         lines += [f"  {line}" for line in self.conflict_lines()]
         if self.left_out:
@@ -95,7 +97,7 @@ class MergeConflicts(CoderError):
     def __init__(self, report: MergeReport, project: Path):
         self.report = report
         super().__init__(
-            f"{report.source}: {len(report.conflicts):,} conflicts with {project.name}; nothing was "
+            f"{report.source}: {counted(len(report.conflicts), 'conflict')} with {project.name}; nothing was "
             "merged (settle them, or merge the rest with --skip-conflicts)")
 
 

@@ -203,10 +203,12 @@ def test_a_new_code_numbered_as_another_here_is_a_conflict(copies, capsys):
     import_codes(bob, "bob", [("R5", "evenings")], "--add-codes")
     before = file_digest(alice)
     assert merge(alice, bob) == 1
-    assert "code evenings: its index '7.1' is taken by code weekends in this project" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "code evenings: its index '7.1' is taken by code weekends in this project" in err
+    assert "1 conflict with" in err
     assert file_digest(alice) == before
     assert merge(alice, bob, "--skip-conflicts") == 0
-    assert "conflicts: 1 (held back: 1 codings, 1 codes)" in capsys.readouterr().out
+    assert "conflicts: 1 (held back: 1 coding, 1 code)" in capsys.readouterr().out
     assert ("R5", "evenings", "bob", None, None, "imported") not in codings(alice)
 
 
@@ -343,7 +345,7 @@ def test_a_coding_taken_off_on_a_response_in_conflict_is_held_back(copies, capsy
     capsys.readouterr()
     assert merge(alice, bob, "--skip-conflicts") == 0
     out = capsys.readouterr().out
-    assert "codings: 0 added, 3 already present" in out and "held back: 1 codings" in out
+    assert "codings: 0 added, 3 already present" in out and "held back: 1 coding" in out
     assert ("R2", "paperwork", "bob") in {row[:3] for row in codings(alice)}
 
 
