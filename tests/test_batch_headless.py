@@ -97,6 +97,15 @@ def test_the_dask_path_gives_the_local_result_on_a_two_worker_cluster(tmp_path, 
     assert _read_output(tmp_path / "dask.csv") == _read_output(tmp_path / "local.csv")
 
 
+def test_scoring_a_file_of_one_row_says_response_in_the_singular(tmp_path, project):
+    source = _write_input(tmp_path / "in.csv", [("x1", PRINTER[0])])
+    done = run_cli("suggest", project, "--input", source, "--output", tmp_path / "out.csv", "--workers", "1")
+    assert done.returncode == 0, done.stderr
+    first = done.stdout.splitlines()[0]
+    assert first.startswith(f"Scored 1 response from {source} (id: respondent, text: answer) in ")
+    assert first.endswith("; 1 has suggestions")
+
+
 def test_scoring_a_file_names_the_codes_suggested_for_no_row_and_why(tmp_path, project):
     source = _write_input(tmp_path / "in.csv", [(f"x{i}", t) for i, t in enumerate(PRINTER + OTHER)])
     done = run_cli("suggest", project, "--input", source, "--output", tmp_path / "out.csv", "--workers", "1")

@@ -81,6 +81,23 @@ def test_the_cli_ends_with_a_summary_and_the_rate(tmp_path):
     assert "Scored 40 responses in " in done.stdout and " per second)" in done.stdout
 
 
+def test_a_run_over_one_response_says_response_in_the_singular(tmp_path):
+    def setup(conn):
+        add_theme(conn, Theme("t", "1", "Things"), "tester")
+        add_code(conn, Code("printer", "t", "1.1", "Printer trouble", keywords=("printer",)), "tester")
+
+    path = tmp_path / "one.coder"
+    create_project(path, setup=setup).close()
+    conn = open_project(path)
+    insert_responses(conn, [("u0", "the printer is broken", {})])
+    conn.close()
+    done = run_cli("suggest", path, "--workers", "1")
+    assert done.returncode == 0, done.stderr
+    run, rate = done.stdout.splitlines()[:2]
+    assert run == "Run 1: scored 1 response; 1 has suggestions (1 in all)"
+    assert rate.startswith("Scored 1 response in ")
+
+
 def _start_run(path, *extra):
     # SIGINT as a terminal would deliver it: a shell's background job (`pytest &`, some CI runners)
     # starts with it ignored, the run would inherit that and Ctrl-C would never reach it.

@@ -22,7 +22,7 @@ from coder.store.responses import count_responses, get_response
 from coder.store.suggestions import best_guesses, unfinished_run
 from coder.suggest import ENGINES
 from coder.suggest.unfinished import resume_command, stopped_at
-from coder.wording import fitted
+from coder.wording import counted, fitted
 
 CHUNK_SIZE = 5_000   # as coder.suggest.project.CHUNK_SIZE (not imported: keeps `coder --help` fast)
 UNSUGGESTED_SHOWN = 20   # codes named with their reason at the end of a run; the rest are counted
@@ -140,12 +140,12 @@ def _run_on_project(args: argparse.Namespace) -> int:
             raise CoderError(f"{exc}; the run stopped after scoring {progress.done:,} responses; "
                              f"{_kept(args)}") from None
         progress.__exit__(None, None, None)
-        print(f"Run {summary.run_id}: scored {summary.scored:,} responses; "
-              f"{summary.with_suggestions:,} have suggestions ({summary.suggestions:,} in all)")
+        print(f"Run {summary.run_id}: scored {counted(summary.scored, 'response')}; "
+              f"{_have_suggestions(summary.with_suggestions)} ({summary.suggestions:,} in all)")
         if summary.scored < summary.total:
             print(f"{summary.total - summary.scored:,} of the {summary.total:,} responses in scope when the run "
                   "started were coded during it, so they were not scored")
-        print(f"Scored {progress.done:,} responses in {progress.elapsed:,.1f} s "
+        print(f"Scored {counted(progress.done, 'response')} in {progress.elapsed:,.1f} s "
               f"({progress.rate():,.0f} per second)")
         print("\n".join(decision_lines(summary.decisions)
                         + _unsuggested_lines(summary.unsuggested, named_above=summary.codes_on("none"))))
@@ -163,6 +163,11 @@ def _run_on_project(args: argparse.Namespace) -> int:
     finally:
         conn.close()
     return 0
+
+
+def _have_suggestions(n: int) -> str:
+    """ "1 has suggestions", "3 have suggestions" (of the responses scored)."""
+    return f"{n:,} {'has' if n == 1 else 'have'} suggestions"
 
 
 def _unsuggested_lines(unsuggested: dict[str, str], named_above: Collection[str] = ()) -> list[str]:
@@ -193,8 +198,8 @@ def _score_file(args: argparse.Namespace) -> int:
     finally:
         progress.__exit__(None, None, None)
         conn.close()
-    print(f"Scored {summary.scored:,} responses from {summary.input} (id: {summary.id_column}, "
+    print(f"Scored {counted(summary.scored, 'response')} from {summary.input} (id: {summary.id_column}, "
           f"text: {summary.text_column}) in {progress.elapsed:,.1f} s ({progress.rate():,.0f} per second); "
-          f"{summary.with_suggestions:,} have suggestions")
+          f"{_have_suggestions(summary.with_suggestions)}")
     print("\n".join([f"Wrote {summary.output}"] + _unsuggested_lines(summary.unsuggested)))
     return 0
