@@ -132,3 +132,31 @@ def test_the_base_note_says_how_many_are_coded_but_warns_only_when_few_are():
     assert "(99.9%)" in base_note(100_000, "all", 99_999)   # never 100% short of all
     assert "beware" not in base_note(1_000, "all", 50) and "beware" in base_note(1_000, "all", 49)
     assert "of which 0 (0%) have any code: beware" in base_note(1_000, "all", 0)
+
+
+@pytest.fixture
+def a_few_coded(tmp_path):
+    """600 responses, 25 of them coded: 4.1667% of all, which a table's one decimal shows as 4.2."""
+    def fill(conn):
+        with transaction(conn):
+            insert_responses(conn, [(f"r{i}", f"answer {i}", {}) for i in range(600)])
+            add_theme(conn, Theme("work", "1", "Work"), "setup")
+            add_code(conn, Code("caseload", "work", "1.1", "Caseload"), "setup")
+            for i in range(25):
+                add_coding(conn, f"r{i}", "caseload", "alice")
+    path = tmp_path / "few.coder"
+    create_project(path, setup=fill).close()
+    return path
+
+
+def test_the_base_note_gives_the_coded_share_as_the_table_does(a_few_coded, tmp_path):
+    """On 291k answers the counts' `any code` row said 4.2 and the note under it "12,187 (4.1%)":
+    the note cut the share down where the table rounds it."""
+    out = tmp_path / "c.csv"
+    done = run_cli("export", a_few_coded, "counts", "--out", out)
+    assert done.returncode == 0, done.stderr
+    table = pd.read_csv(out, comment="#", dtype=str)
+    assert table.loc[table["row"] == "any code", "percent"].tolist() == ["4.2"]
+    assert "of which 25 (4.2%) have any code" in done.stdout
+    assert any("of which 25 (4.2%) have any code" in note for note in csv_notes(out))
+    assert "(99.9%)" in base_note(100_000, "all", 99_951)   # rounds to 100.0, but short of all

@@ -174,6 +174,9 @@ def base_note(n_responses: int, base: str, n_coded: int) -> str:
 
 
 def _share(part: int, whole: int) -> str:
-    """part / whole as a percent for people: "0.064%", "5.5%"; never "100%" short of the whole."""
+    """part / whole as a percent for people: "0.064%", "5.5%"; rounded as the tables' percent (the
+    note and the `any code` row give the same figure), but never "100%" short of the whole."""
     share = part / whole * 100
-    return f"{share:.2g}%" if share < 1 else f"{math.floor(share * 10) / 10:.1f}%"
+    if share < 1:
+        return f"{share:.2g}%"
+    return f"{min(percent(part, whole), 99.9) if part < whole else percent(part, whole):.1f}%"
