@@ -7,6 +7,9 @@ The time left is the one the shown rate gives (`time_left`): the average rate
 from the start to the latest update, projected to the end, and counted down by
 the clock between updates, so work that comes in bursts (a batch worker's
 chunk) neither holds it still between bursts nor makes it jump on each.
+Work that follows the last item and is not counted in items (an .xlsx file
+compressed as it is saved) is given as `after`, a share of the counted work's
+time: the time left includes it, and the bar says `then` while it goes on.
 """
 
 from __future__ import annotations
@@ -17,14 +20,16 @@ import time
 from typing import TextIO
 
 
-def time_left(done: int, total: int, elapsed_at_update: float, since_update: float) -> float | None:
+def time_left(done: int, total: int, elapsed_at_update: float, since_update: float,
+              after: float = 0.0) -> float | None:
     """Seconds left of a run that had done `done` of `total` items `elapsed_at_update` seconds after
-    it started, `since_update` seconds ago: the rest at that average rate, less the time since
-    (never below 0). None before the first item, when there is no rate to go by."""
+    it started, `since_update` seconds ago: the rest at that average rate, and `after` times the
+    time all `total` take at it (work that follows the last item), less the time since (never
+    below 0). None before the first item, when there is no rate to go by."""
     if done <= 0 or elapsed_at_update <= 0:
         return None
     rate = done / elapsed_at_update
-    return max(0.0, max(total - done, 0) / rate - since_update)
+    return max(0.0, (max(total - done, 0) + after * total) / rate - since_update)
 
 
 def clock(seconds: float | None) -> str:
@@ -39,9 +44,11 @@ class Progress:
     """Count work done towards a total; use as a context manager, call `advance(n)`."""
 
     def __init__(self, label: str, total: int, *, stream: TextIO | None = None,
-                 interval: float = 5.0, enabled: bool = True):
+                 interval: float = 5.0, enabled: bool = True, after: float = 0.0, then: str | None = None):
         self.label = label
         self.total = total
+        self.after = after
+        self.then = then
         self.done = 0
         self.stream = stream or sys.stderr
         self.interval = interval
@@ -73,7 +80,9 @@ class Progress:
             return
         now = self._updated = time.perf_counter()
         if self._bar is not None:
-            self._bar.update(self._task, completed=self.done, rate=f"{self.rate(now):,.0f}/s")
+            finishing = self.then if self.then and self.done >= self.total else None
+            self._bar.update(self._task, completed=self.done, rate=f"{self.rate(now):,.0f}/s",
+                             **({"description": finishing} if finishing else {}))
         elif now - self._last_line >= self.interval:
             self._last_line = now
             print(self._line(now), file=self.stream, flush=True)
@@ -86,7 +95,7 @@ class Progress:
     def time_left(self, at: float | None = None) -> float | None:
         """Seconds left at the rate so far (`time_left`); None before the first item."""
         return time_left(self.done, self.total, self._updated - self._started,
-                         (at or time.perf_counter()) - self._updated)
+                         (at or time.perf_counter()) - self._updated, self.after)
 
     @property
     def elapsed(self) -> float:
