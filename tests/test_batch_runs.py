@@ -373,3 +373,15 @@ def test_a_resumed_run_counts_the_suggestions_made_before_it_stopped(tmp_path, o
     summary = run_batch(conn, resume=True)
     assert summary.scored == 60 and set(summary.unsuggested) == {"odd"}
     conn.close()
+
+
+def test_on_a_terminal_the_cli_says_it_is_training_before_the_bar(tmp_path):
+    """Training on 12,188 coded responses of 291k took 288 s with nothing on the terminal."""
+    from test_export_progress import run_with_terminal_stderr
+
+    path = make_project(tmp_path / "p.coder", 40 - UNCODED)
+    status, stdout, terminal = run_with_terminal_stderr("suggest", path, "--workers", "1")
+    assert status == 0, terminal
+    assert "Training on the coding" in terminal and "Suggesting" in terminal
+    assert terminal.index("Training on the coding") < terminal.index("Suggesting")
+    assert "Run 1: scored 40 responses" in stdout and "Training" not in stdout

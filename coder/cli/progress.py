@@ -123,3 +123,33 @@ def _time_left_column(progress: Progress):
             return Text(clock(progress.time_left()), style="progress.remaining")
 
     return TimeLeft()
+
+
+class Waiting:
+    """Say on a terminal what is going on while work that cannot be counted runs (a spinner, the label
+    and the time so far); nothing elsewhere. Use as a context manager; `stop()` ends it early."""
+
+    def __init__(self, label: str, *, stream: TextIO | None = None):
+        self.label = label
+        self.stream = stream or sys.stderr
+        self._bar = None
+
+    def __enter__(self) -> "Waiting":
+        if self.stream.isatty():
+            from rich.console import Console
+            from rich.progress import Progress as Bar, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._bar = Bar(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                            console=Console(file=self.stream), transient=True)
+            self._bar.__enter__()
+            self._bar.add_task(self.label, total=None)
+        return self
+
+    def stop(self) -> None:
+        """End the display (once)."""
+        if self._bar is not None:
+            bar, self._bar = self._bar, None
+            bar.__exit__(None, None, None)
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

@@ -14,7 +14,7 @@ from typing import Collection
 
 from coder.cli.common import add_project_argument
 from coder.cli.decisions import decision_lines
-from coder.cli.progress import Progress
+from coder.cli.progress import Progress, Waiting
 from coder.errors import CoderError, SaveError
 from coder.store import open_project, open_to_check
 from coder.store.codings import check_coder
@@ -112,10 +112,14 @@ def _run_on_project(args: argparse.Namespace) -> int:
                   f"(to continue it instead: {resume_command(args.project)})", file=sys.stderr)
     conn = open_project(args.project)
     progress = None
+    # Training says nothing of how far it got, and on a large coding takes minutes (12,188 coded
+    # responses of 291k: 288 s): without a word the terminal looked hung.
+    training = Waiting("Training on the coding").__enter__()
     try:
 
         def started(run: dict) -> None:
             nonlocal progress
+            training.stop()
             progress = Progress("Suggesting", run["total"] - run["done"]).__enter__()
 
         try:
@@ -161,6 +165,7 @@ def _run_on_project(args: argparse.Namespace) -> int:
                 text = " ".join(get_response(conn, rid).text.split())
                 print(f"  {rid}  {fitted(code, 28)} {score:.2f}  {text[:60] + ('...' if len(text) > 60 else '')}")
     finally:
+        training.stop()
         conn.close()
     return 0
 
