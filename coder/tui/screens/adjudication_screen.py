@@ -5,7 +5,8 @@ of them), shows each coder's codes and spans side by side and records the
 agreed codes as the coder `consensus` through coder.adjudication: take coder
 A's, B's or the union with one key, or toggle codes with the code keys or the
 picker. Undo and redo step through the consensus's history. The pair chosen is
-shown first again in the next session.
+shown first again in the next session. A coder of the pair still coding blind is
+kept from the other's coding (adjudication_blind).
 """
 
 from __future__ import annotations
@@ -16,13 +17,11 @@ from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from coder.adjudication import (CONSENSUS, TAKE_A, TAKE_B, UNION, DoubleCoded, coder_pairs, double_coded,
-                                blind_to, double_coded_response, first_pair, remember_pair, settle,
-                                toggle_consensus_code)
+                                double_coded_response, first_pair, remember_pair, settle, toggle_consensus_code)
 from coder.codebook.keys import assign_keys
 from coder.colours import code_colours
 from coder.errors import CoderError
@@ -33,8 +32,8 @@ from coder.store.codebook_read import load_codebook
 from coder.store.events import Event
 from coder.store.responses import get_response
 from coder.tui.code_picker import CodeKeyActions, CodePicker
+from coder.tui.screens.adjudication_blind import BlindCoding
 from coder.tui.screens.coding_screen import POLL_SECONDS
-from coder.tui.screens.codebook_forms import DeliberateConfirmDialog
 from coder.tui.screens.coding_history import HistoryActions
 from coder.tui.screens.help_screen import HelpScreen
 from coder.tui.screens.side_screen import SideScreen
@@ -72,12 +71,7 @@ def _mark(codings: list[Coding], code_id: str) -> str:
     return whole + (f"~{spans}" if spans > 1 else "~" if spans else "")
 
 
-# The keys that work while the other coder's coding is hidden: settling, editing, undoing and
-# moving through a list would act on (or show) what the session's coder must not see yet.
-BLIND_ACTIONS = {"keys", "choose", "close"}
-
-
-class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen):
+class AdjudicationScreen(UsesSession, BlindCoding, HistoryActions, CodeKeyActions, SideScreen):
     """Two coders' codings side by side; the lead records the consensus."""
 
     DEFAULT_CSS = """
@@ -123,12 +117,7 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
         pairs = coder_pairs(session.conn)
         self.pair: tuple[str, str] | None = first_pair(session.conn, session.coder, pairs)
         self.coders = sorted({name for a, b, _ in pairs for name in (a, b)})
-        # Blind coding: when the session's coder is one of the pair and the other has coded responses
-        # they have not, (the other, how many); the other's coding is hidden unless they chose to see it.
-        self.blind: tuple[str, int] | None = None
-        self.seen: set[frozenset[str]] = set()   # pairs the session's coder confirmed they mean to see
-        self._asked: frozenset[str] | None = None   # the pair they were asked about since F5 was opened
-
+        self.start_blind_coding()
     def compose(self):
         with Horizontal(id="choices"):
             for side, name in zip("AB", self.pair or ("", "")):
@@ -188,11 +177,6 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
             self.open_pair(keep)
         self._marker = change_marker(self.conn)
 
-    def on_screen_suspend(self) -> None:
-        """Left for another screen (not a dialog over this one): opened again, F5 asks again."""
-        if not isinstance(self.app.screen, ModalScreen):
-            self._asked = None
-
     def poll_changes(self) -> None:
         """Pick up coding by another process (a coder still at work, a merge) and list it."""
         marker = change_marker(self.conn)
@@ -208,32 +192,10 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
         index = self.query_one(OptionList).highlighted
         return self.items[index] if self.items and index is not None else None
 
-    def open_pair(self, keep: str | None = None) -> None:
-        """Show the chosen pair (a pair chosen or the screen opened): `load`, then, if the session's
-        coder is one of them and still coding blind, ask whether they mean to see the other's coding."""
-        self.load(keep)
-        if self.blind is None or self._asked == frozenset(self.pair):
-            return
-        other, left = self.blind
-        pair = self._asked = frozenset(self.pair)
-
-        def answered(yes: bool | None) -> None:
-            if yes and self.pair is not None and frozenset(self.pair) == pair:
-                self.seen.add(pair)
-                self.load(keep)
-        self.app.push_screen(DeliberateConfirmDialog(
-            "Blind coding", f"You are {self.coder}, one of the two coders compared here, and {other} has coded "
-            f"{left:,} response{'s' if left != 1 else ''} you have not coded yet. Seeing {other}'s coding now "
-            f"ends your blind coding of them: what you code after it is no longer independent, and the "
-            f"agreement measured on it overstates how far you agree. Code them first (F5 then shows "
-            f"{other}'s coding), or have someone else settle your differences "
-            f"(coder code PROJECT --coder NAME).\n\nSee {other}'s coding anyway?"), answered)
-
     def load(self, keep: str | None = None) -> None:
         """Read the responses the chosen coders both coded and list them (cursor on `keep`); none while
         the session's coder is one of them, still coding blind, and has not chosen to see them."""
-        self.blind = (blind_to(self.conn, self.coder, *self.pair)
-                      if self.pair and frozenset(self.pair) not in self.seen else None)
+        self.blind = self.still_blind()
         self.items = double_coded(self.conn, *self.pair, differing=self.differing) if self.pair and not self.blind \
             else []
         listing = self.query_one(OptionList)
@@ -243,11 +205,6 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
         listing.highlighted = ids.index(keep) if keep in ids else (0 if ids else None)
         self.refresh_bindings()
         self.show_current()
-
-    def check_action(self, action: str, parameters: tuple) -> bool | None:
-        """While the other coder's coding is hidden (blind coding), only the keys that choose coders,
-        go elsewhere or list the keys work, and the key bar lists only those."""
-        return not self.blind or action in BLIND_ACTIONS
 
     def _option(self, item: DoubleCoded) -> Option:
         settled = "!" if item.outdated else "✓" if item.settled else ELSEWHERE if item.settled_elsewhere else " "
@@ -274,7 +231,7 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
         what = "differing" if self.differing else "double-coded"
         self.query_one("#codes").set_class(bool(self.blind), "blind")
         if self.blind:
-            self._show_blind(*self.blind)
+            self.show_blind(*self.blind)
             return
         self.query_one("#progress", Label).update(
             f"{settled} of {len(self.items)} settled ({what})"
@@ -290,19 +247,6 @@ class AdjudicationScreen(UsesSession, HistoryActions, CodeKeyActions, SideScreen
             self.query_one(f"#view-{side}", ResponseView).show(
                 response, codings, self.codes, self.colours, [], None, {}, name, nothing)
         self.query_one("#table", Static).update(self._codes_table(item) if item else MARKS)
-
-    def _show_blind(self, other: str, left: int) -> None:
-        """The pair's names and why the other's coding is not shown, in place of the comparison."""
-        self.query_one("#progress", Label).update(f"Blind coding: {other}'s coding is hidden from you")
-        why = (f"{other} has coded {left:,} response{'s' if left != 1 else ''} you have not coded yet: "
-               f"{other}'s coding is shown once you have coded them, so that your coding stays blind.")
-        for side, name in zip("ab", self.pair):
-            self.query_one(f"#name-{side}", Label).update(f"{side.upper()}: {name}")
-            self.query_one(f"#view-{side}", ResponseView).show(
-                None, [], self.codes, self.colours, [], None, {}, name, why if name == self.coder else
-                f"{other}'s coding: hidden")
-        self.query_one("#table", Static).update(
-            Text("s chooses other coders; escape goes back to coding, and F5 then asks again whether to show it."))
 
     def _codes_table(self, item: DoubleCoded) -> Group:
         table = Table(box=None, padding=(0, 1))
