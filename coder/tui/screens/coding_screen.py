@@ -30,9 +30,8 @@ from coder.store.codebook_read import load_codebook
 from coder.store.codings import codings_for_response
 from coder.store.memos import get_memo, memos_of
 from coder.store.responses import count_responses, get_response
-from coder.store.suggestions import latest_code_f1, not_suggested_codes, unfinished_run
+from coder.store.suggestions import latest_code_f1, not_suggested_codes
 from coder.suggest.queue import coding_queue
-from coder.suggest.unfinished import resume_command, stopped_at
 from coder.text_search import find
 from coder.tui.code_picker import CodeKeyActions, CodePicker
 from coder.tui.evidence import evidence_spans
@@ -183,14 +182,6 @@ class CodingScreen(UsesSession, CodeKeyActions, NoteActions, FilterActions, Codi
         self.f1 = latest_code_f1(self.conn)
         self.not_suggested = not_suggested_codes(self.conn)
         self.query_one(SuggestionsPanel).make_room(suggestions_to_fit(self.conn))
-
-    def notify_unfinished_run(self) -> None:
-        """Say when the latest suggestion run did not finish: most responses may have no
-        suggestions yet, and the list's suggestion marks would read as the engine's last word."""
-        run = unfinished_run(self.conn)
-        if run is not None:
-            self.notify(f"{stopped_at(run).capitalize()}. Continue it with: {resume_command(self.session.path)}",
-                        title="Suggestions incomplete", severity="warning", timeout=15)
 
     def reload_list(self, keep: bool = True) -> None:
         """Run the filter again and show its ids, keeping the cursor where it was if possible

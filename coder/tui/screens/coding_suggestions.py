@@ -1,6 +1,7 @@
 """Suggestions and codes on the coding screen: accept (enter, `A`), reject (`x`), a new
-code applied to the selected text (`+`), and the rules of the code in question shown
-under the text (`coder.tui.widgets.code_rules`).
+code applied to the selected text (`+`), the rules of the code in question shown
+under the text (`coder.tui.widgets.code_rules`), and a warning on opening when the last
+suggestion run did not finish.
 
 A mixin of CodingScreen.
 """
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 from coder.codebook.edit import next_code_index
 from coder.coding import accept_suggestions, apply_new_code, reject_suggestion
+from coder.store.suggestions import unfinished_run
+from coder.suggest.unfinished import resume_command, stopped_at
 from coder.tui.widgets.code_rules import SUGGESTED, CodeRules
 from coder.tui.widgets.codebook_panel import CodebookPanel
 from coder.tui.widgets.response_view import ResponseView
@@ -17,6 +20,14 @@ from coder.tui.widgets.suggestions_panel import SuggestionsPanel
 
 class SuggestionActions:
     """Accepting and rejecting suggestions; new codes; showing the rules of the code in question."""
+
+    def notify_unfinished_run(self) -> None:
+        """Say when the latest suggestion run did not finish: most responses may have no
+        suggestions yet, and the list's suggestion marks would read as the engine's last word."""
+        run = unfinished_run(self.conn)
+        if run is not None:
+            self.notify(f"{stopped_at(run).capitalize()}. Continue it with: {resume_command(self.session.path)}",
+                        title="Suggestions incomplete", severity="warning", timeout=15)
 
     def show_rules(self, code_id: str | None, why: str) -> None:
         """Show the rules of a code under the text, saying why it is the one shown."""
