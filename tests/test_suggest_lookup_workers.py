@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from suggest_fixtures import codes, corpus
 
+from coder.suggest.batch import model_fingerprint
 from coder.suggest.file_rows import score_rows
 from coder.suggest.lookup import KeyIndex
 from coder.suggest.model import train
@@ -150,3 +151,14 @@ def test_a_worker_killed_mid_chunk_ends_the_run_with_one_line_instead_of_a_hang(
     assert "died: a worker process ended before it finished its chunk (killed, or out of memory" in out
     assert "in order: True children: 0" in out   # chunks before it, in order (a broken pool may fail
                                                  # the one in flight beside it too); no worker left
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the pool forks")
+def test_training_on_two_processes_gives_the_model_one_process_gives():
+    texts, labels = corpus()
+    alone = train(texts, labels, codes(printer_keywords=["printer"]), corpus=texts, workers=1)
+    pooled = train(texts, labels, codes(printer_keywords=["printer"]), corpus=texts, workers=2)
+    assert [m.engine for m in alone.models] == ["model", "model"]
+    assert model_fingerprint(pooled) == model_fingerprint(alone)
+    assert pooled.models == alone.models
+    assert not multiprocessing.active_children()

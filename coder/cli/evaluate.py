@@ -39,6 +39,8 @@ def register(subparsers) -> None:
                         help="how the responses are dealt into folds (default 0): a few seeds show how "
                              "much the figures move by chance")
     parser.add_argument("--out", type=Path, metavar="FILE", help="write the per-code table to .csv or .xlsx")
+    parser.add_argument("--workers", type=int, metavar="N", default=None,
+                        help="processes training codes in parallel (default: one per core)")
     parser.set_defaults(run=run)
 
 
@@ -91,9 +93,12 @@ def calibration_lines(result: Evaluation) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     from coder.export.tables import ExportTables, table_format, write_tables
     from coder.suggest.project import evaluate_project  # deferred: keeps `coder --help` fast
+    from coder.suggest.workers import default_workers
 
     if args.folds < 2:
         raise CoderError(f"--folds {args.folds}: use 2 or more")
+    if args.workers is not None and args.workers < 1:
+        raise CoderError("--workers must be at least 1")
     if args.out:
         table_format(args.out)
     with closing(open_to_check(args.project)) as conn:
@@ -101,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
     conn = open_project(args.project)
     try:
         result = evaluate_project(conn, coder=args.coder, folds=args.folds, engine=args.engine,
-                                  at_least_one=args.at_least_one, seed=args.seed)
+                                  at_least_one=args.at_least_one, seed=args.seed,
+                                  workers=default_workers() if args.workers is None else args.workers)
         labels = {c.id: (c.index, c.label) for c in load_codebook(conn).codes}
     finally:
         conn.close()

@@ -52,7 +52,7 @@ def register(subparsers) -> None:
     parser.add_argument("--queue", type=int, metavar="N", default=0,
                         help="then print the N uncoded responses most worth coding next")
     parser.add_argument("--workers", type=int, metavar="N", default=None,
-                        help="processes scoring chunks in parallel (default: one per core)")
+                        help="processes training codes and scoring chunks in parallel (default: one per core)")
     parser.add_argument("--chunk-size", type=int, metavar="N", default=CHUNK_SIZE,
                         help=f"responses per chunk, each stored in one transaction (default {CHUNK_SIZE:,})")
     parser.add_argument("--resume", action="store_true",

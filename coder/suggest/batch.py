@@ -86,7 +86,7 @@ def run_batch(conn: sqlite3.Connection, *, engine: str = "auto", coder: str | No
         params = json.loads(run["params"])
         engine, coder, scope = run["engine"], run["coder"], run["scope"]
         at_least_one, chunk_size = params["at_least_one"], params["chunk_size"]
-    suggester = project_suggester(conn, engine=engine, coder=coder)
+    suggester = project_suggester(conn, engine=engine, coder=coder, workers=workers)
     fingerprint = model_fingerprint(suggester)
     if resume:
         if params.get("model") != fingerprint:

@@ -121,8 +121,8 @@ def expected_calibration_error(table: Sequence[dict]) -> float:
 def cross_validated_predictions(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
                                 corpus: Sequence[str] = (), folds: int = 5, engine: str = "auto",
                                 at_least_one: bool = False, fraction: float = 1.0,
-                                seed: int = 0) -> CrossValidated:
-    """Out-of-fold scores and 0/1 suggestions for every text.
+                                seed: int = 0, workers: int = 1) -> CrossValidated:
+    """Out-of-fold scores and 0/1 suggestions for every text (`workers`: see `train`).
 
     With `fraction` < 1, each fold trains on that share of its training texts
     (a point on the learning curve); the held-out texts are the same.
@@ -137,7 +137,7 @@ def cross_validated_predictions(texts: Sequence[str], labels: np.ndarray, codes:
             keep = max(2, int(round(len(train_rows) * fraction)))
             train_rows = np.sort(rng.choice(train_rows, size=keep, replace=False))
         suggester = train([texts[i] for i in train_rows], labels[train_rows], codes,
-                          corpus=corpus, engine=engine, seed=seed)
+                          corpus=corpus, engine=engine, seed=seed, workers=workers)
         scores[test_rows] = suggester.score_texts([texts[i] for i in test_rows])
         predicted[test_rows] = decide(scores[test_rows], suggester.thresholds, at_least_one=at_least_one)
     return CrossValidated(scores, predicted)
@@ -146,15 +146,16 @@ def cross_validated_predictions(texts: Sequence[str], labels: np.ndarray, codes:
 def evaluate(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
              corpus: Sequence[str] = (), folds: int = 5, engine: str = "auto",
              at_least_one: bool = False, curve: Sequence[float] = CURVE_FRACTIONS,
-             seed: int = 0) -> Evaluation:
-    """Cross-validate suggestions against the human coding: per code, overall, learning curve."""
+             seed: int = 0, workers: int = 1) -> Evaluation:
+    """Cross-validate suggestions against the human coding: per code, overall, learning curve
+    (`workers`: processes fitting codes side by side, see `train`)."""
     if len(texts) < folds or folds < 2:
         raise ValueError(f"need at least {max(folds, 2)} coded texts for {folds}-fold cross-validation")
     labels = np.asarray(labels, dtype=bool)
-    options = dict(corpus=corpus, folds=folds, engine=engine, at_least_one=at_least_one, seed=seed)
+    options = dict(corpus=corpus, folds=folds, engine=engine, at_least_one=at_least_one, seed=seed, workers=workers)
     full = cross_validated_predictions(texts, labels, codes, **options)
     # How each code is decided on all the coding: what `coder suggest` would do now.
-    final = train(texts, labels, codes, corpus=corpus, engine=engine, seed=seed)
+    final = train(texts, labels, codes, corpus=corpus, engine=engine, seed=seed, workers=workers)
     decided = final.models
     precision, recall, f1 = per_code_metrics(labels, full.predicted)
     suggested = full.predicted.sum(axis=0)

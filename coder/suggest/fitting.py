@@ -18,6 +18,7 @@ from sklearn.model_selection import KFold
 
 from coder.suggest.features import WEIGHTED_FROM, WEIGHTING_SHARE, Featurizer, feature_weights, weighted_columns
 from coder.suggest.thresholds import calibrate, fit_platt, half_best_f1_threshold
+from coder.suggest.workers import map_chunks
 
 INNER_FOLDS = 5         # out-of-fold values for calibration and thresholds ...
 LARGE_TRAINING_SET = 2_000
@@ -90,37 +91,38 @@ class FittedCode:
 
 
 def choose_features(inputs: CodeInputs, labels: np.ndarray, trainable: np.ndarray,
-                    featurizer: Featurizer) -> tuple[CodeInputs, OutOfFold, float | None]:
+                    featurizer: Featurizer, workers: int = 1) -> tuple[CodeInputs, OutOfFold, float | None]:
     """The char block weight and the weighting share for this coding (see `CHAR_WEIGHTS`): the
     weight is set on `featurizer` (so new texts' features are made with it); returns the inputs
     with both, the out-of-fold figures of the codes measured (so their fits need not repeat
     them), and the share (None where no measured code is weighted). `trainable`: the codes that
-    get a model, by column."""
+    get a model, by column; `workers`: processes fitting codes side by side (`fit_code_models`)."""
     coded_with = labels.sum(axis=0)
     measured = trainable[np.argsort(-coded_with[trainable], kind="stable")[:CHOICE_CODES]]
     if not len(measured) or not inputs.folds:
         return inputs, {}, None
     options = [_with_char_weight(inputs, weight / featurizer.char_weight, featurizer.n_word_features)
                for weight in CHAR_WEIGHTS]
-    k, figures = _least_log_loss(options, labels, measured, CLEARLY_BETTER_Z)
+    k, figures = _least_log_loss(options, labels, measured, CLEARLY_BETTER_Z, workers)
     inputs, featurizer.char_weight = options[k], CHAR_WEIGHTS[k]
     weighted = [j for j in measured.tolist() if min(coded_with[j], len(labels) - coded_with[j]) >= WEIGHTED_FROM]
     if not weighted:
         return inputs, figures, None
     options = [replace(inputs, weighting_share=share) for share in WEIGHTING_SHARES]
-    k, shared = _least_log_loss(options, labels, np.array(weighted), 0.0, {j: figures[j] for j in weighted})
+    k, shared = _least_log_loss(options, labels, np.array(weighted), 0.0, workers, {j: figures[j] for j in weighted})
     return options[k], {**figures, **shared}, WEIGHTING_SHARES[k]
 
 
 def _least_log_loss(options: Sequence[CodeInputs], labels: np.ndarray, codes: np.ndarray, z: float,
-                    first: OutOfFold | None = None) -> tuple[int, OutOfFold]:
+                    workers: int, first: OutOfFold | None = None) -> tuple[int, OutOfFold]:
     """Which of `options` (the same coded texts' inputs, made differently) gives the out-of-fold
     scores with the least log loss on `codes`, and its figures. The first, unless another lowers
     the loss by at least `z` standard errors of the mean difference over the (text, code) pairs.
     `first`: the first option's figures, where already worked out."""
-    figures = [first if k == 0 and first is not None else
-               {j: _out_of_fold_scores(option, j, labels[:, j]) for j in codes.tolist()}
-               for k, option in enumerate(options)]
+    wanted = [(k, j) for k in range(len(options)) if k or first is None for j in codes.tolist()]
+    worked = dict(zip(wanted, _map_codes(_option_scores, (options, labels), wanted, workers)))
+    figures = [first if k == 0 and first is not None else {j: worked[k, j] for j in codes.tolist()}
+               for k in range(len(options))]
     losses = [np.concatenate([_log_losses(scores, labels[:, j]) for j, (_, scores) in f.items()]) for f in figures]
     best = 0
     for k in range(1, len(options)):
@@ -170,6 +172,34 @@ def _out_of_fold_scores(inputs: CodeInputs, j: int, y: np.ndarray) -> tuple[np.n
     for fit_rows, held_rows in inputs.folds:
         scores[held_rows] = calibrate(stacked[held_rows], fit_platt(stacked[fit_rows], y[fit_rows], c=CALIBRATION_C))
     return stacked, scores
+
+
+def _option_scores(shared: tuple[Sequence[CodeInputs], np.ndarray], item: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """`_out_of_fold_scores` of code j on option k, for `item` (k, j)."""
+    (options, labels), (k, j) = shared, item
+    return _out_of_fold_scores(options[k], j, labels[:, j])
+
+
+def fit_code_models(inputs: CodeInputs, labels: np.ndarray, codes: np.ndarray, out_of_fold: OutOfFold,
+                    workers: int = 1) -> dict[int, FittedCode]:
+    """`fit_code_model` for each of `codes` (by column), on `workers` processes side by side.
+    `out_of_fold`: codes' figures already worked out (`choose_features`)."""
+    fitted = _map_codes(_fit_one, (inputs, labels, out_of_fold), codes.tolist(), workers)
+    return dict(zip(codes.tolist(), fitted))
+
+
+def _fit_one(shared: tuple[CodeInputs, np.ndarray, OutOfFold], j: int) -> FittedCode:
+    inputs, labels, out_of_fold = shared
+    return fit_code_model(inputs, j, labels[:, j], out_of_fold.get(j))
+
+
+def _map_codes(work, shared, items: list, workers: int) -> list:
+    """`work(shared, item)` for each item, in order: in this process, or on forked workers
+    (`coder.suggest.workers`) where there is more than one item. Every fit seeds its own solver,
+    so the results are the same either way."""
+    if workers <= 1 or len(items) <= 1:
+        return [work(shared, item) for item in items]
+    return list(map_chunks(work, shared, items, workers=min(workers, len(items))))
 
 
 def fit_code_model(inputs: CodeInputs, j: int, y: np.ndarray,

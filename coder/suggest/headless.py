@@ -77,14 +77,14 @@ def score_file(conn: sqlite3.Connection, input_path: Path | str, output_path: Pa
     if started:
         started(sum(1 for _ in table.rows()))
     chunks = input_chunks(table, id_column, text_column, chunk_size)
+    workers = default_workers() if workers is None else workers
     suggester = None
     if scheduler:
         results = map_chunks_on_dask(scheduler, training_inputs(conn, engine=engine, coder=coder), chunks,
                                      at_least_one=at_least_one)
     else:
-        suggester = project_suggester(conn, engine=engine, coder=coder)
-        results = map_chunks(score_rows, suggester, chunks, at_least_one=at_least_one,
-                             workers=default_workers() if workers is None else workers)
+        suggester = project_suggester(conn, engine=engine, coder=coder, workers=workers)
+        results = map_chunks(score_rows, suggester, chunks, at_least_one=at_least_one, workers=workers)
     scored = with_suggestions = 0
     per_code: Counter[str] = Counter()
     with replacing(output_path, ".part") as tmp, open(tmp, "w", newline="", encoding="utf-8") as out:

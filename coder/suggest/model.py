@@ -56,7 +56,7 @@ from coder.nlp import Tokens, shared_lexicon, tokenize
 from coder.records import Code
 from coder.suggest import ENGINES
 from coder.suggest.features import Featurizer
-from coder.suggest.fitting import (CodeInputs, binary_f1, choose_features, fit_code_model, inner_folds,
+from coder.suggest.fitting import (CodeInputs, binary_f1, choose_features, fit_code_models, inner_folds,
                                    stack_inputs, with_keywords_if_better)
 from coder.suggest.keyword_trust import KeywordTrust, learn_keyword_trust, rejected_pairs
 from coder.suggest.keywords import KeywordMatcher, KeywordMatches
@@ -194,7 +194,7 @@ class _ScoringPlan:
 
 def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
           corpus: Sequence[str] = (), rejected: Sequence[tuple[str, int]] = (), engine: str = "auto",
-          min_positives: int = MIN_POSITIVES, seed: int = 0) -> Suggester:
+          min_positives: int = MIN_POSITIVES, seed: int = 0, workers: int = 1) -> Suggester:
     """Train a Suggester from coded texts.
 
     `labels` is a 0/1 matrix (texts x codes, in `codes` order); `corpus` is
@@ -204,7 +204,8 @@ def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
     `engine` "keywords" skips the models; "model" uses a model for every code
     with at least `min_positives` positives and `MIN_NEGATIVES` negatives;
     "auto" does too unless the code's keywords did as well or its model did
-    poorly (see the module docstring).
+    poorly (see the module docstring). `workers` processes fit codes side by side
+    (forked: only from a process with no other threads); the model is the same for any number.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}")
@@ -231,11 +232,12 @@ def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
     inputs = CodeInputs(text, folds, evidence, suggester.similarity(text), np.diff(text.indptr) == 0,
                         codebook_rows, has_entry)
     has_keywords = np.bincount(suggester.keywords.entry_code, minlength=len(codes)) > 0
-    measured = {}
+    fitted_codes = {}
     if engine != "keywords":
         coded_with = labels.sum(axis=0)
         trainable = np.flatnonzero((coded_with >= min_positives) & (len(labels) - coded_with >= MIN_NEGATIVES))
-        inputs, measured, suggester.weighting_share = choose_features(inputs, labels, trainable, featurizer)
+        inputs, measured, suggester.weighting_share = choose_features(inputs, labels, trainable, featurizer, workers)
+        fitted_codes = fit_code_models(inputs, labels, trainable, measured, workers)
     for j, code in enumerate(codes):
         y = labels[:, j]
         positives = int(y.sum())
@@ -248,7 +250,7 @@ def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
         elif len(y) - positives < MIN_NEGATIVES:
             model = CodeModel(code.id, "base rate", 0.5, positives, base_rate=(positives + 1) / (len(y) + 2))
         else:
-            fitted = fit_code_model(inputs, j, y, measured.get(j))
+            fitted = fitted_codes[j]
             keyword_f1 = binary_f1(keyword_scores[:, j] >= suggester.trust.threshold, y)
             if keywords is not None and fitted.f1 >= MIN_MODEL_F1:
                 fitted = with_keywords_if_better(fitted, keyword_scores[:, j], keyword_f1, y)

@@ -57,19 +57,21 @@ def training_set(conn: sqlite3.Connection, coder: str | None = None) -> Training
 
 
 def project_suggester(conn: sqlite3.Connection, *, engine: str = "auto",
-                      coder: str | None = None) -> Suggester:
-    """A Suggester trained on the project's current coding (cached while the project is unchanged)."""
+                      coder: str | None = None, workers: int = 1) -> Suggester:
+    """A Suggester trained on the project's current coding (cached while the project is unchanged;
+    `workers`: processes fitting codes side by side, see `train`)."""
     key = (*training_marker(conn), engine, coder)
     if key not in _suggesters:
         data = training_set(conn, coder)
         _suggesters.clear()
         _suggesters[key] = train(data.texts, data.labels, data.codes, corpus=sample_texts(conn, CORPUS_SAMPLE, coder),
-                                 rejected=data.rejected, engine=engine)
+                                 rejected=data.rejected, engine=engine, workers=workers)
     return _suggesters[key]
 
 
 def evaluate_project(conn: sqlite3.Connection, *, coder: str | None = None, folds: int = 5,
-                     engine: str = "auto", at_least_one: bool = False, seed: int = 0) -> Evaluation:
+                     engine: str = "auto", at_least_one: bool = False, seed: int = 0,
+                     workers: int = 1) -> Evaluation:
     """Cross-validate suggestions on the project's human coding and store the result (`seed` deals the folds)."""
     data = training_set(conn, coder)
     if len(data.texts) < 2 * folds:
@@ -78,7 +80,7 @@ def evaluate_project(conn: sqlite3.Connection, *, coder: str | None = None, fold
                          f"{folds}-fold evaluation needs at least {2 * folds} (code more{fewer})")
     corpus = sample_texts(conn, CORPUS_SAMPLE, coder)
     result = evaluate(data.texts, data.labels, data.codes, corpus=corpus, folds=folds, engine=engine,
-                      at_least_one=at_least_one, seed=seed)
+                      at_least_one=at_least_one, seed=seed, workers=workers)
     save_evaluation(conn, coder=coder, engine=engine, folds=folds, texts=result.texts,
                     overall=result.overall, curve=list(result.learning_curve),
                     codes=[(c.code_id, c.positives, c.precision, c.recall, c.f1, c.engine)

@@ -1,8 +1,8 @@
-"""Scoring chunks in parallel: forked worker processes that share one trained Suggester.
+"""Work in parallel: forked worker processes that share one large object (a trained Suggester, a training set).
 
-The parent trains the Suggester, then forks the pool: each worker inherits the
-model copy-on-write (nothing is pickled or stored; only chunks of texts go to
-the workers and plain rows come back over the pool's pipes). At most
+The parent makes the object, then forks the pool: each worker inherits it
+copy-on-write (it is never pickled or stored; only chunks of work go to
+the workers and plain results come back over the pool's pipes). At most
 `IN_FLIGHT_PER_WORKER` chunks per worker are pending at any time, so memory
 stays flat however long the input is; results come back in input order.
 """
@@ -23,7 +23,6 @@ from typing import Callable, Iterable, Iterator, TypeVar
 from threadpoolctl import threadpool_limits
 
 from coder.errors import CoderError
-from coder.suggest.model import Suggester
 
 IN_FLIGHT_PER_WORKER = 2
 # How long an early stop waits for the chunks in flight before killing the workers.
@@ -35,10 +34,11 @@ _KEEP_FREED, _HEAP_BELOW = 256 << 20, 128 << 20
 
 Chunk = TypeVar("Chunk")
 Result = TypeVar("Result")
+Shared = TypeVar("Shared")
 
 # The job of the current pool and the parent's pid, set in the parent just before forking;
 # workers inherit them.
-_job: tuple[Callable, Suggester, dict] | None = None
+_job: tuple[Callable, object, dict] | None = None
 _parent = 0
 
 
@@ -47,26 +47,26 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def map_chunks(score: Callable[..., Result], suggester: Suggester, chunks: Iterable[Chunk], *,
+def map_chunks(work: Callable[..., Result], shared: Shared, chunks: Iterable[Chunk], *,
                workers: int = 1, **options) -> Iterator[Result]:
-    """`score(suggester, chunk, **options)` for each chunk, in order, on `workers` processes.
+    """`work(shared, chunk, **options)` for each chunk, in order, on `workers` processes.
 
-    With one worker (or where fork is unavailable) the chunks are scored in
+    With one worker (or where fork is unavailable) the chunks are worked in
     this process. Closing the iterator early (an error, Ctrl-C) stops the
     workers once their chunks in flight are done; those results are dropped.
-    WorkerDied when a worker process ends before its chunk is done. Each process scores on one
-    thread: the matrices of a chunk are too small for BLAS threads to pay,
+    WorkerDied when a worker process ends before its chunk is done. Each process works on one
+    thread: the matrices of a scoring chunk are too small for BLAS threads to pay,
     and their spinning took half the CPU of a run.
     """
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         _reuse_freed_memory()
         with threadpool_limits(limits=1):
             for chunk in chunks:
-                yield score(suggester, chunk, **options)
+                yield work(shared, chunk, **options)
         return
     global _job, _parent
-    _job, _parent = (score, suggester, options), os.getpid()
-    # Objects made so far (the model, the lexicon, modules) leave the garbage
+    _job, _parent = (work, shared, options), os.getpid()
+    # Objects made so far (the shared object, the lexicon, modules) leave the garbage
     # collector's view, so its passes in the workers do not copy their pages.
     gc.freeze()
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker)
@@ -119,8 +119,8 @@ def _let_workers_finish(pool: ProcessPoolExecutor, pending: deque) -> None:
 
 
 def _run_job(chunk):
-    score, suggester, options = _job
-    return score(suggester, chunk, **options)
+    work, shared, options = _job
+    return work(shared, chunk, **options)
 
 
 def _start_worker() -> None:
@@ -128,6 +128,10 @@ def _start_worker() -> None:
     # is finished, marks the run interrupted) and stops the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)   # the parent's handler (coder.cli) is not the worker's
+    # A worker's results and errors go back over the pool's pipes. The inherited streams may hold
+    # the parent's unwritten output (written twice if flushed here) or a lock its progress thread
+    # held at the fork (a write here would wait for ever).
+    sys.stdout = sys.stderr = open(os.devnull, "w")
     _end_with_parent()
     threadpool_limits(limits=1)
     _reuse_freed_memory()
