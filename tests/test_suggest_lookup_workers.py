@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -100,6 +101,25 @@ def test_closing_early_while_workers_are_sending_never_hangs():
     # Pool.terminate() waiting on it for ever (the Ctrl-C hang of coder suggest).
     out = _run_to_its_end(_CLOSE_WHILE_REPLYING, "closing the results hung")
     assert out.strip() == "closed 25 times"
+
+
+def _note_and_wait(folder, chunk):
+    with open(folder / "started", "a") as started:
+        started.write(f"{chunk}\n")
+    time.sleep(1.0)
+    return chunk
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the pool forks")
+def test_closing_early_leaves_the_chunks_queued_to_workers_unworked(tmp_path):
+    # The pool queues one chunk more than it has workers: a Ctrl-C in training waited for
+    # that fit too, seconds with nothing to show for them.
+    results = map_chunks(_note_and_wait, tmp_path, iter(range(20)), workers=2)
+    assert next(results) == 0
+    results.close()
+    started = (tmp_path / "started").read_text().split()
+    assert len(started) <= 3   # the first two, and at most one a worker took before the close
+    assert not multiprocessing.active_children()
 
 
 def _run_to_its_end(script: str, hung: str) -> str:

@@ -36,9 +36,10 @@ Chunk = TypeVar("Chunk")
 Result = TypeVar("Result")
 Shared = TypeVar("Shared")
 
-# The job of the current pool and the parent's pid, set in the parent just before forking;
-# workers inherit them.
+# The job of the current pool, the parent's pid and the pool's stop signal, set in the parent
+# just before forking; workers inherit them.
 _job: tuple[Callable, object, dict] | None = None
+_stopping = None
 _parent = 0
 
 
@@ -64,12 +65,13 @@ def map_chunks(work: Callable[..., Result], shared: Shared, chunks: Iterable[Chu
             for chunk in chunks:
                 yield work(shared, chunk, **options)
         return
-    global _job, _parent
-    _job, _parent = (work, shared, options), os.getpid()
+    global _job, _parent, _stopping
+    context = multiprocessing.get_context("fork")
+    _job, _parent, _stopping = (work, shared, options), os.getpid(), context.Event()
     # Objects made so far (the shared object, the lexicon, modules) leave the garbage
     # collector's view, so its passes in the workers do not copy their pages.
     gc.freeze()
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker)
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker)
     pending: deque[Future] = deque()
     try:
         for chunk in chunks:
@@ -80,6 +82,7 @@ def map_chunks(work: Callable[..., Result], shared: Shared, chunks: Iterable[Chu
             yield _result(pending.popleft())
         pool.shutdown(wait=True)
     except BaseException:
+        _stopping.set()
         _let_workers_finish(pool, pending)
         raise
     finally:
@@ -102,13 +105,16 @@ def _result(future: Future):
 
 
 def _let_workers_finish(pool: ProcessPoolExecutor, pending: deque) -> None:
-    """Stop the pool after the chunks in flight, so no worker is killed mid-reply.
+    """Stop the pool after the chunks in flight, so no worker is killed mid-reply (a reply cut
+    short leaves the pool's reader waiting for the rest for ever).
 
-    At most `IN_FLIGHT_PER_WORKER` chunks per worker are pending, so this waits
-    about two chunks' time (nothing, when a worker has died: the pool is broken
-    and every pending chunk has failed). Chunks not started are cancelled. A
-    worker still busy after `FINISH_IN_FLIGHT_SECONDS`, or a second Ctrl-C, is killed.
+    Chunks not started are cancelled (those already queued to a worker see the stop signal
+    and come back unworked), so this waits for the rest of the chunks being worked
+    (nothing, when a worker has died: the pool is broken and every pending chunk has
+    failed). A worker still busy after `FINISH_IN_FLIGHT_SECONDS`, or a second Ctrl-C, is killed.
     """
+    for future in pending:
+        future.cancel()
     try:
         wait(pending, timeout=FINISH_IN_FLIGHT_SECONDS)
     finally:
@@ -119,6 +125,8 @@ def _let_workers_finish(pool: ProcessPoolExecutor, pending: deque) -> None:
 
 
 def _run_job(chunk):
+    if _stopping.is_set():   # the parent drops every result from here on
+        return None
     work, shared, options = _job
     return work(shared, chunk, **options)
 
