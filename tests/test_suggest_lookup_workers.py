@@ -168,7 +168,7 @@ def test_a_worker_killed_mid_chunk_ends_the_run_with_one_line_instead_of_a_hang(
     # multiprocessing.Pool started a new worker and never answered the dead one's chunk: coder
     # suggest waited for ever, and Ctrl-C did not end it.
     out = _run_to_its_end(_WORKER_KILLED, "a dead worker hung the run")
-    assert "died: a worker process ended before it finished its chunk (killed, or out of memory" in out
+    assert "died: a worker process ended before it finished its work (killed, or out of memory" in out
     assert "in order: True children: 0" in out   # chunks before it, in order (a broken pool may fail
                                                  # the one in flight beside it too); no worker left
 

@@ -140,9 +140,12 @@ def _run_on_project(args: argparse.Namespace) -> int:
             raise CoderError(f"{exc.path}: could not save: {exc.reason}; the run stopped after "
                              f"scoring {progress.done:,} responses; {_kept(args)}") from None
         except WorkerDied as exc:
+            if progress is None:   # in training: no run was started
+                raise CoderError(f"{exc}; training stopped and nothing was stored") from None
             progress.__exit__(None, None, None)
-            raise CoderError(f"{exc}; the run stopped after scoring {progress.done:,} responses; "
-                             f"{_kept(args)}") from None
+            raise CoderError("a worker process ended before it finished its chunk (killed, or out of memory: "
+                             "fewer --workers or a smaller --chunk-size use less); the run stopped after "
+                             f"scoring {progress.done:,} responses; {_kept(args)}") from None
         progress.__exit__(None, None, None)
         print(f"Run {summary.run_id}: scored {counted(summary.scored, 'response')}; "
               f"{_have_suggestions(summary.with_suggestions)} ({summary.suggestions:,} in all)")

@@ -91,7 +91,7 @@ def map_chunks(work: Callable[..., Result], shared: Shared, chunks: Iterable[Chu
 
 
 class WorkerDied(CoderError):
-    """A worker process ended while it scored (killed, or out of memory): its chunk has no result."""
+    """A worker process ended while it worked (killed, or out of memory): its chunk has no result."""
 
 
 def _result(future: Future):
@@ -100,8 +100,8 @@ def _result(future: Future):
     except BrokenProcessPool:
         # A pool whose worker dies never gets that chunk back: waiting on it hung `coder suggest`
         # for ever (multiprocessing.Pool starts a new worker and loses the chunk without a word).
-        raise WorkerDied("a worker process ended before it finished its chunk (killed, or out of "
-                         "memory: fewer --workers or a smaller --chunk-size use less)") from None
+        raise WorkerDied("a worker process ended before it finished its work (killed, or out of "
+                         "memory: fewer --workers use less)") from None
 
 
 def _let_workers_finish(pool: ProcessPoolExecutor, pending: deque) -> None:
