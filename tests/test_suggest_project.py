@@ -131,12 +131,15 @@ def test_cli_suggest_and_evaluate_on_the_demo_corpus(tmp_path):
     assert "Codes on the model" in done.stdout and "Most worth coding next" in done.stdout
     queued = done.stdout.split("Most worth coding next")[1].splitlines()[1:4]
     conn = open_project(path)
-    guesses = dict(conn.execute("SELECT response_id, best_code FROM suggestion_scores"))
-    indexes = dict(conn.execute("SELECT id, \"index\" FROM codes"))
+    unsure = dict(conn.execute("SELECT response_id, uncertainty FROM suggestion_scores"))
+    indexes = set(index for (index,) in conn.execute("SELECT \"index\" FROM codes"))
     conn.close()
-    for line in queued:   # each with the engine's best guess, its index and label, and its score
+    for line in queued:   # each with the code whose call is closest: its index and label, score/threshold
         rid, index = line.split()[:2]
-        assert index == indexes[guesses[rid]] and re.search(r" \d\.\d\d  ", line)
+        score, threshold = map(float, re.search(r" (\d\.\d\d)/(\d\.\d\d)  ", line).groups())
+        # That code's closeness to its threshold is the response's stored uncertainty (to rounding).
+        closeness = 1 - abs(score - threshold) / max(threshold, 1 - threshold)
+        assert index in indexes and closeness == pytest.approx(unsure[rid], abs=0.02)
     conn = open_project(path)
     stored = conn.execute("SELECT evidence FROM suggestions").fetchall()
     assert stored and all("keywords" in json.loads(e) for (e,) in stored)

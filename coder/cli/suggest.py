@@ -19,7 +19,7 @@ from coder.errors import CoderError, SaveError
 from coder.store import open_project, open_to_check
 from coder.store.codings import check_coder
 from coder.store.responses import count_responses, get_response
-from coder.store.suggestions import best_guesses, unfinished_run
+from coder.store.suggestions import unfinished_run
 from coder.suggest import ENGINES
 from coder.suggest.unfinished import resume_command, stopped_at
 from coder.wording import counted, fitted
@@ -98,6 +98,7 @@ def _kept(args: argparse.Namespace) -> str:
 def _run_on_project(args: argparse.Namespace) -> int:
     from coder.suggest.batch import run_batch, run_to_resume           # deferred: keeps `coder --help` fast
     from coder.suggest.queue import coding_queue
+    from coder.suggest.scoring import closest_calls
     from coder.suggest.workers import WorkerDied
     from coder.store.codebook_read import load_codebook
 
@@ -157,16 +158,17 @@ def _run_on_project(args: argparse.Namespace) -> int:
         print("\n".join(decision_lines(summary.decisions)
                         + _unsuggested_lines(summary.unsuggested, named_above=summary.codes_on("none"))))
         if args.queue > 0:
-            print("\nMost worth coding next (the engine's best guess for each, its score, the text):")
+            print("\nMost worth coding next (the code the engine is least sure of, its score/threshold, the text):")
             queue = coding_queue(conn, args.queue, coder=args.coder)
-            guesses, labels = best_guesses(conn, queue), {c.id: c for c in load_codebook(conn).codes}
+            texts = [" ".join(get_response(conn, rid).text.split()) for rid in queue]
+            labels = {c.id: c for c in load_codebook(conn).codes}
             if not queue:
                 print("  none: this run scored no uncoded response")
-            for rid in queue:
-                best, score = guesses.get(rid, (None, 0.0))
-                code = f"{labels[best].index} {labels[best].label}" if best in labels else "-"
-                text = " ".join(get_response(conn, rid).text.split())
-                print(f"  {rid}  {fitted(code, 28)} {score:.2f}  {text[:60] + ('...' if len(text) > 60 else '')}")
+            for rid, text, call in zip(queue, texts, closest_calls(summary.suggester, texts)):
+                code_id, score, threshold = call or (None, 0.0, 1.0)
+                code = f"{labels[code_id].index} {labels[code_id].label}" if code_id in labels else "-"
+                print(f"  {rid}  {fitted(code, 28)} {score:.2f}/{threshold:.2f}  "
+                      f"{text[:50] + ('...' if len(text) > 50 else '')}")
     finally:
         training.stop()
         conn.close()

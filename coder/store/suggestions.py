@@ -17,7 +17,7 @@ import json
 import sqlite3
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator
 
 from coder.errors import SaveError
 from coder.records import Suggestion
@@ -204,14 +204,6 @@ def uncertain_uncoded(conn: sqlite3.Connection, *, coder: str | None = None,
         "JOIN responses r ON r.id = s.response_id WHERE NOT EXISTS (SELECT 1 FROM codings c "
         f"WHERE c.response_id = s.response_id {coder_clause}) "
         "ORDER BY s.uncertainty DESC, r.position LIMIT ?", params).fetchall()
-
-
-def best_guesses(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, tuple[str | None, float]]:
-    """Each scored response of `ids`: (best code, its score) from the latest run."""
-    marks = ",".join("?" * len(ids))
-    return {rid: (best, score) for rid, best, score in conn.execute(
-        f"SELECT response_id, best_code, best_score FROM suggestion_scores WHERE response_id IN ({marks})",
-        list(ids))}
 
 
 def coded_examples(conn: sqlite3.Connection, coder: str | None = None) -> list[tuple[str, str, set[str]]]:

@@ -49,6 +49,7 @@ class RunSummary:
     suggestions: int
     decisions: list[CodeModel]   # how each code was scored, and why one was not
     unsuggested: dict[str, str]  # per code suggested nowhere in the run, why (empty when it scored nothing)
+    suggester: Suggester         # what the run scored with
 
     def codes_on(self, engine: str) -> list[str]:
         """The ids of the codes scored by `engine` ("model", "keywords", "base rate" or "none")."""
@@ -136,7 +137,7 @@ def run_batch(conn: sqlite3.Connection, *, engine: str = "auto", coder: str | No
     stored, with_suggestions = suggestion_counts(conn)
     finished = latest_run(conn)
     return RunSummary(run_id, finished["done"], finished["total"], with_suggestions, stored, list(suggester.models),
-                      unsuggested)
+                      unsuggested, suggester)
 
 
 BEHIND = "or only on answers that a stronger code already carries"

@@ -64,13 +64,27 @@ class ChunkScores:
                    self.best_score.tolist())
 
 
+def closeness(scores: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """Per text and code, how close a call it is: 1 at the code's threshold, 0 at 0 or 1 far from it."""
+    scale = np.maximum(thresholds, 1.0 - thresholds)
+    return np.clip(1.0 - np.abs(scores - thresholds) / np.where(scale > 0, scale, 1.0), 0.0, 1.0)
+
+
 def uncertainty(scores: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
-    """Per text, how close its closest call is: 1 at a threshold, 0 at 0 or 1 far from it."""
+    """Per text, how close its closest call is (`closeness`)."""
     if scores.shape[1] == 0:
         return np.zeros(len(scores))
-    scale = np.maximum(thresholds, 1.0 - thresholds)
-    closeness = 1.0 - np.abs(scores - thresholds) / np.where(scale > 0, scale, 1.0)
-    return np.clip(closeness, 0.0, 1.0).max(axis=1)
+    return closeness(scores, thresholds).max(axis=1)
+
+
+def closest_calls(suggester: Suggester, texts: Sequence[str]) -> list[tuple[str, float, float] | None]:
+    """Per text, the code whose call is closest (what coding the text would teach the engine most
+    about, `uncertainty`): (code id, its score, its threshold); None where no code is scored."""
+    if not suggester.models or not len(texts):
+        return [None] * len(texts)
+    scores, thresholds = suggester.score_texts(texts), suggester.thresholds
+    column = closeness(scores, thresholds).argmax(axis=1)
+    return [(suggester.models[j].code_id, float(scores[i, j]), float(thresholds[j])) for i, j in enumerate(column.tolist())]
 
 
 def score_chunk(suggester: Suggester, texts: Sequence[str], *, at_least_one: bool = False) -> ChunkScores:
