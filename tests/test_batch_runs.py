@@ -22,7 +22,7 @@ from coder.store.codebook import add_code, add_theme
 from coder.store.codings import import_codings
 from coder.store.memos import set_memo
 from coder.store.responses import insert_responses
-from coder.store.suggestions import UnfinishedRun, latest_run, not_suggested_codes, unfinished_run
+from coder.store.suggestions import RunReplaced, UnfinishedRun, latest_run, not_suggested_codes, unfinished_run
 from coder.suggest.batch import run_batch
 from coder.suggest.project import project_suggester
 from helpers import run_cli
@@ -258,6 +258,28 @@ def test_responses_imported_while_a_run_goes_on_are_not_in_it(tmp_path):
     run = latest_run(conn)
     assert run["done"] == run["total"] == summary.scored
     assert not conn.execute("SELECT count(*) FROM suggestion_scores WHERE response_id LIKE 'late%'").fetchone()[0]
+    conn.close()
+
+
+def test_a_run_that_another_run_replaced_stops_with_one_line_and_the_newer_run_keeps_its_suggestions(tmp_path):
+    """Two `coder suggest` at once on a project: the first wrote its next chunk among the second's
+    rows and ended in "UNIQUE constraint failed: suggestions.response_id, suggestions.code_id"."""
+    path = make_project(tmp_path / "p.coder", 40)
+    conn = open_project(path)
+    newer = {}
+
+    def another_run_starts(run: dict) -> None:
+        other = open_project(path)
+        newer["summary"] = run_batch(other, workers=1)
+        newer["results"] = run_results(other)
+        other.close()
+
+    with pytest.raises(RunReplaced, match=r"run 1 stopped: another `coder suggest` started run 2 .* run 2's "
+                                          r"suggestions are the ones kept"):
+        run_batch(conn, chunk_size=7, workers=1, started=another_run_starts)
+    assert latest_run(conn)["id"] == 2 and latest_run(conn)["status"] == "done"
+    assert run_results(conn) == newer["results"] and newer["summary"].scored == newer["summary"].total > 0
+    assert conn.execute("SELECT status FROM runs WHERE id = 1").fetchone() == ("interrupted",)
     conn.close()
 
 

@@ -19,7 +19,7 @@ from coder.errors import CoderError, SaveError
 from coder.store import open_project, open_to_check
 from coder.store.codings import check_coder
 from coder.store.responses import count_responses, get_response
-from coder.store.suggestions import unfinished_run
+from coder.store.suggestions import RunReplaced, unfinished_run
 from coder.suggest import ENGINES
 from coder.suggest.unfinished import resume_command, stopped_at
 from coder.wording import counted, fitted
@@ -134,6 +134,9 @@ def _run_on_project(args: argparse.Namespace) -> int:
             progress.__exit__(None, None, None)
             print(f"coder: interrupted after scoring {progress.done:,} responses; {_kept(args)}", file=sys.stderr)
             return 130
+        except RunReplaced:
+            progress.__exit__(None, None, None)
+            raise
         except SaveError as exc:
             if progress is None:
                 raise

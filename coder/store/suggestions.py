@@ -19,7 +19,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from coder.errors import SaveError
+from coder.errors import CoderError, SaveError
 from coder.records import Suggestion
 from coder.store.connection import now, transaction
 from coder.store.consensus import SETTLED
@@ -40,6 +40,11 @@ def start_run(conn: sqlite3.Connection, *, engine: str, scope: str, coder: str |
         return cursor.lastrowid
 
 
+class RunReplaced(CoderError):
+    """A run's chunk came after another run started on the project (a second `coder suggest` at
+    once): that run cleared this one's suggestions and keeps its own."""
+
+
 def write_chunk(conn: sqlite3.Connection, run_id: int, suggestions: Iterable[tuple[str, str, float, float, str, str]],
                 scored: Iterable[tuple[str, float, str | None, float]], done: int,
                 per_code: dict[str, int] | None = None) -> None:
@@ -51,10 +56,16 @@ def write_chunk(conn: sqlite3.Connection, run_id: int, suggestions: Iterable[tup
     chunk's suggestion_scores rows are the run's record of which responses
     it has finished (see `iter_to_score(unfinished_run=...)`), written in the
     same transaction as its suggestions, so an interrupted run resumes exactly.
+    RunReplaced, with nothing written, when another run has started since.
     """
     # Plain INSERTs: a chunk is stored whole or not at all, and a resumed run
     # scores only responses without a row, so no row is ever written twice.
     with transaction(conn):
+        (status,) = conn.execute("SELECT status FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if status != "running":
+            (newer,) = conn.execute("SELECT max(id) FROM runs").fetchone()
+            raise RunReplaced(f"run {run_id} stopped: another `coder suggest` started run {newer} on this "
+                              f"project while it went on, and run {newer}'s suggestions are the ones kept")
         conn.executemany(
             "INSERT INTO suggestions(response_id, code_id, score, threshold, engine, evidence, run_id) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)", (row + (run_id,) for row in suggestions))
