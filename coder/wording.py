@@ -1,4 +1,4 @@
-"""Counts in messages ("1 theme", "2 themes"), and text padded to a width in terminal cells."""
+"""Counts in messages ("1 theme", "2 themes"), and text padded or cut to a width in terminal cells."""
 
 from __future__ import annotations
 
@@ -15,3 +15,11 @@ def fitted(text: str, width: int) -> str:
     """`text` cut or padded to `width` terminal cells: a Chinese character or an emoji takes two,
     so padding by characters put every column after it out of line."""
     return set_cell_size(text, width) if cell_len(text) != width else text
+
+
+def shortened(text: str, width: int) -> str:
+    """`text` as it is if it fits in `width` terminal cells, else cut to end in "..." within them
+    (just cut, where the width leaves no room for the dots)."""
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 3).rstrip() + "..." if width > 3 else set_cell_size(text, max(width, 0))

@@ -12,7 +12,9 @@ import sys
 from pathlib import Path
 from typing import Collection
 
-from coder.cli.common import add_project_argument
+from rich.cells import cell_len
+
+from coder.cli.common import add_project_argument, terminal_width
 from coder.cli.decisions import decision_lines
 from coder.cli.progress import Progress, Waiting
 from coder.errors import CoderError, SaveError
@@ -22,10 +24,11 @@ from coder.store.responses import count_responses, get_response
 from coder.store.suggestions import RunReplaced, unfinished_run
 from coder.suggest import ENGINES
 from coder.suggest.unfinished import resume_command, stopped_at
-from coder.wording import counted, fitted
+from coder.wording import counted, fitted, shortened
 
 CHUNK_SIZE = 5_000   # as coder.suggest.project.CHUNK_SIZE (not imported: keeps `coder --help` fast)
 UNSUGGESTED_SHOWN = 20   # codes named with their reason at the end of a run; the rest are counted
+QUEUE_TEXT_SHOWN = 60    # cells of a queued response's text to a file or a pipe (on a terminal: what fits)
 
 
 def register(subparsers) -> None:
@@ -162,7 +165,7 @@ def _run_on_project(args: argparse.Namespace) -> int:
                         + _unsuggested_lines(summary.unsuggested, named_above=summary.codes_on("none"))))
         if args.queue > 0:
             print("\nMost worth coding next (the code the engine is least sure of, its score/threshold, the text):")
-            queue = coding_queue(conn, args.queue, coder=args.coder)
+            queue, width = coding_queue(conn, args.queue, coder=args.coder), terminal_width()
             texts = [" ".join(get_response(conn, rid).text.split()) for rid in queue]
             labels = {c.id: c for c in load_codebook(conn).codes}
             if not queue:
@@ -170,8 +173,8 @@ def _run_on_project(args: argparse.Namespace) -> int:
             for rid, text, call in zip(queue, texts, closest_calls(summary.suggester, texts)):
                 code_id, score, threshold = call or (None, 0.0, 1.0)
                 code = f"{labels[code_id].index} {labels[code_id].label}" if code_id in labels else "-"
-                print(f"  {rid}  {fitted(code, 28)} {score:.2f}/{threshold:.2f}  "
-                      f"{text[:50] + ('...' if len(text) > 50 else '')}")
+                line = f"  {rid}  {fitted(code, 28)} {score:.2f}/{threshold:.2f}  "
+                print(line + shortened(text, max(20, width - cell_len(line) - 1) if width else QUEUE_TEXT_SHOWN))
     finally:
         training.stop()
         conn.close()
