@@ -18,6 +18,7 @@ import sys
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator, TypeVar
 
 from threadpoolctl import threadpool_limits
@@ -75,7 +76,7 @@ def map_chunks(work: Callable[..., Result], shared: Shared, chunks: Iterable[Chu
     pending: deque[Future] = deque()
     try:
         for chunk in chunks:
-            pending.append(pool.submit(_run_job, chunk))
+            pending.append(_submit(pool, chunk))
             if len(pending) >= IN_FLIGHT_PER_WORKER * workers:
                 yield _result(pending.popleft())
         while pending:
@@ -90,6 +91,31 @@ def map_chunks(work: Callable[..., Result], shared: Shared, chunks: Iterable[Chu
         gc.unfreeze()
 
 
+def _submit(pool: ProcessPoolExecutor, chunk) -> Future:
+    """The chunk handed to the pool; WorkerDied where a worker has died already (the pool is
+    broken: a dead worker is seen at the next submit as often as at the next result)."""
+    try:
+        with _ctrl_c_held():
+            return pool.submit(_run_job, chunk)
+    except BrokenProcessPool:
+        raise _died() from None
+
+
+@contextmanager
+def _ctrl_c_held():
+    """Hold back SIGINT in this thread while the pool may fork (its first submit starts the
+    workers): a Ctrl-C that lands in a fork's after-fork hooks is reported as ignored and lost,
+    and the command ran on to its end. Held, it comes right after, where it stops the pool."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 class WorkerDied(CoderError):
     """A worker process ended while it worked (killed, or out of memory): its chunk has no result."""
 
@@ -100,8 +126,12 @@ def _result(future: Future):
     except BrokenProcessPool:
         # A pool whose worker dies never gets that chunk back: waiting on it hung `coder suggest`
         # for ever (multiprocessing.Pool starts a new worker and loses the chunk without a word).
-        raise WorkerDied("a worker process ended before it finished its work (killed, or out of "
-                         "memory: fewer --workers use less)") from None
+        raise _died() from None
+
+
+def _died() -> WorkerDied:
+    return WorkerDied("a worker process ended before it finished its work (killed, or out of "
+                      "memory: fewer --workers use less)")
 
 
 def _let_workers_finish(pool: ProcessPoolExecutor, pending: deque) -> None:
