@@ -14,6 +14,7 @@ import pytest
 from suggest_fixtures import codes, corpus
 
 from coder.suggest.batch import model_fingerprint
+from coder.suggest import fitting
 from coder.suggest.file_rows import score_rows
 from coder.suggest.lookup import KeyIndex
 from coder.suggest.model import train
@@ -174,7 +175,8 @@ def test_a_worker_killed_mid_chunk_ends_the_run_with_one_line_instead_of_a_hang(
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="the pool forks")
-def test_training_on_two_processes_gives_the_model_one_process_gives():
+def test_training_on_two_processes_gives_the_model_one_process_gives(monkeypatch):
+    monkeypatch.setattr(fitting, "PARALLEL_FROM", 0)   # so little coding would otherwise stay in one process
     texts, labels = corpus()
     alone = train(texts, labels, codes(printer_keywords=["printer"]), corpus=texts, workers=1)
     pooled = train(texts, labels, codes(printer_keywords=["printer"]), corpus=texts, workers=2)

@@ -49,6 +49,11 @@ CHAR_WEIGHTS = (1.0, 2.0)
 WEIGHTING_SHARES = (WEIGHTING_SHARE, 0.5)
 CLEARLY_BETTER_Z = 2.0
 CHOICE_CODES = 8
+# Fits go to forked workers only where there is this much to fit: the coded texts' feature entries
+# times the codes fitted (about a second on one core, at 0.25 us each). Below it, starting the
+# pool costs more than it saves: `coder evaluate` on the demo (150 coded comments a fold, 1.1-1.3
+# million) took 17-22 s on two workers against 13 s on one.
+PARALLEL_FROM = 4_000_000
 
 # Per code measured: `_out_of_fold_scores` (calibration inputs, out-of-fold calibrated scores).
 OutOfFold = dict[int, tuple[np.ndarray, np.ndarray]]
@@ -120,7 +125,7 @@ def _least_log_loss(options: Sequence[CodeInputs], labels: np.ndarray, codes: np
     the loss by at least `z` standard errors of the mean difference over the (text, code) pairs.
     `first`: the first option's figures, where already worked out."""
     wanted = [(k, j) for k in range(len(options)) if k or first is None for j in codes.tolist()]
-    worked = dict(zip(wanted, _map_codes(_option_scores, (options, labels), wanted, workers)))
+    worked = dict(zip(wanted, _map_codes(_option_scores, (options, labels), wanted, workers, options[0].text.nnz)))
     figures = [first if k == 0 and first is not None else {j: worked[k, j] for j in codes.tolist()}
                for k in range(len(options))]
     losses = [np.concatenate([_log_losses(scores, labels[:, j]) for j, (_, scores) in f.items()]) for f in figures]
@@ -184,7 +189,7 @@ def fit_code_models(inputs: CodeInputs, labels: np.ndarray, codes: np.ndarray, o
                     workers: int = 1) -> dict[int, FittedCode]:
     """`fit_code_model` for each of `codes` (by column), on `workers` processes side by side.
     `out_of_fold`: codes' figures already worked out (`choose_features`)."""
-    fitted = _map_codes(_fit_one, (inputs, labels, out_of_fold), codes.tolist(), workers)
+    fitted = _map_codes(_fit_one, (inputs, labels, out_of_fold), codes.tolist(), workers, inputs.text.nnz)
     return dict(zip(codes.tolist(), fitted))
 
 
@@ -193,11 +198,11 @@ def _fit_one(shared: tuple[CodeInputs, np.ndarray, OutOfFold], j: int) -> Fitted
     return fit_code_model(inputs, j, labels[:, j], out_of_fold.get(j))
 
 
-def _map_codes(work, shared, items: list, workers: int) -> list:
+def _map_codes(work, shared, items: list, workers: int, entries: int) -> list:
     """`work(shared, item)` for each item, in order: in this process, or on forked workers
-    (`coder.suggest.workers`) where there is more than one item. Every fit seeds its own solver,
-    so the results are the same either way."""
-    if workers <= 1 or len(items) <= 1:
+    (`coder.suggest.workers`) where the items, each a fit over `entries` feature entries, come to
+    `PARALLEL_FROM`. Every fit seeds its own solver, so the results are the same either way."""
+    if workers <= 1 or len(items) <= 1 or entries * len(items) < PARALLEL_FROM:
         return [work(shared, item) for item in items]
     return list(map_chunks(work, shared, items, workers=min(workers, len(items))))
 
