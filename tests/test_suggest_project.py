@@ -129,17 +129,20 @@ def test_cli_suggest_and_evaluate_on_the_demo_corpus(tmp_path):
     done = run_cli("suggest", path, "--queue", "3")
     assert done.returncode == 0, done.stderr
     assert "Codes on the model" in done.stdout and "Most worth coding next" in done.stdout
-    queued = done.stdout.split("Most worth coding next")[1].splitlines()[1:4]
+    queued = done.stdout.split("Most worth coding next")[1].splitlines()[2:5]
     conn = open_project(path)
     unsure = dict(conn.execute("SELECT response_id, uncertainty FROM suggestion_scores"))
-    indexes = set(index for (index,) in conn.execute("SELECT \"index\" FROM codes"))
+    code_of = dict(conn.execute("SELECT \"index\", id FROM codes"))
+    suggested = set(conn.execute("SELECT response_id, code_id FROM suggestions"))
     conn.close()
-    for line in queued:   # each with the code whose call is closest: its index and label, score/threshold
+    for line in queued:   # each with the code whose call is closest: index and label, score/threshold, * if suggested
         rid, index = line.split()[:2]
-        score, threshold = map(float, re.search(r" (\d\.\d\d)/(\d\.\d\d)  ", line).groups())
+        score, threshold, mark = re.search(r"  (\d\.\d{3})/(\d\.\d{3})([* ])  ", line).groups()
+        score, threshold = float(score), float(threshold)
         # That code's closeness to its threshold is the response's stored uncertainty (to rounding).
         closeness = 1 - abs(score - threshold) / max(threshold, 1 - threshold)
-        assert index in indexes and closeness == pytest.approx(unsure[rid], abs=0.02)
+        assert closeness == pytest.approx(unsure[rid], abs=0.005)
+        assert (mark == "*") == ((rid, code_of[index]) in suggested)
     conn = open_project(path)
     stored = conn.execute("SELECT evidence FROM suggestions").fetchall()
     assert stored and all("keywords" in json.loads(e) for (e,) in stored)

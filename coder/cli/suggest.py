@@ -20,7 +20,7 @@ from coder.cli.progress import Progress, Waiting
 from coder.errors import CoderError, SaveError
 from coder.store import open_project, open_to_check
 from coder.store.codings import check_coder
-from coder.store.responses import count_responses, get_response
+from coder.store.responses import count_responses
 from coder.store.suggestions import RunReplaced, unfinished_run
 from coder.suggest import ENGINES
 from coder.suggest.unfinished import resume_command, stopped_at
@@ -100,8 +100,7 @@ def _kept(args: argparse.Namespace) -> str:
 
 def _run_on_project(args: argparse.Namespace) -> int:
     from coder.suggest.batch import run_batch, run_to_resume           # deferred: keeps `coder --help` fast
-    from coder.suggest.queue import coding_queue
-    from coder.suggest.scoring import closest_calls
+    from coder.suggest.review import review_queue
     from coder.suggest.workers import WorkerDied
     from coder.store.codebook_read import load_codebook
 
@@ -164,17 +163,18 @@ def _run_on_project(args: argparse.Namespace) -> int:
         print("\n".join(decision_lines(summary.decisions)
                         + _unsuggested_lines(summary.unsuggested, named_above=summary.codes_on("none"))))
         if args.queue > 0:
-            print("\nMost worth coding next (the code the engine is least sure of, its score/threshold, the text):")
-            queue, width = coding_queue(conn, args.queue, coder=args.coder), terminal_width()
-            texts = [" ".join(get_response(conn, rid).text.split()) for rid in queue]
+            print("\nMost worth coding next, each with the code the engine is least sure of,\n"
+                  "its score/threshold (* where the run suggested it) and the text:")
+            queue, width = review_queue(conn, summary.suggester, args.queue, coder=args.coder), terminal_width()
             labels = {c.id: c for c in load_codebook(conn).codes}
             if not queue:
                 print("  none: this run scored no uncoded response")
-            for rid, text, call in zip(queue, texts, closest_calls(summary.suggester, texts)):
-                code_id, score, threshold = call or (None, 0.0, 1.0)
-                code = f"{labels[code_id].index} {labels[code_id].label}" if code_id in labels else "-"
-                line = f"  {rid}  {fitted(code, 28)} {score:.2f}/{threshold:.2f}  "
-                print(line + shortened(text, max(20, width - cell_len(line) - 1) if width else QUEUE_TEXT_SHOWN))
+            for call in queue:
+                code = (f"{labels[call.code_id].index} {labels[call.code_id].label}"
+                        if call.code_id in labels else "-")
+                line = (f"  {call.response_id}  {fitted(shortened(code, 26), 26)}  "
+                        f"{call.score:.3f}/{call.threshold:.3f}{'*' if call.suggested else ' '}  ")
+                print(line + shortened(call.text, max(20, width - cell_len(line) - 1) if width else QUEUE_TEXT_SHOWN))
     finally:
         training.stop()
         conn.close()
