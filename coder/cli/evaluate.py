@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coder.cli.common import add_project_argument, seed_value, table_text
+from coder.cli.progress import Waiting
 from coder.errors import CoderError
 from coder.store import open_project, open_to_check
 from coder.store.codebook_read import load_codebook
@@ -105,9 +106,11 @@ def run(args: argparse.Namespace) -> int:
         check_coder(conn, args.coder)
     conn = open_project(args.project)
     try:
-        result = evaluate_project(conn, coder=args.coder, folds=args.folds, engine=args.engine,
-                                  at_least_one=args.at_least_one, seed=args.seed,
-                                  workers=default_workers() if args.workers is None else args.workers)
+        # It trains folds x (1 + the learning curve's points) + 1 times: minutes on a large coding.
+        with Waiting(f"Cross-validating on the coding ({args.folds} folds)"):
+            result = evaluate_project(conn, coder=args.coder, folds=args.folds, engine=args.engine,
+                                      at_least_one=args.at_least_one, seed=args.seed,
+                                      workers=default_workers() if args.workers is None else args.workers)
         labels = {c.id: (c.index, c.label) for c in load_codebook(conn).codes}
     finally:
         conn.close()

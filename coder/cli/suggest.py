@@ -131,8 +131,10 @@ def _run_on_project(args: argparse.Namespace) -> int:
                                 workers=args.workers, resume=args.resume, started=started,
                                 advance=lambda n: progress.advance(n))
         except KeyboardInterrupt:
-            if progress is None:
-                raise
+            if progress is None:   # in training: no run was started
+                training.stop()
+                print("coder: interrupted while training; nothing was stored", file=sys.stderr)
+                return 130
             progress.__exit__(None, None, None)
             print(f"coder: interrupted after scoring {progress.done:,} responses; {_kept(args)}", file=sys.stderr)
             return 130
