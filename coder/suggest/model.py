@@ -204,8 +204,9 @@ def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
     `engine` "keywords" skips the models; "model" uses a model for every code
     with at least `min_positives` positives and `MIN_NEGATIVES` negatives;
     "auto" does too unless the code's keywords did as well or its model did
-    poorly (see the module docstring). `workers` processes fit codes side by side
-    (forked: only from a process with no other threads); the model is the same for any number.
+    poorly (see the module docstring). `workers` forked processes fit codes side by side
+    where there is enough to fit (`coder.suggest.fitting.PARALLEL_FROM`); the model is the same
+    for any number.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}")
