@@ -143,7 +143,9 @@ def _gone(pids: list[int], seconds: float = 20) -> bool:
 # kill-parent reach the parent alone (`kill PID`, an OOM killer): its workers must not outlive it.
 @pytest.mark.parametrize("how", ["ctrl-c", "kill", "term", "kill-parent"])
 def test_an_interrupted_run_keeps_its_chunks_and_resume_finishes_it_identically(tmp_path, how):
-    n = 4000   # 200 chunks of 20: enough that the run cannot finish between the check and the signal
+    # 500 chunks of 20: enough that the run cannot finish between the check and the signal (at 4,000
+    # it once did, in CI under load: the memo's write below waited on the run's chunk after chunk).
+    n = 10_000
     path = make_project(tmp_path / "p.coder", n - UNCODED)
     shutil.copy(path, tmp_path / "whole.coder")
     process = _start_run(path)
@@ -152,6 +154,7 @@ def test_an_interrupted_run_keeps_its_chunks_and_resume_finishes_it_identically(
     set_memo(ui, "project", "", "ann", "written during the run")
     ui.close()
     workers = _children(process.pid) if sys.platform.startswith("linux") else []
+    assert process.poll() is None, "the run ended before it could be stopped: give it more responses"
     if how in ("ctrl-c", "kill"):
         os.killpg(process.pid, signal.SIGINT if how == "ctrl-c" else signal.SIGKILL)
     else:
