@@ -184,3 +184,18 @@ def test_training_on_two_processes_gives_the_model_one_process_gives(monkeypatch
     assert model_fingerprint(pooled) == model_fingerprint(alone)
     assert pooled.models == alone.models
     assert not multiprocessing.active_children()
+
+
+def _double(shared, chunk):
+    return chunk * 2
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="signal masks are POSIX")
+def test_the_pool_holds_ctrl_c_only_while_it_hands_out_work_and_leaves_a_callers_hold_alone():
+    held = lambda: signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, set())
+    assert list(map_chunks(_double, None, iter(range(6)), workers=2)) == [0, 2, 4, 6, 8, 10] and not held()
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        assert list(map_chunks(_double, None, iter(range(6)), workers=2)) == [0, 2, 4, 6, 8, 10] and held()
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})

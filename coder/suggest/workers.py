@@ -109,11 +109,13 @@ def _ctrl_c_held():
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return
+    held_before = None
     try:   # the call itself can raise (a signal's handler runs as it returns), with SIGINT held
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        held_before = signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        if not held_before:   # a caller that held SIGINT itself keeps it held
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 class WorkerDied(CoderError):
