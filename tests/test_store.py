@@ -89,7 +89,7 @@ def test_a_schema_1_project_is_upgraded_when_opened_for_writing(project_path):
     with pytest.raises(ProjectError, match="schema 1 needs upgrading"):
         open_project(project_path, readonly=True)
     conn = open_project(project_path)
-    assert int(get_meta(conn)["schema_version"]) == SCHEMA_VERSION == 6
+    assert int(get_meta(conn)["schema_version"]) == SCHEMA_VERSION == 7
     assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'suggestions_by_code'").fetchone()
     save_draft(conn, "alice", "memo:project:", "Project memo", "half a thought")
     assert get_draft(conn, "alice", "memo:project:") == "half a thought"
@@ -277,7 +277,7 @@ def test_a_schema_5_project_upgrades_to_the_code_tree_keeping_every_decision(pro
     assert (code.parent_id, code.codable, list_themes(reader)[0].codable) == (None, True, False)
     reader.close()
     conn = open_project(project_path)
-    assert int(get_meta(conn)["schema_version"]) == SCHEMA_VERSION == 6
+    assert int(get_meta(conn)["schema_version"]) == SCHEMA_VERSION == 7
     assert conn.execute("SELECT parent_id, codable FROM codes").fetchall() == [(None, 1)]
     assert conn.execute("SELECT codable FROM themes").fetchall() == [(0,)]
     assert (conn.execute("SELECT * FROM codings").fetchall() + conn.execute("SELECT * FROM events").fetchall()

@@ -134,7 +134,9 @@ def test_decide_and_at_least_one():
     thresholds = np.array([0.5, 0.4])
     assert decide(scores, thresholds).tolist() == [[True, False], [False, False], [False, False]]
     assert decide(scores, thresholds, at_least_one=True)[1].tolist() == [False, True]
-    assert uncertainty(np.array([[0.5, 0.0], [1.0, 0.0]]), np.array([0.5, 0.5])).tolist() == [1.0, 0.0]
+    unsure, column = uncertainty(np.array([[0.5, 0.0], [1.0, 0.4]]), np.array([0.5, 0.5]))
+    assert unsure.tolist() == [1.0, 0.8] and column.tolist() == [0, 1]
+    assert [a.tolist() for a in uncertainty(np.zeros((2, 0)), np.zeros(0))] == [[0.0, 0.0], [-1, -1]]
 
 
 def test_a_weak_code_over_its_threshold_is_dropped_where_stronger_codes_carry_the_text():
@@ -240,7 +242,7 @@ def test_evaluate_reports_per_code_overall_and_learning_curve():
         evaluate(texts[:2], labels[:2], codes(), folds=5)
 
 
-def test_queue_mixes_best_codes():
+def test_queue_mixes_the_codes_it_is_unsure_of():
     candidates = [("a", 0.9, "x"), ("b", 0.8, "x"), ("c", 0.7, "x"), ("d", 0.6, "y"), ("e", 0.5, "z")]
     assert diverse_order(candidates, 4) == ["a", "d", "e", "b"]
     assert diverse_order(candidates, 10) == ["a", "d", "e", "b", "c"]
@@ -253,7 +255,7 @@ def test_the_closest_call_is_the_code_the_uncertainty_comes_from():
     new = ["the printer had lunch", "printer broken", "a quiet day", ""]
     scores, thresholds = suggester.score_texts(new), suggester.thresholds
     calls = closest_calls(suggester, new)
-    for row, (code_id, score, threshold), unsure in zip(scores, calls, uncertainty(scores, thresholds)):
+    for row, (code_id, score, threshold), unsure in zip(scores, calls, uncertainty(scores, thresholds)[0]):
         j = [m.code_id for m in suggester.models].index(code_id)
         assert (score, threshold) == (row[j], thresholds[j])
         assert 1 - abs(score - threshold) / max(threshold, 1 - threshold) == pytest.approx(unsure)

@@ -15,11 +15,12 @@ from coder.coding import reject_suggestion
 from coder.store.codings import import_codings, list_codings
 from coder.store.rejections import set_rejected
 from coder.store.responses import insert_responses
-from coder.store.suggestions import latest_code_f1, latest_run, suggestions_for_response
+from coder.store.suggestions import latest_code_f1, latest_run, suggestions_for_response, uncertain_uncoded
 from coder.records import Code, Theme
 from coder.suggest.batch import run_batch
 from coder.suggest.project import evaluate_project, project_suggester
 from coder.suggest.queue import coding_queue
+from coder.suggest.scoring import closest_calls
 from helpers import CODEBOOK, DEMO_CORPUS, DEMO_REFERENCE, file_digest, run_cli
 from suggest_fixtures import corpus
 
@@ -87,6 +88,20 @@ def test_queue_lists_uncoded_responses_once(tiny):
     assert not set(queue) & {f"r{i}" for i in range(18)}
 
 
+def test_each_scored_response_keeps_the_code_its_uncertainty_is_measured_on(tiny):
+    run_batch(tiny, workers=1)
+    stored = tiny.execute("SELECT s.response_id, r.text, s.unsure_code FROM suggestion_scores s "
+                          "JOIN responses r ON r.id = s.response_id ORDER BY r.position").fetchall()
+    calls = closest_calls(project_suggester(tiny), [text for _, text, _ in stored])
+    assert [unsure for _, _, unsure in stored] == [code for code, _, _ in calls]
+    queued = {rid: code for rid, _, code in uncertain_uncoded(tiny)}
+    assert {"new1", "new2", "new3"} <= set(queued)
+    assert queued == {rid: unsure for rid, _, unsure in stored if rid in queued}
+    # A run of an older coder kept only each response's best code, which stands in for it.
+    tiny.execute("UPDATE suggestion_scores SET unsure_code = NULL, best_code = 'lunch' WHERE response_id = 'new1'")
+    assert dict((rid, code) for rid, _, code in uncertain_uncoded(tiny))["new1"] == "lunch"
+
+
 @pytest.mark.slow
 def test_evaluation_is_stored_with_per_code_f1(tiny):
     result = evaluate_project(tiny, folds=3)
@@ -134,6 +149,8 @@ def test_cli_suggest_and_evaluate_on_the_demo_corpus(tmp_path):
     unsure = dict(conn.execute("SELECT response_id, uncertainty FROM suggestion_scores"))
     code_of = dict(conn.execute("SELECT \"index\", id FROM codes"))
     suggested = set(conn.execute("SELECT response_id, code_id FROM suggestions"))
+    unsure_code = dict(conn.execute("SELECT response_id, unsure_code FROM suggestion_scores"))
+    best_code = dict(conn.execute("SELECT response_id, best_code FROM suggestion_scores"))
     conn.close()
     for line in queued:   # each with the code whose call is closest: index and label, score/threshold, * if suggested
         rid, index = line.split()[:2]
@@ -143,6 +160,9 @@ def test_cli_suggest_and_evaluate_on_the_demo_corpus(tmp_path):
         closeness = 1 - abs(score - threshold) / max(threshold, 1 - threshold)
         assert closeness == pytest.approx(unsure[rid], abs=0.005)
         assert (mark == "*") == ((rid, code_of[index]) in suggested)
+        # The queue varies its picks by that code, which the run stored.
+        assert unsure_code[rid] == code_of[index]
+    assert any(unsure_code[rid] != best_code[rid] for rid in unsure_code)   # so that varying by it differs
     conn = open_project(path)
     stored = conn.execute("SELECT evidence FROM suggestions").fetchall()
     assert stored and all("keywords" in json.loads(e) for (e,) in stored)

@@ -96,8 +96,8 @@ def test_run_by_another_process_is_picked_up(project):
 
 def test_queue_orders_most_uncertain_first(project):
     write_run(project, [kw("q0004", "caseload", 0.55)],
-              scored=[("q0001", 0.2, "it_systems", 0.6), ("q0004", 0.9, "caseload", 0.55),
-                      ("q0002", 0.7, "paperwork", 0.45)])
+              scored=[("q0001", 0.2, "it_systems", 0.6, "it_systems"), ("q0004", 0.9, "caseload", 0.55, "caseload"),
+                      ("q0002", 0.7, "paperwork", 0.45, "paperwork")])
 
     async def scenario():
         async with running(project) as (app, pilot, screen):
@@ -155,7 +155,7 @@ def test_an_interrupted_run_is_named_on_opening_with_how_to_continue_it(tmp_path
     conn = open_project(path)
     run_id = start_run(conn, engine="keywords", scope="all", coder=None, params={}, total=10)
     write_chunk(conn, run_id, [("q0001", "caseload", 0.75, 0.5, "keywords", "{}")],
-                [("q0001", 0.1, "caseload", 0.75)], done=4)
+                [("q0001", 0.1, "caseload", 0.75, "caseload")], done=4)
     interrupt_run(conn, run_id)
     conn.close()
 

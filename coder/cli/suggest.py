@@ -65,7 +65,7 @@ def register(subparsers) -> None:
     batch.add_argument("--input", metavar="FILE", default=None,
                        help="responses to score (CSV, TSV, XLSX, XLS, JSONL or TXT); needs --output")
     batch.add_argument("--output", metavar="FILE", default=None,
-                       help="CSV to write: id, codes, scores, best_code, best_score, uncertainty")
+                       help="CSV to write: id, codes, scores, best_code, best_score, uncertainty, unsure_code")
     batch.add_argument("--id-col", metavar="C", default=None, help="the input's id column (as in coder import)")
     batch.add_argument("--text-col", metavar="C", default=None, help="the input's text column")
     batch.add_argument("--sheet", metavar="S", default=None, help="the input workbook's sheet")

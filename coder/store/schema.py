@@ -250,13 +250,22 @@ ALTER TABLE themes ADD COLUMN color TEXT;
 CREATE INDEX codes_by_parent ON codes(parent_id);
 """
 
+# Version 7: the code of a scored response's closest call (coder.suggest.scoring.closeness),
+# the code its `uncertainty` is measured on, so the coding queue varies its picks by
+# what each response would teach the engine about (rows of older runs hold NULL,
+# and the queue falls back to their best code).
+SCHEMA_V7 = """
+ALTER TABLE suggestion_scores ADD COLUMN unsure_code TEXT;
+"""
+
 # MIGRATIONS[n] upgrades version n to n + 1; version 0 is an empty file.
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6]
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6, SCHEMA_V7]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 # A read-only open (exports, statistics) cannot upgrade a file, and needs not from
 # this version on: later versions only add what readers do without (drafts; the
 # tables of version 4 read as empty where absent, see coder.store.exchange; samples,
 # which a schema 2 to 4 file cannot hold; the columns of version 6 read as a flat
-# tree of codable codes where absent, see coder.store.codebook_read).
+# tree of codable codes where absent, see coder.store.codebook_read; the column of
+# version 7 only a suggestion run writes and only the coding queue reads).
 OLDEST_READABLE = 2

@@ -46,10 +46,11 @@ class RunReplaced(CoderError):
 
 
 def write_chunk(conn: sqlite3.Connection, run_id: int, suggestions: Iterable[tuple[str, str, float, float, str, str]],
-                scored: Iterable[tuple[str, float, str | None, float]], done: int,
+                scored: Iterable[tuple[str, float, str | None, float, str | None]], done: int,
                 per_code: dict[str, int] | None = None) -> None:
     """Store one chunk of a run: its suggestions as rows (response id, code, score, threshold,
-    engine, evidence as JSON text) and per response (id, uncertainty, best code, best score).
+    engine, evidence as JSON text) and per response (id, uncertainty, best code, best score, and
+    the code of the closest call, the one the uncertainty is measured on).
 
     `done` is how many responses the chunk covered (added to the run's count); `per_code` the
     run's suggestions so far per code, this chunk's included (see `suggested_per_code`). The
@@ -70,8 +71,8 @@ def write_chunk(conn: sqlite3.Connection, run_id: int, suggestions: Iterable[tup
             "INSERT INTO suggestions(response_id, code_id, score, threshold, engine, evidence, run_id) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)", (row + (run_id,) for row in suggestions))
         conn.executemany(
-            "INSERT INTO suggestion_scores(response_id, run_id, uncertainty, best_code, best_score) "
-            "VALUES (?, ?, ?, ?, ?)", ((rid, run_id, u, best, score) for rid, u, best, score in scored))
+            "INSERT INTO suggestion_scores(response_id, run_id, uncertainty, best_code, best_score, unsure_code) "
+            "VALUES (?, ?, ?, ?, ?, ?)", ((rid, run_id, *figures) for rid, *figures in scored))
         conn.execute("UPDATE runs SET done = done + ? WHERE id = ?", (done, run_id))
         if per_code is not None:
             _set_param(conn, run_id, "suggested", per_code)
@@ -207,11 +208,12 @@ def shown_per_response(conn: sqlite3.Connection, sample: int = 2000) -> dict[int
 
 def uncertain_uncoded(conn: sqlite3.Connection, *, coder: str | None = None,
                       limit: int = 1000) -> list[tuple[str, float, str | None]]:
-    """Scored responses nobody (or `coder`) has coded: (id, uncertainty, best code), most unsure first."""
+    """Scored responses nobody (or `coder`) has coded: (id, uncertainty, the code it is measured on),
+    most unsure first (a run an older coder made kept only the best code, which stands in for it)."""
     coder_clause = "AND c.coder = ?" if coder is not None else ""
     params = ([coder] if coder is not None else []) + [limit]
     return conn.execute(
-        "SELECT s.response_id, s.uncertainty, s.best_code FROM suggestion_scores s "
+        "SELECT s.response_id, s.uncertainty, coalesce(s.unsure_code, s.best_code) FROM suggestion_scores s "
         "JOIN responses r ON r.id = s.response_id WHERE NOT EXISTS (SELECT 1 FROM codings c "
         f"WHERE c.response_id = s.response_id {coder_clause}) "
         "ORDER BY s.uncertainty DESC, r.position LIMIT ?", params).fetchall()

@@ -12,12 +12,12 @@ from coder.suggest.decide import decide
 from coder.suggest.model import Suggester
 from coder.suggest.scoring import uncertainty
 
-OUTPUT_COLUMNS = ("id", "codes", "scores", "best_code", "best_score", "uncertainty")
+OUTPUT_COLUMNS = ("id", "codes", "scores", "best_code", "best_score", "uncertainty", "unsure_code")
 SCORE_DIGITS = 4
 
 
 def score_rows(suggester: Suggester, rows: Sequence[tuple[str, str]], *,
-               at_least_one: bool = False) -> list[tuple[str, str, str, str, float, float]]:
+               at_least_one: bool = False) -> list[tuple[str, str, str, str, float, float, str]]:
     """Output rows (see OUTPUT_COLUMNS) for (id, text) rows: scores and decisions, no evidence.
 
     A blank answer (empty or white space: what `coder import` skips) keeps its row, with no
@@ -26,12 +26,12 @@ def score_rows(suggester: Suggester, rows: Sequence[tuple[str, str]], *,
         return []
     scores = suggester.score_texts([text for _, text in rows])
     chosen = decide(scores, suggester.thresholds, at_least_one=at_least_one)
-    unsure = uncertainty(scores, suggester.thresholds)
+    unsure, unsure_column = uncertainty(scores, suggester.thresholds)
     code_ids = [m.code_id for m in suggester.models]
     out = []
     for i, (rid, text) in enumerate(rows):
         if not text.strip():
-            out.append((rid, "", "", "", 0.0, 0.0))
+            out.append((rid, "", "", "", 0.0, 0.0, ""))
             continue
         columns = sorted(chosen[i].nonzero()[0], key=lambda j: -scores[i, j])
         best = int(scores[i].argmax()) if code_ids else -1
@@ -39,5 +39,6 @@ def score_rows(suggester: Suggester, rows: Sequence[tuple[str, str]], *,
                     ";".join(f"{scores[i, j]:.{SCORE_DIGITS}f}" for j in columns),
                     code_ids[best] if best >= 0 else "",
                     round(float(scores[i, best]), SCORE_DIGITS) if best >= 0 else 0.0,
-                    round(float(unsure[i]), SCORE_DIGITS)))
+                    round(float(unsure[i]), SCORE_DIGITS),
+                    code_ids[unsure_column[i]] if unsure_column[i] >= 0 else ""))
     return out

@@ -4,7 +4,7 @@
 chunks (forked workers, or a Dask cluster via `coder.suggest.distributed`) and
 streams one CSV row per response to the output: its id, the suggested codes
 (best first) with their scores, its best code and score, and the engine's
-uncertainty. The project is only read. The codes suggested for no row of the
+uncertainty with the code it is measured on. The project is only read. The codes suggested for no row of the
 file are named with why (`coder.suggest.batch.unsuggested_codes`).
 """
 

@@ -1,8 +1,8 @@
 """Active learning: which uncoded responses are most worth coding next.
 
 The engine learns most from responses it is least sure about, but the most
-uncertain responses often share one theme; interleaving them by their best
-code keeps the queue varied. Importing this module loads no NLP or model code,
+uncertain responses are often unsure about one code; interleaving them by the
+code of their closest call keeps the queue varied. Importing this module loads no NLP or model code,
 so the UI can order its list without the seconds that costs.
 """
 
@@ -15,14 +15,15 @@ from coder.store.suggestions import uncertain_uncoded
 
 
 def diverse_order(candidates: Sequence[tuple[str, float, str | None]], n: int) -> list[str]:
-    """Pick `n` response ids from (id, uncertainty, best code) candidates.
+    """Pick `n` response ids from (id, uncertainty, code) candidates, the code being the one the
+    uncertainty is measured on.
 
-    Takes rounds over the best codes: each round, the most uncertain remaining
+    Takes rounds over the codes: each round, the most uncertain remaining
     response of every code, the rounds' picks ordered by uncertainty.
     """
     groups: dict[str | None, list[tuple[str, float]]] = {}
-    for rid, unsure, best in sorted(candidates, key=lambda c: -c[1]):
-        groups.setdefault(best, []).append((rid, unsure))
+    for rid, unsure, code in sorted(candidates, key=lambda c: -c[1]):
+        groups.setdefault(code, []).append((rid, unsure))
     order: list[str] = []
     depth = 0
     while len(order) < n and any(depth < len(g) for g in groups.values()):
@@ -35,7 +36,7 @@ def diverse_order(candidates: Sequence[tuple[str, float, str | None]], n: int) -
 def coding_queue(conn: sqlite3.Connection, n: int, *, coder: str | None = None) -> list[str]:
     """The `n` uncoded responses most worth coding next, from the latest run's scores.
 
-    Least certain first, interleaved across their best codes so the queue is
-    not all one theme.
+    Least certain first, interleaved across the codes they are unsure of so the
+    queue is not all one code.
     """
     return diverse_order(uncertain_uncoded(conn, coder=coder, limit=max(n, 1) * 5), n)

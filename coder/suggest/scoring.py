@@ -5,7 +5,8 @@ texts, so a batch run can call it chunk by chunk (and in forked workers).
 Only suggestions at or above their code's threshold are kept (and of those, on
 each text, the best ones that keep its expected F1 up: `decide.keep_expected_f1`),
 plus, with `at_least_one`, each text's best code when none is kept; per text
-it also keeps one uncertainty figure and the best code, not every score.
+it also keeps one uncertainty figure, the code it is measured on and the best
+code, not every score.
 The result is columns of numbers and one list of evidence texts, which cost
 little to send between processes; the response ids stay with the caller.
 """
@@ -34,6 +35,7 @@ class ScoredText:
     uncertainty: float
     best_code: str | None
     best_score: float
+    unsure_code: str | None    # the code of the closest call, the one `uncertainty` is measured on
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class ChunkScores:
     uncertainty: np.ndarray     # per text
     best_code: np.ndarray       # per text: the best code's column (-1 when there are no codes)
     best_score: np.ndarray      # per text
+    unsure_code: np.ndarray     # per text: the column of the code whose call is closest (-1: no codes)
     code_ids: tuple[str, ...]
     engines: tuple[str, ...]
 
@@ -57,11 +60,11 @@ class ChunkScores:
         return zip([ids[i] for i in self.doc.tolist()], [self.code_ids[j] for j in codes], self.score.tolist(),
                    self.threshold.tolist(), [self.engines[j] for j in codes], self.evidence)
 
-    def score_rows(self, ids: Sequence[str]) -> Iterator[tuple[str, float, str | None, float]]:
-        """(response id, uncertainty, best code, best score) per text."""
+    def score_rows(self, ids: Sequence[str]) -> Iterator[tuple[str, float, str | None, float, str | None]]:
+        """(response id, uncertainty, best code, best score, unsure code) per text."""
         names = self.code_ids + (None,)   # column -1: no codes
         return zip(ids, self.uncertainty.tolist(), [names[j] for j in self.best_code.tolist()],
-                   self.best_score.tolist())
+                   self.best_score.tolist(), [names[j] for j in self.unsure_code.tolist()])
 
 
 def closeness(scores: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
@@ -70,11 +73,13 @@ def closeness(scores: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
     return np.clip(1.0 - np.abs(scores - thresholds) / np.where(scale > 0, scale, 1.0), 0.0, 1.0)
 
 
-def uncertainty(scores: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
-    """Per text, how close its closest call is (`closeness`)."""
+def uncertainty(scores: np.ndarray, thresholds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per text, how close its closest call is (`closeness`) and that call's code column (-1: no codes)."""
     if scores.shape[1] == 0:
-        return np.zeros(len(scores))
-    return closeness(scores, thresholds).max(axis=1)
+        return np.zeros(len(scores)), np.full(len(scores), -1)
+    close = closeness(scores, thresholds)
+    column = close.argmax(axis=1)
+    return close[np.arange(len(scores)), column], column
 
 
 def closest_calls(suggester: Suggester, texts: Sequence[str]) -> list[tuple[str, float, float] | None]:
@@ -83,7 +88,7 @@ def closest_calls(suggester: Suggester, texts: Sequence[str]) -> list[tuple[str,
     if not suggester.models or not len(texts):
         return [None] * len(texts)
     scores, thresholds = suggester.score_texts(texts), suggester.thresholds
-    column = closeness(scores, thresholds).argmax(axis=1)
+    _, column = uncertainty(scores, thresholds)
     return [(suggester.models[j].code_id, float(scores[i, j]), float(thresholds[j])) for i, j in enumerate(column.tolist())]
 
 
@@ -94,7 +99,7 @@ def score_chunk(suggester: Suggester, texts: Sequence[str], *, at_least_one: boo
     if not len(texts):
         empty = np.zeros(0)
         return ChunkScores(empty.astype(np.int64), empty.astype(np.int64), empty, empty, [], empty,
-                           empty.astype(np.int64), empty, code_ids, engines)
+                           empty.astype(np.int64), empty, empty.astype(np.int64), code_ids, engines)
     scored = suggester.score(tokenize(texts))
     scores, thresholds = scored.scores, suggester.thresholds
     n, n_codes = scores.shape
@@ -110,8 +115,9 @@ def score_chunk(suggester: Suggester, texts: Sequence[str], *, at_least_one: boo
     evidence = evidence_json(texts, scored.tokens, scored.keyword_matches, docs, codes,
                              _model_evidence(suggester, scored, chosen),
                              np.where(fallback, code_thresholds, np.nan))
+    unsure, unsure_code = uncertainty(scores, thresholds)
     return ChunkScores(docs, codes, values, np.where(fallback, values, code_thresholds), evidence,
-                       uncertainty(scores, thresholds), best, best_score, code_ids, engines)
+                       unsure, best, best_score, unsure_code, code_ids, engines)
 
 
 def suggest_texts(suggester: Suggester, ids: Sequence[str], texts: Sequence[str], *,
@@ -121,8 +127,8 @@ def suggest_texts(suggester: Suggester, ids: Sequence[str], texts: Sequence[str]
     by_text: dict[str, list[Suggestion]] = {}
     for row in result.suggestion_rows(ids):
         by_text.setdefault(row[0], []).append(Suggestion(*row[:5], json.loads(row[5])))
-    return [ScoredText(rid, tuple(by_text.get(rid, ())), u, best, score)
-            for rid, u, best, score in result.score_rows(ids)]
+    return [ScoredText(rid, tuple(by_text.get(rid, ())), u, best, score, unsure)
+            for rid, u, best, score, unsure in result.score_rows(ids)]
 
 
 def _model_evidence(suggester: Suggester, scored: Scored, chosen: np.ndarray) -> dict[tuple[int, int], str]:
