@@ -49,6 +49,7 @@ class CodeMatcher:
         self._by_id = {c.id: c.id for c in codebook.codes}
         self._by_index = self._unique((c.index, c.id) for c in codebook.codes)
         self._by_label = self._unique((c.label.casefold(), c.id) for c in codebook.codes)
+        self._by_folded_id = self._unique((c.id.casefold(), c.id) for c in codebook.codes)
         self._themes = {key: t.id for t in codebook.themes
                         for key in (t.id, t.index, t.label.casefold())}
         self._codes = codebook.codes
@@ -69,7 +70,7 @@ class CodeMatcher:
         """The id of the code `name` refers to, or None when unknown or ambiguous."""
         name = name.strip()
         code_id = (self._by_id.get(name) or self._by_index.get(name)
-                   or self._by_label.get(name.casefold()))
+                   or self._by_label.get(name.casefold()) or self._by_folded_id.get(name.casefold()))
         if code_id:
             return code_id
         numbered = INDEX_AND_LABEL.fullmatch(name)

@@ -1,4 +1,5 @@
-"""Counts in messages ("1 theme", "2 themes"), and text padded or cut to a width in terminal cells."""
+"""Counts and times in messages ("1 theme", "2 themes", "0.04 s"), and text padded or cut to a
+width in terminal cells."""
 
 from __future__ import annotations
 
@@ -9,6 +10,12 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     """`n` and the noun, singular for one ("1 code", "0 codes", "3 codings"); `plural` for a noun
     that does not just take an s."""
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
+def seconds(t: float) -> str:
+    """A duration as messages give it: to a tenth of a second, to a hundredth under one second
+    ("0.0 s" said nothing of a run that took 40 ms)."""
+    return f"{t:,.2f} s" if t < 0.995 else f"{t:,.1f} s"
 
 
 def fitted(text: str, width: int) -> str:

@@ -73,10 +73,15 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def run_cli(*args, cwd: Path | None = None, input: str | None = None) -> subprocess.CompletedProcess:
-    """Run the real `coder` CLI in a subprocess; returns the completed process."""
+def run_cli(*args, cwd: Path | None = None, input: str | None = None,
+            columns: int | None = None) -> subprocess.CompletedProcess:
+    """Run the real `coder` CLI in a subprocess; returns the completed process. Its output is a
+    pipe, so long lines stay whole unless `columns` sets COLUMNS (a shell's own is left out)."""
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    if columns is not None:
+        env["COLUMNS"] = str(columns)
     return subprocess.run([sys.executable, "-m", "coder", *map(str, args)], cwd=cwd, input=input,
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600, env=env)
 
 
 def one_line_error(result: subprocess.CompletedProcess) -> str:

@@ -43,7 +43,7 @@ def test_a_file_round_trips_one_row_per_response_with_the_runs_codes_and_the_pro
     done = run_cli("suggest", project, "--input", source, "--output", tmp_path / "out.csv",
                    "--id-col", "respondent", "--text-col", "answer", "--chunk-size", "10", "--workers", "2")
     assert done.returncode == 0, done.stderr
-    assert "Scored 47 responses from" in done.stdout
+    assert "Scored 47 responses (1 of them blank: nothing to suggest from) from" in done.stdout
     assert file_digest(project) == before
     header, *out = _read_output(tmp_path / "out.csv")
     assert tuple(header) == OUTPUT_COLUMNS

@@ -54,6 +54,30 @@ def test_unknown_column(project, tmp_path):
     fails(project, file, r"no column 'txt' \(given by --text-col\)", text_col="txt")
 
 
+def test_a_lone_column_of_labels_beside_the_id_is_not_taken_for_the_text(project, tmp_path):
+    file = write_csv(tmp_path / "a.csv", [["respondent", "department"], ["R900", "IT"], ["R901", "HR"]])
+    fails(project, file, r"no column looks like the text; columns are: 'respondent', 'department' "
+                         r"\(give --text-col NAME\)")
+    conn = open_project(project)   # a lone column of answers is
+    answers = write_csv(tmp_path / "b.csv", [["respondent", "q7"], ["R900", "Too many forms to fill in every day"]])
+    plan = check_responses(conn, answers)
+    conn.close()
+    assert (plan.id_column, plan.text_column) == ("respondent", "q7")
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("empty.txt", "", "nothing to import: the file holds no rows of responses"),
+    ("blank.txt", "\n  \n\n", "nothing to import: the file holds no rows of responses"),
+    ("header.csv", "id,comment\n", "nothing to import: the file holds no rows of responses"),
+    ("blank.csv", "id,comment\n1,\n2,  \n", r"column 'comment'.*nothing to import: the text of every row is "
+                                            r"empty \(2 rows\) \(give --text-col NAME"),
+])
+def test_a_file_without_one_response_is_refused(project, tmp_path, name, content, message):
+    file = tmp_path / name
+    file.write_text(content, encoding="utf-8")
+    fails(project, file, message)
+
+
 def test_no_text_column(project, tmp_path):
     file = write_csv(tmp_path / "a.csv", [["id", "region", "role"], ["1", "North", "manager"]])
     fails(project, file, r"no column looks like the text; columns are: 'id', 'region', 'role' "

@@ -158,6 +158,7 @@ def test_matcher_reads_index_with_label_and_theme_paths(project):
     assert matcher.match("1.1 Caseload size") == "caseload"
     assert matcher.match("workload/nope") is None
     assert matcher.match("Workload and caseloads") is None   # a theme, not a code
+    assert (matcher.match("CASELOAD"), matcher.match("Time_Pressure")) == ("caseload", "time_pressure")   # ids in any case
 
 
 def fails(project: Path, file: Path, pattern: str, **options) -> str:

@@ -20,6 +20,7 @@ from coder.store.events import list_events
 from coder.store.exchange import add_coders, keep_guids, kept_guids, known_coders
 from coder.store.responses import (count_responses, existing_ids, get_response, insert_responses,
                                    iter_responses)
+from coder.store.suggestions import start_run, uncertain_uncoded, write_chunk
 from coder.store.schema import SCHEMA_VERSION
 from helpers import downgrade, file_digest
 
@@ -283,6 +284,20 @@ def test_a_schema_5_project_upgrades_to_the_code_tree_keeping_every_decision(pro
     assert (conn.execute("SELECT * FROM codings").fetchall() + conn.execute("SELECT * FROM events").fetchall()
             == decisions)
     conn.close()
+
+
+def test_a_schema_6_project_read_as_it_is_orders_its_queue_by_the_best_codes_it_kept(project_path):
+    conn = open_project(project_path)
+    insert_responses(conn, [("r1", "printer jammed", {}), ("r2", "lunch late", {})])
+    run_id = start_run(conn, engine="keywords", scope="all", coder=None, params={}, total=2)
+    write_chunk(conn, run_id, [], [("r1", 0.9, "printer", 0.6, "lunch"), ("r2", 0.5, "lunch", 0.7, "printer")], done=2)
+    conn.close()
+    downgrade(project_path, 6)
+    before = file_digest(project_path)
+    reader = open_project(project_path, readonly=True)
+    assert uncertain_uncoded(reader) == [("r1", 0.9, "printer"), ("r2", 0.5, "lunch")]
+    reader.close()
+    assert file_digest(project_path) == before
 
 
 def test_a_failed_upgrade_leaves_the_schema_5_file_as_it_was(project_path):

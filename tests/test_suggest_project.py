@@ -141,8 +141,9 @@ def test_cli_suggest_and_evaluate_on_the_demo_corpus(tmp_path):
     conn = open_project(path)
     import_codings(conn, pairs, "gold")
     conn.close()
-    done = run_cli("suggest", path, "--queue", "3")
+    done = run_cli("suggest", path, "--queue", "3", columns=80)
     assert done.returncode == 0, done.stderr
+    assert max(map(len, done.stdout.splitlines())) <= 80   # lists of codes wrapped, queue texts cut
     assert "Codes on the model" in done.stdout and "Most worth coding next" in done.stdout
     queued = done.stdout.split("Most worth coding next")[1].splitlines()[2:5]
     conn = open_project(path)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import shutil
 import sys
+import textwrap
 from pathlib import Path
 
 
@@ -43,9 +45,26 @@ def table_text(table) -> str:
 
 
 def terminal_width() -> int | None:
-    """The terminal's width when output goes to one (tables are wrapped to it), else None (a file
-    or a pipe takes each table row on one line)."""
-    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    """The terminal's width when output goes to one (tables and long lines are wrapped to it), or
+    the width COLUMNS sets where it goes to a file or a pipe; else None (a table row, a line each)."""
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    given = os.environ.get("COLUMNS", "")
+    return int(given) if given.isdigit() and int(given) > 0 else None
+
+
+def wrapped(lines: list[str]) -> str:
+    """Message lines as printed: each wrapped at spaces to `terminal_width`, its further lines
+    indented four more than its own, so a list of codes breaks between codes, not within one."""
+    width = terminal_width()
+    if not width:
+        return "\n".join(lines)
+    out = []
+    for line in lines:
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        out += textwrap.wrap(line, width=max(width - 1, 20), subsequent_indent=indent + "    ",
+                             break_long_words=False, break_on_hyphens=False) or [line]
+    return "\n".join(out)
 
 
 MAX_SEED = 2**32 - 1

@@ -7,7 +7,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coder.cli.common import add_project_argument, seed_value, table_text
+from coder.cli.common import add_project_argument, seed_value, table_text, wrapped
 from coder.cli.progress import Waiting
 from coder.errors import CoderError
 from coder.store import open_project, open_to_check
@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
     print(table_text(table))
     print()
     lines = overall_lines(result)
-    print("\n".join(lines))
+    print(wrapped(lines))
     if args.out:
         write_tables(ExportTables({"evaluation": table}, lines, csv_notes=True), args.out)
         print(f"Wrote {args.out}")

@@ -14,7 +14,7 @@ from typing import Collection
 
 from rich.cells import cell_len
 
-from coder.cli.common import add_project_argument, terminal_width
+from coder.cli.common import add_project_argument, terminal_width, wrapped
 from coder.cli.decisions import decision_lines
 from coder.cli.progress import Progress, Waiting
 from coder.errors import CoderError, SaveError
@@ -24,7 +24,7 @@ from coder.store.responses import count_responses
 from coder.store.suggestions import RunReplaced, unfinished_run
 from coder.suggest import ENGINES
 from coder.suggest.unfinished import resume_command, stopped_at
-from coder.wording import counted, fitted, shortened
+from coder.wording import counted, fitted, seconds, shortened
 
 CHUNK_SIZE = 5_000   # as coder.suggest.project.CHUNK_SIZE (not imported: keeps `coder --help` fast)
 UNSUGGESTED_SHOWN = 20   # codes named with their reason at the end of a run; the rest are counted
@@ -160,10 +160,10 @@ def _run_on_project(args: argparse.Namespace) -> int:
         if summary.scored < summary.total:
             print(f"{summary.total - summary.scored:,} of the {summary.total:,} responses in scope when the run "
                   "started were coded during it, so they were not scored")
-        print(f"Scored {counted(progress.done, 'response')} in {progress.elapsed:,.1f} s "
+        print(f"Scored {counted(progress.done, 'response')} in {seconds(progress.elapsed)} "
               f"({progress.rate():,.0f} per second)")
-        print("\n".join(decision_lines(summary.decisions)
-                        + _unsuggested_lines(summary.unsuggested, named_above=summary.codes_on("none"))))
+        print(wrapped(decision_lines(summary.decisions)
+                      + _unsuggested_lines(summary.unsuggested, named_above=summary.codes_on("none"))))
         if args.queue > 0:
             print("\nMost worth coding next, each with the code the engine is least sure of,\n"
                   "its score/threshold (* where the run suggested it) and the text:")
@@ -216,8 +216,9 @@ def _score_file(args: argparse.Namespace) -> int:
     finally:
         progress.__exit__(None, None, None)
         conn.close()
-    print(f"Scored {counted(summary.scored, 'response')} from {summary.input} (id: {summary.id_column}, "
-          f"text: {summary.text_column}) in {progress.elapsed:,.1f} s ({progress.rate():,.0f} per second); "
+    blank = f" ({summary.blank:,} of them blank: nothing to suggest from)" if summary.blank else ""
+    print(f"Scored {counted(summary.scored, 'response')}{blank} from {summary.input} (id: {summary.id_column}, "
+          f"text: {summary.text_column}) in {seconds(progress.elapsed)} ({progress.rate():,.0f} per second); "
           f"{_have_suggestions(summary.with_suggestions)}")
-    print("\n".join([f"Wrote {summary.output}"] + _unsuggested_lines(summary.unsuggested)))
+    print(wrapped([f"Wrote {summary.output}"] + _unsuggested_lines(summary.unsuggested)))
     return 0

@@ -64,9 +64,9 @@ def choose_text_column(table: Table, given: str | None, id_column: str) -> str:
     """The text column: the one given, the only text-like name, or the only free-text column."""
     if given:
         return table.require_column(given, "--text-col")
+    # Even a lone column beside the id must hold free text: a file of ids and departments
+    # is not a file of answers.
     candidates = [c for c in table.columns if c != id_column]
-    if len(candidates) == 1:
-        return candidates[0]
     found = named_columns(candidates, TEXT_NAMES)
     if len(found) == 1:
         return found[0]

@@ -87,8 +87,8 @@ def check_responses(conn: sqlite3.Connection, path: Path | str, *, id_col: str |
     """Read and validate the whole file without writing; return the plan to write.
 
     Raises InputError for an unreadable file, columns that cannot be chosen,
-    a bad row, or (with on_duplicate="error") ids repeated in the file or
-    already in the project, listing the first of them.
+    a bad row, a file without one response with text, or (with on_duplicate="error")
+    ids repeated in the file or already in the project, listing the first of them.
     """
     if on_duplicate not in ON_DUPLICATE:
         raise InputError(f"--on-duplicate must be one of {', '.join(ON_DUPLICATE)}")
@@ -109,11 +109,22 @@ def check_responses(conn: sqlite3.Connection, path: Path | str, *, id_col: str |
             plan.repeated_ids.add(rid)
         else:
             seen.add(rid)
-    if seen and count_responses(conn):
+    if not seen:
+        raise _nothing_to_import(table, plan)
+    if count_responses(conn):
         plan.existing_ids = existing_ids(conn, seen)
     if on_duplicate == "error" and (plan.repeated_ids or plan.existing_ids):
         raise _duplicates_error(table, plan, first_repeats)
     return plan
+
+
+def _nothing_to_import(table: Table, plan: ResponsePlan) -> InputError:
+    """The error for a file without one response: no rows, or none with text."""
+    if not plan.rows_read:
+        return table.error("nothing to import: the file holds no rows of responses",
+                           hint="check the file: it may have been saved empty or cut short")
+    return table.error(f"nothing to import: the text of every row is empty ({counted(plan.rows_read, 'row')})",
+                       column=plan.text_column, hint="give --text-col NAME if the text is in another column")
 
 
 def _duplicates_error(table: Table, plan: ResponsePlan, first_repeats: list[str]) -> InputError:

@@ -267,5 +267,5 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # tables of version 4 read as empty where absent, see coder.store.exchange; samples,
 # which a schema 2 to 4 file cannot hold; the columns of version 6 read as a flat
 # tree of codable codes where absent, see coder.store.codebook_read; the column of
-# version 7 only a suggestion run writes and only the coding queue reads).
+# version 7, which only the coding queue reads, reads as each response's best code).
 OLDEST_READABLE = 2

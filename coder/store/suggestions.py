@@ -212,8 +212,10 @@ def uncertain_uncoded(conn: sqlite3.Connection, *, coder: str | None = None,
     most unsure first (a run an older coder made kept only the best code, which stands in for it)."""
     coder_clause = "AND c.coder = ?" if coder is not None else ""
     params = ([coder] if coder is not None else []) + [limit]
+    kept = {row[1] for row in conn.execute("PRAGMA table_info(suggestion_scores)")}
+    code = "coalesce(s.unsure_code, s.best_code)" if "unsure_code" in kept else "s.best_code"   # schema 6, read only
     return conn.execute(
-        "SELECT s.response_id, s.uncertainty, coalesce(s.unsure_code, s.best_code) FROM suggestion_scores s "
+        f"SELECT s.response_id, s.uncertainty, {code} FROM suggestion_scores s "
         "JOIN responses r ON r.id = s.response_id WHERE NOT EXISTS (SELECT 1 FROM codings c "
         f"WHERE c.response_id = s.response_id {coder_clause}) "
         "ORDER BY s.uncertainty DESC, r.position LIMIT ?", params).fetchall()

@@ -38,6 +38,7 @@ class FileSummary:
     id_column: str
     text_column: str
     scored: int
+    blank: int                    # of the rows scored, those with no text (no suggestions, nothing unsure)
     with_suggestions: int
     unsuggested: dict[str, str]   # per code suggested for no row, why (empty when no row was scored)
 
@@ -76,7 +77,15 @@ def score_file(conn: sqlite3.Connection, input_path: Path | str, output_path: Pa
                                                sheet=sheet, encoding=encoding)
     if started:
         started(sum(1 for _ in table.rows()))
-    chunks = input_chunks(table, id_column, text_column, chunk_size)
+    blank = 0
+
+    def counted_blanks(chunks: Iterator[list[tuple[str, str]]]) -> Iterator[list[tuple[str, str]]]:
+        nonlocal blank
+        for chunk in chunks:
+            blank += sum(1 for _, text in chunk if not text.strip())
+            yield chunk
+
+    chunks = counted_blanks(input_chunks(table, id_column, text_column, chunk_size))
     workers = default_workers() if workers is None else workers
     suggester = None
     if scheduler:
@@ -100,5 +109,5 @@ def score_file(conn: sqlite3.Connection, input_path: Path | str, output_path: Pa
     if scored and suggester is None:
         suggester = project_suggester(conn, engine=engine, coder=coder)
     unsuggested = unsuggested_codes(suggester, per_code) if scored else {}
-    return FileSummary(str(input_path), str(output_path), id_column, text_column, scored, with_suggestions,
+    return FileSummary(str(input_path), str(output_path), id_column, text_column, scored, blank, with_suggestions,
                        unsuggested)
