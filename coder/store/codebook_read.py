@@ -12,7 +12,7 @@ import sqlite3
 
 from coder.errors import CoderError
 from coder.records import Code, Codebook, Theme
-from coder.store.connection import get_meta
+from coder.store.connection import get_meta, table_columns
 from coder.store.consensus import SETTLED
 
 THEME_COLUMNS = 'id, "index", label, description, position, retired, codable, color'
@@ -52,7 +52,7 @@ def _code(row: tuple) -> Code:
 
 def _columns(conn: sqlite3.Connection, table: str, columns: str, prefix: str = "") -> str:
     """`columns` to select from `table`, with stand-ins for those a pre-schema-6 file lacks."""
-    present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+    present = table_columns(conn, table)
     codable = "1" if table == "codes" else "0"
     return ", ".join(prefix + name if name.strip('"') in present
                      else _BEFORE_V6[name].format(codable=codable)

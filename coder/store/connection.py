@@ -320,11 +320,15 @@ def _layout(version: int) -> dict[str, frozenset[str]]:
         conn.close()
 
 
+def table_columns(conn: sqlite3.Connection, table: str) -> frozenset[str]:
+    """The columns `table` has in this file (a file read as an older schema left lacks some)."""
+    return frozenset(row[1] for row in conn.execute(f'PRAGMA table_info("{table}")'))
+
+
 def _tables(conn: sqlite3.Connection) -> dict[str, frozenset[str]]:
     names = [row[0] for row in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-    return {name: frozenset(row[1] for row in conn.execute(f'PRAGMA table_info("{name}")'))
-            for name in names}
+    return {name: table_columns(conn, name) for name in names}
 
 
 def missing_parts(conn: sqlite3.Connection, version: int) -> list[str]:

@@ -21,7 +21,7 @@ from typing import Iterable, Iterator
 
 from coder.errors import CoderError, SaveError
 from coder.records import Suggestion
-from coder.store.connection import now, transaction
+from coder.store.connection import now, table_columns, transaction
 from coder.store.consensus import SETTLED
 from coder.store.schema import RUN_INDEXES
 
@@ -212,8 +212,8 @@ def uncertain_uncoded(conn: sqlite3.Connection, *, coder: str | None = None,
     most unsure first (a run an older coder made kept only the best code, which stands in for it)."""
     coder_clause = "AND c.coder = ?" if coder is not None else ""
     params = ([coder] if coder is not None else []) + [limit]
-    kept = {row[1] for row in conn.execute("PRAGMA table_info(suggestion_scores)")}
-    code = "coalesce(s.unsure_code, s.best_code)" if "unsure_code" in kept else "s.best_code"   # schema 6, read only
+    code = ("coalesce(s.unsure_code, s.best_code)" if "unsure_code" in table_columns(conn, "suggestion_scores")
+            else "s.best_code")   # a schema 6 file, read as it is
     return conn.execute(
         f"SELECT s.response_id, s.uncertainty, {code} FROM suggestion_scores s "
         "JOIN responses r ON r.id = s.response_id WHERE NOT EXISTS (SELECT 1 FROM codings c "

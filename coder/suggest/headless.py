@@ -4,8 +4,9 @@
 chunks (forked workers, or a Dask cluster via `coder.suggest.distributed`) and
 streams one CSV row per response to the output: its id, the suggested codes
 (best first) with their scores, its best code and score, and the engine's
-uncertainty with the code it is measured on. The project is only read. The codes suggested for no row of the
-file are named with why (`coder.suggest.batch.unsuggested_codes`).
+uncertainty with the code it is measured on. The project is only read. The codes
+suggested for no row of the file are named with why
+(`coder.suggest.batch.unsuggested_codes`).
 """
 
 from __future__ import annotations
