@@ -176,7 +176,7 @@ def read_codings(conn: sqlite3.Connection, path: Path | str, *, layout: str = "a
     `id_col` defaults to the first column (`@row` numbers the rows, as in
     `coder import --id-col @row`, with the same `id_prefix`). `skip_cols` are
     columns that hold no codes (text, attributes), for the wide layout; `max_unzip_mb`
-    is `open_table`'s. Raises InputError for unknown codes (unless `add_codes`),
+    is `open_table`'s. Raises InputError for a file without one coding, unknown codes (unless `add_codes`),
     for response ids not in the project, and for an id on two rows of the wide or
     columns layout (one row per response: merging them would put one answer's codes on another).
     """
@@ -213,9 +213,20 @@ def read_codings(conn: sqlite3.Connection, path: Path | str, *, layout: str = "a
                         plan.pairs.append((rid, name))
     if repeated:
         raise _repeated_ids_error(table, plan, repeated)
+    if not plan.pairs:
+        raise _nothing_to_import(table, plan)
     _match_codes(table, plan, matcher, add_codes)
     _check_ids(conn, table, plan, id_prefix)
     return plan
+
+
+def _nothing_to_import(table: Table, plan: CodingPlan) -> InputError:
+    """The error for a file without one coding: no rows, or no code on any row."""
+    if not plan.rows_read:
+        return table.error("nothing to import: the file holds no rows of codings",
+                           hint="check the file: it may have been saved empty or cut short")
+    return table.error(f"nothing to import: no row holds a code ({counted(plan.rows_read, 'row')}, "
+                       f"{plan.layout} layout)", hint="check --format and --code-col")
 
 
 def _repeated_ids_error(table: Table, plan: CodingPlan, repeated: dict[str, tuple[int, int]]) -> InputError:

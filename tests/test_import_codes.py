@@ -177,6 +177,13 @@ def test_unknown_response_ids_are_listed(project, tmp_path):
           r"column 'id': 2 response ids are not in the project: R8, R9")
 
 
+def test_a_file_without_one_coding_is_refused(project, tmp_path):
+    fails(project, write_csv(tmp_path / "h.csv", [["id", "code"]]),
+          r"h\.csv: nothing to import: the file holds no rows of codings")
+    fails(project, write_csv(tmp_path / "w.csv", [["id", "caseload", "staffing"], ["R1", "0", "0"], ["R2", "", "0"]]),
+          r"w\.csv: nothing to import: no row holds a code \(2 rows, wide layout\)")
+
+
 def test_a_wide_cell_that_is_not_01(project, tmp_path):
     rows = [["id", "caseload", "staffing"], ["R1", "1", "0"], ["R2", "0", "often"]]
     fails(project, write_csv(tmp_path / "w.csv", rows),
