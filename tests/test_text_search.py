@@ -50,6 +50,24 @@ def test_the_list_search_finds_what_sqlite_lower_missed(tmp_path):
         conn.close()
 
 
+def test_the_list_search_finds_what_fold_finds_whichever_way_sqlite_compares_a_text(tmp_path):
+    """ASCII texts are compared by LIKE in SQLite, the others by `fold`: the two must agree,
+    wildcards and escapes in the query included."""
+    texts = ["Caseload TOO high", "100% of my time", "file_name and path", "back\\slash here", "Café au lait",
+             "cafe\u0301 decomposed", "ﬁle with a ligature", "ÜBER the limit", "tab\tand NUL\x00inside", "caseloads"]
+    path = make_project(tmp_path / "p.coder", n=0)
+    conn = open_project(path)
+    try:
+        insert_responses(conn, [(f"r{i}", text, {}) for i, text in enumerate(texts)] + [("ID_50%", "x", {})])
+        rows = conn.execute("SELECT id, text FROM responses ORDER BY position").fetchall()
+        for query in ["caseload", "CASELOAD", "100%", "%", "_", "e_n", "\\", "h\\s", "cafe", "CAFÉ", "file",
+                      "uber", "nul\x00i", "d_50", "_50%", "x" * 50_000]:
+            expected = [rid for rid, text in rows if fold(query) in fold(text) or fold(query) in fold(rid)]
+            assert filtered_ids(conn, ListFilter(text=query), None) == expected, query
+    finally:
+        conn.close()
+
+
 def test_turkish_i_and_marks_written_apart_are_found_and_marked_whole():
     """kız missed KIZ; a か written with a separate dakuten was listed but not marked."""
     import unicodedata

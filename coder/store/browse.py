@@ -93,12 +93,31 @@ def filtered_ids(conn: sqlite3.Connection, flt: ListFilter, coder: str | None) -
         params.append(flt.sample)
     if flt.text:
         conn.create_function("fold", 1, fold, deterministic=True)
-        where.append("(instr(fold(r.text), ?) > 0 OR instr(fold(r.id), ?) > 0)")
-        params += [fold(flt.text)] * 2
+        clauses = [_folded_contains(column, fold(flt.text)) for column in ("r.text", "r.id")]
+        where.append("(" + " OR ".join(sql for sql, _ in clauses) + ")")
+        params += [value for _, values in clauses for value in values]
     sql = "SELECT r.id FROM responses r"
     if where:
         sql += " WHERE " + " AND ".join(where)
     return [row[0] for row in conn.execute(sql + " ORDER BY r.position", params)]
+
+
+LIKE_PATTERN_MAX = 40_000   # bytes; SQLite refuses a LIKE pattern over 50,000
+
+
+def _folded_contains(column: str, wanted: str) -> tuple[str, list]:
+    """SQL true where `fold(column)` contains `wanted` (folded already), and its parameters.
+
+    An ASCII value folds to its lower case, which LIKE compares in C (it ignores the case of
+    A-Z only), so only the other values go through `fold` in Python: a search of 291,000
+    responses took 1.2 s, nearly all of it calls of `fold`. A value is ASCII where its length
+    in characters is its length in bytes.
+    """
+    pattern = "%" + wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    if len(pattern.encode()) > LIKE_PATTERN_MAX:
+        return f"instr(fold({column}), ?) > 0", [wanted]
+    return (f"(CASE WHEN length({column}) = length(CAST({column} AS BLOB)) THEN {column} LIKE ? ESCAPE '\\' "
+            f"ELSE instr(fold({column}), ?) > 0 END)", [pattern, wanted])
 
 
 def row_summaries(conn: sqlite3.Connection, ids: Iterable[str],
