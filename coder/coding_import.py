@@ -223,8 +223,7 @@ def read_codings(conn: sqlite3.Connection, path: Path | str, *, layout: str = "a
 def _nothing_to_import(table: Table, plan: CodingPlan) -> InputError:
     """The error for a file without one coding: no rows, or no code on any row."""
     if not plan.rows_read:
-        return table.error("nothing to import: the file holds no rows of codings",
-                           hint="check the file: it may have been saved empty or cut short")
+        return table.no_rows_error("codings")
     return table.error(f"nothing to import: no row holds a code ({counted(plan.rows_read, 'row')}, "
                        f"{plan.layout} layout)", hint="check --format and --code-col")
 

@@ -121,8 +121,7 @@ def check_responses(conn: sqlite3.Connection, path: Path | str, *, id_col: str |
 def _nothing_to_import(table: Table, plan: ResponsePlan) -> InputError:
     """The error for a file without one response: no rows, or none with text."""
     if not plan.rows_read:
-        return table.error("nothing to import: the file holds no rows of responses",
-                           hint="check the file: it may have been saved empty or cut short")
+        return table.no_rows_error("responses")
     return table.error(f"nothing to import: the text of every row is empty ({counted(plan.rows_read, 'row')})",
                        column=plan.text_column, hint="give --text-col NAME if the text is in another column")
 

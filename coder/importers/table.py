@@ -52,6 +52,11 @@ class Table:
         where = {self.unit: place} if place is not None else {}
         return InputError(reason, file=sheet_place(self.path, self.sheet), column=column, hint=hint, **where)
 
+    def no_rows_error(self, what: str) -> InputError:
+        """The error for a file with no rows (under its header, if it has one): no `what` to import."""
+        return self.error(f"nothing to import: the file holds no rows of {what}",
+                          hint="check the file: it may have been saved empty or cut short")
+
     def columns_error(self, reason: str, hint: str) -> InputError:
         """An InputError about the columns: they are not what was asked for or expected. When the
         sheet was read by default, names the workbook's other sheets: the data may be on one."""
