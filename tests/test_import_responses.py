@@ -153,7 +153,7 @@ def test_duplicates_skip_keeps_the_first_and_the_project_response(project_path, 
     rows = [["id", "text"], ["1", "new one"], ["2", "first two"], ["2", "second two"]]
     summary = run_import(project_path, write_csv(tmp_path / "b.csv", rows), on_duplicate="skip")
     assert imported(project_path) == {"1": ("old one", {}), "2": ("first two", {})}
-    assert (summary.imported, summary.skipped_duplicate) == (1, 2)
+    assert (summary.imported, summary.skipped_duplicate, summary.repeated) == (1, 1, 1)
 
 
 def test_duplicates_replace_keeps_the_last_and_the_position(project_path, tmp_path):
@@ -164,7 +164,7 @@ def test_duplicates_replace_keeps_the_last_and_the_position(project_path, tmp_pa
                          on_duplicate="replace")
     assert list(imported(project_path).items()) == [
         ("1", ("new one", {})), ("9", ("other", {})), ("2", ("second two", {}))]
-    assert (summary.imported, summary.replaced) == (1, 2)
+    assert (summary.imported, summary.replaced, summary.repeated) == (1, 1, 1)
 
 
 def test_a_large_cell_imports(project_path, tmp_path):

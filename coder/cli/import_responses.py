@@ -82,13 +82,22 @@ def format_summary(summary: ImportSummary) -> str:
              f"id: {summary.id_column}, text: {summary.text_column}, attributes: {attributes}",
              f"imported {counted(summary.imported, 'new response')}"]
     if summary.replaced:
-        lines.append(f"replaced {counted(summary.replaced, 'response')} whose id was already there")
+        n = summary.passages_moved
+        moved = f"; {counted(n, 'coded passage')} moved with {'its' if n == 1 else 'their'} words" if n else ""
+        lines.append(f"replaced {counted(summary.replaced, 'response')} whose id was already there{moved}")
+    repeats = f"{summary.repeated:,} repeating an earlier row's id (first: {', '.join(summary.first_repeats)})"
+    skipping_repeats = summary.repeated and summary.on_duplicate == "skip"
+    if summary.repeated and not skipping_repeats:
+        lines.append(f"{counted(summary.repeated, 'row')} repeated an earlier row's id; the last of each was kept "
+                     f"(first: {', '.join(summary.first_repeats)})")
     skipped = []
     if summary.skipped_empty:
         skipped.append(f"{summary.skipped_empty:,} with empty text")
     if summary.skipped_duplicate:
         skipped.append(f"{summary.skipped_duplicate:,} with an id already there")
+    if skipping_repeats:
+        skipped.append(repeats)
     if skipped:
-        lines.append(f"skipped {summary.skipped_empty + summary.skipped_duplicate:,}: "
-                     + ", ".join(skipped))
+        total = summary.skipped_empty + summary.skipped_duplicate + (summary.repeated if skipping_repeats else 0)
+        lines.append(f"skipped {total:,}: " + ", ".join(skipped))
     return "\n".join(lines)

@@ -22,8 +22,11 @@ from coder.importers.table import Table, row_id
 from coder.store import transaction
 from coder.store.backup import safety_copy
 from coder.store.events import Action, record_event
+from coder.passages import LostPassage, carry_passages
+from coder.store.codings import responses_with_passages
 from coder.store.responses import (attributes_json, count_responses, existing_ids,
-                                    insert_responses, next_position)
+                                    insert_responses, next_position, texts_of)
+from coder.store.suggestions import forget_suggestions
 from coder.wording import counted
 
 ON_DUPLICATE = ("error", "skip", "replace")
@@ -43,6 +46,7 @@ class ResponsePlan:
     rows_read: int = 0
     empty_text: int = 0
     repeated_ids: set[str] = field(default_factory=set)   # ids on more than one row
+    first_repeats: list[str] = field(default_factory=list)   # the first few, with where they repeat
     existing_ids: set[str] = field(default_factory=set)   # ids already in the project
 
     @property
@@ -65,6 +69,10 @@ class ImportSummary:
     skipped_empty: int
     skipped_duplicate: int
     replaced: int
+    repeated: int = 0                          # rows repeating an earlier row's id: skipped, or the last kept
+    first_repeats: tuple[str, ...] = ()
+    passages_moved: int = 0                    # coded passages moved to where their words now are
+    on_duplicate: str = "error"
 
 
 def _id_and_text(plan: ResponsePlan, number: int, place: int, values: dict) -> tuple[str, str]:
@@ -97,7 +105,7 @@ def check_responses(conn: sqlite3.Connection, path: Path | str, *, id_col: str |
                                                          max_unzip_mb=max_unzip_mb)
     plan = ResponsePlan(table, id_column, text_column, id_prefix, on_duplicate)
     seen: set[str] = set()
-    first_repeats: list[str] = []
+    first_repeats = plan.first_repeats
     for number, place, values in table.rows():
         plan.rows_read += 1
         rid, _ = _id_and_text(plan, number, place, values)
@@ -167,8 +175,11 @@ def write_responses(conn: sqlite3.Connection, plan: ResponsePlan, *, coder: str 
     (and the project's own response), "replace" lets the last row win (a replaced
     response keeps its place and its codings); a safety copy of the project is
     made first when responses will be replaced (see `coder.store.backup`).
+    A replaced text's coded passages follow their words (`coder.passages`): an InputError
+    names the first that the new text does not hold, and nothing is written. Its
+    suggestions are dropped, as they scored the old text.
     """
-    counts = {"read": 0, "imported": 0, "duplicate": 0, "replaced": 0}
+    counts = {"read": 0, "imported": 0, "duplicate": 0, "replaced": 0, "repeated": 0}
     excluded = {plan.id_column, plan.text_column}
     skip = plan.on_duplicate == "skip"
     written: set[str] = set()   # repeated ids already written once
@@ -179,15 +190,19 @@ def write_responses(conn: sqlite3.Connection, plan: ResponsePlan, *, coder: str 
             rid, text = _id_and_text(plan, number, place, values)
             if not rid:
                 continue
-            again = rid in plan.existing_ids or (rid in plan.repeated_ids and rid in written)
-            if rid in plan.repeated_ids:
-                written.add(rid)
-            if again:
-                counts["duplicate" if skip else "replaced"] += 1
+            if rid in written:
+                counts["repeated"] += 1
                 if skip:
                     continue
             else:
-                counts["imported"] += 1
+                if rid in plan.repeated_ids:
+                    written.add(rid)
+                if rid in plan.existing_ids:
+                    counts["duplicate" if skip else "replaced"] += 1
+                    if skip:
+                        continue
+                else:
+                    counts["imported"] += 1
             yield rid, text, attributes_json({k: v for k, v in values.items()
                                               if k not in excluded and v != "" and v is not None})
 
@@ -195,24 +210,60 @@ def write_responses(conn: sqlite3.Connection, plan: ResponsePlan, *, coder: str 
         for chunk in _chunks(records(), CHUNK_ROWS):
             yield chunk, counts["read"]
 
-    if plan.on_duplicate == "replace" and plan.existing_ids and not conn.in_transaction:
+    replacing = plan.on_duplicate == "replace" and bool(plan.existing_ids)
+    if replacing and not conn.in_transaction:
         safety_copy(conn)
+    with_passages = responses_with_passages(conn) & plan.existing_ids if replacing else set()
+    before: dict[str, str] = {}   # the project's texts of replaced responses with coded passages
+    changed: set[str] = set()     # replaced responses whose text is not what it was
     reported = 0
+    moved = 0
     with transaction(conn):
         first = next_position(conn)
         # The file is parsed in a thread while SQLite inserts the previous chunk.
         for chunk, read in in_background(chunks()):
+            if replacing:
+                _note_changed_texts(conn, chunk, plan.existing_ids, with_passages, before, changed)
             insert_responses(conn, chunk, source=plan.table.path.name,
                              replace=plan.on_duplicate == "replace")
             if advance:
                 advance(read - reported)
                 reported = read
+        if changed:
+            carried = carry_passages(conn, before)
+            if carried.lost:
+                raise _passages_error(plan, carried.lost)
+            moved = carried.moved
+            forget_suggestions(conn, sorted(changed))
         record_event(conn, coder, Action.RESPONSES_IMPORT, plan.table.path.name,
                      {"file": str(plan.table.path), "imported": counts["imported"], "replaced": counts["replaced"],
-                      "skipped": counts["duplicate"], "positions": [first, next_position(conn)]})
+                      "skipped": counts["duplicate"], "repeated": counts["repeated"], "passages_moved": moved,
+                      "positions": [first, next_position(conn)]})
     if advance and plan.rows_read > reported:
         advance(plan.rows_read - reported)
     return ImportSummary(str(plan.table.path), plan.table.description, plan.id_column,
                          plan.text_column, tuple(plan.attribute_columns), plan.rows_read,
                          counts["imported"], plan.empty_text, counts["duplicate"],
-                         counts["replaced"])
+                         counts["replaced"], counts["repeated"], tuple(plan.first_repeats), moved, plan.on_duplicate)
+
+
+def _note_changed_texts(conn: sqlite3.Connection, chunk: list[tuple[str, str, str]], existing: set[str],
+                        with_passages: set[str], before: dict[str, str], changed: set[str]) -> None:
+    """Before a chunk replaces texts: which of the project's responses it changes, and the texts
+    before of those with coded passages (the first seen: the project's own)."""
+    old = texts_of(conn, [rid for rid, _, _ in chunk if rid in existing])
+    for rid, text, _ in chunk:
+        if rid in old and old[rid] != text:
+            changed.add(rid)
+            if rid in with_passages:
+                before.setdefault(rid, old[rid])
+
+
+def _passages_error(plan: ResponsePlan, lost: list[LostPassage]) -> InputError:
+    responses = len({passage.coding.response_id for passage in lost})
+    return plan.table.error(
+        f"the new text of {counted(responses, 'response')} no longer holds "
+        f"{counted(len(lost), 'coded passage')} (first: {lost[0].describe()})",
+        column=plan.text_column,
+        hint="a passage is kept where its words still are, or moved where they appear once; correct the new "
+             "text so it holds them, or keep these responses' texts with --on-duplicate skip")

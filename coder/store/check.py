@@ -73,6 +73,7 @@ def check_project(path: Path | str) -> CheckReport:
         _check_foreign_keys(conn, report)
         if report.schema is not None and not report.problems:
             _check_attributes(conn, report)
+            _check_passages(conn, report)
         if report.ok:
             report.counts = {what: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
                              for what, table in (("responses", "responses"), ("codes", "codes"),
@@ -117,6 +118,21 @@ def _check_foreign_keys(conn: sqlite3.Connection, report: CheckReport) -> None:
 
 # Attributes that are not one JSON object; CASE, as json_type() fails on text that is not JSON.
 _BAD_ATTRIBUTES = "CASE WHEN json_valid(attributes) THEN json_type(attributes) != 'object' ELSE 1 END"
+
+
+def _check_passages(conn: sqlite3.Connection, report: CheckReport) -> None:
+    """Span codings reaching past the end of their response's text, as an older coder left them
+    when an import replaced the text: exports and agreement cannot place them."""
+    rows = conn.execute(
+        'SELECT c.response_id, c.coder, c.code_id, c.start, c."end", length(r.text) FROM codings c '
+        'JOIN responses r ON r.id = c.response_id WHERE c."end" > length(r.text) ORDER BY r.position, c.id').fetchall()
+    if rows:
+        first = rows[0]
+        report.problems.append(
+            f"{len(rows):,} coded {'passage reaches' if len(rows) == 1 else 'passages reach'} past the end of "
+            f"{'its' if len(rows) == 1 else 'their'} response's text, first: response {first[0]!r}, {first[1]}'s "
+            f"{first[2]} at {first[3]}-{first[4]} of a text of {first[5]} characters; code that passage again "
+            "in the UI (remove it and select the words)")
 
 
 def _check_attributes(conn: sqlite3.Connection, report: CheckReport) -> None:

@@ -7,7 +7,7 @@ from typing import Iterable
 
 from coder.errors import CoderError
 from coder.records import Coding
-from coder.store.connection import now, transaction
+from coder.store.connection import in_batches, now, transaction
 from coder.store.events import Action, record_event
 
 _COLUMNS = 'id, response_id, code_id, coder, start, "end", origin, created_at'
@@ -106,6 +106,32 @@ def import_codings(conn: sqlite3.Connection, codings: Iterable[tuple[str, str]],
         record_event(conn, coder, Action.CODINGS_IMPORT, source,
                      {"source": source, "origin": origin, "added": added})
         return added
+
+
+def responses_with_passages(conn: sqlite3.Connection) -> set[str]:
+    """The ids of the responses that have a coded passage (a span, not the whole response)."""
+    return {row[0] for row in conn.execute("SELECT DISTINCT response_id FROM codings WHERE start IS NOT NULL")}
+
+
+def passages_of(conn: sqlite3.Connection, response_ids: list[str]) -> list[Coding]:
+    """The span codings of the given responses, oldest first."""
+    found: list[Coding] = []
+    for batch, marks in in_batches(response_ids):
+        found += [coding_from_row(row) for row in conn.execute(
+            f"SELECT {_COLUMNS} FROM codings WHERE start IS NOT NULL AND response_id IN ({marks}) ORDER BY id",
+            batch)]
+    return found
+
+
+def move_passage(conn: sqlite3.Connection, coding: Coding, start: int, end: int) -> None:
+    """Put a span coding on other offsets of its response (its text was replaced). Where the same
+    coder already has the same code on exactly that span, the moved coding is the same decision
+    twice and is removed."""
+    with transaction(conn):
+        if find_coding(conn, coding.response_id, coding.code_id, coding.coder, start, end) is not None:
+            conn.execute("DELETE FROM codings WHERE id = ?", (coding.id,))
+        else:
+            conn.execute('UPDATE codings SET start = ?, "end" = ? WHERE id = ?', (start, end, coding.id))
 
 
 def codings_for_response(conn: sqlite3.Connection, response_id: str,

@@ -32,6 +32,14 @@ def now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def in_batches(ids: list[str], size: int = 900) -> Iterator[tuple[list[str], str]]:
+    """`ids` in batches small enough for one statement's parameters (SQLite allows 999 in older
+    builds), each with its "?,?,..." placeholders."""
+    for first in range(0, len(ids), size):
+        batch = ids[first:first + size]
+        yield batch, ",".join("?" * len(batch))
+
+
 def _connect(path: Path | str) -> sqlite3.Connection:
     # isolation_level=None: we issue BEGIN/COMMIT ourselves (see `transaction`).
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)

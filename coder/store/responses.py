@@ -8,7 +8,7 @@ import sqlite3
 from typing import Iterable, Iterator
 
 from coder.records import Response
-from coder.store.connection import now, transaction
+from coder.store.connection import in_batches, now, transaction
 
 _encode_string = json.encoder.encode_basestring   # JSON string literal, non-ASCII kept
 
@@ -83,20 +83,9 @@ def insert_responses(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, di
 def existing_ids(conn: sqlite3.Connection, ids: Iterable[str]) -> set[str]:
     """The subset of `ids` already in the project."""
     found: set[str] = set()
-    batch: list[str] = []
-    for rid in ids:
-        batch.append(rid)
-        if len(batch) == 900:
-            found |= _existing(conn, batch)
-            batch = []
-    if batch:
-        found |= _existing(conn, batch)
+    for batch, marks in in_batches(list(ids)):
+        found.update(row[0] for row in conn.execute(f"SELECT id FROM responses WHERE id IN ({marks})", batch))
     return found
-
-
-def _existing(conn: sqlite3.Connection, batch: list[str]) -> set[str]:
-    marks = ",".join("?" * len(batch))
-    return {row[0] for row in conn.execute(f"SELECT id FROM responses WHERE id IN ({marks})", batch)}
 
 
 def count_responses(conn: sqlite3.Connection) -> int:
@@ -127,6 +116,14 @@ def iter_responses(conn: sqlite3.Connection, *, chunk_size: int = 10_000,
             return
         yield [_response(row) for row in rows]
         after_position = rows[-1][2]
+
+
+def texts_of(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
+    """The text of each of `ids` the project holds."""
+    found: dict[str, str] = {}
+    for batch, marks in in_batches(ids):
+        found.update(conn.execute(f"SELECT id, text FROM responses WHERE id IN ({marks})", batch))
+    return found
 
 
 def response_ids(conn: sqlite3.Connection) -> list[str]:

@@ -21,7 +21,7 @@ from typing import Iterable, Iterator
 
 from coder.errors import CoderError, SaveError
 from coder.records import Suggestion
-from coder.store.connection import now, table_columns, transaction
+from coder.store.connection import in_batches, now, table_columns, transaction
 from coder.store.consensus import SETTLED
 from coder.store.schema import RUN_INDEXES
 
@@ -181,6 +181,15 @@ def unfinished_run(conn: sqlite3.Connection) -> UnfinishedRun | None:
     row = conn.execute("SELECT id, status, done, total FROM runs WHERE status != 'done' "
                        "AND id = (SELECT max(id) FROM runs)").fetchone()
     return UnfinishedRun(*row) if row else None
+
+
+def forget_suggestions(conn: sqlite3.Connection, response_ids: list[str]) -> None:
+    """Remove the stored suggestions and scores of these responses (their text changed, so the
+    scores and the evidence's offsets no longer describe it)."""
+    with transaction(conn):
+        for batch, marks in in_batches(response_ids):
+            conn.execute(f"DELETE FROM suggestions WHERE response_id IN ({marks})", batch)
+            conn.execute(f"DELETE FROM suggestion_scores WHERE response_id IN ({marks})", batch)
 
 
 def suggestions_for_response(conn: sqlite3.Connection, response_id: str) -> list[Suggestion]:
