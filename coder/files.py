@@ -36,6 +36,13 @@ def shared_mode(path: Path | str) -> None:
 LEFTOVER_AGE_SECONDS = 3600   # a temporary file not written for this long is no write in progress
 
 
+def writable(path: Path | str) -> bool:
+    """Whether the file may be written: this user may, and its mode says anyone may. Root may write
+    a file whose write bits are all off (chmod 444), but whoever turned them off meant it to stay
+    as it is."""
+    return os.access(path, os.W_OK) and bool(os.stat(path).st_mode & 0o222)
+
+
 def temporary_prefix(path: Path) -> str:
     """The start of the name of a temporary file made for `path` (mkstemp then adds 8 characters)."""
     return f".{path.name}."

@@ -57,6 +57,17 @@ def test_a_read_only_project_file_is_one_line_and_reads_still_work(project_path,
     assert run_cli("export", project_path, "counts", "--out", tmp_path / "c.csv").returncode == 0
 
 
+def test_a_project_whose_write_bits_are_off_is_refused_even_for_root(codebook_project, tmp_path):
+    codebook_project.chmod(0o444)
+    before = file_digest(codebook_project)
+    for command in (["sample", codebook_project, "--n", "1", "--seed", "1", "--name", "s"],
+                    ["import", codebook_project, write_csv(tmp_path / "a.csv")]):
+        line = one_line_error(run_cli(*command))
+        assert "read-only" in line and "chmod u+w" in line, line
+    assert file_digest(codebook_project) == before
+    assert run_cli("export", codebook_project, "counts", "--out", tmp_path / "c.csv").returncode == 0
+
+
 def test_a_project_in_a_read_only_folder_says_so_and_can_still_be_exported(tmp_path, read_only):
     folder = tmp_path / "shared"
     folder.mkdir()

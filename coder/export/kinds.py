@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from coder.errors import CoderError
+from coder.files import writable
 
 TABLE_KINDS = ("counts", "crosstab", "cooccurrence", "matrix", "codings", "binary")
 SOURCES = ("coding", "suggestions", "both")
@@ -33,7 +34,7 @@ def check_output(kind: str, path: Path | str, option: str = "--out") -> str:
         raise CoderError(f"{option} {path}: folder {folder} does not exist (create it first)")
     if path.is_dir():
         raise CoderError(f"{option} {path}: that is a folder (name a file in it)")
-    if path.exists() and not os.access(path, os.W_OK):
+    if path.exists() and not writable(path):
         raise CoderError(f"{option} {path}: the file is read-only (name another, or make it writable)")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise CoderError(f"{option} {path}: cannot write in folder {folder} (it is read-only); "

@@ -19,7 +19,7 @@ from typing import Callable, Iterator
 
 from coder import __version__
 from coder.errors import DamagedProjectError, ProjectError, SaveError
-from coder.files import remove_leftovers, shared_mode, temporary_prefix
+from coder.files import remove_leftovers, shared_mode, temporary_prefix, writable
 from coder.store.backup import recovery_hint, safety_copy
 from coder.store.schema import MIGRATIONS, OLDEST_READABLE, SCHEMA_VERSION
 
@@ -145,7 +145,7 @@ def open_project(path: Path | str, *, readonly: bool = False) -> sqlite3.Connect
     """
     path = Path(path)
     require_project_file(path, f" (create one with `coder init {path}`)")
-    if not readonly and not os.access(path, os.W_OK):
+    if not readonly and not writable(path):
         # SQLite opens such a file for reading without a word; the first save would fail.
         raise _read_only(path, "file")
     try:
@@ -177,10 +177,11 @@ def open_to_check(path: Path | str) -> sqlite3.Connection:
         conn = open_project(path, readonly=True)
     except NeedsUpgrade:
         return open_project(path)
-    if not os.access(path, os.W_OK):
+    if not writable(path):
         conn.close()
         raise _read_only(Path(path), "file")
     return conn
+
 
 
 def require_project_file(path: Path, hint: str = "") -> None:
@@ -259,8 +260,9 @@ def _folder_writable(path: Path) -> bool:
 
 
 def _read_only(path: Path, where: str) -> ProjectError:
+    fix = "make it writable (chmod u+w), or copy it" if where == "file" else "copy the project"
     return ProjectError(f"{path}: the project's {where} is read-only, so it cannot be opened for "
-                        "writing (copy the project to a folder you can write to; exports, "
+                        f"writing ({fix} to a folder you can write to; exports, "
                         "agreement and `codebook show` only read it and work as it is)")
 
 
