@@ -69,3 +69,24 @@ def set_declared_size(path: Path, member: str, size: int) -> Path:
         central = data.find(b"PK\x01\x02", central + 4)
     path.write_bytes(bytes(data))
     return path
+
+
+def password_protected_xlsx(path: Path) -> Path:
+    """What Excel writes for an .xlsx saved with a password: an OLE2 compound document (not a zip)
+    holding an "EncryptedPackage" stream and no workbook stream. One FAT sector, one directory
+    sector, one data sector; enough for a reader to find its directory."""
+    free, end, fat = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+    header = (bytes.fromhex("D0CF11E0A1B11AE1") + bytes(16)
+              + struct.pack("<HHHHH6xIIIIIIIII", 0x3E, 3, 0xFFFE, 9, 6, 0, 1, 1, 0, 4096, end, 0, end, 0)
+              + struct.pack("<I", 0) + struct.pack("<108I", *[free] * 108))
+    fat_sector = struct.pack("<128I", fat, end, end, *[free] * 125)
+
+    def entry(name: str, kind: int, child: int, start: int, size: int) -> bytes:
+        encoded = (name + "\0").encode("utf-16-le")
+        return (encoded.ljust(64, b"\0") + struct.pack("<HBBIII", len(encoded), kind, 1, free, free, child)
+                + bytes(16 + 4 + 16) + struct.pack("<IQ", start, size))
+
+    directory = (entry("Root Entry", 5, 1, end, 0) + entry("EncryptedPackage", 2, free, 2, 512)
+                 + bytes(128 * 2))
+    path.write_bytes(header + fat_sector + directory + b"\x01" * 512)
+    return path

@@ -66,6 +66,17 @@ def test_import_codes_needs_to_know_whose_coding_it_is(project, tmp_path):
     assert result.returncode == 2 and "--coder" in result.stderr
 
 
+@pytest.mark.parametrize("name", ["", "   "])
+def test_an_empty_coder_name_is_refused(project, tmp_path, name):
+    file = write_csv(tmp_path / "c.csv", [["id", "code"], ["q0004", "caseload"]])
+    before = file_digest(project)
+    for args in (["import-codes", project, file, "--coder", name], ["sample", project, "--n", "2", "--seed", "1",
+                                                                    "--coder", name]):
+        result = run_cli(*args)
+        assert result.returncode == 2 and "a coder name cannot be empty" in result.stderr
+    assert file_digest(project) == before
+
+
 def test_a_qdpx_and_a_project_swapped_say_which_comes_first(tmp_path):
     line = one_line_error(run_cli("import-qdpx", tmp_path / "study.coder", tmp_path / "study.qdpx"))
     assert "the .qdpx comes first: coder import-qdpx FILE.qdpx PROJECT" in line

@@ -34,6 +34,22 @@ def test_a_shared_strings_bomb_is_refused_by_its_ratio(project_path, tmp_path):
     assert "Traceback" not in line
 
 
+def test_the_limit_a_message_suggests_lets_the_whole_file_through(project_path, tmp_path):
+    """The ratio check failed on a 20 MB part and suggested 128, under which a larger part failed next."""
+    file = set_declared_size(shared_strings_bomb(tmp_path, 20), SHEET, 300 * 1024 * 1024)
+    line = refused(project_path, file, ["over the limit of 100 times", "--max-unzip-mb 301"])
+    assert "Traceback" not in line
+
+
+def test_pictures_and_embedded_files_are_not_held_to_the_limits(project_path, tmp_path):
+    """openpyxl never opens them, so a large picture is no reason to refuse a workbook."""
+    file = set_declared_size(xlsx_with(tmp_path, "pictures.xlsx", {"xl/media/image1.png": b"x" * 1000}),
+                             "xl/media/image1.png", 2_000_000_000)
+    result = run_cli("import", project_path, file)
+    assert result.returncode == 0, result.stderr
+    assert len(imported(project_path)) == 3
+
+
 def test_a_declared_size_over_the_limit_is_refused_before_reading(project_path, tmp_path):
     file = xlsx_with(tmp_path, "big.xlsx", {SHARED_STRINGS: b"<sst/>"})
     set_declared_size(file, SHARED_STRINGS, 2_000_000_000)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from helpers import file_digest
+from hostile_files import password_protected_xlsx
 from import_files import fails_untouched, write_csv, write_xlsx
 
 from coder.errors import InputError
@@ -39,6 +40,17 @@ def fails(project: Path, file: Path, pattern: str, **options) -> str:
 
 def test_missing_file(project, tmp_path):
     fails(project, tmp_path / "nope.csv", r"nope\.csv: no such file")
+
+
+def test_a_folder_is_named_as_one(project, tmp_path):
+    (tmp_path / "answers").mkdir()
+    fails(project, tmp_path / "answers", r"answers: that is a folder, not a file \(name a file in it\)")
+
+
+def test_a_password_protected_workbook_says_so(project, tmp_path):
+    message = fails(project, password_protected_xlsx(tmp_path / "locked.xlsx"),
+                    r"locked\.xlsx: the workbook is password-protected \(encrypted\)")
+    assert "remove the password" in message
 
 
 def test_unknown_file_type(project, tmp_path):

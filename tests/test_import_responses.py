@@ -142,6 +142,22 @@ def test_given_columns_and_row_numbers_with_a_prefix(project_path, tmp_path):
     assert (summary.rows_read, summary.imported, summary.skipped_empty) == (3, 2, 1)
 
 
+def test_a_workbook_under_the_other_extension_is_read_as_what_it_is(project_path, tmp_path):
+    """Excel opens an .xlsx renamed .xls by what it holds; so does coder."""
+    renamed = tmp_path / "answers.xls"
+    write_xlsx(tmp_path / "answers.xlsx").rename(renamed)
+    summary = run_import(project_path, renamed)
+    assert imported(project_path) == EXPECTED
+    assert summary.description.startswith("XLSX")
+
+
+def test_an_answer_of_invisible_characters_only_is_empty(project_path, tmp_path):
+    rows = [["id", "text"], ["1", "\u200b"], ["2", " \ufeff\u00ad "], ["3", "real\u200b words"]]
+    summary = run_import(project_path, write_csv(tmp_path / "a.csv", rows))
+    assert list(imported(project_path)) == ["3"]
+    assert summary.skipped_empty == 2
+
+
 def test_empty_cells_are_left_out_of_attributes(project_path, tmp_path):
     rows = [["id", "role", "comment"], ["1", "", "some text"]]
     run_import(project_path, write_csv(tmp_path / "a.csv", rows))

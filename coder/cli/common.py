@@ -19,6 +19,15 @@ def default_coder() -> str:
         return "coder"
 
 
+def coder_name(value: str) -> str:
+    """A `--coder` value: the name without surrounding spaces, never empty (an empty name would
+    file decisions under no one)."""
+    name = value.strip()
+    if not name:
+        raise argparse.ArgumentTypeError("a coder name cannot be empty")
+    return name
+
+
 def add_project_argument(parser: argparse.ArgumentParser) -> None:
     """The project file, always the first positional argument."""
     parser.add_argument("project", type=Path, metavar="PROJECT", help="the project file (e.g. study.coder)")
@@ -27,10 +36,10 @@ def add_project_argument(parser: argparse.ArgumentParser) -> None:
 def add_coder_option(parser: argparse.ArgumentParser, *, default_all: bool = False) -> None:
     """`--coder NAME`: whose decisions to use (default: the OS user, or all coders)."""
     if default_all:
-        parser.add_argument("--coder", metavar="NAME", default=None,
+        parser.add_argument("--coder", metavar="NAME", default=None, type=coder_name,
                             help="use only this coder's decisions (default: all coders)")
     else:
-        parser.add_argument("--coder", metavar="NAME", default=default_coder(),
+        parser.add_argument("--coder", metavar="NAME", default=default_coder(), type=coder_name,
                             help="who is coding (default: your user name)")
 
 

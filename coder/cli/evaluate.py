@@ -7,7 +7,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coder.cli.common import add_project_argument, seed_value, table_text, wrapped
+from coder.cli.common import add_project_argument, coder_name, seed_value, table_text, wrapped
 from coder.cli.progress import Waiting
 from coder.errors import CoderError
 from coder.store import open_project, open_to_check
@@ -30,7 +30,7 @@ def register(subparsers) -> None:
                     "still help); and a reliability table: scores against how often they were right, "
                     "with the expected calibration error.")
     add_project_argument(parser)
-    parser.add_argument("--coder", metavar="NAME", default=None,
+    parser.add_argument("--coder", metavar="NAME", type=coder_name, default=None,
                         help="evaluate against this coder's decisions (default: all coders')")
     parser.add_argument("--folds", type=int, default=5, metavar="K", help="number of folds (default 5)")
     parser.add_argument("--engine", choices=ENGINES, default="auto", help="engine to evaluate (default auto)")

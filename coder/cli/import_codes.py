@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from contextlib import closing
 
-from coder.cli.common import add_project_argument
+from coder.cli.common import add_project_argument, coder_name
 from coder.cli.import_responses import add_input_file_arguments
 from coder.coding_import import LAYOUTS, CodingSummary, read_codings, write_codings
 from coder.store import open_project, open_to_check
@@ -21,7 +21,7 @@ def register(subparsers) -> None:
                     "optionally as theme->code or theme/code. The whole file is checked first.")
     add_project_argument(parser)
     add_input_file_arguments(parser)
-    parser.add_argument("--coder", metavar="NAME", required=True,
+    parser.add_argument("--coder", metavar="NAME", type=coder_name, required=True,
                         help="whose coding the file holds (their codings are filed under this name)")
     parser.add_argument("--format", choices=LAYOUTS, default="auto", dest="layout",
                         help="long: one row per id and code; wide: one 0/1 column per code; "

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from coder.cli.common import add_project_argument, default_coder
+from coder.cli.common import add_project_argument, coder_name, default_coder
 from coder.merge import MergeConflicts, merge_project, read_other_project
 from coder.store import open_project
 from coder.store.connection import require_project_file
@@ -28,7 +28,7 @@ def register(subparsers) -> None:
     parser.add_argument("other", type=Path, metavar="OTHER", help="the project file to merge in")
     parser.add_argument("--skip-conflicts", action="store_true",
                         help="merge all but what the conflicts touch (which is counted as held back)")
-    parser.add_argument("--coder", metavar="NAME", default=default_coder(),
+    parser.add_argument("--coder", metavar="NAME", type=coder_name, default=default_coder(),
                         help="who merges: the merge is a change in their history, which their undo takes back (default: your user name)")
     parser.set_defaults(run=run)
 

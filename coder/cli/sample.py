@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from contextlib import closing
 
-from coder.cli.common import add_project_argument, default_coder, seed_value
+from coder.cli.common import add_project_argument, coder_name, default_coder, seed_value
 from coder.sample import draw_sample, sample_population
 from coder.store import open_project, open_to_check
 
@@ -28,7 +28,7 @@ def register(subparsers) -> None:
                         help="the sample's name (default: sample)")
     parser.add_argument("--replace", action="store_true",
                         help="draw again a sample whose name is in use (replacing it)")
-    parser.add_argument("--coder", metavar="NAME", default=default_coder(),
+    parser.add_argument("--coder", metavar="NAME", type=coder_name, default=default_coder(),
                         help="who draws the sample, as the project's history records it (default: your user name)")
     parser.set_defaults(run=run)
 

@@ -14,7 +14,7 @@ from typing import Collection
 
 from rich.cells import cell_len
 
-from coder.cli.common import add_project_argument, terminal_width, wrapped
+from coder.cli.common import add_project_argument, coder_name, terminal_width, wrapped
 from coder.cli.decisions import decision_lines
 from coder.cli.progress import Progress, Waiting
 from coder.errors import CoderError, SaveError
@@ -46,7 +46,7 @@ def register(subparsers) -> None:
                         help="auto: a model per code where it beats the keywords (default); "
                              "keywords: codebook keywords only; model: a model wherever there are "
                              "enough examples")
-    parser.add_argument("--coder", metavar="NAME", default=None,
+    parser.add_argument("--coder", metavar="NAME", type=coder_name, default=None,
                         help="train on this coder's decisions only (default: all coders')")
     parser.add_argument("--scope", choices=("uncoded", "all"), default="uncoded",
                         help="which responses to score: not yet coded (default) or all")

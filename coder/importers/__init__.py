@@ -12,6 +12,7 @@ import dataclasses
 import itertools
 import json
 import re
+import zipfile
 from pathlib import Path
 from typing import Iterator
 
@@ -31,6 +32,19 @@ FORMATS = {
 }
 
 
+_OLE = bytes.fromhex("D0CF11E0A1B11AE1")   # a legacy .xls, or an .xlsx saved with a password
+
+
+def _workbook_kind(path: Path, named: str) -> str:
+    """"xlsx" or "xls" by what the file holds, as Excel opens it: a workbook renamed from one to
+    the other is read as what it is (an .xlsx is a zip archive); a damaged file keeps the kind
+    of its name."""
+    if zipfile.is_zipfile(path):
+        return "xlsx"
+    with open(path, "rb") as file:
+        return "xls" if file.read(8) == _OLE else named
+
+
 def open_table(path: Path | str, *, sheet: str | None = None,
                encoding: str | None = None, max_unzip_mb: int | None = None) -> Table:
     """Open a file of rows as a Table, by its extension (see FORMATS).
@@ -41,12 +55,16 @@ def open_table(path: Path | str, *, sheet: str | None = None,
     is missing, of an unknown kind, empty or unreadable.
     """
     path = Path(path)
+    if path.is_dir():
+        raise InputError("that is a folder, not a file", file=str(path), hint="name a file in it")
     if not path.is_file():
         raise InputError("no such file", file=str(path))
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         raise InputError(f"unknown file type {path.suffix or '(no extension)'!r}", file=str(path),
                          hint="use .csv, .tsv, .xlsx, .xls, .jsonl or .txt")
+    if kind in ("xlsx", "xls"):
+        kind = _workbook_kind(path, kind)
     if kind == "xlsx":
         table = open_xlsx(path, sheet, ZipLimits.raised_to(max_unzip_mb))
     elif kind == "xls":

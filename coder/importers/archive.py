@@ -52,41 +52,53 @@ class ArchiveKind:
     name: str                 # "workbook"
     resave: str               # how to write the file again with safe compression
     alternative: str = ""     # another way round a genuine huge file, e.g. ", or save it as CSV"
+    unread: tuple[str, ...] = ()   # prefixes of members the reader never opens: not held to the limits
 
 
-WORKBOOK = ArchiveKind("workbook", "save the workbook again from a spreadsheet program", ", or save it as CSV")
+# Pictures, embedded files, printer settings and the thumbnail: openpyxl's read-only
+# reader never opens them, so however large they are they cost nothing.
+WORKBOOK = ArchiveKind("workbook", "save the workbook again from a spreadsheet program", ", or save it as CSV",
+                       unread=("xl/media/", "xl/embeddings/", "xl/printerSettings/", "docProps/thumbnail"))
 
 
 def check_zip_members(path: Path, limits: ZipLimits, streamed_prefix: str, kind: ArchiveKind = WORKBOOK) -> None:
     """Raise InputError naming the file, the member and the limit if a member may expand too far.
 
     Members whose name starts with `streamed_prefix` are read as a stream; the
-    others whole. A file that is not a zip archive is left to its reader.
+    others whole; those under `kind.unread` not at all. A file that is not a zip
+    archive is left to its reader. The limit a message suggests is one the whole
+    file passes.
     """
     try:
         with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
+            members = [m for m in archive.infolist() if not m.filename.startswith(kind.unread)]
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return
-    for member in members:
-        _check_member(path, member, limits, member.filename.startswith(streamed_prefix), kind)
+    problems = [problem for member in members
+                if (problem := _problem(member, limits, member.filename.startswith(streamed_prefix), kind.name))]
+    if not problems:
+        return
+    reason, unsafe = problems[0]
+    if unsafe:
+        raise InputError(reason, file=str(path), hint=kind.resave)
+    needed = max(int(m.file_size / MB) + 1 for m in members)
+    raise InputError(reason, file=str(path),
+                     hint=f"if the file is genuine, raise the limit with {LIMIT_OPTION} {needed}{kind.alternative}")
 
 
-def _check_member(path: Path, member: zipfile.ZipInfo, limits: ZipLimits, streamed: bool,
-                  kind: ArchiveKind) -> None:
+def _problem(member: zipfile.ZipInfo, limits: ZipLimits, streamed: bool, kind_name: str) -> tuple[str, bool] | None:
+    """Why a member may not be read (and whether no limit makes it safe: its compression), or None."""
     if member.compress_type not in SAFE_COMPRESSION:
-        raise InputError(f"member {member.filename!r} uses compression method "
-                         f"{member.compress_type}, which is not read (only stored or deflated)",
-                         file=str(path), hint=kind.resave)
+        return (f"member {member.filename!r} uses compression method {member.compress_type}, which is not "
+                "read (only stored or deflated)"), True
     size_mb = member.file_size / MB
     limit = limits.streamed_mb if streamed else limits.whole_mb
-    hint = (f"if the file is genuine, raise the limit with {LIMIT_OPTION} "
-            f"{max(int(size_mb) + 1, limit)}{kind.alternative}")
     if size_mb > limit:
-        raise InputError(f"member {member.filename!r} expands to {size_mb:,.0f} MB, over the limit "
-                         f"of {limit:,} MB for one part of a {kind.name}", file=str(path), hint=hint)
+        return (f"member {member.filename!r} expands to {size_mb:,.0f} MB, over the limit "
+                f"of {limit:,} MB for one part of a {kind_name}"), False
     ratio = member.file_size / max(member.compress_size, 1)
     if limits.max_ratio and size_mb > limits.ratio_from_mb and ratio > limits.max_ratio:
-        raise InputError(f"member {member.filename!r} expands {ratio:,.0f} times "
-                         f"({member.compress_size / MB:,.1f} MB to {size_mb:,.0f} MB), over the "
-                         f"limit of {limits.max_ratio} times (a zip bomb?)", file=str(path), hint=hint)
+        return (f"member {member.filename!r} expands {ratio:,.0f} times "
+                f"({member.compress_size / MB:,.1f} MB to {size_mb:,.0f} MB), over the "
+                f"limit of {limits.max_ratio} times (a zip bomb?)"), False
+    return None

@@ -19,6 +19,7 @@ from coder.errors import InputError
 from coder.importers.background import in_background
 from coder.importers.columns import open_response_table
 from coder.importers.table import Table, row_id
+from coder.importers.values import is_blank
 from coder.store import transaction
 from coder.store.backup import safety_copy
 from coder.store.events import Action, record_event
@@ -83,7 +84,7 @@ def _id_and_text(plan: ResponsePlan, number: int, place: int, values: dict) -> t
             raise plan.table.error("the text is not a single value", place,
                                    column=plan.text_column)
         text = "" if text is None else str(text)
-    if not text or text.isspace():
+    if not text or is_blank(text):
         return "", ""
     return row_id(plan.table, plan.id_column, plan.id_prefix, number, place, values), text
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 import zipfile
 import zlib
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -115,20 +117,26 @@ def open_xlsx(path: Path, sheet: str | None = None, limits: ZipLimits = ZipLimit
 
     check_zip_members(path, limits, streamed_prefix="xl/worksheets/")
 
-    def load():
-        try:
-            return openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except _UNREADABLE as exc:
-            raise _unreadable(path, exc) from None
+    @contextmanager
+    def loaded():
+        # Opened by us, not by name: openpyxl refuses a name ending .xls, and a workbook saved
+        # under the other extension is read as what it holds (`coder.importers.open_table`).
+        with open(path, "rb") as file:
+            try:
+                book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+            except _UNREADABLE as exc:
+                raise _unreadable(path, exc) from None
+            try:
+                yield book
+            finally:
+                book.close()
 
-    workbook = load()
-    names = workbook.sheetnames
-    workbook.close()
+    with loaded() as workbook:
+        names = workbook.sheetnames
     index = _choose_sheet(names, sheet, path)
 
     def raw_rows():
-        book = load()
-        try:
+        with loaded() as book:
             rows = book.worksheets[index].iter_rows(values_only=True)
             while True:
                 try:
@@ -138,10 +146,13 @@ def open_xlsx(path: Path, sheet: str | None = None, limits: ZipLimits = ZipLimit
                 if row is None:
                     return
                 yield row
-        finally:
-            book.close()
 
     return _table(path, "XLSX", names, index, sheet is not None, raw_rows)
+
+
+# xlrd's words for an encrypted legacy workbook, and for an OLE container without a workbook
+# stream: what Excel writes for an .xlsx saved with a password (an "EncryptedPackage").
+_ENCRYPTED = re.compile(r"encrypted|can't find workbook in OLE2", re.IGNORECASE)
 
 
 def open_xls(path: Path, sheet: str | None = None) -> Table:
@@ -153,6 +164,10 @@ def open_xls(path: Path, sheet: str | None = None) -> Table:
     try:
         book = xlrd.open_workbook(str(path), on_demand=True)
     except (xlrd.XLRDError, CompDocError, zipfile.BadZipFile) as exc:   # a damaged file, or a zip that is not one
+        if _ENCRYPTED.search(str(exc)):
+            raise InputError("the workbook is password-protected (encrypted), so it cannot be read", file=str(path),
+                             hint="open it in Excel, remove the password (File > Info > Protect Workbook), "
+                                  "save it and import it again") from None
         raise InputError(f"not a readable XLS workbook ({exc})", file=str(path),
                          hint="save it from Excel as .xlsx, or as CSV UTF-8") from None
     names = book.sheet_names()

@@ -19,6 +19,16 @@ _ZONE = r"(?:\s*(?:Z|[A-Z]{2,5}(?:[-+]\d{1,2}(?::?\d{2})?)?|[-+]\d{2}:?\d{2}))?"
 _WHEN = re.compile(rf"(?:{_DATE}(?:(?:T|\s+|,\s*){_TIME}{_ZONE})?|{_TIME}{_ZONE})")
 
 
+# Whitespace, and the invisible characters a pasted answer can hold alone: zero-width space,
+# non-joiner and joiner, word joiner, byte order mark, soft hyphen.
+_BLANK = re.compile(r"[\s\u200b-\u200d\u2060\ufeff\u00ad]*")
+
+
+def is_blank(text: str) -> bool:
+    """Whether `text` shows nothing: empty, or only whitespace and invisible characters."""
+    return _BLANK.fullmatch(text) is not None
+
+
 def is_date_or_time(text: str) -> bool:
     """Whether `text` is a date, a time or both, written in digits as survey tools and
     spreadsheets write them (`2024/03/06 9:12:55 AM GMT+1`, `2024-03-05T14:30:00`, `9:12`)."""
