@@ -184,6 +184,29 @@ def test_default_coders_and_a_project_with_nothing_to_settle(tmp_path):
     run(scenario)
 
 
+def test_the_coders_memos_and_whole_names_are_shown_at_80x24(tmp_path):
+    """A usage test found 'A alic' in the chooser and the coders' memos nowhere on the screen."""
+    from coder.store.memos import set_memo
+
+    path = make_project(tmp_path / "memos.coder", n=3)
+    conn = open_project(path)
+    toggle_code(conn, "q0001", "caseload", "alice")
+    toggle_code(conn, "q0001", "staffing", "bob_the_second_coder")
+    set_memo(conn, "response", "q0001", "bob_the_second_coder", "staffing, as the team is short")
+    conn.close()
+
+    async def scenario():
+        async with running(path, "lead", size=(80, 24)) as (app, pilot, screen):
+            await pilot.press("f5")
+            await pilot.pause()
+            text = screen_text(app)
+            assert "A alice" in text and "B bob_the_second_coder" in text, text
+            assert "0 of 1 settled (differing)" in text
+            assert "memo: staffing" in text and "short" in text
+
+    run(scenario)
+
+
 def test_a_long_response_scrolls_by_key_and_the_picker_edits_the_consensus(tmp_path):
     path = make_project(tmp_path / "long.coder", n=18)
     conn = open_project(path)

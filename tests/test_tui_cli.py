@@ -19,7 +19,7 @@ def test_code_refuses_empty_coder_and_leaves_project(tmp_path):
     project = make_project(tmp_path / "p.coder", n=3)
     before = file_digest(project)
     result = run_cli("code", project, "--coder", " ")
-    assert result.returncode == 1 and "--coder" in result.stderr
+    assert result.returncode == 2 and "--coder: a coder name cannot be empty" in result.stderr
     assert file_digest(project) == before
 
 

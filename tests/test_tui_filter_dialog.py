@@ -39,3 +39,23 @@ def test_reopened_it_shows_the_attribute_value_in_force(tmp_path):
             await pilot.pause()
             assert app.screen.query_one("#attr_value", Select).value is Select.NULL
     run(scenario)
+
+
+def test_its_keys_are_shown_and_ctrl_s_applies(tmp_path):
+    """The key bar showed only "esc Cancel": nothing said how to move between fields or apply."""
+    from tui_driver import screen_text
+
+    path = make_project(tmp_path / "filter.coder", n=100)
+
+    async def scenario():
+        async with running(path, size=(80, 24)) as (app, pilot, screen):
+            await pilot.press("f")
+            await pilot.pause()
+            assert "tab Next field  ^s Apply  esc Cancel" in screen_text(app).splitlines()[-1]
+            app.screen.query_one("#attr_name", Select).value = "year"
+            await pilot.pause()
+            app.screen.query_one("#attr_value", Select).value = "2009"
+            await pilot.press("tab", "ctrl+s")
+            await pilot.pause()
+            assert screen.filter.attribute == ("year", "2009") and len(screen.response_list.ids) == 12
+    run(scenario)

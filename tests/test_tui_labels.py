@@ -82,3 +82,22 @@ def test_at_80_columns_the_charts_labels_end_with_whole_words(tmp_path):
                 full = next(name for name in themes if name.startswith(label.split(" ")[0] + " "))
                 assert _whole_words(label, full), (label, full)
     run(scenario)
+
+
+def test_at_80_columns_the_progress_line_cuts_whole_theme_counts(tmp_path):
+    """With a sample filter the line read "themes 1:4 2:1 3:0 4:2 5:5 6…": a count cut short."""
+    from coder.tui.widgets.progress import ProgressLine
+
+    path = new_project(tmp_path / "progress.coder")
+
+    async def scenario():
+        async with running(path, "alice", size=(80, 24)) as (app, pilot, screen):
+            line = screen.query_one(ProgressLine)
+            counts = {t.id: 12 for t in screen.codebook.themes}
+            line.show("alice", False, 10, 371, counts, screen.codebook, 20, "sample pilot, coded with 1.1")
+            await pilot.pause()
+            text = line.text.rstrip()
+            assert "list 20 [sample pilot, coded with 1.1]" in text, text
+            shown = text.split("themes ")[1].split(" ")
+            assert shown[-1] == "…" and all(entry.endswith(":12") for entry in shown[:-1]), text
+    run(scenario)

@@ -26,9 +26,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if not args.coder or not args.coder.strip():
-        raise CoderError("--coder: give a non-empty name")
-    open_ui(args.project, args.coder.strip())
+    open_ui(args.project, args.coder)   # a name, stripped and never empty (`coder_name`)
     return 0
 
 

@@ -30,6 +30,7 @@ from coder.records import Code, Codebook, Coding
 from coder.store.browse import change_marker
 from coder.store.codebook_read import load_codebook
 from coder.store.events import Event
+from coder.store.memos import get_memo
 from coder.store.responses import get_response
 from coder.tui.code_picker import CodeKeyActions, CodePicker
 from coder.tui.screens.adjudication_blind import BlindCoding
@@ -77,7 +78,6 @@ class AdjudicationScreen(UsesSession, BlindCoding, HistoryActions, CodeKeyAction
     DEFAULT_CSS = """
     AdjudicationScreen #choices { height: 1; margin: 0 0 1 0; }   /* no blank first line: rows are few at 80x24 */
     AdjudicationScreen #choices Label { padding: 0 1; width: auto; }
-    AdjudicationScreen #choices Select { width: 1fr; max-width: 28; }
     AdjudicationScreen #progress { padding: 0 1 0 2; width: 1fr; }
     AdjudicationScreen #responses { width: 16; height: 1fr; border: none; padding: 0; }
     AdjudicationScreen #right { width: 1fr; border-left: vkey $primary-muted; }
@@ -118,12 +118,15 @@ class AdjudicationScreen(UsesSession, BlindCoding, HistoryActions, CodeKeyAction
         self.pair: tuple[str, str] | None = first_pair(session.conn, session.coder, pairs)
         self.coders = sorted({name for a, b, _ in pairs for name in (a, b)})
         self.start_blind_coding()
+
     def compose(self):
         with Horizontal(id="choices"):
             for side, name in zip("AB", self.pair or ("", "")):
                 yield Label(side)
-                yield Select([(c, c) for c in self.coders], value=name or Select.NULL,
-                             allow_blank=not name, id=f"coder-{side.lower()}", prompt="(none)", compact=True)
+                select = Select([(c, c) for c in self.coders], value=name or Select.NULL,
+                                allow_blank=not name, id=f"coder-{side.lower()}", prompt="(none)", compact=True)
+                _fit_to_choice(select)
+                yield select
             yield Label("", id="progress")
         with Horizontal():
             yield OptionList(id="responses")
@@ -244,8 +247,10 @@ class AdjudicationScreen(UsesSession, BlindCoding, HistoryActions, CodeKeyAction
                    if self.pair else "Two coders have to code the same responses first.")
         for side, name, codings in zip("ab", self.pair or ("", ""), (item.a, item.b) if item else ([], [])):
             self.query_one(f"#name-{side}", Label).update(f"{side.upper()}: {name}")
+            # Each coder's memo on the response: their reasons are what the lead settles by.
+            memo = get_memo(self.conn, "response", item.response_id, name) if item and name else None
             self.query_one(f"#view-{side}", ResponseView).show(
-                response, codings, self.codes, self.colours, [], None, {}, name, nothing)
+                response, codings, self.codes, self.colours, [], memo, {}, name, nothing)
         self.query_one("#table", Static).update(self._codes_table(item) if item else MARKS)
 
     def _codes_table(self, item: DoubleCoded) -> Group:
@@ -337,6 +342,7 @@ class AdjudicationScreen(UsesSession, BlindCoding, HistoryActions, CodeKeyAction
         select.action_show_overlay()
 
     def on_select_changed(self, event: Select.Changed) -> None:
+        _fit_to_choice(event.select)
         a, b = (self.query_one(f"#coder-{side}", Select).value for side in "ab")
         if Select.NULL in (a, b) or (a, b) == self.pair:
             return
@@ -364,3 +370,10 @@ class AdjudicationScreen(UsesSession, BlindCoding, HistoryActions, CodeKeyAction
 
     def action_keys(self) -> None:
         self.app.push_screen(HelpScreen([(k, self.codes[c]) for k, c in self.keys.items()], KEYS))
+
+
+def _fit_to_choice(select: Select) -> None:
+    """A coder chooser as wide as the name it shows (and its arrow): no name is cut short, and
+    the progress beside the two takes the rest of the line."""
+    shown = "(none)" if select.value == Select.NULL else str(select.value)
+    select.styles.width = min(len(shown), 40) + 4

@@ -39,7 +39,7 @@ class FilterActions:
                 self._set_filter(*result)
         self.app.push_screen(FilterDialog(self.filter, self.everyone, self.codebook, attribute_names(self.conn),
                                           lambda name: attribute_values(self.conn, name),
-                                          [info.name for info in list_samples(self.conn)]), done)
+                                          [(info.name, info.size) for info in list_samples(self.conn)]), done)
 
     def action_toggle_everyone(self) -> None:
         self._set_filter(self.filter, not self.everyone)

@@ -4,9 +4,9 @@ or only the coder's own."""
 
 from __future__ import annotations
 
-from textual.binding import Binding
 from typing import Callable
 
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select
@@ -43,13 +43,16 @@ class FilterDialog(ModalScreen[tuple[ListFilter, bool] | None]):
     /* A box that shows on the dialog, empty until ticked. */
     FilterDialog Checkbox > .toggle--button { background: $foreground 30%; color: $foreground; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    # Shown in the key bar: how to move between the fields and apply without the mouse.
+    BINDINGS = [Binding("ctrl+s", "apply", "Apply"), Binding("tab", "app.focus_next", "Next field"),
+                Binding("escape", "cancel", "Cancel")]
     AUTO_FOCUS = "#status"   # the first field: enter and the arrows work at once
 
     def __init__(self, current: ListFilter, everyone: bool, codebook: Codebook, attributes: list[str],
-                 values_of: Callable[[str], tuple[list[tuple[str, int]], int]], samples: list[str] = ()) -> None:
+                 values_of: Callable[[str], tuple[list[tuple[str, int]], int]],
+                 samples: list[tuple[str, int]] = ()) -> None:
         """`values_of(name)` gives an attribute's values with their counts, and how many there are;
-        `samples` names the samples drawn for double coding."""
+        `samples` are the samples drawn for double coding, (name, size) each."""
         super().__init__()
         self.current = current
         self.everyone = everyone
@@ -94,7 +97,8 @@ class FilterDialog(ModalScreen[tuple[ListFilter, bool] | None]):
                              id="attr_value", prompt="value", compact=True)
             with Horizontal():
                 yield Label("Sample")
-                yield Select([(name, name) for name in self.samples], value=cur.sample or Select.NULL,
+                yield Select([(f"{name} ({size:,} responses)", name) for name, size in self.samples],
+                             value=cur.sample or Select.NULL,
                              id="sample", prompt="any response" if self.samples else "none drawn (coder sample)",
                              disabled=not self.samples, compact=True)
             with Horizontal():
@@ -145,6 +149,9 @@ class FilterDialog(ModalScreen[tuple[ListFilter, bool] | None]):
             sample=self._value("#sample"),
             queue=self.query_one("#queue", Checkbox).value),
             self.query_one("#everyone", Checkbox).value))
+
+    def action_apply(self) -> None:
+        self._apply()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -67,5 +67,19 @@ class ProgressLine(KeepsBaseStyles, Widget):
         if not width or full.cell_length <= width:
             return full
         short = Content.assemble((who, "bold"), ("  auto" if auto_advance else "", "bold"),
-                                 f"  coded {coded:,}/{total:,}", f"  │ {listing}", f"  │ themes {themes}")
-        return short.truncate(width, ellipsis=True)
+                                 f"  coded {coded:,}/{total:,}", f"  │ {listing}")
+        room = width - short.cell_length - len("  │ themes ")
+        return Content.assemble(short, f"  │ themes {_whole_counts(themes, room)}" if room > 1 else "").truncate(
+            width, ellipsis=True)
+
+
+def _whole_counts(themes: str, room: int) -> str:
+    """As many whole "index:count" entries of `themes` as fit in `room` cells, then "…": a count
+    cut short ("6…" for "6:12") would read as another figure."""
+    shown = ""
+    for entry in themes.split(" "):
+        candidate = f"{shown} {entry}".strip()
+        if len(candidate) + len(" …") > room and candidate != themes:
+            return f"{shown} …".strip()
+        shown = candidate
+    return shown
