@@ -8,7 +8,7 @@ import pytest
 from coder.store import open_project
 from coder.store.codings import add_coding
 from coder.store.responses import insert_responses
-from agreement_fixtures import code_spans
+from agreement_fixtures import code_spans, pilot_project
 from helpers import file_digest, run_cli
 
 pytestmark = pytest.mark.slow  # real processes or the full UI: `pytest -m "not slow"` skips them
@@ -143,6 +143,21 @@ def test_the_table_fits_the_terminal_it_is_printed_on(codebook_project):
     assert all(len(line) <= 80 for block in table[:-1] for line in block.splitlines()), shown
     piped = run_cli("agreement", codebook_project)
     assert max(len(line) for line in piped.stdout.split("\n\n")[0].splitlines()) > 80
+
+
+def test_the_sample_measured_on_is_named_with_the_responses_left_out(tmp_path):
+    """--sample pilot printed what the run without it printed, with no word of the sample or of
+    the 8 of its 20 responses nobody had coded."""
+    path = pilot_project(tmp_path / "study.coder")
+    out = tmp_path / "pilot.csv"
+    shown = run_cli("agreement", path, "--coders", "alice", "bob", "--sample", "pilot", "--out", out).stdout
+    said = ("Responses coded by all of alice, bob: 12 of the 20 in sample pilot (the other 8 are left out: "
+            "not coded by all of them)")
+    assert said in shown
+    notes = [line for line in out.read_text().splitlines() if line.startswith("# ")]
+    assert any("responses coded by all of them: 12 of the 20 in sample pilot (the other 8" in n for n in notes)
+    spans = run_cli("agreement", path, "--coders", "alice", "bob", "--sample", "pilot", "--unit", "span").stdout
+    assert "Responses coded by all of alice, bob: 12 (" in spans and " characters) of the 20 in sample pilot" in spans
 
 
 def test_three_coders_with_nothing_in_common_are_told_which_pairs_to_compare(codebook_project):

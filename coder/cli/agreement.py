@@ -69,8 +69,7 @@ def run(args: argparse.Namespace) -> int:
     result, notes = report.result, list(report.notes)
     print(table_text(console_table(report.table)))
     print()
-    characters = f" ({result.codes[0].units:,} characters)" if report.unit == "span" and result.codes else ""
-    print(f"Responses coded by all of {', '.join(report.coders)}: {len(result.units)}{characters}")
+    print(f"Responses coded by all of {', '.join(report.coders)}: {report.responses}")
     if CONSENSUS_NOTE in notes:
         print(CONSENSUS_NOTE[0].upper() + CONSENSUS_NOTE[1:] + ".")
     print(f"Exact match of whole code sets{' (per character)' if report.unit == 'span' else ''}: "
