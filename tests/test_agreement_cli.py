@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -40,7 +42,10 @@ def test_agreement_reports_per_code_and_writes_tables(codebook_project, tmp_path
     assert table.loc["caseload", "agreement %"] == round(100 * 2 / 3, 1)
     assert table.loc["caseload", "applied by alice"] == 2
     assert {"kappa 95% low", "kappa 95% high", "alpha 95% low", "alpha 95% high"} <= set(table.columns)
-    assert "alpha 95% CI" in result.stdout   # printed as one low-high column
+    printed = result.stdout.split("\n\n")[0].splitlines()
+    assert printed[0].split() == ["code", "responses", "agree", "%", "kappa", "95%", "CI", "alpha", "AC1"]
+    caseload = next(line for line in printed if line.startswith("1.1 Caseload size and allocation "))
+    assert caseload.split()[5:8] == ["2/1", "66.7", "0.400"]   # alice's count, then bob's
     # Codes no one applied to r1..r3 are not assessable: no AC1 of 1.0, left out of the pooled figures.
     unused = table[table["note"].str.startswith("not assessable", na=False)]
     assert set(unused.index) == set(table.index) - {"paperwork", "caseload"}
@@ -70,6 +75,9 @@ def test_agreement_over_characters(codebook_project, tmp_path):
     result = run_cli("agreement", codebook_project, "--unit", "span", "--out", out)
     assert result.returncode == 0, result.stderr
     assert "Responses coded by all of alice, bob: 2 (15 characters)" in result.stdout
+    header, *rows = result.stdout.split("\n\n")[0].splitlines()
+    assert header.split() == ["code", "characters", "agree", "%", "kappa", "alpha", "AC1"]   # no intervals
+    assert next(row for row in rows if row.startswith("1.1 ")).split()[5:7] == ["11/6", "40.0"]
     assert "Exact match of whole code sets (per character): 0.40" in result.stdout
     table = pd.read_excel(out, sheet_name="agreement").set_index("code id")
     assert table.loc["caseload", ["characters", "applied by alice", "applied by bob", "agreement %", "kappa"]
@@ -134,15 +142,26 @@ def _on_a_terminal(*args, columns: int = 80) -> str:
     return b"".join(chunks).decode().replace("\r\n", "\n")
 
 
-def test_the_table_fits_the_terminal_it_is_printed_on(codebook_project):
-    """The per-code table was about 170 characters wide on any terminal; on one it is wrapped to
-    its width, and to a file or a pipe it keeps a row on one line."""
-    _double_coded(codebook_project)
-    shown = _on_a_terminal("agreement", codebook_project, columns=80)
-    table = shown.split("\n\n")
-    assert all(len(line) <= 80 for block in table[:-1] for line in block.splitlines()), shown
-    piped = run_cli("agreement", codebook_project)
-    assert max(len(line) for line in piped.stdout.split("\n\n")[0].splitlines()) > 80
+def test_every_code_is_one_readable_line_at_80_columns(tmp_path):
+    """At 80 columns pandas split the per-code table into four blocks of 23 rows (only the first
+    named the code) and the terminal broke summary lines mid-word; COLUMNS=80 into a file wrapped
+    the table with backslashes. Now a row is a code's index, label and figures, fitted to the
+    width; the lines under it wrap at spaces; with no width a label is whole."""
+    path = pilot_project(tmp_path / "study.coder")
+    whole = run_cli("agreement", path, "--coders", "alice", "bob")
+    assert whole.returncode == 0, whole.stderr
+    for shown in (_on_a_terminal("agreement", path, "--coders", "alice", "bob", columns=80),
+                  run_cli("agreement", path, "--coders", "alice", "bob", columns=80).stdout):
+        assert max(len(line) for line in shown.splitlines()) <= 80, shown
+        assert "\\" not in shown
+        table, *under = shown.split("\n\n")
+        header, *rows = table.splitlines()
+        assert len(rows) == 23 and all(row[:4] == f"{row.split()[0]} " for row in rows)
+        row = {line.split()[0]: line for line in rows}
+        assert re.search(r"  6/5  +91\.7  0\.833  \[0\.\d\d, 1\.00\]  +0\.839  0\.834$", row["1.2"])
+        assert row["2.3"].split()[-6:] == ["1/0", "91.7", "0.000", "n/a", "0.000", "0.909"]
+        assert "\n\n".join(under).split() == whole.stdout.split("\n\n", 1)[1].split()   # no word broken
+    assert "2.3 Bureaucracy and procedures " in whole.stdout.split("\n\n")[0]
 
 
 def test_the_sample_measured_on_is_named_with_the_responses_left_out(tmp_path):
@@ -158,6 +177,17 @@ def test_the_sample_measured_on_is_named_with_the_responses_left_out(tmp_path):
     assert any("responses coded by all of them: 12 of the 20 in sample pilot (the other 8" in n for n in notes)
     spans = run_cli("agreement", path, "--coders", "alice", "bob", "--sample", "pilot", "--unit", "span").stdout
     assert "Responses coded by all of alice, bob: 12 (" in spans and " characters) of the 20 in sample pilot" in spans
+
+
+def test_three_coders_have_no_kappa_column_and_alpha_has_the_interval(codebook_project):
+    _double_coded(codebook_project)
+    conn = open_project(codebook_project)
+    for rid in ("r1", "r2", "r3"):
+        add_coding(conn, rid, "paperwork", "carol")
+    conn.close()
+    shown = run_cli("agreement", codebook_project).stdout
+    assert shown.splitlines()[0].split() == ["code", "responses", "agree", "%", "alpha", "95%", "CI", "AC1"]
+    assert "1.1 Caseload size and allocation " in shown
 
 
 def test_three_coders_with_nothing_in_common_are_told_which_pairs_to_compare(codebook_project):
