@@ -78,6 +78,7 @@ def test_agreement_over_characters(codebook_project, tmp_path):
     header, *rows = result.stdout.split("\n\n")[0].splitlines()
     assert header.split() == ["code", "characters", "agree", "%", "kappa", "alpha", "AC1"]   # no intervals
     assert next(row for row in rows if row.startswith("1.1 ")).split()[5:7] == ["11/6", "40.0"]
+    assert "characters: how many of the 15 characters of the 2 responses coded by all of alice, bob" in result.stdout
     assert "Exact match of whole code sets (per character): 0.40" in result.stdout
     table = pd.read_excel(out, sheet_name="agreement").set_index("code id")
     assert table.loc["caseload", ["characters", "applied by alice", "applied by bob", "agreement %", "kappa"]
@@ -159,9 +160,28 @@ def test_every_code_is_one_readable_line_at_80_columns(tmp_path):
         assert len(rows) == 23 and all(row[:4] == f"{row.split()[0]} " for row in rows)
         row = {line.split()[0]: line for line in rows}
         assert re.search(r"  6/5  +91\.7  0\.833  \[0\.\d\d, 1\.00\]  +0\.839  0\.834$", row["1.2"])
-        assert row["2.3"].split()[-6:] == ["1/0", "91.7", "0.000", "n/a", "0.000", "0.909"]
+        assert row["2.3"].split()[-7:] == ["*", "1/0", "91.7", "0.000", "n/a", "0.000", "0.909"]   # * : a note
         assert "\n\n".join(under).split() == whole.stdout.split("\n\n", 1)[1].split()   # no word broken
-    assert "2.3 Bureaucracy and procedures " in whole.stdout.split("\n\n")[0]
+    assert "2.3 Bureaucracy and procedures *" in whole.stdout.split("\n\n")[0]
+
+
+def test_the_figures_are_explained_under_the_table(tmp_path):
+    """The responses column, an n/a interval beside kappa 1.000, kappa 0.000 at 91.7% agreement
+    and the disagreement count were explained only in the --out notes sheet."""
+    path = pilot_project(tmp_path / "study.coder")
+    shown = run_cli("agreement", path, "--coders", "alice", "bob").stdout
+    legend = shown.split("\n\n")[1]
+    assert legend.startswith("responses: how many of the 12 responses coded by all of alice, bob each applied "
+                             "the code to (alice/bob); agree %: ")
+    assert "AC1: Gwet's (robust when a code is rare); each is 1 for perfect agreement" in legend
+    assert "95% CI of kappa: percentile bootstrap over the responses" in legend
+    assert "n/a when too few responses have the code (or lack it) to tell." in legend
+    assert ("  2.3 Bureaucracy and procedures: high agreement but low kappa: the code is rare, so most "
+            "agreement is on its absence") in legend
+    assert "  1.1 Caseload size and allocation: kappa and alpha undefined: every coder applied it" in legend
+    assert "Disagreements: 5 (response, code) pairs; list them with --disagreements FILE" in shown
+    dis = tmp_path / "dis.csv"
+    assert "Disagreements: 5 (response, code) pairs\n" in run_cli("agreement", path, "--disagreements", dis).stdout
 
 
 def test_the_sample_measured_on_is_named_with_the_responses_left_out(tmp_path):
@@ -187,7 +207,7 @@ def test_three_coders_have_no_kappa_column_and_alpha_has_the_interval(codebook_p
     conn.close()
     shown = run_cli("agreement", codebook_project).stdout
     assert shown.splitlines()[0].split() == ["code", "responses", "agree", "%", "alpha", "95%", "CI", "AC1"]
-    assert "1.1 Caseload size and allocation " in shown
+    assert "95% CI of alpha: " in shown and "(alice/bob/carol)" in shown
 
 
 def test_three_coders_with_nothing_in_common_are_told_which_pairs_to_compare(codebook_project):

@@ -38,7 +38,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Measure, print the per-code table and the summary, write the files asked for."""
+    """Measure, print the per-code table, its legend and the summary, write the files asked for."""
     from coder.cli import agreement_text
     from coder.export.tables import ExportTables, write_tables
     from coder.reliability.report import agreement_report   # deferred: numpy, for `coder --help`
@@ -55,7 +55,9 @@ def run(args: argparse.Namespace) -> int:
     notes = list(report.notes)
     print(fitted_table(*agreement_text.table(report)))
     print()
-    print(wrapped(agreement_text.summary(report)))
+    print(wrapped(agreement_text.legend(report)))
+    print()
+    print(wrapped(agreement_text.summary(report, disagreements_file=args.disagreements is not None)))
     if args.out:
         write_tables(ExportTables({"agreement": report.table, "disagreements": report.disagreements}, notes,
                                   csv_notes=True), args.out)

@@ -48,10 +48,12 @@ def table_text(table) -> str:
 MIN_LABEL = 12   # cells a table's label keeps however narrow the terminal ("1.2 Staff…")
 
 
-def fitted_table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> str:
+def fitted_table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str,
+                 marks: Sequence[str] = ()) -> str:
     """Rows of cells as lines of columns two spaces apart, each aligned as `align` says ("<" left,
     ">" right, one a column) in terminal cells. The first column (labels) is shortened after a
-    whole word so that a line fits `terminal_width` (where there is no width it stays whole)."""
+    whole word so that a line fits `terminal_width` (where there is no width it stays whole);
+    `marks`, one a row, end the labels whole however short."""
     from rich.cells import cell_len
 
     from coder.tui.wrapping import shorten
@@ -63,8 +65,9 @@ def fitted_table(header: Sequence[str], rows: Sequence[Sequence[str]], align: st
     if width:
         others = sum(max(cell_len(row[i]) for row in table) + 2 for i in range(1, len(header)))
         room = max(width - 1 - others, MIN_LABEL)
-    for row in table:
-        row[0] = shorten(row[0], room)
+    ends = ["", *marks, *[""] * (len(rows) - len(marks))]   # the header has none
+    for row, mark in zip(table, ends):
+        row[0] = shorten(row[0], room and room - cell_len(mark)) + mark
     widths = [max(cell_len(row[i]) for row in table) for i in range(len(header))]
     return "\n".join("  ".join(fitted(cell, w) if side == "<" else " " * (w - cell_len(cell)) + cell
                                for cell, w, side in zip(row, widths, align)).rstrip() for row in table)

@@ -35,6 +35,8 @@ CONSENSUS_NOTE = (f"{CONSENSUS}: only responses settled in adjudication have its
                   "ones where the coders differed, so agreement with it is measured on the hard cases alone "
                   "(the responses the coders agreed on are not among them)")
 DIFFERING = "characters differing"
+STATISTICS = ("kappa: Cohen's (two coders only); alpha: Krippendorff's, nominal; AC1: Gwet's "
+              "(robust when a code is rare)")
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,14 @@ def measured_on(shared: int, characters: int | None, sample: str | None, sampled
         return f"{count}, all of sample {sample}"
     return (f"{count} of the {sampled:,} in sample {sample} (the other {sampled - shared:,} are left out: "
             "not coded by all of them)")
+
+
+def interval_note(unit: str) -> str:
+    """How the 95% intervals are found over `unit`, and why one may be n/a."""
+    if unit == "span":
+        return "not given over characters (the characters of a response are not independent)"
+    return (f"percentile bootstrap over the responses ({RESAMPLES} resamples, fixed seed); n/a when too few "
+            "responses have the code (or lack it) to tell")
 
 
 def choose_coders(available: Sequence[str], requested: Sequence[str] | None, where: str) -> list[str]:
@@ -190,18 +200,14 @@ def _notes(coders: Sequence[str], result: Agreement, unit: str, responses: str) 
     if unit == "span":
         how = ("unit: the character; per code, the characters of these responses each coder coded with it "
                "(a coding of the whole response covers all its characters), as NVivo's coding comparison counts")
-        intervals = "95% low/high: not given over characters (the characters of a response are not independent)"
     else:
         how = "unit: the response; a code counts as applied to a response if applied anywhere in it"
-        intervals = (f"95% low/high: percentile bootstrap over the responses ({RESAMPLES} resamples, fixed "
-                     "seed); n/a when too few responses have the code to tell")
     figures = ", ".join(f"{name}: {figure(value, 3)}" for name, value in (
         ("exact match of whole code sets", result.exact_match), ("pooled kappa", result.pooled_kappa),
         ("mean alpha", result.mean_alpha)))
     return (f"coders: {', '.join(coders)}; responses coded by all of them: {responses}; {figures}",
             *([CONSENSUS_NOTE] if CONSENSUS in coders else []), how,
-            "kappa: Cohen's (two coders only); alpha: Krippendorff's, nominal; AC1: Gwet's "
-            "(robust when a code is rare); n/a: undefined because no coder varied",
+            f"{STATISTICS}; n/a: undefined because no coder varied",
             f"not assessable: no coder applied the code in these responses, so there was nothing to agree "
             f"on; {len(result.left_out)} of {len(result.codes)} codes, left out of the pooled kappa and the mean alpha",
-            intervals)
+            f"95% low/high: {interval_note(unit)}")
