@@ -11,7 +11,7 @@ from coder.store import open_project
 from coder.store.codings import add_coding
 from coder.store.responses import insert_responses
 from agreement_fixtures import code_spans, pilot_project
-from helpers import file_digest, run_cli
+from helpers import REPO, file_digest, run_cli
 
 pytestmark = pytest.mark.slow  # real processes or the full UI: `pytest -m "not slow"` skips them
 
@@ -197,6 +197,19 @@ def test_the_sample_measured_on_is_named_with_the_responses_left_out(tmp_path):
     assert any("responses coded by all of them: 12 of the 20 in sample pilot (the other 8" in n for n in notes)
     spans = run_cli("agreement", path, "--coders", "alice", "bob", "--sample", "pilot", "--unit", "span").stdout
     assert "Responses coded by all of alice, bob: 12 (" in spans and " characters) of the 20 in sample pilot" in spans
+
+
+def test_the_readme_example_is_what_the_command_prints(tmp_path):
+    path = pilot_project(tmp_path / "study.coder")
+    command = "    $ coder agreement study.coder --coders alice bob --sample pilot\n"
+    readme = (REPO / "README.md").read_text(encoding="utf-8").split(command, 1)[1]
+    example = []
+    for line in readme.splitlines():
+        if line and not line.startswith("    "):
+            break
+        example.append(line[4:])
+    shown = run_cli("agreement", path, "--coders", "alice", "bob", "--sample", "pilot", columns=80).stdout
+    assert "\n".join(example).strip() == shown.strip()
 
 
 def test_three_coders_have_no_kappa_column_and_alpha_has_the_interval(codebook_project):
