@@ -183,6 +183,23 @@ def test_a_code_every_coder_applied_everywhere_has_no_kappa_or_alpha_and_says_wh
     assert z.agreement == 1 and z.ac1 == 1
 
 
+def test_a_rare_code_with_high_agreement_and_low_kappa_names_the_paradox():
+    # 12 responses, y in all of them; x applied once, by a only: 11 of 12 agree, kappa 0, AC1 high.
+    sets = {c: {f"r{i}": {"y"} | ({"x"} if c == "a" and i == 0 else set()) for i in range(12)} for c in "ab"}
+    x, _ = measure_agreement(sets, ["a", "b"], ["x", "y"]).codes
+    assert x.agreement == pytest.approx(11 / 12) and x.kappa == 0 and x.ac1 > 0.9
+    assert x.note.startswith("high agreement but low kappa: the code is rare, so most agreement is on its absence")
+    # Nearly always applied, the other way round; three coders are judged by alpha.
+    everywhere = {c: {u: {"y"} | ({"x"} - codes) for u, codes in per.items()} for c, per in sets.items()}
+    assert measure_agreement(everywhere, ["a", "b"], ["x"]).codes[0].note.startswith(
+        "high agreement but low kappa: the code is nearly always applied, so most agreement is on its presence")
+    three = {**sets, "c": sets["b"]}
+    assert measure_agreement(three, ["a", "b", "c"], ["x"]).codes[0].note.startswith("high agreement but low alpha")
+    # Where the coders disagree often, a low kappa needs no such note.
+    often = {"a": sets["a"], "b": {u: {"y"} | ({"x"} if i < 6 else set()) for i, u in enumerate(sets["b"])}}
+    assert measure_agreement(often, ["a", "b"], ["x"]).codes[0].note == ""
+
+
 def test_one_disagreement_in_four_by_hand_through_measure_agreement():
     # Coder a: x on r1, r3; coder b: x on r1 only (A and B above). 2x2 table: both 1, a only 1,
     # neither 2; po = 3/4, pe = (2/4)(1/4) + (2/4)(3/4) = 1/2, kappa = (3/4 - 1/2) / (1/2) = 1/2.

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import math
 from pathlib import Path
 
-from coder.cli.common import add_project_argument, table_text
+from coder.cli.common import add_project_argument, fitted_table, wrapped
 from coder.export.kinds import check_output
-from coder.reliability import UNITS, figure
+from coder.reliability import UNITS
 from coder.store import open_project
 
 
@@ -38,24 +37,11 @@ def register(subparsers) -> None:
     parser.set_defaults(run=run)
 
 
-def console_table(table):
-    """The table as printed: kappa, alpha and AC1 to three places (pandas would print 1.0 and
-    -0.0 in a column without other figures), each interval as one `[low, high]` column beside
-    its statistic."""
-    shown = table.copy()
-    for name in ("kappa", "alpha"):
-        low, high = shown.pop(f"{name} 95% low"), shown.pop(f"{name} 95% high")
-        shown.insert(shown.columns.get_loc(name) + 1, f"{name} 95% CI",
-                     [f"[{figure(a)}, {figure(b)}]" if not math.isnan(a) else "n/a" for a, b in zip(low, high)])
-    for name in ("kappa", "alpha", "AC1"):
-        shown[name] = [figure(value, 3) for value in shown[name]]
-    return shown
-
-
 def run(args: argparse.Namespace) -> int:
-    """Measure, print the per-code table and the summary, write the files asked for."""
+    """Measure, print the per-code table, its legend and the summary, write the files asked for."""
+    from coder.cli import agreement_text
     from coder.export.tables import ExportTables, write_tables
-    from coder.reliability.report import CONSENSUS_NOTE, agreement_report   # deferred: numpy, for `coder --help`
+    from coder.reliability.report import agreement_report   # deferred: numpy, for `coder --help`
 
     for option, path in (("--out", args.out), ("--disagreements", args.disagreements)):
         if path is not None:
@@ -66,20 +52,12 @@ def run(args: argparse.Namespace) -> int:
                                   sample=args.sample)
     finally:
         conn.close()
-    result, notes = report.result, list(report.notes)
-    print(table_text(console_table(report.table)))
+    notes = list(report.notes)
+    print(fitted_table(*agreement_text.table(report)))
     print()
-    characters = f" ({result.codes[0].units:,} characters)" if report.unit == "span" and result.codes else ""
-    print(f"Responses coded by all of {', '.join(report.coders)}: {len(result.units)}{characters}")
-    if CONSENSUS_NOTE in notes:
-        print(CONSENSUS_NOTE[0].upper() + CONSENSUS_NOTE[1:] + ".")
-    print(f"Exact match of whole code sets{' (per character)' if report.unit == 'span' else ''}: "
-          f"{figure(result.exact_match)}   "
-          f"pooled kappa: {figure(result.pooled_kappa)}   mean alpha: {figure(result.mean_alpha)}")
-    if result.left_out:
-        print(f"Not assessable (no coder applied them in these responses), left out of pooled kappa "
-              f"and mean alpha: {len(result.left_out)} of {len(result.codes)} codes")
-    print(f"Disagreements: {len(report.disagreements)} (response, code) pairs")
+    print(wrapped(agreement_text.legend(report)))
+    print()
+    print(wrapped(agreement_text.summary(report, disagreements_file=args.disagreements is not None)))
     if args.out:
         write_tables(ExportTables({"agreement": report.table, "disagreements": report.disagreements}, notes,
                                   csv_notes=True), args.out)

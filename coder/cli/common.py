@@ -9,6 +9,7 @@ import shutil
 import sys
 import textwrap
 from pathlib import Path
+from typing import Sequence
 
 
 def default_coder() -> str:
@@ -51,6 +52,34 @@ def table_text(table) -> str:
 
     with pd.option_context("display.unicode.east_asian_width", True):
         return table.to_string(index=False, na_rep="n/a", line_width=terminal_width())
+
+
+MIN_LABEL = 12   # cells a table's label keeps however narrow the terminal ("1.2 Staff…")
+
+
+def fitted_table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str,
+                 marks: Sequence[str] = ()) -> str:
+    """Rows of cells as lines of columns two spaces apart, each aligned as `align` says ("<" left,
+    ">" right, one a column) in terminal cells. The first column (labels) is shortened after a
+    whole word so that a line fits `terminal_width` (where there is no width it stays whole);
+    `marks`, one a row, end the labels whole however short."""
+    from rich.cells import cell_len
+
+    from coder.tui.wrapping import shorten
+    from coder.wording import fitted
+
+    table = [list(header), *map(list, rows)]
+    width = terminal_width()
+    room = 0
+    if width:
+        others = sum(max(cell_len(row[i]) for row in table) + 2 for i in range(1, len(header)))
+        room = max(width - 1 - others, MIN_LABEL)
+    ends = ["", *marks, *[""] * (len(rows) - len(marks))]   # the header has none
+    for row, mark in zip(table, ends):
+        row[0] = shorten(row[0], room and room - cell_len(mark)) + mark
+    widths = [max(cell_len(row[i]) for row in table) for i in range(len(header))]
+    return "\n".join("  ".join(fitted(cell, w) if side == "<" else " " * (w - cell_len(cell)) + cell
+                               for cell, w, side in zip(row, widths, align)).rstrip() for row in table)
 
 
 def terminal_width() -> int | None:

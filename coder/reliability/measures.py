@@ -38,6 +38,9 @@ CodeSets = Mapping[str, Mapping[str, frozenset[str] | set[str]]]  # coder -> res
 
 NOT_ASSESSABLE = "not assessable: no coder applied it in the sample"
 NO_VARIATION = "kappa and alpha undefined: every coder applied it to every unit"
+# The kappa paradox is named where agreement is this high and the chance-corrected figure this low.
+PARADOX_AGREEMENT = 0.8
+PARADOX_KAPPA = 0.4
 
 
 @dataclass(frozen=True)
@@ -68,11 +71,17 @@ class CodeAgreement:
 
     @property
     def note(self) -> str:
-        """Why figures are missing ("" when nothing needs saying)."""
+        """Why figures are missing, or why kappa (alpha beyond two coders) is low where the coders
+        mostly agree ("" when nothing needs saying)."""
         if not self.assessable:
             return NOT_ASSESSABLE
         if all(n == self.units for n in self.applied.values()):
             return NO_VARIATION
+        name, corrected = ("kappa", self.kappa) if len(self.applied) == 2 else ("alpha", self.alpha)
+        if self.agreement >= PARADOX_AGREEMENT and corrected < PARADOX_KAPPA:
+            how, on = ("rare", "absence") if self.prevalence < 0.5 else ("nearly always applied", "presence")
+            return (f"high agreement but low {name}: the code is {how}, so most agreement is on its {on}, "
+                    "which chance alone would give (the kappa paradox); AC1 allows for that")
         return ""
 
 

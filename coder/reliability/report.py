@@ -35,6 +35,8 @@ CONSENSUS_NOTE = (f"{CONSENSUS}: only responses settled in adjudication have its
                   "ones where the coders differed, so agreement with it is measured on the hard cases alone "
                   "(the responses the coders agreed on are not among them)")
 DIFFERING = "characters differing"
+STATISTICS = ("kappa: Cohen's (two coders only); alpha: Krippendorff's, nominal; AC1: Gwet's "
+              "(robust when a code is rare)")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,28 @@ class AgreementReport:
     table: pd.DataFrame           # one row per code (see `agreement_table`)
     disagreements: pd.DataFrame   # one row per (response, code) the coders differ on
     notes: tuple[str, ...]        # how to read the tables, written beside them
+    responses: str                # how many responses they are over, of which sample (see `measured_on`)
+    characters: int | None        # the characters of those responses, for `span`
+
+
+def measured_on(shared: int, characters: int | None, sample: str | None, sampled: int) -> str:
+    """The count of `shared` responses (and their `characters`, if given), said as part of a
+    `sample` of `sampled` if one is named: "12 of the 20 in sample pilot (the other 8 are left out...)"."""
+    count = f"{shared:,}" + ("" if characters is None else f" ({characters:,} characters)")
+    if sample is None:
+        return count
+    if shared == sampled:
+        return f"{count}, all of sample {sample}"
+    return (f"{count} of the {sampled:,} in sample {sample} (the other {sampled - shared:,} are left out: "
+            "not coded by all of them)")
+
+
+def interval_note(unit: str) -> str:
+    """How the 95% intervals are found over `unit`, and why one may be n/a."""
+    if unit == "span":
+        return "not given over characters (the characters of a response are not independent)"
+    return (f"percentile bootstrap over the responses ({RESAMPLES} resamples, fixed seed); n/a when too few "
+            "responses have the code (or lack it) to tell")
 
 
 def choose_coders(available: Sequence[str], requested: Sequence[str] | None, where: str) -> list[str]:
@@ -104,6 +128,7 @@ def agreement_report(conn: sqlite3.Connection, coders: Sequence[str] | None = No
     chosen = choose_coders(project_coders(conn), coders, where)
     codebook = load_codebook(conn)
     extents = coded_extents(conn, chosen)
+    within: set[str] = set()
     if sample is not None:
         within = set(sample_response_ids(conn, sample))
         extents = {c: {rid: codes for rid, codes in per.items() if rid in within} for c, per in extents.items()}
@@ -111,9 +136,11 @@ def agreement_report(conn: sqlite3.Connection, coders: Sequence[str] | None = No
     code_ids = compared_codes(codebook, sets)
     if unit == "span":
         lengths = {rid: len(get_response(conn, rid).text) for rid in shared_units(sets, chosen)}
+        characters = sum(lengths.values())
         result = measure_span_agreement(extents, lengths, chosen, code_ids)
         differing = span_disagreements(extents, lengths, chosen, result.units)
     else:
+        characters = None
         result = measure_agreement(sets, chosen, code_ids)
         differing = [(r, c, who, None) for r, c, who in result.disagreements(sets)]
     if not result.units:
@@ -135,8 +162,9 @@ def agreement_report(conn: sqlite3.Connection, coders: Sequence[str] | None = No
           **({DIFFERING: chars} if unit == "span" else {})}
          for r, c, who, chars in differing],
         columns=DISAGREEMENT_COLUMNS + ([DIFFERING] if unit == "span" else []))
+    responses = measured_on(len(result.units), characters, sample, len(within))
     return AgreementReport(tuple(chosen), unit, result, agreement_table(result, labels, unit), disagreements,
-                           _notes(chosen, result, unit))
+                           _notes(chosen, result, unit, responses), responses, characters)
 
 
 def agreement_table(result: Agreement, labels: dict[str, tuple[str, str]], unit: str = "response") -> pd.DataFrame:
@@ -166,23 +194,20 @@ def agreement_table(result: Agreement, labels: dict[str, tuple[str, str]], unit:
     return pd.DataFrame(rows)
 
 
-def _notes(coders: Sequence[str], result: Agreement, unit: str) -> tuple[str, ...]:
-    """How to read the tables, written with them (a notes sheet, or lines under a CSV)."""
+def _notes(coders: Sequence[str], result: Agreement, unit: str, responses: str) -> tuple[str, ...]:
+    """How to read the tables, written with them (a notes sheet, or lines under a CSV); `responses`
+    says how many responses they are over (see `measured_on`)."""
     if unit == "span":
         how = ("unit: the character; per code, the characters of these responses each coder coded with it "
                "(a coding of the whole response covers all its characters), as NVivo's coding comparison counts")
-        intervals = "95% low/high: not given over characters (the characters of a response are not independent)"
     else:
         how = "unit: the response; a code counts as applied to a response if applied anywhere in it"
-        intervals = (f"95% low/high: percentile bootstrap over the responses ({RESAMPLES} resamples, fixed "
-                     "seed); n/a when too few responses have the code to tell")
     figures = ", ".join(f"{name}: {figure(value, 3)}" for name, value in (
         ("exact match of whole code sets", result.exact_match), ("pooled kappa", result.pooled_kappa),
         ("mean alpha", result.mean_alpha)))
-    return (f"coders: {', '.join(coders)}; responses coded by all of them: {len(result.units)}; {figures}",
+    return (f"coders: {', '.join(coders)}; responses coded by all of them: {responses}; {figures}",
             *([CONSENSUS_NOTE] if CONSENSUS in coders else []), how,
-            "kappa: Cohen's (two coders only); alpha: Krippendorff's, nominal; AC1: Gwet's "
-            "(robust when a code is rare); n/a: undefined because no coder varied",
+            f"{STATISTICS}; n/a: undefined because no coder varied",
             f"not assessable: no coder applied the code in these responses, so there was nothing to agree "
             f"on; {len(result.left_out)} of {len(result.codes)} codes, left out of the pooled kappa and the mean alpha",
-            intervals)
+            f"95% low/high: {interval_note(unit)}")
