@@ -7,12 +7,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from helpers import PROJECT_XSD
+from helpers import PROJECT_XSD, run_cli
 from lxml import etree
 
 from coder.codebook.files import read_codebook, write_codebook
 from coder.errors import CoderError, InputError
 from coder.records import Codebook
+from coder.store import open_project
 from coder.codebook.qdc import (CODEBOOK_NS, PROJECT_NS, code_guid, codebook_and_guids_from_xml,
                                 codebook_from_xml, codebook_to_xml, normal_guid, theme_guid)
 
@@ -197,3 +198,19 @@ def test_labels_two_codes_share_are_written_apart_and_read_back_as_they_were(tmp
     back = read_codebook(out)
     assert [c.label for c in back.codes] == [c.label for c in book.codes]
     assert back.codes[0].definition == "pasted\ufffdfrom Word"
+
+
+def test_a_codes_key_goes_through_a_qdc_to_a_new_project(tmp_path):
+    """A code's keyboard key rides in its `Key:` line, as .qdpx carries it in coder.json."""
+    keyed = SHIPPED.read_text(encoding="utf-8").replace('        index: "1.1"\n',
+                                                        '        index: "1.1"\n        key: z\n', 1)
+    (tmp_path / "keyed.yaml").write_text(keyed, encoding="utf-8")
+    for args in (("init", tmp_path / "p.coder", "--codebook", tmp_path / "keyed.yaml"),
+                 ("codebook", "export", tmp_path / "p.coder", tmp_path / "book.qdc"),
+                 ("init", tmp_path / "q.coder", "--codebook", tmp_path / "book.qdc")):
+        done = run_cli(*args)
+        assert done.returncode == 0, done.stderr
+    assert "Key: z" in (tmp_path / "book.qdc").read_text(encoding="utf-8")
+    conn = open_project(tmp_path / "q.coder", readonly=True)
+    assert conn.execute("SELECT key FROM codes WHERE id = 'caseload'").fetchone() == ("z",)
+    conn.close()

@@ -16,8 +16,10 @@ read in NVivo, ATLAS.ti, MAXQDA or QualCoder:
     Keywords: caseload; case load; cases
     Index: 1.1
     Id: caseload
+    Key: c
 
-(A .qdpx project carries these fields beside project.qde instead, so its
+(`Key:`, the code's keyboard key, is written only for a code that has one.
+A .qdpx project carries these fields beside project.qde instead, so its
 Descriptions hold the definition alone: see coder.refi.fields.)
 
 Names and text as REFI clients need them: coder.codebook.refi_text (a
@@ -56,7 +58,8 @@ CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 _GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "coder:refi-qda")
 UNGROUPED_THEME_ID = "ungrouped"
-_FOOTER_KEYS = {"keywords": "Keywords", "index": "Index", "id": "Id", "retired": "Retired", "label": "Label"}
+_FOOTER_KEYS = {"keywords": "Keywords", "index": "Index", "id": "Id", "key": "Key", "retired": "Retired",
+                "label": "Label"}
 def theme_guid(theme_id: str) -> str:
     """The REFI GUID of a theme, derived from its id."""
     return str(uuid.uuid5(_GUID_NAMESPACE, f"theme:{theme_id}"))
@@ -68,7 +71,7 @@ def code_guid(code_id: str) -> str:
 
 
 def _description(definition: str, *, include=(), exclude=(), keywords=(), index: str, id_: str,
-                 retired: bool, label: str | None) -> str:
+                 key: str | None = None, retired: bool, label: str | None) -> str:
     lines = [definition, ""] if definition else []
     for title, rules in (("Include", include), ("Exclude", exclude)):
         if rules:
@@ -77,6 +80,8 @@ def _description(definition: str, *, include=(), exclude=(), keywords=(), index:
     if keywords:
         lines.append(f"Keywords: {'; '.join(keywords)}")
     lines += [f"Index: {index}", f"Id: {id_}"]
+    if key:
+        lines.append(f"Key: {key}")
     if retired:
         lines.append("Retired: yes")
     if label is not None:
@@ -115,7 +120,7 @@ def codebook_to_xml(codebook: Codebook, *, namespace: str = CODEBOOK_NS, all_col
                 attrs["color"] = colours[code.id]
             code_el = ET.SubElement(parent_el, tag("Code"), attrs)
             text = _description(code.definition, include=code.include, exclude=code.exclude,
-                                keywords=code.keywords, index=code.index, id_=code.id,
+                                keywords=code.keywords, index=code.index, id_=code.id, key=code.key,
                                 retired=code.retired, label=renamed(code)) if footer else code.definition
             if text:
                 ET.SubElement(code_el, tag("Description")).text = text
