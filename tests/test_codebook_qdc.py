@@ -152,7 +152,7 @@ def test_guids_of_our_own_export_map_back_to_the_ids():
     ("<Project/>", 1, "expected a CodeBook"),
     ("<CodeBook>\n</CodeBook>", 1, "no Codes element"),
     ("<CodeBook><Codes>\n<Code guid='x' isCodable='true'/></Codes></CodeBook>", 2, "has no name"),
-    ("<CodeBook><Codes>\n<Code name='a'><Description>Id: same</Description></Code>\n"
+    ("<!-- coder codebook: {} --><CodeBook><Codes>\n<Code name='a'><Description>Id: same</Description></Code>\n"
      "<Code name='b'><Description>Id: same</Description></Code></Codes></CodeBook>", 3,
      "duplicate id 'same'"),
     ("<CodeBook><Codes>\n<Code name='a'>\n<Code name='b' color='blue'/></Code></Codes></CodeBook>",
@@ -214,3 +214,43 @@ def test_a_codes_key_goes_through_a_qdc_to_a_new_project(tmp_path):
     conn = open_project(tmp_path / "q.coder", readonly=True)
     assert conn.execute("SELECT key FROM codes WHERE id = 'caseload'").fetchone() == ("z",)
     conn.close()
+
+
+NVIVO = f"""<?xml version="1.0" encoding="utf-8"?>
+<CodeBook xmlns="{CODEBOOK_NS}" origin="NVivo 14">
+  <Codes>
+    <Code guid="00000000-0000-0000-0000-000000000001" name="Workload" isCodable="true">
+      <Description>About work.
+Keywords: count; cases
+Index: 7
+Retired: yes</Description>
+      <Code guid="00000000-0000-0000-0000-000000000002" name="Caseload" isCodable="true">
+        <Description>Id: Q7 interview
+Include:
+- anything</Description>
+      </Code>
+    </Code>
+  </Codes>
+</CodeBook>
+"""
+
+
+def test_another_programs_descriptions_are_definitions_whole(tmp_path):
+    """Lines such as "Index: 7" are coder's fields only in a .qdc coder wrote (its comment says so);
+    in another program's they are the researcher's text."""
+    path = tmp_path / "nvivo.qdc"
+    path.write_text(NVIVO, encoding="utf-8")
+    done = run_cli("init", tmp_path / "p.coder", "--codebook", path)
+    assert done.returncode == 0, done.stderr
+    book = read_codebook(path)
+    theme, code = book.themes[0], book.codes[0]
+    assert (theme.id, theme.index, theme.retired) == ("workload", "1", False)
+    assert theme.description == "About work.\nKeywords: count; cases\nIndex: 7\nRetired: yes"
+    assert (code.id, code.index, code.keywords, code.include) == ("caseload", "1.1", (), ())
+    assert code.definition == "Id: Q7 interview\nInclude:\n- anything"
+    marked = tmp_path / "coder.qdc"
+    marked.write_text(NVIVO.replace("\n<CodeBook", '\n<!-- coder codebook: {"name": "n"} -->\n<CodeBook')
+                      .replace("Id: Q7 interview", "Id: q7"), encoding="utf-8")
+    book = read_codebook(marked)
+    assert (book.themes[0].index, book.themes[0].retired, book.codes[0].id) == ("7", True, "q7")
+    assert book.codes[0].include == ("anything",) and book.name == "n"

@@ -36,7 +36,7 @@ Reading: any depth of nesting. Top-level codes with children become themes
 deeper become sub-codes of their parent code, each with its own name, in
 document order, with an index path (1.2.1). Top-level codes without children
 become codes of a theme "Ungrouped codes" (id `ungrouped`). The lines above are read back
-when present; otherwise a code whose GUID is one coder gave a project code
+from a codebook coder wrote (another program's Descriptions are definitions, whole); otherwise a code whose GUID is one coder gave a project code
 keeps that code's id (`known_ids`), and other ids are made from the names;
 indexes come from positions.
 """
@@ -284,17 +284,17 @@ class _Importer:
 
 
 def codebook_from_xml(element: ET.Element, *, file: str = "", lines: dict[int, int] | None = None,
-                      name: str = "", known_ids: Iterable[str] = ()) -> Codebook:
+                      name: str = "", known_ids: Iterable[str] = (), labelled_lines: bool = True) -> Codebook:
     """Read a `CodeBook` element (from a .qdc, or from inside a .qdpx project).
 
     `lines` maps id(element) to its source line, for error messages (read_qdc
     supplies it). Nesting of any depth is accepted; see the module docstring.
     REFI codebooks carry no name or version: `name` is used as given (default
     empty, which leaves a project's codebook name unchanged on import).
-    `known_ids` as for `read_qdc`.
+    `known_ids` as for `read_qdc`; `labelled_lines` as for `codebook_and_guids_from_xml`.
     """
     return codebook_and_guids_from_xml(element, file=file, lines=lines, name=name,
-                                       known_ids=known_ids)[0]
+                                       known_ids=known_ids, labelled_lines=labelled_lines)[0]
 
 
 def normal_guid(guid: str) -> str:
@@ -316,8 +316,8 @@ def codebook_and_guids_from_xml(element: ET.Element, *, file: str = "",
     lines would give (id, index, include, exclude, keywords as "a; b", retired
     as "yes"): coder's own fields carried beside a .qdpx (coder.refi.fields).
     A Code that has them takes its whole Description, as it is, as its definition;
-    so does every Code with labelled_lines=False (a project another program
-    wrote: lines like "Index: ..." there are the researcher's own text).
+    so does every Code with labelled_lines=False (a project or codebook another
+    program wrote: lines like "Index: ..." there are the researcher's own text).
     """
     importer = _Importer(file, lines or {}, known_ids, fields or {}, labelled_lines)
     if local(element.tag) != "CodeBook":

@@ -2,8 +2,11 @@
 
 REFI's CodeBook has no field for the codebook's name, version and method: they
 ride in a comment before the element, which other programs skip and
-`read_qdc` reads (a file from another program has none). Errors name the
-file and the line of the element at fault.
+`read_qdc` reads. The comment also marks the file as coder's: only then are
+the labelled lines of its Descriptions (`Index: 1.1`, `Id: caseload` ...)
+read as coder's fields; in a file from another program (which has no such
+comment) they are the researcher's text, kept whole as the definition.
+Errors name the file and the line of the element at fault.
 """
 
 from __future__ import annotations
@@ -39,8 +42,9 @@ _ABOUT_MARK = "coder codebook:"
 _ABOUT = ("name", "version", "method")
 
 
-def _about(comments: list[str]) -> dict[str, str]:
-    """The codebook's name, version and method from the comment `write_qdc` puts in (none without it)."""
+def _about(comments: list[str]) -> dict[str, str] | None:
+    """The codebook's name, version and method from the comment `write_qdc` puts in; None without
+    that comment (a file another program wrote)."""
     for comment in comments:
         text = comment.strip()
         if text.startswith(_ABOUT_MARK):
@@ -49,7 +53,7 @@ def _about(comments: list[str]) -> dict[str, str]:
             except ValueError:
                 return {}
             return {key: found[key] for key in _ABOUT if isinstance(found, dict) and isinstance(found.get(key), str)}
-    return {}
+    return None
 
 
 def _parse_with_lines(data: bytes, file: str) -> tuple[ET.Element, dict[int, int], list[str]]:
@@ -79,7 +83,8 @@ def _parse_with_lines(data: bytes, file: str) -> tuple[ET.Element, dict[int, int
 def read_qdc(path: Path, *, known_ids: Iterable[str] = ()) -> Codebook:
     """Read a REFI-QDA codebook file; InputError names the file, line and field.
 
-    `known_ids`: ids of the project's themes and codes; a Code without an `Id:`
+    Descriptions' labelled lines are read only from a file coder wrote (see the
+    module docstring). `known_ids`: ids of the project's themes and codes; a Code without an `Id:`
     line whose GUID is the one coder gives one of them (`code_guid`) keeps that id.
     """
     try:
@@ -88,5 +93,6 @@ def read_qdc(path: Path, *, known_ids: Iterable[str] = ()) -> Codebook:
         raise InputError("no such file", file=str(path)) from None
     root, lines, comments = _parse_with_lines(data, str(path))
     about = _about(comments)
-    codebook = codebook_from_xml(root, file=str(path), lines=lines, known_ids=known_ids)
+    codebook = codebook_from_xml(root, file=str(path), lines=lines, known_ids=known_ids,
+                                 labelled_lines=about is not None)
     return dataclasses.replace(codebook, **about) if about else codebook
