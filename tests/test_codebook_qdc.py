@@ -150,17 +150,18 @@ def test_guids_of_our_own_export_map_back_to_the_ids():
 @pytest.mark.parametrize("text, line, reason", [
     ("<CodeBook><Codes><Code name='a'>\n</Codes></CodeBook>", 2, "not valid XML"),
     ("<Project/>", 1, "expected a CodeBook"),
-    ("<CodeBook>\n</CodeBook>", 1, "no Codes element"),
-    ("<CodeBook><Codes>\n<Code guid='x' isCodable='true'/></Codes></CodeBook>", 2, "has no name"),
-    ("<!-- coder codebook: {} --><CodeBook><Codes>\n<Code name='a'><Description>Id: same</Description></Code>\n"
+    ("<CodeBook>\n</CodeBook>", 1, "in namespace (none), not urn:QDA-XML:codebook:1.0"),
+    ("<CodeBook NS>\n</CodeBook>", 1, "no Codes element"),
+    ("<CodeBook NS><Codes>\n<Code guid='x' isCodable='true'/></Codes></CodeBook>", 2, "has no name"),
+    ("<!-- coder codebook: {} --><CodeBook NS><Codes>\n<Code name='a'><Description>Id: same</Description></Code>\n"
      "<Code name='b'><Description>Id: same</Description></Code></Codes></CodeBook>", 3,
      "duplicate id 'same'"),
-    ("<CodeBook><Codes>\n<Code name='a'>\n<Code name='b' color='blue'/></Code></Codes></CodeBook>",
+    ("<CodeBook NS><Codes>\n<Code name='a'>\n<Code name='b' color='blue'/></Code></Codes></CodeBook>",
      3, "not #RRGGBB"),
 ])
 def test_bad_qdc_files_name_the_line(tmp_path, text, line, reason):
     path = tmp_path / "bad.qdc"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(text.replace(" NS>", f" xmlns='{CODEBOOK_NS}'>"), encoding="utf-8")
     with pytest.raises(InputError) as caught:
         read_codebook(path)
     assert caught.value.line == line and reason in str(caught.value)

@@ -56,6 +56,10 @@ from coder.records import Code, Codebook, Theme
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
+# The namespaces files are read in: QDA-XML 1.0's, and the draft 0:4 one ATLAS.ti still
+# writes in its codebooks (QualCoder reads both, for projects too).
+_READ_NAMESPACES = {CODEBOOK_NS: {CODEBOOK_NS, "urn:QDA-XML:codebook:0:4"},
+                    PROJECT_NS: {PROJECT_NS, "urn:QDA-XML:project:0:4"}}
 _GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "coder:refi-qda")
 UNGROUPED_THEME_ID = "ungrouped"
 _FOOTER_KEYS = {"keywords": "Keywords", "index": "Index", "id": "Id", "key": "Key", "retired": "Retired",
@@ -147,6 +151,16 @@ def _flag(value: bool) -> str:
 def local(tag: str) -> str:
     """An element's name without its namespace."""
     return tag.rsplit("}", 1)[-1]
+
+
+def check_namespace(tag: str, expected: str, *, file: str, line: int | None = None) -> None:
+    """InputError unless an element's tag (Clark notation) is in the namespace `expected`
+    (CODEBOOK_NS or PROJECT_NS) or another one REFI programs write for it (see _READ_NAMESPACES)."""
+    found = tag[1:].partition("}")[0] if tag.startswith("{") else ""
+    if found not in _READ_NAMESPACES[expected]:
+        raise InputError(f"the {local(tag)} element is in namespace {found or '(none)'}, not {expected}",
+                         file=file, line=line,
+                         hint="export it again as REFI-QDA 1.0 from the program that made it")
 
 
 def _children(element: ET.Element, name: str) -> list[ET.Element]:

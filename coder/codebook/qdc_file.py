@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable
 from xml.parsers import expat
 
-from coder.codebook.qdc import CODEBOOK_NS, codebook_from_xml, codebook_to_xml
+from coder.codebook.qdc import CODEBOOK_NS, check_namespace, codebook_from_xml, codebook_to_xml, local
 from coder.codebook.refi_text import xml_safe
 from coder.errors import InputError
 from coder.records import Codebook
@@ -68,10 +68,16 @@ def _parse_with_lines(data: bytes, file: str) -> tuple[ET.Element, dict[int, int
         element = builder.start(clark(name), {clark(k): v for k, v in attrs.items()})
         lines[id(element)] = parser.CurrentLineNumber
 
+    def external(context, base, system_id, public_id):
+        raise InputError(f"not valid XML: it refers to an external entity ({system_id or public_id}), "
+                         "which coder does not read", file=file, line=parser.CurrentLineNumber,
+                         hint="a .qdc holds its text itself; export it again from the program that made it")
+
     parser.StartElementHandler = start
     parser.EndElementHandler = lambda name: builder.end(clark(name))
     parser.CharacterDataHandler = builder.data
     parser.CommentHandler = comments.append
+    parser.ExternalEntityRefHandler = external   # without it expat skips the reference silently
     try:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
@@ -83,6 +89,9 @@ def _parse_with_lines(data: bytes, file: str) -> tuple[ET.Element, dict[int, int
 def read_qdc(path: Path, *, known_ids: Iterable[str] = ()) -> Codebook:
     """Read a REFI-QDA codebook file; InputError names the file, line and field.
 
+    A CodeBook in a namespace other than REFI's (coder.codebook.qdc.check_namespace)
+    or an external entity (nothing outside the file is read) is an InputError too.
+
     Descriptions' labelled lines are read only from a file coder wrote (see the
     module docstring). `known_ids`: ids of the project's themes and codes; a Code without an `Id:`
     line whose GUID is the one coder gives one of them (`code_guid`) keeps that id.
@@ -92,6 +101,8 @@ def read_qdc(path: Path, *, known_ids: Iterable[str] = ()) -> Codebook:
     except FileNotFoundError:
         raise InputError("no such file", file=str(path)) from None
     root, lines, comments = _parse_with_lines(data, str(path))
+    if local(root.tag) == "CodeBook":   # another root is codebook_from_xml's to name
+        check_namespace(root.tag, CODEBOOK_NS, file=str(path), line=lines.get(id(root)))
     about = _about(comments)
     codebook = codebook_from_xml(root, file=str(path), lines=lines, known_ids=known_ids,
                                  labelled_lines=about is not None)

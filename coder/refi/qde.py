@@ -19,7 +19,7 @@ import zlib
 from typing import Iterable, Iterator, NoReturn
 
 from coder.errors import InputError
-from coder.codebook.qdc import local, normal_guid
+from coder.codebook.qdc import PROJECT_NS, check_namespace, local, normal_guid
 
 IMPORTED_CODER = "imported"
 _KEPT_WHOLE = {"CodeBook"}
@@ -120,16 +120,17 @@ class QdeFile:
         from the tree once the caller has had it: keep nothing but what you
         extract. Sets `project_name` from the root. InputError for bad XML
         anywhere in the file, else (once the whole file is parsed) for a root
-        other than Project.
+        other than Project, then for one in a namespace other than REFI's
+        (coder.codebook.qdc.check_namespace).
         """
         stack: list[ET.Element] = []
-        root = ""
+        root = root_tag = ""
         try:
             with self.archive.open(self.qde) as stream:
                 for event, element in ET.iterparse(stream, events=("start", "end")):
                     if event == "start":
                         if not stack:
-                            root = local(element.tag)
+                            root_tag, root = element.tag, local(element.tag)
                             self.project_name = element.get("name", "")
                             self.origin = element.get("origin", "")
                         stack.append(element)
@@ -147,6 +148,7 @@ class QdeFile:
             self.damaged(self.qde, exc)
         if root != "Project":
             raise InputError(f"the root element is {root!r}, not Project", file=self.where)
+        check_namespace(root_tag, PROJECT_NS, file=self.where)
 
     def damaged(self, member: str, exc: Exception) -> NoReturn:
         """Raise the InputError for a member of the archive whose bytes cannot be read back."""
