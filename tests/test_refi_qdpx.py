@@ -560,3 +560,24 @@ def test_users_and_sources_of_one_name_stay_apart(tmp_path):
     twice = xml.replace("22222222-2222-2222-2222-222222222222", "11111111-1111-1111-1111-111111111111")
     with pytest.raises(InputError, match="User 11111111-1111-1111-1111-111111111111: another User has this GUID"):
         import_qdpx(foreign_qdpx(tmp_path / "t.qdpx", twice), tmp_path / "t.coder")
+
+
+def test_a_note_a_code_and_a_source_both_refer_to_is_a_memo_on_each(tmp_path, schema):
+    """The code memo was lost (the source's NoteRef won) though the summary counted it."""
+    xml = FOREIGN.replace('name="Money" isCodable="true"/>',
+                          'name="Money" isCodable="true"><NoteRef targetGUID="dddddddd-0000-0000-0000-000000000001"/></Code>')
+    assert schema.validate(etree.fromstring(xml.encode())), schema.error_log
+    content = import_qdpx(foreign_qdpx(tmp_path / "both.qdpx", xml), tmp_path / "both.coder")
+    assert ", 4 memos" in content.summary()
+    conn = open_project(tmp_path / "both.coder", readonly=True)
+    money = next(c.id for c in load_codebook(conn).codes if c.label == "Money")
+    memos = tables.memos_frame(conn)[["target_type", "target_id", "coder", "text"]].values.tolist()
+    assert ["response", "Interview 1", "Ana", "late shifts again"] in memos
+    assert ["code", money, "Ana", "late shifts again"] in memos and len(memos) == 4
+    write_qdpx(conn, tmp_path / "out.qdpx")   # the Note's GUID stays with one memo: no GUID twice
+    conn.close()
+    with zipfile.ZipFile(tmp_path / "out.qdpx") as archive:
+        root = etree.fromstring(archive.read("project.qde"))
+    assert schema.validate(root), schema.error_log
+    guids = [note.get("guid") for note in root.iter("{urn:QDA-XML:project:1.0}Note")]
+    assert len(guids) == len(set(guids)) == 4 and "dddddddd-0000-0000-0000-000000000001" in guids

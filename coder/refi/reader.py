@@ -31,10 +31,11 @@ What maps to what:
   source's own name), its Description a memo on each
 - `Note` -> a memo on the project, a response (NoteRef on a source or a
   selection, or a `Link` between the note and one: NVivo's annotations), a
-  theme or a code (NoteRef on a code); a note nobody refers to
-  goes where its name says (coder's `code memo "Label" (coder)`, the label
-  as the file writes it when two codes share one, and older
-  `code memo ID`, which QualCoder writes back without NoteRefs; see
+  theme or a code (NoteRef on a code), a memo on each target when several
+  refer to it; a note nobody refers to goes where its name says (coder's
+  `code memo "Label" (coder)`, the label as the file writes it when two
+  codes share one, and older `code memo ID`, which QualCoder writes back
+  without NoteRefs; see
   coder.refi.memos), else to the project; several notes on one target by one
   coder are joined; `creationDateTime`/`modifiedDateTime` -> the memo's
   created and updated times (of the first and last note joined), in the
@@ -238,38 +239,39 @@ def _read_notes(qde: QdeFile, content: QdpxContent, read: SourcesRead, skeleton:
     the project); the project's Description, and those of sources and coded selections, are
     memos too, unless one only repeats the notes on its target (see the module docstring).
 
-    A source's or selection's NoteRef wins over a code's, which wins over the project's.
+    A note several targets refer to (a source and a code, say) is a memo on each: sources and
+    selections first, then codes, then the project. The first keeps the Note's GUID (an
+    export writes each memo as a Note of its own, and a GUID may be used once).
     """
+    for note_guid, target in [*skeleton.code_notes, *((g, ("project", "")) for g in skeleton.project_notes)]:
+        read.refer(note_guid, target)
     targets = read.note_targets
-    for note_guid, target in skeleton.code_notes:
-        targets.setdefault(note_guid, target)
-    for note_guid in skeleton.project_notes:
-        targets.setdefault(note_guid, ("project", ""))
     content.dangling_note_refs = len(set(targets) - {guid_of(note.guid) for note in read.notes})
     named_targets = _NamedTargets(skeleton.codebook, set(skeleton.source_ids.values()))
     on_target: dict[tuple[str, str], list[tuple[str, str]]] = {}   # (kind, target) -> (coder, text)
     for note in read.notes:
-        who = note.author
-        place = targets.get(guid_of(note.guid))
-        if place is None:
-            place, named_coder = named_targets.of(note.name)
-            if who == IMPORTED_CODER and named_coder:
-                who = named_coder
-        kind, target = place
         text = note.text
         if text is None and note.path:
             text = qde.file_text(note.path, "Note", note.guid)
         if not text or not text.strip():
             continue
-        key = (kind, target, who)
+        who = note.author
+        places = targets.get(guid_of(note.guid))
+        if not places:
+            place, named_coder = named_targets.of(note.name)
+            places = [place]
+            if who == IMPORTED_CODER and named_coder:
+                who = named_coder
         spelt = written_guid(note.guid)
-        if spelt and key not in content.memos:
-            content.guids.append(("note", memo_key(*key), spelt, note.name))
         created, modified = xs_datetime(note.created), xs_datetime(note.modified) or xs_datetime(note.created)
-        first = content.memo_times.get(key, (None, None))[0] if key in content.memos else None
-        content.memo_times[key] = (first or created, modified)
-        on_target.setdefault(place, []).append((who, text))
-        _add_memo(content, key, text)
+        for n, place in enumerate(places):
+            key = (*place, who)
+            if spelt and n == 0 and key not in content.memos:
+                content.guids.append(("note", memo_key(*key), spelt, note.name))
+            first = content.memo_times.get(key, (None, None))[0] if key in content.memos else None
+            content.memo_times[key] = (first or created, modified)
+            on_target.setdefault(place, []).append((who, text))
+            _add_memo(content, key, text)
     users = set(content.users)
     for kind, target, who, text in [("project", "", IMPORTED_CODER, skeleton.description),
                                     *(("response", rid, who, text) for rid, who, text in read.descriptions)]:
