@@ -3,7 +3,10 @@
 REFI-QDA has no place for a codebook's name, version or method (a `CodeBook`
 has nothing but its codes, and `Project/@name` is the project's name), nor for
 a code's id, index, include and exclude rules, keywords, key or retirement, nor
-for a label the file had to write under another name (coder.codebook.refi_text.exported_names). A .qdc
+for a label the file had to write under another name (coder.codebook.refi_text.exported_names),
+nor for attribute values its variables cannot hold as they are (coder.refi.values:
+an integer in a Float column, a list; coder.json has those responses' attributes
+whole, by source GUID). A .qdc
 codebook file carries those as labelled lines after the definition in each
 `Description` (coder.codebook.qdc); a .qdpx carries them in `coder.json`
 beside project.qde, by each code's GUID, so the `Description` another program
@@ -37,15 +40,21 @@ _CODE_FIELDS = {"id": str, "index": str, "include": list, "exclude": list, "keyw
 
 @dataclass
 class CoderFields:
-    """What a `coder.json` gives: the codebook's fields, and each code's by GUID."""
+    """What a `coder.json` gives: the codebook's fields, each code's by GUID, and the
+    attributes project.qde cannot hold as they are."""
 
     codebook: dict[str, str] = field(default_factory=dict)
     # normal_guid -> the fields as coder.codebook.qdc reads them from a Description
     codes: dict[str, dict] = field(default_factory=dict)
+    # normal_guid of a TextSource -> its response's attributes, whole (see coder.refi.values.exact)
+    attributes: dict[str, dict] = field(default_factory=dict)
 
 
-def coder_fields(codebook: Codebook, theme_guids: Mapping[str, str], code_guids: Mapping[str, str]) -> str:
-    """The text of `coder.json` for a codebook whose themes and codes have these GUIDs (id -> GUID)."""
+def coder_fields(codebook: Codebook, theme_guids: Mapping[str, str], code_guids: Mapping[str, str],
+                 attributes: Mapping[str, dict]) -> str:
+    """The text of `coder.json` for a codebook whose themes and codes have these GUIDs (id -> GUID),
+    with `attributes` (source GUID -> attributes) of the responses whose values would not read
+    back from project.qde as they are."""
     names = exported_names(codebook)
     renamed = lambda record: {"label": record.label} if names[record.id] != record.label else {}  # noqa: E731
     codes = {theme_guids[t.id]: {"id": t.id, "index": t.index, "retired": t.retired, **renamed(t)}
@@ -55,7 +64,8 @@ def coder_fields(codebook: Codebook, theme_guids: Mapping[str, str], code_guids:
                                      "retired": c.retired, **({"key": c.key} if c.key else {}), **renamed(c)}
                   for c in codebook.codes})
     book = {key: getattr(codebook, key) for key in _CODEBOOK_FIELDS}
-    return json.dumps({"codebook": book, "codes": codes}, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps({"codebook": book, "codes": codes, "attributes": dict(attributes)},
+                      ensure_ascii=False, indent=2) + "\n"
 
 
 def read_coder_fields(qde: QdeFile) -> CoderFields:
@@ -74,9 +84,12 @@ def read_coder_fields(qde: QdeFile) -> CoderFields:
         book = data.get("codebook", {})
         found = CoderFields({key: book[key] for key in _CODEBOOK_FIELDS if book.get(key)},
                             {normal_guid(guid): _description_fields(values)
-                             for guid, values in data.get("codes", {}).items()})
+                             for guid, values in data.get("codes", {}).items()},
+                            {normal_guid(guid): values for guid, values in data.get("attributes", {}).items()})
         if not all(isinstance(value, str) for value in found.codebook.values()):
             raise ValueError("not text")
+        if not all(isinstance(values, dict) for values in found.attributes.values()):
+            raise ValueError("attributes not an object")
     except (UnicodeDecodeError, ValueError, AttributeError, TypeError):
         raise InputError(f"{CODER_FIELDS} is not the JSON object coder writes", file=qde.file,
                          hint=f"delete {CODER_FIELDS} from the .qdpx to import without it") from None

@@ -9,10 +9,8 @@ Only the `CodeBook` (small, and read as one tree by coder.codebook.qdc) is kept 
 
 from __future__ import annotations
 
-import math
 import posixpath
 import re
-import sys
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
@@ -20,6 +18,7 @@ from typing import Iterable, Iterator, NoReturn
 
 from coder.errors import InputError
 from coder.codebook.qdc import PROJECT_NS, check_namespace, local, normal_guid
+from coder.refi.values import read_value
 
 IMPORTED_CODER = "imported"
 _KEPT_WHOLE = {"CodeBook"}
@@ -76,21 +75,8 @@ def values(items: Iterable[ET.Element], variables: dict[str, str]) -> dict:
         for child in item:
             kind = local(child.tag)
             if kind.endswith("Value") and name:
-                text = (child.text or "").strip()
-                found[name] = (int(text) if kind == "IntegerValue" and text.lstrip("-").isdigit()
-                               else text.lower() in ("true", "1") if kind == "BooleanValue"
-                               else _finite(text) if kind == "FloatValue" and _finite(text) is not None
-                               else sys.intern(text))   # one string for each category
+                found[name] = read_value(kind, child.text or "")
     return found
-
-
-def _finite(text: str) -> float | None:
-    """A FloatValue's number; None for text that is not one, or not finite (kept as text)."""
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
 
 
 class QdeFile:

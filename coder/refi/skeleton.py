@@ -1,7 +1,8 @@
 """The first, light pass over project.qde: what must be known before any source is read.
 
 Users, Variables, the CodeBook (with coder's own fields from `coder.json`,
-see coder.refi.fields), every source's GUID and name (its file name when
+see coder.refi.fields, which also has the attributes of responses project.qde
+cannot hold as they are), every source's GUID and name (its file name when
 it has none) and the NoteRefs of codes and of the project. Two users or two
 sources of one name are told apart as "name" and "name (2)": two people's
 codings must not become one coder's, and a response id must be unique. It
@@ -40,6 +41,8 @@ class Skeleton:
     # (kind, key, GUID as the file spells it, None) of users, variables, sources, themes and codes:
     # rows for coder.store.exchange.keep_guids
     guids: list[tuple[str, str, str, None]] = field(default_factory=list)
+    # response id -> its attributes, whole, from coder.json (coder.refi.fields): they win over project.qde's
+    exact_attributes: dict[str, dict] = field(default_factory=dict)
 
 
 def read_skeleton(qde: QdeFile) -> Skeleton:
@@ -97,8 +100,9 @@ def read_skeleton(qde: QdeFile) -> Skeleton:
              if key and guid in written]
     shared = {kind: sum(bool(name) and names[guid] != name for guid, name in listed)
               for kind, listed, names in (("user", users, people), ("source", sources, source_ids))}
+    exact = {source_ids[guid]: values for guid, values in fields.attributes.items() if guid in source_ids}
     return Skeleton(qde.project_name, people, variables, codebook, themes, codes, source_ids, code_notes,
-                    project_notes, description, {k: n for k, n in shared.items() if n}, guids)
+                    project_notes, description, {k: n for k, n in shared.items() if n}, guids, exact)
 
 
 def _remember(written: dict[str, str], element) -> str:

@@ -87,7 +87,8 @@ def read_sources(qde: QdeFile, skeleton: Skeleton) -> SourcesRead:
     """Read cases, sources and notes; InputError for a missing text or a bad span.
 
     A response's attributes are its cases' values (in document order), then
-    the source's own VariableValues, which win.
+    the source's own VariableValues, which win; those coder.json gives (a file
+    coder wrote, see coder.refi.fields) replace them all.
     """
     return _SecondPass(qde, skeleton).run()
 
@@ -134,7 +135,8 @@ class _SecondPass:
         for rid, names in self.sets.items():
             if rid in self.attributes:   # a variable of that name wins
                 self.attributes[rid].setdefault(SET_ATTRIBUTE, "; ".join(dict.fromkeys(names)))
-        self.read.responses = [(rid, text, self.attributes[rid]) for rid, text in self.texts]
+        exact = self.skeleton.exact_attributes
+        self.read.responses = [(rid, text, exact.get(rid, self.attributes[rid])) for rid, text in self.texts]
         return self.read
 
     def case(self, case: ET.Element) -> None:
