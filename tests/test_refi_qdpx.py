@@ -95,10 +95,10 @@ def test_round_trip_same_codings_codebook_memos_attributes(small, tmp_path):
     write_qdpx(small, tmp_path / "s.qdpx")
     import_qdpx(tmp_path / "s.qdpx", tmp_path / "back.coder")
     back = open_project(tmp_path / "back.coder", readonly=True)
-    columns = ["response_id", "code_id", "coder", "start", "end", "created_at"]
+    columns = ["response_id", "code_id", "coder", "start", "end", "created_at", "origin"]
     key = lambda frame: sorted(map(str, frame[columns].itertuples(index=False)))  # noqa: E731
     assert key(tables.codings_frame(back)) == key(tables.codings_frame(small))
-    assert set(tables.codings_frame(back)["origin"]) == {"imported"}
+    assert set(tables.codings_frame(back)["origin"]) == {"manual"}   # from coder.json
     memo_cols = ["target_type", "target_id", "coder", "text"]
     assert (tables.memos_frame(back)[memo_cols].values.tolist()
             == tables.memos_frame(small)[memo_cols].values.tolist())

@@ -49,7 +49,9 @@ What maps to what:
   counted in the summary, the rest of the file imported
 - `coder.json` (coder's own fields, see coder.refi.fields) -> the codebook's
   name, version and method, each code's id, index, rules, keywords and
-  retirement; without it the codebook takes the project's name
+  retirement; the attributes of responses project.qde cannot hold as they
+  are, each coding's origin (else "imported") and the samples; without it
+  the codebook takes the project's name
 - the GUIDs of users, variables, sources, codes, notes (the first of those
   joined, with its name), codings and selections (with their names) -> kept
   (coder.store.exchange), and written back by an export
@@ -88,6 +90,7 @@ from coder.store.codings import add_new_codings
 from coder.store.exchange import add_coders, coding_key, keep_guids, memo_key, stamp_memos
 from coder.store.memos import set_memo
 from coder.store.responses import insert_responses
+from coder.store.samples import SampleInfo, save_sample
 from coder.wording import counted
 
 
@@ -111,6 +114,7 @@ class QdpxContent:
     dangling_note_refs: int = 0   # NoteRefs to notes the file does not hold
     joined_line_breaks: int = 0   # see SourcesRead
     shared_names: dict[str, int] = field(default_factory=dict)   # see Skeleton
+    samples: list[tuple[SampleInfo, list[tuple[str, str | None]]]] = field(default_factory=list)   # see Skeleton
 
     def summary(self) -> str:
         """One line on what the import holds, and what it could not place."""
@@ -119,7 +123,8 @@ class QdpxContent:
         text = (f"{counted(len(self.responses), 'response')}, {counted(len(self.codebook.themes), 'theme')}, "
                 f"{counted(len(self.codebook.codes), 'code')}, {counted(len(self.codings), 'coding')} by "
                 f"{counted(len(coders), 'coder')}" + f" (and {idle} without codings)" * bool(idle)
-                + f", {counted(len(self.memos), 'memo')}")
+                + f", {counted(len(self.memos), 'memo')}"
+                + f", {counted(len(self.samples), 'sample')}" * bool(self.samples))
         notes = ([f"{self.skipped} empty selections skipped"] * bool(self.skipped)
                  + [f"{counted(self.unlinked, 'case link')} to sources the project does not hold left out"]
                  * bool(self.unlinked) + [self._past_end()] * bool(self.past_end)
@@ -178,7 +183,7 @@ def read_qdpx(path: Path | str, limits: ZipLimits = ZipLimits()) -> QdpxContent:
                               skipped=read.skipped,
                               unlinked=read.unlinked, past_end=read.past_end, not_text=read.not_text,
                               unlisted_users=read.unlisted_users, joined_line_breaks=read.joined_line_breaks,
-                              shared_names=skeleton.shared_names)
+                              shared_names=skeleton.shared_names, samples=skeleton.samples)
         _resolve_codings(qde, content, read, skeleton)
         _read_notes(qde, content, read, skeleton)
         return content
@@ -227,7 +232,8 @@ def _resolve_codings(qde: QdeFile, content: QdpxContent, read: SourcesRead,
         seen.add(key)
         content.codings.append({"response_id": key[0], "code_id": key[1], "coder": key[2],
                                 "start": key[3], "end": key[4],
-                                "created_at": item.created or now()})
+                                "created_at": item.created or now(),
+                                "origin": skeleton.origins.get(guid_of(item.guid), "imported")})
         if item.guid:
             content.guids.append(("coding", coding_key(*key), item.guid, None))
         if item.selection:
@@ -336,8 +342,10 @@ def import_qdpx(path: Path | str, project: Path | str, *,
             merge_codebook(conn, content.codebook, coder, source=str(path))
             insert_responses(conn, content.responses, source=str(path))
             add_new_codings(conn, (Coding(c["response_id"], c["code_id"], c["coder"], c["start"],
-                                          c["end"], "imported", c["created_at"])
+                                          c["end"], c["origin"], c["created_at"])
                                    for c in content.codings))
+            for info, drawn in content.samples:
+                save_sample(conn, info, drawn)
             for (kind, target, who), text in content.memos.items():
                 set_memo(conn, kind, target, who, text)
             stamp_memos(conn, ((*key, *times) for key, times in content.memo_times.items()

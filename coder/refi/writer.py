@@ -3,9 +3,10 @@
 The .qdpx is a zip holding `project.qde` (QDA-XML 1.0, urn:QDA-XML:project:1.0),
 `sources/<guid>.txt` (one UTF-8 text per response and per memo) and
 `coder.json` (what REFI has no place for: the codebook's name, version and
-method, each code's id, index, rules, keywords and retirement, and the
-attributes of responses whose values the variables cannot hold as they are;
-see coder.refi.fields). What goes where in project.qde:
+method, each code's id, index, rules, keywords and retirement, the
+attributes of responses whose values the variables cannot hold as they are,
+each coding's origin and the samples; see coder.refi.fields). What goes
+where in project.qde:
 
 - coders (who coded, wrote memos, or are known without either, such as the
   users of an imported file) -> `Users`; the codebook -> `CodeBook` (themes
@@ -83,6 +84,7 @@ from coder.store import get_meta, tables
 from coder.store.codebook_read import load_codebook
 from coder.store.exchange import coding_key, known_coders
 from coder.store.responses import count_responses, existing_ids, iter_responses
+from coder.store.samples import drawn_samples
 from coder.wording import counted
 
 
@@ -125,6 +127,7 @@ class _ProjectWriter:
         self.counts = {"sources": 0, "selections": 0, "notes": len(self.memos)}
         self.types: dict[str, str] = {}   # attribute -> REFI variable type (set by write_cases)
         self.exact_attributes: dict[str, dict] = {}   # source GUID -> attributes (see coder.refi.fields)
+        self.origins: dict[str, str] = {}   # Coding GUID -> origin, of codings not imported (coder.refi.fields)
         self.created: str | None = None
 
     def piece(self, element: ET.Element) -> None:
@@ -196,7 +199,7 @@ class _ProjectWriter:
             return   # an empty Sources is not valid REFI: a project with a codebook only has none
         by_response: dict[str, list[tuple]] = {}
         for row in self.codings[["coding_id", "response_id", "code_id", "coder", "start", "end",
-                                 "created_at"]].itertuples(index=False, name=None):
+                                 "created_at", "origin"]].itertuples(index=False, name=None):
             by_response.setdefault(row[1], []).append(row)
         self.out.write("  <Sources>\n")
         for chunk in iter_responses(self.conn):
@@ -215,7 +218,7 @@ class _ProjectWriter:
         if memos:   # where QualCoder reads a source's memo
             _sub(source, "Description", joined((m.coder, m.text) for m in memos))
         shared: dict[tuple, ET.Element] = {}   # (kept GUID, coder) -> the selection imported codings share
-        for coding_id, _, code_id, coder, start, end, created_at in codings:
+        for coding_id, _, code_id, coder, start, end, created_at, origin in codings:
             whole = pd.isna(start)
             start, end = (0, len(response.text)) if whole else (int(start), int(end))
             if end <= start:
@@ -237,9 +240,11 @@ class _ProjectWriter:
                 if kept:
                     shared[kept[0], coder] = selection
                 self.counts["selections"] += 1
-            coding = _sub(selection, "Coding", creatingUser=user, creationDateTime=stamp,
-                          guid=self.guids.of("coding", key, guid("coding", str(coding_id))))
+            coding_guid = self.guids.of("coding", key, guid("coding", str(coding_id)))
+            coding = _sub(selection, "Coding", creatingUser=user, creationDateTime=stamp, guid=coding_guid)
             _sub(coding, "CodeRef", targetGUID=self.guids.codes[code_id])
+            if origin != "imported":
+                self.origins[coding_guid] = origin
         for memo in memos:
             _sub(source, "NoteRef", targetGUID=self.guids.note(memo)[0])
         self.values(source, response.attributes)
@@ -268,6 +273,13 @@ class _ProjectWriter:
                         modifiedDateTime=_datetime(memo.updated_at))
             _sub(note, "PlainTextContent", memo.text)
         self.piece(notes)
+
+    def fields(self) -> str:
+        """The text of coder.json (coder.refi.fields), once project.qde is written."""
+        samples = [(info, [(self.guids.of("source", rid), stratum) for rid, stratum in rows])
+                   for info, rows in drawn_samples(self.conn)]
+        return coder_fields(self.codebook, self.guids.themes, self.guids.codes, attributes=self.exact_attributes,
+                            origins=self.origins, samples=samples)
 
     def note_files(self) -> Iterator[tuple[str, str]]:
         """(archive name, text) of every memo: clients such as QualCoder keep a Note only with its file."""
@@ -315,7 +327,6 @@ def write_qdpx(conn, path: Path | str, *, coder: str | None = None) -> str:
                                  WrittenText(response.text).text.encode("utf-8"))
         for name, text in project.note_files():
             archive.writestr(name, text.encode("utf-8"))
-        archive.writestr(CODER_FIELDS, coder_fields(project.codebook, project.guids.themes, project.guids.codes,
-                                                    project.exact_attributes).encode("utf-8"))
+        archive.writestr(CODER_FIELDS, project.fields().encode("utf-8"))
     return (f"{counted(counts['sources'], 'source')}, {counted(counts['selections'], 'coded selection')}, "
             f"{counted(len(project.users), 'user')}, {counted(counts['notes'], 'note')}")
