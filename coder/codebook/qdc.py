@@ -35,10 +35,11 @@ Reading: any depth of nesting. Top-level codes with children become themes
 (keeping their isCodable); their children become codes, and codes nested
 deeper become sub-codes of their parent code, each with its own name, in
 document order, with an index path (1.2.1). Top-level codes without children
-become codes of a theme "Ungrouped codes" (id `ungrouped`). The lines above are read back
-from a codebook coder wrote (another program's Descriptions are definitions, whole); otherwise a code whose GUID is one coder gave a project code
-keeps that code's id (`known_ids`), and other ids are made from the names;
-indexes come from positions.
+become codes of a theme "Ungrouped codes" (id `ungrouped`). The lines above are
+read back from a codebook coder wrote (another program's Descriptions are
+definitions, whole); otherwise a code whose GUID is one coder gave a project
+code keeps that code's id (`known_ids`), and other ids are made from the
+names; indexes come from positions.
 """
 
 from __future__ import annotations
