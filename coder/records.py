@@ -107,6 +107,11 @@ class Codebook:
         return top
 
 
+# Where a coding came from (the codings table's CHECK): coded by hand, accepted from a
+# suggestion, imported from a file, or settled in adjudication.
+ORIGINS = ("manual", "accepted", "imported", "consensus")
+
+
 @dataclass(frozen=True)
 class Coding:
     """A human decision: `code_id` applies to a response (or a span of it)."""

@@ -7,12 +7,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from helpers import PROJECT_XSD
+from helpers import PROJECT_XSD, run_cli
 from lxml import etree
 
 from coder.codebook.files import read_codebook, write_codebook
 from coder.errors import CoderError, InputError
 from coder.records import Codebook
+from coder.store import open_project
 from coder.codebook.qdc import (CODEBOOK_NS, PROJECT_NS, code_guid, codebook_and_guids_from_xml,
                                 codebook_from_xml, codebook_to_xml, normal_guid, theme_guid)
 
@@ -149,17 +150,18 @@ def test_guids_of_our_own_export_map_back_to_the_ids():
 @pytest.mark.parametrize("text, line, reason", [
     ("<CodeBook><Codes><Code name='a'>\n</Codes></CodeBook>", 2, "not valid XML"),
     ("<Project/>", 1, "expected a CodeBook"),
-    ("<CodeBook>\n</CodeBook>", 1, "no Codes element"),
-    ("<CodeBook><Codes>\n<Code guid='x' isCodable='true'/></Codes></CodeBook>", 2, "has no name"),
-    ("<CodeBook><Codes>\n<Code name='a'><Description>Id: same</Description></Code>\n"
+    ("<CodeBook>\n</CodeBook>", 1, "in namespace (none), not urn:QDA-XML:codebook:1.0"),
+    ("<CodeBook NS>\n</CodeBook>", 1, "no Codes element"),
+    ("<CodeBook NS><Codes>\n<Code guid='x' isCodable='true'/></Codes></CodeBook>", 2, "has no name"),
+    ("<!-- coder codebook: {} --><CodeBook NS><Codes>\n<Code name='a'><Description>Id: same</Description></Code>\n"
      "<Code name='b'><Description>Id: same</Description></Code></Codes></CodeBook>", 3,
      "duplicate id 'same'"),
-    ("<CodeBook><Codes>\n<Code name='a'>\n<Code name='b' color='blue'/></Code></Codes></CodeBook>",
+    ("<CodeBook NS><Codes>\n<Code name='a'>\n<Code name='b' color='blue'/></Code></Codes></CodeBook>",
      3, "not #RRGGBB"),
 ])
 def test_bad_qdc_files_name_the_line(tmp_path, text, line, reason):
     path = tmp_path / "bad.qdc"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(text.replace(" NS>", f" xmlns='{CODEBOOK_NS}'>"), encoding="utf-8")
     with pytest.raises(InputError) as caught:
         read_codebook(path)
     assert caught.value.line == line and reason in str(caught.value)
@@ -197,3 +199,59 @@ def test_labels_two_codes_share_are_written_apart_and_read_back_as_they_were(tmp
     back = read_codebook(out)
     assert [c.label for c in back.codes] == [c.label for c in book.codes]
     assert back.codes[0].definition == "pasted\ufffdfrom Word"
+
+
+def test_a_codes_key_goes_through_a_qdc_to_a_new_project(tmp_path):
+    """A code's keyboard key rides in its `Key:` line, as .qdpx carries it in coder.json."""
+    keyed = SHIPPED.read_text(encoding="utf-8").replace('        index: "1.1"\n',
+                                                        '        index: "1.1"\n        key: z\n', 1)
+    (tmp_path / "keyed.yaml").write_text(keyed, encoding="utf-8")
+    for args in (("init", tmp_path / "p.coder", "--codebook", tmp_path / "keyed.yaml"),
+                 ("codebook", "export", tmp_path / "p.coder", tmp_path / "book.qdc"),
+                 ("init", tmp_path / "q.coder", "--codebook", tmp_path / "book.qdc")):
+        done = run_cli(*args)
+        assert done.returncode == 0, done.stderr
+    assert "Key: z" in (tmp_path / "book.qdc").read_text(encoding="utf-8")
+    conn = open_project(tmp_path / "q.coder", readonly=True)
+    assert conn.execute("SELECT key FROM codes WHERE id = 'caseload'").fetchone() == ("z",)
+    conn.close()
+
+
+NVIVO = f"""<?xml version="1.0" encoding="utf-8"?>
+<CodeBook xmlns="{CODEBOOK_NS}" origin="NVivo 14">
+  <Codes>
+    <Code guid="00000000-0000-0000-0000-000000000001" name="Workload" isCodable="true">
+      <Description>About work.
+Keywords: count; cases
+Index: 7
+Retired: yes</Description>
+      <Code guid="00000000-0000-0000-0000-000000000002" name="Caseload" isCodable="true">
+        <Description>Id: Q7 interview
+Include:
+- anything</Description>
+      </Code>
+    </Code>
+  </Codes>
+</CodeBook>
+"""
+
+
+def test_another_programs_descriptions_are_definitions_whole(tmp_path):
+    """Lines such as "Index: 7" are coder's fields only in a .qdc coder wrote (its comment says so);
+    in another program's they are the researcher's text."""
+    path = tmp_path / "nvivo.qdc"
+    path.write_text(NVIVO, encoding="utf-8")
+    done = run_cli("init", tmp_path / "p.coder", "--codebook", path)
+    assert done.returncode == 0, done.stderr
+    book = read_codebook(path)
+    theme, code = book.themes[0], book.codes[0]
+    assert (theme.id, theme.index, theme.retired) == ("workload", "1", False)
+    assert theme.description == "About work.\nKeywords: count; cases\nIndex: 7\nRetired: yes"
+    assert (code.id, code.index, code.keywords, code.include) == ("caseload", "1.1", (), ())
+    assert code.definition == "Id: Q7 interview\nInclude:\n- anything"
+    marked = tmp_path / "coder.qdc"
+    marked.write_text(NVIVO.replace("\n<CodeBook", '\n<!-- coder codebook: {"name": "n"} -->\n<CodeBook')
+                      .replace("Id: Q7 interview", "Id: q7"), encoding="utf-8")
+    book = read_codebook(marked)
+    assert (book.themes[0].index, book.themes[0].retired, book.codes[0].id) == ("7", True, "q7")
+    assert book.codes[0].include == ("anything",) and book.name == "n"

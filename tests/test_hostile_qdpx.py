@@ -6,7 +6,7 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-from helpers import run_cli
+from helpers import one_line_error, run_cli
 
 from coder.errors import InputError
 from coder.refi.reader import import_qdpx
@@ -166,3 +166,54 @@ def test_sources_that_are_not_text_are_counted_with_their_codings(tmp_path):
     done = run_cli("import-qdpx", path, tmp_path / "p.coder")
     assert done.returncode == 0, done.stderr
     assert "1 picture source, 1 PDF source with 2 codings left out (coder imports text sources only)" in done.stdout
+
+
+EXTERNAL_ENTITY = '<!DOCTYPE {root} [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+
+
+def test_an_external_entity_is_refused_in_a_qdc_as_in_a_qdpx(tmp_path):
+    """Nothing outside the file is read: the entity is one line, not a silently empty description."""
+    codes = '<Code guid="aaaaaaaa-0000-0000-0000-000000000001" name="Theme" isCodable="true"><Description>&x;</Description></Code>'
+    qdc = tmp_path / "xxe.qdc"
+    qdc.write_text('<?xml version="1.0" encoding="utf-8"?>\n' + EXTERNAL_ENTITY.format(root="CodeBook")
+                   + f'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>\n{codes}</Codes></CodeBook>\n')
+    line = one_line_error(run_cli("init", tmp_path / "q.coder", "--codebook", qdc))
+    assert "xxe.qdc, line 4: not valid XML" in line and "file:///etc/passwd" in line
+    assert not (tmp_path / "q.coder").exists()
+    path = tmp_path / "xxe.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", PROJECT.format(codes=codes).replace(
+            "<Project", EXTERNAL_ENTITY.format(root="Project") + "<Project", 1))
+        archive.writestr("sources/big.txt", b"some words")
+    assert "xxe.qdpx:project.qde, line 4: not valid XML" in one_line_error(
+        run_cli("import-qdpx", path, tmp_path / "p.coder"))
+    assert not (tmp_path / "p.coder").exists()
+
+
+@pytest.mark.parametrize("namespace", ["urn:QDA-XML:project:2.0", None])
+def test_a_project_in_another_namespace_is_one_line_naming_both(tmp_path, namespace):
+    xml = PROJECT.format(codes=ONE_CODE).replace(' xmlns="urn:QDA-XML:project:1.0"',
+                                                 f' xmlns="{namespace}"' if namespace else "")
+    path = tmp_path / "other.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", xml)
+        archive.writestr("sources/big.txt", b"some words")
+    line = one_line_error(run_cli("import-qdpx", path, tmp_path / "p.coder"))
+    assert f"other.qdpx:project.qde: the Project element is in namespace {namespace or '(none)'}" in line
+    assert "not urn:QDA-XML:project:1.0" in line and not (tmp_path / "p.coder").exists()
+
+
+@pytest.mark.parametrize("namespace, ok", [("urn:QDA-XML:codebook:1.0", True),
+                                           ("urn:QDA-XML:codebook:0:4", True),   # ATLAS.ti's draft one
+                                           ("urn:QDA-XML:project:1.0", False), (None, False)])
+def test_a_qdc_in_a_namespace_no_refi_program_writes_is_one_line(tmp_path, namespace, ok):
+    qdc = tmp_path / "book.qdc"
+    qdc.write_text('<?xml version="1.0" encoding="utf-8"?>\n<CodeBook' + (f' xmlns="{namespace}"' if namespace else "")
+                   + f' origin="ATLAS.ti Win 26.1.1"><Codes>{ONE_CODE}</Codes></CodeBook>\n')
+    done = run_cli("init", tmp_path / "q.coder", "--codebook", qdc)
+    if ok:
+        assert done.returncode == 0, done.stderr
+        return
+    line = one_line_error(done)
+    assert f"book.qdc, line 2: the CodeBook element is in namespace {namespace or '(none)'}" in line
+    assert "not urn:QDA-XML:codebook:1.0" in line and not (tmp_path / "q.coder").exists()

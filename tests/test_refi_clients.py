@@ -181,7 +181,11 @@ def test_the_codebook_keeps_its_name_version_and_method_apart_from_the_project(t
 
 
 @pytest.mark.parametrize("text", ["[1, 2", '{"codebook": {"name": 3}}', "[]",
-                                  '{"codes": {"C1": {"id": 3}}}', '{"codes": {"C1": {"keywords": [1]}}}'])
+                                  '{"codes": {"C1": {"id": 3}}}', '{"codes": {"C1": {"keywords": [1]}}}',
+                                  '{"attributes": {"S1": [1]}}', '{"attributes": []}',
+                                  '{"origins": {"C1": "guessed"}}', '{"samples": [{"name": "pilot"}]}',
+                                  '{"samples": [{"name": "p", "size": 1, "by": null, "seed": "7", "created_at": "",'
+                                  ' "created_by": "a", "responses": []}]}'])
 def test_a_coder_json_coder_did_not_write_is_one_line_and_no_project(tmp_path, text):
     source = make_qdpx(tmp_path / "nv.qdpx", NVIVO, {**NVIVO_FILES, "coder.json": text})
     result = run_cli("import-qdpx", source, tmp_path / "nv.coder")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from export_fixtures import CODINGS, TEXTS, make_small_project
-from helpers import PROJECT_XSD
+from helpers import CODEBOOK, PROJECT_XSD, run_cli
 from lxml import etree
 
 from coder.errors import InputError
@@ -95,10 +95,10 @@ def test_round_trip_same_codings_codebook_memos_attributes(small, tmp_path):
     write_qdpx(small, tmp_path / "s.qdpx")
     import_qdpx(tmp_path / "s.qdpx", tmp_path / "back.coder")
     back = open_project(tmp_path / "back.coder", readonly=True)
-    columns = ["response_id", "code_id", "coder", "start", "end", "created_at"]
+    columns = ["response_id", "code_id", "coder", "start", "end", "created_at", "origin"]
     key = lambda frame: sorted(map(str, frame[columns].itertuples(index=False)))  # noqa: E731
     assert key(tables.codings_frame(back)) == key(tables.codings_frame(small))
-    assert set(tables.codings_frame(back)["origin"]) == {"imported"}
+    assert set(tables.codings_frame(back)["origin"]) == {"manual"}   # from coder.json
     memo_cols = ["target_type", "target_id", "coder", "text"]
     assert (tables.memos_frame(back)[memo_cols].values.tolist()
             == tables.memos_frame(small)[memo_cols].values.tolist())
@@ -519,7 +519,9 @@ def test_floats_go_out_as_decimals_the_schema_takes(tmp_path, schema):
     again = {rid: json.loads(a) for rid, a in back.execute("SELECT id, attributes FROM responses")}
     back.close()
     assert (again["r1"]["ratio"], again["r2"]["ratio"], again["r3"]["ratio"]) == (5e-05, 1e300, 0.5)
-    assert again["r3"]["small"] == "nan"   # a column with a non-number goes out as text
+    assert b"<TextValue>nan</TextValue>" in xml   # a column with a non-number goes out as text,
+    # and comes back from coder.json as the numbers it had (a NaN as the text the store keeps for it)
+    assert (again["r1"]["small"], again["r2"]["small"], again["r3"]["small"]) == (5e-05, 1e300, "NaN")
 
 
 def test_a_code_memo_from_another_program_comes_back_on_its_code(tmp_path):
@@ -560,3 +562,68 @@ def test_users_and_sources_of_one_name_stay_apart(tmp_path):
     twice = xml.replace("22222222-2222-2222-2222-222222222222", "11111111-1111-1111-1111-111111111111")
     with pytest.raises(InputError, match="User 11111111-1111-1111-1111-111111111111: another User has this GUID"):
         import_qdpx(foreign_qdpx(tmp_path / "t.qdpx", twice), tmp_path / "t.coder")
+
+
+def test_a_note_a_code_and_a_source_both_refer_to_is_a_memo_on_each(tmp_path, schema):
+    """The code memo was lost (the source's NoteRef won) though the summary counted it."""
+    xml = FOREIGN.replace('name="Money" isCodable="true"/>',
+                          'name="Money" isCodable="true"><NoteRef targetGUID="dddddddd-0000-0000-0000-000000000001"/></Code>')
+    assert schema.validate(etree.fromstring(xml.encode())), schema.error_log
+    content = import_qdpx(foreign_qdpx(tmp_path / "both.qdpx", xml), tmp_path / "both.coder")
+    assert ", 4 memos" in content.summary()
+    conn = open_project(tmp_path / "both.coder", readonly=True)
+    money = next(c.id for c in load_codebook(conn).codes if c.label == "Money")
+    memos = tables.memos_frame(conn)[["target_type", "target_id", "coder", "text"]].values.tolist()
+    assert ["response", "Interview 1", "Ana", "late shifts again"] in memos
+    assert ["code", money, "Ana", "late shifts again"] in memos and len(memos) == 4
+    write_qdpx(conn, tmp_path / "out.qdpx")   # the Note's GUID stays with one memo: no GUID twice
+    conn.close()
+    with zipfile.ZipFile(tmp_path / "out.qdpx") as archive:
+        root = etree.fromstring(archive.read("project.qde"))
+    assert schema.validate(root), schema.error_log
+    guids = [note.get("guid") for note in root.iter("{urn:QDA-XML:project:1.0}Note")]
+    assert len(guids) == len(set(guids)) == 4 and "dddddddd-0000-0000-0000-000000000001" in guids
+
+
+NATURAL = [{"id": "001", "text": "Cases keep rising.", "score": 3.5, "n": 4},
+           {"id": "003", "text": "Two vacancies.", "score": -2, "n": 0, "note": None},
+           {"id": "004", "text": "Forms and forms.", "score": 0, "n": -7, "tags": ["a", "b"],
+            "where": {"site": "Leeds"}, "label": " padded "}]
+
+
+def test_attribute_values_come_back_as_they_were(tmp_path, schema):
+    """-2 and 0 came back -2.0 and 0.0 (their column went out as Float), a list as its Python repr."""
+    (tmp_path / "nat.jsonl").write_text("".join(json.dumps(row) + "\n" for row in NATURAL), encoding="utf-8")
+    for args in (("init", tmp_path / "nat.coder", "--codebook", CODEBOOK), ("import", tmp_path / "nat.coder", tmp_path / "nat.jsonl"),
+                 ("export", tmp_path / "nat.coder", "qdpx", "--out", tmp_path / "nat.qdpx"),
+                 ("import-qdpx", tmp_path / "nat.qdpx", tmp_path / "rt.coder")):
+        done = run_cli(*args)
+        assert done.returncode == 0, done.stderr
+
+    def attributes(path):
+        conn = open_project(path, readonly=True)
+        rows = dict(conn.execute("SELECT id, attributes FROM responses"))
+        conn.close()
+        return rows
+
+    assert attributes(tmp_path / "rt.coder") == attributes(tmp_path / "nat.coder")
+    assert json.loads(attributes(tmp_path / "rt.coder")["004"])["tags"] == ["a", "b"]
+    # Other programs read project.qde alone: an integer column is Integer, a list its JSON text.
+    root = etree.fromstring(exported_qde(tmp_path / "nat.qdpx"))
+    assert schema.validate(root), schema.error_log
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    types = {v.get("name"): v.get("typeOfVariable") for v in root.findall("q:Variables/q:Variable", ns)}
+    assert (types["score"], types["n"], types["tags"]) == ("Float", "Integer", "Text")
+    without = tmp_path / "other.qdpx"
+    with zipfile.ZipFile(tmp_path / "nat.qdpx") as old, zipfile.ZipFile(without, "w") as new:
+        for name in old.namelist():
+            if name != "coder.json":
+                new.writestr(name, old.read(name))
+    values = {rid: attrs for rid, _, attrs in read_qdpx(without).responses}
+    assert values["004"]["tags"] == '["a", "b"]' and values["004"]["n"] == -7
+    assert values["004"]["score"] == 0.0 and values["003"]["score"] == -2.0
+
+
+def exported_qde(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("project.qde")

@@ -16,8 +16,10 @@ read in NVivo, ATLAS.ti, MAXQDA or QualCoder:
     Keywords: caseload; case load; cases
     Index: 1.1
     Id: caseload
+    Key: c
 
-(A .qdpx project carries these fields beside project.qde instead, so its
+(`Key:`, the code's keyboard key, is written only for a code that has one.
+A .qdpx project carries these fields beside project.qde instead, so its
 Descriptions hold the definition alone: see coder.refi.fields.)
 
 Names and text as REFI clients need them: coder.codebook.refi_text (a
@@ -33,10 +35,11 @@ Reading: any depth of nesting. Top-level codes with children become themes
 (keeping their isCodable); their children become codes, and codes nested
 deeper become sub-codes of their parent code, each with its own name, in
 document order, with an index path (1.2.1). Top-level codes without children
-become codes of a theme "Ungrouped codes" (id `ungrouped`). The lines above are read back
-when present; otherwise a code whose GUID is one coder gave a project code
-keeps that code's id (`known_ids`), and other ids are made from the names;
-indexes come from positions.
+become codes of a theme "Ungrouped codes" (id `ungrouped`). The lines above are
+read back from a codebook coder wrote (another program's Descriptions are
+definitions, whole); otherwise a code whose GUID is one coder gave a project
+code keeps that code's id (`known_ids`), and other ids are made from the
+names; indexes come from positions.
 """
 
 from __future__ import annotations
@@ -54,9 +57,14 @@ from coder.records import Code, Codebook, Theme
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
+# The namespaces files are read in: QDA-XML 1.0's, and the draft 0:4 one ATLAS.ti still
+# writes in its codebooks (QualCoder reads both, for projects too).
+_READ_NAMESPACES = {CODEBOOK_NS: {CODEBOOK_NS, "urn:QDA-XML:codebook:0:4"},
+                    PROJECT_NS: {PROJECT_NS, "urn:QDA-XML:project:0:4"}}
 _GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "coder:refi-qda")
 UNGROUPED_THEME_ID = "ungrouped"
-_FOOTER_KEYS = {"keywords": "Keywords", "index": "Index", "id": "Id", "retired": "Retired", "label": "Label"}
+_FOOTER_KEYS = {"keywords": "Keywords", "index": "Index", "id": "Id", "key": "Key", "retired": "Retired",
+                "label": "Label"}
 def theme_guid(theme_id: str) -> str:
     """The REFI GUID of a theme, derived from its id."""
     return str(uuid.uuid5(_GUID_NAMESPACE, f"theme:{theme_id}"))
@@ -68,7 +76,7 @@ def code_guid(code_id: str) -> str:
 
 
 def _description(definition: str, *, include=(), exclude=(), keywords=(), index: str, id_: str,
-                 retired: bool, label: str | None) -> str:
+                 key: str | None = None, retired: bool, label: str | None) -> str:
     lines = [definition, ""] if definition else []
     for title, rules in (("Include", include), ("Exclude", exclude)):
         if rules:
@@ -77,6 +85,8 @@ def _description(definition: str, *, include=(), exclude=(), keywords=(), index:
     if keywords:
         lines.append(f"Keywords: {'; '.join(keywords)}")
     lines += [f"Index: {index}", f"Id: {id_}"]
+    if key:
+        lines.append(f"Key: {key}")
     if retired:
         lines.append("Retired: yes")
     if label is not None:
@@ -115,7 +125,7 @@ def codebook_to_xml(codebook: Codebook, *, namespace: str = CODEBOOK_NS, all_col
                 attrs["color"] = colours[code.id]
             code_el = ET.SubElement(parent_el, tag("Code"), attrs)
             text = _description(code.definition, include=code.include, exclude=code.exclude,
-                                keywords=code.keywords, index=code.index, id_=code.id,
+                                keywords=code.keywords, index=code.index, id_=code.id, key=code.key,
                                 retired=code.retired, label=renamed(code)) if footer else code.definition
             if text:
                 ET.SubElement(code_el, tag("Description")).text = text
@@ -142,6 +152,16 @@ def _flag(value: bool) -> str:
 def local(tag: str) -> str:
     """An element's name without its namespace."""
     return tag.rsplit("}", 1)[-1]
+
+
+def check_namespace(tag: str, expected: str, *, file: str, line: int | None = None) -> None:
+    """InputError unless an element's tag (Clark notation) is in the namespace `expected`
+    (CODEBOOK_NS or PROJECT_NS) or another one REFI programs write for it (see _READ_NAMESPACES)."""
+    found = tag[1:].partition("}")[0] if tag.startswith("{") else ""
+    if found not in _READ_NAMESPACES[expected]:
+        raise InputError(f"the {local(tag)} element is in namespace {found or '(none)'}, not {expected}",
+                         file=file, line=line,
+                         hint="export it again as REFI-QDA 1.0 from the program that made it")
 
 
 def _children(element: ET.Element, name: str) -> list[ET.Element]:
@@ -279,17 +299,17 @@ class _Importer:
 
 
 def codebook_from_xml(element: ET.Element, *, file: str = "", lines: dict[int, int] | None = None,
-                      name: str = "", known_ids: Iterable[str] = ()) -> Codebook:
+                      name: str = "", known_ids: Iterable[str] = (), labelled_lines: bool = True) -> Codebook:
     """Read a `CodeBook` element (from a .qdc, or from inside a .qdpx project).
 
     `lines` maps id(element) to its source line, for error messages (read_qdc
     supplies it). Nesting of any depth is accepted; see the module docstring.
     REFI codebooks carry no name or version: `name` is used as given (default
     empty, which leaves a project's codebook name unchanged on import).
-    `known_ids` as for `read_qdc`.
+    `known_ids` as for `read_qdc`; `labelled_lines` as for `codebook_and_guids_from_xml`.
     """
     return codebook_and_guids_from_xml(element, file=file, lines=lines, name=name,
-                                       known_ids=known_ids)[0]
+                                       known_ids=known_ids, labelled_lines=labelled_lines)[0]
 
 
 def normal_guid(guid: str) -> str:
@@ -311,8 +331,8 @@ def codebook_and_guids_from_xml(element: ET.Element, *, file: str = "",
     lines would give (id, index, include, exclude, keywords as "a; b", retired
     as "yes"): coder's own fields carried beside a .qdpx (coder.refi.fields).
     A Code that has them takes its whole Description, as it is, as its definition;
-    so does every Code with labelled_lines=False (a project another program
-    wrote: lines like "Index: ..." there are the researcher's own text).
+    so does every Code with labelled_lines=False (a project or codebook another
+    program wrote: lines like "Index: ..." there are the researcher's own text).
     """
     importer = _Importer(file, lines or {}, known_ids, fields or {}, labelled_lines)
     if local(element.tag) != "CodeBook":

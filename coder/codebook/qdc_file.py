@@ -2,8 +2,11 @@
 
 REFI's CodeBook has no field for the codebook's name, version and method: they
 ride in a comment before the element, which other programs skip and
-`read_qdc` reads (a file from another program has none). Errors name the
-file and the line of the element at fault.
+`read_qdc` reads. The comment also marks the file as coder's: only then are
+the labelled lines of its Descriptions (`Index: 1.1`, `Id: caseload` ...)
+read as coder's fields; in a file from another program (which has no such
+comment) they are the researcher's text, kept whole as the definition.
+Errors name the file and the line of the element at fault.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pathlib import Path
 from typing import Iterable
 from xml.parsers import expat
 
-from coder.codebook.qdc import CODEBOOK_NS, codebook_from_xml, codebook_to_xml
+from coder.codebook.qdc import CODEBOOK_NS, check_namespace, codebook_from_xml, codebook_to_xml, local
 from coder.codebook.refi_text import xml_safe
 from coder.errors import InputError
 from coder.records import Codebook
@@ -39,8 +42,9 @@ _ABOUT_MARK = "coder codebook:"
 _ABOUT = ("name", "version", "method")
 
 
-def _about(comments: list[str]) -> dict[str, str]:
-    """The codebook's name, version and method from the comment `write_qdc` puts in (none without it)."""
+def _about(comments: list[str]) -> dict[str, str] | None:
+    """The codebook's name, version and method from the comment `write_qdc` puts in; None without
+    that comment (a file another program wrote)."""
     for comment in comments:
         text = comment.strip()
         if text.startswith(_ABOUT_MARK):
@@ -49,7 +53,7 @@ def _about(comments: list[str]) -> dict[str, str]:
             except ValueError:
                 return {}
             return {key: found[key] for key in _ABOUT if isinstance(found, dict) and isinstance(found.get(key), str)}
-    return {}
+    return None
 
 
 def _parse_with_lines(data: bytes, file: str) -> tuple[ET.Element, dict[int, int], list[str]]:
@@ -64,10 +68,16 @@ def _parse_with_lines(data: bytes, file: str) -> tuple[ET.Element, dict[int, int
         element = builder.start(clark(name), {clark(k): v for k, v in attrs.items()})
         lines[id(element)] = parser.CurrentLineNumber
 
+    def external(context, base, system_id, public_id):
+        raise InputError(f"not valid XML: it refers to an external entity ({system_id or public_id}), "
+                         "which coder does not read", file=file, line=parser.CurrentLineNumber,
+                         hint="a .qdc holds its text itself; export it again from the program that made it")
+
     parser.StartElementHandler = start
     parser.EndElementHandler = lambda name: builder.end(clark(name))
     parser.CharacterDataHandler = builder.data
     parser.CommentHandler = comments.append
+    parser.ExternalEntityRefHandler = external   # without it expat skips the reference silently
     try:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
@@ -79,7 +89,11 @@ def _parse_with_lines(data: bytes, file: str) -> tuple[ET.Element, dict[int, int
 def read_qdc(path: Path, *, known_ids: Iterable[str] = ()) -> Codebook:
     """Read a REFI-QDA codebook file; InputError names the file, line and field.
 
-    `known_ids`: ids of the project's themes and codes; a Code without an `Id:`
+    A CodeBook in a namespace other than REFI's (coder.codebook.qdc.check_namespace)
+    or an external entity (nothing outside the file is read) is an InputError too.
+
+    Descriptions' labelled lines are read only from a file coder wrote (see the
+    module docstring). `known_ids`: ids of the project's themes and codes; a Code without an `Id:`
     line whose GUID is the one coder gives one of them (`code_guid`) keeps that id.
     """
     try:
@@ -87,6 +101,9 @@ def read_qdc(path: Path, *, known_ids: Iterable[str] = ()) -> Codebook:
     except FileNotFoundError:
         raise InputError("no such file", file=str(path)) from None
     root, lines, comments = _parse_with_lines(data, str(path))
+    if local(root.tag) == "CodeBook":   # another root is codebook_from_xml's to name
+        check_namespace(root.tag, CODEBOOK_NS, file=str(path), line=lines.get(id(root)))
     about = _about(comments)
-    codebook = codebook_from_xml(root, file=str(path), lines=lines, known_ids=known_ids)
+    codebook = codebook_from_xml(root, file=str(path), lines=lines, known_ids=known_ids,
+                                 labelled_lines=about is not None)
     return dataclasses.replace(codebook, **about) if about else codebook

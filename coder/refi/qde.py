@@ -9,17 +9,16 @@ Only the `CodeBook` (small, and read as one tree by coder.codebook.qdc) is kept 
 
 from __future__ import annotations
 
-import math
 import posixpath
 import re
-import sys
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
 from typing import Iterable, Iterator, NoReturn
 
 from coder.errors import InputError
-from coder.codebook.qdc import local, normal_guid
+from coder.codebook.qdc import PROJECT_NS, check_namespace, local, normal_guid
+from coder.refi.values import read_value
 
 IMPORTED_CODER = "imported"
 _KEPT_WHOLE = {"CodeBook"}
@@ -76,21 +75,8 @@ def values(items: Iterable[ET.Element], variables: dict[str, str]) -> dict:
         for child in item:
             kind = local(child.tag)
             if kind.endswith("Value") and name:
-                text = (child.text or "").strip()
-                found[name] = (int(text) if kind == "IntegerValue" and text.lstrip("-").isdigit()
-                               else text.lower() in ("true", "1") if kind == "BooleanValue"
-                               else _finite(text) if kind == "FloatValue" and _finite(text) is not None
-                               else sys.intern(text))   # one string for each category
+                found[name] = read_value(kind, child.text or "")
     return found
-
-
-def _finite(text: str) -> float | None:
-    """A FloatValue's number; None for text that is not one, or not finite (kept as text)."""
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
 
 
 class QdeFile:
@@ -120,16 +106,17 @@ class QdeFile:
         from the tree once the caller has had it: keep nothing but what you
         extract. Sets `project_name` from the root. InputError for bad XML
         anywhere in the file, else (once the whole file is parsed) for a root
-        other than Project.
+        other than Project, then for one in a namespace other than REFI's
+        (coder.codebook.qdc.check_namespace).
         """
         stack: list[ET.Element] = []
-        root = ""
+        root = root_tag = ""
         try:
             with self.archive.open(self.qde) as stream:
                 for event, element in ET.iterparse(stream, events=("start", "end")):
                     if event == "start":
                         if not stack:
-                            root = local(element.tag)
+                            root_tag, root = element.tag, local(element.tag)
                             self.project_name = element.get("name", "")
                             self.origin = element.get("origin", "")
                         stack.append(element)
@@ -147,6 +134,7 @@ class QdeFile:
             self.damaged(self.qde, exc)
         if root != "Project":
             raise InputError(f"the root element is {root!r}, not Project", file=self.where)
+        check_namespace(root_tag, PROJECT_NS, file=self.where)
 
     def damaged(self, member: str, exc: Exception) -> NoReturn:
         """Raise the InputError for a member of the archive whose bytes cannot be read back."""

@@ -31,10 +31,11 @@ What maps to what:
   source's own name), its Description a memo on each
 - `Note` -> a memo on the project, a response (NoteRef on a source or a
   selection, or a `Link` between the note and one: NVivo's annotations), a
-  theme or a code (NoteRef on a code); a note nobody refers to
-  goes where its name says (coder's `code memo "Label" (coder)`, the label
-  as the file writes it when two codes share one, and older
-  `code memo ID`, which QualCoder writes back without NoteRefs; see
+  theme or a code (NoteRef on a code), a memo on each target when several
+  refer to it; a note nobody refers to goes where its name says (coder's
+  `code memo "Label" (coder)`, the label as the file writes it when two
+  codes share one, and older `code memo ID`, which QualCoder writes back
+  without NoteRefs; see
   coder.refi.memos), else to the project; several notes on one target by one
   coder are joined; `creationDateTime`/`modifiedDateTime` -> the memo's
   created and updated times (of the first and last note joined), in the
@@ -48,7 +49,9 @@ What maps to what:
   counted in the summary, the rest of the file imported
 - `coder.json` (coder's own fields, see coder.refi.fields) -> the codebook's
   name, version and method, each code's id, index, rules, keywords and
-  retirement; without it the codebook takes the project's name
+  retirement; the attributes of responses project.qde cannot hold as they
+  are, each coding's origin (else "imported") and the samples; without it
+  the codebook takes the project's name
 - the GUIDs of users, variables, sources, codes, notes (the first of those
   joined, with its name), codings and selections (with their names) -> kept
   (coder.store.exchange), and written back by an export
@@ -87,6 +90,7 @@ from coder.store.codings import add_new_codings
 from coder.store.exchange import add_coders, coding_key, keep_guids, memo_key, stamp_memos
 from coder.store.memos import set_memo
 from coder.store.responses import insert_responses
+from coder.store.samples import SampleInfo, save_sample
 from coder.wording import counted
 
 
@@ -110,6 +114,7 @@ class QdpxContent:
     dangling_note_refs: int = 0   # NoteRefs to notes the file does not hold
     joined_line_breaks: int = 0   # see SourcesRead
     shared_names: dict[str, int] = field(default_factory=dict)   # see Skeleton
+    samples: list[tuple[SampleInfo, list[tuple[str, str | None]]]] = field(default_factory=list)   # see Skeleton
 
     def summary(self) -> str:
         """One line on what the import holds, and what it could not place."""
@@ -118,7 +123,8 @@ class QdpxContent:
         text = (f"{counted(len(self.responses), 'response')}, {counted(len(self.codebook.themes), 'theme')}, "
                 f"{counted(len(self.codebook.codes), 'code')}, {counted(len(self.codings), 'coding')} by "
                 f"{counted(len(coders), 'coder')}" + f" (and {idle} without codings)" * bool(idle)
-                + f", {counted(len(self.memos), 'memo')}")
+                + f", {counted(len(self.memos), 'memo')}"
+                + f", {counted(len(self.samples), 'sample')}" * bool(self.samples))
         notes = ([f"{self.skipped} empty selections skipped"] * bool(self.skipped)
                  + [f"{counted(self.unlinked, 'case link')} to sources the project does not hold left out"]
                  * bool(self.unlinked) + [self._past_end()] * bool(self.past_end)
@@ -177,7 +183,7 @@ def read_qdpx(path: Path | str, limits: ZipLimits = ZipLimits()) -> QdpxContent:
                               skipped=read.skipped,
                               unlinked=read.unlinked, past_end=read.past_end, not_text=read.not_text,
                               unlisted_users=read.unlisted_users, joined_line_breaks=read.joined_line_breaks,
-                              shared_names=skeleton.shared_names)
+                              shared_names=skeleton.shared_names, samples=skeleton.samples)
         _resolve_codings(qde, content, read, skeleton)
         _read_notes(qde, content, read, skeleton)
         return content
@@ -226,7 +232,8 @@ def _resolve_codings(qde: QdeFile, content: QdpxContent, read: SourcesRead,
         seen.add(key)
         content.codings.append({"response_id": key[0], "code_id": key[1], "coder": key[2],
                                 "start": key[3], "end": key[4],
-                                "created_at": item.created or now()})
+                                "created_at": item.created or now(),
+                                "origin": skeleton.origins.get(guid_of(item.guid), "imported")})
         if item.guid:
             content.guids.append(("coding", coding_key(*key), item.guid, None))
         if item.selection:
@@ -238,38 +245,39 @@ def _read_notes(qde: QdeFile, content: QdpxContent, read: SourcesRead, skeleton:
     the project); the project's Description, and those of sources and coded selections, are
     memos too, unless one only repeats the notes on its target (see the module docstring).
 
-    A source's or selection's NoteRef wins over a code's, which wins over the project's.
+    A note several targets refer to (a source and a code, say) is a memo on each: sources and
+    selections first, then codes, then the project. The first keeps the Note's GUID (an
+    export writes each memo as a Note of its own, and a GUID may be used once).
     """
+    for note_guid, target in [*skeleton.code_notes, *((g, ("project", "")) for g in skeleton.project_notes)]:
+        read.refer(note_guid, target)
     targets = read.note_targets
-    for note_guid, target in skeleton.code_notes:
-        targets.setdefault(note_guid, target)
-    for note_guid in skeleton.project_notes:
-        targets.setdefault(note_guid, ("project", ""))
     content.dangling_note_refs = len(set(targets) - {guid_of(note.guid) for note in read.notes})
     named_targets = _NamedTargets(skeleton.codebook, set(skeleton.source_ids.values()))
     on_target: dict[tuple[str, str], list[tuple[str, str]]] = {}   # (kind, target) -> (coder, text)
     for note in read.notes:
-        who = note.author
-        place = targets.get(guid_of(note.guid))
-        if place is None:
-            place, named_coder = named_targets.of(note.name)
-            if who == IMPORTED_CODER and named_coder:
-                who = named_coder
-        kind, target = place
         text = note.text
         if text is None and note.path:
             text = qde.file_text(note.path, "Note", note.guid)
         if not text or not text.strip():
             continue
-        key = (kind, target, who)
+        who = note.author
+        places = targets.get(guid_of(note.guid))
+        if not places:
+            place, named_coder = named_targets.of(note.name)
+            places = [place]
+            if who == IMPORTED_CODER and named_coder:
+                who = named_coder
         spelt = written_guid(note.guid)
-        if spelt and key not in content.memos:
-            content.guids.append(("note", memo_key(*key), spelt, note.name))
         created, modified = xs_datetime(note.created), xs_datetime(note.modified) or xs_datetime(note.created)
-        first = content.memo_times.get(key, (None, None))[0] if key in content.memos else None
-        content.memo_times[key] = (first or created, modified)
-        on_target.setdefault(place, []).append((who, text))
-        _add_memo(content, key, text)
+        for n, place in enumerate(places):
+            key = (*place, who)
+            if spelt and n == 0 and key not in content.memos:
+                content.guids.append(("note", memo_key(*key), spelt, note.name))
+            first = content.memo_times.get(key, (None, None))[0] if key in content.memos else None
+            content.memo_times[key] = (first or created, modified)
+            on_target.setdefault(place, []).append((who, text))
+            _add_memo(content, key, text)
     users = set(content.users)
     for kind, target, who, text in [("project", "", IMPORTED_CODER, skeleton.description),
                                     *(("response", rid, who, text) for rid, who, text in read.descriptions)]:
@@ -334,8 +342,10 @@ def import_qdpx(path: Path | str, project: Path | str, *,
             merge_codebook(conn, content.codebook, coder, source=str(path))
             insert_responses(conn, content.responses, source=str(path))
             add_new_codings(conn, (Coding(c["response_id"], c["code_id"], c["coder"], c["start"],
-                                          c["end"], "imported", c["created_at"])
+                                          c["end"], c["origin"], c["created_at"])
                                    for c in content.codings))
+            for info, drawn in content.samples:
+                save_sample(conn, info, drawn)
             for (kind, target, who), text in content.memos.items():
                 set_memo(conn, kind, target, who, text)
             stamp_memos(conn, ((*key, *times) for key, times in content.memo_times.items()

@@ -1,7 +1,8 @@
 """The first, light pass over project.qde: what must be known before any source is read.
 
 Users, Variables, the CodeBook (with coder's own fields from `coder.json`,
-see coder.refi.fields), every source's GUID and name (its file name when
+see coder.refi.fields, which also has the attributes of responses project.qde
+cannot hold as they are, the codings' origins and the samples), every source's GUID and name (its file name when
 it has none) and the NoteRefs of codes and of the project. Two users or two
 sources of one name are told apart as "name" and "name (2)": two people's
 codings must not become one coder's, and a response id must be unique. It
@@ -20,6 +21,7 @@ from coder.records import Codebook
 from coder.codebook.qdc import codebook_and_guids_from_xml
 from coder.refi.fields import read_coder_fields
 from coder.refi.qde import QdeFile, guid_of, local, written_guid
+from coder.store.samples import SampleInfo
 
 
 @dataclass
@@ -40,6 +42,11 @@ class Skeleton:
     # (kind, key, GUID as the file spells it, None) of users, variables, sources, themes and codes:
     # rows for coder.store.exchange.keep_guids
     guids: list[tuple[str, str, str, None]] = field(default_factory=list)
+    # from coder.json (coder.refi.fields): response id -> its attributes, whole (they win over
+    # project.qde's); Coding GUID (guid_of) -> origin; samples with (response id, stratum) rows
+    exact_attributes: dict[str, dict] = field(default_factory=dict)
+    origins: dict[str, str] = field(default_factory=dict)
+    samples: list[tuple[SampleInfo, list[tuple[str, str | None]]]] = field(default_factory=list)
 
 
 def read_skeleton(qde: QdeFile) -> Skeleton:
@@ -97,8 +104,12 @@ def read_skeleton(qde: QdeFile) -> Skeleton:
              if key and guid in written]
     shared = {kind: sum(bool(name) and names[guid] != name for guid, name in listed)
               for kind, listed, names in (("user", users, people), ("source", sources, source_ids))}
+    exact = {source_ids[guid]: values for guid, values in fields.attributes.items() if guid in source_ids}
+    samples = [(info, [(source_ids[guid], stratum) for guid, stratum in rows if guid in source_ids])
+               for info, rows in fields.samples]
     return Skeleton(qde.project_name, people, variables, codebook, themes, codes, source_ids, code_notes,
-                    project_notes, description, {k: n for k, n in shared.items() if n}, guids)
+                    project_notes, description, {k: n for k, n in shared.items() if n}, guids, exact,
+                    fields.origins, samples)
 
 
 def _remember(written: dict[str, str], element) -> str:

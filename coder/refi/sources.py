@@ -57,7 +57,8 @@ class SourcesRead:
     responses: list[tuple[str, str, dict]] = field(default_factory=list)
     codings: list[RawCoding] = field(default_factory=list)
     notes: list[RawNote] = field(default_factory=list)
-    note_targets: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # note GUID -> the targets that refer to it, ("response", id) ..., each once, in the order found
+    note_targets: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     # Descriptions of sources and coded selections: (response id, author, text), read as response memos
     descriptions: list[tuple[str, str, str]] = field(default_factory=list)
     skipped: int = 0
@@ -70,6 +71,12 @@ class SourcesRead:
     unlisted_users: set[str] = field(default_factory=set)   # creatingUser GUIDs the file's Users lack
     joined_line_breaks: int = 0   # texts whose \r\n the file's offsets count as one character (as_offsets_count)
 
+    def refer(self, note_guid: str, target: tuple[str, str]) -> None:
+        """Note that `target` (("response", id), ("code", id) ...) refers to a note."""
+        targets = self.note_targets.setdefault(note_guid, [])
+        if target not in targets:
+            targets.append(target)
+
 
 # The REFI-QDA source elements coder does not import (it codes text), and what to call them.
 NOT_TEXT_SOURCES = {"PictureSource": "picture", "PDFSource": "PDF", "AudioSource": "audio",
@@ -80,7 +87,8 @@ def read_sources(qde: QdeFile, skeleton: Skeleton) -> SourcesRead:
     """Read cases, sources and notes; InputError for a missing text or a bad span.
 
     A response's attributes are its cases' values (in document order), then
-    the source's own VariableValues, which win.
+    the source's own VariableValues, which win; those coder.json gives (a file
+    coder wrote, see coder.refi.fields) replace them all.
     """
     return _SecondPass(qde, skeleton).run()
 
@@ -127,7 +135,8 @@ class _SecondPass:
         for rid, names in self.sets.items():
             if rid in self.attributes:   # a variable of that name wins
                 self.attributes[rid].setdefault(SET_ATTRIBUTE, "; ".join(dict.fromkeys(names)))
-        self.read.responses = [(rid, text, self.attributes[rid]) for rid, text in self.texts]
+        exact = self.skeleton.exact_attributes
+        self.read.responses = [(rid, text, exact.get(rid, self.attributes[rid])) for rid, text in self.texts]
         return self.read
 
     def case(self, case: ET.Element) -> None:
@@ -157,7 +166,7 @@ class _SecondPass:
         for here, other in (ends, ends[::-1]):
             rid = self.selection_sources.get(here) or self.skeleton.source_ids.get(here)
             if rid is not None and other:
-                self.read.note_targets.setdefault(other, ("response", rid))
+                self.read.refer(other, ("response", rid))
 
     def set(self, group: ET.Element) -> None:
         """Note a set's name on each source it holds (MAXQDA document sets, ATLAS.ti groups)."""
@@ -183,7 +192,7 @@ class _SecondPass:
         if (first_text(groups, "Description") or "").strip():
             read.descriptions.append((rid, author(people, source, unlisted=read.unlisted_users), first_text(groups, "Description")))
         for ref in groups.get("NoteRef", ()):
-            read.note_targets.setdefault(guid_of(ref.get("targetGUID")), ("response", rid))
+            read.refer(guid_of(ref.get("targetGUID")), ("response", rid))
         for coding in groups.get("Coding", ()):
             self.coding(coding, rid, None, None, author(people, coding, unlisted=read.unlisted_users),
                         coding.get("creationDateTime"), None)
@@ -200,7 +209,7 @@ class _SecondPass:
                 read.descriptions.append((rid, author(people, selection, unlisted=read.unlisted_users),
                                           quote + first_text(parts, "Description")))
             for ref in parts.get("NoteRef", ()):
-                read.note_targets.setdefault(guid_of(ref.get("targetGUID")), ("response", rid))
+                read.refer(guid_of(ref.get("targetGUID")), ("response", rid))
             if past_end:
                 continue
             if start == end:
@@ -220,7 +229,7 @@ class _SecondPass:
         refers to is a memo on its response (coder keeps memos on responses, not on codings)."""
         ref = next((child for child in coding if local(child.tag) == "CodeRef"), None)
         for note in (child for child in coding if local(child.tag) == "NoteRef"):
-            self.read.note_targets.setdefault(guid_of(note.get("targetGUID")), ("response", rid))
+            self.read.refer(guid_of(note.get("targetGUID")), ("response", rid))
         target = guid_of(ref.get("targetGUID")) if ref is not None else ""
         if (self.read.bad_coding is None and target not in self.skeleton.code_by_guid
                 and target not in self.skeleton.theme_by_guid):

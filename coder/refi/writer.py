@@ -3,8 +3,10 @@
 The .qdpx is a zip holding `project.qde` (QDA-XML 1.0, urn:QDA-XML:project:1.0),
 `sources/<guid>.txt` (one UTF-8 text per response and per memo) and
 `coder.json` (what REFI has no place for: the codebook's name, version and
-method, each code's id, index, rules, keywords and retirement; see
-coder.refi.fields). What goes where in project.qde:
+method, each code's id, index, rules, keywords and retirement, the
+attributes of responses whose values the variables cannot hold as they are,
+each coding's origin and the samples; see coder.refi.fields). What goes
+where in project.qde:
 
 - coders (who coded, wrote memos, or are known without either, such as the
   users of an imported file) -> `Users`; the codebook -> `CodeBook` (themes
@@ -14,8 +16,9 @@ coder.refi.fields). What goes where in project.qde:
   made by the first user at the project's creation time
 - each response's attributes -> `VariableValue`s of its `TextSource` (the
   schema allows them there; MAXQDA writes file variables so), one per
-  attribute, each declared in `Variables` (Integer, Float or Boolean when every
-  value is one, else Text); and a `Case` named by the response id with a
+  attribute, each declared in `Variables` (typed as coder.refi.values says:
+  Integer, Float or Boolean when every value is one, else Text, a list as its
+  JSON text); and a `Case` named by the response id with a
   `SourceRef` to its text and no values of its own. QualCoder ignores a named
   Case's SourceRef, takes its values as case attributes and then shows the
   same variables on no file, so values on both would leave it with cases
@@ -57,13 +60,9 @@ exported (REFI has no place for them); codings are human decisions only.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import math
-import re
 import xml.etree.ElementTree as ET
 import zipfile
-from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 from xml.sax.saxutils import quoteattr
@@ -80,10 +79,12 @@ from coder.refi.guids import ExportGuids, guid
 from coder.refi.line_endings import WrittenText
 from coder.refi.memos import joined, note_name
 from coder.refi.stamps import xs_datetime as _datetime
+from coder.refi.values import VALUE_ELEMENT, exact, present, value_kind, value_text, variable_type
 from coder.store import get_meta, tables
 from coder.store.codebook_read import load_codebook
 from coder.store.exchange import coding_key, known_coders
 from coder.store.responses import count_responses, existing_ids, iter_responses
+from coder.store.samples import drawn_samples
 from coder.wording import counted
 
 
@@ -98,59 +99,6 @@ def _sub(parent: ET.Element, element_name: str, text: str | None = None, **attrs
 
 def _element(element_name: str, **attrs) -> ET.Element:
     return ET.Element(element_name, {k: str(v) for k, v in attrs.items() if v is not None})
-
-
-def _value_kind(value) -> str:
-    if isinstance(value, bool):
-        return "Boolean"
-    if isinstance(value, int):
-        return "Integer"
-    if isinstance(value, float):
-        return "Float" if math.isfinite(value) else "Text"   # xs:decimal has no NaN or infinity
-    return _date_kind(value) if isinstance(value, str) else "Text"
-
-
-def _date_kind(text: str) -> str:
-    """"Date" for an ISO date as xs:date takes it (2024-03-05, as imports store a workbook's dates),
-    "DateTime" for a date and time as xs:dateTime does (2024-03-05T14:30:00), else "Text"."""
-    if _DATE.fullmatch(text):
-        kind, parse = "Date", dt.date.fromisoformat
-    elif _DATE_TIME.fullmatch(text):
-        kind, parse = "DateTime", dt.datetime.fromisoformat
-    else:
-        return "Text"
-    try:
-        parse(text)
-    except ValueError:   # 2024-02-30 has the form, not the date
-        return "Text"
-    return kind
-
-
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?")
-
-
-def variable_type(kinds: set[str]) -> str:
-    """The REFI typeOfVariable of an attribute from the kinds of its values (see _value_kind)."""
-    if kinds in ({"Boolean"}, {"Integer"}, {"Float"}, {"Date"}, {"DateTime"}):
-        return next(iter(kinds))
-    return "Float" if kinds == {"Integer", "Float"} else "Text"
-
-
-_VALUE_ELEMENT = {"Text": "TextValue", "Boolean": "BooleanValue", "Integer": "IntegerValue",
-                  "Float": "FloatValue", "Date": "DateValue", "DateTime": "DateTimeValue"}
-
-
-def _value_text(value, kind: str) -> str:
-    if kind == "Boolean":
-        return "true" if value else "false"
-    if kind == "Float":   # xs:decimal takes no exponent: 5e-05 goes out as 0.00005
-        return format(Decimal(repr(float(value))), "f")
-    return str(value)
-
-
-def _present(value) -> bool:
-    return value is not None and value != ""
 
 
 class _ProjectWriter:
@@ -178,6 +126,8 @@ class _ProjectWriter:
         self.owner = next(iter(self.users.values()), None)
         self.counts = {"sources": 0, "selections": 0, "notes": len(self.memos)}
         self.types: dict[str, str] = {}   # attribute -> REFI variable type (set by write_cases)
+        self.exact_attributes: dict[str, dict] = {}   # source GUID -> attributes (see coder.refi.fields)
+        self.origins: dict[str, str] = {}   # Coding GUID -> origin, of codings not imported (coder.refi.fields)
         self.created: str | None = None
 
     def piece(self, element: ET.Element) -> None:
@@ -218,8 +168,8 @@ class _ProjectWriter:
             for response in chunk:
                 for name, value in response.attributes.items():
                     kinds.setdefault(name, set())
-                    if _present(value):
-                        kinds[name].add(_value_kind(value))
+                    if present(value):
+                        kinds[name].add(value_kind(value))
         if not kinds:
             return
         self.types = {name: variable_type(found) for name, found in kinds.items()}
@@ -239,17 +189,17 @@ class _ProjectWriter:
     def values(self, parent: ET.Element, attributes: dict) -> None:
         """A VariableValue under `parent` for each attribute that has a value."""
         for name, value in attributes.items():
-            if _present(value):
+            if present(value):
                 holder = _sub(parent, "VariableValue")
                 _sub(holder, "VariableRef", targetGUID=self.guids.of("variable", name))
-                _sub(holder, _VALUE_ELEMENT[self.types[name]], _value_text(value, self.types[name]))
+                _sub(holder, VALUE_ELEMENT[self.types[name]], value_text(value, self.types[name]))
 
     def write_sources(self, notes: dict[tuple, list]) -> None:
         if not count_responses(self.conn):
             return   # an empty Sources is not valid REFI: a project with a codebook only has none
         by_response: dict[str, list[tuple]] = {}
         for row in self.codings[["coding_id", "response_id", "code_id", "coder", "start", "end",
-                                 "created_at"]].itertuples(index=False, name=None):
+                                 "created_at", "origin"]].itertuples(index=False, name=None):
             by_response.setdefault(row[1], []).append(row)
         self.out.write("  <Sources>\n")
         for chunk in iter_responses(self.conn):
@@ -268,7 +218,7 @@ class _ProjectWriter:
         if memos:   # where QualCoder reads a source's memo
             _sub(source, "Description", joined((m.coder, m.text) for m in memos))
         shared: dict[tuple, ET.Element] = {}   # (kept GUID, coder) -> the selection imported codings share
-        for coding_id, _, code_id, coder, start, end, created_at in codings:
+        for coding_id, _, code_id, coder, start, end, created_at, origin in codings:
             whole = pd.isna(start)
             start, end = (0, len(response.text)) if whole else (int(start), int(end))
             if end <= start:
@@ -290,12 +240,16 @@ class _ProjectWriter:
                 if kept:
                     shared[kept[0], coder] = selection
                 self.counts["selections"] += 1
-            coding = _sub(selection, "Coding", creatingUser=user, creationDateTime=stamp,
-                          guid=self.guids.of("coding", key, guid("coding", str(coding_id))))
+            coding_guid = self.guids.of("coding", key, guid("coding", str(coding_id)))
+            coding = _sub(selection, "Coding", creatingUser=user, creationDateTime=stamp, guid=coding_guid)
             _sub(coding, "CodeRef", targetGUID=self.guids.codes[code_id])
+            if origin != "imported":
+                self.origins[coding_guid] = origin
         for memo in memos:
             _sub(source, "NoteRef", targetGUID=self.guids.note(memo)[0])
         self.values(source, response.attributes)
+        if not all(exact(value, self.types[name]) for name, value in response.attributes.items()):
+            self.exact_attributes[source_guid] = response.attributes   # coder.json has them as they are
         return source
 
     def write_notes(self) -> None:
@@ -319,6 +273,13 @@ class _ProjectWriter:
                         modifiedDateTime=_datetime(memo.updated_at))
             _sub(note, "PlainTextContent", memo.text)
         self.piece(notes)
+
+    def fields(self) -> str:
+        """The text of coder.json (coder.refi.fields), once project.qde is written."""
+        samples = [(info, [(self.guids.of("source", rid), stratum) for rid, stratum in rows])
+                   for info, rows in drawn_samples(self.conn)]
+        return coder_fields(self.codebook, self.guids.themes, self.guids.codes, attributes=self.exact_attributes,
+                            origins=self.origins, samples=samples)
 
     def note_files(self) -> Iterator[tuple[str, str]]:
         """(archive name, text) of every memo: clients such as QualCoder keep a Note only with its file."""
@@ -366,7 +327,6 @@ def write_qdpx(conn, path: Path | str, *, coder: str | None = None) -> str:
                                  WrittenText(response.text).text.encode("utf-8"))
         for name, text in project.note_files():
             archive.writestr(name, text.encode("utf-8"))
-        archive.writestr(CODER_FIELDS, coder_fields(project.codebook, project.guids.themes,
-                                                    project.guids.codes).encode("utf-8"))
+        archive.writestr(CODER_FIELDS, project.fields().encode("utf-8"))
     return (f"{counted(counts['sources'], 'source')}, {counted(counts['selections'], 'coded selection')}, "
             f"{counted(len(project.users), 'user')}, {counted(counts['notes'], 'note')}")

@@ -66,9 +66,18 @@ def sample_response_ids(conn: sqlite3.Connection, name: str) -> list[str]:
 
 
 def _ids(conn: sqlite3.Connection, name: str) -> list[str]:
-    return [row[0] for row in conn.execute(
-        "SELECT s.response_id FROM sample_responses s JOIN responses r ON r.id = s.response_id "
-        "WHERE s.sample = ? ORDER BY r.position", (name,))]
+    return [rid for rid, _ in _drawn(conn, name)]
+
+
+def _drawn(conn: sqlite3.Connection, name: str) -> list[tuple[str, str | None]]:
+    return conn.execute(
+        "SELECT s.response_id, s.stratum FROM sample_responses s JOIN responses r ON r.id = s.response_id "
+        "WHERE s.sample = ? ORDER BY r.position", (name,)).fetchall()
+
+
+def drawn_samples(conn: sqlite3.Connection) -> list[tuple[SampleInfo, list[tuple[str, str | None]]]]:
+    """Every sample with its (response id, stratum) rows in import order, as save_sample takes them."""
+    return [(info, _drawn(conn, info.name)) for info in list_samples(conn)]
 
 
 def samples(conn: sqlite3.Connection) -> dict[str, list[str]]:
