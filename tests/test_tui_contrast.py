@@ -309,3 +309,24 @@ def test_prompts_buttons_checkbox_labels_and_codebook_counts_read_in_every_theme
                 background = tree.rich_style.bgcolor.get_truecolor().hex
                 assert not own_text_reads() or contrast(colour, background) >= 4.5, (theme, "count")
     run(scenario)
+
+
+def test_a_dialogs_keys_are_drawn_in_full_colour(tmp_path):
+    """Under the filter dialog or help the key bar was dimmed with the screen behind (2.2-2.9:1):
+    a dialog draws its own bar, above its backdrop."""
+    project = make_project(tmp_path / "c.coder", n=3)
+
+    async def scenario():
+        async with running(project, size=(80, 24)) as (app, pilot, screen):
+            app.console._color_system = ColorSystem.TRUECOLOR
+            for key in ("f", "question_mark"):
+                await pilot.press(key)
+                await pilot.pause()
+                bar = app.screen.query_one(KeyBar)
+                for style in (bar.rich_style, bar.get_component_rich_style("key-bar--key")):
+                    foreground = style.color.get_truecolor().hex
+                    background = (style.bgcolor or bar.rich_style.bgcolor).get_truecolor().hex
+                    assert contrast(foreground, background) >= 4.5, (key, foreground, background)
+                await pilot.press("escape")
+                await pilot.pause()
+    run(scenario)

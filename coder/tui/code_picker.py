@@ -15,6 +15,7 @@ from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from coder.records import Code
 from coder.text_search import fold
 from coder.tui.widgets.codebook_panel import MARKS, CodebookPanel
+from coder.tui.widgets.key_bar import KeyBar
 
 
 class CodePicker(Provider):
@@ -48,6 +49,10 @@ class CodePickerPalette(CommandPalette):
     "Exit the command palette", since to the coder it is the code picker."""
 
     BINDINGS = [Binding("escape", "escape", "Close")]
+
+    def compose(self):
+        yield from super().compose()
+        yield KeyBar()   # its own: the screen's below is dimmed by the palette's backdrop
 
 
 class CodeKeyActions:

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from coder.errors import CoderError
 from coder.text_search import fold
+from coder.tui.widgets.key_bar import KeyBar
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -78,6 +79,7 @@ class RecordForm(ModalScreen[bool]):
             yield Static("", id="error", classes="error")
             yield Label("ctrl+s (or enter on a one-line field): save · escape: cancel · "
                         "tab: next", classes="hint")
+        yield KeyBar()
 
     @staticmethod
     def _editor(field: Field):
@@ -147,6 +149,7 @@ class ChoiceDialog(ModalScreen[str | None]):
             yield Input(placeholder="type to filter", id="filter")
             yield OptionList(*self._options(""), id="choices")
             yield Label("enter: choose · escape: cancel", classes="hint")
+        yield KeyBar()
 
     def _options(self, text: str) -> list[Option]:
         words = fold(text).split()
@@ -207,6 +210,7 @@ class ConfirmDialog(ModalScreen[bool]):
             yield Label(self.title_text, classes="title")
             yield Static(self.question)
             yield Label(self.HINT, classes="hint")
+        yield KeyBar()
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

@@ -13,6 +13,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from coder.records import Codebook
 from coder.store.browse import ListFilter
+from coder.tui.widgets.key_bar import KeyBar
 
 
 class TickBox(Checkbox):
@@ -111,6 +112,7 @@ class FilterDialog(ModalScreen[tuple[ListFilter, bool] | None]):
                 yield Button("Apply", variant="primary", id="apply", compact=True)
                 yield Button("Clear", id="clear", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
+        yield KeyBar()   # its own: the screen's below is dimmed by the dialog's backdrop
 
     def _value(self, selector: str) -> str | None:
         value = self.query_one(selector, Select).value

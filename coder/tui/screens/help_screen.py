@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from coder.records import Code
+from coder.tui.widgets.key_bar import KeyBar
 
 KEYS = [
     ("j / k, ↓ / ↑", "next / previous response"),
@@ -73,3 +74,4 @@ class HelpScreen(ModalScreen[None]):
                     for key, what in rows:
                         yield Static(Content(key), classes="key")
                         yield Static(Content(what))
+        yield KeyBar()

@@ -16,6 +16,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
+from coder.tui.widgets.key_bar import KeyBar
+
 
 DRAFT_DELAY = 1.0   # seconds after the last change before the text is kept as a draft
 
@@ -48,6 +50,7 @@ class NoteEditor(ModalScreen[str | None]):
             yield Label(self.title_text, classes="title")
             yield TextArea(self.initial, soft_wrap=True, id="note")
             yield Label("escape: save and close · ctrl+g: cancel · empty text deletes", classes="hint")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)

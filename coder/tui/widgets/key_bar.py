@@ -76,12 +76,13 @@ class KeyBar(Widget, can_focus=False):
         self._bindings_changed(screen)
 
     def _active(self) -> dict:
-        """The bindings the bar draws from: the screen's, or under a dialog only the dialog's own (the
-        screen's keys do nothing there, and the app's, F2-F5, would put a screen in its place)."""
+        """The bindings the bar draws from: the screen's, or under a dialog or on one only the dialog's
+        own (the screen's keys do nothing there, and the app's, F2-F5, would put a screen in its place)."""
         dialog = self._dialog()
-        if dialog is None:
+        if dialog is None and not isinstance(self.screen, ModalScreen):
             return self.screen.active_bindings
-        return {key: active for key, active in dialog.active_bindings.items() if active.node is not self.app}
+        return {key: active for key, active in (dialog or self.screen).active_bindings.items()
+                if active.node is not self.app}
 
     def on_resize(self) -> None:
         self._fit_height()
