@@ -101,3 +101,21 @@ def test_at_80_columns_the_progress_line_cuts_whole_theme_counts(tmp_path):
             shown = text.split("themes ")[1].split(" ")
             assert shown[-1] == "…" and all(entry.endswith(":12") for entry in shown[:-1]), text
     run(scenario)
+
+
+def test_at_80_columns_a_suggestions_score_and_engine_stay_in_view(tmp_path):
+    """At 80x24 the line under a suggestion was cut before its figures ("███│░░░░░░ 0.42 keywords F1 …");
+    where the bar leaves no room it goes, and the score, engine and terms stay."""
+    from tui_project import kw, make_project, write_run
+
+    path = make_project(tmp_path / "suggested.coder", n=3)
+    write_run(path, [kw("q0001", "staffing", 0.83, 0, 7, "Turning"), kw("q0001", "paperwork", 0.61)])
+
+    async def scenario():
+        for size, bar in (((80, 24), False), ((160, 45), True)):
+            async with running(path, "me", size=size) as (app, pilot, screen):
+                lines = [line.split("▏")[1] for line in screen_text(app).splitlines() if line.count("▏") >= 2]
+                evidence = [line for line in lines if "0.83 keywords" in line]
+                assert evidence and ("│" in evidence[0]) == bar, lines
+                assert any("0.61 keywords" in line for line in lines), lines
+    run(scenario)

@@ -82,7 +82,8 @@ class SuggestionsPanel(DrawsTitleLine, KeepsBaseStyles, Widget, can_focus=True):
         self.title = "Suggestions (none)"
         self.cursor = 0
         self._top = 0   # the first suggestion in view
-        self._lines: list[tuple[Content, Content]] = []   # each suggestion's two lines, uncut
+        # Each suggestion's lines, uncut: its code, its evidence, its evidence without the score bar.
+        self._lines: list[tuple[Content, Content, Content]] = []
         self._drawn_as: list[tuple] = []   # and what decides their look, to compare with the next response's
         self._strips: dict[tuple[int, bool], tuple[Strip, Strip]] = {}   # drawn, by (suggestion, highlighted)
         self._title_strip: Strip | None = None
@@ -131,12 +132,18 @@ class SuggestionsPanel(DrawsTitleLine, KeepsBaseStyles, Widget, can_focus=True):
                 self._refresh_suggestion(at)
 
     def _suggestion_lines(self, s: Suggestion, code: Code, colours: dict[str, str], text: str,
-                          f1: dict[str, tuple[float, str]]) -> tuple[Content, Content]:
+                          f1: dict[str, tuple[float, str]]) -> tuple[Content, Content, Content]:
         terms = ", ".join(evidence_terms(s.evidence, text))
         quality = f" F1 {f1[s.code_id][0]:.2f}" if s.code_id in f1 else ""
+
+        def evidence(lead: str) -> Content:   # not dim: 3.5:1 on the panel
+            return Content.assemble(f"{lead}{s.score:.2f} ", (f"{s.engine}{quality}", "italic"),
+                                    f"  {terms}" if terms else "")
+
+        # Where the line with the bar does not fit (80 columns), the same without the bar: the
+        # score, engine and F1 stay in view, and the terms as far as they go.
         return (Content.assemble((f" {code.index} ", chip_style(colours[code.id])), f" {code.label}"),
-                Content.assemble(f"   {score_bar(s.score, s.threshold)} {s.score:.2f} ",
-                                 (f"{s.engine}{quality}", "italic"), f"  {terms}" if terms else ""))   # not dim: 3.5:1 on the panel
+                evidence(f"   {score_bar(s.score, s.threshold)} "), evidence(" "))
 
     def _set_title(self) -> None:
         count = len(self.suggestions)
@@ -204,13 +211,15 @@ class SuggestionsPanel(DrawsTitleLine, KeepsBaseStyles, Widget, can_focus=True):
             self._strips[key] = self._draw(self._lines[index], width, highlighted=key[1])
         return self._strips[key][(y - 1) % LINES_PER_SUGGESTION]
 
-    def _draw(self, lines: tuple[Content, Content], width: int, *, highlighted: bool) -> tuple[Strip, Strip]:
+    def _draw(self, lines: tuple[Content, Content, Content], width: int, *, highlighted: bool) -> tuple[Strip, Strip]:
         """A suggestion's two lines, each cut to the panel (not wrapped: the room is counted in lines)."""
         base, visual = self.base_styles()
         if highlighted:
             cursor = self.component_style("suggestions-panel--cursor")
             base, visual = base + cursor, visual + Style.from_rich_style(cursor)
-        label, evidence = lines
+        label, evidence, narrow = lines
+        if evidence.cell_length > width:
+            evidence = narrow
         first, second = (Strip(line.render_segments(visual)).adjust_cell_length(width, base)
                          for line in (_cut_after_word(label, width), evidence.truncate(width, ellipsis=True)))
         return first, second
@@ -225,7 +234,7 @@ def _cut_after_word(line: Content, width: int) -> Content:
     return line[:lead + len(shorten(plain[lead:], width - lead)) - 1] + "…"
 
 
-def _drawn_as(lines: tuple[Content, Content]) -> tuple:
+def _drawn_as(lines: tuple[Content, ...]) -> tuple:
     """What decides how a suggestion's lines look: their text and styles (Content's own
     equality compares the text alone)."""
     return tuple((line.plain, tuple(line.spans)) for line in lines)
