@@ -2,7 +2,8 @@
 
 A *segment* is one piece of evidence that a code applies to a response: a
 human coding (a span or the whole response) or, when asked for, a machine
-suggestion (score >= threshold, always the whole response). Every count, table
+suggestion (score >= threshold, always the whole response) that the coder (or,
+for all coders, anyone) has not rejected. Every count, table
 and matrix is computed from one segments table, so `--source` and `--coder`
 mean the same thing for every kind of export.
 """
@@ -83,7 +84,8 @@ def load_project_data(conn: sqlite3.Connection, *, source: str = "coding",
     """Read everything an export needs (nothing is written).
 
     `coder` keeps only that coder's codings and chart summaries (suggestions
-    belong to no coder and are kept when `source` includes them); an unknown
+    belong to no coder and are kept when `source` includes them, less those `coder`
+    rejected, or anyone when there is no `coder`, as the coding screen hides them); an unknown
     coder is an error rather than an empty export. Without one, everyone's
     codings are pooled, but a response settled in adjudication counts by its
     consensus codings alone (`settled` and `replaced` say how much that changed).
@@ -99,7 +101,7 @@ def load_project_data(conn: sqlite3.Connection, *, source: str = "coding",
         codebook=load_codebook(conn),
         responses=tables.responses_frame(conn),
         attributes=tables.attributes_frame(conn),
-        segments=segments_from(codings, tables.suggestions_frame(conn), source),
+        segments=segments_from(codings, tables.suggestions_frame(conn, coder=coder), source),
         charts=tables.charts_frame(conn, coder=coder),
         memos=tables.memos_frame(conn),
         source=source,
@@ -131,11 +133,11 @@ ROLL_UP_NOTE = ("sub-codes rolled up: each code counts the responses with it or 
 def source_note(source: str, coder: str | None) -> str:
     """One line saying which decisions an export counted."""
     who = f"coder {coder}" if coder else "all coders"
+    held = f"score >= threshold, less those {f'coder {coder}' if coder else 'anyone'} rejected"
     return {
         "coding": f"source: human coding only ({who}); suggestions not counted",
-        "suggestions": "source: machine suggestions only (score >= threshold)",
-        "both": f"source: human coding ({who}) and machine suggestions (score >= threshold), "
-                "counted as one",
+        "suggestions": f"source: machine suggestions only ({held})",
+        "both": f"source: human coding ({who}) and machine suggestions ({held}), counted as one",
     }[source]
 
 

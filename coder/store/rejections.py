@@ -3,7 +3,8 @@
 A rejection is a human decision, so it lives in the event log (as
 `suggestion.reject`, withdrawn by `suggestion.unreject`) rather than in the
 suggestions table, which each suggestion run replaces. The coding UI hides a
-suggestion the coder has rejected, whichever run made it.
+suggestion the coder has rejected, whichever run made it; exports and statistics
+leave it out too (`rejected_condition`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from typing import Sequence
 
 from coder.store.connection import transaction
 from coder.store.events import Action, record_event
-
 
 
 def set_rejected(conn: sqlite3.Connection, response_id: str, code_id: str, coder: str,
@@ -52,6 +52,18 @@ def rejected_codes_of(conn: sqlite3.Connection, response_ids: Sequence[str], cod
         else:
             codes.discard(code_id)
     return {rid: codes for rid, codes in rejected.items() if codes}
+
+
+def rejected_condition(response: str, code: str, coder: str | None) -> tuple[str, list]:
+    """An SQL condition and its parameters: true when the code in column `code` stands
+    rejected for the response in column `response` by `coder` (None: by anyone), i.e. a
+    rejection that coder has not withdrawn since."""
+    by_coder, params = ("AND e.coder = ? ", [coder]) if coder is not None else ("", [])
+    return (f"EXISTS (SELECT 1 FROM events e WHERE e.target = {response} AND e.action = ? {by_coder}"
+            f"AND json_extract(e.data, '$.code_id') = {code} AND NOT EXISTS (SELECT 1 FROM events w "
+            "WHERE w.target = e.target AND w.coder = e.coder AND w.action = ? AND w.id > e.id "
+            f"AND json_extract(w.data, '$.code_id') = {code}))",
+            [Action.SUGGESTION_REJECT, *params, Action.SUGGESTION_UNREJECT])
 
 
 def rejected_examples(conn: sqlite3.Connection, coder: str | None = None) -> list[tuple[str, str, str]]:

@@ -13,6 +13,7 @@ import sqlite3
 import pandas as pd
 
 from coder.store.consensus import CONSENSUS, SETTLED
+from coder.store.rejections import rejected_condition
 
 
 def responses_frame(conn: sqlite3.Connection) -> pd.DataFrame:
@@ -87,15 +88,18 @@ def settled_counts(conn: sqlite3.Connection) -> tuple[int, int]:
     return settled, replaced
 
 
-def suggestions_frame(conn: sqlite3.Connection) -> pd.DataFrame:
-    """Suggestions that hold (score >= threshold), by response position.
+def suggestions_frame(conn: sqlite3.Connection, *, coder: str | None = None) -> pd.DataFrame:
+    """Suggestions that hold (score >= threshold), by response position, less those the
+    coder (None: anyone) rejected, as the coding screen leaves them out.
 
     Columns: response_id, code_id, score, threshold, engine, run_id.
     """
+    rejected, params = rejected_condition("s.response_id", "s.code_id", coder)
     return pd.read_sql(
         "SELECT s.response_id, s.code_id, s.score, s.threshold, s.engine, s.run_id "
         "FROM suggestions s JOIN responses r ON r.id = s.response_id "
-        "WHERE s.score >= s.threshold ORDER BY r.position, s.code_id", conn)
+        f"WHERE s.score >= s.threshold AND NOT {rejected} ORDER BY r.position, s.code_id",
+        conn, params=params)
 
 
 def charts_frame(conn: sqlite3.Connection, *, coder: str | None = None) -> pd.DataFrame:

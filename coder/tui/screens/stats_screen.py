@@ -2,9 +2,10 @@
 
 Every number comes from `coder.export` (the tables `coder export counts` and
 `coder export crosstab` write), for one coder or all, from human coding,
-suggestions or both, with percentages of all responses or of the coded ones
-(`--base coded`, the default while some responses are uncoded: uncoded
-responses would otherwise count as "without the code" in every crosstab).
+suggestions (less those that coder, or for all coders anyone, rejected) or
+both, with percentages of all responses or of the coded ones (`--base coded`,
+the default while some responses are uncoded: uncoded responses would
+otherwise count as "without the code" in every crosstab).
 The screen is drawn first; reading and counting then run in a worker thread,
 so opening it on a large project never freezes the UI; the data read is kept
 while nothing changes, so crossing by another attribute only counts again.
@@ -199,8 +200,6 @@ class StatsScreen(UsesSession, SideScreen):
                            base=self.query_one("#base", Select).value)
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if event.select.id == "source":   # suggestions belong to no coder: the choice does nothing then
-            self.query_one("#coder", Select).disabled = event.value == "suggestions"
         # Before the first count (the Selects announce their first values) there is nothing to redo.
         if self._asked is not None and self.choice != self._asked:
             self.recount()
