@@ -16,7 +16,6 @@ import sys
 import threading
 
 from coder import __version__
-from coder.cli.common import wrapped
 from coder.errors import CoderError
 
 # Each command as the user types it, and its module under coder.cli, in the order
@@ -84,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
               "programs, or run it on a machine with more memory)", file=sys.stderr)
         return 1
     except CoderError as exc:
-        print(wrapped(f"coder: error: {exc}".splitlines()), file=sys.stderr)
+        print(f"coder: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("coder: interrupted", file=sys.stderr)

@@ -138,9 +138,10 @@ def _run_on_project(args: argparse.Namespace) -> int:
             progress.__exit__(None, None, None)
             print(f"coder: interrupted after scoring {progress.done:,} responses; {_kept(args)}", file=sys.stderr)
             return 130
-        except RunReplaced:
+        except RunReplaced as exc:   # a long line: said here, wrapped, not by the one-line error handler
             progress.__exit__(None, None, None)
-            raise
+            print(wrapped([f"coder: error: {exc}"]), file=sys.stderr)
+            return 1
         except SaveError as exc:
             if progress is None:
                 raise
