@@ -48,7 +48,7 @@ def test_a_file_round_trips_one_row_per_response_with_the_runs_codes_and_the_pro
     header, *out = _read_output(tmp_path / "out.csv")
     assert tuple(header) == OUTPUT_COLUMNS
     assert [row[0] for row in out] == [rid for rid, _ in rows[:-2]] + ["'=cmd()", "blank"]
-    assert out[-1][1:] == ["", "", "", "0.0", "0.0", ""]   # a blank answer: nothing suggested, nothing unsure
+    assert out[-1][1:] == ["", "", "", "0.0000", "0.0000", ""]   # a blank answer: nothing suggested, nothing unsure
     assert set(out[-2][1].split(";")) == {"printer", "lunch"}
     for row in out[:-1]:
         codes, scores = row[1].split(";") if row[1] else [], row[2].split(";") if row[2] else []

@@ -153,10 +153,12 @@ def test_cli_suggest_and_evaluate_on_the_demo_corpus(tmp_path):
     unsure_code = dict(conn.execute("SELECT response_id, unsure_code FROM suggestion_scores"))
     best_code = dict(conn.execute("SELECT response_id, best_code FROM suggestion_scores"))
     conn.close()
-    for line in queued:   # each with the code whose call is closest: index and label, score/threshold, * if suggested
+    for line in queued:   # each with the code whose call is closest: index and label, score ≥ or < threshold, * if suggested
         rid, index = line.split()[:2]
-        score, threshold, mark = re.search(r"  (\d\.\d{3})/(\d\.\d{3})([* ])  ", line).groups()
+        score, side, threshold, mark = re.search(r"  (\d\.\d{3}) ([≥<]) (\d\.\d{3})([* ])  ", line).groups()
         score, threshold = float(score), float(threshold)
+        assert side == ("≥" if score > threshold else "<" if score < threshold else side)   # the unrounded side
+        assert mark == " " or side == "≥"
         # That code's closeness to its threshold is the response's stored uncertainty (to rounding).
         closeness = 1 - abs(score - threshold) / max(threshold, 1 - threshold)
         assert closeness == pytest.approx(unsure[rid], abs=0.005)

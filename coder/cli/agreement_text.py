@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import math
 
+from coder.cli.common import NOTED
 from coder.reliability import figure
 from coder.reliability.measures import NOT_ASSESSABLE
 from coder.reliability.report import CONSENSUS_NOTE, STATISTICS, AgreementReport, interval_note
 from coder.wording import counted
-
-NOTED = " *"   # ends the label of a code that has a note under the table
 
 
 def _with_interval(report: AgreementReport) -> str | None:

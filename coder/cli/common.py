@@ -44,17 +44,8 @@ def add_coder_option(parser: argparse.ArgumentParser, *, default_all: bool = Fal
                             help="who is coding (default: your user name)")
 
 
-def table_text(table) -> str:
-    """A table (a DataFrame) as the console shows it: wrapped to the terminal, missing figures
-    as n/a, columns in line however wide their characters (a Chinese label takes two cells a
-    character)."""
-    import pandas as pd  # deferred: keeps `coder --help` fast
-
-    with pd.option_context("display.unicode.east_asian_width", True):
-        return table.to_string(index=False, na_rep="n/a", line_width=terminal_width())
-
-
 MIN_LABEL = 12   # cells a table's label keeps however narrow the terminal ("1.2 Staff…")
+NOTED = " *"     # ends the label of a code that has a note under a `fitted_table`
 
 
 def fitted_table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str,

@@ -7,9 +7,10 @@ from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coder.cli.common import add_project_argument, coder_name, seed_value, table_text, wrapped
+from coder.cli.common import NOTED, add_project_argument, coder_name, fitted_table, seed_value, wrapped
 from coder.cli.progress import Waiting
 from coder.errors import CoderError
+from coder.reliability import figure
 from coder.store import open_project, open_to_check
 from coder.store.codebook_read import load_codebook
 from coder.store.codings import check_coder
@@ -61,6 +62,24 @@ def evaluation_table(result: Evaluation, labels: dict[str, tuple[str, str]]):
                           "F1": figure(c.f1, c.positives + c.suggested > 0),
                           "engine": f"{c.engine} + keywords" if c.with_keywords else c.engine,
                           "note": c.note} for c in result.codes])
+
+
+def console_table(table) -> tuple[list[str], list[list[str]], str, list[str]]:
+    """The per-code table (`evaluation_table`) as the terminal shows it, as `fitted_table` takes it:
+    a line per code with its index and label, coded positives, precision, recall, F1 and engine;
+    the label of a code with a note is marked (the notes follow the table, `note_lines`)."""
+    records = table.to_dict("records")
+    rows = [[f"{row['index']} {row['code']}", f"{row['positives']:,}",
+             *(figure(row[name], 3) for name in ("precision", "recall", "F1")), row["engine"]] for row in records]
+    marks = [NOTED if row["note"] else "" for row in records]
+    return ["code", "coded", "precision", "recall", "F1", "engine"], rows, "<>>>><", marks
+
+
+def note_lines(table) -> list[str]:
+    """Why each code marked in `console_table` got no suggestion out of fold."""
+    noted = [row for row in table.to_dict("records") if row["note"]]
+    return [f"Codes marked {NOTED.strip()} got no suggestion out of fold:"] * bool(noted) + [
+        f"  {row['index']} {row['code']}: {row['note']}" for row in noted]
 
 
 def overall_lines(result: Evaluation) -> list[str]:
@@ -115,11 +134,9 @@ def run(args: argparse.Namespace) -> int:
     finally:
         conn.close()
     table = evaluation_table(result, labels)
-    print(table_text(table))
-    print()
-    lines = overall_lines(result)
-    print(wrapped(lines))
+    print(fitted_table(*console_table(table)))
+    print(wrapped(note_lines(table) + [""] + overall_lines(result)))
     if args.out:
-        write_tables(ExportTables({"evaluation": table}, lines, csv_notes=True), args.out)
+        write_tables(ExportTables({"evaluation": table}, overall_lines(result), csv_notes=True), args.out)
         print(f"Wrote {args.out}")
     return 0

@@ -100,7 +100,7 @@ def _kept(args: argparse.Namespace) -> str:
 
 def _run_on_project(args: argparse.Namespace) -> int:
     from coder.suggest.batch import run_batch, run_to_resume           # deferred: keeps `coder --help` fast
-    from coder.suggest.review import review_queue
+    from coder.suggest.review import no_queue, review_queue
     from coder.suggest.workers import WorkerDied
     from coder.store.codebook_read import load_codebook
 
@@ -111,8 +111,8 @@ def _run_on_project(args: argparse.Namespace) -> int:
         if args.resume:
             run_to_resume(conn)
         elif replaced := unfinished_run(conn):
-            print(f"coder: {stopped_at(replaced)}; this new run discards its suggestions "
-                  f"(to continue it instead: {resume_command(args.project)})", file=sys.stderr)
+            print(wrapped([f"coder: {stopped_at(replaced)}; this new run discards its suggestions "
+                           f"(to continue it instead: {resume_command(args.project)})"]), file=sys.stderr)
     conn = open_project(args.project)
     progress = None
     # Training says nothing of how far it got, and on a large coding takes minutes (12,188 coded
@@ -138,9 +138,10 @@ def _run_on_project(args: argparse.Namespace) -> int:
             progress.__exit__(None, None, None)
             print(f"coder: interrupted after scoring {progress.done:,} responses; {_kept(args)}", file=sys.stderr)
             return 130
-        except RunReplaced:
+        except RunReplaced as exc:   # a long line: said here, wrapped, not by the one-line error handler
             progress.__exit__(None, None, None)
-            raise
+            print(wrapped([f"coder: error: {exc}"]), file=sys.stderr)
+            return 1
         except SaveError as exc:
             if progress is None:
                 raise
@@ -164,9 +165,11 @@ def _run_on_project(args: argparse.Namespace) -> int:
               f"({progress.rate():,.0f} per second)")
         print(wrapped(decision_lines(summary.decisions)
                       + _unsuggested_lines(summary.unsuggested, named_above=summary.codes_on("none"))))
-        if args.queue > 0:
-            print("\nMost worth coding next, each with the code the engine is least sure of,\n"
-                  "its score/threshold (* where the run suggested it) and the text:")
+        if args.queue > 0 and (why := no_queue(summary.suggester)):
+            print(wrapped(["", why]))
+        elif args.queue > 0:
+            print("\nMost worth coding next, each with the code the engine is least sure of, its\n"
+                  "score against its threshold (* where the run suggested it) and the text:")
             queue, width = review_queue(conn, summary.suggester, args.queue, coder=args.coder), terminal_width()
             labels = {c.id: c for c in load_codebook(conn).codes}
             if not queue:
@@ -175,7 +178,8 @@ def _run_on_project(args: argparse.Namespace) -> int:
                 code = (f"{labels[call.code_id].index} {labels[call.code_id].label}"
                         if call.code_id in labels else "-")
                 line = (f"  {call.response_id}  {fitted(shortened(code, 26), 26)}  "
-                        f"{call.score:.3f}/{call.threshold:.3f}{'*' if call.suggested else ' '}  ")
+                        f"{call.score:.3f} {'≥' if call.clears else '<'} {call.threshold:.3f}"
+                        f"{'*' if call.suggested else ' '}  ")
                 print(line + shortened(call.text, max(20, width - cell_len(line) - 1) if width else QUEUE_TEXT_SHOWN))
     finally:
         training.stop()
@@ -217,8 +221,8 @@ def _score_file(args: argparse.Namespace) -> int:
         progress.__exit__(None, None, None)
         conn.close()
     blank = f" ({summary.blank:,} of them blank: nothing to suggest from)" if summary.blank else ""
-    print(f"Scored {counted(summary.scored, 'response')}{blank} from {summary.input} (id: {summary.id_column}, "
-          f"text: {summary.text_column}) in {seconds(progress.elapsed)} ({progress.rate():,.0f} per second); "
-          f"{_have_suggestions(summary.with_suggestions)}")
-    print(wrapped([f"Wrote {summary.output}"] + _unsuggested_lines(summary.unsuggested)))
+    print(wrapped([f"Scored {counted(summary.scored, 'response')}{blank} from {summary.input} (id: "
+                   f"{summary.id_column}, text: {summary.text_column}) in {seconds(progress.elapsed)} "
+                   f"({progress.rate():,.0f} per second); {_have_suggestions(summary.with_suggestions)}",
+                   f"Wrote {summary.output}"] + _unsuggested_lines(summary.unsuggested)))
     return 0

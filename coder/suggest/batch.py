@@ -14,7 +14,7 @@ the run has not finished, so the result equals an uninterrupted run's.
 Each chunk also adds up the run's suggestions per code (kept in the run's
 params, so a resumed run goes on counting), and at the end the codes
 suggested nowhere in the whole corpus are named with why, as far as the
-trained engine tells (`why_unsuggested`), without reading the suggestions again.
+trained engine tells (`coder.suggest.unsuggested`), without reading the suggestions again.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from coder.store.suggestions import (count_to_score, finish_run, interrupt_run, 
 from coder.suggest.model import CodeModel, Suggester
 from coder.suggest.project import CHUNK_SIZE, project_suggester
 from coder.suggest.scoring import score_chunk
+from coder.suggest.unsuggested import unsuggested_codes
 from coder.suggest.workers import default_workers, map_chunks
 
 
@@ -138,40 +139,6 @@ def run_batch(conn: sqlite3.Connection, *, engine: str = "auto", coder: str | No
     finished = latest_run(conn)
     return RunSummary(run_id, finished["done"], finished["total"], with_suggestions, stored, list(suggester.models),
                       unsuggested, suggester)
-
-
-BEHIND = "or only on answers that a stronger code already carries"
-
-
-def unsuggested_codes(suggester: Suggester, per_code: dict[str, int]) -> dict[str, str]:
-    """The codes with no suggestion in `per_code` (suggestions per code id), each with why."""
-    return {m.code_id: why_unsuggested(suggester, j) for j, m in enumerate(suggester.models)
-            if not per_code.get(m.code_id)}
-
-
-def why_unsuggested(suggester: Suggester, column: int) -> str:
-    """Why the code in `column` may have gone unsuggested on a whole corpus, as far as its
-    trained engine tells without the scores: its keywords' trust, its threshold, its coding."""
-    model = suggester.models[column]
-    threshold = model.threshold
-    if model.engine == "none":
-        return model.note
-    if model.engine == "model":
-        return (f"its model ({model.positives:,} coded examples) scored no response over its "
-                f"threshold {threshold:.2f}, {BEHIND}")
-    if model.engine == "base rate":
-        return "suggested only where a stronger code was suggested instead"
-    precision = suggester.trust.precision[suggester.trust.entry_code == column]
-    alone, together = suggester.trust.scores(np.array([[precision.max(), 1 - np.prod(1 - precision)]]))[0]
-    if together < threshold:
-        return (f"its keywords' learned trust is under the threshold: all {len(precision)} matching together "
-                f"would score {together:.2f}, under {threshold:.2f}" if len(precision) > 1 else
-                f"its keyword's learned trust is under the threshold: a match scores {alone:.2f}, "
-                f"under {threshold:.2f}")
-    if alone < threshold:
-        return (f"one keyword match scores {alone:.2f} at most, under the threshold {threshold:.2f}, and no "
-                f"response matched enough of its keywords, {BEHIND}")
-    return f"no response matched its keywords, {BEHIND}"
 
 
 def run_to_resume(conn: sqlite3.Connection) -> dict:

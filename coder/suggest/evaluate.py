@@ -4,8 +4,9 @@ Each fold's texts are suggested by a Suggester trained on the other folds only;
 that training chooses its own calibration and thresholds by an inner
 cross-validation on its own texts, so nothing is tuned on the texts being
 scored (nested cross-validation). Metrics are pure functions of 0/1 matrices.
-Each code's engine (and why a code is not suggested) is what training on all
-the coding decides, as `coder suggest` would now.
+Each code's engine is what training on all the coding decides, as `coder
+suggest` would now; a code never suggested out of fold is given why, as that
+training tells (`coder.suggest.unsuggested`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sklearn.model_selection import KFold
 from coder.records import Code
 from coder.suggest.decide import decide
 from coder.suggest.model import train
+from coder.suggest.unsuggested import unsuggested_codes
 
 CURVE_FRACTIONS = (0.25, 0.5, 0.75, 1.0)
 CALIBRATION_BINS = 10
@@ -34,7 +36,7 @@ class CodeScore:
     recall: float
     f1: float
     engine: str
-    note: str = ""      # engine "none": why the code is not suggested
+    note: str = ""      # why the code is not suggested (engine "none"), or was not out of fold
     with_keywords: bool = False   # engine "model": scored with its keywords too (CodeModel.with_keywords)
     suggested: int = 0  # out-of-fold suggestions of the code (none: its precision is undefined)
 
@@ -159,9 +161,10 @@ def evaluate(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
     decided = final.models
     precision, recall, f1 = per_code_metrics(labels, full.predicted)
     suggested = full.predicted.sum(axis=0)
+    why = unsuggested_codes(final, {code.id: int(n) for code, n in zip(codes, suggested)})
     per_code = tuple(CodeScore(code.id, int(labels[:, j].sum()), float(precision[j]), float(recall[j]),
-                               float(f1[j]), decided[j].engine, decided[j].note, decided[j].with_keywords,
-                               int(suggested[j]))
+                               float(f1[j]), decided[j].engine, why.get(code.id, decided[j].note),
+                               decided[j].with_keywords, int(suggested[j]))
                      for j, code in enumerate(codes))
     reliability = reliability_table(full.scores, labels)
     overall = {**overall_metrics(labels, full.predicted), "ece": expected_calibration_error(reliability)}

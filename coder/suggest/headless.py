@@ -6,7 +6,7 @@ streams one CSV row per response to the output: its id, the suggested codes
 (best first) with their scores, its best code and score, and the engine's
 uncertainty with the code it is measured on. The project is only read. The codes
 suggested for no row of the file are named with why
-(`coder.suggest.batch.unsuggested_codes`).
+(`coder.suggest.unsuggested`).
 """
 
 from __future__ import annotations
@@ -24,10 +24,11 @@ from coder.export.tables import neutralise
 from coder.files import replacing
 from coder.importers.columns import open_response_table
 from coder.importers.table import Table, row_id
-from coder.suggest.batch import unsuggested_codes
+from coder.importers.values import is_blank
 from coder.suggest.distributed import map_chunks_on_dask, training_inputs
 from coder.suggest.file_rows import OUTPUT_COLUMNS, score_rows
 from coder.suggest.project import CHUNK_SIZE, project_suggester
+from coder.suggest.unsuggested import unsuggested_codes
 from coder.suggest.workers import default_workers, map_chunks
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def score_file(conn: sqlite3.Connection, input_path: Path | str, output_path: Pa
     def counted_blanks(chunks: Iterator[list[tuple[str, str]]]) -> Iterator[list[tuple[str, str]]]:
         nonlocal blank
         for chunk in chunks:
-            blank += sum(1 for _, text in chunk if not text.strip())
+            blank += sum(1 for _, text in chunk if is_blank(text))
             yield chunk
 
     chunks = counted_blanks(input_chunks(table, id_column, text_column, chunk_size))

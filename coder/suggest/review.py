@@ -29,6 +29,20 @@ class QueuedCall:
     threshold: float
     suggested: bool           # the run stored this code as a suggestion for the response
 
+    @property
+    def clears(self) -> bool:
+        """Whether the score reaches the threshold, as `decide` compares them (not as rounded for print)."""
+        return self.score >= self.threshold
+
+
+NO_BASIS = "No basis for a queue yet: no code is scored (code some responses, or add keywords to the codebook)"
+
+
+def no_queue(suggester: Suggester) -> str | None:
+    """Why there is no queue to list, or None: the queue ranks responses by how close a code's score
+    sits to its threshold, so without a code that an engine scores every response ties at nothing."""
+    return None if any(m.engine != "none" for m in suggester.models) else NO_BASIS
+
 
 def review_queue(conn: sqlite3.Connection, suggester: Suggester, n: int, *,
                  coder: str | None = None) -> list[QueuedCall]:

@@ -1,0 +1,121 @@
+"""What `coder evaluate` and `coder suggest` print at 80 columns, run as the real CLI on real projects."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from coder.store import open_project
+from coder.store.codebook_read import load_codebook
+from coder.store.responses import insert_responses
+from helpers import CODEBOOK, DEMO_CORPUS, run_cli
+
+pytestmark = pytest.mark.slow  # real processes: `pytest -m "not slow"` skips them
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    done = run_cli("demo", "--no-ui", "--dir", folder)
+    assert done.returncode == 0, done.stderr
+    return folder / "demo.coder"
+
+
+def _fits(text: str, columns: int = 80) -> bool:
+    return max(map(len, text.splitlines())) <= columns
+
+
+def test_evaluate_prints_a_line_per_code_at_80_columns_and_why_a_code_got_no_suggestion(demo):
+    done = run_cli("evaluate", demo, columns=80)
+    assert done.returncode == 0, done.stderr
+    assert _fits(done.stdout)
+    lines = done.stdout.splitlines()
+    assert lines[0].split() == ["code", "coded", "precision", "recall", "F1", "engine"]
+    conn = open_project(demo, readonly=True)
+    codes = load_codebook(conn).codes
+    conn.close()
+    rows = lines[1:1 + len(codes)]
+    assert [row.split()[0] for row in rows] == [c.index for c in codes]   # one line each, in order
+    figures = {row.split()[0]: re.search(r"(\d+)\s+(n/a|\d\.\d{3})\s+(\d\.\d{3})\s+(\d\.\d{3})\s", row).groups()
+               for row in rows}
+    assert rows[13].startswith("4.4 Team and peer support *") and figures["4.4"] == ("2", "n/a", "0.000", "0.000")
+    for row in rows:   # every code never suggested out of fold is marked, and only those
+        assert (figures[row.split()[0]][1] == "n/a") == (" * " in row), row
+    notes = done.stdout.split("Codes marked * got no suggestion out of fold:\n")[1]
+    assert notes.startswith("  4.4 Team and peer support: its keywords' learned trust is under the")
+
+
+def test_scoring_a_file_wraps_its_summary_and_counts_an_invisible_answer_blank(demo, tmp_path):
+    source, out = tmp_path / "new.csv", tmp_path / "out.csv"
+    texts = ["My caseload is far too high and the paperwork never ends.", "", "\u200b",
+             *[f"Supervision is rare and the team is short staffed ({i})." for i in range(9)]]
+    with open(source, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([("id", "text"), *[(f"n{i}", t) for i, t in enumerate(texts)]])
+    done = run_cli("suggest", demo, "--input", source, "--output", out, columns=80)
+    assert done.returncode == 0, done.stderr
+    assert _fits(done.stdout)
+    assert "Scored 12 responses (2 of them blank: nothing to suggest from)" in " ".join(done.stdout.split())
+    with open(out, newline="", encoding="utf-8") as handle:
+        rows = {row["id"]: row for row in csv.DictReader(handle)}
+    assert rows["n2"]["codes"] == rows["n2"]["best_code"] == rows["n2"]["unsure_code"] == ""
+    four = re.compile(r"\d\.\d{4}")
+    for row in rows.values():   # every score written alike: four decimals
+        assert all(four.fullmatch(s) for s in [*filter(None, row["scores"].split(";")),
+                                               row["best_score"], row["uncertainty"]]), row
+
+
+def test_a_run_replaced_by_another_says_so_in_lines_of_80_columns(demo, tmp_path):
+    path = tmp_path / "big.coder"
+    path.write_bytes(demo.read_bytes())
+    conn = open_project(path)
+    insert_responses(conn, [(f"x{i}", f"the caseload is heavy and the paperwork grows, week {i}", {})
+                            for i in range(20_000)])
+    conn.close()
+    env_columns = {"COLUMNS": "80"}
+    first = subprocess.Popen([sys.executable, "-m", "coder", "suggest", str(path), "--chunk-size", "1",
+                              "--workers", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**_environment(), **env_columns})
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and not _running(path):
+            time.sleep(0.2)
+        assert _running(path), "the first run never started"
+        second = run_cli("suggest", path, "--workers", "1", columns=80)
+        _, errors = first.communicate(timeout=600)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert second.returncode == 0, second.stderr
+    assert "has not finished" in second.stderr and _fits(second.stderr)
+    assert first.returncode == 1
+    assert "another `coder suggest` started run 2" in " ".join(errors.split()) and _fits(errors), errors
+
+
+def _environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+
+
+def _running(path) -> bool:
+    with sqlite3.connect(path, timeout=30) as conn:
+        return conn.execute("SELECT count(*) FROM runs WHERE status = 'running' AND done > 0").fetchone()[0] > 0
+
+
+def test_a_queue_with_no_code_scored_says_there_is_no_basis_for_one(tmp_path):
+    codebook = tmp_path / "no_keywords.yaml"
+    codebook.write_text("".join(line for line in CODEBOOK.read_text(encoding="utf-8").splitlines(keepends=True)
+                                if not line.lstrip().startswith("keywords:")), encoding="utf-8")
+    path = tmp_path / "uncoded.coder"
+    assert run_cli("init", path, "--codebook", codebook).returncode == 0
+    assert run_cli("import", path, DEMO_CORPUS).returncode == 0
+    done = run_cli("suggest", path, "--queue", "5", columns=80)
+    assert done.returncode == 0, done.stderr
+    assert "Most worth coding next" not in done.stdout and "q0001" not in done.stdout
+    assert _fits(done.stdout) and " ".join(done.stdout.split()).endswith(
+        "No basis for a queue yet: no code is scored (code some responses, or add keywords to the codebook)")
