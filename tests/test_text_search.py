@@ -75,3 +75,20 @@ def test_turkish_i_and_marks_written_apart_are_found_and_marked_whole():
     assert found("kız", "KIZLAR ve kız") == found("KIZ", "KIZLAR ve kız") == ["KIZ", "kız"]
     decomposed = unicodedata.normalize("NFD", "言語が難しい")
     assert found("が", decomposed) == [unicodedata.normalize("NFD", "が")] and found("か", decomposed) == []
+
+
+def test_the_suggested_filter_leaves_out_what_the_coder_rejected(tmp_path):
+    """The list's "suggested: code" filter counted a suggestion the coding screen no longer offers."""
+    from tui_project import kw, write_run
+
+    from coder.coding import reject_suggestion
+
+    path = make_project(tmp_path / "rejected.coder", n=3)
+    write_run(path, [kw("q0001", "staffing", 0.8), kw("q0002", "staffing", 0.7)])
+    conn = open_project(path)
+    try:
+        reject_suggestion(conn, "q0001", "staffing", "alice")
+        assert filtered_ids(conn, ListFilter(suggested="staffing"), "alice") == ["q0002"]
+        assert filtered_ids(conn, ListFilter(suggested="staffing"), "bob") == ["q0001", "q0002"]
+    finally:
+        conn.close()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from coder.store.events import Action
-from coder.store.rejections import rejected_codes_of
+from coder.store.rejections import rejected_codes_of, rejected_condition
 from coder.text_search import fold
 
 SNIPPET_CHARS = 160
@@ -80,10 +80,11 @@ def filtered_ids(conn: sqlite3.Connection, flt: ListFilter, coder: str | None) -
         where.append(f"EXISTS (SELECT 1 FROM codings c WHERE c.response_id = r.id "
                      f"AND c.code_id = ?{who})")
         params += [flt.coded_with, *who_params]
-    if flt.suggested:
+    if flt.suggested:   # as the coding screen offers it: not where the coder rejected it
+        rejected, rejected_params = rejected_condition("s.response_id", "s.code_id", coder)
         where.append("EXISTS (SELECT 1 FROM suggestions s WHERE s.response_id = r.id "
-                     "AND s.code_id = ? AND s.score >= s.threshold)")
-        params.append(flt.suggested)
+                     f"AND s.code_id = ? AND s.score >= s.threshold AND NOT {rejected})")
+        params += [flt.suggested, *rejected_params]
     if flt.attribute:
         name, value = flt.attribute
         where.append("CAST(json_extract(r.attributes, ?) AS TEXT) = ? COLLATE NOCASE")
