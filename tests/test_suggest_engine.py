@@ -14,6 +14,7 @@ from coder.records import Code
 from coder.suggest.evaluate import evaluate, overall_metrics, per_code_metrics
 from coder.suggest.evidence import entry_positions, token_contributions
 from coder.suggest.keyword_trust import COLD_START_PRECISION
+from coder.suggest.unsuggested import why_unsuggested
 from coder.suggest.keywords import KeywordMatcher
 from coder.suggest.decide import decide
 from coder.suggest.model import train
@@ -41,6 +42,28 @@ def test_keywords_match_on_lemmas_with_offsets_and_acronyms_as_written():
     scores = suggester.score_texts(["lunch", "a system crash", "crash crash crash", "nothing"])[:, 0]
     p = COLD_START_PRECISION
     assert scores == pytest.approx([0.0, 1 - (1 - p) ** 2, p, 0.0])
+
+
+def test_keywords_matching_many_codes_per_response_are_trusted_less_before_any_coding():
+    # 40 codes whose keywords are everyday words: each response matches about 20 of them, and a
+    # response carries only a few codes, so a match cannot be right 36% of the time.
+    words = ["staff", "time", "work", "team", "cases", "people", "support", "need"]
+    many = [Code(f"c{k}", "t", f"1.{k}", f"Code {k}", keywords=(words[k % 8], words[(k * 3 + 1) % 8]))
+            for k in range(40)]
+    texts = ["the staff need time", "work with people in the team", "cases and support for people",
+             "time at work", "team support is good", "staff cases need work"] * 5
+    suggester = train([], np.zeros((0, len(many)), dtype=bool), many, corpus=texts, engine="keywords")
+    per_response = suggester.trust.codes_per_response
+    assert per_response > 10
+    assert suggester.trust.prior == pytest.approx(1 / per_response)
+    scores = suggester.score_texts(["the staff need time"])[0]
+    matched = scores > 0
+    assert matched.sum() > 10 and (scores[matched] < suggester.thresholds[matched]).all()
+    assert "before any coding a keyword match is trusted at" in why_unsuggested(suggester, 0)
+    # The codebook's own keywords, matching a code or two per response, keep the cold-start figure.
+    few = train([], np.zeros((0, 2), dtype=bool), codes(lunch_keywords=["lunch"]), corpus=texts + ["lunch"],
+                engine="keywords")
+    assert few.trust.prior == COLD_START_PRECISION
 
 
 def test_a_code_learned_from_ten_examples_is_suggested_on_matching_text_only():

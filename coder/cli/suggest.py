@@ -27,7 +27,8 @@ from coder.suggest.unfinished import resume_command, stopped_at
 from coder.wording import counted, fitted, seconds, shortened
 
 CHUNK_SIZE = 5_000   # as coder.suggest.project.CHUNK_SIZE (not imported: keeps `coder --help` fast)
-UNSUGGESTED_SHOWN = 20   # codes named with their reason at the end of a run; the rest are counted
+UNSUGGESTED_SHOWN = 20   # reasons given at the end of a run for codes with no suggestion; other codes are counted
+SAME_REASON_NAMED = 5    # codes named on a line of codes sharing one reason
 QUEUE_TEXT_SHOWN = 60    # cells of a queued response's text to a file or a pipe (on a terminal: what fits)
 
 
@@ -197,8 +198,21 @@ def _unsuggested_lines(unsuggested: dict[str, str], named_above: Collection[str]
     (by `decision_lines`: the codes no engine scored)."""
     codes = [(code_id, why) for code_id, why in unsuggested.items() if code_id not in named_above]
     lines = [f"Codes with no suggestion in the whole run ({len(codes):,}):"] * bool(codes)
-    lines += [f"  {code_id}: {why}" for code_id, why in codes[:UNSUGGESTED_SHOWN]]
-    return lines + [f"  and {len(codes) - UNSUGGESTED_SHOWN:,} more"] * (len(codes) > UNSUGGESTED_SHOWN)
+    # Codes with the same reason share a line (a large codebook before any coding: hundreds of them).
+    by_reason: dict[str, list[str]] = {}
+    for code_id, why in codes:
+        by_reason.setdefault(why, []).append(code_id)
+    shown = list(by_reason.items())[:UNSUGGESTED_SHOWN]
+    lines += [f"  {_some_of(ids)}: {why}" for why, ids in shown]
+    left = len(codes) - sum(len(ids) for _, ids in shown)
+    return lines + [f"  and {left:,} more"] * (left > 0)
+
+
+def _some_of(ids: list[str]) -> str:
+    """Code ids as a list, the first few named and the rest counted."""
+    if len(ids) <= SAME_REASON_NAMED:
+        return ", ".join(ids)
+    return f"{', '.join(ids[:SAME_REASON_NAMED])} and {len(ids) - SAME_REASON_NAMED:,} more"
 
 
 def _score_file(args: argparse.Namespace) -> int:

@@ -56,6 +56,12 @@ class KeywordMatches:
         flat = np.bincount(self.doc * self.n_codes + self.code, minlength=self.n_docs * self.n_codes)
         return flat.reshape(self.n_docs, self.n_codes).astype(np.float32)
 
+    def head(self, n: int) -> "KeywordMatches":
+        """The matches in the first `n` texts."""
+        end = int(np.searchsorted(self.doc, n))
+        return KeywordMatches(self.doc[:end], self.code[:end], self.start[:end], self.end[:end], n, self.n_codes,
+                              self.entry[:end])
+
     def ranges(self, docs: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For (text, code) pairs, the first match and how many there are (matches are contiguous)."""
         keys = self.doc * self.n_codes + self.code

@@ -58,7 +58,8 @@ from coder.suggest import ENGINES
 from coder.suggest.features import Featurizer
 from coder.suggest.fitting import (CodeInputs, binary_f1, choose_features, fit_code_models, inner_folds,
                                    stack_inputs, with_keywords_if_better)
-from coder.suggest.keyword_trust import KeywordTrust, learn_keyword_trust, rejected_pairs
+from coder.suggest.keyword_trust import (KeywordTrust, learn_keyword_trust, matched_codes_per_response,
+                                        rejected_pairs)
 from coder.suggest.keywords import KeywordMatcher, KeywordMatches
 from coder.suggest.thresholds import sigmoid
 
@@ -220,11 +221,13 @@ def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
         described = np.array([bool(code.definition or code.include or code.keywords) for code in codes], dtype=bool)
         coded = tokens.head(len(texts))
         text = featurizer.transform(coded)
-        matches = suggester.keywords.matches(coded)
+        everywhere = suggester.keywords.matches(tokens)
+        matches = everywhere.head(len(texts))
         misses = rejected_pairs(suggester.keywords.matches(turned_down), [j for _, j in rejected],
                                 suggester.keywords.entry_code)
     folds = inner_folds(len(texts), seed)
-    suggester.trust, evidence = learn_keyword_trust(matches, labels, suggester.keywords.entry_code, folds, misses)
+    suggester.trust, evidence = learn_keyword_trust(matches, labels, suggester.keywords.entry_code, folds, misses,
+                                                    matched_codes_per_response(everywhere))
     keyword_scores = suggester.trust.scores(evidence)
     has_entry = described & (np.diff(codebook_rows.indptr) > 0)
     if has_entry.any():         # sorted once here, not in every fit on a stacked matrix

@@ -32,8 +32,14 @@ def why_unsuggested(suggester: Suggester, column: int) -> str:
                 f"threshold {threshold:.2f}, {BEHIND}")
     if model.engine == "base rate":
         return "suggested only where a stronger code was suggested instead"
-    precision = suggester.trust.precision[suggester.trust.entry_code == column]
-    alone, together = suggester.trust.scores(np.array([[precision.max(), 1 - np.prod(1 - precision)]]))[0]
+    trust = suggester.trust
+    precision = trust.precision[trust.entry_code == column]
+    alone, together = trust.scores(np.array([[precision.max(), 1 - np.prod(1 - precision)]]))[0]
+    if together < threshold and not trust.learned:
+        return (f"before any coding a keyword match is trusted at {trust.prior:.2f} (under the threshold "
+                f"{threshold:.2f}): the codebook's keywords match {trust.codes_per_response:.1f} codes per "
+                "response on average, and a response carries only a few; code some responses to learn "
+                "which keywords to trust")
     if together < threshold:
         return (f"its keywords' learned trust is under the threshold: all {len(precision)} matching together "
                 f"would score {together:.2f}, under {threshold:.2f}" if len(precision) > 1 else
