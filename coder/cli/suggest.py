@@ -160,7 +160,8 @@ def _run_on_project(args: argparse.Namespace) -> int:
     return 0
 
 
-def _stopped(conn: sqlite3.Connection, run_id: int | None, training: Waiting, progress: Progress | None, project: Path) -> int:
+def _stopped(conn: sqlite3.Connection, run_id: int | None, training: Waiting, progress: Progress | None,
+             project: Path) -> int:
     """Say how Ctrl-C (or `kill`) left the run (`stopped_by_user`) and return the exit code."""
     training.stop()
     if progress is not None:
