@@ -331,10 +331,15 @@ def test_ctrl_c_once_the_run_is_saved_says_it_finished_and_exits_0(tmp_path):
     _wait_for_run(path, process, lambda status, done: status == "done", "finish")
     assert process.poll() is None, "the run printed everything before it could be stopped: ask for a longer queue"
     os.killpg(process.pid, signal.SIGINT)
-    out, err = process.communicate(timeout=120)
+    _, err = process.communicate(timeout=120)   # the summary, as far as it got (nothing, if stopped before it)
     assert process.returncode == 0, err
-    assert err == f"coder: stopped while reporting; run 1 had finished: its suggestions for {n:,} responses are saved\n"
-    assert out.startswith(f"Run 1: scored {n:,} responses")
+    # Its last line: a slow run says how far it got every few seconds before it (in logs and CI).
+    assert err.splitlines()[-1] == (
+        f"coder: stopped while reporting; run 1 had finished: its suggestions for {n:,} responses are saved")
+    assert "interrupted" not in err
+    conn = open_project(path, readonly=True)
+    assert (latest_run(conn)["status"], latest_run(conn)["done"]) == ("done", n)
+    conn.close()
 
 
 def test_what_ctrl_c_says_follows_the_state_the_run_was_saved_in(tmp_path):
