@@ -15,6 +15,7 @@ import pytest
 
 from batch_fixtures import make_project, run_results
 from coder.cli.progress import Progress
+from coder.cli.suggest import stopped_by_user
 from coder.errors import CoderError
 from coder.records import Code, Theme
 from coder.store import create_project, open_project
@@ -22,7 +23,8 @@ from coder.store.codebook import add_code, add_theme
 from coder.store.codings import import_codings
 from coder.store.memos import set_memo
 from coder.store.responses import insert_responses
-from coder.store.suggestions import RunReplaced, UnfinishedRun, latest_run, not_suggested_codes, unfinished_run
+from coder.store.suggestions import (RunReplaced, UnfinishedRun, latest_run, not_suggested_codes, run_of,
+                                     unfinished_run)
 from coder.suggest.batch import run_batch
 from coder.suggest.project import project_suggester
 from helpers import run_cli
@@ -109,19 +111,24 @@ def _start_run(path, *extra):
 
 def _wait_for_chunks(path, process, chunks):
     """Wait until the run in `process` has stored `chunks` chunks."""
+    _wait_for_run(path, process, lambda status, done: done >= chunks * 20, f"store {chunks} chunks")
+
+
+def _wait_for_run(path, process, ready, what: str) -> None:
+    """Wait until `ready(status, done)` of the newest run in the project, while `process` goes on."""
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and process.poll() is None:
         conn = sqlite3.connect(path, timeout=30)
         try:
-            done = conn.execute("SELECT done FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+            run = conn.execute("SELECT status, done FROM runs ORDER BY id DESC LIMIT 1").fetchone()
         except sqlite3.OperationalError:   # the run has not created its tables' rows yet
-            done = None
+            run = None
         finally:
             conn.close()
-        if done and done[0] >= chunks * 20:
+        if run and ready(*run):
             return
         time.sleep(0.02)
-    raise AssertionError(f"the run did not store {chunks} chunks: {process.communicate()}")
+    raise AssertionError(f"the run did not {what}: {process.communicate()}")
 
 
 def _children(pid: int) -> list[int]:
@@ -312,6 +319,40 @@ def test_check_names_an_interrupted_run_how_far_it_got_and_how_to_continue(tmp_p
     assert unfinished_run(conn) is None
     conn.close()
     assert run_cli("check", path).stdout.count("\n") == 1
+
+
+def test_ctrl_c_once_the_run_is_saved_says_it_finished_and_exits_0(tmp_path):
+    """Ctrl-C while the summary and queue were printed said "interrupted" (exit 130) of a run saved whole."""
+    n = 1_500
+    path = make_project(tmp_path / "p.coder", n - UNCODED)
+    # The queue asked for (about 150 KB) is more than a pipe holds: read by no one yet, it holds the
+    # run at its printing, saved as done, until the test reads it.
+    process = _start_run(path, "--queue", str(n))
+    _wait_for_run(path, process, lambda status, done: status == "done", "finish")
+    assert process.poll() is None, "the run printed everything before it could be stopped: ask for a longer queue"
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=120)   # the summary, as far as it got (nothing, if stopped before it)
+    assert process.returncode == 0, err
+    # Its last line: a slow run says how far it got every few seconds before it (in logs and CI).
+    assert err.splitlines()[-1] == (
+        f"coder: stopped while reporting; run 1 had finished: its suggestions for {n:,} responses are saved")
+    assert "interrupted" not in err
+    conn = open_project(path, readonly=True)
+    assert (latest_run(conn)["status"], latest_run(conn)["done"]) == ("done", n)
+    conn.close()
+
+
+def test_what_ctrl_c_says_follows_the_state_the_run_was_saved_in(tmp_path):
+    path = _interrupted_project(tmp_path / "p.coder")
+    conn = open_project(path)
+    assert stopped_by_user(run_of(conn, 1), path) == (
+        f"coder: interrupted after scoring {CHUNK} responses; every finished chunk is stored "
+        f"(continue with: coder suggest {path} --resume)", 130)
+    run_batch(conn, resume=True, workers=1)
+    assert stopped_by_user(run_of(conn, 1), path) == (
+        "coder: stopped while reporting; run 1 had finished: its suggestions for 60 responses are saved", 0)
+    conn.close()
+    assert stopped_by_user(None, path) == ("coder: interrupted while training; nothing was stored", 130)
 
 
 def test_check_names_a_run_killed_outright(tmp_path):

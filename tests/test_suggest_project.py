@@ -18,7 +18,7 @@ from coder.store.responses import insert_responses
 from coder.store.suggestions import latest_code_f1, latest_run, suggestions_for_response, uncertain_uncoded
 from coder.records import Code, Theme
 from coder.suggest.batch import run_batch
-from coder.suggest.project import evaluate_project, project_suggester
+from coder.suggest.project import evaluate_project, project_suggester, training_set
 from coder.suggest.queue import coding_queue
 from coder.suggest.scoring import closest_calls
 from helpers import CODEBOOK, DEMO_CORPUS, DEMO_REFERENCE, file_digest, run_cli
@@ -253,4 +253,59 @@ def test_a_keyword_whose_suggestions_are_turned_down_again_and_again_stops_being
     for i in range(len(cakes)):                          # withdrawn rejections count no more
         set_rejected(conn, f"cake{i}", "lunch", "ann", False)
     assert project_suggester(conn, coder="ann").score_texts(probes)[0, 1] == pytest.approx(cake_before)
+    conn.close()
+
+
+@pytest.fixture
+def cake_turned_down(tmp_path):
+    """A project where ann coded five lunch texts, then turned lunch down on twelve uncoded cake texts.
+
+    On the coding alone lunch is on the model (scored with its keywords too); the rejections lower
+    the trust in lunch's keywords far enough that the model and keywords together no longer do as
+    well as the keywords alone, so `coder suggest` puts lunch on its keywords."""
+    from suggest_fixtures import LUNCH, OTHER, PRINTER
+
+    path = tmp_path / "cake.coder"
+    cakes = [f"cake for the team meeting number {i}" for i in range(12)]
+
+    def setup(conn):
+        add_theme(conn, Theme("t", "1", "Things"), "tester")
+        add_code(conn, Code("printer", "t", "1.1", "Printer trouble", keywords=("printer",)), "tester")
+        add_code(conn, Code("lunch", "t", "1.2", "Lunch", keywords=("lunch", "cake")), "tester")
+        add_code(conn, Code("work", "t", "1.3", "Other work"), "tester")
+        groups = (("p", PRINTER, "printer"), ("l", LUNCH[:5], "lunch"), ("o", OTHER, "work"))
+        insert_responses(conn, [(f"{key}{i}", text, {}) for key, texts, _ in groups for i, text in enumerate(texts)]
+                         + [(f"cake{i}", text, {}) for i, text in enumerate(cakes)])
+        import_codings(conn, [(f"{key}{i}", code) for key, texts, code in groups for i in range(len(texts))], "ann")
+
+    create_project(path, setup=setup).close()
+    conn = open_project(path)
+    before = project_suggester(conn, coder="ann").models[1]
+    assert (before.engine, before.with_keywords) == ("model", True)
+    for i in range(len(cakes)):
+        assert reject_suggestion(conn, f"cake{i}", "lunch", "ann")
+    conn.close()
+    return path
+
+
+def test_evaluate_reports_the_engine_suggest_uses_for_a_code_turned_down_again_and_again(cake_turned_down):
+    done = run_cli("suggest", cake_turned_down, "--coder", "ann")
+    assert done.returncode == 0, done.stderr
+    assert "Codes on keywords (1): lunch" in done.stdout
+    done = run_cli("evaluate", cake_turned_down, "--coder", "ann", "--folds", "3")
+    assert done.returncode == 0, done.stderr
+    lunch = next(line.split() for line in done.stdout.splitlines() if " Lunch " in line)
+    assert " ".join(lunch[6:]) == "keywords"
+
+
+def test_evaluation_trains_on_rejections_but_a_response_coded_since_is_only_held_out(cake_turned_down):
+    conn = open_project(cake_turned_down)
+    import_codings(conn, [("cake0", "lunch")], "ann")   # ann changed her mind: cake0 is coded now
+    data = training_set(conn, "ann")
+    turned_down = {text for text, _ in data.rejected}
+    assert "cake for the team meeting number 0" in data.texts
+    assert "cake for the team meeting number 0" not in turned_down and len(turned_down) == 11
+    result = evaluate_project(conn, coder="ann", folds=3)
+    decided = project_suggester(conn, coder="ann")
+    assert [(c.engine, c.with_keywords) for c in result.codes] == [(m.engine, m.with_keywords) for m in decided.models]
     conn.close()

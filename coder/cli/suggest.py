@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import argparse
 from contextlib import closing
+import sqlite3
 import sys
 from pathlib import Path
-from typing import Collection
+from typing import TYPE_CHECKING, Collection
 
 from rich.cells import cell_len
 
@@ -21,10 +22,13 @@ from coder.errors import CoderError, SaveError
 from coder.store import open_project, open_to_check
 from coder.store.codings import check_coder
 from coder.store.responses import count_responses
-from coder.store.suggestions import RunReplaced, unfinished_run
+from coder.store.suggestions import RunReplaced, run_of, unfinished_run
 from coder.suggest import ENGINES
 from coder.suggest.unfinished import resume_command, stopped_at
 from coder.wording import counted, fitted, seconds, shortened
+
+if TYPE_CHECKING:
+    from coder.suggest.batch import RunSummary
 
 CHUNK_SIZE = 5_000   # as coder.suggest.project.CHUNK_SIZE (not imported: keeps `coder --help` fast)
 UNSUGGESTED_SHOWN = 20   # reasons given at the end of a run for codes with no suggestion; other codes are counted
@@ -95,15 +99,13 @@ def run(args: argparse.Namespace) -> int:
     return _score_file(args) if args.input else _run_on_project(args)
 
 
-def _kept(args: argparse.Namespace) -> str:
-    return f"every finished chunk is stored (continue with: {resume_command(args.project)})"
+def _kept(project: Path) -> str:
+    return f"every finished chunk is stored (continue with: {resume_command(project)})"
 
 
 def _run_on_project(args: argparse.Namespace) -> int:
     from coder.suggest.batch import run_batch, run_to_resume           # deferred: keeps `coder --help` fast
-    from coder.suggest.review import no_queue, review_queue
     from coder.suggest.workers import WorkerDied
-    from coder.store.codebook_read import load_codebook
 
     with closing(open_to_check(args.project)) as conn:
         check_coder(conn, args.coder)
@@ -115,15 +117,16 @@ def _run_on_project(args: argparse.Namespace) -> int:
             print(wrapped([f"coder: {stopped_at(replaced)}; this new run discards its suggestions "
                            f"(to continue it instead: {resume_command(args.project)})"]), file=sys.stderr)
     conn = open_project(args.project)
-    progress = None
+    progress = run_id = None
     # Training says nothing of how far it got, and on a large coding takes minutes (12,188 coded
     # responses of 291k: 288 s): without a word the terminal looked hung.
     training = Waiting("Training on the coding").__enter__()
     try:
 
         def started(run: dict) -> None:
-            nonlocal progress
+            nonlocal progress, run_id
             training.stop()
+            run_id = run["id"]
             progress = Progress("Suggesting", run["total"] - run["done"]).__enter__()
 
         try:
@@ -131,14 +134,10 @@ def _run_on_project(args: argparse.Namespace) -> int:
                                 at_least_one=args.at_least_one, chunk_size=args.chunk_size,
                                 workers=args.workers, resume=args.resume, started=started,
                                 advance=lambda n: progress.advance(n))
-        except KeyboardInterrupt:
-            if progress is None:   # in training: no run was started
-                training.stop()
-                print("coder: interrupted while training; nothing was stored", file=sys.stderr)
-                return 130
             progress.__exit__(None, None, None)
-            print(f"coder: interrupted after scoring {progress.done:,} responses; {_kept(args)}", file=sys.stderr)
-            return 130
+            _report(args, conn, summary, progress)
+        except KeyboardInterrupt:   # in training, scoring, or once the run is saved: `stopped_by_user`
+            return _stopped(conn, run_id, training, progress, args.project)
         except RunReplaced as exc:   # a long line: said here, wrapped, not by the one-line error handler
             progress.__exit__(None, None, None)
             print(wrapped([f"coder: error: {exc}"]), file=sys.stderr)
@@ -148,44 +147,74 @@ def _run_on_project(args: argparse.Namespace) -> int:
                 raise
             progress.__exit__(None, None, None)
             raise CoderError(f"{exc.path}: could not save: {exc.reason}; the run stopped after "
-                             f"scoring {progress.done:,} responses; {_kept(args)}") from None
+                             f"scoring {progress.done:,} responses; {_kept(args.project)}") from None
         except WorkerDied as exc:
             if progress is None:   # in training: no run was started
                 raise CoderError(f"{exc}; training stopped and nothing was stored") from None
             progress.__exit__(None, None, None)
             raise CoderError("a worker process ended before it finished its chunk (killed, or out of memory: "
                              "fewer --workers or a smaller --chunk-size use less); the run stopped after "
-                             f"scoring {progress.done:,} responses; {_kept(args)}") from None
-        progress.__exit__(None, None, None)
-        print(f"Run {summary.run_id}: scored {counted(summary.scored, 'response')}; "
-              f"{_have_suggestions(summary.with_suggestions)} ({summary.suggestions:,} in all)")
-        if summary.scored < summary.total:
-            print(f"{summary.total - summary.scored:,} of the {summary.total:,} responses in scope when the run "
-                  "started were coded during it, so they were not scored")
-        print(f"Scored {counted(progress.done, 'response')} in {seconds(progress.elapsed)} "
-              f"({progress.rate():,.0f} per second)")
-        print(wrapped(decision_lines(summary.decisions)
-                      + _unsuggested_lines(summary.unsuggested, named_above=summary.codes_on("none"))))
-        if args.queue > 0 and (why := no_queue(summary.suggester)):
-            print(wrapped(["", why]))
-        elif args.queue > 0:
-            print("\nMost worth coding next, each with the code the engine is least sure of, its\n"
-                  "score against its threshold (* where the run suggested it) and the text:")
-            queue, width = review_queue(conn, summary.suggester, args.queue, coder=args.coder), terminal_width()
-            labels = {c.id: c for c in load_codebook(conn).codes}
-            if not queue:
-                print("  none: this run scored no uncoded response")
-            for call in queue:
-                code = (f"{labels[call.code_id].index} {labels[call.code_id].label}"
-                        if call.code_id in labels else "-")
-                line = (f"  {call.response_id}  {fitted(shortened(code, 26), 26)}  "
-                        f"{call.score:.3f} {'≥' if call.clears else '<'} {call.threshold:.3f}"
-                        f"{'*' if call.suggested else ' '}  ")
-                print(line + shortened(call.text, max(20, width - cell_len(line) - 1) if width else QUEUE_TEXT_SHOWN))
+                             f"scoring {progress.done:,} responses; {_kept(args.project)}") from None
     finally:
         training.stop()
         conn.close()
     return 0
+
+
+def _stopped(conn: sqlite3.Connection, run_id: int | None, training: Waiting, progress: Progress | None,
+             project: Path) -> int:
+    """Say how Ctrl-C (or `kill`) left the run (`stopped_by_user`) and return the exit code."""
+    training.stop()
+    if progress is not None:
+        progress.__exit__(None, None, None)
+    said, code = stopped_by_user(run_of(conn, run_id) if run_id is not None else None, project)
+    print(said, file=sys.stderr)
+    return code
+
+
+def stopped_by_user(run: dict | None, project: Path) -> tuple[str, int]:
+    """What to say when Ctrl-C (or `kill`) stops `coder suggest` on `project`, and the exit code, by
+    the state the project holds of the run (`run`, its row; None: stopped in training, before the
+    run began), not by where the signal landed: a run saved as done is complete, though its
+    summary or queue was being printed, and exits 0."""
+    if run is None:
+        return "coder: interrupted while training; nothing was stored", 130
+    if run["status"] == "done":
+        return (f"coder: stopped while reporting; run {run['id']} had finished: its suggestions for "
+                f"{counted(run['done'], 'response')} are saved"), 0
+    return f"coder: interrupted after scoring {run['done']:,} responses; {_kept(project)}", 130
+
+
+def _report(args: argparse.Namespace, conn: sqlite3.Connection, summary: RunSummary, progress: Progress) -> None:
+    """Print what a finished run did, and the coding queue if asked for."""
+    from coder.store.codebook_read import load_codebook         # deferred: keeps `coder --help` fast
+    from coder.suggest.review import no_queue, review_queue
+
+    print(f"Run {summary.run_id}: scored {counted(summary.scored, 'response')}; "
+          f"{_have_suggestions(summary.with_suggestions)} ({summary.suggestions:,} in all)")
+    if summary.scored < summary.total:
+        print(f"{summary.total - summary.scored:,} of the {summary.total:,} responses in scope when the run "
+              "started were coded during it, so they were not scored")
+    print(f"Scored {counted(progress.done, 'response')} in {seconds(progress.elapsed)} "
+          f"({progress.rate():,.0f} per second)")
+    print(wrapped(decision_lines(summary.decisions)
+                  + _unsuggested_lines(summary.unsuggested, named_above=summary.codes_on("none"))))
+    if args.queue > 0 and (why := no_queue(summary.suggester)):
+        print(wrapped(["", why]))
+    elif args.queue > 0:
+        print("\nMost worth coding next, each with the code the engine is least sure of, its\n"
+              "score against its threshold (* where the run suggested it) and the text:")
+        queue, width = review_queue(conn, summary.suggester, args.queue, coder=args.coder), terminal_width()
+        labels = {c.id: c for c in load_codebook(conn).codes}
+        if not queue:
+            print("  none: this run scored no uncoded response")
+        for call in queue:
+            code = (f"{labels[call.code_id].index} {labels[call.code_id].label}"
+                    if call.code_id in labels else "-")
+            line = (f"  {call.response_id}  {fitted(shortened(code, 26), 26)}  "
+                    f"{call.score:.3f} {'≥' if call.clears else '<'} {call.threshold:.3f}"
+                    f"{'*' if call.suggested else ' '}  ")
+            print(line + shortened(call.text, max(20, width - cell_len(line) - 1) if width else QUEUE_TEXT_SHOWN))
 
 
 def _have_suggestions(n: int) -> str:

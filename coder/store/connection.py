@@ -209,19 +209,27 @@ def _check_version(conn: sqlite3.Connection, path: Path, version: int, readonly:
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
-    """Open a project file for reading only (it is never changed).
+    """Open a project file for reading only (nothing can be written through it).
 
-    In a folder SQLite cannot write, or on a full disk, a file whose write-ahead
-    log is empty is read as immutable (SQLite cannot make the shared-memory file
-    it would use, and with nothing in the log the file holds everything).
+    Where the file and its folder may be written, the connection is a writable one
+    refused every write (`query_only`): SQLite removes the write-ahead log and
+    shared-memory files a WAL-mode file needs when the last connection to it closes,
+    which only a connection that can write may do (one opened read-only left two
+    empty files beside the project after every export). Otherwise, or where that
+    open fails for want of room, the file is opened read-only; in a folder SQLite
+    cannot write, or on a full disk, a file whose write-ahead log is empty is read
+    as immutable (SQLite cannot make the shared-memory file it would use, and with
+    nothing in the log the file holds everything).
     """
     uri = path.resolve().as_uri()
+    if writable(path) and _folder_writable(path):
+        try:
+            return _connect_uri(f"{uri}?mode=rw", "PRAGMA query_only = ON")
+        except sqlite3.OperationalError as exc:
+            if _code(exc) not in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR):
+                raise
     try:
-        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None,
-                               check_same_thread=False)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
-        return conn
+        return _connect_uri(f"{uri}?mode=ro")
     except sqlite3.OperationalError as exc:
         wal = path.with_name(path.name + "-wal")
         code = _code(exc)
@@ -231,6 +239,20 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
             raise
     return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None,
                            check_same_thread=False)
+
+
+def _connect_uri(uri: str, *pragmas: str) -> sqlite3.Connection:
+    """A connection to an existing file (`uri` with its mode), with the busy timeout and `pragmas`,
+    that has read the file's schema: one SQLite cannot read fails here, closed."""
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    try:
+        for pragma in (f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}", *pragmas):
+            conn.execute(pragma)
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+    except BaseException:
+        conn.close()
+        raise
+    return conn
 
 
 def _set_wal(conn: sqlite3.Connection, path: Path) -> None:

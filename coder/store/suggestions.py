@@ -160,7 +160,15 @@ def _quick_clear(conn: sqlite3.Connection):
 
 def latest_run(conn: sqlite3.Connection) -> dict | None:
     """The newest run as a dict of its columns, or None."""
-    cursor = conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 1")
+    return _run_row(conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 1"))
+
+
+def run_of(conn: sqlite3.Connection, run_id: int) -> dict | None:
+    """Run `run_id` as a dict of its columns, or None."""
+    return _run_row(conn.execute("SELECT * FROM runs WHERE id = ?", (run_id,)))
+
+
+def _run_row(cursor: sqlite3.Cursor) -> dict | None:
     row = cursor.fetchone()
     return dict(zip([c[0] for c in cursor.description], row)) if row else None
 

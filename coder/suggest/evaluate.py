@@ -7,6 +7,14 @@ scored (nested cross-validation). Metrics are pure functions of 0/1 matrices.
 Each code's engine is what training on all the coding decides, as `coder
 suggest` would now; a code never suggested out of fold is given why, as that
 training tells (`coder.suggest.unsuggested`).
+
+Every training here, each fold's and that one, counts the codes the researcher
+turned down on uncoded texts (`rejected`), as `coder suggest`'s does: without
+them, a code whose suggestions were turned down would be reported with the
+engine, thresholds and F1 of a training `coder suggest` no longer does. They are
+no coded text's, so no fold holds them out; a response coded since it was turned
+down is a coded text only (`coder.store.rejections.rejected_examples` leaves it
+out), scored in its own fold by a training that has not seen it.
 """
 
 from __future__ import annotations
@@ -121,10 +129,11 @@ def expected_calibration_error(table: Sequence[dict]) -> float:
 
 
 def cross_validated_predictions(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
-                                corpus: Sequence[str] = (), folds: int = 5, engine: str = "auto",
-                                at_least_one: bool = False, fraction: float = 1.0,
-                                seed: int = 0, workers: int = 1) -> CrossValidated:
-    """Out-of-fold scores and 0/1 suggestions for every text (`workers`: see `train`).
+                                corpus: Sequence[str] = (), rejected: Sequence[tuple[str, int]] = (),
+                                folds: int = 5, engine: str = "auto", at_least_one: bool = False,
+                                fraction: float = 1.0, seed: int = 0, workers: int = 1) -> CrossValidated:
+    """Out-of-fold scores and 0/1 suggestions for every text (`rejected`, `workers`: see `train`;
+    every fold trains with all of `rejected`, uncoded texts that no fold holds out).
 
     With `fraction` < 1, each fold trains on that share of its training texts
     (a point on the learning curve); the held-out texts are the same.
@@ -139,25 +148,27 @@ def cross_validated_predictions(texts: Sequence[str], labels: np.ndarray, codes:
             keep = max(2, int(round(len(train_rows) * fraction)))
             train_rows = np.sort(rng.choice(train_rows, size=keep, replace=False))
         suggester = train([texts[i] for i in train_rows], labels[train_rows], codes,
-                          corpus=corpus, engine=engine, seed=seed, workers=workers)
+                          corpus=corpus, rejected=rejected, engine=engine, seed=seed, workers=workers)
         scores[test_rows] = suggester.score_texts([texts[i] for i in test_rows])
         predicted[test_rows] = decide(scores[test_rows], suggester.thresholds, at_least_one=at_least_one)
     return CrossValidated(scores, predicted)
 
 
 def evaluate(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
-             corpus: Sequence[str] = (), folds: int = 5, engine: str = "auto",
-             at_least_one: bool = False, curve: Sequence[float] = CURVE_FRACTIONS,
+             corpus: Sequence[str] = (), rejected: Sequence[tuple[str, int]] = (), folds: int = 5,
+             engine: str = "auto", at_least_one: bool = False, curve: Sequence[float] = CURVE_FRACTIONS,
              seed: int = 0, workers: int = 1) -> Evaluation:
     """Cross-validate suggestions against the human coding: per code, overall, learning curve
-    (`workers`: processes fitting codes side by side, see `train`)."""
+    (`rejected`: (uncoded text, code column) pairs turned down, as `train` takes them; `workers`:
+    processes fitting codes side by side, see `train`)."""
     if len(texts) < folds or folds < 2:
         raise ValueError(f"need at least {max(folds, 2)} coded texts for {folds}-fold cross-validation")
     labels = np.asarray(labels, dtype=bool)
-    options = dict(corpus=corpus, folds=folds, engine=engine, at_least_one=at_least_one, seed=seed, workers=workers)
+    options = dict(corpus=corpus, rejected=rejected, folds=folds, engine=engine, at_least_one=at_least_one,
+                   seed=seed, workers=workers)
     full = cross_validated_predictions(texts, labels, codes, **options)
     # How each code is decided on all the coding: what `coder suggest` would do now.
-    final = train(texts, labels, codes, corpus=corpus, engine=engine, seed=seed, workers=workers)
+    final = train(texts, labels, codes, corpus=corpus, rejected=rejected, engine=engine, seed=seed, workers=workers)
     decided = final.models
     precision, recall, f1 = per_code_metrics(labels, full.predicted)
     suggested = full.predicted.sum(axis=0)

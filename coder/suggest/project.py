@@ -79,8 +79,8 @@ def evaluate_project(conn: sqlite3.Connection, *, coder: str | None = None, fold
         raise CoderError(f"only {counted(len(data.texts), 'coded response')}{' by ' + coder if coder else ''}; "
                          f"{folds}-fold evaluation needs at least {2 * folds} (code more{fewer})")
     corpus = sample_texts(conn, CORPUS_SAMPLE, coder)
-    result = evaluate(data.texts, data.labels, data.codes, corpus=corpus, folds=folds, engine=engine,
-                      at_least_one=at_least_one, seed=seed, workers=workers)
+    result = evaluate(data.texts, data.labels, data.codes, corpus=corpus, rejected=data.rejected, folds=folds,
+                      engine=engine, at_least_one=at_least_one, seed=seed, workers=workers)
     save_evaluation(conn, coder=coder, engine=engine, folds=folds, texts=result.texts,
                     overall=result.overall, curve=list(result.learning_curve),
                     codes=[(c.code_id, c.positives, c.precision, c.recall, c.f1, c.engine)
