@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Checkbox, Tree
 from tui_driver import run, running, screen_text, stored_codings
+from suggest_fixtures import tiny_project
 from tui_project import kw, make_project, write_run
 
 from coder.store import open_project
 from coder.store.rejections import rejected_codes
 from coder.store.suggestions import finish_run, interrupt_run, save_evaluation, start_run, write_chunk
+from coder.suggest.batch import run_batch
 from coder.tui.suggestions import suggestions_to_fit
 from coder.tui.widgets.code_rules import CodeRules
 from coder.tui.widgets.codebook_panel import CodebookPanel
@@ -121,6 +123,27 @@ def test_panel_shows_f1_from_latest_evaluation(project):
         async with running(project) as (app, pilot, screen):
             await pilot.pause()
             assert "keywords F1 0.75" in screen_text(app)
+    run(scenario)
+
+
+def test_a_model_code_scored_with_its_keywords_too_is_shown_as_model_plus_keywords(tmp_path):
+    """The panel said "model" for a code whose score is the mean of its model's and its keyword
+    score, which `coder evaluate` calls "model + keywords"."""
+    path = tiny_project(tmp_path / "both.coder", lunch_keywords=("lunch",))
+    conn = open_project(path)
+    run_batch(conn, workers=1)
+    conn.close()
+
+    async def scenario():
+        async with running(path) as (app, pilot, screen):
+            screen.go_to("new3")   # "lunch in the sun": lunch, on its model and its keywords
+            await pilot.pause()
+            assert [(s.code_id, s.engine) for s in screen.query_one(SuggestionsPanel).suggestions] == [
+                ("lunch", "model + keywords")]
+            assert "model + keywords" in screen_text(app)
+            screen.go_to("new1")   # printer: on its model alone
+            await pilot.pause()
+            assert "model + keywords" not in screen_text(app) and " model " in screen_text(app)
     run(scenario)
 
 
