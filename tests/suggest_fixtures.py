@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
-from coder.records import Code
+from coder.records import Code, Theme
+from coder.store import create_project, open_project
+from coder.store.codebook import add_code, add_theme
+from coder.store.codings import import_codings
+from coder.store.responses import insert_responses
 
 PRINTER = [
     "the printer is broken again", "printer jammed this morning", "the office printer keeps jamming",
@@ -38,3 +44,26 @@ def corpus() -> tuple[list[str], np.ndarray]:
     labels[:len(PRINTER), 0] = True
     labels[len(PRINTER):len(PRINTER) + len(LUNCH), 1] = True
     return texts, labels
+
+
+def tiny_project(path: Path, lunch_keywords: tuple[str, ...] = ()) -> Path:
+    """A project with the tiny printer/lunch corpus, coded by `ann`, plus three uncoded texts.
+
+    With `lunch_keywords` ("lunch") the lunch code's model is scored with its keywords too
+    (`CodeModel.with_keywords`): every lunch text says the word and no other does."""
+    def setup(conn):
+        add_theme(conn, Theme("t", "1", "Things"), "tester")
+        add_code(conn, Code("printer", "t", "1.1", "Printer trouble", keywords=("toner",)), "tester")
+        add_code(conn, Code("lunch", "t", "1.2", "Lunch", keywords=lunch_keywords), "tester")
+
+    create_project(path, setup=setup).close()
+    texts, labels = corpus()
+    conn = open_project(path)
+    rows = [(f"r{i}", t, {}) for i, t in enumerate(texts)]
+    rows += [("new1", "the printer jammed again", {}), ("new2", "rain fell over the hills", {}),
+             ("new3", "lunch in the sun", {})]
+    insert_responses(conn, rows)
+    import_codings(conn, [(f"r{i}", code) for i in range(len(texts))
+                          for j, code in enumerate(["printer", "lunch"]) if labels[i, j]], "ann")
+    conn.close()
+    return path

@@ -39,6 +39,15 @@ def test_words_new_to_the_vocabulary_get_their_lemma_as_norm():
     assert result.lemmas[:4] == ("zorbling", "goose", ",", "mouse")
 
 
+def test_content_words_are_known_per_word_type():
+    tokens = tokenize(["The Printer says it can't print 300 pages, with 2nd-hand toner!"])
+    lex = tokens.lexicon()
+    content = {lex.type_text[t]: bool(lex.type_content.values[t]) for t in tokens.type_of_token.tolist()}
+    # stop words by form or by lemma ("says": "say"), punctuation and numbers are not content words
+    assert [word for word, is_content in content.items() if is_content] == ["Printer", "print", "pages", "2nd",
+                                                                           "hand", "toner"]
+
+
 def test_sentence_starts_from_token_arrays_match_the_sentencizer():
     texts = ["Café staff — crashing. Second one here!", "No end", "", "?! Starts with marks. Then (text).",
              "Wait... what?? Yes!  Two spaces. \"Quoted.\" After", "a.b c. d", "Ends with. ", "...",

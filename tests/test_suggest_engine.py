@@ -9,7 +9,7 @@ import pytest
 import scipy.sparse as sp
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 
-from coder.nlp import tokenize
+from coder.nlp import pipeline, tokenize
 from coder.records import Code
 from coder.suggest.evaluate import evaluate, overall_metrics, per_code_metrics
 from coder.suggest.evidence import entry_positions, token_contributions
@@ -196,6 +196,28 @@ def test_entry_positions_finds_every_entry_however_few_rows_the_table_holds(cell
     picks = rng.integers(0, rows.nnz, 200)             # entries asked for, repeated, in any order
     found = entry_positions(rows, doc[picks], rows.indices[picks], cells=cells)
     assert (found == picks).all()
+
+
+def test_model_terms_are_content_words_and_the_sentence_still_counts_every_word():
+    """Function words pushed scores up through the word pairs and character n-grams they are in,
+    and were listed as why a code was suggested ("the", "again", "with")."""
+    texts, labels = corpus()
+    suggester = train(texts, labels, codes(lunch_keywords=["lunch"]))
+    new = ["the printer jammed again with the toner", "We had 3 lunches in the sun, and then the printer broke!",
+           "lunch with the team. the printer is broken and jammed again"]
+    results = suggest_texts(suggester, ["a", "b", "c"], new)
+    stop_words = pipeline().Defaults.stop_words
+    found = {}
+    for text, result in zip(new, results):
+        for suggestion in result.suggestions:
+            terms = [text[t["start"]:t["end"]] for t in suggestion.evidence["terms"]]
+            assert all(t.lower() not in stop_words and any(ch.isalpha() for ch in t) for t in terms), terms
+            assert all(t["term"] not in stop_words for t in suggestion.evidence["terms"])
+            found[text, suggestion.code_id] = (terms, text[slice(*suggestion.evidence["sentence"])])
+    assert found[new[0], "printer"] == (["printer", "jammed", "toner"], new[0])
+    assert {"lunches", "printer", "broke"} <= {term for terms, _ in found.values() for term in terms}
+    terms, sentence = found[new[2], "printer"]
+    assert set(terms) == {"printer", "jammed", "broken"} and sentence == "the printer is broken and jammed again"
 
 
 def test_folded_stages_give_the_two_stage_scores():

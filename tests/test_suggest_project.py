@@ -22,29 +22,13 @@ from coder.suggest.project import evaluate_project, project_suggester, training_
 from coder.suggest.queue import coding_queue
 from coder.suggest.scoring import closest_calls
 from helpers import CODEBOOK, DEMO_CORPUS, DEMO_REFERENCE, file_digest, run_cli
-from suggest_fixtures import corpus
+from suggest_fixtures import corpus, tiny_project
 
 
 @pytest.fixture
 def tiny(tmp_path):
     """A project with the tiny printer/lunch corpus, coded by `ann`, plus three uncoded texts."""
-    path = tmp_path / "tiny.coder"
-
-    def setup(conn):
-        add_theme(conn, Theme("t", "1", "Things"), "tester")
-        add_code(conn, Code("printer", "t", "1.1", "Printer trouble", keywords=("toner",)), "tester")
-        add_code(conn, Code("lunch", "t", "1.2", "Lunch"), "tester")
-
-    create_project(path, setup=setup).close()
-    texts, labels = corpus()
-    conn = open_project(path)
-    rows = [(f"r{i}", t, {}) for i, t in enumerate(texts)]
-    rows += [("new1", "the printer jammed again", {}), ("new2", "rain fell over the hills", {}),
-             ("new3", "lunch in the sun", {})]
-    insert_responses(conn, rows)
-    pairs = [(f"r{i}", code) for i in range(len(texts))
-             for j, code in enumerate(["printer", "lunch"]) if labels[i, j]]
-    import_codings(conn, pairs, "ann")
+    conn = open_project(tiny_project(tmp_path / "tiny.coder"))
     yield conn
     conn.close()
 
@@ -61,6 +45,26 @@ def test_a_run_stores_suggestions_for_uncoded_responses_and_leaves_codings(tiny)
     assert latest_run(tiny)["status"] == "done" and latest_run(tiny)["done"] == 15
     (suggestion,) = suggestions_for_response(tiny, "new1")
     assert suggestion.score >= suggestion.threshold and suggestion.run_id == summary.run_id
+
+
+def test_a_model_code_scored_with_its_keywords_is_stored_and_exported_as_model_plus_keywords(tmp_path):
+    """Such a suggestion was stored (and so shown and exported) as "model", as if the keywords had no part in it."""
+    project = tiny_project(tmp_path / "both.coder", lunch_keywords=("lunch",))
+    conn = open_project(project)
+    summary = run_batch(conn, workers=1)
+    assert [(m.engine, m.with_keywords) for m in summary.decisions] == [("model", False), ("model", True)]
+    assert summary.codes_on("model") == ["printer", "lunch"]   # still a model code wherever engines are counted
+    (printer,) = suggestions_for_response(conn, "new1")
+    (lunch,) = suggestions_for_response(conn, "new3")
+    conn.close()
+    assert (printer.engine, lunch.engine) == ("model", "model + keywords")
+    # Explained as a model code is, with its matched keywords too.
+    assert lunch.evidence["terms"] and lunch.evidence["sentence"] and lunch.evidence["keywords"]
+    out = tmp_path / "codings.csv"
+    assert run_cli("export", project, "codings", "--source", "suggestions", "--out", out).returncode == 0
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    engines = {(r.response_id, r.code_id): r.engine for r in table.itertuples()}
+    assert (engines["new1", "printer"], engines["new3", "lunch"]) == ("model", "model + keywords")
 
 
 def test_a_new_run_replaces_the_previous_one_and_at_least_one_fills_every_response(tiny):

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Checkbox, Tree
-from tui_driver import run, running, screen_text, stored_codings
-from tui_project import kw, make_project, write_run
+from tui_driver import run, running, screen_text, stored_codings, underlined
+from suggest_fixtures import tiny_project
+from tui_project import demo_rows, kw, make_project, write_run
 
 from coder.store import open_project
 from coder.store.rejections import rejected_codes
 from coder.store.suggestions import finish_run, interrupt_run, save_evaluation, start_run, write_chunk
+from coder.suggest.batch import run_batch
 from coder.tui.suggestions import suggestions_to_fit
 from coder.tui.widgets.code_rules import CodeRules
 from coder.tui.widgets.codebook_panel import CodebookPanel
+from coder.tui.widgets.response_view import ResponseView
 from coder.tui.widgets.suggestions_panel import SuggestionsPanel, score_bar
 
 pytestmark = pytest.mark.slow  # real processes or the full UI: `pytest -m "not slow"` skips them
@@ -121,6 +124,27 @@ def test_panel_shows_f1_from_latest_evaluation(project):
         async with running(project) as (app, pilot, screen):
             await pilot.pause()
             assert "keywords F1 0.75" in screen_text(app)
+    run(scenario)
+
+
+def test_a_model_code_scored_with_its_keywords_too_is_shown_as_model_plus_keywords(tmp_path):
+    """The panel said "model" for a code whose score is the mean of its model's and its keyword
+    score, which `coder evaluate` calls "model + keywords"."""
+    path = tiny_project(tmp_path / "both.coder", lunch_keywords=("lunch",))
+    conn = open_project(path)
+    run_batch(conn, workers=1)
+    conn.close()
+
+    async def scenario():
+        async with running(path) as (app, pilot, screen):
+            screen.go_to("new3")   # "lunch in the sun": lunch, on its model and its keywords
+            await pilot.pause()
+            assert [(s.code_id, s.engine) for s in screen.query_one(SuggestionsPanel).suggestions] == [
+                ("lunch", "model + keywords")]
+            assert "model + keywords" in screen_text(app)
+            screen.go_to("new1")   # printer: on its model alone
+            await pilot.pause()
+            assert "model + keywords" not in screen_text(app) and " model " in screen_text(app)
     run(scenario)
 
 
@@ -258,6 +282,56 @@ def test_arrows_move_through_suggestions_that_do_not_fit_and_a_click_accepts(tmp
             await pilot.click(SuggestionsPanel, offset=(5, 1))   # the first line under the title
             await pilot.pause()
             assert origins(path, "q0001") == [("it_systems", "accepted")]
+    run(scenario)
+
+
+def test_the_text_underlines_the_evidence_of_the_highlighted_suggestion(project):
+    """The text underlined the evidence of every suggestion at once, whichever the panel highlighted:
+    the underlines follow the highlight, the best suggestion's until it moves."""
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            panel, view = screen.query_one(SuggestionsPanel), screen.query_one(ResponseView)
+            assert panel.highlighted_code == "caseload" and underlined(app, view) == ["caseload"]
+            panel.focus()
+            await pilot.press("down")
+            await pilot.pause()
+            assert panel.highlighted_code == "it_systems" and underlined(app, view) == ["computer"]
+            await pilot.press("up")
+            await pilot.pause()
+            assert underlined(app, view) == ["caseload"]
+            # q0002's best suggestion has no evidence: nothing is underlined, not the second one's "Res"
+            await pilot.press("j")
+            await pilot.pause()
+            assert (view.response_id, panel.highlighted_code) == ("q0002", "time_pressure")
+            assert underlined(app, view) == []
+            panel.focus()
+            await pilot.press("down")
+            await pilot.pause()
+            assert underlined(app, view) == ["Res"]
+            await pilot.press("j")   # no suggestions: nothing to underline
+            await pilot.pause()
+            assert (view.response_id, panel.suggestions, underlined(app, view)) == ("q0003", [], [])
+    run(scenario)
+
+
+def test_moving_the_highlight_scrolls_the_text_to_evidence_below_the_view(tmp_path):
+    """At 80x24 the text shows a few lines: a suggestion's evidence further down was underlined out of sight."""
+    path = make_project(tmp_path / "long.coder", n=1)
+    text = demo_rows(1)[0][1]
+    end = len(text.rstrip())
+    write_run(path, [kw("q0001", "it_systems", 0.9, 15, 23, "computer"),
+                     kw("q0001", "caseload", 0.6, end - 9, end, "overnight")])
+
+    async def scenario():
+        async with running(path, size=(80, 24)) as (app, pilot, screen):
+            panel, view = screen.query_one(SuggestionsPanel), screen.query_one(ResponseView)
+            view.styles.height = 2   # room for the id line and one line of the text
+            await pilot.pause()
+            assert underlined(app, view) == ["computer"]
+            panel.focus()
+            await pilot.press("down")
+            await pilot.pause()
+            assert view.scroll_offset.y > 0 and underlined(app, view) == ["overnight"]
     run(scenario)
 
 

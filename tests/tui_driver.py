@@ -31,6 +31,21 @@ def screen_text(app) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
+def underlined(app, widget) -> list[str]:
+    """The runs of underlined text a widget shows on the screen, top to bottom."""
+    region, runs = widget.region, []
+    for strip in app.screen._compositor.render_strips()[region.y:region.bottom]:
+        run_text = ""
+        for segment in strip.crop(region.x, region.right):
+            if segment.style is not None and segment.style.underline:
+                run_text += segment.text
+            elif run_text:
+                runs.append(run_text)
+                run_text = ""
+        runs += [run_text] if run_text else []
+    return runs
+
+
 def run(scenario) -> None:
     """Run an async pilot scenario (a coroutine function) to the end."""
     asyncio.run(scenario())

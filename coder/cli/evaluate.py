@@ -14,7 +14,7 @@ from coder.reliability import figure
 from coder.store import open_project, open_to_check
 from coder.store.codebook_read import load_codebook
 from coder.store.codings import check_coder
-from coder.suggest import ENGINES
+from coder.suggest import ENGINES, engine_name
 
 if TYPE_CHECKING:
     from coder.suggest.evaluate import Evaluation
@@ -60,7 +60,7 @@ def evaluation_table(result: Evaluation, labels: dict[str, tuple[str, str]]):
                           "positives": c.positives, "precision": figure(c.precision, c.suggested > 0),
                           "recall": figure(c.recall, c.positives > 0),
                           "F1": figure(c.f1, c.positives + c.suggested > 0),
-                          "engine": f"{c.engine} + keywords" if c.with_keywords else c.engine,
+                          "engine": engine_name(c.engine, c.with_keywords),
                           "note": c.note} for c in result.codes])
 
 

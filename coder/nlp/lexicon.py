@@ -14,11 +14,11 @@ pieces that could hold such a pattern between them are tokenized by spaCy
 whole (see `PatternEdges`), so the tokens are always spaCy's own.
 
 Types are distinct word forms (ORTH). Everything else that is per word
-(length, punctuation, the featurizer's columns) is looked up by type id, in
-numpy arrays that grow with the lexicon. The lexicon is bounded: past
-`PIECE_LIMIT` pieces it starts again empty (a new `generation`, with a new
-spaCy vocabulary), so memory stays flat on corpora whose vocabulary never
-stops growing.
+(length, punctuation, whether it is a content word, the featurizer's columns)
+is looked up by type id, in numpy arrays that grow with the lexicon. The
+lexicon is bounded: past `PIECE_LIMIT` pieces it starts again empty (a new
+`generation`, with a new spaCy vocabulary), so memory stays flat on corpora
+whose vocabulary never stops growing.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from functools import lru_cache
 from itertools import repeat
-from typing import Iterator, Sequence
+from typing import Collection, Iterator, Sequence
 
 import numpy as np
 from spacy.attrs import IDX, NORM, ORTH
@@ -74,6 +74,7 @@ class Lexicon:
     def _clear(self, nlp: Language) -> None:
         self._tokenizer = nlp.tokenizer
         self._vocab = nlp.vocab
+        self._stop_words = nlp.Defaults.stop_words   # of the pipeline's language
         self._edges = PatternEdges(self._tokenizer)
         self.pieces: dict[str, int] = {}
         self.piece_first = GrowingArray(np.int64)    # its first token in the token arrays
@@ -90,6 +91,7 @@ class Lexicon:
         self.type_length = GrowingArray(np.int64)
         self.type_punct = GrowingArray(bool)
         self.type_final = GrowingArray(bool)         # sentence-final punctuation
+        self.type_content = GrowingArray(bool)       # a content word (`is_content_word`)
         self.norm_text: dict[int, str] = {}          # NORM hash -> the norm (a lemma)
 
     # -- bounding memory -------------------------------------------------------
@@ -224,6 +226,14 @@ class Lexicon:
         self.type_punct.extend([lexeme.is_punct for lexeme in lexemes])
         final = final_punctuation()
         self.type_final.extend([text in final for text in texts])
+        self.type_content.extend([is_content_word(lexeme.lower_, lexeme.norm_, self._stop_words)
+                                  for lexeme in lexemes])
+
+
+def is_content_word(lower: str, lemma: str, stop_words: Collection[str]) -> bool:
+    """Whether a word can say what a text is about: it has a letter (no punctuation, symbol
+    or number) and neither its lower-cased form nor its lemma is a stop word ("says": "say")."""
+    return any(map(str.isalpha, lower)) and lower not in stop_words and lemma not in stop_words
 
 
 def _rows(doc) -> np.ndarray:

@@ -2,7 +2,8 @@
 
 Evidence is a JSON object:
 - `keywords`: the code's keywords found in the text, `{start, end, text}` each;
-- `terms` (model engine): the words that pushed the score up most,
+- `terms` (model engine): the content words that pushed the score up most
+  (no stop word, punctuation or number: `coder.nlp.lexicon.is_content_word`),
   `{term, start, end, weight}` each, strongest first;
 - `sentence` (model engine): `[start, end]` of the sentence whose words
   contributed most.
@@ -96,8 +97,11 @@ def model_evidence(tokens: Tokens, docs: np.ndarray, contributions: np.ndarray, 
     token = concatenated_ranges(tokens.bounds[docs[pairs]], lengths)
     pair = np.repeat(np.arange(len(pairs)), lengths)
     value = contributions[row, codes[pair]]
-    # Terms are the tokens that pushed the score up: only those are ranked (by pair, strongest first).
-    pushed = np.flatnonzero(value > 0)
+    # Terms are the content words that pushed the score up: only those are ranked (by pair, strongest
+    # first). Function words get weight too, from the word pairs and character n-grams they are in,
+    # but say nothing of why the code; the sentence is still chosen on every token's contribution.
+    content = tokens.lexicon().type_content.values[tokens.type_of_token[token]]
+    pushed = np.flatnonzero((value > 0) & content)
     order = pushed[np.lexsort((-value[pushed], pair[pushed]))]
     first_of_pair = np.concatenate([[0], np.cumsum(np.bincount(pair[pushed], minlength=len(pairs)))[:-1]])
     top = order[np.arange(len(order)) - first_of_pair[pair[order]] < TOP_TERMS]

@@ -83,7 +83,8 @@ class CodeModel:
     calibration: tuple[float, ...] = ()  # model: weights on `Suggester.stack_inputs`, then the bias
     base_rate: float = 0.0               # base rate: the score of every text
     note: str = ""                       # none: why the code is not suggested
-    with_keywords: bool = False          # model: the score is the mean of the model's and the keyword score
+    with_keywords: bool = False          # model: the score is the mean of the model's and the keyword score; its
+                                         # suggestions store the engine as "model + keywords" (`engine_name`)
 
 
 @dataclass(frozen=True)

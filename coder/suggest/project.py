@@ -20,6 +20,7 @@ from coder.records import Code
 from coder.store.codebook_read import load_codebook
 from coder.store.rejections import rejected_examples
 from coder.store.suggestions import coded_examples, sample_texts, save_evaluation, training_marker
+from coder.suggest import engine_name
 from coder.suggest.evaluate import Evaluation, evaluate
 from coder.suggest.model import Suggester, train
 from coder.wording import counted
@@ -83,7 +84,7 @@ def evaluate_project(conn: sqlite3.Connection, *, coder: str | None = None, fold
                       engine=engine, at_least_one=at_least_one, seed=seed, workers=workers)
     save_evaluation(conn, coder=coder, engine=engine, folds=folds, texts=result.texts,
                     overall=result.overall, curve=list(result.learning_curve),
-                    codes=[(c.code_id, c.positives, c.precision, c.recall, c.f1, c.engine)
-                           for c in result.codes])
+                    codes=[(c.code_id, c.positives, c.precision, c.recall, c.f1,
+                            engine_name(c.engine, c.with_keywords)) for c in result.codes])
     return result
 

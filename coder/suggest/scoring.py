@@ -21,6 +21,7 @@ import numpy as np
 
 from coder.nlp import tokenize
 from coder.records import Suggestion
+from coder.suggest import engine_name
 from coder.suggest.decide import decide
 from coder.suggest.evidence import evidence_json, model_evidence, token_contributions
 from coder.suggest.model import Scored, Suggester
@@ -95,7 +96,7 @@ def closest_calls(suggester: Suggester, texts: Sequence[str]) -> list[tuple[str,
 def score_chunk(suggester: Suggester, texts: Sequence[str], *, at_least_one: bool = False) -> ChunkScores:
     """Suggestions with evidence, uncertainty and best code for a chunk of texts."""
     code_ids = tuple(m.code_id for m in suggester.models)
-    engines = tuple(m.engine for m in suggester.models)
+    engines = tuple(engine_name(m.engine, m.with_keywords) for m in suggester.models)
     if not len(texts):
         empty = np.zeros(0)
         return ChunkScores(empty.astype(np.int64), empty.astype(np.int64), empty, empty, [], empty,

@@ -34,7 +34,6 @@ from coder.store.suggestions import latest_code_f1, not_suggested_codes
 from coder.suggest.queue import coding_queue
 from coder.text_search import find
 from coder.tui.code_picker import CodeKeyActions, CodePicker
-from coder.tui.evidence import evidence_spans
 from coder.tui.screens.coding_advance import AdvanceActions
 from coder.tui.screens.coding_filters import FilterActions
 from coder.tui.screens.coding_history import CodingHistoryActions
@@ -247,14 +246,13 @@ class CodingScreen(UsesSession, CodeKeyActions, NoteActions, FilterActions, Codi
             else:
                 state.setdefault(c.code_id, "others")
         self.shown_suggestions = visible_suggestions(self.conn, rid, self.coder, state, self.active)
-        evidence = [span for s in self.shown_suggestions for span in evidence_spans(s.evidence)]
+        panel.show(self.shown_suggestions, self.codes, self.colours, response.text, self.f1)
         charts = {self._theme_index(t): text
                   for t, text in charts_for_response(self.conn, rid, self.coder).items()}
         matches = find(self.filter.text, response.text) if self.filter.text else []
-        view.show(response, codings, self.codes, self.colours, evidence,
+        view.show(response, codings, self.codes, self.colours, self.highlighted_evidence(),
                   get_memo(self.conn, "response", rid, self.coder), charts, self.coder, matches=matches)
         self.query_one(CodebookPanel).set_applied(state)
-        panel.show(self.shown_suggestions, self.codes, self.colours, response.text, self.f1)
         if panel.highlighted_code:
             # The top suggestion's rules in this frame: the panel's highlight message comes
             # after the frame is drawn, and showing them then took a second frame.

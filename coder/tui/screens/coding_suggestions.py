@@ -1,7 +1,8 @@
 """Suggestions and codes on the coding screen: accept (enter, `A`), reject (`x`), a new
 code applied to the selected text (`+`), the rules of the code in question shown
-under the text (`coder.tui.widgets.code_rules`), and a warning on opening when the last
-suggestion run did not finish.
+under the text (`coder.tui.widgets.code_rules`), the evidence of the highlighted
+suggestion underlined in the text, and a warning on opening when the last suggestion
+run did not finish.
 
 A mixin of CodingScreen.
 """
@@ -12,6 +13,7 @@ from coder.codebook.edit import next_code_index
 from coder.coding import accept_suggestions, apply_new_code, reject_suggestion
 from coder.store.suggestions import unfinished_run
 from coder.suggest.unfinished import resume_command, stopped_at
+from coder.tui.evidence import evidence_spans
 from coder.tui.widgets.code_rules import SUGGESTED, CodeRules
 from coder.tui.widgets.codebook_panel import CodebookPanel
 from coder.tui.widgets.response_view import ResponseView
@@ -39,8 +41,15 @@ class SuggestionActions:
     def on_codebook_panel_code_highlighted(self, event: CodebookPanel.CodeHighlighted) -> None:
         self.show_rules(event.code_id, "under the cursor")
 
+    def highlighted_evidence(self) -> list[tuple[int, int]]:
+        """The spans of the text to underline: the evidence of the suggestion highlighted in
+        the panel (the best one until the highlight moves; none without suggestions)."""
+        highlighted = self.query_one(SuggestionsPanel).highlighted
+        return evidence_spans(highlighted.evidence) if highlighted else []
+
     def on_suggestions_panel_highlighted(self, event: SuggestionsPanel.Highlighted) -> None:
         self.show_rules(event.code_id, SUGGESTED)
+        self.query_one(ResponseView).underline(self.highlighted_evidence())
 
     def on_suggestions_panel_selected(self, event: SuggestionsPanel.Selected) -> None:
         self._accept([event.code_id])

@@ -1,6 +1,6 @@
 """The response view: attributes, codes applied to the whole response as coloured chips,
-the full text with coded spans in their code's colour and suggestion evidence
-underlined, and memo and chart notes.
+the full text with coded spans in their code's colour and the evidence of the suggestion
+in question underlined (`underline`), and memo and chart notes.
 
 Drawn with the line API (ScrollView + render_line) over lines wrapped here (by
 `coder.tui.wrapping`, in terminal cells), so showing another response repaints
@@ -52,6 +52,8 @@ class ResponseView(KeepsBaseStyles, ScrollView, can_focus=False):
         self._memo_mark = False
         self._attributes: list[str] = []   # "name: value", the response's non-empty attributes
         self._body = Content("")
+        self._unlined = Content("")   # the text with its codings and search matches: `_body` less the underlines
+        self._evidence: list[tuple[int, int]] = []
         self._notes: list[Content] = []
         # Per drawn line: its content and, for lines of the text, the offset it starts at.
         self._lines: list[tuple[Content, int | None]] = []
@@ -73,8 +75,9 @@ class ResponseView(KeepsBaseStyles, ScrollView, can_focus=False):
         drawn = len(self._lines)
         if response is None:
             self.response_id, self.text = None, ""
-            self._header, self._body, self._notes = [Content(nothing)], \
-                Content(""), []
+            self._header, self._notes = [Content(nothing)], []
+            self._body = self._unlined = Content("")
+            self._evidence = []
         else:
             self.response_id, self.text = response.id, response.text
             self._memo_mark = bool(memo)
@@ -82,14 +85,13 @@ class ResponseView(KeepsBaseStyles, ScrollView, can_focus=False):
             chips = self._chips(codings, codes, colours, own_coder)
             self._header = [chips] if chips else []
             body = Content(response.text.translate(_BLANKS))
-            for start, end in evidence:
-                body = body.stylize("underline", start, end)
             for coding in codings:
                 if coding.start is not None and coding.code_id in colours:
                     body = body.stylize(chip_style(colours[coding.code_id]), coding.start, coding.end)
             for start, end in matches:   # reversed: readable on any colour, as the text itself is
                 body = body.stylize(SEARCH_MATCH, start, end)
-            self._body = body
+            self._unlined, self._evidence = body, evidence
+            self._body = _underlined(body, evidence)
             notes = [f"memo: {memo}"] if memo else []
             notes += [f"chart {theme}: {summary}" for theme, summary in charts.items()]
             self._notes = self._span_legend(response.text, codings, codes, colours, own_coder) + \
@@ -105,6 +107,18 @@ class ResponseView(KeepsBaseStyles, ScrollView, can_focus=False):
                 self.refresh()
             else:  # repaint only the rows drawn before or now, not the whole height
                 self.refresh(Region(0, 0, self.size.width, max(drawn, len(self._lines))))
+
+    def underline(self, evidence: list[tuple[int, int]]) -> None:
+        """Underline these spans of the text (the evidence of another suggestion) instead of those
+        before, scrolling as little as needed to show the first of them."""
+        if evidence == self._evidence:
+            return
+        self._evidence = evidence
+        self._body = _underlined(self._unlined, evidence)
+        self._layout_lines()
+        self.refresh()
+        if evidence:   # on a small screen the text shows a few lines: the evidence may be below them
+            self._scroll_to_offset(min(start for start, _ in evidence))
 
     @staticmethod
     def _span_legend(text: str, codings: list[Coding], codes: dict[str, Code], colours: dict[str, str],
@@ -360,3 +374,10 @@ class ResponseView(KeepsBaseStyles, ScrollView, can_focus=False):
             who = "" if coder == own_coder else f" ({coder})"
             parts += [(f" {code.index}{'~' if span else ''} {code.label}{who} ", chip_style(colours[code.id])), " "]
         return Content.assemble(*parts) if parts else None
+
+
+def _underlined(body: Content, spans: list[tuple[int, int]]) -> Content:
+    """`body` with these spans underlined (over the styles it has: an underline adds to any)."""
+    for start, end in spans:
+        body = body.stylize("underline", start, end)
+    return body

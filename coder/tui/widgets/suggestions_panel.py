@@ -89,9 +89,15 @@ class SuggestionsPanel(DrawsTitleLine, KeepsBaseStyles, Widget, can_focus=True):
         self._title_strip: Strip | None = None
 
     @property
+    def highlighted(self) -> Suggestion | None:
+        """The highlighted suggestion (the best until the highlight moves), if any."""
+        return self.suggestions[self.cursor] if self.suggestions else None
+
+    @property
     def highlighted_code(self) -> str | None:
         """The code of the highlighted suggestion, if any."""
-        return self.suggestions[self.cursor].code_id if self.suggestions else None
+        highlighted = self.highlighted
+        return highlighted.code_id if highlighted else None
 
     @property
     def in_view(self) -> int:
