@@ -8,6 +8,7 @@ from tui_driver import run, running, screen_text, stored_codings, underlined
 from suggest_fixtures import tiny_project
 from tui_project import demo_rows, kw, make_project, write_run
 
+from coder.records import Suggestion
 from coder.store import open_project
 from coder.store.rejections import rejected_codes
 from coder.store.suggestions import finish_run, interrupt_run, save_evaluation, start_run, write_chunk
@@ -466,3 +467,24 @@ def test_the_list_mark_leaves_out_retired_codes(project):
         assert not suggested("q0002")
     finally:
         conn.close()
+
+
+def test_a_wide_panel_keeps_the_score_bar_and_cuts_the_terms_instead(tmp_path):
+    """At 160 columns a suggestion with many evidence terms lost its score bar (the bar went
+    wherever the whole line did not fit, not only where it left the terms no room)."""
+    path = make_project(tmp_path / "wide.coder", n=1)
+    text = demo_rows(1)[0][1]
+    words = ["Turning", "computer", "crisis", "occurred", "caseload", "overnight"]
+    terms = [{"term": w.lower(), "start": text.index(w), "end": text.index(w) + len(w), "weight": 1.0 - k / 10}
+             for k, w in enumerate(words)]
+    write_run(path, [Suggestion("q0001", "caseload", 0.75, 0.5, "model + keywords", {"terms": terms})])
+
+    async def scenario():
+        for size, bar in (((160, 45), True), ((80, 24), False)):
+            async with running(path, size=size) as (app, pilot, screen):
+                panel = screen.query_one(SuggestionsPanel)
+                line = "".join(segment.text for segment in panel.render_line(2)).rstrip()
+                assert "0.75 model + keywords  Tur" in line
+                assert ("│" in line) is bar, (size, line)
+                assert line.endswith("…")   # the terms cut, not the score, engine or bar
+    run(scenario)

@@ -29,6 +29,7 @@ from coder.tui.wrapping import shorten
 
 BAR = 10
 LINES_PER_SUGGESTION = 2   # the code, then its score bar, engine and evidence
+TERMS_BESIDE_BAR = 12      # cells of evidence terms the score bar must leave room for
 
 
 def score_bar(score: float, threshold: float) -> str:
@@ -83,7 +84,7 @@ class SuggestionsPanel(DrawsTitleLine, KeepsBaseStyles, Widget, can_focus=True):
         self.cursor = 0
         self._top = 0   # the first suggestion in view
         # Each suggestion's lines, uncut: its code, its evidence, its evidence without the score bar.
-        self._lines: list[tuple[Content, Content, Content]] = []
+        self._lines: list[tuple[Content, Content, Content, Content]] = []
         self._drawn_as: list[tuple] = []   # and what decides their look, to compare with the next response's
         self._strips: dict[tuple[int, bool], tuple[Strip, Strip]] = {}   # drawn, by (suggestion, highlighted)
         self._title_strip: Strip | None = None
@@ -138,18 +139,19 @@ class SuggestionsPanel(DrawsTitleLine, KeepsBaseStyles, Widget, can_focus=True):
                 self._refresh_suggestion(at)
 
     def _suggestion_lines(self, s: Suggestion, code: Code, colours: dict[str, str], text: str,
-                          f1: dict[str, tuple[float, str]]) -> tuple[Content, Content, Content]:
+                          f1: dict[str, tuple[float, str]]) -> tuple[Content, Content, Content, Content]:
         terms = ", ".join(evidence_terms(s.evidence, text))
         quality = f" F1 {f1[s.code_id][0]:.2f}" if s.code_id in f1 else ""
 
-        def evidence(lead: str) -> Content:   # not dim: 3.5:1 on the panel
+        def evidence(lead: str, terms: str) -> Content:   # not dim: 3.5:1 on the panel
             return Content.assemble(f"{lead}{s.score:.2f} ", (f"{s.engine}{quality}", "italic"),
                                     f"  {terms}" if terms else "")
 
-        # Where the line with the bar does not fit (80 columns), the same without the bar: the
-        # score, engine and F1 stay in view, and the terms as far as they go.
+        # Where the line with the bar leaves the terms too little room (80 columns), the same
+        # without the bar: the score, engine and F1 stay in view, and the terms as far as they go.
+        bar = f"   {score_bar(s.score, s.threshold)} "
         return (Content.assemble((f" {code.index} ", chip_style(colours[code.id])), f" {code.label}"),
-                evidence(f"   {score_bar(s.score, s.threshold)} "), evidence(" "))
+                evidence(bar, terms), evidence(" ", terms), evidence(bar, terms[:TERMS_BESIDE_BAR]))
 
     def _set_title(self) -> None:
         count = len(self.suggestions)
@@ -217,14 +219,14 @@ class SuggestionsPanel(DrawsTitleLine, KeepsBaseStyles, Widget, can_focus=True):
             self._strips[key] = self._draw(self._lines[index], width, highlighted=key[1])
         return self._strips[key][(y - 1) % LINES_PER_SUGGESTION]
 
-    def _draw(self, lines: tuple[Content, Content, Content], width: int, *, highlighted: bool) -> tuple[Strip, Strip]:
+    def _draw(self, lines: tuple[Content, Content, Content, Content], width: int, *, highlighted: bool) -> tuple[Strip, Strip]:
         """A suggestion's two lines, each cut to the panel (not wrapped: the room is counted in lines)."""
         base, visual = self.base_styles()
         if highlighted:
             cursor = self.component_style("suggestions-panel--cursor")
             base, visual = base + cursor, visual + Style.from_rich_style(cursor)
-        label, evidence, narrow = lines
-        if evidence.cell_length > width:
+        label, evidence, narrow, bar_and_some_terms = lines
+        if bar_and_some_terms.cell_length > width:
             evidence = narrow
         first, second = (Strip(line.render_segments(visual)).adjust_cell_length(width, base)
                          for line in (_cut_after_word(label, width), evidence.truncate(width, ellipsis=True)))
