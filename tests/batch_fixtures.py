@@ -45,6 +45,6 @@ def run_results(conn: sqlite3.Connection) -> tuple[list, list]:
     """A run's stored output without run ids: (suggestions rows, suggestion_scores rows), sorted."""
     suggestions = conn.execute("SELECT response_id, code_id, score, threshold, engine, evidence "
                                "FROM suggestions ORDER BY response_id, code_id").fetchall()
-    scores = conn.execute("SELECT response_id, uncertainty, best_code, best_score, unsure_code FROM suggestion_scores "
-                          "ORDER BY response_id").fetchall()
+    scores = conn.execute("SELECT response_id, uncertainty, best_code, best_score, unsure_code, unsure_score, "
+                          "unsure_threshold FROM suggestion_scores ORDER BY response_id").fetchall()
     return suggestions, scores

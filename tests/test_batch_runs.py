@@ -217,7 +217,7 @@ def _run_indexes(conn) -> set[str]:
 
 def test_a_run_drops_its_indexes_while_it_writes_and_builds_them_when_it_ends(tmp_path):
     conn = open_project(make_project(tmp_path / "p.coder", 60 - UNCODED))
-    built = {"suggestion_scores_by_uncertainty"}
+    built = {"suggestion_scores_by_unsure_code"}
     assert _run_indexes(conn) == built
     seen = []
     run_batch(conn, chunk_size=CHUNK, workers=1, advance=lambda n: seen.append(_run_indexes(conn)))

@@ -38,7 +38,7 @@ def _coded(project, tmp_path):
     run = start_run(conn, engine="keywords", scope="all", coder=None, params={}, total=2)
     write_chunk(conn, run, [("1", "staffing", 0.8, 0.3, "keywords", '{"keywords": [{"start": 44, "end": 52}]}'),
                             ("2", "ics", 0.9, 0.3, "keywords", "{}")],
-                [("1", 0.2, "staffing", 0.8, "staffing"), ("2", 0.1, "ics", 0.9, "ics")], done=2)
+                [("1", 0.2, "staffing", 0.8, "staffing", 0.8, 0.3), ("2", 0.1, "ics", 0.9, "ics", 0.9, 0.3)], done=2)
     conn.close()
 
 

@@ -209,6 +209,51 @@ def test_a_qualtrics_exports_question_and_import_id_rows_are_not_responses(proje
     assert list(imported(project_path))[2:] == ["n1", "n2"]   # @row counts responses, not the extra rows
 
 
+# Sparse, as real exports are (questions skipped, metadata missing), and with ids that hold no digit:
+# the rows under the question texts showed no pattern they broke, so the texts became a response.
+SPARSE_QUALTRICS = {
+    "own ids": [["id", "setting", "Q2_TEXT"],            # embedded data: its names come again verbatim
+                ["id", "setting", "Please describe your workload"],
+                ["alpha", "", "My caseload is huge and I work late."],
+                ["beta", "adults", ""],
+                ["gamma", "", "Not enough staff; sickness everywhere."]],
+    "Qualtrics ids": [["ResponseId", "Q1", "Q2_TEXT"],
+                      ["Response ID", "What is your setting?", "Please describe your workload"],
+                      ["R_abcDEFghiJKLmno", "", "My caseload is huge and I work late."],
+                      ["R_pqrSTUvwxYZabcd", "adults", ""],
+                      ["R_efgHIJklmNOPqrs", "", "Not enough staff; sickness everywhere."]],
+    "old Qualtrics": [["V1", "V7", "V8", "Q1"],
+                      ["ResponseID", "Status", "StartDate", "Please describe your workload"],
+                      ["R_abcDEFghiJKLmno", "0", "2016-03-06 09:12:55", "My caseload is huge and I work late."],
+                      ["R_pqrSTUvwxYZabcd", "", "", ""],
+                      ["R_efgHIJklmNOPqrs", "0", "", "Not enough staff; sickness everywhere."]],
+}
+
+
+@pytest.mark.parametrize("write, name", [(write_csv, "survey.csv"), (write_xlsx, "survey.xlsx")])
+@pytest.mark.parametrize("export", SPARSE_QUALTRICS)
+def test_a_sparse_exports_row_of_question_texts_is_not_a_response(project_path, tmp_path, write, name, export):
+    rows = SPARSE_QUALTRICS[export]
+    summary = run_import(project_path, write(tmp_path / name, rows), id_col=rows[0][0], text_col=rows[0][-1])
+    assert list(imported(project_path)) == [row[0] for row in rows[2:] if row[-1]]
+    assert summary.rows_read == 3
+    assert summary.description.endswith(f"a second header row under the header skipped ({rows[1][0]!r}, "
+                                        f"{rows[1][1]!r}, {rows[1][2]!r}{' ...' if len(rows[1]) > 3 else ''})")
+
+
+@pytest.mark.parametrize("rows", [
+    [["id", "comment"], ["alpha", "Comment: too many forms"], ["beta", "Not enough staff"]],   # a name, once
+    [["id", "text"], ["Text", "Text messages all day"], ["beta", "Not enough staff"]],        # an id, not the name
+    [["id", "age", "score", "comment"], ["anon", "unknown", "n/a", "Too many cases"],
+     ["bea", "34", "2", "Paperwork all day"], ["cal", "51", "3", "Not enough staff"]],
+    [["V1", "V2", "comment"], ["alpha", "Yes", "Too many cases"], ["beta", "No", "Paperwork"]],   # SPSS names
+])
+def test_a_first_response_under_the_header_is_kept_whatever_its_words(project_path, tmp_path, rows):
+    summary = run_import(project_path, write_csv(tmp_path / "a.csv", rows), id_col=rows[0][0], text_col=rows[0][-1])
+    assert list(imported(project_path)) == [row[0] for row in rows[1:]]
+    assert summary.description == "CSV, comma-separated, UTF-8"
+
+
 def test_a_cell_that_mentions_an_import_id_does_not_drop_rows(project_path, tmp_path):
     rows = [["id", "comment"], ["1", '{"ImportId": is what Qualtrics calls it'], ["2", "more work"]]
     run_import(project_path, write_csv(tmp_path / "a.csv", rows))

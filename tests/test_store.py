@@ -20,7 +20,7 @@ from coder.store.events import list_events
 from coder.store.exchange import add_coders, keep_guids, kept_guids, known_coders
 from coder.store.responses import (count_responses, existing_ids, get_response, insert_responses,
                                    iter_responses)
-from coder.store.suggestions import start_run, uncertain_uncoded, write_chunk
+from coder.store.suggestions import queue_candidates, start_run, write_chunk
 from coder.store.schema import SCHEMA_VERSION
 from helpers import downgrade, file_digest
 
@@ -90,7 +90,7 @@ def test_a_schema_1_project_is_upgraded_when_opened_for_writing(project_path):
     with pytest.raises(ProjectError, match="schema 1 needs upgrading"):
         open_project(project_path, readonly=True)
     conn = open_project(project_path)
-    assert int(get_meta(conn)["schema_version"]) == SCHEMA_VERSION == 7
+    assert int(get_meta(conn)["schema_version"]) == SCHEMA_VERSION == 8
     assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'suggestions_by_code'").fetchone()
     save_draft(conn, "alice", "memo:project:", "Project memo", "half a thought")
     assert get_draft(conn, "alice", "memo:project:") == "half a thought"
@@ -278,7 +278,7 @@ def test_a_schema_5_project_upgrades_to_the_code_tree_keeping_every_decision(pro
     assert (code.parent_id, code.codable, list_themes(reader)[0].codable) == (None, True, False)
     reader.close()
     conn = open_project(project_path)
-    assert int(get_meta(conn)["schema_version"]) == SCHEMA_VERSION == 7
+    assert int(get_meta(conn)["schema_version"]) == SCHEMA_VERSION == 8
     assert conn.execute("SELECT parent_id, codable FROM codes").fetchall() == [(None, 1)]
     assert conn.execute("SELECT codable FROM themes").fetchall() == [(0,)]
     assert (conn.execute("SELECT * FROM codings").fetchall() + conn.execute("SELECT * FROM events").fetchall()
@@ -290,14 +290,37 @@ def test_a_schema_6_project_read_as_it_is_orders_its_queue_by_the_best_codes_it_
     conn = open_project(project_path)
     insert_responses(conn, [("r1", "printer jammed", {}), ("r2", "lunch late", {})])
     run_id = start_run(conn, engine="keywords", scope="all", coder=None, params={}, total=2)
-    write_chunk(conn, run_id, [], [("r1", 0.9, "printer", 0.6, "lunch"), ("r2", 0.5, "lunch", 0.7, "printer")], done=2)
+    write_chunk(conn, run_id, [], [("r1", 0.9, "printer", 0.6, "lunch", 0.3, 0.35),
+                                   ("r2", 0.5, "lunch", 0.7, "printer", 0.2, 0.5)], done=2)
     conn.close()
     downgrade(project_path, 6)
     before = file_digest(project_path)
     reader = open_project(project_path, readonly=True)
-    assert uncertain_uncoded(reader) == [("r1", 0.9, "printer"), ("r2", 0.5, "lunch")]
+    assert queue_candidates(reader) == [("r1", 0.9, "printer", None, None), ("r2", 0.5, "lunch", None, None)]
     reader.close()
     assert file_digest(project_path) == before
+
+
+def test_a_schema_7_run_upgraded_queues_an_older_runs_responses_by_their_best_code(project_path):
+    conn = open_project(project_path)
+    insert_responses(conn, [("r1", "printer jammed", {}), ("r2", "lunch late", {}), ("r3", "", {})])
+    run_id = start_run(conn, engine="keywords", scope="all", coder=None, params={}, total=3)
+    write_chunk(conn, run_id, [], [("r1", 0.9, "printer", 0.6, "lunch", 0.3, 0.35),
+                                   ("r2", 0.5, "lunch", 0.7, "printer", 0.2, 0.5),
+                                   ("r3", 0.0, None, 0.0, None, 0.0, 1.0)], done=3)
+    conn.execute("UPDATE suggestion_scores SET unsure_code = NULL WHERE response_id = 'r2'")   # an older run's row
+    conn.close()
+    downgrade(project_path, 7)
+    reader = open_project(project_path, readonly=True)
+    assert queue_candidates(reader) == [("r1", 0.9, "lunch", None, None), ("r2", 0.5, "lunch", None, None),
+                                        ("r3", 0.0, None, None, None)]
+    reader.close()
+    conn = open_project(project_path)
+    assert queue_candidates(conn) == [("r1", 0.9, "lunch", None, None), ("r2", 0.5, "lunch", None, None),
+                                      ("r3", 0.0, None, None, None)]
+    assert conn.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'suggestion_scores' AND type = 'index' "
+                        "AND sql IS NOT NULL").fetchall() == [("suggestion_scores_by_unsure_code",)]
+    conn.close()
 
 
 def test_a_failed_upgrade_leaves_the_schema_5_file_as_it_was(project_path):

@@ -19,7 +19,7 @@ from coder.suggest.keywords import KeywordMatcher
 from coder.suggest.decide import decide
 from coder.suggest.model import train
 from coder.suggest.queue import diverse_order
-from coder.suggest.scoring import closest_calls, suggest_texts, uncertainty
+from coder.suggest.scoring import suggest_texts, uncertainty
 from coder.suggest.thresholds import best_f1_threshold, calibrate, fit_platt, half_best_f1_threshold
 from suggest_fixtures import OTHER, PRINTER, codes, corpus
 
@@ -299,12 +299,12 @@ def test_the_closest_call_is_the_code_the_uncertainty_comes_from():
     suggester = train(texts, labels, codes())
     new = ["the printer had lunch", "printer broken", "a quiet day", ""]
     scores, thresholds = suggester.score_texts(new), suggester.thresholds
-    calls = closest_calls(suggester, new)
-    for row, (code_id, score, threshold), unsure in zip(scores, calls, uncertainty(scores, thresholds)[0]):
-        j = [m.code_id for m in suggester.models].index(code_id)
-        assert (score, threshold) == (row[j], thresholds[j])
-        assert 1 - abs(score - threshold) / max(threshold, 1 - threshold) == pytest.approx(unsure)
-    assert closest_calls(suggester, []) == []
+    code_ids = [m.code_id for m in suggester.models]
+    for row, result in zip(scores, suggest_texts(suggester, ["a", "b", "c", "d"], new)):
+        j = code_ids.index(result.unsure_code)
+        assert (result.unsure_score, result.unsure_threshold) == (pytest.approx(row[j]), thresholds[j])
+        closeness = 1 - abs(row - thresholds) / np.maximum(thresholds, 1 - thresholds)
+        assert closeness.max() == pytest.approx(result.uncertainty) == pytest.approx(closeness[j])
 
 
 def test_a_code_on_every_coded_text_is_suggested_from_its_base_rate():

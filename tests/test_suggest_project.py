@@ -15,12 +15,12 @@ from coder.coding import reject_suggestion
 from coder.store.codings import import_codings, list_codings
 from coder.store.rejections import set_rejected
 from coder.store.responses import insert_responses
-from coder.store.suggestions import latest_code_f1, latest_run, suggestions_for_response, uncertain_uncoded
+from coder.store.suggestions import latest_code_f1, latest_run, queue_candidates, suggestions_for_response
 from coder.records import Code, Theme
 from coder.suggest.batch import run_batch
 from coder.suggest.project import evaluate_project, project_suggester, training_set
 from coder.suggest.queue import coding_queue
-from coder.suggest.scoring import closest_calls
+from coder.suggest.scoring import suggest_texts
 from helpers import CODEBOOK, DEMO_CORPUS, DEMO_REFERENCE, file_digest, run_cli
 from suggest_fixtures import corpus, tiny_project
 
@@ -87,23 +87,22 @@ def test_a_new_run_replaces_the_previous_one_and_at_least_one_fills_every_respon
 
 def test_queue_lists_uncoded_responses_once(tiny):
     run_batch(tiny, workers=1)
-    queue = coding_queue(tiny, 5)
+    queue = [queued.response_id for queued in coding_queue(tiny, 5)]
     assert len(queue) == len(set(queue)) == 5
     assert not set(queue) & {f"r{i}" for i in range(18)}
 
 
 def test_each_scored_response_keeps_the_code_its_uncertainty_is_measured_on(tiny):
     run_batch(tiny, workers=1)
-    stored = tiny.execute("SELECT s.response_id, r.text, s.unsure_code FROM suggestion_scores s "
-                          "JOIN responses r ON r.id = s.response_id ORDER BY r.position").fetchall()
-    calls = closest_calls(project_suggester(tiny), [text for _, text, _ in stored])
-    assert [unsure for _, _, unsure in stored] == [code for code, _, _ in calls]
-    queued = {rid: code for rid, _, code in uncertain_uncoded(tiny)}
+    stored = tiny.execute("SELECT s.response_id, r.text, s.unsure_code, s.unsure_score, s.unsure_threshold "
+                          "FROM suggestion_scores s JOIN responses r ON r.id = s.response_id "
+                          "ORDER BY r.position").fetchall()
+    again = suggest_texts(project_suggester(tiny), [rid for rid, *_ in stored], [text for _, text, *_ in stored])
+    assert [tuple(call) for _, _, *call in stored] == [
+        (r.unsure_code, pytest.approx(r.unsure_score), pytest.approx(r.unsure_threshold)) for r in again]
+    queued = {rid: (code, score, threshold) for rid, _, code, score, threshold in queue_candidates(tiny)}
     assert {"new1", "new2", "new3"} <= set(queued)
-    assert queued == {rid: unsure for rid, _, unsure in stored if rid in queued}
-    # A run of an older coder kept only each response's best code, which stands in for it.
-    tiny.execute("UPDATE suggestion_scores SET unsure_code = NULL, best_code = 'lunch' WHERE response_id = 'new1'")
-    assert dict((rid, code) for rid, _, code in uncertain_uncoded(tiny))["new1"] == "lunch"
+    assert queued == {rid: tuple(call) for rid, _, *call in stored if rid in queued}
 
 
 @pytest.mark.slow

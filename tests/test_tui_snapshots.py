@@ -6,6 +6,7 @@ Update them after an intended change with `pytest tests/test_tui_snapshots.py --
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Checkbox
 from test_tui_suggestions import kw, write_run
 from tui_project import make_project
 
@@ -60,3 +61,24 @@ def test_help_screen(snap_compare, app):
 
 def test_memo_editor(snap_compare, app):
     assert snap_compare(app, terminal_size=(100, 32), press=["m", *"needs a second look"])
+
+
+def test_coding_queue_80x24(snap_compare, tmp_path):
+    """'Most uncertain first': each row names the code it is queued for, the text's first line the call."""
+    path = make_project(tmp_path / "queue.coder", n=40)
+    write_run(path, [kw("q0004", "caseload", 0.55)],
+              scored=[("q0004", 0.9, "caseload", 0.55, "caseload", 0.55, 0.5),
+                      ("q0002", 0.8, "paperwork", 0.45, "paperwork", 0.42, 0.5),
+                      ("q0007", 0.6, "caseload", 0.6, "caseload", 0.6, 0.5),
+                      ("q0001", 0.2, "it_systems", 0.6, "it_systems", 0.6, 0.5)])
+    conn = open_project(path)
+
+    async def queue(pilot):
+        await pilot.press("f")
+        pilot.app.screen.query_one("#queue", Checkbox).value = True
+        await pilot.click("#apply")
+        await pilot.pause()
+    try:
+        assert snap_compare(CoderApp(Session(conn, "alice", path)), terminal_size=(80, 24), run_before=queue)
+    finally:
+        conn.close()

@@ -100,8 +100,9 @@ def test_run_by_another_process_is_picked_up(project):
 
 def test_queue_orders_most_uncertain_first(project):
     write_run(project, [kw("q0004", "caseload", 0.55)],
-              scored=[("q0001", 0.2, "it_systems", 0.6, "it_systems"), ("q0004", 0.9, "caseload", 0.55, "caseload"),
-                      ("q0002", 0.7, "paperwork", 0.45, "paperwork")])
+              scored=[("q0001", 0.2, "it_systems", 0.6, "it_systems", 0.6, 0.5),
+                      ("q0004", 0.9, "caseload", 0.55, "caseload", 0.55, 0.5),
+                      ("q0002", 0.7, "paperwork", 0.45, "paperwork", 0.35, 0.5)])
 
     async def scenario():
         async with running(project) as (app, pilot, screen):
@@ -111,7 +112,11 @@ def test_queue_orders_most_uncertain_first(project):
             assert screen.response_list.ids == ["q0004", "q0002", "q0001"]
             assert screen.response_list.current == "q0004"
             await pilot.pause()
-            assert "most uncertain first" in screen_text(app)
+            text = screen_text(app)
+            assert "most uncertain first" in text
+            assert "q0004 1.1? " in text and "q0002 2.1? " in text and "q0001 2.2? " in text   # what each is queued for
+            header = " ".join(line for line, offset in screen.query_one(ResponseView).rows if offset is None)
+            assert "Queued for 1.1 Caseload size: 0.550 ≥ 0.500" in " ".join(header.split())
     run(scenario)
 
 
@@ -180,7 +185,7 @@ def test_an_interrupted_run_is_named_on_opening_with_how_to_continue_it(tmp_path
     conn = open_project(path)
     run_id = start_run(conn, engine="keywords", scope="all", coder=None, params={}, total=10)
     write_chunk(conn, run_id, [("q0001", "caseload", 0.75, 0.5, "keywords", "{}")],
-                [("q0001", 0.1, "caseload", 0.75, "caseload")], done=4)
+                [("q0001", 0.1, "caseload", 0.75, "caseload", 0.75, 0.5)], done=4)
     interrupt_run(conn, run_id)
     conn.close()
 

@@ -52,7 +52,8 @@ def make_project(path: Path, n: int = 30) -> Path:
 def write_run(path, suggestions: list[Suggestion], scored=()) -> None:
     """Store one finished keyword run, as `coder suggest` would (through its store module).
 
-    `scored` rows are (response id, uncertainty, best code, best score, unsure code) for active learning.
+    `scored` rows are (response id, uncertainty, best code, best score, unsure code, its score, its
+    threshold) for active learning.
     """
     conn = open_project(path)
     run_id = start_run(conn, engine="keywords", scope="all", coder=None, params={},

@@ -204,16 +204,15 @@ def _report(args: argparse.Namespace, conn: sqlite3.Connection, summary: RunSumm
     elif args.queue > 0:
         print("\nMost worth coding next, each with the code the engine is least sure of, its\n"
               "score against its threshold (* where the run suggested it) and the text:")
-        queue, width = review_queue(conn, summary.suggester, args.queue, coder=args.coder), terminal_width()
+        queue, width = review_queue(conn, args.queue, coder=args.coder), terminal_width()
         labels = {c.id: c for c in load_codebook(conn).codes}
         if not queue:
             print("  none: this run scored no uncoded response")
         for call in queue:
-            code = (f"{labels[call.code_id].index} {labels[call.code_id].label}"
-                    if call.code_id in labels else "-")
-            line = (f"  {call.response_id}  {fitted(shortened(code, 26), 26)}  "
-                    f"{call.score:.3f} {'≥' if call.clears else '<'} {call.threshold:.3f}"
-                    f"{'*' if call.suggested else ' '}  ")
+            code_id = call.queued.code_id
+            code = f"{labels[code_id].index} {labels[code_id].label}" if code_id in labels else "-"
+            line = (f"  {call.queued.response_id}  {fitted(shortened(code, 26), 26)}  "
+                    f"{call.queued.call}{'*' if call.suggested else ' '}  ")
             print(line + shortened(call.text, max(20, width - cell_len(line) - 1) if width else QUEUE_TEXT_SHOWN))
 
 

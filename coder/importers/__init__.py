@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import json
-import re
 import zipfile
 from pathlib import Path
 from typing import Iterator
@@ -20,6 +18,7 @@ from coder.errors import InputError
 from coder.importers.archive import ZipLimits
 from coder.importers.delimited import open_delimited
 from coder.importers.jsonl import open_jsonl
+from coder.importers.second_header import is_import_id_row
 from coder.importers.spreadsheet import open_xls, open_xlsx
 from coder.importers.table import ROW_ID, SourceRow, Table
 from coder.importers.text_lines import open_text_lines
@@ -80,18 +79,7 @@ def open_table(path: Path | str, *, sheet: str | None = None,
 
 # Qualtrics puts two rows under the header of its CSV and Excel exports: each question's
 # text, then its import id as JSON ({"ImportId":"QID3_TEXT"}). They are not responses.
-_IMPORT_ID = re.compile(r'\s*\{\s*"ImportId"\s*:')
 _SURVEY_HEADER_ROWS = 2
-
-
-def _is_import_id(value) -> bool:
-    """Whether a cell is a Qualtrics import id: a JSON object with an "ImportId"."""
-    if not isinstance(value, str) or not _IMPORT_ID.match(value):
-        return False
-    try:
-        return "ImportId" in json.loads(value)
-    except (ValueError, TypeError):
-        return False
 
 
 def without_survey_header_rows(table: Table) -> Table:
@@ -102,8 +90,7 @@ def without_survey_header_rows(table: Table) -> Table:
     first = list(itertools.islice(table.rows(), _SURVEY_HEADER_ROWS))
     extra = 0
     for k, (_, _, values) in enumerate(first, start=1):
-        cells = [v for v in values.values() if v not in (None, "")]
-        if cells and all(_is_import_id(v) for v in cells):
+        if is_import_id_row(values.values()):
             extra = k
     if not extra:
         return table

@@ -11,8 +11,8 @@ from __future__ import annotations
 # Indexes a suggestion run drops while it writes (rows at random places in an
 # index make each chunk's write several times dearer) and builds when it ends.
 RUN_INDEXES = {
-    "suggestion_scores_by_uncertainty":
-        "CREATE INDEX IF NOT EXISTS suggestion_scores_by_uncertainty ON suggestion_scores(uncertainty DESC)",
+    "suggestion_scores_by_unsure_code":
+        "CREATE INDEX IF NOT EXISTS suggestion_scores_by_unsure_code ON suggestion_scores(unsure_code, uncertainty DESC)",
 }
 
 SCHEMA_V1 = """
@@ -258,8 +258,20 @@ SCHEMA_V7 = """
 ALTER TABLE suggestion_scores ADD COLUMN unsure_code TEXT;
 """
 
+# Version 8: that closest call's score and its code's threshold, so the coding screen can say how
+# close the call is without the model (rows of older runs hold NULL, and their best code stands in
+# for the call's code, as the queue read it). The queue takes each code's most unsure responses
+# from an index by code and uncertainty, which replaces the one by uncertainty alone.
+SCHEMA_V8 = """
+ALTER TABLE suggestion_scores ADD COLUMN unsure_score REAL;
+ALTER TABLE suggestion_scores ADD COLUMN unsure_threshold REAL;
+UPDATE suggestion_scores SET unsure_code = best_code WHERE unsure_code IS NULL;
+DROP INDEX IF EXISTS suggestion_scores_by_uncertainty;
+CREATE INDEX suggestion_scores_by_unsure_code ON suggestion_scores(unsure_code, uncertainty DESC);
+"""
+
 # MIGRATIONS[n] upgrades version n to n + 1; version 0 is an empty file.
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6, SCHEMA_V7]
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6, SCHEMA_V7, SCHEMA_V8]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 # A read-only open (exports, statistics) cannot upgrade a file, and needs not from
@@ -267,5 +279,6 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # tables of version 4 read as empty where absent, see coder.store.exchange; samples,
 # which a schema 2 to 4 file cannot hold; the columns of version 6 read as a flat
 # tree of codable codes where absent, see coder.store.codebook_read; the column of
-# version 7, which only the coding queue reads, reads as each response's best code).
+# version 7, which only the coding queue reads, reads as each response's best code, and those of
+# version 8 as calls whose score was not kept).
 OLDEST_READABLE = 2

@@ -4,7 +4,7 @@ A run replaces the previous run's suggestions: `start_run` clears them, each
 chunk of results is written in one transaction by `write_chunk`, and
 `finish_run` marks the run done (`interrupt_run` interrupted). Human codings are never touched here.
 
-While a run writes, the index of its scores by uncertainty (`RUN_INDEXES`)
+While a run writes, the index of its scores by code and uncertainty (`RUN_INDEXES`)
 is dropped: rows land at random places in it, which made every chunk's write
 about twice as dear. `finish_run` and `interrupt_run` build it again;
 after a killed run (or an interrupted one on a full disk) it is missing until the next run ends or is resumed,
@@ -23,6 +23,7 @@ from coder.errors import CoderError, SaveError
 from coder.records import Suggestion
 from coder.store.connection import in_batches, now, table_columns, transaction
 from coder.store.consensus import SETTLED
+from coder.store.rejections import rejected_condition
 from coder.store.schema import RUN_INDEXES
 
 
@@ -46,11 +47,11 @@ class RunReplaced(CoderError):
 
 
 def write_chunk(conn: sqlite3.Connection, run_id: int, suggestions: Iterable[tuple[str, str, float, float, str, str]],
-                scored: Iterable[tuple[str, float, str | None, float, str | None]], done: int,
+                scored: Iterable[tuple[str, float, str | None, float, str | None, float, float]], done: int,
                 per_code: dict[str, int] | None = None) -> None:
     """Store one chunk of a run: its suggestions as rows (response id, code, score, threshold,
     engine, evidence as JSON text) and per response (id, uncertainty, best code, best score, and
-    the code of the closest call, the one the uncertainty is measured on).
+    the closest call, the one the uncertainty is measured on: its code, score and threshold).
 
     `done` is how many responses the chunk covered (added to the run's count); `per_code` the
     run's suggestions so far per code, this chunk's included (see `suggested_per_code`). The
@@ -71,8 +72,9 @@ def write_chunk(conn: sqlite3.Connection, run_id: int, suggestions: Iterable[tup
             "INSERT INTO suggestions(response_id, code_id, score, threshold, engine, evidence, run_id) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)", (row + (run_id,) for row in suggestions))
         conn.executemany(
-            "INSERT INTO suggestion_scores(response_id, run_id, uncertainty, best_code, best_score, unsure_code) "
-            "VALUES (?, ?, ?, ?, ?, ?)", ((rid, run_id, *figures) for rid, *figures in scored))
+            "INSERT INTO suggestion_scores(response_id, run_id, uncertainty, best_code, best_score, unsure_code, "
+            "unsure_score, unsure_threshold) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            ((rid, run_id, *figures) for rid, *figures in scored))
         conn.execute("UPDATE runs SET done = done + ? WHERE id = ?", (done, run_id))
         if per_code is not None:
             _set_param(conn, run_id, "suggested", per_code)
@@ -223,19 +225,32 @@ def shown_per_response(conn: sqlite3.Connection, sample: int = 2000) -> dict[int
         "GROUP BY response_id) GROUP BY n", (sample,)))
 
 
-def uncertain_uncoded(conn: sqlite3.Connection, *, coder: str | None = None,
-                      limit: int = 1000) -> list[tuple[str, float, str | None]]:
-    """Scored responses nobody (or `coder`) has coded: (id, uncertainty, the code it is measured on),
-    most unsure first (a run an older coder made kept only the best code, which stands in for it)."""
-    coder_clause = "AND c.coder = ?" if coder is not None else ""
-    params = ([coder] if coder is not None else []) + [limit]
-    code = ("coalesce(s.unsure_code, s.best_code)" if "unsure_code" in table_columns(conn, "suggestion_scores")
-            else "s.best_code")   # a schema 6 file, read as it is
-    return conn.execute(
-        f"SELECT s.response_id, s.uncertainty, {code} FROM suggestion_scores s "
-        "JOIN responses r ON r.id = s.response_id WHERE NOT EXISTS (SELECT 1 FROM codings c "
-        f"WHERE c.response_id = s.response_id {coder_clause}) "
-        "ORDER BY s.uncertainty DESC, r.position LIMIT ?", params).fetchall()
+def queue_candidates(conn: sqlite3.Connection, *, coder: str | None = None,
+                     per_code: int = 1000) -> list[tuple[str, float, str | None, float | None, float | None]]:
+    """Scored responses open to the coding queue: (id, uncertainty, the code of the call it is measured
+    on, that call's score and threshold), most unsure first and ties in project order; at most
+    `per_code` per code, the most unsure of each.
+
+    Open means nobody (or `coder`) has coded the response, nor rejected that code on it: a rejection
+    has settled the call the response would be coded to settle. One query per code, each walking
+    the index of the code's scores by uncertainty (`RUN_INDEXES`) only as far as it needs: ranking
+    every score of a large project in one query took seconds.
+    """
+    columns = table_columns(conn, "suggestion_scores")
+    # A schema 6 or 7 file read as it is: a run of an older coder kept only the best code, which stands
+    # in for the call's code (upgrading copies it over), and no score or threshold.
+    code = ("s.unsure_code" if "unsure_score" in columns else
+            "coalesce(s.unsure_code, s.best_code)" if "unsure_code" in columns else "s.best_code")
+    score, threshold = ("s.unsure_score", "s.unsure_threshold") if "unsure_score" in columns else ("NULL", "NULL")
+    coded_clause, coded_params = ("AND c.coder = ?", [coder]) if coder is not None else ("", [])
+    rejected, rejected_params = rejected_condition("s.response_id", code, coder)
+    query = (f"SELECT s.response_id, s.uncertainty, {code}, {score}, {threshold}, r.position "
+             "FROM suggestion_scores s JOIN responses r ON r.id = s.response_id "
+             f"WHERE {code} IS ? AND NOT EXISTS (SELECT 1 FROM codings c WHERE c.response_id = s.response_id "
+             f"{coded_clause}) AND NOT {rejected} ORDER BY s.uncertainty DESC, r.position LIMIT ?")
+    found = [row for (code_id,) in conn.execute(f"SELECT DISTINCT {code} FROM suggestion_scores s").fetchall()
+             for row in conn.execute(query, [code_id, *coded_params, *rejected_params, per_code])]
+    return [row[:5] for row in sorted(found, key=lambda row: (-row[1], row[5]))]
 
 
 def coded_examples(conn: sqlite3.Connection, coder: str | None = None) -> list[tuple[str, str, set[str]]]:

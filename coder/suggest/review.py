@@ -1,9 +1,9 @@
 """The review queue as `coder suggest --queue` lists it: each queued response with its closest call.
 
 A response is queued because some code's score sits close to that code's threshold
-(`coder.suggest.queue`); this names that code, its score and threshold, and whether
-the run suggested it (a score over the threshold can still be left out where
-stronger codes carry the response, `coder.suggest.decide`).
+(`coder.suggest.queue`); this adds its text and whether the run suggested that code
+(a score over the threshold can still be left out where stronger codes carry the
+response, `coder.suggest.decide`).
 """
 
 from __future__ import annotations
@@ -14,25 +14,16 @@ from dataclasses import dataclass
 from coder.store.responses import get_response
 from coder.store.suggestions import suggestions_for_response
 from coder.suggest.model import Suggester
-from coder.suggest.queue import coding_queue
-from coder.suggest.scoring import closest_calls
+from coder.suggest.queue import QueuedResponse, coding_queue
 
 
 @dataclass(frozen=True)
 class QueuedCall:
-    """A response worth coding next and the call the engine is least sure of on it."""
+    """A response worth coding next, the call the engine is least sure of on it, and its text."""
 
-    response_id: str
+    queued: QueuedResponse
     text: str                 # on one line
-    code_id: str | None       # None where no code is scored
-    score: float
-    threshold: float
-    suggested: bool           # the run stored this code as a suggestion for the response
-
-    @property
-    def clears(self) -> bool:
-        """Whether the score reaches the threshold, as `decide` compares them (not as rounded for print)."""
-        return self.score >= self.threshold
+    suggested: bool           # the run stored the call's code as a suggestion for the response
 
 
 NO_BASIS = "No basis for a queue yet: no code is scored (code some responses, or add keywords to the codebook)"
@@ -44,15 +35,9 @@ def no_queue(suggester: Suggester) -> str | None:
     return None if any(m.engine != "none" for m in suggester.models) else NO_BASIS
 
 
-def review_queue(conn: sqlite3.Connection, suggester: Suggester, n: int, *,
-                 coder: str | None = None) -> list[QueuedCall]:
+def review_queue(conn: sqlite3.Connection, n: int, *, coder: str | None = None) -> list[QueuedCall]:
     """The `n` uncoded responses most worth coding next (`coding_queue`), each with its closest call
-    under `suggester` (the model of the run that scored them)."""
-    ids = coding_queue(conn, n, coder=coder)
-    texts = [" ".join(get_response(conn, rid).text.split()) for rid in ids]
-    queued = []
-    for rid, text, call in zip(ids, texts, closest_calls(suggester, texts)):
-        code_id, score, threshold = call or (None, 0.0, 1.0)
-        suggested = any(s.code_id == code_id for s in suggestions_for_response(conn, rid))
-        queued.append(QueuedCall(rid, text, code_id, score, threshold, suggested))
-    return queued
+    as the latest run stored it."""
+    return [QueuedCall(queued, " ".join(get_response(conn, queued.response_id).text.split()),
+                       any(s.code_id == queued.code_id for s in suggestions_for_response(conn, queued.response_id)))
+            for queued in coding_queue(conn, n, coder=coder)]

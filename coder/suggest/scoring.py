@@ -5,8 +5,8 @@ texts, so a batch run can call it chunk by chunk (and in forked workers).
 Only suggestions at or above their code's threshold are kept (and of those, on
 each text, the best ones that keep its expected F1 up: `decide.keep_expected_f1`),
 plus, with `at_least_one`, each text's best code when none is kept; per text
-it also keeps one uncertainty figure, the code it is measured on and the best
-code, not every score.
+it also keeps one uncertainty figure, the call it is measured on (code, score,
+threshold) and the best code, not every score.
 The result is columns of numbers and one list of evidence texts, which cost
 little to send between processes; the response ids stay with the caller.
 """
@@ -37,6 +37,8 @@ class ScoredText:
     best_code: str | None
     best_score: float
     unsure_code: str | None    # the code of the closest call, the one `uncertainty` is measured on
+    unsure_score: float        # that code's score (0 where no code is scored)
+    unsure_threshold: float    # and its threshold (1 where no code is scored)
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class ChunkScores:
     best_code: np.ndarray       # per text: the best code's column (-1 when there are no codes)
     best_score: np.ndarray      # per text
     unsure_code: np.ndarray     # per text: the column of the code whose call is closest (-1: no codes)
+    unsure_score: np.ndarray    # per text: that code's score (0: no codes)
+    unsure_threshold: np.ndarray   # per text: that code's threshold (1: no codes)
     code_ids: tuple[str, ...]
     engines: tuple[str, ...]
 
@@ -61,11 +65,13 @@ class ChunkScores:
         return zip([ids[i] for i in self.doc.tolist()], [self.code_ids[j] for j in codes], self.score.tolist(),
                    self.threshold.tolist(), [self.engines[j] for j in codes], self.evidence)
 
-    def score_rows(self, ids: Sequence[str]) -> Iterator[tuple[str, float, str | None, float, str | None]]:
-        """(response id, uncertainty, best code, best score, unsure code) per text."""
+    def score_rows(self, ids: Sequence[str]) -> Iterator[tuple[str, float, str | None, float, str | None,
+                                                               float, float]]:
+        """(response id, uncertainty, best code, best score, unsure code, its score, its threshold) per text."""
         names = self.code_ids + (None,)   # column -1: no codes
         return zip(ids, self.uncertainty.tolist(), [names[j] for j in self.best_code.tolist()],
-                   self.best_score.tolist(), [names[j] for j in self.unsure_code.tolist()])
+                   self.best_score.tolist(), [names[j] for j in self.unsure_code.tolist()],
+                   self.unsure_score.tolist(), self.unsure_threshold.tolist())
 
 
 def closeness(scores: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
@@ -83,16 +89,6 @@ def uncertainty(scores: np.ndarray, thresholds: np.ndarray) -> tuple[np.ndarray,
     return close[np.arange(len(scores)), column], column
 
 
-def closest_calls(suggester: Suggester, texts: Sequence[str]) -> list[tuple[str, float, float] | None]:
-    """Per text, the code whose call is closest (what coding the text would teach the engine most
-    about, `uncertainty`): (code id, its score, its threshold); None where no code is scored."""
-    if not suggester.models or not len(texts):
-        return [None] * len(texts)
-    scores, thresholds = suggester.score_texts(texts), suggester.thresholds
-    _, column = uncertainty(scores, thresholds)
-    return [(suggester.models[j].code_id, float(scores[i, j]), float(thresholds[j])) for i, j in enumerate(column.tolist())]
-
-
 def score_chunk(suggester: Suggester, texts: Sequence[str], *, at_least_one: bool = False) -> ChunkScores:
     """Suggestions with evidence, uncertainty and best code for a chunk of texts."""
     code_ids = tuple(m.code_id for m in suggester.models)
@@ -100,7 +96,7 @@ def score_chunk(suggester: Suggester, texts: Sequence[str], *, at_least_one: boo
     if not len(texts):
         empty = np.zeros(0)
         return ChunkScores(empty.astype(np.int64), empty.astype(np.int64), empty, empty, [], empty,
-                           empty.astype(np.int64), empty, empty.astype(np.int64), code_ids, engines)
+                           empty.astype(np.int64), empty, empty.astype(np.int64), empty, empty, code_ids, engines)
     scored = suggester.score(tokenize(texts))
     scores, thresholds = scored.scores, suggester.thresholds
     n, n_codes = scores.shape
@@ -117,8 +113,10 @@ def score_chunk(suggester: Suggester, texts: Sequence[str], *, at_least_one: boo
                              _model_evidence(suggester, scored, chosen),
                              np.where(fallback, code_thresholds, np.nan))
     unsure, unsure_code = uncertainty(scores, thresholds)
+    unsure_score = scores[np.arange(n), unsure_code] if n_codes else np.zeros(n)
+    unsure_threshold = thresholds[unsure_code] if n_codes else np.ones(n)
     return ChunkScores(docs, codes, values, np.where(fallback, values, code_thresholds), evidence,
-                       unsure, best, best_score, unsure_code, code_ids, engines)
+                       unsure, best, best_score, unsure_code, unsure_score, unsure_threshold, code_ids, engines)
 
 
 def suggest_texts(suggester: Suggester, ids: Sequence[str], texts: Sequence[str], *,
@@ -128,8 +126,7 @@ def suggest_texts(suggester: Suggester, ids: Sequence[str], texts: Sequence[str]
     by_text: dict[str, list[Suggestion]] = {}
     for row in result.suggestion_rows(ids):
         by_text.setdefault(row[0], []).append(Suggestion(*row[:5], json.loads(row[5])))
-    return [ScoredText(rid, tuple(by_text.get(rid, ())), u, best, score, unsure)
-            for rid, u, best, score, unsure in result.score_rows(ids)]
+    return [ScoredText(rid, tuple(by_text.get(rid, ())), *figures) for rid, *figures in result.score_rows(ids)]
 
 
 def _model_evidence(suggester: Suggester, scored: Scored, chosen: np.ndarray) -> dict[tuple[int, int], str]:

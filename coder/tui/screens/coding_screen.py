@@ -31,7 +31,7 @@ from coder.store.codings import codings_for_response
 from coder.store.memos import get_memo, memos_of
 from coder.store.responses import count_responses, get_response
 from coder.store.suggestions import latest_code_f1, not_suggested_codes
-from coder.suggest.queue import coding_queue
+from coder.suggest.queue import QueuedResponse, coding_queue
 from coder.text_search import find
 from coder.tui.code_picker import CodeKeyActions, CodePicker
 from coder.tui.screens.coding_advance import AdvanceActions
@@ -112,6 +112,7 @@ class CodingScreen(UsesSession, CodeKeyActions, NoteActions, FilterActions, Codi
         self.coded = 0
         self.per_theme: dict[str, int] = {}
         self.shown_suggestions: list = []
+        self.queued: dict[str, QueuedResponse] = {}   # with "most uncertain first": the queue, in order
         self._marker: tuple = ()
 
     # ----- layout and loading
@@ -186,16 +187,20 @@ class CodingScreen(UsesSession, CodeKeyActions, NoteActions, FilterActions, Codi
         """Run the filter again and show its ids, keeping the cursor where it was if possible
         (with `keep`) or else starting at the top."""
         ids = filtered_ids(self.conn, self.filter, self.scope)
+        self.queued = {}
         if self.filter.queue:
             allowed = set(ids)
             queue = coding_queue(self.conn, QUEUE_SIZE, coder=self.coder)
-            ids = [rid for rid in queue if rid in allowed]
+            self.queued = {q.response_id: q for q in queue if q.response_id in allowed}
+            ids = list(self.queued)
             if len(queue) == QUEUE_SIZE:
                 self.notify(f"Most uncertain first: the {QUEUE_SIZE:,} most uncertain uncoded responses "
                             "are listed; code some and run `coder suggest` again for the next ones.")
         # A filter that matched nothing leaves no current response: keep the one shown before it.
         self._left_on = self.response_list.current or self._left_on
-        self.response_list.set_ids(ids, keep=self._left_on if keep else None)
+        self.response_list.set_ids(ids, keep=self._left_on if keep else None,
+                                   queued_for={rid: self._code_indexes((q.code_id,)) + "?"
+                                               for rid, q in self.queued.items() if q.code_id is not None})
 
     def resume_where_left_off(self) -> None:
         """Put the cursor on the response this coder last worked on (the first one otherwise)."""
@@ -251,7 +256,8 @@ class CodingScreen(UsesSession, CodeKeyActions, NoteActions, FilterActions, Codi
                   for t, text in charts_for_response(self.conn, rid, self.coder).items()}
         matches = find(self.filter.text, response.text) if self.filter.text else []
         view.show(response, codings, self.codes, self.colours, self.highlighted_evidence(),
-                  get_memo(self.conn, "response", rid, self.coder), charts, self.coder, matches=matches)
+                  get_memo(self.conn, "response", rid, self.coder), charts, self.coder, matches=matches,
+                  queued=self._queued_call(rid))
         self.query_one(CodebookPanel).set_applied(state)
         if panel.highlighted_code:
             # The top suggestion's rules in this frame: the panel's highlight message comes
@@ -265,6 +271,15 @@ class CodingScreen(UsesSession, CodeKeyActions, NoteActions, FilterActions, Codi
                 self.show_rules(under_cursor, "under the cursor")
             else:
                 self.query_one(CodeRules).show_nothing("No suggestion here")
+
+    def _queued_call(self, rid: str) -> str | None:
+        """What the response is queued for, when the list is the queue: its code and how close the call is."""
+        queued = self.queued.get(rid)
+        if queued is None or queued.code_id is None:
+            return None
+        code = self.codes.get(queued.code_id)
+        name = f"{code.index} {code.label}" if code else queued.code_id
+        return f"Queued for {name}: {queued.call}"
 
     def go_to(self, rid: str) -> None:
         """Put the cursor on response `rid` (for other screens), clearing a filter that hides it."""

@@ -72,15 +72,18 @@ class ResponseList(KeepsBaseStyles, ScrollView, can_focus=True):
         self._pages: dict[int, list[RowSummary | None]] = {}
         self._strips: dict[int, Strip] = {}
         self._id_width = 6
+        self._queued_for: dict[str, str] = {}
 
     @property
     def current(self) -> str | None:
         """The id under the cursor."""
         return self.ids[self.cursor] if self.ids else None
 
-    def set_ids(self, ids: list[str], keep: str | None = None) -> None:
-        """Show these ids; keep the cursor on `keep` if it is among them."""
+    def set_ids(self, ids: list[str], keep: str | None = None, queued_for: dict[str, str] | None = None) -> None:
+        """Show these ids; keep the cursor on `keep` if it is among them. `queued_for` marks the rows
+        of a queue with the code each is queued for ("4.2?"), shown while the response has no code."""
         self.ids = ids
+        self._queued_for = queued_for or {}
         self._pages.clear()
         self._strips.clear()
         self._id_width = min(ID_WIDTH, max(map(len, ids[:10_000]), default=2))
@@ -212,6 +215,8 @@ class ResponseList(KeepsBaseStyles, ScrollView, can_focus=True):
             codes_style = base + Style(color=_readable(self.component_style("response-list--codes").color,
                                                        base.bgcolor), bold=True)
             parts.append(Segment(codes + " ", codes_style))
+        elif rid in self._queued_for:
+            parts.append(Segment(self._queued_for[rid] + " ", status_style))
         parts.append(Segment(row.snippet, base))
         return parts
 

@@ -66,10 +66,12 @@ class ResponseView(KeepsBaseStyles, ScrollView, can_focus=False):
     def show(self, response: Response | None, codings: list[Coding], codes: dict[str, Code],
              colours: dict[str, str], evidence: list[tuple[int, int]], memo: str | None,
              charts: dict[str, str], own_coder: str,
-             nothing: str = "No response matches the filter.", matches: list[tuple[int, int]] = ()) -> None:
+             nothing: str = "No response matches the filter.", matches: list[tuple[int, int]] = (),
+             queued: str | None = None) -> None:
         """Draw a response with its codings (already limited to what the coder may see),
-        or, for no response, the `nothing` message. Sentences selected by key stay
-        selected while the same response is shown again (after coding them)."""
+        or, for no response, the `nothing` message; `queued` says what the coding queue
+        lists it for. Sentences selected by key stay selected while the same response is
+        shown again (after coding them)."""
         keep = response is not None and response.id == self.response_id and response.text == self.text
         self.clear_selection_here(keep_sentences=keep, redraw=False)
         drawn = len(self._lines)
@@ -83,7 +85,7 @@ class ResponseView(KeepsBaseStyles, ScrollView, can_focus=False):
             self._memo_mark = bool(memo)
             self._attributes = [f"{k}: {v}" for k, v in response.attributes.items() if v not in ("", None)]
             chips = self._chips(codings, codes, colours, own_coder)
-            self._header = [chips] if chips else []
+            self._header = ([Content.styled(queued, "italic")] if queued else []) + ([chips] if chips else [])
             body = Content(response.text.translate(_BLANKS))
             for coding in codings:
                 if coding.start is not None and coding.code_id in colours:
