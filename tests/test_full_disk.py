@@ -97,7 +97,9 @@ def test_a_batch_run_stops_in_one_line_keeps_its_chunks_and_resumes(tmp_path):
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     status, stored, total = conn.execute("SELECT status, done, total FROM runs").fetchone()
-    assert status == "interrupted" and 0 < stored < total and stored % 20 == 0
+    # Marked interrupted where one more page fits; where the last chunk ended less than a page from the
+    # limit not even the mark does, and the run reads as one killed outright: it resumes the same way.
+    assert status in ("interrupted", "running") and 0 < stored < total and stored % 20 == 0
     assert conn.execute("SELECT count(*) FROM suggestion_scores").fetchone() == (stored,)
     conn.close()
 
