@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 from contextlib import closing
+from dataclasses import dataclass
 import sqlite3
 import sys
 from pathlib import Path
@@ -104,8 +105,7 @@ def _kept(project: Path) -> str:
 
 
 def _run_on_project(args: argparse.Namespace) -> int:
-    from coder.suggest.batch import run_batch, run_to_resume           # deferred: keeps `coder --help` fast
-    from coder.suggest.workers import WorkerDied
+    from coder.suggest.batch import run_to_resume                       # deferred: keeps `coder --help` fast
 
     with closing(open_to_check(args.project)) as conn:
         check_coder(conn, args.coder)
@@ -117,57 +117,77 @@ def _run_on_project(args: argparse.Namespace) -> int:
             print(wrapped([f"coder: {stopped_at(replaced)}; this new run discards its suggestions "
                            f"(to continue it instead: {resume_command(args.project)})"]), file=sys.stderr)
     conn = open_project(args.project)
-    progress = run_id = None
     # Training says nothing of how far it got, and on a large coding takes minutes (12,188 coded
     # responses of 291k: 288 s): without a word the terminal looked hung.
     training = Waiting("Training on the coding").__enter__()
+    run = _RunState()
     try:
-
-        def started(run: dict) -> None:
-            nonlocal progress, run_id
-            training.stop()
-            run_id = run["id"]
-            progress = Progress("Suggesting", run["total"] - run["done"]).__enter__()
-
         try:
-            summary = run_batch(conn, engine=args.engine, coder=args.coder, scope=args.scope,
-                                at_least_one=args.at_least_one, chunk_size=args.chunk_size,
-                                workers=args.workers, resume=args.resume, started=started,
-                                advance=lambda n: progress.advance(n))
-            progress.__exit__(None, None, None)
-            _report(args, conn, summary, progress)
-        except KeyboardInterrupt:   # in training, scoring, or once the run is saved: `stopped_by_user`
-            return _stopped(conn, run_id, training, progress, args.project)
-        except RunReplaced as exc:   # a long line: said here, wrapped, not by the one-line error handler
-            progress.__exit__(None, None, None)
-            print(wrapped([f"coder: error: {exc}"]), file=sys.stderr)
-            return 1
-        except SaveError as exc:
-            if progress is None:
-                raise
-            progress.__exit__(None, None, None)
-            raise CoderError(f"{exc.path}: could not save: {exc.reason}; the run stopped after "
-                             f"scoring {progress.done:,} responses; {_kept(args.project)}") from None
-        except WorkerDied as exc:
-            if progress is None:   # in training: no run was started
-                raise CoderError(f"{exc}; training stopped and nothing was stored") from None
-            progress.__exit__(None, None, None)
-            raise CoderError("a worker process ended before it finished its chunk (killed, or out of memory: "
-                             "fewer --workers or a smaller --chunk-size use less); the run stopped after "
-                             f"scoring {progress.done:,} responses; {_kept(args.project)}") from None
-    finally:
+            return _run_and_report(args, conn, training, run)
+        finally:
+            training.stop()
+            conn.close()
+    except KeyboardInterrupt:   # wherever it lands, closing included: the project says how far the run got
+        return _stopped(conn, run, training, args.project)
+
+
+@dataclass
+class _RunState:
+    """How far `coder suggest` got: the run it started and its progress bar (None before)."""
+
+    run_id: int | None = None
+    progress: Progress | None = None
+
+
+def _run_and_report(args: argparse.Namespace, conn: sqlite3.Connection, training: Waiting, run: _RunState) -> int:
+    """Train, run, store and report; say in one line why a run stopped on an error."""
+    from coder.suggest.batch import run_batch                           # deferred: keeps `coder --help` fast
+    from coder.suggest.workers import WorkerDied
+
+    def started(row: dict) -> None:
         training.stop()
-        conn.close()
+        run.run_id = row["id"]
+        run.progress = Progress("Suggesting", row["total"] - row["done"]).__enter__()
+
+    try:
+        summary = run_batch(conn, engine=args.engine, coder=args.coder, scope=args.scope,
+                            at_least_one=args.at_least_one, chunk_size=args.chunk_size,
+                            workers=args.workers, resume=args.resume, started=started,
+                            advance=lambda n: run.progress.advance(n))
+        run.progress.__exit__(None, None, None)
+        _report(args, conn, summary, run.progress)
+    except RunReplaced as exc:   # a long line: said here, wrapped, not by the one-line error handler
+        run.progress.__exit__(None, None, None)
+        print(wrapped([f"coder: error: {exc}"]), file=sys.stderr)
+        return 1
+    except SaveError as exc:
+        if run.progress is None:
+            raise
+        run.progress.__exit__(None, None, None)
+        raise CoderError(f"{exc.path}: could not save: {exc.reason}; the run stopped after "
+                         f"scoring {run.progress.done:,} responses; {_kept(args.project)}") from None
+    except WorkerDied as exc:
+        if run.progress is None:   # in training: no run was started
+            raise CoderError(f"{exc}; training stopped and nothing was stored") from None
+        run.progress.__exit__(None, None, None)
+        raise CoderError("a worker process ended before it finished its chunk (killed, or out of memory: "
+                         "fewer --workers or a smaller --chunk-size use less); the run stopped after "
+                         f"scoring {run.progress.done:,} responses; {_kept(args.project)}") from None
     return 0
 
 
-def _stopped(conn: sqlite3.Connection, run_id: int | None, training: Waiting, progress: Progress | None,
-             project: Path) -> int:
-    """Say how Ctrl-C (or `kill`) left the run (`stopped_by_user`) and return the exit code."""
+def _stopped(conn: sqlite3.Connection, run: _RunState, training: Waiting, project: Path) -> int:
+    """Say how Ctrl-C (or `kill`) left the run (`stopped_by_user`) and return the exit code. The run's
+    state is read afresh: the signal may have landed as the project was being closed."""
     training.stop()
-    if progress is not None:
-        progress.__exit__(None, None, None)
-    said, code = stopped_by_user(run_of(conn, run_id) if run_id is not None else None, project)
+    if run.progress is not None:
+        run.progress.__exit__(None, None, None)
+    conn.close()
+    saved = None
+    if run.run_id is not None:
+        with closing(open_to_check(project)) as check:
+            saved = run_of(check, run.run_id)
+    said, code = stopped_by_user(saved, project)
     print(said, file=sys.stderr)
     return code
 
