@@ -148,3 +148,24 @@ def test_a_large_codebook_of_everyday_keywords_suggests_nothing_before_coding_an
     assert notes.startswith("c0_0, c0_1, c0_2, c0_3, c0_4 and 295 more: before any coding a keyword match is "
                             "trusted at 0.")   # one line for the 300 codes, not 20 alike and "280 more"
     assert "keywords match" in notes and "codes per response on average" in notes
+
+
+def test_codes_not_suggested_for_one_reason_share_a_line(tmp_path):
+    """A 110-code codebook without keywords and no coding listed 40 identical lines,
+    'code1_1: not enough coding: 5 more coded examples needed', and 'and 70 more'."""
+    themes = "\n".join(
+        f"  - id: t{t}\n    index: \"{t + 1}\"\n    label: Theme {t}\n    codes:\n" + "\n".join(
+            f"      - id: c{t}_{k}\n        index: \"{t + 1}.{k + 1}\"\n        label: Code {t}.{k}" for k in range(11))
+        for t in range(10))
+    (tmp_path / "plain.yaml").write_text(f"name: plain\nversion: 1\nmethod: framework\nthemes:\n{themes}\n")
+    with open(tmp_path / "answers.csv", "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([("id", "text")] + [(f"r{i}", f"answer number {i}") for i in range(30)])
+    project = tmp_path / "plain.coder"
+    for command in (("init", project, "--codebook", tmp_path / "plain.yaml"),
+                    ("import", project, tmp_path / "answers.csv")):
+        assert run_cli(*command).returncode == 0
+    done = run_cli("suggest", project, columns=80)
+    assert done.returncode == 0, done.stderr
+    notes = " ".join(done.stdout.split("Codes not suggested (110):\n")[1].split())
+    assert notes == ("c0_0, c0_1, c0_2, c0_3, c0_4 and 105 more: not enough coding: 5 more coded examples "
+                     "needed")

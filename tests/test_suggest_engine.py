@@ -423,10 +423,10 @@ def test_word_parts_and_feature_weighting_are_chosen_per_project(dataset, weight
     assert np.linalg.norm(row[:, :words].toarray()) == pytest.approx(1.0)
 
 
-def test_decision_lines_name_at_most_forty_codes_a_line_and_count_the_rest():
+def test_decision_lines_name_at_most_forty_codes_a_line_and_group_reasons():
     from dataclasses import dataclass
 
-    from coder.cli.decisions import NAMED, decision_lines
+    from coder.cli.decisions import NAMED, REASONS_SHOWN, decision_lines
 
     @dataclass
     class D:
@@ -436,9 +436,14 @@ def test_decision_lines_name_at_most_forty_codes_a_line_and_count_the_rest():
         with_keywords: bool = False
 
     lines = decision_lines([D(f"k{i}", "keywords") for i in range(NAMED + 5)] +
-                           [D(f"n{i}", "none", "not enough coding") for i in range(NAMED + 2)])
+                           [D(f"n{i}", "none", "not enough coding") for i in range(NAMED + 2)] +
+                           [D(f"w{i}", "none", f"weak model {i}") for i in range(REASONS_SHOWN + 3)])
     assert lines[1].startswith(f"Codes on keywords ({NAMED + 5}): k0, ") and lines[1].endswith("and 5 more")
     assert f"k{NAMED}" not in lines[1].split(", ")
-    assert lines[-1] == "  and 2 more" and len(lines) == 2 + 1 + NAMED + 1
+    # Codes not suggested for one reason share a line; past REASONS_SHOWN reasons they are counted.
+    assert lines[2] == f"Codes not suggested ({NAMED + 2 + REASONS_SHOWN + 3}):"
+    assert lines[3] == f"  n0, n1, n2, n3, n4 and {NAMED + 2 - 5} more: not enough coding"
+    assert lines[4] == "  w0: weak model 0"
+    assert lines[-1] == "  and 4 more" and len(lines) == 3 + REASONS_SHOWN + 1
     models = decision_lines([D("m1", "model"), D("m2", "model", with_keywords=True), D("m3", "model")])
     assert models[:2] == ["Codes on the model (3): m1, m2, m3", "  of which scored with their keywords too (1): m2"]

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coder.cli.common import NOTED, add_project_argument, coder_name, fitted_table, seed_value, wrapped
+from coder.cli.decisions import reason_lines
 from coder.cli.progress import Waiting
 from coder.errors import CoderError
 from coder.reliability import figure
@@ -78,8 +79,8 @@ def console_table(table) -> tuple[list[str], list[list[str]], str, list[str]]:
 def note_lines(table) -> list[str]:
     """Why each code marked in `console_table` got no suggestion out of fold."""
     noted = [row for row in table.to_dict("records") if row["note"]]
-    return [f"Codes marked {NOTED.strip()} got no suggestion out of fold:"] * bool(noted) + [
-        f"  {row['index']} {row['code']}: {row['note']}" for row in noted]
+    return [f"Codes marked {NOTED.strip()} got no suggestion out of fold:"] * bool(noted) + reason_lines(
+        [(f"{row['index']} {row['code']}", row["note"]) for row in noted])
 
 
 def overall_lines(result: Evaluation) -> list[str]:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Collection
 from rich.cells import cell_len
 
 from coder.cli.common import add_project_argument, coder_name, terminal_width, wrapped
-from coder.cli.decisions import decision_lines
+from coder.cli.decisions import decision_lines, reason_lines
 from coder.cli.progress import Progress, Waiting
 from coder.errors import CoderError, SaveError
 from coder.store import open_project, open_to_check
@@ -32,8 +32,6 @@ if TYPE_CHECKING:
     from coder.suggest.batch import RunSummary
 
 CHUNK_SIZE = 5_000   # as coder.suggest.project.CHUNK_SIZE (not imported: keeps `coder --help` fast)
-UNSUGGESTED_SHOWN = 20   # reasons given at the end of a run for codes with no suggestion; other codes are counted
-SAME_REASON_NAMED = 5    # codes named on a line of codes sharing one reason
 QUEUE_TEXT_SHOWN = 60    # cells of a queued response's text to a file or a pipe (on a terminal: what fits)
 
 
@@ -245,22 +243,7 @@ def _unsuggested_lines(unsuggested: dict[str, str], named_above: Collection[str]
     """The codes that got no suggestion in the whole run, with why, less those `named_above`
     (by `decision_lines`: the codes no engine scored)."""
     codes = [(code_id, why) for code_id, why in unsuggested.items() if code_id not in named_above]
-    lines = [f"Codes with no suggestion in the whole run ({len(codes):,}):"] * bool(codes)
-    # Codes with the same reason share a line (a large codebook before any coding: hundreds of them).
-    by_reason: dict[str, list[str]] = {}
-    for code_id, why in codes:
-        by_reason.setdefault(why, []).append(code_id)
-    shown = list(by_reason.items())[:UNSUGGESTED_SHOWN]
-    lines += [f"  {_some_of(ids)}: {why}" for why, ids in shown]
-    left = len(codes) - sum(len(ids) for _, ids in shown)
-    return lines + [f"  and {left:,} more"] * (left > 0)
-
-
-def _some_of(ids: list[str]) -> str:
-    """Code ids as a list, the first few named and the rest counted."""
-    if len(ids) <= SAME_REASON_NAMED:
-        return ", ".join(ids)
-    return f"{', '.join(ids[:SAME_REASON_NAMED])} and {len(ids) - SAME_REASON_NAMED:,} more"
+    return [f"Codes with no suggestion in the whole run ({len(codes):,}):"] * bool(codes) + reason_lines(codes)
 
 
 def _score_file(args: argparse.Namespace) -> int:
