@@ -17,7 +17,7 @@ from coder.tui.widgets.response_view import ResponseView
 
 pytestmark = pytest.mark.slow  # real processes and the full UI
 
-QUEUED = re.compile(r"^  (q\d{4})  (\d\.\d) .*  (\d\.\d+ [≥<] \d\.\d+)[* ]  ", re.MULTILINE)
+QUEUED = re.compile(r"^  (q\d{4})  (\d\.\d) .*  (\d\.\d+ [≥<] \d\.\d+)([* ])  ", re.MULTILINE)
 
 
 async def show_queue(app, pilot, screen) -> None:
@@ -50,11 +50,12 @@ def test_the_screens_queue_is_the_clis_after_rejections(tmp_path):
     async def compare():
         async with running(project, coder="me") as (app, pilot, screen):
             await show_queue(app, pilot, screen)
-            assert screen.response_list.ids[:20] == [rid for rid, _, _ in printed]
+            assert screen.response_list.ids[:20] == [rid for rid, _, _, _ in printed]
             text = screen_text(app)
-            for rid, index, _ in printed[:10]:   # the rows in view name the code each is queued for
+            for rid, index, _, _ in printed[:10]:   # the rows in view name the code each is queued for
                 assert f"{rid} {index}? " in text
-            rid, index, call = printed[0]
+            rid, index, call, star = printed[0]
             header = " ".join(line for line, offset in screen.query_one(ResponseView).rows if offset is None)
-            assert re.search(rf"Queued for {re.escape(index)} [^:]+: {call}", " ".join(header.split()))
+            said = "suggested" if star == "*" else "not suggested"   # as the CLI marks it
+            assert re.search(rf"Queued for {re.escape(index)} [^:]+: {call}, {said}\b", " ".join(header.split()))
     run(compare)

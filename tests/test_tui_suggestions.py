@@ -116,7 +116,10 @@ def test_queue_orders_most_uncertain_first(project):
             assert "most uncertain first" in text
             assert "q0004 1.1? " in text and "q0002 2.1? " in text and "q0001 2.2? " in text   # what each is queued for
             header = " ".join(line for line, offset in screen.query_one(ResponseView).rows if offset is None)
-            assert "Queued for 1.1 Caseload size: 0.550 ≥ 0.500" in " ".join(header.split())
+            assert "Queued for 1.1 Caseload size: 0.550 ≥ 0.500, suggested" in " ".join(header.split())
+            await pilot.press("j")   # q0002: queued for 2.1 at 0.35, under its threshold
+            header = " ".join(line for line, offset in screen.query_one(ResponseView).rows if offset is None)
+            assert "0.350 < 0.500, not suggested" in " ".join(header.split())
     run(scenario)
 
 

@@ -273,13 +273,15 @@ class CodingScreen(UsesSession, CodeKeyActions, NoteActions, FilterActions, Codi
                 self.query_one(CodeRules).show_nothing("No suggestion here")
 
     def _queued_call(self, rid: str) -> str | None:
-        """What the response is queued for, when the list is the queue: its code and how close the call is."""
+        """What the response is queued for, when the list is the queue: its code, how close the call
+        is, and whether it is among the suggestions below (`coder suggest --queue` marks it `*`)."""
         queued = self.queued.get(rid)
         if queued is None or queued.code_id is None:
             return None
         code = self.codes.get(queued.code_id)
         name = f"{code.index} {code.label}" if code else queued.code_id
-        return f"Queued for {name}: {queued.call}"
+        shown = any(s.code_id == queued.code_id for s in self.shown_suggestions)
+        return f"Queued for {name}: {queued.call}, {'suggested' if shown else 'not suggested'}"
 
     def go_to(self, rid: str) -> None:
         """Put the cursor on response `rid` (for other screens), clearing a filter that hides it."""
