@@ -220,6 +220,19 @@ def test_model_terms_are_content_words_and_the_sentence_still_counts_every_word(
     assert set(terms) == {"printer", "jammed", "broken"} and sentence == "the printer is broken and jammed again"
 
 
+def test_model_terms_name_a_word_once_at_its_strongest():
+    """'clients, client' and 'budgets, budgets' took two of the five terms for one word."""
+    texts, labels = corpus()
+    suggester = train(texts, labels, codes())
+    text = "printers jammed, the printer jammed again and the printer is broken"
+    ((suggestion,),) = [r.suggestions for r in suggest_texts(suggester, ["a"], [text])]
+    terms = suggestion.evidence["terms"]
+    lemmas = [t["term"] for t in terms]
+    assert len(lemmas) == len(set(lemmas)) and {"printer", "jam", "break"} <= set(lemmas)
+    weights = [t["weight"] for t in terms]
+    assert weights == sorted(weights, reverse=True)
+
+
 def test_folded_stages_give_the_two_stage_scores():
     texts, labels = corpus()
     suggester = train(texts, labels, codes(lunch_keywords=["lunch"]), engine="model")

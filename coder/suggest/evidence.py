@@ -103,7 +103,12 @@ def model_evidence(tokens: Tokens, docs: np.ndarray, contributions: np.ndarray, 
     content = tokens.lexicon().type_content.values[tokens.type_of_token[token]]
     pushed = np.flatnonzero((value > 0) & content)
     order = pushed[np.lexsort((-value[pushed], pair[pushed]))]
-    first_of_pair = np.concatenate([[0], np.cumsum(np.bincount(pair[pushed], minlength=len(pairs)))[:-1]])
+    # A word once, at its strongest ("client" and "clients" are one lemma): the terms are five words.
+    _, norm_id = np.unique(tokens.norm[token[order]], return_inverse=True)
+    _, first_seen = np.unique(pair[order] * (int(norm_id.max(initial=0)) + 1) + norm_id.reshape(-1),
+                              return_index=True)
+    order = order[np.sort(first_seen)]
+    first_of_pair = np.concatenate([[0], np.cumsum(np.bincount(pair[order], minlength=len(pairs)))[:-1]])
     top = order[np.arange(len(order)) - first_of_pair[pair[order]] < TOP_TERMS]
     names = tokens.lexicon().norm_text
     starts = tokens.start[token[top]]
