@@ -226,11 +226,14 @@ def _report(args: argparse.Namespace, conn: sqlite3.Connection, summary: RunSumm
         labels = {c.id: c for c in load_codebook(conn).codes}
         if not queue:
             print("  none: this run scored no uncoded response")
+        # Ids and calls padded to the longest, so the texts start in one column.
+        id_width = max((len(call.queued.response_id) for call in queue), default=0)
+        call_width = max((len(call.queued.call) for call in queue), default=0)
         for call in queue:
             code_id = call.queued.code_id
             code = f"{labels[code_id].index} {labels[code_id].label}" if code_id in labels else "-"
-            line = (f"  {call.queued.response_id}  {fitted(shortened(code, 26), 26)}  "
-                    f"{call.queued.call}{'*' if call.suggested else ' '}  ")
+            line = (f"  {call.queued.response_id:<{id_width}}  {fitted(shortened(code, 26), 26)}  "
+                    f"{call.queued.call + ('*' if call.suggested else ''):<{call_width + 1}}  ")
             print(line + shortened(call.text, max(20, width - cell_len(line) - 1) if width else QUEUE_TEXT_SHOWN))
 
 
