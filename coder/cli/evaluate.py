@@ -87,7 +87,8 @@ def overall_lines(result: Evaluation) -> list[str]:
     """The overall figures and learning curve as readable lines."""
     o = result.overall
     lines = [f"coded responses: {result.texts}, {result.folds}-fold cross-validation",
-             f"micro F1 {o['micro_f1']:.3f}   macro F1 {o['macro_f1']:.3f} (codes with coding or suggestions)   "
+             # Two lines of figures: wrapped at 80 or 100 columns, one line parted a label from its value.
+             f"micro F1 {o['micro_f1']:.3f}   macro F1 {o['macro_f1']:.3f} (codes with coding or suggestions)",
              f"sample F1 {o['samples_f1']:.3f}   exact match {o['exact_match']:.3f}",
              f"character n-grams weigh {result.char_weight:g} against words' 1 (chosen on this coding: "
              "1 unless a larger weight gave clearly lower log loss out of fold)"]
