@@ -59,3 +59,27 @@ def test_its_keys_are_shown_and_ctrl_s_applies(tmp_path):
             await pilot.pause()
             assert screen.filter.attribute == ("year", "2009") and len(screen.response_list.ids) == 12
     run(scenario)
+
+
+def test_most_uncertain_first_with_status_coded_is_refused_with_why(tmp_path):
+    """The queue lists uncoded responses: with status "coded" the dialog applied an always empty list."""
+    from textual.widgets import Checkbox
+
+    path = make_project(tmp_path / "filter.coder", n=20)
+
+    async def scenario():
+        async with running(path, size=(80, 24)) as (app, pilot, screen):
+            await pilot.press("f")
+            await pilot.pause()
+            dialog = app.screen
+            dialog.query_one("#status", Select).value = "coded"
+            dialog.query_one("#queue", Checkbox).value = True
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert app.screen is dialog and not screen.filter.queue   # still open, nothing applied
+            assert [n.message for n in app._notifications][-1].startswith("Most uncertain first lists uncoded")
+            dialog.query_one("#status", Select).value = "uncoded"
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert app.screen is screen and screen.filter.queue and screen.filter.status == "uncoded"
+    run(scenario)

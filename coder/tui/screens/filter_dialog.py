@@ -142,8 +142,13 @@ class FilterDialog(ModalScreen[tuple[ListFilter, bool] | None]):
     def _apply(self) -> None:
         name = self._value("#attr_name")
         value = self._value("#attr_value")
+        status = self._value("#status") or "all"
+        if status == "coded" and self.query_one("#queue", Checkbox).value:
+            self.notify("Most uncertain first lists uncoded responses: set the status to all or uncoded, "
+                        "or untick it.", severity="warning")
+            return   # an empty list, with no word of why, is what applying would give
         self.dismiss((ListFilter(
-            status=self._value("#status") or "all",
+            status=status,
             coded_with=self._value("#coded_with"),
             suggested=self._value("#suggested"),
             attribute=(name, value) if name and value else None,
