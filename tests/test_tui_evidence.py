@@ -29,3 +29,13 @@ def test_keyword_evidence_and_unknown_shapes_still_read():
     assert evidence_terms({"keywords": [{"start": 0, "end": 10, "text": "Responding"}]}, TEXT) == ["Responding"]
     assert evidence_terms({"matches": [{"start": 16, "end": 20}]}, TEXT) == ["duty"]
     assert evidence_terms({"terms": "not a list"}, TEXT) == [] and evidence_spans(None) == []
+
+
+def test_a_model_term_inside_a_matched_keyword_is_not_named_again():
+    """The panel read "service user, service, user": the keyword and the model's two words in it."""
+    text = "Visited a service user at home"
+    evidence = {"keywords": [{"start": 10, "end": 22, "text": "service user"}],
+                "terms": [{"term": "service", "start": 10, "end": 17, "weight": 0.9},
+                          {"term": "user", "start": 18, "end": 22, "weight": 0.8},
+                          {"term": "visit", "start": 0, "end": 7, "weight": 0.5}]}
+    assert evidence_terms(evidence, text) == ["service user", "Visited"]

@@ -52,13 +52,17 @@ def evidence_spans(evidence: object) -> list[tuple[int, int]]:
 def evidence_terms(evidence: object, text: str, limit: int = 6) -> list[str]:
     """Short words or phrases the evidence points at (matched keywords, strong model terms), as the
     response has them: a model term is named by its base form ("medium" for "media", "ring" for
-    "rang"), which the researcher would look for in the text in vain."""
+    "rang"), which the researcher would look for in the text in vain. A word inside a phrase
+    already named (a model term inside a matched keyword) is not named again."""
     terms: list[str] = []
+    named: list[tuple[int, int]] = []   # spans already named
 
     def visit(node: dict) -> None:
         start, end = node.get("start"), node.get("end")
         if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text) and end - start <= 40:
-            terms.append(" ".join(text[start:end].split()))
+            if not any(a <= start and end <= b for a, b in named):   # "service" inside "service user": once
+                named.append((start, end))
+                terms.append(" ".join(text[start:end].split()))
             return
         for key in ("term", "text", "word"):
             value = node.get(key)
