@@ -13,8 +13,8 @@ from pathlib import Path
 
 from coder.errors import DamagedProjectError, ProjectError
 from coder.store.backup import recovery_hint
-from coder.store.connection import (APP_ID, connect_readonly, missing_parts, open_error, require_project_file,
-                                    schema_version_of)
+from coder.store.connection import APP_ID, connect_readonly, open_error, require_project_file, schema_version_of
+from coder.store.layout import missing_parts
 from coder.store.schema import SCHEMA_VERSION
 from coder.store.suggestions import UnfinishedRun, unfinished_run
 

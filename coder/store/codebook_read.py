@@ -12,7 +12,7 @@ import sqlite3
 
 from coder.errors import CoderError
 from coder.records import Code, Codebook, Theme
-from coder.store.connection import get_meta, table_columns
+from coder.store.layout import get_meta, table_columns
 from coder.store.consensus import SETTLED
 
 THEME_COLUMNS = 'id, "index", label, description, position, retired, codable, color'

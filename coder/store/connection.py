@@ -1,4 +1,4 @@
-"""Opening, creating and migrating project files, and transactions.
+"""Opening and creating project files, and transactions (the schema's steps: `coder.store.layout`).
 
 A project is one SQLite file in WAL mode with foreign keys on and a busy
 timeout, so the UI and a batch run can share it.
@@ -13,7 +13,6 @@ import tempfile
 import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -21,7 +20,8 @@ from coder import __version__
 from coder.errors import DamagedProjectError, ProjectError, SaveError
 from coder.files import remove_leftovers, shared_mode, temporary_prefix, writable
 from coder.store.backup import recovery_hint, safety_copy
-from coder.store.schema import MIGRATIONS, OLDEST_READABLE, SCHEMA_VERSION
+from coder.store.layout import migrate, missing_parts, write_meta
+from coder.store.schema import OLDEST_READABLE, SCHEMA_VERSION
 
 APP_ID = "coder"
 BUSY_TIMEOUT_MS = 10_000
@@ -115,8 +115,8 @@ def create_project(path: Path | str, *, name: str | None = None,
         conn = _connect(tmp)
         try:
             with transaction(conn):
-                _migrate(conn, 0)
-                _set_meta(conn, {
+                migrate(conn, 0)
+                write_meta(conn, {
                     "app": APP_ID,
                     "name": name or path.stem,
                     "created_at": now(),
@@ -205,7 +205,7 @@ def _check_version(conn: sqlite3.Connection, path: Path, version: int, readonly:
     if version < SCHEMA_VERSION and not readonly:
         safety_copy(conn)
         with transaction(conn):
-            _migrate(conn, version)
+            migrate(conn, version)
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
@@ -339,74 +339,7 @@ def schema_version_of(conn: sqlite3.Connection, path: Path) -> int:
         raise damaged(path, f"schema_version {value!r} in meta is not a number") from None
 
 
-@lru_cache(maxsize=None)
-def _layout(version: int) -> dict[str, frozenset[str]]:
-    """The tables of a project at schema `version` and their columns (built in memory)."""
-    conn = sqlite3.connect(":memory:", isolation_level=None)
-    try:
-        for step in range(version):
-            for statement in _statements(MIGRATIONS[step]):
-                conn.execute(statement)
-        return _tables(conn)
-    finally:
-        conn.close()
-
-
-def table_columns(conn: sqlite3.Connection, table: str) -> frozenset[str]:
-    """The columns `table` has in this file (a file read as an older schema left lacks some)."""
-    return frozenset(row[1] for row in conn.execute(f'PRAGMA table_info("{table}")'))
-
-
-def _tables(conn: sqlite3.Connection) -> dict[str, frozenset[str]]:
-    names = [row[0] for row in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-    return {name: table_columns(conn, name) for name in names}
-
-
-def missing_parts(conn: sqlite3.Connection, version: int) -> list[str]:
-    """Tables and columns a project of schema `version` must have but `conn`'s lacks."""
-    found = _tables(conn)
-    missing = []
-    for table, columns in _layout(version).items():
-        if table not in found:
-            missing.append(f"table {table} is missing")
-        elif columns - found[table]:
-            missing.append(f"table {table} lacks column {', '.join(sorted(columns - found[table]))}")
-    return missing
-
-
-def _migrate(conn: sqlite3.Connection, from_version: int) -> None:
-    for version in range(from_version, SCHEMA_VERSION):
-        for statement in _statements(MIGRATIONS[version]):
-            conn.execute(statement)
-    _set_meta(conn, {"schema_version": str(SCHEMA_VERSION)})
-
-
-def _statements(script: str) -> list[str]:
-    """Split a migration script into statements (executescript would commit)."""
-    statements, buffer = [], ""
-    for line in script.splitlines(keepends=True):
-        buffer += line
-        if sqlite3.complete_statement(buffer):
-            if buffer.strip():
-                statements.append(buffer.strip())
-            buffer = ""
-    if buffer.strip():
-        statements.append(buffer.strip())
-    return statements
-
-
-def _set_meta(conn: sqlite3.Connection, values: dict[str, str]) -> None:
-    conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?) "
-                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value", values.items())
-
-
-def get_meta(conn: sqlite3.Connection) -> dict[str, str]:
-    """All project metadata (schema version, name, created ...)."""
-    return dict(conn.execute("SELECT key, value FROM meta"))
-
-
 def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
     """Set one metadata value (inside the caller's transaction, if any)."""
     with transaction(conn):
-        _set_meta(conn, {key: value})
+        write_meta(conn, {key: value})

@@ -21,7 +21,8 @@ from typing import Iterable, Iterator
 
 from coder.errors import CoderError, SaveError
 from coder.records import Suggestion
-from coder.store.connection import in_batches, now, table_columns, transaction
+from coder.store.connection import in_batches, now, transaction
+from coder.store.layout import table_columns
 from coder.store.consensus import SETTLED
 from coder.store.rejections import rejected_condition
 from coder.store.schema import RUN_INDEXES
