@@ -1,4 +1,5 @@
-"""Filtering and searching the response list on the coding screen (`f`, `/`, `ctrl+o`, escape).
+"""Filtering, ordering and searching the response list on the coding screen (`f`, `/`, `ctrl+o`,
+escape), and what the coding queue ("most uncertain first") says of each response.
 
 A mixin of CodingScreen: changing the filter reruns one query and keeps the
 cursor on the same response when it is still listed.
@@ -10,15 +11,49 @@ from dataclasses import replace
 
 from textual.widgets import Input
 
-from coder.store.browse import ListFilter
+from coder.store.browse import ListFilter, filtered_ids
 from coder.store.responses import attribute_names, attribute_values
 from coder.store.samples import list_samples
+from coder.suggest.queue import coding_queue
 from coder.tui.screens.filter_dialog import FilterDialog
 from coder.tui.widgets.response_view import ResponseView
 
 
+QUEUE_SIZE = 2000  # responses in the active-learning queue
+
+
 class FilterActions:
     """Search, the filter dialog, everyone's coding and clearing, for the coding screen."""
+
+    def reload_list(self, keep: bool = True) -> None:
+        """Run the filter again and show its ids, keeping the cursor where it was if possible
+        (with `keep`) or else starting at the top."""
+        ids = filtered_ids(self.conn, self.filter, self.scope)
+        self.queued = {}
+        if self.filter.queue:
+            allowed = set(ids)
+            queue = coding_queue(self.conn, QUEUE_SIZE, coder=self.coder)
+            self.queued = {q.response_id: q for q in queue if q.response_id in allowed}
+            ids = list(self.queued)
+            if len(queue) == QUEUE_SIZE:
+                self.notify(f"Most uncertain first: the {QUEUE_SIZE:,} most uncertain uncoded responses "
+                            "are listed; code some and run `coder suggest` again for the next ones.")
+        # A filter that matched nothing leaves no current response: keep the one shown before it.
+        self._left_on = self.response_list.current or self._left_on
+        self.response_list.set_ids(ids, keep=self._left_on if keep else None,
+                                   queued_for={rid: self._code_indexes((q.code_id,)) + "?"
+                                               for rid, q in self.queued.items() if q.code_id is not None})
+
+    def _queued_call(self, rid: str) -> str | None:
+        """What the response is queued for, when the list is the queue: its code, how close the call
+        is, and whether it is among the suggestions below (`coder suggest --queue` marks it `*`)."""
+        queued = self.queued.get(rid)
+        if queued is None or queued.code_id is None:
+            return None
+        code = self.codes.get(queued.code_id)
+        name = f"{code.index} {code.label}" if code else queued.code_id
+        shown = any(s.code_id == queued.code_id for s in self.shown_suggestions)
+        return f"Queued for {name}: {queued.call}, {'suggested' if shown else 'not suggested'}"
 
     def action_search(self) -> None:
         search = self.query_one("#search", Input)

@@ -23,15 +23,15 @@ from coder.colours import code_colours
 from coder.errors import CoderError
 from coder.history import History
 from coder.records import Code
-from coder.store.browse import (ListFilter, change_marker, coded_counts, filtered_ids, first_uncoded,
-                                last_worked_on, row_summaries)
+from coder.store.browse import (ListFilter, change_marker, coded_counts, first_uncoded, last_worked_on,
+                                row_summaries)
 from coder.store.charts import charts_for_response
 from coder.store.codebook_read import load_codebook
 from coder.store.codings import codings_for_response
 from coder.store.memos import get_memo, memos_of
 from coder.store.responses import count_responses, get_response
 from coder.store.suggestions import latest_code_f1, not_suggested_codes
-from coder.suggest.queue import QueuedResponse, coding_queue
+from coder.suggest.queue import QueuedResponse
 from coder.text_search import find
 from coder.tui.code_picker import CodeKeyActions, CodePicker
 from coder.tui.screens.coding_advance import AdvanceActions
@@ -51,7 +51,6 @@ from coder.tui.widgets.suggestions_panel import SuggestionsPanel
 from coder.tui.widgets.key_bar import KeyBar
 
 POLL_SECONDS = 2.0
-QUEUE_SIZE = 2000  # responses in the active-learning queue
 _NOTHING_SHOWN = object()
 
 
@@ -183,25 +182,6 @@ class CodingScreen(UsesSession, CodeKeyActions, NoteActions, FilterActions, Codi
         self.not_suggested = not_suggested_codes(self.conn)
         self.query_one(SuggestionsPanel).make_room(suggestions_to_fit(self.conn))
 
-    def reload_list(self, keep: bool = True) -> None:
-        """Run the filter again and show its ids, keeping the cursor where it was if possible
-        (with `keep`) or else starting at the top."""
-        ids = filtered_ids(self.conn, self.filter, self.scope)
-        self.queued = {}
-        if self.filter.queue:
-            allowed = set(ids)
-            queue = coding_queue(self.conn, QUEUE_SIZE, coder=self.coder)
-            self.queued = {q.response_id: q for q in queue if q.response_id in allowed}
-            ids = list(self.queued)
-            if len(queue) == QUEUE_SIZE:
-                self.notify(f"Most uncertain first: the {QUEUE_SIZE:,} most uncertain uncoded responses "
-                            "are listed; code some and run `coder suggest` again for the next ones.")
-        # A filter that matched nothing leaves no current response: keep the one shown before it.
-        self._left_on = self.response_list.current or self._left_on
-        self.response_list.set_ids(ids, keep=self._left_on if keep else None,
-                                   queued_for={rid: self._code_indexes((q.code_id,)) + "?"
-                                               for rid, q in self.queued.items() if q.code_id is not None})
-
     def resume_where_left_off(self) -> None:
         """Put the cursor on the response this coder last worked on (the first one otherwise)."""
         rid = last_worked_on(self.conn, self.coder)
@@ -271,17 +251,6 @@ class CodingScreen(UsesSession, CodeKeyActions, NoteActions, FilterActions, Codi
                 self.show_rules(under_cursor, "under the cursor")
             else:
                 self.query_one(CodeRules).show_nothing("No suggestion here")
-
-    def _queued_call(self, rid: str) -> str | None:
-        """What the response is queued for, when the list is the queue: its code, how close the call
-        is, and whether it is among the suggestions below (`coder suggest --queue` marks it `*`)."""
-        queued = self.queued.get(rid)
-        if queued is None or queued.code_id is None:
-            return None
-        code = self.codes.get(queued.code_id)
-        name = f"{code.index} {code.label}" if code else queued.code_id
-        shown = any(s.code_id == queued.code_id for s in self.shown_suggestions)
-        return f"Queued for {name}: {queued.call}, {'suggested' if shown else 'not suggested'}"
 
     def go_to(self, rid: str) -> None:
         """Put the cursor on response `rid` (for other screens), clearing a filter that hides it."""
