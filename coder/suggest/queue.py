@@ -1,8 +1,8 @@
 """Active learning: which uncoded responses are most worth coding next.
 
 The engine learns most from responses it is least sure about, but the most
-uncertain responses are often unsure about one code; interleaving them by the
-code of their closest call keeps the queue varied. `coder suggest --queue` and the
+uncertain responses are often unsure about one code; spreading them over the
+codes of their closest calls keeps the queue varied. `coder suggest --queue` and the
 coding screen's "most uncertain first" both list `coding_queue`, so they agree.
 Importing this module loads no NLP or model code, so the UI can order its list
 without the seconds that costs.
@@ -46,42 +46,60 @@ class QueuedResponse:
         return f"{self.score:.{digits}f} {'≥' if self.clears else '<'} {self.threshold:.{digits}f}"
 
 
+def _ranked(candidates: Sequence[tuple[str, float, str | None]]) -> list[tuple[float, int, str]]:
+    """(-priority, rank, id) of every candidate, best first: a code's k-th most uncertain candidate
+    counts its uncertainty / k, and ties keep the candidates' order."""
+    taken: dict[str | None, int] = {}
+    keyed = []
+    for rank, (rid, unsure, code) in enumerate(sorted(candidates, key=lambda c: -c[1])):
+        taken[code] = taken.get(code, 0) + 1
+        keyed.append((-unsure / taken[code], rank, rid))
+    return sorted(keyed)
+
+
 def diverse_order(candidates: Sequence[tuple[str, float, str | None]], n: int) -> list[str]:
     """Pick `n` response ids from (id, uncertainty, code) candidates, the code being the one the
-    uncertainty is measured on; ties keep the candidates' order.
+    uncertainty is measured on.
 
-    Takes rounds over the codes: each round, the most uncertain remaining
-    response of every code, the rounds' picks ordered by uncertainty. The
-    first k picks are the same for any n >= k. They need only each code's d
-    most uncertain candidates, for any d whose first d rounds hold k
-    candidates or more: a candidate deeper in its code comes after them all.
+    A code's k-th most uncertain response ranks by its uncertainty / k, so a
+    code that has had picks yields to the close calls of others, yet a
+    response far from every threshold does not jump a queue of close calls
+    just by being the only one of its code. The first k picks are the same
+    for any n >= k.
     """
-    groups: dict[str | None, list[tuple[float, int, str]]] = {}
-    for rank, (rid, unsure, code) in enumerate(sorted(candidates, key=lambda c: -c[1])):
-        groups.setdefault(code, []).append((-unsure, rank, rid))
-    order: list[str] = []
-    depth = 0
-    while len(order) < n and any(depth < len(g) for g in groups.values()):
-        order.extend(rid for _, _, rid in sorted(g[depth] for g in groups.values() if depth < len(g)))
-        depth += 1
-    return order[:n]
+    return [rid for _, _, rid in _ranked(candidates)[:max(n, 0)]]
+
+
+def _settled(candidates: Sequence[tuple[str, float, str | None]], n: int, per_code: int) -> bool:
+    """Whether the first `n` picks from `candidates`, read at most `per_code` of each code (the most
+    uncertain), are those from all of them: a code cut short could add a candidate worth at most its
+    last one's uncertainty / (per_code + 1), which must rank under the n-th pick."""
+    read: dict[str | None, list[float]] = {}
+    for _, unsure, code in candidates:
+        read.setdefault(code, []).append(unsure)
+    cut_short = [min(unsures) / (per_code + 1) for unsures in read.values() if len(unsures) >= per_code]
+    if not cut_short:
+        return True
+    ranked = _ranked(candidates)
+    return len(ranked) >= n and -ranked[n - 1][0] > max(cut_short)
 
 
 def coding_queue(conn: sqlite3.Connection, n: int, *, coder: str | None = None) -> list[QueuedResponse]:
     """The `n` uncoded responses most worth coding next, from the latest run's scores, each with the
     call it is queued for.
 
-    Least certain first, interleaved across the codes they are unsure of so the
-    queue is not all one code. A response coded by `coder` (by anyone, without
-    one) is left out, and so is one whose call's code that coder (anyone) rejected on
-    it. The first k of a longer queue are the queue of k.
+    Least certain first, spread across the codes they are unsure of so the
+    queue is not all one code (`diverse_order`). A response coded by `coder`
+    (by anyone, without one) is left out, and so is one whose call's code that
+    coder (anyone) rejected on it. The first k of a longer queue are the queue of k.
     """
-    # Each code's k most unsure settle the first k picks (see `diverse_order`), and fewer than n
-    # settle the first n once there are n of them in all: a long queue over many codes reads a
-    # few of each code, not n.
-    depth = min(max(n, 0), 64)
+    if n <= 0:
+        return []
+    # No code gives more than n of the first n picks, and usually far fewer: read a few of each
+    # code, and more only while a code cut short could still place one of its rest among them.
+    depth = min(n, 64)
     candidates = queue_candidates(conn, coder=coder, per_code=depth)
-    while len(candidates) < n and depth < n:
+    while depth < n and not _settled([row[:3] for row in candidates], n, depth):
         depth = min(n, depth * 4)
         candidates = queue_candidates(conn, coder=coder, per_code=depth)
     by_id = {row[0]: QueuedResponse(*row) for row in candidates}
