@@ -477,7 +477,7 @@ def test_the_list_mark_leaves_out_retired_codes(project):
         conn.close()
 
 
-def test_a_wide_panel_keeps_the_score_bar_and_cuts_the_terms_instead(tmp_path):
+def test_a_wide_panel_keeps_the_score_bar_and_a_narrow_one_shortens_the_engine_for_the_terms(tmp_path):
     """At 160 columns a suggestion with many evidence terms lost its score bar (the bar went
     wherever the whole line did not fit, not only where it left the terms no room)."""
     path = make_project(tmp_path / "wide.coder", n=1)
@@ -486,13 +486,19 @@ def test_a_wide_panel_keeps_the_score_bar_and_cuts_the_terms_instead(tmp_path):
     terms = [{"term": w.lower(), "start": text.index(w), "end": text.index(w) + len(w), "weight": 1.0 - k / 10}
              for k, w in enumerate(words)]
     write_run(path, [Suggestion("q0001", "caseload", 0.75, 0.5, "model + keywords", {"terms": terms})])
+    conn = open_project(path)
+    save_evaluation(conn, coder=None, engine="auto", folds=5, texts=10, overall={}, curve=[],
+                    codes=[("caseload", 4, 0.8, 0.7, 0.62, "model + keywords")])
+    conn.close()
 
     async def scenario():
-        for size, bar in (((160, 45), True), ((80, 24), False)):
+        # At 80 columns "0.75 model + keywords F1 0.62" left the terms one cell.
+        for size, bar, shown in (((160, 45), True, "0.75 model + keywords f1 0.62  tur"),
+                                 ((80, 24), False, "0.75 model+kw f1 .62  turning,")):
             async with running(path, size=size) as (app, pilot, screen):
                 panel = screen.query_one(SuggestionsPanel)
                 line = "".join(segment.text for segment in panel.render_line(2)).rstrip()
-                assert "0.75 model + keywords  Tur" in line
+                assert shown in line.lower(), line
                 assert ("│" in line) is bar, (size, line)
                 assert line.endswith("…")   # the terms cut, not the score, engine or bar
     run(scenario)

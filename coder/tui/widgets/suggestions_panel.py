@@ -83,8 +83,10 @@ class SuggestionsPanel(DrawsTitleLine, KeepsBaseStyles, Widget, can_focus=True):
         self.title = "Suggestions (none)"
         self.cursor = 0
         self._top = 0   # the first suggestion in view
-        # Each suggestion's lines, uncut: its code, its evidence, its evidence without the score bar.
-        self._lines: list[tuple[Content, Content, Content, Content]] = []
+        # Each suggestion's lines, uncut: its code, and the forms of its evidence line with the
+        # width each needs; every suggestion is drawn in the same form, `_form`.
+        self._lines: list[tuple[Content, tuple[tuple[Content, int], ...]]] = []
+        self._form = 0
         self._drawn_as: list[tuple] = []   # and what decides their look, to compare with the next response's
         self._strips: dict[tuple[int, bool], tuple[Strip, Strip]] = {}   # drawn, by (suggestion, highlighted)
         self._title_strip: Strip | None = None
@@ -128,6 +130,7 @@ class SuggestionsPanel(DrawsTitleLine, KeepsBaseStyles, Widget, can_focus=True):
         self.suggestions, self._lines, self._drawn_as, self.cursor, self._top = ranked, lines, drawn, 0, 0
         if drawn == old_drawn and old_cursor == old_top == 0:
             return   # the same lines again (most often: none before, none now)
+        old_form, self._form = self._form, self._shared_form(self.size.width)
         self._strips.clear()
         self._set_title()
         # Every suggestion the panel draws, the last one maybe cut off by its height: a row
@@ -135,23 +138,35 @@ class SuggestionsPanel(DrawsTitleLine, KeepsBaseStyles, Widget, can_focus=True):
         for at in range(-(-max(0, self.size.height - 1) // LINES_PER_SUGGESTION)):
             was = old_drawn[old_top + at] if old_top + at < len(old_drawn) else None
             now = drawn[at] if at < len(drawn) else None
-            if was != now or (old_top + at == old_cursor) != (at == 0):
+            if was != now or self._form != old_form or (old_top + at == old_cursor) != (at == 0):
                 self._refresh_suggestion(at)
 
     def _suggestion_lines(self, s: Suggestion, code: Code, colours: dict[str, str], text: str,
-                          f1: dict[str, tuple[float, str]]) -> tuple[Content, Content, Content, Content]:
+                          f1: dict[str, tuple[float, str]]) -> tuple[Content, tuple[tuple[Content, int], ...]]:
         terms = ", ".join(evidence_terms(s.evidence, text))
-        quality = f" F1 {f1[s.code_id][0]:.2f}" if s.code_id in f1 else ""
+        f1_value = f1[s.code_id][0] if s.code_id in f1 else None
 
-        def evidence(lead: str, terms: str) -> Content:   # not dim: 3.5:1 on the panel
-            return Content.assemble(f"{lead}{s.score:.2f} ", (f"{s.engine}{quality}", "italic"),
+        def evidence(lead: str, engine: str, quality: str) -> Content:   # not dim: 3.5:1 on the panel
+            return Content.assemble(f"{lead}{s.score:.2f} ", (f"{engine}{quality}", "italic"),
                                     f"  {terms}" if terms else "")
 
-        # Where the line with the bar leaves the terms too little room (80 columns), the same
-        # without the bar: the score, engine and F1 stay in view, and the terms as far as they go.
+        # The second line's forms, the first that leaves the terms TERMS_BESIDE_BAR cells drawn: with
+        # the score bar; without it (80 columns); then with the engine and F1 in short ("model+kw
+        # F1 .62"), which a narrow panel draws whatever its room, the terms as far as they go.
         bar = f"   {score_bar(s.score, s.threshold)} "
+        quality = f" F1 {f1_value:.2f}" if f1_value is not None else ""
+        short_quality = f" F1 {f1_value:.2f}".replace(" 0.", " .") if f1_value is not None else ""
+        cut = max(0, Content(terms).cell_length - TERMS_BESIDE_BAR)
+        forms = (evidence(bar, s.engine, quality), evidence(" ", s.engine, quality),
+                 evidence(" ", short_engine(s.engine), short_quality))
         return (Content.assemble((f" {code.index} ", chip_style(colours[code.id])), f" {code.label}"),
-                evidence(bar, terms), evidence(" ", terms), evidence(bar, terms[:TERMS_BESIDE_BAR]))
+                tuple((line, line.cell_length - cut) for line in forms))
+
+    def _shared_form(self, width: int) -> int:
+        """The first form of the evidence line that leaves every suggestion's terms their room at
+        `width` (the last form where none does), so the panel's lines read alike."""
+        return max((next((at for at, (_, needs) in enumerate(forms) if needs <= width), len(forms) - 1)
+                    for _, forms in self._lines), default=0)
 
     def _set_title(self) -> None:
         count = len(self.suggestions)
@@ -196,6 +211,7 @@ class SuggestionsPanel(DrawsTitleLine, KeepsBaseStyles, Widget, can_focus=True):
             self.post_message(self.Selected(self.suggestions[index].code_id))
 
     def on_resize(self) -> None:
+        self._form = self._shared_form(self.size.width)
         self._strips.clear()
         self._title_strip = None
         self._top = self._top_showing(self.cursor)
@@ -219,18 +235,23 @@ class SuggestionsPanel(DrawsTitleLine, KeepsBaseStyles, Widget, can_focus=True):
             self._strips[key] = self._draw(self._lines[index], width, highlighted=key[1])
         return self._strips[key][(y - 1) % LINES_PER_SUGGESTION]
 
-    def _draw(self, lines: tuple[Content, Content, Content, Content], width: int, *, highlighted: bool) -> tuple[Strip, Strip]:
+    def _draw(self, lines: tuple[Content, tuple[tuple[Content, int], ...]], width: int, *,
+              highlighted: bool) -> tuple[Strip, Strip]:
         """A suggestion's two lines, each cut to the panel (not wrapped: the room is counted in lines)."""
         base, visual = self.base_styles()
         if highlighted:
             cursor = self.component_style("suggestions-panel--cursor")
             base, visual = base + cursor, visual + Style.from_rich_style(cursor)
-        label, evidence, narrow, bar_and_some_terms = lines
-        if bar_and_some_terms.cell_length > width:
-            evidence = narrow
+        label, forms = lines
+        evidence = forms[self._form][0]
         first, second = (Strip(line.render_segments(visual)).adjust_cell_length(width, base)
                          for line in (_cut_after_word(label, width), evidence.truncate(width, ellipsis=True)))
         return first, second
+
+
+def short_engine(engine: str) -> str:
+    """The engine's name for a narrow panel: "model+kw" for "model + keywords"."""
+    return engine.replace(" + keywords", "+kw")
 
 
 def _cut_after_word(line: Content, width: int) -> Content:
@@ -242,7 +263,8 @@ def _cut_after_word(line: Content, width: int) -> Content:
     return line[:lead + len(shorten(plain[lead:], width - lead)) - 1] + "…"
 
 
-def _drawn_as(lines: tuple[Content, ...]) -> tuple:
+def _drawn_as(lines: tuple[Content, tuple[tuple[Content, int], ...]]) -> tuple:
     """What decides how a suggestion's lines look: their text and styles (Content's own
     equality compares the text alone)."""
-    return tuple((line.plain, tuple(line.spans)) for line in lines)
+    label, forms = lines
+    return tuple((line.plain, tuple(line.spans)) for line in (label, *(form for form, _ in forms)))
