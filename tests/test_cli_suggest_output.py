@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -169,3 +170,32 @@ def test_codes_not_suggested_for_one_reason_share_a_line(tmp_path):
     notes = " ".join(done.stdout.split("Codes not suggested (110):\n")[1].split())
     assert notes == ("c0_0, c0_1, c0_2, c0_3, c0_4 and 105 more: not enough coding: 5 more coded examples "
                      "needed")
+
+
+def test_ctrl_c_stops_evaluate_saying_whether_its_evaluation_was_saved(demo, tmp_path):
+    """Ctrl-C while `coder evaluate` printed a saved evaluation said "interrupted" (exit 130), as one
+    in the middle of cross-validating does."""
+    from coder.cli.evaluate import stopped_by_user
+    from coder.store.suggestions import latest_evaluation_id, save_evaluation
+
+    path = tmp_path / "copy.coder"
+    path.write_bytes(demo.read_bytes())
+    process = subprocess.Popen([sys.executable, "-m", "coder", "evaluate", str(path)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=_environment(), start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(4)   # importing and cross-validating: the demo's takes 10-20 s
+    assert process.poll() is None, process.communicate()
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert (process.returncode, err.splitlines()[-1]) == (
+        130, "coder: interrupted while cross-validating; nothing was stored")
+    conn = open_project(path)
+    before = latest_evaluation_id(conn)
+    assert stopped_by_user(path, before, None)[1] == 130
+    save_evaluation(conn, coder=None, engine="auto", folds=5, texts=10, overall={}, curve=[], codes=[])
+    conn.close()
+    assert stopped_by_user(path, before, None) == (
+        f"coder: stopped while reporting; evaluation {before + 1} had finished and is saved "
+        "(coder code shows its F1s; run coder evaluate again to print it)", 0)
+    said, code = stopped_by_user(path, before, tmp_path / "table.csv")
+    assert code == 130 and said.endswith(f"; {tmp_path / 'table.csv'} was not written")

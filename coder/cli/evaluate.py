@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ from coder.reliability import figure
 from coder.store import open_project, open_to_check
 from coder.store.codebook_read import load_codebook
 from coder.store.codings import check_coder
+from coder.store.suggestions import latest_evaluation_id
 from coder.suggest import ENGINES, engine_name
 
 if TYPE_CHECKING:
@@ -113,9 +115,7 @@ def calibration_lines(result: Evaluation) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from coder.export.tables import ExportTables, table_format, write_tables
-    from coder.suggest.project import evaluate_project  # deferred: keeps `coder --help` fast
-    from coder.suggest.workers import default_workers
+    from coder.export.tables import table_format
 
     if args.folds < 2:
         raise CoderError(f"--folds {args.folds}: use 2 or more")
@@ -125,6 +125,21 @@ def run(args: argparse.Namespace) -> int:
         table_format(args.out)
     with closing(open_to_check(args.project)) as conn:
         check_coder(conn, args.coder)
+        before = latest_evaluation_id(conn)
+    wrote: list[Path] = []   # the --out file, once written
+    try:
+        return _evaluate_and_report(args, wrote)
+    except KeyboardInterrupt:   # wherever it lands: the project says whether the evaluation was saved
+        said, code = stopped_by_user(args.project, before, args.out if args.out and not wrote else None)
+        print(said, file=sys.stderr)
+        return code
+
+
+def _evaluate_and_report(args: argparse.Namespace, wrote: list[Path]) -> int:
+    from coder.export.tables import ExportTables, write_tables
+    from coder.suggest.project import evaluate_project  # deferred: keeps `coder --help` fast
+    from coder.suggest.workers import default_workers
+
     conn = open_project(args.project)
     try:
         # It trains folds x (1 + the learning curve's points) + 1 times: minutes on a large coding.
@@ -140,5 +155,22 @@ def run(args: argparse.Namespace) -> int:
     print(wrapped(note_lines(table) + [""] + overall_lines(result)))
     if args.out:
         write_tables(ExportTables({"evaluation": table}, overall_lines(result), csv_notes=True), args.out)
+        wrote.append(args.out)
         print(f"Wrote {args.out}")
     return 0
+
+
+def stopped_by_user(project: Path, before: int, unwritten: Path | None) -> tuple[str, int]:
+    """What to say when Ctrl-C (or `kill`) stops `coder evaluate` on `project`, and the exit code, by
+    whether the project holds an evaluation newer than `before` (not by where the signal landed): a
+    saved evaluation is complete though it was being printed, and exits 0 unless a file asked for
+    (`unwritten`) is still to write."""
+    with closing(open_to_check(project)) as conn:
+        saved = latest_evaluation_id(conn)
+    if saved <= before:
+        return "coder: interrupted while cross-validating; nothing was stored", 130
+    said = (f"coder: stopped while reporting; evaluation {saved} had finished and is saved "
+            "(coder code shows its F1s; run coder evaluate again to print it)")
+    if unwritten is not None:
+        return f"{said}; {unwritten} was not written", 130
+    return said, 0

@@ -375,6 +375,11 @@ def not_suggested_codes(conn: sqlite3.Connection) -> dict[str, str]:
     return json.loads(row[0]).get("not_suggested", {}) if row else {}
 
 
+def latest_evaluation_id(conn: sqlite3.Connection) -> int:
+    """The id of the newest saved evaluation (0 if none was run)."""
+    return conn.execute("SELECT ifnull(max(id), 0) FROM evaluations").fetchone()[0]
+
+
 def latest_code_f1(conn: sqlite3.Connection) -> dict[str, tuple[float, str]]:
     """Per code, (F1, engine) from the newest evaluation (empty if none was run)."""
     return {code_id: (f1, engine) for code_id, f1, engine in conn.execute(
