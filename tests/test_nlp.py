@@ -46,6 +46,11 @@ def test_content_words_are_known_per_word_type():
     # stop words by form or by lemma ("says": "say"), punctuation and numbers are not content words
     assert [word for word, is_content in content.items() if is_content] == ["Printer", "print", "pages", "2nd",
                                                                            "hand", "toner"]
+    # but words naming an absence are: what a response lacks is often why it has a code
+    tokens = tokenize(["There is not enough time and no support, never any"])
+    lex = tokens.lexicon()
+    assert [lex.type_text[t] for t in tokens.type_of_token.tolist() if lex.type_content.values[t]] == [
+        "enough", "time", "no", "support", "never"]
 
 
 def test_sentence_starts_from_token_arrays_match_the_sentencizer():

@@ -38,6 +38,11 @@ from coder.nlp.pipeline import final_punctuation, new_pipeline, pipeline
 PIECE_LIMIT = 100_000
 _BETWEEN = " \n "   # what separates new pieces sent to spaCy together
 
+# Stop words (in spaCy's English list) that name an absence or a sufficiency, what shortage themes are
+# about: "no support", "never enough time", "without a manager". As evidence they show why such a code
+# was suggested. "Not" stays a stop word: it negates a verb, and alone says little of a theme.
+STOP_WORDS_THAT_SAY_SOMETHING = frozenset({"no", "never", "nothing", "none", "without", "enough"})
+
 
 class GrowingArray:
     """A 1-d numpy array that grows at the end (amortised doubling)."""
@@ -74,7 +79,7 @@ class Lexicon:
     def _clear(self, nlp: Language) -> None:
         self._tokenizer = nlp.tokenizer
         self._vocab = nlp.vocab
-        self._stop_words = nlp.Defaults.stop_words   # of the pipeline's language
+        self._stop_words = nlp.Defaults.stop_words - STOP_WORDS_THAT_SAY_SOMETHING   # of the pipeline's language
         self._edges = PatternEdges(self._tokenizer)
         self.pieces: dict[str, int] = {}
         self.piece_first = GrowingArray(np.int64)    # its first token in the token arrays
