@@ -123,6 +123,31 @@ def test_queue_orders_most_uncertain_first(project):
     run(scenario)
 
 
+def test_rejecting_the_code_a_response_is_queued_for_marks_its_row_settled_until_undone(project):
+    """The row kept its "1.1?" and the text "suggested" after the code it was queued for was rejected."""
+    write_run(project, [kw("q0004", "caseload", 0.55)],
+              scored=[("q0004", 0.9, "caseload", 0.55, "caseload", 0.55, 0.5),
+                      ("q0002", 0.7, "paperwork", 0.45, "paperwork", 0.35, 0.5)])
+
+    def header(screen) -> str:
+        return " ".join(" ".join(line for line, offset in screen.query_one(ResponseView).rows
+                                 if offset is None).split())
+
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.press("f")
+            app.screen.query_one("#queue", Checkbox).value = True
+            await pilot.click("#apply")
+            await pilot.press("x")   # the highlighted suggestion: caseload, the call q0004 is queued for
+            await pilot.pause()
+            assert "q0004 1.1✗ " in screen_text(app) and "0.550 ≥ 0.500, rejected" in header(screen)
+            assert screen.response_list.ids == ["q0004", "q0002"]   # the list stays put while you work
+            await pilot.press("u")
+            await pilot.pause()
+            assert "q0004 1.1? " in screen_text(app) and "0.550 ≥ 0.500, suggested" in header(screen)
+    run(scenario)
+
+
 def test_panel_shows_f1_from_latest_evaluation(project):
     conn = open_project(project)
     save_evaluation(conn, coder=None, engine="keywords", folds=5, texts=10, overall={}, curve=[],

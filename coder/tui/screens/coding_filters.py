@@ -12,6 +12,7 @@ from dataclasses import replace
 from textual.widgets import Input
 
 from coder.store.browse import ListFilter, filtered_ids
+from coder.store.rejections import rejected_codes
 from coder.store.responses import attribute_names, attribute_values
 from coder.store.samples import list_samples
 from coder.suggest.queue import coding_queue
@@ -44,6 +45,16 @@ class FilterActions:
                                    queued_for={rid: self._code_indexes((q.code_id,)) + "?"
                                                for rid, q in self.queued.items() if q.code_id is not None})
 
+    def settle_queued(self, rid: str) -> None:
+        """After a change to a queued response: mark its row "4.2✗" once the code it is queued for
+        is rejected on it (the call is settled; the queue leaves it out when next read), "4.2?"
+        again once the rejection is undone."""
+        queued = self.queued.get(rid)
+        if queued is None or queued.code_id is None:
+            return
+        rejected = queued.code_id in rejected_codes(self.conn, rid, self.coder)
+        self.response_list.set_queued_label(rid, self._code_indexes((queued.code_id,)) + ("✗" if rejected else "?"))
+
     def _queued_call(self, rid: str) -> str | None:
         """What the response is queued for, when the list is the queue: its code, how close the call
         is, and whether it is among the suggestions below (`coder suggest --queue` marks it `*`)."""
@@ -52,8 +63,11 @@ class FilterActions:
             return None
         code = self.codes.get(queued.code_id)
         name = f"{code.index} {code.label}" if code else queued.code_id
-        shown = any(s.code_id == queued.code_id for s in self.shown_suggestions)
-        return f"Queued for {name}: {queued.call}, {'suggested' if shown else 'not suggested'}"
+        if self.response_list.queued_label(rid).endswith("✗"):
+            said = "rejected"
+        else:
+            said = "suggested" if any(s.code_id == queued.code_id for s in self.shown_suggestions) else "not suggested"
+        return f"Queued for {name}: {queued.call}, {said}"
 
     def action_search(self) -> None:
         search = self.query_one("#search", Input)

@@ -70,6 +70,7 @@ class CodingHistoryActions(HistoryActions):
         if rid and rid != self.response_list.current and rid in ids:
             self.response_list.move_to(ids.index(rid))
         if rid:
+            self.settle_queued(rid)
             self.response_list.invalidate([rid])
         self.show_current()
         self.refresh_progress()

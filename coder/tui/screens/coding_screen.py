@@ -274,6 +274,7 @@ class CodingScreen(UsesSession, CodeKeyActions, NoteActions, FilterActions, Codi
         themes_after = {self.codes[c].theme_id for c in after if c in self.codes}
         for theme in themes_before ^ themes_after:
             self.per_theme[theme] = self.per_theme.get(theme, 0) + (1 if theme in themes_after else -1)
+        self.settle_queued(rid)
         self.response_list.invalidate([rid])
         if rid == self.response_list.current:
             self.show_current()

@@ -98,6 +98,14 @@ class ResponseList(KeepsBaseStyles, ScrollView, can_focus=True):
         self.move_to(index, force=True)
         self.refresh()
 
+    def queued_label(self, rid: str) -> str:
+        """The code a queued row is marked with ("4.2?"; "" where it is not queued)."""
+        return self._queued_for.get(rid, "")
+
+    def set_queued_label(self, rid: str, label: str) -> None:
+        """Mark a queued row anew (drawn when the row is next invalidated)."""
+        self._queued_for[rid] = label
+
     def invalidate(self, response_ids: list[str] | None = None) -> None:
         """Forget cached rows (all of them), or fetch these rows again now and redraw just them.
 
