@@ -16,6 +16,11 @@ PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
            "#d37295", "#d4a6c8", "#d7b5a6", "#79706e", "#fabfd2"]
 
 
+# A code's colour as coder.json (coder.refi.fields) records one the codebook does not set: project.qde
+# gives every code the colour it is shown in, for other programs, and this keeps it picked on import.
+AUTOMATIC_COLOUR = "automatic"
+
+
 def code_colours(codebook: Codebook) -> dict[str, str]:
     """Code id -> colour (#rrggbb), the codebook's colour where it sets one."""
     return {code.id: code.color or PALETTE[i % len(PALETTE)] for i, code in enumerate(codebook.codes)}

@@ -627,3 +627,18 @@ def test_attribute_values_come_back_as_they_were(tmp_path, schema):
 def exported_qde(path: Path) -> bytes:
     with zipfile.ZipFile(path) as archive:
         return archive.read("project.qde")
+
+
+def test_a_code_without_a_colour_of_its_own_comes_back_without_one(tmp_path):
+    """Every code went out with the colour coder showed it in (other programs need one) and came
+    back fixed to it: a codebook's automatic colours became 23 set ones."""
+    path = make_small_project(tmp_path / "coloured.coder")
+    conn = open_project(path)
+    update_code(conn, "staffing", "setup", color="#123456")
+    write_qdpx(conn, tmp_path / "c.qdpx")
+    conn.close()
+    import_qdpx(tmp_path / "c.qdpx", tmp_path / "back.coder")
+    back = open_project(tmp_path / "back.coder", readonly=True)
+    assert {c.id: c.color for c in load_codebook(back).codes} == {
+        "caseload": None, "staffing": "#123456", "paperwork": None, "systems": None, "old": None}
+    back.close()

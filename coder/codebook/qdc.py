@@ -51,7 +51,7 @@ from typing import Iterable, Mapping
 
 from coder.codebook.refi_text import exported_names
 from coder.codebook.rules import UniqueValues, check_color, check_id, unique_slug
-from coder.colours import code_colours
+from coder.colours import AUTOMATIC_COLOUR, code_colours
 from coder.errors import CoderError, InputError
 from coder.records import Code, Codebook, Theme
 
@@ -276,7 +276,8 @@ class _Importer:
                     definition=info["definition"], include=tuple(info["include"]),
                     exclude=tuple(info["exclude"]),
                     keywords=tuple(k.strip() for k in info.get("keywords", "").split(";") if k.strip()),
-                    color=check_color(element.get("color"), file=self.file, line=self.line(element)),
+                    color=None if info.get("color") == AUTOMATIC_COLOUR else check_color(
+                        element.get("color"), file=self.file, line=self.line(element)),
                     position=position, retired=info.get("retired", "").lower() == "yes",
                     parent_id=parent_id, codable=_codable(element, True), key=info.get("key") or None)
 

@@ -34,6 +34,7 @@ from typing import Iterable, Mapping
 
 from coder.codebook.qdc import normal_guid
 from coder.codebook.refi_text import exported_names
+from coder.colours import AUTOMATIC_COLOUR
 from coder.errors import InputError
 from coder.records import ORIGINS, Codebook
 from coder.refi.qde import DAMAGED_MEMBER, QdeFile
@@ -42,7 +43,7 @@ from coder.store.samples import SampleInfo
 CODER_FIELDS = "coder.json"
 _CODEBOOK_FIELDS = ("name", "version", "method")
 _CODE_FIELDS = {"id": str, "index": str, "include": list, "exclude": list, "keywords": list,
-                "retired": bool, "key": str, "label": str}
+                "retired": bool, "key": str, "label": str, "color": str}
 _SAMPLE_FIELDS = {"name": str, "size": int, "by": (str, type(None)), "seed": int, "created_at": str,
                   "created_by": str}   # coder.store.samples.SampleInfo
 
@@ -76,7 +77,10 @@ def coder_fields(codebook: Codebook, theme_guids: Mapping[str, str], code_guids:
              for t in codebook.themes}
     codes.update({code_guids[c.id]: {"id": c.id, "index": c.index, "include": list(c.include),
                                      "exclude": list(c.exclude), "keywords": list(c.keywords),
-                                     "retired": c.retired, **({"key": c.key} if c.key else {}), **renamed(c)}
+                                     "retired": c.retired, **({"key": c.key} if c.key else {}),
+                                     # project.qde gives every code the colour it is shown in, for
+                                     # other programs; this says which of them coder picked itself
+                                     **({} if c.color else {"color": AUTOMATIC_COLOUR}), **renamed(c)}
                   for c in codebook.codes})
     book = {key: getattr(codebook, key) for key in _CODEBOOK_FIELDS}
     drawn = [{**dataclasses.asdict(info), "responses": [list(row) for row in rows]} for info, rows in samples]
@@ -122,7 +126,10 @@ def _description_fields(values: dict) -> dict:
         raise ValueError("unknown field or type")
     if not all(isinstance(item, str) for key in ("include", "exclude", "keywords") for item in values.get(key, [])):
         raise ValueError("a list of other than text")
-    found = {key: values[key] for key in ("id", "index", "include", "exclude", "key", "label") if key in values}
+    if values.get("color", AUTOMATIC_COLOUR) != AUTOMATIC_COLOUR:
+        raise ValueError("a colour other than automatic")
+    found = {key: values[key] for key in ("id", "index", "include", "exclude", "key", "label", "color")
+             if key in values}
     if "keywords" in values:
         found["keywords"] = "; ".join(values["keywords"])
     if "retired" in values:
