@@ -31,6 +31,7 @@ from coder.store.settings import coder_setting, set_coder_setting
 from coder.tui.colours import muted_on, readable_on, text_on
 from coder.tui.screens.coding_screen import CodingScreen
 from coder.tui.session import Session
+from coder.tui.typing_ahead import HoldsTypingAhead
 
 # Key, command-palette title, module under coder.tui.screens, class.
 THEME_SETTING = "theme"   # the coder's chosen theme (coder.store.settings)
@@ -43,7 +44,7 @@ SCREENS = [
 ]
 
 
-class CoderApp(App):
+class CoderApp(HoldsTypingAhead, App):
     """`coder code PROJECT`: keyboard-first coding of one project by one coder."""
 
     TITLE = "coder"

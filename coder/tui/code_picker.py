@@ -49,6 +49,7 @@ class CodePickerPalette(CommandPalette):
     "Exit the command palette", since to the coder it is the code picker."""
 
     BINDINGS = [Binding("escape", "escape", "Close")]
+    TAKES_TYPING = True   # what is typed before its search has focus goes in (coder.tui.typing_ahead)
 
     def compose(self):
         yield from super().compose()

@@ -39,6 +39,7 @@ from coder.tui.screens.coding_history import HistoryActions
 from coder.tui.screens.help_screen import HelpScreen
 from coder.tui.screens.side_screen import SideScreen
 from coder.tui.session import Session, UsesSession
+from coder.tui.typing_ahead import OpensFields
 from coder.tui.widgets.response_view import ResponseView
 from coder.tui.widgets.key_bar import KeyBar
 from coder.tui.widgets.response_list import shortened_id
@@ -72,7 +73,7 @@ def _mark(codings: list[Coding], code_id: str) -> str:
     return whole + (f"~{spans}" if spans > 1 else "~" if spans else "")
 
 
-class AdjudicationScreen(UsesSession, BlindCoding, HistoryActions, CodeKeyActions, SideScreen):
+class AdjudicationScreen(UsesSession, OpensFields, BlindCoding, HistoryActions, CodeKeyActions, SideScreen):
     """Two coders' codings side by side; the lead records the consensus."""
 
     DEFAULT_CSS = """
@@ -93,7 +94,7 @@ class AdjudicationScreen(UsesSession, BlindCoding, HistoryActions, CodeKeyAction
         Binding("A", f"settle('{TAKE_A}')", "Take A"),
         Binding("B", f"settle('{TAKE_B}')", "Take B"),
         Binding("U", f"settle('{UNION}')", "Union"),
-        Binding("c", "pick_code", "Edit…"),
+        Binding("c", "pick_code", "Edit…", priority=True),   # what is typed next goes in (OpensFields)
         Binding("u", "undo", "Undo"),
         Binding("ctrl+r", "redo", "Redo"),
         Binding("n", "next_open", "Unsettled"),

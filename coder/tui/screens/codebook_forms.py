@@ -47,6 +47,8 @@ class Field:
 class RecordForm(ModalScreen[bool]):
     """Edit the fields of a theme or code; dismisses True once `save(values)` succeeded."""
 
+    TAKES_TYPING = True   # what is typed before its first field has focus goes in (coder.tui.typing_ahead)
+
     DEFAULT_CSS = DIALOG_CSS.format(name="RecordForm") + """
     RecordForm VerticalScroll { height: auto; max-height: 18; margin: 1 0; }
     RecordForm Horizontal { height: auto; margin-bottom: 0; }

@@ -35,11 +35,12 @@ from coder.tui.screens.coding_history import HistoryActions
 from coder.tui.screens.note_editing import NoteEditing
 from coder.tui.screens.side_screen import SideScreen
 from coder.tui.session import Session, UsesSession
+from coder.tui.typing_ahead import OpensFields
 from coder.tui.widgets.codebook_tree import THEME_PREFIX, CodebookTree
 from coder.tui.widgets.key_bar import KeyBar
 
 
-class CodebookScreen(UsesSession, HistoryActions, NoteEditing, SideScreen):
+class CodebookScreen(UsesSession, OpensFields, HistoryActions, NoteEditing, SideScreen):
     """Themes and codes (retired ones dimmed) with the highlighted one's full record."""
 
     DEFAULT_CSS = """
@@ -53,10 +54,11 @@ class CodebookScreen(UsesSession, HistoryActions, NoteEditing, SideScreen):
     """
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = [
-        Binding("a", "add_code", "Add code"),
-        Binding("t", "add_theme", "Add theme"),
-        Binding("e", "edit", "Edit"),
-        Binding("m", "memo", "Memo"),
+        # Keys that open a field run as they arrive, so what is typed next goes in (OpensFields).
+        Binding("a", "add_code", "Add code", priority=True),
+        Binding("t", "add_theme", "Add theme", priority=True),
+        Binding("e", "edit", "Edit", priority=True),
+        Binding("m", "memo", "Memo", priority=True),
         Binding("v", "move", "Move"),
         Binding("g", "merge", "Merge"),
         Binding("r", "retire", "Retire"),

@@ -73,7 +73,7 @@ class FilterActions:
         search = self.query_one("#search", Input)
         search.add_class("visible")
         search.value = self.filter.text
-        search.focus()
+        self.set_focus(search)   # now, not once the keys already typed are handed on: they go in
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "search":

@@ -26,9 +26,19 @@ class NoteActions(NoteEditing):
                             lambda: self._say_saved(f"memo on {rid} saved"))
 
     def action_code_memo(self) -> None:
-        code_id = self.query_one(CodebookPanel).highlighted_code
-        if code_id is None:
-            self.notify("Highlight a code in the codebook panel first (tab to it).")
+        """The memo on the code or theme highlighted in the codebook panel; with nothing highlighted
+        there, on the code whose rules are shown. `M` on a theme said "highlight a code first" in a
+        toast, and the memo typed after it went to the screen as code keys."""
+        panel = self.query_one(CodebookPanel)
+        theme = next((t for t in self.codebook.themes if t.id == panel.highlighted_theme), None)
+        shown = self.query_one(CodeRules).code
+        code_id = panel.highlighted_code or (shown.id if theme is None and shown is not None else None)
+        if code_id not in self.codes:
+            if theme is None:
+                self.notify("Highlight a code in the codebook panel first (tab to it).")
+                return
+            self.edit_note(memo_note("theme", theme.id), f"Memo on theme {theme.index} {theme.label}",
+                           lambda: self._say_saved(f"memo on theme {theme.index} saved"))
             return
         code, note = self.codes[code_id], memo_note("code", code_id)
 

@@ -42,6 +42,7 @@ from coder.tui.screens.coding_suggestions import SuggestionActions
 from coder.tui.screens.help_screen import HelpScreen
 from coder.tui.session import Session, UsesSession
 from coder.tui.suggestions import suggestions_to_fit, visible_suggestions
+from coder.tui.typing_ahead import OpensFields
 from coder.tui.widgets.code_rules import SUGGESTED, CodeRules
 from coder.tui.widgets.codebook_panel import CodebookPanel
 from coder.tui.widgets.progress import ProgressLine
@@ -54,7 +55,7 @@ POLL_SECONDS = 2.0
 _NOTHING_SHOWN = object()
 
 
-class CodingScreen(UsesSession, CodeKeyActions, NoteActions, FilterActions, CodingHistoryActions,
+class CodingScreen(UsesSession, OpensFields, CodeKeyActions, NoteActions, FilterActions, CodingHistoryActions,
                    SuggestionActions, AdvanceActions, Screen):
     """The default screen: read, code, accept or reject suggestions."""
 
@@ -73,27 +74,28 @@ class CodingScreen(UsesSession, CodeKeyActions, NoteActions, FilterActions, Codi
         Binding("j", "step(1)", "Next"),
         Binding("k", "step(-1)", "Prev", show=False),
         Binding("n", "next_uncoded", "Uncoded"),
-        Binding("c", "pick_code", "Code…"),
+        # Keys that open a field run as they arrive, so what is typed next goes in (OpensFields).
+        Binding("c", "pick_code", "Code…", priority=True),
         Binding("enter", "accept", "Accept", show=False),
         Binding("A", "accept_all", "Accept all"),
         Binding("x", "reject", "Reject"),
         Binding("u", "undo", "Undo"),
         Binding("ctrl+r", "redo", "Redo", show=False),
-        Binding("m", "memo", "Memo"),
-        Binding("M", "code_memo", "Code memo", show=False),
-        Binding("s", "chart", "Chart"),
+        Binding("m", "memo", "Memo", priority=True),
+        Binding("M", "code_memo", "Code memo", show=False, priority=True),
+        Binding("s", "chart", "Chart", priority=True),
         Binding("right_square_bracket", "sentence(1)", "Next sentence", show=False),
         Binding("left_square_bracket", "sentence(-1)", "Previous sentence", show=False),
         Binding("right_curly_bracket", "sentence(1, True)", "Add the next sentence", show=False),
         Binding("left_curly_bracket", "sentence(-1, True)", "Add the previous sentence", show=False),
-        Binding("slash", "search", "Search"),
+        Binding("slash", "search", "Search", priority=True),
         Binding("f", "filter", "Filter"),
         Binding("ctrl+o", "toggle_everyone", "Everyone", show=False),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("full_stop", "details", "More about the response", show=False),
         Binding("shift+down", "scroll_text(3)", "Scroll the text down", show=False),
         Binding("shift+up", "scroll_text(-3)", "Scroll the text up", show=False),
-        Binding("plus", "new_code", "New code", show=False),
+        Binding("plus", "new_code", "New code", show=False, priority=True),
         Binding("ctrl+n", "toggle_auto_advance", "Auto-advance", show=False),
         Binding("q", "app.quit", "Quit"),
     ]

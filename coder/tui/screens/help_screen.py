@@ -28,7 +28,7 @@ KEYS = [
     (".", "show all of the response's attributes / fold them to one line"),
     ("shift+↓ / shift+↑", "scroll the response text"),
     ("m", "memo on the response"),
-    ("M", "memo on the highlighted code"),
+    ("M", "memo on the highlighted code (or theme)"),
     ("s", "chart summary: the response under the highlighted code's theme"),
     ("/", "search the text and ids"),
     ("f", "filter: uncoded or coded, coded with, suggested, sample, attribute, text, everyone's coding, "

@@ -25,6 +25,8 @@ DRAFT_DELAY = 1.0   # seconds after the last change before the text is kept as a
 class NoteEditor(ModalScreen[str | None]):
     """Edit a short text; dismisses with the text (escape/ctrl+s) or None (ctrl+g: cancel)."""
 
+    TAKES_TYPING = True   # what is typed before the text area has focus goes in (coder.tui.typing_ahead)
+
     DEFAULT_CSS = """
     NoteEditor { align: center bottom; }
     NoteEditor > Vertical { width: 100%; max-width: 120; height: 45%; min-height: 8;
