@@ -237,8 +237,11 @@ class Lexicon:
 
 def is_content_word(lower: str, lemma: str, stop_words: Collection[str]) -> bool:
     """Whether a word can say what a text is about: it has a letter (no punctuation, symbol
-    or number) and neither its lower-cased form nor its lemma is a stop word ("says": "say")."""
-    return any(map(str.isalpha, lower)) and lower not in stop_words and lemma not in stop_words
+    or number), begins and ends with a letter or digit (the tokenizer leaves "budgets=" whole
+    before a space; its word shows where written alone), and neither its lower-cased form nor its
+    lemma is a stop word ("says": "say")."""
+    return (any(map(str.isalpha, lower)) and lower[:1].isalnum() and lower[-1:].isalnum()
+            and lower not in stop_words and lemma not in stop_words)
 
 
 def _rows(doc) -> np.ndarray:
