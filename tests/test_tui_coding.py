@@ -8,7 +8,7 @@ from textual.geometry import Offset
 from textual.selection import Selection
 from textual.widgets import Checkbox, Input, Select, TextArea, Tree
 from tui_driver import run, running, screen_text, stored_codings
-from tui_project import make_project
+from tui_project import CODES, make_project
 
 from coder.codebook.keys import assign_keys
 from coder.coding import toggle_code
@@ -567,6 +567,24 @@ def test_a_code_on_a_span_and_on_the_whole_response_reads_whole_in_the_chip_and_
             text = screen_text(app)
             assert " 1.1 Caseload size " in text and "1.1~" not in text
             assert "☑" in text
+    run(scenario)
+
+
+def test_chips_wrap_whole_never_inside_a_label(project):
+    """At 160x45, "1.3 Time pressure and working" ended one line and "hours" began the next."""
+    conn = open_project(project)
+    for code in ("caseload", "staffing", "time_pressure", "paperwork", "it_systems"):
+        toggle_code(conn, "q0001", code, "alice")
+    conn.close()
+    labels = {c.index: c.label for c in CODES}
+
+    async def scenario():
+        for width in (80, 110, 160):
+            async with running(project, size=(width, 30)) as (app, pilot, screen):
+                view = screen.query_one(ResponseView)
+                chip_lines = [plain for plain, offset in view.rows if offset is None and ("1." in plain or "2." in plain)]
+                for index, label in labels.items():
+                    assert sum(f"{index} {label}" in line for line in chip_lines) == 1, (width, chip_lines)
     run(scenario)
 
 

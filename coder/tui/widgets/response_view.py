@@ -48,7 +48,8 @@ class ResponseView(KeepsBaseStyles, ScrollView, can_focus=False):
         super().__init__(**kwargs)
         self.response_id: str | None = None
         self.text = ""
-        self._header: list[Content] = []   # the chip line, if any (the id line is `_id_lines`)
+        # The queued call and the chips, if any (the id line is `_id_lines`): a line, or chips
+        self._header: list[Content | list[Content]] = []
         self._memo_mark = False
         self._attributes: list[str] = []   # "name: value", the response's non-empty attributes
         self._body = Content("")
@@ -164,7 +165,7 @@ class ResponseView(KeepsBaseStyles, ScrollView, can_focus=False):
         """Every line drawn at `width` cells: its content and, for lines of the text, its start offset."""
         lines: list[tuple[Content, int | None]] = []
         for part in self._id_lines(width) + self._header:
-            lines += [(line, None) for line in part.wrap(width)]
+            lines += [(line, None) for line in (_packed(part, width) if isinstance(part, list) else part.wrap(width))]
         body = self._body
         if self._chosen is not None:
             start, end = self._chosen_span()
@@ -362,7 +363,7 @@ class ResponseView(KeepsBaseStyles, ScrollView, can_focus=False):
 
     @staticmethod
     def _chips(codings: list[Coding], codes: dict[str, Code], colours: dict[str, str],
-               own_coder: str) -> Content | None:
+               own_coder: str) -> list[Content] | None:
         # One chip per code and coder, in order of first coding; "~" only when every coding
         # of it is a span (a whole-response coding of the code makes it whole, as in the tree).
         spans_only: dict[tuple[str, str], bool] = {}
@@ -370,12 +371,32 @@ class ResponseView(KeepsBaseStyles, ScrollView, can_focus=False):
             if coding.code_id in codes:
                 key = (coding.code_id, coding.coder)
                 spans_only[key] = spans_only.get(key, True) and coding.start is not None
-        parts: list = []
+        chips = []
         for (code_id, coder), span in spans_only.items():
             code = codes[code_id]
             who = "" if coder == own_coder else f" ({coder})"
-            parts += [(f" {code.index}{'~' if span else ''} {code.label}{who} ", chip_style(colours[code.id])), " "]
-        return Content.assemble(*parts) if parts else None
+            chips.append(Content.styled(f" {code.index}{'~' if span else ''} {code.label}{who} ",
+                                        chip_style(colours[code.id])))
+        return chips or None
+
+
+def _packed(chips: list[Content], width: int) -> list[Content]:
+    """Chips in lines of `width` cells, a space between two, each whole on one line (a chip
+    wider than a line alone, wrapped): wrapped as words, "1.3 Time pressure and working" ended
+    one line and "hours" began the next."""
+    lines: list[Content] = []
+    line: list[Content] = []
+    for chip in chips:
+        if line and sum(c.cell_length + 1 for c in line) + chip.cell_length > width:
+            lines.append(Content(" ").join(line))
+            line = []
+        if chip.cell_length > width:
+            lines += chip.wrap(width)
+        else:
+            line.append(chip)
+    if line:
+        lines.append(Content(" ").join(line))
+    return lines
 
 
 def _underlined(body: Content, spans: list[tuple[int, int]]) -> Content:
