@@ -183,7 +183,11 @@ def test_ctrl_c_stops_evaluate_saying_whether_its_evaluation_was_saved(demo, tmp
     process = subprocess.Popen([sys.executable, "-m", "coder", "evaluate", str(path)], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, env=_environment(), start_new_session=True,
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    time.sleep(4)   # importing and cross-validating: the demo's takes 10-20 s
+    # Cross-validating holds the project open (its -wal file is there) for 10-20 s on the demo.
+    deadline = time.monotonic() + 120
+    while not path.with_name(path.name + "-wal").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1)
     assert process.poll() is None, process.communicate()
     os.killpg(process.pid, signal.SIGINT)
     _, err = process.communicate(timeout=60)
