@@ -3,7 +3,9 @@ project left byte-identical."""
 
 from __future__ import annotations
 
+import re
 import threading
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from coder.errors import InputError
 from coder.importers.background import in_background
 from coder.importers.responses import check_responses, write_responses
 from coder.store import open_project
+from coder.store.responses import get_response
 
 
 @pytest.fixture
@@ -207,6 +210,31 @@ def test_a_workbook_whose_first_sheet_is_not_the_data_names_the_sheet_read_and_t
     assert "also has" not in message
     conn = open_project(project)
     write_responses(conn, check_responses(conn, cover, sheet="Data"))
+    conn.close()
+
+
+def test_a_text_that_is_a_formula_saved_without_its_value_is_named_not_skipped_as_empty(project, tmp_path):
+    """openpyxl, like many scripts, saves a formula without computing it: the cell read as empty and
+    its row was skipped as one "with empty text", saying nothing of why."""
+    rows = [["id", "comment", "score"], ["F1", "workload is high", "=1+1"], ["F2", None, 3],
+            ["F3", '=CONCAT("too much ", "paperwork")', 4], ["F4", "fine", 5]]
+    file = write_xlsx(tmp_path / "formulas.xlsx", rows)
+    fails(project, file, r"formulas\.xlsx, row 4, column 'comment': the text is a formula saved without its value "
+                         r".*open the file in Excel or LibreOffice and save it")
+    # Saved with its value, as Excel and LibreOffice save one, the value is the text.
+    with zipfile.ZipFile(file) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    members[sheet] = re.sub(rb'(<c r="B4")(><f>[^<]*</f>)<v></v>', rb'\1 t="str"\2<v>too much paperwork</v>',
+                            members[sheet])
+    assert b"<v>too much paperwork</v>" in members[sheet]
+    with zipfile.ZipFile(tmp_path / "saved.xlsx", "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    conn = open_project(project)
+    plan = check_responses(conn, tmp_path / "saved.xlsx")
+    write_responses(conn, plan)
+    assert plan.empty_text == 1 and get_response(conn, "F3").text == "too much paperwork"
     conn.close()
 
 

@@ -107,10 +107,15 @@ def check_responses(conn: sqlite3.Connection, path: Path | str, *, id_col: str |
     plan = ResponsePlan(table, id_column, text_column, id_prefix, on_duplicate)
     seen: set[str] = set()
     first_repeats = plan.first_repeats
+    unsaved: set[tuple[int, str]] | None = None
     for number, place, values in table.rows():
         plan.rows_read += 1
         rid, _ = _id_and_text(plan, number, place, values)
         if not rid:
+            if table.unsaved_formulas is not None and plan.text_column not in values:
+                unsaved = table.unsaved_formulas() if unsaved is None else unsaved
+                if (place, plan.text_column) in unsaved:
+                    raise _unsaved_formula_error(table, plan, place)
             plan.empty_text += 1
         elif rid in seen:
             if rid not in plan.repeated_ids and len(first_repeats) < SHOWN_IDS:
@@ -125,6 +130,14 @@ def check_responses(conn: sqlite3.Connection, path: Path | str, *, id_col: str |
     if on_duplicate == "error" and (plan.repeated_ids or plan.existing_ids):
         raise _duplicates_error(table, plan, first_repeats)
     return plan
+
+
+def _unsaved_formula_error(table: Table, plan: ResponsePlan, place: int) -> InputError:
+    """The error for a text cell holding a formula saved without its value: it reads as empty, and
+    the row would be skipped as one without text."""
+    return table.error("the text is a formula saved without its value (the file was written by a program "
+                       "that does not compute formulas)", place, column=plan.text_column,
+                       hint="open the file in Excel or LibreOffice and save it, then import it again")
 
 
 def _nothing_to_import(table: Table, plan: ResponsePlan) -> InputError:

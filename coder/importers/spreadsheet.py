@@ -15,6 +15,7 @@ import re
 import zipfile
 import zlib
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
@@ -101,6 +102,30 @@ def _table(path: Path, kind: str, names: list[str], index: int, chosen: bool, ra
     return table
 
 
+# A cell holding a formula and no value (`<v>` empty or missing): what a program that writes
+# formulas without computing them saves (openpyxl, many scripts). Excel and LibreOffice save both.
+_UNSAVED_FORMULA = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>')
+_SCAN_CHUNK, _SCAN_OVERLAP = 1 << 22, 1 << 16
+
+
+def unsaved_formula_cells(path: Path, member: str) -> set[tuple[int, int]]:
+    """(row, column from 0) of every cell of the sheet `member` of the workbook at `path` that holds
+    a formula saved without its value, scanned in chunks (a formula longer than the overlap
+    between two chunks is not found)."""
+    found: set[tuple[int, int]] = set()
+    with zipfile.ZipFile(path) as archive, archive.open(member) as sheet:
+        tail = b""
+        while chunk := sheet.read(_SCAN_CHUNK):
+            text = tail + chunk
+            for letters, row in _UNSAVED_FORMULA.findall(text):
+                column = 0
+                for letter in letters:
+                    column = column * 26 + letter - ord("A") + 1
+                found.add((int(row), column - 1))
+            tail = text[-_SCAN_OVERLAP:]
+    return found
+
+
 def _unreadable(path: Path, exc: Exception) -> InputError:
     reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return InputError(f"not a readable XLSX workbook ({reason})", file=str(path),
@@ -133,7 +158,8 @@ def open_xlsx(path: Path, sheet: str | None = None, limits: ZipLimits = ZipLimit
 
     with loaded() as workbook:
         names = workbook.sheetnames
-    index = _choose_sheet(names, sheet, path)
+        index = _choose_sheet(names, sheet, path)
+        member = getattr(workbook.worksheets[index], "_worksheet_path", None)   # e.g. xl/worksheets/sheet1.xml
 
     def raw_rows():
         with loaded() as book:
@@ -147,7 +173,15 @@ def open_xlsx(path: Path, sheet: str | None = None, limits: ZipLimits = ZipLimit
                     return
                 yield row
 
-    return _table(path, "XLSX", names, index, sheet is not None, raw_rows)
+    table = _table(path, "XLSX", names, index, sheet is not None, raw_rows)
+    if not member:
+        return table
+    columns = table.columns
+
+    def unsaved_formulas() -> set[tuple[int, str]]:
+        return {(row, columns[column]) for row, column in unsaved_formula_cells(path, member)
+                if column < len(columns)}
+    return replace(table, unsaved_formulas=unsaved_formulas)
 
 
 # xlrd's words for an encrypted legacy workbook, and for an OLE container without a workbook

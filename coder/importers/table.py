@@ -45,6 +45,9 @@ class Table:
     default_id: str | None = None         # id column to use when none is given (TXT: @row)
     sheet: str | None = None              # the sheet, in a workbook of several
     other_sheets: tuple[str, ...] = ()    # the workbook's other sheets, when none was asked for
+    # A workbook's cells holding a formula saved without its value, (sheet row, column), found on
+    # demand: such a cell reads as empty
+    unsaved_formulas: Callable[[], set[tuple[int, str]]] | None = None
 
     def error(self, reason: str, place: int | None = None, column: str | None = None,
               hint: str | None = None) -> InputError:
