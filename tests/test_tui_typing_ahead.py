@@ -28,25 +28,23 @@ def project(tmp_path):
     return make_project(tmp_path / "ui.coder", n=30)
 
 
-def burst(app, keys: str) -> None:
-    """Post every key of `keys` to the app at once."""
+async def typed(app, pilot, keys: str) -> None:
+    """Post every key of `keys` to the app at once, then let it handle them."""
     for key in keys:
         app.post_message(events.Key(NAMES.get(key, key), None if key == "\r" else key))
+    await pilot.pause(0.3)
 
 
 def test_a_search_typed_in_one_burst_is_searched_for_and_codes_nothing(project):
     """"/overnight" put 5.4, 6.4, 4.3 and 6.2 on q0001 ("over"), moved on ("n") and coded q0002."""
     async def scenario():
         async with running(project) as (app, pilot, screen):
-            burst(app, "/overnight")
-            await pilot.pause(0.3)
+            await typed(app, pilot, "/overnight")
             assert screen.query_one("#search", Input).value == "overnight"
             assert coded(project) == [] and screen.response_list.current == "q0001"
-            burst(app, "\r")
-            await pilot.pause(0.3)
+            await typed(app, pilot, "\r")
             assert screen.filter.text == "overnight"
-            burst(app, "/m/")   # the search again, its text selected: keys that open fields are typed
-            await pilot.pause(0.3)
+            await typed(app, pilot, "/m/")   # the search again, its text selected: keys that open fields are typed
             assert screen.query_one("#search", Input).value == "m/"
             assert app.screen is screen
     run(scenario)
@@ -56,8 +54,7 @@ def test_a_memo_typed_in_one_burst_after_m_is_kept_whole(project):
     """"mhello world" saved "o world": what came before the editor had focus was lost."""
     async def scenario():
         async with running(project) as (app, pilot, screen):
-            burst(app, "mhello world")
-            await pilot.pause(0.3)
+            await typed(app, pilot, "mhello world")
             assert isinstance(app.screen, NoteEditor)
             assert app.screen.query_one(TextArea).text == "hello world"
             await pilot.press("escape")
@@ -70,8 +67,7 @@ def test_a_code_picked_in_one_burst_after_c_is_searched_for_whole(project):
     """"cstress" showed the picker with "ress"."""
     async def scenario():
         async with running(project) as (app, pilot, screen):
-            burst(app, "cstaff")
-            await pilot.pause(0.3)
+            await typed(app, pilot, "cstaff")
             assert app.screen.query_one(CommandInput).value == "staff"
             assert coded(project) == []
     run(scenario)
@@ -88,8 +84,7 @@ def test_code_memo_with_a_theme_highlighted_opens_a_memo_not_a_toast(project):
             panel.move_cursor(panel.root.children[0], animate=False)   # theme 1
             await pilot.pause()
             assert panel.highlighted_code is None and panel.highlighted_theme is not None
-            burst(app, "Mnote on it")
-            await pilot.pause(0.3)
+            await typed(app, pilot, "Mnote on it")
             assert isinstance(app.screen, NoteEditor) and app.screen.query_one(TextArea).text == "note on it"
             assert app.screen.title_text.startswith("Memo on theme 1 ")
             assert coded(project) == []
@@ -118,8 +113,7 @@ def test_a_memo_typed_in_one_burst_on_the_codebook_screen_retires_nothing(projec
             await pilot.pause()
             codebook = app.screen
             code = codebook.highlighted_code()
-            burst(app, "mretire it")
-            await pilot.pause(0.3)
+            await typed(app, pilot, "mretire it")
             assert isinstance(app.screen, NoteEditor) and app.screen.query_one(TextArea).text == "retire it"
             await pilot.press("escape")
             await pilot.pause()
