@@ -38,6 +38,7 @@ from coder.records import tree_depths
 from coder.refi.line_endings import WrittenText
 from coder.store import transaction
 from coder.store.backup import project_file
+from coder.store.code_merge import merged_codes
 from coder.store.merge import (KEYS, Rows, apply_merge, events_held, next_positions, read_other,
                                response_texts, safety_copy_as_committed, table_rows)
 from coder.wording import counted
@@ -55,6 +56,7 @@ class MergeReport:
     source: Path
     added: dict[str, int] = field(default_factory=dict)
     removed: int = 0             # codings taken off, as the other file's coder took them off there
+    followed: int = 0            # its codings on codes merged here into others, taken as on those
     present: dict[str, int] = field(default_factory=dict)
     held_back: dict[str, int] = field(default_factory=dict)
     conflicts: list[str] = field(default_factory=list)
@@ -76,6 +78,9 @@ class MergeReport:
         lines = [f"{_NAMES[t]}: {self.added.get(t, 0):,} added, "
                  + (f"{self.removed:,} taken off (as in {self.source.name}), " if t == "codings" and self.removed
                     else "") + f"{self.present.get(t, 0):,} already present" for t in _NAMES]
+        if self.followed:
+            lines.append(f"{counted(self.followed, 'coding')} in {self.source.name} on codes merged into others "
+                         "here: taken as on the codes merged into")
         lines.append(f"codebook: themes {self.added.get('themes', 0):,} added, "
                      f"codes {self.added.get('codes', 0):,} added")
         lines.append(f"coders: {', '.join(self.coders) or 'none'}"
@@ -168,6 +173,7 @@ def _plan(conn: sqlite3.Connection, theirs: Rows, their_texts: dict[str, str], r
     """What to add, what to take off (`_taken_off_there`) and what conflicts, comparing the
     project with the other file's rows."""
     report = MergeReport(other)
+    report.followed = _follow_code_merges(conn, theirs, removals)
     ours = {table: {_key(table, row): row for row in table_rows(conn, table)} for table in KEYS}
     our_texts = response_texts(conn)
     used = _referenced_responses(theirs)
@@ -198,6 +204,18 @@ def _plan(conn: sqlite3.Connection, theirs: Rows, their_texts: dict[str, str], r
     report.coders = sorted(everyone)
     report.new_coders = sorted(everyone - ours_coders)
     return report, rows, _taken_off_there(conn, removals, ours["codings"], blocked, report)
+
+
+def _follow_code_merges(conn: sqlite3.Connection, theirs: Rows, removals: list[dict]) -> int:
+    """Put the other file's codings (and codings taken off there) on a code this project has since
+    merged into another onto the code its codings went to, in place; return how many codings.
+    Brought in on the merged code, they undid the merge: the retired code held codings again, and
+    every count had the responses twice."""
+    into = merged_codes(conn)
+    followed = [row for row in theirs["codings"] if row["code_id"] in into]
+    for row in [*followed, *(removal for removal in removals if removal["code_id"] in into)]:
+        row["code_id"] = into[row["code_id"]]
+    return len(followed)
 
 
 def _taken_off_there(conn: sqlite3.Connection, removals: list[dict], our_codings: dict[tuple, dict],

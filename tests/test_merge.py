@@ -389,3 +389,27 @@ def test_the_original_merges_into_its_qdpx_copy_too(tmp_path):
         assert text[begin:end] == "staff" and "\r\n" not in text
     finally:
         copy.close()
+
+
+def test_a_copys_codings_on_a_code_merged_here_since_go_onto_the_code_it_was_merged_into(copies, capsys):
+    """The lead merged 'staffing' into 'caseload' here (F2 `g`); bob's copy still coded with
+    staffing. Merging it put codings back on the retired staffing, beside their moved copies on
+    caseload: the counts had those responses twice, and no conflict was reported."""
+    from coder.store.code_merge import merge_codes
+
+    alice, bob = copies
+    conn = open_project(bob)
+    toggle_code(conn, "R3", "staffing", "bob")   # a new coding with the code merged away in the project
+    conn.close()
+    conn = open_project(alice)
+    merge_codes(conn, "staffing", "caseload", "lead")
+    conn.close()
+    capsys.readouterr()
+    assert merge(alice, bob) == 0
+    out = capsys.readouterr().out
+    assert "1 coding in bob.coder on codes merged into others here: taken as on the codes merged into" in out
+    assert not [row for row in codings(alice) if row[1] == "staffing"]
+    assert ("R3", "caseload", "bob") in {row[:3] for row in codings(alice)}
+    capsys.readouterr()
+    assert merge(alice, bob) == 0   # twice: nothing more
+    assert "codings: 0 added" in capsys.readouterr().out

@@ -99,3 +99,23 @@ def unmerge_codes(conn: sqlite3.Connection, source_id: str, target_id: str, move
             "source": source_id, "target": target_id, "moved": given_back, "moved_codings": keys,
             "dropped": dropped, "before": {"retired": True}, "after": {"retired": retired}})
         return {"moved": len(given_back), "dropped": restored}
+
+
+def merged_codes(conn: sqlite3.Connection) -> dict[str, str]:
+    """Each code merged into another and still merged (retired, its latest merge not taken back),
+    with the code its codings are on now: the merge's target, followed through later merges."""
+    latest: dict[str, tuple[str, str]] = {}
+    for action, source, data in conn.execute("SELECT action, target, data FROM events WHERE action IN (?, ?) "
+                                             "ORDER BY id", (Action.CODE_MERGE, Action.CODE_UNMERGE)):
+        latest[source] = (action, json.loads(data).get("target"))
+    retired = {code_id for (code_id,) in conn.execute("SELECT id FROM codes WHERE retired = 1")}
+    into = {source: target for source, (action, target) in latest.items()
+            if action == Action.CODE_MERGE and source in retired and target}
+
+    def now_on(code_id: str) -> str:
+        seen = {code_id}
+        while into.get(code_id) is not None and into[code_id] not in seen:
+            code_id = into[code_id]
+            seen.add(code_id)
+        return code_id
+    return {source: now_on(source) for source in into}
