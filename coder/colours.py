@@ -5,6 +5,7 @@ Used by the UI and by exports to other tools, so a code has the same colour ever
 
 from __future__ import annotations
 
+from coder.codebook.rules import full_colour
 from coder.records import Codebook
 
 # Tableau 10 (mid-tone colours that read with dark text in both Textual themes), then ten more
@@ -23,4 +24,6 @@ AUTOMATIC_COLOUR = "automatic"
 
 def code_colours(codebook: Codebook) -> dict[str, str]:
     """Code id -> colour (#rrggbb), the codebook's colour where it sets one."""
-    return {code.id: code.color or PALETTE[i % len(PALETTE)] for i, code in enumerate(codebook.codes)}
+    # full_colour: a project an older coder stored "#0f0" in.
+    return {code.id: full_colour(code.color) if code.color else PALETTE[i % len(PALETTE)]
+            for i, code in enumerate(codebook.codes)}

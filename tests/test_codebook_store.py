@@ -62,7 +62,7 @@ def test_update_code_logs_changed_fields_only(small):
         update_code(small, "caseload", "bob", label=" ")
     with pytest.raises(CoderError, match="not #RRGGBB"):
         update_code(small, "caseload", "bob", color="red")
-    assert update_code(small, "caseload", "bob", color="#abc").color == "#abc"
+    assert update_code(small, "caseload", "bob", color="#abc").color == "#aabbcc"   # #RGB kept as given broke F2
     assert update_code(small, "caseload", "bob", color=None).color is None
     assert update_theme(small, "work", "bob", label="Work").label == "Work"
 

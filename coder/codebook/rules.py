@@ -26,13 +26,20 @@ def check_id(value: str, *, file: str, line: int | None, field: str = "id") -> s
 
 def check_color(value: str | None, *, file: str | None = None, line: int | None = None,
                 column: str | None = "color") -> str | None:
-    """Return a colour `#RRGGBB`/`#RGB` (or None), else raise InputError naming where."""
+    """Return a colour given as `#RRGGBB` or `#RGB` as `#rrggbb` (or None), else raise InputError
+    naming where. (`#RGB` kept as given broke the codebook screen, whose styles read six digits.)"""
     if value in (None, ""):
         return None
     if not _COLOR.match(value):
         raise InputError(f"colour {value!r} is not #RRGGBB", file=file, line=line, column=column,
                          hint="e.g. #1f77b4")
-    return value
+    return full_colour(value)
+
+
+def full_colour(value: str) -> str:
+    """A `#RGB` or `#RRGGBB` colour as `#rrggbb`."""
+    digits = value[1:].lower()
+    return "#" + ("".join(d * 2 for d in digits) if len(digits) == 3 else digits)
 
 
 def check_keywords(values: tuple[str, ...], *, file: str | None = None, line: int | None = None,

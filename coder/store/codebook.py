@@ -40,18 +40,19 @@ def set_codebook_info(conn: sqlite3.Connection, *, name: str, version: str = "",
                          [(META_KEYS[k], v) for k, v in values.items() if v])
 
 
-def _check_new(conn: sqlite3.Connection, record: Theme | Code) -> None:
+def _check_new(conn: sqlite3.Connection, record: Theme | Code) -> Theme | Code:
+    """`record` checked as a new theme or code, its colour as #rrggbb; a CoderError if it cannot be one."""
     id_ = record.id
     if not id_ or not id_.strip() or any(ch.isspace() for ch in id_):
         raise CoderError(f"id {id_!r}: a theme or code needs a non-empty id without spaces")
     if not record.label.strip():
         raise CoderError(f"{id_!r}: a theme or code needs a label")
-    check_color(record.color, column=None)
     taken = conn.execute("SELECT 1 FROM themes WHERE id = ? UNION ALL SELECT 1 FROM codes WHERE id = ?",
                          (id_, id_)).fetchone()
     if taken:
         raise CoderError(f"id {id_!r} is already used by a theme or code in this project "
                          "(ids must be unique)")
+    return dataclasses.replace(record, color=check_color(record.color, column=None))
 
 
 def add_theme(conn: sqlite3.Connection, theme: Theme, coder: str) -> Theme:
@@ -60,7 +61,7 @@ def add_theme(conn: sqlite3.Connection, theme: Theme, coder: str) -> Theme:
     Logged as `codebook.theme.add` with the theme in `after`.
     """
     with transaction(conn):
-        _check_new(conn, theme)
+        theme = _check_new(conn, theme)
         position = conn.execute("SELECT ifnull(max(position), -1) + 1 FROM themes").fetchone()[0]
         stored = dataclasses.replace(theme, position=position)
         conn.execute(f"INSERT INTO themes({THEME_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -113,7 +114,7 @@ def add_code(conn: sqlite3.Connection, code: Code, coder: str) -> Code:
     """
     with transaction(conn):
         require_theme(conn, code.theme_id)
-        _check_new(conn, code)
+        code = _check_new(conn, code)
         _check_parent(conn, code)
         stored = dataclasses.replace(code, position=_next_code_position(conn, code.theme_id))
         _write_code(conn, stored)
@@ -143,7 +144,8 @@ def update_code(conn: sqlite3.Connection, code_id: str, coder: str, **changes) -
     changes = _normalise_changes(changes, CODE_FIELDS, "code")
     if "label" in changes and not str(changes["label"]).strip():
         raise CoderError(f"code {code_id!r}: the label cannot be empty")
-    check_color(changes.get("color"), column=None)
+    if "color" in changes:
+        changes["color"] = check_color(changes["color"], column=None)
     with transaction(conn):
         before = require_code(conn, code_id)
         after = dataclasses.replace(before, **changes)
@@ -175,7 +177,8 @@ def update_theme(conn: sqlite3.Connection, theme_id: str, coder: str, **changes)
     changes = _normalise_changes(changes, THEME_FIELDS, "theme")
     if "label" in changes and not str(changes["label"]).strip():
         raise CoderError(f"theme {theme_id!r}: the label cannot be empty")
-    check_color(changes.get("color"), column=None)
+    if "color" in changes:
+        changes["color"] = check_color(changes["color"], column=None)
     with transaction(conn):
         before = require_theme(conn, theme_id)
         after = dataclasses.replace(before, **changes)
