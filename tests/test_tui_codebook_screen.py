@@ -151,7 +151,25 @@ BAD_EDITS = [({"color": "red"}, "is not #RRGGBB"),
              ({"label": ""}, "label cannot be empty"),
              ({"index": ""}, "index cannot be empty"),
              ({"key": "j"}, "taken by a command on the coding screen"),
-             ({"key": "4"}, "already set for code 2.1 Paperwork burden")]
+             ({"key": "4"}, "already set for code 2.1 Paperwork burden"),
+             ({"index": "1.2"}, "index '1.2' is already 'Staff shortages'")]   # saved, then refused by init
+
+
+def test_a_colour_of_three_digits_opens_the_codebook_screen(project):
+    """A code's "#0F0" (accepted from a .qdpx or a YAML codebook, and stored so by an older coder)
+    made F2 die with "unable to parse '#0f0' as color"."""
+    conn = open_project(project)
+    conn.execute("UPDATE codes SET color = '#0F0' WHERE id = 'caseload'")
+    conn.commit()
+    update_code(conn, "staffing", "setup", color="#F80")   # stored as #ff8800 now
+    conn.close()
+
+    async def scenario():
+        async with running(project) as (app, pilot, _):
+            await open_codebook(app, pilot, at="caseload")
+            assert isinstance(app.screen, CodebookScreen) and "Caseload size" in screen_text(app)
+    run(scenario)
+    assert code(read(project)[0], "staffing").color == "#ff8800"
 
 
 def test_bad_input_is_shown_and_changes_nothing(project):

@@ -40,6 +40,14 @@ def next_code_index(codebook: Codebook, theme_id: str) -> str:
     return f"{theme.index}.{max(taken, default=0) + 1}"
 
 
+def check_index_free(codebook: Codebook, index: str, own_id: str | None = None) -> None:
+    """A CoderError if a theme or code other than `own_id` has `index`: a codebook with two alike
+    exports to a file that `coder init` and `codebook import` refuse."""
+    holder = next((r for r in [*codebook.themes, *codebook.codes] if r.index == index and r.id != own_id), None)
+    if holder is not None:
+        raise CoderError(f"index {index!r} is already {holder.label!r}'s (each theme and code needs its own)")
+
+
 def _taken_ids(codebook: Codebook) -> set[str]:
     return {t.id for t in codebook.themes} | {c.id for c in codebook.codes}
 
@@ -48,6 +56,8 @@ def new_theme(conn: sqlite3.Connection, label: str, coder: str, *, description: 
               index: str | None = None, id: str | None = None) -> Theme:  # noqa: A002 - field name
     """Add a theme at the end; id from the label and the next index unless given."""
     codebook = load_codebook(conn)
+    if index:
+        check_index_free(codebook, index)
     theme = Theme(id or unique_slug(label, _taken_ids(codebook)),
                   index or next_theme_index(codebook), label.strip(), description)
     return add_theme(conn, theme, coder)
@@ -63,6 +73,8 @@ def new_code(conn: sqlite3.Connection, theme_id: str, label: str, coder: str, *,
     codebook = load_codebook(conn)
     if not any(t.id == theme_id for t in codebook.themes):
         raise CoderError(f"no theme with id {theme_id!r} in this project")
+    if index:
+        check_index_free(codebook, index)
     for name in ("include", "exclude", "keywords"):
         if name in fields:
             fields[name] = tuple(fields[name])

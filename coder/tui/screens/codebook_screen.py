@@ -15,7 +15,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static, Tree
 
-from coder.codebook.edit import move_code_to_theme, new_code, new_theme, next_code_index, next_theme_index
+from coder.codebook.edit import (check_index_free, move_code_to_theme, new_code, new_theme, next_code_index,
+                                 next_theme_index)
 from coder.errors import CoderError
 from coder.history import History, known_names
 from coder.notes import memo_note, read_note
@@ -250,6 +251,7 @@ class CodebookScreen(UsesSession, OpensFields, HistoryActions, NoteEditing, Side
             def save_theme(values: dict) -> None:
                 if not values["index"]:
                     raise CoderError("the index cannot be empty (e.g. 3)")
+                check_index_free(self.codebook, values["index"], theme.id)
                 update_theme(self.conn, theme.id, self.coder, **values)
                 self.reload(THEME_PREFIX + theme.id)
             self.app.push_screen(RecordForm(f"Edit theme {theme.index} {theme.label}",

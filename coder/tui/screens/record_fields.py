@@ -3,6 +3,7 @@ and edited on the codebook screen, and from a suggestion on the coding screen)."
 
 from __future__ import annotations
 
+from coder.codebook.edit import check_index_free
 from coder.codebook.keys import RESERVED
 from coder.codebook.rules import check_keywords
 from coder.errors import CoderError
@@ -29,9 +30,11 @@ def code_fields(code: Code | None, next_index: str) -> list[Field]:
 
 
 def checked_code_values(values: dict, code: Code | None, codebook: Codebook) -> dict:
-    """Form values as code fields; a key must be free for codes and not a coding-screen key, and a
-    keyword's `*` at the end of one word."""
+    """Form values as code fields; an index must be free, a key free for codes and not a
+    coding-screen key, and a keyword's `*` at the end of one word."""
     check_keywords(tuple(values.get("keywords") or ()))
+    if values.get("index"):
+        check_index_free(codebook, values["index"], code.id if code else None)
     key = values["key"] or None
     if key is not None:
         if key in RESERVED:
