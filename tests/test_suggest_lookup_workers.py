@@ -119,7 +119,9 @@ def test_closing_early_leaves_the_chunks_queued_to_workers_unworked(tmp_path):
     assert next(results) == 0
     results.close()
     started = (tmp_path / "started").read_text().split()
-    assert len(started) <= 3   # the first two, and at most one a worker took before the close
+    # The first two, and at most one more per worker, taken as each finished before the close
+    # reached them (under load both can: 4 of 20 were started in a full run beside other tests).
+    assert len(started) <= 4
     assert not multiprocessing.active_children()
 
 
