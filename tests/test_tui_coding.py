@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from rich.cells import cell_len
 from textual.geometry import Offset
@@ -585,6 +587,22 @@ def test_chips_wrap_whole_never_inside_a_label(project):
                 chip_lines = [plain for plain, offset in view.rows if offset is None and ("1." in plain or "2." in plain)]
                 for index, label in labels.items():
                     assert sum(f"{index} {label}" in line for line in chip_lines) == 1, (width, chip_lines)
+    run(scenario)
+
+
+def test_the_project_file_alone_holds_the_coding_while_the_ui_is_open(project, tmp_path):
+    """With a coding window open, the coding lived in the -wal file beside the project until 1,000
+    pages or the window closed: a copy of the file taken meanwhile (to send to the lead, to sync)
+    held none of it. The screen's two-second poll now folds it into the file."""
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.press("1", "j", "2")
+            screen.poll_changes()   # as its timer does every two seconds
+            copy = tmp_path / "copy.coder"
+            copy.write_bytes(project.read_bytes())   # the file alone, no -wal beside it
+            conn = sqlite3.connect(copy)
+            assert conn.execute("SELECT count(*) FROM codings WHERE coder = 'alice'").fetchone()[0] == 2
+            conn.close()
     run(scenario)
 
 

@@ -343,3 +343,19 @@ def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
     """Set one metadata value (inside the caller's transaction, if any)."""
     with transaction(conn):
         write_meta(conn, {key: value})
+
+
+def fold_log_into_file(conn: sqlite3.Connection) -> bool:
+    """Copy the changes the write-ahead log holds into the project file itself, as far as readers
+    allow (a passive checkpoint: it waits for nobody; with nothing new it does no writing).
+
+    SQLite does so by itself only every 1,000 pages or when the last connection closes: with a
+    coding window open for a morning, the project file alone (copied, synced, mailed to the lead
+    to merge) held none of the morning's coding. Returns False where it could not (a full disk):
+    the changes are safe in the log all the same.
+    """
+    try:
+        busy, _, _ = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    except sqlite3.OperationalError:
+        return False
+    return not busy
