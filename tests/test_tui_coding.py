@@ -21,6 +21,7 @@ from coder.store.drafts import get_draft
 from coder.store.events import list_events
 from coder.store.memos import get_memo
 from coder.store.responses import insert_responses
+from coder.tui.app import FOLD_SECONDS
 from coder.tui.screens.help_screen import HelpScreen
 from coder.tui.screens.note_editor import DRAFT_DELAY
 from coder.tui.widgets.codebook_panel import CodebookPanel
@@ -593,11 +594,11 @@ def test_chips_wrap_whole_never_inside_a_label(project):
 def test_the_project_file_alone_holds_the_coding_while_the_ui_is_open(project, tmp_path):
     """With a coding window open, the coding lived in the -wal file beside the project until 1,000
     pages or the window closed: a copy of the file taken meanwhile (to send to the lead, to sync)
-    held none of it. The screen's two-second poll now folds it into the file."""
+    held none of it. The app now folds it into the file every two seconds."""
     async def scenario():
         async with running(project) as (app, pilot, screen):
             await pilot.press("1", "j", "2")
-            screen.poll_changes()   # as its timer does every two seconds
+            await pilot.pause(FOLD_SECONDS + 0.5)
             copy = tmp_path / "copy.coder"
             copy.write_bytes(project.read_bytes())   # the file alone, no -wal beside it
             conn = sqlite3.connect(copy)

@@ -27,6 +27,7 @@ from textual.widget import Widget
 from textual.widgets import Select
 
 from coder.errors import CoderError
+from coder.store.connection import fold_log_into_file
 from coder.store.settings import coder_setting, set_coder_setting
 from coder.tui.colours import muted_on, readable_on, text_on
 from coder.tui.screens.coding_screen import CodingScreen
@@ -35,6 +36,7 @@ from coder.tui.typing_ahead import HoldsTypingAhead
 
 # Key, command-palette title, module under coder.tui.screens, class.
 THEME_SETTING = "theme"   # the coder's chosen theme (coder.store.settings)
+FOLD_SECONDS = 2.0        # how often the write-ahead log is folded into the project file
 
 SCREENS = [
     ("f2", "Codebook screen", "codebook_screen", "CodebookScreen"),
@@ -147,6 +149,9 @@ class CoderApp(HoldsTypingAhead, App):
         # it does: out of the collector's full passes, which otherwise stall a
         # keypress now and then (up to 35 ms on a 100,000-response project).
         self.call_after_refresh(gc.freeze)
+        # What is coded reaches the project file itself within FOLD_SECONDS, whichever screen is
+        # open: a copy of the file alone (synced, sent to the lead) holds it (fold_log_into_file).
+        self.set_interval(FOLD_SECONDS, lambda: fold_log_into_file(self.session.conn))
 
     @staticmethod
     def _screen_class(module: str) -> type[Screen]:

@@ -28,7 +28,6 @@ from coder.store.browse import (ListFilter, change_marker, coded_counts, first_u
 from coder.store.charts import charts_for_response
 from coder.store.codebook_read import load_codebook
 from coder.store.codings import codings_for_response
-from coder.store.connection import fold_log_into_file
 from coder.store.memos import get_memo, memos_of
 from coder.store.responses import count_responses, get_response
 from coder.store.suggestions import latest_code_f1, not_suggested_codes
@@ -373,9 +372,7 @@ class CodingScreen(UsesSession, OpensFields, CodeKeyActions, NoteActions, Filter
     # ----- another process writing
 
     def poll_changes(self) -> None:
-        """Pick up writes by another process (suggestion runs, a second window), and fold what was
-        written into the project file, so that a copy of the file alone holds it."""
-        fold_log_into_file(self.conn)
+        """Pick up writes by another process (suggestion runs, a second window)."""
         marker = change_marker(self.conn)
         if marker == self._marker:
             return
