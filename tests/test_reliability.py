@@ -11,7 +11,7 @@ import pytest
 from sklearn.metrics import cohen_kappa_score
 
 from coder.reliability.bootstrap import bootstrap_intervals
-from coder.reliability.measures import (NO_VARIATION, NOT_ASSESSABLE, cohen_kappa, gwet_ac1,
+from coder.reliability.measures import (NO_VARIATION, NOT_ASSESSABLE, CodeAgreement, cohen_kappa, gwet_ac1,
                                         krippendorff_alpha_binary, measure_agreement, shared_units)
 
 A = [True, False, True, False]
@@ -188,11 +188,13 @@ def test_a_rare_code_with_high_agreement_and_low_kappa_names_the_paradox():
     sets = {c: {f"r{i}": {"y"} | ({"x"} if c == "a" and i == 0 else set()) for i in range(12)} for c in "ab"}
     x, _ = measure_agreement(sets, ["a", "b"], ["x", "y"]).codes
     assert x.agreement == pytest.approx(11 / 12) and x.kappa == 0 and x.ac1 > 0.9
-    assert x.note.startswith("high agreement but low kappa: the code is rare, so most agreement is on its absence")
+    assert x.note.startswith("high agreement but low kappa: the code is applied in only 4% of the judgements, "
+                             "so most agreement is on its absence")
     # Nearly always applied, the other way round; three coders are judged by alpha.
     everywhere = {c: {u: {"y"} | ({"x"} - codes) for u, codes in per.items()} for c, per in sets.items()}
     assert measure_agreement(everywhere, ["a", "b"], ["x"]).codes[0].note.startswith(
-        "high agreement but low kappa: the code is nearly always applied, so most agreement is on its presence")
+        "high agreement but low kappa: the code is left off in only 4% of the judgements, so most agreement "
+        "is on its presence")
     three = {**sets, "c": sets["b"]}
     assert measure_agreement(three, ["a", "b", "c"], ["x"]).codes[0].note.startswith("high agreement but low alpha")
     # Where the coders disagree often, a low kappa needs no such note.
@@ -226,3 +228,10 @@ def test_bootstrap_intervals_equal_a_resample_by_resample_computation():
         alphas.append(krippendorff.alpha(reliability_data=sample.astype(float), level_of_measurement="nominal"))
     assert kappa_interval == pytest.approx(tuple(np.percentile(kappas, [2.5, 97.5])))
     assert alpha_interval == pytest.approx(tuple(np.percentile(alphas, [2.5, 97.5])))
+
+
+def test_the_paradox_note_judges_kappa_as_printed():
+    """A kappa printed as 0.400 (0.39999999999999997 in floating point) was noted as under 0.4."""
+    def note(kappa: float) -> str:
+        return CodeAgreement("x", 30, {"a": 5, "b": 6}, agreement=0.9, kappa=kappa, alpha=kappa, ac1=0.8).note
+    assert note(0.4 - 1e-16) == "" and note(0.3995).startswith("high agreement but low kappa")

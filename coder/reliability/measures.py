@@ -78,10 +78,13 @@ class CodeAgreement:
         if all(n == self.units for n in self.applied.values()):
             return NO_VARIATION
         name, corrected = ("kappa", self.kappa) if len(self.applied) == 2 else ("alpha", self.alpha)
-        if self.agreement >= PARADOX_AGREEMENT and corrected < PARADOX_KAPPA:
-            how, on = ("rare", "absence") if self.prevalence < 0.5 else ("nearly always applied", "presence")
-            return (f"high agreement but low {name}: the code is {how}, so most agreement is on its {on}, "
-                    "which chance alone would give (the kappa paradox); AC1 allows for that")
+        # Judged as printed (three decimals): a kappa shown as 0.400 was noted as under 0.4.
+        if round(self.agreement, 3) >= PARADOX_AGREEMENT and round(corrected, 3) < PARADOX_KAPPA:
+            share, on = (self.prevalence, "absence") if self.prevalence < 0.5 else (1 - self.prevalence, "presence")
+            how = "applied" if on == "absence" else "left off"
+            return (f"high agreement but low {name}: the code is {how} in only {share:.0%} of the judgements, "
+                    f"so most agreement is on its {on}, which chance alone would give (the kappa paradox); "
+                    "AC1 allows for that")
         return ""
 
 
