@@ -161,7 +161,7 @@ def test_a_colour_of_three_digits_opens_the_codebook_screen(project):
     conn = open_project(project)
     conn.execute("UPDATE codes SET color = '#0F0' WHERE id = 'caseload'")
     conn.commit()
-    update_code(conn, "staffing", "setup", color="#F80")   # stored as #ff8800 now
+    update_code(conn, "staffing", "setup", color="#F80")   # stored as #FF8800 now
     conn.close()
 
     async def scenario():
@@ -169,7 +169,7 @@ def test_a_colour_of_three_digits_opens_the_codebook_screen(project):
             await open_codebook(app, pilot, at="caseload")
             assert isinstance(app.screen, CodebookScreen) and "Caseload size" in screen_text(app)
     run(scenario)
-    assert code(read(project)[0], "staffing").color == "#ff8800"
+    assert code(read(project)[0], "staffing").color == "#FF8800"
 
 
 def test_bad_input_is_shown_and_changes_nothing(project):

@@ -26,8 +26,9 @@ def check_id(value: str, *, file: str, line: int | None, field: str = "id") -> s
 
 def check_color(value: str | None, *, file: str | None = None, line: int | None = None,
                 column: str | None = "color") -> str | None:
-    """Return a colour given as `#RRGGBB` or `#RGB` as `#rrggbb` (or None), else raise InputError
-    naming where. (`#RGB` kept as given broke the codebook screen, whose styles read six digits.)"""
+    """Return a colour `#RRGGBB`, or one given as `#RGB` in that form (`full_colour`), or None;
+    else raise InputError naming where. (`#RGB` kept as given broke the codebook screen, whose
+    styles read six digits.)"""
     if value in (None, ""):
         return None
     if not _COLOR.match(value):
@@ -37,9 +38,10 @@ def check_color(value: str | None, *, file: str | None = None, line: int | None 
 
 
 def full_colour(value: str) -> str:
-    """A `#RGB` or `#RRGGBB` colour as `#rrggbb`."""
-    digits = value[1:].lower()
-    return "#" + ("".join(d * 2 for d in digits) if len(digits) == 3 else digits)
+    """A `#RGB` colour as `#RRGGBB` ("#0F0" -> "#00FF00"); six digits as they are (another
+    program's file goes back as it came)."""
+    digits = value[1:]
+    return "#" + "".join(d * 2 for d in digits) if len(digits) == 3 else value
 
 
 def check_keywords(values: tuple[str, ...], *, file: str | None = None, line: int | None = None,
