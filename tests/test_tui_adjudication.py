@@ -281,7 +281,7 @@ def test_a_settlement_changed_since_is_marked_and_counted(tmp_path):
             await pilot.press("f5")
             await pilot.pause()
             text = screen_text(app)
-            assert "1 of 1 settled (differing), 1 since changed by a coder (!)" in text
+            assert "1 of 1 settled (differing), 1 changed since (!)" in text
             assert any(line.lstrip("▏ ").startswith("!≠ q0001") for line in text.splitlines()), text
     run(scenario)
 

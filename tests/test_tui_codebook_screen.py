@@ -248,6 +248,7 @@ def test_merge_two_codes(project):
             assert app.screen is screen and read(project) == (screen.codebook, [])
             await pilot.press("g", *"caseload", "enter")
             await pilot.pause()
+            assert "Its 2 codings on 2 responses (every coder's) become" in " ".join(screen_text(app).split())
             assert "Merge 1.2 Staff shortages into 1.1 Caseload size?" in screen_text(app)
             await pilot.press("y")
             await pilot.pause()

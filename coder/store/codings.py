@@ -177,3 +177,9 @@ def coding_counts(conn: sqlite3.Connection) -> dict[str, tuple[int, int]]:
     """Per coder: (codings, distinct responses coded)."""
     return {coder: (n, responses) for coder, n, responses in conn.execute(
         "SELECT coder, count(*), count(DISTINCT response_id) FROM codings GROUP BY coder ORDER BY coder")}
+
+
+def code_use(conn: sqlite3.Connection, code_id: str) -> tuple[int, int]:
+    """(codings, distinct responses) of one code, every coder's and the consensus's."""
+    return conn.execute("SELECT count(*), count(DISTINCT response_id) FROM codings WHERE code_id = ?",
+                        (code_id,)).fetchone()

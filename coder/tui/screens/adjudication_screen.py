@@ -239,7 +239,7 @@ class AdjudicationScreen(UsesSession, OpensFields, BlindCoding, HistoryActions, 
             return
         self.query_one("#progress", Label).update(
             f"{settled} of {len(self.items)} settled ({what})"
-            + (f", {outdated} since changed by a coder (!)" if outdated else "")
+            + (f", {outdated} changed since (!)" if outdated else "")   # fits 80 columns
             + (f", {elsewhere} for other coders ({ELSEWHERE})" if elsewhere else "") if self.pair
             else "No two coders have coded the same responses yet.")
         item = self.current

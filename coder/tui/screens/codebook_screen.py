@@ -26,6 +26,7 @@ from coder.store.codebook import (delete_unused_code, move_code, reorder_themes,
                                   set_theme_retired, update_code, update_theme)
 from coder.store.browse import change_marker
 from coder.store.codebook_read import load_codebook, responses_per_code
+from coder.store.codings import code_use
 from coder.store.events import Event
 from coder.wording import counted
 from coder.colours import code_colours
@@ -291,6 +292,9 @@ class CodebookScreen(UsesSession, OpensFields, HistoryActions, NoteEditing, Side
             if target_id is None:
                 return
             target = next(c for c in self.codebook.codes if c.id == target_id)
+            # Every coder's codings move, settled ones too: the count of results (consensus in
+            # place of the coders' own, as the tree shows) said 3 responses where 5 changed.
+            codings, responses = code_use(self.conn, code.id)
 
             def confirmed(yes: bool) -> None:
                 if yes:
@@ -298,8 +302,8 @@ class CodebookScreen(UsesSession, OpensFields, HistoryActions, NoteEditing, Side
             self.app.push_screen(ConfirmDialog(
                 "Merge codes",
                 f"Merge {code.index} {code.label} into {target.index} {target.label}?\n"
-                f"Its codings ({counted(self.used.get(code.id, 0), 'response')}) become "
-                f"{target.label}'s, and {code.label} is retired."), confirmed)
+                f"Its {counted(codings, 'coding')} on {counted(responses, 'response')} (every coder's) "
+                f"become {target.label}'s, and {code.label} is retired."), confirmed)
         self.app.push_screen(ChoiceDialog(f"Merge code {code.index} {code.label} into…",
                                           "Choose the code that stays.", targets), chosen)
 
