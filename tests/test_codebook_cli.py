@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -68,6 +69,27 @@ def test_export_and_import_real_cli(codebook_project, tmp_path):
     qdc = tmp_path / "book.qdc"
     assert main(["codebook", "export", str(codebook_project), str(qdc)]) == 0
     assert next(c for c in read_codebook(qdc).codes if c.id == "caseload").retired
+
+
+def test_a_codebook_whose_codes_have_other_ids_is_matched_by_label_not_added_anew(codebook_project, tmp_path):
+    """Another program's codebook gives coder's codes new ids: imported, all 23 were added anew
+    and the project's own retired, every coding left on the retired copies."""
+    coded(codebook_project)
+    out = tmp_path / "book.yaml"
+    assert run_cli("codebook", "export", codebook_project, out).returncode == 0
+    text = out.read_text(encoding="utf-8")
+    ids = re.findall(r"^  - id: (\S+)$", text, flags=re.M)
+    for old in ids:   # every theme and code under an id of another program's making
+        text = re.sub(rf"^(\s+- id: ){old}$", rf"\1n_{old}", text, flags=re.M)
+    text = text.replace("theme: ", "theme: n_")
+    out.write_text(text, encoding="utf-8")
+    result = run_cli("codebook", "import", codebook_project, out)
+    assert result.returncode == 0, result.stderr
+    assert "0 added" in result.stdout and "retired" in result.stdout and "0 retired" in result.stdout
+    assert "23 codes of the file matched to this project's by label" in result.stdout
+    conn = open_project(codebook_project, readonly=True)
+    assert not get_code(conn, "caseload").retired and get_code(conn, "n_caseload") is None
+    conn.close()
 
 
 def test_bad_imports_leave_the_project_byte_identical(codebook_project, tmp_path, capsys):

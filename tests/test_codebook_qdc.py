@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -255,3 +257,21 @@ def test_another_programs_descriptions_are_definitions_whole(tmp_path):
     book = read_codebook(marked)
     assert (book.themes[0].index, book.themes[0].retired, book.codes[0].id) == ("7", True, "q7")
     assert book.codes[0].include == ("anything",) and book.name == "n"
+
+
+def test_a_qdc_another_program_saved_again_keeps_coders_fields_by_its_id_lines(tmp_path):
+    """MAXQDA saving coder's .qdc again keeps the Descriptions but drops coder's comment and
+    gives every code a new GUID: the codes were read as new ones (imported, 29 added and 28
+    retired), their rules and keywords left in their definitions as "Keywords: ..." lines."""
+    original = read_codebook(SHIPPED)
+    path = tmp_path / "book.qdc"
+    write_codebook(original, path)
+    text = re.sub(r"<!--.*?-->", "", path.read_text(encoding="utf-8"), flags=re.S)
+    count = iter(range(10_000))
+    text = re.sub(r'guid="[^"]+"', lambda _: f'guid="{uuid.UUID(int=next(count) + 1)}"', text)
+    resaved = tmp_path / "resaved.qdc"
+    resaved.write_text(text, encoding="utf-8")
+    again = read_codebook(resaved)
+    fields = lambda book: [(c.id, c.index, c.label, c.definition, c.include, c.keywords)  # noqa: E731
+                           for c in book.codes]
+    assert fields(again) == fields(original)

@@ -318,7 +318,7 @@ NAMELESS_CODE = ('name="Money" isCodable', 'name="" isCodable')
     (BAD_SPAN.replace("</Project>", ""), "not valid XML"),   # bad XML after a bad span
     (BAD_SPAN.replace(*UNKNOWN_CODE), "not a span of its text"),   # every span before any CodeRef
     (reordered(BAD_SPAN.replace(*NAMELESS_CODE), XSD_ORDER[:1] + XSD_ORDER[2:] + ["CodeBook"]),
-     "a Code has no name"),                                  # the CodeBook first, though last
+     "the Code aaaaaaaa-0000-0000-0000-000000000004 under 'Barriers' has no name"),   # the CodeBook first
     (FOREIGN.replace(*UNKNOWN_CODE).replace(*NOTE_FILE_GONE), "CodeBook does not have"),
 ])
 def test_of_several_errors_the_first_in_reading_order_is_reported(tmp_path, xml, message):

@@ -7,7 +7,7 @@ from contextlib import closing
 
 from coder.cli.common import add_coder_option, add_project_argument
 from coder.codebook.files import read_codebook, write_codebook
-from coder.codebook.merge import merge_codebook, retires_any
+from coder.codebook.merge import matched_by_label, merge_codebook, retires_any
 from coder.records import Codebook
 from coder.store import open_project, open_to_check, transaction
 from coder.store.backup import safety_copy
@@ -84,6 +84,7 @@ def run_import(args: argparse.Namespace) -> int:
         known = load_codebook(conn)
         # Read and validated before the project is changed.
         codebook = read_codebook(args.file, known_ids=[r.id for r in known.themes + known.codes])
+    codebook, matched = matched_by_label(known, codebook)
     conn = open_project(args.project)
     try:
         copy = safety_copy(conn) if retires_any(known, codebook) else None
@@ -92,6 +93,9 @@ def run_import(args: argparse.Namespace) -> int:
     finally:
         conn.close()
     print(f"Imported {args.file} into {args.project}: {report.summary()}")
+    if matched:
+        print(f"  {counted(matched, 'code')} of the file matched to this project's by label (the file "
+              f"gave {'it' if matched == 1 else 'them'} another id)")
     if copy:
         print(f"  a copy from before the import: {copy}")
     return 0

@@ -54,6 +54,41 @@ class MergeReport:
         return {k: list(v) for k, v in self.__dict__.items()}
 
 
+def matched_by_label(known: Codebook, incoming: Codebook) -> tuple[Codebook, int]:
+    """`incoming` with a theme or code whose id the project lacks given the id of the project's
+    one with the same label (spaces and case aside), where exactly one such is not in the file
+    by id; and how many codes were so matched.
+
+    Another program's codebook gives coder's codes new ids (MAXQDA writes new GUIDs): merged by
+    id, every code was added anew and the project's own, with all their codings, retired.
+    """
+    themes = _same_labels(known.themes, incoming.themes)
+    codes = _same_labels(known.codes, incoming.codes)
+    if not themes and not codes:
+        return incoming, 0
+    matched = replace(
+        incoming, themes=tuple(replace(t, id=themes.get(t.id, t.id)) for t in incoming.themes),
+        codes=tuple(replace(c, id=codes.get(c.id, c.id), theme_id=themes.get(c.theme_id, c.theme_id),
+                            parent_id=codes.get(c.parent_id, c.parent_id)) for c in incoming.codes))
+    return matched, len(codes)
+
+
+def _same_labels(known: tuple, incoming: tuple) -> dict[str, str]:
+    """Incoming id -> known id, for records each alone with its label among those only one side has."""
+    def label(record) -> str:
+        return " ".join(record.label.split()).casefold()
+    known_ids, incoming_ids = {r.id for r in known}, {r.id for r in incoming}
+    left: dict[str, list[str]] = defaultdict(list)     # the project's, not in the file by id
+    for record in known:
+        if record.id not in incoming_ids:
+            left[label(record)].append(record.id)
+    new: dict[str, list[str]] = defaultdict(list)      # the file's, not in the project by id
+    for record in incoming:
+        if record.id not in known_ids:
+            new[label(record)].append(record.id)
+    return {ids[0]: left[name][0] for name, ids in new.items() if len(ids) == 1 and len(left.get(name, ())) == 1}
+
+
 def _changes(old, new, fields: tuple[str, ...]) -> dict:
     return {f: getattr(new, f) for f in fields if getattr(old, f) != getattr(new, f)}
 

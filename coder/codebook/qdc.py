@@ -190,6 +190,14 @@ def _parse_description(text: str) -> dict:
     return found
 
 
+def _ends_in_an_id_line(text: str) -> bool:
+    """Whether a Description ends as coder ends its labelled lines ("Id: caseload"): a codebook coder
+    wrote, saved again by a program that kept the Descriptions but not coder's comment (MAXQDA),
+    whose codes were otherwise read as new ones, their rules and keywords left in the definition."""
+    last = text.rstrip().rpartition("\n")[2].strip()
+    return last.startswith("Id: ") and len(last.split()) == 2
+
+
 MAX_CODE_DEPTH = 100   # NVivo's deepest trees seen are 6 levels; a sanity limit on hostile files
 
 
@@ -211,6 +219,16 @@ class _Importer:
     def line(self, element: ET.Element) -> int | None:
         return self.lines.get(id(element))
 
+    def unnamed(self, element: ET.Element, code_el: ET.Element) -> InputError:
+        """The error for a Code without a name, naming its GUID and the code it is under."""
+        parent = next((p for p in element.iter() if any(child is code_el for child in p)), None)
+        under = (f" under {parent.get('name').strip()!r}" if parent is not None and local(parent.tag) == "Code"
+                 and (parent.get("name") or "").strip() else "")
+        guid = (code_el.get("guid") or "").strip()
+        return InputError(f"the Code{f' {guid}' if guid else ''}{under} has no name", file=self.file,
+                          line=self.line(code_el), column="name",
+                          hint="name it in the program that made the file and export again")
+
     def check_depth(self, element: ET.Element) -> None:
         """One line, not a RecursionError, for codes nested deeper than `MAX_CODE_DEPTH`."""
         stack = [(child, 1) for child in _children(element, "Code")]
@@ -230,8 +248,7 @@ class _Importer:
             if local(code_el.tag) != "Code":
                 continue
             if not (code_el.get("name") or "").strip():
-                raise InputError("a Code has no name", file=self.file, line=self.line(code_el),
-                                 column="name", hint="every Code needs a name attribute")
+                raise self.unnamed(element, code_el)
             guid = normal_guid(code_el.get("guid") or "")
             if guid in guids:   # codings naming it could not tell the two codes apart
                 raise InputError(f"Code {code_el.get('guid').strip()}: another Code has this GUID too",
@@ -242,7 +259,7 @@ class _Importer:
             description = _children(code_el, "Description")
             text = description[0].text or "" if description else ""
             extra = self.fields.get(normal_guid(code_el.get("guid") or ""))
-            if extra is None and not self.labelled_lines:
+            if extra is None and not self.labelled_lines and not _ends_in_an_id_line(text):
                 extra = {}
             info = (_parse_description(text) if extra is None
                     else {"include": [], "exclude": [], "definition": text, **extra})

@@ -2,10 +2,11 @@
 
 REFI's CodeBook has no field for the codebook's name, version and method: they
 ride in a comment before the element, which other programs skip and
-`read_qdc` reads. The comment also marks the file as coder's: only then are
-the labelled lines of its Descriptions (`Index: 1.1`, `Id: caseload` ...)
-read as coder's fields; in a file from another program (which has no such
-comment) they are the researcher's text, kept whole as the definition.
+`read_qdc` reads. The comment also marks the file as coder's: only then (or
+in a Description that ends in coder's `Id:` line: coder's file saved again by
+a program that dropped the comment) are the labelled lines of its Descriptions
+(`Index: 1.1`, `Id: caseload` ...) read as coder's fields; in a file from
+another program they are the researcher's text, kept whole as the definition.
 Errors name the file and the line of the element at fault.
 """
 
@@ -92,7 +93,7 @@ def read_qdc(path: Path, *, known_ids: Iterable[str] = ()) -> Codebook:
     A CodeBook in a namespace other than REFI's (coder.codebook.qdc.check_namespace)
     or an external entity (nothing outside the file is read) is an InputError too.
 
-    Descriptions' labelled lines are read only from a file coder wrote (see the
+    Descriptions' labelled lines are read only as coder wrote them (see the
     module docstring). `known_ids`: ids of the project's themes and codes; a Code without an `Id:`
     line whose GUID is the one coder gives one of them (`code_guid`) keeps that id.
     """
