@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from coder.errors import CoderError
 from coder.records import Coding
 from coder.store import transaction
+from coder.store.code_merge import merged_codes
 from coder.store.codebook_read import get_code
 from coder.store.codings import codings_for_response
 from coder.store.consensus import (CONSENSUS, coded_by_only, double_coded_codings, double_coded_counts,
@@ -135,7 +136,7 @@ def double_coded(conn: sqlite3.Connection, a: str, b: str, *, differing: bool = 
     `differing`), in project order, each with its codings and consensus."""
     _check_pair(a, b)
     found: dict[str, DoubleCoded] = {}
-    bases = settlement_bases(conn, CONSENSUS)
+    bases = _after_code_merges(conn, settlement_bases(conn, CONSENSUS))
     for coding in double_coded_codings(conn, a, b, CONSENSUS):
         item = found.setdefault(coding.response_id, DoubleCoded(coding.response_id, basis=bases.get(coding.response_id)))
         getattr(item, {a: "a", b: "b"}.get(coding.coder, "consensus")).append(coding)
@@ -168,10 +169,21 @@ def double_coded_response(conn: sqlite3.Connection, response_id: str, a: str, b:
     """One response with the codings of `a`, `b` and the consensus; an error unless both coded it."""
     _check_pair(a, b)
     item = DoubleCoded(response_id, *(codings_for_response(conn, response_id, who) for who in (a, b, CONSENSUS)),
-                       basis=settlement_bases(conn, CONSENSUS, response_id).get(response_id))
+                       basis=_after_code_merges(conn, settlement_bases(conn, CONSENSUS, response_id)).get(response_id))
     if not item.a or not item.b:
         raise CoderError(f"response {response_id!r} has not been coded by both {a} and {b}")
     return item
+
+
+def _after_code_merges(conn: sqlite3.Connection, bases: dict[str, dict[str, set[tuple]]]) -> dict[str, dict[str, set[tuple]]]:
+    """Settlement bases (response -> coder -> (code, start, end) they had) with the codes merged
+    into others since (F2 `g`) read as the codes they were merged into: a merge moves every coder's
+    codings, and had every settled response they touched marked as changed by a coder."""
+    into = merged_codes(conn)
+    if not into:
+        return bases
+    return {rid: {coder: {(into.get(code, code), start, end) for code, start, end in had}
+                  for coder, had in basis.items()} for rid, basis in bases.items()}
 
 
 def _check_codes(conn: sqlite3.Connection, item: DoubleCoded, code_ids: Iterable[str]) -> None:

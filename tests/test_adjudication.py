@@ -7,6 +7,7 @@ import pytest
 from tui_project import make_project
 
 from coder.adjudication import (CONSENSUS, EDIT, TAKE_A, TAKE_B, UNION, coder_pairs, double_coded,
+                                double_coded_response,
                                 settle, toggle_consensus_code)
 from coder.store.codebook import set_code_retired
 from coder.coding import toggle_code
@@ -163,6 +164,20 @@ def test_a_settlement_a_coder_has_changed_since_is_outdated_and_listed_again(db)
     assert item.settled and not item.outdated
     toggle_code(db, "q0005", "staffing", "carol")
     assert double_coded(db, "alice", "carol")[0].outdated
+
+
+def test_merging_codes_does_not_mark_settled_responses_as_changed_by_a_coder(db):
+    """F2 `g` moved the coders' codings to the code merged into, and every settled response it
+    touched was marked `!` ("since changed by a coder") though no coder had changed anything."""
+    from coder.store.code_merge import merge_codes
+
+    settle(db, "q0002", "alice", "bob", UNION, "lead")
+    merge_codes(db, "staffing", "caseload", "lead")
+    [item] = [i for i in double_coded(db, "alice", "bob", differing=False) if i.response_id == "q0002"]
+    assert item.settled and not item.outdated
+    assert not double_coded_response(db, "q0002", "alice", "bob").outdated
+    toggle_code(db, "q0002", "paperwork", "alice")   # a coder's own change still counts
+    assert double_coded_response(db, "q0002", "alice", "bob").outdated
 
 
 def test_undo_and_redo_of_a_settlement_keep_what_it_was_settled_on(db):
