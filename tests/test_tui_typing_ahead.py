@@ -20,7 +20,7 @@ from coder.tui.widgets.codebook_panel import CodebookPanel
 
 pytestmark = pytest.mark.slow  # the full UI: `pytest -m "not slow"` skips them
 
-NAMES = {"/": "slash", " ": "space", "\r": "enter"}
+NAMES = {"/": "slash", " ": "space", "\r": "enter", "\x7f": "backspace", "+": "plus"}
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def project(tmp_path):
 async def typed(app, pilot, keys: str) -> None:
     """Post every key of `keys` to the app at once, then let it handle them."""
     for key in keys:
-        app.post_message(events.Key(NAMES.get(key, key), None if key == "\r" else key))
+        app.post_message(events.Key(NAMES.get(key, key), None if key in "\r\x7f" else key))
     await pilot.pause(0.3)
 
 
@@ -119,4 +119,37 @@ def test_a_memo_typed_in_one_burst_on_the_codebook_screen_retires_nothing(projec
             await pilot.pause()
             assert app.screen is codebook and not codebook.highlighted_code().retired
             assert code is not None
+    run(scenario)
+
+
+def test_a_code_picked_and_entered_in_one_burst_is_the_code_typed(project):
+    """"cpaperw⏎j" put caseload (the first code listed) on the response, not paperwork: the enter
+    ran before the search for "paperw" was done, or after the j was typed into it."""
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await typed(app, pilot, "cpaper\rj")
+            await pilot.pause(0.5)
+            assert app.screen is screen
+            assert [c[0] for c in stored_codings(project, "q0001")] == ["paperwork"]
+    run(scenario)
+
+
+def test_backspace_and_enter_in_a_burst_act_where_they_were_typed(project):
+    """"/staffX⌫ing" searched "staffXin": the backspace ran after the letters typed behind it."""
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await typed(app, pilot, "/staffX\x7fing")
+            assert screen.query_one("#search", Input).value == "staffing"
+            await typed(app, pilot, "\r")
+            assert screen.filter.text == "staffing"
+    run(scenario)
+
+
+def test_a_new_codes_label_typed_in_one_burst_after_plus_is_kept(project):
+    """"+Lunch breaks" opened the new-code form with its label empty: the form's scroll area had
+    focus first, and what was typed went nowhere."""
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await typed(app, pilot, "+Lunch breaks")
+            assert app.screen.query_one("#field-label", Input).value == "Lunch breaks"
     run(scenario)

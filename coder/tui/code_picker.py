@@ -7,13 +7,18 @@ toggles the code on the current response (or on the selected span), like its key
 
 from __future__ import annotations
 
+from contextlib import suppress
 from functools import partial
 
+from textual import on
 from textual.binding import Binding, BindingsMap
-from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandInput, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.widgets import Input
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from coder.records import Code
 from coder.text_search import fold
+from coder.tui.typing_ahead import BindingsInOrder
 from coder.tui.widgets.codebook_panel import MARKS, CodebookPanel
 from coder.tui.widgets.key_bar import KeyBar
 
@@ -52,8 +57,28 @@ class CodePickerPalette(CommandPalette):
     TAKES_TYPING = True   # what is typed before its search has focus goes in (coder.tui.typing_ahead)
 
     def compose(self):
-        yield from super().compose()
+        for widget in super().compose():
+            if type(widget) is CommandInput:   # its search, with enter acting in the order typed
+                widget = TypedCommandInput(placeholder=widget.placeholder, select_on_focus=False)
+            yield widget
         yield KeyBar()   # its own: the screen's below is dimmed by the palette's backdrop
+
+
+    @on(Input.Submitted)
+    async def _wait_for_the_search(self, event: Input.Submitted) -> None:
+        """An enter typed right after a code's name picked from the list of before the search for
+        the name was done: the first code listed, whatever was typed. The search started as the
+        last letter came (its Input.Changed is handled before this); the palette's own handler,
+        which picks from the list, runs once it is done."""
+        for search in [worker for worker in self.workers if worker.node is self and not worker.is_finished
+                       and worker.group == CommandPalette._GATHER_COMMANDS_GROUP]:
+            with suppress(WorkerCancelled, WorkerFailed):   # each letter's search cancels the last
+                await search.wait()
+
+
+class TypedCommandInput(BindingsInOrder, CommandInput):
+    """The picker's search field, whose enter submits what was typed before it, not after it
+    (coder.tui.typing_ahead)."""
 
 
 class CodeKeyActions:

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from coder.errors import CoderError
 from coder.text_search import fold
+from coder.tui.typing_ahead import TypedInput, TypedTextArea
 from coder.tui.widgets.key_bar import KeyBar
 
 DIALOG_CSS = """
@@ -87,9 +88,9 @@ class RecordForm(ModalScreen[bool]):
     def _editor(field: Field):
         if field.kind in ("text", "lines"):
             value = "\n".join(field.value) if field.kind == "lines" else str(field.value or "")
-            return TextArea(value, soft_wrap=True, compact=True, id=f"field-{field.name}")
+            return TypedTextArea(value, soft_wrap=True, compact=True, id=f"field-{field.name}")
         value = ", ".join(field.value) if field.kind == "words" else str(field.value or "")
-        return Input(value, placeholder=field.placeholder, id=f"field-{field.name}",
+        return TypedInput(value, placeholder=field.placeholder, id=f"field-{field.name}",
                      max_length=field.max_length, compact=True)
 
     def on_mount(self) -> None:

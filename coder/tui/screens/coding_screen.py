@@ -42,7 +42,7 @@ from coder.tui.screens.coding_suggestions import SuggestionActions
 from coder.tui.screens.help_screen import HelpScreen
 from coder.tui.session import Session, UsesSession
 from coder.tui.suggestions import suggestions_to_fit, visible_suggestions
-from coder.tui.typing_ahead import OpensFields
+from coder.tui.typing_ahead import OpensFields, TypedInput
 from coder.tui.widgets.code_rules import SUGGESTED, CodeRules
 from coder.tui.widgets.codebook_panel import CodebookPanel
 from coder.tui.widgets.progress import ProgressLine
@@ -126,7 +126,7 @@ class CodingScreen(UsesSession, OpensFields, CodeKeyActions, NoteActions, Filter
         yield KeyBar(palette=True)
         with Vertical(id="left"):
             yield ResponseList(self._rows, self._code_indexes, id="list")
-            yield Input(placeholder="search text (enter)", id="search")
+            yield TypedInput(placeholder="search text (enter)", id="search")
         with Vertical(id="center"):
             yield ResponseView(id="view")
             yield CodeRules(id="rules")

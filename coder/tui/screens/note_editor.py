@@ -16,6 +16,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
+from coder.tui.typing_ahead import TypedTextArea
 from coder.tui.widgets.key_bar import KeyBar
 
 
@@ -50,7 +51,7 @@ class NoteEditor(ModalScreen[str | None]):
     def compose(self):
         with Vertical():
             yield Label(self.title_text, classes="title")
-            yield TextArea(self.initial, soft_wrap=True, id="note")
+            yield TypedTextArea(self.initial, soft_wrap=True, id="note")
             yield Label("escape: save and close · ctrl+g: cancel · empty text deletes", classes="hint")
         yield KeyBar()
 
