@@ -17,6 +17,7 @@ from coder.coding import toggle_code
 from coder.records import Code, Codebook, Theme
 from coder.store import open_project
 from coder.store.charts import get_chart
+from coder.store.codebook import update_code
 from coder.store.drafts import get_draft
 from coder.store.events import list_events
 from coder.store.memos import get_memo
@@ -578,8 +579,10 @@ def test_chips_wrap_whole_never_inside_a_label(project):
     conn = open_project(project)
     for code in ("caseload", "staffing", "time_pressure", "paperwork", "it_systems"):
         toggle_code(conn, "q0001", code, "alice")
+    long = "Information technology, case recording systems and the hours lost to them"
+    update_code(conn, "it_systems", "alice", label=long)   # wider than the view at 80 columns
     conn.close()
-    labels = {c.index: c.label for c in CODES}
+    labels = {c.index: c.label for c in CODES if c.id != "it_systems"}
 
     async def scenario():
         for width in (80, 110, 160):
@@ -588,6 +591,9 @@ def test_chips_wrap_whole_never_inside_a_label(project):
                 chip_lines = [plain for plain, offset in view.rows if offset is None and ("1." in plain or "2." in plain)]
                 for index, label in labels.items():
                     assert sum(f"{index} {label}" in line for line in chip_lines) == 1, (width, chip_lines)
+                cut = [line for line in chip_lines if "2.2 Information" in line]
+                assert len(cut) == 1 and ("lost to them" in cut[0] or cut[0].rstrip().endswith("…")), chip_lines
+                assert not any("lost to them" in plain and "2.2" not in plain for plain, _ in view.rows), view.rows
     run(scenario)
 
 

@@ -381,19 +381,16 @@ class ResponseView(KeepsBaseStyles, ScrollView, can_focus=False):
 
 
 def _packed(chips: list[Content], width: int) -> list[Content]:
-    """Chips in lines of `width` cells, a space between two, each whole on one line (a chip
-    wider than a line alone, wrapped): wrapped as words, "1.3 Time pressure and working" ended
-    one line and "hours" began the next."""
+    """Chips in lines of `width` cells, a space between two, each whole on one line (a chip wider
+    than a line cut with "…": its code is named in full in the codebook panel): wrapped as words,
+    "1.3 Time pressure and working" ended one line and "hours" began the next."""
     lines: list[Content] = []
     line: list[Content] = []
     for chip in chips:
         if line and sum(c.cell_length + 1 for c in line) + chip.cell_length > width:
             lines.append(Content(" ").join(line))
             line = []
-        if chip.cell_length > width:
-            lines += chip.wrap(width)
-        else:
-            line.append(chip)
+        line.append(chip.truncate(width, ellipsis=True) if chip.cell_length > width else chip)
     if line:
         lines.append(Content(" ").join(line))
     return lines
