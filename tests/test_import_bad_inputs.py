@@ -219,8 +219,11 @@ def test_a_text_that_is_a_formula_saved_without_its_value_is_named_not_skipped_a
     rows = [["id", "comment", "score"], ["F1", "workload is high", "=1+1"], ["F2", None, 3],
             ["F3", '=CONCAT("too much ", "paperwork")', 4], ["F4", "fine", 5]]
     file = write_xlsx(tmp_path / "formulas.xlsx", rows)
-    fails(project, file, r"formulas\.xlsx, row 4, column 'comment': the text is a formula saved without its value "
-                         r".*open the file in Excel or LibreOffice and save it")
+    fails(project, file, r"formulas\.xlsx, row 2, column 'score': a formula saved without its value "
+                         r".*open the file in Excel or LibreOffice and save it")   # an attribute too
+    rows[1][2] = 2
+    file = write_xlsx(tmp_path / "formulas.xlsx", rows)
+    fails(project, file, r"formulas\.xlsx, row 4, column 'comment': a formula saved without its value")
     # Saved with its value, as Excel and LibreOffice save one, the value is the text.
     with zipfile.ZipFile(file) as archive:
         members = {name: archive.read(name) for name in archive.namelist()}

@@ -110,12 +110,13 @@ def check_responses(conn: sqlite3.Connection, path: Path | str, *, id_col: str |
     unsaved: set[tuple[int, str]] | None = None
     for number, place, values in table.rows():
         plan.rows_read += 1
+        if table.unsaved_formulas is not None and len(values) < len(table.columns):   # an empty cell
+            unsaved = table.unsaved_formulas() if unsaved is None else unsaved
+            column = next((c for c in table.columns if c not in values and (place, c) in unsaved), None)
+            if column is not None:
+                raise _unsaved_formula_error(table, place, column)
         rid, _ = _id_and_text(plan, number, place, values)
         if not rid:
-            if table.unsaved_formulas is not None and plan.text_column not in values:
-                unsaved = table.unsaved_formulas() if unsaved is None else unsaved
-                if (place, plan.text_column) in unsaved:
-                    raise _unsaved_formula_error(table, plan, place)
             plan.empty_text += 1
         elif rid in seen:
             if rid not in plan.repeated_ids and len(first_repeats) < SHOWN_IDS:
@@ -132,11 +133,11 @@ def check_responses(conn: sqlite3.Connection, path: Path | str, *, id_col: str |
     return plan
 
 
-def _unsaved_formula_error(table: Table, plan: ResponsePlan, place: int) -> InputError:
-    """The error for a text cell holding a formula saved without its value: it reads as empty, and
-    the row would be skipped as one without text."""
-    return table.error("the text is a formula saved without its value (the file was written by a program "
-                       "that does not compute formulas)", place, column=plan.text_column,
+def _unsaved_formula_error(table: Table, place: int, column: str) -> InputError:
+    """The error for a cell holding a formula saved without its value: it reads as empty, so a text
+    was skipped as empty, an id called missing, an attribute dropped without a word."""
+    return table.error("a formula saved without its value (the file was written by a program that does not "
+                       "compute formulas)", place, column=column,
                        hint="open the file in Excel or LibreOffice and save it, then import it again")
 
 

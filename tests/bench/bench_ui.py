@@ -149,6 +149,7 @@ def main() -> None:
     from coder.tui.app import CoderApp
     from coder.tui.session import Session
 
+    a.dir.mkdir(parents=True, exist_ok=True)
     project = build_project(a.n, a.dir, suggestions=not a.no_suggestions)
     results = {}
     # The same code key again and again toggles one code (its rules stay on screen); keys
