@@ -152,7 +152,7 @@ BAD_EDITS = [({"color": "red"}, "is not #RRGGBB"),
              ({"index": ""}, "index cannot be empty"),
              ({"key": "j"}, "taken by a command on the coding screen"),
              ({"key": "4"}, "already set for code 2.1 Paperwork burden"),
-             ({"index": "1.2"}, "index '1.2' is already 'Staff shortages'")]   # saved, then refused by init
+             ({"index": "1.2"}, "index '1.2' is taken by 1.2 Staff shortages")]   # saved, then refused by init
 
 
 def test_a_colour_of_three_digits_opens_the_codebook_screen(project):
@@ -248,7 +248,7 @@ def test_merge_two_codes(project):
             assert app.screen is screen and read(project) == (screen.codebook, [])
             await pilot.press("g", *"caseload", "enter")
             await pilot.pause()
-            assert "Its 2 codings on 2 responses (every coder's) become" in " ".join(screen_text(app).split())
+            assert "Its 2 codings on 2 responses (every coder's) go to" in " ".join(screen_text(app).split())
             assert "Merge 1.2 Staff shortages into 1.1 Caseload size?" in screen_text(app)
             await pilot.press("y")
             await pilot.pause()

@@ -45,7 +45,7 @@ def check_index_free(codebook: Codebook, index: str, own_id: str | None = None) 
     exports to a file that `coder init` and `codebook import` refuse."""
     holder = next((r for r in [*codebook.themes, *codebook.codes] if r.index == index and r.id != own_id), None)
     if holder is not None:
-        raise CoderError(f"index {index!r} is already {holder.label!r}'s (each theme and code needs its own)")
+        raise CoderError(f"index {index!r} is taken by {holder.index} {holder.label} (each theme and code needs its own)")
 
 
 def _taken_ids(codebook: Codebook) -> set[str]:

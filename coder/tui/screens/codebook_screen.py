@@ -303,7 +303,7 @@ class CodebookScreen(UsesSession, OpensFields, HistoryActions, NoteEditing, Side
                 "Merge codes",
                 f"Merge {code.index} {code.label} into {target.index} {target.label}?\n"
                 f"Its {counted(codings, 'coding')} on {counted(responses, 'response')} (every coder's) "
-                f"become {target.label}'s, and {code.label} is retired."), confirmed)
+                f"go to {target.index} {target.label}, and {code.label} is retired."), confirmed)
         self.app.push_screen(ChoiceDialog(f"Merge code {code.index} {code.label} into…",
                                           "Choose the code that stays.", targets), chosen)
 
