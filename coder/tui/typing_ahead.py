@@ -32,14 +32,6 @@ def takes_text(widget: Widget | None) -> bool:
     return isinstance(widget, Input) or (isinstance(widget, TextArea) and not widget.read_only)
 
 
-def type_into(widget: Widget, text: str) -> None:
-    """Type `text` into the field `widget` at its cursor."""
-    if isinstance(widget, Input):
-        widget.insert_text_at_cursor(text)
-    elif isinstance(widget, TextArea):
-        widget.insert(text)
-
-
 class BindingsInOrder:
     """A text field that runs its own bindings as a key reaches it, in the order of the keys."""
 

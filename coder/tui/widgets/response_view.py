@@ -22,6 +22,7 @@ from textual.strip import Strip
 from textual.style import Style
 
 from coder.records import Code, Coding, Response
+from coder.tui.chips import code_chips, packed_chips
 from coder.tui.colours import chip_style, text_on
 from coder.tui.widgets.base_styles import KeepsBaseStyles
 from coder.tui.wrapping import sentence_ranges, wrap_ranges
@@ -85,7 +86,7 @@ class ResponseView(KeepsBaseStyles, ScrollView, can_focus=False):
             self.response_id, self.text = response.id, response.text
             self._memo_mark = bool(memo)
             self._attributes = [f"{k}: {v}" for k, v in response.attributes.items() if v not in ("", None)]
-            chips = self._chips(codings, codes, colours, own_coder)
+            chips = code_chips(codings, codes, colours, own_coder)
             self._header = ([Content.styled(queued, "italic")] if queued else []) + ([chips] if chips else [])
             body = Content(response.text.translate(_BLANKS))
             for coding in codings:
@@ -165,7 +166,7 @@ class ResponseView(KeepsBaseStyles, ScrollView, can_focus=False):
         """Every line drawn at `width` cells: its content and, for lines of the text, its start offset."""
         lines: list[tuple[Content, int | None]] = []
         for part in self._id_lines(width) + self._header:
-            lines += [(line, None) for line in (_packed(part, width) if isinstance(part, list) else part.wrap(width))]
+            lines += [(line, None) for line in (packed_chips(part, width) if isinstance(part, list) else part.wrap(width))]
         body = self._body
         if self._chosen is not None:
             start, end = self._chosen_span()
@@ -360,40 +361,6 @@ class ResponseView(KeepsBaseStyles, ScrollView, can_focus=False):
         while end > start and self.text[end - 1].isspace():
             end -= 1
         return (start, end) if end > start else None
-
-    @staticmethod
-    def _chips(codings: list[Coding], codes: dict[str, Code], colours: dict[str, str],
-               own_coder: str) -> list[Content] | None:
-        # One chip per code and coder, in order of first coding; "~" only when every coding
-        # of it is a span (a whole-response coding of the code makes it whole, as in the tree).
-        spans_only: dict[tuple[str, str], bool] = {}
-        for coding in codings:
-            if coding.code_id in codes:
-                key = (coding.code_id, coding.coder)
-                spans_only[key] = spans_only.get(key, True) and coding.start is not None
-        chips = []
-        for (code_id, coder), span in spans_only.items():
-            code = codes[code_id]
-            who = "" if coder == own_coder else f" ({coder})"
-            chips.append(Content.styled(f" {code.index}{'~' if span else ''} {code.label}{who} ",
-                                        chip_style(colours[code.id])))
-        return chips or None
-
-
-def _packed(chips: list[Content], width: int) -> list[Content]:
-    """Chips in lines of `width` cells, a space between two, each whole on one line (a chip wider
-    than a line cut with "…": its code is named in full in the codebook panel): wrapped as words,
-    "1.3 Time pressure and working" ended one line and "hours" began the next."""
-    lines: list[Content] = []
-    line: list[Content] = []
-    for chip in chips:
-        if line and sum(c.cell_length + 1 for c in line) + chip.cell_length > width:
-            lines.append(Content(" ").join(line))
-            line = []
-        line.append(chip.truncate(width, ellipsis=True) if chip.cell_length > width else chip)
-    if line:
-        lines.append(Content(" ").join(line))
-    return lines
 
 
 def _underlined(body: Content, spans: list[tuple[int, int]]) -> Content:
