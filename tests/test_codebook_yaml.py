@@ -62,6 +62,14 @@ def test_defaults_indexes_from_positions_and_reads_all_fields(tmp_path):
     assert [c.position for c in book.codes_of("work")] == [0, 1]
 
 
+def test_colour_is_read_as_color(tmp_path):
+    """`colour:` was refused ("unknown key"), while the README and the screens say colour."""
+    text = ("themes:\n  - id: a\n    label: A\n    colour: '#00f'\n    codes:\n"
+            "      - id: c\n        label: C\n        colour: '#123456'\n")
+    book = read_codebook(write(tmp_path, text))
+    assert (book.themes[0].color, book.codes[0].color) == ("#0000ff", "#123456")
+
+
 @pytest.mark.parametrize("text, line, field, reason", [
     ("themes:\n  - id: a\n    label: A\n    codes: [\n", 5, None, "not valid YAML"),
     ("themes:\n  - id: a\n    label: A\n  - id: a\n    label: B\n", 4, "id", "duplicate id 'a'"),

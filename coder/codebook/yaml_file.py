@@ -45,6 +45,7 @@ from coder.store.codebook_read import record_data
 
 TOP_KEYS = ("name", "version", "method", "description", "themes")
 THEME_KEYS = ("id", "index", "label", "description", "codes", "retired", "codable", "color")
+SPELLINGS = {"colour": "color"}   # read as the key they spell (the README and the screens say colour)
 CODE_KEYS = ("id", "index", "label", "definition", "include", "exclude", "keywords", "color",
              "key", "retired", "codable", "codes")
 # A codebook nests five levels (codebook, themes, a theme, codes, a code, a list),
@@ -73,7 +74,7 @@ class _Reader:
             raise self.error(f"expected a {what} (key: value lines)", node)
         fields: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
-            key = str(key_node.value)
+            key = SPELLINGS.get(str(key_node.value), str(key_node.value))
             if key not in allowed:
                 raise self.error(f"unknown key {key!r} in a {what}", key_node, key,
                                  hint=f"allowed: {', '.join(allowed)}")
