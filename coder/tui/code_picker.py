@@ -63,7 +63,6 @@ class CodePickerPalette(CommandPalette):
             yield widget
         yield KeyBar()   # its own: the screen's below is dimmed by the palette's backdrop
 
-
     @on(Input.Submitted)
     async def _wait_for_the_search(self, event: Input.Submitted) -> None:
         """An enter typed right after a code's name picked from the list of before the search for
