@@ -167,8 +167,9 @@ def evaluate(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
     options = dict(corpus=corpus, rejected=rejected, folds=folds, engine=engine, at_least_one=at_least_one,
                    seed=seed, workers=workers)
     full = cross_validated_predictions(texts, labels, codes, **options)
-    # How each code is decided on all the coding: what `coder suggest` would do now.
-    final = train(texts, labels, codes, corpus=corpus, rejected=rejected, engine=engine, seed=seed, workers=workers)
+    # How each code is decided on all the coding: what `coder suggest` would do now, so trained
+    # as it trains (its own seed, not the folds'): the engine a code gets can turn on the seed.
+    final = train(texts, labels, codes, corpus=corpus, rejected=rejected, engine=engine, workers=workers)
     decided = final.models
     precision, recall, f1 = per_code_metrics(labels, full.predicted)
     suggested = full.predicted.sum(axis=0)
