@@ -98,6 +98,22 @@ def test_a_side_screen_leaves_its_own_key_off_and_lists_the_others(project):
     run(scenario)
 
 
+def test_in_the_search_box_the_bar_says_what_enter_and_escape_do(project):
+    """It showed F2-F5 alone (the screen's own keys are typed there), so nothing said how to
+    search or how to leave the box."""
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            bar = screen.query_one(KeyBar)
+            await pilot.press("slash")
+            await pilot.pause()
+            assert [(shown.key, shown.description) for shown in bar.shown_keys()][:2] == [
+                ("enter", "Search"), ("escape", "Clear filter")]
+            await pilot.press(*"zzzzq", "escape")
+            await pilot.pause()
+            assert not screen.query_one("#search").has_class("visible") and len(screen.response_list.ids) == 12
+    run(scenario)
+
+
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)])
 def test_under_a_dialog_the_bar_shows_only_the_dialogs_keys(project, size):
     """With the filter dialog or the code picker open the bar still listed the coding screen's keys
@@ -107,7 +123,7 @@ def test_under_a_dialog_the_bar_shows_only_the_dialogs_keys(project, size):
         async with running(project, size=size) as (app, pilot, screen):
             bar = screen.query_one(KeyBar)
             coding = bar.shown_keys()
-            for key, expected in (("f", ["Next field", "Apply", "Cancel"]), ("c", ["Close"])):
+            for key, expected in (("f", ["Next field", "Apply", "Cancel"]), ("c", ["Toggle code", "Close"])):
                 await pilot.press(key)
                 await pilot.pause()
                 assert app.screen is not screen

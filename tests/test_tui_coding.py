@@ -296,6 +296,22 @@ def test_a_search_that_finds_nothing_then_escape_keeps_your_place(project):
     run(scenario)
 
 
+def test_escape_after_a_search_shows_the_response_it_found_in_the_whole_list(project):
+    """The list came back at its top with the cursor (and the text shown) on q0030, out of view."""
+    async def scenario():
+        async with running(project, size=(80, 24)) as (app, pilot, screen):
+            await pilot.press("slash", *"q0030", "enter")
+            assert screen.response_list.ids == ["q0030"]
+            await pilot.press("escape")
+            await pilot.pause()
+            listed = screen.response_list
+            assert len(listed.ids) == 30 and listed.current == "q0030"
+            top, height = round(listed.scroll_offset.y), listed.scrollable_content_region.height
+            assert top <= listed.cursor < top + height
+            assert "q0030" in screen_text(app)
+    run(scenario)
+
+
 def test_filter_dialog_uncoded_and_attribute(project):
     conn = open_project(project)
     toggle_code(conn, "q0001", "caseload", "alice")

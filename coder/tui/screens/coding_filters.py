@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from textual.binding import Binding
 from textual.widgets import Input
 
 from coder.store.browse import ListFilter, filtered_ids
@@ -17,10 +18,18 @@ from coder.store.responses import attribute_names, attribute_values
 from coder.store.samples import list_samples
 from coder.suggest.queue import coding_queue
 from coder.tui.screens.filter_dialog import FilterDialog
+from coder.tui.typing_ahead import TypedInput
 from coder.tui.widgets.response_view import ResponseView
 
 
 QUEUE_SIZE = 2000  # responses in the active-learning queue
+
+
+class SearchField(TypedInput):
+    """The coding screen's search box, whose key bar says what enter and escape do in it (it
+    showed F2-F5 alone: the screen's other keys are typed there)."""
+
+    BINDINGS = [Binding("enter", "submit", "Search"), Binding("escape", "screen.clear_filter", "Clear filter")]
 
 
 class FilterActions:

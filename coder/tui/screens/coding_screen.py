@@ -35,14 +35,14 @@ from coder.suggest.queue import QueuedResponse
 from coder.text_search import find
 from coder.tui.code_picker import CodeKeyActions, CodePicker
 from coder.tui.screens.coding_advance import AdvanceActions
-from coder.tui.screens.coding_filters import FilterActions
+from coder.tui.screens.coding_filters import FilterActions, SearchField
 from coder.tui.screens.coding_history import CodingHistoryActions
 from coder.tui.screens.coding_notes import NoteActions
 from coder.tui.screens.coding_suggestions import SuggestionActions
 from coder.tui.screens.help_screen import HelpScreen
 from coder.tui.session import Session, UsesSession
 from coder.tui.suggestions import suggestions_to_fit, visible_suggestions
-from coder.tui.typing_ahead import OpensFields, TypedInput
+from coder.tui.typing_ahead import OpensFields
 from coder.tui.widgets.code_rules import SUGGESTED, CodeRules
 from coder.tui.widgets.codebook_panel import CodebookPanel
 from coder.tui.widgets.progress import ProgressLine
@@ -126,7 +126,7 @@ class CodingScreen(UsesSession, OpensFields, CodeKeyActions, NoteActions, Filter
         yield KeyBar(palette=True)
         with Vertical(id="left"):
             yield ResponseList(self._rows, self._code_indexes, id="list")
-            yield TypedInput(placeholder="search text (enter)", id="search")
+            yield SearchField(placeholder="search text (enter)", id="search")
         with Vertical(id="center"):
             yield ResponseView(id="view")
             yield CodeRules(id="rules")

@@ -96,6 +96,9 @@ class ResponseList(KeepsBaseStyles, ScrollView, can_focus=True):
                 index = 0
         self.cursor = -1
         self.move_to(index, force=True)
+        # The list cannot scroll past its old length until laid out again: a search that found one
+        # response, cleared, left the cursor on it out of view.
+        self.call_after_refresh(self.show_cursor)
         self.refresh()
 
     def queued_label(self, rid: str) -> str:
