@@ -158,7 +158,7 @@ def test_utf16_without_bom_is_reported_as_nul_bytes(project, tmp_path):
 def test_duplicate_ids_in_the_file(project, tmp_path):
     rows = [["id", "comment"], ["A", "x"], ["B", "y"], ["A", "z"], ["B", "w"], ["A", "v"]]
     fails(project, write_csv(tmp_path / "a.csv", rows),
-          r"duplicate ids: 2 ids repeat in the file, first: A \(line 4\), B \(line 5\) "
+          r"duplicate ids: 2 ids repeat in the file, first: A \(lines 2 and 4\), B \(lines 3 and 5\) "
           r"\(--on-duplicate skip")
 
 

@@ -76,14 +76,14 @@ def test_the_cli_says_how_many_passages_moved_and_rows_repeated(codebook_project
     done = run_cli("import", codebook_project, write_csv(tmp_path / "new.csv", rows), "--on-duplicate", "replace")
     assert done.returncode == 0, done.stderr
     assert "replaced 1 response whose id was already there; 1 coded passage moved with its words" in done.stdout
-    assert "1 row repeated an earlier row's id; the last of each was kept (first: 3 (line 4))" in done.stdout
+    assert "1 row repeated an earlier row's id; the last of each was kept (first: 3 (lines 3 and 4))" in done.stdout
 
 
 def test_skip_tells_repeated_rows_from_ids_already_in_the_project(project_path, tmp_path):
     _replace(project_path, write_csv(tmp_path / "a.csv", [["id", "text"], ["1", "old one"]]))
     rows = [["id", "text"], ["1", "new one"], ["2", "first two"], ["2", "second two"]]
     done = run_cli("import", project_path, write_csv(tmp_path / "b.csv", rows), "--on-duplicate", "skip")
-    assert "skipped 2: 1 with an id already there, 1 repeating an earlier row's id (first: 2 (line 4))" in done.stdout
+    assert "skipped 2: 1 with an id already there, 1 repeating an earlier row's id (first: 2 (lines 3 and 4))" in done.stdout
 
 
 def test_new_start_keeps_moves_or_gives_up():

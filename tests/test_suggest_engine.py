@@ -331,6 +331,13 @@ def test_a_code_on_every_coded_text_is_suggested_from_its_base_rate():
     assert all("any" in {s.code_id for s in r.suggestions} for r in results)
 
 
+def test_a_code_one_coded_example_short_says_so_in_the_singular():
+    texts, labels = corpus()
+    labels[:, 1] = False
+    labels[len(PRINTER):len(PRINTER) + 4, 1] = True
+    assert train(texts, labels, codes()).models[1].note == "not enough coding: 1 more coded example needed"
+
+
 def test_a_code_that_cannot_be_trained_is_reported_not_dropped():
     texts, labels = corpus()
     labels[:, 1] = False

@@ -179,6 +179,15 @@ def test_cli_suggest_and_evaluate_on_the_demo_corpus(tmp_path):
     done = run_cli("evaluate", path, "--folds", "3", "--out", out)
     assert done.returncode == 0, done.stderr
     assert "micro F1" in done.stdout and "learning curve" in done.stdout
+    # The curve's rows say how many responses each fold trained on, up to all of its training part (2/3).
+    curve = re.findall(r"^ +(\d+)% +(\d+) responses +micro F1", done.stdout, re.M)
+    assert [int(share) for share, _ in curve] == [25, 50, 75, 100] and int(curve[-1][1]) == 40
+    few = next(line for line in done.stdout.splitlines() if line.startswith("Coded on fewer than 5"))
+    conn = open_project(path, readonly=True)
+    rare = {index for index, n in conn.execute(
+        'SELECT c."index", count(g.id) FROM codes c LEFT JOIN codings g ON g.code_id = c.id GROUP BY c.id') if n < 5}
+    conn.close()
+    assert rare and set(few.split(": ")[1].split(", ")) == rare
     assert "character n-grams weigh 1 against words' 1" in done.stdout
     assert "tells them apart" not in done.stdout   # no code has 50 coded responses with it and without
     with open(out, newline="") as handle:

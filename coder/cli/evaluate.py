@@ -79,10 +79,17 @@ def console_table(table) -> tuple[list[str], list[list[str]], str, list[str]]:
 
 
 def note_lines(table) -> list[str]:
-    """Why each code marked in `console_table` got no suggestion out of fold."""
-    noted = [row for row in table.to_dict("records") if row["note"]]
-    return [f"Codes marked {NOTED.strip()} got no suggestion out of fold:"] * bool(noted) + reason_lines(
-        [(f"{row['index']} {row['code']}", row["note"]) for row in noted])
+    """Why each code marked in `console_table` got no suggestion out of fold, and which codes have
+    too little coding for their figures to be read (fewer positives than a model trains on)."""
+    from coder.suggest.model import MIN_POSITIVES  # deferred: keeps `coder --help` fast
+
+    records = table.to_dict("records")
+    noted = [row for row in records if row["note"]]
+    few = [str(row["index"]) for row in records if row["positives"] < MIN_POSITIVES]
+    return ([f"Codes marked {NOTED.strip()} got no suggestion out of fold:"] * bool(noted)
+            + reason_lines([(f"{row['index']} {row['code']}", row["note"]) for row in noted])
+            + [f"Coded on fewer than {MIN_POSITIVES} responses, so one response more or less moves their figures "
+               f"a long way: {', '.join(few)}"] * bool(few))
 
 
 def overall_lines(result: Evaluation) -> list[str]:
@@ -97,8 +104,11 @@ def overall_lines(result: Evaluation) -> list[str]:
     if result.weighting_share is not None:
         lines.append(f"codes with 50 coded responses with and without them weigh each feature {result.weighting_share:g} "
                      "of the way by how well it tells them apart (chosen on this coding by log loss out of fold)")
-    lines += [f"learning curve: {p['fraction']:.0%} of the data ({p['texts']} responses): "
-              f"micro F1 {p['micro_f1']:.3f}, sample F1 {p['samples_f1']:.3f}" for p in result.learning_curve]
+    if result.learning_curve:
+        lines.append("learning curve: each fold trained on a share of its training responses, and tested "
+                     "on the same held-out responses as above")
+        lines += [f"  {p['fraction']:>4.0%}  {p['texts']:>5,} responses   micro F1 {p['micro_f1']:.3f}   "
+                  f"sample F1 {p['samples_f1']:.3f}" for p in result.learning_curve]
     return lines + [""] + calibration_lines(result)
 
 

@@ -105,7 +105,7 @@ def check_responses(conn: sqlite3.Connection, path: Path | str, *, id_col: str |
                                                          sheet=sheet, encoding=encoding,
                                                          max_unzip_mb=max_unzip_mb)
     plan = ResponsePlan(table, id_column, text_column, id_prefix, on_duplicate)
-    seen: set[str] = set()
+    seen: dict[str, int] = {}   # id -> where it first is
     first_repeats = plan.first_repeats
     unsaved: set[tuple[int, str]] | None = None
     for number, place, values in table.rows():
@@ -120,10 +120,10 @@ def check_responses(conn: sqlite3.Connection, path: Path | str, *, id_col: str |
             plan.empty_text += 1
         elif rid in seen:
             if rid not in plan.repeated_ids and len(first_repeats) < SHOWN_IDS:
-                first_repeats.append(f"{rid} ({table.unit} {place})")
+                first_repeats.append(f"{rid} ({table.unit}s {seen[rid]} and {place})")
             plan.repeated_ids.add(rid)
         else:
-            seen.add(rid)
+            seen[rid] = place
     if not seen:
         raise _nothing_to_import(table, plan)
     if count_responses(conn):

@@ -62,6 +62,7 @@ from coder.suggest.keyword_trust import (KeywordTrust, learn_keyword_trust, matc
                                         rejected_pairs)
 from coder.suggest.keywords import KeywordMatcher, KeywordMatches
 from coder.suggest.thresholds import sigmoid
+from coder.wording import counted
 
 MIN_POSITIVES = 5
 MIN_NEGATIVES = 2       # fewer coded texts without a code than this: its base rate decides
@@ -251,7 +252,7 @@ def train(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
             model = keywords or CodeModel(code.id, "none", 1.0, positives, note="no keywords")
         elif positives < min_positives:
             model = keywords or CodeModel(code.id, "none", 1.0, positives, note=(
-                f"not enough coding: {min_positives - positives} more coded examples needed"))
+                f"not enough coding: {counted(min_positives - positives, 'more coded example')} needed"))
         elif len(y) - positives < MIN_NEGATIVES:
             model = CodeModel(code.id, "base rate", 0.5, positives, base_rate=(positives + 1) / (len(y) + 2))
         else:
