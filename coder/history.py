@@ -13,7 +13,8 @@ by replaying only the events added since the last look.
 Codebook edits (update, move, reorder, retire, add, delete, merging two codes) are
 undone through the codebook store, linked by a `history.codebook` event (see
 coder.codebook.undo). A merge of another project file (`project.merge`) is
-one step, taken back by `project.unmerge` (see coder.store.merge).
+one step, taken back by `project.unmerge` (see coder.store.merge), and so is an
+import of coding (`codings.import`, by `codings.unimport`: coder.store.codings).
 """
 
 from __future__ import annotations
@@ -24,17 +25,20 @@ from coder.store import transaction
 from coder.codebook.undo import INVERSE, edit_of, invert
 from coder.records import Codebook
 from coder.store.charts import set_chart
-from coder.store.codings import add_coding, remove_coding
+from coder.store.codings import add_coding, invert_import, remove_coding
 from coder.store.consensus import logged_codings, set_consensus
 from coder.store.events import Action, Event, last_event_id, list_events, record_event
 from coder.store.memos import set_memo
 from coder.store.merge import invert_merge
 from coder.store.rejections import set_rejected
+from coder.wording import counted
 
 UNDOABLE = {Action.CODING_ADD, Action.CODING_REMOVE, Action.MEMO_SET, Action.CHART_SET, Action.SUGGESTION_REJECT,
             Action.SUGGESTION_UNREJECT, Action.CONSENSUS_SET, Action.HISTORY_CODEBOOK, *INVERSE,
-            Action.PROJECT_MERGE, Action.PROJECT_UNMERGE}
+            Action.PROJECT_MERGE, Action.PROJECT_UNMERGE, Action.CODINGS_IMPORT, Action.CODINGS_UNIMPORT}
 _MERGES = (Action.PROJECT_MERGE, Action.PROJECT_UNMERGE)
+_IMPORTS = (Action.CODINGS_IMPORT, Action.CODINGS_UNIMPORT)
+MANY_RESPONSES = {*_MERGES, *_IMPORTS}   # steps that change the coding of many responses at once
 
 
 class History:
@@ -57,8 +61,8 @@ class History:
             self._seen = event.id
 
     def _replay(self, event: Event) -> None:
-        if event.action not in UNDOABLE:
-            return
+        if event.action not in UNDOABLE or (event.action in _IMPORTS and "codings" not in event.data):
+            return   # an import logged by an older coder did not list what it added
         if event.action == Action.HISTORY_CODEBOOK:
             applied = event.data.get("applied")
             if self._last_plain is not None and self._last_plain[0] == applied:
@@ -108,6 +112,8 @@ def _apply_inverse(conn: sqlite3.Connection, event: Event) -> int:
         return invert(conn, event)
     if event.action in _MERGES:
         return invert_merge(conn, event)
+    if event.action in _IMPORTS:
+        return invert_import(conn, event)
     d = event.data
     if event.action in (Action.CODING_ADD, Action.CODING_REMOVE):
         span = {"start": d["start"], "end": d["end"]}
@@ -164,6 +170,9 @@ def describe(event: Event, names: dict[str, str] | None = None) -> str:
     if event.action in _MERGES:
         return (f"{'merged' if event.action == Action.PROJECT_MERGE else 'took back the merge of'} "
                 f"{d['source']} ({len(d.get('codings', [])):,} codings)")
+    if event.action in _IMPORTS:
+        return (f"{'imported' if event.action == Action.CODINGS_IMPORT else 'took back the import of'} "
+                f"{counted(len(d['codings']), 'coding')} from {d['source'] or 'a file'}")
     if event.action.startswith("coding."):
         span = "" if d.get("start") is None else f" (characters {d['start']}-{d['end']})"
         code = name(d["code_id"], d["code_id"])

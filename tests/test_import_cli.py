@@ -54,7 +54,9 @@ def test_import_codes_of_one_row_says_row_coding_and_response_in_the_singular(co
     done = run_cli("import-codes", codebook_project, file, "--coder", "alice")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [f"read 1 row from {file} (CSV, comma-separated, UTF-8; long layout)",
-                                        "1 coding of 1 response: 1 added for alice, 0 already there"]
+                                        "1 coding of 1 response: 1 added for alice, 0 already there",
+                                        f"the wrong file? undo (u) in `coder code {codebook_project} --coder alice` "
+                                        "takes this import back as one step"]
 
 
 def test_import_the_demo_corpus_and_gold_coding(codebook_project):

@@ -11,10 +11,12 @@ from import_files import codings_of, fails_untouched, write_csv, write_xlsx
 from coder.coding_import import CodeMatcher, read_codings, write_codings
 from coder.records import Code
 from coder.importers.responses import check_responses, write_responses
-from coder.store import open_project
+from coder.store import open_project, transaction
 from coder.store.codebook import add_code
 from coder.store.codebook_read import load_codebook
-from coder.store.events import list_events
+from coder.store.codings import add_coding
+from coder.store.events import Action, list_events, record_event
+from coder.history import History, describe
 
 
 @pytest.fixture
@@ -117,6 +119,38 @@ def test_reimport_adds_nothing_and_one_event_per_import(project, tmp_path):
     actions = [e.action for e in list_events(conn, coder="alice")]
     conn.close()
     assert actions == ["codings.import", "codings.import"]
+
+
+def test_undo_takes_an_import_back_as_one_step_and_redo_brings_it_back(project, tmp_path):
+    """A researcher who imported the wrong file could only remove its codings one by one."""
+    conn = open_project(project)
+    add_coding(conn, "R1", "caseload", "alice")                     # by hand, before: stays
+    conn.close()
+    rows = [["id", "code"], ["R1", "caseload"], ["R2", "paperwork"], ["R3", "supervision"], ["R3", "1.2"]]
+    assert import_codes(project, write_csv(tmp_path / "wrong.csv", rows)).added == 3
+    conn = open_project(project)
+    add_coding(conn, "R2", "caseload", "alice")                     # by hand, after: undone first
+    history = History(conn, "alice")
+    assert history.undo().action == "coding.remove"
+    assert describe(history.undo()) == "took back the import of 3 codings from wrong.csv"
+    conn.close()
+    assert codings_of(project, "alice") == {("R1", "caseload", "manual")}
+    conn = open_project(project)
+    assert describe(History(conn, "alice").redo()) == "imported 3 codings from wrong.csv"
+    conn.close()
+    assert codings_of(project, "alice") == {("R1", "caseload", "manual"), ("R2", "paperwork", "imported"),
+                                            ("R3", "supervision", "imported"), ("R3", "staffing", "imported")}
+
+
+def test_an_import_logged_without_its_codings_is_not_on_the_undo_stack(project, tmp_path):
+    """An older coder logged only how many it added: nothing to take back by."""
+    conn = open_project(project)
+    with transaction(conn):
+        conn.execute("INSERT INTO codings(response_id, code_id, coder, origin, created_at) "
+                     "VALUES ('R1', 'caseload', 'alice', 'imported', '2026-11-01T10:00:00.000Z')")
+        record_event(conn, "alice", Action.CODINGS_IMPORT, "c.csv", {"source": "c.csv", "origin": "imported", "added": 1})
+    assert not History(conn, "alice").can_undo
+    conn.close()
 
 
 def test_add_codes_creates_them_under_theme_imported(project, tmp_path):

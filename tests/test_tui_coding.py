@@ -9,6 +9,7 @@ from rich.cells import cell_len
 from textual.geometry import Offset
 from textual.selection import Selection
 from textual.widgets import Checkbox, Input, Select, TextArea, Tree
+from helpers import run_cli
 from tui_driver import run, running, screen_text, stored_codings
 from tui_project import CODES, make_project
 
@@ -561,6 +562,28 @@ def test_reopening_starts_where_this_coder_left_off(project):
             assert screen.response_list.current == "q0005"
         async with running(project, coder="carol") as (app, pilot, screen):
             assert screen.response_list.current == "q0001"   # nothing yet: the first response
+    run(scenario)
+
+
+def test_undo_on_the_coding_screen_takes_back_an_import_of_coding(project, tmp_path):
+    """`coder import-codes` of the wrong file could not be undone: u said "Nothing to undo."."""
+    file = tmp_path / "wrong.csv"
+    file.write_text("id,code\nq0001,caseload\nq0002,1.2\nq0003,paperwork\n", encoding="utf-8")
+    done = run_cli("import-codes", project, file, "--coder", "alice")
+    assert done.returncode == 0 and "takes this import back" in done.stdout, done.stderr
+
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            assert "☑" in screen_text(app)
+            await pilot.press("u")
+            await pilot.pause()
+            assert [n.message for n in app._notifications][-1] == "Undo: took back the import of 3 codings from wrong.csv"
+            assert all(stored_codings(project, rid) == [] for rid in ("q0001", "q0002", "q0003"))
+            assert "☑" not in screen_text(app)
+            await pilot.press("ctrl+r")
+            await pilot.pause()
+            assert [n.message for n in app._notifications][-1] == "Redo: imported 3 codings from wrong.csv"
+            assert stored_codings(project, "q0002") == [("staffing", None, None, "imported")]
     run(scenario)
 
 

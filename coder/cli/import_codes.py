@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from contextlib import closing
+from pathlib import Path
 
 from coder.cli.common import add_project_argument, coder_name
 from coder.cli.import_responses import add_input_file_arguments
@@ -51,12 +52,12 @@ def run(args: argparse.Namespace) -> int:
         summary = write_codings(conn, plan, args.coder)
     finally:
         conn.close()
-    print(format_summary(summary, args.coder))
+    print(format_summary(summary, args.coder, args.project))
     return 0
 
 
-def format_summary(summary: CodingSummary, coder: str) -> str:
-    """The lines printed after an import of coding."""
+def format_summary(summary: CodingSummary, coder: str, project: Path) -> str:
+    """The lines printed after an import of coding into `project`."""
     lines = [f"read {counted(summary.rows_read, 'row')} from {summary.file} ({summary.description}; "
              f"{summary.layout} layout)",
              f"{counted(summary.pairs, 'coding')} of {counted(summary.responses, 'response')}: "
@@ -64,4 +65,7 @@ def format_summary(summary: CodingSummary, coder: str) -> str:
     if summary.created_codes:
         lines.append(f"created {counted(len(summary.created_codes), 'code')} under theme 'imported': "
                      + ", ".join(summary.created_codes))
+    if summary.added:
+        lines.append(f"the wrong file? undo (u) in `coder code {project} --coder {coder}` takes this import "
+                     "back as one step")
     return "\n".join(lines)

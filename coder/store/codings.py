@@ -8,7 +8,7 @@ from typing import Iterable
 from coder.errors import CoderError
 from coder.records import Coding
 from coder.store.connection import in_batches, now, transaction
-from coder.store.events import Action, record_event
+from coder.store.events import Action, Event, record_event
 
 _COLUMNS = 'id, response_id, code_id, coder, start, "end", origin, created_at'
 QUALIFIED_COLUMNS = 'c.id, c.response_id, c.code_id, c.coder, c.start, c."end", c.origin, c.created_at'
@@ -93,19 +93,46 @@ def import_codings(conn: sqlite3.Connection, codings: Iterable[tuple[str, str]],
     """Bulk-apply whole-response (response_id, code_id) pairs for one coder.
 
     Pairs already coded are left as they are. One `codings.import` event records
-    the import (file, coder, how many were added). Returns how many were added.
+    the import (file, coder, the pairs added), which `invert_import` takes back
+    as one step. Returns how many were added.
     """
     stamp = now()
     with transaction(conn):
-        before = conn.total_changes
+        last = conn.execute("SELECT coalesce(max(id), 0) FROM codings").fetchone()[0]
         conn.executemany(
             'INSERT OR IGNORE INTO codings(response_id, code_id, coder, start, "end", origin, created_at) '
             "VALUES (?, ?, ?, NULL, NULL, ?, ?)",
             ((rid, cid, coder, origin, stamp) for rid, cid in codings))
-        added = conn.total_changes - before
-        record_event(conn, coder, Action.CODINGS_IMPORT, source,
-                     {"source": source, "origin": origin, "added": added})
-        return added
+        # New rows take ids past the largest (no other writer meanwhile: the transaction holds the lock).
+        added = [list(row) for row in conn.execute(
+            "SELECT response_id, code_id FROM codings WHERE id > ? ORDER BY id", (last,))]
+        record_event(conn, coder, Action.CODINGS_IMPORT, source, {"source": source, "origin": origin,
+                                                                   "added": len(added), "created_at": stamp,
+                                                                   "codings": added})
+        return len(added)
+
+
+def invert_import(conn: sqlite3.Connection, event: Event) -> int:
+    """Take back an import of coding (`codings.import`), or bring back one taken back; log it with
+    `undoes` = event and return the new event's id.
+
+    Taking back removes the whole-response codings the import added that are still as it left
+    them (a coding removed since and applied again by hand is the coder's own decision and
+    stays); bringing back adds them again, as imported then.
+    """
+    d = event.data
+    pairs = [(rid, cid, event.coder, d["created_at"]) for rid, cid in d["codings"]]
+    if event.action == Action.CODINGS_IMPORT:
+        conn.executemany('DELETE FROM codings WHERE response_id = ? AND code_id = ? AND coder = ? '
+                         'AND start IS NULL AND created_at = ?', pairs)
+        action = Action.CODINGS_UNIMPORT
+    else:
+        conn.executemany('INSERT OR IGNORE INTO codings(response_id, code_id, coder, start, "end", origin, '
+                         'created_at) SELECT ?, ?, ?, NULL, NULL, ?, ? WHERE EXISTS '
+                         '(SELECT 1 FROM responses WHERE id = ?) AND EXISTS (SELECT 1 FROM codes WHERE id = ?)',
+                         [(rid, cid, coder, d["origin"], stamp, rid, cid) for rid, cid, coder, stamp in pairs])
+        action = Action.CODINGS_IMPORT
+    return record_event(conn, event.coder, action, event.target, d, undoes=event.id)
 
 
 def responses_with_passages(conn: sqlite3.Connection) -> set[str]:

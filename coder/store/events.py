@@ -21,7 +21,8 @@ class Action(StrEnum):
 
     CODING_ADD = "coding.add"
     CODING_REMOVE = "coding.remove"
-    CODINGS_IMPORT = "codings.import"
+    CODINGS_IMPORT = "codings.import"     # a file's codings added by `coder import-codes` (undone as one step)
+    CODINGS_UNIMPORT = "codings.unimport"  # such an import taken back
     MEMO_SET = "memo.set"
     CHART_SET = "chart.set"
     SUGGESTION_REJECT = "suggestion.reject"

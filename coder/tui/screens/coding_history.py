@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Callable
 
 from coder.errors import CoderError
-from coder.history import describe, known_names
+from coder.history import MANY_RESPONSES, describe, known_names
 from coder.store.browse import change_marker
 from coder.store.events import Action, Event
 from coder.tui.widgets.codebook_panel import CodebookPanel
@@ -61,6 +61,7 @@ class CodingHistoryActions(HistoryActions):
     def after_history_step(self, event: Event) -> None:
         if event.action == Action.HISTORY_CODEBOOK:
             self.load_codebook()
+        if event.action == Action.HISTORY_CODEBOOK or event.action in MANY_RESPONSES:
             self.response_list.invalidate()
         if event.action == Action.MEMO_SET and event.data["target_type"] == "code":
             self.query_one(CodebookPanel).set_code_memo(event.data["target_id"], event.data["after"])
