@@ -52,14 +52,14 @@ def test_at_80_columns_labels_end_with_whole_words_and_the_rules_title_fits(tmp_
             await pilot.pause()
             rules = screen.query_one(CodeRules)
             text = screen_text(app)
-            assert "─ 1.2 — just coded or uncoded ─" in text   # the reason, whole
+            assert "─ 1.2 — just applied/removed ─" in text   # the reason, whole
             body = " ".join(line.split("▏")[1].strip() for line in text.splitlines()[14:20])
             assert "1.2 Staff shortages and vacancies" in body   # the label heads the rules, wrapped
-            assert rules.title == "1.2 Staff shortages and vacancies — just coded or uncoded"
+            assert rules.title == "1.2 Staff shortages and vacancies — just applied/removed"
         async with running(path, "me", size=(160, 45)) as (app, pilot, screen):
             await pilot.press("2")
             await pilot.pause()
-            assert "─ 1.2 Staff shortages and vacancies — just coded or uncoded ─" in screen_text(app)
+            assert "─ 1.2 Staff shortages and vacancies — just applied/removed ─" in screen_text(app)
     run(scenario)
 
 

@@ -29,12 +29,12 @@ def test_the_rules_of_the_code_just_applied_show_wherever_focus_is(project):
             await pilot.press("1")
             await pilot.pause()
             code = screen.codes[screen.keys["1"]]
-            assert rules.display and rules.title == f"{code.index} {code.label} — just coded or uncoded"
+            assert rules.display and rules.title == f"{code.index} {code.label} — just applied/removed"
             assert rules.title in screen_text(app)
             assert code.definition in rules.body_text
             await pilot.press("1")
             await pilot.pause()
-            assert rules.display and rules.title.endswith("just coded or uncoded")   # removed: still in question
+            assert rules.display and rules.title.endswith("just applied/removed")   # removed: still in question
             screen.query_one("#codebook").focus()
             await pilot.press("down", "down", "down")
             await pilot.pause()

@@ -70,6 +70,9 @@ def test_reject_hides_and_is_undoable(project):
             assert rejected_codes(screen.conn, "q0001", "alice") == {"it_systems"}
             assert [s.code_id for s in panel.suggestions] == ["caseload"]
             assert origins(project, "q0001") == []
+            # The suggestion is gone: a line says which was turned down, and how to have it back.
+            assert app._notifications and [n.message for n in app._notifications][-1] == \
+                "Turned down 2.2 IT systems on q0001 (u undoes)."
             await pilot.press("u")
             assert [s.code_id for s in panel.suggestions] == ["caseload", "it_systems"]
     run(scenario)

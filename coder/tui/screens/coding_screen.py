@@ -308,7 +308,7 @@ class CodingScreen(UsesSession, OpensFields, CodeKeyActions, NoteActions, Filter
         applied = code_id in self.after_change(rid, before)
         # One reason either way (the chip line and the tree say which): a title that
         # alternated with every press of the same key repainted the bottom of the screen too.
-        self.show_rules(code_id, "just coded or uncoded")
+        self.show_rules(code_id, "just applied/removed")
         if applied and not span and not all_selected:
             self.advance()
 

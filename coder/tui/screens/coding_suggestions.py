@@ -83,8 +83,12 @@ class SuggestionActions:
     def action_reject(self) -> None:
         rid = self.response_list.current
         code_id = self.query_one(SuggestionsPanel).highlighted_code
+        if rid and code_id is None:
+            self.notify("No suggestion to reject here: x turns down the one highlighted under Suggestions.")
         if rid and code_id and self.saved(lambda: reject_suggestion(self.conn, rid, code_id, self.coder)):
             self.after_change(rid, self._own_codes(rid))
+            code = next(c for c in self.codebook.codes if c.id == code_id)
+            self.notify(f"Turned down {code.index} {code.label} on {rid} (u undoes).", timeout=3)
 
     def action_new_code(self) -> None:
         """Add a code (to the highlighted theme) and apply it to the selected text, or the whole response."""
