@@ -75,7 +75,7 @@ def test_every_kind_writes_on_demo(demo, tmp_path, capsys):
     for kind, name, extra in [("counts", "c.xlsx", ["--by", "setting"]),
                               ("crosstab", "x.csv", ["--by", "setting"]),
                               ("cooccurrence", "o.xlsx", []), ("matrix", "m.xlsx", []),
-                              ("codings", "k.csv", ["--excel"]), ("binary", "b.csv", []),
+                              ("codings", "k.csv", ["--excel"]), ("binary", "b.csv", []), ("memos", "n.xlsx", []),
                               ("chart", "t.png", ["--by", "setting"]), ("qdpx", "p.qdpx", [])]:
         assert main(["export", str(demo), kind, "--out", str(tmp_path / name), *extra]) == 0, \
             capsys.readouterr().err
@@ -170,6 +170,12 @@ def test_an_xlsx_export_keeps_numbers_and_true_false_as_they_came(tmp_path):
     (["qdpx", "--out", "x.zip"], "name the file .qdpx"),
     (["qdpx", "--out", "x.qdpx", "--coder", "carol"], "no codings by this coder"),
     (["matrix", "--out", "nowhere/x.csv"], "does not exist"),
+    (["memos", "--out", "x.txt"], ".csv or .xlsx"),
+    (["memos", "--out", "x.csv", "--by", "setting"], "--by applies to counts, crosstab, chart, not memos"),
+    (["memos", "--out", "x.csv", "--base", "coded"], "--base applies to counts, crosstab, chart, not memos"),
+    (["memos", "--out", "x.csv", "--source", "both"], "memos are no coding: leave out --source"),
+    (["memos", "--out", "x.csv", "--roll-up"], "--roll-up applies to the tables"),
+    (["memos", "--out", "x.csv", "--coder", "carol"], "no codings or memos by this coder"),
 ])
 def test_bad_options_fail_with_one_line_and_leave_project(tmp_path, args, message, capsys,
                                                          monkeypatch):

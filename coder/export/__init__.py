@@ -1,4 +1,4 @@
-"""Exports: theme counts, crosstabs, co-occurrence, the framework matrix, codings, 0/1 tables.
+"""Exports: theme counts, crosstabs, co-occurrence, the framework matrix, codings, 0/1 tables, memos.
 
 Pure functions from project data to pandas DataFrames (reusable by the UI's
 stats screen), plus writers for CSV/XLSX (formula-safe) and charts:
@@ -25,6 +25,7 @@ _HOMES = {
     "source_note": "data", "settled_note": "data", "data_notes": "data", "listed_framework": "data", "check_coder": "data",
     "rolled_up": "data",
     "TABLE_KINDS": "kinds", "SOURCES": "kinds",
+    "memos_table": "memos", "memo_tables": "memos",
     "binary_table": "records", "codings_table": "records", "framework_matrix": "records",
     "ExportTables": "tables", "neutralise": "tables", "neutralise_frame": "tables",
     "write_tables": "tables",

@@ -191,12 +191,15 @@ def coders(conn: sqlite3.Connection) -> list[str]:
     return [row[0] for row in conn.execute("SELECT DISTINCT coder FROM codings ORDER BY coder")]
 
 
-def check_coder(conn: sqlite3.Connection, coder: str | None) -> None:
-    """CoderError when `coder` (given by --coder; None: everyone) has made no coding: an export, a
+def check_coder(conn: sqlite3.Connection, coder: str | None, *, memos: bool = False) -> None:
+    """CoderError when `coder` (given by --coder; None: everyone) has made no coding (with `memos`,
+    no coding and no memo: the memos export takes a lead who only writes memos): an export, a
     training or a count of nobody's decisions is a typo."""
     known = coders(conn)
+    if memos:
+        known = sorted({*known, *(row[0] for row in conn.execute("SELECT DISTINCT coder FROM memos"))})
     if coder is not None and coder not in known:
-        raise CoderError(f"--coder {coder!r}: no codings by this coder "
+        raise CoderError(f"--coder {coder!r}: no codings {'or memos ' if memos else ''}by this coder "
                          f"(coders: {', '.join(known) or 'nobody yet'})")
 
 

@@ -120,11 +120,11 @@ def _read_by_coder(conn: sqlite3.Connection, select: str, coder_column: str, cod
     return pd.read_sql(f"{select}{where} ORDER BY {order}", conn, params=params)
 
 
-def memos_frame(conn: sqlite3.Connection) -> pd.DataFrame:
-    """Every memo, oldest first: memo_id, target_type, target_id, coder, text, created_at,
-    updated_at."""
-    return pd.read_sql("SELECT id AS memo_id, target_type, target_id, coder, text, created_at, "
-                       "updated_at FROM memos ORDER BY id", conn)
+def memos_frame(conn: sqlite3.Connection, *, coder: str | None = None) -> pd.DataFrame:
+    """Memos (one coder's, or everyone's), oldest first: memo_id, target_type, target_id, coder,
+    text, created_at, updated_at."""
+    return _read_by_coder(conn, "SELECT id AS memo_id, target_type, target_id, coder, text, created_at, "
+                          "updated_at FROM memos", "coder", coder, "id")
 
 
 def _with_nullable_spans(frame: pd.DataFrame) -> pd.DataFrame:
