@@ -151,6 +151,29 @@ def test_rejecting_the_code_a_response_is_queued_for_marks_its_row_settled_until
     run(scenario)
 
 
+def test_x_settles_a_queued_call_under_its_threshold(project):
+    """A response queued for a code it scored under the threshold had no suggestion to reject:
+    "not this code", the answer the queue asks for, could not be given, and the row kept "2.1?"."""
+    write_run(project, [kw("q0004", "caseload", 0.55)],
+              scored=[("q0004", 0.9, "caseload", 0.55, "caseload", 0.55, 0.5),
+                      ("q0002", 0.7, "paperwork", 0.45, "paperwork", 0.35, 0.5)])
+
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.press("f")
+            app.screen.query_one("#queue", Checkbox).value = True
+            await pilot.click("#apply")
+            await pilot.press("j", "x")
+            await pilot.pause()
+            assert screen.response_list.current == "q0002" and "q0002 2.1✗ " in screen_text(app)
+            assert rejected_codes(screen.conn, "q0002", "alice") == {"paperwork"}
+            assert [n.message for n in app._notifications][-1].startswith("Turned down 2.1 ")
+            await pilot.press("u")
+            await pilot.pause()
+            assert "q0002 2.1? " in screen_text(app) and rejected_codes(screen.conn, "q0002", "alice") == set()
+    run(scenario)
+
+
 def test_panel_shows_f1_from_latest_evaluation(project):
     conn = open_project(project)
     save_evaluation(conn, coder=None, engine="keywords", folds=5, texts=10, overall={}, curve=[],

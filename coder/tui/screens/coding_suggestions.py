@@ -83,6 +83,11 @@ class SuggestionActions:
     def action_reject(self) -> None:
         rid = self.response_list.current
         code_id = self.query_one(SuggestionsPanel).highlighted_code
+        queued = self.queued.get(rid) if rid else None
+        if code_id is None and queued is not None and queued.code_id is not None:
+            # A queued call under its threshold is no suggestion, but "not this code" is the answer
+            # the queue asks for: it settles the call, and training learns from it.
+            code_id = queued.code_id
         if rid and code_id is None:
             self.notify("No suggestion to reject here: x turns down the one highlighted under Suggestions.")
         if rid and code_id and self.saved(lambda: reject_suggestion(self.conn, rid, code_id, self.coder)):
