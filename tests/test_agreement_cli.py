@@ -176,8 +176,9 @@ def test_the_figures_are_explained_under_the_table(tmp_path):
     assert "AC1: Gwet's (robust when a code is rare); each is 1 for perfect agreement" in legend
     assert "95% CI of kappa: percentile bootstrap over the responses" in legend
     assert "n/a when too few responses have the code (or lack it) to tell." in legend
-    assert ("  2.3 Bureaucracy and procedures: high agreement but low kappa: the code is applied in only 4% "
-            "of the judgements, so most agreement is on its absence") in legend
+    # Applied once, by alice alone: no agreement on it at all, which the kappa paradox note excused.
+    assert ("2.3 Bureaucracy and procedures: low kappa: the coders never both applied it to one unit, so "
+            "each time it was applied they disagreed") in " ".join(legend.split())
     assert "  1.1 Caseload size and allocation: kappa and alpha undefined: every coder applied it" in legend
     assert "Disagreements: 5 (response, code) pairs; list them with --disagreements FILE" in shown
     dis = tmp_path / "dis.csv"

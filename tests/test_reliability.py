@@ -184,22 +184,39 @@ def test_a_code_every_coder_applied_everywhere_has_no_kappa_or_alpha_and_says_wh
 
 
 def test_a_rare_code_with_high_agreement_and_low_kappa_names_the_paradox():
-    # 12 responses, y in all of them; x applied once, by a only: 11 of 12 agree, kappa 0, AC1 high.
-    sets = {c: {f"r{i}": {"y"} | ({"x"} if c == "a" and i == 0 else set()) for i in range(12)} for c in "ab"}
+    # 30 responses, y in all of them; x by both on r0, by a alone on r1 and r2, by b alone on r3 and
+    # r4: 26 of 30 agree, kappa (0.867 - 0.82) / 0.18 = 0.26, AC1 high.
+    alone = {"a": {1, 2}, "b": {3, 4}}
+    sets = {c: {f"r{i}": {"y"} | ({"x"} if i == 0 or i in alone[c] else set()) for i in range(30)} for c in "ab"}
     x, _ = measure_agreement(sets, ["a", "b"], ["x", "y"]).codes
-    assert x.agreement == pytest.approx(11 / 12) and x.kappa == 0 and x.ac1 > 0.9
-    assert x.note.startswith("high agreement but low kappa: the code is applied in only 4% of the judgements, "
+    assert x.agreement == pytest.approx(26 / 30) and x.kappa == pytest.approx(0.26, abs=0.005) and x.ac1 > 0.8
+    assert x.note.startswith("high agreement but low kappa: the code is applied in only 10% of the judgements, "
                              "so most agreement is on its absence")
     # Nearly always applied, the other way round; three coders are judged by alpha.
     everywhere = {c: {u: {"y"} | ({"x"} - codes) for u, codes in per.items()} for c, per in sets.items()}
     assert measure_agreement(everywhere, ["a", "b"], ["x"]).codes[0].note.startswith(
-        "high agreement but low kappa: the code is left off in only 4% of the judgements, so most agreement "
+        "high agreement but low kappa: the code is left off in only 10% of the judgements, so most agreement "
         "is on its presence")
-    three = {**sets, "c": sets["b"]}
+    alone["c"] = {5, 6}   # 40 responses, a third coder the same way: 34 of 40 agree, alpha 0.29
+    three = {c: {f"r{i}": {"y"} | ({"x"} if i == 0 or i in alone[c] else set()) for i in range(40)} for c in "abc"}
     assert measure_agreement(three, ["a", "b", "c"], ["x"]).codes[0].note.startswith("high agreement but low alpha")
     # Where the coders disagree often, a low kappa needs no such note.
-    often = {"a": sets["a"], "b": {u: {"y"} | ({"x"} if i < 6 else set()) for i, u in enumerate(sets["b"])}}
+    often = {"a": sets["a"], "b": {u: {"y"} | ({"x"} if i < 12 else set()) for i, u in enumerate(sets["b"])}}
     assert measure_agreement(often, ["a", "b"], ["x"]).codes[0].note == ""
+
+
+def test_a_rare_code_the_coders_never_applied_together_is_a_disagreement_not_a_paradox():
+    """Each coder applied it once, on different responses: kappa below 0 and AC1 0.89, and the note
+    called it the kappa paradox ("AC1 allows for that"), inviting the researcher to dismiss it."""
+    sets = {c: {f"r{i}": {"y"} | ({"x"} if (c, i) in {("a", 0), ("b", 1)} else set()) for i in range(20)}
+            for c in "ab"}
+    x = measure_agreement(sets, ["a", "b"], ["x"]).codes[0]
+    assert x.kappa < 0 and x.ac1 > 0.85
+    assert x.note == ("low kappa: the coders never both applied it to one unit, so each time it was applied "
+                      "they disagreed; the high agreement (and AC1) is on its absence alone")
+    everywhere = {c: {u: {"y"} | ({"x"} - codes) for u, codes in per.items()} for c, per in sets.items()}
+    assert measure_agreement(everywhere, ["a", "b"], ["x"]).codes[0].note.startswith(
+        "low kappa: the coders never both left it off one unit, so each time it was left off")
 
 
 def test_one_disagreement_in_four_by_hand_through_measure_agreement():

@@ -82,6 +82,11 @@ class CodeAgreement:
         if round(self.agreement, 3) >= PARADOX_AGREEMENT and round(corrected, 3) < PARADOX_KAPPA:
             share, on = (self.prevalence, "absence") if self.prevalence < 0.5 else (1 - self.prevalence, "presence")
             how = "applied" if on == "absence" else "left off"
+            together = self.marked[-1 if on == "absence" else 0] if self.marked and len(self.applied) == 2 else None
+            if together == 0:   # no agreement at all on the rare side: a real disagreement, not a paradox
+                both = "both applied it to" if on == "absence" else "both left it off"
+                return (f"low {name}: the coders never {both} one unit, so each time it was {how} they "
+                        f"disagreed; the high agreement (and AC1) is on its {on} alone")
             return (f"high agreement but low {name}: the code is {how} in only {share:.0%} of the judgements, "
                     f"so most agreement is on its {on}, which chance alone would give (the kappa paradox); "
                     "AC1 allows for that")
