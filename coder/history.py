@@ -29,7 +29,7 @@ from coder.store.codings import add_coding, invert_import, remove_coding
 from coder.store.consensus import logged_codings, set_consensus
 from coder.store.events import Action, Event, last_event_id, list_events, record_event
 from coder.store.memos import set_memo
-from coder.store.merge import invert_merge
+from coder.store.merge import REMOVED, invert_merge
 from coder.store.rejections import set_rejected
 from coder.wording import counted
 
@@ -168,8 +168,12 @@ def describe(event: Event, names: dict[str, str] | None = None) -> str:
         return f"codebook {action.removeprefix('codebook.').replace('.', ' ')} {name(target, target)}"
     d = event.data
     if event.action in _MERGES:
-        return (f"{'merged' if event.action == Action.PROJECT_MERGE else 'took back the merge of'} "
-                f"{d['source']} ({len(d.get('codings', [])):,} codings)")
+        added, taken_off = len(d.get("codings", [])), len(d.get(REMOVED, []))
+        if event.action == Action.PROJECT_MERGE:
+            changed = [f"{counted(added, 'coding')} added"] + [f"{taken_off:,} taken off"] * bool(taken_off)
+            return f"merged {d['source']} ({', '.join(changed)})"
+        changed = [f"{counted(added, 'coding')} it added removed"] + [f"{taken_off:,} it took off put back"] * bool(taken_off)
+        return f"took back the merge of {d['source']} ({', '.join(changed)})"
     if event.action in _IMPORTS:
         return (f"{'imported' if event.action == Action.CODINGS_IMPORT else 'took back the import of'} "
                 f"{counted(len(d['codings']), 'coding')} from {d['source'] or 'a file'}")

@@ -123,7 +123,7 @@ def test_memos_charts_and_new_codes_come_in_and_undo_takes_the_merge_back(copies
         assert get_chart(conn, "R2", "workload", "bob") == "paperwork eats the week"
         assert codings(report.backup) == before[0]   # the safety copy is the project before the merge
         history = History(conn, "lead")
-        assert describe(history.undo()) == "took back the merge of bob.coder (5 codings)"
+        assert describe(history.undo()) == "took back the merge of bob.coder (5 codings it added removed)"
         assert (codings(alice), count(alice, "codes"), count(alice, "themes")) == before
         assert get_memo(conn, "response", "R5", "bob") is None
         history.redo()
@@ -303,8 +303,9 @@ def test_a_coding_taken_off_in_the_copy_is_taken_off_here_and_back_on_undo(copie
     bobs = {(r, c) for r, c, who, *_ in codings(alice) if who == "bob"}
     assert bobs == {("R1", "caseload"), ("R2", "paperwork"), ("R2", "caseload"), ("R4", "staffing")}
     conn = open_project(alice)
-    try:
-        History(conn, "lead").undo()
+    try:   # the step says what it changed: the merge that only took a coding off said "0 codings"
+        assert describe(History(conn, "lead").undo()) == \
+            "took back the merge of bob.coder (1 coding it added removed, 1 it took off put back)"
     finally:
         conn.close()
     bobs = {(r, c) for r, c, who, *_ in codings(alice) if who == "bob"}
