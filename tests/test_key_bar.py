@@ -123,7 +123,7 @@ def test_under_a_dialog_the_bar_shows_only_the_dialogs_keys(project, size):
         async with running(project, size=size) as (app, pilot, screen):
             bar = screen.query_one(KeyBar)
             coding = bar.shown_keys()
-            for key, expected in (("f", ["Next field", "Apply", "Cancel"]), ("c", ["Toggle code", "Close"])):
+            for key, expected in (("f", ["Next field", "Apply", "Cancel"]), ("c", ["Toggle and close", "Close"])):
                 await pilot.press(key)
                 await pilot.pause()
                 assert app.screen is not screen

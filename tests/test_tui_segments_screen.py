@@ -56,6 +56,23 @@ def listed(screen: SegmentsScreen) -> list[tuple[str, str, str | None]]:
     return [(s.response_id, s.coder, s.start) for s in screen.page]
 
 
+def test_j_and_k_move_through_the_segments_and_q_quits_as_on_the_coding_screen(project):
+    """On F4 only the arrows moved (j and k do on every other screen), and q did nothing, unsaid."""
+    async def scenario():
+        async with running(project, coder="alice") as (app, pilot, coding):
+            await open_on(app, pilot, coding, "staffing")
+            await pilot.press("j")
+            await pilot.pause()
+            assert "q0007 · alice · characters 0–20" in screen_text(app)
+            await pilot.press("k")
+            await pilot.pause()
+            assert "q0007 · alice · characters" not in screen_text(app)
+            await pilot.press("q")
+            await pilot.pause()
+            assert app.return_code == 0 and not app.is_running
+    run(scenario)
+
+
 def test_opens_on_the_highlighted_code_and_goes_to_a_response(project):
     async def scenario():
         async with running(project, coder="alice") as (app, pilot, coding):

@@ -79,7 +79,7 @@ class TypedCommandInput(BindingsInOrder, CommandInput):
     """The picker's search field, whose enter submits what was typed before it, not after it
     (coder.tui.typing_ahead), and is on the picker's key bar."""
 
-    BINDINGS = [Binding("enter", "submit", "Toggle code")]
+    BINDINGS = [Binding("enter", "submit", "Toggle and close")]
 
 
 class CodeKeyActions:

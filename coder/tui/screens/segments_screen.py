@@ -33,7 +33,8 @@ FIXED_COLUMNS = 3  # response, coder, where: the text column takes the rest of t
 class SegmentTable(DataTable):
     """The segment rows; Enter (shown in the footer) goes to the row's response."""
 
-    BINDINGS = [Binding("enter", "select_cursor", "Go to")]
+    BINDINGS = [Binding("enter", "select_cursor", "Go to"), Binding("j", "cursor_down", "Next", show=False),
+                Binding("k", "cursor_up", "Previous", show=False)]
 
 
 def _where(segment: Segment) -> str:

@@ -42,6 +42,7 @@ class SideScreen(Screen):
     BINDINGS = [
         Binding("escape", "close", "Back"),
         Binding("question_mark", "keys", "Keys"),
+        Binding("q", "app.quit", "Quit", show=False),   # as on the coding screen (here it did nothing, unsaid)
     ]
 
     def action_close(self) -> None:
