@@ -11,6 +11,8 @@ from textual.widgets import Input
 from tui_driver import run, running, screen_text
 from tui_project import make_project
 
+from coder.store import open_project
+from coder.store.responses import insert_responses
 from coder.tui.widgets.code_rules import CodeRules
 from coder.tui.widgets.response_view import MEMO_MARK, SEARCH_MATCH, ResponseView
 from coder.tui.wrapping import sentence_ranges
@@ -71,6 +73,27 @@ def test_attributes_fold_to_one_line_that_says_how_many_more_and_unfold_with_a_k
             unfolded = [plain for plain, offset in view.rows if offset is None]
             assert "(.)" not in " ".join(unfolded) and len(unfolded) > len(header)
             assert "setting" in " ".join(unfolded) and "year" in " ".join(unfolded)
+    run(scenario)
+
+
+def test_attributes_unfolded_in_a_text_scrolled_down_are_shown(project):
+    """Unfolded above the place scrolled to, they stayed out of sight: `.` seemed to do nothing."""
+    async def scenario():
+        conn = open_project(project)
+        insert_responses(conn, [("long", "A sentence that goes on about caseloads. " * 60,
+                                 {"setting": "adults", "year": 2020, "role": "manager"})])
+        conn.close()
+        async with running(project, size=(80, 24)) as (app, pilot, screen):
+            view = screen.query_one(ResponseView)
+            await pilot.press("end")
+            await pilot.pause()
+            assert screen.response_list.current == "long"
+            await pilot.press("shift+down", "shift+down")
+            await pilot.pause()
+            assert view.scroll_offset.y > 0
+            await pilot.press("full_stop")
+            await pilot.pause()
+            assert view.scroll_offset.y == 0 and "setting" in screen_text(app)
     run(scenario)
 
 

@@ -205,6 +205,8 @@ class ResponseView(KeepsBaseStyles, ScrollView, can_focus=False):
         """Show the attributes line in full, or fold it to one line again."""
         self.details = not self.details
         self._layout_lines()
+        if self.details:   # the attributes head the text: scrolled down, they unfolded out of sight
+            self.scroll_home(animate=False, immediate=True)
         self.refresh()
 
     def notify_style_update(self) -> None:
