@@ -203,6 +203,10 @@ def test_the_coders_memos_and_whole_names_are_shown_at_80x24(tmp_path):
             assert "A alice" in text and "B bob_the_second_coder" in text, text
             assert "0 of 1 settled (differing)" in text
             assert "memo: staffing" in text and "short" in text
+            await pilot.press("s")   # the list of coders is as wide as its longest name: "alice"'s
+            await pilot.pause()      # width wrapped "bob_the_sec" over "ond_coder"
+            listed = app.screen.query_one("#coder-a").query_one("SelectOverlay")
+            assert listed.size.width >= len("bob_the_second_coder") + 2 and "bob_the_second_coder" in screen_text(app)
 
     run(scenario)
 

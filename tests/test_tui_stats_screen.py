@@ -111,6 +111,18 @@ def test_counts_for_the_coder_then_for_all(project):
     run(scenario)
 
 
+def test_at_80_columns_the_percent_base_list_opens_inside_the_screen(project):
+    """It ran 6 columns past the right edge, its border cut off."""
+    async def scenario():
+        async with running(project, coder="alice", size=(80, 24)) as (app, pilot, _):
+            screen = await open_stats(app, pilot)
+            await pilot.press("p")
+            await pilot.pause()
+            listed = screen.query_one("#base").query_one("SelectOverlay")
+            assert listed.display and listed.region.right <= 80 and "all" in screen_text(app)
+    run(scenario)
+
+
 def test_everyones_counts_say_where_the_consensus_replaced_the_coders_codings(project):
     conn = open_project(project)
     settle_response(conn, "r1", "alice", "bob", TAKE_A, "lead")

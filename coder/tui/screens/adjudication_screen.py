@@ -124,8 +124,8 @@ class AdjudicationScreen(UsesSession, OpensFields, BlindCoding, HistoryActions, 
         with Horizontal(id="choices"):
             for side, name in zip("AB", self.pair or ("", "")):
                 yield Label(side)
-                select = Select([(c, c) for c in self.coders], value=name or Select.NULL,
-                                allow_blank=not name, id=f"coder-{side.lower()}", prompt="(none)", compact=True)
+                select = CoderSelect(self.coders, value=name or Select.NULL, allow_blank=not name,
+                                     id=f"coder-{side.lower()}", prompt="(none)", compact=True)
                 _fit_to_choice(select)
                 yield select
             yield Label("", id="progress")
@@ -371,6 +371,18 @@ class AdjudicationScreen(UsesSession, OpensFields, BlindCoding, HistoryActions, 
 
     def action_keys(self) -> None:
         self.app.push_screen(HelpScreen([(k, self.codes[c]) for k, c in self.keys.items()], KEYS))
+
+
+class CoderSelect(Select):
+    """A coder chooser whose list is as wide as its longest name: it took the chooser's width, that
+    of the name shown, and wrapped longer ones ("referen" over "ce")."""
+
+    def __init__(self, names: list[str], **kwargs) -> None:
+        super().__init__([(name, name) for name in names], **kwargs)
+        self._list_width = min(max(map(len, names), default=0), 40) + 4
+
+    def on_mount(self) -> None:
+        self.query_one("SelectOverlay").styles.min_width = self._list_width
 
 
 def _fit_to_choice(select: Select) -> None:

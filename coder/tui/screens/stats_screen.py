@@ -108,6 +108,7 @@ class StatsScreen(UsesSession, SideScreen):
     StatsScreen #by { width: 1fr; max-width: 24; }
     StatsScreen #base { width: 10; }
     StatsScreen #choices Select > SelectOverlay { min-width: 16; }
+    StatsScreen #choices #base > SelectOverlay { min-width: 10; }   /* at the right edge: 16 ran past it */
     StatsScreen TabbedContent { height: 1fr; }
     StatsScreen TabPane { padding: 0; }
     StatsScreen DataTable { height: 1fr; }
