@@ -73,6 +73,24 @@ def test_j_and_k_move_through_the_segments_and_q_quits_as_on_the_coding_screen(p
     run(scenario)
 
 
+def test_the_coder_chosen_stays_chosen_when_a_new_coder_joins_the_list(project):
+    """Reopened after another coder's first coding, F4 offered them but went back from "All
+    coders" to the session's own coder."""
+    async def scenario():
+        async with running(project, coder="alice") as (app, pilot, coding):
+            screen = await open_on(app, pilot, coding, "staffing")
+            await pilot.press("o", "up", "enter", "escape")
+            await pilot.pause()
+            toggle_code(coding.conn, "q0012", "staffing", "carol")
+            await pilot.press("f4")
+            await pilot.pause()
+            assert app.screen is screen and screen.chosen_coder is None and len(screen.page) == 4
+            await pilot.press("o")
+            await pilot.pause()
+            assert "carol" in screen_text(app)
+    run(scenario)
+
+
 def test_opens_on_the_highlighted_code_and_goes_to_a_response(project):
     async def scenario():
         async with running(project, coder="alice") as (app, pilot, coding):

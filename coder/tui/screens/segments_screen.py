@@ -75,6 +75,7 @@ class SegmentsScreen(UsesSession, SideScreen):
         self.total = 0
         self.page: list[Segment] = []
         self._names = coders(session.conn)   # who has coded, as the coder choice offers them
+        self._coder_choice = session.coder if session.coder in self._names else ALL_CODERS   # the choice made
         self._opened_on: str | None = None   # the coding screen's highlighted code at the last open
         self._marker: tuple = ()             # the project as last read (change_marker)
 
@@ -92,7 +93,7 @@ class SegmentsScreen(UsesSession, SideScreen):
                          value=self._first_code(), allow_blank=False, id="code", compact=True)
             yield Label("Coder")
             yield Select(coder_options(names), allow_blank=False,
-                         value=self.coder if self.coder in names else ALL_CODERS, id="coder",
+                         value=self._coder_choice if self._coder_choice in names else ALL_CODERS, id="coder",
                          compact=True)
         yield SegmentTable(id="segments", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="reading"):
@@ -122,6 +123,8 @@ class SegmentsScreen(UsesSession, SideScreen):
         codebook = load_codebook(self.conn)
         if codebook != self.codebook or coders(self.conn) != self._names:
             self.codebook, self._names, self.first = codebook, coders(self.conn), 0
+            if self.query("#coder"):   # kept: a coder new to the list put it back to your own
+                self._coder_choice = self.query_one("#coder", Select).value
             await self.recompose()   # new codes or coders to choose from (or the first code)
             self.on_mount()
         elif highlighted != self._opened_on and highlighted is not None:
