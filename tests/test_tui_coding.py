@@ -281,6 +281,9 @@ def test_search_filters_the_list(project):
                                                   (rid,)).fetchone()[0] for rid in ids)
             await pilot.press("escape")
             assert len(screen.response_list.ids) == 30
+            # Said, not only drawn on the top line (a coder of a sample went past it unaware).
+            assert [n.message for n in app._notifications][-1] == \
+                "Filter cleared (/caseload): all 30 responses listed; f filters again."
     run(scenario)
 
 

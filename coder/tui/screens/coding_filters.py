@@ -109,7 +109,11 @@ class FilterActions:
         self.query_one("#search", Input).remove_class("visible")
         self.response_list.focus()
         if self.filter != ListFilter():
+            cleared = self.filter.describe()
             self._set_filter(ListFilter(), self.everyone)
+            # Said, not only shown on the top line: a coder of a sample went on past it unaware.
+            self.notify(f"Filter cleared ({cleared}): all {len(self.response_list.ids):,} responses listed; "
+                        "f filters again.", timeout=4)
 
     def _set_filter(self, flt: ListFilter, everyone: bool) -> None:
         new_queue = flt.queue and not self.filter.queue  # a new order starts at its top
