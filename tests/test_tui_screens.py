@@ -68,10 +68,15 @@ def test_a_side_screens_key_list_has_the_keys_the_key_bar_leaves_off(tmp_path):
     from coder.tui.screens.help_screen import HelpScreen
 
     path = make_project(tmp_path / "k.coder", n=3)
-    wanted = {"f2": [("^r", "Redo"), ("↓ / j", "Cursor Down"), ("↑ / k", "Cursor Up"), ("e / ⏎", "Edit"),
-                     ("a", "Add code")],
-              "f3": [("1", "Counts"), ("2", "Chart"), ("3", "Crosstab"), ("r", "Recount"), ("b", "By")],
-              "f4": [("n", "Next page"), ("p", "Previous page"), ("⏎", "Go to"), ("c", "Code")]}
+    # The screens' own keys say what they do, not just the key bar's word ("v Move").
+    wanted = {"f2": [("^r", "Redo"), ("↓ / j", "Cursor Down"), ("↑ / k", "Cursor Up"),
+                     ("e / ⏎", "Edit the highlighted theme or code: label, index, definition, rules, keywords, "
+                               "colour, key"),
+                     ("a", "Add a code to the highlighted theme"), ("v", "Move the highlighted code to another theme")],
+              "f3": [("1", "Counts"), ("2", "Chart"), ("3", "Crosstab"), ("r", "Recount"),
+                     ("b", "Split the counts by an attribute (the crosstab tab)")],
+              "f4": [("n", "Next page"), ("p", "Previous page"), ("⏎", "Go to"),
+                     ("c", "Choose the code whose segments are listed")]}
 
     async def scenario():
         async with running(path, size=(80, 24)) as (app, pilot, screen):
@@ -101,7 +106,8 @@ def test_a_side_screens_keys_are_listed_as_the_coding_screens_are(tmp_path):
 
     async def scenario():
         async with running(path, size=(80, 24)) as (app, pilot, screen):
-            for key, own in (("f2", "Add code"), ("f3", "Source")):
+            for key, own in (("f2", "Add a code to the highlighted theme"),
+                             ("f3", "Count human coding, machine suggestions or both")):
                 await pilot.press(key)
                 await pilot.pause()
                 side = app.screen

@@ -57,17 +57,23 @@ class CodebookScreen(UsesSession, OpensFields, HistoryActions, NoteEditing, Side
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = [
         # Keys that open a field run as they arrive, so what is typed next goes in (OpensFields).
-        Binding("a", "add_code", "Add code", priority=True),
+        # A tooltip is what `?` says of the key (the bar's word alone said little: "v Move").
+        Binding("a", "add_code", "Add code", priority=True, tooltip="add a code to the highlighted theme"),
         Binding("t", "add_theme", "Add theme", priority=True),
-        Binding("e", "edit", "Edit", priority=True),
-        Binding("m", "memo", "Memo", priority=True),
-        Binding("v", "move", "Move"),
-        Binding("g", "merge", "Merge"),
-        Binding("r", "retire", "Retire"),
-        Binding("D", "delete", "Delete"),
-        Binding("K", "shift(-1)", "Move up"),
-        Binding("J", "shift(1)", "Move down"),
-        Binding("u", "undo", "Undo"),
+        Binding("e", "edit", "Edit", priority=True, tooltip="edit the highlighted theme or code: label, index, "
+                "definition, rules, keywords, colour, key"),
+        Binding("m", "memo", "Memo", priority=True, tooltip="your memo on the highlighted theme or code"),
+        Binding("v", "move", "Move", tooltip="move the highlighted code to another theme"),
+        Binding("g", "merge", "Merge", tooltip="merge the highlighted code into another: its codings move "
+                "(u gives them back)"),
+        Binding("r", "retire", "Retire", tooltip="retire the theme or code (kept in the data, offered no more), "
+                "or bring it back"),
+        Binding("D", "delete", "Delete", tooltip="delete a code nobody has coded with"),
+        Binding("K", "shift(-1)", "Move up", tooltip="move up among its theme's codes (or the themes); its "
+                "index stays"),
+        Binding("J", "shift(1)", "Move down", tooltip="move down among its theme's codes (or the themes); its "
+                "index stays"),
+        Binding("u", "undo", "Undo", tooltip="undo your last change (codebook edits, as on the coding screen)"),
         Binding("ctrl+r", "redo", "Redo", show=False),
     ]
 

@@ -60,8 +60,8 @@ class SegmentsScreen(UsesSession, SideScreen):
     SegmentsScreen #reading { height: 1fr; min-height: 4; border-top: solid $primary-muted; padding: 0 1; }
     """
     BINDINGS = [
-        Binding("c", "choose('code')", "Code"),
-        Binding("o", "choose('coder')", "Coder"),
+        Binding("c", "choose('code')", "Code", tooltip="choose the code whose segments are listed"),
+        Binding("o", "choose('coder')", "Coder", tooltip="choose whose segments: one coder's or everyone's"),
         # Named in the heading when there is another page (the footer has no room at 80 columns).
         Binding("n", "page(1)", "Next page", show=False),
         Binding("p", "page(-1)", "Previous page", show=False),

@@ -64,15 +64,16 @@ class SideScreen(Screen):
         resting = [(self, binding) for key, binding in self._bindings if key not in active]
         bindings = [(node, binding) for node, binding, _, _ in active.values()] + resting
         rows: list[list] = []   # [what it does, keys]
-        entries: dict = {}      # (action, node) and what it does -> its row
+        entries: dict = {}      # (action, node) and the bar's word for it -> its row
         for node, binding in sorted(bindings, key=lambda pair: group(*pair)):
             if not binding.description:
                 continue
-            what = binding.description[:1].upper() + binding.description[1:]
-            row = entries.get((binding.action, id(node))) or entries.get(what)
-            if row is None:
-                rows.append(row := [what, []])
-            entries[binding.action, id(node)] = entries[what] = row
+            word = binding.description[:1].upper() + binding.description[1:]
+            row = entries.get((binding.action, id(node))) or entries.get(word)
+            if row is None:   # said in full where the key has a fuller explanation than the bar's word
+                said = binding.tooltip or binding.description
+                rows.append(row := [said[:1].upper() + said[1:], []])
+            entries[binding.action, id(node)] = entries[word] = row
             key = self.app.get_key_display(binding)
             if key not in row[1]:
                 row[1].append(key)

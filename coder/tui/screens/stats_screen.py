@@ -116,10 +116,10 @@ class StatsScreen(UsesSession, SideScreen):
     StatsScreen #bars { border: round $primary-muted; border-title-color: $foreground; padding: 0 1; }
     """
     BINDINGS = [
-        Binding("o", "choose('coder')", "Coder"),
-        Binding("s", "choose('source')", "Source"),
-        Binding("b", "choose('by')", "By"),
-        Binding("p", "choose('base')", "Base"),
+        Binding("o", "choose('coder')", "Coder", tooltip="choose whose coding is counted: one coder's or everyone's"),
+        Binding("s", "choose('source')", "Source", tooltip="count human coding, machine suggestions or both"),
+        Binding("b", "choose('by')", "By", tooltip="split the counts by an attribute (the crosstab tab)"),
+        Binding("p", "choose('base')", "Base", tooltip="percent of all responses, or of the coded ones"),
         # Shown on the tabs ("Counts [1]"), so the footer keeps room for the other keys.
         Binding("1", "tab('counts')", "Counts", show=False),
         Binding("2", "tab('chart')", "Chart", show=False),
