@@ -61,8 +61,9 @@ class History:
             self._seen = event.id
 
     def _replay(self, event: Event) -> None:
-        if event.action not in UNDOABLE or (event.action in _IMPORTS and "codings" not in event.data):
-            return   # an import logged by an older coder did not list what it added
+        if event.action not in UNDOABLE or (event.action in _IMPORTS and not (
+                event.data.get("codings") or "import_event" in event.data)):
+            return   # an import that added nothing, or logged by an older coder without what it added
         if event.action == Action.HISTORY_CODEBOOK:
             applied = event.data.get("applied")
             if self._last_plain is not None and self._last_plain[0] == applied:
@@ -175,8 +176,9 @@ def describe(event: Event, names: dict[str, str] | None = None) -> str:
         changed = [f"{counted(added, 'coding')} it added removed"] + [f"{taken_off:,} it took off put back"] * bool(taken_off)
         return f"took back the merge of {d['source']} ({', '.join(changed)})"
     if event.action in _IMPORTS:
+        changed = d.get("changed", len(d.get("codings", ())))   # by the step, not the import as first made
         return (f"{'imported' if event.action == Action.CODINGS_IMPORT else 'took back the import of'} "
-                f"{counted(len(d['codings']), 'coding')} from {d['source'] or 'a file'}")
+                f"{counted(changed, 'coding')} from {d['source'] or 'a file'}")
     if event.action.startswith("coding."):
         span = "" if d.get("start") is None else f" (characters {d['start']}-{d['end']})"
         code = name(d["code_id"], d["code_id"])

@@ -14,6 +14,7 @@ from coder.importers.responses import check_responses, write_responses
 from coder.store import open_project, transaction
 from coder.store.codebook import add_code
 from coder.store.codebook_read import load_codebook
+from coder.store.code_merge import merge_codes
 from coder.store.codings import add_coding
 from coder.store.events import Action, list_events, record_event
 from coder.history import History, describe
@@ -140,6 +141,48 @@ def test_undo_takes_an_import_back_as_one_step_and_redo_brings_it_back(project, 
     conn.close()
     assert codings_of(project, "alice") == {("R1", "caseload", "manual"), ("R2", "paperwork", "imported"),
                                             ("R3", "supervision", "imported"), ("R3", "staffing", "imported")}
+
+
+def test_an_import_undone_after_a_code_merge_takes_its_codings_off_the_code_they_are_on_now(project, tmp_path):
+    """The codings moved by a merge of caseload into staffing stayed, the step said 3, and redo put
+    them back on the retired caseload."""
+    rows = [["id", "code"], ["R1", "caseload"], ["R2", "caseload"], ["R3", "staffing"]]
+    import_codes(project, write_csv(tmp_path / "wrong.csv", rows), coder="ann")
+    conn = open_project(project)
+    merge_codes(conn, "caseload", "staffing", "lead")
+    history = History(conn, "ann")
+    assert describe(history.undo()) == "took back the import of 3 codings from wrong.csv"
+    conn.close()
+    assert codings_of(project, "ann") == set()
+    conn = open_project(project)
+    history = History(conn, "ann")
+    assert describe(history.redo()) == "imported 3 codings from wrong.csv"
+    conn.close()
+    assert codings_of(project, "ann") == {("R1", "staffing", "imported"), ("R2", "staffing", "imported"),
+                                          ("R3", "staffing", "imported")}
+    conn = open_project(project)   # and again: the steps name the import, whose list they read
+    history = History(conn, "ann")
+    history.undo()
+    assert describe(history.redo()) == "imported 3 codings from wrong.csv"
+    steps = [e for e in list_events(conn, coder="ann") if e.action.startswith("codings.")]
+    conn.close()
+    assert [("codings" in e.data, e.data.get("import_event")) for e in steps] == [
+        (True, None), *[(False, steps[0].id)] * 4]
+
+
+def test_an_import_that_added_nothing_is_no_undo_step(project, tmp_path):
+    """Re-importing a file already in cost the coder their redo, and the next u said '0 codings'."""
+    file = write_csv(tmp_path / "c.csv", [["id", "code"], ["R1", "caseload"]])
+    import_codes(project, file)
+    conn = open_project(project)
+    add_coding(conn, "R2", "caseload", "alice")
+    History(conn, "alice").undo()
+    conn.close()
+    assert import_codes(project, file).added == 0
+    conn = open_project(project)
+    history = History(conn, "alice")
+    assert history.can_redo and history.redo().action == "coding.add"
+    conn.close()
 
 
 def test_an_import_logged_without_its_codings_is_not_on_the_undo_stack(project, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import Iterable
 
@@ -117,11 +118,20 @@ def invert_import(conn: sqlite3.Connection, event: Event) -> int:
     `undoes` = event and return the new event's id.
 
     Taking back removes the whole-response codings the import added that are still as it left
-    them (a coding removed since and applied again by hand is the coder's own decision and
-    stays); bringing back adds them again, as imported then.
+    them, on the code each is on now (a code merged since holds them under the code it was merged
+    into); bringing back adds them again, as imported then, where the response and code still are.
+    The new event names the import event that lists the codings (not a copy of its list) and how
+    many codings the step changed.
     """
+    from coder.store.code_merge import merged_codes   # here: code_merge's imports come back to this module
+
     d = event.data
-    pairs = [(rid, cid, event.coder, d["created_at"]) for rid, cid in d["codings"]]
+    first = d.get("import_event", event.id)   # the `codings.import` event that lists them
+    listed = d if "codings" in d else json.loads(
+        conn.execute("SELECT data FROM events WHERE id = ?", (first,)).fetchone()[0])
+    into = merged_codes(conn)
+    pairs = [(rid, into.get(cid, cid), event.coder, d["created_at"]) for rid, cid in listed["codings"]]
+    before = conn.total_changes
     if event.action == Action.CODINGS_IMPORT:
         conn.executemany('DELETE FROM codings WHERE response_id = ? AND code_id = ? AND coder = ? '
                          'AND start IS NULL AND created_at = ?', pairs)
@@ -132,7 +142,9 @@ def invert_import(conn: sqlite3.Connection, event: Event) -> int:
                          '(SELECT 1 FROM responses WHERE id = ?) AND EXISTS (SELECT 1 FROM codes WHERE id = ?)',
                          [(rid, cid, coder, d["origin"], stamp, rid, cid) for rid, cid, coder, stamp in pairs])
         action = Action.CODINGS_IMPORT
-    return record_event(conn, event.coder, action, event.target, d, undoes=event.id)
+    data = {"source": d["source"], "origin": d["origin"], "created_at": d["created_at"], "import_event": first,
+            "changed": conn.total_changes - before}
+    return record_event(conn, event.coder, action, event.target, data, undoes=event.id)
 
 
 def responses_with_passages(conn: sqlite3.Connection) -> set[str]:
