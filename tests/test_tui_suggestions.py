@@ -168,9 +168,16 @@ def test_x_settles_a_queued_call_under_its_threshold(project):
             assert screen.response_list.current == "q0002" and "q0002 2.1✗ " in screen_text(app)
             assert rejected_codes(screen.conn, "q0002", "alice") == {"paperwork"}
             assert [n.message for n in app._notifications][-1].startswith("Turned down 2.1 ")
+            await pilot.press("x")   # again: nothing to log, and no "u undoes" that would undo another step
+            await pilot.pause()
+            assert [n.message for n in app._notifications][-1].endswith("is already turned down on q0002.")
             await pilot.press("u")
             await pilot.pause()
             assert "q0002 2.1? " in screen_text(app) and rejected_codes(screen.conn, "q0002", "alice") == set()
+            await pilot.press("4", "k", "j", "x")   # 2.1 applied: not turned down too
+            await pilot.pause()
+            assert rejected_codes(screen.conn, "q0002", "alice") == set()
+            assert [n.message for n in app._notifications][-1].startswith("The code this response is queued for is applied")
     run(scenario)
 
 

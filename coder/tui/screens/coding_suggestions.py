@@ -88,11 +88,18 @@ class SuggestionActions:
             # A queued call under its threshold is no suggestion, but "not this code" is the answer
             # the queue asks for: it settles the call, and training learns from it.
             code_id = queued.code_id
+            if code_id in self._own_codes(rid):
+                self.notify("The code this response is queued for is applied: remove it first to turn it down.")
+                return
         if rid and code_id is None:
             self.notify("No suggestion to reject here: x turns down the one highlighted under Suggestions.")
-        if rid and code_id and self.saved(lambda: reject_suggestion(self.conn, rid, code_id, self.coder)):
-            self.after_change(rid, self._own_codes(rid))
+        logged: list[bool] = []
+        if rid and code_id and self.saved(lambda: logged.append(reject_suggestion(self.conn, rid, code_id, self.coder))):
             code = next(c for c in self.codebook.codes if c.id == code_id)
+            if not logged[0]:
+                self.notify(f"{code.index} {code.label} is already turned down on {rid}.", timeout=3)
+                return
+            self.after_change(rid, self._own_codes(rid))
             self.notify(f"Turned down {code.index} {code.label} on {rid} (u undoes).", timeout=3)
 
     def action_new_code(self) -> None:
