@@ -107,7 +107,7 @@ def test_in_the_search_box_the_bar_says_what_enter_and_escape_do(project):
             await pilot.press("slash")
             await pilot.pause()
             assert [(shown.key, shown.description) for shown in bar.shown_keys()][:2] == [
-                ("enter", "Search"), ("escape", "Clear filter")]
+                ("enter", "Search"), ("escape", "Cancel")]
             await pilot.press(*"zzzzq", "escape")
             await pilot.pause()
             assert not screen.query_one("#search").has_class("visible") and len(screen.response_list.ids) == 12

@@ -287,6 +287,22 @@ def test_search_filters_the_list(project):
     run(scenario)
 
 
+def test_escape_in_the_search_box_cancels_the_search_and_keeps_the_filter(project):
+    """It cleared the whole filter: a coder of a sample who looked something up lost the sample."""
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            await pilot.press("slash", *"caseload", "enter")
+            found = list(screen.response_list.ids)
+            await pilot.press("slash", *"paperw", "escape")
+            await pilot.pause()
+            assert screen.response_list.ids == found and screen.filter.text == "caseload"
+            assert screen.query_one("#search", Input).value == "caseload" and screen.focused is screen.response_list
+            await pilot.press("escape")   # in the list: the filter goes
+            await pilot.pause()
+            assert len(screen.response_list.ids) == 30
+    run(scenario)
+
+
 def test_a_search_that_finds_nothing_then_escape_keeps_your_place(project):
     async def scenario():
         async with running(project) as (app, pilot, screen):

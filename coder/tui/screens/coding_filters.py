@@ -29,7 +29,7 @@ class SearchField(TypedInput):
     """The coding screen's search box, whose key bar says what enter and escape do in it (it
     showed F2-F5 alone: the screen's other keys are typed there)."""
 
-    BINDINGS = [Binding("enter", "submit", "Search"), Binding("escape", "screen.clear_filter", "Clear filter")]
+    BINDINGS = [Binding("enter", "submit", "Search"), Binding("escape", "screen.cancel_search", "Cancel")]
 
 
 class FilterActions:
@@ -102,6 +102,14 @@ class FilterActions:
     def action_toggle_everyone(self) -> None:
         self._set_filter(self.filter, not self.everyone)
         self.notify("Showing everyone's coding." if self.everyone else "Showing only your coding.")
+
+    def action_cancel_search(self) -> None:
+        """Close the search box and leave the filter as it was (escape in the box cleared all of it:
+        a coder of a sample who looked something up lost the sample)."""
+        search = self.query_one("#search", Input)
+        search.remove_class("visible")
+        search.value = self.filter.text
+        self.response_list.focus()
 
     def action_clear_filter(self) -> None:
         if self.query_one(ResponseView).clear_selection_here():
