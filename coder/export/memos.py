@@ -69,7 +69,7 @@ def memo_tables(conn: sqlite3.Connection, *, coder: str | None = None) -> Export
     project with no memos gives the header alone and a note saying so.
     """
     check_coder(conn, coder, memos=True)
-    table = memos_table(tables.memos_frame(conn, coder=coder), load_codebook(conn), tables.responses_frame(conn),
+    table = memos_table(tables.memos_frame(conn, coder=coder), load_codebook(conn), tables.memo_responses_frame(conn),
                         get_meta(conn).get("name", ""))
     who = f"coder {coder}" if coder else "all coders"
     notes = [f"one row per memo ({who}): target_type project, theme, code or response; target_name the "

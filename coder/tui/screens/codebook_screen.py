@@ -73,7 +73,7 @@ class CodebookScreen(UsesSession, OpensFields, HistoryActions, NoteEditing, Side
                 "index stays"),
         Binding("J", "shift(1)", "Move down", tooltip="move down among its theme's codes (or the themes); its "
                 "index stays"),
-        Binding("u", "undo", "Undo", tooltip="undo your last change (codebook edits, as on the coding screen)"),
+        Binding("u", "undo", "Undo", tooltip="undo your last change (of any kind, as on the coding screen)"),
         Binding("ctrl+r", "redo", "Redo", show=False),
     ]
 
