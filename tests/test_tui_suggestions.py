@@ -101,6 +101,13 @@ def test_run_by_another_process_is_picked_up(project):
     run(scenario)
 
 
+async def list_most_uncertain_first(app, pilot) -> None:
+    """Set the list's order to the queue in the filter dialog, as a coder does."""
+    await pilot.press("f")
+    app.screen.query_one("#queue", Checkbox).value = True
+    await pilot.click("#apply")
+
+
 def test_queue_orders_most_uncertain_first(project):
     write_run(project, [kw("q0004", "caseload", 0.55)],
               scored=[("q0001", 0.2, "it_systems", 0.6, "it_systems", 0.6, 0.5),
@@ -109,9 +116,7 @@ def test_queue_orders_most_uncertain_first(project):
 
     async def scenario():
         async with running(project) as (app, pilot, screen):
-            await pilot.press("f")
-            app.screen.query_one("#queue", Checkbox).value = True
-            await pilot.click("#apply")
+            await list_most_uncertain_first(app, pilot)
             assert screen.response_list.ids == ["q0004", "q0002", "q0001"]
             assert screen.response_list.current == "q0004"
             await pilot.pause()
@@ -138,9 +143,7 @@ def test_rejecting_the_code_a_response_is_queued_for_marks_its_row_settled_until
 
     async def scenario():
         async with running(project) as (app, pilot, screen):
-            await pilot.press("f")
-            app.screen.query_one("#queue", Checkbox).value = True
-            await pilot.click("#apply")
+            await list_most_uncertain_first(app, pilot)
             await pilot.press("x")   # the highlighted suggestion: caseload, the call q0004 is queued for
             await pilot.pause()
             assert "q0004 1.1✗ " in screen_text(app) and "0.550 ≥ 0.500, rejected" in header(screen)
@@ -160,9 +163,7 @@ def test_x_settles_a_queued_call_under_its_threshold(project):
 
     async def scenario():
         async with running(project) as (app, pilot, screen):
-            await pilot.press("f")
-            app.screen.query_one("#queue", Checkbox).value = True
-            await pilot.click("#apply")
+            await list_most_uncertain_first(app, pilot)
             await pilot.press("j", "x")
             await pilot.pause()
             assert screen.response_list.current == "q0002" and "q0002 2.1✗ " in screen_text(app)
