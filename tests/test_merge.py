@@ -281,6 +281,26 @@ def test_a_coder_the_copy_knows_without_coding_comes_in_and_goes_with_undo(copie
         conn.close()
 
 
+def test_an_import_taken_back_in_the_copy_is_taken_back_here(tmp_path, capsys):
+    """The lead imports ann's coding, hands ann a copy, and ann takes the import back there (the
+    wrong file): merging her copy said "Nothing new to merge" and the wrong codings stayed."""
+    lead = new_project(tmp_path / "study.coder")
+    import_codes(lead, "ann", ALICE)
+    ann = copy_project(lead, tmp_path / "ann.coder")
+    conn = open_project(ann)
+    assert History(conn, "ann").undo().action == "codings.unimport"
+    conn.close()
+    capsys.readouterr()
+    assert merge(lead, ann) == 0
+    assert f"codings: 0 added, {len(ALICE)} taken off" in capsys.readouterr().out
+    assert not any(who == "ann" for _, _, who, *_ in codings(lead))
+    conn = open_project(ann)   # brought back there, and merged again: back here too
+    History(conn, "ann").redo()
+    conn.close()
+    assert merge(lead, ann) == 0
+    assert {(r, c) for r, c, who, *_ in codings(lead) if who == "ann"} == set(ALICE)
+
+
 def test_a_coding_taken_off_in_the_copy_is_taken_off_here_and_back_on_undo(copies, capsys):
     """Bob's copy merged, then revised (R4: caseload taken off, staffing on) and merged again:
     the project holds what bob holds, not both; undoing the merge puts caseload back. A coding

@@ -124,13 +124,24 @@ def removed_codings(conn: sqlite3.Connection) -> list[dict]:
     it was (response_id, code_id, coder, start, end, origin, created_at), from its last removal,
     with that removal's event as `event` (id, time, data: to tell history two files share)."""
     last: dict[tuple, dict] = {}
-    for event_id, at, data in conn.execute(
-            "SELECT id, at, data FROM events WHERE action = ? ORDER BY id", (Action.CODING_REMOVE,)):
-        coding = json.loads(data)
-        last[tuple(coding.get(c) for c in KEYS["codings"])] = {**coding, "event": (event_id, at, data)}
+    for event_id, at, action, coder, data in conn.execute(
+            "SELECT id, at, action, coder, data FROM events WHERE action IN (?, ?) ORDER BY id",
+            (Action.CODING_REMOVE, Action.CODINGS_UNIMPORT)):
+        for coding in _taken_off_by(conn, action, coder, json.loads(data)):
+            last[tuple(coding.get(c) for c in KEYS["codings"])] = {**coding, "event": (event_id, at, data)}
     present = {tuple(row) for row in conn.execute(
         'SELECT response_id, code_id, coder, start, "end" FROM codings')}
     return [coding for key, coding in last.items() if key not in present]
+
+
+def _taken_off_by(conn: sqlite3.Connection, action: str, coder: str, data: dict) -> list[dict]:
+    """The codings (as the codings table has them) a `coding.remove` took off, or a
+    `codings.unimport`: every coding of the import it takes back (the import event lists them)."""
+    if action == Action.CODING_REMOVE:
+        return [data]
+    (listed,) = conn.execute("SELECT data FROM events WHERE id = ?", (data["import_event"],)).fetchone()
+    return [{"response_id": rid, "code_id": cid, "coder": coder, "start": None, "end": None,
+             "origin": data["origin"], "created_at": data["created_at"]} for rid, cid in json.loads(listed)["codings"]]
 
 
 def events_held(conn: sqlite3.Connection, events: list[tuple[int, str, str]]) -> set[int]:
