@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from typing import Iterable
 
@@ -127,20 +126,25 @@ def invert_import(conn: sqlite3.Connection, event: Event) -> int:
 
     d = event.data
     first = d.get("import_event", event.id)   # the `codings.import` event that lists them
-    listed = d if "codings" in d else json.loads(
-        conn.execute("SELECT data FROM events WHERE id = ?", (first,)).fetchone()[0])
-    into = merged_codes(conn)
-    pairs = [(rid, into.get(cid, cid), event.coder, d["created_at"]) for rid, cid in listed["codings"]]
+    # The pairs are read from that event in SQL (a million of them as Python lists took seconds and
+    # hundreds of MB), each on the code it is on now: a code merged since holds them under its target.
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS merged_into(source TEXT PRIMARY KEY, target TEXT NOT NULL)")
+    conn.execute("DELETE FROM merged_into")
+    conn.executemany("INSERT INTO merged_into VALUES (?, ?)", merged_codes(conn).items())
+    pairs = ("SELECT json_extract(j.value, '$[0]') AS rid, coalesce(m.target, json_extract(j.value, '$[1]')) AS cid "
+             "FROM events e, json_each(e.data, '$.codings') j "
+             "LEFT JOIN merged_into m ON m.source = json_extract(j.value, '$[1]') WHERE e.id = ?")
     before = conn.total_changes
     if event.action == Action.CODINGS_IMPORT:
-        conn.executemany('DELETE FROM codings WHERE response_id = ? AND code_id = ? AND coder = ? '
-                         'AND start IS NULL AND created_at = ?', pairs)
+        conn.execute(f"DELETE FROM codings WHERE coder = ? AND start IS NULL AND created_at = ? "
+                     f"AND (response_id, code_id) IN (SELECT rid, cid FROM ({pairs}))",
+                     (event.coder, d["created_at"], first))
         action = Action.CODINGS_UNIMPORT
     else:
-        conn.executemany('INSERT OR IGNORE INTO codings(response_id, code_id, coder, start, "end", origin, '
-                         'created_at) SELECT ?, ?, ?, NULL, NULL, ?, ? WHERE EXISTS '
-                         '(SELECT 1 FROM responses WHERE id = ?) AND EXISTS (SELECT 1 FROM codes WHERE id = ?)',
-                         [(rid, cid, coder, d["origin"], stamp, rid, cid) for rid, cid, coder, stamp in pairs])
+        conn.execute(f'INSERT OR IGNORE INTO codings(response_id, code_id, coder, start, "end", origin, created_at) '
+                     f"SELECT p.rid, p.cid, ?, NULL, NULL, ?, ? FROM ({pairs}) p "
+                     "JOIN responses r ON r.id = p.rid JOIN codes c ON c.id = p.cid",
+                     (event.coder, d["origin"], d["created_at"], first))
         action = Action.CODINGS_IMPORT
     data = {"source": d["source"], "origin": d["origin"], "created_at": d["created_at"], "import_event": first,
             "changed": conn.total_changes - before}
