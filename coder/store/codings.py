@@ -137,7 +137,7 @@ def invert_import(conn: sqlite3.Connection, event: Event) -> int:
     before = conn.total_changes
     if event.action == Action.CODINGS_IMPORT:
         conn.execute(f"DELETE FROM codings WHERE coder = ? AND start IS NULL AND created_at = ? "
-                     f"AND (response_id, code_id) IN (SELECT rid, cid FROM ({pairs}))",
+                     f"AND (response_id, code_id) IN ({pairs})",
                      (event.coder, d["created_at"], first))
         action = Action.CODINGS_UNIMPORT
     else:

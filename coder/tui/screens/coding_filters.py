@@ -86,10 +86,8 @@ class FilterActions:
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "search":
-            event.input.remove_class("visible")
-            self._set_filter(replace(self.filter, text=event.value.strip()),
-                             self.everyone)
-            self.response_list.focus()
+            self._close_search()
+            self._set_filter(replace(self.filter, text=event.value.strip()), self.everyone)
 
     def action_filter(self) -> None:
         def done(result) -> None:
@@ -106,22 +104,25 @@ class FilterActions:
     def action_cancel_search(self) -> None:
         """Close the search box and leave the filter as it was (escape in the box cleared all of it:
         a coder of a sample who looked something up lost the sample)."""
-        search = self.query_one("#search", Input)
-        search.remove_class("visible")
-        search.value = self.filter.text
-        self.response_list.focus()
+        self._close_search().value = self.filter.text
 
     def action_clear_filter(self) -> None:
         if self.query_one(ResponseView).clear_selection_here():
             return   # escape drops a text selection first, then the filter
-        self.query_one("#search", Input).remove_class("visible")
-        self.response_list.focus()
+        self._close_search()
         if self.filter != ListFilter():
             cleared = self.filter.describe()
             self._set_filter(ListFilter(), self.everyone)
             # Said, not only shown on the top line: a coder of a sample went on past it unaware.
             self.notify(f"Filter cleared ({cleared}): all {len(self.response_list.ids):,} responses listed; "
                         "f filters again.", timeout=4)
+
+    def _close_search(self) -> Input:
+        """Hide the search box and give the list the keys again; return the box."""
+        search = self.query_one("#search", Input)
+        search.remove_class("visible")
+        self.response_list.focus()
+        return search
 
     def _set_filter(self, flt: ListFilter, everyone: bool) -> None:
         new_queue = flt.queue and not self.filter.queue  # a new order starts at its top
