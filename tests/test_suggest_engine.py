@@ -12,7 +12,7 @@ from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_su
 from coder.nlp import pipeline, tokenize
 from coder.records import Code
 from coder.suggest.evaluate import evaluate, overall_metrics, per_code_metrics
-from coder.suggest.evidence import entry_positions, token_contributions
+from coder.suggest.evidence import token_contributions
 from coder.suggest.keyword_trust import COLD_START_PRECISION
 from coder.suggest.unsuggested import why_unsuggested
 from coder.suggest.keywords import KeywordMatcher
@@ -177,25 +177,33 @@ def test_a_weak_code_over_its_threshold_is_dropped_where_stronger_codes_carry_th
 def test_token_contributions_add_up_to_the_text_part_of_the_decision():
     texts, labels = corpus()
     suggester = train(texts, labels, codes())
-    tokens = tokenize(["the weather", "the printer jammed and the printer broke", "printer printer"])
+    # No two different words of a text share a character n-gram; words and a bigram repeat.
+    tokens = tokenize(["the weather", "printer jammed and the printer jammed", "printer printer"])
     lengths = np.diff(tokens.bounds)
-    x = suggester.featurizer.transform(tokens)
+    x, scales = suggester.featurizer.transform_with_scales(tokens)
     weights = suggester.coefficients(range(2))
-    parts = token_contributions(suggester.featurizer, tokens, x[[1, 2]], np.array([1, 2]), weights)
+    parts = token_contributions(suggester.featurizer, tokens, np.array([1, 2]), scales[[1, 2]], weights)
     assert len(parts) == lengths[1] + lengths[2]  # the first text was not asked for
     per_doc = np.add.reduceat(parts, [0, lengths[1]], axis=0)
     assert per_doc == pytest.approx(np.asarray(x @ weights)[1:])
-    assert parts[1, 0] > 0  # "printer" pushes the printer code up
+    assert parts[0, 0] > 0  # "printer" pushes the printer code up
+    assert parts[-1, 0] == pytest.approx(parts[-2, 0])   # a word repeated shares its value
 
 
-@pytest.mark.parametrize("cells", [1, 7, 40, 10_000])
-def test_entry_positions_finds_every_entry_however_few_rows_the_table_holds(cells):
-    rng = np.random.default_rng(0)
-    rows = sp.random(30, 9, density=0.4, format="csr", random_state=1)
-    doc = np.repeat(np.arange(30), np.diff(rows.indptr))
-    picks = rng.integers(0, rows.nnz, 200)             # entries asked for, repeated, in any order
-    found = entry_positions(rows, doc[picks], rows.indices[picks], cells=cells)
-    assert (found == picks).all()
+def test_words_sharing_character_ngrams_are_each_credited_with_their_own():
+    texts, labels = corpus()
+    suggester = train(texts, labels, codes())
+    tokens = tokenize(["printer jammed", "printers jammed"])   # "printer" and "printers" share n-grams
+    x, scales = suggester.featurizer.transform_with_scales(tokens)
+    weights = suggester.coefficients(range(2))
+    parts = token_contributions(suggester.featurizer, tokens, np.array([0, 1]), scales, weights)
+    decision = np.asarray(x @ weights)
+    per_doc = np.add.reduceat(parts, [0, 2], axis=0)
+    assert per_doc[0] == pytest.approx(decision[0])
+    # Each token's n-grams are valued as in its word alone, so the shared ones are not damped as the
+    # text's features damp them; the total stays near the decision, and "printers" still leads.
+    assert per_doc[1] == pytest.approx(decision[1], rel=0.25)
+    assert parts[2, 0] > parts[3, 0] > -abs(parts[2, 0])
 
 
 def test_model_terms_are_content_words_and_the_sentence_still_counts_every_word():

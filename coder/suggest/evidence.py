@@ -9,8 +9,10 @@ Evidence is a JSON object:
   contributed most.
 Offsets are Unicode code points into the response text.
 
-Token contributions are worked out for a whole chunk at once (one sparse
-product), as a batch run explains every suggestion it stores, and the JSON
+Token contributions are worked out for a whole chunk at once (a sparse
+product for the word features, a table per word type for the character
+n-grams, values computed as the features are rather than looked up in
+them), as a batch run explains every suggestion it stores, and the JSON
 text is written directly (`evidence_json`), in the form `json.dumps` gives.
 """
 
@@ -20,63 +22,46 @@ from json.encoder import encode_basestring
 from typing import Sequence
 
 import numpy as np
-import scipy.sparse as sp
 
 from coder.nlp import Tokens, concatenated_ranges
 from coder.suggest.features import Featurizer
 from coder.suggest.keywords import KeywordMatches
 
 TOP_TERMS = 5
-TABLE_CELLS = 1 << 21   # `entry_positions`' lookup table: 16 MB
 
 
-def token_contributions(featurizer: Featurizer, tokens: Tokens, rows: sp.csr_matrix, docs: np.ndarray,
+def token_contributions(featurizer: Featurizer, tokens: Tokens, docs: np.ndarray, scales: np.ndarray,
                         weights: np.ndarray) -> np.ndarray:
     """How much each token of `docs` adds to each model's decision value.
 
-    `rows` are the text features of `docs` (one row each, in that order),
-    `weights` a (text columns x k) slice of the model coefficients. Returns
-    one row per token of `docs` (their token ranges one after another) and k
-    columns. A feature's contribution (value x weight) is shared equally
-    among the tokens that produce it, so a doc's token contributions add up
-    to the text features' part of its decision value.
+    `scales` are the docs' block scale factors (`Featurizer.transform_with_scales`,
+    a row per doc), `weights` a (text columns x k) slice of the model
+    coefficients. Returns one row per token of `docs` (their token ranges one
+    after another) and k columns.
+
+    A word feature's value is shared among the tokens that produce it
+    (`Featurizer.word_shares`). A token's character n-grams are valued as in
+    its word alone, once per word type (a token feeds about fifteen n-gram
+    columns, so a value per token and n-gram is where explaining would spend
+    its time); a word repeated in a text shares its n-grams' value as the
+    features do (sublinear). So a text's token contributions add up to the
+    text features' part of its decision value whenever its different words
+    share no n-gram, and otherwise to within how far the counts of the
+    n-grams they share are damped.
     """
     docs = np.asarray(docs, dtype=np.int64)
-    row, column = featurizer.incidence(tokens, docs)
+    scales = np.asarray(scales, dtype=float).reshape(len(docs), 2)
     lengths = tokens.bounds[docs + 1] - tokens.bounds[docs]
-    n_columns = rows.shape[1]
-    entry = entry_positions(rows, np.repeat(np.arange(len(docs)), lengths)[row], column)
-    share = rows.data[entry] / np.bincount(entry, minlength=rows.nnz)[entry]
-    n_tokens = int(lengths.sum())
-    weights = np.asarray(weights).reshape(n_columns, -1)
-    shares = sp.csr_matrix((share, (row, column)), shape=(n_tokens, n_columns))   # repeats add up
-    return np.asarray(shares @ weights).reshape(n_tokens, weights.shape[1])
-
-
-def entry_positions(rows: sp.csr_matrix, doc: np.ndarray, column: np.ndarray, *,
-                     cells: int = TABLE_CELLS) -> np.ndarray:
-    """For each (row `doc[i]`, `column[i]`), the position of that entry in `rows` (it must be one).
-
-    Rows are taken a batch at a time: their entries' positions are written into a dense
-    (rows x columns) table of at most `cells` cells, then read back at the pairs asked
-    for (several times faster than hashing or sorting the pairs' keys).
-    """
-    n_rows, n_columns = rows.shape
-    batch = max(1, cells // max(n_columns, 1))
-    table = np.empty(batch * n_columns, dtype=np.int64)
-    order = np.argsort(doc, kind="stable")
-    doc, column = doc[order], column[order]
-    bounds = np.searchsorted(doc, np.arange(0, n_rows + batch, batch))
-    entry_row = np.repeat(np.arange(n_rows, dtype=np.int64), np.diff(rows.indptr))
-    found = np.empty(len(doc), dtype=np.int64)
-    for k, first in enumerate(range(0, n_rows, batch)):
-        a, z = rows.indptr[first], rows.indptr[min(first + batch, n_rows)]
-        table[(entry_row[a:z] - first) * n_columns + rows.indices[a:z]] = np.arange(a, z)
-        i, j = bounds[k], bounds[k + 1]
-        found[i:j] = table[(doc[i:j] - first) * n_columns + column[i:j]]
-    entries = np.empty_like(found)
-    entries[order] = found
-    return entries
+    weights = np.asarray(weights).reshape(featurizer.n_features, -1)
+    words = featurizer.word_shares(tokens, docs, scales[:, 0]) @ weights
+    doc = np.repeat(np.arange(len(docs)), lengths)
+    types, type_of_token = np.unique(tokens.type_of_token[concatenated_ranges(tokens.bounds[docs], lengths)],
+                                     return_inverse=True)
+    type_of_token = type_of_token.reshape(-1)
+    per_type = np.asarray(featurizer.char_values(tokens, types) @ weights)
+    _, same, repeats = np.unique(doc * len(types) + type_of_token, return_inverse=True, return_counts=True)
+    m = repeats[same.reshape(-1)]
+    return np.asarray(words) + per_type[type_of_token] * (scales[doc, 1] * (1.0 + np.log(m)) / m)[:, None]
 
 
 def model_evidence(tokens: Tokens, docs: np.ndarray, contributions: np.ndarray, pairs: np.ndarray,
@@ -112,9 +97,9 @@ def model_evidence(tokens: Tokens, docs: np.ndarray, contributions: np.ndarray, 
     top = order[np.arange(len(order)) - first_of_pair[pair[order]] < TOP_TERMS]
     names = tokens.lexicon().norm_text
     starts = tokens.start[token[top]]
-    terms = [f'{{"term": {encode_basestring(names[norm])}, "start": {a}, "end": {b}, "weight": {round(v, 4)!r}}}'
+    terms = [f'{{"term": {encode_basestring(names[norm])}, "start": {a}, "end": {b}, "weight": {v!r}}}'
              for norm, a, b, v in zip(tokens.norm[token[top]].tolist(), starts.tolist(),
-                                      (starts + tokens.length[token[top]]).tolist(), value[top].tolist())]
+                                      (starts + tokens.length[token[top]]).tolist(), np.round(value[top], 4).tolist())]
     at = np.concatenate([[0], np.cumsum(np.bincount(pair[top], minlength=len(pairs)))]).tolist()
     sentence = np.cumsum(tokens.sentence_start) - 1
     n_sentences = int(sentence[-1]) + 1 if len(sentence) else 1

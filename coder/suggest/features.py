@@ -116,7 +116,13 @@ class Featurizer:
     # -- transforming --------------------------------------------------------
 
     def transform(self, tokens: Tokens) -> sp.csr_matrix:
-        """One TF-IDF row per text, [words | chars], each block L2-normalised.
+        """One TF-IDF row per text, [words | chars], each block L2-normalised."""
+        return self.transform_with_scales(tokens)[0]
+
+    def transform_with_scales(self, tokens: Tokens) -> tuple[sp.csr_matrix, np.ndarray]:
+        """`transform`, and per text the factors its two blocks were scaled by (a column each:
+        one over the word block's norm, `char_weight` over the n-gram block's), which
+        explaining scores needs (`word_shares`, `char_values`).
 
         All counts come from one sparse product: a text's row of the left
         factor lists its tokens' types and its known bigrams, and the right
@@ -137,31 +143,41 @@ class Featurizer:
         left = sp.csr_matrix((np.ones(int(indptr[-1])), entry[kept], indptr), shape=(n, features.shape[0]))
         return _tfidf(left @ features, self._idf, len(self.words), self.char_weight)
 
-    def incidence(self, tokens: Tokens, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Which columns the tokens of `docs` feed, as aligned (token, column) arrays.
+    def word_shares(self, tokens: Tokens, docs: np.ndarray, word_scale: np.ndarray) -> sp.csr_matrix:
+        """Each token's share of its text's word features: one row per token of `docs` (their
+        token ranges one after another), so a text's rows add up to its word block.
 
-        Tokens are numbered through the token ranges of `docs`, one after
-        another. A token feeds its word's column, its character n-gram columns
-        and its bigram columns (a bigram is listed under both of its tokens).
-        Used to explain scores (which words pushed them up), for a whole
-        chunk's suggestions at once.
+        A token shares its lemma's value with the text's other tokens of that
+        lemma and a bigram's with the other tokens of the bigram (both of its
+        words, each time it occurs). `word_scale` is each doc's word block scale
+        factor (`transform_with_scales`), so the values are worked out as
+        `transform` does, without looking them up in the text rows.
         """
         docs = np.asarray(docs, dtype=np.int64)
         lengths = tokens.bounds[docs + 1] - tokens.bounds[docs]
         types = tokens.type_of_token[concatenated_ranges(tokens.bounds[docs], lengths)]
-        row = np.arange(len(types))
-        if not len(types):
-            return row, row.copy()
-        type_word, features = self._types.arrays(tokens)
+        type_word, _ = self._types.arrays(tokens)
         word = type_word[types]
-        first_entry = features.indptr[len(self._bigrams) + types]   # a type's row: its unigram and n-grams
-        per_token = features.indptr[len(self._bigrams) + types + 1] - first_entry
-        first, bigram = self._known_bigrams(word, np.repeat(np.arange(len(docs)), lengths))
-        column = self._n_unigrams + bigram
-        pieces = [(np.repeat(row, per_token), features.indices[concatenated_ranges(first_entry, per_token)]),
-                  (first, column), (first + 1, column)]
-        return (np.concatenate([p[0] for p in pieces]).astype(np.int64),
-                np.concatenate([p[1] for p in pieces]).astype(np.int64))
+        doc = np.repeat(np.arange(len(docs)), lengths)
+        has_word = np.flatnonzero(word >= 0)
+        first, bigram = self._known_bigrams(word, doc)
+        row = np.concatenate([has_word, first, first + 1]).astype(np.int64)
+        column = np.concatenate([word[has_word], self._n_unigrams + bigram, self._n_unigrams + bigram])
+        _, same, incidences = np.unique(doc[row] * len(self.words) + column, return_inverse=True,
+                                        return_counts=True)
+        per_text = incidences[same.reshape(-1)]
+        count = per_text / np.where(column < self._n_unigrams, 1, 2)   # a bigram is listed under two tokens
+        value = (np.log(count) + 1.0) * self._idf[column] * np.asarray(word_scale, dtype=float)[doc[row]]
+        return sp.csr_matrix((value / per_text, (row, column)), shape=(len(types), self.n_features))
+
+    def char_values(self, tokens: Tokens, types: np.ndarray) -> sp.csr_matrix:
+        """Per lexicon type in `types`, what one token of it adds to a text's n-gram columns
+        before the text's scaling: the IDF of each n-gram it has (a row per type)."""
+        _, features = self._types.arrays(tokens)
+        rows = features[len(self._bigrams) + np.asarray(types, dtype=np.int64)]
+        rows.data = self._idf[rows.indices] * (rows.indices >= len(self.words))
+        rows.eliminate_zeros()
+        return rows
 
     def _known_bigrams(self, word: np.ndarray, doc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Where the vocabulary's bigrams start among tokens (`word`: each token's unigram column,
@@ -250,9 +266,11 @@ def _idf(df: np.ndarray, n_docs: int) -> np.ndarray:
     return np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
 
 
-def _tfidf(counts: sp.csr_matrix, idf: np.ndarray, n_words: int, char_weight: float) -> sp.csr_matrix:
+def _tfidf(counts: sp.csr_matrix, idf: np.ndarray, n_words: int,
+           char_weight: float) -> tuple[sp.csr_matrix, np.ndarray]:
     """Sublinear TF-IDF, in place (counts without repeated entries): in each row the word
-    columns (< n_words) are scaled to length 1 and the n-gram columns to `char_weight`."""
+    columns (< n_words) are scaled to length 1 and the n-gram columns to `char_weight`.
+    Also returns each row's two scale factors (words, n-grams)."""
     data = np.log(counts.data)
     data += 1.0
     data *= idf[counts.indices]
@@ -266,7 +284,7 @@ def _tfidf(counts: sp.csr_matrix, idf: np.ndarray, n_words: int, char_weight: fl
     char_scale = np.repeat(char_weight / char_norms, lengths)
     data *= char_scale + is_word * (np.repeat(1.0 / word_norms, lengths) - char_scale)
     counts.data = data
-    return counts
+    return counts, np.column_stack([1.0 / word_norms, char_weight / char_norms])
 
 
 def _row_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:

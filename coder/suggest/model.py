@@ -95,6 +95,7 @@ class Scored:
     scores: np.ndarray                                # docs x codes
     tokens: Tokens                                    # the chunk's tokens
     text: sp.csr_matrix                               # text features, [words | chars]
+    scales: np.ndarray                                # per text, its word and n-gram blocks' scale factors
     keyword_matches: KeywordMatches                   # the chunk's keyword spans
 
 
@@ -123,7 +124,7 @@ class Suggester:
 
     def score(self, tokens: Tokens) -> Scored:
         """Calibrated scores for tokenized texts (one row per text, one column per code), with their features."""
-        text = self.featurizer.transform(tokens)
+        text, scales = self.featurizer.transform_with_scales(tokens)
         matches = self.keywords.matches(tokens)
         evidence = self.trust.evidence(matches)
         plan = self._plan
@@ -136,7 +137,7 @@ class Suggester:
             scores[:, plan.model_codes] = sigmoid(logits)
             both = plan.with_keywords
             scores[:, both] = (scores[:, both] + self.trust.scores(evidence[:, both])) / 2
-        return Scored(scores, tokens, text, matches)
+        return Scored(scores, tokens, text, scales, matches)
 
     @cached_property
     def _plan(self) -> "_ScoringPlan":

@@ -137,8 +137,7 @@ def _model_evidence(suggester: Suggester, scored: Scored, chosen: np.ndarray) ->
         return {}
     docs, pairs = np.unique(pair_docs, return_inverse=True)
     codes, columns = np.unique(pair_codes, return_inverse=True)   # only the codes asked about
-    rows = scored.text[docs]
-    contributions = token_contributions(suggester.featurizer, scored.tokens, rows, docs,
+    contributions = token_contributions(suggester.featurizer, scored.tokens, docs, scored.scales[docs],
                                         suggester.coefficients(codes))
     explained = model_evidence(scored.tokens, docs, contributions, pairs.reshape(-1), columns.reshape(-1))
     return dict(zip(zip(pair_docs.tolist(), pair_codes.tolist()), explained))
