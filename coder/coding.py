@@ -11,7 +11,8 @@ from coder.errors import CoderError
 from coder.records import Code
 from coder.store import transaction
 from coder.store.codebook_read import get_code
-from coder.store.codings import add_coding, remove_coding
+from coder.store.codings import add_coding, find_coding, remove_coding
+from coder.store.events import last_event_id
 from coder.store.rejections import set_rejected
 from coder.store.responses import get_response
 
@@ -45,20 +46,28 @@ def toggle_code(conn: sqlite3.Connection, response_id: str, code_id: str, coder:
         return True
 
 
-def accept_suggestion(conn: sqlite3.Connection, response_id: str, code_id: str, coder: str) -> bool:
+def accept_suggestion(conn: sqlite3.Connection, response_id: str, code_id: str, coder: str, *,
+                      step: dict | None = None) -> bool:
     """Apply a suggested code to the whole response with origin `accepted`.
 
     Returns False when the coder had already applied it to the whole response.
+    `step`: see `accept_suggestions`.
     """
     with transaction(conn):
         _check(conn, response_id, code_id, None, None)
-        return add_coding(conn, response_id, code_id, coder, origin="accepted") is not None
+        return add_coding(conn, response_id, code_id, coder, origin="accepted", step=step) is not None
 
 
 def accept_suggestions(conn: sqlite3.Connection, response_id: str, code_ids: list[str], coder: str) -> int:
-    """Accept several suggestions on a response in one transaction (all or none); return how many were new."""
+    """Accept several suggestions on a response in one transaction (all or none); return how many were new.
+
+    The codings it adds are one step for undo: their events carry the same `step`
+    (a number no other step has, and the codes it applied), as one keypress made them.
+    """
     with transaction(conn):
-        return sum(accept_suggestion(conn, response_id, code_id, coder) for code_id in code_ids)
+        new = [code_id for code_id in dict.fromkeys(code_ids) if not find_coding(conn, response_id, code_id, coder)]
+        step = {"id": last_event_id(conn) + 1, "codes": new} if len(new) > 1 else None
+        return sum(accept_suggestion(conn, response_id, code_id, coder, step=step) for code_id in new)
 
 
 def apply_new_code(conn: sqlite3.Connection, response_id: str, theme_id: str, label: str, coder: str, *,

@@ -91,20 +91,30 @@ class History:
         return bool(self._redo)
 
     def undo(self) -> Event | None:
-        """Reverse the coder's latest change not yet undone; return the logged undo event."""
+        """Reverse the coder's latest change not yet undone; return the (last) logged undo event."""
         self.refresh()
-        return self._invert(self._undo[-1]) if self._undo else None
+        return self._invert(_last_step(self._undo)) if self._undo else None
 
     def redo(self) -> Event | None:
-        """Re-apply the latest undone change; return the logged redo event."""
+        """Re-apply the latest undone change; return the (last) logged redo event."""
         self.refresh()
-        return self._invert(self._redo[-1]) if self._redo else None
+        return self._invert(_last_step(self._redo)) if self._redo else None
 
-    def _invert(self, event: Event) -> Event:
+    def _invert(self, events: list[Event]) -> Event:
         with transaction(self.conn):
-            new_id = _apply_inverse(self.conn, event)
+            new_ids = [_apply_inverse(self.conn, event) for event in reversed(events)]
         self.refresh()
-        return next(e for e in self._undo + self._redo if e.id == new_id)
+        return next(e for e in self._undo + self._redo if e.id == new_ids[-1])
+
+
+def _last_step(stack: list[Event]) -> list[Event]:
+    """The events at the top of a stack that make one step: the top one, with those before it
+    carrying the same `step` (codings one keypress added, as accepting every suggestion)."""
+    step = stack[-1].data.get("step")
+    first = len(stack) - 1
+    while step is not None and first > 0 and stack[first - 1].data.get("step") == step:
+        first -= 1
+    return stack[first:]
 
 
 def _apply_inverse(conn: sqlite3.Connection, event: Event) -> int:
@@ -181,7 +191,8 @@ def describe(event: Event, names: dict[str, str] | None = None) -> str:
                 f"{counted(changed, 'coding')} from {d['source'] or 'a file'}")
     if event.action.startswith("coding."):
         span = "" if d.get("start") is None else f" (characters {d['start']}-{d['end']})"
-        code = name(d["code_id"], d["code_id"])
+        codes = [name(c, c) for c in d["step"]["codes"]] if "step" in d else [name(d["code_id"], d["code_id"])]
+        code = codes[0] if len(codes) == 1 else f"{', '.join(codes[:-1])} and {codes[-1]}"
         if event.action == Action.CODING_ADD:
             return f"applied {code} to {d['response_id']}{span}"
         return f"removed {code} from {d['response_id']}{span}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from tui_project import make_project
 
-from coder.coding import accept_suggestion, reject_suggestion, toggle_code
+from coder.coding import accept_suggestion, accept_suggestions, reject_suggestion, toggle_code
 from coder.errors import CoderError
 from coder.history import History, describe
 from coder.store import open_project
@@ -48,6 +48,24 @@ def test_toggle_rejects_bad_span_and_unknown_code(db):
     with pytest.raises(CoderError, match="no code"):
         toggle_code(db, "q0001", "nope", "alice")
     assert _codes(db, "q0001") == [] and list_events(db, coder="alice") == []
+
+
+def test_accepting_every_suggestion_is_one_step_to_undo_and_redo(db):
+    toggle_code(db, "q0001", "caseload", "alice")
+    accept_suggestions(db, "q0002", ["staffing", "caseload", "staffing"], "alice")
+    accept_suggestions(db, "q0003", ["staffing"], "alice")               # one code: a step of its own
+    accept_suggestions(db, "q0004", ["caseload", "staffing"], "alice")
+    accept_suggestions(db, "q0004", ["caseload", "staffing"], "alice")   # both there already: no step
+    history = History(db, "alice")
+    undone = history.undo()
+    assert describe(undone) == "removed caseload and staffing from q0004" and _codes(db, "q0004") == []
+    assert describe(history.undo()) == "removed staffing from q0003"
+    assert describe(history.undo()) == "removed staffing and caseload from q0002" and _codes(db, "q0002") == []
+    assert _codes(db, "q0001") == [("caseload", None, None)]   # the change before the step stays
+    assert describe(history.redo()) == "applied staffing and caseload to q0002"
+    assert _codes(db, "q0002") == [("caseload", None, None), ("staffing", None, None)]
+    assert describe(History(db, "alice").undo()) == "removed staffing and caseload from q0002"   # from the log
+    assert _codes(db, "q0002") == [] and _codes(db, "q0001") == [("caseload", None, None)]
 
 
 def test_undo_redo_codings(db):

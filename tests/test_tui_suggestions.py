@@ -86,6 +86,10 @@ def test_accept_all(project):
             assert screen.query_one(SuggestionsPanel).suggestions == []
             rules = screen.query_one(CodeRules).title   # the best of them: time_pressure (0.9)
             assert rules.endswith(f"{screen.codes['time_pressure'].label} — just accepted, with 1 more")
+            await pilot.press("u")   # one key accepted both: one undo takes both back
+            assert origins(project, "q0002") == []
+            said = [n.message for n in app._notifications][-1]
+            assert said.startswith("Undo: removed ") and " and " in said and said.endswith(" from q0002")
     run(scenario)
 
 

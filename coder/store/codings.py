@@ -36,10 +36,12 @@ def find_coding(conn: sqlite3.Connection, response_id: str, code_id: str, coder:
 
 def add_coding(conn: sqlite3.Connection, response_id: str, code_id: str, coder: str, *,
                start: int | None = None, end: int | None = None, origin: str = "manual",
-               created_at: str | None = None, log: bool = True) -> Coding | None:
+               created_at: str | None = None, log: bool = True, step: dict | None = None) -> Coding | None:
     """Apply a code; return the new coding, or None if exactly it exists already.
 
-    Logged as a `coding.add` event unless `log` is False (undo/redo log their own).
+    Logged as a `coding.add` event unless `log` is False (undo/redo log their own);
+    `step` marks the event as part of one step of several codings, undone as one
+    (`coder.history`).
     """
     with transaction(conn):
         if find_coding(conn, response_id, code_id, coder, start, end):
@@ -50,7 +52,8 @@ def add_coding(conn: sqlite3.Connection, response_id: str, code_id: str, coder: 
             "VALUES (?, ?, ?, ?, ?, ?, ?)", (response_id, code_id, coder, start, end, origin, stamp))
         coding = Coding(response_id, code_id, coder, start, end, origin, stamp, cursor.lastrowid)
         if log:
-            record_event(conn, coder, Action.CODING_ADD, response_id, _event_data(coding))
+            record_event(conn, coder, Action.CODING_ADD, response_id,
+                         _event_data(coding) | ({"step": step} if step else {}))
         return coding
 
 
