@@ -62,6 +62,17 @@ def test_defaults_indexes_from_positions_and_reads_all_fields(tmp_path):
     assert [c.position for c in book.codes_of("work")] == [0, 1]
 
 
+def test_keywords_written_as_one_comma_separated_string_are_several(tmp_path):
+    """`keywords: food, meal` was one keyword "food, meal" that never matched, without a word."""
+    text = ("themes:\n  - id: a\n    label: A\n    codes:\n      - id: c\n        label: C\n"
+            "        keywords: food, hospital meal,\n        include: food, drink and meals\n"
+            "      - id: d\n        label: D\n        keywords: [late, 'bus, train']\n")
+    book = read_codebook(write(tmp_path, text))
+    assert book.codes[0].keywords == ("food", "hospital meal")
+    assert book.codes[0].include == ("food, drink and meals",)   # a rule is a sentence: commas stay
+    assert book.codes[1].keywords == ("late", "bus", "train")
+
+
 def test_colour_is_read_as_color(tmp_path):
     """`colour:` was refused ("unknown key"), while the README and the screens say colour."""
     text = ("themes:\n  - id: a\n    label: A\n    colour: '#00f'\n    codes:\n"
@@ -90,6 +101,11 @@ def test_colour_is_read_as_color(tmp_path):
     ("themes:\n  - id: a\n    label: A\n    codes:\n\t- id: c\n", 5, None, "indented with a tab: YAML takes spaces"),
     ("themes:\n  - id: a\n    label: A\n    codes:\n      - id: c\n        label: C\n"
      "        keywords: [work*, '*ing']\n", 7, "keywords", "keyword '*ing': a * goes at the end of one word"),
+    # A key the coding screen uses for a command was stored, then silently replaced there (`q` quit).
+    ("themes:\n  - id: a\n    label: A\n    codes:\n      - id: c\n        label: C\n"
+     "        key: j\n", 7, "key", "key 'j' is taken by a command on the coding screen"),
+    ("themes:\n  - id: a\n    label: A\n    codes:\n      - id: c\n        label: C\n"
+     "        key: ab\n", 7, "key", "key 'ab' is more than one character"),
 ])
 def test_errors_name_file_line_and_field(tmp_path, text, line, field, reason):
     path = write(tmp_path, text)

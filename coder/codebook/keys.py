@@ -11,12 +11,25 @@ codable (a category of sub-codes, as an imported codebook may mark it) gets none
 
 from __future__ import annotations
 
+from coder.errors import InputError
 from coder.records import Code, Codebook
 
 # Keys bound to other actions on the coding screen (see coding_screen.BINDINGS).
 RESERVED = set("jkncumMsfqAx?/[]{}.+")
 DIGITS = [str(d) for d in range(1, 10)]
 LETTERS = [c for c in "abcdefghijklmnopqrstuvwxyz" if c not in RESERVED]
+
+
+def check_key(key: str | None, *, file: str | None = None, line: int | None = None) -> str | None:
+    """Return `key`, else raise InputError for one the coding screen could not give the code:
+    more than one character, or a key a command uses there."""
+    if key is not None and len(key) != 1:
+        raise InputError(f"key {key!r} is more than one character", file=file, line=line, column="key",
+                         hint="give one letter or digit, or leave it out for a free one")
+    if key in RESERVED:
+        raise InputError(f"key {key!r} is taken by a command on the coding screen", file=file, line=line,
+                         column="key", hint=f"not free: {' '.join(sorted(RESERVED))}; or leave it out for a free one")
+    return key
 
 
 def _active(codebook: Codebook) -> list[Code]:

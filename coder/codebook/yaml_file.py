@@ -38,6 +38,7 @@ from pathlib import Path
 import yaml
 
 from coder import __version__
+from coder.codebook.keys import check_key
 from coder.codebook.rules import UniqueValues, check_color, check_id, check_keywords
 from coder.errors import InputError
 from coder.records import Code, Codebook, Theme
@@ -177,13 +178,20 @@ class _Reader:
         out.append(Code(id_, theme.id, index, self.required(fields, "label", node, f"code {id_!r}"),
                         definition=self.text(fields, "definition"),
                         include=self.strings(fields, "include"), exclude=self.strings(fields, "exclude"),
-                        keywords=check_keywords(self.strings(fields, "keywords"), file=self.file,
+                        keywords=check_keywords(_split_commas(self.strings(fields, "keywords")), file=self.file,
                                                 line=self.line(fields, "keywords", node)),
                         color=check_color(self.text(fields, "color") or None, file=self.file,
                                           line=self.line(fields, "color", node)),
-                        key=self.text(fields, "key") or None, position=len(out),
+                        key=check_key(self.text(fields, "key") or None, file=self.file,
+                                      line=self.line(fields, "key", node)), position=len(out),
                         retired=self.flag(fields, "retired"), parent_id=parent_id, codable=codable))
         self.codes(fields, theme, id_, index, out)
+
+
+def _split_commas(keywords: tuple[str, ...]) -> tuple[str, ...]:
+    """Keywords written as one comma-separated string (`keywords: food, meal`), as the UI's
+    keyword field takes them, are several keywords: a keyword is a word or phrase, never a list."""
+    return tuple(part.strip() for keyword in keywords for part in keyword.split(",") if part.strip())
 
 
 def read_yaml_codebook(path: Path) -> Codebook:

@@ -4,7 +4,7 @@ and edited on the codebook screen, and from a suggestion on the coding screen)."
 from __future__ import annotations
 
 from coder.codebook.edit import check_index_free
-from coder.codebook.keys import RESERVED
+from coder.codebook.keys import check_key
 from coder.codebook.rules import check_keywords
 from coder.errors import CoderError
 from coder.records import Code, Codebook, Theme
@@ -35,11 +35,8 @@ def checked_code_values(values: dict, code: Code | None, codebook: Codebook) -> 
     check_keywords(tuple(values.get("keywords") or ()))
     if values.get("index"):
         check_index_free(codebook, values["index"], code.id if code else None)
-    key = values["key"] or None
+    key = check_key(values["key"] or None)
     if key is not None:
-        if key in RESERVED:
-            raise CoderError(f"key {key!r} is taken by a command on the coding screen "
-                             f"(not free: {' '.join(sorted(RESERVED))})")
         holder = next((c for c in codebook.codes if c.key == key and (code is None or c.id != code.id)), None)
         if holder is not None:
             raise CoderError(f"key {key!r} is already set for code {holder.index} {holder.label}")
