@@ -287,6 +287,15 @@ def test_a_workbooks_title_and_blank_rows_above_the_header_are_skipped(project_p
     assert summary.description.endswith("2 rows above the header skipped ('Staff survey 2024')")
 
 
+def test_every_title_row_skipped_is_quoted_and_long_ones_cut_at_a_word(project_path, tmp_path):
+    """Only the first was quoted, cut mid-word with a trailing space: ('Inpatient Experience Survey 2024 - Free ')."""
+    titles = [["Inpatient Experience Survey 2024 - Free text comments on the ward"], ["Exported 2024-05-01"], []]
+    summary = run_import(project_path, write_xlsx(tmp_path / "a.xlsx", [*titles, *ROWS]))
+    assert imported(project_path) == EXPECTED
+    assert summary.description.endswith(
+        "3 rows above the header skipped ('Inpatient Experience Survey 2024 - Free…', 'Exported 2024-05-01')")
+
+
 def test_a_one_column_sheet_with_a_stray_cell_is_not_taken_for_a_title(project_path, tmp_path):
     file = write_xlsx(tmp_path / "a.xlsx", [["comment"], ["Too many cases", "x"], ["Paperwork"], ["Supervision"]])
     fails_untouched(project_path, lambda: run_import(project_path, file), "row 2.*no header")

@@ -76,6 +76,22 @@ def test_attributes_fold_to_one_line_that_says_how_many_more_and_unfold_with_a_k
     run(scenario)
 
 
+def test_a_folded_line_with_no_room_for_any_attribute_counts_them_all(project):
+    """At 60 columns it read "+2 (.)" with none of the 3 attributes shown."""
+    async def scenario():
+        async with running(project, size=(60, 20)) as (app, pilot, screen):
+            view = screen.query_one(ResponseView)
+            assert len(view._attributes) >= 2
+            for width in range(8, 40):
+                view.details = False
+                (line,) = [str(c.plain) for c in view._id_lines(width)]
+                hidden = int(re.search(r"\+(\d+)", line).group(1)) if "+" in line else 0
+                shown = [a for a in view._attributes if a in line]
+                cut = int("…" in line)   # the first attribute, cut
+                assert hidden + len(shown) + cut == len(view._attributes), line
+    run(scenario)
+
+
 def test_attributes_unfolded_in_a_text_scrolled_down_are_shown(project):
     """Unfolded above the place scrolled to, they stayed out of sight: `.` seemed to do nothing."""
     async def scenario():

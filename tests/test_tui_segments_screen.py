@@ -7,6 +7,7 @@ Update the snapshot after an intended change with
 from __future__ import annotations
 
 import pytest
+from rich.cells import cell_len
 from tui_driver import run, running, screen_text
 from tui_project import make_project
 
@@ -18,7 +19,7 @@ from coder.store.browse import ListFilter
 from coder.store.codings import import_codings
 from coder.tui.app import CoderApp
 from coder.tui.screens.coding_screen import CodingScreen
-from coder.tui.screens.segments_screen import PAGE, SegmentsScreen
+from coder.tui.screens.segments_screen import PAGE, SegmentsScreen, _one_line
 from coder.tui.session import Session
 from coder.tui.widgets.codebook_panel import CodebookPanel
 
@@ -216,3 +217,11 @@ def test_snapshot_80x24(snap_compare, app):
         await pilot.press("f4", "o", "up", "enter", "down")
         await pilot.pause()
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_segments)
+
+
+@pytest.mark.parametrize("text", ["职场压力很大，工作量太多，需要更多支持和培训。" * 3, "plain words that run on " * 5])
+def test_a_segment_cut_to_its_column_ends_in_an_ellipsis_in_any_script(text):
+    """Cut by characters, a Chinese text took twice its column and the table cut it again, without "…"."""
+    for width in range(4, 40):
+        line = _one_line(text, width)
+        assert cell_len(line) <= width and line.endswith("…")

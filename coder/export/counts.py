@@ -15,6 +15,7 @@ import pandas as pd
 from coder.errors import CoderError
 from coder.export.data import display_label, listed_framework
 from coder.records import Codebook
+from coder.wording import counted
 
 MISSING = "(missing)"
 BASES = ("all", "coded")
@@ -162,7 +163,7 @@ def base_note(n_responses: int, base: str, n_coded: int) -> str:
     """One line naming the percent base; on the base of all responses, how many of them are
     coded, with a warning and the coded base to use instead when that is few (FEW_CODED)."""
     if base == "coded":
-        return f"percent base: the {n_coded:,} responses with any code (of {n_responses:,} in the project)"
+        return f"percent base: the {counted(n_coded, 'response')} with any code (of {n_responses:,} in the project)"
     whole = f"percent base: all {n_responses:,} responses in the project"
     if n_coded >= n_responses:
         return whole

@@ -11,6 +11,7 @@ of thousands of codings opens as fast as a small one.
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -42,9 +43,10 @@ def _where(segment: Segment) -> str:
 
 
 def _one_line(text: str, width: int) -> str:
-    """`text` on one line, cut to `width` characters with an ellipsis."""
+    """`text` on one line, cut to `width` terminal cells with an ellipsis (a Chinese character
+    takes two: cut by characters, the table cut it again, without the ellipsis)."""
     flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[:max(width - 1, 0)] + "…"
+    return flat if cell_len(flat) <= width else set_cell_size(flat, max(width - 1, 0)).rstrip() + "…"
 
 
 class SegmentsScreen(UsesSession, SideScreen):

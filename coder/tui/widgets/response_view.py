@@ -69,10 +69,11 @@ class ResponseView(KeepsBaseStyles, ScrollView, can_focus=False):
              colours: dict[str, str], evidence: list[tuple[int, int]], memo: str | None,
              charts: dict[str, str], own_coder: str,
              nothing: str = "No response matches the filter.", matches: list[tuple[int, int]] = (),
-             queued: str | None = None) -> None:
+             queued: str | None = None, others_memos: dict[str, str] | None = None) -> None:
         """Draw a response with its codings (already limited to what the coder may see),
         or, for no response, the `nothing` message; `queued` says what the coding queue
-        lists it for. Sentences selected by key stay selected while the same response is
+        lists it for; `others_memos` (coder -> text) are other coders' memos on it, shown
+        with their names when everyone's coding is. Sentences selected by key stay selected while the same response is
         shown again (after coding them)."""
         keep = response is not None and response.id == self.response_id and response.text == self.text
         self.clear_selection_here(keep_sentences=keep, redraw=False)
@@ -97,6 +98,7 @@ class ResponseView(KeepsBaseStyles, ScrollView, can_focus=False):
             self._unlined, self._evidence = body, evidence
             self._body = _underlined(body, evidence)
             notes = [f"memo: {memo}"] if memo else []
+            notes += [f"memo [{who}]: {text}" for who, text in (others_memos or {}).items()]
             notes += [f"chart {theme}: {summary}" for theme, summary in charts.items()]
             self._notes = self._span_legend(response.text, codings, codes, colours, own_coder) + \
                 [Content.styled(line, "italic") for line in notes]
@@ -197,9 +199,10 @@ class ResponseView(KeepsBaseStyles, ScrollView, can_focus=False):
                 return [head + attributes + hint]
         hidden = len(self._attributes) - 1   # not one fits whole: the first, cut
         hint = Content.styled(wording.format(n=hidden) if hidden else FOLDED_ONE, "dim")
-        first = Content.styled(self._attributes[0], "dim")
-        cut = first.truncate(room - hint.cell_length, ellipsis=True) if room - hint.cell_length > 1 else Content("")
-        return [head + cut + hint]
+        if room - hint.cell_length > 1:
+            return [head + Content.styled(self._attributes[0], "dim").truncate(room - hint.cell_length, ellipsis=True)
+                    + hint]
+        return [head + Content.styled(wording.format(n=len(self._attributes)), "dim")]   # no room for any: all counted
 
     def toggle_details(self) -> None:
         """Show the attributes line in full, or fold it to one line again."""
