@@ -21,7 +21,7 @@ from coder.store.charts import get_chart
 from coder.store.codebook import update_code
 from coder.store.drafts import get_draft
 from coder.store.events import list_events
-from coder.store.memos import get_memo
+from coder.store.memos import get_memo, set_memo
 from coder.store.responses import insert_responses
 from coder.tui.app import FOLD_SECONDS
 from coder.tui.screens.help_screen import HelpScreen
@@ -253,17 +253,22 @@ def test_next_uncoded(project):
 
 
 def test_blind_coding_and_everyone(project):
+    """Everyone's coding showed others' codings, never their memos (nor memos imported from another tool)."""
     conn = open_project(project)
     toggle_code(conn, "q0001", "staffing", "bob")
+    set_memo(conn, "response", "q0001", "bob", "ask about the rota")
+    set_memo(conn, "response", "q0001", "alice", "my own note")
     conn.close()
 
     async def scenario():
         async with running(project) as (app, pilot, screen):
             await pilot.pause()
-            assert "Staff shortages (bob)" not in screen_text(app)
+            assert "Staff shortages (bob)" not in screen_text(app) and "ask about the rota" not in screen_text(app)
+            assert "memo: my own note" in screen_text(app)
             await pilot.press("ctrl+o")
             await pilot.pause()
             assert "Staff shortages (bob)" in screen_text(app)
+            assert "memo [bob]: ask about the rota" in screen_text(app) and "memo: my own note" in screen_text(app)
             assert screen.scope is None
     run(scenario)
 

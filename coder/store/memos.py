@@ -39,6 +39,12 @@ def set_memo(conn: sqlite3.Connection, target_type: str, target_id: str, coder: 
                            action=Action.MEMO_SET, target=f"{target_type}:{target_id}", undoes=undoes)
 
 
+def memos_on(conn: sqlite3.Connection, target_type: str, target_id: str) -> dict[str, str]:
+    """Every coder's memo on one target: coder -> text, by coder name."""
+    return dict(conn.execute("SELECT coder, text FROM memos WHERE target_type = ? AND target_id = ? ORDER BY coder",
+                             (target_type, target_id)))
+
+
 def memos_of(conn: sqlite3.Connection, target_type: str, coder: str | None = None) -> dict[str, str]:
     """Memos on every target of one type: target id -> text (one coder's, or joined for all)."""
     sql = "SELECT target_id, coder, text FROM memos WHERE target_type = ?"

@@ -28,7 +28,7 @@ from coder.store.browse import (ListFilter, change_marker, coded_counts, first_u
 from coder.store.charts import charts_for_response
 from coder.store.codebook_read import load_codebook
 from coder.store.codings import codings_for_response
-from coder.store.memos import get_memo, memos_of
+from coder.store.memos import memos_of, memos_on
 from coder.store.responses import count_responses, get_response
 from coder.store.suggestions import latest_code_f1, not_suggested_codes
 from coder.suggest.queue import QueuedResponse
@@ -237,9 +237,10 @@ class CodingScreen(UsesSession, OpensFields, CodeKeyActions, NoteActions, Filter
         charts = {self._theme_index(t): text
                   for t, text in charts_for_response(self.conn, rid, self.coder).items()}
         matches = find(self.filter.text, response.text) if self.filter.text else []
-        view.show(response, codings, self.codes, self.colours, self.highlighted_evidence(),
-                  get_memo(self.conn, "response", rid, self.coder), charts, self.coder, matches=matches,
-                  queued=self._queued_call(rid))
+        memos = memos_on(self.conn, "response", rid)
+        own = memos.pop(self.coder, None)
+        view.show(response, codings, self.codes, self.colours, self.highlighted_evidence(), own, charts, self.coder,
+                  matches=matches, queued=self._queued_call(rid), others_memos=memos if self.everyone else None)
         self.query_one(CodebookPanel).set_applied(state)
         if panel.highlighted_code:
             # The top suggestion's rules in this frame: the panel's highlight message comes
