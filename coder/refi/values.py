@@ -25,7 +25,6 @@ VALUE_ELEMENT = {"Text": "TextValue", "Boolean": "BooleanValue", "Integer": "Int
                  "Float": "FloatValue", "Date": "DateValue", "DateTime": "DateTimeValue"}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?")
-_LINE_BREAK = re.compile("\r\n?")   # what an XML parser reads as "\n" in element text
 
 
 def present(value) -> bool:
@@ -103,6 +102,5 @@ def exact(value, kind: str) -> bool:
     """Whether `value`, written in a variable of type `kind`, reads back as it is (same type too)."""
     if not present(value):
         return False   # not written at all
-    text = _LINE_BREAK.sub("\n", xml_safe(value_text(value, kind)))
-    back = read_value(VALUE_ELEMENT[kind], text)
+    back = read_value(VALUE_ELEMENT[kind], xml_safe(value_text(value, kind)))
     return type(back) is type(value) and back == value

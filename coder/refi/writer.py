@@ -30,8 +30,10 @@ where in project.qde:
   imported with several coders' Codings is written once per coder, the first
   keeping its GUID: QualCoder takes a coding's owner from its selection, and
   keeps one coding per code, span and owner
-- text: characters XML cannot hold are written as U+FFFD (coder.codebook.refi_text.xml_safe);
-  the source and note files keep the text as it is
+- text: characters XML cannot hold are written as U+FFFD (coder.codebook.refi_text.xml_safe),
+  a carriage return as `&#13;` (a parser reads a raw one in element text as part of a
+  line break `\n`, so a memo with `\r\n` would come back changed; ElementTree writes
+  attributes so already); the source and note files keep the text as it is
 - dates: as xs:dateTime wants them (coder.refi.stamps)
 - memos -> `Notes` with their text also in a file (QualCoder keeps a Note
   only so), referenced (`NoteRef`) from the project or the response's
@@ -97,6 +99,14 @@ def _sub(parent: ET.Element, element_name: str, text: str | None = None, **attrs
     return element
 
 
+def _kept_returns(serialised: str) -> str:
+    """Serialised XML with each carriage return as `&#13;`, which a parser gives back as it is.
+
+    Markup (ET.indent's too) has none, so every one is in the data (see the module docstring).
+    """
+    return serialised.replace("\r", "&#13;")
+
+
 def _element(element_name: str, **attrs) -> ET.Element:
     return ET.Element(element_name, {k: str(v) for k, v in attrs.items() if v is not None})
 
@@ -132,7 +142,7 @@ class _ProjectWriter:
 
     def piece(self, element: ET.Element) -> None:
         ET.indent(element, space="  ", level=1)
-        self.out.write("  " + xml_safe(ET.tostring(element, encoding="unicode")) + "\n")
+        self.out.write("  " + _kept_returns(xml_safe(ET.tostring(element, encoding="unicode"))) + "\n")
 
     def write(self) -> dict[str, int]:
         meta = get_meta(self.conn)
