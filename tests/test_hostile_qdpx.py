@@ -217,3 +217,14 @@ def test_a_qdc_in_a_namespace_no_refi_program_writes_is_one_line(tmp_path, names
     line = one_line_error(done)
     assert f"book.qdc, line 2: the CodeBook element is in namespace {namespace or '(none)'}" in line
     assert "not urn:QDA-XML:codebook:1.0" in line and not (tmp_path / "q.coder").exists()
+
+
+def test_a_cut_short_qdpx_is_called_damaged_and_a_file_of_another_kind_not_a_qdpx(tmp_path):
+    whole = open(qdpx(tmp_path / "whole.qdpx"), "rb").read()
+    (tmp_path / "cut.qdpx").write_bytes(whole[:len(whole) // 2])   # an unfinished download
+    line = one_line_error(run_cli("import-qdpx", tmp_path / "cut.qdpx", tmp_path / "p.coder"))
+    assert "cut.qdpx: the zip file is damaged or incomplete, as an unfinished download or copy is" in line
+    assert "copy or download it again" in line and not (tmp_path / "p.coder").exists()
+    (tmp_path / "text.qdpx").write_text("hello, not a zip")
+    line = one_line_error(run_cli("import-qdpx", tmp_path / "text.qdpx", tmp_path / "p.coder"))
+    assert "text.qdpx: not a .qdpx (a REFI-QDA project is a zip file)" in line

@@ -61,6 +61,16 @@ WORKBOOK = ArchiveKind("workbook", "save the workbook again from a spreadsheet p
                        unread=("xl/media/", "xl/embeddings/", "xl/printerSettings/", "docProps/thumbnail"))
 
 
+def starts_like_zip(path: Path) -> bool:
+    """Whether a file begins with a zip archive's signature ("PK"): one that then cannot be opened
+    as a zip is damaged or cut short (an unfinished download or copy), not some other kind of file."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(2) == b"PK"
+    except OSError:
+        return False
+
+
 def check_zip_members(path: Path, limits: ZipLimits, streamed_prefix: str, kind: ArchiveKind = WORKBOOK) -> None:
     """Raise InputError naming the file, the member and the limit if a member may expand too far.
 

@@ -78,7 +78,7 @@ from pathlib import Path
 from coder.codebook.merge import merge_codebook
 from coder.codebook.refi_text import exported_names
 from coder.errors import InputError
-from coder.importers.archive import ArchiveKind, ZipLimits, check_zip_members
+from coder.importers.archive import ArchiveKind, ZipLimits, check_zip_members, starts_like_zip
 from coder.records import Code, Codebook, Coding
 from coder.refi.memos import joined, parse_note_name, split
 from coder.refi.qde import IMPORTED_CODER, QdeFile, guid_of, written_guid
@@ -173,6 +173,10 @@ def read_qdpx(path: Path | str, limits: ZipLimits = ZipLimits()) -> QdpxContent:
     except FileNotFoundError:
         raise InputError("no such file", file=str(path)) from None
     except zipfile.BadZipFile:
+        if starts_like_zip(path):
+            raise InputError("the zip file is damaged or incomplete, as an unfinished download or copy is",
+                             file=str(path), hint="copy or download it again, or export it again from the "
+                                                  "program that made it") from None
         raise InputError("not a .qdpx (a REFI-QDA project is a zip file)", file=str(path)) from None
     with archive:
         qde = QdeFile(archive, str(path))
