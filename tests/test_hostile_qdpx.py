@@ -228,3 +228,20 @@ def test_a_cut_short_qdpx_is_called_damaged_and_a_file_of_another_kind_not_a_qdp
     (tmp_path / "text.qdpx").write_text("hello, not a zip")
     line = one_line_error(run_cli("import-qdpx", tmp_path / "text.qdpx", tmp_path / "p.coder"))
     assert "text.qdpx: not a .qdpx (a REFI-QDA project is a zip file)" in line
+
+
+def test_two_codings_with_one_guid_are_refused_not_written_back_twice(tmp_path):
+    codings = "".join(f'<Coding guid="dddddddd-0000-0000-0000-000000000001"><CodeRef targetGUID="{code}"/></Coding>'
+                      for code in ("aaaaaaaa-0000-0000-0000-000000000001", "aaaaaaaa-0000-0000-0000-000000000002"))
+    path = tmp_path / "twice.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", PROJECT.format(
+            codes=ONE_CODE + ONE_CODE.replace("01\" name=\"Theme", "02\" name=\"Other")).replace(
+            'plainTextPath="internal://big.txt"/>',
+            f'plainTextPath="internal://big.txt"><PlainTextSelection guid="cccccccc-0000-0000-0000-000000000001" '
+            f'startPosition="0" endPosition="4">{codings}</PlainTextSelection></TextSource>'))
+        archive.writestr("sources/big.txt", b"some words")
+    line = one_line_error(run_cli("import-qdpx", path, tmp_path / "p.coder"))
+    assert ("twice.qdpx:project.qde, column 'guid': Coding dddddddd-0000-0000-0000-000000000001: "
+            "another Coding has this GUID too (each needs its own)") in line
+    assert not (tmp_path / "p.coder").exists()

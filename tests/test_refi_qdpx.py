@@ -252,6 +252,15 @@ def test_sets_become_the_set_attribute_of_their_sources(tmp_path, schema):
     (FOREIGN.replace('bbbbbbbb-0000-0000-0000-000000000002" name="Interview 2"',
                      'bbbbbbbb-0000-0000-0000-000000000001" name="Interview 2"'), None,
      r"TextSource bbbbbbbb-0000-0000-0000-000000000001: another TextSource has this GUID too"),
+    # A GUID names one element: coder keeps them and writes them back (a selection's, a coding's too).
+    (FOREIGN.replace("ffffffff-1000-0000-0000-000000000003", "FFFFFFFF-1000-0000-0000-000000000002"), None,
+     r"column 'guid': Coding FFFFFFFF-1000-0000-0000-000000000002: another Coding has this GUID too"),
+    (FOREIGN.replace("ffffffff-0000-0000-0000-000000000003", "ffffffff-0000-0000-0000-000000000001"), None,
+     r"PlainTextSelection ffffffff-0000-0000-0000-000000000001: another PlainTextSelection has this GUID too"),
+    (FOREIGN.replace("dddddddd-0000-0000-0000-000000000003", "dddddddd-0000-0000-0000-000000000002"), None,
+     r"Note dddddddd-0000-0000-0000-000000000002: another Note has this GUID too"),
+    (FOREIGN.replace("eeeeeeee-0000-0000-0000-000000000002\" name", "eeeeeeee-0000-0000-0000-000000000001\" name"),
+     None, r"Variable eeeeeeee-0000-0000-0000-000000000001: another Variable has this GUID too"),
 ])
 def test_bad_qdpx_leaves_no_project(tmp_path, xml, files, message):
     source = foreign_qdpx(tmp_path / "bad.qdpx", xml, files)

@@ -147,6 +147,10 @@ class QdeFile:
         raise InputError(f"{element} {guid or ''}: {reason}".replace("  ", " "), file=self.where,
                          column=attribute)
 
+    def shared_guid(self, element: str, guid: str | None) -> NoReturn:
+        """Raise the InputError for an element whose GUID another element of its kind has too."""
+        self.fail(f"another {element} has this GUID too (each needs its own)", element, guid, "guid")
+
     def text_of(self, source: ET.Element, groups: dict[str, list[ET.Element]]) -> str:
         """A source's text: its PlainTextContent (in `groups`, its children), else its file."""
         content = first_text(groups, "PlainTextContent")

@@ -62,8 +62,9 @@ sources and notes one element at a time (coder.refi.sources), so memory holds
 what is extracted (texts, attributes, codings), not the XML tree. The order
 of the sections does not matter. Of several errors the first of these is
 reported: bad XML, a root other than Project, the CodeBook (missing, then a
-`coder.json` coder did not write, then a bad CodeBook),
-a source's missing text or bad span (in document order), a CodeRef to a code
+`coder.json` coder did not write, then a bad CodeBook, then two users,
+variables or sources of one GUID), a source's missing text or bad span, or a
+selection, coding or note whose GUID one before it had (in document order), a CodeRef to a code
 the CodeBook lacks, a note's missing text file.
 """
 

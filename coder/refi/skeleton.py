@@ -53,6 +53,7 @@ def read_skeleton(qde: QdeFile) -> Skeleton:
     """Read the skeleton; InputError for bad XML, a root other than Project or a bad CodeBook."""
     users: list[tuple[str, str]] = []
     variables: dict[str, str] = {}
+    variable_guids: list[str] = []   # in file order, to find one used twice
     sources: list[tuple[str, str]] = []
     project_notes: list[str] = []
     description = ""
@@ -64,7 +65,8 @@ def read_skeleton(qde: QdeFile) -> Skeleton:
             guid = _remember(written, element)
             users.append((guid, (element.get("name") or element.get("id") or "").strip()))
         elif section == "Variables" and tag == "Variable":
-            variables[_remember(written, element)] = element.get("name", "")
+            variable_guids.append(_remember(written, element))
+            variables[variable_guids[-1]] = element.get("name", "")
         elif section == "Sources" and tag == "TextSource":
             sources.append((_remember(written, element),
                             (element.get("name") or "").strip() or _file_stem(element.get("plainTextPath"))))
@@ -82,10 +84,11 @@ def read_skeleton(qde: QdeFile) -> Skeleton:
     codebook, ids = codebook_and_guids_from_xml(book, file=qde.where, name=qde.project_name,
                                                 fields=fields.codes, labelled_lines=coder_made)
     codebook = dataclasses.replace(codebook, **fields.codebook)
-    for kind, listed in (("User", users), ("TextSource", sources)):
-        twice = next((guid for guid, n in Counter(guid for guid, _ in listed).items() if n > 1), None)
+    for kind, guids in (("User", [guid for guid, _ in users]), ("Variable", variable_guids),
+                        ("TextSource", [guid for guid, _ in sources])):
+        twice = next((guid for guid, n in Counter(guids).items() if n > 1), None)
         if twice is not None:
-            qde.fail(f"another {kind} has this GUID too (each needs its own)", kind, twice, "guid")
+            qde.shared_guid(kind, twice)
     people, source_ids = _distinct_names(users, _unnamed_user), _distinct_names(sources)
     theme_ids = {t.id for t in codebook.themes}
     themes = {g: i for g, i in ids.items() if i in theme_ids}

@@ -103,6 +103,7 @@ class _SecondPass:
         self.case_values: dict[str, dict] = {}   # response id -> its cases' values
         self.sets: dict[str, list[str]] = {}     # response id -> the names of the sets it is in
         self.selection_sources: dict[str, str] = {}   # selection GUID -> its response (for Links)
+        self.seen: dict[str, set[str]] = {"PlainTextSelection": set(), "Coding": set(), "Note": set()}
 
     def run(self) -> SourcesRead:
         people = self.skeleton.people
@@ -121,6 +122,7 @@ class _SecondPass:
             elif section == "Links" and tag == "Link":
                 self.link(element)
             elif section == "Notes" and tag == "Note":
+                self.once(element)
                 self.read.notes.append(RawNote(element.get("guid"), element.get("name"),
                                                author(people, element, unlisted=self.read.unlisted_users),
                                                first_text(children(element), "PlainTextContent"),
@@ -138,6 +140,16 @@ class _SecondPass:
         exact = self.skeleton.exact_attributes
         self.read.responses = [(rid, text, exact.get(rid, self.attributes[rid])) for rid, text in self.texts]
         return self.read
+
+    def once(self, element: ET.Element) -> None:
+        """InputError for a selection, coding or note whose GUID one of its kind had before:
+        coder keeps GUIDs and writes them back, and a GUID names one element (as for users,
+        sources and codes, coder.refi.skeleton)."""
+        guid, kind = guid_of(element.get("guid")), local(element.tag)
+        if guid in self.seen[kind]:
+            self.qde.shared_guid(kind, element.get("guid"))
+        if guid:
+            self.seen[kind].add(guid)
 
     def case(self, case: ET.Element) -> None:
         """Add a case's values, and its name as the attribute `case`, to those of each source it
@@ -197,6 +209,7 @@ class _SecondPass:
             self.coding(coding, rid, None, None, author(people, coding, unlisted=read.unlisted_users),
                         coding.get("creationDateTime"), None)
         for selection in groups.get("PlainTextSelection", ()):
+            self.once(selection)
             if selection.get("guid"):
                 self.selection_sources[guid_of(selection.get("guid"))] = rid
             start, end = _span(self.qde, selection, len(text))
@@ -227,6 +240,7 @@ class _SecondPass:
                coder: str, created: str | None, selection: tuple[str, str | None] | None) -> None:
         """Keep a Coding's row; remember the first whose CodeRef the CodeBook lacks. A Note it
         refers to is a memo on its response (coder keeps memos on responses, not on codings)."""
+        self.once(coding)
         ref = next((child for child in coding if local(child.tag) == "CodeRef"), None)
         for note in (child for child in coding if local(child.tag) == "NoteRef"):
             self.read.refer(guid_of(note.get("targetGUID")), ("response", rid))
