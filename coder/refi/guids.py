@@ -4,7 +4,9 @@ An element imported from a .qdpx keeps the GUID it came with (coder.store.exchan
 holds them), so the program that made the file sees its own users, sources,
 codes, notes and selections again rather than new ones. Every other element
 gets a GUID derived from its id (uuid5), so exporting the same project twice
-gives the same file.
+gives the same file. A GUID names one element: where a project kept one GUID for
+two elements (a file that had it twice, imported before coder refused such files),
+the first keeps it and the others get derived ones (unshared).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import uuid
 import xml.etree.ElementTree as ET
 
 from coder.records import Codebook
-from coder.codebook.qdc import PROJECT_NS, code_guid, theme_guid
+from coder.codebook.qdc import PROJECT_NS, code_guid, normal_guid, theme_guid
 from coder.store.exchange import GUID_KINDS, kept_guids, memo_key
 
 _GUIDS = uuid.uuid5(uuid.NAMESPACE_URL, "coder:refi-qda:project")
@@ -33,11 +35,30 @@ def guid(kind: str, key: str) -> str:
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
+Kept = dict[str, dict[str, tuple[str, str | None]]]   # kind -> key -> (GUID, name), as kept_guids gives them
+
+
+def unshared(kept: Kept) -> Kept:
+    """The kept GUIDs with
+    each GUID left to the first element that has it (kinds in GUID_KINDS order): the others lose it.
+
+    The codings of one selection share its GUID (the writer writes that selection once, see
+    coder.refi.writer); no other kind shares one, nor does a selection with another kind.
+    """
+    owners: dict[str, tuple[str, str]] = {}   # normal_guid -> (kind, key) of the element keeping it
+    for kind in GUID_KINDS:
+        for key, (kept_guid, _) in list(kept[kind].items()):
+            owner = (kind, "" if kind == "selection" else key)
+            if owners.setdefault(normal_guid(kept_guid), owner) != owner:
+                del kept[kind][key]
+    return kept
+
+
 class ExportGuids:
     """The GUID of each element of one export (see the module docstring)."""
 
     def __init__(self, conn, codebook: Codebook):
-        self.kept = {kind: kept_guids(conn, kind) for kind in GUID_KINDS}
+        self.kept = unshared({kind: kept_guids(conn, kind) for kind in GUID_KINDS})
         # Building coding keys costs time on large projects: only when some were kept.
         self.keyed = bool(self.kept["selection"] or self.kept["coding"])
         self.themes = {t.id: self.of("theme", t.id, theme_guid(t.id)) for t in codebook.themes}

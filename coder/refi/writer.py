@@ -29,7 +29,8 @@ where in project.qde:
   coding spans the whole text) holding one `Coding` by its coder. A selection
   imported with several coders' Codings is written once per coder, the first
   keeping its GUID: QualCoder takes a coding's owner from its selection, and
-  keeps one coding per code, span and owner
+  keeps one coding per code, span and owner; a kept GUID is written once in
+  the file (coder.refi.guids.unshared; a span of its own gets a GUID of its own)
 - text: characters XML cannot hold are written as U+FFFD (coder.codebook.refi_text.xml_safe),
   a carriage return as `&#13;` (a parser reads a raw one in element text as part of a
   line break `\n`, so a memo with `\r\n` would come back changed; ElementTree writes
@@ -138,6 +139,7 @@ class _ProjectWriter:
         self.types: dict[str, str] = {}   # attribute -> REFI variable type (set by write_cases)
         self.exact_attributes: dict[str, dict] = {}   # source GUID -> attributes (see coder.refi.fields)
         self.origins: dict[str, str] = {}   # Coding GUID -> origin, of codings not imported (coder.refi.fields)
+        self.kept_selections: set[str] = set()   # kept selection GUIDs written: each once in the file
         self.created: str | None = None
 
     def piece(self, element: ET.Element) -> None:
@@ -227,7 +229,7 @@ class _ProjectWriter:
                           creatingUser=self.owner, creationDateTime=self.created)
         if memos:   # where QualCoder reads a source's memo
             _sub(source, "Description", joined((m.coder, m.text) for m in memos))
-        shared: dict[tuple, ET.Element] = {}   # (kept GUID, coder) -> the selection imported codings share
+        shared: dict[tuple, ET.Element] = {}   # (kept GUID, coder, span) -> the selection its codings share
         for coding_id, _, code_id, coder, start, end, created_at, origin in codings:
             whole = pd.isna(start)
             start, end = (0, len(response.text)) if whole else (int(start), int(end))
@@ -240,15 +242,16 @@ class _ProjectWriter:
                 continue  # a span of one \r\n's \r alone: nothing of it is written
             kept = self.guids.selection(key)
             user, stamp = self.users[coder], _datetime(created_at)
-            selection = shared.get((kept[0], coder)) if kept else None
+            selection = shared.get((kept[0], coder, start, end)) if kept else None
             if selection is None:
-                first = kept is not None and not any(g == kept[0] for g, _ in shared)
+                first = kept is not None and kept[0] not in self.kept_selections
                 selection = _sub(source, "PlainTextSelection",
                                  guid=kept[0] if first else guid("selection", str(coding_id)),
                                  name=kept[1] if kept else text[start:end][:60], startPosition=start,
                                  endPosition=end, creatingUser=user, creationDateTime=stamp)
                 if kept:
-                    shared[kept[0], coder] = selection
+                    shared[kept[0], coder, start, end] = selection
+                    self.kept_selections.add(kept[0])
                 self.counts["selections"] += 1
             coding_guid = self.guids.of("coding", key, guid("coding", str(coding_id)))
             coding = _sub(selection, "Coding", creatingUser=user, creationDateTime=stamp, guid=coding_guid)
