@@ -1,5 +1,6 @@
 """A project through coder's own .qdpx and back is the same project: carriage returns in memos,
-definitions and attributes survive the XML parser, and each GUID is written once."""
+definitions and attributes survive the XML parser, each GUID is written once, and the memos a file
+gave no user do not add a user."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import zipfile
 
 import pandas as pd
 from export_fixtures import make_small_project
-from helpers import PROJECT_XSD
+from helpers import PROJECT_XSD, run_cli
 from lxml import etree
+from qdpx_files import make_qdpx, qde
 
 from coder.records import Code
 from coder.refi.reader import import_qdpx
@@ -17,7 +19,7 @@ from coder.refi.writer import write_qdpx
 from coder.store import open_project, tables, transaction
 from coder.store.codebook import add_code
 from coder.store.codebook_read import load_codebook
-from coder.store.exchange import coding_key, keep_guids, memo_key
+from coder.store.exchange import coding_key, keep_guids, known_coders, memo_key
 from coder.store.memos import set_memo
 from coder.store.responses import insert_responses
 
@@ -85,3 +87,46 @@ def test_an_export_writes_each_guid_once_where_the_project_kept_one_for_several_
     assert sorted((r.response_id, r.code_id, r.coder, *spans(r)) for r in tables.codings_frame(back).itertuples()) \
         == before
     back.close()
+
+
+QUALCODER_MEMOS = """<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="qc" origin="QualCoder 3.6">
+  <Users><User guid="4b1e0e88-8eb6-4f0e-acee-694d0d8087dc" name="colin"/></Users>
+  <CodeBook><Codes><Code guid="0a59498d-731d-4d15-b2b9-27d96be934ca" name="Stress" isCodable="true"/></Codes></CodeBook>
+  <Cases>
+    <Case guid="e821548b-8748-4c9f-8f73-878f7bd99a46" name="Anna"><Description>case memo: Anna is a nurse</Description>
+      <SourceRef targetGUID="5dd68964-68df-4a4b-9562-fcf8cd4e4ca1"/></Case>
+  </Cases>
+  <Sources>
+    <TextSource guid="5dd68964-68df-4a4b-9562-fcf8cd4e4ca1" name="interview1.txt">
+      <PlainTextContent>I feel stressed every day.</PlainTextContent>
+      <PlainTextSelection guid="d5ec8f97-1271-46b4-a557-3f32e409984b" startPosition="7" endPosition="15" name="stressed"
+                          creatingUser="4b1e0e88-8eb6-4f0e-acee-694d0d8087dc">
+        <Coding guid="8c4d8a97-b099-4a19-842b-dec978fb9472" creatingUser="4b1e0e88-8eb6-4f0e-acee-694d0d8087dc">
+          <CodeRef targetGUID="0a59498d-731d-4d15-b2b9-27d96be934ca"/></Coding>
+      </PlainTextSelection>
+    </TextSource>
+  </Sources>
+  <Description>project memo from QualCoder</Description>
+</Project>
+"""
+
+
+def test_memos_without_a_user_do_not_make_a_user_imported_in_the_export(tmp_path):
+    """QualCoder's project and case memos have no user: coder files them under "imported",
+    which an export does not turn into a User that the next import counts as a coder."""
+    make_qdpx(tmp_path / "qc.qdpx", QUALCODER_MEMOS)
+    first = run_cli("import-qdpx", tmp_path / "qc.qdpx", tmp_path / "one.coder")
+    assert first.returncode == 0 and "1 coding by 1 coder, 2 memos" in first.stdout, first.stdout + first.stderr
+    assert run_cli("export", tmp_path / "one.coder", "qdpx", "--out", tmp_path / "one.qdpx").returncode == 0
+    assert [user.get("name") for user in qde(tmp_path / "one.qdpx").iterfind("q:Users/q:User", NS)] == ["colin"]
+    again = run_cli("import-qdpx", tmp_path / "one.qdpx", tmp_path / "two.coder")
+    assert again.returncode == 0 and "1 coding by 1 coder, 2 memos" in again.stdout, again.stdout + again.stderr
+    assert "without codings" not in again.stdout
+    memos = []
+    for name in ("one.coder", "two.coder"):
+        conn = open_project(tmp_path / name, readonly=True)
+        assert known_coders(conn) == ["colin"]
+        memos.append(tables.memos_frame(conn)[["target_type", "target_id", "coder", "text"]].values.tolist())
+        conn.close()
+    assert memos[0] == memos[1] and ["project", "", "imported", "project memo from QualCoder"] in memos[0]

@@ -9,7 +9,8 @@ each coding's origin and the samples; see coder.refi.fields). What goes
 where in project.qde:
 
 - coders (who coded, wrote memos, or are known without either, such as the
-  users of an imported file) -> `Users`; the codebook -> `CodeBook` (themes
+  users of an imported file) -> `Users`, but for "imported" when it only wrote
+  memos (those a file gave no user: its Note has none again); the codebook -> `CodeBook` (themes
   are parent codes that cannot be coded, their codes are children; see
   coder.codebook.qdc)
 - each response -> a `TextSource` named by its response id, text in `sources/`,
@@ -81,6 +82,7 @@ from coder.refi.fields import CODER_FIELDS, coder_fields
 from coder.refi.guids import ExportGuids, guid
 from coder.refi.line_endings import WrittenText
 from coder.refi.memos import joined, note_name
+from coder.refi.qde import IMPORTED_CODER
 from coder.refi.stamps import xs_datetime as _datetime
 from coder.refi.values import VALUE_ELEMENT, exact, present, value_kind, value_text, variable_type
 from coder.store import get_meta, tables
@@ -130,7 +132,10 @@ class _ProjectWriter:
                                     footer=False)   # raises when empty; coder's fields: coder.json
         self.guids = ExportGuids(conn, self.codebook)
         self.guids.apply_to(self.book)
-        people = set(self.codings["coder"]) | set(self.memos["coder"]) | set(known_coders(conn))
+        # "imported" wrote the memos a file gave no user (a project's or a case's Description): no
+        # user of the file unless it coded or is known (it would come back as a coder of the project)
+        people = (set(self.codings["coder"]) | set(known_coders(conn))
+                  | (set(self.memos["coder"]) - {IMPORTED_CODER}))
         self.users = {p: self.guids.of("user", p) for p in sorted(people)}
         # coder records no owner of a response: the first user stands for the team that imported
         # them (without one, QualCoder and others make up an owner of their own)
@@ -281,7 +286,7 @@ class _ProjectWriter:
                 unique, n = f"{name} #{n}", n + 1
             taken.add(unique)
             note = _sub(notes, "Note", guid=note_guid, name=unique,
-                        plainTextPath=f"internal://{note_guid}.txt", creatingUser=self.users[memo.coder],
+                        plainTextPath=f"internal://{note_guid}.txt", creatingUser=self.users.get(memo.coder),
                         creationDateTime=_datetime(memo.created_at),
                         modifiedDateTime=_datetime(memo.updated_at))
             _sub(note, "PlainTextContent", memo.text)
