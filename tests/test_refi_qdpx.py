@@ -205,7 +205,9 @@ def test_import_nested_codes_two_users_overlapping_selections(tmp_path):
     assert attrs.loc["Interview 1", "age"] == 34 and attrs.loc["Interview 1", "site"] == "Leeds"
     memos = {(m.target_type, m.coder, m.text) for m in tables.memos_frame(conn).itertuples()}
     time_code = labels["Time"].id
-    assert memos == {("response", "Ana", "late shifts again"), ("project", "imported", "overall impressions"),
+    # a note on a selection quotes its span (coder keeps memos on responses)
+    assert memos == {("response", "Ana", "“Evenings are”: late shifts again"),
+                     ("project", "imported", "overall impressions"),
                      ("code", "ben", "time covers rotas")}
     assert tables.memos_frame(conn).set_index("text").loc["time covers rotas", "target_id"] == time_code
     conn.close()
@@ -309,7 +311,7 @@ def test_sections_in_any_order_import_the_same(tmp_path, order):
     expected = imported(tmp_path, "xsd", xml)
     assert expected[0][0][2] == [("case", "P1"), ("age", 34), ("site", "Leeds")]  # the source's own value wins
     assert expected[0][1][2] == [("case", "P2"), ("site", "York")]                  # (the first case's name)
-    assert ["response", "Interview 1", "Ana", "late shifts again"] in expected[2]  # so does its note
+    assert ["response", "Interview 1", "Ana", "“Evenings are”: late shifts again"] in expected[2]  # so does its note
     assert imported(tmp_path, "moved", reordered(xml, order)) == expected
 
 
@@ -409,7 +411,7 @@ def test_a_case_linked_to_no_source_is_counted_in_the_summary(tmp_path):
                           '<SourceRef targetGUID="bbbbbbbb-0000-0000-0000-00000000dead"/>')
     content = import_qdpx(foreign_qdpx(tmp_path / "u.qdpx", xml), tmp_path / "u.coder")
     assert content.unlinked == 1
-    assert content.summary().endswith("(1 case link to sources the project does not hold left out)")
+    assert "(1 case link to sources the project does not hold left out;" in content.summary()
 
 
 
@@ -583,7 +585,7 @@ def test_a_note_a_code_and_a_source_both_refer_to_is_a_memo_on_each(tmp_path, sc
     conn = open_project(tmp_path / "both.coder", readonly=True)
     money = next(c.id for c in load_codebook(conn).codes if c.label == "Money")
     memos = tables.memos_frame(conn)[["target_type", "target_id", "coder", "text"]].values.tolist()
-    assert ["response", "Interview 1", "Ana", "late shifts again"] in memos
+    assert ["response", "Interview 1", "Ana", "“Evenings are”: late shifts again"] in memos
     assert ["code", money, "Ana", "late shifts again"] in memos and len(memos) == 4
     write_qdpx(conn, tmp_path / "out.qdpx")   # the Note's GUID stays with one memo: no GUID twice
     conn.close()

@@ -432,8 +432,9 @@ def test_nvivo_annotations_and_case_memos_land_on_their_responses(tmp_path, sche
     assert schema.validate(etree.fromstring(NVIVO_LINKED.encode())), schema.error_log
     result = run_cli("import-qdpx", make_qdpx(tmp_path / "nv.qdpx", NVIVO_LINKED), tmp_path / "nv.coder")
     assert result.returncode == 0, result.stderr
+    assert "1 memo on a coded span or a coding filed on its response, quoting the span" in result.stdout
     assert {key: text for key, (text, _, _) in memos(tmp_path / "nv.coder").items()} == {
-        ("response", "q1", "alice"): "annotation text from a file",
+        ("response", "q1", "alice"): "“Forms”: annotation text from a file",   # quoting what it is on
         ("response", "q1", "imported"): "case memo for Anna"}   # the Case names no user
     conn = open_project(tmp_path / "nv.coder", readonly=True)
     try:

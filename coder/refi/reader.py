@@ -23,21 +23,25 @@ What maps to what:
 - `Set` -> attribute `set` of each source it holds (`MemberSource`): the set's
   name, several joined by "; " (MAXQDA's document sets, ATLAS.ti's document
   groups); a variable named `set` wins
+- a `Set`'s or `Variable`'s Description, a `User`'s id beside its name ->
+  left out (coder has no place for them), counted in the summary
 - `PlainTextSelection` + `Coding` -> a coding with start/end code points (a
   selection of the whole text is a whole-response coding), coder = the
   Coding's creatingUser (else the selection's); `Coding` directly on a
   source -> a whole-response coding; empty selections are skipped
 - `Case` -> its name the attribute `case` of its sources (not when it is the
   source's own name), its Description a memo on each
-- `Note` -> a memo on the project, a response (NoteRef on a source or a
-  selection, or a `Link` between the note and one: NVivo's annotations), a
+- `Note` -> a memo on the project, a response (NoteRef on a source, a
+  selection or a coding, or a `Link` between the note and one: NVivo's
+  annotations; one on a selection or coding, or with a span of its own as
+  QualCoder's annotations have, starts with the quoted span), a
   theme or a code (NoteRef on a code), a memo on each target when several
   refer to it; a note nobody refers to goes where its name says (coder's
   `code memo "Label" (coder)`, the label as the file writes it when two
   codes share one, and older `code memo ID`, which QualCoder writes back
   without NoteRefs; see
   coder.refi.memos), else to the project; several notes on one target by one
-  coder are joined; `creationDateTime`/`modifiedDateTime` -> the memo's
+  coder are joined (the summary counts memos filed on a response and joined); `creationDateTime`/`modifiedDateTime` -> the memo's
   created and updated times (of the first and last note joined), in the
   xs:dateTime form (coder.refi.stamps; so are codings' times)
 - `Project/Description` and `TextSource/Description` -> memos of the project
@@ -84,7 +88,7 @@ from coder.records import Code, Codebook, Coding
 from coder.refi.memos import joined, parse_note_name, split
 from coder.refi.qde import IMPORTED_CODER, QdeFile, guid_of, written_guid
 from coder.refi.skeleton import Skeleton, read_skeleton
-from coder.refi.sources import SourcesRead, read_sources
+from coder.refi.sources import RawNote, SourcesRead, quoted, read_sources
 from coder.refi.stamps import xs_datetime
 from coder.store import create_project, now, transaction
 from coder.store.codings import add_new_codings
@@ -114,6 +118,9 @@ class QdpxContent:
     unlisted_users: set[str] = field(default_factory=set)                      # see SourcesRead
     dangling_note_refs: int = 0   # NoteRefs to notes the file does not hold
     joined_line_breaks: int = 0   # see SourcesRead
+    span_memos: int = 0     # memos on a span or a coding (notes, selections' Descriptions) filed on their response
+    joined_memos: int = 0   # notes and Descriptions added to a memo by the same coder on the same target
+    left_out: dict[str, int] = field(default_factory=dict)   # see Skeleton and SourcesRead
     shared_names: dict[str, int] = field(default_factory=dict)   # see Skeleton
     samples: list[tuple[SampleInfo, list[tuple[str, str | None]]]] = field(default_factory=list)   # see Skeleton
 
@@ -137,7 +144,13 @@ class QdpxContent:
                  + [f"{counted(n, kind)} named as another {kind} told apart as \"name (2)\""
                     for kind, n in self.shared_names.items()]
                  + [f"{counted(self.joined_line_breaks, 'text')} with each \\r\\n as one line break (\\n), "
-                    "as the file's offsets count it"] * bool(self.joined_line_breaks))
+                    "as the file's offsets count it"] * bool(self.joined_line_breaks)
+                 + [f"{counted(self.span_memos, 'memo')} on a coded span or a coding filed on "
+                    "its response, quoting the span"] * bool(self.span_memos)
+                 + [f"{counted(self.joined_memos, 'memo')} joined to another by the same coder on the "
+                    "same target (coder keeps one memo per coder on each)"] * bool(self.joined_memos)
+                 + [", ".join(counted(n, kind) for kind, n in self.left_out.items())
+                    + " left out (coder has no place for them)"] * bool(self.left_out))
         return text + (f" ({'; '.join(notes)})" if notes else "")
 
 
@@ -188,7 +201,8 @@ def read_qdpx(path: Path | str, limits: ZipLimits = ZipLimits()) -> QdpxContent:
                               skipped=read.skipped,
                               unlinked=read.unlinked, past_end=read.past_end, not_text=read.not_text,
                               unlisted_users=read.unlisted_users, joined_line_breaks=read.joined_line_breaks,
-                              shared_names=skeleton.shared_names, samples=skeleton.samples)
+                              shared_names=skeleton.shared_names, samples=skeleton.samples,
+                              left_out={kind: n for kind, n in (skeleton.left_out + read.left_out).items() if n})
         _resolve_codings(qde, content, read, skeleton)
         _read_notes(qde, content, read, skeleton)
         return content
@@ -260,6 +274,8 @@ def _read_notes(qde: QdeFile, content: QdpxContent, read: SourcesRead, skeleton:
     content.dangling_note_refs = len(set(targets) - {guid_of(note.guid) for note in read.notes})
     named_targets = _NamedTargets(skeleton.codebook, set(skeleton.source_ids.values()))
     on_target: dict[tuple[str, str], list[tuple[str, str]]] = {}   # (kind, target) -> (coder, text)
+    # the texts notes with a span of their own are on (QualCoder's annotations)
+    texts = {rid: text for rid, text, _ in content.responses} if any(note.span for note in read.notes) else {}
     for note in read.notes:
         text = note.text
         if text is None and note.path:
@@ -281,16 +297,19 @@ def _read_notes(qde: QdeFile, content: QdpxContent, read: SourcesRead, skeleton:
                 content.guids.append(("note", memo_key(*key), spelt, note.name))
             first = content.memo_times.get(key, (None, None))[0] if key in content.memos else None
             content.memo_times[key] = (first or created, modified)
-            on_target.setdefault(place, []).append((who, text))
-            _add_memo(content, key, text)
+            anchor = _anchor(read, note, place, texts)
+            content.span_memos += anchor is not None
+            on_target.setdefault(place, []).append((who, (anchor or "") + text))
+            _add_memo(content, key, (anchor or "") + text)
     users = set(content.users)
-    for kind, target, who, text in [("project", "", IMPORTED_CODER, skeleton.description),
-                                    *(("response", rid, who, text) for rid, who, text in read.descriptions)]:
+    for kind, target, who, text, on_span in [("project", "", IMPORTED_CODER, skeleton.description, False),
+                                             *(("response", *description) for description in read.descriptions)]:
         notes = on_target.get((kind, target), [])
         if not text.strip() or text.strip() in {joined(notes).strip(), *(t.strip() for _, t in notes)}:
             continue   # what coder wrote from the notes, or a note again (QualCoder's project memo)
         for part_coder, part in split(text, users) or [(who, text)]:
             if (part_coder, part.strip()) not in {(c, t.strip()) for c, t in notes}:
+                content.span_memos += on_span
                 _add_memo(content, (kind, target, part_coder), part)
 
 
@@ -324,10 +343,23 @@ class _NamedTargets:
         return ("project", ""), named.coder
 
 
+def _anchor(read: SourcesRead, note: RawNote, place: tuple[str, str], texts: dict[str, str]) -> str | None:
+    """How a note's memo on `place` starts where the note is on a span or a coding there (the
+    span `quoted`; "" for a coding of the whole text), else None: from the selection, coding or
+    Link that refers to it, else from the span inside the note (QualCoder's annotations)."""
+    anchor = read.anchors.get((guid_of(note.guid), place))
+    if anchor is None and note.span and place[0] == "response":
+        start, end = note.span
+        text = texts[place[1]]
+        anchor = quoted(text, start, end) if end <= len(text) else ""
+    return anchor
+
+
 def _add_memo(content: QdpxContent, key: tuple[str, str, str], text: str | None) -> None:
-    """Add a memo's text (after the memo already on that target by that coder, if any)."""
+    """Add a memo's text (after the memo already on that target by that coder, if any: counted)."""
     if not text or not text.strip():
         return
+    content.joined_memos += key in content.memos
     content.memos[key] = f"{content.memos[key]}\n\n{text}" if key in content.memos else text
 
 

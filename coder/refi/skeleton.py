@@ -5,7 +5,9 @@ see coder.refi.fields, which also has the attributes of responses project.qde
 cannot hold as they are, the codings' origins and the samples), every source's GUID and name (its file name when
 it has none) and the NoteRefs of codes and of the project. Two users or two
 sources of one name are told apart as "name" and "name (2)": two people's
-codings must not become one coder's, and a response id must be unique. It
+codings must not become one coder's, and a response id must be unique. What
+coder has no place for (a variable's Description, a user's id beside its name)
+is counted for the summary. It
 parses the whole file, so bad XML anywhere is reported before any other error; the sources themselves are read in the second pass
 (coder.refi.sources).
 """
@@ -20,7 +22,7 @@ from coder.errors import InputError
 from coder.records import Codebook
 from coder.codebook.qdc import codebook_and_guids_from_xml
 from coder.refi.fields import read_coder_fields
-from coder.refi.qde import QdeFile, guid_of, local, written_guid
+from coder.refi.qde import QdeFile, children, first_text, guid_of, local, written_guid
 from coder.store.samples import SampleInfo
 
 
@@ -47,6 +49,8 @@ class Skeleton:
     exact_attributes: dict[str, dict] = field(default_factory=dict)
     origins: dict[str, str] = field(default_factory=dict)
     samples: list[tuple[SampleInfo, list[tuple[str, str | None]]]] = field(default_factory=list)
+    # what coder has no place for: "variable description", "user id" (a user's id besides its name) -> how many
+    left_out: Counter = field(default_factory=Counter)
 
 
 def read_skeleton(qde: QdeFile) -> Skeleton:
@@ -54,6 +58,7 @@ def read_skeleton(qde: QdeFile) -> Skeleton:
     users: list[tuple[str, str]] = []
     variables: dict[str, str] = {}
     variable_guids: list[str] = []   # in file order, to find one used twice
+    left_out: Counter = Counter()
     sources: list[tuple[str, str]] = []
     project_notes: list[str] = []
     description = ""
@@ -63,10 +68,13 @@ def read_skeleton(qde: QdeFile) -> Skeleton:
         tag = local(element.tag)
         if section == "Users" and tag == "User":
             guid = _remember(written, element)
-            users.append((guid, (element.get("name") or element.get("id") or "").strip()))
+            name, ident = (element.get("name") or "").strip(), (element.get("id") or "").strip()
+            users.append((guid, name or ident))
+            left_out["user id"] += bool(name and ident and ident != name)
         elif section == "Variables" and tag == "Variable":
             variable_guids.append(_remember(written, element))
             variables[variable_guids[-1]] = element.get("name", "")
+            left_out["variable description"] += bool((first_text(children(element), "Description") or "").strip())
         elif section == "Sources" and tag == "TextSource":
             sources.append((_remember(written, element),
                             (element.get("name") or "").strip() or _file_stem(element.get("plainTextPath"))))
@@ -112,7 +120,7 @@ def read_skeleton(qde: QdeFile) -> Skeleton:
                for info, rows in fields.samples]
     return Skeleton(qde.project_name, people, variables, codebook, themes, codes, source_ids, code_notes,
                     project_notes, description, {k: n for k, n in shared.items() if n}, guids, exact,
-                    fields.origins, samples)
+                    fields.origins, samples, left_out)
 
 
 def _remember(written: dict[str, str], element) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 import xml.etree.ElementTree as ET
+from collections import Counter
 from dataclasses import dataclass, field
 
 from coder.refi.qde import QdeFile, author, children, first_text, guid_of, local, values, written_guid
@@ -48,6 +49,7 @@ class RawNote:
     path: str | None
     created: str | None = None    # creationDateTime, modifiedDateTime as the file has them
     modified: str | None = None
+    span: tuple[int, int] | None = None   # its own PlainTextSelection (QualCoder's annotations): start, end
 
 
 @dataclass
@@ -59,8 +61,14 @@ class SourcesRead:
     notes: list[RawNote] = field(default_factory=list)
     # note GUID -> the targets that refer to it, ("response", id) ..., each once, in the order found
     note_targets: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    # Descriptions of sources and coded selections: (response id, author, text), read as response memos
-    descriptions: list[tuple[str, str, str]] = field(default_factory=list)
+    # (note GUID, target) -> how its memo starts (`quoted` span; "" for a coding of the whole text) where
+    # the note hangs on a selection or a coding in that target: coder keeps memos on responses
+    anchors: dict[tuple[str, tuple[str, str]], str] = field(default_factory=dict)
+    # Descriptions of cases, sources and coded selections: (response id, author, text, on a span),
+    # read as response memos (a span's quoted)
+    descriptions: list[tuple[str, str, str, bool]] = field(default_factory=list)
+    # what coder has no place for: "set description" -> how many the file has
+    left_out: Counter = field(default_factory=Counter)
     skipped: int = 0
     unlinked: int = 0   # SourceRefs of cases that name no source
     # selections ending past their text (response id, selection GUID, its Codings): left out, see _span
@@ -71,11 +79,14 @@ class SourcesRead:
     unlisted_users: set[str] = field(default_factory=set)   # creatingUser GUIDs the file's Users lack
     joined_line_breaks: int = 0   # texts whose \r\n the file's offsets count as one character (as_offsets_count)
 
-    def refer(self, note_guid: str, target: tuple[str, str]) -> None:
-        """Note that `target` (("response", id), ("code", id) ...) refers to a note."""
+    def refer(self, note_guid: str, target: tuple[str, str], anchor: str | None = None) -> None:
+        """Note that `target` (("response", id), ("code", id) ...) refers to a note; `anchor`, for
+        a reference from a selection or coding in it, how the memo starts (see anchors)."""
         targets = self.note_targets.setdefault(note_guid, [])
         if target not in targets:
             targets.append(target)
+            if anchor is not None:
+                self.anchors[note_guid, target] = anchor
 
 
 # The REFI-QDA source elements coder does not import (it codes text), and what to call them.
@@ -102,11 +113,11 @@ class _SecondPass:
         self.attributes: dict[str, dict] = {}    # response id -> the source's own values
         self.case_values: dict[str, dict] = {}   # response id -> its cases' values
         self.sets: dict[str, list[str]] = {}     # response id -> the names of the sets it is in
-        self.selection_sources: dict[str, str] = {}   # selection GUID -> its response (for Links)
+        # selection GUID -> its response and `quoted` span (for Links)
+        self.selection_sources: dict[str, tuple[str, str]] = {}
         self.seen: dict[str, set[str]] = {"PlainTextSelection": set(), "Coding": set(), "Note": set()}
 
     def run(self) -> SourcesRead:
-        people = self.skeleton.people
         for section, element in self.qde.records():
             tag = local(element.tag)
             if section == "Cases" and tag == "Case":
@@ -122,13 +133,7 @@ class _SecondPass:
             elif section == "Links" and tag == "Link":
                 self.link(element)
             elif section == "Notes" and tag == "Note":
-                self.once(element)
-                self.read.notes.append(RawNote(element.get("guid"), element.get("name"),
-                                               author(people, element, unlisted=self.read.unlisted_users),
-                                               first_text(children(element), "PlainTextContent"),
-                                               element.get("plainTextPath"),
-                                               element.get("creationDateTime"),
-                                               element.get("modifiedDateTime")))
+                self.note(element)
         for rid, found in self.case_values.items():
             if CASE_ATTRIBUTE in found and found[CASE_ATTRIBUTE] == rid:
                 del found[CASE_ATTRIBUTE]   # a case named as its source (coder's own) tells nothing
@@ -140,6 +145,18 @@ class _SecondPass:
         exact = self.skeleton.exact_attributes
         self.read.responses = [(rid, text, exact.get(rid, self.attributes[rid])) for rid, text in self.texts]
         return self.read
+
+    def note(self, note: ET.Element) -> None:
+        """Keep a Note (its text, or the file that has it, is read later), with the span of the
+        PlainTextSelection inside it, where QualCoder keeps what an annotation is on."""
+        self.once(note)
+        groups = children(note)
+        marked = groups.get("PlainTextSelection")
+        self.read.notes.append(RawNote(note.get("guid"), note.get("name"),
+                                       author(self.skeleton.people, note, unlisted=self.read.unlisted_users),
+                                       first_text(groups, "PlainTextContent"), note.get("plainTextPath"),
+                                       note.get("creationDateTime"), note.get("modifiedDateTime"),
+                                       _span(self.qde, marked[0], sys.maxsize) if marked else None))
 
     def once(self, element: ET.Element) -> None:
         """InputError for a selection, coding or note whose GUID one of its kind had before:
@@ -169,21 +186,23 @@ class _SecondPass:
             values_here.update(found)
             if memo.strip():
                 self.read.descriptions.append((rid, author(self.skeleton.people, case,
-                                                           unlisted=self.read.unlisted_users), memo))
+                                                           unlisted=self.read.unlisted_users), memo, False))
 
     def link(self, link: ET.Element) -> None:
         """A Link between a Note and a coded selection or a source (NVivo's annotations): the
-        note is a memo on that response."""
+        note is a memo on that response (quoting the selection's span)."""
         ends = [guid_of(link.get("originGUID")), guid_of(link.get("targetGUID"))]
         for here, other in (ends, ends[::-1]):
-            rid = self.selection_sources.get(here) or self.skeleton.source_ids.get(here)
+            rid, quote = self.selection_sources.get(here) or (self.skeleton.source_ids.get(here), None)
             if rid is not None and other:
-                self.read.refer(other, ("response", rid))
+                self.read.refer(other, ("response", rid), quote)
 
     def set(self, group: ET.Element) -> None:
-        """Note a set's name on each source it holds (MAXQDA document sets, ATLAS.ti groups)."""
-        name = (group.get("name") or "").strip()
-        for member in children(group).get("MemberSource", ()) if name else ():
+        """Note a set's name on each source it holds (MAXQDA document sets, ATLAS.ti groups); its
+        Description is left out (counted)."""
+        name, groups = (group.get("name") or "").strip(), children(group)
+        self.read.left_out["set description"] += bool((first_text(groups, "Description") or "").strip())
+        for member in groups.get("MemberSource", ()) if name else ():
             rid = self.skeleton.source_ids.get(guid_of(member.get("targetGUID")))
             if rid is not None:
                 self.sets.setdefault(rid, []).append(sys.intern(name))
@@ -202,27 +221,28 @@ class _SecondPass:
             values(groups.get("VariableValue", ()), self.skeleton.variables))
         people, read = self.skeleton.people, self.read
         if (first_text(groups, "Description") or "").strip():
-            read.descriptions.append((rid, author(people, source, unlisted=read.unlisted_users), first_text(groups, "Description")))
+            read.descriptions.append((rid, author(people, source, unlisted=read.unlisted_users),
+                                      first_text(groups, "Description"), False))
         for ref in groups.get("NoteRef", ()):
             read.refer(guid_of(ref.get("targetGUID")), ("response", rid))
         for coding in groups.get("Coding", ()):
             self.coding(coding, rid, None, None, author(people, coding, unlisted=read.unlisted_users),
-                        coding.get("creationDateTime"), None)
+                        coding.get("creationDateTime"), None, "")
         for selection in groups.get("PlainTextSelection", ()):
             self.once(selection)
-            if selection.get("guid"):
-                self.selection_sources[guid_of(selection.get("guid"))] = rid
             start, end = _span(self.qde, selection, len(text))
             parts = children(selection)
-            past_end = end > len(text)   # see _span: its codings are left out, its memo kept
+            past_end = end > len(text)   # see _span: its codings are left out, its memos kept
+            quote = "" if past_end else quoted(text, start, end)   # how a memo on the span starts
+            if selection.get("guid"):
+                self.selection_sources[guid_of(selection.get("guid"))] = (rid, quote)
             if past_end:
                 read.past_end.append((rid, selection.get("guid"), len(parts.get("Coding", ()))))
-            if (first_text(parts, "Description") or "").strip():   # a memo on a coded span: quote the span
-                quote = "" if past_end else f"“{text[start:end]}”: "
+            if (first_text(parts, "Description") or "").strip():
                 read.descriptions.append((rid, author(people, selection, unlisted=read.unlisted_users),
-                                          quote + first_text(parts, "Description")))
+                                          quote + first_text(parts, "Description"), True))
             for ref in parts.get("NoteRef", ()):
-                read.refer(guid_of(ref.get("targetGUID")), ("response", rid))
+                read.refer(guid_of(ref.get("targetGUID")), ("response", rid), quote)
             if past_end:
                 continue
             if start == end:
@@ -234,16 +254,17 @@ class _SecondPass:
                 self.coding(coding, rid, None if whole else start, None if whole else end,
                             author(people, coding, selection, unlisted=read.unlisted_users),
                             coding.get("creationDateTime") or selection.get("creationDateTime"),
-                            (spelt, selection.get("name")) if spelt else None)
+                            (spelt, selection.get("name")) if spelt else None, quote)
 
     def coding(self, coding: ET.Element, rid: str, start: int | None, end: int | None,
-               coder: str, created: str | None, selection: tuple[str, str | None] | None) -> None:
+               coder: str, created: str | None, selection: tuple[str, str | None] | None, quote: str) -> None:
         """Keep a Coding's row; remember the first whose CodeRef the CodeBook lacks. A Note it
-        refers to is a memo on its response (coder keeps memos on responses, not on codings)."""
+        refers to is a memo on its response starting with `quote`, its `quoted` span ("" for a
+        coding of the whole text): coder keeps memos on responses, not on codings."""
         self.once(coding)
         ref = next((child for child in coding if local(child.tag) == "CodeRef"), None)
         for note in (child for child in coding if local(child.tag) == "NoteRef"):
-            self.read.refer(guid_of(note.get("targetGUID")), ("response", rid))
+            self.read.refer(guid_of(note.get("targetGUID")), ("response", rid), quote)
         target = guid_of(ref.get("targetGUID")) if ref is not None else ""
         if (self.read.bad_coding is None and target not in self.skeleton.code_by_guid
                 and target not in self.skeleton.theme_by_guid):
@@ -253,6 +274,11 @@ class _SecondPass:
         self.read.codings.append(RawCoding(rid, sys.intern(target), coder, start, end,
                                            sys.intern(created) if created else created,
                                            written_guid(coding.get("guid")), selection))
+
+
+def quoted(text: str, start: int, end: int) -> str:
+    """How a memo on a span of `text` starts: the span in quotes (`“stressed”: `)."""
+    return f"“{text[start:end]}”: "
 
 
 def as_offsets_count(text: str, selections, origin: str) -> str:
