@@ -442,3 +442,47 @@ def test_nvivo_annotations_and_case_memos_land_on_their_responses(tmp_path, sche
     finally:
         conn.close()
     assert attributes == {"q1": '{"case": "Participant 7"}', "q2": "{}"}   # a case named as its source adds nothing
+
+
+UTF16 = """<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="u" origin="MAXQDA 2022">
+  <Users><User guid="a5000000-0000-0000-0000-000000000001" name="Jo"/></Users>
+  <CodeBook><Codes><Code guid="c5000000-0000-0000-0000-000000000001" name="Burnout" isCodable="true"/></Codes></CodeBook>
+  <Sources>
+    <TextSource guid="b5000000-0000-0000-0000-000000000001" name="r1">
+      <PlainTextContent>Tired 😩😩 of it, burnout is real 🔥 and pay is low</PlainTextContent>
+      {selections}
+    </TextSource>
+  </Sources>
+</Project>
+"""
+
+
+def selection(n: int, name: str, start: int, end: int) -> str:
+    return (f'<PlainTextSelection guid="f5000000-0000-0000-0000-00000000000{n}" name="{name}" startPosition="{start}" '
+            f'endPosition="{end}" creatingUser="a5000000-0000-0000-0000-000000000001"><Coding '
+            f'guid="e5000000-0000-0000-0000-00000000000{n}"><CodeRef targetGUID="c5000000-0000-0000-0000-000000000001"/>'
+            '</Coding></PlainTextSelection>')
+
+
+@pytest.mark.parametrize("selections, spans, said", [
+    # offsets in UTF-16 units (each emoji two), as the names tell: read so
+    ([("burnout", 18, 25), ("pay is low", 41, 51)], ["burnout", "pay is low"],
+     "1 text with offsets in UTF-16 units (an emoji as two characters), as the selections' names tell"),
+    # code points, as the standard has them: as they are
+    ([("burnout", 16, 23), ("pay is low", 38, 48)], ["burnout", "pay is low"], None),
+    # a name that fits no way: counted, the span kept as the offsets say
+    ([("burnout", 16, 23), ("workload", 38, 48)], ["burnout", "pay is low"],
+     "1 selection whose name is not the text its offsets select (check those spans)"),
+])
+def test_offsets_in_utf16_units_are_read_so_and_names_that_fit_no_way_are_counted(tmp_path, selections, spans, said):
+    xml = UTF16.format(selections="".join(selection(n, *s) for n, s in enumerate(selections, 1)))
+    result = run_cli("import-qdpx", make_qdpx(tmp_path / "u.qdpx", xml), tmp_path / "u.coder")
+    assert result.returncode == 0, result.stderr
+    assert (said in result.stdout) if said else "(" not in result.stdout, result.stdout
+    conn = open_project(tmp_path / "u.coder", readonly=True)
+    try:
+        text = conn.execute("SELECT text FROM responses").fetchone()[0]
+        assert sorted(text[start:end] for start, end in conn.execute("SELECT start, \"end\" FROM codings")) == spans
+    finally:
+        conn.close()

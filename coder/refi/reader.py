@@ -17,7 +17,9 @@ What maps to what:
   the name is empty, "name (2)" for the second source of one name), text from `PlainTextContent` or from
   `plainTextPath` (`internal://FILE` = `sources/FILE` inside the zip); a
   text whose `\r\n` the offsets count as one character (ATLAS.ti's) is kept
-  with `\n` (coder.refi.sources.as_offsets_count)
+  with `\n`, and one whose offsets count UTF-16 units has them read so
+  (coder.refi.offsets: the selections' names tell; those that match their
+  text either way are counted)
 - `VariableValue`s of a `Case` -> attributes of each source the case refers
   to (`SourceRef`); `VariableValue`s on a source itself -> its attributes
 - `Set` -> attribute `set` of each source it holds (`MemberSource`): the set's
@@ -118,6 +120,8 @@ class QdpxContent:
     unlisted_users: set[str] = field(default_factory=set)                      # see SourcesRead
     dangling_note_refs: int = 0   # NoteRefs to notes the file does not hold
     joined_line_breaks: int = 0   # see SourcesRead
+    utf16_texts: int = 0          # see SourcesRead
+    misnamed: int = 0             # see SourcesRead
     span_memos: int = 0     # memos on a span or a coding (notes, selections' Descriptions) filed on their response
     joined_memos: int = 0   # notes and Descriptions added to a memo by the same coder on the same target
     left_out: dict[str, int] = field(default_factory=dict)   # see Skeleton and SourcesRead
@@ -145,6 +149,10 @@ class QdpxContent:
                     for kind, n in self.shared_names.items()]
                  + [f"{counted(self.joined_line_breaks, 'text')} with each \\r\\n as one line break (\\n), "
                     "as the file's offsets count it"] * bool(self.joined_line_breaks)
+                 + [f"{counted(self.utf16_texts, 'text')} with offsets in UTF-16 units (an emoji as two "
+                    "characters), as the selections' names tell"] * bool(self.utf16_texts)
+                 + [f"{counted(self.misnamed, 'selection')} whose name is not the text its offsets "
+                    "select (check those spans)"] * bool(self.misnamed)
                  + [f"{counted(self.span_memos, 'memo')} on a coded span or a coding filed on "
                     "its response, quoting the span"] * bool(self.span_memos)
                  + [f"{counted(self.joined_memos, 'memo')} joined to another by the same coder on the "
@@ -201,6 +209,7 @@ def read_qdpx(path: Path | str, limits: ZipLimits = ZipLimits()) -> QdpxContent:
                               skipped=read.skipped,
                               unlinked=read.unlinked, past_end=read.past_end, not_text=read.not_text,
                               unlisted_users=read.unlisted_users, joined_line_breaks=read.joined_line_breaks,
+                              utf16_texts=read.utf16_texts, misnamed=read.misnamed,
                               shared_names=skeleton.shared_names, samples=skeleton.samples,
                               left_out={kind: n for kind, n in (skeleton.left_out + read.left_out).items() if n})
         _resolve_codings(qde, content, read, skeleton)

@@ -16,6 +16,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, field
 
+from coder.refi.offsets import read_offsets
 from coder.refi.qde import QdeFile, author, children, first_text, guid_of, local, values, written_guid
 from coder.refi.skeleton import Skeleton
 from coder.refi.stamps import xs_datetime
@@ -77,7 +78,11 @@ class SourcesRead:
     # Sources that are not text (pictures, PDFs, audio, video), by kind: [sources, their Codings]
     not_text: dict[str, list[int]] = field(default_factory=dict)
     unlisted_users: set[str] = field(default_factory=set)   # creatingUser GUIDs the file's Users lack
-    joined_line_breaks: int = 0   # texts whose \r\n the file's offsets count as one character (as_offsets_count)
+    # texts whose offsets count each \r\n as one character, or in UTF-16 units (coder.refi.offsets);
+    # selections whose names are not their text however the offsets count
+    joined_line_breaks: int = 0
+    utf16_texts: int = 0
+    misnamed: int = 0
 
     def refer(self, note_guid: str, target: tuple[str, str], anchor: str | None = None) -> None:
         """Note that `target` (("response", id), ("code", id) ...) refers to a note; `anchor`, for
@@ -156,7 +161,7 @@ class _SecondPass:
                                        author(self.skeleton.people, note, unlisted=self.read.unlisted_users),
                                        first_text(groups, "PlainTextContent"), note.get("plainTextPath"),
                                        note.get("creationDateTime"), note.get("modifiedDateTime"),
-                                       _span(self.qde, marked[0], sys.maxsize) if marked else None))
+                                       _span(self.qde, marked[0]) if marked else None))
 
     def once(self, element: ET.Element) -> None:
         """InputError for a selection, coding or note whose GUID one of its kind had before:
@@ -211,11 +216,12 @@ class _SecondPass:
         """One TextSource: its text, own values, NoteRefs and codings (empty selections counted)."""
         groups = children(source)
         rid = self.skeleton.source_ids[guid_of(source.get("guid"))]
-        text = self.qde.text_of(source, groups)
-        if "\r\n" in text:
-            counted = as_offsets_count(text, groups.get("PlainTextSelection", ()), self.qde.origin)
-            self.read.joined_line_breaks += counted is not text
-            text = counted
+        offsets = read_offsets(self.qde.text_of(source, groups), groups.get("PlainTextSelection", ()),
+                               self.qde.origin)
+        text = offsets.text
+        self.read.joined_line_breaks += offsets.joined
+        self.read.utf16_texts += offsets.pairs is not None
+        self.read.misnamed += offsets.misnamed
         self.texts.append((rid, text))
         self.attributes.setdefault(rid, {}).update(
             values(groups.get("VariableValue", ()), self.skeleton.variables))
@@ -230,7 +236,7 @@ class _SecondPass:
                         coding.get("creationDateTime"), None, "")
         for selection in groups.get("PlainTextSelection", ()):
             self.once(selection)
-            start, end = _span(self.qde, selection, len(text))
+            start, end = map(offsets.position, _span(self.qde, selection))
             parts = children(selection)
             past_end = end > len(text)   # see _span: its codings are left out, its memos kept
             quote = "" if past_end else quoted(text, start, end)   # how a memo on the span starts
@@ -281,39 +287,10 @@ def quoted(text: str, start: int, end: int) -> str:
     return f"“{text[start:end]}”: "
 
 
-def as_offsets_count(text: str, selections, origin: str) -> str:
-    """A text that has `\r\n` as the file's offsets count it: with `\n` for each `\r\n` where the
-    file counts one character for it, else as it is.
+def _span(qde: QdeFile, selection: ET.Element) -> tuple[int, int]:
+    """A selection's start and end as the file has them; InputError unless 0 <= start <= end.
 
-    ATLAS.ti counts a `\r\n` as one character (QualCoder's reader knows it by the Project's
-    origin), and so do the `\r\n` texts QualCoder writes for MAXQDA; their spans would land one
-    character further left for each line break before them. Such a text is taken with `\n` when
-    the file is ATLAS.ti's, or when more of its selections' names (the selected text, which
-    most programs write) start where the offsets say in the `\n` text than in the text as written.
-    """
-    joined = text.replace("\r\n", "\n")
-    if "atlas" in origin.lower():
-        return joined
-
-    def fitting(candidate: str) -> int:
-        found = 0
-        for selection in selections:
-            name = selection.get("name") or ""
-            try:
-                start = int(selection.get("startPosition"))
-            except (TypeError, ValueError):
-                continue
-            found += bool(name.strip()) and candidate.startswith(name, start)
-        return found
-
-    return joined if fitting(joined) > fitting(text) else text
-
-
-def _span(qde: QdeFile, selection: ET.Element, length: int) -> tuple[int, int]:
-    """A selection's start and end; InputError unless 0 <= start <= end.
-
-    An end past the text (`length` code points) is returned as it is, for the
-    caller to leave the selection out: QualCoder reads texts with universal
+    An end past the text is not checked here: the caller leaves the selection out: QualCoder reads texts with universal
     newlines, so a text that had `\r\n` is shorter in its exports than the
     spans it kept. Moving such a span would guess which characters were meant;
     refusing the file would lose everything else in it.
