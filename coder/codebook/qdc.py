@@ -4,23 +4,8 @@ Writing: each theme is a `Code` whose children are its codes, and theirs
 their sub-codes. GUIDs are derived from the ids (uuid5), so the same
 code always gets the same GUID and exports from the same codebook line up.
 REFI has one free-text `Description` per code; coder writes the definition
-there, followed by what REFI has no field for, as plain lines a person can
-read in NVivo, ATLAS.ti, MAXQDA or QualCoder:
-
-    The number, mix or complexity of cases a worker holds ...
-
-    Include:
-    - high, rising or unmanageable caseloads
-    Exclude:
-    - vacancies or sickness as such (use staffing)
-    Keywords: caseload; case load; cases
-    Index: 1.1
-    Id: caseload
-    Key: c
-
-(`Key:`, the code's keyboard key, is written only for a code that has one.
-A .qdpx project carries these fields beside project.qde instead, so its
-Descriptions hold the definition alone: see coder.refi.fields.)
+there, followed by labelled lines for what REFI has no field for (`Index: 1.1`,
+`Id: caseload` ...): coder.codebook.qdc_description.
 
 Names and text as REFI clients need them: coder.codebook.refi_text (a
 repeated label goes out as "Other (Support)" with a `Label:` line to read it
@@ -35,11 +20,10 @@ Reading: any depth of nesting. Top-level codes with children become themes
 (keeping their isCodable); their children become codes, and codes nested
 deeper become sub-codes of their parent code, each with its own name, in
 document order, with an index path (1.2.1). Top-level codes without children
-become codes of a theme "Ungrouped codes" (id `ungrouped`). The lines above are
-read back from a codebook coder wrote (another program's Descriptions are
-definitions, whole); otherwise a code whose GUID is one coder gave a project
-code keeps that code's id (`known_ids`), and other ids are made from the
-names; indexes come from positions.
+become codes of a theme "Ungrouped codes" (id `ungrouped`). Coder's labelled
+lines are read back as qdc_description tells; a code without an `Id:` line
+whose GUID is one coder gave a project code keeps that code's id (`known_ids`),
+and other ids are made from the names; indexes come from positions.
 """
 
 from __future__ import annotations
@@ -49,6 +33,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from typing import Iterable, Mapping
 
+from coder.codebook.qdc_description import description, parse_description
 from coder.codebook.refi_text import exported_names
 from coder.codebook.rules import UniqueValues, check_color, check_id, unique_slug
 from coder.colours import AUTOMATIC_COLOUR, code_colours
@@ -63,8 +48,6 @@ _READ_NAMESPACES = {CODEBOOK_NS: {CODEBOOK_NS, "urn:QDA-XML:codebook:0:4"},
                     PROJECT_NS: {PROJECT_NS, "urn:QDA-XML:project:0:4"}}
 _GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "coder:refi-qda")
 UNGROUPED_THEME_ID = "ungrouped"
-_FOOTER_KEYS = {"keywords": "Keywords", "index": "Index", "id": "Id", "key": "Key", "retired": "Retired",
-                "label": "Label"}
 def theme_guid(theme_id: str) -> str:
     """The REFI GUID of a theme, derived from its id."""
     return str(uuid.uuid5(_GUID_NAMESPACE, f"theme:{theme_id}"))
@@ -73,25 +56,6 @@ def theme_guid(theme_id: str) -> str:
 def code_guid(code_id: str) -> str:
     """The REFI GUID of a code, derived from its id (use it for CodeRef in projects)."""
     return str(uuid.uuid5(_GUID_NAMESPACE, f"code:{code_id}"))
-
-
-def _description(definition: str, *, include=(), exclude=(), keywords=(), index: str, id_: str,
-                 key: str | None = None, retired: bool, label: str | None) -> str:
-    lines = [definition, ""] if definition else []
-    for title, rules in (("Include", include), ("Exclude", exclude)):
-        if rules:
-            lines.append(f"{title}:")
-            lines.extend(f"- {rule}" for rule in rules)
-    if keywords:
-        lines.append(f"Keywords: {'; '.join(keywords)}")
-    lines += [f"Index: {index}", f"Id: {id_}"]
-    if key:
-        lines.append(f"Key: {key}")
-    if retired:
-        lines.append("Retired: yes")
-    if label is not None:
-        lines.append(f"Label: {label}")
-    return "\n".join(lines)
 
 
 def codebook_to_xml(codebook: Codebook, *, namespace: str = CODEBOOK_NS, all_colours: bool = False,
@@ -124,7 +88,7 @@ def codebook_to_xml(codebook: Codebook, *, namespace: str = CODEBOOK_NS, all_col
             if colours[code.id]:
                 attrs["color"] = colours[code.id]
             code_el = ET.SubElement(parent_el, tag("Code"), attrs)
-            text = _description(code.definition, include=code.include, exclude=code.exclude,
+            text = description(code.definition, include=code.include, exclude=code.exclude,
                                 keywords=code.keywords, index=code.index, id_=code.id, key=code.key,
                                 retired=code.retired, label=renamed(code)) if footer else code.definition
             if text:
@@ -136,7 +100,7 @@ def codebook_to_xml(codebook: Codebook, *, namespace: str = CODEBOOK_NS, all_col
         if theme.color:
             attrs["color"] = theme.color
         theme_el = ET.SubElement(codes_el, tag("Code"), attrs)
-        text = (_description(theme.description, index=theme.index, id_=theme.id, retired=theme.retired,
+        text = (description(theme.description, index=theme.index, id_=theme.id, retired=theme.retired,
                              label=renamed(theme)) if footer else theme.description)
         if text:
             ET.SubElement(theme_el, tag("Description")).text = text
@@ -166,36 +130,6 @@ def check_namespace(tag: str, expected: str, *, file: str, line: int | None = No
 
 def _children(element: ET.Element, name: str) -> list[ET.Element]:
     return [child for child in element if local(child.tag) == name]
-
-
-def _parse_description(text: str) -> dict:
-    """Split a Description into the definition and coder's labelled lines (if any)."""
-    found: dict = {"include": [], "exclude": []}
-    definition: list[str] = []
-    section = None
-    labels = {f"{title}:": key for key, title in _FOOTER_KEYS.items()}
-    for line in text.splitlines():
-        stripped = line.strip()
-        head, _, rest = stripped.partition(" ")
-        if stripped in ("Include:", "Exclude:"):
-            section = stripped[:-1].lower()
-        elif section and stripped.startswith("- "):
-            found[section].append(stripped[2:].strip())
-        elif head in labels:
-            found[labels[head]] = rest.strip()
-            section = None
-        elif section is None and not any(k in found for k in _FOOTER_KEYS):
-            definition.append(line)
-    found["definition"] = "\n".join(definition).strip()
-    return found
-
-
-def _ends_in_an_id_line(text: str) -> bool:
-    """Whether a Description ends as coder ends its labelled lines ("Id: caseload"): a codebook coder
-    wrote, saved again by a program that kept the Descriptions but not coder's comment (MAXQDA),
-    whose codes were otherwise read as new ones, their rules and keywords left in the definition."""
-    last = text.rstrip().rpartition("\n")[2].strip()
-    return last.startswith("Id: ") and len(last.split()) == 2
 
 
 MAX_CODE_DEPTH = 100   # NVivo's deepest trees seen are 6 levels; a sanity limit on hostile files
@@ -259,9 +193,7 @@ class _Importer:
             description = _children(code_el, "Description")
             text = description[0].text or "" if description else ""
             extra = self.fields.get(normal_guid(code_el.get("guid") or ""))
-            if extra is None and not self.labelled_lines and not _ends_in_an_id_line(text):
-                extra = {}
-            info = (_parse_description(text) if extra is None
+            info = (parse_description(text, coder_file=self.labelled_lines) if extra is None
                     else {"include": [], "exclude": [], "definition": text, **extra})
             if info.get("id"):
                 check_id(info["id"], file=self.file, line=self.line(code_el), field="Id")
@@ -349,8 +281,10 @@ def codebook_and_guids_from_xml(element: ET.Element, *, file: str = "",
     lines would give (id, index, include, exclude, keywords as "a; b", retired
     as "yes"): coder's own fields carried beside a .qdpx (coder.refi.fields).
     A Code that has them takes its whole Description, as it is, as its definition;
-    so does every Code with labelled_lines=False (a project or codebook another
-    program wrote: lines like "Index: ..." there are the researcher's own text).
+    so does, with labelled_lines=False (a project or codebook another program
+    wrote: lines like "Index: ..." there are the researcher's own text), every
+    Code whose Description does not end in coder's labelled lines (see
+    coder.codebook.qdc_description: coder's file saved again by another program).
     """
     importer = _Importer(file, lines or {}, known_ids, fields or {}, labelled_lines)
     if local(element.tag) != "CodeBook":
