@@ -13,7 +13,7 @@ import uuid
 import xml.etree.ElementTree as ET
 
 import pytest
-from helpers import run_cli
+from helpers import file_digest, one_line_error, run_cli
 
 from coder.codebook.files import read_codebook
 from coder.codebook.qdc import CODEBOOK_NS
@@ -124,6 +124,49 @@ def test_a_resaved_qdc_imports_back_unchanged(exported, tmp_path, new_guids):
     caseload = next(c for c in after.codes if c.id == "caseload")
     assert (caseload.definition, caseload.include, caseload.key) == ("Too many cases.\nA second line.",
                                                                     ("high caseloads",), "c")
+
+
+def test_a_category_qualcoder_moved_to_the_top_level_goes_back_under_its_code(exported, tmp_path):
+    """QualCoder has no category under a code: "Weighting" (not codable, under "Caseload") comes
+    back at the top level, where a .qdc has themes (was: "id 'caseload_weighting' is already used
+    by a theme or code in this project", exit 1)."""
+    project, qdc = exported
+    before = codebook_of(project)
+    resaved = saved_again(qdc, tmp_path / "qualcoder.qdc", new_guids=True, lift="Weighting")
+    assert [t.id for t in read_codebook(resaved).themes] == ["workload", "support", "caseload_weighting"]
+    done = run_cli("codebook", "import", project, resaved)
+    assert done.returncode == 0, done.stderr
+    assert "0 added, 0 updated, 0 retired" in done.stdout
+    after = codebook_of(project)
+    assert (after.themes, after.codes) == (before.themes, before.codes)
+
+
+def test_a_lifted_category_whose_place_is_gone_is_one_clear_line(exported, tmp_path):
+    """"Weighting" at the top level, and neither "Caseload" nor "Workload" in the file: nowhere to
+    put it back, and a theme cannot take a code's id."""
+    project, qdc = exported
+    resaved = saved_again(qdc, tmp_path / "qualcoder.qdc", new_guids=True, lift="Weighting",
+                          drop="Workload")
+    digest = file_digest(project)
+    line = one_line_error(run_cli("codebook", "import", project, resaved))
+    assert str(resaved) in line and "'Weighting'" in line and "'Caseload'" in line
+    assert "Id:" in line
+    assert file_digest(project) == digest
+
+
+def test_a_lifted_category_without_its_parent_goes_under_its_theme(exported, tmp_path):
+    """Its parent code gone from the file (and so retired), the category goes back directly under
+    its theme, with its sub-codes."""
+    project, qdc = exported
+    resaved = saved_again(qdc, tmp_path / "qualcoder.qdc", new_guids=True, lift="Weighting",
+                          drop="Caseload")
+    done = run_cli("codebook", "import", project, resaved)
+    assert done.returncode == 0, done.stderr
+    codes = {c.id: c for c in codebook_of(project).codes}
+    assert codes["caseload"].retired and not codes["caseload_weighting"].retired
+    assert (codes["caseload_weighting"].theme_id, codes["caseload_weighting"].parent_id) == ("workload", None)
+    assert (codes["weighting_tool"].theme_id, codes["weighting_tool"].parent_id) == ("workload",
+                                                                                      "caseload_weighting")
 
 
 @pytest.mark.parametrize("text, definition, fields", [

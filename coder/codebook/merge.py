@@ -6,8 +6,11 @@ the file gives one (a code's key stays with it); the file's order is
 kept (what the project alone has follows, retired); themes and
 codes the file no longer has are retired, never deleted, so every coding made
 with them is kept and the change can be undone by importing the old file
-again (which brings them back). All of it runs in one transaction, with one
-event per change plus a `codebook.import` event summing it up.
+again (which brings them back). A theme of the file with the id of one of the
+project's codes is that code, which a program with no category under a code
+(QualCoder) moved to the top level, and goes back where it was
+(coder.codebook.qdc_nesting). All of it runs in one transaction, with one event
+per change plus a `codebook.import` event summing it up.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
+from coder.codebook.qdc_nesting import put_back_lifted_codes
 from coder.records import Code, Codebook, Theme
 from coder.store import transaction
 from coder.store.codebook import (add_code, add_theme, move_code, reorder_codes, reorder_themes,
@@ -109,6 +113,7 @@ def merge_codebook(conn: sqlite3.Connection, codebook: Codebook, coder: str, *,
     with transaction(conn):
         themes = {t.id: t for t in list_themes(conn)}
         codes = {c.id: c for c in list_codes(conn)}
+        codebook = put_back_lifted_codes(codebook, themes, codes, source)
         for theme in codebook.themes:
             _merge_record(conn, themes.get(theme.id), theme, _THEME_OPS, coder, report)
         for code in codebook.codes:

@@ -43,7 +43,7 @@ def exported_names(codebook: Codebook) -> dict[str, str]:
     labels = {record.id: record.label for record in (*codebook.themes, *codebook.codes)}
     taken: set[str] = set()
     names: dict[str, str] = {}
-    for record in _file_order(codebook):
+    for record in file_order(codebook):
         # Other programs have no retired codes: the name says so, and coder.json's label takes it back.
         label = f"{record.label} (retired)" if record.retired else record.label
         under = (labels.get(record.parent_id) or labels.get(record.theme_id)) if isinstance(record, Code) \
@@ -56,9 +56,9 @@ def exported_names(codebook: Codebook) -> dict[str, str]:
     return names
 
 
-def _file_order(codebook: Codebook) -> Iterator[Theme | Code]:
-    """Themes and codes in the order `codebook_to_xml` writes them: each theme, then its codes
-    depth first."""
+def file_order(codebook: Codebook) -> Iterator[Theme | Code]:
+    """Themes and codes in the order `codebook_to_xml` writes them and a .qdc is read: each theme,
+    then its codes depth first (siblings in the codebook's order)."""
     children = codebook.tree()
     for theme in codebook.themes:
         yield theme
