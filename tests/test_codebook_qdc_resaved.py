@@ -22,7 +22,7 @@ from coder.store.codebook_read import load_codebook
 
 # Every kind of trailer line coder writes: rules, keywords, a key, a retired code, a label two
 # codes share (the second goes out as "Other (Support)" with a `Label:` line), and a non-codable
-# sub-code with a sub-code of its own.
+# sub-code with a sub-code of its own, between two others.
 BOOK = """\
 name: Round trip
 version: "3"
@@ -40,6 +40,8 @@ themes:
         keywords: [caseload, cases]
         key: c
         codes:
+          - id: caseload_size
+            label: Size
           - id: caseload_weighting
             label: Weighting
             codable: false
@@ -47,6 +49,11 @@ themes:
               - id: weighting_tool
                 label: Weighting tool
                 key: w
+                codes:
+                  - id: points
+                    label: Points
+          - id: caseload_mix
+            label: Mix
       - id: other_w
         label: Other
       - id: oldcode
@@ -77,11 +84,11 @@ def exported(tmp_path):
     return tmp_path / "p.coder", tmp_path / "book.qdc"
 
 
-def saved_again(qdc, out, *, new_guids: bool, lift: str | None = None, drop: str | None = None):
+def saved_again(qdc, out, *, new_guids: bool, lift: tuple[str, ...] = (), drop: str | None = None):
     """`qdc` as another program saves it to `out`: coder's comment gone (ElementTree drops
-    comments), with `new_guids` every Code a GUID of its own (MAXQDA, QualCoder); the Code
-    named `lift` moved to the top level, its sub-codes with it (QualCoder), and the one named
-    `drop` left out."""
+    comments), with `new_guids` every Code a GUID of its own (MAXQDA, QualCoder); the Codes
+    named in `lift` moved to the top level in that order, their sub-codes with them (QualCoder),
+    and the one named `drop` left out."""
     tree = ET.parse(qdc)
     codes = tree.getroot()[0]
     parents = {child: parent for parent in tree.iter() for child in parent}
@@ -89,9 +96,9 @@ def saved_again(qdc, out, *, new_guids: bool, lift: str | None = None, drop: str
     if new_guids:
         for number, element in enumerate(named.values(), start=1):
             element.set("guid", str(uuid.UUID(int=number)))
-    if lift:
-        parents[named[lift]].remove(named[lift])
-        codes.append(named[lift])
+    for name in lift:
+        parents[named[name]].remove(named[name])
+        codes.append(named[name])
     if drop:
         parents[named[drop]].remove(named[drop])
     ET.register_namespace("", CODEBOOK_NS)
@@ -126,14 +133,15 @@ def test_a_resaved_qdc_imports_back_unchanged(exported, tmp_path, new_guids):
                                                                     ("high caseloads",), "c")
 
 
-def test_a_category_qualcoder_moved_to_the_top_level_goes_back_under_its_code(exported, tmp_path):
+@pytest.mark.parametrize("lift", [("Weighting",), ("Weighting", "Weighting tool"), ("Weighting tool", "Weighting")])
+def test_a_category_qualcoder_moved_to_the_top_level_goes_back_under_its_code(exported, tmp_path, lift):
     """QualCoder has no category under a code: "Weighting" (not codable, under "Caseload") comes
     back at the top level, where a .qdc has themes (was: "id 'caseload_weighting' is already used
-    by a theme or code in this project", exit 1)."""
+    by a theme or code in this project", exit 1); so may a code under it with codes of its own."""
     project, qdc = exported
     before = codebook_of(project)
-    resaved = saved_again(qdc, tmp_path / "qualcoder.qdc", new_guids=True, lift="Weighting")
-    assert [t.id for t in read_codebook(resaved).themes] == ["workload", "support", "caseload_weighting"]
+    resaved = saved_again(qdc, tmp_path / "qualcoder.qdc", new_guids=True, lift=lift)
+    assert len(read_codebook(resaved).themes) == 2 + len(lift)
     done = run_cli("codebook", "import", project, resaved)
     assert done.returncode == 0, done.stderr
     assert "0 added, 0 updated, 0 retired" in done.stdout
@@ -145,7 +153,7 @@ def test_a_lifted_category_whose_place_is_gone_is_one_clear_line(exported, tmp_p
     """"Weighting" at the top level, and neither "Caseload" nor "Workload" in the file: nowhere to
     put it back, and a theme cannot take a code's id."""
     project, qdc = exported
-    resaved = saved_again(qdc, tmp_path / "qualcoder.qdc", new_guids=True, lift="Weighting",
+    resaved = saved_again(qdc, tmp_path / "qualcoder.qdc", new_guids=True, lift=("Weighting",),
                           drop="Workload")
     digest = file_digest(project)
     line = one_line_error(run_cli("codebook", "import", project, resaved))
@@ -158,7 +166,7 @@ def test_a_lifted_category_without_its_parent_goes_under_its_theme(exported, tmp
     """Its parent code gone from the file (and so retired), the category goes back directly under
     its theme, with its sub-codes."""
     project, qdc = exported
-    resaved = saved_again(qdc, tmp_path / "qualcoder.qdc", new_guids=True, lift="Weighting",
+    resaved = saved_again(qdc, tmp_path / "qualcoder.qdc", new_guids=True, lift=("Weighting",),
                           drop="Caseload")
     done = run_cli("codebook", "import", project, resaved)
     assert done.returncode == 0, done.stderr
