@@ -181,12 +181,14 @@ def test_a_lifted_category_without_its_parent_goes_under_its_theme(exported, tmp
     ("Notes.\n\nIndex: 1.1\nId: caseload\nKey: c\nRetired: yes\nLabel: Other",
      "Notes.", {"id": "caseload", "key": "c", "retired": "yes", "label": "Other"}),
     ("Notes.\n- a list\nInclude:\n- x\nIndex: 1.1\nId: t", "Notes.\n- a list", {"id": "t", "include": ["x"]}),
+    ("Notes.\n\nInclude:\n\n- x\n\nIndex: 1.1\n\nId: t\n", "Notes.", {"id": "t", "include": ["x"]}),
     ("Id: caseload\nSee the manual.", "Id: caseload\nSee the manual.", {}),
     ("Keywords: a; b\nIndex: 7", "Keywords: a; b\nIndex: 7", {}),
 ])
 def test_another_programs_description_is_read_by_the_block_it_ends_in(tmp_path, text, definition, fields):
     """In a file without coder's comment, labelled lines count only as the block a Description
-    ends in, an `Id:` line among them; text after them, or no `Id:` line, and it is the definition."""
+    ends in (blank lines between them allowed), an `Id:` line among them; text after them, or no
+    `Id:` line, and it is the definition."""
     path = tmp_path / "other.qdc"
     root = ET.Element(f"{{{CODEBOOK_NS}}}CodeBook")
     ET.SubElement(ET.SubElement(ET.SubElement(root, f"{{{CODEBOOK_NS}}}Codes"), TAG, name="Solo"),

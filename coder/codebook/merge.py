@@ -9,8 +9,9 @@ with them is kept and the change can be undone by importing the old file
 again (which brings them back). A theme of the file with the id of one of the
 project's codes is that code, which a program with no category under a code
 (QualCoder) moved to the top level, and goes back where it was, as does a
-sub-code such a program left in "Ungrouped codes" (coder.codebook.qdc_nesting). All of it runs in one transaction, with one event
-per change plus a `codebook.import` event summing it up.
+sub-code such a program left in "Ungrouped codes" (coder.codebook.qdc_nesting).
+All of it runs in one transaction, with one event per change plus a
+`codebook.import` event summing it up.
 """
 
 from __future__ import annotations

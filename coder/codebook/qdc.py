@@ -33,7 +33,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from typing import Iterable, Mapping
 
-from coder.codebook.qdc_description import description, parse_description
+from coder.codebook.qdc_description import description_text, parse_description
 from coder.codebook.refi_text import exported_names
 from coder.codebook.rules import UniqueValues, check_color, check_id, unique_slug
 from coder.colours import AUTOMATIC_COLOUR, code_colours
@@ -88,9 +88,9 @@ def codebook_to_xml(codebook: Codebook, *, namespace: str = CODEBOOK_NS, all_col
             if colours[code.id]:
                 attrs["color"] = colours[code.id]
             code_el = ET.SubElement(parent_el, tag("Code"), attrs)
-            text = description(code.definition, include=code.include, exclude=code.exclude,
-                                keywords=code.keywords, index=code.index, id_=code.id, key=code.key,
-                                retired=code.retired, label=renamed(code)) if footer else code.definition
+            text = description_text(code.definition, include=code.include, exclude=code.exclude,
+                                    keywords=code.keywords, index=code.index, id_=code.id, key=code.key,
+                                    retired=code.retired, label=renamed(code)) if footer else code.definition
             if text:
                 ET.SubElement(code_el, tag("Description")).text = text
             add_codes(code_el, theme_id, code.id)
@@ -100,8 +100,8 @@ def codebook_to_xml(codebook: Codebook, *, namespace: str = CODEBOOK_NS, all_col
         if theme.color:
             attrs["color"] = theme.color
         theme_el = ET.SubElement(codes_el, tag("Code"), attrs)
-        text = (description(theme.description, index=theme.index, id_=theme.id, retired=theme.retired,
-                             label=renamed(theme)) if footer else theme.description)
+        text = (description_text(theme.description, index=theme.index, id_=theme.id,
+                                 retired=theme.retired, label=renamed(theme)) if footer else theme.description)
         if text:
             ET.SubElement(theme_el, tag("Description")).text = text
         add_codes(theme_el, theme.id, None)

@@ -45,9 +45,9 @@ _LABELLED = re.compile(rf"(?:{'|'.join(LABELS.values())}): \S.*")
 _ID_LINE = re.compile(r"Id: \S+")
 
 
-def description(definition: str, *, include: Iterable[str] = (), exclude: Iterable[str] = (),
-                keywords: Iterable[str] = (), index: str, id_: str, key: str | None = None,
-                retired: bool, label: str | None) -> str:
+def description_text(definition: str, *, include: Iterable[str] = (), exclude: Iterable[str] = (),
+                     keywords: Iterable[str] = (), index: str, id_: str, key: str | None = None,
+                     retired: bool, label: str | None) -> str:
     """A theme's or code's Description: its definition, a blank line, then coder's labelled lines."""
     lines = [definition, ""] if definition else []
     for title, rules in (("Include", include), ("Exclude", exclude)):
@@ -68,20 +68,18 @@ def description(definition: str, *, include: Iterable[str] = (), exclude: Iterab
 
 def _labelled_start(lines: list[str]) -> int | None:
     """Where the block of labelled lines a Description ends in begins (the definition is what comes
-    before it), or None where it ends otherwise or the block has no `Id:` line."""
-    end = len(lines)
-    while end and not lines[end - 1].strip():
-        end -= 1
-    start = end
-    while start and (_labelled(lines[start - 1].strip())):
+    before it), or None where it ends otherwise or the block has no `Id:` line. Blank lines may come
+    between them (a program that spaces paragraphs)."""
+    start = len(lines)
+    while start and _labelled(lines[start - 1].strip()):
         start -= 1
-    while start < end and lines[start].strip().startswith("- "):   # a list ending the definition
-        start += 1
-    return start if any(_ID_LINE.fullmatch(line.strip()) for line in lines[start:end]) else None
+    while start < len(lines) and (lines[start].strip().startswith("- ") or not lines[start].strip()):
+        start += 1   # a list ending the definition, and the blank line after it
+    return start if any(_ID_LINE.fullmatch(line.strip()) for line in lines[start:]) else None
 
 
 def _labelled(line: str) -> bool:
-    return line in _SECTIONS or line.startswith("- ") or bool(_LABELLED.fullmatch(line))
+    return not line or line in _SECTIONS or line.startswith("- ") or bool(_LABELLED.fullmatch(line))
 
 
 def parse_description(text: str, *, coder_file: bool) -> dict:
