@@ -38,7 +38,7 @@ themes:
         include: [high caseloads]
         exclude: [staffing as such]
         keywords: [caseload, cases]
-        key: c
+        key: z
         codes:
           - id: caseload_size
             label: Size
@@ -130,7 +130,7 @@ def test_a_resaved_qdc_imports_back_unchanged(exported, tmp_path, new_guids):
     assert (after.themes, after.codes) == (before.themes, before.codes)
     caseload = next(c for c in after.codes if c.id == "caseload")
     assert (caseload.definition, caseload.include, caseload.key) == ("Too many cases.\nA second line.",
-                                                                    ("high caseloads",), "c")
+                                                                    ("high caseloads",), "z")
 
 
 @pytest.mark.parametrize("lift", [("Weighting",), ("Weighting", "Weighting tool"), ("Weighting tool", "Weighting")])
