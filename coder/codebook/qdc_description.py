@@ -89,7 +89,7 @@ def parse_description(text: str, *, coder_file: bool) -> dict:
     `coder_file`: the file says coder wrote it, so labelled lines are read wherever they are;
     otherwise only from the block the Description ends in (see the module docstring).
     """
-    lines = text.splitlines()
+    lines = text.split("\n")   # not splitlines: a definition written with \r\n keeps them
     start = _labelled_start(lines)
     if start is None and not coder_file:
         return {"include": [], "exclude": [], "definition": text}

@@ -21,7 +21,7 @@ from typing import Iterable
 from xml.parsers import expat
 
 from coder.codebook.qdc import CODEBOOK_NS, check_namespace, codebook_from_xml, codebook_to_xml, local
-from coder.codebook.refi_text import xml_safe
+from coder.codebook.refi_text import kept_returns, xml_safe
 from coder.errors import InputError
 from coder.records import Codebook
 
@@ -37,7 +37,7 @@ def write_qdc(codebook: Codebook, path: Path) -> None:
     # REFI's CodeBook has no name or version: they ride in a comment other programs skip.
     about = json.dumps({key: getattr(codebook, key) for key in _ABOUT}, ensure_ascii=False).replace("--", "-\\u002d")
     text = f"{declaration}\n<!-- {_ABOUT_MARK} {about} -->\n{body}"
-    path.write_bytes(xml_safe(text).encode("utf-8") + b"\n")
+    path.write_bytes(kept_returns(xml_safe(text)).encode("utf-8") + b"\n")
 
 
 _ABOUT_MARK = "coder codebook:"

@@ -35,6 +35,15 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
+def kept_returns(serialised: str) -> str:
+    """Serialised XML with each carriage return as `&#13;`, which a parser gives back as it is
+    (it reads a raw one in element text as part of a line break, so `\r\n` came back `\n`).
+
+    Markup (ET.indent's too) has none, so every one is in the data.
+    """
+    return serialised.replace("\r", "&#13;")
+
+
 def exported_names(codebook: Codebook) -> dict[str, str]:
     """The name each theme and code (by id) is written under in a REFI file: its label (a retired
     one's with " (retired)"), or, when a theme or code before it in the file has that name

@@ -75,7 +75,7 @@ import pandas as pd
 
 from coder import __version__
 from coder.codebook.qdc import PROJECT_NS, codebook_to_xml
-from coder.codebook.refi_text import exported_names, xml_safe
+from coder.codebook.refi_text import exported_names, kept_returns, xml_safe
 from coder.export.kinds import check_output
 from coder.files import replacing
 from coder.refi.fields import CODER_FIELDS, coder_fields
@@ -100,14 +100,6 @@ def _sub(parent: ET.Element, element_name: str, text: str | None = None, **attrs
     if text is not None:
         element.text = text
     return element
-
-
-def _kept_returns(serialised: str) -> str:
-    """Serialised XML with each carriage return as `&#13;`, which a parser gives back as it is.
-
-    Markup (ET.indent's too) has none, so every one is in the data (see the module docstring).
-    """
-    return serialised.replace("\r", "&#13;")
 
 
 def _element(element_name: str, **attrs) -> ET.Element:
@@ -149,7 +141,7 @@ class _ProjectWriter:
 
     def piece(self, element: ET.Element) -> None:
         ET.indent(element, space="  ", level=1)
-        self.out.write("  " + _kept_returns(xml_safe(ET.tostring(element, encoding="unicode"))) + "\n")
+        self.out.write("  " + kept_returns(xml_safe(ET.tostring(element, encoding="unicode"))) + "\n")
 
     def write(self) -> dict[str, int]:
         meta = get_meta(self.conn)
