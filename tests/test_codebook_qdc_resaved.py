@@ -160,6 +160,9 @@ def test_a_lifted_category_whose_place_is_gone_is_one_clear_line(exported, tmp_p
     assert str(resaved) in line and "'Weighting'" in line and "'Caseload'" in line
     assert "Id:" in line
     assert file_digest(project) == digest
+    # The import would have retired codes, so a safety copy was made first: the project is as it
+    # was, and the copy is not left behind.
+    assert sorted(p.name for p in project.parent.iterdir() if p.name.startswith(project.name)) == [project.name]
 
 
 def test_a_lifted_category_without_its_parent_goes_under_its_theme(exported, tmp_path):

@@ -8,6 +8,7 @@ from contextlib import closing
 from coder.cli.common import add_coder_option, add_project_argument
 from coder.codebook.files import read_codebook, write_codebook
 from coder.codebook.merge import matched_by_label, merge_codebook, retires_any
+from coder.errors import CoderError
 from coder.records import Codebook
 from coder.store import open_project, open_to_check, transaction
 from coder.store.backup import safety_copy
@@ -88,8 +89,13 @@ def run_import(args: argparse.Namespace) -> int:
     conn = open_project(args.project)
     try:
         copy = safety_copy(conn) if retires_any(known, codebook) else None
-        with transaction(conn):
-            report = merge_codebook(conn, codebook, args.coder, source=str(args.file))
+        try:
+            with transaction(conn):
+                report = merge_codebook(conn, codebook, args.coder, source=str(args.file))
+        except CoderError:
+            if copy:   # the project is as it was: a copy of it would only be left to puzzle over
+                copy.unlink(missing_ok=True)
+            raise
     finally:
         conn.close()
     print(f"Imported {args.file} into {args.project}: {report.summary()}")
