@@ -5,10 +5,20 @@ from __future__ import annotations
 import numpy as np
 
 
-def decide(scores: np.ndarray, thresholds: np.ndarray, *, at_least_one: bool = False) -> np.ndarray:
+def decide(scores: np.ndarray, thresholds: np.ndarray, *, apart: np.ndarray | None = None,
+           at_least_one: bool = False) -> np.ndarray:
     """Which codes are suggested: those over their thresholds that the text's expected F1 keeps
-    (`keep_expected_f1`); with `at_least_one`, each row's best code too."""
-    chosen = keep_expected_f1(scores, scores >= thresholds)
+    (`keep_expected_f1`); with `at_least_one`, each row's best code too.
+
+    `apart` (one flag per code) marks codes suggested on a rule of their own, the base-rate
+    codes (on nearly every coded text): over their thresholds they are suggested, and they are
+    left out of the text's expected F1, so a code on every text does not crowd out the codes
+    that tell texts apart. With none marked, the expected F1 alone chooses."""
+    over = scores >= thresholds
+    if apart is None or not np.any(apart):   # the usual case: no copy of a chunk's scores
+        chosen = keep_expected_f1(scores, over)
+    else:
+        chosen = keep_expected_f1(np.where(apart, 0.0, scores), over & ~apart) | (over & apart)
     if at_least_one and len(scores):
         empty = ~chosen.any(axis=1)
         chosen[np.flatnonzero(empty), np.argmax(scores[empty], axis=1)] = True

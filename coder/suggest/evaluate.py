@@ -26,7 +26,6 @@ import numpy as np
 from sklearn.model_selection import KFold
 
 from coder.records import Code
-from coder.suggest.decide import decide
 from coder.suggest.model import train
 from coder.suggest.unsuggested import unsuggested_codes
 
@@ -150,7 +149,7 @@ def cross_validated_predictions(texts: Sequence[str], labels: np.ndarray, codes:
         suggester = train([texts[i] for i in train_rows], labels[train_rows], codes,
                           corpus=corpus, rejected=rejected, engine=engine, seed=seed, workers=workers)
         scores[test_rows] = suggester.score_texts([texts[i] for i in test_rows])
-        predicted[test_rows] = decide(scores[test_rows], suggester.thresholds, at_least_one=at_least_one)
+        predicted[test_rows] = suggester.suggested(scores[test_rows], at_least_one=at_least_one)
     return CrossValidated(scores, predicted)
 
 

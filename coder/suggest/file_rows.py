@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Sequence
 
 from coder.importers.values import is_blank
-from coder.suggest.decide import decide
 from coder.suggest.model import Suggester
 from coder.suggest.scoring import uncertainty
 
@@ -27,7 +26,7 @@ def score_rows(suggester: Suggester, rows: Sequence[tuple[str, str]], *,
     if not len(rows):
         return []
     scores = suggester.score_texts([text for _, text in rows])
-    chosen = decide(scores, suggester.thresholds, at_least_one=at_least_one)
+    chosen = suggester.suggested(scores, at_least_one=at_least_one)
     unsure, unsure_column = uncertainty(scores, suggester.thresholds)
     code_ids = [m.code_id for m in suggester.models]
     out = []

@@ -25,7 +25,8 @@ Every code gets a decision, its `CodeModel.engine`:
 - "base rate": a code on (nearly) every coded text, with fewer than
   `MIN_NEGATIVES` coded texts without it. No model can learn what it is not;
   its score is its smoothed share of the coded texts, so it is suggested
-  everywhere.
+  everywhere, outside the texts' expected F1 (`Suggester.suggested`): it tells
+  no text from another, so it does not take the place of a code that does.
 - "none": not suggested, and `CodeModel.note` says why (too few coded
   examples and no keywords, or a model too weak to trust and no keywords).
 
@@ -55,6 +56,7 @@ import scipy.sparse as sp
 from coder.nlp import Tokens, shared_lexicon, tokenize
 from coder.records import Code
 from coder.suggest import ENGINES
+from coder.suggest.decide import decide
 from coder.suggest.features import Featurizer
 from coder.suggest.fitting import (CodeInputs, binary_f1, choose_features, fit_code_models, inner_folds,
                                    stack_inputs, with_keywords_if_better)
@@ -179,6 +181,16 @@ class Suggester:
     def thresholds(self) -> np.ndarray:
         """Per-code decision thresholds, in code order."""
         return np.array([m.threshold for m in self.models])
+
+    @property
+    def on_base_rate(self) -> np.ndarray:
+        """Per code, in code order, whether its base rate decides it (engine "base rate")."""
+        return np.array([m.engine == "base rate" for m in self.models], dtype=bool)
+
+    def suggested(self, scores: np.ndarray, *, at_least_one: bool = False) -> np.ndarray:
+        """Which codes are suggested for texts of these `scores` (texts x codes, 0/1): `decide` with
+        the codes' thresholds, the base-rate codes decided apart from each text's expected F1."""
+        return decide(scores, self.thresholds, apart=self.on_base_rate, at_least_one=at_least_one)
 
 
 @dataclass(frozen=True)

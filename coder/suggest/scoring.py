@@ -22,7 +22,6 @@ import numpy as np
 from coder.nlp import tokenize
 from coder.records import Suggestion
 from coder.suggest import engine_name
-from coder.suggest.decide import decide
 from coder.suggest.evidence import evidence_json, model_evidence, token_contributions
 from coder.suggest.model import Scored, Suggester
 
@@ -102,7 +101,7 @@ def score_chunk(suggester: Suggester, texts: Sequence[str], *, at_least_one: boo
     n, n_codes = scores.shape
     best = np.argmax(scores, axis=1) if n_codes else np.full(n, -1)
     best_score = scores[np.arange(n), best] if n_codes else np.zeros(n)
-    chosen = decide(scores, thresholds, at_least_one=at_least_one)
+    chosen = suggester.suggested(scores, at_least_one=at_least_one)
     docs, codes = np.nonzero(chosen)   # only texts with suggestions need evidence
     values = scores[docs, codes]
     order = np.lexsort((-values, docs))    # per text, best first
