@@ -32,7 +32,8 @@ def register(subparsers) -> None:
                     "suggested; overall micro, macro and sample-based F1 and exact-match rate; F1 "
                     "with 25/50/75/100% of the training data (a rising curve means more coding will "
                     "still help); and a reliability table: scores against how often they were right, "
-                    "with the expected calibration error.")
+                    "with the expected calibration error. Codes on their base rate (on nearly every "
+                    "coded response) are named, and the overall figures are given without them too.")
     add_project_argument(parser)
     parser.add_argument("--coder", metavar="NAME", type=coder_name, default=None,
                         help="evaluate against this coder's decisions (default: all coders')")
@@ -79,17 +80,23 @@ def console_table(table) -> tuple[list[str], list[list[str]], str, list[str]]:
 
 
 def note_lines(table) -> list[str]:
-    """Why each code marked in `console_table` got no suggestion out of fold, and which codes have
-    too little coding for their figures to be read (fewer positives than a model trains on)."""
-    from coder.suggest.model import MIN_POSITIVES  # deferred: keeps `coder --help` fast
+    """Why each code marked in `console_table` got no suggestion out of fold, which codes have
+    too little coding for their figures to be read (fewer positives than a model trains on), and
+    which are on their base rate, whose figures are that rate, not skill."""
+    from coder.suggest.model import MIN_NEGATIVES, MIN_POSITIVES  # deferred: keeps `coder --help` fast
 
     records = table.to_dict("records")
     noted = [row for row in records if row["note"]]
     few = [str(row["index"]) for row in records if row["positives"] < MIN_POSITIVES]
+    base_rate = [f"{row['index']} {row['code']}" for row in records if row["engine"] == "base rate"]
     return ([f"Codes marked {NOTED.strip()} got no suggestion out of fold:"] * bool(noted)
             + reason_lines([(f"{row['index']} {row['code']}", row["note"]) for row in noted])
             + [f"Coded on fewer than {MIN_POSITIVES} responses, so one response more or less moves their figures "
-               f"a long way: {', '.join(few)}"] * bool(few))
+               f"a long way: {', '.join(few)}"] * bool(few)
+            + [f"On their base rate (coded on all but at most {MIN_NEGATIVES - 1} of the coded responses, so "
+               "suggested for every response): their figures are that share, not skill at telling responses "
+               "apart, and the overall figures are also given without them:"] * bool(base_rate)
+            + [f"  {name}" for name in base_rate])
 
 
 def overall_lines(result: Evaluation) -> list[str]:
@@ -99,6 +106,8 @@ def overall_lines(result: Evaluation) -> list[str]:
              # Two lines of figures: wrapped at 80 or 100 columns, one line parted a label from its value.
              f"micro F1 {o['micro_f1']:.3f}   macro F1 {o['macro_f1']:.3f} (codes with coding or suggestions)",
              f"sample F1 {o['samples_f1']:.3f}   exact match {o['exact_match']:.3f}",
+             *([f"without base-rate codes: micro F1 {w['micro_f1']:.3f}   macro F1 {w['macro_f1']:.3f}   "
+                f"sample F1 {w['samples_f1']:.3f}"] if (w := result.without_base_rate) else []),
              f"character n-grams weigh {result.char_weight:g} against words' 1 (chosen on this coding: "
              "1 unless a larger weight gave clearly lower log loss out of fold)"]
     if result.weighting_share is not None:

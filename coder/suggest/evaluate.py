@@ -50,7 +50,11 @@ class CodeScore:
 
 @dataclass(frozen=True)
 class Evaluation:
-    """Per-code and overall figures, F1 by share of the training data used, and calibration."""
+    """Per-code and overall figures, F1 by share of the training data used, and calibration.
+
+    `overall` counts every code, as benchmarks do; `without_base_rate` is the same figures over
+    the codes not on their base rate (None where no code is): a code on every coded text is
+    suggested for every text and scores about 1 out of fold for that alone, not for any skill."""
 
     codes: tuple[CodeScore, ...]
     overall: dict
@@ -60,6 +64,7 @@ class Evaluation:
     reliability: tuple[dict, ...] = field(default=())   # see `reliability_table`
     char_weight: float = 1.0    # the char n-gram block's weight training on all the coding chose
     weighting_share: float | None = None   # the feature weighting's share it chose (None: no code weighted)
+    without_base_rate: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -179,6 +184,8 @@ def evaluate(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
                      for j, code in enumerate(codes))
     reliability = reliability_table(full.scores, labels)
     overall = {**overall_metrics(labels, full.predicted), "ece": expected_calibration_error(reliability)}
+    telling = ~final.on_base_rate
+    without_base_rate = None if telling.all() else overall_metrics(labels[:, telling], full.predicted[:, telling])
     points = []
     for fraction in curve:
         curve_predicted = full.predicted if fraction >= 1.0 else cross_validated_predictions(
@@ -186,4 +193,4 @@ def evaluate(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
         points.append({"fraction": fraction, "texts": int(round(len(texts) * (folds - 1) / folds * fraction)),
                        **overall_metrics(labels, curve_predicted)})
     return Evaluation(per_code, overall, len(texts), folds, tuple(points), reliability,
-                      final.featurizer.char_weight, final.weighting_share)
+                      final.featurizer.char_weight, final.weighting_share, without_base_rate)
