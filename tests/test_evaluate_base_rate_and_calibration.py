@@ -1,11 +1,13 @@
-"""A code on every coded response: the engine, and `coder evaluate` run as the real CLI on real
-projects.
+"""A code on every coded response, and calibration where the suggestions are: the engine, and
+`coder evaluate` run as the real CLI on real projects.
 
 A usage test's hospital survey put "General praise" on every coded response: evaluate read it
 1.000 1.000 1.000 with no word that this was its base rate, overall F1 rose with it, and other codes
-lost suggestions to it.
+lost suggestions to it. With 2,000 codes and random coding, micro F1 0.000 came with an expected
+calibration error of 0.001, every pair but 18 scored under 0.1.
 """
 
+import random
 import re
 
 import numpy as np
@@ -17,7 +19,7 @@ from coder.store.codebook import add_code, add_theme
 from coder.store.codings import import_codings
 from coder.store.responses import insert_responses
 from coder.suggest.decide import decide
-from coder.suggest.evaluate import evaluate
+from coder.suggest.evaluate import FEW_PAIRS, SCORED_FROM, evaluate
 from coder.suggest.model import train
 from coder.suggest.scoring import suggest_texts
 from helpers import run_cli
@@ -76,6 +78,16 @@ def test_evaluate_gives_the_overall_figures_without_a_code_on_every_coded_text()
     assert [(c.precision, c.recall) for c in both.codes[:2]] == [(c.precision, c.recall) for c in alone.codes]
 
 
+def test_the_calibration_error_is_also_given_over_the_pairs_scored_from_0_1():
+    texts, labels = corpus()
+    result = evaluate(texts, labels, codes(lunch_keywords=["lunch"]), folds=3, curve=(1.0,))
+    scored = [row for row in result.reliability if row["low"] >= SCORED_FROM and row["pairs"]]
+    pairs = sum(row["pairs"] for row in scored)
+    assert result.overall["scored_pairs"] == pairs > 0
+    assert result.overall["ece_scored"] == pytest.approx(
+        sum(row["pairs"] * abs(row["mean_score"] - row["observed"]) for row in scored) / pairs)
+
+
 def _project(path, book: list[Code], texts: list[str], coded: list[tuple[int, str]]):
     """A project with the codes of `book`, `texts` as responses r0, r1 ... and `coded` (text, code id) by ann."""
     def setup(conn):
@@ -113,3 +125,35 @@ def test_cli_names_a_code_on_every_response_and_gives_the_figures_without_it(tmp
     assert f"without base-rate codes: micro F1 {micro}   macro F1 {macro}   sample F1 {sample}" in praised
     # The other codes' lines are the same with it as without it.
     assert plain.splitlines()[1:3] == praised.splitlines()[1:3]
+
+
+@pytest.mark.slow
+def test_cli_marks_rows_with_few_pairs_and_gives_the_calibration_error_where_suggestions_are(tmp_path):
+    texts, labels = corpus()
+    book = [*codes(lunch_keywords=["lunch"]), Code("work", "t", "1.3", "Other work")]
+    coded = [(i, book[j].id) for i in range(len(texts)) for j in range(2) if labels[i, j]]
+    coded += [(i, "work") for i in range(len(texts)) if not labels[i].any()]   # every text coded: 90 pairs
+    out = _evaluated(_project(tmp_path / "tiny.coder", book, texts, coded))
+    rows = re.findall(r"^  (\d\.\d)-\d\.\d +(\d+) +\S+ +\S+(.*)$", out, re.M)
+    assert sum(int(pairs) for _, pairs, _ in rows) == 3 * len(texts)    # the table adds up
+    for _, pairs, mark in rows:
+        assert (mark == "   few pairs: read loosely") == (int(pairs) < FEW_PAIRS), (pairs, mark)
+    assert any(mark for *_, mark in rows) and any(not mark for *_, mark in rows)
+    scored = sum(int(pairs) for low, pairs, _ in rows if float(low) >= SCORED_FROM)
+    said = " ".join(out.split())
+    assert re.search(rf"over the {scored} pairs scored 0\.1 and above, where the suggestions are: \d\.\d{{3}}", said)
+    assert "Most pairs score near 0, where being right is easy, so the error over every pair is small" in said
+
+
+@pytest.mark.slow
+def test_cli_says_no_pair_scored_where_suggestions_are_when_random_coding_teaches_nothing(tmp_path):
+    """The 2,000-code case in small: useless suggestions, and an error over every pair of 0.00x."""
+    rng = random.Random(0)
+    book = [Code(f"c{k}", "t", f"1.{k + 1}", f"Code {k}") for k in range(300)]
+    texts = [f"answer {i} about the ward" for i in range(40)]
+    out = _evaluated(_project(tmp_path / "random.coder", book, texts,
+                              [(i, f"c{k}") for i in range(len(texts)) for k in rng.sample(range(300), 2)]))
+    assert "micro F1 0.000" in out
+    assert re.search(r"^expected calibration error: 0\.00\d over every pair", out, re.M)
+    assert "  no pair scored 0.1 or above\n" in out
+    assert "read the error from 0.1 and the rows above 0.3." in " ".join(out.split())

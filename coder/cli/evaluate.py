@@ -32,8 +32,9 @@ def register(subparsers) -> None:
                     "suggested; overall micro, macro and sample-based F1 and exact-match rate; F1 "
                     "with 25/50/75/100% of the training data (a rising curve means more coding will "
                     "still help); and a reliability table: scores against how often they were right, "
-                    "with the expected calibration error. Codes on their base rate (on nearly every "
-                    "coded response) are named, and the overall figures are given without them too.")
+                    "with the expected calibration error over all pairs and over the pairs scored 0.1 "
+                    "and above. Codes on their base rate (on nearly every coded response) are named, "
+                    "and the overall figures are given without them too.")
     add_project_argument(parser)
     parser.add_argument("--coder", metavar="NAME", type=coder_name, default=None,
                         help="evaluate against this coder's decisions (default: all coders')")
@@ -122,15 +123,25 @@ def overall_lines(result: Evaluation) -> list[str]:
 
 
 def calibration_lines(result: Evaluation) -> list[str]:
-    """The reliability table (out-of-fold scores against how often they were right) and its ECE."""
+    """The reliability table (out-of-fold scores against how often they were right, a row with few
+    pairs marked), its ECE over every pair and over the pairs scored `SCORED_FROM` and above, and
+    why the first alone flatters."""
+    from coder.suggest.evaluate import FEW_PAIRS, SCORED_FROM  # deferred: keeps `coder --help` fast
+
     lines = ["calibration: out-of-fold scores of every response and code against how often the code was there",
              f"  {'score':<9} {'pairs':>8} {'mean score':>11} {'right':>7}"]
     for row in result.reliability:
         if row["pairs"]:
             lines.append(f"  {row['low']:.1f}-{row['high']:.1f}   {row['pairs']:>8,} {row['mean_score']:>11.3f} "
-                         f"{row['observed']:>7.3f}")
-    return lines + [f"expected calibration error: {result.overall['ece']:.3f} "
-                    "(the pair-weighted gap between score and how often it was right)"]
+                         f"{row['observed']:>7.3f}" + "   few pairs: read loosely" * (row["pairs"] < FEW_PAIRS))
+    o = result.overall
+    return lines + [
+        f"expected calibration error: {o['ece']:.3f} over every pair "
+        "(the pair-weighted gap between score and how often it was right)",
+        f"  over the {o['scored_pairs']:,} pairs scored {SCORED_FROM:g} and above, where the suggestions are: "
+        f"{o['ece_scored']:.3f}" if o["scored_pairs"] else f"  no pair scored {SCORED_FROM:g} or above",
+        "Most pairs score near 0, where being right is easy, so the error over every pair is small whatever "
+        f"the suggestions are worth: read the error from {SCORED_FROM:g} and the rows above 0.3."]
 
 
 def run(args: argparse.Namespace) -> int:

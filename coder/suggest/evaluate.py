@@ -31,6 +31,11 @@ from coder.suggest.unsuggested import unsuggested_codes
 
 CURVE_FRACTIONS = (0.25, 0.5, 0.75, 1.0)
 CALIBRATION_BINS = 10
+# Most (text, code) pairs score near 0 and are easy to get right, so the calibration error over
+# every pair is small whatever the suggestions are worth; it is also given over the pairs scored
+# this or more, where the suggestions are.
+SCORED_FROM = 0.1
+FEW_PAIRS = 30   # a reliability row with fewer pairs than this is a rough figure
 
 
 @dataclass(frozen=True)
@@ -183,7 +188,11 @@ def evaluate(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
                                decided[j].with_keywords, int(suggested[j]))
                      for j, code in enumerate(codes))
     reliability = reliability_table(full.scores, labels)
-    overall = {**overall_metrics(labels, full.predicted), "ece": expected_calibration_error(reliability)}
+    scored = [row for row in reliability if row["low"] >= SCORED_FROM]
+    scored_pairs = sum(row["pairs"] for row in scored)
+    # "ece_scored": over the "scored_pairs", those scored SCORED_FROM or more (None: no pair was).
+    overall = {**overall_metrics(labels, full.predicted), "ece": expected_calibration_error(reliability),
+               "ece_scored": expected_calibration_error(scored) if scored_pairs else None, "scored_pairs": scored_pairs}
     telling = ~final.on_base_rate
     without_base_rate = None if telling.all() else overall_metrics(labels[:, telling], full.predicted[:, telling])
     points = []
