@@ -451,6 +451,17 @@ def test_word_parts_and_feature_weighting_are_chosen_per_project(dataset, weight
     assert np.linalg.norm(row[:, :words].toarray()) == pytest.approx(1.0)
 
 
+def test_evaluate_notes_name_at_most_forty_codes_coded_too_little():
+    """With 2,000 codes barely coded, the line listed all 2,000 indexes."""
+    from coder.cli.decisions import NAMED
+    from coder.cli.evaluate import note_lines
+
+    table = pd.DataFrame({"index": [f"1.{i}" for i in range(2000)], "code": [f"Code {i}" for i in range(2000)],
+                          "positives": [1] * 2000, "note": [""] * 2000, "engine": ["keywords"] * 2000})
+    (few,) = note_lines(table)
+    assert few.endswith(f"1.{NAMED - 1} and {2000 - NAMED:,} more") and "1.40," not in few
+
+
 def test_decision_lines_name_at_most_forty_codes_a_line_and_group_reasons():
     from dataclasses import dataclass
 

@@ -22,9 +22,10 @@ REASONS_SHOWN = 20     # reasons given for codes not suggested; codes past them 
 SAME_REASON_NAMED = 5  # codes named on a line of codes sharing one reason
 
 
-def _named(code_ids: list[str]) -> str:
+def named(code_ids: list[str]) -> str:
+    """The first `NAMED` codes, comma-separated, and how many more ("none" for no codes)."""
     shown = ", ".join(code_ids[:NAMED]) or "none"
-    return shown + (f" and {len(code_ids) - NAMED} more" if len(code_ids) > NAMED else "")
+    return shown + (f" and {len(code_ids) - NAMED:,} more" if len(code_ids) > NAMED else "")
 
 
 def decision_lines(decisions: Iterable[Decision]) -> list[str]:
@@ -37,9 +38,9 @@ def decision_lines(decisions: Iterable[Decision]) -> list[str]:
         if engine == "none":
             lines += [f"{title} ({len(codes)}):"] * bool(codes) + reason_lines([(d.code_id, d.note) for d in codes])
         elif codes or engine in ("model", "keywords"):
-            lines.append(f"{title} ({len(codes)}): {_named([d.code_id for d in codes])}")
+            lines.append(f"{title} ({len(codes)}): {named([d.code_id for d in codes])}")
             both = [d.code_id for d in codes if d.with_keywords]
-            lines += [f"  of which scored with their keywords too ({len(both)}): {_named(both)}"] * bool(both)
+            lines += [f"  of which scored with their keywords too ({len(both)}): {named(both)}"] * bool(both)
     return lines
 
 

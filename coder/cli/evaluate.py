@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coder.cli.common import NOTED, add_project_argument, coder_name, fitted_table, seed_value, wrapped
-from coder.cli.decisions import reason_lines
+from coder.cli.decisions import NAMED, named, reason_lines
 from coder.cli.progress import Waiting
 from coder.errors import CoderError
 from coder.reliability import figure
@@ -93,11 +93,11 @@ def note_lines(table) -> list[str]:
     return ([f"Codes marked {NOTED.strip()} got no suggestion out of fold:"] * bool(noted)
             + reason_lines([(f"{row['index']} {row['code']}", row["note"]) for row in noted])
             + [f"Coded on fewer than {MIN_POSITIVES} responses, so one response more or less moves their figures "
-               f"a long way: {', '.join(few)}"] * bool(few)
+               f"a long way: {named(few)}"] * bool(few)
             + [f"On their base rate (coded on all but at most {MIN_NEGATIVES - 1} of the coded responses, so "
                "suggested for every response): their figures are that share, not skill at telling responses "
                "apart, and the overall figures are also given without them:"] * bool(base_rate)
-            + [f"  {name}" for name in base_rate])
+            + [f"  {name}" for name in base_rate[:NAMED]] + [f"  and {len(base_rate) - NAMED:,} more"] * (len(base_rate) > NAMED))
 
 
 def overall_lines(result: Evaluation) -> list[str]:
