@@ -13,6 +13,7 @@ import re
 import numpy as np
 import pytest
 
+from coder.cli.evaluate import overall_lines
 from coder.records import Code, Theme
 from coder.store import create_project
 from coder.store.codebook import add_code, add_theme
@@ -51,6 +52,18 @@ def test_a_code_decided_apart_takes_no_share_of_a_texts_expected_f1():
     assert decide(scores, thresholds, apart=np.array([False, False])).tolist() == [[True, False]]
 
 
+def test_at_least_one_means_a_code_that_tells_texts_apart_where_there_is_one():
+    """A base-rate code over its threshold on every text made --at-least-one do nothing."""
+    scores, thresholds = np.array([[0.97, 0.10, 0.20], [0.97, 0.60, 0.10]]), np.array([0.5, 0.3, 0.3])
+    apart = np.array([True, False, False])
+    assert decide(scores, thresholds, apart=apart).tolist() == [[True, False, False], [True, True, False]]
+    assert decide(scores, thresholds, apart=apart, at_least_one=True).tolist() == [[True, False, True],
+                                                                                  [True, True, False]]
+    # Every code on its base rate: the best one, as without marks.
+    assert decide(scores[:, :1], thresholds[:1], apart=apart[:1], at_least_one=True).tolist() == [[True], [True]]
+    assert decide(np.array([[0.1, 0.2]]), thresholds[1:], at_least_one=True).tolist() == [[False, True]]
+
+
 def test_a_code_on_every_coded_text_does_not_crowd_out_the_codes_that_tell_texts_apart():
     """Scored 0.97 on every text, it filled the text's expected F1: "a cafe" lost its lunch suggestion."""
     texts, labels = noisier_coding()
@@ -76,6 +89,10 @@ def test_evaluate_gives_the_overall_figures_without_a_code_on_every_coded_text()
     assert both.without_base_rate == pytest.approx({k: alone.overall[k] for k in both.without_base_rate})
     # The other codes' figures are what they are without it.
     assert [(c.precision, c.recall) for c in both.codes[:2]] == [(c.precision, c.recall) for c in alone.codes]
+    # Every code on its base rate: no figures "without" them (over no code they read a perfect 1.000).
+    only = evaluate(texts, everywhere_too(labels)[:, 2:], [EVERYWHERE], folds=3, curve=(1.0,))
+    assert only.without_base_rate == {}
+    assert "without base-rate codes: none is left" in "\n".join(overall_lines(only))
 
 
 def test_the_calibration_error_is_also_given_over_the_pairs_scored_from_0_1():

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coder.cli.common import NOTED, add_project_argument, coder_name, fitted_table, seed_value, wrapped
-from coder.cli.decisions import NAMED, named, reason_lines
+from coder.cli.decisions import named, reason_lines
 from coder.cli.progress import Waiting
 from coder.errors import CoderError
 from coder.reliability import figure
@@ -97,7 +97,7 @@ def note_lines(table) -> list[str]:
             + [f"On their base rate (coded on all but at most {MIN_NEGATIVES - 1} of the coded responses, so "
                "suggested for every response): their figures are that share, not skill at telling responses "
                "apart, and the overall figures are also given without them:"] * bool(base_rate)
-            + [f"  {name}" for name in base_rate[:NAMED]] + [f"  and {len(base_rate) - NAMED:,} more"] * (len(base_rate) > NAMED))
+            + [f"  {named(base_rate)}"] * bool(base_rate))
 
 
 def overall_lines(result: Evaluation) -> list[str]:
@@ -108,7 +108,8 @@ def overall_lines(result: Evaluation) -> list[str]:
              f"micro F1 {o['micro_f1']:.3f}   macro F1 {o['macro_f1']:.3f} (codes with coding or suggestions)",
              f"sample F1 {o['samples_f1']:.3f}   exact match {o['exact_match']:.3f}",
              *([f"without base-rate codes: micro F1 {w['micro_f1']:.3f}   macro F1 {w['macro_f1']:.3f}   "
-                f"sample F1 {w['samples_f1']:.3f}"] if (w := result.without_base_rate) else []),
+                f"sample F1 {w['samples_f1']:.3f}"] if (w := result.without_base_rate) else
+               ["without base-rate codes: none is left, so nothing here tells responses apart"] if w == {} else []),
              f"character n-grams weigh {result.char_weight:g} against words' 1 (chosen on this coding: "
              "1 unless a larger weight gave clearly lower log loss out of fold)"]
     if result.weighting_share is not None:

@@ -8,7 +8,8 @@ import numpy as np
 def decide(scores: np.ndarray, thresholds: np.ndarray, *, apart: np.ndarray | None = None,
            at_least_one: bool = False) -> np.ndarray:
     """Which codes are suggested: those over their thresholds that the text's expected F1 keeps
-    (`keep_expected_f1`); with `at_least_one`, each row's best code too.
+    (`keep_expected_f1`); with `at_least_one`, each row's best code too (its best code not
+    marked `apart`, where a row has none of those chosen).
 
     `apart` (one flag per code) marks codes suggested on a rule of their own, the base-rate
     codes (on nearly every coded text): over their thresholds they are suggested, and they are
@@ -20,8 +21,10 @@ def decide(scores: np.ndarray, thresholds: np.ndarray, *, apart: np.ndarray | No
     else:
         chosen = keep_expected_f1(np.where(apart, 0.0, scores), over & ~apart) | (over & apart)
     if at_least_one and len(scores):
-        empty = ~chosen.any(axis=1)
-        chosen[np.flatnonzero(empty), np.argmax(scores[empty], axis=1)] = True
+        # At least one code that tells texts apart, where there is one: a base-rate code is no answer.
+        telling = np.ones(scores.shape[1], dtype=bool) if apart is None or np.all(apart) else ~np.asarray(apart)
+        empty = ~(chosen & telling).any(axis=1)
+        chosen[np.flatnonzero(empty), np.argmax(np.where(telling, scores[empty], -1.0), axis=1)] = True
     return chosen
 
 

@@ -58,7 +58,7 @@ class Evaluation:
     """Per-code and overall figures, F1 by share of the training data used, and calibration.
 
     `overall` counts every code, as benchmarks do; `without_base_rate` is the same figures over
-    the codes not on their base rate (None where no code is): a code on every coded text is
+    the codes not on their base rate (None where no code is, empty where every code is): a code on every coded text is
     suggested for every text and scores about 1 out of fold for that alone, not for any skill."""
 
     codes: tuple[CodeScore, ...]
@@ -194,7 +194,8 @@ def evaluate(texts: Sequence[str], labels: np.ndarray, codes: Sequence[Code], *,
     overall = {**overall_metrics(labels, full.predicted), "ece": expected_calibration_error(reliability),
                "ece_scored": expected_calibration_error(scored) if scored_pairs else None, "scored_pairs": scored_pairs}
     telling = ~final.on_base_rate
-    without_base_rate = None if telling.all() else overall_metrics(labels[:, telling], full.predicted[:, telling])
+    without_base_rate = (None if telling.all() else
+                         overall_metrics(labels[:, telling], full.predicted[:, telling]) if telling.any() else {})
     points = []
     for fraction in curve:
         curve_predicted = full.predicted if fraction >= 1.0 else cross_validated_predictions(
