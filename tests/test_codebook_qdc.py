@@ -239,6 +239,21 @@ Include:
 """
 
 
+def test_a_key_the_coding_screen_cannot_give_is_dropped_and_the_yaml_export_reads_back(tmp_path):
+    """A .qdc's `Key: c` (the picker's key) went in unchecked, and the YAML export of the project
+    then wrote `key: c`, which the YAML reader refuses: coder could not read its own export."""
+    book = read_codebook(SHIPPED)
+    keyed = {"caseload": "c", "staffing": ",", "paperwork": "z"}
+    write_codebook(dataclasses.replace(book, codes=tuple(dataclasses.replace(c, key=keyed.get(c.id, c.key))
+                                                         for c in book.codes)), tmp_path / "keys.qdc")
+    back = {c.id: c.key for c in read_codebook(tmp_path / "keys.qdc").codes}
+    assert (back["caseload"], back["staffing"], back["paperwork"]) == (None, None, "z")
+    held = dataclasses.replace(book, codes=tuple(dataclasses.replace(c, key=keyed.get(c.id, c.key)) for c in book.codes))
+    write_codebook(held, tmp_path / "old.yaml")   # a project stored such keys before they were checked
+    again = {c.id: c.key for c in read_codebook(tmp_path / "old.yaml").codes}
+    assert (again["caseload"], again["staffing"], again["paperwork"]) == (None, None, "z")
+
+
 def test_another_programs_descriptions_are_definitions_whole(tmp_path):
     """Lines such as "Index: 7" are coder's fields only in a .qdc coder wrote (its comment says so);
     in another program's they are the researcher's text."""

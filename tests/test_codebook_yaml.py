@@ -105,7 +105,9 @@ def test_colour_is_read_as_color(tmp_path):
     ("themes:\n  - id: a\n    label: A\n    codes:\n      - id: c\n        label: C\n"
      "        key: j\n", 7, "key", "key 'j' is taken by a command on the coding screen"),
     ("themes:\n  - id: a\n    label: A\n    codes:\n      - id: c\n        label: C\n"
-     "        key: ab\n", 7, "key", "key 'ab' is more than one character"),
+     "        key: ab\n", 7, "key", "key 'ab' is not one letter or digit"),
+    ("themes:\n  - id: a\n    label: A\n    codes:\n      - id: c\n        label: C\n"
+     "        key: ','\n", 7, "key", "key ',' is not one letter or digit"),   # a binding cannot take it
 ])
 def test_errors_name_file_line_and_field(tmp_path, text, line, field, reason):
     path = write(tmp_path, text)

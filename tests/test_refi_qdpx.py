@@ -437,7 +437,7 @@ def test_code_keys_come_back_from_a_round_trip(tmp_path):
     path = make_small_project(tmp_path / "keys.coder")
     conn = open_project(path)
     codes = [c.id for c in load_codebook(conn).codes]
-    update_code(conn, codes[0], "tester", key="q")
+    update_code(conn, codes[0], "tester", key="w")
     update_code(conn, codes[1], "tester", key="7")
     write_qdpx(conn, tmp_path / "keys.qdpx")
     conn.close()
@@ -445,7 +445,7 @@ def test_code_keys_come_back_from_a_round_trip(tmp_path):
     back = open_project(tmp_path / "back.coder", readonly=True)
     keys = {c.id: c.key for c in load_codebook(back).codes}
     back.close()
-    assert (keys[codes[0]], keys[codes[1]]) == ("q", "7") and all(keys[c] is None for c in codes[2:])
+    assert (keys[codes[0]], keys[codes[1]]) == ("w", "7") and all(keys[c] is None for c in codes[2:])
 
 
 def test_a_user_the_file_does_not_list_is_named_in_the_summary(tmp_path):

@@ -22,14 +22,22 @@ LETTERS = [c for c in "abcdefghijklmnopqrstuvwxyz" if c not in RESERVED]
 
 def check_key(key: str | None, *, file: str | None = None, line: int | None = None) -> str | None:
     """Return `key`, else raise InputError for one the coding screen could not give the code:
-    more than one character, or a key a command uses there."""
-    if key is not None and len(key) != 1:
-        raise InputError(f"key {key!r} is more than one character", file=file, line=line, column="key",
-                         hint="give one letter or digit, or leave it out for a free one")
+    not one letter or digit, or a key a command uses there. The error names the file's
+    line and field where there is a file (a form has neither)."""
+    where = {"file": file, "line": line, "column": "key"} if file else {}
+    if key is not None and (len(key) != 1 or not key.isalnum()):
+        raise InputError(f"key {key!r} is not one letter or digit", **where,
+                         hint="give one, or leave it out for a free one")
     if key in RESERVED:
-        raise InputError(f"key {key!r} is taken by a command on the coding screen", file=file, line=line,
-                         column="key", hint=f"not free: {' '.join(sorted(RESERVED))}; or leave it out for a free one")
+        raise InputError(f"key {key!r} is taken by a command on the coding screen", **where,
+                         hint=f"not free: {' '.join(sorted(RESERVED))}; or leave it out for a free one")
     return key
+
+
+def usable_key(key: str | None) -> str | None:
+    """`key` where the coding screen can give a code it, else None: a file from another program (or
+    an older coder) may carry one it cannot, and the code then takes a free key instead."""
+    return key if _usable(key) else None
 
 
 def _active(codebook: Codebook) -> list[Code]:
@@ -39,7 +47,7 @@ def _active(codebook: Codebook) -> list[Code]:
 
 
 def _usable(key: str | None) -> bool:
-    return bool(key) and len(key) == 1 and key not in RESERVED
+    return bool(key) and len(key) == 1 and key.isalnum() and key not in RESERVED
 
 
 def assign_keys(codebook: Codebook) -> dict[str, str]:

@@ -33,6 +33,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from typing import Iterable, Mapping
 
+from coder.codebook.keys import usable_key
 from coder.codebook.qdc_description import description_text, parse_description
 from coder.codebook.refi_text import exported_names
 from coder.codebook.rules import UniqueValues, check_color, check_id, unique_slug
@@ -228,7 +229,7 @@ class _Importer:
                     color=None if info.get("color") == AUTOMATIC_COLOUR else check_color(
                         element.get("color"), file=self.file, line=self.line(element)),
                     position=position, retired=info.get("retired", "").lower() == "yes",
-                    parent_id=parent_id, codable=_codable(element, True), key=info.get("key") or None)
+                    parent_id=parent_id, codable=_codable(element, True), key=usable_key(info.get("key")))
 
     def nest(self, element: ET.Element, theme: Theme) -> list[Code]:
         """The codes under a theme's element, at every depth, in document order (parents first).

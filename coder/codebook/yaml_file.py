@@ -38,7 +38,7 @@ from pathlib import Path
 import yaml
 
 from coder import __version__
-from coder.codebook.keys import check_key
+from coder.codebook.keys import check_key, usable_key
 from coder.codebook.rules import UniqueValues, check_color, check_id, check_keywords
 from coder.errors import InputError
 from coder.records import Code, Codebook, Theme
@@ -267,9 +267,11 @@ def codebook_to_data(codebook: Codebook) -> dict:
 def _code_data(code: Code, tree: dict) -> dict:
     full = record_data(code)
     entry = {key: full[key] for key in ("id", "index", "label", "definition")}
-    for key in ("include", "exclude", "keywords", "color", "key"):
+    for key in ("include", "exclude", "keywords", "color"):
         if full[key]:
             entry[key] = full[key]
+    if usable_key(full["key"]):   # one an older coder stored that the coding screen cannot give would be refused
+        entry["key"] = full["key"]
     if code.retired:
         entry["retired"] = True
     if not code.codable:
