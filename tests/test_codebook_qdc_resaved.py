@@ -181,12 +181,19 @@ def test_a_lifted_category_without_its_parent_goes_under_its_theme(exported, tmp
 
 
 @pytest.mark.parametrize("text, definition, fields", [
-    ("Notes.\n\nIndex: 1.1\nId: caseload\nKey: c\nRetired: yes\nLabel: Other",
-     "Notes.", {"id": "caseload", "key": "c", "retired": "yes", "label": "Other"}),
+    ("Notes.\n\nIndex: 1.1\nId: caseload\nKey: z\nRetired: yes\nLabel: Other",
+     "Notes.", {"id": "caseload", "key": "z", "retired": "yes", "label": "Other"}),
     ("Notes.\n- a list\nInclude:\n- x\nIndex: 1.1\nId: t", "Notes.\n- a list", {"id": "t", "include": ["x"]}),
     ("Notes.\n\nInclude:\n\n- x\n\nIndex: 1.1\n\nId: t\n", "Notes.", {"id": "t", "include": ["x"]}),
     ("Id: caseload\nSee the manual.", "Id: caseload\nSee the manual.", {}),
     ("Keywords: a; b\nIndex: 7", "Keywords: a; b\nIndex: 7", {}),
+    # A researcher's note that merely ends in labelled lines is not coder's block (a review found
+    # the code renamed "Important", its id T7 and its note cut).
+    ("Used for tagging.\n\nIndex: see appendix\nId: T7\nLabel: Important",
+     "Used for tagging.\n\nIndex: see appendix\nId: T7\nLabel: Important", {}),
+    ("Shortcut noted.\nKey: ctrl+k\nId: K1", "Shortcut noted.\nKey: ctrl+k\nId: K1", {}),
+    ("Old code.\nIndex: 4\nId: R1\nRetired: no", "Old code.\nIndex: 4\nId: R1\nRetired: no", {}),
+    ("Quote from a participant.\nId: 1", "Quote from a participant.\nId: 1", {}),
 ])
 def test_another_programs_description_is_read_by_the_block_it_ends_in(tmp_path, text, definition, fields):
     """In a file without coder's comment, labelled lines count only as the block a Description

@@ -13,7 +13,7 @@ read in NVivo, ATLAS.ti, MAXQDA or QualCoder:
     Keywords: caseload; case load; cases
     Index: 1.1
     Id: caseload
-    Key: c
+    Key: 1
     Retired: yes
     Label: Other
 
@@ -23,8 +23,9 @@ see coder.codebook.refi_text.) A .qdpx project carries these fields beside
 project.qde instead, so its Descriptions hold the definition alone (see
 coder.refi.fields).
 
-Reading: a Description that ends in such a block of lines, an `Id:` line among
-them, is read as coder wrote it, whoever saved the file last: MAXQDA and
+Reading: a Description that ends in such a block of lines as coder writes it
+(`Index:` then `Id:`, one word each, then only `Key:`, `Retired: yes` and
+`Label:`) is read as coder wrote it, whoever saved the file last: MAXQDA and
 QualCoder keep the Descriptions of a coder `.qdc` but drop coder's comment
 (coder.codebook.qdc_file) and give the codes GUIDs of their own. In a file
 whose comment says coder wrote it the lines are read wherever they are (a file
@@ -43,6 +44,7 @@ LABELS = {"keywords": "Keywords", "index": "Index", "id": "Id", "key": "Key", "r
 _SECTIONS = ("Include:", "Exclude:")
 _LABELLED = re.compile(rf"(?:{'|'.join(LABELS.values())}): \S.*")
 _ID_LINE = re.compile(r"Id: \S+")
+_INDEX_LINE = re.compile(r"Index: \S+")
 
 
 def description_text(definition: str, *, include: Iterable[str] = (), exclude: Iterable[str] = (),
@@ -75,7 +77,20 @@ def _labelled_start(lines: list[str]) -> int | None:
         start -= 1
     while start < len(lines) and (lines[start].strip().startswith("- ") or not lines[start].strip()):
         start += 1   # a list ending the definition, and the blank line after it
-    return start if any(_ID_LINE.fullmatch(line.strip()) for line in lines[start:]) else None
+    return start if _as_coder_writes(lines[start:]) else None
+
+
+_AFTER_ID = re.compile(r"Key: \S|Retired: yes|Label: \S.*")
+
+
+def _as_coder_writes(block: list[str]) -> bool:
+    """Whether labelled lines end as coder writes them: `Index:` then `Id:` (one word each), then
+    only `Key:` (one character), `Retired: yes` and `Label:` lines. Another program's note that
+    merely ends in an `Id:` line ("Index: see appendix", "Key: ctrl+k") stays its definition."""
+    filled = [line.strip() for line in block if line.strip()]
+    at = next((k for k, line in enumerate(filled) if line.startswith("Id:")), 0)
+    return (at > 0 and bool(_INDEX_LINE.fullmatch(filled[at - 1])) and bool(_ID_LINE.fullmatch(filled[at]))
+            and all(_AFTER_ID.fullmatch(line) for line in filled[at + 1:]))
 
 
 def _labelled(line: str) -> bool:

@@ -3,7 +3,7 @@
 REFI's CodeBook has no field for the codebook's name, version and method: they
 ride in a comment before the element, which other programs skip and
 `read_qdc` reads. The comment also marks the file as coder's: only then (or
-in a Description that ends in a block of them, an `Id:` line among them:
+in a Description that ends in a block of them as coder writes it, `Index:` then `Id:`:
 coder's file saved again by a program that dropped the comment) are the
 labelled lines of its Descriptions (`Index: 1.1`, `Id: caseload` ...) read as
 coder's fields; in a file from another program they are the researcher's
