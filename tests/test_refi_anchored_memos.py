@@ -87,7 +87,7 @@ def test_memos_on_spans_and_codings_quote_their_span_and_the_summary_says_what_w
         ("r1", "CK"): "“managers ignore us”: annotation by a Link",
         # a coding of the whole text has no span to quote; QualCoder's note has its own span
         ("r1", "Alice Smith"): "on the whole answer's coding\n\n“huge”: QualCoder's annotation"}
-    assert ("(5 memos on a coded span or a coding filed on its response, quoting the span; "
+    assert ("(4 memos on a coded span or a coding filed on its response, quoting the span; "
             "2 memos joined to another by the same coder on the same target (coder keeps one memo per "
             "coder on each); 2 user ids, 1 variable description, 1 set description left out "
             "(coder has no place for them))") in result.stdout

@@ -486,3 +486,13 @@ def test_offsets_in_utf16_units_are_read_so_and_names_that_fit_no_way_are_counte
         assert sorted(text[start:end] for start, end in conn.execute("SELECT start, \"end\" FROM codings")) == spans
     finally:
         conn.close()
+
+
+def test_a_selection_named_across_a_line_break_is_not_counted_as_misnamed(tmp_path):
+    """QualCoder names a selection by its text, line breaks and all; an XML parser reads a line break
+    in an attribute as a space, so every span over one was reported "not the text its offsets select"."""
+    xml = UTF16.replace("Tired 😩😩 of it, burnout is real 🔥 and pay is low", "First line\nsecond line here")
+    xml = xml.replace("{selections}", selection(1, "line\nsecond", 6, 17) + selection(2, "here", 23, 27))
+    result = run_cli("import-qdpx", make_qdpx(tmp_path / "n.qdpx", xml), tmp_path / "n.coder")
+    assert result.returncode == 0, result.stderr
+    assert "(" not in result.stdout, result.stdout

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 _PAST_BMP = re.compile("[\U00010000-\U0010FFFF]")   # two UTF-16 units each
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\t]")
 
 @dataclass(frozen=True)
 class Offsets:
@@ -47,9 +48,16 @@ def read_offsets(text: str, selections: Iterable, origin: str) -> Offsets:
     readings = [Offsets(candidate, candidate is not text) for candidate in texts]
     readings += [Offsets(r.text, r.joined, _surrogate_pairs(r.text)) for r in readings
                  if _PAST_BMP.search(r.text)]
-    scored = [(sum(r.text.startswith(name, r.position(start)) for name, start in named), r) for r in readings]
+    named = [(_LINE_BREAKS.sub(" ", name), start) for name, start in named]
+    scored = [(sum(_names(r.text, r.position(start), name) for name, start in named), r) for r in readings]
     fitting, best = max(scored, key=lambda pair: pair[0])   # the first of the best: the standard's way
     return Offsets(best.text, best.joined, best.pairs, len(named) - fitting)
+
+
+def _names(text: str, at: int, name: str) -> bool:
+    """Whether `name` is the text at `at`, line breaks and tabs as spaces: an XML parser reads those
+    in an attribute (a selection's name) as spaces, so a span over a line break never fit."""
+    return _LINE_BREAKS.sub(" ", text[at:at + len(name) + name.count(" ")]).startswith(name)
 
 
 def _whole_number(value: str | None) -> bool:

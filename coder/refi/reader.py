@@ -307,7 +307,7 @@ def _read_notes(qde: QdeFile, content: QdpxContent, read: SourcesRead, skeleton:
             first = content.memo_times.get(key, (None, None))[0] if key in content.memos else None
             content.memo_times[key] = (first or created, modified)
             anchor = _anchor(read, note, place, texts)
-            content.span_memos += anchor is not None
+            content.span_memos += bool(anchor)   # a memo on a coding of the whole text quotes nothing
             on_target.setdefault(place, []).append((who, (anchor or "") + text))
             _add_memo(content, key, (anchor or "") + text)
     users = set(content.users)

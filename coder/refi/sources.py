@@ -239,14 +239,15 @@ class _SecondPass:
             start, end = map(offsets.position, _span(self.qde, selection))
             parts = children(selection)
             past_end = end > len(text)   # see _span: its codings are left out, its memos kept
-            quote = "" if past_end else quoted(text, start, end)   # how a memo on the span starts
+            whole = start == 0 and end == len(text)   # a coding of the whole response, as coder keeps it
+            quote = "" if past_end or whole else quoted(text, start, end)   # how a memo on the span starts
             if selection.get("guid"):
                 self.selection_sources[guid_of(selection.get("guid"))] = (rid, quote)
             if past_end:
                 read.past_end.append((rid, selection.get("guid"), len(parts.get("Coding", ()))))
             if (first_text(parts, "Description") or "").strip():
                 read.descriptions.append((rid, author(people, selection, unlisted=read.unlisted_users),
-                                          quote + first_text(parts, "Description"), True))
+                                          quote + first_text(parts, "Description"), bool(quote)))
             for ref in parts.get("NoteRef", ()):
                 read.refer(guid_of(ref.get("targetGUID")), ("response", rid), quote)
             if past_end:
@@ -254,7 +255,6 @@ class _SecondPass:
             if start == end:
                 read.skipped += 1
                 continue
-            whole = start == 0 and end == len(text)
             spelt = written_guid(selection.get("guid"))
             for coding in parts.get("Coding", ()):
                 self.coding(coding, rid, None if whole else start, None if whole else end,
