@@ -178,7 +178,7 @@ def test_token_contributions_add_up_to_the_text_part_of_the_decision():
     texts, labels = corpus()
     suggester = train(texts, labels, codes())
     # No two different words of a text share a character n-gram; words and a bigram repeat.
-    tokens = tokenize(["the weather", "printer jammed and the printer jammed", "printer printer"])
+    tokens = tokenize(["the weather", "printer jammed and the printer jammed", "Printer printer"])
     lengths = np.diff(tokens.bounds)
     x, scales = suggester.featurizer.transform_with_scales(tokens)
     weights = suggester.coefficients(range(2))
@@ -187,7 +187,7 @@ def test_token_contributions_add_up_to_the_text_part_of_the_decision():
     per_doc = np.add.reduceat(parts, [0, lengths[1]], axis=0)
     assert per_doc == pytest.approx(np.asarray(x @ weights)[1:])
     assert parts[0, 0] > 0  # "printer" pushes the printer code up
-    assert parts[-1, 0] == pytest.approx(parts[-2, 0])   # a word repeated shares its value
+    assert parts[-1, 0] == pytest.approx(parts[-2, 0])   # a word repeated, in any case, shares its value
 
 
 def test_words_sharing_character_ngrams_are_each_credited_with_their_own():

@@ -59,7 +59,8 @@ def token_contributions(featurizer: Featurizer, tokens: Tokens, docs: np.ndarray
                                      return_inverse=True)
     type_of_token = type_of_token.reshape(-1)
     per_type = np.asarray(featurizer.char_values(tokens, types) @ weights)
-    _, same, repeats = np.unique(doc * len(types) + type_of_token, return_inverse=True, return_counts=True)
+    form = featurizer.forms(tokens)[types][type_of_token]   # "Printer" and "printer": one word's n-grams
+    _, same, repeats = np.unique(doc * (int(form.max(initial=0)) + 1) + form, return_inverse=True, return_counts=True)
     m = repeats[same.reshape(-1)]
     return np.asarray(words) + per_type[type_of_token] * (scales[doc, 1] * (1.0 + np.log(m)) / m)[:, None]
 

@@ -170,6 +170,11 @@ class Featurizer:
         value = (np.log(count) + 1.0) * self._idf[column] * np.asarray(word_scale, dtype=float)[doc[row]]
         return sp.csr_matrix((value / per_text, (row, column)), shape=(len(types), self.n_features))
 
+    def forms(self, tokens: Tokens) -> np.ndarray:
+        """Per lexicon type, the id of its lower-cased form: types of one form feed the same
+        n-gram columns."""
+        return self._types.forms(tokens)
+
     def char_values(self, tokens: Tokens, types: np.ndarray) -> sp.csr_matrix:
         """Per lexicon type in `types`, what one token of it adds to a text's n-gram columns
         before the text's scaling: the IDF of each n-gram it has (a row per type)."""
@@ -208,6 +213,12 @@ class _TypeColumns:
         self._extend(tokens.lexicon())
         return self._word.values, self._features
 
+    def forms(self, tokens: Tokens) -> np.ndarray:
+        """Per type in the lexicon of `tokens`, the id of its lower-cased form (shared by "Printer"
+        and "printer", whose n-grams are one and the same)."""
+        self._extend(tokens.lexicon())
+        return self._form.values
+
     def _extend(self, lex: Lexicon) -> None:
         generation = lex.generation
         featurizer = self._featurizer
@@ -216,18 +227,22 @@ class _TypeColumns:
             self._generation = generation
             self._word, self._indptr, self._indices = (GrowingArray(np.int64), GrowingArray(np.int64),
                                                        GrowingArray(np.int64))
+            self._form, self._form_ids = GrowingArray(np.int64), {}
             self._indptr.extend(np.arange(n_bigrams + 1))
             self._indices.extend(featurizer._n_unigrams + np.arange(n_bigrams))
             self._features = None
         known = self._word.size
         if known == len(lex.type_text) and self._features is not None:
             return
-        words, columns = [], []
+        words, columns, forms = [], [], []
         for text in lex.type_text[known:]:
-            word, chars = featurizer.type_columns(text.lower())
+            lower = text.lower()
+            word, chars = featurizer.type_columns(lower)
             words.append(word)
+            forms.append(self._form_ids.setdefault(lower, len(self._form_ids)))
             columns.append(([word] if word >= 0 else []) + [n_words + c for c in chars])
         self._word.extend(words)
+        self._form.extend(forms)
         self._indptr.extend(self._indices.size + np.cumsum([len(c) for c in columns], dtype=np.int64))
         self._indices.extend([c for row in columns for c in row])
         indices, indptr = self._indices.values, self._indptr.values
