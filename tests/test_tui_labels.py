@@ -7,7 +7,7 @@ from team_projects import new_project
 from tui_driver import run, running, screen_text
 
 from coder.tui.widgets.code_rules import CodeRules
-from coder.tui.wrapping import shorten
+from coder.wording import shorten
 
 pytestmark = pytest.mark.slow  # the full UI
 

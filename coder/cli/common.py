@@ -56,8 +56,7 @@ def fitted_table(header: Sequence[str], rows: Sequence[Sequence[str]], align: st
     `marks`, one a row, end the labels whole however short."""
     from rich.cells import cell_len
 
-    from coder.tui.wrapping import shorten
-    from coder.wording import fitted
+    from coder.wording import fitted, shorten
 
     table = [list(header), *map(list, rows)]
     width = terminal_width()

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from coder.errors import InputError
+from coder.wording import shorten
 
 # Columns a file may have: attributes become columns of every export (200,000 made
 # `export binary --out x.xlsx` run for minutes); survey exports stay far below this.
@@ -161,14 +162,6 @@ def skipped_titles(rows: list[list]) -> str:
     """What a description says of the title rows skipped (`title_rows`), quoting each filled one
     (its first value, cut at a word near 40 characters) so the researcher sees what was left out."""
     texts = [next(str(v) for v in row if v not in (None, "")) for row in rows if any(v not in (None, "") for v in row)]
-    quoted = f" ({', '.join(repr(_cut(t, 40)) for t in texts)})" if texts else ""
+    quoted = f" ({', '.join(repr(shorten(' '.join(t.split()), 41)) for t in texts)})" if texts else ""
     return f"{len(rows)} {'row' if len(rows) == 1 else 'rows'} above the header skipped{quoted}"
 
-
-def _cut(text: str, limit: int) -> str:
-    """`text` on one line, cut at the last word boundary before `limit` characters with "…" if longer."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    head = text[:limit]
-    return (head.rsplit(" ", 1)[0] if " " in head else head).rstrip(" -–,;:") + "…"

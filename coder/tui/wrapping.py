@@ -1,7 +1,7 @@
 """A response's text cut into sentences and into lines of a width in terminal cells.
 
 Both give (start, end) offsets into the text, so what is drawn or selected maps
-back to code-point offsets (spans are stored so). And a label shortened to fit.
+back to code-point offsets (spans are stored so).
 """
 
 from __future__ import annotations
@@ -10,11 +10,10 @@ import re
 from bisect import bisect_right
 from itertools import accumulate
 
-from rich.cells import cell_len, get_character_cell_size, set_cell_size
+from rich.cells import get_character_cell_size
 
 # A sentence ends after . ! ? or … (and any closing quotes or brackets) before a space, after the full
 # stops of Chinese and Japanese (。！？, which no space follows) or the Arabic question mark, or at a line break.
-_FIRST_WORD = re.compile(r"\s*(\d[\d.]*\s+)?\S*")   # a label's index, if any, and its first word
 _SENTENCE_END = re.compile(r"[.!?…؟]+[\"')\]’”]*(?=\s)|[。！？]+[」』）”’]*|\n")
 
 
@@ -57,17 +56,3 @@ def wrap_ranges(text: str, width: int) -> list[tuple[int, int]]:
         ranges.append((at, end))
         start = end + 1
     return ranges
-
-
-def shorten(text: str, room: int) -> str:
-    """`text` cut to `room` cells after a whole word, with "…" (whole when room is 0 or enough).
-    Only where no more than the first word would be left ("1.2 Staff…" is cut so, "3.2
-    Administrative" is not, to "3.2…") is a word cut, the first that does not fit."""
-    if not room or cell_len(text) <= room:
-        return text
-    fitting = set_cell_size(text, room - 1)
-    first = _FIRST_WORD.match(text).end()
-    cut = fitting.rfind(" ") if len(fitting) < len(text) and text[len(fitting)] != " " else len(fitting)
-    if cut < first:
-        cut = len(fitting)
-    return fitting[:cut].rstrip(" ,;:-—") + "…"

@@ -11,7 +11,6 @@ of thousands of codings opens as fast as a small one.
 
 from __future__ import annotations
 
-from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -26,6 +25,7 @@ from coder.tui.screens.side_screen import ALL_CODERS, SideScreen, chosen_coder, 
 from coder.tui.session import Session, UsesSession
 from coder.tui.widgets.codebook_panel import CodebookPanel
 from coder.tui.widgets.key_bar import KeyBar
+from coder.wording import shortened
 
 PAGE = 200
 FIXED_COLUMNS = 3  # response, coder, where: the text column takes the rest of the width
@@ -45,8 +45,7 @@ def _where(segment: Segment) -> str:
 def _one_line(text: str, width: int) -> str:
     """`text` on one line, cut to `width` terminal cells with an ellipsis (a Chinese character
     takes two: cut by characters, the table cut it again, without the ellipsis)."""
-    flat = " ".join(text.split())
-    return flat if cell_len(flat) <= width else set_cell_size(flat, max(width - 1, 0)).rstrip() + "…"
+    return shortened(" ".join(text.split()), width, "…")
 
 
 class SegmentsScreen(UsesSession, SideScreen):

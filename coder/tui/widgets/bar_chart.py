@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from coder.colours import PALETTE
-from coder.tui.wrapping import shorten
+from coder.wording import shorten
 
 EIGHTHS = " ▏▎▍▌▋▊▉"
 FULL = "█"

@@ -10,7 +10,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from coder.records import Code, Codebook
-from coder.tui.wrapping import shorten
+from coder.wording import shorten
 
 # How a code stands on the current response: applied to all of it, to spans only,
 # by other coders only (when showing everyone's coding), or not at all.

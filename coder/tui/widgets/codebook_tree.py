@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.widgets import Tree
 
 from coder.records import Code, Codebook, Theme
-from coder.tui.wrapping import shorten
+from coder.wording import shorten
 
 UNDIMMED = Style(dim=False)
 

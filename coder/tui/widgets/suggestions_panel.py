@@ -25,7 +25,7 @@ from coder.tui.colours import chip_style
 from coder.tui.evidence import evidence_terms
 from coder.tui.widgets.base_styles import KeepsBaseStyles
 from coder.tui.widgets.title_line import DrawsTitleLine
-from coder.tui.wrapping import shorten
+from coder.wording import shorten
 
 BAR = 10
 LINES_PER_SUGGESTION = 2   # the code, then its score bar, engine and evidence

@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.strip import Strip
 from textual.style import Style
 
-from coder.tui.wrapping import shorten
+from coder.wording import shorten
 
 RULE = "─"
 
