@@ -91,3 +91,19 @@ def test_memos_on_spans_and_codings_quote_their_span_and_the_summary_says_what_w
             "2 memos joined to another by the same coder on the same target (coder keeps one memo per "
             "coder on each); 2 user ids, 1 variable description, 1 set description left out "
             "(coder has no place for them))") in result.stdout
+
+
+def test_a_memo_on_a_whole_text_selection_quotes_nothing(tmp_path):
+    """A selection (or QualCoder annotation) of the whole answer, as survey data is often coded, put
+    the whole answer in quotes before the memo."""
+    text = "Our workload is huge and managers ignore us."
+    whole = (ANNOTATED.replace('startPosition="4" endPosition="12"', f'startPosition="0" endPosition="{len(text)}"')
+             .replace('startPosition="16" endPosition="20"', f'startPosition="0" endPosition="{len(text)}"'))
+    result = run_cli("import-qdpx", make_qdpx(tmp_path / "w.qdpx", whole), tmp_path / "w.coder")
+    assert result.returncode == 0, result.stderr
+    conn = open_project(tmp_path / "w.coder", readonly=True)
+    memos = {(m.target_id, m.coder): m.text for m in tables.memos_frame(conn).itertuples()}
+    conn.close()
+    assert memos[("r1", "Bob")] == "memo on the selection\n\nmemo on the coding"
+    assert memos[("r1", "Alice Smith")] == "on the whole answer's coding\n\nQualCoder's annotation"
+    assert "(1 memo on a coded span" in result.stdout   # the Link's, on a part of the text
