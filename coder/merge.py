@@ -63,6 +63,7 @@ class MergeReport:
     coders: list[str] = field(default_factory=list)
     new_coders: list[str] = field(default_factory=list)
     left_out: int = 0            # responses only the other file holds, with nothing on them
+    unrelated: bool = False      # not one response the other file coded or noted is here with its text
     backup: Path | None = None
     event_id: int | None = None
 
@@ -101,6 +102,11 @@ class MergeConflicts(CoderError):
 
     def __init__(self, report: MergeReport, project: Path):
         self.report = report
+        if report.unrelated:
+            super().__init__(f"{report.source}: not a copy of {project.name}: none of the responses coded or noted "
+                             "there is here with the same text; nothing was merged (merge the copy made from "
+                             f"{project.name}, or `coder import` the other project's responses first)")
+            return
         super().__init__(
             f"{report.source}: {counted(len(report.conflicts), 'conflict')} with {project.name}; nothing was "
             "merged (settle them, or merge the rest with --skip-conflicts)")
@@ -188,6 +194,7 @@ def _plan(conn: sqlite3.Connection, theirs: Rows, their_texts: dict[str, str], r
             report.conflicts.append(f"response {rid}: not in this project, but coded or noted in {other.name}")
             blocked.add(("response", rid))
     report.left_out = sum(1 for rid in their_texts if rid not in our_texts and rid not in used)
+    report.unrelated = bool(used) and not any(("response", rid) not in blocked and rid in our_texts for rid in used)
     _check_codebook(ours, theirs, report, blocked)
     rows = _new_codebook_rows(conn, ours, theirs, blocked)
     for table in ("codings", *_NOTES):
@@ -202,7 +209,9 @@ def _plan(conn: sqlite3.Connection, theirs: Rows, their_texts: dict[str, str], r
     ours_coders = ({row["coder"] for table in ("codings", *_NOTES) for row in ours[table].values()}
                    | {key[0] for key in ours["coders"]})
     report.coders = sorted(everyone)
-    report.new_coders = sorted(everyone - ours_coders)
+    brought = ({row["coder"] for table in ("codings", *_NOTES) for row in rows[table]}
+               | {row["name"] for row in rows["coders"]})
+    report.new_coders = sorted(brought - ours_coders)   # only those whose work this merge adds
     return report, rows, _taken_off_there(conn, removals, ours["codings"], blocked, report)
 
 

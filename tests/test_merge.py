@@ -107,6 +107,22 @@ def test_conflicts_are_listed_one_a_line_up_to_a_cap(tmp_path, capsys):
     assert lines[-1].startswith("coder: error: ") and "30 conflicts" in lines[-1]
 
 
+def test_a_project_that_is_not_a_copy_is_refused_as_such_and_held_back_coders_are_not_new(tmp_path, capsys):
+    """A usage test: merging another study's project listed each response as a conflict and advised
+    --skip-conflicts; with it, 'Nothing new to merge' came with 'new here: carol', who was not added."""
+    ours = new_project(tmp_path / "study.coder")
+    other = new_project(tmp_path / "other.coder", [["id", "comment"], ["r1", "A different survey"], ["R1", "Not ours"]])
+    import_codes(other, "carol", [("r1", "caseload"), ("R1", "staffing")])
+    before = file_digest(ours)
+    assert merge(ours, other) == 1
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "other.coder: not a copy of study.coder: none of the responses coded or noted there is here" in error
+    assert file_digest(ours) == before
+    assert merge(ours, other, "--skip-conflicts") == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Nothing new to merge from") and "coders: carol\n" in out and "new here" not in out
+
+
 def test_memos_charts_and_new_codes_come_in_and_undo_takes_the_merge_back(copies):
     alice, bob = copies
     import_codes(bob, "bob", [("R5", "evenings")], "--add-codes")
