@@ -8,6 +8,7 @@ from tui_driver import run, running, screen_text, stored_codings, underlined
 from suggest_fixtures import tiny_project
 from tui_project import demo_rows, kw, make_project, write_run
 
+from coder.coding import toggle_code
 from coder.records import Suggestion
 from coder.store import open_project
 from coder.store.rejections import rejected_codes
@@ -90,6 +91,24 @@ def test_accept_all(project):
             assert origins(project, "q0002") == []
             said = [n.message for n in app._notifications][-1]
             assert said.startswith("Undo: removed ") and " and " in said and said.endswith(" from q0002")
+    run(scenario)
+
+
+def test_accept_all_leaves_a_code_already_on_part_of_the_response(project):
+    """A usage test: with a code on a sentence, A added it again for the whole response."""
+    conn = open_project(project)
+    toggle_code(conn, "q0002", "caseload", "alice", start=0, end=5)
+    conn.close()
+
+    async def scenario():
+        async with running(project) as (app, pilot, screen):
+            assert screen.response_list.current == "q0002"   # it opens where the coder left off
+            await pilot.press("A")
+            assert sorted(stored_codings(project, "q0002")) == [("caseload", 0, 5, "manual"),
+                                                                ("time_pressure", None, None, "accepted")]
+            await pilot.press("A")   # only the part-coded one is left: nothing to accept at once
+            assert [n.message for n in app._notifications][-1].startswith("Every suggestion here is already on part")
+            assert len(stored_codings(project, "q0002")) == 2
     run(scenario)
 
 

@@ -60,7 +60,14 @@ class SuggestionActions:
             self._accept([code_id])
 
     def action_accept_all(self) -> None:
-        code_ids = [s.code_id for s in self.shown_suggestions]
+        rid = self.response_list.current
+        # A code already on part of the response stays suggested (enter on it codes the whole response),
+        # but accepting everything at once is no such choice: it would add the whole beside the part.
+        on_part = self._own_codes(rid) if rid else set()
+        code_ids = [s.code_id for s in self.shown_suggestions if s.code_id not in on_part]
+        if self.shown_suggestions and not code_ids:
+            self.notify("Every suggestion here is already on part of the response: enter on one codes the whole.")
+            return
         seen = set(self.query_one(SuggestionsPanel).codes_in_view)
         hidden = [code_id for code_id in code_ids if code_id not in seen]
         self._accept(code_ids)
